@@ -1,0 +1,58 @@
+# Mini-InstaPay. The two commands a new machine needs: `make up` and `make test`.
+# Both install what they need (Python deps via uv into .venv, npm deps for the web app).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+UV_VERSION := 0.13.9
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { command -v $$p; break; }; done)
+UV := .tools/bin/uv
+VENV_PY := .venv/bin/python
+PYTEST := $(VENV_PY) -m pytest
+# Suites that `make test` runs after the Python tests; mk/*.mk files append to it.
+TEST_SUITES :=
+
+.PHONY: help install up test test-python lint api-reference check-python
+
+help: ## list targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+check-python:
+	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or newer is needed (none found on PATH)."; exit 1; }
+
+$(UV): | check-python
+	@echo "==> installing uv $(UV_VERSION) into .tools/"
+	@$(PYTHON) -m venv .tools
+	@.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+.venv/.synced: uv.lock pyproject.toml $(wildcard services/*/pyproject.toml) infrastructure/local/pyproject.toml | $(UV)
+	@echo "==> installing Python dependencies (uv sync --locked)"
+	@$(UV) sync --locked --python $(PYTHON) --quiet
+	@touch $@
+
+install: .venv/.synced ## install every dependency
+
+up: install $(UP_PREREQS) ## start the whole platform (embedded PostgreSQL unless DATABASE_URL is set)
+	@$(VENV_PY) -m instapay_stack.cli up
+
+migrate: install ## migrate every schema to head
+	@$(VENV_PY) -m instapay_stack.cli migrate
+
+test: install ## run every test suite
+	@$(MAKE) --no-print-directory test-python $(TEST_SUITES)
+	@echo "==> all test suites passed"
+
+test-python: install
+	@echo "==> Python tests (services, gateway, end-to-end)"
+	@$(PYTEST) -q
+
+lint: install ## ruff on every Python file
+	@$(UV) run --no-sync ruff check .
+
+api-reference: install ## regenerate docs/API_REFERENCE.md from the gateway's merged OpenAPI
+	@$(VENV_PY) -m api_gateway.api_reference > docs/API_REFERENCE.md
+	@echo "wrote docs/API_REFERENCE.md"
+
+-include mk/*.mk

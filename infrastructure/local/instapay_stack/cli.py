@@ -1,0 +1,118 @@
+"""`make up`: start the whole platform locally and keep it running until Ctrl-C.
+
+    python -m instapay_stack.cli up        # everything, gateway on :8000 (INSTAPAY_PORT_BASE)
+    python -m instapay_stack.cli migrate   # only the migrations
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+import urllib.request
+
+from instapay_stack.paths import DATA_DIR
+from instapay_stack.postgres import PostgresHandle, ensure_database, open_postgres
+from instapay_stack.processes import StackError
+from instapay_stack.stack import Stack, StackConfig
+
+
+def _step(msg: str) -> None:
+    print(f"==> {msg}", flush=True)
+
+
+def _database(progress) -> tuple[PostgresHandle, str]:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        progress("using the PostgreSQL server in DATABASE_URL")
+        handle = open_postgres(DATA_DIR / "pg")
+        database = url.rsplit("/", 1)[-1].split("?")[0] or "instapay"
+    else:
+        progress(f"starting embedded PostgreSQL in {DATA_DIR / 'pg'} (set DATABASE_URL to use your own)")
+        handle = open_postgres(DATA_DIR / "pg")
+        database = "instapay"
+    return handle, ensure_database(handle, database)
+
+
+def _health(url: str) -> dict:
+    with urllib.request.urlopen(url + "/api/v1/health", timeout=3) as resp:  # noqa: S310 - local URL
+        return json.load(resp)
+
+
+def up(args: argparse.Namespace) -> int:
+    t0 = time.monotonic()
+    base = int(os.environ.get("INSTAPAY_PORT_BASE", "8000"))
+    handle = None
+    stack = None
+    stopping = False
+
+    def on_signal(signum, _frame):
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        _step("database")
+        handle, db_url = _database(lambda m: print("  " + m, flush=True))
+        stack = Stack(StackConfig(database_url=db_url, base_port=base, data_dir=DATA_DIR,
+                                  log_dir=DATA_DIR / "logs"))
+        _step("migrations")
+        stack.migrate(progress=lambda m: print(m, flush=True))
+        _step("services")
+        stack.start(timeout=args.timeout, progress=lambda m: print(m, flush=True))
+        health = _health(stack.gateway_url)
+        up_count = sum(1 for s in health["services"].values() if s == "up")
+        print(f"\nall six services up in {time.monotonic() - t0:.1f}s ({up_count} reporting up):", flush=True)
+        print(f"  web app and API:  {stack.gateway_url}/")
+        print(f"  API docs:         {stack.gateway_url}/docs")
+        print(f"  health:           {stack.gateway_url}/api/v1/health")
+        print(f"  logs (JSON):      {DATA_DIR / 'logs'}/<service>.log")
+        print("Press Ctrl-C to stop everything.", flush=True)
+        while True:
+            for name, child in stack.supervisor.children.items():
+                if child.proc.poll() is not None:
+                    raise StackError(f"{name} stopped unexpectedly (code {child.proc.returncode}); "
+                                     f"see {child.log_path}")
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("\nstopping...", flush=True)
+        return 0
+    except StackError as exc:
+        print(f"\nerror: {exc}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        if stack is not None:
+            stack.stop()
+        if handle is not None:
+            handle.stop()
+        if stopping or stack is not None:
+            print("stopped; data kept in .data/ for the next run.", flush=True)
+
+
+def migrate(_args: argparse.Namespace) -> int:
+    handle, db_url = _database(print)
+    try:
+        Stack(StackConfig(database_url=db_url, data_dir=DATA_DIR)).migrate()
+    finally:
+        handle.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="instapay-stack")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_up = sub.add_parser("up", help="run the whole platform until Ctrl-C")
+    p_up.add_argument("--timeout", type=float, default=90)
+    p_up.set_defaults(func=up)
+    sub.add_parser("migrate", help="migrate every schema to head").set_defaults(func=migrate)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Development secrets, generated once into `.data/secrets/` (git-ignored, never committed).
+
+Production reads the same settings from its secret store (Kubernetes Secrets, compose secrets).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.write_bytes(data)
+
+
+def ensure_dev_secrets(secrets_dir: Path) -> dict[str, str]:
+    """Environment entries pointing services at the generated secrets."""
+    key_path = secrets_dir / "jwt_ed25519.pem"
+    if not key_path.exists():
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        _write_private(key_path, pem)
+    values: dict[str, str] = {}
+    for name in ("internal_token", "pin_pepper"):
+        path = secrets_dir / name
+        if not path.exists():
+            _write_private(path, secrets.token_urlsafe(32).encode())
+        values[name] = path.read_text().strip()
+    return {
+        "JWT_PRIVATE_KEY_FILE": str(key_path),
+        "INTERNAL_TOKEN": values["internal_token"],
+        "PIN_PEPPER": values["pin_pepper"],
+    }

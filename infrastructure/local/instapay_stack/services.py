@@ -1,0 +1,57 @@
+"""What the local stack runs: the six services (and, as later parts land, their helpers).
+
+The command for each service is the one its production container runs (see the Dockerfiles);
+only host, port and environment differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from instapay_stack.paths import SERVICES_DIR
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str  # short name: also the gateway's upstream name and the key in /api/v1/health
+    directory: str  # under services/
+    module: str  # ASGI app, "package.main:app"
+    port_offset: int  # port = base port + offset (gateway at the base)
+    migrates: bool = True
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def path(self):
+        return SERVICES_DIR / self.directory
+
+    def port(self, base: int) -> int:
+        return base + self.port_offset
+
+
+SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec("auth", "auth-service", "auth_service.main:app", 1),
+    ServiceSpec("user", "user-service", "user_service.main:app", 2),
+    ServiceSpec("transaction", "transaction-service", "transaction_service.main:app", 3),
+    ServiceSpec("reporting", "reporting-service", "reporting_service.main:app", 4),
+    ServiceSpec("notification", "notification-service", "notification_service.main:app", 5),
+    ServiceSpec("gateway", "api-gateway", "api_gateway.main:app", 0, migrates=False),
+)
+
+
+def service_urls(base: int, host: str = "127.0.0.1") -> dict[str, str]:
+    """Environment entries telling every service where the others are."""
+    by_name = {s.name: f"http://{host}:{s.port(base)}" for s in SERVICES}
+    return {
+        "AUTH_URL": by_name["auth"],
+        "USER_URL": by_name["user"],
+        "TRANSACTION_URL": by_name["transaction"],
+        "REPORTING_URL": by_name["reporting"],
+        "NOTIFICATION_URL": by_name["notification"],
+        "JWKS_URL": by_name["auth"] + "/.well-known/jwks.json",
+    }
+
+
+def uvicorn_argv(spec: ServiceSpec, *, host: str, port: int, python: str) -> list[str]:
+    # Same flags as the prod Dockerfile's CMD.
+    return [python, "-m", "uvicorn", spec.module, "--host", host, "--port", str(port),
+            "--no-access-log", "--timeout-graceful-shutdown", "5"]

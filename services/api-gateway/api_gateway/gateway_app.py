@@ -1,0 +1,29 @@
+"""Assembles the gateway: its own routes (health, docs) behind the forwarding proxy."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from instapay_common.app import create_service_app
+
+from api_gateway.config import GatewaySettings
+from api_gateway.health import router as health_router
+from api_gateway.proxy import GatewayProxy
+from api_gateway.routing import RouteTable
+
+
+def build_gateway(settings: GatewaySettings) -> FastAPI:
+    table = RouteTable(settings.routes, settings.upstream_urls())
+    holder: dict[str, FastAPI] = {}
+    proxy_kwargs = {
+        "table": table,
+        "session_getter": lambda: holder["app"].state.http,
+        "max_body_bytes": settings.max_body_bytes,
+        "timeout_seconds": settings.upstream_timeout_seconds,
+        "stream_paths": settings.stream_paths,
+    }
+    app = create_service_app(settings, title="Mini-InstaPay API", routers=[health_router],
+                             inner_middleware=[(GatewayProxy, proxy_kwargs)])
+    holder["app"] = app
+    app.state.route_table = table
+    return app

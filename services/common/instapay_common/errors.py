@@ -1,0 +1,162 @@
+"""RFC 9457 problem+json: the one error shape every service answers with.
+
+Services raise `DomainError` subclasses from their `exceptions.py`; the handlers installed by
+`install_error_handlers` turn them (and validation/HTTP errors) into problem documents.
+Nothing internal (stack traces, SQL, host names) ever reaches a client.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from instapay_common.logging import get_logger
+from instapay_common.request_context import current_request_id
+
+PROBLEM_JSON = "application/problem+json"
+_log = get_logger("errors")
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """OpenAPI schema of the problem document (for docs and generated clients)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    code: str
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose. Subclasses set status/code/title."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None,
+                 extra: dict[str, Any] | None = None) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.headers = headers or {}
+        self.extra = extra or {}
+
+
+class Unauthenticated(DomainError):
+    status, code, title = 401, "unauthenticated", "Authentication required"
+
+
+class Forbidden(DomainError):
+    status, code, title = 403, "forbidden", "Not allowed"
+
+
+class InsufficientScope(DomainError):
+    status, code, title = 403, "insufficient_scope", "Token scope does not allow this call"
+
+
+class NotFound(DomainError):
+    status, code, title = 404, "not_found", "Not found"
+
+
+class Conflict(DomainError):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class ValidationFailed(DomainError):
+    status, code, title = 422, "validation_error", "Request validation failed"
+
+    def __init__(self, detail: str | None = None, *, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(detail, extra={"errors": errors or []})
+
+
+class RateLimited(DomainError):
+    status, code, title = 429, "rate_limited", "Too many requests"
+
+
+class ServiceUnavailable(DomainError):
+    status, code, title = 503, "service_unavailable", "A service this request needs is unavailable"
+
+
+class UpstreamTimeout(DomainError):
+    status, code, title = 504, "upstream_timeout", "A service this request needs did not answer in time"
+
+
+def problem_response(status: int, code: str, title: str, detail: str | None = None, *,
+                     headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    body: dict[str, Any] = {
+        "type": f"https://docs.instapay.local/errors/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail or title,
+        "code": code,
+        "request_id": current_request_id(),
+    }
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field_name(loc: tuple | list) -> str:
+    # ("body", "amount") -> "amount"; ("query", "limit") -> "limit"; nested -> "source.type"
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or "body"
+
+
+def _validation_message(err: dict[str, Any]) -> str:
+    msg = str(err.get("msg", "invalid value"))
+    return msg.removeprefix("Value error, ")
+
+
+async def _domain_error(_: Request, exc: DomainError) -> Response:
+    return problem_response(exc.status, exc.code, exc.title, exc.detail, headers=exc.headers, **exc.extra)
+
+
+async def _validation_error(_: Request, exc: RequestValidationError) -> Response:
+    errors = [{"field": _field_name(e.get("loc", ())), "message": _validation_message(e)} for e in exc.errors()]
+    return problem_response(422, "validation_error", "Request validation failed",
+                            "; ".join(f"{e['field']}: {e['message']}" for e in errors)[:500], errors=errors)
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "payload_too_large",
+               415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited"}
+
+
+async def _http_error(_: Request, exc: StarletteHTTPException) -> Response:
+    code = _HTTP_CODES.get(exc.status_code, "error")
+    title = code.replace("_", " ").capitalize()
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    return problem_response(exc.status_code, code, title, detail, headers=getattr(exc, "headers", None))
+
+
+async def _unexpected_error(_: Request, exc: Exception) -> Response:
+    _log.exception("unhandled_error", error_type=type(exc).__name__)
+    return problem_response(500, "internal_error", "Internal error",
+                            "Something went wrong on our side; retry later or quote the request_id to support.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": desc}
+    for code, desc in {400: "Bad request", 401: "Unauthenticated", 403: "Forbidden", 404: "Not found",
+                       409: "Conflict", 422: "Validation error", 429: "Rate limited",
+                       503: "Service unavailable"}.items()
+}

@@ -1,0 +1,62 @@
+"""The body of every service's Alembic `env.py`: one environment per service, scoped to its schema.
+
+A service's env.py is three lines: import its metadata and call `run_alembic(metadata)`.
+The version table lives in the service's own schema, so services migrate independently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from alembic import context
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from instapay_common.db import normalize_async_url
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL") or context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("Set DATABASE_URL to run migrations (e.g. postgresql://postgres@127.0.0.1/instapay)")
+    return normalize_async_url(url)
+
+
+def _run_sync(connection: Connection, metadata: MetaData, schema: str) -> None:
+    connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        version_table_schema=schema,
+        include_schemas=True,
+        include_name=lambda name, type_, _parent: type_ != "schema" or name == schema,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_online(metadata: MetaData, schema: str) -> None:
+    engine = create_async_engine(_database_url())
+    try:
+        async with engine.begin() as conn:
+            # Serialise concurrent migrators of the same schema (several replicas starting at once).
+            await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": f"migrate:{schema}"})
+            await conn.run_sync(_run_sync, metadata, schema)
+    finally:
+        await engine.dispose()
+
+
+def run_alembic(metadata: MetaData) -> None:
+    schema = metadata.schema
+    if not schema:
+        raise RuntimeError("service metadata must name its schema")
+    if context.is_offline_mode():
+        context.configure(url=_database_url(), target_metadata=metadata, version_table_schema=schema,
+                          literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    asyncio.run(_run_online(metadata, schema))

@@ -1,0 +1,5 @@
+"""Public and internal routes of the transaction service."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
