@@ -41,3 +41,10 @@ def test_internal_endpoints_are_not_routed(stack):
             # the gateway's own metrics endpoint is internal too, but served on its own port only
             continue
         assert r.status_code in (200, 404)
+
+
+def test_gateway_serves_merged_openapi(stack):
+    spec = httpx.get(stack.gateway_url + "/openapi.json", timeout=10).json()
+    assert "/api/v1/health" in spec["paths"]
+    assert not [p for p in spec["paths"] if p.startswith("/internal")]
+    assert httpx.get(stack.gateway_url + "/docs", timeout=5).status_code == 200

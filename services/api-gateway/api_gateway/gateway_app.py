@@ -1,4 +1,4 @@
-"""Assembles the gateway: its own routes (health, docs) behind the forwarding proxy."""
+"""Assembles the gateway: its own routes (health, docs, web app) behind the forwarding proxy."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from instapay_common.app import create_service_app
 
 from api_gateway.config import GatewaySettings
 from api_gateway.health import router as health_router
+from api_gateway.openapi_docs import install_docs
 from api_gateway.proxy import GatewayProxy
 from api_gateway.routing import RouteTable
+from api_gateway.static_site import mount_web_app
 
 
 def build_gateway(settings: GatewaySettings) -> FastAPI:
@@ -22,8 +24,13 @@ def build_gateway(settings: GatewaySettings) -> FastAPI:
         "timeout_seconds": settings.upstream_timeout_seconds,
         "stream_paths": settings.stream_paths,
     }
-    app = create_service_app(settings, title="Mini-InstaPay API", routers=[health_router],
+    # The gateway's /docs and /openapi.json are the merged public API (install_docs), not its own.
+    own_settings = settings.model_copy(update={"docs_enabled": False})
+    app = create_service_app(own_settings, title="Mini-InstaPay API", routers=[health_router],
                              inner_middleware=[(GatewayProxy, proxy_kwargs)])
     holder["app"] = app
     app.state.route_table = table
+    if settings.docs_enabled and not settings.is_production_like:
+        install_docs(app)
+    mount_web_app(app)  # last: the web app answers every path nothing else claimed
     return app

@@ -1,0 +1,116 @@
+"""Renders docs/API_REFERENCE.md from the merged OpenAPI of all services (offline, no server).
+
+    python -m api_gateway.api_reference > docs/API_REFERENCE.md      (make api-reference)
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+from api_gateway.config import GatewaySettings
+from api_gateway.gateway_app import build_gateway
+from api_gateway.openapi_merge import HTTP_METHODS, merge_specs
+from api_gateway.routing import RouteTable
+
+SERVICE_MODULES = {
+    "auth": "auth_service.main",
+    "user": "user_service.main",
+    "transaction": "transaction_service.main",
+    "reporting": "reporting_service.main",
+    "notification": "notification_service.main",
+}
+
+
+def merged_spec() -> dict[str, Any]:
+    settings = GatewaySettings()
+    gateway = build_gateway(settings)
+    specs = {name: importlib.import_module(mod).app.openapi() for name, mod in SERVICE_MODULES.items()}
+    return merge_specs(gateway.openapi(), specs, RouteTable(settings.routes, settings.upstream_urls()))
+
+
+def _schema_name(schema: dict[str, Any] | None) -> str:
+    if not schema:
+        return ""
+    if "$ref" in schema:
+        return "`" + schema["$ref"].rsplit("/", 1)[-1] + "`"
+    if schema.get("type") == "array":
+        return f"array of {_schema_name(schema.get('items'))}"
+    if "anyOf" in schema:
+        return " or ".join(_schema_name(s) for s in schema["anyOf"])
+    return "`" + str(schema.get("type", "object")) + "`"
+
+
+def _body_schema(content: dict[str, Any] | None) -> str:
+    if not content:
+        return ""
+    media, spec = next(iter(content.items()))
+    return f"{_schema_name(spec.get('schema'))} ({media})"
+
+
+def render(spec: dict[str, Any]) -> str:
+    out = [
+        "# Mini-InstaPay API reference",
+        "",
+        "Generated from the gateway's merged OpenAPI by `make api-reference`; do not edit by hand",
+        "(a test fails when this file is stale). The contract behind it is `API_CONTRACT.md`; the",
+        "live version is at `GET /docs` and `GET /openapi.json` on the gateway.",
+        "",
+        "Conventions: JSON in and out; `Authorization: Bearer <access token>` unless marked public;",
+        "errors are RFC 9457 `application/problem+json` with a machine-readable `code`",
+        "(see the `Problem` schema); every response carries `X-Request-ID`.",
+        "",
+        "## Endpoints",
+        "",
+    ]
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            out.append(f"### `{method.upper()} {path}`")
+            out.append("")
+            if op.get("summary"):
+                out.append(op["summary"])
+                out.append("")
+            if op.get("description"):
+                out.append(op["description"].strip())
+                out.append("")
+            params = op.get("parameters", [])
+            if params:
+                out.append("| parameter | in | required | type | description |")
+                out.append("|---|---|---|---|---|")
+                for p in params:
+                    desc = (p.get("description") or "").replace("\n", " ")
+                    out.append(f"| `{p['name']}` | {p['in']} | {'yes' if p.get('required') else 'no'} | "
+                               f"{_schema_name(p.get('schema'))} | {desc} |")
+                out.append("")
+            body = op.get("requestBody", {}).get("content")
+            if body:
+                out.append(f"Request body: {_body_schema(body)}")
+                out.append("")
+            out.append("| status | meaning | body |")
+            out.append("|---|---|---|")
+            for status, resp in op.get("responses", {}).items():
+                out.append(f"| {status} | {resp.get('description', '')} | {_body_schema(resp.get('content'))} |")
+            out.append("")
+    out += ["## Schemas", ""]
+    for name, schema in sorted(spec.get("components", {}).get("schemas", {}).items()):
+        out.append(f"### `{name}`")
+        out.append("")
+        props = schema.get("properties", {})
+        required = set(schema.get("required", []))
+        if props:
+            out.append("| field | type | required | description |")
+            out.append("|---|---|---|---|")
+            for field, fs in props.items():
+                desc = (fs.get("description") or "").replace("\n", " ")
+                out.append(f"| `{field}` | {_schema_name(fs)} | {'yes' if field in required else 'no'} | {desc} |")
+        elif "enum" in schema:
+            out.append("One of: " + ", ".join(f"`{v}`" for v in schema["enum"]))
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render(merged_spec()))
