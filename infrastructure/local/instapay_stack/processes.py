@@ -92,7 +92,7 @@ class Supervisor:
         log_path = self.log_dir / f"{spec.name}.log"
         log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
         proc = subprocess.Popen(spec.argv, cwd=spec.cwd, env=spec.env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)  # noqa: PLW1509
+                                stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         log.close()
         child = Child(spec, proc, log_path)
         self.children[spec.name] = child
@@ -104,7 +104,7 @@ class Supervisor:
             return child.proc.poll() is None
         try:
             url = f"http://{spec.host}:{spec.port}{spec.ready_path}"
-            with urllib.request.urlopen(url, timeout=1) as resp:  # noqa: S310 - our own local URL
+            with urllib.request.urlopen(url, timeout=1) as resp:
                 return resp.status == 200
         except (urllib.error.URLError, OSError, TimeoutError):
             return False

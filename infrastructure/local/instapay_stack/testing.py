@@ -56,7 +56,7 @@ def stack_factory(pg: PostgresHandle, tmp_path_factory: pytest.TempPathFactory):
         started.append((stack, name))
         if migrate:
             stack.migrate(progress=lambda _m: None)
-        stack.start(timeout=120, progress=lambda _m: None)
+        stack.start(timeout=240, progress=lambda _m: None)
         return stack
 
     yield start

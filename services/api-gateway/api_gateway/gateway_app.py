@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from instapay_common.app import create_service_app
-
 from api_gateway.config import GatewaySettings
 from api_gateway.health import router as health_router
 from api_gateway.openapi_docs import install_docs
 from api_gateway.proxy import GatewayProxy
 from api_gateway.routing import RouteTable
 from api_gateway.static_site import mount_web_app
+from instapay_common.app import create_service_app
 
 
 def build_gateway(settings: GatewaySettings) -> FastAPI:

@@ -14,10 +14,9 @@ from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Receive, Scope, Send
 from yarl import URL
 
+from api_gateway.routing import RouteTable
 from instapay_common.errors import DomainError, ServiceUnavailable, UpstreamTimeout, problem_response
 from instapay_common.request_context import current_request_id
-
-from api_gateway.routing import RouteTable
 
 UPSTREAM_REQUESTS = Counter("gateway_upstream_requests_total", "Requests forwarded, by upstream and outcome.",
                             ["upstream", "outcome"])

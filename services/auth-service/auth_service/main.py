@@ -4,11 +4,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from instapay_common.app import create_service_app
-from instapay_common.settings import ServiceSettings
-
 from auth_service.api.routes import router
 from auth_service.config import get_settings
+from instapay_common.app import create_service_app
+from instapay_common.settings import ServiceSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 

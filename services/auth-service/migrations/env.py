@@ -1,7 +1,6 @@
 """Alembic environment: the shared runner, scoped to this service's schema."""
 
-from instapay_common.migrations import run_alembic
-
 from auth_service.models import Base
+from instapay_common.migrations import run_alembic
 
 run_alembic(Base.metadata)

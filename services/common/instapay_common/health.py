@@ -7,8 +7,8 @@ from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from fastapi import APIRouter
-from starlette.responses import JSONResponse
 from sqlalchemy import text
+from starlette.responses import JSONResponse
 
 from instapay_common.db import Database
 

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_INTERNAL_TOKEN = "dev-internal-token-not-for-production"  # noqa: S105 - dev-only default, refused in prod
+DEV_INTERNAL_TOKEN = "dev-internal-token-not-for-production"
 
 
 class ServiceSettings(BaseSettings):

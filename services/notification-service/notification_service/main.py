@@ -6,7 +6,6 @@ from fastapi import FastAPI
 
 from instapay_common.app import create_service_app
 from instapay_common.settings import ServiceSettings
-
 from notification_service.api.routes import router
 from notification_service.config import get_settings
 

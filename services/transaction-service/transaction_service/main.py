@@ -6,7 +6,6 @@ from fastapi import FastAPI
 
 from instapay_common.app import create_service_app
 from instapay_common.settings import ServiceSettings
-
 from transaction_service.api.routes import router
 from transaction_service.config import get_settings
 
