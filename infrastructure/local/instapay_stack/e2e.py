@@ -1,0 +1,131 @@
+"""Helpers for end-to-end tests against a running stack (through the gateway, real tokens).
+
+    user = register_user(stack.gateway_url)
+    httpx.get(stack.gateway_url + "/api/v1/wallet", headers=user.auth_headers())
+
+Every call makes a fresh, unique email/phone/handle so tests never collide, also across runs
+sharing one database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+DEFAULT_PASSWORD_PREFIX = "Str0ng!Pass-"
+TIMEOUT = 15.0
+
+
+@dataclass
+class TestUser:
+    __test__ = False  # not a pytest test class
+
+    user_id: str
+    email: str
+    phone: str
+    handle: str
+    password: str
+    full_name: str
+    pin: str | None = None
+    access_token: str = ""
+    refresh_token: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def auth_headers(self, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}", **extra}
+
+
+def unique_identity() -> dict[str, str]:
+    """A fresh email, E.164 phone (+2010 + 8 random digits) and handle."""
+    tag = secrets.token_hex(5)
+    return {
+        "email": f"user.{tag}@example.com",
+        "phone": "+2010" + "".join(secrets.choice("0123456789") for _ in range(8)),
+        "handle": f"u.{tag}",
+        "full_name": f"Test User{tag[:3]}",
+    }
+
+
+def _check(resp: httpx.Response, expected: int, what: str) -> dict[str, Any]:
+    if resp.status_code != expected:
+        raise AssertionError(f"{what}: expected {expected}, got {resp.status_code}: {resp.text}")
+    return resp.json() if resp.content else {}
+
+
+def login(gateway_url: str, username: str, password: str, *, client: httpx.Client | None = None) -> dict[str, Any]:
+    """POST /api/v1/auth/login; returns the token response (asserts 200)."""
+    c = client or httpx.Client(timeout=TIMEOUT)
+    try:
+        return _check(c.post(gateway_url + "/api/v1/auth/login", json={"username": username, "password": password}),
+                      200, "login")
+    finally:
+        if client is None:
+            c.close()
+
+
+def set_pin(gateway_url: str, user: TestUser, pin: str, *, client: httpx.Client | None = None) -> None:
+    c = client or httpx.Client(timeout=TIMEOUT)
+    try:
+        _check(c.put(gateway_url + "/api/v1/auth/pin", json={"pin": pin, "password": user.password},
+                     headers=user.auth_headers()), 204, "set pin")
+        user.pin = pin
+    finally:
+        if client is None:
+            c.close()
+
+
+def register_user(gateway_url: str, *, pin: str | None = "123456", client: httpx.Client | None = None,
+                  **overrides: Any) -> TestUser:
+    """Registers a new user, logs in, sets the PIN (pin=None skips it). Overrides: email, phone,
+    handle, full_name, password."""
+    body = unique_identity()
+    body["password"] = DEFAULT_PASSWORD_PREFIX + secrets.token_hex(4)
+    body.update(overrides)
+    c = client or httpx.Client(timeout=TIMEOUT)
+    try:
+        created = _check(c.post(gateway_url + "/api/v1/auth/register", json=body), 201, "register")
+        tokens = login(gateway_url, body["email"], body["password"], client=c)
+        user = TestUser(user_id=created["user_id"], email=created["email"], phone=created["phone"],
+                        handle=created["handle"], password=body["password"], full_name=body["full_name"],
+                        access_token=tokens["access_token"], refresh_token=tokens["refresh_token"])
+        if pin is not None:
+            set_pin(gateway_url, user, pin, client=c)
+        return user
+    finally:
+        if client is None:
+            c.close()
+
+
+async def register_user_async(gateway_url: str, **kwargs: Any) -> TestUser:
+    """Same as register_user, off the event loop (for async tests)."""
+    return await asyncio.to_thread(register_user, gateway_url, **kwargs)
+
+
+def make_admin(stack: Any, user: TestUser) -> TestUser:
+    """Grants the admin role with the operator command (as `make admin` does) and logs in again,
+    so `user.access_token` carries `roles: ["admin"]`."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "auth_service.admin", "grant", "--email", user.email],
+                   env={**stack.env}, check=True, capture_output=True, timeout=60)
+    tokens = login(stack.gateway_url, user.email, user.password)
+    user.access_token, user.refresh_token = tokens["access_token"], tokens["refresh_token"]
+    return user
+
+
+def create_api_client(gateway_url: str, user: TestUser, scopes: list[str], name: str = "test client"
+                      ) -> dict[str, Any]:
+    """Creates an API client and returns {client_id, client_secret, ..., access_token}."""
+    with httpx.Client(timeout=TIMEOUT) as c:
+        client = _check(c.post(gateway_url + "/api/v1/auth/clients", json={"name": name, "scopes": scopes},
+                               headers=user.auth_headers()), 201, "create client")
+        token = _check(c.post(gateway_url + "/api/v1/auth/token",
+                              data={"grant_type": "client_credentials", "client_id": client["client_id"],
+                                    "client_secret": client["client_secret"]}), 200, "client token")
+    client["access_token"] = token["access_token"]
+    return client
