@@ -1,0 +1,131 @@
+# ruff: noqa: E501  (the template holds Dockerfile lines, which are long by nature)
+"""Writes the six service Dockerfiles (and their .dockerignore) from one template.
+
+They differ only in names and ports, so they are generated rather than edited by hand:
+    python infrastructure/docker/render_dockerfiles.py
+infrastructure/tests checks that the committed files equal this output (no drift between services).
+"""
+from pathlib import Path
+
+SERVICES = [
+    ("auth", "auth-service", "auth_service", 8001),
+    ("user", "user-service", "user_service", 8002),
+    ("transaction", "transaction-service", "transaction_service", 8003),
+    ("reporting", "reporting-service", "reporting_service", 8004),
+    ("notification", "notification-service", "notification_service", 8005),
+    ("gateway", "api-gateway", "api_gateway", 8000),
+]
+MEMBERS = ["services/common", "services/auth-service", "services/user-service", "services/transaction-service",
+           "services/reporting-service", "services/notification-service", "services/api-gateway",
+           "infrastructure/local"]
+
+WEB_STAGE = '''
+# --- web: the React app, built once and served by the gateway at / (no separate web image) ---
+FROM node:20-bookworm-slim AS web
+WORKDIR /app/frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY frontend/ ./
+RUN npm run build
+'''
+
+TEMPLATE = '''# syntax=docker/dockerfile:1.7
+# {title} image. Build from the repository root (the uv workspace and its single lock file live there):
+#   docker build -f services/{dir}/Dockerfile --target prod -t instapay/{dir}:<sha> .
+# Targets: `dev` (code mounted by docker-compose.dev.yml, reload on change) and `prod` (slim, non-root).
+# The prod CMD is the command `make up` runs (instapay_stack.services.uvicorn_argv); a test checks that.
+{web}
+# --- builder: lock-file-pinned dependencies in /app/.venv (uv sync --locked) ---
+FROM python:3.11-slim-bookworm AS builder
+ENV UV_COMPILE_BYTECODE=1 \\
+    UV_LINK_MODE=copy \\
+    UV_PYTHON_DOWNLOADS=never \\
+    UV_PROJECT_ENVIRONMENT=/app/.venv \\
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN pip install --no-cache-dir uv==0.13.9
+WORKDIR /app
+# Manifests first: the dependency layer is rebuilt only when the lock or a pyproject.toml changes.
+# `--locked` needs every workspace member's manifest to prove uv.lock is current.
+COPY pyproject.toml uv.lock ./
+{manifests}
+RUN uv sync --locked --no-dev --no-default-groups --package {dir} --no-install-workspace
+# Then the code: only the shared library and this service (the workspace packages install editable
+# from /app/services/..., which is why the prod stage keeps the same paths).
+COPY services/common/ services/common/
+COPY services/{dir}/ services/{dir}/
+RUN uv sync --locked --no-dev --no-default-groups --package {dir}
+
+# --- dev: hot reload; docker-compose.dev.yml mounts services/common and services/{dir} over the copies ---
+FROM builder AS dev
+ENV PYTHONUNBUFFERED=1 \\
+    PATH=/app/.venv/bin:$PATH \\
+    ENVIRONMENT=development \\
+    HOST=0.0.0.0 \\
+    PORT={port}
+WORKDIR /app/services/{dir}
+EXPOSE {port}
+CMD ["python", "-m", "uvicorn", "{pkg}.main:app", "--host", "0.0.0.0", "--port", "{port}", "--reload", "--reload-dir", "/app/services/{dir}", "--reload-dir", "/app/services/common"]
+
+# --- prod: no compiler, no uv, no pip cache; root-owned read-only code; runs as an unprivileged user ---
+FROM python:3.11-slim-bookworm AS prod
+ENV PYTHONUNBUFFERED=1 \\
+    PYTHONDONTWRITEBYTECODE=1 \\
+    PATH=/app/.venv/bin:$PATH \\
+    ENVIRONMENT=production \\
+    HOST=0.0.0.0 \\
+    PORT={port}
+RUN groupadd --system --gid 10001 instapay \\
+    && useradd --system --uid 10001 --gid instapay --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin instapay
+COPY --from=builder /app/.venv /app/.venv
+COPY --from=builder /app/services/common /app/services/common
+COPY --from=builder /app/services/{dir} /app/services/{dir}
+{web_copy}WORKDIR /app/services/{dir}
+USER 10001:10001
+EXPOSE {port}
+# Liveness only (the orchestrators ask /readyz themselves); python's stdlib, so no curl in the image.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \\
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '{port}') + '/healthz', timeout=2)"]
+CMD ["python", "-m", "uvicorn", "{pkg}.main:app", "--host", "0.0.0.0", "--port", "{port}", "--no-access-log", "--timeout-graceful-shutdown", "5"]
+'''
+
+DOCKERIGNORE = """# Build context is the repository root; keep caches, local data and host builds out of the image.
+.git
+.venv
+.tools
+.data
+test-artifacts
+**/__pycache__
+**/*.pyc
+**/tests
+**/.pytest_cache
+**/.ruff_cache
+frontend/node_modules
+frontend/dist
+frontend/e2e
+"""
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def render() -> dict[Path, str]:
+    """Relative path -> content of every generated file."""
+    files: dict[Path, str] = {}
+    for name, d, pkg, port in SERVICES:
+        manifests = "\n".join(f"COPY {m}/pyproject.toml {m}/" for m in MEMBERS)
+        is_gw = name == "gateway"
+        text = TEMPLATE.format(
+            title={"gateway": "API gateway (also serves the built web app)"}.get(name, f"{name.capitalize()} service"),
+            dir=d, pkg=pkg, port=port, manifests=manifests,
+            web=WEB_STAGE if is_gw else "",
+            web_copy="COPY --from=web /app/frontend/dist /app/frontend/dist\n" if is_gw else "",
+        )
+        files[Path("services", d, "Dockerfile")] = text
+        # BuildKit reads <Dockerfile>.dockerignore next to the Dockerfile (the context is the repo root).
+        files[Path("services", d, "Dockerfile.dockerignore")] = DOCKERIGNORE
+    return files
+
+
+if __name__ == "__main__":
+    for rel, text in render().items():
+        (ROOT / rel).write_text(text)
+        print(f"wrote {rel}")
