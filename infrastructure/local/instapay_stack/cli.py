@@ -56,6 +56,8 @@ def up(args: argparse.Namespace) -> int:
             raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    # Explicit: a shell may start us with SIGINT ignored (background jobs), and Ctrl-C must still stop us.
+    signal.signal(signal.SIGINT, on_signal)
     try:
         _step("database")
         handle, db_url = _database(lambda m: print("  " + m, flush=True))

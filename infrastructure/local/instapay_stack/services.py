@@ -17,8 +17,12 @@ class ServiceSpec:
     directory: str  # under services/
     module: str  # ASGI app, "package.main:app"
     port_offset: int  # port = base port + offset (gateway at the base)
-    migrates: bool = True
+    schema: str | None = None  # the PostgreSQL schema it owns (None: stateless)
     extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def migrates(self) -> bool:
+        return self.schema is not None
 
     @property
     def path(self):
@@ -29,12 +33,12 @@ class ServiceSpec:
 
 
 SERVICES: tuple[ServiceSpec, ...] = (
-    ServiceSpec("auth", "auth-service", "auth_service.main:app", 1),
-    ServiceSpec("user", "user-service", "user_service.main:app", 2),
-    ServiceSpec("transaction", "transaction-service", "transaction_service.main:app", 3),
-    ServiceSpec("reporting", "reporting-service", "reporting_service.main:app", 4),
-    ServiceSpec("notification", "notification-service", "notification_service.main:app", 5),
-    ServiceSpec("gateway", "api-gateway", "api_gateway.main:app", 0, migrates=False),
+    ServiceSpec("auth", "auth-service", "auth_service.main:app", 1, "auth"),
+    ServiceSpec("user", "user-service", "user_service.main:app", 2, "users"),
+    ServiceSpec("transaction", "transaction-service", "transaction_service.main:app", 3, "ledger"),
+    ServiceSpec("reporting", "reporting-service", "reporting_service.main:app", 4, "reporting"),
+    ServiceSpec("notification", "notification-service", "notification_service.main:app", 5, "notifications"),
+    ServiceSpec("gateway", "api-gateway", "api_gateway.main:app", 0),
 )
 
 
