@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from instapay_common.db import Database
+from instapay_common.db_metrics import instrument_engine
 from instapay_common.errors import install_error_handlers
 from instapay_common.health import ReadinessCheck, database_check, health_router
 from instapay_common.http_client import new_session
@@ -53,6 +54,8 @@ def create_service_app(
             if migrations_dir is not None:
                 db = Database(settings.database_url, pool_size=settings.db_pool_size,
                               max_overflow=settings.db_max_overflow)
+                instrument_engine(db.engine, service=settings.service_name,
+                                  capacity=settings.db_pool_size + settings.db_max_overflow)
                 stack.push_async_callback(db.dispose)
                 app.state.db = db
                 holder["database"] = database_check(db, settings.db_schema, migrations_dir)
