@@ -1,9 +1,17 @@
 """Transactional outbox: a service writes its events in the same database transaction as the
 state change they describe; a relay (see `outbox_relay`) delivers them to subscribers later.
 
-Every emitting service adds `outbox_table(Base.metadata)` to its models and a migration for it.
+Every emitting service adds `outbox_table(Base.metadata)` to its models and a migration for it
+(the 0001 migrations of auth, user and transaction create `outbox_events` and
+`outbox_deliveries`).
 Event envelope (what subscribers receive):
     {"id": uuid, "type": "transfer.completed", "occurred_at": RFC 3339, "source": service, "data": {...}}
+
+Delivery tracking: the relay "dispatches" each event once (sets `dispatched_at` and inserts one
+`outbox_deliveries` row per subscriber of its type, in one transaction), then delivers the
+pending delivery rows, marking each `delivered_at` or scheduling a retry (`attempts`,
+`next_attempt_at`). Per-row state (rather than a per-subscriber seq cursor) matters because
+identity values are assigned before commit: a cursor could skip a slower transaction's event.
 """
 
 from __future__ import annotations
@@ -12,19 +20,40 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Identity, MetaData, String, Table, func, insert
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 OUTBOX_TABLE = "outbox_events"
+DELIVERIES_TABLE = "outbox_deliveries"
+
+
+def _key(metadata: MetaData, name: str) -> str:
+    return f"{metadata.schema}.{name}" if metadata.schema else name
 
 
 def outbox_table(metadata: MetaData) -> Table:
-    """The outbox table in the metadata's schema (created once per metadata)."""
-    key = f"{metadata.schema}.{OUTBOX_TABLE}" if metadata.schema else OUTBOX_TABLE
+    """The outbox table in the metadata's schema (created once per metadata); also registers
+    its delivery-tracking table (`outbox_deliveries_table`)."""
+    key = _key(metadata, OUTBOX_TABLE)
     if key in metadata.tables:
         return metadata.tables[key]
-    return Table(
+    table = Table(
         OUTBOX_TABLE,
         metadata,
         # `seq` orders delivery; `id` is the event id subscribers dedupe on.
@@ -33,6 +62,31 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("event_type", String(64), nullable=False),
         Column("payload", JSONB, nullable=False),
         Column("occurred_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        # Set by the relay once the per-subscriber delivery rows exist.
+        Column("dispatched_at", DateTime(timezone=True), nullable=True),
+        Index("ix_outbox_events_undispatched", "seq", postgresql_where=text("dispatched_at IS NULL")),
+    )
+    outbox_deliveries_table(metadata)
+    return table
+
+
+def outbox_deliveries_table(metadata: MetaData) -> Table:
+    """One row per (event, subscriber): the relay's delivery state."""
+    key = _key(metadata, DELIVERIES_TABLE)
+    if key in metadata.tables:
+        return metadata.tables[key]
+    outbox_ref = f"{_key(metadata, OUTBOX_TABLE)}.seq"
+    return Table(
+        DELIVERIES_TABLE,
+        metadata,
+        Column("event_seq", BigInteger, ForeignKey(outbox_ref, ondelete="CASCADE"), primary_key=True),
+        Column("subscriber", String(64), primary_key=True),
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("delivered_at", DateTime(timezone=True), nullable=True),
+        Column("last_error", Text, nullable=True),
+        Index("ix_outbox_deliveries_pending", "next_attempt_at", "event_seq",
+              postgresql_where=text("delivered_at IS NULL")),
     )
 
 
