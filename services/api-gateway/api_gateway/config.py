@@ -1,9 +1,13 @@
-"""Gateway configuration. The routing table is configuration (GATEWAY_ROUTES, JSON), not code."""
+"""Gateway configuration. The routing table (GATEWAY_ROUTES) and the rate limits (GATEWAY_RATE_LIMITS)
+are configuration (JSON in the environment), not code."""
+
+from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from api_gateway.rate_policies import DEFAULT_POLICIES, RateLimitPolicy
 from instapay_common.settings import ServiceSettings
 
 # Path prefix -> upstream name. Longest prefix wins; a prefix matches the path itself or the
@@ -23,6 +27,19 @@ DEFAULT_ROUTES: dict[str, str] = {
 }
 
 
+# Routed paths answered without an access token (exact paths: "/api/v1/auth/login/../x" is not public).
+# Logout is public because it authenticates with the refresh token (body or cookie) and must work
+# after the access token expired; the auth service checks it.
+DEFAULT_PUBLIC_PATHS: tuple[str, ...] = (
+    "/api/v1/auth/register",
+    "/api/v1/auth/login",
+    "/api/v1/auth/token",
+    "/api/v1/auth/refresh",
+    "/api/v1/auth/logout",
+    "/.well-known/jwks.json",
+)
+
+
 class GatewaySettings(ServiceSettings):
     service_name: str = "api-gateway"
     port: int = 8000
@@ -31,6 +48,32 @@ class GatewaySettings(ServiceSettings):
     upstream_timeout_seconds: float = 10.0
     # Streams (SSE) stay open; only the connect phase is bounded.
     stream_paths: tuple[str, ...] = ("/api/v1/notifications/stream",)
+
+    # --- security (docs/ARCHITECTURE.md, "Gateway security") ---
+    public_paths: tuple[str, ...] = Field(default=DEFAULT_PUBLIC_PATHS, alias="GATEWAY_PUBLIC_PATHS")
+    # Shared counters (and nothing else) live in Redis when set, e.g. redis://127.0.0.1:6379/0.
+    redis_url: str | None = None
+    # Rate-limit policies (JSON list, see rate_policies.py). Unset = the defaults below.
+    rate_limits: list[RateLimitPolicy] = Field(default_factory=lambda: list(DEFAULT_POLICIES),
+                                               alias="GATEWAY_RATE_LIMITS")
+    # Per-IP quotas are multiplied by this. Unset: 1, except 50 in ENVIRONMENT=test, where whole
+    # end-to-end suites run from 127.0.0.1 (per-account and per-user quotas are never scaled).
+    rate_limit_ip_multiplier: float | None = Field(default=None, gt=0)
+    # X-Forwarded-For is only believed when the peer is one of these (CIDRs), e.g. the ingress.
+    trusted_proxies: tuple[str, ...] = Field(default=(), alias="GATEWAY_TRUSTED_PROXIES")
+    # CORS allow-list (no wildcard); the web app is same-origin in the local stack, so none by default.
+    cors_origins: tuple[str, ...] = Field(default=(), alias="GATEWAY_CORS_ORIGINS")
+    # Sessions revoked at the auth service are polled this often (contract: refused within 5 s).
+    revocation_poll_seconds: float = Field(default=1.0, gt=0)
+    token_cache_size: int = Field(default=10_000, ge=0)
+
+    @model_validator(mode="after")
+    def _defaults_by_environment(self) -> GatewaySettings:
+        if self.rate_limit_ip_multiplier is None:
+            object.__setattr__(self, "rate_limit_ip_multiplier", 50.0 if self.environment == "test" else 1.0)
+        if any(o.strip() == "*" for o in self.cors_origins):
+            raise ValueError("GATEWAY_CORS_ORIGINS must list origins; a wildcard is not allowed")
+        return self
 
     def upstream_urls(self) -> dict[str, str]:
         return {

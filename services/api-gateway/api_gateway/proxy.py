@@ -91,8 +91,13 @@ class GatewayProxy:
             if key in HOP_BY_HOP or key.startswith(CLIENT_FORBIDDEN_PREFIXES) or key == b"x-request-id":
                 continue
             headers[key.decode("latin-1")] = value.decode("latin-1")
+        # The guard resolved the real client (trusted proxies only); upstreams see just that address,
+        # never a client-written X-Forwarded-For chain.
+        client_ip = scope.get("instapay.client_ip")
         client = scope.get("client")
-        if client:
+        if client_ip:
+            headers["x-forwarded-for"] = client_ip
+        elif client:
             prior = headers.get("x-forwarded-for")
             headers["x-forwarded-for"] = f"{prior}, {client[0]}" if prior else client[0]
         headers["x-request-id"] = current_request_id() or ""

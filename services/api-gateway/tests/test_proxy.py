@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from contextlib import asynccontextmanager
 
 import pytest
 from aiohttp import web
@@ -10,6 +11,21 @@ from api_gateway.config import GatewaySettings
 from api_gateway.gateway_app import build_gateway
 from instapay_stack.processes import free_port_base
 from instapay_stack.testing import running_app
+from instapay_stack.tokens import TestIssuer
+
+ISSUER = TestIssuer()
+
+
+def auth(**extra: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {ISSUER.token()}", **extra}
+
+
+@asynccontextmanager
+async def client_for(app):
+    """The gateway running in-process, trusting the test issuer's key."""
+    async with running_app(app) as client:
+        ISSUER.install(app)
+        yield client
 
 
 @pytest.fixture
@@ -52,9 +68,9 @@ def gateway(upstream_url: str, **overrides):
 
 async def test_forwards_method_path_query_body_and_request_id(upstream):
     url, seen = upstream
-    async with running_app(gateway(url)) as client:
+    async with client_for(gateway(url)) as client:
         r = await client.post("/api/v1/transfers?x=1&y=%20", content=b'{"a":1}',
-                              headers={"content-type": "application/json", "x-request-id": "rid-1"})
+                              headers=auth(**{"content-type": "application/json", "x-request-id": "rid-1"}))
     assert r.status_code == 201
     assert r.headers["x-upstream"] == "yes"
     assert r.headers["x-request-id"] == "rid-1"
@@ -65,17 +81,17 @@ async def test_forwards_method_path_query_body_and_request_id(upstream):
 
 async def test_client_identity_headers_are_stripped(upstream):
     url, seen = upstream
-    async with running_app(gateway(url)) as client:
-        await client.get("/api/v1/wallet", headers={"X-User-Id": "victim", "X-Internal-Token": "guess",
-                                                    "X-Roles": "admin"})
+    async with client_for(gateway(url)) as client:
+        await client.get("/api/v1/wallet", headers=auth(**{"X-User-Id": "victim", "X-Internal-Token": "guess",
+                                                           "X-Roles": "admin"}))
     lowered = {k.lower() for k in seen[0]["headers"]}
     assert not {"x-user-id", "x-internal-token", "x-roles"} & lowered
 
 
 async def test_upstream_down_is_503_problem(upstream):
     url, _ = upstream
-    async with running_app(gateway(url)) as client:
-        r = await client.get("/api/v1/users/me")
+    async with client_for(gateway(url)) as client:
+        r = await client.get("/api/v1/users/me", headers=auth())
     assert r.status_code == 503
     assert r.headers["content-type"] == "application/problem+json"
     assert r.json()["code"] == "service_unavailable"
@@ -83,16 +99,16 @@ async def test_upstream_down_is_503_problem(upstream):
 
 async def test_upstream_timeout_is_504_problem(upstream):
     url, _ = upstream
-    async with running_app(gateway(url)) as client:
-        r = await client.get("/api/v1/wallet/slow")
+    async with client_for(gateway(url)) as client:
+        r = await client.get("/api/v1/wallet/slow", headers=auth())
     assert r.status_code == 504
     assert r.json()["code"] == "upstream_timeout"
 
 
 async def test_oversized_body_is_refused(upstream):
     url, seen = upstream
-    async with running_app(gateway(url, max_body_bytes=1000)) as client:
-        r = await client.post("/api/v1/transfers", content=b"x" * 5000)
+    async with client_for(gateway(url, max_body_bytes=1000)) as client:
+        r = await client.post("/api/v1/transfers", content=b"x" * 5000, headers=auth())
     assert r.status_code == 413
     assert r.json()["code"] == "payload_too_large"
     assert seen == []
@@ -100,7 +116,7 @@ async def test_oversized_body_is_refused(upstream):
 
 async def test_health_reports_each_service(upstream):
     url, _ = upstream
-    async with running_app(gateway(url)) as client:
+    async with client_for(gateway(url)) as client:
         r = await client.get("/api/v1/health")
     assert r.status_code == 503
     body = r.json()

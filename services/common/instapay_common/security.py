@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -53,9 +54,37 @@ class TokenRejected(Unauthenticated):
         self.reason = reason
 
 
+class VerifiedTokenCache:
+    """A small LRU of tokens already verified, keyed by the whole token string (signature included),
+    each kept only until its own `exp`. Verifying Ed25519 costs ~50 us plus JSON parsing per call; a hot
+    path such as the gateway answers a repeat token with one dict lookup instead."""
+
+    def __init__(self, max_entries: int) -> None:
+        self._max = max_entries
+        self._entries: OrderedDict[str, Principal] = OrderedDict()
+
+    def get(self, token: str) -> Principal | None:
+        principal = self._entries.get(token)
+        if principal is None:
+            return None
+        if principal.expires_at <= time.time():
+            del self._entries[token]
+            return None
+        self._entries.move_to_end(token)
+        return principal
+
+    def put(self, token: str, principal: Principal) -> None:
+        self._entries[token] = principal
+        if len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
 class JwksVerifier:
     def __init__(self, jwks_url: str, *, issuer: str, audience: str, session: aiohttp.ClientSession | None = None,
-                 min_refresh_seconds: float = 10.0, leeway_seconds: int = 5) -> None:
+                 min_refresh_seconds: float = 10.0, leeway_seconds: int = 5, cache_size: int = 0) -> None:
         self.jwks_url = jwks_url
         self.issuer = issuer
         self.audience = audience
@@ -65,12 +94,16 @@ class JwksVerifier:
         self._min_refresh = min_refresh_seconds
         self._leeway = leeway_seconds
         self._lock = asyncio.Lock()
+        # Opt-in (cache_size > 0): only a verifier whose keys come from this JWKS may answer from it.
+        self._cache = VerifiedTokenCache(cache_size) if cache_size > 0 else None
 
     def install_keys(self, jwks: dict[str, Any]) -> None:
         keys: dict[str, Any] = {}
         for jwk in jwks.get("keys", []):
             if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519" and jwk.get("kid"):
                 keys[jwk["kid"]] = OKPAlgorithm.from_jwk(jwk)
+        if self._cache is not None and set(keys) != set(self._keys):
+            self._cache.clear()  # a key left the JWKS (rotation or compromise): re-verify everything
         self._keys = keys
 
     async def _refresh(self) -> None:
@@ -98,6 +131,16 @@ class JwksVerifier:
         return key
 
     async def verify(self, token: str) -> Principal:
+        if self._cache is not None:
+            cached = self._cache.get(token)
+            if cached is not None:
+                return cached
+            principal = await self._verify(token)
+            self._cache.put(token, principal)
+            return principal
+        return await self._verify(token)
+
+    async def _verify(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:

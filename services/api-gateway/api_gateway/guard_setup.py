@@ -1,0 +1,50 @@
+"""Builds the guard's runtime parts in the app's lifespan: the caching token verifier, the
+rate-limit counters (Redis when REDIS_URL is set, else memory) and the revoked-sessions poller."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api_gateway.access_control import GuardState
+from api_gateway.config import GatewaySettings
+from api_gateway.rate_limiter import RateLimiter, effective_policies
+from api_gateway.revocation import RevocationList
+from instapay_common.logging import get_logger
+from instapay_common.ratelimit import CounterStore, MemoryCounterStore, RedisCounterStore, SlidingWindowLimiter
+from instapay_common.security import JwksVerifier
+
+_log = get_logger("gateway.guard")
+
+
+def counter_store(settings: GatewaySettings) -> CounterStore:
+    if settings.redis_url:
+        return RedisCounterStore(settings.redis_url, prefix="instapay:rl:")
+    return MemoryCounterStore()
+
+
+def guard_lifespan(settings: GatewaySettings):
+    @asynccontextmanager
+    async def hook(app: FastAPI) -> AsyncIterator[None]:
+        # Replaces the default verifier with one that caches verified tokens (the gateway's hot path).
+        verifier = JwksVerifier(settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                                session=app.state.http, cache_size=settings.token_cache_size)
+        app.state.jwt_verifier = verifier
+        store = counter_store(settings)
+        policies = effective_policies(settings.rate_limits, settings.rate_limit_ip_multiplier or 1.0)
+        revocations = RevocationList(auth_url=settings.auth_url,
+                                     internal_token=settings.internal_token.get_secret_value(),
+                                     session=lambda: app.state.http, poll_seconds=settings.revocation_poll_seconds)
+        app.state.gateway_guard = GuardState(verifier=verifier, revocations=revocations,
+                                             limiter=RateLimiter(SlidingWindowLimiter(store), policies))
+        _log.info("gateway_guard_ready", counters="redis" if settings.redis_url else "memory",
+                  policies=[p.name for p in policies])
+        try:
+            async with revocations.running():
+                yield
+        finally:
+            await store.close()
+
+    return hook

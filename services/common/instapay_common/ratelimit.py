@@ -1,0 +1,208 @@
+"""Sliding-window rate-limit counters, in memory or in Redis (shared by several replicas).
+
+The sliding-window-counter approximation keeps two fixed-window counters per key (this window and
+the previous one) and weighs the previous one by how much of it still overlaps the sliding window:
+`estimate = previous * (1 - elapsed / window) + current`. It needs one INCR and one GET per key,
+has no burst at window edges (unlike plain fixed windows), and is what large CDNs use.
+
+All keys a request needs are read and incremented in ONE store round trip (`CounterStore.apply`),
+so the Redis variant costs one network hop per request whatever the number of policies.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from instapay_common.logging import get_logger
+
+_log = get_logger("ratelimit")
+
+
+class CounterStore(Protocol):
+    async def apply(self, increments: Sequence[tuple[str, int]], reads: Sequence[str]) -> tuple[list[int], list[int]]:
+        """Increment each `(key, ttl_seconds)` by one and read each key in `reads` (missing = 0).
+
+        Returns (values after increment, values read)."""
+
+    async def close(self) -> None: ...
+
+
+class MemoryCounterStore:
+    """Counters of one process. Expired keys are swept lazily so memory stays bounded by traffic."""
+
+    def __init__(self, *, sweep_every: int = 10_000) -> None:
+        self._data: dict[str, tuple[int, float]] = {}
+        self._ops = 0
+        self._sweep_every = sweep_every
+
+    async def apply(self, increments: Sequence[tuple[str, int]], reads: Sequence[str]) -> tuple[list[int], list[int]]:
+        now = time.monotonic()
+        data = self._data
+        incremented: list[int] = []
+        for key, ttl in increments:
+            entry = data.get(key)
+            value = entry[0] + 1 if entry is not None and entry[1] > now else 1
+            expires = entry[1] if entry is not None and entry[1] > now else now + ttl
+            data[key] = (value, expires)
+            incremented.append(value)
+        read: list[int] = []
+        for key in reads:
+            entry = data.get(key)
+            read.append(entry[0] if entry is not None and entry[1] > now else 0)
+        self._ops += 1
+        if self._ops >= self._sweep_every:
+            self._ops = 0
+            self._data = {k: v for k, v in data.items() if v[1] > now}
+        return incremented, read
+
+    async def close(self) -> None:
+        self._data.clear()
+
+
+class RedisCounterStore:
+    """Counters in Redis (SET NX EX + INCR + GET, pipelined in one round trip).
+
+    If Redis cannot be reached the store falls back to process-local counters rather than failing
+    every request: limits then hold per replica until Redis is back (logged once per outage).
+    """
+
+    def __init__(self, url: str, *, prefix: str = "rl:", timeout_seconds: float = 0.25) -> None:
+        import redis.asyncio as redis  # imported here: only deployments with REDIS_URL need it
+
+        self._redis = redis.from_url(url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds,
+                                     health_check_interval=30)
+        self._errors = (redis.RedisError, OSError, TimeoutError)
+        self._prefix = prefix
+        self._fallback = MemoryCounterStore()
+        self._degraded = False
+
+    async def apply(self, increments: Sequence[tuple[str, int]], reads: Sequence[str]) -> tuple[list[int], list[int]]:
+        pipe = self._redis.pipeline(transaction=False)
+        for key, ttl in increments:
+            # SET NX EX then INCR: the expiry is set once, by whoever creates the key (any Redis version).
+            pipe.set(self._prefix + key, 0, ex=ttl, nx=True)
+            pipe.incr(self._prefix + key)
+        for key in reads:
+            pipe.get(self._prefix + key)
+        try:
+            results = await pipe.execute()
+        except self._errors as exc:
+            if not self._degraded:
+                self._degraded = True
+                _log.warning("ratelimit_redis_unavailable", error=type(exc).__name__)
+            return await self._fallback.apply(increments, reads)
+        if self._degraded:
+            self._degraded = False
+            _log.info("ratelimit_redis_recovered")
+        incremented = [int(results[2 * i + 1]) for i in range(len(increments))]
+        offset = 2 * len(increments)
+        read = [int(v) if v is not None else 0 for v in results[offset:]]
+        return incremented, read
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self._redis.ping())
+        except self._errors:
+            return False
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """What a client sees for one policy: the IETF `RateLimit` `r` and `t` parameters."""
+
+    limit: int
+    window_seconds: int
+    remaining: int
+    reset_seconds: int
+
+    @property
+    def exceeded(self) -> bool:
+        return self.remaining < 0
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One counter to consult: `counted` = this request adds one; otherwise it is only read
+    (failure-counting policies add one later, when the answer turns out to be a failure)."""
+
+    key: str
+    limit: int
+    window_seconds: int
+    counted: bool = True
+
+
+class SlidingWindowLimiter:
+    def __init__(self, store: CounterStore, *, clock=time.time) -> None:
+        self.store = store
+        self._clock = clock
+
+    def _slots(self, check: Check, now: float) -> tuple[str, str, float, int]:
+        index = int(now // check.window_seconds)
+        elapsed = now - index * check.window_seconds
+        return f"{check.key}:{index}", f"{check.key}:{index - 1}", elapsed, index
+
+    async def evaluate(self, checks: Sequence[Check]) -> list[Window]:
+        """Counts the request against every counted check and returns each check's window."""
+        now = self._clock()
+        increments: list[tuple[str, int]] = []
+        reads: list[str] = []
+        slots = [self._slots(c, now) for c in checks]
+        for check, (current, previous, _elapsed, _i) in zip(checks, slots, strict=True):
+            ttl = 2 * check.window_seconds + 1
+            if check.counted:
+                increments.append((current, ttl))
+            else:
+                reads.append(current)
+            reads.append(previous)
+        incremented, read = await self.store.apply(increments, reads)
+        inc_iter, read_iter = iter(incremented), iter(read)
+        windows = []
+        for check, (_c, _p, elapsed, _i) in zip(checks, slots, strict=True):
+            current = next(inc_iter) if check.counted else next(read_iter)
+            previous = next(read_iter)
+            windows.append(self._window(check, current, previous, elapsed))
+        return windows
+
+    async def record(self, checks: Sequence[Check]) -> list[Window]:
+        """Adds one to each check (a failure just happened) and returns the updated windows."""
+        counted = [Check(c.key, c.limit, c.window_seconds, counted=True) for c in checks]
+        return await self.evaluate(counted)
+
+    @staticmethod
+    def _window(check: Check, current: int, previous: int, elapsed: float) -> Window:
+        weight = 1.0 - elapsed / check.window_seconds
+        used = previous * weight + current
+        # `remaining` < 0 means refuse. A refused request still counts, so hammering keeps a client
+        # out rather than letting it in at the next boundary. A read-only (failure) check refuses once
+        # the failures already recorded reach the limit: the next failure would exceed it.
+        remaining = check.limit - math.ceil(used) if check.counted else check.limit - math.ceil(used) - 1
+        if remaining >= 0:
+            reset = math.ceil(check.window_seconds - elapsed)
+        else:
+            reset = _seconds_until_under(check, current, previous, elapsed)
+        return Window(check.limit, check.window_seconds, remaining, max(reset, 1))
+
+
+def _seconds_until_under(check: Check, current: int, previous: int, elapsed: float) -> int:
+    """When the estimate will have dropped below the limit again (the `Retry-After` value)."""
+    window = check.window_seconds
+    # Within this window the previous window's weight decays linearly.
+    if previous > 0:
+        # previous * (1 - (elapsed + s) / window) + current < limit
+        needed = window * (1 - (check.limit - current) / previous) - elapsed if current < check.limit else math.inf
+        if 0 <= needed < window - elapsed:
+            return math.ceil(needed) + 1
+    # Otherwise it is the next window, where `current` becomes the decaying previous count.
+    remaining_here = window - elapsed
+    if current <= 0:
+        return math.ceil(remaining_here)
+    # current * (1 - s / window) < limit  ->  s > window * (1 - limit / current)
+    more = max(0.0, window * (1 - check.limit / current))
+    return math.ceil(remaining_here + more) + 1
