@@ -2,13 +2,53 @@
 
 from functools import lru_cache
 
+from pydantic import Field, SecretStr, model_validator
+
 from instapay_common.settings import ServiceSettings
+
+DEV_PIN_PEPPER = "dev-pin-pepper-not-for-production"
 
 
 class AuthSettings(ServiceSettings):
     service_name: str = "auth-service"
     port: int = 8001
     db_schema: str = "auth"
+
+    # Signing key: an Ed25519 private key in PEM, from a file (secret mount) or the variable itself.
+    # Without either, development generates an ephemeral key (tokens die with the process).
+    jwt_private_key_file: str | None = None
+    jwt_private_key: SecretStr | None = None
+    # PEM public keys of retired signing keys, still published in JWKS until their tokens expire.
+    jwt_previous_public_keys: str = ""
+    access_token_ttl_seconds: int = Field(default=900, gt=0, le=900)
+    refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, gt=0)
+
+    # Transaction PIN: keyed hash with this server-side pepper; lockout after N wrong tries.
+    pin_pepper: SecretStr = SecretStr(DEV_PIN_PEPPER)
+    pin_max_attempts: int = 5
+    pin_lock_seconds: int = 15 * 60
+
+    # argon2id cost (OWASP minimum: m=19 MiB, t=2, p=1).
+    argon2_memory_kib: int = Field(default=19 * 1024, ge=19 * 1024)
+    argon2_time_cost: int = Field(default=2, ge=2)
+    argon2_parallelism: int = Field(default=1, ge=1)
+
+    # Browser session: the refresh token also travels in this httpOnly cookie.
+    refresh_cookie_name: str = "instapay_refresh"
+    refresh_cookie_path: str = "/api/v1/auth"
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.environment not in ("development", "test")
+
+    @model_validator(mode="after")
+    def _refuse_dev_pepper_in_production(self) -> "AuthSettings":
+        if self.is_production_like:
+            if self.pin_pepper.get_secret_value() == DEV_PIN_PEPPER:
+                raise ValueError("PIN_PEPPER must be set to a real secret outside development")
+            if not (self.jwt_private_key_file or self.jwt_private_key):
+                raise ValueError("JWT_PRIVATE_KEY_FILE or JWT_PRIVATE_KEY must be set outside development")
+        return self
 
 
 @lru_cache

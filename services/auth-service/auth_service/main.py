@@ -1,23 +1,49 @@
 """ASGI entry point: `uvicorn auth_service.main:app`."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 
-from auth_service.api.routes import router
-from auth_service.config import get_settings
+from auth_service.api.internal import jwks_router
+from auth_service.api.internal import router as internal_router
+from auth_service.api.public import router as public_router
+from auth_service.config import AuthSettings, get_settings
+from auth_service.keys import SigningKeys
+from auth_service.passwords import Passwords
+from auth_service.services.context import AuthContext
 from instapay_common.app import create_service_app
-from instapay_common.settings import ServiceSettings
+from instapay_common.http_client import ServiceClient
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def build_app(settings: ServiceSettings | None = None) -> FastAPI:
+def _context_hook(settings: AuthSettings):
+    @asynccontextmanager
+    async def hook(app: FastAPI) -> AsyncIterator[None]:
+        keys = SigningKeys.from_settings(settings)
+        token = settings.internal_token.get_secret_value()
+        app.state.auth = AuthContext(
+            settings=settings, keys=keys, passwords=Passwords(settings),
+            users=ServiceClient(app.state.http, settings.user_url, name="user-service", internal_token=token),
+            wallets=ServiceClient(app.state.http, settings.transaction_url, name="transaction-service",
+                                  internal_token=token))
+        # This service verifies its own tokens with its own keys (no HTTP round trip to itself).
+        app.state.jwt_verifier.install_keys(keys.jwks)
+        yield
+
+    return hook
+
+
+def build_app(settings: AuthSettings | None = None) -> FastAPI:
+    settings = settings or get_settings()
     return create_service_app(
-        settings or get_settings(),
+        settings,
         title="Mini-InstaPay auth service",
-        routers=[router],
+        routers=[public_router, jwks_router, internal_router],
         migrations_dir=MIGRATIONS_DIR,
+        lifespan_hooks=[_context_hook(settings)],
     )
 
 

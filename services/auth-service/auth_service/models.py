@@ -1,4 +1,15 @@
-"""ORM models of the auth service; every table lives in the "auth" schema."""
+"""ORM models of the auth service; every table lives in the "auth" schema.
+
+No secret is stored in the clear: passwords are argon2id hashes, the PIN an HMAC with a
+server-side pepper, refresh tokens and client secrets SHA-256 digests of 256-bit random values.
+"""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ARRAY, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
 
 from instapay_common.db import make_base
 from instapay_common.outbox import outbox_table
@@ -7,3 +18,61 @@ Base = make_base("auth")
 
 # Events this service emits, written in the same transaction as the change they describe.
 outbox = outbox_table(Base.metadata)
+
+
+class Credential(Base):
+    __tablename__ = "credentials"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    # "pending" while registration is still creating the profile and wallet; only "active" logs in.
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)), default=list)
+    pin_hash: Mapped[str | None] = mapped_column(String(64))
+    pin_failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    pin_locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Session(Base):
+    """A login (or an API client's standing grant): access tokens carry its id as `sid`."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("credentials.user_id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[str | None] = mapped_column(String(40))  # set for API-client sessions
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class RefreshToken(Base):
+    """One row per refresh token ever issued; a used (rotated) one presented again revokes its session."""
+
+    __tablename__ = "refresh_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApiClient(Base):
+    __tablename__ = "api_clients"
+
+    client_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("credentials.user_id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

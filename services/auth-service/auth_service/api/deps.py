@@ -1,0 +1,63 @@
+"""Dependency aliases of the auth service's routes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auth_service.exceptions import SessionRevoked
+from auth_service.services.context import AuthContext
+from auth_service.services.sessions import ClientInfo, is_session_live
+from instapay_common.errors import InsufficientScope
+from instapay_common.scopes import ACCOUNT_MANAGE
+from instapay_common.security import CurrentPrincipal, Principal
+
+
+async def _db(request: Request) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.db.sessionmaker() as session:
+        yield session
+
+
+def _ctx(request: Request) -> AuthContext:
+    return request.app.state.auth
+
+
+def _client_info(request: Request) -> ClientInfo:
+    # The gateway appends the peer it saw to X-Forwarded-For; the last entry is that peer.
+    forwarded = request.headers.get("x-forwarded-for", "")
+    ip = forwarded.split(",")[-1].strip() if forwarded else (request.client.host if request.client else None)
+    return ClientInfo(ip=ip or None, user_agent=request.headers.get("user-agent"))
+
+
+DbSession = Annotated[AsyncSession, Depends(_db)]
+Ctx = Annotated[AuthContext, Depends(_ctx)]
+Client = Annotated[ClientInfo, Depends(_client_info)]
+
+
+async def _live_principal(principal: CurrentPrincipal, db: DbSession) -> Principal:
+    # The auth service is where revocation is decided, so it checks it on every call, not
+    # within 5 s like the gateway: a revoked session cannot touch account settings at all.
+    if not await is_session_live(db, _uuid(principal.session_id)):
+        raise SessionRevoked()
+    return principal
+
+
+async def _account_owner(principal: Annotated[Principal, Depends(_live_principal)]) -> Principal:
+    if not principal.has_scope(ACCOUNT_MANAGE) or principal.is_api_client:
+        raise InsufficientScope(f"this call needs the '{ACCOUNT_MANAGE}' scope (a user's own login)")
+    return principal
+
+
+def _uuid(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise SessionRevoked() from exc
+
+
+LivePrincipal = Annotated[Principal, Depends(_live_principal)]
+AccountOwner = Annotated[Principal, Depends(_account_owner)]

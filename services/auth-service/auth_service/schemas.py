@@ -1,0 +1,152 @@
+"""Request and response bodies of the public auth API."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from instapay_common.scopes import CLIENT_SCOPES
+
+EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+E164_RE = re.compile(r"^\+[1-9][0-9]{7,14}$")
+HANDLE_RE = re.compile(r"^[a-z0-9._]{3,30}$")
+
+
+def _email(value: str) -> str:
+    value = value.strip().lower()
+    if len(value) > 254 or not EMAIL_RE.match(value):
+        raise ValueError("not a valid e-mail address")
+    return value
+
+
+def _phone(value: str) -> str:
+    value = value.strip()
+    if not E164_RE.match(value):
+        raise ValueError("phone must be in E.164 format, e.g. +201001234567")
+    return value
+
+
+def _handle(value: str) -> str:
+    value = value.strip().removeprefix("@")
+    if not HANDLE_RE.match(value):
+        raise ValueError("handle must be 3-30 characters of a-z, 0-9, '.' and '_'")
+    return value
+
+
+def _scopes(value: list[str]) -> list[str]:
+    unknown = sorted(set(value) - CLIENT_SCOPES)
+    if unknown:
+        raise ValueError(f"unknown scopes {unknown}; allowed: {sorted(CLIENT_SCOPES)}")
+    if not value:
+        raise ValueError("give at least one scope")
+    return sorted(set(value))
+
+
+Email = Annotated[str, AfterValidator(_email)]
+Phone = Annotated[str, AfterValidator(_phone)]
+Handle = Annotated[str, AfterValidator(_handle)]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+Pin = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterRequest(Strict):
+    email: Email
+    phone: Phone
+    password: Password
+    full_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    handle: Handle | None = None
+
+
+class RegisterResponse(BaseModel):
+    user_id: uuid.UUID
+    email: str
+    phone: str
+    handle: str
+
+
+class LoginRequest(Strict):
+    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)]
+    password: Password
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    refresh_token: str | None = None
+    scope: str
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: str | None = None  # empty: the browser's httpOnly cookie is used
+
+
+class LogoutRequest(BaseModel):
+    refresh_token: str | None = None
+
+
+class SessionOut(BaseModel):
+    id: uuid.UUID
+    created_at: datetime
+    last_used_at: datetime
+    user_agent: str | None
+    ip: str | None
+    current: bool
+
+
+class SessionList(BaseModel):
+    items: list[SessionOut]
+
+
+class PasswordChangeRequest(Strict):
+    current_password: Password
+    new_password: Password
+
+
+class PinRequest(Strict):
+    pin: Pin
+    password: Password
+
+
+class ClientCreateRequest(Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    scopes: Annotated[list[str], AfterValidator(_scopes)] = Field(max_length=10)
+
+
+class ClientOut(BaseModel):
+    client_id: str
+    name: str
+    scopes: list[str]
+    created_at: datetime
+
+
+class ClientCreated(ClientOut):
+    client_secret: str
+
+
+class ClientList(BaseModel):
+    items: list[ClientOut]
+
+
+class PinVerifyRequest(BaseModel):
+    user_id: uuid.UUID
+    pin: str
+
+
+class RevokedSession(BaseModel):
+    session_id: uuid.UUID
+    revoked_at: float
+
+
+class RevokedSessions(BaseModel):
+    items: list[RevokedSession]
+    now: float

@@ -1,0 +1,130 @@
+"""Registration across three services: credentials here, the profile (user service), the wallet
+(transaction service). 201 only when all three exist; any failure undoes what was done, so the
+same request can simply be sent again.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+
+import aiohttp
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auth_service.events import emit
+from auth_service.exceptions import EmailTaken, PhoneTaken, WeakPassword
+from auth_service.metrics import REGISTRATIONS
+from auth_service.models import Credential
+from auth_service.password_policy import password_problem
+from auth_service.schemas import RegisterRequest, RegisterResponse
+from auth_service.services.context import AuthContext
+from instapay_common.errors import DomainError, ServiceUnavailable
+from instapay_common.http_client import UpstreamError
+from instapay_common.logging import get_logger
+
+log = get_logger("registration")
+HANDLE_TRIES = 6
+
+
+def _never_arrived(exc: DomainError) -> bool:
+    """True when the peer certainly did not act on the call (refused connection or a 4xx answer);
+    otherwise (timeout, 5xx) it may have, and must be compensated."""
+    return isinstance(exc, UpstreamError) or isinstance(exc.__cause__, aiohttp.ClientConnectorError)
+
+
+def derive_handle(email: str) -> str:
+    base = re.sub(r"[^a-z0-9._]", "", email.split("@")[0].lower())[:24]
+    return base if len(base) >= 3 else (base + "user")[:24]
+
+
+async def _reserve(ctx: AuthContext, db: AsyncSession, req: RegisterRequest) -> uuid.UUID:
+    """Inserts pending credentials, or resumes an interrupted registration of the same person."""
+    rows = list(await db.scalars(select(Credential).where(
+        or_(Credential.email == req.email, Credential.phone == req.phone))))
+    for row in rows:
+        if (row.status == "pending" and row.email == req.email and row.phone == req.phone
+                and await ctx.passwords.verify(req.password, row.password_hash)):
+            return row.user_id
+    if rows:
+        raise EmailTaken() if any(r.email == req.email for r in rows) else PhoneTaken()
+    user_id = uuid.uuid4()
+    db.add(Credential(user_id=user_id, email=req.email, phone=req.phone, status="pending", roles=[],
+                      password_hash=await ctx.passwords.hash(req.password)))
+    try:
+        await db.commit()
+    except IntegrityError as exc:  # a concurrent registration won the race
+        await db.rollback()
+        raise EmailTaken() if "email" in str(exc.orig) else PhoneTaken() from exc
+    return user_id
+
+
+async def _create_profile(ctx: AuthContext, req: RegisterRequest, user_id: uuid.UUID) -> str:
+    given = req.handle is not None
+    base = req.handle or derive_handle(req.email)
+    candidates = [base] if given else [base] + [f"{base}{secrets.randbelow(10_000)}" for _ in range(HANDLE_TRIES)]
+    for i, handle in enumerate(candidates):
+        body = {"user_id": str(user_id), "email": req.email, "phone": req.phone,
+                "full_name": req.full_name, "handle": handle}
+        try:
+            _, profile = await ctx.users.request("POST", "/internal/users", json=body)
+            return str(profile["handle"])
+        except UpstreamError as exc:
+            if exc.code == "handle_taken" and not given and i + 1 < len(candidates):
+                continue
+            raise
+    raise AssertionError("unreachable")
+
+
+async def _compensate(ctx: AuthContext, db: AsyncSession, user_id: uuid.UUID, *, profile: bool,
+                      wallet: bool) -> None:
+    undone = True
+    for needed, client, path in ((wallet, ctx.wallets, f"/internal/wallets/{user_id}"),
+                                 (profile, ctx.users, f"/internal/users/{user_id}")):
+        if not needed:
+            continue
+        try:
+            await client.request("DELETE", path, expect=(204, 404))
+        except DomainError:
+            undone = False
+            log.warning("registration_compensation_failed", user_id=str(user_id), path=path)
+    if undone:
+        await db.execute(delete(Credential).where(Credential.user_id == user_id, Credential.status == "pending"))
+        await db.commit()
+    # Otherwise the pending row stays: the same request resumes with the same user id (the peers'
+    # create calls are idempotent), and a pending account can never log in.
+
+
+async def register(ctx: AuthContext, db: AsyncSession, req: RegisterRequest) -> RegisterResponse:
+    problem = password_problem(req.password, email=req.email, handle=req.handle or "")
+    if problem:
+        REGISTRATIONS.labels("weak_password").inc()
+        raise WeakPassword(problem)
+    try:
+        user_id = await _reserve(ctx, db, req)
+    except DomainError:
+        REGISTRATIONS.labels("conflict").inc()
+        raise
+    profile_done = False
+    try:
+        handle = await _create_profile(ctx, req, user_id)
+        profile_done = True
+        await ctx.wallets.request("POST", "/internal/wallets", json={"user_id": str(user_id)})
+    except DomainError as exc:
+        unsure = not _never_arrived(exc)  # the failing call may still have acted
+        await _compensate(ctx, db, user_id, profile=profile_done or unsure, wallet=profile_done and unsure)
+        if isinstance(exc, UpstreamError) and exc.status == 409:
+            REGISTRATIONS.labels("conflict").inc()
+            raise
+        REGISTRATIONS.labels("unavailable").inc()
+        log.warning("registration_failed", user_id=str(user_id), error=exc.code)
+        raise ServiceUnavailable("Registration could not be completed right now; nothing was kept, "
+                                 "please send the same request again shortly") from exc
+    await db.execute(update(Credential).where(Credential.user_id == user_id).values(status="active"))
+    await emit(db, "user.registered", user_id=user_id, email=req.email, phone=req.phone, handle=handle,
+               full_name=req.full_name)
+    await db.commit()
+    REGISTRATIONS.labels("success").inc()
+    return RegisterResponse(user_id=user_id, email=req.email, phone=req.phone, handle=handle)

@@ -1,0 +1,68 @@
+"""Internal endpoints: PIN verification with lockout, revoked-session feed, JWKS."""
+
+import time
+
+from sqlalchemy import select
+
+from auth_service.models import Credential
+
+
+async def test_internal_endpoints_need_the_internal_token(app_client):
+    r = await app_client.get("/internal/sessions/revoked")
+    assert r.status_code == 401
+    r = await app_client.post("/internal/pin/verify", json={"user_id": "00000000-0000-0000-0000-000000000000",
+                                                            "pin": "123456"}, headers={"X-Internal-Token": "nope"})
+    assert r.status_code == 401
+
+
+async def test_pin_right_wrong_and_lockout_after_five(app_client, internal_headers, active_user):
+    uid = str(active_user["user_id"])
+    ok = await app_client.post("/internal/pin/verify", json={"user_id": uid, "pin": "246810"}, headers=internal_headers)
+    assert ok.status_code == 204
+    for attempt in range(5):
+        r = await app_client.post("/internal/pin/verify", json={"user_id": uid, "pin": "000000"},
+                                  headers=internal_headers)
+        assert r.status_code == 403 and r.json()["code"] == "invalid_pin", attempt
+    locked = await app_client.post("/internal/pin/verify", json={"user_id": uid, "pin": "246810"},
+                                   headers=internal_headers)
+    assert locked.status_code == 423 and locked.json()["code"] == "pin_locked"
+    assert int(locked.headers["retry-after"]) > 14 * 60
+    async with app_client.app.state.db.sessionmaker() as db:
+        row = await db.scalar(select(Credential).where(Credential.user_id == active_user["user_id"]))
+    assert row.pin_locked_until is not None and row.pin_hash != "246810" and len(row.pin_hash) == 64
+
+
+async def test_pin_not_set_and_unknown_user(app_client, internal_headers, active_user):
+    async with app_client.app.state.db.sessionmaker() as db:
+        row = await db.get(Credential, active_user["user_id"])
+        row.pin_hash = None
+        await db.commit()
+    r = await app_client.post("/internal/pin/verify", json={"user_id": str(active_user["user_id"]), "pin": "246810"},
+                              headers=internal_headers)
+    assert r.status_code == 403 and r.json()["code"] == "pin_not_set"
+    r = await app_client.post("/internal/pin/verify", json={"user_id": "00000000-0000-0000-0000-000000000001",
+                                                            "pin": "246810"}, headers=internal_headers)
+    assert r.status_code == 404
+
+
+async def test_revoked_sessions_feed(app_client, internal_headers, active_user):
+    from auth_service.services.sessions import revoke_session
+
+    before = time.time() - 1
+    async with app_client.app.state.db.sessionmaker() as db:
+        await revoke_session(db, session_id=active_user["session_id"], user_id=active_user["user_id"], reason="t")
+        await db.commit()
+    r = await app_client.get("/internal/sessions/revoked", params={"since": before}, headers=internal_headers)
+    assert r.status_code == 200
+    body = r.json()
+    assert str(active_user["session_id"]) in {i["session_id"] for i in body["items"]}
+    assert body["now"] <= time.time()
+    later = await app_client.get("/internal/sessions/revoked", params={"since": time.time() + 5},
+                                 headers=internal_headers)
+    assert later.json()["items"] == []
+
+
+async def test_jwks_publishes_one_public_ed25519_key(app_client):
+    keys = (await app_client.get("/.well-known/jwks.json")).json()["keys"]
+    assert len(keys) == 1 and keys[0]["kty"] == "OKP" and keys[0]["crv"] == "Ed25519" and keys[0]["kid"]
+    assert "d" not in keys[0]
