@@ -1,0 +1,243 @@
+"""The outbox relay against a real outbox (the transaction service's 0001 migration on PostgreSQL)
+and real HTTP subscribers (small aiohttp servers standing in for reporting and notification)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter as Tally
+from collections.abc import AsyncIterator
+
+import aiohttp
+import asyncpg
+import pytest
+from aiohttp import web
+
+from instapay_common.outbox_relay import (
+    OUTBOX_DELIVERIES,
+    OutboxRelay,
+    RelayConfig,
+    asyncpg_dsn,
+    backoff_delay,
+)
+from instapay_stack.paths import SERVICES_DIR
+from instapay_stack.postgres import drop_database, ensure_database
+from instapay_stack.processes import free_port_base
+
+TOKEN = "relay-test-token"
+
+
+@pytest.fixture(scope="module")
+def outbox_url(pg) -> str:
+    """A database holding only the transaction service's first revision: the outbox tables."""
+    name = f"relay_{os.getpid()}_{secrets.token_hex(3)}"
+    url = ensure_database(pg, name)
+    svc = SERVICES_DIR / "transaction-service"
+    subprocess.run([sys.executable, "-m", "alembic", "-c", str(svc / "alembic.ini"), "upgrade", "0001"],
+                   cwd=svc, env={**os.environ, "DATABASE_URL": url}, check=True, capture_output=True)
+    yield url
+    drop_database(pg, name)
+
+
+class Subscriber:
+    """A subscriber endpoint: records each envelope; answers 500 while `fail_next` > 0."""
+
+    def __init__(self, name: str, *, delay: float = 0.0) -> None:
+        self.name = name
+        self.received: list[dict] = []
+        self.fail_next = 0
+        self.delay = delay
+        self.bad_tokens = 0
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        if request.headers.get("X-Internal-Token") != TOKEN:
+            self.bad_tokens += 1
+            return web.Response(status=401)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            return web.Response(status=500)
+        self.received.append(await request.json())
+        return web.Response(status=204)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/internal/events", self.handle)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        port = free_port_base(1)
+        await web.TCPSite(self.runner, "127.0.0.1", port).start()
+        self.url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self.runner:
+            await self.runner.cleanup()
+
+
+@pytest.fixture
+async def conn(outbox_url) -> AsyncIterator[asyncpg.Connection]:
+    c = await asyncpg.connect(asyncpg_dsn(outbox_url))
+    await c.execute("TRUNCATE ledger.outbox_events CASCADE")
+    yield c
+    await c.close()
+
+
+@pytest.fixture
+async def subscribers() -> AsyncIterator[dict[str, Subscriber]]:
+    subs = {"reporting": Subscriber("reporting"), "notification": Subscriber("notification")}
+    for s in subs.values():
+        await s.start()
+    yield subs
+    for s in subs.values():
+        await s.stop()
+
+
+async def emit(conn: asyncpg.Connection, n: int, event_type: str = "transfer.completed") -> list[str]:
+    ids = [str(uuid.uuid4()) for _ in range(n)]
+    await conn.executemany(
+        "INSERT INTO ledger.outbox_events (id, event_type, payload) VALUES ($1, $2, $3::jsonb)",
+        [(i, event_type, f'{{"n": {k}, "amount": "1.00"}}') for k, i in enumerate(ids)])
+    return ids
+
+
+def config(subs: dict[str, Subscriber], **kw) -> RelayConfig:
+    return RelayConfig(service="transaction", schema="ledger", internal_token=TOKEN,
+                       subscriber_urls={n: s.url for n, s in subs.items()}, poll_interval=0.02, **kw)
+
+
+async def drain(relay: OutboxRelay, within: float = 20) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        await relay.run_once()
+        backlog, _ = await relay.refresh_metrics()
+        if backlog == 0:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("relay did not drain the outbox in time")
+
+
+async def test_delivers_each_event_once_to_its_subscribers_in_order(outbox_url, conn, subscribers):
+    transfers = await emit(conn, 30)
+    logins = await emit(conn, 5, "security.login")
+    pool = await asyncpg.create_pool(asyncpg_dsn(outbox_url), min_size=1, max_size=2)
+    async with aiohttp.ClientSession() as http:
+        relay = OutboxRelay(pool, http, config(subscribers, batch_size=7))
+        await drain(relay)
+        assert await relay.refresh_metrics() == (0, 0.0)
+    await pool.close()
+
+    rep, notif = subscribers["reporting"].received, subscribers["notification"].received
+    assert [e["id"] for e in rep] == transfers  # reporting does not subscribe to security.login
+    assert [e["id"] for e in notif] == transfers + logins
+    first = rep[0]
+    assert first["type"] == "transfer.completed" and first["source"] == "transaction-service"
+    assert first["data"] == {"n": 0, "amount": "1.00"} and first["occurred_at"].endswith("Z")
+    pending = await conn.fetchval("SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NULL")
+    assert pending == 0
+    assert await conn.fetchval("SELECT count(*) FROM ledger.outbox_deliveries") == 30 * 2 + 5
+
+
+async def test_failing_subscriber_is_retried_with_backoff_and_does_not_block_the_other(outbox_url, conn, subscribers):
+    ids = await emit(conn, 3)
+    subscribers["notification"].fail_next = 4
+    before = OUTBOX_DELIVERIES.labels("transaction", "notification", "failed")._value.get()
+    pool = await asyncpg.create_pool(asyncpg_dsn(outbox_url), min_size=1, max_size=2)
+    async with aiohttp.ClientSession() as http:
+        relay = OutboxRelay(pool, http, config(subscribers, backoff_base=0.05, backoff_cap=0.2))
+        await relay.run_once()
+        # reporting got everything at once although notification failed
+        assert [e["id"] for e in subscribers["reporting"].received] == ids
+        row = await conn.fetchrow("SELECT attempts, last_error, next_attempt_at > now() AS later "
+                                  "FROM ledger.outbox_deliveries WHERE subscriber = 'notification' "
+                                  "ORDER BY event_seq LIMIT 1")
+        assert row["attempts"] == 1 and row["last_error"].startswith("HTTP 500") and row["later"]
+        await drain(relay)
+    await pool.close()
+    assert sorted(e["id"] for e in subscribers["notification"].received) == sorted(ids)
+    assert OUTBOX_DELIVERIES.labels("transaction", "notification", "failed")._value.get() - before == 4
+
+
+async def test_several_replicas_share_the_work_without_double_delivery(outbox_url, conn, subscribers):
+    ids = await emit(conn, 400)
+    pool = await asyncpg.create_pool(asyncpg_dsn(outbox_url), min_size=2, max_size=8)
+    async with aiohttp.ClientSession() as http:
+        relays = [OutboxRelay(pool, http, config(subscribers, batch_size=25)) for _ in range(3)]
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(r.run(stop)) for r in relays]
+        deadline = time.monotonic() + 30
+        while len(subscribers["notification"].received) + len(subscribers["reporting"].received) < 800:
+            assert time.monotonic() < deadline, "replicas did not deliver everything"
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # any double delivery would show up now
+        stop.set()
+        await asyncio.gather(*tasks)
+    await pool.close()
+    for sub in subscribers.values():
+        counts = Tally(e["id"] for e in sub.received)
+        assert set(counts) == set(ids) and max(counts.values()) == 1
+
+
+def test_backoff_grows_exponentially_with_jitter_and_is_capped():
+    import random
+
+    rng = random.Random(1)
+    samples = [backoff_delay(n, base=0.5, cap=60, rng=rng) for n in range(12)]
+    assert 0.05 <= samples[0] <= 0.5
+    assert 0.4 <= samples[4] <= 8
+    assert all(s <= 60 for s in samples) and samples[-1] >= 6
+    assert len({round(backoff_delay(3, base=0.5, cap=60, rng=rng), 6) for _ in range(20)}) > 1
+
+
+async def test_relay_process_killed_mid_batch_loses_nothing(outbox_url, conn):
+    """kill -9 of the relay process while it holds a batch: the next relay delivers every event
+    (the subscriber may see a few again; it dedupes by id, so each is applied once)."""
+    slow = Subscriber("notification", delay=0.3)
+    await slow.start()
+    ids = await emit(conn, 60, "security.login")
+    port = free_port_base(1)
+    env = {**os.environ, "DATABASE_URL": outbox_url, "INTERNAL_TOKEN": TOKEN, "NOTIFICATION_URL": slow.url,
+           "OUTBOX_BATCH_SIZE": "20"}
+    env.pop("REPORTING_URL", None)
+    argv = [sys.executable, "-m", "instapay_common.outbox_relay", "--service", "transaction",
+            "--metrics-port", str(port)]
+    try:
+        first = subprocess.Popen(argv,  # noqa: ASYNC220 - a real process, to kill -9
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while not slow.received:
+            assert time.monotonic() < deadline, "relay process delivered nothing"
+            await asyncio.sleep(0.05)
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        delivered_marks = await conn.fetchval(
+            "SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NOT NULL")
+        assert delivered_marks < 60
+        second = subprocess.Popen(argv,  # noqa: ASYNC220
+                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 40
+            while await conn.fetchval("SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NULL") \
+                    or await conn.fetchval("SELECT count(*) FROM ledger.outbox_events WHERE dispatched_at IS NULL"):
+                assert time.monotonic() < deadline, "second relay did not finish"
+                await asyncio.sleep(0.1)
+            async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/metrics") as resp:
+                text = await resp.text()
+            delivered = 'outbox_deliveries_total{outcome="delivered",service="transaction",subscriber="notification"}'
+            assert delivered in text
+            assert "outbox_backlog" in text and "outbox_oldest_age_seconds" in text
+        finally:
+            second.send_signal(signal.SIGTERM)
+            assert second.wait(timeout=10) == 0
+    finally:
+        await slow.stop()
+    assert set(e["id"] for e in slow.received) == set(ids)
+    assert slow.bad_tokens == 0
