@@ -1,0 +1,121 @@
+{{/* Chart name, truncated to the DNS label limit. */}}
+{{- define "instapay.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Release-scoped base name for every object. */}}
+{{- define "instapay.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "instapay.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Labels on every object (Kubernetes recommended labels). */}}
+{{- define "instapay.labels" -}}
+helm.sh/chart: {{ include "instapay.chart" . }}
+app.kubernetes.io/name: {{ include "instapay.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ include "instapay.imageTag" . | quote }}
+app.kubernetes.io/part-of: instapay
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{/* Selector labels: stable across upgrades (no version). */}}
+{{- define "instapay.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "instapay.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* Component labels/selector: call with (dict "root" $ "component" "auth-service"). */}}
+{{- define "instapay.componentLabels" -}}
+{{ include "instapay.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "instapay.componentSelector" -}}
+{{ include "instapay.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* Object name of one service: (dict "root" $ "component" "auth-service"). */}}
+{{- define "instapay.componentName" -}}
+{{- printf "%s-%s" (include "instapay.fullname" .root) .component | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "instapay.imageTag" -}}
+{{- default .Chart.AppVersion .Values.image.tag -}}
+{{- end -}}
+
+{{/* Image of one service: (dict "root" $ "component" "auth-service"). */}}
+{{- define "instapay.image" -}}
+{{- printf "%s/%s:%s" .root.Values.image.registry .component (include "instapay.imageTag" .root) -}}
+{{- end -}}
+
+{{- define "instapay.configMapName" -}}
+{{- printf "%s-config" (include "instapay.fullname" .) -}}
+{{- end -}}
+
+{{/* The Secret the pods read: the operator's, or the development one the chart generates. */}}
+{{- define "instapay.secretName" -}}
+{{- if .Values.secrets.existingSecret -}}
+{{- .Values.secrets.existingSecret -}}
+{{- else if .Values.secrets.generateForDevelopment -}}
+{{- printf "%s-dev-secrets" (include "instapay.fullname" .) -}}
+{{- else -}}
+{{- fail "secrets.existingSecret is required (a Secret with INTERNAL_TOKEN, PIN_PEPPER, DATABASE_URL, REDIS_URL, jwt-private-key.pem; see docs/K8S_GUIDE.md)" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "instapay.postgresqlName" -}}
+{{- printf "%s-postgresql" (include "instapay.fullname" .) -}}
+{{- end -}}
+
+{{- define "instapay.redisName" -}}
+{{- printf "%s-redis" (include "instapay.fullname" .) -}}
+{{- end -}}
+
+{{/* Environment entries shared by services and migrations: the database URL and internal token. */}}
+{{- define "instapay.coreEnv" -}}
+{{- $secret := include "instapay.secretName" . -}}
+{{- if .Values.postgresql.enabled }}
+- name: POSTGRES_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "instapay.postgresqlName" . }}
+      key: password
+- name: DATABASE_URL
+  value: {{ printf "postgresql://%s:$(POSTGRES_PASSWORD)@%s:5432/%s" .Values.postgresql.username (include "instapay.postgresqlName" .) .Values.postgresql.database | quote }}
+{{- else }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: DATABASE_URL
+{{- end }}
+- name: INTERNAL_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: INTERNAL_TOKEN
+{{- end -}}
+
+{{/* An HTTP probe on the service port. */}}
+{{- define "instapay.probe" -}}
+httpGet:
+  path: {{ .probe.path }}
+  port: http
+periodSeconds: {{ .probe.periodSeconds }}
+timeoutSeconds: {{ .probe.timeoutSeconds }}
+failureThreshold: {{ .probe.failureThreshold }}
+{{- end -}}
