@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 from instapay_common.app import create_service_app
 from instapay_common.settings import ServiceSettings
-from user_service.api.routes import router
+from user_service.api.internal import router as internal_router
+from user_service.api.public import router as public_router
 from user_service.config import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -16,7 +17,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     return create_service_app(
         settings or get_settings(),
         title="Mini-InstaPay user service",
-        routers=[router],
+        routers=[public_router, internal_router],
         migrations_dir=MIGRATIONS_DIR,
     )
 

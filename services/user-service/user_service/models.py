@@ -1,5 +1,12 @@
 """ORM models of the user service; every table lives in the "users" schema."""
 
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, String, func
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
 from instapay_common.db import make_base
 from instapay_common.outbox import outbox_table
 
@@ -7,3 +14,21 @@ Base = make_base("users")
 
 # Events this service emits, written in the same transaction as the change they describe.
 outbox = outbox_table(Base.metadata)
+
+
+class Profile(Base):
+    __tablename__ = "profiles"
+
+    # Same id as the auth service's credentials (it creates the profile during registration).
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # lower-cased by the auth service
+    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    handle: Mapped[str] = mapped_column(String(30), unique=True)
+    full_name: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    notify_email: Mapped[bool] = mapped_column(Boolean, default=True)
+    notify_sms: Mapped[bool] = mapped_column(Boolean, default=False)
+    notify_push: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())

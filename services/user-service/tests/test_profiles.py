@@ -1,0 +1,108 @@
+"""User service in-process: internal create/resolve/delete, profile read and PATCH rules."""
+
+import uuid
+
+import pytest
+
+from instapay_common.scopes import CLIENT_SCOPES
+from instapay_stack.testing import running_app
+from instapay_stack.tokens import TestIssuer
+from user_service.config import UserSettings
+from user_service.main import build_app
+from user_service.service import masked_display_name
+
+INTERNAL = {"X-Internal-Token": "t-internal"}
+
+
+@pytest.fixture
+async def ctx(database_url):
+    settings = UserSettings(database_url=database_url, internal_token="t-internal", environment="test")
+    app = build_app(settings)
+    issuer = TestIssuer(settings)
+    async with running_app(app) as client:
+        issuer.install(app)
+        yield client, issuer
+
+
+def new_profile(**overrides):
+    tag = uuid.uuid4().hex[:8]
+    body = {"user_id": str(uuid.uuid4()), "email": f"p{tag}@example.com", "phone": "+2012" + str(uuid.uuid4().int)[:8],
+            "full_name": "Ahmed Mohamed Ali", "handle": f"ahmed.{tag}"}
+    body.update(overrides)
+    return body
+
+
+def test_masked_display_name():
+    assert masked_display_name("Ahmed Mohamed") == "Ahmed M."
+    assert masked_display_name("Mona") == "Mona"
+    assert masked_display_name("  sara   el masry ") == "sara M."
+
+
+async def test_internal_create_is_idempotent_and_refuses_duplicates(ctx):
+    client, _ = ctx
+    body = new_profile()
+    r1 = await client.post("/internal/users", json=body, headers=INTERNAL)
+    assert r1.status_code == 201 and r1.json()["display_name"] == "Ahmed A."
+    r2 = await client.post("/internal/users", json=body, headers=INTERNAL)
+    assert r2.status_code == 200 and r2.json()["user_id"] == body["user_id"]
+    for field, code in (("email", "email_taken"), ("phone", "phone_taken"), ("handle", "handle_taken")):
+        other = new_profile(**{field: body[field]})
+        r = await client.post("/internal/users", json=other, headers=INTERNAL)
+        assert r.status_code == 409 and r.json()["code"] == code
+    assert (await client.post("/internal/users", json=body)).status_code == 401
+
+
+async def test_resolve_get_and_delete(ctx):
+    client, _ = ctx
+    body = new_profile()
+    await client.post("/internal/users", json=body, headers=INTERNAL)
+    for q in (body["handle"], "@" + body["handle"], body["phone"], body["email"].upper()):
+        r = await client.get("/internal/users/resolve", params={"q": q}, headers=INTERNAL)
+        assert r.status_code == 200 and r.json()["user_id"] == body["user_id"], q
+    got = await client.get(f"/internal/users/{body['user_id']}", headers=INTERNAL)
+    assert got.json()["preferences"] == {"language": "en", "notify_email": True, "notify_sms": False,
+                                         "notify_push": True}
+    assert (await client.delete(f"/internal/users/{body['user_id']}", headers=INTERNAL)).status_code == 204
+    assert (await client.delete(f"/internal/users/{body['user_id']}", headers=INTERNAL)).status_code == 204
+    r = await client.get("/internal/users/resolve", params={"q": body["handle"]}, headers=INTERNAL)
+    assert r.status_code == 404 and r.json()["code"] == "recipient_not_found"
+
+
+async def test_me_patch_and_forbidden_fields(ctx):
+    client, issuer = ctx
+    body = new_profile()
+    await client.post("/internal/users", json=body, headers=INTERNAL)
+    auth = {"Authorization": "Bearer " + issuer.token(body["user_id"])}
+    me = await client.get("/api/v1/users/me", headers=auth)
+    assert me.status_code == 200 and me.json()["handle"] == body["handle"]
+    new_handle = "h" + uuid.uuid4().hex[:10]
+    r = await client.patch("/api/v1/users/me", headers=auth,
+                           json={"full_name": "Ahmed Samy", "handle": new_handle, "preferences": {"language": "ar"}})
+    assert r.status_code == 200, r.text
+    assert r.json()["handle"] == new_handle and r.json()["preferences"]["language"] == "ar"
+    assert r.json()["preferences"]["notify_email"] is True
+    for bad in ({"email": "x@example.com"}, {"user_id": str(uuid.uuid4())}, {"roles": ["admin"]},
+                {"balance": "100.00"}, {"preferences": {"theme": "dark"}}, {"handle": "NO SPACES"},
+                {"preferences": {"language": "fr"}}):
+        r = await client.patch("/api/v1/users/me", headers=auth, json=bad)
+        assert r.status_code == 422 and r.json()["code"] == "validation_error", bad
+    assert (await client.get("/api/v1/users/me", headers=auth)).json()["email"] == body["email"]
+    other = new_profile()
+    await client.post("/internal/users", json=other, headers=INTERNAL)
+    r = await client.patch("/api/v1/users/me", headers=auth, json={"handle": other["handle"]})
+    assert r.status_code == 409 and r.json()["code"] == "handle_taken"
+
+
+async def test_scopes_and_lookup(ctx):
+    client, issuer = ctx
+    body = new_profile(full_name="Mona Zaki")
+    await client.post("/internal/users", json=body, headers=INTERNAL)
+    reader = {"Authorization": "Bearer " + issuer.token(body["user_id"], scopes=CLIENT_SCOPES, client_id="ipc_x")}
+    assert (await client.get("/api/v1/users/me", headers=reader)).status_code == 200
+    r = await client.patch("/api/v1/users/me", headers=reader, json={"full_name": "X"})
+    assert r.status_code == 403 and r.json()["code"] == "insufficient_scope"
+    r = await client.get("/api/v1/users/lookup", params={"q": body["phone"]}, headers=reader)
+    assert r.json() == {"user_id": body["user_id"], "handle": body["handle"], "display_name": "Mona Z."}
+    r = await client.get("/api/v1/users/lookup", params={"q": "nobody.here"}, headers=reader)
+    assert r.status_code == 404 and r.json()["code"] == "recipient_not_found"
+    assert (await client.get("/api/v1/users/me")).status_code == 401

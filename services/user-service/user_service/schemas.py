@@ -1,0 +1,79 @@
+"""Bodies of the user service's public and internal API."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+HANDLE_RE = re.compile(r"^[a-z0-9._]{3,30}$")
+
+
+def _handle(value: str) -> str:
+    value = value.strip().removeprefix("@")
+    if not HANDLE_RE.match(value):
+        raise ValueError("handle must be 3-30 characters of a-z, 0-9, '.' and '_'")
+    return value
+
+
+Handle = Annotated[str, AfterValidator(_handle)]
+FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class Preferences(BaseModel):
+    language: Literal["en", "ar"]
+    notify_email: bool
+    notify_sms: bool
+    notify_push: bool
+
+
+class PreferencesPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: Literal["en", "ar"] | None = None
+    notify_email: bool | None = None
+    notify_sms: bool | None = None
+    notify_push: bool | None = None
+
+
+class ProfilePatch(BaseModel):
+    """Only these may change; anything else (user_id, email, roles, balance...) is refused with 422."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    full_name: FullName | None = None
+    handle: Handle | None = None
+    preferences: PreferencesPatch | None = None
+
+
+class ProfileOut(BaseModel):
+    user_id: uuid.UUID
+    full_name: str
+    email: str
+    phone: str
+    handle: str
+    created_at: datetime
+    preferences: Preferences
+
+
+class InternalProfileOut(ProfileOut):
+    display_name: str
+
+
+class ProfileCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: uuid.UUID
+    email: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=3, max_length=254)]
+    phone: Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{7,14}$")]
+    full_name: FullName
+    handle: Handle
+
+
+class LookupResult(BaseModel):
+    user_id: uuid.UUID
+    handle: str
+    display_name: str
