@@ -1,0 +1,94 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useState, type ReactNode } from "react";
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { ApiError } from "./api/http";
+import { Layout } from "./components/Layout";
+import { Loading } from "./components/States";
+import { I18nProvider } from "./i18n/I18nProvider";
+import { Dashboard } from "./pages/Dashboard";
+import { History } from "./pages/History";
+import { Login } from "./pages/Login";
+import { Profile } from "./pages/Profile";
+import { Register } from "./pages/Register";
+import { Reports } from "./pages/Reports";
+import { Requests } from "./pages/Requests";
+import { Security } from "./pages/Security";
+import { Send } from "./pages/Send";
+import { WalletPage } from "./pages/WalletPage";
+import { SessionProvider, useSession } from "./session/SessionProvider";
+
+export function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 10_000,
+        // Client errors (404, 403...) will not change on retry; network blips might.
+        retry: (count, err) => count < 2 && !(err instanceof ApiError && err.status >= 400 && err.status < 500),
+      },
+      mutations: { retry: false },
+    },
+  });
+}
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const { status } = useSession();
+  const location = useLocation();
+  if (status === "loading") return <Loading />;
+  if (status === "signed-out") return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return <>{children}</>;
+}
+
+function GuestOnly({ children }: { children: ReactNode }) {
+  const { status } = useSession();
+  if (status === "loading") return <Loading />;
+  if (status === "signed-in") return <Navigate to="/" replace />;
+  return <>{children}</>;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route
+        path="/login"
+        element={
+          <GuestOnly>
+            <Login />
+          </GuestOnly>
+        }
+      />
+      <Route path="/register" element={<Register />} />
+      <Route
+        element={
+          <RequireSession>
+            <Layout />
+          </RequireSession>
+        }
+      >
+        <Route index element={<Dashboard />} />
+        <Route path="send" element={<Send />} />
+        <Route path="requests" element={<Requests />} />
+        <Route path="wallet" element={<WalletPage />} />
+        <Route path="history" element={<History />} />
+        <Route path="reports" element={<Reports />} />
+        <Route path="profile" element={<Profile />} />
+        <Route path="security" element={<Security />} />
+      </Route>
+      <Route path="*" element={<Navigate to="/" replace />} />
+    </Routes>
+  );
+}
+
+export function App() {
+  const [queryClient] = useState(makeQueryClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <I18nProvider>
+        <SessionProvider>
+          <BrowserRouter>
+            <AppRoutes />
+          </BrowserRouter>
+        </SessionProvider>
+      </I18nProvider>
+    </QueryClientProvider>
+  );
+}

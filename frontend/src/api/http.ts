@@ -1,0 +1,145 @@
+// One fetch wrapper for the whole app: bearer token from memory, one transparent refresh on 401,
+// RFC 9457 problem+json turned into ApiError. Tokens never touch localStorage/sessionStorage:
+// the access token lives in this module, the refresh token in the httpOnly cookie the auth
+// service sets (Path=/api/v1/auth, SameSite=Strict), which scripts cannot read.
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly errors: FieldError[];
+  readonly requestId?: string;
+
+  constructor(status: number, code: string, detail: string, errors: FieldError[] = [], requestId?: string) {
+    super(detail);
+    this.status = status;
+    this.code = code;
+    this.errors = errors;
+    this.requestId = requestId;
+  }
+
+  /** True when the outcome is unknown (the request may or may not have been applied). */
+  get outcomeUnknown(): boolean {
+    return this.status === 0 || this.status >= 500 || this.code === "idempotency_in_progress";
+  }
+}
+
+type Listener = (token: string | null) => void;
+
+let accessToken: string | null = null;
+const listeners = new Set<Listener>();
+let refreshing: Promise<string | null> | null = null;
+
+export function getAccessToken(): string | null {
+  return accessToken;
+}
+
+export function setAccessToken(token: string | null): void {
+  accessToken = token;
+  listeners.forEach((l) => l(token));
+}
+
+export function onTokenChange(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+async function toApiError(resp: Response): Promise<ApiError> {
+  let body: Record<string, unknown> = {};
+  try {
+    body = (await resp.json()) as Record<string, unknown>;
+  } catch {
+    // A non-JSON error (proxy page, empty body): keep the status, use a generic code.
+  }
+  const code = typeof body.code === "string" ? body.code : resp.status >= 500 ? "server_error" : "http_error";
+  const detail = typeof body.detail === "string" ? body.detail : typeof body.title === "string" ? body.title : resp.statusText;
+  const errors = Array.isArray(body.errors) ? (body.errors as FieldError[]) : [];
+  return new ApiError(resp.status, code, detail, errors, resp.headers.get("X-Request-ID") ?? undefined);
+}
+
+/** Exchanges the refresh cookie for a new access token; concurrent callers share one call. */
+export function refreshAccessToken(): Promise<string | null> {
+  if (!refreshing) {
+    refreshing = (async () => {
+      try {
+        const resp = await fetch("/api/v1/auth/refresh", {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json" },
+          body: "{}",
+        });
+        if (!resp.ok) {
+          setAccessToken(null);
+          return null;
+        }
+        const data = (await resp.json()) as { access_token: string };
+        setAccessToken(data.access_token);
+        return data.access_token;
+      } catch {
+        setAccessToken(null);
+        return null;
+      } finally {
+        refreshing = null;
+      }
+    })();
+  }
+  return refreshing;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined | null>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Skip the bearer token and the refresh-on-401 (login, register). */
+  anonymous?: boolean;
+}
+
+export function buildUrl(path: string, query?: RequestOptions["query"]): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+async function send(method: string, path: string, opts: RequestOptions, token: string | null): Promise<Response> {
+  const headers: Record<string, string> = { Accept: "application/json, application/problem+json", ...opts.headers };
+  if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+  if (token && !opts.anonymous) headers.Authorization = `Bearer ${token}`;
+  try {
+    return await fetch(buildUrl(path, opts.query), {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      credentials: "same-origin",
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if ((err as Error).name === "AbortError") throw err;
+    throw new ApiError(0, "network_error", "The network request failed.");
+  }
+}
+
+/** Raw response (for downloads and streams) with the same auth and refresh rules. */
+export async function rawRequest(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+  let resp = await send(method, path, opts, accessToken);
+  if (resp.status === 401 && !opts.anonymous) {
+    const token = await refreshAccessToken();
+    if (token) resp = await send(method, path, opts, token);
+  }
+  if (!resp.ok) throw await toApiError(resp);
+  return resp;
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const resp = await rawRequest(method, path, opts);
+  if (resp.status === 204 || resp.headers.get("Content-Length") === "0") return undefined as T;
+  const text = await resp.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}

@@ -1,0 +1,58 @@
+import { NavLink, Outlet, useNavigate } from "react-router-dom";
+import { useI18n } from "../i18n/I18nProvider";
+import { useSession } from "../session/SessionProvider";
+import { NotificationBell } from "./NotificationBell";
+import { useProfileLanguage } from "../pages/useProfile";
+
+const LINKS = [
+  ["/", "nav.dashboard"],
+  ["/send", "nav.send"],
+  ["/requests", "nav.requests"],
+  ["/wallet", "nav.wallet"],
+  ["/history", "nav.history"],
+  ["/reports", "nav.reports"],
+  ["/profile", "nav.profile"],
+  ["/security", "nav.security"],
+] as const;
+
+export function Layout() {
+  const { t } = useI18n();
+  const { logout } = useSession();
+  const navigate = useNavigate();
+  useProfileLanguage();
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">
+        {t("app.skip")}
+      </a>
+      <header className="topbar">
+        <NavLink to="/" className="brand">
+          {t("app.name")}
+        </NavLink>
+        <div className="row">
+          <NotificationBell />
+          <button
+            type="button"
+            className="btn btn-ghost"
+            onClick={async () => {
+              await logout();
+              navigate("/login");
+            }}
+          >
+            {t("nav.logout")}
+          </button>
+        </div>
+      </header>
+      <nav className="nav" aria-label={t("nav.menu")}>
+        {LINKS.map(([to, key]) => (
+          <NavLink key={to} to={to} end={to === "/"}>
+            {t(key)}
+          </NavLink>
+        ))}
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+// Client-side checks that mirror the API's (the server checks again; these give instant feedback).
+// Each returns a message key (see i18n/messages.ts) or null when the value is fine.
+
+export const MAX_PER_TRANSACTION = 70000;
+const AMOUNT_RE = /^\d{1,9}(\.\d{1,2})?$/;
+const PHONE_RE = /^\+[1-9]\d{7,14}$/;
+const HANDLE_RE = /^[a-z0-9._]{3,30}$/;
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PIN_RE = /^\d{6}$/;
+
+export type MessageKey = string;
+
+export function validateAmount(raw: string, max: number = MAX_PER_TRANSACTION): MessageKey | null {
+  const value = raw.trim();
+  if (!value) return "v.amount_required";
+  if (!AMOUNT_RE.test(value)) return "v.amount_format";
+  // Compare in integer piastres: never trust float arithmetic with money.
+  const [whole, frac = ""] = value.split(".");
+  const piastres = Number(whole) * 100 + Number(frac.padEnd(2, "0"));
+  if (piastres <= 0) return "v.amount_positive";
+  if (piastres > max * 100) return "v.amount_max";
+  return null;
+}
+
+export function validatePhone(raw: string): MessageKey | null {
+  return PHONE_RE.test(raw.trim()) ? null : "v.phone";
+}
+
+export function validateHandle(raw: string, optional = false): MessageKey | null {
+  const value = raw.trim();
+  if (!value && optional) return null;
+  return HANDLE_RE.test(value) ? null : "v.handle";
+}
+
+export function validateEmail(raw: string): MessageKey | null {
+  return EMAIL_RE.test(raw.trim()) ? null : "v.email";
+}
+
+export function validatePin(raw: string): MessageKey | null {
+  return PIN_RE.test(raw) ? null : "v.pin";
+}
+
+/** At least 10 characters with a letter and a digit; the server also refuses common passwords. */
+export function validatePassword(raw: string): MessageKey | null {
+  if (raw.length < 10 || raw.length > 128) return "v.password_length";
+  if (!/[A-Za-z]/.test(raw) || !/\d/.test(raw)) return "v.password_mix";
+  return null;
+}
+
+export function validateRecipient(raw: string): MessageKey | null {
+  const value = raw.trim().replace(/^@/, "");
+  if (!value) return "v.recipient_required";
+  if (validatePhone(value) === null || validateEmail(value) === null || validateHandle(value) === null) return null;
+  return "v.recipient";
+}
+
+export function validateRequired(raw: string): MessageKey | null {
+  return raw.trim() ? null : "v.required";
+}
+
+/** Normalises "1,250.5" style input to the API's decimal string ("1250.50" is not needed: "1250.5" is valid). */
+export function normaliseAmount(raw: string): string {
+  return raw.trim().replace(/,/g, "");
+}

@@ -1,0 +1,107 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate } from "react-router-dom";
+import { api } from "../api/endpoints";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { Field } from "../components/Field";
+import { LimitBar } from "../components/LimitBar";
+import { Empty, Loading } from "../components/States";
+import { TransactionRow } from "../components/TransactionRow";
+import { useI18n } from "../i18n/I18nProvider";
+import { normaliseAmount, validateAmount, validateRecipient } from "../lib/validation";
+import { useWallet } from "./useProfile";
+
+export function Dashboard() {
+  const { t, money } = useI18n();
+  const wallet = useWallet();
+  const recent = useQuery({ queryKey: ["transactions", "recent"], queryFn: () => api.transactions({ limit: "5" }) });
+
+  return (
+    <div className="grid">
+      <section className="card balance-card" aria-labelledby="bal-h">
+        <h1 id="bal-h" className="h3">
+          {t("dash.balance")}
+        </h1>
+        {wallet.isPending && <Loading />}
+        <ErrorBanner error={wallet.error} />
+        {wallet.data && (
+          <>
+            <p className="balance" data-testid="balance">
+              <bdi>{money(wallet.data.balance, wallet.data.currency)}</bdi>
+            </p>
+            {wallet.data.status === "frozen" && <p className="banner banner-error">{t("dash.frozen")}</p>}
+            <div className="row wrap">
+              <Link className="btn btn-primary" to="/send">
+                {t("nav.send")}
+              </Link>
+              <Link className="btn" to="/wallet">
+                {t("wallet.topup")}
+              </Link>
+              <Link className="btn" to="/requests">
+                {t("req.new")}
+              </Link>
+            </div>
+          </>
+        )}
+      </section>
+      <section className="card" aria-labelledby="lim-h">
+        <h2 id="lim-h" className="h3">
+          {t("dash.limits")}
+        </h2>
+        {wallet.data && (
+          <>
+            <LimitBar label={t("dash.daily")} limit={wallet.data.limits.daily} remaining={wallet.data.limits.daily_remaining} />
+            <LimitBar label={t("dash.monthly")} limit={wallet.data.limits.monthly} remaining={wallet.data.limits.monthly_remaining} />
+          </>
+        )}
+      </section>
+      <QuickSend />
+      <section className="card span-2" aria-labelledby="rec-h">
+        <div className="row between">
+          <h2 id="rec-h" className="h3">
+            {t("dash.recent")}
+          </h2>
+          <Link to="/history">{t("dash.see_all")}</Link>
+        </div>
+        {recent.isPending && <Loading />}
+        <ErrorBanner error={recent.error} />
+        {recent.data && recent.data.items.length === 0 && <Empty />}
+        <ul className="list">
+          {recent.data?.items.map((tx) => <TransactionRow key={tx.id} tx={tx} />)}
+        </ul>
+      </section>
+    </div>
+  );
+}
+
+/** Starts a transfer with the recipient and amount filled in; the send screen does the rest. */
+function QuickSend() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const [to, setTo] = useState("");
+  const [amount, setAmount] = useState("");
+  const [touched, setTouched] = useState(false);
+  const errs = { to: validateRecipient(to), amount: validateAmount(normaliseAmount(amount)) };
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    setTouched(true);
+    if (errs.to || errs.amount) return;
+    navigate(`/send?${new URLSearchParams({ to: to.trim(), amount: normaliseAmount(amount) })}`);
+  }
+
+  return (
+    <section className="card" aria-labelledby="qs-h">
+      <h2 id="qs-h" className="h3">
+        {t("dash.quick_send")}
+      </h2>
+      <form onSubmit={submit} noValidate>
+        <Field label={t("send.recipient")} dir="ltr" value={to} onChange={(e) => setTo(e.target.value)} error={touched && errs.to ? t(errs.to) : null} />
+        <Field label={t("common.amount")} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} error={touched && errs.amount ? t(errs.amount) : null} />
+        <button className="btn btn-primary" type="submit">
+          {t("send.review")}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,70 @@
+import { useState, type FormEvent } from "react";
+import { Link, useLocation, useNavigate } from "react-router-dom";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { Field } from "../components/Field";
+import { useI18n } from "../i18n/I18nProvider";
+import { useSession } from "../session/SessionProvider";
+import { validateRequired } from "../lib/validation";
+
+export function Login() {
+  const { t } = useI18n();
+  const { login } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [touched, setTouched] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const errors = { username: validateRequired(username), password: validateRequired(password) };
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setTouched(true);
+    if (errors.username || errors.password || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await login(username.trim(), password);
+      const to = (location.state as { from?: string } | null)?.from ?? "/";
+      navigate(to, { replace: true });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="auth-page">
+      <form className="card auth-card" onSubmit={submit} noValidate>
+        <h1>{t("auth.login_title")}</h1>
+        <ErrorBanner error={error} />
+        <Field
+          label={t("auth.username")}
+          name="username"
+          autoComplete="username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          error={touched && errors.username ? t(errors.username) : null}
+        />
+        <Field
+          label={t("auth.password")}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={touched && errors.password ? t(errors.password) : null}
+        />
+        <button className="btn btn-primary" type="submit" disabled={busy}>
+          {busy ? t("common.loading") : t("auth.login")}
+        </button>
+        <p>
+          {t("auth.no_account")} <Link to="/register">{t("auth.create")}</Link>
+        </p>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,155 @@
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate } from "react-router-dom";
+import { api } from "../api/endpoints";
+import { ErrorBanner, fieldErrors } from "../components/ErrorBanner";
+import { Field } from "../components/Field";
+import { useI18n } from "../i18n/I18nProvider";
+import { useSession } from "../session/SessionProvider";
+import {
+  validateEmail,
+  validateHandle,
+  validatePassword,
+  validatePhone,
+  validatePin,
+  validateRequired,
+} from "../lib/validation";
+
+interface Form {
+  full_name: string;
+  email: string;
+  phone: string;
+  handle: string;
+  password: string;
+}
+
+export function validateRegistration(f: Form): Partial<Record<keyof Form, string>> {
+  const out: Partial<Record<keyof Form, string>> = {};
+  const checks: [keyof Form, string | null][] = [
+    ["full_name", validateRequired(f.full_name)],
+    ["email", validateEmail(f.email)],
+    ["phone", validatePhone(f.phone)],
+    ["handle", validateHandle(f.handle, true)],
+    ["password", validatePassword(f.password)],
+  ];
+  for (const [k, v] of checks) if (v) out[k] = v;
+  return out;
+}
+
+/** Sign up, then log in and set the transaction PIN: one flow, two steps. */
+export function Register() {
+  const { t } = useI18n();
+  const { login } = useSession();
+  const navigate = useNavigate();
+  const [form, setForm] = useState<Form>({ full_name: "", email: "", phone: "", handle: "", password: "" });
+  const [step, setStep] = useState<"account" | "pin">("account");
+  const [touched, setTouched] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [pin, setPin] = useState("");
+  const [pin2, setPin2] = useState("");
+
+  const errors = validateRegistration(form);
+  const server = fieldErrors(error);
+  const set = (k: keyof Form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.target.value });
+  const err = (k: keyof Form) => (touched && errors[k] ? t(errors[k]!) : server[k] ?? null);
+
+  async function submitAccount(e: FormEvent) {
+    e.preventDefault();
+    setTouched(true);
+    if (Object.keys(errors).length || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api.register({
+        full_name: form.full_name.trim(),
+        email: form.email.trim(),
+        phone: form.phone.trim(),
+        password: form.password,
+        ...(form.handle.trim() ? { handle: form.handle.trim() } : {}),
+      });
+      await login(form.email.trim(), form.password);
+      setStep("pin");
+      setTouched(false);
+    } catch (e2) {
+      setError(e2);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const pinError = validatePin(pin);
+  const pin2Error = pin !== pin2 ? "auth.pin_mismatch" : null;
+
+  async function submitPin(e: FormEvent) {
+    e.preventDefault();
+    setTouched(true);
+    if (pinError || pin2Error || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api.setPin({ pin, password: form.password });
+      navigate("/", { replace: true });
+    } catch (e2) {
+      setError(e2);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (step === "pin") {
+    return (
+      <div className="auth-page">
+        <form className="card auth-card" onSubmit={submitPin} noValidate>
+          <h1>{t("auth.pin_title")}</h1>
+          <p>{t("auth.pin_intro")}</p>
+          <ErrorBanner error={error} />
+          <Field
+            label={t("common.pin")}
+            name="pin"
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={6}
+            value={pin}
+            onChange={(e) => setPin(e.target.value)}
+            error={touched && pinError ? t(pinError) : null}
+          />
+          <Field
+            label={t("auth.pin_confirm")}
+            name="pin_confirm"
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={6}
+            value={pin2}
+            onChange={(e) => setPin2(e.target.value)}
+            error={touched && pin2Error ? t(pin2Error) : null}
+          />
+          <button className="btn btn-primary" type="submit" disabled={busy}>
+            {t("auth.pin_set")}
+          </button>
+        </form>
+      </div>
+    );
+  }
+
+  return (
+    <div className="auth-page">
+      <form className="card auth-card" onSubmit={submitAccount} noValidate>
+        <h1>{t("auth.register_title")}</h1>
+        <ErrorBanner error={error} />
+        <Field label={t("auth.full_name")} name="full_name" autoComplete="name" value={form.full_name} onChange={set("full_name")} error={err("full_name")} />
+        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" value={form.email} onChange={set("email")} error={err("email")} />
+        <Field label={t("auth.phone")} name="phone" type="tel" autoComplete="tel" dir="ltr" placeholder="+201001234567" value={form.phone} onChange={set("phone")} error={err("phone")} />
+        <Field label={t("auth.handle")} name="handle" autoComplete="off" dir="ltr" value={form.handle} onChange={set("handle")} error={err("handle")} hint={t("auth.handle_hint")} />
+        <Field label={t("auth.password")} name="password" type="password" autoComplete="new-password" value={form.password} onChange={set("password")} error={err("password")} hint={t("auth.password_hint")} />
+        <button className="btn btn-primary" type="submit" disabled={busy}>
+          {busy ? t("common.loading") : t("auth.register")}
+        </button>
+        <p>
+          {t("auth.have_account")} <Link to="/login">{t("auth.login")}</Link>
+        </p>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,229 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { api } from "../api/endpoints";
+import { API_CLIENT_SCOPES, type CreatedApiClient } from "../api/models";
+import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
+import { Field } from "../components/Field";
+import { Empty, Loading } from "../components/States";
+import { useI18n } from "../i18n/I18nProvider";
+import { validatePassword, validatePin, validateRequired } from "../lib/validation";
+
+export function Security() {
+  const { t } = useI18n();
+  return (
+    <div className="grid">
+      <h1 className="span-2">{t("sec.title")}</h1>
+      <Sessions />
+      <ApiClients />
+      <ChangePassword />
+      <ChangePin />
+    </div>
+  );
+}
+
+function Sessions() {
+  const { t, dateTime } = useI18n();
+  const qc = useQueryClient();
+  const sessions = useQuery({ queryKey: ["sessions"], queryFn: api.sessions });
+  const revoke = useMutation({ mutationFn: api.revokeSession, onSuccess: () => qc.invalidateQueries({ queryKey: ["sessions"] }) });
+  return (
+    <section className="card span-2" aria-labelledby="ses-h">
+      <h2 id="ses-h" className="h3">
+        {t("sec.sessions")}
+      </h2>
+      {sessions.isPending && <Loading />}
+      <ErrorBanner error={sessions.error ?? revoke.error} />
+      <ul className="list">
+        {sessions.data?.items.map((s) => (
+          <li key={s.id} className="tx">
+            <div className="tx-main">
+              <strong>{s.user_agent ?? "—"}</strong>
+              <small className="muted">
+                <bdi>{s.ip ?? ""}</bdi> · {t("sec.last_used")}: {dateTime(s.last_used_at ?? s.created_at)}
+              </small>
+            </div>
+            {s.current ? (
+              <span className="pill">{t("sec.this_device")}</span>
+            ) : (
+              <button type="button" className="btn" onClick={() => revoke.mutate(s.id)} disabled={revoke.isPending}>
+                {t("sec.revoke")}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ChangePassword() {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [touched, setTouched] = useState(false);
+  const change = useMutation({
+    mutationFn: api.changePassword,
+    onSuccess: () => {
+      setCurrent("");
+      setNext("");
+      setTouched(false);
+      void qc.invalidateQueries({ queryKey: ["sessions"] });
+    },
+  });
+  const errs = { current: validateRequired(current), next: validatePassword(next) };
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    setTouched(true);
+    if (errs.current || errs.next || change.isPending) return;
+    change.mutate({ current_password: current, new_password: next });
+  }
+  return (
+    <section className="card" aria-labelledby="pw-h">
+      <h2 id="pw-h" className="h3">
+        {t("sec.password")}
+      </h2>
+      <form onSubmit={submit} noValidate>
+        <ErrorBanner error={change.error} />
+        <SuccessBanner>{change.isSuccess ? t("sec.password_changed") : null}</SuccessBanner>
+        <Field label={t("sec.current_password")} name="current_password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={touched && errs.current ? t(errs.current) : null} />
+        <Field label={t("sec.new_password")} name="new_password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} error={touched && errs.next ? t(errs.next) : null} hint={t("auth.password_hint")} />
+        <button className="btn btn-primary" type="submit" disabled={change.isPending}>
+          {t("sec.password")}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function ChangePin() {
+  const { t } = useI18n();
+  const [pin, setPin] = useState("");
+  const [password, setPassword] = useState("");
+  const [touched, setTouched] = useState(false);
+  const change = useMutation({
+    mutationFn: api.setPin,
+    onSuccess: () => {
+      setPin("");
+      setPassword("");
+      setTouched(false);
+    },
+  });
+  const errs = { pin: validatePin(pin), password: validateRequired(password) };
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    setTouched(true);
+    if (errs.pin || errs.password || change.isPending) return;
+    change.mutate({ pin, password });
+  }
+  return (
+    <section className="card" aria-labelledby="pin-h">
+      <h2 id="pin-h" className="h3">
+        {t("sec.pin")}
+      </h2>
+      <form onSubmit={submit} noValidate>
+        <ErrorBanner error={change.error} />
+        <SuccessBanner>{change.isSuccess ? t("sec.pin_changed") : null}</SuccessBanner>
+        <Field label={t("sec.new_pin")} name="new_pin" type="password" inputMode="numeric" autoComplete="off" maxLength={6} value={pin} onChange={(e) => setPin(e.target.value)} error={touched && errs.pin ? t(errs.pin) : null} />
+        <Field label={t("auth.password")} name="pin_password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={touched && errs.password ? t(errs.password) : null} />
+        <button className="btn btn-primary" type="submit" disabled={change.isPending}>
+          {t("sec.pin")}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function ApiClients() {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const clients = useQuery({ queryKey: ["clients"], queryFn: api.clients });
+  const [name, setName] = useState("");
+  const [scopes, setScopes] = useState<string[]>(["wallet:read"]);
+  const [created, setCreated] = useState<CreatedApiClient | null>(null);
+  const [touched, setTouched] = useState(false);
+  const create = useMutation({
+    mutationFn: api.createClient,
+    onSuccess: (c) => {
+      // The secret lives only in this component's state: it is gone once the user leaves.
+      setCreated(c);
+      setName("");
+      setTouched(false);
+      void qc.invalidateQueries({ queryKey: ["clients"] });
+    },
+  });
+  const remove = useMutation({ mutationFn: api.deleteClient, onSuccess: () => qc.invalidateQueries({ queryKey: ["clients"] }) });
+  const nameErr = validateRequired(name);
+  const scopeErr = scopes.length === 0 ? "v.required" : null;
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    setTouched(true);
+    if (nameErr || scopeErr || create.isPending) return;
+    create.mutate({ name: name.trim(), scopes });
+  }
+
+  return (
+    <section className="card span-2" aria-labelledby="cl-h">
+      <h2 id="cl-h" className="h3">
+        {t("sec.clients")}
+      </h2>
+      {created && (
+        <div className="banner banner-ok secret" role="status">
+          <p>{t("sec.secret_once")}</p>
+          <dl className="facts">
+            <dt>{t("sec.client_id")}</dt>
+            <dd>
+              <code>{created.client_id}</code>
+            </dd>
+            <dt>{t("sec.client_secret")}</dt>
+            <dd>
+              <code data-testid="client-secret">{created.client_secret}</code>
+            </dd>
+          </dl>
+          <button type="button" className="btn" onClick={() => setCreated(null)}>
+            {t("common.done")}
+          </button>
+        </div>
+      )}
+      <form onSubmit={submit} noValidate>
+        <ErrorBanner error={create.error ?? remove.error} />
+        <Field label={t("sec.client_name")} name="client_name" value={name} onChange={(e) => setName(e.target.value)} error={touched && nameErr ? t(nameErr) : null} />
+        <fieldset className="field">
+          <legend>{t("sec.scopes")}</legend>
+          {API_CLIENT_SCOPES.map((s) => (
+            <label key={s} className="inline">
+              <input
+                type="checkbox"
+                checked={scopes.includes(s)}
+                onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))}
+              />{" "}
+              <code>{s}</code>
+            </label>
+          ))}
+          {touched && scopeErr && <small className="field-error">{t(scopeErr)}</small>}
+        </fieldset>
+        <button className="btn btn-primary" type="submit" disabled={create.isPending}>
+          {t("sec.create_client")}
+        </button>
+      </form>
+      {clients.isPending && <Loading />}
+      {clients.data && clients.data.items.length === 0 && <Empty />}
+      <ul className="list">
+        {clients.data?.items.map((c) => (
+          <li key={c.client_id} className="tx">
+            <div className="tx-main">
+              <strong>{c.name}</strong>
+              <small className="muted">
+                <code>{c.client_id}</code> · {c.scopes.join(", ")}
+              </small>
+            </div>
+            <button type="button" className="btn" onClick={() => remove.mutate(c.client_id)} disabled={remove.isPending}>
+              {t("sec.delete")}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,166 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useSearchParams } from "react-router-dom";
+import { api } from "../api/endpoints";
+import { ApiError } from "../api/http";
+import type { LookupResult, Transfer } from "../api/models";
+import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
+import { Field } from "../components/Field";
+import { useI18n } from "../i18n/I18nProvider";
+import { useAttemptKeys } from "../lib/useAttemptKeys";
+import { normaliseAmount, validateAmount, validatePin, validateRecipient } from "../lib/validation";
+
+export function Send() {
+  const { t, money } = useI18n();
+  const qc = useQueryClient();
+  const [params] = useSearchParams();
+  const [recipient, setRecipient] = useState(params.get("to") ?? "");
+  const [found, setFound] = useState<LookupResult | null>(null);
+  const [amount, setAmount] = useState(params.get("amount") ?? "");
+  const [note, setNote] = useState("");
+  const [pin, setPin] = useState("");
+  const [touched, setTouched] = useState(false);
+  const [done, setDone] = useState<Transfer | null>(null);
+  const keys = useAttemptKeys();
+  const inFlight = useRef(false);
+  const amountRef = useRef<HTMLInputElement>(null);
+
+  const lookup = useMutation({
+    mutationFn: (q: string) => api.lookup(q.trim().replace(/^@/, "")),
+    onSuccess: (r) => setFound(r),
+  });
+
+  const send = useMutation({
+    mutationFn: (v: { key: string; recipient: string; amount: string; note?: string; pin: string }) =>
+      api.transfer(v.key, { recipient: v.recipient, amount: v.amount, note: v.note, pin: v.pin }),
+    onSuccess: (transfer) => {
+      keys.settle(false);
+      setDone(transfer);
+      setPin("");
+      void qc.invalidateQueries({ queryKey: ["wallet"] });
+      void qc.invalidateQueries({ queryKey: ["transactions"] });
+    },
+    onError: (err) => {
+      keys.settle(err instanceof ApiError && err.outcomeUnknown);
+      if (err instanceof ApiError && (err.code === "invalid_pin" || err.code === "pin_locked")) setPin("");
+    },
+    onSettled: () => {
+      inFlight.current = false;
+    },
+  });
+
+  // A quick-send link arrives with a recipient: look it up at once.
+  useEffect(() => {
+    if (params.get("to") && validateRecipient(params.get("to")!) === null) lookup.mutate(params.get("to")!);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    if (found) amountRef.current?.focus();
+  }, [found]);
+
+  const recipientError = validateRecipient(recipient);
+  const amountValue = normaliseAmount(amount);
+  const errs = { amount: validateAmount(amountValue), pin: validatePin(pin) };
+
+  function submitLookup(e: FormEvent) {
+    e.preventDefault();
+    setTouched(true);
+    if (recipientError) return;
+    lookup.mutate(recipient);
+  }
+
+  function submitTransfer(e: FormEvent) {
+    e.preventDefault();
+    setTouched(true);
+    if (!found || errs.amount || errs.pin || inFlight.current) return;
+    inFlight.current = true; // a second click before React re-renders cannot send twice
+    const body = { recipient: found.handle, amount: amountValue, note: note.trim() || undefined };
+    send.mutate({ ...body, pin, key: keys.keyFor(body) });
+  }
+
+  function reset() {
+    setFound(null);
+    setRecipient("");
+    setAmount("");
+    setNote("");
+    setDone(null);
+    setTouched(false);
+    send.reset();
+    lookup.reset();
+  }
+
+  if (done) {
+    return (
+      <section className="card narrow">
+        <h1>{t("send.title")}</h1>
+        <SuccessBanner>
+          {t("send.success", { amount: money(done.amount, done.currency), name: done.recipient.display_name ?? `@${done.recipient.handle}` })}
+        </SuccessBanner>
+        <button className="btn btn-primary" type="button" onClick={reset}>
+          {t("send.another")}
+        </button>
+      </section>
+    );
+  }
+
+  return (
+    <section className="card narrow">
+      <h1>{t("send.title")}</h1>
+      {!found ? (
+        <form onSubmit={submitLookup} noValidate>
+          <ErrorBanner error={lookup.error} />
+          <Field
+            label={t("send.recipient")}
+            name="recipient"
+            dir="ltr"
+            autoComplete="off"
+            value={recipient}
+            onChange={(e) => setRecipient(e.target.value)}
+            error={touched && recipientError ? t(recipientError) : null}
+          />
+          <button className="btn btn-primary" type="submit" disabled={lookup.isPending}>
+            {lookup.isPending ? t("common.loading") : t("send.lookup")}
+          </button>
+        </form>
+      ) : (
+        <form onSubmit={submitTransfer} noValidate>
+          <div className="recipient" aria-live="polite">
+            <span className="muted">{t("send.to")}</span>
+            <strong data-testid="recipient-name">{found.display_name}</strong>
+            <bdi className="muted">@{found.handle}</bdi>
+            <button type="button" className="link" onClick={() => { setFound(null); send.reset(); }} disabled={send.isPending}>
+              {t("send.change")}
+            </button>
+          </div>
+          <ErrorBanner error={send.error} />
+          <Field
+            ref={amountRef}
+            label={t("common.amount")}
+            name="amount"
+            inputMode="decimal"
+            autoComplete="off"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            error={touched && errs.amount ? t(errs.amount) : null}
+          />
+          <Field label={t("common.note")} name="note" maxLength={140} value={note} onChange={(e) => setNote(e.target.value)} />
+          <Field
+            label={t("common.pin")}
+            name="pin"
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={6}
+            value={pin}
+            onChange={(e) => setPin(e.target.value)}
+            error={touched && errs.pin ? t(errs.pin) : null}
+          />
+          <button className="btn btn-primary" type="submit" disabled={send.isPending}>
+            {send.isPending ? t("send.sending") : t("send.confirm")}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { api } from "../api/endpoints";
+import { onTokenChange, refreshAccessToken, setAccessToken } from "../api/http";
+
+type Status = "loading" | "signed-in" | "signed-out";
+
+interface SessionValue {
+  status: Status;
+  login: (username: string, password: string) => Promise<void>;
+  logout: () => Promise<void>;
+}
+
+const SessionContext = createContext<SessionValue | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [status, setStatus] = useState<Status>("loading");
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    // On load the access token is gone (memory only): the httpOnly refresh cookie brings it back.
+    let alive = true;
+    refreshAccessToken().then((token) => alive && setStatus(token ? "signed-in" : "signed-out"));
+    const off = onTokenChange((token) => {
+      if (!token) setStatus("signed-out");
+    });
+    return () => {
+      alive = false;
+      off();
+    };
+  }, []);
+
+  const login = useCallback(async (username: string, password: string) => {
+    const tokens = await api.login({ username, password });
+    setAccessToken(tokens.access_token);
+    setStatus("signed-in");
+  }, []);
+
+  const logout = useCallback(async () => {
+    try {
+      await api.logout();
+    } finally {
+      setAccessToken(null);
+      queryClient.clear();
+      setStatus("signed-out");
+    }
+  }, [queryClient]);
+
+  const value = useMemo(() => ({ status, login, logout }), [status, login, logout]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionValue {
+  const ctx = useContext(SessionContext);
+  if (!ctx) throw new Error("useSession outside SessionProvider");
+  return ctx;
+}
