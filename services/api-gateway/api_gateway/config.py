@@ -28,14 +28,11 @@ DEFAULT_ROUTES: dict[str, str] = {
 
 
 # Routed paths answered without an access token (exact paths: "/api/v1/auth/login/../x" is not public).
-# Logout is public because it authenticates with the refresh token (body or cookie) and must work
-# after the access token expired; the auth service checks it.
 DEFAULT_PUBLIC_PATHS: tuple[str, ...] = (
     "/api/v1/auth/register",
     "/api/v1/auth/login",
     "/api/v1/auth/token",
     "/api/v1/auth/refresh",
-    "/api/v1/auth/logout",
     "/.well-known/jwks.json",
 )
 
@@ -53,6 +50,7 @@ class GatewaySettings(ServiceSettings):
     public_paths: tuple[str, ...] = Field(default=DEFAULT_PUBLIC_PATHS, alias="GATEWAY_PUBLIC_PATHS")
     # Shared counters (and nothing else) live in Redis when set, e.g. redis://127.0.0.1:6379/0.
     redis_url: str | None = None
+    rate_limit_key_prefix: str = "instapay:rl:"
     # Rate-limit policies (JSON list, see rate_policies.py). Unset = the defaults below.
     rate_limits: list[RateLimitPolicy] = Field(default_factory=lambda: list(DEFAULT_POLICIES),
                                                alias="GATEWAY_RATE_LIMITS")

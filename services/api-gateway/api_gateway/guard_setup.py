@@ -21,7 +21,7 @@ _log = get_logger("gateway.guard")
 
 def counter_store(settings: GatewaySettings) -> CounterStore:
     if settings.redis_url:
-        return RedisCounterStore(settings.redis_url, prefix="instapay:rl:")
+        return RedisCounterStore(settings.redis_url, prefix=settings.rate_limit_key_prefix)
     return MemoryCounterStore()
 
 

@@ -191,18 +191,17 @@ class SlidingWindowLimiter:
 
 
 def _seconds_until_under(check: Check, current: int, previous: int, elapsed: float) -> int:
-    """When the estimate will have dropped below the limit again (the `Retry-After` value)."""
+    """When the next request will be let through again (the `Retry-After` value): once the estimate
+    has decayed to `limit - 1` or less, assuming no further requests meanwhile."""
     window = check.window_seconds
-    # Within this window the previous window's weight decays linearly.
-    if previous > 0:
-        # previous * (1 - (elapsed + s) / window) + current < limit
-        needed = window * (1 - (check.limit - current) / previous) - elapsed if current < check.limit else math.inf
-        if 0 <= needed < window - elapsed:
-            return math.ceil(needed) + 1
-    # Otherwise it is the next window, where `current` becomes the decaying previous count.
-    remaining_here = window - elapsed
-    if current <= 0:
-        return math.ceil(remaining_here)
-    # current * (1 - s / window) < limit  ->  s > window * (1 - limit / current)
-    more = max(0.0, window * (1 - check.limit / current))
-    return math.ceil(remaining_here + more) + 1
+    target = check.limit - 1
+    # Within this window the previous window's weight decays linearly:
+    # previous * (1 - (elapsed + s) / window) + current <= target
+    if previous > 0 and current <= target:
+        needed = window * (1 - (target - current) / previous) - elapsed
+        if needed < window - elapsed:
+            return math.ceil(max(needed, 0.0)) + 1
+    # Otherwise in the next window, where `current` becomes the decaying previous count:
+    # current * (1 - s / window) <= target
+    more = window * (1 - target / current) if current > target else 0.0
+    return math.ceil(window - elapsed + more) + 1
