@@ -166,7 +166,7 @@ def helm_lint(values_file: str, chart: Path = CHART) -> Result:
 
 
 def k8s_manifests(directory: Path = K8S_DIR) -> list[Path]:
-    return sorted(directory.glob("[0-9][0-9]-*.yaml")) + [directory / "secret.example.yaml"]
+    return [*sorted(directory.glob("[0-9][0-9]-*.yaml")), directory / "secret.example.yaml"]
 
 
 def all_checks() -> list[Result]:
