@@ -1,6 +1,9 @@
 """Configuration of the notification service (environment variables only)."""
 
 from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr
 
 from instapay_common.settings import ServiceSettings
 
@@ -9,6 +12,32 @@ class NotificationSettings(ServiceSettings):
     service_name: str = "notification-service"
     port: int = 8005
     db_schema: str = "notifications"
+
+    # E-mail over SMTP (the local stack runs an aiosmtpd sink that writes .data/mail/*.eml).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8009
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    smtp_from: str = "InstaPay <no-reply@instapay.local>"
+    smtp_timeout_seconds: float = Field(default=5.0, gt=0)
+
+    # SMS through a provider adapter: "file" (development: .data/sms/*.txt), "log", or "http".
+    sms_provider: Literal["file", "log", "http"] = "file"
+    sms_dir: str = ".data/sms"
+    sms_http_url: str = ""
+    sms_api_key: SecretStr = SecretStr("")
+    sms_sender: str = "InstaPay"
+
+    # Channel delivery retries (a failed channel never blocks the others or the in-app row).
+    delivery_poll_seconds: float = Field(default=0.5, gt=0)
+    delivery_max_attempts: int = Field(default=8, ge=1)
+    delivery_backoff_base_seconds: float = Field(default=1.0, gt=0)
+    delivery_backoff_cap_seconds: float = Field(default=300.0, gt=0)
+
+    # User profiles (language, channel preferences, addresses) are cached this long.
+    profile_cache_seconds: float = Field(default=10.0, ge=0)
+    sse_keepalive_seconds: float = Field(default=15.0, gt=0)
 
 
 @lru_cache

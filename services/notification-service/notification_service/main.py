@@ -1,23 +1,52 @@
 """ASGI entry point: `uvicorn notification_service.main:app`."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from instapay_common.app import create_service_app
-from instapay_common.settings import ServiceSettings
+from instapay_common.http_client import ServiceClient
+from notification_service.api import internal, stream
 from notification_service.api.routes import router
-from notification_service.config import get_settings
+from notification_service.channels.email import SmtpMailer
+from notification_service.channels.sms import build_sms_provider
+from notification_service.config import NotificationSettings, get_settings
+from notification_service.dispatcher import Channels, Dispatcher
+from notification_service.live import LiveHub, PgListener
+from notification_service.profiles import ProfileDirectory
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def build_app(settings: ServiceSettings | None = None) -> FastAPI:
+@asynccontextmanager
+async def notification_runtime(app: FastAPI) -> AsyncIterator[None]:
+    """Live hub + LISTEN connection, profile cache and the channel dispatcher."""
+    settings: NotificationSettings = app.state.settings
+    app.state.live_hub = hub = LiveHub()
+    listener = PgListener(settings.database_url, hub)
+    client = ServiceClient(app.state.http, settings.user_url, name="user-service",
+                           internal_token=settings.internal_token.get_secret_value())
+    app.state.profiles = profiles = ProfileDirectory(client, ttl_seconds=settings.profile_cache_seconds)
+    channels = Channels(mailer=SmtpMailer(settings), sms=build_sms_provider(settings, app.state.http))
+    app.state.dispatcher = dispatcher = Dispatcher(app.state.db, channels, profiles, settings)
+    listener.start()
+    dispatcher.start()
+    try:
+        yield
+    finally:
+        await dispatcher.stop()
+        await listener.stop()
+
+
+def build_app(settings: NotificationSettings | None = None) -> FastAPI:
     return create_service_app(
         settings or get_settings(),
         title="Mini-InstaPay notification service",
-        routers=[router],
+        routers=[stream.router, router, internal.router],
         migrations_dir=MIGRATIONS_DIR,
+        lifespan_hooks=[notification_runtime],
     )
 
 

@@ -1,5 +1,34 @@
-"""Public and internal routes of the notification service."""
+"""Public routes: the caller's notifications (list, read, read-all)."""
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Query, Response
+
+from notification_service import store
+from notification_service.api.deps import Reader, SessionDep
+
+router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+
+
+@router.get("", summary="List my notifications, newest first")
+async def list_notifications(
+    principal: Reader, session: SessionDep,
+    unread_only: bool = False,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> dict[str, Any]:
+    return await store.list_page(session, user_id=uuid.UUID(principal.user_id), unread_only=unread_only,
+                                 limit=limit, cursor=cursor)
+
+
+@router.post("/read-all", status_code=204, summary="Mark all my notifications read")
+async def read_all(principal: Reader, session: SessionDep) -> Response:
+    await store.mark_all_read(session, user_id=uuid.UUID(principal.user_id))
+    return Response(status_code=204)
+
+
+@router.post("/{notification_id}/read", status_code=204, summary="Mark one notification read")
+async def read_one(notification_id: uuid.UUID, principal: Reader, session: SessionDep) -> Response:
+    await store.mark_read(session, user_id=uuid.UUID(principal.user_id), notification_id=notification_id)
+    return Response(status_code=204)

@@ -1,0 +1,73 @@
+"""`GET /api/v1/notifications/stream`: Server-Sent Events, one `notification` event per new one.
+
+`id:` is the notification's sequence number; a reconnect with `Last-Event-ID` replays what was
+missed (the browser's EventSource sends it automatically). Without it the stream starts at
+"now". A comment line every `sse_keepalive_seconds` keeps proxies from closing an idle stream,
+and on each keep-alive the stream also re-reads the database, so even a lost wake-up only
+delays a notification.
+"""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import orjson
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import StreamingResponse
+
+from notification_service import store
+from notification_service.api.deps import DatabaseDep, HubDep, Reader, SettingsDep
+from notification_service.metrics import SSE_STREAMS
+
+router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+
+
+def _frame(row) -> bytes:
+    data = orjson.dumps(store.public(row)).decode()
+    return f"id: {row.seq}\nevent: notification\ndata: {data}\n\n".encode()
+
+
+@router.get("/stream", summary="Live stream of my new notifications (text/event-stream)",
+            response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}, "description": "event stream"}})
+async def stream(request: Request, principal: Reader, db: DatabaseDep, hub: HubDep, settings: SettingsDep,
+                 last_event_id: Annotated[str | None, Header()] = None) -> StreamingResponse:
+    user_id = uuid.UUID(principal.user_id)
+    wake = hub.subscribe(user_id)  # before reading the position: nothing can slip in between
+    try:
+        if last_event_id is not None and last_event_id.strip().isdigit():
+            position = int(last_event_id.strip())
+        else:
+            async with db.sessionmaker() as session:
+                position = await store.latest_seq(session, user_id=user_id)
+    except BaseException:
+        hub.unsubscribe(user_id, wake)
+        raise
+
+    async def events() -> AsyncIterator[bytes]:
+        nonlocal position
+        SSE_STREAMS.inc()
+        try:
+            yield b"retry: 2000\n: connected\n\n"
+            while True:
+                wake.clear()
+                async with db.sessionmaker() as session:
+                    rows = await store.since(session, user_id=user_id, after_seq=position)
+                for row in rows:
+                    position = row.seq
+                    yield _frame(row)
+                if len(rows) == 100:
+                    continue  # a long replay: keep reading before waiting
+                if await request.is_disconnected():
+                    return
+                try:
+                    await asyncio.wait_for(wake.wait(), timeout=settings.sse_keepalive_seconds)
+                except TimeoutError:
+                    yield b": keep-alive\n\n"
+        finally:
+            SSE_STREAMS.dec()
+            hub.unsubscribe(user_id, wake)
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"}
+    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)

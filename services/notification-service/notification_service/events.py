@@ -1,0 +1,139 @@
+"""Which notifications an event produces: one per affected user ("both sides" of a transfer or
+payment request), each with the template fields its text needs."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from notification_service.exceptions import InvalidEvent
+
+
+class EventEnvelope(BaseModel):
+    id: uuid.UUID
+    type: str = Field(min_length=1, max_length=64)
+    occurred_at: datetime
+    source: str = ""
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class NotificationSpec:
+    user_id: uuid.UUID
+    kind: str  # template key and the notification's `type`
+    data: dict[str, Any]
+
+
+def _uid(value: Any, field: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError) as exc:
+        raise InvalidEvent(f"event data field '{field}' must be a user id") from exc
+
+
+def _party(data: dict[str, Any], key: str) -> dict[str, Any]:
+    party = data.get(key)
+    if not isinstance(party, dict) or "user_id" not in party:
+        raise InvalidEvent(f"event data needs a '{key}' party")
+    return party
+
+
+def _name(party: dict[str, Any]) -> str:
+    return str(party.get("display_name") or (f"@{party['handle']}" if party.get("handle") else "someone"))
+
+
+def _money(data: dict[str, Any]) -> dict[str, Any]:
+    return {"amount": data.get("amount"), "currency": data.get("currency", "EGP")}
+
+
+def _transfer(d: dict[str, Any]) -> list[NotificationSpec]:
+    sender, recipient = _party(d, "sender"), _party(d, "recipient")
+    common = {**_money(d), "transfer_id": d.get("transfer_id"), "note": d.get("note"),
+              "payment_request_id": d.get("payment_request_id")}
+    return [
+        NotificationSpec(_uid(sender["user_id"], "sender"), "transfer.sent",
+                         {**common, "counterparty": _name(recipient), "counterparty_handle": recipient.get("handle"),
+                          "balance_after": sender.get("balance_after")}),
+        NotificationSpec(_uid(recipient["user_id"], "recipient"), "transfer.received",
+                         {**common, "counterparty": _name(sender), "counterparty_handle": sender.get("handle"),
+                          "balance_after": recipient.get("balance_after")}),
+    ]
+
+
+def _wallet(kind: str):
+    def build(d: dict[str, Any]) -> list[NotificationSpec]:
+        return [NotificationSpec(_uid(d.get("user_id"), "user_id"), kind,
+                                 {**_money(d), "transaction_id": d.get("transaction_id"),
+                                  "balance_after": d.get("balance_after")})]
+    return build
+
+
+def _payment_request(requester_kind: str, payer_kind: str):
+    def build(d: dict[str, Any]) -> list[NotificationSpec]:
+        requester, payer = _party(d, "requester"), _party(d, "payer")
+        common = {**_money(d), "request_id": d.get("request_id"), "note": d.get("note"),
+                  "transfer_id": d.get("transfer_id")}
+        return [
+            NotificationSpec(_uid(requester["user_id"], "requester"), requester_kind,
+                             {**common, "counterparty": _name(payer), "counterparty_handle": payer.get("handle")}),
+            NotificationSpec(_uid(payer["user_id"], "payer"), payer_kind,
+                             {**common, "counterparty": _name(requester),
+                              "counterparty_handle": requester.get("handle")}),
+        ]
+    return build
+
+
+def _welcome(d: dict[str, Any]) -> list[NotificationSpec]:
+    return [NotificationSpec(_uid(d.get("user_id"), "user_id"), "account.welcome",
+                             {"full_name": d.get("full_name"), "handle": d.get("handle"),
+                              "email": d.get("email"), "phone": d.get("phone")})]
+
+
+def _login(d: dict[str, Any]) -> list[NotificationSpec]:
+    return [NotificationSpec(_uid(d.get("user_id"), "user_id"), "security.login",
+                             {"ip": d.get("ip"), "user_agent": d.get("user_agent"),
+                              "session_id": d.get("session_id"), "client": d.get("client")})]
+
+
+def _password(d: dict[str, Any]) -> list[NotificationSpec]:
+    return [NotificationSpec(_uid(d.get("user_id"), "user_id"), "security.password_changed", {})]
+
+
+def _pin(d: dict[str, Any]) -> list[NotificationSpec]:
+    first = bool(d.get("first_time"))
+    return [NotificationSpec(_uid(d.get("user_id"), "user_id"), "security.pin_changed",
+                             {"first_time": first, "pin_action": "set" if first else "changed",
+                              "pin_action_ar": "تعيين" if first else "تغيير"})]
+
+
+def _api_client(d: dict[str, Any]) -> list[NotificationSpec]:
+    scopes = d.get("scopes") or []
+    return [NotificationSpec(_uid(d.get("user_id"), "user_id"), "security.api_client_created",
+                             {"client_id": d.get("client_id"), "client_name": d.get("name"),
+                              "scopes": ", ".join(scopes) if isinstance(scopes, list) else str(scopes)})]
+
+
+HANDLERS = {
+    "transfer.completed": _transfer,
+    "topup.completed": _wallet("topup.completed"),
+    "withdrawal.completed": _wallet("withdrawal.completed"),
+    "payment_request.created": _payment_request("payment_request.sent", "payment_request.received"),
+    "payment_request.accepted": _payment_request("payment_request.accepted", "payment_request.accepted"),
+    "payment_request.declined": _payment_request("payment_request.declined", "payment_request.declined"),
+    "payment_request.cancelled": _payment_request("payment_request.cancelled", "payment_request.cancelled"),
+    "user.registered": _welcome,
+    "security.login": _login,
+    "security.password_changed": _password,
+    "security.pin_changed": _pin,
+    "security.api_client_created": _api_client,
+}
+
+
+def notifications_for(event: EventEnvelope) -> list[NotificationSpec]:
+    """Empty for event types this service does not notify about (they are acknowledged)."""
+    handler = HANDLERS.get(event.type)
+    return handler(event.data) if handler else []

@@ -1,0 +1,96 @@
+"""Live push of new notifications to open SSE streams.
+
+Within a process: an in-memory fan-out (user id -> wake-up events of that user's streams).
+Across replicas: the writer's transaction runs `pg_notify('notifications_new', '<user>:<seq>')`,
+PostgreSQL delivers it on commit to every replica's LISTEN connection, and each replica wakes
+its local streams for that user. Streams then read the rows from the database, so a wake-up
+carries no data and a lost one only delays delivery until the next keep-alive re-check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections import defaultdict
+
+import asyncpg
+
+from instapay_common.db import normalize_async_url
+from instapay_common.logging import get_logger
+from notification_service.store import LIVE_CHANNEL
+
+log = get_logger("live")
+
+
+class LiveHub:
+    def __init__(self) -> None:
+        self._subscribers: dict[uuid.UUID, set[asyncio.Event]] = defaultdict(set)
+
+    def subscribe(self, user_id: uuid.UUID) -> asyncio.Event:
+        wake = asyncio.Event()
+        self._subscribers[user_id].add(wake)
+        return wake
+
+    def unsubscribe(self, user_id: uuid.UUID, wake: asyncio.Event) -> None:
+        subs = self._subscribers.get(user_id)
+        if subs is not None:
+            subs.discard(wake)
+            if not subs:
+                del self._subscribers[user_id]
+
+    def publish(self, user_id: uuid.UUID) -> None:
+        for wake in self._subscribers.get(user_id, ()):
+            wake.set()
+
+    def publish_all(self) -> None:
+        for subs in self._subscribers.values():
+            for wake in subs:
+                wake.set()
+
+    @property
+    def stream_count(self) -> int:
+        return sum(len(s) for s in self._subscribers.values())
+
+
+class PgListener:
+    """Keeps one LISTEN connection open (reconnecting) and feeds the hub."""
+
+    def __init__(self, database_url: str, hub: LiveHub) -> None:
+        self.dsn = normalize_async_url(database_url).replace("postgresql+asyncpg://", "postgresql://")
+        self.hub = hub
+        self._task: asyncio.Task | None = None
+        self.connected = asyncio.Event()
+
+    def _on_notify(self, _conn, _pid, _channel: str, payload: str) -> None:
+        user, _, _seq = payload.partition(":")
+        with contextlib.suppress(ValueError):
+            self.hub.publish(uuid.UUID(user))
+
+    async def _run(self) -> None:
+        while True:
+            conn = None
+            try:
+                conn = await asyncpg.connect(self.dsn)
+                await conn.add_listener(LIVE_CHANNEL, self._on_notify)
+                self.connected.set()
+                self.hub.publish_all()  # anything committed while we were not listening
+                while not conn.is_closed():
+                    await asyncio.sleep(5)
+                    await conn.execute("SELECT 1")  # notices a dead connection
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("listen_connection_lost", error=str(exc))
+            finally:
+                self.connected.clear()
+                if conn is not None and not conn.is_closed():
+                    await conn.close()
+            await asyncio.sleep(1)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="pg-listener")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

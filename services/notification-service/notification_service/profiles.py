@@ -1,0 +1,59 @@
+"""Recipients' profiles from user-service (`GET /internal/users/{id}`), cached briefly: language,
+channel preferences and addresses rarely change, and a notification burst should not fan out
+into as many user-service calls."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from instapay_common.errors import DomainError
+from instapay_common.http_client import ServiceClient
+from instapay_common.logging import get_logger
+
+log = get_logger("profiles")
+
+
+@dataclass(frozen=True)
+class Profile:
+    user_id: uuid.UUID
+    email: str | None
+    phone: str | None
+    language: str
+    notify_email: bool
+    notify_sms: bool
+
+    @classmethod
+    def from_json(cls, body: dict[str, Any]) -> Profile:
+        prefs = body.get("preferences") or {}
+        return cls(user_id=uuid.UUID(str(body["user_id"])), email=body.get("email"), phone=body.get("phone"),
+                   language=str(prefs.get("language") or "en"), notify_email=bool(prefs.get("notify_email")),
+                   notify_sms=bool(prefs.get("notify_sms")))
+
+
+class ProfileDirectory:
+    def __init__(self, client: ServiceClient, *, ttl_seconds: float) -> None:
+        self.client = client
+        self.ttl = ttl_seconds
+        self._cache: dict[uuid.UUID, tuple[float, Profile | None]] = {}
+
+    async def get(self, user_id: uuid.UUID) -> Profile | None:
+        """The profile, or None if it does not exist or user-service cannot answer now."""
+        hit = self._cache.get(user_id)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        try:
+            _, body = await self.client.request("GET", f"/internal/users/{user_id}")
+        except DomainError as exc:
+            log.warning("profile_unavailable", user_id=str(user_id), error=exc.code)
+            return None
+        profile = Profile.from_json(body)
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[user_id] = (time.monotonic() + self.ttl, profile)
+        return profile
+
+    def forget(self, user_id: uuid.UUID) -> None:
+        self._cache.pop(user_id, None)
