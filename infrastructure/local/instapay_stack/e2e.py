@@ -10,11 +10,17 @@ sharing one database.
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from instapay_common.db import normalize_async_url
 
 DEFAULT_PASSWORD_PREFIX = "Str0ng!Pass-"
 TIMEOUT = 15.0
@@ -129,3 +135,31 @@ def create_api_client(gateway_url: str, user: TestUser, scopes: list[str], name:
                                     "client_secret": client["client_secret"]}), 200, "client token")
     client["access_token"] = token["access_token"]
     return client
+
+
+def claims_of(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(header, claims) of a JWT, unverified: for asserting on their shape only."""
+    head, body, _ = token.split(".")
+
+    def part(s: str) -> dict[str, Any]:
+        return json.loads(base64.urlsafe_b64decode(s + "=" * (-len(s) % 4)))
+
+    return part(head), part(body)
+
+
+def problem(resp: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert resp.status_code == status, f"expected {status} {code}, got {resp.status_code}: {resp.text}"
+    assert resp.headers["content-type"].startswith("application/problem+json"), resp.headers["content-type"]
+    body = resp.json()
+    assert body["code"] == code, body
+    return body
+
+
+async def fetch_rows(database_url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
+    engine = create_async_engine(normalize_async_url(database_url))
+    try:
+        async with engine.connect() as conn:
+            result = await conn.execute(text(sql), params)
+            return [dict(r._mapping) for r in result]
+    finally:
+        await engine.dispose()

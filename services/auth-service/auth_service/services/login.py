@@ -30,7 +30,7 @@ async def _user_id_for_handle(ctx: AuthContext, handle: str) -> uuid.UUID | None
 
 async def find_credential(ctx: AuthContext, db: AsyncSession, username: str) -> Credential | None:
     name = username.strip()
-    if "@" in name:
+    if "@" in name[1:]:  # a leading "@" marks a handle
         query = select(Credential).where(Credential.email == name.lower())
     elif E164_RE.match(name):
         query = select(Credential).where(Credential.phone == name)
