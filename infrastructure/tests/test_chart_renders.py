@@ -1,0 +1,182 @@
+"""The Helm chart renders for every values file with the objects and hardening we expect."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import Counter
+
+import infra_lint as lint
+import pytest
+import yaml
+
+from instapay_stack.services import SERVICES
+
+COMPONENTS = {f"{s.directory}" for s in SERVICES}  # api-gateway, auth-service, ...
+MIGRATING = {s.directory for s in SERVICES if s.migrates}
+
+
+def objects(values_file: str) -> list[dict]:
+    return lint.rendered_objects(lint.chart_values(values_file))
+
+
+def by_kind(objs: list[dict], kind: str) -> list[dict]:
+    return [o for o in objs if o["kind"] == kind]
+
+
+def component(obj: dict) -> str:
+    return obj["metadata"]["labels"]["app.kubernetes.io/component"]
+
+
+@pytest.mark.parametrize("values_file", lint.VALUES_FILES)
+def test_one_deployment_and_service_per_service_with_probes_and_hardening(values_file):
+    objs = objects(values_file)
+    bundled = {"development": {"redis"}}.get(lint.chart_values(values_file).get("environment"), set())
+    deployments = {component(d): d for d in by_kind(objs, "Deployment")}
+    assert set(deployments) == COMPONENTS | bundled
+    services = {component(s) for s in by_kind(objs, "Service")}
+    assert services >= COMPONENTS
+    for name in COMPONENTS:
+        pod = deployments[name]["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert pod["securityContext"]["runAsUser"] == 10001
+        assert pod["automountServiceAccountToken"] is False
+        (container,) = pod["containers"]
+        assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert container["startupProbe"]["httpGet"]["path"] == "/healthz"
+        sc = container["securityContext"]
+        assert sc["readOnlyRootFilesystem"] is True
+        assert sc["allowPrivilegeEscalation"] is False
+        assert sc["capabilities"]["drop"] == ["ALL"]
+        assert {"cpu", "memory"} <= set(container["resources"]["limits"])
+        assert {"cpu", "memory"} <= set(container["resources"]["requests"])
+        assert container["image"].endswith(f"/{name}:0.1.0")
+        annotations = deployments[name]["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true"
+        assert annotations["prometheus.io/port"] == str(container["ports"][0]["containerPort"])
+        labels = deployments[name]["metadata"]["labels"]
+        assert labels["app.kubernetes.io/name"] == "instapay"
+        assert labels["app.kubernetes.io/instance"] == lint.RELEASE
+        assert labels["app.kubernetes.io/part-of"] == "instapay"
+
+
+@pytest.mark.parametrize("values_file", lint.VALUES_FILES)
+def test_config_points_every_service_at_the_others(values_file):
+    (config,) = by_kind(objects(values_file), "ConfigMap")
+    data = config["data"]
+    ports = {s.name: 8000 + s.port_offset for s in SERVICES}
+    for spec in SERVICES:
+        if spec.name != "gateway":
+            assert data[f"{spec.name.upper()}_URL"] == f"http://instapay-{spec.directory}:{ports[spec.name]}"
+    assert data["JWKS_URL"] == "http://instapay-auth-service:8001/.well-known/jwks.json"
+    assert data["ENVIRONMENT"] == lint.chart_values(values_file).get("environment", "production")
+
+
+@pytest.mark.parametrize("values_file", lint.VALUES_FILES)
+def test_one_migration_job_runs_alembic_for_every_schema(values_file):
+    (job,) = by_kind(objects(values_file), "Job")
+    containers = job["spec"]["template"]["spec"]["containers"]
+    assert {c["image"].rsplit("/", 1)[1].split(":")[0] for c in containers} == MIGRATING
+    assert all(c["command"] == ["python", "-m", "alembic", "-c", "alembic.ini", "upgrade", "head"]
+               for c in containers)
+    assert all(c["securityContext"]["readOnlyRootFilesystem"] for c in containers)
+
+
+@pytest.mark.parametrize("values_file", ["values.yaml", "values-staging.yaml", "values-production.yaml"])
+def test_gateway_and_transaction_autoscale_with_disruption_budgets(values_file):
+    objs = objects(values_file)
+    assert {component(h) for h in by_kind(objs, "HorizontalPodAutoscaler")} == {"api-gateway", "transaction-service"}
+    assert {component(p) for p in by_kind(objs, "PodDisruptionBudget")} == {"api-gateway", "transaction-service"}
+    # The HPA owns the replica count: the Deployment must not fight it.
+    for d in by_kind(objs, "Deployment"):
+        assert ("replicas" in d["spec"]) == (component(d) not in {"api-gateway", "transaction-service"})
+
+
+@pytest.mark.parametrize("values_file", ["values-staging.yaml", "values-production.yaml"])
+def test_ingress_is_nginx_with_cert_manager_tls_to_the_gateway(values_file):
+    objs = objects(values_file)
+    (ingress,) = by_kind(objs, "Ingress")
+    values = lint.chart_values(values_file)
+    assert ingress["spec"]["ingressClassName"] == "nginx"
+    assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == values["ingress"]["clusterIssuer"]
+    assert ingress["spec"]["tls"][0]["hosts"] == [values["ingress"]["host"]]
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    assert backend["name"] == "instapay-api-gateway"
+    assert len(by_kind(objs, "ServiceMonitor")) == 1
+
+
+def test_secrets_are_referenced_never_inlined():
+    for values_file in ("values.yaml", "values-staging.yaml", "values-production.yaml"):
+        objs = objects(values_file)
+        assert by_kind(objs, "Secret") == []
+        secret = lint.chart_values(values_file)["secrets"]["existingSecret"]
+        auth = next(d for d in by_kind(objs, "Deployment") if component(d) == "auth-service")
+        refs = {e["valueFrom"]["secretKeyRef"]["name"] for e in auth["spec"]["template"]["spec"]["containers"][0]["env"]
+                if "valueFrom" in e}
+        assert refs == {secret}
+    # Without a Secret to reference, the chart refuses to render.
+    import helm_python as helm
+
+    with pytest.raises(helm.HelmError, match="existingSecret is required"):
+        lint.render_chart({})
+
+
+def test_dev_values_bundle_postgres_and_redis_and_generate_dev_secrets():
+    objs = objects("values-dev.yaml")
+    assert [component(s) for s in by_kind(objs, "StatefulSet")] == ["postgresql"]
+    assert {o["metadata"]["name"] for o in by_kind(objs, "Secret")} == {"instapay-dev-secrets", "instapay-postgresql"}
+    assert by_kind(objs, "Ingress") == [] and by_kind(objs, "HorizontalPodAutoscaler") == []
+
+
+def _policy(objs, name):
+    return next(p for p in by_kind(objs, "NetworkPolicy") if p["metadata"]["name"] == f"instapay-{name}")
+
+
+def _peers(rules) -> set[str]:
+    return {peer["podSelector"]["matchLabels"]["app.kubernetes.io/component"]
+            for rule in rules for peer in rule.get("from", rule.get("to", []))
+            if "podSelector" in peer and "matchLabels" in peer["podSelector"]
+            and "namespaceSelector" not in peer}
+
+
+def test_network_policies_allow_only_the_documented_paths():
+    objs = objects("values-production.yaml")
+    default_deny = _policy(objs, "default-deny")
+    assert default_deny["spec"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    callers = {
+        "auth-service": {"api-gateway", "transaction-service", "reporting-service", "user-service",
+                         "notification-service"},  # everyone fetches JWKS from auth
+        "user-service": {"api-gateway", "auth-service", "transaction-service", "notification-service"},
+        "transaction-service": {"api-gateway", "auth-service", "reporting-service"},
+        "reporting-service": {"api-gateway", "auth-service", "user-service", "transaction-service"},
+        "notification-service": {"api-gateway", "auth-service", "user-service", "transaction-service"},
+        "api-gateway": set(),
+    }
+    for name, expected in callers.items():
+        assert _peers(_policy(objs, name)["spec"]["ingress"]) == expected, name
+    # Only the gateway admits the ingress controller.
+    for name in callers:
+        from_ingress = [peer for rule in _policy(objs, name)["spec"]["ingress"] for peer in rule["from"]
+                        if peer.get("namespaceSelector", {}).get("matchLabels", {}).get(
+                            "kubernetes.io/metadata.name") == "ingress-nginx"]
+        assert bool(from_ingress) == (name == "api-gateway"), name
+    # Egress mirrors ingress: the gateway reaches all five services and Redis, not the database.
+    gateway_egress = _policy(objs, "api-gateway")["spec"]["egress"]
+    assert _peers(gateway_egress) == COMPONENTS - {"api-gateway"}
+    ports = {p["port"] for rule in gateway_egress for p in rule.get("ports", [])}
+    assert 6379 in ports and 5432 not in ports
+    for name in COMPONENTS - {"api-gateway"}:
+        egress_ports = {p["port"] for rule in _policy(objs, name)["spec"]["egress"] for p in rule.get("ports", [])}
+        assert 5432 in egress_ports and 6379 not in egress_ports, name
+
+
+def test_plain_manifests_are_the_chart_rendered_with_their_values():
+    spec = importlib.util.spec_from_file_location("k8s_generate", lint.K8S_DIR / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    expected = module.render()
+    committed = {p.name: p.read_text() for p in lint.K8S_DIR.glob("[0-9][0-9]-*.yaml")}
+    assert committed == expected, "infrastructure/k8s is stale: run `make k8s-manifests`"
+    kinds = Counter(o["kind"] for text in expected.values() for o in yaml.safe_load_all(text) if o)
+    assert kinds["Namespace"] == 1 and kinds["Deployment"] == 6 and kinds["Service"] == 6
+    assert kinds["Ingress"] == 1 and kinds["Job"] == 1 and kinds["HorizontalPodAutoscaler"] == 2
