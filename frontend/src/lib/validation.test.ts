@@ -54,6 +54,8 @@ describe("identity fields", () => {
   it("password needs length and a mix", () => {
     expect(validatePassword("short1")).toBe("v.password_length");
     expect(validatePassword("onlyletterslong")).toBe("v.password_mix");
+    expect(validatePassword("lowerand12345")).toBe("v.password_mix");
+    expect(validatePassword("Lowerand12345")).toBeNull();
     expect(validatePassword("Str0ng!Pass-1")).toBeNull();
   });
   it("recipient is a handle, phone or email", () => {

@@ -40,10 +40,12 @@ export function validatePin(raw: string): MessageKey | null {
   return PIN_RE.test(raw) ? null : "v.pin";
 }
 
-/** At least 10 characters with a letter and a digit; the server also refuses common passwords. */
+/** The auth service's rule: 10-128 characters mixing at least three of lower case, upper case,
+ * digits and symbols (it also refuses common passwords, which only it can know). */
 export function validatePassword(raw: string): MessageKey | null {
   if (raw.length < 10 || raw.length > 128) return "v.password_length";
-  if (!/[A-Za-z]/.test(raw) || !/\d/.test(raw)) return "v.password_mix";
+  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(raw)).length;
+  if (classes < 3) return "v.password_mix";
   return null;
 }
 

@@ -1,0 +1,213 @@
+"""The web app end to end, in a real browser against the real stack: two people sign up, top up,
+send money, see it arrive live, request and pay, browse history and reports, download a
+statement, and log out. Screenshots of the main screens go to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from helpers import (
+    PIN,
+    expect_balance,
+    log_in,
+    money_re,
+    new_identity,
+    open_bell,
+    poll,
+    sign_up,
+    top_up,
+    unread_count,
+)
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.timeout(900)
+
+
+def assert_fits(page: Page, width: int) -> None:
+    """Nothing is cut off: the page does not scroll sideways at this width."""
+    overflow = page.evaluate("() => document.documentElement.scrollWidth")
+    assert overflow <= width, f"{page.url} is {overflow}px wide at a {width}px viewport"
+
+
+def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
+    alice, bob = new_identity("Alice"), new_identity("Bob")
+    a = new_page()
+    b = new_page()
+
+    # Sign up (with PIN setup) on both sides.
+    sign_up(a, alice)
+    sign_up(b, bob)
+    expect_balance(a, "0.00")
+    a.screenshot(path=screenshots / "dashboard.png", full_page=True)
+
+    # Alice tops up; the session survives a reload (refresh cookie, token only in memory).
+    top_up(a, "500.00")
+    expect(a.get_by_test_id("balance")).to_have_text(money_re("500.00"))
+    a.reload()
+    expect_balance(a, "500.00")
+    assert a.evaluate("() => JSON.stringify({...localStorage, ...sessionStorage})").find("eyJ") < 0, \
+        "a token was written to web storage"
+
+    # Bob waits on his dashboard with nothing unread.
+    b.goto("/")
+    expect_balance(b, "0.00")
+    open_bell(b)
+    if unread_count(b):
+        b.get_by_role("button", name="Mark all as read").click()
+    expect(b.get_by_test_id("unread-count")).to_have_count(0)
+    b.keyboard.press("Escape")
+
+    # Alice sends: the masked name shows before she confirms.
+    a.get_by_role("link", name="Send", exact=True).click()
+    a.get_by_label("Recipient (handle, phone or email)").fill(bob.handle)
+    a.get_by_role("button", name="Find recipient").click()
+    shown = a.get_by_test_id("recipient-name")
+    expect(shown).to_have_text(re.compile(r"^Bob\b"))
+    assert shown.inner_text() != bob.full_name, "the recipient's full name must not be revealed"
+    a.get_by_label("Amount (EGP)").fill("125.50")
+    a.get_by_label("Note (optional)").fill("lunch")
+    a.get_by_label("Transaction PIN").fill(PIN)
+    a.screenshot(path=screenshots / "send.png", full_page=True)
+    a.get_by_role("button", name="Confirm and send").click()
+    expect(a.get_by_role("status").filter(has_text="Sent")).to_be_visible()
+
+    # Bob sees it live (SSE): unread badge and balance update without a reload.
+    expect(b.get_by_test_id("unread-count")).to_be_visible(timeout=20_000)
+    expect_balance(b, "125.50")
+    open_bell(b)
+    expect(b.get_by_role("dialog", name="Notifications").locator("li.unread").first).to_be_visible()
+    b.screenshot(path=screenshots / "notifications.png")
+    b.keyboard.press("Escape")
+
+    # Bob requests 20.00 from Alice; Alice accepts with her PIN.
+    b.get_by_role("link", name="Requests").click()
+    b.get_by_label("Who pays").fill(alice.handle)
+    b.get_by_label("Amount (EGP)").fill("20")
+    b.get_by_label("Note (optional)").fill("coffee")
+    b.get_by_role("button", name="Send request").click()
+    expect(b.get_by_role("status").filter(has_text="Request sent")).to_be_visible()
+    b.get_by_role("tab", name="Outgoing").click()
+    expect(b.get_by_test_id("payment-request").first).to_contain_text("Pending")
+
+    a.get_by_role("link", name="Requests").click()
+    request = a.get_by_test_id("payment-request").filter(has_text="coffee")
+    expect(request).to_contain_text("Pending", timeout=20_000)
+    a.screenshot(path=screenshots / "requests.png", full_page=True)
+    request.get_by_role("button", name="Accept and pay").click()
+    request.get_by_label("Transaction PIN").fill(PIN)
+    request.get_by_role("button", name="Accept and pay").click()
+    expect(request).to_contain_text("Paid")
+    b.get_by_role("link", name="Dashboard").click()
+    expect_balance(b, "145.50")
+
+    # History: everything Alice did, newest first, and the filters narrow it down.
+    a.get_by_role("link", name="History").click()
+    rows = a.get_by_test_id("history-list").locator("li")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text(money_re("20.00"))
+    expect(rows.nth(1)).to_contain_text("lunch")
+    a.get_by_label("Type").select_option("topup")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Top-up")
+    a.get_by_label("Type").select_option("")
+    a.get_by_label("Direction").select_option("out")
+    expect(rows).to_have_count(2)
+    a.screenshot(path=screenshots / "history.png", full_page=True)
+
+    # Reports: totals from the reporting read model (eventually consistent), chart, CSV statement.
+    a.get_by_role("link", name="Reports").click()
+
+    def totals_are_in() -> None:
+        a.reload()
+        expect(a.get_by_test_id("total-sent")).to_have_text(money_re("145.50"), timeout=5_000)
+
+    poll(totals_are_in, timeout=45, what="the report to show 145.50 sent")
+    expect(a.get_by_role("img", name="Sent and received per period")).to_be_visible()
+    expect(a.get_by_text(f"@{bob.handle}")).to_be_visible()
+    a.screenshot(path=screenshots / "reports.png", full_page=True)
+    with a.expect_download() as download_info:
+        a.get_by_role("button", name="Download CSV statement").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    csv_text = Path(download.path()).read_text(encoding="utf-8")
+    assert "125.50" in csv_text and "500.00" in csv_text, csv_text[:500]
+
+    # Withdraw with the PIN.
+    a.get_by_role("link", name="Top up & withdraw").click()
+    a.get_by_label("Amount (EGP)").nth(1).fill("4.50")
+    a.get_by_label("Bank account (IBAN)").fill("EG380019000500000000263180002")
+    a.get_by_label("Transaction PIN").fill(PIN)
+    a.get_by_role("button", name="Withdraw", exact=True).click()
+    expect(a.get_by_role("status").filter(has_text="Withdrew")).to_be_visible()
+    expect_balance(a, "350.00")  # 500 - 125.50 - 20 - 4.50
+
+    # Log out: back to the login page, and a reload does not bring the session back.
+    a.get_by_role("button", name="Log out").click()
+    expect(a.get_by_role("heading", name="Log in to Mini-InstaPay")).to_be_visible()
+    a.goto("/")
+    expect(a).to_have_url(re.compile(r"/login$"))
+
+
+def test_errors_are_explained(new_page) -> None:
+    carol, dave = new_identity("Carol"), new_identity("Dave")
+    d = new_page()
+    sign_up(d, dave)
+    c = new_page()
+    sign_up(c, carol)
+
+    c.get_by_role("link", name="Send", exact=True).click()
+    c.get_by_label("Recipient (handle, phone or email)").fill(dave.handle)
+    c.get_by_role("button", name="Find recipient").click()
+    expect(c.get_by_test_id("recipient-name")).to_be_visible()
+    c.get_by_label("Amount (EGP)").fill("10.123")
+    c.get_by_role("button", name="Confirm and send").click()
+    expect(c.get_by_text("at most 2 decimals")).to_be_visible()
+
+    c.get_by_label("Amount (EGP)").fill("10")
+    c.get_by_label("Transaction PIN").fill("000000")
+    c.get_by_role("button", name="Confirm and send").click()
+    expect(c.get_by_role("alert")).to_contain_text("Wrong PIN")
+
+    c.get_by_label("Transaction PIN").fill(PIN)
+    c.get_by_role("button", name="Confirm and send").click()
+    expect(c.get_by_role("alert")).to_contain_text("Insufficient funds")
+
+
+def test_phone_layout_and_arabic(new_page, screenshots: Path) -> None:
+    erin = new_identity("Erin")
+    setup = new_page()
+    sign_up(setup, erin)
+
+    phone = new_page(width=375, height=812)
+    log_in(phone, erin)
+    assert_fits(phone, 375)
+    phone.screenshot(path=screenshots / "dashboard-375.png", full_page=True)
+    phone.get_by_role("link", name="Send", exact=True).click()
+    phone.get_by_label("Recipient (handle, phone or email)").fill(erin.handle)
+    expect(phone.get_by_role("button", name="Find recipient")).to_be_visible()
+    assert_fits(phone, 375)
+    phone.screenshot(path=screenshots / "send-375.png", full_page=True)
+
+    # Arabic: right-to-left layout, Arabic digits for money, saved as the user's preference.
+    phone.get_by_role("link", name="Profile").click()
+    phone.get_by_label("Language").select_option("ar")
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.locator("html")).to_have_attribute("dir", "rtl")
+    expect(phone.locator("html")).to_have_attribute("lang", "ar")
+    phone.get_by_role("link", name="الرئيسية").click()
+    expect(phone.get_by_test_id("balance")).to_contain_text("٠٫٠٠")
+    assert_fits(phone, 375)
+    phone.screenshot(path=screenshots / "dashboard-375-ar.png", full_page=True)
+
+    # Security page: sessions listed (this device marked), API client secret shown once.
+    phone.get_by_role("link", name="الأمان").click()
+    expect(phone.get_by_text("هذا الجهاز")).to_be_visible()
+    phone.get_by_label("اسم التطبيق").fill("budget app")
+    phone.get_by_role("button", name="إنشاء تطبيق").click()
+    expect(phone.get_by_test_id("client-secret")).not_to_be_empty()
+    phone.screenshot(path=screenshots / "security-375-ar.png", full_page=True)
+    phone.reload()
+    expect(phone.get_by_text("budget app")).to_be_visible()
+    expect(phone.get_by_test_id("client-secret")).to_have_count(0)
