@@ -13,6 +13,11 @@ VENV_PY := .venv/bin/python
 PYTEST := $(VENV_PY) -m pytest
 # Suites that `make test` runs after the Python tests; mk/*.mk files append to it.
 TEST_SUITES :=
+UP_PREREQS :=
+
+# Area makefiles (frontend, infra, observability, ...) add targets and extend the lists above.
+# Included before the rules below so that `up: ... $(UP_PREREQS)` sees their additions.
+-include mk/*.mk
 
 .PHONY: help install up test test-python lint api-reference check-python
 
@@ -55,4 +60,3 @@ api-reference: install ## regenerate docs/API_REFERENCE.md from the gateway's me
 	@$(VENV_PY) -m api_gateway.api_reference > docs/API_REFERENCE.md
 	@echo "wrote docs/API_REFERENCE.md"
 
--include mk/*.mk
