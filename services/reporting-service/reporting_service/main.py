@@ -5,18 +5,18 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from instapay_common.app import create_service_app
-from instapay_common.settings import ServiceSettings
+from reporting_service.api import internal
 from reporting_service.api.routes import router
-from reporting_service.config import get_settings
+from reporting_service.config import ReportingSettings, get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def build_app(settings: ServiceSettings | None = None) -> FastAPI:
+def build_app(settings: ReportingSettings | None = None) -> FastAPI:
     return create_service_app(
         settings or get_settings(),
         title="Mini-InstaPay reporting service",
-        routers=[router],
+        routers=[router, internal.router],
         migrations_dir=MIGRATIONS_DIR,
     )
 

@@ -1,5 +1,44 @@
-"""Public and internal routes of the reporting service."""
+"""Public routes: the caller's summary and statement, the admin platform overview."""
 
-from fastapi import APIRouter
+import uuid
+from datetime import date
+from typing import Annotated, Any, Literal
 
-router = APIRouter()
+from fastapi import APIRouter, Query, Response
+
+from reporting_service import reports
+from reporting_service.api.deps import Admin, ReportReader, SessionDep
+from reporting_service.periods import MAX_DAYS, Granularity, resolve_range
+from reporting_service.statement_csv import filename, render_csv
+
+router = APIRouter(tags=["reports"])
+
+FromDate = Annotated[date | None, Query(alias="from", description="YYYY-MM-DD (UTC day), inclusive")]
+ToDate = Annotated[date | None, Query(alias="to", description="YYYY-MM-DD (UTC day), inclusive; default today")]
+
+
+@router.get("/api/v1/reports/summary", summary="Money in and out over a date range, with a series")
+async def get_summary(principal: ReportReader, session: SessionDep, start: FromDate = None, end: ToDate = None,
+                      granularity: Granularity = Granularity.day) -> dict[str, Any]:
+    first, last = resolve_range(start, end, default_days=30, max_days=MAX_DAYS[granularity.value])
+    return await reports.summary(session, user_id=uuid.UUID(principal.user_id), start=first, end=last,
+                                 granularity=granularity)
+
+
+@router.get("/api/v1/reports/statement", summary="Statement with opening and closing balance (JSON or CSV)",
+            responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+async def get_statement(principal: ReportReader, session: SessionDep, start: FromDate = None, end: ToDate = None,
+                        format: Literal["json", "csv"] = "json") -> Any:
+    first, last = resolve_range(start, end, default_days=30, max_days=366)
+    result = await reports.statement(session, user_id=uuid.UUID(principal.user_id), start=first, end=last)
+    if format == "csv":
+        return Response(render_csv(result).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{filename(result)}"'})
+    return result
+
+
+@router.get("/api/v1/admin/reports/overview", summary="Platform totals per day (admin)")
+async def get_overview(_admin: Admin, session: SessionDep, start: FromDate = None,
+                       end: ToDate = None) -> dict[str, Any]:
+    first, last = resolve_range(start, end, default_days=30, max_days=366)
+    return await reports.overview(session, start=first, end=last)

@@ -1,0 +1,17 @@
+"""`POST /internal/events`: events from the outbox relays (service-to-service only)."""
+
+from fastapi import APIRouter, Response
+
+from instapay_common.internal_auth import InternalCaller
+from reporting_service.api.deps import SessionDep
+from reporting_service.metrics import EVENTS_APPLIED
+from reporting_service.projector import EventEnvelope, apply_event
+
+router = APIRouter(prefix="/internal", include_in_schema=False)
+
+
+@router.post("/events", status_code=204)
+async def receive_event(event: EventEnvelope, _caller: InternalCaller, session: SessionDep) -> Response:
+    applied = await apply_event(session, event)
+    EVENTS_APPLIED.labels(event.type, "applied" if applied else "skipped").inc()
+    return Response(status_code=204)

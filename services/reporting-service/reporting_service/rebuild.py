@@ -1,0 +1,118 @@
+"""Rebuilds the read model from scratch by replaying the event logs.
+
+    python -m reporting_service.rebuild          (or: make rebuild-reports)
+
+Truncates every read-model table (and the processed-events inbox), then pages through
+transaction-service `GET /internal/events?after_seq=&limit=` and auth-service's equivalent
+(user.registered, for user counts) and applies each event with the same projector the live
+`POST /internal/events` uses, so the result equals the live-built model. Events that arrive live
+during the rebuild are deduped by id like any redelivery. Environment as for the service
+(DATABASE_URL, TRANSACTION_URL, AUTH_URL, INTERNAL_TOKEN).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from instapay_common.db import Database
+from instapay_common.errors import DomainError
+from instapay_common.http_client import ServiceClient, UpstreamError, new_session
+from instapay_common.logging import configure_logging, get_logger
+from reporting_service.config import ReportingSettings, get_settings
+from reporting_service.models import READ_MODEL
+from reporting_service.projector import EventEnvelope, apply_event
+
+log = get_logger("rebuild")
+PAGE = 500
+
+
+@dataclass
+class RebuildResult:
+    events: int
+    applied: int
+    sources: dict[str, int]
+    seconds: float
+
+
+async def event_log(client: ServiceClient, *, page: int = PAGE) -> AsyncIterator[EventEnvelope]:
+    after = 0
+    while True:
+        _, body = await client.request("GET", "/internal/events", params={"after_seq": after, "limit": page})
+        items = body.get("items") or []
+        for item in items:
+            yield EventEnvelope.model_validate(item)
+        nxt = body.get("next_after_seq")
+        if not items or nxt is None or int(nxt) <= after:
+            return
+        after = int(nxt)
+
+
+async def truncate(db: Database) -> None:
+    names = ", ".join(f'"{t.schema}"."{t.name}"' for t in READ_MODEL)
+    async with db.engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
+
+
+async def rebuild(db: Database, sources: dict[str, ServiceClient], *, optional: frozenset[str] = frozenset()
+                  ) -> RebuildResult:
+    """`optional` sources that do not offer an event log (404) are skipped with a warning."""
+    started = time.monotonic()
+    await truncate(db)
+    total = applied = 0
+    per_source: dict[str, int] = {}
+    for name, client in sources.items():
+        count = 0
+        try:
+            async for event in event_log(client):
+                async with db.sessionmaker() as session:
+                    applied += await apply_event(session, event)
+                count += 1
+        except UpstreamError as exc:
+            if name in optional and exc.status == 404:
+                log.warning("rebuild_source_without_event_log", source=name)
+                continue
+            raise
+        per_source[name] = count
+        total += count
+        log.info("rebuild_source_done", source=name, events=count)
+    return RebuildResult(total, applied, per_source, time.monotonic() - started)
+
+
+async def main_async(settings: ReportingSettings) -> RebuildResult:
+    db = Database(settings.database_url, pool_size=2, max_overflow=0)
+    http = new_session(timeout_seconds=30)
+    token = settings.internal_token.get_secret_value()
+    try:
+        sources = {
+            "transaction": ServiceClient(http, settings.transaction_url, name="transaction-service",
+                                         internal_token=token),
+            "auth": ServiceClient(http, settings.auth_url, name="auth-service", internal_token=token),
+        }
+        return await rebuild(db, sources, optional=frozenset({"auth"}))
+    finally:
+        await http.close()
+        await db.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(description="Rebuild the reporting read model from the event logs").parse_args(argv)
+    settings = get_settings()
+    configure_logging("reporting-rebuild", settings.log_level)
+    try:
+        result = asyncio.run(main_async(settings))
+    except DomainError as exc:
+        print(f"rebuild failed: {exc.detail}")
+        return 1
+    print(f"rebuilt the reporting read model from {result.events} events "
+          f"({', '.join(f'{k}: {v}' for k, v in result.sources.items())}) in {result.seconds:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
