@@ -8,5 +8,5 @@ admin: install ## grant the admin role: make admin EMAIL=ops@example.com [ROLE_A
 	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=user@example.com"; exit 2; }
 	@DATABASE_URL="$(IDENTITY_DB_URL)" $(VENV_PY) -m auth_service.admin $(or $(ROLE_ACTION),grant) --email "$(EMAIL)"
 
-test-identity: install ## auth + user service tests and the identity end-to-end acceptance tests
-	@$(PYTEST) -q services/auth-service/tests services/user-service/tests infrastructure/local/tests/test_identity_e2e.py
+test-identity: install ## auth + user service tests, including the identity end-to-end acceptance tests
+	@$(PYTEST) -q services/auth-service/tests services/user-service/tests
