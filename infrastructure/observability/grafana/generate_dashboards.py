@@ -177,6 +177,13 @@ def platform_overview() -> dict[str, Any]:
                         ("slo:gateway_slow_requests:ratio_rate1h / 0.01", "1h"),
                         ("slo:gateway_slow_requests:ratio_rate6h / 0.01", "6h")], unit="x"), 8, 7)
     lay.add(timeseries("Outbox backlog by service", [("sum by (service) (outbox_backlog)", "{{service}}")]), 8, 7)
+    lay.add(timeseries("Notification deliveries / s by channel and outcome",
+                       [(f"sum by (channel, outcome) (rate(notification_deliveries_total[{RATE}]))",
+                         "{{channel}} {{outcome}}")], unit="ops",
+                       description="created = stored in-app, sent = delivered by e-mail/SMS, retry = an attempt "
+                                   "failed and is retried, failed = gave up, skipped = user opted out."), 12, 7)
+    lay.add(timeseries("Logins / s by outcome",
+                       [(f"sum by (outcome) (rate(auth_logins_total[{RATE}]))", "{{outcome}}")], unit="ops"), 12, 7)
     return dashboard("instapay-overview", "Mini-InstaPay / Platform overview",
                      "Traffic, errors and latency of every service; is the platform healthy?", lay,
                      tags=("overview",))

@@ -1,0 +1,111 @@
+"""Acceptance: a real Prometheus scrapes the real local stack; traffic driven through the gateway
+shows up in Prometheus's HTTP API as exact counter movements.
+
+Every expected number is counted from what the test itself did (its own users, its own failures),
+and compared with the increase Prometheus reports between a baseline and the end, so the check is
+exact even if the stack served other requests before.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from local_prometheus import LocalPrometheus, free_port, render_config
+
+from instapay_stack.e2e import register_user
+from instapay_stack.services import SERVICES
+
+SCRAPE = "1s"
+SERVICE_NAMES = {svc.directory for svc in SERVICES}  # the apps' names: api-gateway, auth-service, ...
+
+
+@pytest.fixture(scope="module")
+def prometheus(stack, tmp_path_factory) -> Iterator[LocalPrometheus]:
+    targets = {svc.directory: stack.url_of(svc.name).removeprefix("http://") for svc in SERVICES}
+    prom = LocalPrometheus(render_config(targets, scrape_interval=SCRAPE, environment="test"), port=free_port(),
+                           workdir=tmp_path_factory.mktemp("prom-e2e"))
+    prom.start()
+    yield prom
+    prom.stop()
+
+
+def _scalar(prom: LocalPrometheus, expr: str) -> float:
+    """Value of an expression that sums to one number; 0 when no series matches yet."""
+    result = prom.query(expr)
+    assert len(result) <= 1, f"{expr} returned several series: {result}"
+    return float(result[0]["value"][1]) if result else 0.0
+
+
+def _wait_for_fresh_scrape(prom: LocalPrometheus, after: float, timeout: float = 30) -> None:
+    """Until every target has been scraped after `after` (unix time): values now include all
+    traffic sent before it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        stamps = prom.query('timestamp(up{job="instapay"})')
+        if len(stamps) == len(SERVICE_NAMES) and min(float(s["value"][1]) for s in stamps) > after:
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"Prometheus did not scrape every target within {timeout}s")
+
+
+class Counters:
+    """Baseline of several expressions, then their exact increase after the traffic."""
+
+    def __init__(self, prom: LocalPrometheus, exprs: dict[str, str]) -> None:
+        self.prom = prom
+        self.exprs = exprs
+        _wait_for_fresh_scrape(prom, time.time())
+        self.baseline = {name: _scalar(prom, expr) for name, expr in exprs.items()}
+
+    def increase(self) -> dict[str, float]:
+        _wait_for_fresh_scrape(self.prom, time.time())
+        return {name: round(_scalar(self.prom, expr) - self.baseline[name], 2) for name, expr in self.exprs.items()}
+
+
+def test_every_service_is_up_in_prometheus(prometheus):
+    _wait_for_fresh_scrape(prometheus, time.time())
+    up = {s["metric"]["service"]: s["value"][1] for s in prometheus.query('up{job="instapay"}')}
+    assert up == dict.fromkeys(SERVICE_NAMES, "1")
+    # the apps' own metrics carry the same service names as the targets (honor_labels)
+    http_services = {s["metric"]["service"] for s in prometheus.query("sum by (service) (http_requests_total)")}
+    assert http_services >= SERVICE_NAMES
+    pools = {s["metric"]["service"] for s in prometheus.query("db_pool_size")}
+    assert pools == SERVICE_NAMES - {"api-gateway"}, "every service with a schema reports its pool"
+    assert prometheus.query("sum(db_query_duration_seconds_count)"), "query timings are recorded"
+
+
+def test_identity_traffic_and_failures_move_the_counters_exactly(prometheus, stack):
+    gw = stack.gateway_url
+    counters = Counters(prometheus, {
+        "registered": 'sum(auth_registrations_total{outcome="success"})',
+        "register_conflict": 'sum(auth_registrations_total{outcome="conflict"})',
+        "login_ok": 'sum(auth_logins_total{outcome="success"})',
+        "login_bad": 'sum(auth_logins_total{outcome="invalid_credentials"})',
+        "wallets": "sum(wallets_total)",
+        "jwt_rejected": "sum(gateway_jwt_rejections_total)",
+        "gateway_401": 'sum(http_requests_total{service="api-gateway",status="401"})',
+        "auth_routes_201": 'sum(http_requests_total{service="api-gateway",route="/api/v1/auth/*",status="201"})',
+    })
+
+    users = [register_user(gw, pin=None) for _ in range(3)]  # each: register + one login
+    with httpx.Client(base_url=gw, timeout=15) as client:
+        for user in users[:2]:  # wrong password: 401 invalid_credentials
+            r = client.post("/api/v1/auth/login", json={"username": user.email, "password": user.password + "x"})
+            assert r.status_code == 401 and r.json()["code"] == "invalid_credentials", r.text
+        dup = client.post("/api/v1/auth/register", json={
+            "email": users[0].email, "phone": "+2011" + users[0].phone[-8:], "password": users[0].password,
+            "full_name": "Someone Else"})
+        assert dup.status_code == 409 and dup.json()["code"] == "email_taken", dup.text
+        for headers in ({}, {"Authorization": "Bearer not-a-jwt"}):  # no token, garbage token
+            r = client.get("/api/v1/wallet", headers=headers)
+            assert r.status_code == 401, r.text
+        me = client.get("/api/v1/users/me", headers=users[2].auth_headers())
+        assert me.status_code == 200, me.text
+
+    assert counters.increase() == {
+        "registered": 3, "register_conflict": 1, "login_ok": 3, "login_bad": 2, "wallets": 3,
+        "jwt_rejected": 2, "gateway_401": 4, "auth_routes_201": 3,
+    }
