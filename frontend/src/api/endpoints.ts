@@ -1,4 +1,5 @@
 // Every public endpoint the web app calls, one typed function each.
+import type { ApiBody } from "./generated";
 import { rawRequest, request } from "./http";
 import type {
   ApiClient,
@@ -20,42 +21,42 @@ import type {
 const idem = (key: string) => ({ "Idempotency-Key": key });
 
 export const api = {
-  register: (body: { email: string; phone: string; password: string; full_name: string; handle?: string }) =>
+  register: (body: ApiBody<"/api/v1/auth/register", "post", { email: string; phone: string; password: string; full_name: string; handle?: string }>) =>
     request<{ user_id: string; email: string; phone: string; handle: string }>("POST", "/api/v1/auth/register", {
       body,
       anonymous: true,
     }),
-  login: (body: { username: string; password: string }) =>
+  login: (body: ApiBody<"/api/v1/auth/login", "post", { username: string; password: string }>) =>
     request<TokenResponse>("POST", "/api/v1/auth/login", { body, anonymous: true }),
   logout: () => request<void>("POST", "/api/v1/auth/logout", { body: {} }),
   sessions: () => request<{ items: Session[] }>("GET", "/api/v1/auth/sessions"),
   revokeSession: (id: string) => request<void>("DELETE", `/api/v1/auth/sessions/${encodeURIComponent(id)}`),
-  changePassword: (body: { current_password: string; new_password: string }) =>
+  changePassword: (body: ApiBody<"/api/v1/auth/password", "post", { current_password: string; new_password: string }>) =>
     request<void>("POST", "/api/v1/auth/password", { body }),
-  setPin: (body: { pin: string; password: string }) => request<void>("PUT", "/api/v1/auth/pin", { body }),
+  setPin: (body: ApiBody<"/api/v1/auth/pin", "put", { pin: string; password: string }>) => request<void>("PUT", "/api/v1/auth/pin", { body }),
   clients: () => request<{ items: ApiClient[] }>("GET", "/api/v1/auth/clients"),
-  createClient: (body: { name: string; scopes: string[] }) =>
+  createClient: (body: ApiBody<"/api/v1/auth/clients", "post", { name: string; scopes: string[] }>) =>
     request<CreatedApiClient>("POST", "/api/v1/auth/clients", { body }),
   deleteClient: (id: string) => request<void>("DELETE", `/api/v1/auth/clients/${encodeURIComponent(id)}`),
 
   me: () => request<Profile>("GET", "/api/v1/users/me"),
-  updateMe: (body: { full_name?: string; handle?: string; preferences?: Partial<Preferences> }) =>
+  updateMe: (body: ApiBody<"/api/v1/users/me", "patch", { full_name?: string; handle?: string; preferences?: Partial<Preferences> }>) =>
     request<Profile>("PATCH", "/api/v1/users/me", { body }),
   lookup: (q: string) => request<LookupResult>("GET", "/api/v1/users/lookup", { query: { q } }),
 
   wallet: () => request<Wallet>("GET", "/api/v1/wallet"),
-  topup: (key: string, body: { amount: string; source: { type: "card" | "bank"; reference: string } }) =>
+  topup: (key: string, body: ApiBody<"/api/v1/wallet/topups", "post", { amount: string; source: { type: "card" | "bank"; reference: string } }>) =>
     request<Transaction>("POST", "/api/v1/wallet/topups", { body, headers: idem(key) }),
-  withdraw: (key: string, body: { amount: string; destination: { type: "bank"; reference: string }; pin: string }) =>
+  withdraw: (key: string, body: ApiBody<"/api/v1/wallet/withdrawals", "post", { amount: string; destination: { type: "bank"; reference: string }; pin: string }>) =>
     request<Transaction>("POST", "/api/v1/wallet/withdrawals", { body, headers: idem(key) }),
-  transfer: (key: string, body: { recipient: string; amount: string; note?: string; pin: string }) =>
+  transfer: (key: string, body: ApiBody<"/api/v1/transfers", "post", { recipient: string; amount: string; note?: string; pin: string }>) =>
     request<Transfer>("POST", "/api/v1/transfers", { body, headers: idem(key) }),
   transactions: (query: Record<string, string | undefined>) =>
     request<Page<Transaction>>("GET", "/api/v1/transactions", { query }),
 
   paymentRequests: (query: { role: "incoming" | "outgoing"; status?: string; cursor?: string }) =>
     request<Page<PaymentRequest>>("GET", "/api/v1/payment-requests", { query }),
-  createPaymentRequest: (body: { payer: string; amount: string; note?: string }) =>
+  createPaymentRequest: (body: ApiBody<"/api/v1/payment-requests", "post", { payer: string; amount: string; note?: string }>) =>
     request<PaymentRequest>("POST", "/api/v1/payment-requests", { body }),
   acceptPaymentRequest: (id: string, key: string, pin: string) =>
     request<Transfer>("POST", `/api/v1/payment-requests/${encodeURIComponent(id)}/accept`, {

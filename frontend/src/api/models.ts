@@ -1,9 +1,10 @@
-// Shapes of the public API (../shared/API_CONTRACT.md). The generated schema.d.ts is the source
-// of truth for paths; these aliases name the response bodies the screens use.
+// Response shapes the screens use. Each exported type is the generated OpenAPI type of its route
+// (generated.ts) when the route exists, else the contract's shape written here (Contract*).
+import type { ApiResponse } from "./generated";
 
 export type Money = string;
 
-export interface TokenResponse {
+interface ContractTokenResponse {
   access_token: string;
   refresh_token?: string;
   token_type: string;
@@ -17,7 +18,7 @@ export interface Preferences {
   notify_push: boolean;
 }
 
-export interface Profile {
+interface ContractProfile {
   user_id: string;
   full_name: string;
   email: string;
@@ -27,7 +28,7 @@ export interface Profile {
   preferences: Preferences;
 }
 
-export interface LookupResult {
+interface ContractLookupResult {
   user_id: string;
   handle: string;
   display_name: string;
@@ -41,7 +42,7 @@ export interface Limits {
   monthly_remaining: Money;
 }
 
-export interface Wallet {
+interface ContractWallet {
   account_id: string;
   balance: Money;
   currency: string;
@@ -55,7 +56,7 @@ export interface Party {
   display_name?: string;
 }
 
-export interface Transfer {
+interface ContractTransfer {
   id: string;
   status: string;
   amount: Money;
@@ -66,7 +67,7 @@ export interface Transfer {
   created_at: string;
 }
 
-export interface Transaction {
+interface ContractTransaction {
   id: string;
   type: "transfer" | "topup" | "withdrawal" | string;
   direction: "in" | "out";
@@ -85,7 +86,7 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-export interface PaymentRequest {
+interface ContractPaymentRequest {
   id: string;
   status: "pending" | "accepted" | "declined" | "cancelled" | string;
   amount: Money;
@@ -97,7 +98,7 @@ export interface PaymentRequest {
   [extra: string]: unknown;
 }
 
-export interface Session {
+interface ContractSession {
   id: string;
   created_at: string;
   last_used_at: string | null;
@@ -106,14 +107,14 @@ export interface Session {
   current: boolean;
 }
 
-export interface ApiClient {
+interface ContractApiClient {
   client_id: string;
   name: string;
   scopes: string[];
   created_at?: string;
 }
 
-export interface CreatedApiClient extends ApiClient {
+interface ContractCreatedApiClient extends ContractApiClient {
   client_secret: string;
 }
 
@@ -132,7 +133,7 @@ export interface Counterparty {
   count: number;
 }
 
-export interface Summary {
+interface ContractSummary {
   from: string;
   to: string;
   currency: string;
@@ -145,7 +146,7 @@ export interface Summary {
   top_counterparties: Counterparty[];
 }
 
-export interface AppNotification {
+interface ContractNotification {
   id: string;
   type: string;
   title: string;
@@ -162,3 +163,15 @@ export const API_CLIENT_SCOPES = [
   "transfers:write",
   "reports:read",
 ] as const;
+export type TokenResponse = ApiResponse<"/api/v1/auth/login", "post", ContractTokenResponse>;
+export type Profile = ApiResponse<"/api/v1/users/me", "get", ContractProfile>;
+export type LookupResult = ApiResponse<"/api/v1/users/lookup", "get", ContractLookupResult>;
+export type Wallet = ApiResponse<"/api/v1/wallet", "get", ContractWallet>;
+export type Transfer = ApiResponse<"/api/v1/transfers", "post", ContractTransfer>;
+export type Summary = ApiResponse<"/api/v1/reports/summary", "get", ContractSummary>;
+export type CreatedApiClient = ApiResponse<"/api/v1/auth/clients", "post", ContractCreatedApiClient>;
+export type Transaction = ApiResponse<"/api/v1/transactions", "get", Page<ContractTransaction>>["items"][number];
+export type PaymentRequest = ApiResponse<"/api/v1/payment-requests", "get", Page<ContractPaymentRequest>>["items"][number];
+export type Session = ApiResponse<"/api/v1/auth/sessions", "get", { items: ContractSession[] }>["items"][number];
+export type ApiClient = ApiResponse<"/api/v1/auth/clients", "get", { items: ContractApiClient[] }>["items"][number];
+export type AppNotification = ApiResponse<"/api/v1/notifications", "get", Page<ContractNotification>>["items"][number];

@@ -1,0 +1,18 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type { ApiBody, ApiResponse } from "./generated";
+import type { Profile, Session } from "./models";
+import type { components } from "./schema";
+
+// Type-level checks (tsc runs them in `npm run build`): landed routes use the generated types.
+describe("generated API types", () => {
+  it("uses the OpenAPI types for routes that exist", () => {
+    expectTypeOf<Profile>().toEqualTypeOf<components["schemas"]["ProfileOut"]>();
+    expectTypeOf<Session>().toEqualTypeOf<components["schemas"]["SessionOut"]>();
+    expectTypeOf<ApiBody<"/api/v1/auth/register", "post", never>>().toEqualTypeOf<
+      components["schemas"]["RegisterRequest"]
+    >();
+  });
+  it("falls back to the contract for routes that do not exist", () => {
+    expectTypeOf<ApiResponse<"/api/v1/nope", "get", { fallback: true }>>().toEqualTypeOf<{ fallback: true }>();
+  });
+});
