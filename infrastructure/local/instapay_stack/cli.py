@@ -17,6 +17,7 @@ import urllib.request
 from instapay_stack.paths import DATA_DIR
 from instapay_stack.postgres import PostgresHandle, ensure_database, open_postgres
 from instapay_stack.processes import StackError
+from instapay_stack.services import RELAYS
 from instapay_stack.stack import Stack, StackConfig
 
 
@@ -74,6 +75,9 @@ def up(args: argparse.Namespace) -> int:
         print(f"  API docs:         {stack.gateway_url}/docs")
         print(f"  health:           {stack.gateway_url}/api/v1/health")
         print(f"  logs (JSON):      {DATA_DIR / 'logs'}/<service>.log")
+        print(f"  e-mail (SMTP sink on :{stack.smtp_port}): {stack.mail_dir}/*.eml")
+        print(f"  SMS (file sink):  {stack.sms_dir}/*.txt")
+        print(f"  outbox relays:    {', '.join(r.name for r in RELAYS)} (metrics on their ports)")
         print("Press Ctrl-C to stop everything.", flush=True)
         while True:
             for name, child in stack.supervisor.children.items():

@@ -1,4 +1,5 @@
-"""What the local stack runs: the six services (and, as later parts land, their helpers).
+"""What the local stack runs: the six services and their helper processes (an outbox relay per
+emitting service, the SMTP sink).
 
 The command for each service is the one its production container runs (see the Dockerfiles);
 only host, port and environment differ.
@@ -40,6 +41,37 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("notification", "notification-service", "notification_service.main:app", 5, "notifications"),
     ServiceSpec("gateway", "api-gateway", "api_gateway.main:app", 0),
 )
+
+
+@dataclass(frozen=True)
+class RelaySpec:
+    """An outbox relay process for one emitting service; its port serves /metrics and /healthz."""
+
+    name: str  # process name, e.g. "transaction-relay" (kill it alone in fault tests)
+    service: str  # emitting service: auth, user, transaction
+    port_offset: int
+
+    def port(self, base: int) -> int:
+        return base + self.port_offset
+
+    def argv(self, *, host: str, port: int, python: str) -> list[str]:
+        return [python, "-m", "instapay_common.outbox_relay", "--service", self.service,
+                "--host", host, "--metrics-port", str(port)]
+
+
+RELAYS: tuple[RelaySpec, ...] = (
+    RelaySpec("auth-relay", "auth", 6),
+    RelaySpec("user-relay", "user", 7),
+    RelaySpec("transaction-relay", "transaction", 8),
+)
+
+# The local SMTP sink (instapay_stack.smtp_sink) that notification-service sends e-mail to.
+SMTP_SINK_NAME = "smtp-sink"
+SMTP_SINK_OFFSET = 9
+
+
+def smtp_sink_argv(*, host: str, port: int, mail_dir: str, python: str) -> list[str]:
+    return [python, "-m", "instapay_stack.smtp_sink", "--host", host, "--port", str(port), "--dir", mail_dir]
 
 
 def service_urls(base: int, host: str = "127.0.0.1") -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""The whole platform as local processes: database, secrets, migrations, six services.
+"""The whole platform as local processes: database, secrets, migrations, six services, one outbox
+relay per emitting service and the SMTP sink (e-mail lands in <data_dir>/mail/*.eml).
 
 Used by `make up` (instapay_stack.cli) and by end-to-end tests (which pick free ports and a
 private database so several runs can share a machine).
@@ -15,7 +16,15 @@ from pathlib import Path
 from instapay_stack.migrate import migrate_all
 from instapay_stack.processes import ProcessSpec, Supervisor
 from instapay_stack.secrets import ensure_dev_secrets
-from instapay_stack.services import SERVICES, service_urls, uvicorn_argv
+from instapay_stack.services import (
+    RELAYS,
+    SERVICES,
+    SMTP_SINK_NAME,
+    SMTP_SINK_OFFSET,
+    service_urls,
+    smtp_sink_argv,
+    uvicorn_argv,
+)
 
 
 @dataclass
@@ -44,6 +53,18 @@ class Stack:
         spec = next(s for s in SERVICES if s.name == name)
         return f"http://{self.config.host}:{spec.port(self.config.base_port)}"
 
+    @property
+    def mail_dir(self) -> Path:
+        return (self.config.data_dir / "mail").resolve()
+
+    @property
+    def sms_dir(self) -> Path:
+        return (self.config.data_dir / "sms").resolve()
+
+    @property
+    def smtp_port(self) -> int:
+        return self.config.base_port + SMTP_SINK_OFFSET
+
     def _base_env(self) -> dict[str, str]:
         cfg = self.config
         env = {k: v for k, v in os.environ.items() if not k.startswith(("INSTAPAY_",))}
@@ -55,18 +76,31 @@ class Stack:
             "HOST": cfg.host,
             "PYTHONUNBUFFERED": "1",
             "DATA_DIR": str(cfg.data_dir.resolve()),
+            # notification-service channels: the local SMTP sink and the file SMS sink
+            "SMTP_HOST": cfg.host,
+            "SMTP_PORT": str(cfg.base_port + SMTP_SINK_OFFSET),
+            "SMS_PROVIDER": "file",
+            "SMS_DIR": str((cfg.data_dir / "sms").resolve()),
         })
         env.update(cfg.extra_env)
         return env
 
     def process_specs(self) -> list[ProcessSpec]:
         cfg = self.config
-        specs = []
+        specs = [ProcessSpec(name=SMTP_SINK_NAME, argv=smtp_sink_argv(host=cfg.host, port=self.smtp_port,
+                                                                      mail_dir=str(self.mail_dir), python=cfg.python),
+                             env=self.env, cwd=cfg.data_dir.resolve(), port=self.smtp_port, host=cfg.host,
+                             ready_path=None)]
         for svc in SERVICES:
             port = svc.port(cfg.base_port)
             env = {**self.env, "PORT": str(port), **svc.extra_env}
             specs.append(ProcessSpec(name=svc.name, argv=uvicorn_argv(svc, host=cfg.host, port=port, python=cfg.python),
                                      env=env, cwd=svc.path, port=port, host=cfg.host))
+        for relay in RELAYS:
+            port = relay.port(cfg.base_port)
+            specs.append(ProcessSpec(name=relay.name, argv=relay.argv(host=cfg.host, port=port, python=cfg.python),
+                                     env=self.env, cwd=cfg.data_dir.resolve(), port=port, host=cfg.host,
+                                     ready_path="/healthz"))
         return specs
 
     def migrate(self, progress=print) -> None:

@@ -36,7 +36,7 @@ class NotificationSettings(ServiceSettings):
     delivery_backoff_cap_seconds: float = Field(default=300.0, gt=0)
 
     # User profiles (language, channel preferences, addresses) are cached this long.
-    profile_cache_seconds: float = Field(default=10.0, ge=0)
+    profile_cache_seconds: float = Field(default=3.0, ge=0)
     sse_keepalive_seconds: float = Field(default=15.0, gt=0)
 
 
