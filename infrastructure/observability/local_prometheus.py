@@ -147,8 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             prom.start()
             print(f"Prometheus: {prom.url}/  (targets: {prom.url}/targets, alerts: {prom.url}/alerts)", flush=True)
-            print(f"scraping the local stack on ports {args.base_port}-{args.base_port + 5}; Ctrl-C stops it.",
-                  flush=True)
+            print(f"scraping the local stack on ports {args.base_port}-{args.base_port + 5}; "
+                  f"data in {tmp} (removed on exit); Ctrl-C stops it.", flush=True)
             while prom.proc is not None and prom.proc.poll() is None:
                 time.sleep(0.5)
             print(f"prometheus stopped; log: {prom.log_path}", file=sys.stderr)

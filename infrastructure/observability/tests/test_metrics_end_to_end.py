@@ -109,3 +109,28 @@ def test_identity_traffic_and_failures_move_the_counters_exactly(prometheus, sta
         "registered": 3, "register_conflict": 1, "login_ok": 3, "login_bad": 2, "wallets": 3,
         "jwt_rejected": 2, "gateway_401": 4, "auth_routes_201": 3,
     }
+
+
+def test_a_killed_service_raises_service_down(prometheus, stack):
+    """The ServiceDown rule, loaded in the same Prometheus, sees a real outage (pending: its
+    `for: 1m` has not passed) and clears when the service is back."""
+    rules = prometheus.api("rules", type="alert")["data"]["groups"]
+    assert {r["name"] for g in rules for r in g["rules"]} >= {"ServiceDown", "GatewayHighErrorRate"}
+
+    def service_down_alerts() -> set[str]:
+        alerts = prometheus.api("alerts")["data"]["alerts"]
+        return {a["labels"]["service"] for a in alerts if a["labels"]["alertname"] == "ServiceDown"}
+
+    stack.supervisor.kill("reporting")
+    try:
+        deadline = time.monotonic() + 30
+        while "reporting-service" not in service_down_alerts():
+            assert time.monotonic() < deadline, "ServiceDown never became pending for reporting-service"
+            time.sleep(0.5)
+        assert service_down_alerts() == {"reporting-service"}
+    finally:
+        stack.supervisor.restart("reporting", timeout=120)
+    deadline = time.monotonic() + 30
+    while service_down_alerts():
+        assert time.monotonic() < deadline, "ServiceDown did not clear after the restart"
+        time.sleep(0.5)
