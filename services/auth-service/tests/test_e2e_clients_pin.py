@@ -27,7 +27,7 @@ def test_api_client_token_is_limited_to_its_scopes(gw, stack):
     client = create_api_client(stack.gateway_url, user, ["profile:read", "wallet:read"], name="budget app")
     assert client["client_id"].startswith("ipc_") and client["client_secret"]
     assert client["scopes"] == ["profile:read", "wallet:read"]
-    header, claims = claims_of(client["access_token"])
+    _, claims = claims_of(client["access_token"])
     assert claims["sub"] == user.user_id and claims["client_id"] == client["client_id"] and claims["roles"] == []
     assert set(claims["scope"].split()) == {"profile:read", "wallet:read"}
     token = _bearer(client["access_token"])

@@ -1,0 +1,41 @@
+"""Registration while the user or transaction service is down: 503, nothing left behind, and the
+same request succeeds once the service is back (stack.supervisor kill/restart)."""
+
+import httpx
+import pytest
+
+from instapay_stack.e2e import fetch_rows, problem, unique_identity
+
+PASSWORD = "Cairo-Tower-1961"
+
+
+async def _traces(stack, body) -> dict[str, int]:
+    url = stack.config.database_url
+    creds = await fetch_rows(url, "SELECT user_id FROM auth.credentials WHERE email = :e OR phone = :p",
+                             e=body["email"], p=body["phone"])
+    profiles = await fetch_rows(url, "SELECT user_id FROM users.profiles WHERE email = :e OR phone = :p",
+                                e=body["email"], p=body["phone"])
+    return {"credentials": len(creds), "profiles": len(profiles)}
+
+
+@pytest.mark.parametrize("down", ["user", "transaction"])
+async def test_registration_with_a_service_down_leaves_no_trace_and_can_be_resent(stack, down):
+    body = {**unique_identity(), "password": PASSWORD}
+    stack.supervisor.kill(down)
+    try:
+        async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as gw:
+            problem(await gw.post("/api/v1/auth/register", json=body), 503, "service_unavailable")
+            assert await _traces(stack, body) == {"credentials": 0, "profiles": 0}
+            problem(await gw.post("/api/v1/auth/login", json={"username": body["email"], "password": PASSWORD}),
+                    401, "invalid_credentials")
+    finally:
+        stack.supervisor.restart(down, timeout=180)
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as gw:
+        again = await gw.post("/api/v1/auth/register", json=body)
+        assert again.status_code == 201, again.text
+        assert await _traces(stack, body) == {"credentials": 1, "profiles": 1}
+        login = await gw.post("/api/v1/auth/login", json={"username": body["handle"], "password": PASSWORD})
+        assert login.status_code == 200, login.text
+    direct = httpx.post(stack.url_of("transaction") + "/internal/wallets", json={"user_id": again.json()["user_id"]},
+                        headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]}, timeout=10)
+    assert direct.status_code == 200, direct.text  # the wallet already existed
