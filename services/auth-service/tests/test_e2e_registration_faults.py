@@ -36,6 +36,8 @@ async def test_registration_with_a_service_down_leaves_no_trace_and_can_be_resen
         assert await _traces(stack, body) == {"credentials": 1, "profiles": 1}
         login = await gw.post("/api/v1/auth/login", json={"username": body["handle"], "password": PASSWORD})
         assert login.status_code == 200, login.text
-    direct = httpx.post(stack.url_of("transaction") + "/internal/wallets", json={"user_id": again.json()["user_id"]},
-                        headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]}, timeout=10)
-    assert direct.status_code == 200, direct.text  # the wallet already existed
+    async with httpx.AsyncClient(timeout=10) as direct:
+        wallet = await direct.post(stack.url_of("transaction") + "/internal/wallets",
+                                   json={"user_id": again.json()["user_id"]},
+                                   headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]})
+    assert wallet.status_code == 200, wallet.text  # the wallet already existed
