@@ -3,8 +3,9 @@
     python infrastructure/observability/local_prometheus.py      # `make observe`
     INSTAPAY_PORT_BASE=9000 PROMETHEUS_PORT=9190 make observe
 
-Scrapes the six services of `make up` (ports base+0..5) with the same alert rules as compose and
-Kubernetes, stores its data in a temporary directory (removed on exit) and runs until Ctrl-C.
+Scrapes the six services of `make up` (ports base+0..5) and the outbox relays (base+6..8) with the
+same alert rules as compose and Kubernetes, stores its data in a temporary directory (removed on
+exit) and runs until Ctrl-C.
 The tests use the same pieces (`render_config`, `LocalPrometheus`) against a private stack.
 """
 
@@ -25,12 +26,15 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from instapay_stack.services import RELAYS, SERVICES
+
 HERE = Path(__file__).resolve().parent
 RULES_DIR = HERE / "prometheus" / "rules"
-SERVICE_PORT_OFFSETS = {  # the same offsets as instapay_stack.services (gateway at the base port)
-    "api-gateway": 0, "auth-service": 1, "user-service": 2, "transaction-service": 3,
-    "reporting-service": 4, "notification-service": 5,
-}
+
+
+# Every process of the local stack that serves /metrics, by target name -> port offset: the six
+# services (named as the apps name themselves: api-gateway, auth-service, ...) and the outbox relays.
+SERVICE_PORT_OFFSETS = {**{s.directory: s.port_offset for s in SERVICES}, **{r.name: r.port_offset for r in RELAYS}}
 
 
 def prometheus_binary() -> str | None:
@@ -147,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             prom.start()
             print(f"Prometheus: {prom.url}/  (targets: {prom.url}/targets, alerts: {prom.url}/alerts)", flush=True)
-            print(f"scraping the local stack on ports {args.base_port}-{args.base_port + 5}; "
+            last = args.base_port + max(SERVICE_PORT_OFFSETS.values())
+            print(f"scraping the local stack on ports {args.base_port}-{last}; "
                   f"data in {tmp} (removed on exit); Ctrl-C stops it.", flush=True)
             while prom.proc is not None and prom.proc.poll() is None:
                 time.sleep(0.5)

@@ -31,7 +31,7 @@ def test_observe_scrapes_the_configured_ports_and_stops_cleanly():
         assert line.startswith(f"Prometheus: http://127.0.0.1:{port}/"), line
         deadline = time.monotonic() + 20
         scraped: dict[str, str] = {}
-        while len(scraped) < 6 and time.monotonic() < deadline:  # discovery runs just after start
+        while len(scraped) < 9 and time.monotonic() < deadline:  # discovery runs just after start
             time.sleep(0.3)
             targets = _get(f"http://127.0.0.1:{port}/api/v1/targets")["data"]["activeTargets"]
             scraped = {t["labels"]["service"]: t["scrapeUrl"] for t in targets}
@@ -42,6 +42,9 @@ def test_observe_scrapes_the_configured_ports_and_stops_cleanly():
             "transaction-service": f"http://127.0.0.1:{base + 3}/metrics",
             "reporting-service": f"http://127.0.0.1:{base + 4}/metrics",
             "notification-service": f"http://127.0.0.1:{base + 5}/metrics",
+            "auth-relay": f"http://127.0.0.1:{base + 6}/metrics",
+            "user-relay": f"http://127.0.0.1:{base + 7}/metrics",
+            "transaction-relay": f"http://127.0.0.1:{base + 8}/metrics",
         }
         rules = _get(f"http://127.0.0.1:{port}/api/v1/rules")["data"]["groups"]
         assert sum(1 for g in rules for r in g["rules"] if r["type"] == "alerting") == 9

@@ -16,15 +16,18 @@ import pytest
 from local_prometheus import LocalPrometheus, free_port, render_config
 
 from instapay_stack.e2e import register_user
-from instapay_stack.services import SERVICES
+from instapay_stack.services import RELAYS, SERVICES
 
 SCRAPE = "1s"
 SERVICE_NAMES = {svc.directory for svc in SERVICES}  # the apps' names: api-gateway, auth-service, ...
+TARGETS = SERVICE_NAMES | {relay.name for relay in RELAYS}  # and the outbox relays: auth-relay, ...
 
 
 @pytest.fixture(scope="module")
 def prometheus(stack, tmp_path_factory) -> Iterator[LocalPrometheus]:
-    targets = {svc.directory: stack.url_of(svc.name).removeprefix("http://") for svc in SERVICES}
+    host, base = stack.config.host, stack.config.base_port
+    targets = {svc.directory: f"{host}:{svc.port(base)}" for svc in SERVICES}
+    targets |= {relay.name: f"{host}:{relay.port(base)}" for relay in RELAYS}
     prom = LocalPrometheus(render_config(targets, scrape_interval=SCRAPE, environment="test"), port=free_port(),
                            workdir=tmp_path_factory.mktemp("prom-e2e"))
     prom.start()
@@ -45,7 +48,7 @@ def _wait_for_fresh_scrape(prom: LocalPrometheus, after: float, timeout: float =
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         stamps = prom.query('timestamp(up{job="instapay"})')
-        if len(stamps) == len(SERVICE_NAMES) and min(float(s["value"][1]) for s in stamps) > after:
+        if len(stamps) == len(TARGETS) and min(float(s["value"][1]) for s in stamps) > after:
             return
         time.sleep(0.3)
     raise AssertionError(f"Prometheus did not scrape every target within {timeout}s")
@@ -64,11 +67,21 @@ class Counters:
         _wait_for_fresh_scrape(self.prom, time.time())
         return {name: round(_scalar(self.prom, expr) - self.baseline[name], 2) for name, expr in self.exprs.items()}
 
+    def wait_for(self, expected: dict[str, float], timeout: float = 30) -> dict[str, float]:
+        """The increases once they equal `expected` (events are delivered asynchronously), or the
+        last ones seen when `timeout` runs out; the caller asserts equality."""
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = self.increase()
+            if seen == expected or time.monotonic() > deadline:
+                return seen
+            time.sleep(0.5)
+
 
 def test_every_service_is_up_in_prometheus(prometheus):
     _wait_for_fresh_scrape(prometheus, time.time())
     up = {s["metric"]["service"]: s["value"][1] for s in prometheus.query('up{job="instapay"}')}
-    assert up == dict.fromkeys(SERVICE_NAMES, "1")
+    assert up == dict.fromkeys(TARGETS, "1")
     # the apps' own metrics carry the same service names as the targets (honor_labels)
     http_services = {s["metric"]["service"] for s in prometheus.query("sum by (service) (http_requests_total)")}
     assert http_services >= SERVICE_NAMES
@@ -88,6 +101,12 @@ def test_identity_traffic_and_failures_move_the_counters_exactly(prometheus, sta
         "jwt_rejected": "sum(gateway_jwt_rejections_total)",
         "gateway_401": 'sum(http_requests_total{service="api-gateway",status="401"})',
         "auth_routes_201": 'sum(http_requests_total{service="api-gateway",route="/api/v1/auth/*",status="201"})',
+        # auth's events, delivered by its outbox relay: user.registered -> reporting + notification,
+        # security.login -> notification (docs/EVENTS.md)
+        "events_to_reporting": 'sum(outbox_deliveries_total{service="auth-service",subscriber="reporting",'
+                               'outcome="delivered"})',
+        "events_to_notification": 'sum(outbox_deliveries_total{service="auth-service",subscriber="notification",'
+                                  'outcome="delivered"})',
     })
 
     users = [register_user(gw, pin=None) for _ in range(3)]  # each: register + one login
@@ -105,10 +124,13 @@ def test_identity_traffic_and_failures_move_the_counters_exactly(prometheus, sta
         me = client.get("/api/v1/users/me", headers=users[2].auth_headers())
         assert me.status_code == 200, me.text
 
-    assert counters.increase() == {
+    expected = {
         "registered": 3, "register_conflict": 1, "login_ok": 3, "login_bad": 2, "wallets": 3,
         "jwt_rejected": 2, "gateway_401": 4, "auth_routes_201": 3,
+        "events_to_reporting": 3, "events_to_notification": 6,
     }
+    assert counters.wait_for(expected) == expected
+    assert _scalar(prometheus, 'outbox_backlog{service="auth-service"}') == 0, "everything was delivered"
 
 
 def test_a_killed_service_raises_service_down(prometheus, stack):

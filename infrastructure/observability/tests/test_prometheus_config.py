@@ -6,7 +6,9 @@ import subprocess
 from pathlib import Path
 
 import yaml
-from local_prometheus import RULES_DIR, SERVICE_PORT_OFFSETS, local_targets, render_config
+from local_prometheus import RULES_DIR, local_targets, render_config
+
+from instapay_stack.services import SERVICES
 
 OBS_DIR = Path(__file__).resolve().parents[1]
 PROM_DIR = OBS_DIR / "prometheus"
@@ -35,7 +37,7 @@ def test_compose_config_is_valid(promtool, tmp_path):
     targets = {t["labels"]["service"]: t["targets"][0]
                for t in config["scrape_configs"][0]["static_configs"]}
     # compose service name = the app's service name, on its usual port
-    assert targets == {name: f"{name}:{8000 + offset}" for name, offset in SERVICE_PORT_OFFSETS.items()}
+    assert targets == {s.directory: f"{s.directory}:{8000 + s.port_offset}" for s in SERVICES}
 
 
 def test_kubernetes_config_is_valid_apart_from_discovery(promtool, tmp_path):
