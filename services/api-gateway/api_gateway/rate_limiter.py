@@ -38,9 +38,18 @@ class RateLimiter:
         self.limiter = limiter
         self.policies = tuple(policies)
         self._policy_header_cache: dict[tuple[str, ...], bytes] = {}
+        self._applicable_cache: dict[tuple[str, str], tuple[RateLimitPolicy, ...]] = {}
 
-    def applicable(self, method: str, path: str) -> list[RateLimitPolicy]:
-        return [p for p in self.policies if p.matches(method, path)]
+    def applicable(self, method: str, path: str) -> tuple[RateLimitPolicy, ...]:
+        # Memoised per (method, path): the same few paths repeat; bounded because ids make paths unique.
+        key = (method, path)
+        found = self._applicable_cache.get(key)
+        if found is None:
+            found = tuple(p for p in self.policies if p.matches(method, path))
+            if len(self._applicable_cache) >= 4096:
+                self._applicable_cache.clear()
+            self._applicable_cache[key] = found
+        return found
 
     @staticmethod
     def bind(policy: RateLimitPolicy, subject: str) -> Applied:
