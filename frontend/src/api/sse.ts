@@ -50,17 +50,25 @@ export async function followStream(
   onOpen?: () => void,
 ): Promise<void> {
   let delay = 1000;
+  let lastId: string | undefined;
   while (!signal.aborted) {
     try {
-      const resp = await rawRequest("GET", path, { headers: { Accept: "text/event-stream" }, signal });
+      // On a reconnect, Last-Event-ID makes the server replay what was missed while we were away.
+      const headers: Record<string, string> = { Accept: "text/event-stream" };
+      if (lastId) headers["Last-Event-ID"] = lastId;
+      const resp = await rawRequest("GET", path, { headers, signal });
       onOpen?.();
       delay = 1000;
-      const reader = resp.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const reader = resp.body!.getReader();
+      const decoder = new TextDecoder();
       const parser = new SseParser();
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        parser.feed(value).forEach(onEvent);
+        for (const event of parser.feed(decoder.decode(value, { stream: true }))) {
+          if (event.id) lastId = event.id;
+          onEvent(event);
+        }
       }
     } catch (err) {
       if (signal.aborted) return;

@@ -21,7 +21,9 @@ async function downloadStatement(from: string, to: string): Promise<void> {
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
-  a.download = `instapay-statement-${from}-to-${to}.csv`;
+  // The server names the file (Content-Disposition); ours is only a fallback.
+  const named = /filename="?([^";]+)"?/.exec(resp.headers.get("Content-Disposition") ?? "");
+  a.download = named?.[1] ?? `instapay-statement-${from}-to-${to}.csv`;
   document.body.appendChild(a);
   a.click();
   a.remove();
