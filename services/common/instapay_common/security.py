@@ -23,6 +23,9 @@ from instapay_common.errors import Forbidden, InsufficientScope, Unauthenticated
 ALLOWED_ALGORITHMS = ["EdDSA"]
 ACCESS_TOKEN_TYPE = "at+jwt"  # RFC 9068 `typ` header: refresh tokens are opaque, ID tokens are never accepted
 REQUIRED_CLAIMS = ["sub", "sid", "exp", "iat", "iss", "aud", "jti"]
+# The contract caps access tokens at 15 minutes: a longer-lived one was not minted by our auth
+# service (or was minted by a misconfigured one) and is refused, not trusted for longer.
+MAX_ACCESS_TOKEN_LIFETIME = 900
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +172,9 @@ class JwksVerifier:
             raise TokenRejected("signature") from exc
         except jwt.PyJWTError as exc:
             raise TokenRejected("invalid") from exc
+        lifetime = claims["exp"] - claims["iat"] if all(isinstance(claims[c], int) for c in ("exp", "iat")) else None
+        if lifetime is None or lifetime > MAX_ACCESS_TOKEN_LIFETIME + self._leeway:
+            raise TokenRejected("lifetime")
         return principal_from_claims(claims)
 
 
