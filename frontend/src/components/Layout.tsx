@@ -1,4 +1,5 @@
-import { NavLink, Outlet, useNavigate } from "react-router-dom";
+import { useEffect, useRef } from "react";
+import { NavLink, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { useI18n } from "../i18n/I18nProvider";
 import { useSession } from "../session/SessionProvider";
 import { NotificationBell } from "./NotificationBell";
@@ -19,7 +20,20 @@ export function Layout() {
   const { t } = useI18n();
   const { logout } = useSession();
   const navigate = useNavigate();
+  const location = useLocation();
+  const mainRef = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
   useProfileLanguage();
+
+  // A client-side navigation does not move focus by itself: bring keyboard and screen-reader
+  // users to the new screen's content, as a page load would.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    mainRef.current?.focus();
+  }, [location.pathname]);
   return (
     <div className="shell">
       <a className="skip" href="#main">
@@ -50,7 +64,7 @@ export function Layout() {
           </NavLink>
         ))}
       </nav>
-      <main id="main" className="content" tabIndex={-1}>
+      <main id="main" className="content" tabIndex={-1} ref={mainRef}>
         <Outlet />
       </main>
     </div>
