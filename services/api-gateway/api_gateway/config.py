@@ -54,9 +54,10 @@ class GatewaySettings(ServiceSettings):
     # Rate-limit policies (JSON list, see rate_policies.py). Unset = the defaults below.
     rate_limits: list[RateLimitPolicy] = Field(default_factory=lambda: list(DEFAULT_POLICIES),
                                                alias="GATEWAY_RATE_LIMITS")
-    # Per-IP quotas are multiplied by this. Unset: 1, except 50 in ENVIRONMENT=test, where whole
-    # end-to-end suites run from 127.0.0.1 (per-account and per-user quotas are never scaled).
-    rate_limit_ip_multiplier: float | None = Field(default=None, gt=0)
+    # Per-address and per-caller quotas are multiplied by this. Unset: 1, except 50 in
+    # ENVIRONMENT=test, where whole end-to-end and load suites run from 127.0.0.1 with few users.
+    # Per-account quotas (failed logins, registrations, password re-checks) are never scaled.
+    rate_limit_multiplier: float | None = Field(default=None, gt=0)
     # X-Forwarded-For is only believed when the peer is one of these (CIDRs), e.g. the ingress.
     trusted_proxies: tuple[str, ...] = Field(default=(), alias="GATEWAY_TRUSTED_PROXIES")
     # CORS allow-list (no wildcard); the web app is same-origin in the local stack, so none by default.
@@ -67,8 +68,8 @@ class GatewaySettings(ServiceSettings):
 
     @model_validator(mode="after")
     def _defaults_by_environment(self) -> GatewaySettings:
-        if self.rate_limit_ip_multiplier is None:
-            object.__setattr__(self, "rate_limit_ip_multiplier", 50.0 if self.environment == "test" else 1.0)
+        if self.rate_limit_multiplier is None:
+            object.__setattr__(self, "rate_limit_multiplier", 50.0 if self.environment == "test" else 1.0)
         if any(o.strip() == "*" for o in self.cors_origins):
             raise ValueError("GATEWAY_CORS_ORIGINS must list origins; a wildcard is not allowed")
         return self

@@ -33,7 +33,7 @@ def guard_lifespan(settings: GatewaySettings):
                                 session=app.state.http, cache_size=settings.token_cache_size)
         app.state.jwt_verifier = verifier
         store = counter_store(settings)
-        policies = effective_policies(settings.rate_limits, settings.rate_limit_ip_multiplier or 1.0)
+        policies = effective_policies(settings.rate_limits, settings.rate_limit_multiplier or 1.0)
         revocations = RevocationList(auth_url=settings.auth_url,
                                      internal_token=settings.internal_token.get_secret_value(),
                                      session=lambda: app.state.http, poll_seconds=settings.revocation_poll_seconds)

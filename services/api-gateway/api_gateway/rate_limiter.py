@@ -24,11 +24,13 @@ class Applied:
     check: Check
 
 
-def effective_policies(policies: Sequence[RateLimitPolicy], ip_multiplier: float) -> tuple[RateLimitPolicy, ...]:
+def effective_policies(policies: Sequence[RateLimitPolicy], multiplier: float) -> tuple[RateLimitPolicy, ...]:
+    """Scales the volume quotas (per address, per caller); never the per-account ones, which guard
+    credentials and whose numbers are the security property itself."""
     scaled = []
     for p in policies:
-        if p.key == "ip" and ip_multiplier != 1:
-            p = p.model_copy(update={"limit": max(1, round(p.limit * ip_multiplier))})
+        if p.key != "account" and multiplier != 1:
+            p = p.model_copy(update={"limit": max(1, round(p.limit * multiplier))})
         scaled.append(p)
     return tuple(scaled)
 

@@ -187,3 +187,17 @@ async def test_sliding_window_weighs_the_previous_window(redis_url, redis_prefix
     finally:
         for store in stores:
             await store.close()
+
+
+def test_test_environment_scales_volume_quotas_but_never_account_ones():
+    from api_gateway.config import GatewaySettings
+    from api_gateway.rate_limiter import effective_policies
+
+    for environment, factor in (("test", 50), ("development", 1), ("production", 1)):
+        settings = GatewaySettings(environment=environment, internal_token="a-real-secret")
+        defaults = {p.name: p for p in settings.rate_limits}
+        scaled = {p.name: p for p in effective_policies(settings.rate_limits, settings.rate_limit_multiplier)}
+        assert scaled["ip"].limit == defaults["ip"].limit * factor
+        assert scaled["principal"].limit == defaults["principal"].limit * factor
+        assert scaled["account-login"].limit == defaults["account-login"].limit == 10
+        assert scaled["account-secrets"].limit == defaults["account-secrets"].limit
