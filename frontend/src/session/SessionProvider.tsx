@@ -22,13 +22,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     let alive = true;
     refreshAccessToken().then((token) => alive && setStatus(token ? "signed-in" : "signed-out"));
     const off = onTokenChange((token) => {
-      if (!token) setStatus("signed-out");
+      if (token) return;
+      // The session ended (refresh refused, revoked elsewhere): drop every cached answer so the
+      // next person to log in on this tab never sees this one's data.
+      queryClient.clear();
+      setStatus("signed-out");
     });
     return () => {
       alive = false;
       off();
     };
-  }, []);
+  }, [queryClient]);
 
   const login = useCallback(async (username: string, password: string) => {
     const tokens = await api.login({ username, password });
