@@ -103,7 +103,7 @@ def test_wrong_password_and_unknown_user_same_answer_same_time(gw):
             assert body["detail"] == "Wrong username or password"
     # Both run one argon2id verification: the medians are of the same order (no user enumeration).
     ratio = statistics.median(unknown) / statistics.median(known)
-    assert 0.4 < ratio < 2.5, (known, unknown)
+    assert 0.33 < ratio < 3, (known, unknown)  # without the dummy hash it is ~0.1
     problem(gw.post("/api/v1/auth/login", json={"username": user.email}), 422, "validation_error")
 
 
