@@ -9,9 +9,10 @@ import infra_lint as lint
 import pytest
 import yaml
 
-from instapay_stack.services import SERVICES
+from instapay_stack.services import RELAYS, SERVICES
 
 COMPONENTS = {f"{s.directory}" for s in SERVICES}  # api-gateway, auth-service, ...
+RELAY_COMPONENTS = {r.name for r in RELAYS}  # auth-relay, user-relay, transaction-relay
 MIGRATING = {s.directory for s in SERVICES if s.migrates}
 
 
@@ -32,25 +33,29 @@ def test_one_deployment_and_service_per_service_with_probes_and_hardening(values
     objs = objects(values_file)
     bundled = {"development": {"redis"}}.get(lint.chart_values(values_file).get("environment"), set())
     deployments = {component(d): d for d in by_kind(objs, "Deployment")}
-    assert set(deployments) == COMPONENTS | bundled
+    assert set(deployments) == COMPONENTS | RELAY_COMPONENTS | bundled
     services = {component(s) for s in by_kind(objs, "Service")}
-    assert services >= COMPONENTS
-    for name in COMPONENTS:
+    assert services >= COMPONENTS | RELAY_COMPONENTS
+    for name in COMPONENTS | RELAY_COMPONENTS:
         pod = deployments[name]["spec"]["template"]["spec"]
         assert pod["securityContext"]["runAsNonRoot"] is True
         assert pod["securityContext"]["runAsUser"] == 10001
         assert pod["automountServiceAccountToken"] is False
         (container,) = pod["containers"]
         assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
-        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
-        assert container["startupProbe"]["httpGet"]["path"] == "/healthz"
+        if name in RELAY_COMPONENTS:  # a relay serves only /healthz and /metrics
+            assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
+        else:
+            assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+            assert container["startupProbe"]["httpGet"]["path"] == "/healthz"
         sc = container["securityContext"]
         assert sc["readOnlyRootFilesystem"] is True
         assert sc["allowPrivilegeEscalation"] is False
         assert sc["capabilities"]["drop"] == ["ALL"]
         assert {"cpu", "memory"} <= set(container["resources"]["limits"])
         assert {"cpu", "memory"} <= set(container["resources"]["requests"])
-        assert container["image"].endswith(f"/{name}:0.1.0")
+        image_of = {r.name: f"{r.service}-service" for r in RELAYS}.get(name, name)
+        assert container["image"].endswith(f"/{image_of}:0.1.0")
         annotations = deployments[name]["spec"]["template"]["metadata"]["annotations"]
         assert annotations["prometheus.io/scrape"] == "true"
         assert annotations["prometheus.io/port"] == str(container["ports"][0]["containerPort"])
@@ -128,6 +133,16 @@ def test_dev_values_bundle_postgres_and_redis_and_generate_dev_secrets():
     assert by_kind(objs, "Ingress") == [] and by_kind(objs, "HorizontalPodAutoscaler") == []
 
 
+@pytest.mark.parametrize("values_file", lint.VALUES_FILES)
+def test_relays_run_the_local_stack_command_from_their_service_image(values_file):
+    relays = {component(d): d for d in by_kind(objects(values_file), "Deployment") if component(d) in RELAY_COMPONENTS}
+    for spec in RELAYS:
+        (container,) = relays[spec.name]["spec"]["template"]["spec"]["containers"]
+        port = spec.port(8000)
+        assert container["command"] == spec.argv(host="0.0.0.0", port=port, python="python")
+        assert container["ports"][0]["containerPort"] == port
+
+
 def _policy(objs, name):
     return next(p for p in by_kind(objs, "NetworkPolicy") if p["metadata"]["name"] == f"instapay-{name}")
 
@@ -148,9 +163,11 @@ def test_network_policies_allow_only_the_documented_paths():
                          "notification-service"},  # everyone fetches JWKS from auth
         "user-service": {"api-gateway", "auth-service", "transaction-service", "notification-service"},
         "transaction-service": {"api-gateway", "auth-service", "reporting-service"},
-        "reporting-service": {"api-gateway", "auth-service", "user-service", "transaction-service"},
-        "notification-service": {"api-gateway", "auth-service", "user-service", "transaction-service"},
+        # events arrive from the outbox relays, never from the emitting services themselves
+        "reporting-service": {"api-gateway"} | RELAY_COMPONENTS,
+        "notification-service": {"api-gateway"} | RELAY_COMPONENTS,
         "api-gateway": set(),
+        "auth-relay": set(), "user-relay": set(), "transaction-relay": set(),
     }
     for name, expected in callers.items():
         assert _peers(_policy(objs, name)["spec"]["ingress"]) == expected, name
@@ -165,7 +182,9 @@ def test_network_policies_allow_only_the_documented_paths():
     assert _peers(gateway_egress) == COMPONENTS - {"api-gateway"}
     ports = {p["port"] for rule in gateway_egress for p in rule.get("ports", [])}
     assert 6379 in ports and 5432 not in ports
-    for name in COMPONENTS - {"api-gateway"}:
+    for name in RELAY_COMPONENTS:
+        assert _peers(_policy(objs, name)["spec"]["egress"]) == {"reporting-service", "notification-service"}
+    for name in (COMPONENTS | RELAY_COMPONENTS) - {"api-gateway"}:
         egress_ports = {p["port"] for rule in _policy(objs, name)["spec"]["egress"] for p in rule.get("ports", [])}
         assert 5432 in egress_ports and 6379 not in egress_ports, name
 
@@ -178,5 +197,5 @@ def test_plain_manifests_are_the_chart_rendered_with_their_values():
     committed = {p.name: p.read_text() for p in lint.K8S_DIR.glob("[0-9][0-9]-*.yaml")}
     assert committed == expected, "infrastructure/k8s is stale: run `make k8s-manifests`"
     kinds = Counter(o["kind"] for text in expected.values() for o in yaml.safe_load_all(text) if o)
-    assert kinds["Namespace"] == 1 and kinds["Deployment"] == 6 and kinds["Service"] == 6
+    assert kinds["Namespace"] == 1 and kinds["Deployment"] == 9 and kinds["Service"] == 9
     assert kinds["Ingress"] == 1 and kinds["Job"] == 1 and kinds["HorizontalPodAutoscaler"] == 2

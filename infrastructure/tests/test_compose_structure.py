@@ -9,7 +9,7 @@ import tempfile
 import infra_lint as lint
 import pytest
 
-from instapay_stack.services import SERVICES
+from instapay_stack.services import RELAYS, SERVICES
 
 APP_SERVICES = {s.directory for s in SERVICES}
 MIGRATIONS = {f"migrate-{s.name}" for s in SERVICES if s.migrates}
@@ -78,6 +78,18 @@ def test_staging_and_prod_run_images_by_tag_hardened_with_limits_and_https_in_fr
     auth = services["auth-service"]
     assert auth["environment"]["JWT_PRIVATE_KEY_FILE"] == "/run/secrets/jwt_private_key"
     assert [s["source"] for s in auth["secrets"]] == ["jwt_private_key"]
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_outbox_relays_run_the_local_stack_command_from_their_service_image(env):
+    services = resolved(env)["services"]
+    for spec in RELAYS:
+        relay = services[spec.name]
+        assert relay["command"] == spec.argv(host="0.0.0.0", port=spec.port(8000), python="python")
+        emitter = services[f"{spec.service}-service"]
+        assert relay["image"] == emitter["image"]
+        assert str(spec.port(8000)) in relay["healthcheck"]["test"][-1]
+        assert relay["environment"]["DATABASE_URL"] == emitter["environment"]["DATABASE_URL"]
 
 
 def test_caddy_terminates_tls_with_lets_encrypt_and_hsts():
