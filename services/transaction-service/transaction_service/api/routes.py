@@ -1,5 +1,5 @@
-"""Public and internal routes of the transaction service."""
+"""All routers of the transaction service."""
 
-from fastapi import APIRouter
+from transaction_service.api import internal
 
-router = APIRouter()
+routers = [internal.router]

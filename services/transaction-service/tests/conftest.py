@@ -1,0 +1,128 @@
+"""Fixtures for in-process transaction-service tests: the app on a real migrated database,
+TestIssuer tokens, and tiny real HTTP servers standing in for the auth and user services."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from instapay_stack.testing import running_app
+from instapay_stack.tokens import TestIssuer
+from transaction_service.config import TransactionSettings
+from transaction_service.main import build_app
+
+INTERNAL_TOKEN = "test-internal-token"
+GOOD_PIN = "123456"
+
+
+@dataclass
+class FakeDirectory:
+    """Users known to the stand-in user service, and PINs known to the stand-in auth service."""
+
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pins: dict[str, str] = field(default_factory=dict)
+
+    def add(self, handle: str, *, pin: str | None = GOOD_PIN) -> dict[str, Any]:
+        user = {"user_id": str(uuid.uuid4()), "handle": handle, "display_name": f"{handle.title()} X.",
+                "email": f"{handle}@example.com", "phone": f"+2010{uuid.uuid4().int % 10**8:08d}"}
+        self.users[user["user_id"]] = user
+        if pin:
+            self.pins[user["user_id"]] = pin
+        return user
+
+    def find(self, q: str) -> dict[str, Any] | None:
+        q = q.removeprefix("@").lower()
+        for user in self.users.values():
+            if q in (user["handle"], user["email"], user["phone"]):
+                return user
+        return None
+
+
+def _problem(status: int, code: str) -> web.Response:
+    return web.json_response({"status": status, "code": code, "title": code, "detail": code}, status=status)
+
+
+async def start_peers(directory: FakeDirectory) -> tuple[web.AppRunner, str]:
+    async def verify(request: web.Request) -> web.Response:
+        if request.headers.get("X-Internal-Token") != INTERNAL_TOKEN:
+            return _problem(401, "unauthenticated")
+        body = await request.json()
+        expected = directory.pins.get(body["user_id"])
+        if expected is None:
+            return _problem(403, "pin_not_set")
+        if body["pin"] != expected:
+            return _problem(403, "invalid_pin")
+        return web.Response(status=204)
+
+    async def resolve(request: web.Request) -> web.Response:
+        user = directory.find(request.query.get("q", ""))
+        if user is None:
+            return _problem(404, "recipient_not_found")
+        return web.json_response({k: user[k] for k in ("user_id", "handle", "display_name")})
+
+    async def profile(request: web.Request) -> web.Response:
+        user = directory.users.get(request.match_info["user_id"])
+        return web.json_response(user) if user else _problem(404, "not_found")
+
+    app = web.Application()
+    app.router.add_post("/internal/pin/verify", verify)
+    app.router.add_get("/internal/users/resolve", resolve)
+    app.router.add_get("/internal/users/{user_id}", profile)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, f"http://127.0.0.1:{port}"
+
+
+@dataclass
+class Ctx:
+    client: Any
+    issuer: TestIssuer
+    directory: FakeDirectory
+    settings: TransactionSettings
+    app: Any
+
+    def auth(self, user_id: str, **kw: Any) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.issuer.token(user_id, **kw)}"}
+
+    def internal(self) -> dict[str, str]:
+        return {"X-Internal-Token": INTERNAL_TOKEN}
+
+    async def user(self, handle: str | None = None, *, balance: str | None = None, **kw: Any) -> dict[str, Any]:
+        """A user with a wallet (and optionally topped-up balance)."""
+        user = self.directory.add(handle or f"u{uuid.uuid4().hex[:10]}", **kw)
+        r = await self.client.post("/internal/wallets", json={"user_id": user["user_id"]}, headers=self.internal())
+        assert r.status_code == 201, r.text
+        if balance:
+            r = await self.client.post("/api/v1/wallet/topups", headers={
+                **self.auth(user["user_id"]), "Idempotency-Key": uuid.uuid4().hex},
+                json={"amount": balance, "source": {"type": "card", "reference": "card-4242"}})
+            assert r.status_code == 201, r.text
+        return user
+
+
+def make_settings(database_url: str, peers_url: str, **overrides: Any) -> TransactionSettings:
+    return TransactionSettings(database_url=database_url, internal_token=INTERNAL_TOKEN, auth_url=peers_url,
+                               user_url=peers_url, environment="test", **overrides)
+
+
+@pytest.fixture
+async def ctx(database_url: str) -> AsyncIterator[Ctx]:
+    directory = FakeDirectory()
+    runner, url = await start_peers(directory)
+    settings = make_settings(database_url, url)
+    app = build_app(settings)
+    issuer = TestIssuer(settings)
+    try:
+        async with running_app(app) as client:
+            issuer.install(app)
+            yield Ctx(client=client, issuer=issuer, directory=directory, settings=settings, app=app)
+    finally:
+        await runner.cleanup()

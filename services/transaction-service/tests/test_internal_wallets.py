@@ -1,0 +1,33 @@
+"""Internal wallet lifecycle used by registration (create, idempotent, compensation)."""
+
+import uuid
+
+from sqlalchemy import text
+
+
+async def test_create_wallet_is_idempotent_and_starts_at_zero(ctx):
+    uid = str(uuid.uuid4())
+    r1 = await ctx.client.post("/internal/wallets", json={"user_id": uid}, headers=ctx.internal())
+    assert r1.status_code == 201
+    assert r1.json()["balance"] == "0.00" and r1.json()["currency"] == "EGP" and r1.json()["status"] == "active"
+    r2 = await ctx.client.post("/internal/wallets", json={"user_id": uid}, headers=ctx.internal())
+    assert r2.status_code == 200 and r2.json()["account_id"] == r1.json()["account_id"]
+
+
+async def test_internal_endpoints_need_the_internal_token(ctx):
+    r = await ctx.client.post("/internal/wallets", json={"user_id": str(uuid.uuid4())})
+    assert r.status_code == 401 and r.json()["code"] == "unauthenticated"
+    r = await ctx.client.post("/internal/wallets", json={"user_id": "nope"}, headers=ctx.internal())
+    assert r.status_code == 422 and r.json()["code"] == "validation_error"
+
+
+async def test_delete_wallet_compensates_only_unused_wallets(ctx):
+    uid = str(uuid.uuid4())
+    await ctx.client.post("/internal/wallets", json={"user_id": uid}, headers=ctx.internal())
+    r = await ctx.client.delete(f"/internal/wallets/{uid}", headers=ctx.internal())
+    assert r.status_code == 204
+    r = await ctx.client.delete(f"/internal/wallets/{uid}", headers=ctx.internal())
+    assert r.status_code == 204  # idempotent
+    async with ctx.app.state.db.sessionmaker() as s:
+        assert (await s.execute(text("SELECT count(*) FROM ledger.accounts WHERE user_id = :u"),
+                                {"u": uid})).scalar_one() == 0

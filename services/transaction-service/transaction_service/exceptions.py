@@ -1,0 +1,83 @@
+"""Domain errors of the transaction service, with the contract's codes (see API_CONTRACT.md).
+
+`StoredDecline` marks refusals decided at the ledger (under the account locks): their outcome is
+stored under the Idempotency-Key and replayed, unlike validation/auth/PIN refusals.
+"""
+
+from instapay_common.errors import DomainError
+
+
+class StoredDecline(DomainError):
+    """A decline reached at the ledger; its answer is kept with the idempotency key."""
+
+
+class InsufficientFunds(StoredDecline):
+    status, code, title = 422, "insufficient_funds", "Insufficient funds"
+
+
+class LimitExceeded(StoredDecline):
+    status, code, title = 422, "limit_exceeded", "Transfer limit exceeded"
+
+
+class AccountFrozen(StoredDecline):
+    status, code, title = 423, "account_frozen", "Account is frozen"
+
+
+class FundingDeclined(StoredDecline):
+    status, code, title = 422, "funding_declined", "The funding provider declined the operation"
+
+
+class PaymentRequestNotPending(StoredDecline):
+    status, code, title = 409, "payment_request_not_pending", "Payment request is no longer pending"
+
+
+class PaymentRequestExpired(StoredDecline):
+    status, code, title = 409, "payment_request_expired", "Payment request has expired"
+
+
+class RecipientNotFound(DomainError):
+    status, code, title = 404, "recipient_not_found", "Recipient not found"
+
+
+class SelfTransfer(DomainError):
+    status, code, title = 422, "self_transfer", "Cannot send money to yourself"
+
+
+class CurrencyNotSupported(DomainError):
+    status, code, title = 422, "currency_not_supported", "Currency not supported"
+
+
+class WalletNotFound(DomainError):
+    status, code, title = 404, "wallet_not_found", "Wallet not found"
+
+
+class WalletHasPostings(DomainError):
+    status, code, title = 409, "wallet_has_postings", "Wallet has ledger postings and cannot be deleted"
+
+
+class TransferNotFound(DomainError):
+    status, code, title = 404, "not_found", "Transfer not found"
+
+
+class PaymentRequestNotFound(DomainError):
+    status, code, title = 404, "not_found", "Payment request not found"
+
+
+class IdempotencyKeyRequired(DomainError):
+    status, code, title = 400, "idempotency_key_required", "Idempotency-Key header is required"
+
+
+class IdempotencyKeyReused(DomainError):
+    status, code, title = 422, "idempotency_key_reused", "Idempotency-Key was used with a different request"
+
+
+class IdempotencyInProgress(DomainError):
+    status, code, title = 409, "idempotency_in_progress", "A request with this Idempotency-Key is still running"
+
+
+class FundingProviderError(DomainError):
+    status, code, title = 502, "funding_provider_error", "The funding provider failed; retry later"
+
+
+class InvalidCursor(DomainError):
+    status, code, title = 422, "validation_error", "Invalid cursor"

@@ -1,0 +1,43 @@
+"""Calls to the other services this one depends on (auth for PINs, user for addresses)."""
+
+from typing import Any
+
+from instapay_common.http_client import ServiceClient, UpstreamError
+from transaction_service.exceptions import RecipientNotFound
+
+
+class Peers:
+    def __init__(self, *, auth: ServiceClient, user: ServiceClient) -> None:
+        self.auth = auth
+        self.user = user
+
+    async def verify_pin(self, *, user_id: str, pin: str) -> None:
+        """204 or the auth service's problem (403 pin_not_set/invalid_pin, 423 pin_locked) passed on."""
+        await self.auth.request("POST", "/internal/pin/verify", json={"user_id": user_id, "pin": pin})
+
+    async def resolve(self, query: str) -> dict[str, Any]:
+        """`{user_id, handle, display_name}` for a handle, phone or e-mail."""
+        try:
+            _, body = await self.user.request("GET", "/internal/users/resolve", params={"q": query})
+        except UpstreamError as exc:
+            if exc.status in (404, 422):
+                raise RecipientNotFound("no user with that handle, phone or e-mail") from exc
+            raise
+        return party(body)
+
+    async def profile(self, user_id: str) -> dict[str, Any]:
+        try:
+            _, body = await self.user.request("GET", f"/internal/users/{user_id}")
+        except UpstreamError as exc:
+            if exc.status == 404:
+                # A wallet without a profile (never in practice): show the id only.
+                return {"user_id": user_id, "handle": None, "display_name": None}
+            raise
+        return party(body)
+
+
+def party(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict) or not body.get("user_id"):
+        raise RecipientNotFound("recipient could not be resolved")
+    return {"user_id": str(body["user_id"]), "handle": body.get("handle"),
+            "display_name": body.get("display_name") or body.get("handle")}
