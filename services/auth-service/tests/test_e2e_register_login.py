@@ -123,3 +123,26 @@ def test_token_endpoint_grants(gw):
                                                 "client_secret": "x"}), 401, "invalid_client")
     problem(gw.post("/api/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": "bogus"}),
             401, "invalid_refresh_token")
+
+
+def _metric(text: str, name: str) -> float:
+    """Value of one exact series (name with its labels) in Prometheus text format."""
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.rsplit(" ", 1)[0] == name)
+
+
+def test_auth_metrics_count_logins_and_registrations(gw, stack):
+    def scrape():
+        return httpx.get(stack.url_of("auth") + "/metrics", timeout=10).text
+
+    before = scrape()
+    user = register_user(stack.gateway_url, pin="135790")  # register + login + PIN set
+    gw.post("/api/v1/auth/login", json={"username": user.email, "password": "Not-The-Password-1"})
+    httpx.post(stack.url_of("auth") + "/internal/pin/verify", json={"user_id": user.user_id, "pin": "135790"},
+               headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]}, timeout=10)
+    after = scrape()
+    for series, delta in (('auth_logins_total{outcome="success"}', 1),
+                          ('auth_logins_total{outcome="invalid_credentials"}', 1),
+                          ('auth_registrations_total{outcome="success"}', 1),
+                          ('auth_pin_verifications_total{outcome="success"}', 1)):
+        assert _metric(after, series) - _metric(before, series) >= delta, series
+    assert 'auth_logins_total{outcome="rate_limited"}' in after and 'auth_logins_total{outcome="locked"}' in after
