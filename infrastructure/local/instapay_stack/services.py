@@ -87,7 +87,11 @@ def service_urls(base: int, host: str = "127.0.0.1") -> dict[str, str]:
     }
 
 
+HTTP_PROTOCOL = "instapay_common.http_protocol:GuardedHttpToolsProtocol"
+
+
 def uvicorn_argv(spec: ServiceSpec, *, host: str, port: int, python: str) -> list[str]:
     # Same flags as the prod Dockerfile's CMD.
+    # --http: uvicorn's protocol plus header timeout/size limits and no server header (slowloris, API4).
     return [python, "-m", "uvicorn", spec.module, "--host", host, "--port", str(port),
-            "--no-access-log", "--timeout-graceful-shutdown", "5"]
+            "--no-access-log", "--timeout-graceful-shutdown", "5", "--http", HTTP_PROTOCOL]
