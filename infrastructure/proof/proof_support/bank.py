@@ -1,0 +1,454 @@
+"""The bank test (after Jepsen's "bank" workload): concurrent clients move money through the gateway
+while faults are injected; the ledger, the API and the event consumers are checked against what the
+clients were told.
+
+Every money-moving request carries an Idempotency-Key and is retried with the same key (and body)
+after a timeout, a dropped connection, a 5xx or `idempotency_in_progress`, so an operation ends up
+definite: acknowledged (201), declined (a 4xx decided by the ledger, e.g. insufficient funds), or
+still unknown. Unknown ones are resolved at the end, once everything is back, by replaying their key:
+the idempotency store answers with the original outcome. Only then is the accounting exact.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import secrets
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import aiohttp
+import asyncpg
+
+from instapay_stack.e2e import TestUser, login
+from instapay_stack.stack import Stack
+from proof_support.faults import FaultLog, inject_faults
+
+RETRYABLE = {409, 429, 500, 502, 503, 504}
+MONEY_TYPES = ("transfer.completed", "topup.completed", "withdrawal.completed")
+# Per event type: how many reporting movements and in-app notifications it must produce.
+EXPECTED_PER_EVENT = {"transfer.completed": 2, "topup.completed": 1, "withdrawal.completed": 1}
+
+
+@dataclass
+class BankConfig:
+    duration: float = 60.0
+    clients: int = 8
+    fault_interval: float = 6.0
+    faults: bool = True
+    seed: int = 0
+    client_timeout: float = 3.0
+    settle_timeout: float = 180.0
+
+
+@dataclass
+class Op:
+    kind: str  # transfer | topup | withdrawal
+    user: TestUser
+    key: str
+    body: dict[str, Any]
+    path: str
+    outcome: str = "unknown"  # acked | declined | unknown
+    status: int | None = None
+    result_id: str | None = None
+    amount: Decimal = Decimal("0")
+    attempts: int = 0
+
+
+@dataclass
+class BankReport:
+    operations: Counter = field(default_factory=Counter)
+    faults: FaultLog = field(default_factory=FaultLog)
+    anomalies: list[str] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    def anomaly(self, text: str) -> None:
+        if len(self.anomalies) < 200:
+            self.anomalies.append(text)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"operations": dict(self.operations), "faults_injected": self.faults.counts(),
+                "fault_timeline": self.faults.injected, "anomalies": self.anomalies, "figures": self.figures}
+
+    def render(self) -> str:
+        lines = ["== bank test report ==", "operations:"]
+        lines += [f"  {k:<32} {v}" for k, v in sorted(self.operations.items())]
+        lines.append(f"faults injected ({len(self.faults.injected)}):")
+        lines += [f"  {k:<32} {v}" for k, v in sorted(self.faults.counts().items())]
+        lines.append("figures:")
+        lines += [f"  {k:<32} {v}" for k, v in self.figures.items()]
+        lines.append(f"anomalies: {len(self.anomalies)}")
+        lines += [f"  - {a}" for a in self.anomalies[:50]]
+        return "\n".join(lines)
+
+
+class Bank:
+    def __init__(self, stack: Stack, users: list[TestUser], config: BankConfig) -> None:
+        self.stack = stack
+        self.url = stack.gateway_url
+        self.db_url = stack.config.database_url
+        self.users = users
+        self.config = config
+        self.rng = random.Random(config.seed)  # noqa: S311 - a workload, not security
+        self.report = BankReport()
+        self.ops: list[Op] = []
+        self.seen_ids: dict[str, str] = {}  # idempotency key -> the id its first 201 answered
+        self.relogin_lock = asyncio.Lock()
+
+    # ---- HTTP with retries ----
+
+    async def _relogin(self, user: TestUser) -> None:
+        async with self.relogin_lock:
+            tokens = await asyncio.to_thread(login, self.url, user.email, user.password)
+            user.access_token = tokens["access_token"]
+
+    async def _send(self, session: aiohttp.ClientSession, op: Op, limit: float) -> tuple[int, dict] | None:
+        headers = {"Authorization": f"Bearer {op.user.access_token}", "Idempotency-Key": op.key}
+        try:
+            async with session.post(self.url + op.path, json=op.body, headers=headers,
+                                    timeout=aiohttp.ClientTimeout(total=limit)) as resp:
+                body = await resp.json(content_type=None) if resp.content_length != 0 else {}
+                return resp.status, body or {}
+        except (TimeoutError, aiohttp.ClientError, json.JSONDecodeError, ValueError):
+            self.report.operations[f"{op.kind} client timeout/conn error (retried)"] += 1
+            return None
+
+    async def attempt(self, session: aiohttp.ClientSession, op: Op, *, max_attempts: int, deadline: float) -> None:
+        while op.attempts < max_attempts and time.monotonic() < deadline:
+            op.attempts += 1
+            # Sometimes a very short client timeout: the request may well land after we gave up on it.
+            timeout = 0.05 if self.rng.random() < 0.05 else self.config.client_timeout
+            answer = await self._send(session, op, timeout)
+            if answer is None:
+                await asyncio.sleep(min(0.05 * op.attempts, 1.0))
+                continue
+            status, body = answer
+            if status == 401:
+                await self._relogin(op.user)
+                continue
+            if status in RETRYABLE:
+                self.report.operations[f"{op.kind} {status} (retried)"] += 1
+                await asyncio.sleep(min(0.05 * op.attempts, 1.0))
+                continue
+            self._settle(op, status, body)
+            return
+
+    def _settle(self, op: Op, status: int, body: dict) -> None:
+        op.status = status
+        if status == 201:
+            op.outcome = "acked"
+            op.result_id = str(body.get("id"))
+            first = self.seen_ids.setdefault(op.key, op.result_id)
+            if first != op.result_id:
+                self.report.anomaly(f"key {op.key} answered two different ids: {first} then {op.result_id}")
+            if Decimal(str(body.get("amount"))) != op.amount:
+                self.report.anomaly(f"{op.kind} {op.result_id} answered amount {body.get('amount')}, sent {op.amount}")
+        elif status in (422, 423) and body.get("code") in ("insufficient_funds", "limit_exceeded", "account_frozen"):
+            op.outcome = "declined"
+        else:
+            op.outcome = "declined"
+            self.report.anomaly(f"{op.kind} key {op.key}: unexpected answer {status} {body}")
+
+    # ---- the workload ----
+
+    def _new_op(self, user: TestUser) -> Op:
+        kind = self.rng.choices(("transfer", "topup", "withdrawal"), weights=(6, 2, 1))[0]
+        amount = Decimal(self.rng.randint(100, 5000)) / 100
+        key = f"bank-{secrets.token_hex(8)}"
+        if kind == "transfer":
+            to = self.rng.choice([u for u in self.users if u is not user])
+            body = {"recipient": to.handle, "amount": str(amount), "pin": user.pin, "note": "bank test"}
+            path = "/api/v1/transfers"
+        elif kind == "topup":
+            body = {"amount": str(amount), "source": {"type": "card", "reference": f"card-{key}"}}
+            path = "/api/v1/wallet/topups"
+        else:
+            body = {"amount": str(amount), "destination": {"type": "bank", "reference": f"iban-{key}"},
+                    "pin": user.pin}
+            path = "/api/v1/wallet/withdrawals"
+        return Op(kind=kind, user=user, key=key, body=body, path=path, amount=amount)
+
+    async def _read(self, session: aiohttp.ClientSession, user: TestUser) -> None:
+        try:
+            headers = {"Authorization": f"Bearer {user.access_token}"}
+            async with session.get(self.url + "/api/v1/wallet", headers=headers,
+                                   timeout=aiohttp.ClientTimeout(total=self.config.client_timeout)) as resp:
+                if resp.status == 200:
+                    wallet = await resp.json()
+                    self.report.operations["read wallet ok"] += 1
+                    if Decimal(wallet["balance"]) < 0:
+                        self.report.anomaly(f"negative balance read: {user.handle} {wallet['balance']}")
+                elif resp.status == 401:
+                    await self._relogin(user)
+                else:
+                    self.report.operations[f"read wallet {resp.status}"] += 1
+        except (TimeoutError, aiohttp.ClientError):
+            self.report.operations["read wallet timeout/conn error"] += 1
+
+    async def client(self, index: int, until: float) -> None:
+        async with aiohttp.ClientSession() as session:
+            while time.monotonic() < until:
+                user = self.users[(index + self.rng.randrange(len(self.users))) % len(self.users)]
+                if self.rng.random() < 0.25:
+                    await self._read(session, user)
+                    continue
+                op = self._new_op(user)
+                self.ops.append(op)
+                await self.attempt(session, op, max_attempts=8, deadline=until)
+
+    async def auditor(self, until: float) -> None:
+        """Reads the ledger in one snapshot every second and checks the invariants there."""
+        while time.monotonic() < until:
+            await asyncio.sleep(1.0)
+            try:
+                problems = await ledger_invariants(self.db_url, [o for o in self.ops if o.outcome == "acked"])
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                self.report.operations["audit skipped (database connections dropped)"] += 1
+                continue
+            self.report.operations["audit of the ledger snapshot"] += 1
+            for p in problems:
+                self.report.anomaly(f"during run: {p}")
+
+    async def seed_balances(self, amount: Decimal = Decimal("500.00")) -> None:
+        """Every user starts with a top-up (counted like any other), so transfers have money to move."""
+        async with aiohttp.ClientSession() as session:
+            for user in self.users:
+                op = Op(kind="topup", user=user, key=f"bank-seed-{secrets.token_hex(8)}", amount=amount,
+                        body={"amount": str(amount), "source": {"type": "bank", "reference": "seed"}},
+                        path="/api/v1/wallet/topups")
+                self.ops.append(op)
+                await self.attempt(session, op, max_attempts=20, deadline=time.monotonic() + 60)
+                if op.outcome != "acked":
+                    raise AssertionError(f"seeding {user.handle}: {op.status} after {op.attempts} attempts")
+
+    async def run(self) -> BankReport:
+        await self.seed_balances()
+        started = time.monotonic()
+        until = started + self.config.duration
+        tasks = [asyncio.create_task(self.client(i, until)) for i in range(self.config.clients)]
+        tasks.append(asyncio.create_task(self.auditor(until)))
+        if self.config.faults:
+            tasks.append(asyncio.create_task(inject_faults(self.stack, self.db_url, until=until,
+                                                           interval=self.config.fault_interval,
+                                                           log=self.report.faults, started=started, rng=self.rng)))
+        await asyncio.gather(*tasks)
+        self.report.figures["load seconds"] = round(time.monotonic() - started, 1)
+        await self.settle()
+        await self.final_checks()
+        return self.report
+
+    async def settle(self) -> None:
+        """Every process is back: resolve the unknown operations by replaying their keys."""
+        deadline = time.monotonic() + self.config.settle_timeout
+        unknown = [o for o in self.ops if o.outcome == "unknown"]
+        self.report.figures["operations unknown at the end of the load"] = len(unknown)
+        async with aiohttp.ClientSession() as session:
+            for op in unknown:
+                await self.attempt(session, op, max_attempts=op.attempts + 200, deadline=deadline)
+        for op in self.ops:
+            self.report.operations[f"{op.kind} {op.outcome}"] += 1
+            if op.outcome == "unknown":
+                self.report.anomaly(f"{op.kind} key {op.key} still unresolved after the settle time")
+
+    async def final_checks(self) -> None:
+        acked = [o for o in self.ops if o.outcome == "acked"]
+        for p in await ledger_invariants(self.db_url, acked):
+            self.report.anomaly(p)
+        for p in await accounting(self.db_url, self.ops, self.users):
+            self.report.anomaly(p)
+        for p in await self.api_views(acked):
+            self.report.anomaly(p)
+        started = time.monotonic()
+        for p in await events_delivered_once(self.db_url, wait_seconds=self.config.settle_timeout):
+            self.report.anomaly(p)
+        self.report.figures["seconds until every event was delivered"] = round(time.monotonic() - started, 1)
+        for p in await reporting_matches_ledger(self.db_url):
+            self.report.anomaly(p)
+
+    async def api_views(self, acked: list[Op]) -> list[str]:
+        """Through the API: balances equal the ledger's, and each acknowledged transfer appears exactly
+        once in the history of both sides."""
+        problems: list[str] = []
+        async with aiohttp.ClientSession() as session:
+            total = Decimal(0)
+            for user in self.users:
+                headers = {"Authorization": f"Bearer {user.access_token}"}
+                async with session.get(self.url + "/api/v1/wallet", headers=headers) as resp:
+                    if resp.status == 401:
+                        await self._relogin(user)
+                        headers = {"Authorization": f"Bearer {user.access_token}"}
+                async with session.get(self.url + "/api/v1/wallet", headers=headers) as resp:
+                    wallet = await resp.json()
+                total += Decimal(wallet["balance"])
+                seen: Counter = Counter()
+                cursor = None
+                while True:
+                    params = {"limit": "100", "type": "transfer", **({"cursor": cursor} if cursor else {})}
+                    async with session.get(self.url + "/api/v1/transactions", headers=headers, params=params) as resp:
+                        if resp.status != 200:
+                            problems.append(f"history of {user.handle}: {resp.status} {await resp.text()}")
+                            break
+                        page = await resp.json()
+                    seen.update(row["transfer_id"] for row in page["items"])
+                    cursor = page.get("next_cursor")
+                    if not cursor:
+                        break
+                user.extra["history_transfers"] = seen
+            self.report.figures["sum of balances via the API"] = str(total)
+        for op in acked:
+            if op.kind != "transfer":
+                continue
+            recipient = next(u for u in self.users if u.handle == op.body["recipient"])
+            for side in (op.user, recipient):
+                n = side.extra.get("history_transfers", Counter()).get(op.result_id, 0)
+                if n != 1:
+                    problems.append(f"transfer {op.result_id} appears {n} times in {side.handle}'s history")
+        return problems
+
+
+async def _connect(db_url: str) -> asyncpg.Connection:
+    return await asyncpg.connect(db_url, timeout=10)
+
+
+async def ledger_invariants(db_url: str, acked: list[Op]) -> list[str]:
+    """One REPEATABLE READ snapshot of the ledger: money is conserved, no user balance below zero,
+    balances equal their postings, each entry balances, every acknowledged operation is in it once."""
+    conn = await _connect(db_url)
+    problems: list[str] = []
+    try:
+        async with conn.transaction(isolation="repeatable_read", readonly=True):
+            users_total, negatives = await conn.fetchrow(
+                "SELECT coalesce(sum(balance), 0), count(*) FILTER (WHERE balance < 0) FROM ledger.accounts "
+                "WHERE kind = 'user'")
+            topups, withdrawals = await conn.fetchrow(
+                "SELECT coalesce(sum(amount) FILTER (WHERE type = 'topup'), 0), "
+                "coalesce(sum(amount) FILTER (WHERE type = 'withdrawal'), 0) FROM ledger.journal_entries")
+            all_total = await conn.fetchval("SELECT coalesce(sum(balance), 0) FROM ledger.accounts")
+            drift = await conn.fetchval(
+                "SELECT count(*) FROM ledger.accounts a LEFT JOIN (SELECT account_id, sum(amount) s "
+                "FROM ledger.postings GROUP BY account_id) p ON p.account_id = a.id "
+                "WHERE a.balance <> coalesce(p.s, 0)")
+            unbalanced = await conn.fetchval(
+                "SELECT count(*) FROM (SELECT entry_id FROM ledger.postings GROUP BY entry_id "
+                "HAVING sum(amount) <> 0) x")
+            ids = [o.result_id for o in acked]
+            found = {str(r["id"]): r["n"] for r in await conn.fetch(
+                "SELECT e.id, (SELECT count(*) FROM ledger.postings p WHERE p.entry_id = e.id) n "
+                "FROM ledger.journal_entries e WHERE e.id = ANY($1::uuid[])", ids)}
+    finally:
+        await conn.close()
+    if users_total != topups - withdrawals:
+        problems.append(f"sum of user balances {users_total} != top-ups {topups} - withdrawals {withdrawals}")
+    if all_total != 0:
+        problems.append(f"sum of all account balances (users + funding accounts) is {all_total}, not 0")
+    if negatives:
+        problems.append(f"{negatives} user accounts with a negative balance")
+    if drift:
+        problems.append(f"{drift} accounts whose balance differs from the sum of their postings")
+    if unbalanced:
+        problems.append(f"{unbalanced} journal entries whose postings do not sum to zero")
+    for op in acked:
+        postings = found.get(op.result_id)
+        expected = 2  # every entry moves money between two accounts (funding accounts for top-ups/withdrawals)
+        if postings is None:
+            problems.append(f"acknowledged {op.kind} {op.result_id} (key {op.key}) is not in the ledger")
+        elif postings != expected:
+            problems.append(f"{op.kind} {op.result_id} has {postings} postings, expected {expected}")
+    return problems
+
+
+async def accounting(db_url: str, ops: list[Op], users: list[TestUser]) -> list[str]:
+    """After settling: the ledger holds exactly the acknowledged operations, and the users' balances
+    equal the acknowledged top-ups minus withdrawals (the clients' own bookkeeping)."""
+    problems: list[str] = []
+    user_ids = [u.user_id for u in users]
+    conn = await _connect(db_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT DISTINCT e.id, e.type FROM ledger.journal_entries e JOIN ledger.postings p ON p.entry_id = e.id "
+            "JOIN ledger.accounts a ON a.id = p.account_id WHERE a.user_id = ANY($1::uuid[])", user_ids)
+        total = await conn.fetchval(
+            "SELECT coalesce(sum(balance), 0) FROM ledger.accounts WHERE user_id = ANY($1::uuid[])", user_ids)
+    finally:
+        await conn.close()
+    in_ledger = {str(r["id"]): r["type"] for r in rows}
+    acked = {o.result_id: o for o in ops if o.outcome == "acked"}
+    for entry_id, kind in in_ledger.items():
+        if entry_id not in acked:
+            problems.append(f"{kind} {entry_id} is in the ledger but no client was ever told of it")
+    for entry_id, op in acked.items():
+        if entry_id not in in_ledger:
+            problems.append(f"acknowledged {op.kind} {entry_id} missing from the ledger")
+    expected = sum((o.amount for o in acked.values() if o.kind == "topup"), Decimal(0)) - \
+        sum((o.amount for o in acked.values() if o.kind == "withdrawal"), Decimal(0))
+    if total != expected:
+        problems.append(f"users' balances total {total}, clients' books say {expected}")
+    return problems
+
+
+async def events_delivered_once(db_url: str, *, wait_seconds: float) -> list[str]:
+    """Waits until the transaction outbox is fully delivered, then checks each money event was applied
+    exactly once by reporting (movements) and by notifications (one in-app notification per party)."""
+    deadline = time.monotonic() + wait_seconds
+    conn = await _connect(db_url)
+    try:
+        while True:
+            backlog = await conn.fetchval(
+                "SELECT (SELECT count(*) FROM ledger.outbox_events WHERE dispatched_at IS NULL) + "
+                "(SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NULL)")
+            if backlog == 0:
+                break
+            if time.monotonic() > deadline:
+                return [f"{backlog} outbox events/deliveries still undelivered after {wait_seconds:.0f}s"]
+            await asyncio.sleep(0.5)
+        events = await conn.fetch("SELECT id, event_type, payload FROM ledger.outbox_events "
+                                  "WHERE event_type = ANY($1::text[])", list(MONEY_TYPES))
+        entries = await conn.fetch("SELECT id, type FROM ledger.journal_entries")
+        movements = {r["event_id"]: r["n"] for r in await conn.fetch(
+            "SELECT event_id, count(*) n FROM reporting.movements GROUP BY event_id")}
+        notes = {r["event_id"]: (r["n"], r["users"]) for r in await conn.fetch(
+            "SELECT event_id, count(*) n, count(DISTINCT user_id) users FROM notifications.notifications "
+            "GROUP BY event_id")}
+    finally:
+        await conn.close()
+    problems: list[str] = []
+    per_entry: Counter = Counter()
+    for ev in events:
+        data = json.loads(ev["payload"]) if isinstance(ev["payload"], str) else ev["payload"]
+        per_entry[data.get("transfer_id") or data.get("transaction_id")] += 1
+        want = EXPECTED_PER_EVENT[ev["event_type"]]
+        if movements.get(ev["id"], 0) != want:
+            problems.append(f"event {ev['id']} ({ev['event_type']}) applied {movements.get(ev['id'], 0)} times "
+                            f"by reporting, expected {want} movements")
+        n, users = notes.get(ev["id"], (0, 0))
+        if n != want or users != want:
+            problems.append(f"event {ev['id']} ({ev['event_type']}) gave {n} notifications to {users} users, "
+                            f"expected {want}")
+    for entry in entries:
+        if per_entry.get(str(entry["id"]), 0) != 1:
+            problems.append(f"journal entry {entry['id']} ({entry['type']}) has {per_entry.get(str(entry['id']), 0)} "
+                            "events in the outbox, expected 1")
+    return problems
+
+
+async def reporting_matches_ledger(db_url: str) -> list[str]:
+    """Per user and direction, the reporting read model's totals equal the ledger's postings."""
+    conn = await _connect(db_url)
+    try:
+        ledger = {(str(r["user_id"]), r["dir"]): (r["total"], r["n"]) for r in await conn.fetch(
+            "SELECT a.user_id, CASE WHEN p.amount > 0 THEN 'in' ELSE 'out' END dir, sum(abs(p.amount)) total, "
+            "count(*) n FROM ledger.postings p JOIN ledger.accounts a ON a.id = p.account_id WHERE a.kind = 'user' "
+            "GROUP BY 1, 2")}
+        reporting = {(str(r["user_id"]), r["direction"]): (r["total"], r["n"]) for r in await conn.fetch(
+            "SELECT user_id, direction, sum(amount) total, count(*) n FROM reporting.movements GROUP BY 1, 2")}
+    finally:
+        await conn.close()
+    problems = []
+    for key in sorted(set(ledger) | set(reporting)):
+        if ledger.get(key) != reporting.get(key):
+            problems.append(f"user {key[0]} money {key[1]}: ledger {ledger.get(key)} != reporting {reporting.get(key)}")
+    return problems

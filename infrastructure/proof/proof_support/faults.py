@@ -1,0 +1,90 @@
+"""Fault injection on a running Stack: kill -9 + restart of a process, dropped database connections,
+a stalled (slow) upstream. Each fault returns when the platform has been given back."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import time
+from dataclasses import dataclass, field
+
+import asyncpg
+
+from instapay_stack.stack import Stack
+
+# kill -9 + restart targets (the relays are processes of the stack, see instapay_stack.services.RELAYS).
+KILL_TARGETS = ("transaction", "gateway", "notification", "reporting", "transaction-relay", "auth-relay")
+
+
+@dataclass
+class FaultLog:
+    injected: list[tuple[float, str]] = field(default_factory=list)
+
+    def add(self, started: float, name: str) -> None:
+        self.injected.append((round(time.monotonic() - started, 1), name))
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for _, name in self.injected:
+            out[name] = out.get(name, 0) + 1
+        return out
+
+
+def _restart(stack: Stack, name: str) -> None:
+    child = stack.supervisor.children[name]
+    if child.spec.ready_path is None:  # a relay: no readiness endpoint, alive is ready
+        stack.supervisor.kill(name)
+        stack.supervisor.start(child.spec)
+        return
+    stack.supervisor.restart(name, timeout=120)
+
+
+async def kill_and_restart(stack: Stack, name: str, *, down_seconds: float = 0.5) -> None:
+    stack.supervisor.kill(name, signal.SIGKILL)
+    await asyncio.sleep(down_seconds)  # clients see the process gone, not just a blip
+    await asyncio.to_thread(_restart, stack, name)
+
+
+async def terminate_backends(database_url: str) -> int:
+    """Drops every connection to the stack's database (what a PostgreSQL restart does to the
+    services): the shared test server cannot be restarted under other runs, so this exercises the
+    same reconnect paths."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        return int(await conn.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    finally:
+        await conn.close()
+
+
+async def stall(stack: Stack, name: str, seconds: float) -> None:
+    """A slow upstream: the process is frozen (SIGSTOP) for `seconds`, then resumed."""
+    pid = stack.supervisor.children[name].proc.pid
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        await asyncio.sleep(seconds)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+async def inject_faults(stack: Stack, database_url: str, *, until: float, interval: float, log: FaultLog,
+                        started: float, rng: random.Random) -> None:
+    """Injects one fault every `interval` seconds until `until` (monotonic): every kind in turn, then at random."""
+    kinds = [*(f"kill -9 {t}" for t in KILL_TARGETS), "postgres connections terminated",
+             "slow transaction (SIGSTOP 3s)", "slow gateway (SIGSTOP 2s)"]
+    order = list(kinds)
+    while time.monotonic() + interval < until:
+        await asyncio.sleep(interval * rng.uniform(0.6, 1.4))
+        kind = order.pop(0) if order else rng.choice(kinds)
+        log.add(started, kind)
+        if kind.startswith("kill -9 "):
+            await kill_and_restart(stack, kind.removeprefix("kill -9 "))
+        elif kind.startswith("postgres"):
+            await terminate_backends(database_url)
+        elif kind.startswith("slow transaction"):
+            await stall(stack, "transaction", 3.0)
+        else:
+            await stall(stack, "gateway", 2.0)
