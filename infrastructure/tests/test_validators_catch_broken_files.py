@@ -86,9 +86,11 @@ def test_rendered_chart_validation_fails_a_broken_template(tmp_path):
     chart = _chart_copy(tmp_path)
     _copy_with(lint.CHART / "templates/deployments.yaml", chart / "templates/deployments.yaml",
                "containerPort:", "containerport:")
-    for values_file in lint.VALUES_FILES:
-        assert lint.chart_validate(values_file, lint.CHART).ok
-        assert not lint.chart_validate(values_file, chart).ok
+    # (The intact chart passes for every values file in `make lint-infra`.)
+    assert lint.chart_validate("values-production.yaml", lint.CHART).ok
+    result = lint.chart_validate("values-production.yaml", chart)
+    assert not result.ok
+    assert "did not validate for resource deployment/" in result.output
 
 
 def test_helm_lint_fails_a_template_error(tmp_path):
