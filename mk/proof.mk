@@ -9,3 +9,13 @@ test-proof: install ## security suite (OWASP API Top 10), schemathesis, short ba
 
 soak: install ## the bank test for 10 minutes under faults; report in test-artifacts/soak-report.json
 	@BANK_DURATION=$${BANK_DURATION:-600} $(PYTEST) -q -s -p no:cacheprovider infrastructure/proof/tests/test_bank.py
+
+.PHONY: bench bench-tools
+# wrk (load generator) and nginx (the reverse proxy the gateway is compared with) are Debian packages.
+bench-tools:
+	@command -v wrk >/dev/null && { command -v nginx >/dev/null || test -x /usr/sbin/nginx; } || \
+		{ echo "==> installing wrk and nginx (Debian packages)"; apt-get install -y -q wrk nginx-light >/dev/null || \
+		  { apt-get update -q >/dev/null && apt-get install -y -q wrk nginx-light >/dev/null; }; }
+
+bench: install bench-tools ## performance table (e2e transfers vs pgbench, gateway vs nginx vs direct, history, summary, relay) + test-artifacts/bench.json
+	@$(VENV_PY) infrastructure/bench/bench_all.py $(BENCH_ARGS)

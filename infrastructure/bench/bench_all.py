@@ -1,0 +1,243 @@
+"""`make bench`: the platform's performance in one run on one machine, as ratios that travel.
+
+    .venv/bin/python infrastructure/bench/bench_all.py [--seconds 10] [--concurrency 4,8,16,32]
+
+1. transfers/s end to end through the gateway (wrk + Lua, POST /api/v1/transfers with PIN and a
+   fresh Idempotency-Key, outbox relays delivering to reporting and notifications) at each
+   concurrency; the best one with p50/p95/p99 and the outbox backlog left at the end of the run;
+2. pgbench's built-in tpcb-like on the same PostgreSQL server (scale >= clients) and ratio 1/2;
+3. authenticated GET /api/v1/wallet direct to the transaction service, through nginx as a plain
+   reverse proxy, and through our gateway (interleaved rounds, median), with the ratios;
+4-6. the money engineer's history benchmark and the events engineer's summary/relay benchmark,
+   run as they are and their JSON merged in.
+Prints a table and writes test-artifacts/bench.json. wrk is pinned to one CPU with taskset.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import asyncpg
+import httpx
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from nginx_proxy import NginxProxy  # noqa: E402
+from pgbench_runner import run_pgbench  # noqa: E402
+from wrk_runner import run_wrk, wrk_available  # noqa: E402
+
+from instapay_stack.e2e import register_user  # noqa: E402
+from instapay_stack.paths import DATA_DIR, REPO_ROOT  # noqa: E402
+from instapay_stack.postgres import drop_database, ensure_database, open_postgres  # noqa: E402
+from instapay_stack.processes import free_port_base  # noqa: E402
+from instapay_stack.stack import Stack, StackConfig  # noqa: E402
+
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+LIMITS = json.dumps([
+    {"name": "ip", "limit": 100_000_000, "window_seconds": 60, "key": "ip"},
+    {"name": "principal", "limit": 100_000_000, "window_seconds": 60, "key": "principal"},
+])
+# Other engineers' benchmarks: (label, script, JSON they write under test-artifacts/, extra args).
+OTHERS = [
+    ("history", "history_bench.py", "bench-history.json", []),
+    ("events", "events_bench.py", "bench-events.json", []),
+]
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def setup_users(stack: Stack, count: int, users_file: Path) -> list:
+    """Users with a PIN and 60,000.00 EGP each (one top-up under the per-transaction maximum)."""
+    users = []
+    with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
+        for _ in range(count):
+            user = register_user(stack.gateway_url, client=client)
+            headers = user.auth_headers(**{"Idempotency-Key": secrets.token_hex(8)})
+            resp = client.post("/api/v1/wallet/topups", headers=headers,
+                               json={"amount": "60000.00", "source": {"type": "bank", "reference": "bench"}})
+            if resp.status_code != 201:
+                raise RuntimeError(f"top-up for the benchmark failed: {resp.status_code} {resp.text}")
+            users.append(user)
+    users_file.write_text("".join(f"{u.access_token} {u.handle} {u.pin}\n" for u in users))
+    return users
+
+
+async def outbox_backlog(db_url: str) -> int:
+    conn = await asyncpg.connect(db_url)
+    try:
+        return int(await conn.fetchval(
+            "SELECT (SELECT count(*) FROM ledger.outbox_events WHERE dispatched_at IS NULL) + "
+            "(SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NULL)"))
+    finally:
+        await conn.close()
+
+
+def drain_seconds(db_url: str, limit: float = 120) -> tuple[int, float]:
+    backlog = asyncio.run(outbox_backlog(db_url))
+    started = time.monotonic()
+    while asyncio.run(outbox_backlog(db_url)) > 0 and time.monotonic() - started < limit:
+        time.sleep(0.2)
+    return backlog, round(time.monotonic() - started, 2)
+
+
+def bench_transfers(stack: Stack, users_file: Path, concurrencies: list[int], seconds: float) -> dict:
+    runs = []
+    for c in concurrencies:
+        result = run_wrk(stack.gateway_url, "transfer.lua", users_file=users_file, connections=c, seconds=seconds,
+                         cpu="1")
+        backlog, drain = drain_seconds(stack.config.database_url)
+        result.update(outbox_backlog_at_end=backlog, outbox_drain_seconds=drain)
+        log(f"  transfers c={c:<3} {result['ok_per_s']:8.1f}/s  p50 {result['p50_ms']:.1f} ms  "
+            f"p99 {result['p99_ms']:.1f} ms  errors {result['not_ok']}  backlog {backlog} (drained in {drain}s)")
+        runs.append(result)
+    best = max(runs, key=lambda r: r["ok_per_s"])
+    return {"runs": runs, "best": best}
+
+
+def bench_wallet(stack: Stack, users_file: Path, seconds: float, rounds: int, connections: int) -> dict:
+    direct = stack.url_of("transaction")
+    parts = urlsplit(direct)
+    targets: dict[str, str] = {"direct": direct, "gateway": stack.gateway_url}
+    results: dict[str, list[float]] = {k: [] for k in ("direct", "nginx", "gateway")}
+    details: dict[str, dict] = {}
+    nginx_port = free_port_base(1)
+    have_nginx = NginxProxy.binary() is not None
+    with NginxProxy(f"{parts.hostname}:{parts.port}", nginx_port) if have_nginx else _Null() as _:
+        if have_nginx:
+            targets["nginx"] = f"http://127.0.0.1:{nginx_port}"
+        for _round in range(rounds):
+            for name, url in targets.items():
+                r = run_wrk(url, "wallet.lua", users_file=users_file, connections=connections, seconds=seconds, cpu="1")
+                if r["not_ok"]:
+                    log(f"  wallet via {name}: {r['not_ok']} non-200 answers")
+                results[name].append(r["ok_per_s"])
+                details[name] = r
+    out = {name: {"rps_median": statistics.median(v), "rounds": v, "p99_ms_last": details[name]["p99_ms"]}
+           for name, v in results.items() if v}
+    if "nginx" in out:
+        out["gateway_over_nginx"] = round(out["gateway"]["rps_median"] / out["nginx"]["rps_median"], 3)
+    out["gateway_over_direct"] = round(out["gateway"]["rps_median"] / out["direct"]["rps_median"], 3)
+    return out
+
+
+class _Null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+
+def run_others(skip: bool) -> dict:
+    out: dict[str, object] = {}
+    for label, script, artifact, extra in OTHERS:
+        path = HERE / script
+        if skip or not path.exists():
+            out[label] = {"skipped": "not run" if skip else f"{script} not present"}
+            continue
+        log(f"==> {label}: {script}")
+        proc = subprocess.run([sys.executable, str(path), *extra], cwd=REPO_ROOT, capture_output=True, text=True,
+                              timeout=3600)
+        if proc.returncode != 0:
+            out[label] = {"error": proc.stderr[-2000:]}
+            continue
+        try:
+            out[label] = json.loads((ARTIFACTS / artifact).read_text())
+        except (OSError, ValueError):
+            out[label] = {"stdout": proc.stdout[-2000:]}
+    return out
+
+
+def table(result: dict) -> str:
+    t = result.get("transfers", {}).get("best", {})
+    pg = result.get("pgbench", {})
+    w = result.get("wallet", {})
+    rows = [("(1) e2e transfers/s (best concurrency)", f"{t.get('ok_per_s', 0):.1f} at c={t.get('connections')}"),
+            ("    p50 / p95 / p99 ms",
+             f"{t.get('p50_ms', 0):.1f} / {t.get('p95_ms', 0):.1f} / {t.get('p99_ms', 0):.1f}"),
+            ("    outbox backlog at end / drain s",
+             f"{t.get('outbox_backlog_at_end')} / {t.get('outbox_drain_seconds')}"),
+            ("(2) pgbench tpcb-like tps", f"{pg.get('tps', 0):.1f} (c={pg.get('clients')}, scale={pg.get('scale')})"),
+            ("    ratio (1)/(2)  [target >= 0.10]", f"{result.get('transfers_over_pgbench', 0):.3f}")]
+    for name in ("direct", "nginx", "gateway"):
+        if name in w:
+            rows.append((f"(3) GET /wallet {name} req/s", f"{w[name]['rps_median']:.1f}"))
+    rows.append(("    gateway/nginx  [target >= 0.7]", str(w.get("gateway_over_nginx"))))
+    rows.append(("    gateway/direct [target >= 0.5]", str(w.get("gateway_over_direct"))))
+    others = result.get("others", {})
+    rows.append(("(4) history p95 at 1M rows", json.dumps(_pick(others.get("history"), "p95"))[:80]))
+    rows.append(("(5) summary p95 (year, 100k movements)", json.dumps(_pick(others.get("events"), "summary"))[:80]))
+    rows.append(("(6) outbox relay events/s", json.dumps(_pick(others.get("events"), "relay"))[:80]))
+    width = max(len(r[0]) for r in rows)
+    return "\n".join(f"{a:<{width}}  {b}" for a, b in rows)
+
+
+def _pick(data, key):
+    if not isinstance(data, dict):
+        return data
+    found = {k: v for k, v in data.items() if key in k}
+    return found or data
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", default="4,8,16,32")
+    parser.add_argument("--users", type=int, default=32)
+    parser.add_argument("--wallet-rounds", type=int, default=3)
+    parser.add_argument("--skip-others", action="store_true", help="do not run the history/events benchmarks")
+    args = parser.parse_args(argv)
+    if not wrk_available():
+        sys.exit("wrk is needed: apt-get install wrk (Debian package)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    result: dict = {"machine": {"cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()}}
+    pg = open_postgres(DATA_DIR / "bench-pg")
+    name = f"bench_{os.getpid()}_{secrets.token_hex(3)}"
+    db_url = ensure_database(pg, name)
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    stack = Stack(StackConfig(database_url=db_url, base_port=free_port_base(12), data_dir=work,
+                              log_dir=work / "logs", environment="development",
+                              extra_env={"GATEWAY_RATE_LIMITS": LIMITS}))
+    try:
+        log("==> starting the stack (own database on the bench PostgreSQL)")
+        stack.migrate(progress=lambda _m: None)
+        stack.start(timeout=240, progress=lambda _m: None)
+        users_file = work / "users.txt"
+        setup_users(stack, args.users, users_file)
+        log("==> (1) transfers end to end through the gateway")
+        result["transfers"] = bench_transfers(stack, users_file, [int(c) for c in args.concurrency.split(",")],
+                                              args.seconds)
+        clients = result["transfers"]["best"]["connections"]
+        log(f"==> (2) pgbench tpcb-like, {clients} clients")
+        result["pgbench"] = run_pgbench(pg, clients=clients, seconds=args.seconds)
+        result["transfers_over_pgbench"] = round(result["transfers"]["best"]["ok_per_s"] / result["pgbench"]["tps"], 3)
+        log("==> (3) GET /api/v1/wallet: direct, nginx, gateway")
+        one = work / "one-user.txt"
+        one.write_text(users_file.read_text().splitlines()[0] + "\n")
+        result["wallet"] = bench_wallet(stack, one, args.seconds, args.wallet_rounds, connections=32)
+    finally:
+        stack.stop()
+        drop_database(pg, name)
+        pg.stop()
+    result["others"] = run_others(args.skip_others)
+    (ARTIFACTS / "bench.json").write_text(json.dumps(result, indent=2, default=str))
+    print(table(result))
+    print(f"\nJSON: {ARTIFACTS / 'bench.json'}")
+
+
+if __name__ == "__main__":
+    main()
