@@ -63,6 +63,17 @@ counterparty_daily = Table(
     _money("sent"), _money("received"), _count("count"),
 )
 
+# The same per calendar month (first day of the month): a long range reads whole months here
+# and only its partial edge months from counterparty_daily.
+counterparty_monthly = Table(
+    "counterparty_monthly",
+    Base.metadata,
+    Column("user_id", UUID(as_uuid=True), primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("counterparty_id", UUID(as_uuid=True), primary_key=True),
+    _money("sent"), _money("received"), _count("count"),
+)
+
 # Latest known handle/display name of each counterparty (from the newest event naming them).
 parties = Table(
     "parties",
@@ -113,4 +124,5 @@ users = Table(
     Index("ix_users_registered_at", "registered_at"),
 )
 
-READ_MODEL = (user_daily, counterparty_daily, parties, movements, platform_daily, users, processed_events)
+READ_MODEL = (user_daily, counterparty_daily, counterparty_monthly, parties, movements, platform_daily, users,
+              processed_events)

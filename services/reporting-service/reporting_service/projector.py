@@ -22,6 +22,7 @@ from instapay_common.inbox import claim_event
 from reporting_service.exceptions import InvalidEvent
 from reporting_service.models import (
     counterparty_daily,
+    counterparty_monthly,
     movements,
     parties,
     platform_daily,
@@ -121,8 +122,11 @@ async def _transfer(session: AsyncSession, event: EventEnvelope) -> None:
             counterparty_handle=other.handle, counterparty_name=other.display_name, reference=ref, note=d.get("note")))
         col = "transfer_out" if direction == "out" else "transfer_in"
         await _add(session, user_daily, {"user_id": me.user_id, "day": day}, {col: amount, f"{col}_count": 1})
+        increment = {"sent" if direction == "out" else "received": amount, "count": 1}
         await _add(session, counterparty_daily, {"user_id": me.user_id, "day": day, "counterparty_id": other.user_id},
-                   {"sent" if direction == "out" else "received": amount, "count": 1})
+                   increment)
+        await _add(session, counterparty_monthly,
+                   {"user_id": me.user_id, "month": day.replace(day=1), "counterparty_id": other.user_id}, increment)
         await _remember_party(session, other)
     await _add(session, platform_daily, {"day": day}, {"transfer_volume": amount, "transfer_count": 1})
 

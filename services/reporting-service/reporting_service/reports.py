@@ -8,11 +8,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, desc, func, select
+from sqlalchemy import and_, desc, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reporting_service.models import counterparty_daily, movements, parties, platform_daily, user_daily, users
-from reporting_service.periods import Granularity, day_bounds, period_label, period_start, periods
+from reporting_service.models import (
+    counterparty_daily,
+    counterparty_monthly,
+    movements,
+    parties,
+    platform_daily,
+    user_daily,
+    users,
+)
+from reporting_service.periods import Granularity, day_bounds, month_split, period_label, period_start, periods
 
 ZERO = Decimal("0.00")
 CURRENCY = "EGP"
@@ -65,11 +73,19 @@ async def summary(session: AsyncSession, *, user_id: uuid.UUID, start: date, end
 
 async def top_counterparties(session: AsyncSession, *, user_id: uuid.UUID, start: date, end: date,
                              limit: int = TOP_COUNTERPARTIES) -> list[dict[str, Any]]:
-    cd = counterparty_daily.c
-    agg = (select(cd.counterparty_id, func.sum(cd.sent).label("sent"), func.sum(cd.received).label("received"),
-                  func.sum(cd.count).label("count"))
-           .where(cd.user_id == user_id, cd.day >= start, cd.day <= end)
-           .group_by(cd.counterparty_id).subquery())
+    cd, cm = counterparty_daily.c, counterparty_monthly.c
+    months, edges = month_split(start, end)
+    parts = []
+    if months:
+        parts.append(select(cm.counterparty_id, cm.sent, cm.received, cm.count)
+                     .where(cm.user_id == user_id, cm.month >= months[0], cm.month <= months[1]))
+    if edges:
+        parts.append(select(cd.counterparty_id, cd.sent, cd.received, cd.count)
+                     .where(cd.user_id == user_id, or_(*(and_(cd.day >= a, cd.day <= b) for a, b in edges))))
+    rows_in = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    agg = (select(rows_in.c.counterparty_id, func.sum(rows_in.c.sent).label("sent"),
+                  func.sum(rows_in.c.received).label("received"), func.sum(rows_in.c.count).label("count"))
+           .group_by(rows_in.c.counterparty_id).subquery())
     rows = (await session.execute(
         select(agg, parties.c.handle, parties.c.display_name)
         .join(parties, parties.c.user_id == agg.c.counterparty_id, isouter=True)

@@ -61,9 +61,10 @@ async def reporting(reporting_db) -> AsyncIterator[Client]:
         issuer.install(app)
         async with app.state.db.engine.begin() as conn:
             from sqlalchemy import text
-            await conn.execute(text("TRUNCATE reporting.user_daily, reporting.counterparty_daily, reporting.parties, "
-                                    "reporting.movements, reporting.platform_daily, reporting.users, "
-                                    "reporting.processed_events RESTART IDENTITY"))
+
+            from reporting_service.models import READ_MODEL
+            names = ", ".join(f"reporting.{t.name}" for t in READ_MODEL)
+            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
         yield Client(http, issuer, app)
 
 

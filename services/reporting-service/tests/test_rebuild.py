@@ -16,7 +16,7 @@ from instapay_stack.processes import free_port_base
 from reporting_service.rebuild import rebuild
 
 START = datetime(2026, 6, 1, tzinfo=UTC)
-TABLES = ("user_daily", "counterparty_daily", "parties", "platform_daily", "users")
+TABLES = ("user_daily", "counterparty_daily", "counterparty_monthly", "parties", "platform_daily", "users")
 
 
 class EventLog:
@@ -60,10 +60,8 @@ async def snapshot(reporting, users: list[str]) -> dict:
     out: dict = {}
     async with reporting.app.state.db.engine.connect() as conn:
         for table in TABLES:
-            rows = (await conn.execute(text(f"SELECT * FROM reporting.{table} ORDER BY 1, 2"
-                                            if table not in ("parties", "users", "platform_daily")
-                                            else f"SELECT * FROM reporting.{table} ORDER BY 1"))).all()
-            out[table] = [tuple(r) for r in rows]
+            rows = (await conn.execute(text(f"SELECT * FROM reporting.{table}"))).all()
+            out[table] = sorted(tuple(r) for r in rows)
         out["movements"] = [tuple(r) for r in (await conn.execute(text(
             "SELECT user_id, event_id, occurred_at, type, direction, amount, balance_after, counterparty_id, "
             "reference FROM reporting.movements ORDER BY user_id, occurred_at, id"))).all()]
