@@ -109,6 +109,23 @@ def migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def rebuild_reports(_args: argparse.Namespace) -> int:
+    """Runs `python -m reporting_service.rebuild` with the environment `make up` gives the services."""
+    import subprocess
+
+    from instapay_stack.services import SERVICES
+
+    handle, db_url = _database(print)
+    try:
+        base = int(os.environ.get("INSTAPAY_PORT_BASE", "8000"))
+        stack = Stack(StackConfig(database_url=db_url, base_port=base, data_dir=DATA_DIR, log_dir=DATA_DIR / "logs"))
+        reporting = next(s for s in SERVICES if s.name == "reporting")
+        return subprocess.call([sys.executable, "-m", "reporting_service.rebuild"], cwd=reporting.path,
+                               env={**stack.env, "LOG_LEVEL": "WARNING"})
+    finally:
+        handle.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="instapay-stack")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -116,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     p_up.add_argument("--timeout", type=float, default=90)
     p_up.set_defaults(func=up)
     sub.add_parser("migrate", help="migrate every schema to head").set_defaults(func=migrate)
+    sub.add_parser("rebuild-reports", help="rebuild the reporting read model from the event logs "
+                   "(the stack must be running)").set_defaults(func=rebuild_reports)
     args = parser.parse_args(argv)
     return args.func(args)
 

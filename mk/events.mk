@@ -1,0 +1,15 @@
+# Events, notifications and reports: outbox relays, notification-service, reporting-service.
+.PHONY: test-events rebuild-reports bench-events
+
+# `make bench` (if defined in mk/bench.mk) runs every step listed here.
+BENCH_STEPS += bench-events
+
+test-events: install ## outbox relay, notification and reporting tests (in-process and through the stack)
+	@$(PYTEST) -q services/common/tests/test_outbox_relay.py services/notification-service/tests \
+		services/reporting-service/tests
+
+rebuild-reports: install ## rebuild the reporting read model by replaying the event logs (stack from `make up` running)
+	@$(VENV_PY) -m instapay_stack.cli rebuild-reports
+
+bench-events: install ## reporting summary p95 over a year for a 100k-transaction user, and outbox relay events/s
+	@$(VENV_PY) infrastructure/bench/events_bench.py
