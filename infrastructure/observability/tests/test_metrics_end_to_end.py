@@ -133,6 +133,28 @@ def test_identity_traffic_and_failures_move_the_counters_exactly(prometheus, sta
     assert _scalar(prometheus, 'outbox_backlog{service="auth-service"}') == 0, "everything was delivered"
 
 
+def test_a_brute_force_is_rate_limited_and_counted(prometheus, stack):
+    """Wrong passwords against one account: the auth counter counts each failure the service saw,
+    the gateway's per-account failure policy refuses the rest, and both show in Prometheus."""
+    gw = stack.gateway_url
+    victim = register_user(gw, pin=None)
+    counters = Counters(prometheus, {
+        "login_bad": 'sum(auth_logins_total{outcome="invalid_credentials"})',
+        "limited": 'sum(gateway_rate_limited_total{policy="account-login"})',
+        # (no route filter: refusals by the access-control layer are labelled before routing, "<unmatched>")
+        "gateway_429": 'sum(http_requests_total{service="api-gateway",status="429"})',
+    })
+    statuses = []
+    with httpx.Client(base_url=gw, timeout=15) as client:
+        for attempt in range(13):
+            r = client.post("/api/v1/auth/login", json={"username": victim.email, "password": f"guess-{attempt}"})
+            statuses.append(r.status_code)
+    failures, refused = statuses.count(401), statuses.count(429)
+    assert failures + refused == 13 and refused >= 1, statuses  # the account-login quota is 10 failures
+    expected = {"login_bad": failures, "limited": refused, "gateway_429": refused}
+    assert counters.wait_for(expected) == expected
+
+
 def test_a_killed_service_raises_service_down(prometheus, stack):
     """The ServiceDown rule, loaded in the same Prometheus, sees a real outage (pending: its
     `for: 1m` has not passed) and clears when the service is back."""
