@@ -65,7 +65,13 @@ def uvicorn(module: str, port: int) -> list[str]:
             "--log-level", "warning"]
 
 
-def wrk(url: str, token: str | None, seconds: int, connections: int) -> float:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (from /proc): the load-independent cost measure."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, token: str | None, seconds: int, connections: int) -> tuple[float, int]:
     argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url]
     if token:
         argv[1:1] = ["-H", f"Authorization: Bearer {token}"]
@@ -74,7 +80,8 @@ def wrk(url: str, token: str | None, seconds: int, connections: int) -> float:
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
     if "Non-2xx" in out:
         raise SystemExit(f"non-2xx answers from {url}:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), requests
 
 
 def main() -> None:
@@ -86,7 +93,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
     issuer = TestIssuer()
-    token = issuer.token(ttl=3600)
+    token = issuer.token(ttl=900)  # the contract maximum; a run lasts minutes
     backend_port = free_port()
     backend_url = f"http://127.0.0.1:{backend_port}"
     base_env = {**os.environ, "BENCH_JWKS": json.dumps(issuer.jwks()), "LOG_LEVEL": "WARNING"}
@@ -100,38 +107,47 @@ def main() -> None:
             else False:
         variants["redis"] = {"REDIS_URL": "redis://127.0.0.1:6379/0", "RATE_LIMIT_KEY_PREFIX": f"bench:{os.getpid()}:"}
     urls: dict[str, str] = {}
+    pids: dict[str, int] = {}
     try:
         for name, extra in variants.items():
             port = free_port()
             urls[name] = f"http://127.0.0.1:{port}"
             procs.append(start(uvicorn("api_gateway.main:app", port), {**gw_env, **extra}, GATEWAY_DIR, urls[name]))
+            pids[name] = procs[-1].pid
+        backend_pid = procs[0].pid
+        # name -> (url, token, pid of the process whose CPU per request is reported)
         scenarios = {
-            "direct": (backend_url + "/api/v1/wallet", token),
-            "gateway public (no token)": (urls["gateway"] + "/.well-known/jwks.json", None),
-            "gateway auth": (urls["gateway"] + "/api/v1/wallet", token),
-            "gateway auth, no token cache": (urls["no-cache"] + "/api/v1/wallet", token),
+            "direct": (backend_url + "/api/v1/wallet", token, backend_pid),
+            "direct jwks": (backend_url + "/.well-known/jwks.json", None, backend_pid),
+            "gateway public (no token)": (urls["gateway"] + "/.well-known/jwks.json", None, pids["gateway"]),
+            "gateway auth": (urls["gateway"] + "/api/v1/wallet", token, pids["gateway"]),
+            "gateway auth, no token cache": (urls["no-cache"] + "/api/v1/wallet", token, pids["no-cache"]),
         }
         if "redis" in urls:
-            scenarios["gateway auth, Redis counters"] = (urls["redis"] + "/api/v1/wallet", token)
-        direct_public = backend_url + "/.well-known/jwks.json"
+            scenarios["gateway auth, Redis counters"] = (urls["redis"] + "/api/v1/wallet", token, pids["redis"])
         results: dict[str, list[float]] = {name: [] for name in scenarios}
-        results["direct jwks"] = []
+        cpu_us: dict[str, list[float]] = {name: [] for name in scenarios}
         for _ in range(args.rounds):
-            for name, (url, tok) in scenarios.items():
-                results[name].append(wrk(url, tok, args.seconds, args.connections))
-            results["direct jwks"].append(wrk(direct_public, None, args.seconds, args.connections))
+            for name, (url, tok, pid) in scenarios.items():
+                before = cpu_seconds(pid)
+                rate, count = wrk(url, tok, args.seconds, args.connections)
+                cpu_us[name].append((cpu_seconds(pid) - before) / count * 1e6)
+                results[name].append(rate)
     finally:
         for proc in procs:
             proc.terminate()
         for proc in procs:
             proc.wait(10)
     medians = {name: statistics.median(v) for name, v in results.items()}
-    print(f"\n{'scenario':34} {'req/s (median)':>15} {'vs direct':>10}   rounds")
+    cpu = {name: statistics.median(v) for name, v in cpu_us.items()}
+    print(f"\n{'scenario':34} {'req/s':>8} {'vs direct':>10} {'CPU us/req':>11}   req/s per round")
     for name, value in medians.items():
         base = medians["direct jwks"] if name.startswith("gateway public") else medians["direct"]
-        print(f"{name:34} {value:15.0f} {value / base:10.2f}   {', '.join(f'{v:.0f}' for v in results[name])}")
+        print(f"{name:34} {value:8.0f} {value / base:10.2f} {cpu[name]:11.0f}   "
+              f"{', '.join(f'{v:.0f}' for v in results[name])}")
+    print("CPU us/req: of the process answering (backend for direct, the gateway otherwise), from /proc.")
     print(json.dumps({"connections": args.connections, "seconds": args.seconds, "results": results,
-                      "medians": medians}))
+                      "medians": medians, "cpu_us_per_request": cpu}))
 
 
 if __name__ == "__main__":

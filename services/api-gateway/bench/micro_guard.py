@@ -47,7 +47,7 @@ async def measure(cache_size: int, store) -> tuple[float, float]:
     guard = AccessControl(noop, table=table, public_paths=settings.public_paths, addresses=ClientAddress([]),
                           max_body_bytes=1 << 20, state=lambda: state)
     app = SecurityHeaders(guard, hsts=False)
-    token = issuer.token(ttl=3600).encode()
+    token = issuer.token(ttl=900).encode()
     statuses = []
 
     async def receive():
