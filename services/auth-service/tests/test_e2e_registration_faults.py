@@ -3,7 +3,10 @@ same request succeeds once the service is back (stack.supervisor kill/restart)."
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
+from instapay_common.db import normalize_async_url
 from instapay_stack.e2e import fetch_rows, problem, unique_identity
 
 PASSWORD = "Cairo-Tower-1961"
@@ -41,3 +44,34 @@ async def test_registration_with_a_service_down_leaves_no_trace_and_can_be_resen
                                    json={"user_id": again.json()["user_id"]},
                                    headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]})
     assert wallet.status_code == 200, wallet.text  # the wallet already existed
+
+
+async def test_registration_abandoned_half_way_is_resumed_or_cleared(stack):
+    """A pending row left by a crashed registration: the same request resumes it; after 10 minutes
+    a different request for the same e-mail clears it instead of answering email_taken forever."""
+    body = {**unique_identity(), "password": PASSWORD}
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as gw:
+        assert (await gw.post("/api/v1/auth/register", json=body)).status_code == 201
+        engine = create_async_engine(normalize_async_url(stack.config.database_url))
+        try:
+            async with engine.begin() as conn:  # as if the last step had never finished
+                await conn.execute(text("UPDATE auth.credentials SET status = 'pending' WHERE email = :e"),
+                                   {"e": body["email"]})
+            problem(await gw.post("/api/v1/auth/login", json={"username": body["email"], "password": PASSWORD}),
+                    401, "invalid_credentials")
+            problem(await gw.post("/api/v1/auth/register", json={**body, "password": "Other-Secret-99x"}),
+                    409, "email_taken")
+            resumed = await gw.post("/api/v1/auth/register", json=body)
+            assert resumed.status_code == 201, resumed.text
+            assert await _traces(stack, body) == {"credentials": 1, "profiles": 1}
+            async with engine.begin() as conn:
+                await conn.execute(text("UPDATE auth.credentials SET status = 'pending', "
+                                        "created_at = now() - interval '1 hour' WHERE email = :e"),
+                                   {"e": body["email"]})
+        finally:
+            await engine.dispose()
+        other = {**unique_identity(), "email": body["email"], "password": PASSWORD}
+        fresh = await gw.post("/api/v1/auth/register", json=other)
+        assert fresh.status_code == 201, fresh.text
+        assert fresh.json()["user_id"] != resumed.json()["user_id"]
+        assert await _traces(stack, body) == {"credentials": 1, "profiles": 1}

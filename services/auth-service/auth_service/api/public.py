@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response, status
@@ -125,8 +126,9 @@ async def logout(request: Request, principal: LivePrincipal, ctx: Ctx, db: DbSes
 
 
 @router.get("/sessions", response_model=SessionList)
-async def list_sessions(principal: AccountOwner, db: DbSession) -> SessionList:
-    rows = await sessions.list_sessions(db, user_id=uuid.UUID(principal.user_id))
+async def list_sessions(principal: AccountOwner, ctx: Ctx, db: DbSession) -> SessionList:
+    rows = await sessions.list_sessions(db, user_id=uuid.UUID(principal.user_id),
+                                        idle_limit=timedelta(seconds=ctx.settings.refresh_token_ttl_seconds))
     return SessionList(items=[SessionOut(id=s.id, created_at=s.created_at, last_used_at=s.last_used_at,
                                          user_agent=s.user_agent, ip=s.ip,
                                          current=str(s.id) == principal.session_id) for s in rows])

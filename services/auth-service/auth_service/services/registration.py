@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 from sqlalchemy import delete, or_, select, update
@@ -27,6 +28,7 @@ from instapay_common.logging import get_logger
 
 log = get_logger("registration")
 HANDLE_TRIES = 6
+STALE_PENDING = timedelta(minutes=10)
 
 
 def _never_arrived(exc: DomainError) -> bool:
@@ -42,12 +44,19 @@ def derive_handle(email: str) -> str:
 
 async def _reserve(ctx: AuthContext, db: AsyncSession, req: RegisterRequest) -> uuid.UUID:
     """Inserts pending credentials, or resumes an interrupted registration of the same person."""
-    rows = list(await db.scalars(select(Credential).where(
-        or_(Credential.email == req.email, Credential.phone == req.phone))))
+    query = select(Credential).where(or_(Credential.email == req.email, Credential.phone == req.phone))
+    rows = list(await db.scalars(query))
     for row in rows:
         if (row.status == "pending" and row.email == req.email and row.phone == req.phone
                 and await ctx.passwords.verify(req.password, row.password_hash)):
             return row.user_id
+    stale = [r.user_id for r in rows if r.status == "pending" and r.created_at < datetime.now(UTC) - STALE_PENDING]
+    if stale:
+        # Left by a registration that died half-way (e.g. a crash) and was never resent: undo it,
+        # so the e-mail and phone are not blocked forever.
+        for user_id in stale:
+            await _compensate(ctx, db, user_id, profile=True, wallet=True)
+        rows = list(await db.scalars(query.execution_options(populate_existing=True)))
     if rows:
         raise EmailTaken() if any(r.email == req.email for r in rows) else PhoneTaken()
     user_id = uuid.uuid4()

@@ -88,10 +88,12 @@ async def session_of_refresh(db: AsyncSession, refresh_token: str) -> uuid.UUID 
                            .where(RefreshToken.token_hash == token_digest(refresh_token)))
 
 
-async def list_sessions(db: AsyncSession, *, user_id: uuid.UUID) -> list[Session]:
+async def list_sessions(db: AsyncSession, *, user_id: uuid.UUID, idle_limit: timedelta) -> list[Session]:
+    """Live login sessions: not revoked, and used within the refresh-token lifetime (older ones
+    can no longer be refreshed, so they are over even if nobody ended them)."""
     rows = await db.scalars(select(Session)
                             .where(Session.user_id == user_id, Session.client_id.is_(None),
-                                   Session.revoked_at.is_(None))
+                                   Session.revoked_at.is_(None), Session.last_used_at > now() - idle_limit)
                             .order_by(Session.last_used_at.desc()))
     return list(rows)
 
