@@ -40,7 +40,7 @@ def sign_up(page: Page, user: WebUser) -> None:
     page.get_by_label("Transaction PIN").fill(PIN)
     page.get_by_label("Confirm PIN").fill(PIN)
     page.get_by_role("button", name="Set PIN and continue").click()
-    expect(page.get_by_test_id("balance")).to_be_visible()
+    expect(page.get_by_role("heading", name="Balance")).to_be_visible()
 
 
 def log_in(page: Page, user: WebUser) -> None:
@@ -48,7 +48,7 @@ def log_in(page: Page, user: WebUser) -> None:
     page.get_by_label("Email, phone or handle").fill(user.handle)
     page.get_by_label("Password").fill(user.password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_test_id("balance")).to_be_visible()
+    expect(page.get_by_role("heading", name="Balance")).to_be_visible()
 
 
 def money_re(amount: str) -> re.Pattern[str]:
@@ -61,8 +61,13 @@ def expect_balance(page: Page, amount: str, timeout: float = 20_000) -> None:
     expect(page.get_by_test_id("balance")).to_have_text(money_re(amount), timeout=timeout)
 
 
+def nav(page: Page, name: str) -> None:
+    """Follows a link of the main navigation (the only navigation landmark, in either language)."""
+    page.get_by_role("navigation").get_by_role("link", name=name, exact=True).click()
+
+
 def top_up(page: Page, amount: str) -> None:
-    page.get_by_role("link", name="Top up & withdraw").click()
+    nav(page, "Top up & withdraw")
     page.get_by_label("Amount (EGP)").first.fill(amount)
     page.get_by_label("Card or account reference").fill("4111-TEST")
     page.get_by_role("button", name="Top up", exact=True).click()

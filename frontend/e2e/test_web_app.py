@@ -13,6 +13,7 @@ from helpers import (
     expect_balance,
     log_in,
     money_re,
+    nav,
     new_identity,
     open_bell,
     poll,
@@ -60,7 +61,7 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     b.keyboard.press("Escape")
 
     # Alice sends: the masked name shows before she confirms.
-    a.get_by_role("link", name="Send", exact=True).click()
+    nav(a, "Send")
     a.get_by_label("Recipient (handle, phone or email)").fill(bob.handle)
     a.get_by_role("button", name="Find recipient").click()
     shown = a.get_by_test_id("recipient-name")
@@ -82,7 +83,7 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     b.keyboard.press("Escape")
 
     # Bob requests 20.00 from Alice; Alice accepts with her PIN.
-    b.get_by_role("link", name="Requests").click()
+    nav(b, "Requests")
     b.get_by_label("Who pays").fill(alice.handle)
     b.get_by_label("Amount (EGP)").fill("20")
     b.get_by_label("Note (optional)").fill("coffee")
@@ -91,7 +92,7 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     b.get_by_role("tab", name="Outgoing").click()
     expect(b.get_by_test_id("payment-request").first).to_contain_text("Pending")
 
-    a.get_by_role("link", name="Requests").click()
+    nav(a, "Requests")
     request = a.get_by_test_id("payment-request").filter(has_text="coffee")
     expect(request).to_contain_text("Pending", timeout=20_000)
     a.screenshot(path=screenshots / "requests.png", full_page=True)
@@ -99,11 +100,11 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     request.get_by_label("Transaction PIN").fill(PIN)
     request.get_by_role("button", name="Accept and pay").click()
     expect(request).to_contain_text("Paid")
-    b.get_by_role("link", name="Dashboard").click()
+    nav(b, "Dashboard")
     expect_balance(b, "145.50")
 
     # History: everything Alice did, newest first, and the filters narrow it down.
-    a.get_by_role("link", name="History").click()
+    nav(a, "History")
     rows = a.get_by_test_id("history-list").locator("li")
     expect(rows).to_have_count(3)
     expect(rows.nth(0)).to_contain_text(money_re("20.00"))
@@ -117,7 +118,7 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     a.screenshot(path=screenshots / "history.png", full_page=True)
 
     # Reports: totals from the reporting read model (eventually consistent), chart, CSV statement.
-    a.get_by_role("link", name="Reports").click()
+    nav(a, "Reports")
 
     def totals_are_in() -> None:
         a.reload()
@@ -135,7 +136,7 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     assert "125.50" in csv_text and "500.00" in csv_text, csv_text[:500]
 
     # Withdraw with the PIN.
-    a.get_by_role("link", name="Top up & withdraw").click()
+    nav(a, "Top up & withdraw")
     a.get_by_label("Amount (EGP)").nth(1).fill("4.50")
     a.get_by_label("Bank account (IBAN)").fill("EG380019000500000000263180002")
     a.get_by_label("Transaction PIN").fill(PIN)
@@ -157,7 +158,7 @@ def test_errors_are_explained(new_page) -> None:
     c = new_page()
     sign_up(c, carol)
 
-    c.get_by_role("link", name="Send", exact=True).click()
+    nav(c, "Send")
     c.get_by_label("Recipient (handle, phone or email)").fill(dave.handle)
     c.get_by_role("button", name="Find recipient").click()
     expect(c.get_by_test_id("recipient-name")).to_be_visible()
@@ -184,25 +185,25 @@ def test_phone_layout_and_arabic(new_page, screenshots: Path) -> None:
     log_in(phone, erin)
     assert_fits(phone, 375)
     phone.screenshot(path=screenshots / "dashboard-375.png", full_page=True)
-    phone.get_by_role("link", name="Send", exact=True).click()
+    nav(phone, "Send")
     phone.get_by_label("Recipient (handle, phone or email)").fill(erin.handle)
     expect(phone.get_by_role("button", name="Find recipient")).to_be_visible()
     assert_fits(phone, 375)
     phone.screenshot(path=screenshots / "send-375.png", full_page=True)
 
     # Arabic: right-to-left layout, Arabic digits for money, saved as the user's preference.
-    phone.get_by_role("link", name="Profile").click()
+    nav(phone, "Profile")
     phone.get_by_label("Language").select_option("ar")
     phone.get_by_role("button", name="Save").click()
     expect(phone.locator("html")).to_have_attribute("dir", "rtl")
     expect(phone.locator("html")).to_have_attribute("lang", "ar")
-    phone.get_by_role("link", name="الرئيسية").click()
+    nav(phone, "الرئيسية")
     expect(phone.get_by_test_id("balance")).to_contain_text("٠٫٠٠")
     assert_fits(phone, 375)
     phone.screenshot(path=screenshots / "dashboard-375-ar.png", full_page=True)
 
     # Security page: sessions listed (this device marked), API client secret shown once.
-    phone.get_by_role("link", name="الأمان").click()
+    nav(phone, "الأمان")
     expect(phone.get_by_text("هذا الجهاز")).to_be_visible()
     phone.get_by_label("اسم التطبيق").fill("budget app")
     phone.get_by_role("button", name="إنشاء تطبيق").click()
