@@ -5,10 +5,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from instapay_common.errors import PROBLEM_RESPONSES
 from notification_service import store
 from notification_service.api.deps import Reader, SessionDep
 
-router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("", summary="List my notifications, newest first")

@@ -16,11 +16,12 @@ import orjson
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
 
+from instapay_common.errors import PROBLEM_RESPONSES
 from notification_service import store
 from notification_service.api.deps import DatabaseDep, HubDep, Reader, SettingsDep
 from notification_service.metrics import SSE_STREAMS
 
-router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], responses=PROBLEM_RESPONSES)
 
 
 def _frame(row) -> bytes:

@@ -6,12 +6,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from instapay_common.errors import PROBLEM_RESPONSES
 from reporting_service import reports
 from reporting_service.api.deps import Admin, ReportReader, SessionDep
 from reporting_service.periods import MAX_DAYS, Granularity, resolve_range
 from reporting_service.statement_csv import filename, render_csv
 
-router = APIRouter(tags=["reports"])
+# Errors are problem+json (documented so clients and schemathesis expect that content type).
+router = APIRouter(tags=["reports"], responses=PROBLEM_RESPONSES)
 
 FromDate = Annotated[date | None, Query(alias="from", description="YYYY-MM-DD (UTC day), inclusive")]
 ToDate = Annotated[date | None, Query(alias="to", description="YYYY-MM-DD (UTC day), inclusive; default today")]
