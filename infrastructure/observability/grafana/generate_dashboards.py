@@ -194,22 +194,23 @@ def money_flow() -> dict[str, Any]:
     lay.add(stat("Transfers / s", f"sum(rate(transfers_total[{RATE}]))", unit="ops"), 6, 4)
     lay.add(stat("Volume moved (range)", 'sum(increase(money_moved_total{type="transfer"}[$__range]))',
                  unit="currencyEGP", description="Sum of completed transfer amounts in the selected range."), 6, 4)
-    lay.add(stat("Decline ratio", f'sum(rate(transfers_total{{outcome!="completed"}}[{RATE}]))'
+    lay.add(stat("Decline ratio", f'sum(rate(transfers_total{{outcome="declined"}}[{RATE}]))'
                                   f" / sum(rate(transfers_total[{RATE}]))",
                  unit="percentunit", thresholds=[(None, "green"), (0.1, "orange"), (0.3, "red")]), 6, 4)
     lay.add(stat("Wallets", "sum(wallets_total)"), 6, 4)
     lay.row("Transfers")
     lay.add(timeseries("Transfers / s by outcome",
                        [(f"sum by (outcome) (rate(transfers_total[{RATE}]))", "{{outcome}}")], unit="ops",
-                       stack=True), 12, 8)
+                       stack=True, description="completed; declined = refused for a business reason (code); "
+                                               "failed = a 5xx inside the money path (investigate)."), 12, 8)
     lay.add(timeseries("Declines / s by code",
-                       [(f'sum by (code) (rate(transfers_total{{outcome!="completed"}}[{RATE}]))', "{{code}}")],
+                       [(f'sum by (code) (rate(transfers_total{{outcome="declined"}}[{RATE}]))', "{{code}}")],
                        unit="ops", stack=True), 12, 8)
     lay.add(timeseries("Money moved (EGP / min) by type",
                        [(f"sum by (type) (rate(money_moved_total[{RATE}])) * 60", "{{type}}")],
                        unit="currencyEGP"), 12, 8)
     lay.add(bar_table("Declines by code (range)",
-                      'sort_desc(sum by (code) (increase(transfers_total{outcome!="completed"}[$__range])))',
+                      'sort_desc(sum by (code) (increase(transfers_total{outcome="declined"}[$__range])))',
                       "{{code}}"), 12, 8)
     lay.row("Top-ups, withdrawals, PINs")
     lay.add(timeseries("Top-ups / s by outcome", [(f"sum by (outcome) (rate(topups_total[{RATE}]))", "{{outcome}}")],
