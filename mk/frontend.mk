@@ -24,7 +24,7 @@ frontend-install: $(FRONTEND_STAMP) ## install the web app's npm dependencies
 # Regenerates the typed API client from the gateway's merged OpenAPI (offline: no server needed).
 frontend-api: install $(FRONTEND_STAMP) ## regenerate frontend/src/api/schema.d.ts from the OpenAPI
 	@$(VENV_PY) -c "import json; from api_gateway.api_reference import merged_spec; print(json.dumps(merged_spec(), indent=1, sort_keys=True))" > $(FRONTEND)/openapi.json
-	@cd $(FRONTEND) && npx --no-install openapi-typescript openapi.json -o src/api/schema.d.ts
+	@cd $(FRONTEND) && npx --no-install openapi-typescript openapi.json --default-non-nullable false -o src/api/schema.d.ts
 	@echo "wrote frontend/openapi.json and frontend/src/api/schema.d.ts"
 
 # Incremental: rebuilt only when a source is newer than the built index.html.

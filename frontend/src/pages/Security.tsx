@@ -6,6 +6,7 @@ import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { Empty, Loading } from "../components/States";
 import { useI18n } from "../i18n/I18nProvider";
+import { describeUserAgent } from "../lib/userAgent";
 import { validatePassword, validatePin, validateRequired } from "../lib/validation";
 
 export function Security() {
@@ -37,7 +38,7 @@ function Sessions() {
         {sessions.data?.items.map((s) => (
           <li key={s.id} className="tx">
             <div className="tx-main">
-              <strong>{s.user_agent ?? "—"}</strong>
+              <strong title={s.user_agent ?? undefined}>{describeUserAgent(s.user_agent)}</strong>
               <small className="muted">
                 <bdi>{s.ip ?? ""}</bdi> · {t("sec.last_used")}: {dateTime(s.last_used_at ?? s.created_at)}
               </small>
