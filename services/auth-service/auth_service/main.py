@@ -11,10 +11,12 @@ from auth_service.api.internal import router as internal_router
 from auth_service.api.public import router as public_router
 from auth_service.config import AuthSettings, get_settings
 from auth_service.keys import SigningKeys
+from auth_service.models import outbox
 from auth_service.passwords import Passwords
 from auth_service.services.context import AuthContext
 from instapay_common.app import create_service_app
 from instapay_common.http_client import ServiceClient
+from instapay_common.outbox_feed import outbox_feed_router
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -41,7 +43,8 @@ def build_app(settings: AuthSettings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="Mini-InstaPay auth service",
-        routers=[public_router, jwks_router, internal_router],
+        # the event log (for read-model rebuilds, e.g. reporting's user counts)
+        routers=[public_router, jwks_router, internal_router, outbox_feed_router(outbox, source="auth-service")],
         migrations_dir=MIGRATIONS_DIR,
         lifespan_hooks=[_context_hook(settings)],
     )
