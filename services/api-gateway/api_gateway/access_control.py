@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api_gateway.account_key import BODY_ACCOUNT_PATHS, account_of
 from api_gateway.client_address import ClientAddress, rate_key
-from api_gateway.proxy import PayloadTooLarge
+from api_gateway.proxy import PayloadTooLarge, read_body
 from api_gateway.rate_limiter import Applied, RateLimiter
 from api_gateway.revocation import RevocationList
 from api_gateway.routing import RouteTable
@@ -96,7 +96,7 @@ class AccessControl:
         account: str | None = None
         if principal is None and path in BODY_ACCOUNT_PATHS and any(p.key == "account" for p in policies):
             try:
-                body = await self._read_body(receive)
+                body = await read_body(receive, self.max_body)
             except PayloadTooLarge as exc:
                 await self._problem(exc, [], scope, receive, send)
                 return
@@ -152,22 +152,6 @@ class AccessControl:
             if subject is not None:
                 applied.append(limiter.bind(policy, subject))
         return applied
-
-    async def _read_body(self, receive: Receive) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
-                raise PayloadTooLarge(f"bodies are limited to {self.max_body} bytes")
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
 
     @staticmethod
     async def _problem(exc: DomainError, rl_headers: list[tuple[bytes, bytes]], scope: Scope, receive: Receive,

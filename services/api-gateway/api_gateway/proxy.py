@@ -39,6 +39,24 @@ class PayloadTooLarge(DomainError):
     status, code, title = 413, "payload_too_large", "Request body too large"
 
 
+async def read_body(receive: Receive, max_body: int) -> bytes:
+    """The whole request body, refusing (413) as soon as it grows past `max_body` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > max_body:
+            raise PayloadTooLarge(f"bodies are limited to {max_body} bytes")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
 class GatewayProxy:
     def __init__(self, app: ASGIApp, *, table: RouteTable, session_getter: Callable[[], aiohttp.ClientSession],
                  max_body_bytes: int, timeout_seconds: float, stream_paths: tuple[str, ...],
@@ -69,22 +87,6 @@ class GatewayProxy:
                                         **exc.extra)
             await response(scope, receive, send)
 
-    async def _read_body(self, receive: Receive) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
-                raise PayloadTooLarge(f"bodies are limited to {self.max_body} bytes")
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
-
     def _upstream_headers(self, scope: Scope, extra: list[tuple[str, str]]) -> dict[str, str]:
         headers: dict[str, str] = {}
         for key, value in scope["headers"]:
@@ -110,7 +112,7 @@ class GatewayProxy:
         extra: list[tuple[str, str]] = []
         for guard in self.guards:
             extra.extend(await guard(scope, raw_headers))
-        body = await self._read_body(receive)
+        body = await read_body(receive, self.max_body)
         path = scope.get("raw_path") or scope["path"].encode()
         qs = scope.get("query_string", b"")
         target = self.table.upstreams[upstream] + path.decode("latin-1") + (("?" + qs.decode("latin-1")) if qs else "")
