@@ -35,7 +35,7 @@ async def get_wallet(session: AsyncSession, *, user_id: uuid.UUID) -> Any:
 async def create_wallet(session: AsyncSession, *, user_id: uuid.UUID) -> tuple[Any, bool]:
     """Idempotent: returns (account, created)."""
     row = (await session.execute(text(
-        f"INSERT INTO ledger.accounts (id, user_id, kind) VALUES (:id, :u, 'user') "
+        f"INSERT INTO ledger.accounts (id, user_id, kind) VALUES (:id, :u, 'user') "  # noqa: S608
         f"ON CONFLICT (user_id) DO NOTHING RETURNING {ACCOUNT_COLUMNS}"),
         {"id": uuid.uuid4(), "u": user_id})).first()
     if row is not None:

@@ -37,20 +37,26 @@ async def wire_dependencies(app: FastAPI) -> AsyncIterator[None]:
 async def wallet_gauge(app: FastAPI) -> AsyncIterator[None]:
     """Keeps `wallets_total` right across replicas (each one also bumps it on create)."""
 
+    stop = asyncio.Event()
+
     async def refresh() -> None:
-        while True:
+        while not stop.is_set():
             try:
                 async with app.state.db.sessionmaker() as session:
                     WALLETS.set(await count_wallets(session))
             except Exception as exc:  # the database may be down for a moment; try again later
                 log.warning("wallet_gauge_failed", error=type(exc).__name__)
-            await asyncio.sleep(app.state.settings.wallet_gauge_seconds)
+            # An event, not cancellation: a cancel landing inside a DB call can be swallowed by the driver.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), app.state.settings.wallet_gauge_seconds)
 
     task = asyncio.create_task(refresh())
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    stop.set()
+    try:
+        await asyncio.wait_for(task, 5)
+    except TimeoutError:
+        log.warning("wallet_gauge_stop_timeout")
 
 
 def build_app(settings: TransactionSettings | None = None) -> FastAPI:

@@ -1,5 +1,5 @@
 """All routers of the transaction service."""
 
-from transaction_service.api import internal
+from transaction_service.api import admin, internal, payment_requests, transfers, wallet
 
-routers = [internal.router]
+routers = [wallet.router, transfers.router, payment_requests.router, admin.router, internal.router]

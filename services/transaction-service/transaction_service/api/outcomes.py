@@ -1,0 +1,39 @@
+"""Business metrics around the money-moving routes: the outcome of every attempt, incl. declines
+stored under an idempotency key and refusals raised before the ledger (never replays)."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from instapay_common.errors import DomainError
+from transaction_service.idempotency import Outcome
+from transaction_service.metrics import TOPUPS, TRANSFERS, WITHDRAWALS
+
+# Refusals that are about the request itself, not the money (not counted as declines).
+_NOT_A_DECLINE = frozenset({"idempotency_key_required", "idempotency_key_reused", "idempotency_in_progress",
+                            "validation_error", "unauthenticated", "forbidden", "insufficient_scope"})
+
+
+def _record(kind: str, outcome: str, code: str) -> None:
+    if kind == "transfer":
+        TRANSFERS.labels(outcome, code).inc()
+    else:
+        (TOPUPS if kind == "topup" else WITHDRAWALS).labels(outcome).inc()
+
+
+@asynccontextmanager
+async def counted(kind: str) -> AsyncIterator[list[Outcome]]:
+    """`kind` is transfer, topup or withdrawal; the route appends its outcome to the yielded list."""
+    holder: list[Outcome] = []
+    try:
+        yield holder
+    except DomainError as exc:
+        if exc.code not in _NOT_A_DECLINE:
+            _record(kind, "failed" if exc.status >= 500 else "declined", exc.code)
+        raise
+    for outcome in holder:
+        if outcome.replayed:
+            continue
+        if outcome.status < 400:
+            _record(kind, "completed", "none")
+        else:
+            _record(kind, "declined", str(outcome.body.get("code", "unknown")))

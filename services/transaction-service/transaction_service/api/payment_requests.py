@@ -1,0 +1,65 @@
+"""Payment requests: create, list, accept, decline, cancel."""
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from instapay_common.errors import PROBLEM_RESPONSES
+from transaction_service import payment_requests
+from transaction_service.api.deps import (
+    DatabaseDep,
+    HistoryReader,
+    IdempotencyKey,
+    MoneyMover,
+    PeersDep,
+    SessionDep,
+    SettingsDep,
+)
+from transaction_service.api.outcomes import counted
+from transaction_service.api.responses import outcome_response
+from transaction_service.schemas import AcceptIn, PaymentRequestIn
+
+router = APIRouter(prefix="/api/v1/payment-requests", tags=["payment requests"], responses=PROBLEM_RESPONSES)
+
+
+@router.post("", status_code=201)
+async def create_request(body: PaymentRequestIn, principal: MoneyMover, session: SessionDep, peers: PeersDep,
+                         settings: SettingsDep) -> dict[str, Any]:
+    """Asks `payer` (handle, phone or e-mail) for money."""
+    return await payment_requests.create(session, peers=peers, settings=settings, principal=principal, body=body)
+
+
+@router.get("")
+async def list_requests(principal: HistoryReader, session: SessionDep,
+                        role: Literal["incoming", "outgoing"] | None = None,
+                        status: Literal["pending", "accepted", "declined", "cancelled", "expired"] | None = None,
+                        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                        cursor: Annotated[str | None, Query(max_length=300)] = None) -> dict[str, Any]:
+    """Requests where the caller is the payer (incoming) or the requester (outgoing), newest first."""
+    return await payment_requests.list_requests(session, principal=principal, role=role, status=status, limit=limit,
+                                                cursor=cursor)
+
+
+@router.post("/{request_id}/accept", status_code=201)
+async def accept_request(request_id: uuid.UUID, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
+                         peers: PeersDep, settings: SettingsDep, body: AcceptIn | None = None) -> JSONResponse:
+    """The payer pays the request: answers the transfer (201)."""
+    async with counted("transfer") as outcomes:
+        outcome = await payment_requests.accept(db=db, peers=peers, settings=settings, principal=principal, key=key,
+                                                request_id=request_id, pin=body.pin if body else None)
+        outcomes.append(outcome)
+    return outcome_response(outcome)
+
+
+@router.post("/{request_id}/decline")
+async def decline_request(request_id: uuid.UUID, principal: MoneyMover, session: SessionDep) -> dict[str, Any]:
+    return await payment_requests.decline_or_cancel(session, request_id=request_id, principal=principal,
+                                                    action="decline")
+
+
+@router.post("/{request_id}/cancel")
+async def cancel_request(request_id: uuid.UUID, principal: MoneyMover, session: SessionDep) -> dict[str, Any]:
+    return await payment_requests.decline_or_cancel(session, request_id=request_id, principal=principal,
+                                                    action="cancel")

@@ -1,0 +1,53 @@
+"""GET /wallet, top-ups and withdrawals."""
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from instapay_common.errors import PROBLEM_RESPONSES
+from transaction_service import accounts, funding_ops
+from transaction_service.api.deps import (
+    DatabaseDep,
+    IdempotencyKey,
+    MoneyMover,
+    PeersDep,
+    SessionDep,
+    SettingsDep,
+    WalletReader,
+)
+from transaction_service.api.outcomes import counted
+from transaction_service.api.responses import outcome_response
+from transaction_service.schemas import TopupIn, WithdrawalIn
+
+router = APIRouter(prefix="/api/v1/wallet", tags=["wallet"], responses=PROBLEM_RESPONSES)
+
+
+@router.get("")
+async def get_wallet(principal: WalletReader, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+    """Balance, status and limits (used and remaining) of the caller's wallet."""
+    account = await accounts.get_wallet(session, user_id=uuid.UUID(principal.user_id))
+    return accounts.wallet_view(account, settings)
+
+
+@router.post("/topups", status_code=201)
+async def create_topup(body: TopupIn, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
+                       peers: PeersDep, settings: SettingsDep, request: Request) -> JSONResponse:
+    """Adds money from a card or bank account (through the funding provider)."""
+    async with counted("topup") as outcomes:
+        outcome = await funding_ops.topup(db=db, peers=peers, funding=request.app.state.funding, settings=settings,
+                                          principal=principal, key=key, body=body)
+        outcomes.append(outcome)
+    return outcome_response(outcome)
+
+
+@router.post("/withdrawals", status_code=201)
+async def create_withdrawal(body: WithdrawalIn, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
+                            peers: PeersDep, settings: SettingsDep, request: Request) -> JSONResponse:
+    """Sends money to a bank account (PIN needed with a user's own token)."""
+    async with counted("withdrawal") as outcomes:
+        outcome = await funding_ops.withdraw(db=db, peers=peers, funding=request.app.state.funding,
+                                             settings=settings, principal=principal, key=key, body=body)
+        outcomes.append(outcome)
+    return outcome_response(outcome)

@@ -1,0 +1,102 @@
+"""Idempotency keys, enforced by the database (so it holds across replicas and restarts).
+
+Design (see docs/ARCHITECTURE.md, "Money core"):
+- The key row is written in the SAME transaction as the ledger change it describes, together with
+  the answer. A crash before commit leaves neither; after commit, both. No "in progress" row is
+  ever persisted, so nothing stale can block a retry after a crash.
+- Concurrency on one key is serialised by a transaction-scoped advisory lock on (caller, key),
+  taken before any work: a duplicate waits up to `idempotency_wait_seconds` for the first
+  request (then usually replays its stored answer), else answers 409 `idempotency_in_progress`.
+  The lock dies with the transaction/connection, e.g. when the process is killed.
+- Declines reached at the ledger (`StoredDecline`) are stored and replayed; anything refused before
+  (validation, auth, PIN, recipient lookup) or a failing dependency stores nothing.
+"""
+
+import asyncio
+import hashlib
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from instapay_common.db import Database
+from instapay_common.request_context import current_request_id
+from transaction_service.exceptions import IdempotencyInProgress, IdempotencyKeyReused, StoredDecline
+from transaction_service.metrics import IDEMPOTENT_REPLAYS
+
+Work = Callable[[AsyncSession], Awaitable[tuple[int, dict[str, Any]]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+def request_hash(endpoint: str, payload: dict[str, Any]) -> str:
+    """Hash of what the request asks for; callers leave `pin` out of `payload`."""
+    return hashlib.sha256(orjson.dumps({"endpoint": endpoint, "body": payload},
+                                       option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def decline_body(exc: StoredDecline) -> dict[str, Any]:
+    """The problem document a decline answers with (same shape as the shared error handler's)."""
+    return {"type": f"https://docs.instapay.local/errors/{exc.code}", "title": exc.title, "status": exc.status,
+            "detail": exc.detail, "code": exc.code, "request_id": current_request_id()}
+
+
+async def _stored(session: AsyncSession, owner_id: uuid.UUID, key: str, hashed: str) -> Outcome | None:
+    row = (await session.execute(text(
+        "SELECT request_hash, status_code, response FROM ledger.idempotency_keys WHERE owner_id = :o AND key = :k"),
+        {"o": owner_id, "k": key})).first()
+    if row is None:
+        return None
+    if row.request_hash != hashed:
+        raise IdempotencyKeyReused("this Idempotency-Key was already used for a different request")
+    IDEMPOTENT_REPLAYS.inc()
+    return Outcome(status=row.status_code, body=row.response, replayed=True)
+
+
+async def find_stored(db: Database, *, owner_id: uuid.UUID, key: str, hashed: str) -> Outcome | None:
+    """Fast path before any remote call: a finished request is replayed without re-checking the PIN."""
+    async with db.sessionmaker() as session:
+        return await _stored(session, owner_id, key, hashed)
+
+
+async def _acquire(session: AsyncSession, owner_id: uuid.UUID, key: str, wait_seconds: float) -> None:
+    deadline = time.monotonic() + wait_seconds
+    lock_key = f"idem:{owner_id}:{key}"
+    while True:
+        got = (await session.execute(text("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))"),
+                                     {"k": lock_key})).scalar_one()
+        if got:
+            return
+        if time.monotonic() >= deadline:
+            raise IdempotencyInProgress("the first request with this Idempotency-Key is still running; retry shortly")
+        await asyncio.sleep(0.02)
+
+
+async def execute_once(db: Database, *, owner_id: uuid.UUID, key: str, hashed: str, wait_seconds: float,
+                       work: Work) -> Outcome:
+    """Runs `work` (inside one DB transaction) at most once per (owner, key) and stores its answer."""
+    async with db.sessionmaker() as session, session.begin():
+        await _acquire(session, owner_id, key, wait_seconds)
+        stored = await _stored(session, owner_id, key, hashed)
+        if stored is not None:
+            return stored
+        try:
+            async with session.begin_nested():
+                status, body = await work(session)
+        except StoredDecline as exc:
+            status, body = exc.status, decline_body(exc)
+        await session.execute(text(
+            "INSERT INTO ledger.idempotency_keys (owner_id, key, request_hash, status_code, response) "
+            "VALUES (:o, :k, :h, :s, CAST(:r AS jsonb))"),
+            {"o": owner_id, "k": key, "h": hashed, "s": status, "r": orjson.dumps(body).decode()})
+    return Outcome(status=status, body=body)
