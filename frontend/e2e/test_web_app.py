@@ -151,7 +151,10 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     expect(a).to_have_url(re.compile(r"/login$"))
 
 
-def test_errors_are_explained(new_page) -> None:
+def test_errors_are_explained(new_page, console) -> None:
+    # The wrong PIN (403) and the insufficient funds (422) are provoked on purpose.
+    console.allow(403, "/api/v1/transfers")
+    console.allow(422, "/api/v1/transfers")
     carol, dave = new_identity("Carol"), new_identity("Dave")
     d = new_page()
     sign_up(d, dave)
