@@ -15,6 +15,7 @@ import asyncio
 import json
 import random
 import secrets
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -84,6 +85,10 @@ class BankReport:
         lines.append(f"anomalies: {len(self.anomalies)}")
         lines += [f"  - {a}" for a in self.anomalies[:50]]
         return "\n".join(lines)
+
+
+def progress(msg: str) -> None:
+    print(f"[bank {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
 class Bank:
@@ -202,8 +207,14 @@ class Bank:
 
     async def auditor(self, until: float) -> None:
         """Reads the ledger in one snapshot every second and checks the invariants there."""
+        last_print = time.monotonic()
         while time.monotonic() < until:
             await asyncio.sleep(1.0)
+            if time.monotonic() - last_print > 10:
+                last_print = time.monotonic()
+                done = Counter(o.outcome for o in self.ops)
+                progress(f"ops {dict(done)}, faults {len(self.report.faults.injected)}, "
+                         f"anomalies {len(self.report.anomalies)}")
             try:
                 problems = await ledger_invariants(self.db_url, [o for o in self.ops if o.outcome == "acked"])
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
@@ -236,6 +247,7 @@ class Bank:
                                                            interval=self.config.fault_interval,
                                                            log=self.report.faults, started=started, rng=self.rng)))
         await asyncio.gather(*tasks)
+        progress("load over; settling unknown operations")
         self.report.figures["load seconds"] = round(time.monotonic() - started, 1)
         await self.settle()
         await self.final_checks()
@@ -262,6 +274,7 @@ class Bank:
             self.report.anomaly(p)
         for p in await self.api_views(acked):
             self.report.anomaly(p)
+        progress("ledger and API checked; waiting for every event to be delivered")
         started = time.monotonic()
         for p in await events_delivered_once(self.db_url, wait_seconds=self.config.settle_timeout):
             self.report.anomaly(p)
