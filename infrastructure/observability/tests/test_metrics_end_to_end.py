@@ -133,6 +133,74 @@ def test_identity_traffic_and_failures_move_the_counters_exactly(prometheus, sta
     assert _scalar(prometheus, 'outbox_backlog{service="auth-service"}') == 0, "everything was delivered"
 
 
+def _money_post(client: httpx.Client, user, path: str, body: dict, key: str | None = None) -> httpx.Response:
+    headers = user.auth_headers(**{"Idempotency-Key": key or f"obs-{time.time_ns()}"})
+    return client.post(path, json=body, headers=headers)
+
+
+def test_transfers_declines_and_money_move_the_business_counters_exactly(prometheus, stack):
+    gw = stack.gateway_url
+    alice, bob = register_user(gw), register_user(gw)
+    counters = Counters(prometheus, {
+        "completed": 'sum(transfers_total{outcome="completed"})',
+        "insufficient_funds": 'sum(transfers_total{outcome="declined",code="insufficient_funds"})',
+        "recipient_not_found": 'sum(transfers_total{outcome="declined",code="recipient_not_found"})',
+        "invalid_pin": 'sum(transfers_total{outcome="declined",code="invalid_pin"})',
+        "self_transfer": 'sum(transfers_total{outcome="declined",code="self_transfer"})',
+        "failed": 'sum(transfers_total{outcome="failed"})',
+        "moved_transfer": 'sum(money_moved_total{type="transfer"})',
+        "moved_topup": 'sum(money_moved_total{type="topup"})',
+        "moved_withdrawal": 'sum(money_moved_total{type="withdrawal"})',
+        "topups": 'sum(topups_total{outcome="completed"})',
+        "withdrawals": 'sum(withdrawals_total{outcome="completed"})',
+        "replays": "sum(idempotent_replays_total)",
+        "pin_wrong": 'sum(auth_pin_verifications_total{outcome="invalid_pin"})',
+        "upstream_ok": 'sum(gateway_upstream_requests_total{upstream="transaction",outcome="ok"})',
+        "upstream_bad": 'sum(gateway_upstream_requests_total{upstream="transaction",outcome!="ok"})',
+        "transfer_events": 'sum(outbox_deliveries_total{service="transaction-service",outcome="delivered"})',
+    })
+    forwarded = 0
+    with httpx.Client(base_url=gw, timeout=15) as client:
+        def send(user, path: str, body: dict, status: int, code: str | None = None, key: str | None = None):
+            nonlocal forwarded
+            r = _money_post(client, user, path, body, key)
+            forwarded += 1
+            assert r.status_code == status, r.text
+            if code:
+                assert r.json()["code"] == code, r.text
+            return r
+
+        send(alice, "/api/v1/wallet/topups", {"amount": "500.00", "source": {"type": "card", "reference": "obs"}}, 201)
+        first = {"recipient": bob.handle, "amount": "125.50", "pin": alice.pin}
+        send(alice, "/api/v1/transfers", first, 201, key="obs-first-transfer-" + alice.handle)
+        send(alice, "/api/v1/transfers", {"recipient": bob.phone, "amount": "74.50", "pin": alice.pin}, 201)
+        send(bob, "/api/v1/transfers", {"recipient": alice.email, "amount": "20.00", "pin": bob.pin}, 201)
+        replay = send(alice, "/api/v1/transfers", first, 201, key="obs-first-transfer-" + alice.handle)
+        assert replay.headers.get("Idempotent-Replayed") == "true"
+        send(alice, "/api/v1/transfers", {"recipient": bob.handle, "amount": "9999.00", "pin": alice.pin}, 422,
+             "insufficient_funds")
+        send(alice, "/api/v1/transfers", {"recipient": "nobody.here.0000", "amount": "1.00", "pin": alice.pin}, 404,
+             "recipient_not_found")
+        send(alice, "/api/v1/transfers", {"recipient": alice.handle, "amount": "1.00", "pin": alice.pin}, 422,
+             "self_transfer")
+        send(alice, "/api/v1/transfers", {"recipient": bob.handle, "amount": "1.00", "pin": "000000"}, 403,
+             "invalid_pin")
+        send(alice, "/api/v1/wallet/withdrawals",
+             {"amount": "50.00", "destination": {"type": "bank", "reference": "obs"}, "pin": alice.pin}, 201)
+        wallet = client.get("/api/v1/wallet", headers=alice.auth_headers())
+        forwarded += 1
+    assert wallet.json()["balance"] == "270.00"  # 500 - 125.50 - 74.50 + 20 - 50
+
+    expected = {
+        "completed": 3, "insufficient_funds": 1, "recipient_not_found": 1, "invalid_pin": 1, "self_transfer": 1,
+        "failed": 0, "moved_transfer": 220.0, "moved_topup": 500.0, "moved_withdrawal": 50.0, "topups": 1,
+        "withdrawals": 1, "replays": 1, "pin_wrong": 1, "upstream_ok": forwarded, "upstream_bad": 0,
+        # transfer.completed (x3), topup and withdrawal: each to reporting and notification
+        "transfer_events": 2 * 5,
+    }
+    assert counters.wait_for(expected) == expected
+
+
 def test_a_brute_force_is_rate_limited_and_counted(prometheus, stack):
     """Wrong passwords against one account: the auth counter counts each failure the service saw,
     the gateway's per-account failure policy refuses the rest, and both show in Prometheus."""
