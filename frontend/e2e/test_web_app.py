@@ -190,7 +190,11 @@ def test_phone_layout_and_arabic(new_page, screenshots: Path) -> None:
     phone.screenshot(path=screenshots / "dashboard-375.png", full_page=True)
     nav(phone, "Send")
     phone.get_by_label("Recipient (handle, phone or email)").fill(erin.handle)
-    expect(phone.get_by_role("button", name="Find recipient")).to_be_visible()
+    phone.get_by_role("button", name="Find recipient").click()
+    expect(phone.get_by_test_id("recipient-name")).to_have_text(re.compile(r"^Erin\b"))
+    phone.get_by_label("Amount (EGP)").fill("70000.00")
+    phone.get_by_label("Note (optional)").fill("rent for November, flat 12")
+    expect(phone.get_by_role("button", name="Confirm and send")).to_be_in_viewport()
     assert_fits(phone, 375)
     phone.screenshot(path=screenshots / "send-375.png", full_page=True)
 

@@ -27,7 +27,10 @@ export function Send() {
 
   const lookup = useMutation({
     mutationFn: (q: string) => api.lookup(q.trim().replace(/^@/, "")),
-    onSuccess: (r) => setFound(r),
+    onSuccess: (r) => {
+      setFound(r);
+      setTouched(false); // the next step's fields start clean
+    },
   });
 
   const send = useMutation({
