@@ -107,6 +107,8 @@ def test_identity_traffic_and_failures_move_the_counters_exactly(prometheus, sta
                                'outcome="delivered"})',
         "events_to_notification": 'sum(outbox_deliveries_total{service="auth-service",subscriber="notification",'
                                   'outcome="delivered"})',
+        # ... and each of those becomes one in-app notification (welcome, new login)
+        "in_app_created": 'sum(notification_deliveries_total{channel="in_app",outcome="created"})',
     })
 
     users = [register_user(gw, pin=None) for _ in range(3)]  # each: register + one login
@@ -127,7 +129,7 @@ def test_identity_traffic_and_failures_move_the_counters_exactly(prometheus, sta
     expected = {
         "registered": 3, "register_conflict": 1, "login_ok": 3, "login_bad": 2, "wallets": 3,
         "jwt_rejected": 2, "gateway_401": 4, "auth_routes_201": 3,
-        "events_to_reporting": 3, "events_to_notification": 6,
+        "events_to_reporting": 3, "events_to_notification": 6, "in_app_created": 6,
     }
     assert counters.wait_for(expected) == expected
     assert _scalar(prometheus, 'outbox_backlog{service="auth-service"}') == 0, "everything was delivered"
