@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,11 +114,11 @@ def make_settings(database_url: str, peers_url: str, **overrides: Any) -> Transa
                                user_url=peers_url, environment="test", **overrides)
 
 
-@pytest.fixture
-async def ctx(database_url: str) -> AsyncIterator[Ctx]:
+@asynccontextmanager
+async def open_ctx(database_url: str, **overrides: Any) -> AsyncIterator[Ctx]:
     directory = FakeDirectory()
     runner, url = await start_peers(directory)
-    settings = make_settings(database_url, url)
+    settings = make_settings(database_url, url, **overrides)
     app = build_app(settings)
     issuer = TestIssuer(settings)
     try:
@@ -126,3 +127,15 @@ async def ctx(database_url: str) -> AsyncIterator[Ctx]:
             yield Ctx(client=client, issuer=issuer, directory=directory, settings=settings, app=app)
     finally:
         await runner.cleanup()
+
+
+@pytest.fixture
+async def ctx(database_url: str) -> AsyncIterator[Ctx]:
+    async with open_ctx(database_url) as c:
+        yield c
+
+
+@pytest.fixture
+def ctx_factory(database_url: str):
+    """`async with ctx_factory(limit_daily="150") as c:` an app with other settings."""
+    return lambda **overrides: open_ctx(database_url, **overrides)

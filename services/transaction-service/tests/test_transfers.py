@@ -61,7 +61,8 @@ async def test_history_pagination_and_filters(ctx):
     h = ctx.auth(alice["user_id"])
     seen, cursor = [], None
     while True:
-        r = await ctx.client.get("/api/v1/transactions", headers=h, params={"limit": 2, **({"cursor": cursor} if cursor else {})})
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        r = await ctx.client.get("/api/v1/transactions", headers=h, params=params)
         assert r.status_code == 200
         seen += r.json()["items"]
         cursor = r.json()["next_cursor"]

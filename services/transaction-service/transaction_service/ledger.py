@@ -58,6 +58,37 @@ def check_outgoing(account: Any, amount: Decimal, settings: TransactionSettings)
             "spent_month": spent.month + amount, "spent_month_start": spent.month_start}
 
 
+# One statement (one round trip while the wallet locks are held): the entry, every balance
+# change, and the postings carrying each account's balance_after.
+_POST_SQL = """
+WITH entry AS (
+    INSERT INTO ledger.journal_entries (id, type, amount, note, sender, recipient, payment_request_id,
+                                        funding_type, funding_reference)
+    VALUES (:id, :t, :a, :n, CAST(:s AS jsonb), CAST(:r AS jsonb), :pr, :ft, :fr)
+    RETURNING id, created_at
+), legs AS (
+    SELECT * FROM jsonb_to_recordset(CAST(:legs AS jsonb))
+        AS l(ord int, account_id uuid, amount numeric(20, 2), counterparty uuid)
+), moved AS (
+    UPDATE ledger.accounts a
+    SET balance = a.balance + legs.amount, updated_at = now(),
+        spent_day = CASE WHEN a.id = :spender THEN :sd ELSE a.spent_day END,
+        spent_day_date = CASE WHEN a.id = :spender THEN :sdd ELSE a.spent_day_date END,
+        spent_month = CASE WHEN a.id = :spender THEN :sm ELSE a.spent_month END,
+        spent_month_start = CASE WHEN a.id = :spender THEN :sms ELSE a.spent_month_start END
+    FROM legs WHERE a.id = legs.account_id
+    RETURNING a.id, a.balance
+), posted AS (
+    INSERT INTO ledger.postings (entry_id, account_id, amount, balance_after, type, counterparty_user_id, created_at)
+    SELECT entry.id, legs.account_id, legs.amount, moved.balance, :t, legs.counterparty, entry.created_at
+    FROM legs JOIN moved ON moved.id = legs.account_id CROSS JOIN entry
+    ORDER BY legs.ord
+    RETURNING account_id, balance_after, created_at
+)
+SELECT account_id, balance_after, created_at FROM posted
+"""
+
+
 async def post_entry(session: AsyncSession, *, entry_type: str, amount: Decimal, legs: list[Leg],
                      note: str | None = None, sender: dict | None = None, recipient: dict | None = None,
                      payment_request_id: uuid.UUID | None = None, funding_type: str | None = None,
@@ -65,32 +96,21 @@ async def post_entry(session: AsyncSession, *, entry_type: str, amount: Decimal,
                      spent_account: uuid.UUID | None = None) -> tuple[uuid.UUID, datetime, dict[uuid.UUID, Decimal]]:
     """Writes one balanced journal entry; returns (entry id, created_at, balance after per account).
 
-    Legs must already be locked (wallets) or be system accounts (locked here, last).
+    Wallet legs must already be locked by the caller; system accounts are locked here, last.
     """
     entry_id = uuid.uuid4()
-    created_at = (await session.execute(text(
-        "INSERT INTO ledger.journal_entries (id, type, amount, note, sender, recipient, payment_request_id, "
-        "funding_type, funding_reference) VALUES (:id, :t, :a, :n, CAST(:s AS jsonb), CAST(:r AS jsonb), :pr, "
-        ":ft, :fr) RETURNING created_at"),
-        {"id": entry_id, "t": entry_type, "a": amount, "n": note,
-         "s": orjson.dumps(sender).decode() if sender else None,
-         "r": orjson.dumps(recipient).decode() if recipient else None,
-         "pr": payment_request_id, "ft": funding_type, "fr": funding_reference})).scalar_one()
-    balances: dict[uuid.UUID, Decimal] = {}
-    for leg in legs:
-        params: dict[str, Any] = {"id": leg.account_id, "d": leg.amount}
-        set_spent = ""
-        if spent and leg.account_id == spent_account:
-            set_spent = (", spent_day = :sd, spent_day_date = :sdd, spent_month = :sm, "
-                         "spent_month_start = :sms")
-            params.update(sd=spent["spent_day"], sdd=spent["spent_day_date"], sm=spent["spent_month"],
-                          sms=spent["spent_month_start"])
-        balances[leg.account_id] = (await session.execute(text(
-            f"UPDATE ledger.accounts SET balance = balance + :d, updated_at = now(){set_spent} "  # noqa: S608
-            "WHERE id = :id RETURNING balance"), params)).scalar_one()
-    await session.execute(text(
-        "INSERT INTO ledger.postings (entry_id, account_id, amount, balance_after, type, counterparty_user_id, "
-        "created_at) VALUES (:e, :a, :amt, :b, :t, :cp, :c)"),
-        [{"e": entry_id, "a": leg.account_id, "amt": leg.amount, "b": balances[leg.account_id], "t": entry_type,
-          "cp": leg.counterparty_user_id, "c": created_at} for leg in legs])
-    return entry_id, created_at, balances
+    spent = spent or {}
+    legs_json = [{"ord": i, "account_id": str(leg.account_id), "amount": str(leg.amount),
+                  "counterparty": str(leg.counterparty_user_id) if leg.counterparty_user_id else None}
+                 for i, leg in enumerate(legs)]
+    rows = (await session.execute(text(_POST_SQL), {
+        "id": entry_id, "t": entry_type, "a": amount, "n": note,
+        "s": orjson.dumps(sender).decode() if sender else None,
+        "r": orjson.dumps(recipient).decode() if recipient else None,
+        "pr": payment_request_id, "ft": funding_type, "fr": funding_reference,
+        "legs": orjson.dumps(legs_json).decode(), "spender": spent_account,
+        "sd": spent.get("spent_day"), "sdd": spent.get("spent_day_date"), "sm": spent.get("spent_month"),
+        "sms": spent.get("spent_month_start")})).all()
+    if len(rows) != len(legs):  # an account vanished between lock and write: refuse (rolls back)
+        raise RuntimeError("journal entry legs do not match the accounts written")
+    return entry_id, rows[0].created_at, {r.account_id: r.balance_after for r in rows}

@@ -1,0 +1,119 @@
+"""Bad input: every answer is a 4xx problem+json and nothing is written."""
+
+import json
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from instapay_common.scopes import CLIENT_SCOPES, WALLET_READ
+
+
+class Raw(str):
+    """A JSON number token sent as written (e.g. 1e309, which JSON parsers turn into infinity)."""
+
+
+BAD_AMOUNTS = ["0", "-1", "1.001", "NaN", "Infinity", "1e309", 1e20, Raw("1e309"), Raw("-0"), "1e3", True, "abc",
+               "", " 5", None, [], {}, "0.00", "70000.01", 0, -5, 1.001]
+
+
+def encode(body: dict) -> bytes:
+    raw = {k: v for k, v in body.items() if isinstance(v, Raw)}
+    text = json.dumps({k: ("__RAW__" + k if k in raw else v) for k, v in body.items()})
+    for k, v in raw.items():
+        text = text.replace(f'"__RAW__{k}"', str(v))
+    return text.encode()
+
+
+async def _ledger_size(ctx) -> tuple[int, int]:
+    async with ctx.app.state.db.sessionmaker() as s:
+        return ((await s.execute(text("SELECT count(*) FROM ledger.postings"))).scalar_one(),
+                (await s.execute(text("SELECT count(*) FROM ledger.idempotency_keys"))).scalar_one())
+
+
+def _problem(r, status: int, code: str) -> None:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["code"] == code and r.json()["status"] == status and r.json()["request_id"]
+
+
+@pytest.mark.parametrize("amount", BAD_AMOUNTS, ids=repr)
+async def test_bad_amounts_are_validation_errors_and_write_nothing(ctx, amount):
+    alice = await ctx.user(balance="100.00")
+    bob = await ctx.user()
+    before = await _ledger_size(ctx)
+    h = {**ctx.auth(alice["user_id"]), "Idempotency-Key": uuid.uuid4().hex}
+    for path, body in (("/api/v1/transfers", {"recipient": bob["handle"], "amount": amount, "pin": "123456"}),
+                       ("/api/v1/wallet/topups", {"amount": amount, "source": {"type": "card", "reference": "c"}}),
+                       ("/api/v1/wallet/withdrawals", {"amount": amount, "destination": {"type": "bank",
+                                                                                         "reference": "b"},
+                                                       "pin": "123456"}),
+                       ("/api/v1/payment-requests", {"payer": bob["handle"], "amount": amount})):
+        r = await ctx.client.post(path, headers={**h, "Content-Type": "application/json"}, content=encode(body))
+        _problem(r, 422, "validation_error")
+        assert any(e["field"] == "amount" for e in r.json()["errors"])
+    assert await _ledger_size(ctx) == before
+
+
+async def test_every_transfer_error_code(ctx):
+    alice = await ctx.user(balance="100.00")
+    bob = await ctx.user()
+    nopin = await ctx.user(pin=None, balance="10.00")
+    h = ctx.auth(alice["user_id"])
+    before = await _ledger_size(ctx)
+
+    async def send(body, headers=None, **kw):
+        return await ctx.client.post("/api/v1/transfers", headers={**(headers or h),
+                                                                   "Idempotency-Key": uuid.uuid4().hex},
+                                     json={"recipient": bob["handle"], "amount": "1", "pin": "123456", **body}, **kw)
+
+    _problem(await send({"recipient": "nobody-here"}), 404, "recipient_not_found")
+    _problem(await send({"recipient": alice["handle"]}), 422, "self_transfer")
+    _problem(await send({"currency": "USD"}), 422, "currency_not_supported")
+    _problem(await send({"pin": "000000"}), 403, "invalid_pin")
+    _problem(await send({}, headers=ctx.auth(nopin["user_id"])), 403, "pin_not_set")
+    r = await send({"pin": None})
+    _problem(r, 422, "validation_error")
+    _problem(await send({"note": "x" * 141}), 422, "validation_error")
+    _problem(await send({"note": "bad\x00note"}), 422, "validation_error")
+    _problem(await send({"unexpected": 1}), 422, "validation_error")
+    _problem(await send({"recipient": None}), 422, "validation_error")
+    r = await ctx.client.post("/api/v1/transfers", headers={**h, "Idempotency-Key": "x"}, content=b"{not json",
+                              )
+    _problem(r, 422, "validation_error")
+    r = await ctx.client.post("/api/v1/transfers", json={"recipient": bob["handle"], "amount": "1"})
+    _problem(r, 401, "unauthenticated")
+    r = await send({}, headers=ctx.auth(alice["user_id"], scopes={WALLET_READ}, client_id="c1"))
+    _problem(r, 403, "insufficient_scope")
+    r = await ctx.client.post("/api/v1/transfers", headers={**h, "Idempotency-Key": "k" * 256},
+                              json={"recipient": bob["handle"], "amount": "1", "pin": "123456"})
+    _problem(r, 400, "idempotency_key_required")
+    assert await _ledger_size(ctx) == before
+    # Declines at the ledger are stored (for replay) but move nothing.
+    _problem(await send({"amount": "100.01"}), 422, "insufficient_funds")
+    async with ctx.app.state.db.sessionmaker() as s:
+        assert (await s.execute(text("SELECT count(*) FROM ledger.postings"))).scalar_one() == before[0]
+
+
+async def test_limits_are_enforced_on_money_sent_out(ctx_factory):
+    async with ctx_factory(limit_daily="150.00", limit_monthly="300.00", limit_per_transaction="100.00") as c:
+        client = c.client
+        alice = await c.user(balance="100.00")
+        bob = await c.user()
+        tok = c.auth(alice["user_id"], scopes=CLIENT_SCOPES, client_id="c")
+        await client.post("/api/v1/wallet/topups", headers={**tok, "Idempotency-Key": "t2"},
+                          json={"amount": "100", "source": {"type": "card", "reference": "x"}})
+
+        async def send(amount):
+            return await client.post("/api/v1/transfers", headers={**tok, "Idempotency-Key": uuid.uuid4().hex},
+                                     json={"recipient": bob["handle"], "amount": amount})
+
+        _problem(await send("100.01"), 422, "validation_error")  # above the per-transaction maximum
+        assert (await send("100.00")).status_code == 201
+        _problem(await send("50.01"), 422, "limit_exceeded")
+        r = await client.post("/api/v1/wallet/withdrawals", headers={**tok, "Idempotency-Key": "w"},
+                              json={"amount": "50.01", "destination": {"type": "bank", "reference": "b"}})
+        _problem(r, 422, "limit_exceeded")
+        assert (await send("50.00")).status_code == 201
+        w = (await client.get("/api/v1/wallet", headers=tok)).json()
+        assert w["limits"]["daily_remaining"] == "0.00" and w["limits"]["monthly_remaining"] == "150.00"
