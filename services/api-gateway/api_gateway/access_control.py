@@ -89,7 +89,11 @@ class AccessControl:
         scope[CLIENT_IP_SCOPE_KEY] = client_ip
         principal: Principal | None = None
         rejection: TokenRejected | None = None
-        if path not in self.public and self.table.match(path) is not None:
+        matched = self.table.match(path)
+        if matched is not None:
+            # Label refusals made here (401, 429) by their route prefix too, not as "<unmatched>".
+            scope["route_label"] = matched[0] + "/*"
+        if path not in self.public and matched is not None:
             principal, rejection = await self._authenticate(scope, guard)
 
         policies = guard.limiter.applicable(scope["method"], path)

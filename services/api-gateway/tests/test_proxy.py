@@ -124,3 +124,12 @@ async def test_health_reports_each_service(upstream):
     assert body["services"]["auth"] == "down"
     assert json.dumps(body)  # serialisable, six upstreams plus the gateway itself
     assert set(body["services"]) == {"gateway", "auth", "user", "transaction", "reporting", "notification"}
+
+
+async def test_refused_requests_are_labelled_by_route_prefix(upstream):
+    url, _ = upstream
+    async with running_app(gateway(url)) as client:
+        r = await client.get("/api/v1/wallet")  # no token: refused by the access-control layer
+        assert r.status_code == 401
+        text = (await client.get("/metrics")).text
+    assert 'route="/api/v1/wallet/*",service="api-gateway",status="401"' in text
