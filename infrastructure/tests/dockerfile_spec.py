@@ -23,6 +23,7 @@ class Stage:
     expose: list[int] = field(default_factory=list)
     cmd: list[str] = field(default_factory=list)
     healthcheck: list[str] = field(default_factory=list)
+    steps: list[tuple[str, str]] = field(default_factory=list)  # (COPY|RUN, arguments) in order
 
 
 def _instructions(text: str) -> list[tuple[str, str]]:
@@ -68,6 +69,8 @@ def parse_stages(path: Path) -> dict[str, Stage]:
             current.expose += [int(p.split("/")[0]) for p in args.split()]
         elif word == "CMD":
             current.cmd = json.loads(args)
+        elif word in ("COPY", "RUN"):
+            current.steps.append((word, args))
         elif word == "HEALTHCHECK":
             current.healthcheck = json.loads(args[args.index("CMD") + 3:].strip())
     return stages
