@@ -21,5 +21,7 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     css: false,
+    // The machine (and CI) is shared: typing-heavy component tests get room, not a flaky 5 s.
+    testTimeout: 30_000,
   },
 });

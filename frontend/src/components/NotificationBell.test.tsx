@@ -23,7 +23,7 @@ describe("NotificationBell", () => {
       },
     });
     vi.stubGlobal("fetch", server.fetchImpl);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderWithProviders(<NotificationBell />);
     expect(await screen.findByRole("button", { name: "Notifications: 0 unread" })).toBeInTheDocument();
     await vi.waitFor(() => expect(server.calls.some((c) => c.url.endsWith("/stream"))).toBe(true));

@@ -18,7 +18,7 @@ function Switcher() {
 
 describe("language switch", () => {
   it("switches to Arabic with a right-to-left document and Arabic amounts", async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     render(
       <I18nProvider lang="en">
         <Switcher />

@@ -29,7 +29,7 @@ describe("Register", () => {
   it("validates like the API and sends nothing when invalid", async () => {
     const server = fakeServer({ "POST /api/v1/auth/refresh": () => json(401, { code: "unauthenticated" }) });
     vi.stubGlobal("fetch", server.fetchImpl);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderRegister();
     await user.type(screen.getByLabelText("Email"), "not-an-email");
     await user.type(screen.getByLabelText(/Mobile number/), "01001234567");
@@ -52,7 +52,7 @@ describe("Register", () => {
       "PUT /api/v1/auth/pin": () => new Response(null, { status: 204 }),
     });
     vi.stubGlobal("fetch", server.fetchImpl);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderRegister();
     await user.type(screen.getByLabelText("Full name"), "Alice A");
     await user.type(screen.getByLabelText("Email"), "a@b.co");

@@ -31,7 +31,7 @@ describe("Send money", () => {
   it("shows the masked name before confirming, then sends with an Idempotency-Key", async () => {
     const server = fakeServer({ "GET /api/v1/users/lookup": lookup, "POST /api/v1/transfers": transfer });
     vi.stubGlobal("fetch", server.fetchImpl);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderWithProviders(<Send />);
     await fillUntilConfirm(user);
     await user.click(screen.getByRole("button", { name: "Confirm and send" }));
@@ -44,7 +44,7 @@ describe("Send money", () => {
   it("blocks invalid amounts client-side and sends nothing", async () => {
     const server = fakeServer({ "GET /api/v1/users/lookup": lookup });
     vi.stubGlobal("fetch", server.fetchImpl);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderWithProviders(<Send />);
     await user.type(screen.getByLabelText(/Recipient/), "bob.s");
     await user.click(screen.getByRole("button", { name: "Find recipient" }));
@@ -68,7 +68,7 @@ describe("Send money", () => {
       ],
     });
     vi.stubGlobal("fetch", server.fetchImpl);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderWithProviders(<Send />);
     await fillUntilConfirm(user);
     const confirm = screen.getByRole("button", { name: "Confirm and send" });
@@ -94,7 +94,7 @@ describe("Send money", () => {
       "POST /api/v1/transfers": () => new Promise<Response>((r) => (release = () => r(transfer()))),
     });
     vi.stubGlobal("fetch", server.fetchImpl);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderWithProviders(<Send />);
     await fillUntilConfirm(user);
     await user.dblClick(screen.getByRole("button", { name: "Confirm and send" }));
@@ -111,7 +111,7 @@ describe("Send money", () => {
   ])("explains %s", async (code, status, text) => {
     const server = fakeServer({ "GET /api/v1/users/lookup": lookup, "POST /api/v1/transfers": () => json(status, { code }) });
     vi.stubGlobal("fetch", server.fetchImpl);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderWithProviders(<Send />);
     await fillUntilConfirm(user);
     await user.click(screen.getByRole("button", { name: "Confirm and send" }));
@@ -121,7 +121,7 @@ describe("Send money", () => {
   it("shows recipient_not_found from the lookup", async () => {
     const server = fakeServer({ "GET /api/v1/users/lookup": () => json(404, { code: "recipient_not_found" }) });
     vi.stubGlobal("fetch", server.fetchImpl);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderWithProviders(<Send />);
     await user.type(screen.getByLabelText(/Recipient/), "nobody.here");
     await user.click(screen.getByRole("button", { name: "Find recipient" }));
