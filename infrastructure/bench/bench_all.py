@@ -229,6 +229,9 @@ def main(argv: list[str] | None = None) -> None:
         one = work / "one-user.txt"
         one.write_text(users_file.read_text().splitlines()[0] + "\n")
         result["wallet"] = bench_wallet(stack, one, args.seconds, args.wallet_rounds, connections=32)
+        log(json.dumps({k: result[k] for k in ("transfers_over_pgbench", "pgbench", "wallet")}, default=str))
+        # Written now as well: the history/events benchmarks below take minutes.
+        (ARTIFACTS / "bench.json").write_text(json.dumps(result, indent=2, default=str))
     finally:
         stack.stop()
         drop_database(pg, name)
