@@ -1,0 +1,50 @@
+import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { fakeServer, json, renderWithProviders } from "../test/render";
+import { History } from "./History";
+
+afterEach(() => vi.unstubAllGlobals());
+
+const tx = (id: string, amount: string, direction: "in" | "out") => ({
+  id,
+  type: "transfer",
+  direction,
+  amount,
+  currency: "EGP",
+  balance_after: "100.00",
+  counterparty: { user_id: "u2", handle: "bob.s", display_name: "Bob S." },
+  transfer_id: `t-${id}`,
+  note: null,
+  status: "completed",
+  created_at: "2026-11-25T10:00:00Z",
+});
+
+describe("History", () => {
+  it("pages on with the cursor and sends the filters", async () => {
+    const server = fakeServer({
+      "GET /api/v1/transactions": (call) => {
+        const q = new URL(call.url, "http://x").searchParams;
+        if (q.get("cursor") === "c2") return json(200, { items: [tx("3", "3.00", "in")], next_cursor: null });
+        if (q.get("direction") === "out") return json(200, { items: [tx("9", "9.00", "out")], next_cursor: null });
+        return json(200, { items: [tx("1", "1.00", "in"), tx("2", "2.00", "out")], next_cursor: "c2" });
+      },
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<History />);
+    const list = await screen.findByTestId("history-list");
+    await vi.waitFor(() => expect(list.querySelectorAll("li")).toHaveLength(2));
+    await user.click(screen.getByRole("button", { name: "Load more" }));
+    await vi.waitFor(() => expect(list.querySelectorAll("li")).toHaveLength(3));
+    expect(await screen.findByText("You have reached the end.")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Load more" })).toBeNull();
+
+    await user.selectOptions(screen.getByLabelText("Direction"), "out");
+    await vi.waitFor(() => expect(screen.getByTestId("history-list").querySelectorAll("li")).toHaveLength(1));
+    const last = new URL(server.calls.at(-1)!.url, "http://x").searchParams;
+    expect(last.get("direction")).toBe("out");
+    expect(last.get("limit")).toBe("20");
+    expect(last.get("cursor")).toBeNull();
+  });
+});
