@@ -79,7 +79,7 @@ class RelayConfig:
     poll_interval: float = 0.1  # idle wait between polls
     request_timeout: float = 5.0
     backoff_base: float = 0.5
-    backoff_cap: float = 120.0
+    backoff_cap: float = 30.0  # a subscriber back from an outage waits at most this long
 
     @property
     def source(self) -> str:
@@ -257,7 +257,8 @@ def config_from_env(service: str, env: Mapping[str, str] = os.environ) -> RelayC
     return RelayConfig(service=service, schema=env.get("OUTBOX_SCHEMA", SERVICE_SCHEMAS.get(service, service)),
                        subscriber_urls=subscriber_urls_from_env(env), subscriptions=subscriptions,
                        internal_token=env.get("INTERNAL_TOKEN", "dev-internal-token-not-for-production"),
-                       batch_size=int(env.get("OUTBOX_BATCH_SIZE", "200")))
+                       batch_size=int(env.get("OUTBOX_BATCH_SIZE", "200")),
+                       backoff_cap=float(env.get("OUTBOX_BACKOFF_CAP_SECONDS", "30")))
 
 
 def asyncpg_dsn(url: str) -> str:
