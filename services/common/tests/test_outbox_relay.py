@@ -153,12 +153,13 @@ async def test_failing_subscriber_is_retried_with_backoff_and_does_not_block_the
     pool = await asyncpg.create_pool(asyncpg_dsn(outbox_url), min_size=1, max_size=2)
     async with aiohttp.ClientSession() as http:
         relay = OutboxRelay(pool, http, config(subscribers, backoff_base=0.05, backoff_cap=0.2))
+        before_attempt = await conn.fetchval("SELECT clock_timestamp()")
         await relay.run_once()
         # reporting got everything at once although notification failed
         assert [e["id"] for e in subscribers["reporting"].received] == ids
-        row = await conn.fetchrow("SELECT attempts, last_error, next_attempt_at > now() AS later "
+        row = await conn.fetchrow("SELECT attempts, last_error, next_attempt_at > $1 AS later "
                                   "FROM ledger.outbox_deliveries WHERE subscriber = 'notification' "
-                                  "ORDER BY event_seq LIMIT 1")
+                                  "ORDER BY event_seq LIMIT 1", before_attempt)
         assert row["attempts"] == 1 and row["last_error"].startswith("HTTP 500") and row["later"]
         await drain(relay)
     await pool.close()
