@@ -157,7 +157,7 @@ async def measure(url: str, seeded: dict, requests: int) -> dict:
             await timed(heavy, {"limit": 20})
         scenarios = {
             "heavy_first_page": lambda i: (heavy, {"limit": 20}),
-            "heavy_type_topup_filter": lambda i: (heavy, {"limit": 20, "type": "transfer", "direction": "in"}),
+            "heavy_type_and_direction": lambda i: (heavy, {"limit": 20, "type": "transfer", "direction": "in"}),
             "heavy_date_range": lambda i: (heavy, {"limit": 20, "from": "2026-03-01", "to": "2026-06-30"}),
         }
         for name, make in scenarios.items():

@@ -111,7 +111,9 @@ class Ctx:
 
 def make_settings(database_url: str, peers_url: str, **overrides: Any) -> TransactionSettings:
     return TransactionSettings(database_url=database_url, internal_token=INTERNAL_TOKEN, auth_url=peers_url,
-                               user_url=peers_url, environment="test", **overrides)
+                               user_url=peers_url, environment="test",
+                               # the stand-in peers share the test's event loop, which 50 clients keep busy
+                               http_timeout_seconds=60, **overrides)
 
 
 @asynccontextmanager

@@ -64,7 +64,7 @@ async def test_transfers_through_the_gateway_stay_exact(stack):
             page = (await c.get("/api/v1/transactions", headers=owner.auth_headers())).json()
             assert last["id"] in {i["transfer_id"] for i in page["items"]}
     await _invariants(stack, [u.user_id for u in users])
-    total = sum(Decimal(await c_balance(stack, u)) for u in users)
+    total = sum([Decimal(await c_balance(stack, u)) for u in users])
     assert total == Decimal("1800.00")  # 6 x 300: transfers neither create nor destroy money
 
 

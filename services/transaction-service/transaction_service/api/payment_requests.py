@@ -4,7 +4,7 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
 from transaction_service import payment_requests
@@ -44,7 +44,7 @@ async def list_requests(principal: HistoryReader, session: SessionDep,
 
 @router.post("/{request_id}/accept", status_code=201)
 async def accept_request(request_id: uuid.UUID, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
-                         peers: PeersDep, settings: SettingsDep, body: AcceptIn | None = None) -> JSONResponse:
+                         peers: PeersDep, settings: SettingsDep, body: AcceptIn | None = None) -> Response:
     """The payer pays the request: answers the transfer (201)."""
     async with counted("transfer") as outcomes:
         outcome = await payment_requests.accept(db=db, peers=peers, settings=settings, principal=principal, key=key,

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
 from transaction_service import accounts, history, transfers
@@ -28,7 +28,7 @@ router = APIRouter(prefix="/api/v1", tags=["transfers"], responses=PROBLEM_RESPO
 
 @router.post("/transfers", status_code=201)
 async def create_transfer(body: TransferIn, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
-                          peers: PeersDep, settings: SettingsDep) -> JSONResponse:
+                          peers: PeersDep, settings: SettingsDep) -> Response:
     """Sends money to a handle, phone or e-mail (PIN needed with a user's own token)."""
     async with counted("transfer") as outcomes:
         outcome = await transfers.transfer(db=db, peers=peers, settings=settings, principal=principal, key=key,

@@ -4,7 +4,7 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
 from transaction_service import accounts, funding_ops
@@ -33,7 +33,7 @@ async def get_wallet(principal: WalletReader, session: SessionDep, settings: Set
 
 @router.post("/topups", status_code=201)
 async def create_topup(body: TopupIn, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
-                       peers: PeersDep, settings: SettingsDep, request: Request) -> JSONResponse:
+                       peers: PeersDep, settings: SettingsDep, request: Request) -> Response:
     """Adds money from a card or bank account (through the funding provider)."""
     async with counted("topup") as outcomes:
         outcome = await funding_ops.topup(db=db, peers=peers, funding=request.app.state.funding, settings=settings,
@@ -44,7 +44,7 @@ async def create_topup(body: TopupIn, principal: MoneyMover, key: IdempotencyKey
 
 @router.post("/withdrawals", status_code=201)
 async def create_withdrawal(body: WithdrawalIn, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
-                            peers: PeersDep, settings: SettingsDep, request: Request) -> JSONResponse:
+                            peers: PeersDep, settings: SettingsDep, request: Request) -> Response:
     """Sends money to a bank account (PIN needed with a user's own token)."""
     async with counted("withdrawal") as outcomes:
         outcome = await funding_ops.withdraw(db=db, peers=peers, funding=request.app.state.funding,
