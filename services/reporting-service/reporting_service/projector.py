@@ -115,7 +115,13 @@ async def _transfer(session: AsyncSession, event: EventEnvelope) -> None:
     day = _day(when)
     ref = str(d.get("transfer_id") or "")[:64] or None
     currency = str(d.get("currency") or "EGP")
-    for me, other, direction in ((sender, recipient, "out"), (recipient, sender, "in")):
+    # Rows of both parties are locked in one global order (parties first, then by user id): two
+    # transfers between the same users in opposite directions, applied concurrently, used to lock
+    # A-then-B and B-then-A and deadlock (found by the proof suite's bank test).
+    for party in sorted((sender, recipient), key=lambda p: p.user_id):
+        await _remember_party(session, party)
+    sides = sorted(((sender, recipient, "out"), (recipient, sender, "in")), key=lambda side: side[0].user_id)
+    for me, other, direction in sides:
         await session.execute(insert(movements).values(
             user_id=me.user_id, event_id=event.id, occurred_at=when, type="transfer", direction=direction,
             amount=amount, currency=currency, balance_after=me.balance_after, counterparty_id=other.user_id,
@@ -127,7 +133,6 @@ async def _transfer(session: AsyncSession, event: EventEnvelope) -> None:
                    increment)
         await _add(session, counterparty_monthly,
                    {"user_id": me.user_id, "month": day.replace(day=1), "counterparty_id": other.user_id}, increment)
-        await _remember_party(session, other)
     await _add(session, platform_daily, {"day": day}, {"transfer_volume": amount, "transfer_count": 1})
 
 
