@@ -31,7 +31,7 @@ def bank_stack(stack_factory):
 DURATION = float(os.environ.get("BANK_DURATION", "100"))
 
 
-@pytest.mark.timeout(DURATION + 900)  # load, then settling: every process back, every event delivered
+@pytest.mark.timeout(DURATION * 3 + 900)  # load, then settling: every process back, every event delivered
 async def test_bank_under_faults(bank_stack, artifacts_dir):
     duration = DURATION
     users = [register_user(bank_stack.gateway_url) for _ in range(int(os.environ.get("BANK_USERS", "6")))]
