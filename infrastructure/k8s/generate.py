@@ -20,8 +20,8 @@ RELEASE = "instapay"
 NAMESPACE = "instapay"
 HEADER = "# Generated from infrastructure/helm/instapay by infrastructure/k8s/generate.py: do not edit.\n"
 # Apply order: namespace first, workloads after their configuration.
-ORDER = ["namespace", "configmap", "networkpolicies", "services", "migration-job", "deployments", "relays", "hpa", "pdb",
-         "ingress"]
+ORDER = ["namespace", "configmap", "networkpolicies", "services", "migration-job", "deployments", "relays",
+         "hpa", "pdb", "ingress"]
 
 
 def render() -> dict[str, str]:
