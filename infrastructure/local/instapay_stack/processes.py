@@ -60,10 +60,23 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def free_port_base(count: int, start: int = 20000, end: int = 60000) -> int:
-    """A base port with `count` consecutive free ports (for tests running beside other stacks)."""
+def _ephemeral_low(default: int = 32768) -> int:
+    """Lowest port the kernel hands out for outgoing connections (ours must stay below it)."""
+    try:
+        return int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return default
+
+
+def free_port_base(count: int, start: int = 10000, end: int | None = None) -> int:
+    """A base port with `count` consecutive free ports (for tests running beside other stacks).
+
+    Chosen below the ephemeral range: a port there can be taken at any moment by some process's
+    outgoing connection between our check and the service's bind.
+    """
     import random
 
+    end = end or _ephemeral_low()
     for _ in range(200):
         base = random.randrange(start, end - count)  # noqa: S311 - not security relevant
         if all(port_is_free("127.0.0.1", base + i) for i in range(count)):
