@@ -1,6 +1,7 @@
 """Transfers, wallet, history and detail through the in-process API (real PostgreSQL)."""
 
 import uuid
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 
@@ -77,6 +78,10 @@ async def test_history_pagination_and_filters(ctx):
     assert [i["amount"] for i in r.json()["items"]] == ["4.00", "2.00"]
     r = await ctx.client.get("/api/v1/transactions", headers=h, params={"from": "2999-01-01"})
     assert r.json()["items"] == []
+    # A plain date in `to` means that whole day (UTC), so today's rows are in `to=<today>`.
+    today = datetime.now(UTC).date().isoformat()
+    r = await ctx.client.get("/api/v1/transactions", headers=h, params={"from": today, "to": today})
+    assert len(r.json()["items"]) == 6
     r = await ctx.client.get("/api/v1/transactions", headers=h, params={"cursor": "garbage!"})
     assert r.status_code == 422 and r.json()["code"] == "validation_error"
 

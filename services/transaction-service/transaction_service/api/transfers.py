@@ -60,8 +60,8 @@ async def list_transactions(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     direction: Literal["in", "out"] | None = None,
     type: Literal["transfer", "topup", "withdrawal"] | None = None,
-    from_: Annotated[datetime | date | None, Query(alias="from")] = None,
-    to: datetime | date | None = None,
+    from_: Annotated[date | datetime | None, Query(alias="from")] = None,
+    to: date | datetime | None = None,
     counterparty: Annotated[str | None, Query(max_length=320)] = None,
 ) -> dict[str, Any]:
     """The caller's history, newest first; `counterparty` is a user id, handle, phone or e-mail."""
