@@ -12,8 +12,10 @@ import argparse
 import asyncio
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
+from pathlib import Path
 
 import aiohttp
 import httpx
@@ -57,32 +59,35 @@ async def run_aiohttp(url: str, n: int, conc: int) -> float:
         return n / (time.perf_counter() - t)
 
 
-async def main(n: int, conc: int, rounds: int) -> None:
+async def measure(url: str, n: int, conc: int, rounds: int) -> None:
+    for _ in range(50):
+        try:
+            async with aiohttp.ClientSession() as s, s.get(url):
+                break
+        except aiohttp.ClientError:
+            await asyncio.sleep(0.1)
+    results: dict[str, list[float]] = {"httpx": [], "aiohttp": []}
+    for _ in range(rounds):
+        results["httpx"].append(await run_httpx(url, n, conc))
+        results["aiohttp"].append(await run_aiohttp(url, n, conc))
+    best = {k: max(v) for k, v in results.items()}
+    print(f"{'client':10} {'req/s (best of ' + str(rounds) + ')':>22}")
+    for name, rps in best.items():
+        print(f"{name:10} {rps:22.0f}")
+    print(f"httpx/aiohttp ratio: {best['httpx'] / best['aiohttp']:.2f}")
+
+
+def main(n: int, conc: int, rounds: int) -> None:
     port = free_port_base(1)
-    with open("/tmp/_trivial_backend.py", "w") as f:
-        f.write(BACKEND)
-    backend = subprocess.Popen([sys.executable, "-m", "uvicorn", "_trivial_backend:app", "--port", str(port),
-                                "--no-access-log", "--log-level", "warning"], cwd="/tmp")
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        for _ in range(50):
-            try:
-                async with aiohttp.ClientSession() as s, s.get(url):
-                    break
-            except aiohttp.ClientError:
-                await asyncio.sleep(0.1)
-        results: dict[str, list[float]] = {"httpx": [], "aiohttp": []}
-        for _ in range(rounds):
-            results["httpx"].append(await run_httpx(url, n, conc))
-            results["aiohttp"].append(await run_aiohttp(url, n, conc))
-        best = {k: max(v) for k, v in results.items()}
-        print(f"{'client':10} {'req/s (best of ' + str(rounds) + ')':>22}")
-        for name, rps in best.items():
-            print(f"{name:10} {rps:22.0f}")
-        print(f"httpx/aiohttp ratio: {best['httpx'] / best['aiohttp']:.2f}")
-    finally:
-        backend.terminate()
-        backend.wait()
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "_trivial_backend.py").write_text(BACKEND)
+        backend = subprocess.Popen([sys.executable, "-m", "uvicorn", "_trivial_backend:app", "--port", str(port),
+                                    "--no-access-log", "--log-level", "warning"], cwd=tmp)
+        try:
+            asyncio.run(measure(f"http://127.0.0.1:{port}/", n, conc, rounds))
+        finally:
+            backend.terminate()
+            backend.wait()
 
 
 if __name__ == "__main__":
@@ -91,4 +96,4 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=3)
     a = parser.parse_args()
-    asyncio.run(main(a.requests, a.concurrency, a.rounds))
+    main(a.requests, a.concurrency, a.rounds)

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth_service.exceptions import SessionRevoked
 from auth_service.services.context import AuthContext
 from auth_service.services.sessions import ClientInfo, is_session_live
+from instapay_common.deps import SessionDep
 from instapay_common.errors import InsufficientScope
 from instapay_common.scopes import ACCOUNT_MANAGE
 from instapay_common.security import CurrentPrincipal, Principal
-
-
-async def _db(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.db.sessionmaker() as session:
-        yield session
 
 
 def _ctx(request: Request) -> AuthContext:
@@ -33,7 +27,7 @@ def _client_info(request: Request) -> ClientInfo:
     return ClientInfo(ip=ip or None, user_agent=request.headers.get("user-agent"))
 
 
-DbSession = Annotated[AsyncSession, Depends(_db)]
+DbSession = SessionDep
 Ctx = Annotated[AuthContext, Depends(_ctx)]
 Client = Annotated[ClientInfo, Depends(_client_info)]
 

@@ -1,12 +1,10 @@
 """`Annotated` dependency aliases of the transaction service's routes."""
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from instapay_common.db import Database
+from instapay_common.deps import DatabaseDep, SessionDep  # noqa: F401 - re-exported for the routes
 from instapay_common.scopes import ROLE_ADMIN, TRANSACTIONS_READ, TRANSFERS_WRITE, WALLET_READ
 from instapay_common.security import Principal, require_role, require_scope
 from transaction_service.config import TransactionSettings
@@ -16,15 +14,6 @@ from transaction_service.peers import Peers
 
 def get_settings(request: Request) -> TransactionSettings:
     return request.app.state.settings
-
-
-def get_db(request: Request) -> Database:
-    return request.app.state.db
-
-
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.db.sessionmaker() as session:
-        yield session
 
 
 def get_peers(request: Request) -> Peers:
@@ -38,8 +27,6 @@ def idempotency_key(idempotency_key: Annotated[str | None, Header()] = None) -> 
 
 
 SettingsDep = Annotated[TransactionSettings, Depends(get_settings)]
-DatabaseDep = Annotated[Database, Depends(get_db)]
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
 PeersDep = Annotated[Peers, Depends(get_peers)]
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]
 WalletReader = Annotated[Principal, require_scope(WALLET_READ)]
