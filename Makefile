@@ -46,7 +46,7 @@ migrate: install ## migrate every schema to head
 	@$(VENV_PY) -m instapay_stack.cli migrate
 
 test: install ## run every test suite
-	@$(MAKE) --no-print-directory test-python $(TEST_SUITES)
+	@$(MAKE) --no-print-directory lint test-python $(TEST_SUITES)
 	@echo "==> all test suites passed"
 
 test-python: install
@@ -54,6 +54,7 @@ test-python: install
 	@$(PYTEST) -q
 
 lint: install ## ruff on every Python file
+	@echo "==> ruff"
 	@$(UV) run --no-sync ruff check .
 
 api-reference: install ## regenerate docs/API_REFERENCE.md from the gateway's merged OpenAPI
