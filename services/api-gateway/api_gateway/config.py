@@ -64,7 +64,6 @@ class GatewaySettings(ServiceSettings):
     cors_origins: tuple[str, ...] = Field(default=(), alias="GATEWAY_CORS_ORIGINS")
     # Sessions revoked at the auth service are polled this often (contract: refused within 5 s).
     revocation_poll_seconds: float = Field(default=1.0, gt=0)
-    token_cache_size: int = Field(default=10_000, ge=0)
 
     @model_validator(mode="after")
     def _defaults_by_environment(self) -> GatewaySettings:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -35,19 +36,38 @@ def normalize_async_url(url: str) -> str:
     raise ValueError("DATABASE_URL must be a postgresql:// URL")
 
 
+def _discard_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Pool checkout hook: a connection whose socket the server closed (PostgreSQL restarted, or
+    an idle connection terminated) is thrown away and the pool hands out a fresh one.
+
+    This replaces SQLAlchemy's `pool_pre_ping`, which on asyncpg costs three round trips per
+    checkout (BEGIN; ";" ; ROLLBACK) - more than a one-row read itself. asyncpg learns of a
+    server-side close from the event loop, so the check is free. A connection that died without
+    the socket noticing fails its first query instead: SQLAlchemy then invalidates the whole
+    pool and the request gets a 503 (errors.py) that clients retry.
+    """
+    raw = getattr(dbapi_connection, "_connection", None)
+    if raw is not None and raw.is_closed():
+        raise exc.DisconnectionError("connection closed by the server")
+
+
 class Database:
-    """Owns one engine (pool) and its session factory for the life of the app."""
+    """Owns one engine (pool) and its session factories for the life of the app."""
 
     def __init__(self, url: str, *, pool_size: int = 10, max_overflow: int = 10, echo: bool = False) -> None:
         self.engine: AsyncEngine = create_async_engine(
             normalize_async_url(url),
             pool_size=pool_size,
             max_overflow=max_overflow,
-            pool_pre_ping=True,
             pool_recycle=1800,
             echo=echo,
         )
+        event.listen(self.engine.sync_engine.pool, "checkout", _discard_closed_connection)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # Same pool, no BEGIN/COMMIT around each statement: for requests that read with a single
+        # statement (a wallet, a profile lookup), where a transaction only adds two round trips.
+        self.read_sessionmaker = async_sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+                                                    expire_on_commit=False, autoflush=False)
 
     async def session(self) -> AsyncIterator[AsyncSession]:
         async with self.sessionmaker() as session:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from instapay_common.db import Database
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     return request.app.state.db
 
 
@@ -19,5 +19,13 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session without a transaction (autocommit): only for handlers whose reads are a single
+    statement, so nothing needs one snapshot; saves the BEGIN and ROLLBACK round trips."""
+    async with request.app.state.db.read_sessionmaker() as session:
+        yield session
+
+
 DatabaseDep = Annotated[Database, Depends(get_db)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]

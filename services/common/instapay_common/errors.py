@@ -13,6 +13,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -141,7 +142,20 @@ async def _http_error(_: Request, exc: StarletteHTTPException) -> Response:
     return problem_response(exc.status_code, code, title, detail, headers=getattr(exc, "headers", None))
 
 
+def _database_unavailable(exc: Exception) -> bool:
+    """A lost or refused database connection (PostgreSQL restarting, a dead pooled connection):
+    nothing was committed, so the client may retry; not a bug worth a 500."""
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
+    return isinstance(exc, ConnectionError)
+
+
 async def _unexpected_error(_: Request, exc: Exception) -> Response:
+    if _database_unavailable(exc):
+        _log.warning("database_unavailable", error_type=type(exc).__name__)
+        return problem_response(503, "service_unavailable", "A service this request needs is unavailable",
+                                "The database is not reachable right now; retry in a few seconds.",
+                                headers={"Retry-After": "1"})
     _log.exception("unhandled_error", error_type=type(exc).__name__)
     return problem_response(500, "internal_error", "Internal error",
                             "Something went wrong on our side; retry later or quote the request_id to support.")

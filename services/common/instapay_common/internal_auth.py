@@ -13,7 +13,7 @@ from fastapi import Depends, Header, Request
 from instapay_common.errors import Unauthenticated
 
 
-def require_internal(request: Request,
+async def require_internal(request: Request,
                      x_internal_token: Annotated[str | None, Header(include_in_schema=False)] = None) -> None:
     expected: str = request.app.state.settings.internal_token.get_secret_value()
     if not x_internal_token or not hmac.compare_digest(x_internal_token.encode(), expected.encode()):

@@ -11,9 +11,11 @@ of docs/EVENTS.md for the listed types).
 Two steps, each one short transaction with row locks taken `FOR UPDATE SKIP LOCKED`, so any
 number of replicas share the work without delivering the same row at the same time:
 1. dispatch: new outbox rows get one `outbox_deliveries` row per subscriber (`dispatched_at` set).
-2. deliver: due, undelivered delivery rows are locked, POSTed to `<subscriber>/internal/events`
-   and marked delivered, or rescheduled with exponential backoff and full jitter. The lock is
-   held while the POSTs run; a relay killed mid-batch leaves the rows undelivered (its
+2. deliver: due, undelivered delivery rows are locked, POSTed to the subscriber in batches
+   (`POST <subscriber>/internal/events/batch`, `{"events": [...]}`, one outcome per event back;
+   a subscriber without that route, answering 404/405, gets one `POST /internal/events` per
+   event instead) and marked delivered, or rescheduled with exponential backoff and full
+   jitter. The lock is held while the POSTs run; a relay killed mid-batch leaves the rows undelivered (its
    transaction rolls back), the next relay delivers them again and subscribers dedupe by id.
    So an event is delivered at least once per subscriber and applied exactly once.
 """
@@ -78,6 +80,8 @@ class RelayConfig:
     batch_size: int = 200
     poll_interval: float = 0.1  # idle wait between polls
     request_timeout: float = 5.0
+    post_batch_size: int = 100  # events per POST to one subscriber
+    batch_timeout: float = 30.0  # a whole batch POST (the subscriber applies each event)
     backoff_base: float = 0.5
     backoff_cap: float = 30.0  # a subscriber back from an outage waits at most this long
 
@@ -117,6 +121,7 @@ class OutboxRelay:
         self.http = http
         self.config = config
         self.log = get_logger("outbox_relay")
+        self._no_batch_route: set[str] = set()  # subscribers that answered 404/405 to the batch route
         q = _schema_bound(config.schema)
         self._sql_dispatch_pick = q(
             "SELECT seq, event_type FROM {s}.outbox_events WHERE dispatched_at IS NULL "
@@ -163,11 +168,13 @@ class OutboxRelay:
             await conn.execute(self._sql_dispatch_mark, [r["seq"] for r in rows])
             return len(rows)
 
+    def _headers(self) -> dict[str, str]:
+        return {"Content-Type": "application/json", "X-Internal-Token": self.config.internal_token}
+
     async def _post(self, sub: str, body: bytes) -> tuple[str, str | None]:
         url = self.config.subscriber_urls[sub].rstrip("/") + "/internal/events"
-        headers = {"Content-Type": "application/json", "X-Internal-Token": self.config.internal_token}
         try:
-            async with self.http.post(url, data=body, headers=headers,
+            async with self.http.post(url, data=body, headers=self._headers(),
                                       timeout=aiohttp.ClientTimeout(total=self.config.request_timeout)) as resp:
                 text = await resp.text()
                 if 200 <= resp.status < 300:
@@ -177,17 +184,66 @@ class OutboxRelay:
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             return "failed", f"{type(exc).__name__}: {exc}"[:300]
 
+    async def _post_batch(self, sub: str, envelopes: list[dict[str, Any]]) -> list[tuple[str, str | None]] | None:
+        """One outcome per envelope, or None when the subscriber has no batch route."""
+        url = self.config.subscriber_urls[sub].rstrip("/") + "/internal/events/batch"
+        try:
+            async with self.http.post(url, data=orjson.dumps({"events": envelopes}), headers=self._headers(),
+                                      timeout=aiohttp.ClientTimeout(total=self.config.batch_timeout)) as resp:
+                body = await resp.read()
+                if resp.status in (404, 405):
+                    return None
+                if resp.status != 200:
+                    outcome = "rejected" if 400 <= resp.status < 500 else "failed"
+                    return [(outcome, f"HTTP {resp.status}: {body[:300].decode(errors='replace')}")] * len(envelopes)
+                by_id = {str(r.get("id")): r for r in orjson.loads(body).get("results", [])}
+        except (TimeoutError, aiohttp.ClientError, OSError, orjson.JSONDecodeError, AttributeError) as exc:
+            return [("failed", f"{type(exc).__name__}: {exc}"[:300])] * len(envelopes)
+        results: list[tuple[str, str | None]] = []
+        for env in envelopes:
+            answer = by_id.get(env["id"])
+            if answer is None:  # the subscriber skipped it: try again later
+                results.append(("failed", "no outcome for this event in the batch answer"))
+            elif answer.get("outcome") in ("applied", "skipped"):
+                results.append(("delivered", None))
+            else:
+                outcome = "rejected" if answer.get("outcome") == "rejected" else "failed"
+                results.append((outcome, str(answer.get("error") or answer.get("outcome"))[:300]))
+        return results
+
+    async def _deliver_to(self, sub: str, rows: list[Any]) -> list[tuple[str, str | None]]:
+        """Outcomes for `rows` (all for `sub`, in outbox order): batches one after the other, so
+        the subscriber applies them in order and never runs two of ours against each other."""
+        envelopes = [envelope(r, self.config.source) for r in rows]
+        results: list[tuple[str, str | None]] = []
+        size = max(1, self.config.post_batch_size)
+        for start in range(0, len(envelopes), size):
+            chunk = envelopes[start:start + size]
+            answer = None if sub in self._no_batch_route else await self._post_batch(sub, chunk)
+            if answer is None:
+                self._no_batch_route.add(sub)
+                answer = list(await asyncio.gather(*(self._post(sub, orjson.dumps(e)) for e in chunk)))
+            results.extend(answer)
+        return results
+
     async def deliver_once(self) -> int:
         """Delivers one batch of due deliveries; returns how many were attempted."""
         async with self.pool.acquire() as conn, conn.transaction():
             rows = await conn.fetch(self._sql_due, self.config.batch_size)
             if not rows:
                 return 0
-            bodies = [orjson.dumps(envelope(r, self.config.source)) for r in rows]
-            results = await asyncio.gather(*(self._post(r["subscriber"], b) for r, b in zip(rows, bodies, strict=True)))
+            by_sub: dict[str, list[Any]] = {}
+            for row in rows:
+                by_sub.setdefault(row["subscriber"], []).append(row)
+            # Subscribers in parallel, each one's batches in order.
+            answers = await asyncio.gather(*(self._deliver_to(sub, sub_rows) for sub, sub_rows in by_sub.items()))
+            outcome_of = {(r["event_seq"], sub): result
+                          for (sub, sub_rows), sub_answers in zip(by_sub.items(), answers, strict=True)
+                          for r, result in zip(sub_rows, sub_answers, strict=True)}
             ok_seq, ok_sub, bad_seq, bad_sub, delays, errors = [], [], [], [], [], []
             now = time.time()
-            for row, (outcome, error) in zip(rows, results, strict=True):
+            for row in rows:
+                outcome, error = outcome_of[(row["event_seq"], row["subscriber"])]
                 OUTBOX_DELIVERIES.labels(self.config.service, row["subscriber"], outcome).inc()
                 if outcome == "delivered":
                     ok_seq.append(row["event_seq"])

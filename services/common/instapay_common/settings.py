@@ -34,6 +34,8 @@ class ServiceSettings(BaseSettings):
     jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
     jwt_issuer: str = "https://auth.instapay.local"
     jwt_audience: str = "instapay-api"
+    # Tokens already verified, kept until their own expiry (0 turns the cache off).
+    token_cache_size: int = Field(default=10_000, ge=0)
 
     # Service-to-service calls (internal endpoints) carry this shared token.
     internal_token: SecretStr = SecretStr(DEV_INTERNAL_TOKEN)

@@ -46,16 +46,42 @@ def outbox_url(pg) -> str:
 
 
 class Subscriber:
-    """A subscriber endpoint: records each envelope; answers 500 while `fail_next` > 0."""
+    """A subscriber endpoint: records each envelope; answers 500 while `fail_next` > 0 (requests).
+    With `batch` it also serves `/internal/events/batch`, answering `rejected` once for the ids in
+    `reject_once`; without it the relay has to fall back to one request per event."""
 
-    def __init__(self, name: str, *, delay: float = 0.0) -> None:
+    def __init__(self, name: str, *, delay: float = 0.0, batch: bool = True) -> None:
         self.name = name
         self.received: list[dict] = []
+        self.batch_sizes: list[int] = []
+        self.reject_once: set[str] = set()
         self.fail_next = 0
         self.delay = delay
+        self.batch = batch
         self.bad_tokens = 0
         self.runner: web.AppRunner | None = None
         self.url = ""
+
+    async def handle_batch(self, request: web.Request) -> web.Response:
+        if request.headers.get("X-Internal-Token") != TOKEN:
+            self.bad_tokens += 1
+            return web.Response(status=401)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            return web.Response(status=500)
+        events = (await request.json())["events"]
+        self.batch_sizes.append(len(events))
+        results = []
+        for event in events:
+            if event["id"] in self.reject_once:
+                self.reject_once.discard(event["id"])
+                results.append({"id": event["id"], "outcome": "rejected", "error": "data.amount: invalid"})
+                continue
+            self.received.append(event)
+            results.append({"id": event["id"], "outcome": "applied"})
+        return web.json_response({"results": results})
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.headers.get("X-Internal-Token") != TOKEN:
@@ -72,6 +98,8 @@ class Subscriber:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/internal/events", self.handle)
+        if self.batch:
+            app.router.add_post("/internal/events/batch", self.handle_batch)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
         port = free_port_base(1)
@@ -93,7 +121,8 @@ async def conn(outbox_url) -> AsyncIterator[asyncpg.Connection]:
 
 @pytest.fixture
 async def subscribers() -> AsyncIterator[dict[str, Subscriber]]:
-    subs = {"reporting": Subscriber("reporting"), "notification": Subscriber("notification")}
+    # One subscriber with the batch route, one without (the relay falls back to single events).
+    subs = {"reporting": Subscriber("reporting"), "notification": Subscriber("notification", batch=False)}
     for s in subs.values():
         await s.start()
     yield subs
@@ -185,6 +214,28 @@ async def test_several_replicas_share_the_work_without_double_delivery(outbox_ur
     for sub in subscribers.values():
         counts = Tally(e["id"] for e in sub.received)
         assert set(counts) == set(ids) and max(counts.values()) == 1
+
+
+async def test_batches_carry_many_events_and_a_rejected_one_is_retried_alone(outbox_url, conn, subscribers):
+    ids = await emit(conn, 40)
+    reporting = subscribers["reporting"]
+    reporting.reject_once = {ids[3], ids[17]}
+    before = OUTBOX_DELIVERIES.labels("transaction", "reporting", "rejected")._value.get()
+    pool = await asyncpg.create_pool(asyncpg_dsn(outbox_url), min_size=1, max_size=2)
+    async with aiohttp.ClientSession() as http:
+        relay = OutboxRelay(pool, http, config(subscribers, post_batch_size=16, backoff_base=0.05, backoff_cap=0.2))
+        await relay.run_once()
+        assert reporting.batch_sizes == [16, 16, 8], "40 events in three requests, in outbox order"
+        assert [e["id"] for e in reporting.received] == [i for i in ids if i not in (ids[3], ids[17])]
+        rejected = await conn.fetch(
+            "SELECT e.id::text AS id, d.last_error FROM ledger.outbox_deliveries d JOIN ledger.outbox_events e "
+            "ON e.seq = d.event_seq WHERE d.subscriber = 'reporting' AND d.delivered_at IS NULL")
+        assert {r["id"] for r in rejected} == {ids[3], ids[17]}
+        assert all(r["last_error"] == "data.amount: invalid" for r in rejected)
+        await drain(relay)
+    await pool.close()
+    assert sorted(e["id"] for e in reporting.received) == sorted(ids), "each delivered exactly once in the end"
+    assert OUTBOX_DELIVERIES.labels("transaction", "reporting", "rejected")._value.get() - before == 2
 
 
 def test_backoff_grows_exponentially_with_jitter_and_is_capped():

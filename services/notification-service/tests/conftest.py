@@ -110,6 +110,10 @@ class Service:
     async def post_event(self, event: dict[str, Any]) -> httpx.Response:
         return await self.client.post("/internal/events", json=event, headers={"X-Internal-Token": INTERNAL_TOKEN})
 
+    async def post_batch(self, events: list[Any], *, token: str | None = INTERNAL_TOKEN) -> httpx.Response:
+        return await self.client.post("/internal/events/batch", json={"events": events},
+                                      headers={"X-Internal-Token": token} if token else {})
+
 
 @contextlib.asynccontextmanager
 async def serve(settings: NotificationSettings, issuer: TestIssuer) -> AsyncIterator[Service]:

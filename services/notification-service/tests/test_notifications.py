@@ -86,6 +86,24 @@ async def test_bad_events_are_refused_clearly(service, users, ev):
     assert await items(service, alice) == []
 
 
+async def test_a_batch_applies_each_event_once_and_refuses_only_the_bad_one(service, users, ev):
+    alice, bob = users.add("alice"), users.add("bob")
+    first, second = ev.transfer(alice, bob), ev.transfer(bob, alice)
+    bad = ev.envelope("transfer.completed", {"amount": "1.00"})
+    batch = [first, bad, second, first, {"type": "no id"}]
+    assert (await service.post_batch(batch, token=None)).status_code == 401
+    r = await service.post_batch(batch)
+    assert r.status_code == 200, r.text
+    outcomes = [(x["id"], x["outcome"]) for x in r.json()["results"]]
+    assert outcomes == [(first["id"], "applied"), (bad["id"], "rejected"), (second["id"], "applied"),
+                        (first["id"], "skipped"), (None, "rejected")]
+    assert sorted(n["type"] for n in await items(service, alice)) == ["transfer.received", "transfer.sent"]
+    again = await service.post_batch([first, second])
+    assert [x["outcome"] for x in again.json()["results"]] == ["skipped", "skipped"]
+    assert len(await items(service, bob)) == 2, "a redelivered batch adds nothing"
+    assert (await service.post_batch([])).status_code == 422
+
+
 async def test_list_paginates_filters_and_marks_read(service, users, ev):
     alice, bob = users.add("alice"), users.add("bob")
     for i in range(25):

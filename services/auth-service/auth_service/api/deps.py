@@ -16,11 +16,11 @@ from instapay_common.scopes import ACCOUNT_MANAGE
 from instapay_common.security import CurrentPrincipal, Principal
 
 
-def _ctx(request: Request) -> AuthContext:
+async def _ctx(request: Request) -> AuthContext:
     return request.app.state.auth
 
 
-def _client_info(request: Request) -> ClientInfo:
+async def _client_info(request: Request) -> ClientInfo:
     # The gateway appends the peer it saw to X-Forwarded-For; the last entry is that peer.
     forwarded = request.headers.get("x-forwarded-for", "")
     ip = forwarded.split(",")[-1].strip() if forwarded else (request.client.host if request.client else None)

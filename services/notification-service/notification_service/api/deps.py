@@ -13,19 +13,19 @@ from notification_service.live import LiveHub
 from notification_service.profiles import ProfileDirectory
 
 
-def get_settings(request: Request) -> NotificationSettings:
+async def get_settings(request: Request) -> NotificationSettings:
     return request.app.state.settings
 
 
-def get_hub(request: Request) -> LiveHub:
+async def get_hub(request: Request) -> LiveHub:
     return request.app.state.live_hub
 
 
-def get_profiles(request: Request) -> ProfileDirectory:
+async def get_profiles(request: Request) -> ProfileDirectory:
     return request.app.state.profiles
 
 
-def get_dispatcher(request: Request) -> Dispatcher:
+async def get_dispatcher(request: Request) -> Dispatcher:
     return request.app.state.dispatcher
 
 

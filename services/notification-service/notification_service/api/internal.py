@@ -1,19 +1,23 @@
-"""`POST /internal/events`: events from the outbox relays (service-to-service only)."""
+"""`POST /internal/events` and `/internal/events/batch`: events from the outbox relays
+(service-to-service only)."""
 
 from fastapi import APIRouter, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from instapay_common.event_batch import EventBatchIn, EventBatchOut, apply_batch
 from instapay_common.internal_auth import InternalCaller
 from notification_service import store
 from notification_service.api.deps import DispatcherDep, HubDep, ProfilesDep, SessionDep
 from notification_service.events import EventEnvelope, notifications_for
+from notification_service.live import LiveHub
 from notification_service.metrics import NOTIFICATION_DELIVERIES
+from notification_service.profiles import ProfileDirectory
 
 router = APIRouter(prefix="/internal", include_in_schema=False)
 
 
-@router.post("/events", status_code=204)
-async def receive_event(event: EventEnvelope, _caller: InternalCaller, session: SessionDep,
-                        profiles: ProfilesDep, hub: HubDep, dispatcher: DispatcherDep) -> Response:
+async def _consume(event: EventEnvelope, session: AsyncSession, profiles: ProfileDirectory, hub: LiveHub) -> bool:
+    """Stores the event's notifications; True if it was new. The caller pokes the dispatcher."""
     specs = notifications_for(event)
     # Profiles are read before the transaction (no network call while holding row locks); a
     # missing profile only means English text now and channel choice later, by the dispatcher.
@@ -24,5 +28,21 @@ async def receive_event(event: EventEnvelope, _caller: InternalCaller, session: 
         hub.publish(user_id)  # this replica's streams at once; others via NOTIFY
     if created:
         NOTIFICATION_DELIVERIES.labels("in_app", "created").inc(len(created))
+    return bool(created)
+
+
+@router.post("/events", status_code=204)
+async def receive_event(event: EventEnvelope, _caller: InternalCaller, session: SessionDep,
+                        profiles: ProfilesDep, hub: HubDep, dispatcher: DispatcherDep) -> Response:
+    if await _consume(event, session, profiles, hub):
         dispatcher.poke()
     return Response(status_code=204)
+
+
+@router.post("/events/batch")
+async def receive_events(batch: EventBatchIn, _caller: InternalCaller, session: SessionDep,
+                         profiles: ProfilesDep, hub: HubDep, dispatcher: DispatcherDep) -> EventBatchOut:
+    result = await apply_batch(batch, EventEnvelope, lambda event: _consume(event, session, profiles, hub))
+    if any(r.outcome == "applied" for r in result.results):
+        dispatcher.poke()  # once per batch: the dispatcher sends what is pending in one go
+    return result

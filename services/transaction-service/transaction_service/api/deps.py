@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from instapay_common.deps import DatabaseDep, SessionDep  # noqa: F401 - re-exported for the routes
+from instapay_common.deps import DatabaseDep, ReadSessionDep, SessionDep  # noqa: F401 - re-exported for the routes
 from instapay_common.scopes import ROLE_ADMIN, TRANSACTIONS_READ, TRANSFERS_WRITE, WALLET_READ
 from instapay_common.security import Principal, require_role, require_scope
 from transaction_service.config import TransactionSettings
@@ -12,15 +12,15 @@ from transaction_service.exceptions import IdempotencyKeyRequired
 from transaction_service.peers import Peers
 
 
-def get_settings(request: Request) -> TransactionSettings:
+async def get_settings(request: Request) -> TransactionSettings:
     return request.app.state.settings
 
 
-def get_peers(request: Request) -> Peers:
+async def get_peers(request: Request) -> Peers:
     return request.app.state.peers
 
 
-def idempotency_key(idempotency_key: Annotated[str | None, Header()] = None) -> str:
+async def idempotency_key(idempotency_key: Annotated[str | None, Header()] = None) -> str:
     if idempotency_key is None or not 1 <= len(idempotency_key) <= 255:
         raise IdempotencyKeyRequired("send an Idempotency-Key header of 1-255 characters")
     return idempotency_key

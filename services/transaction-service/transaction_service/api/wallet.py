@@ -13,7 +13,7 @@ from transaction_service.api.deps import (
     IdempotencyKey,
     MoneyMover,
     PeersDep,
-    SessionDep,
+    ReadSessionDep,
     SettingsDep,
     WalletReader,
 )
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api/v1/wallet", tags=["wallet"], responses=PROBLEM_R
 
 
 @router.get("")
-async def get_wallet(principal: WalletReader, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+async def get_wallet(principal: WalletReader, session: ReadSessionDep, settings: SettingsDep) -> dict[str, Any]:
     """Balance, status and limits (used and remaining) of the caller's wallet."""
     account = await accounts.get_wallet(session, user_id=uuid.UUID(principal.user_id))
     return accounts.wallet_view(account, settings)

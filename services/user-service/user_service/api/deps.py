@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from instapay_common.deps import ReadSessionDep, SessionDep
 from instapay_common.scopes import PROFILE_READ, PROFILE_WRITE
 from instapay_common.security import Principal, require_scope
 
-
-async def _db(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.db.sessionmaker() as session:
-        yield session
-
-
-DbSession = Annotated[AsyncSession, Depends(_db)]
+DbSession = SessionDep
+ReadSession = ReadSessionDep  # single-statement reads: no BEGIN/ROLLBACK round trips
 ProfileReader = Annotated[Principal, require_scope(PROFILE_READ)]
 ProfileWriter = Annotated[Principal, require_scope(PROFILE_WRITE)]

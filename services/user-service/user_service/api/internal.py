@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from instapay_common.internal_auth import InternalCaller
 from user_service import service
-from user_service.api.deps import DbSession
+from user_service.api.deps import DbSession, ReadSession
 from user_service.schemas import InternalProfileOut, LookupResult, ProfileCreate
 
 router = APIRouter(prefix="/internal/users", include_in_schema=False)
@@ -24,13 +24,13 @@ async def create(body: ProfileCreate, _: InternalCaller, db: DbSession, response
 
 
 @router.get("/resolve", response_model=LookupResult)
-async def resolve(_: InternalCaller, db: DbSession, q: Annotated[str, Query(min_length=1, max_length=254)]
+async def resolve(_: InternalCaller, db: ReadSession, q: Annotated[str, Query(min_length=1, max_length=254)]
                   ) -> LookupResult:
     return await service.resolve(db, q=q)
 
 
 @router.get("/{user_id}", response_model=InternalProfileOut)
-async def get(user_id: uuid.UUID, _: InternalCaller, db: DbSession) -> InternalProfileOut:
+async def get(user_id: uuid.UUID, _: InternalCaller, db: ReadSession) -> InternalProfileOut:
     return service.internal_out(await service.get_profile(db, user_id=user_id))
 
 

@@ -1,0 +1,133 @@
+"""`make profile`: where the CPU goes in each service under a wrk load, with py-spy.
+
+    .venv/bin/python infrastructure/bench/profile_stack.py [--scenario transfer|wallet-direct|wallet-gateway]
+                                                            [--seconds 15] [--connections 16] [--top 25]
+
+Starts a private stack (same setup as `make bench`: own database on the bench PostgreSQL, users
+with a PIN and money), runs wrk with the scenario's Lua script, and samples every service process
+with `py-spy record --format raw` meanwhile. Prints, per process, its CPU seconds per request and
+the functions with the most samples (inclusive, own code and libraries), and keeps the collapsed
+stacks under test-artifacts/profile/ (load them in speedscope.app or flamegraph.pl).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_all import LIMITS, setup_users  # noqa: E402
+from wrk_runner import run_wrk  # noqa: E402
+
+from instapay_stack.paths import DATA_DIR, REPO_ROOT  # noqa: E402
+from instapay_stack.postgres import drop_database, ensure_database, open_postgres  # noqa: E402
+from instapay_stack.processes import free_port_base  # noqa: E402
+from instapay_stack.stack import Stack, StackConfig  # noqa: E402
+
+OUT = REPO_ROOT / "test-artifacts" / "profile"
+SCENARIOS = {  # name -> (Lua script, which URL it targets, one user or all)
+    "transfer": ("transfer.lua", "gateway", False),
+    "wallet-direct": ("wallet.lua", "transaction", True),
+    "wallet-gateway": ("wallet.lua", "gateway", True),
+}
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process from /proc (clock ticks -> seconds)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def top_frames(raw: Path, top: int) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """(own code by inclusive share, any frame by self share) of the samples in a collapsed-stack file.
+    Inclusive counts a frame once per stack; "own code" is instapay_common and the services' packages,
+    which is what we can change; self time shows the library leaves the time ends up in."""
+    inclusive: collections.Counter[str] = collections.Counter()
+    leaf: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        frames = stack.split(";")
+        leaf[frames[-1]] += n
+        for frame in set(frames):
+            if "instapay_common/" in frame or "_service/" in frame or "api_gateway/" in frame:
+                inclusive[frame] += n
+    if not total:
+        return [], []
+    return ([(f, n / total) for f, n in inclusive.most_common(top)],
+            [(f, n / total) for f, n in leaf.most_common(top)])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="transfer")
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--users", type=int, default=16)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args(argv)
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    script, target, one_user = SCENARIOS[args.scenario]
+    OUT.mkdir(parents=True, exist_ok=True)
+    pg = open_postgres(DATA_DIR / "bench-pg")
+    name = f"profile_{os.getpid()}_{secrets.token_hex(3)}"
+    db_url = ensure_database(pg, name)
+    work = Path(tempfile.mkdtemp(prefix="profile-"))
+    stack = Stack(StackConfig(database_url=db_url, base_port=free_port_base(12), data_dir=work,
+                              log_dir=work / "logs", environment="development",
+                              extra_env={"GATEWAY_RATE_LIMITS": LIMITS}))
+    try:
+        print("==> starting the stack", file=sys.stderr)
+        stack.migrate(progress=lambda _m: None)
+        stack.start(timeout=240, progress=lambda _m: None)
+        users_file = work / "users.txt"
+        setup_users(stack, 1 if one_user else args.users, users_file)
+        pids = {name: child.proc.pid for name, child in stack.supervisor.children.items()}
+        url = stack.gateway_url if target == "gateway" else stack.url_of(target)
+        spies = {name: subprocess.Popen(
+            [py_spy, "record", "--pid", str(pid), "--duration", str(args.seconds), "--rate", "200",
+             "--format", "raw", "--nonblocking", "--output", str(OUT / f"{args.scenario}-{name}.txt")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for name, pid in pids.items()}
+        before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        result = run_wrk(url, script, users_file=users_file, connections=args.connections, seconds=args.seconds,
+                         cpu="1")
+        used = {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()}
+        for spy in spies.values():
+            spy.wait(timeout=60)
+        done = result["ok"]
+        print(f"\n{args.scenario}: {result['ok_per_s']:.1f} ok/s, p50 {result['p50_ms']:.1f} ms, "
+              f"p99 {result['p99_ms']:.1f} ms, {result['not_ok']} not ok")
+        print("CPU per request (ms) by process: " + ", ".join(
+            f"{name} {1000 * used[name] / max(done, 1):.2f}" for name in sorted(used, key=used.get, reverse=True)))
+        for name in sorted(used, key=used.get, reverse=True):
+            raw = OUT / f"{args.scenario}-{name}.txt"
+            if not raw.exists() or used[name] / max(done, 1) < 0.0005:
+                continue
+            own, leaves = top_frames(raw, args.top)
+            print(f"\n--- {name}: {1000 * used[name] / max(done, 1):.2f} ms CPU/request; own code, inclusive:")
+            for frame, share in own:
+                print(f"  {share:6.1%}  {frame[:150]}")
+            print("  self time (leaf frames):")
+            for frame, share in leaves:
+                print(f"  {share:6.1%}  {frame[:150]}")
+    finally:
+        stack.stop()
+        drop_database(pg, name)
+        pg.stop()
+
+
+if __name__ == "__main__":
+    main()

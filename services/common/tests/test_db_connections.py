@@ -1,0 +1,79 @@
+"""Pooled connections against a real PostgreSQL: a connection the server closed is replaced
+without the request noticing, reads in autocommit sessions open no transaction, and a lost
+database is a 503 the client may retry, never a 500."""
+
+import asyncio
+
+import asyncpg
+import httpx
+from fastapi import APIRouter
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from instapay_common.app import create_service_app
+from instapay_common.db import Database
+from instapay_common.settings import ServiceSettings
+
+
+async def _terminate_backends(database_url: str, pids: list[int]) -> None:
+    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await conn.execute("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", pids)
+    finally:
+        await conn.close()
+
+
+async def test_a_connection_closed_by_the_server_is_replaced_on_checkout(database_url):
+    db = Database(database_url, pool_size=2, max_overflow=0)
+    try:
+        async with db.sessionmaker() as session:
+            first_pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        # The server ends that pooled connection (as when PostgreSQL restarts or kills idle ones).
+        await _terminate_backends(database_url, [first_pid])
+        await asyncio.sleep(0.3)  # the event loop reads the termination off the socket meanwhile
+        async with db.sessionmaker() as session:
+            second_pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        assert second_pid != first_pid
+    finally:
+        await db.dispose()
+
+
+async def test_read_sessions_run_without_a_transaction(database_url):
+    db = Database(database_url, pool_size=1, max_overflow=0)
+    txid = text("SELECT txid_current()")  # assigns the running transaction an id
+    try:
+        async with db.read_sessionmaker() as session:
+            first, second = [(await session.execute(txid)).scalar_one() for _ in range(2)]
+        assert first != second, "autocommit: each statement is its own transaction (no BEGIN/ROLLBACK sent)"
+        async with db.sessionmaker() as session:
+            first, second = [(await session.execute(txid)).scalar_one() for _ in range(2)]
+        assert first == second, "a normal session keeps one transaction across its statements"
+    finally:
+        await db.dispose()
+
+
+router = APIRouter()
+
+
+@router.get("/lost-database")
+async def lost_database() -> dict:
+    raise OperationalError("SELECT 1", {}, ConnectionResetError("connection was closed in the middle of operation"))
+
+
+@router.get("/refused")
+async def refused() -> dict:
+    raise ConnectionRefusedError("[Errno 111] Connect call failed ('127.0.0.1', 5432)")
+
+
+async def test_a_lost_database_is_a_retryable_503():
+    app = create_service_app(ServiceSettings(service_name="db-errors-test"), title="t", routers=[router])
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            for path in ("/lost-database", "/refused"):
+                r = await client.get(path)
+                assert r.status_code == 503, (path, r.text)
+                assert r.headers["content-type"] == "application/problem+json"
+                assert r.headers["retry-after"] == "1"
+                assert r.json()["code"] == "service_unavailable"
+                assert "5432" not in r.text and "SELECT" not in r.text
