@@ -5,18 +5,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from fastapi import APIRouter
 from sqlalchemy import text
 from starlette.responses import JSONResponse
 
 from instapay_common.db import Database
+from instapay_common.migration_heads import migration_heads  # without Alembic: see that module
 
 ReadinessCheck = Callable[[], Awaitable[tuple[bool, str]]]
-
-
-def migration_heads(migrations_dir: Path) -> set[str]:
-    return set(ScriptDirectory(str(migrations_dir)).get_heads())
 
 
 def database_check(db: Database, schema: str, migrations_dir: Path) -> ReadinessCheck:
