@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from instapay_stack.bytecode import compile_workspace
 from instapay_stack.migrate import migrate_all
 from instapay_stack.processes import ProcessSpec, Supervisor
 from instapay_stack.secrets import ensure_dev_secrets
@@ -109,6 +110,7 @@ class Stack:
     def start(self, *, timeout: float = 90, progress=print) -> float:
         """Starts every process and waits until each is ready; returns seconds taken."""
         started = time.monotonic()
+        compile_workspace()  # else each process compiles the workspace's modules again (see bytecode.py)
         specs = self.process_specs()
         for spec in specs:
             self.supervisor.start(spec)
