@@ -11,5 +11,6 @@ test-events: install ## outbox relay, notification and reporting tests (in-proce
 rebuild-reports: install ## rebuild the reporting read model by replaying the event logs (stack from `make up` running)
 	@$(VENV_PY) -m instapay_stack.cli rebuild-reports
 
+# EVENTS_BENCH_ARGS=--skip-relay measures the summary alone.
 bench-events: install ## reporting summary p95 over a year for a 100k-transaction user, and outbox relay events/s
-	@$(VENV_PY) infrastructure/bench/events_bench.py
+	@$(VENV_PY) infrastructure/bench/events_bench.py $(EVENTS_BENCH_ARGS)

@@ -63,14 +63,28 @@ counterparty_daily = Table(
     _money("sent"), _money("received"), _count("count"),
 )
 
-# The same per calendar month (first day of the month): a long range reads whole months here
-# and only its partial edge months from counterparty_daily.
-counterparty_monthly = Table(
-    "counterparty_monthly",
+# All-time transfers per user and counterparty, with the first and last day of activity: for a
+# counterparty whose whole activity lies inside a summary range, the range total is this row.
+counterparty_totals = Table(
+    "counterparty_totals",
     Base.metadata,
     Column("user_id", UUID(as_uuid=True), primary_key=True),
-    Column("month", Date, primary_key=True),
     Column("counterparty_id", UUID(as_uuid=True), primary_key=True),
+    _money("sent"), _money("received"), _count("count"),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+)
+
+# Running totals per user and counterparty: one row per day with activity, holding the sums of
+# every day up to and including it. Any range's total for a counterparty is the difference of
+# two rows (the last on or before `to`, the last before `from`): two index probes, whatever the
+# length of the range or the number of days with activity in it.
+counterparty_running = Table(
+    "counterparty_running",
+    Base.metadata,
+    Column("user_id", UUID(as_uuid=True), primary_key=True),
+    Column("counterparty_id", UUID(as_uuid=True), primary_key=True),
+    Column("day", Date, primary_key=True),
     _money("sent"), _money("received"), _count("count"),
 )
 
@@ -124,5 +138,5 @@ users = Table(
     Index("ix_users_registered_at", "registered_at"),
 )
 
-READ_MODEL = (user_daily, counterparty_daily, counterparty_monthly, parties, movements, platform_daily, users,
-              processed_events)
+READ_MODEL = (user_daily, counterparty_daily, counterparty_totals, counterparty_running, parties, movements,
+              platform_daily, users, processed_events)

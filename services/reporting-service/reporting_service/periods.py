@@ -16,6 +16,10 @@ class Granularity(StrEnum):
     month = "month"
 
 
+# PostgreSQL to_char() patterns giving the same labels as period_label() (ISO year and week).
+LABEL_FORMAT = {Granularity.day: "YYYY-MM-DD", Granularity.week: 'IYYY-"W"IW', Granularity.month: "YYYY-MM"}
+
+
 def today() -> date:
     return datetime.now(UTC).date()
 
@@ -68,19 +72,3 @@ def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return (datetime.combine(start, time.min, tzinfo=UTC),
             datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
 
-
-def month_split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
-    """Splits [start, end] into whole calendar months (first and last month's first day, or None)
-    and the remaining partial day spans at either edge."""
-    first_full = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-    after_end = end + timedelta(days=1)
-    last_full_end = after_end.replace(day=1)  # exclusive end of the last whole month
-    if first_full >= last_full_end:
-        return None, [(start, end)]
-    edges = []
-    if start < first_full:
-        edges.append((start, first_full - timedelta(days=1)))
-    if last_full_end <= end:
-        edges.append((last_full_end, end))
-    last_month = (last_full_end - timedelta(days=1)).replace(day=1)
-    return (first_full, last_month), edges

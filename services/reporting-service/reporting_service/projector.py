@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import insert
+from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +22,8 @@ from instapay_common.inbox import claim_event
 from reporting_service.exceptions import InvalidEvent
 from reporting_service.models import (
     counterparty_daily,
-    counterparty_monthly,
+    counterparty_running,
+    counterparty_totals,
     movements,
     parties,
     platform_daily,
@@ -101,6 +102,43 @@ async def _add(session: AsyncSession, table, keys: dict[str, Any], increments: d
     await session.execute(stmt)
 
 
+async def _add_counterparty_totals(session: AsyncSession, user_id: uuid.UUID, counterparty_id: uuid.UUID, day: date,
+                                   increment: dict[str, Any]) -> None:
+    """All-time totals (first) and running totals of a user's transfers with one counterparty.
+
+    The all-time upsert locks the pair's row until commit, so concurrent events of the same pair
+    maintain the running rows one after the other (each statement below sees the rows the
+    previous event committed: READ COMMITTED takes a new snapshot per statement)."""
+    t = counterparty_totals
+    stmt = pg_insert(t).values(user_id=user_id, counterparty_id=counterparty_id, first_day=day, last_day=day,
+                               **increment)
+    await session.execute(stmt.on_conflict_do_update(
+        index_elements=["user_id", "counterparty_id"],
+        set_={**{k: getattr(t.c, k) + getattr(stmt.excluded, k) for k in increment},
+              "first_day": func.least(t.c.first_day, stmt.excluded.first_day),
+              "last_day": func.greatest(t.c.last_day, stmt.excluded.last_day)}))
+    r = counterparty_running
+    pair = (r.c.user_id == user_id, r.c.counterparty_id == counterparty_id)
+    # The day's row and every later one include this transfer. Events mostly arrive in time order,
+    # so this is one row; a late event (a consumer catching up) also updates the later days.
+    touched = (await session.execute(
+        update(r).where(*pair, r.c.day >= day).values({k: getattr(r.c, k) + v for k, v in increment.items()})
+        .returning(r.c.day))).scalars().all()
+    if day in touched:
+        return
+    # First transfer of the pair on that day: its row starts from the last earlier day's totals.
+    before = (select(r.c.sent, r.c.received, r.c.count).where(*pair, r.c.day < day)
+              .order_by(r.c.day.desc()).limit(1).subquery())
+    base = select(literal(1).label("one")).subquery()
+    columns = ("sent", "received", "count")
+    await session.execute(insert(r).from_select(
+        ["user_id", "counterparty_id", "day", *columns],
+        select(literal(user_id, r.c.user_id.type), literal(counterparty_id, r.c.counterparty_id.type),
+               literal(day, r.c.day.type),
+               *(func.coalesce(before.c[k], 0) + increment.get(k, 0) for k in columns))
+        .select_from(base.outerjoin(before, literal(True)))))
+
+
 async def _remember_party(session: AsyncSession, party: Party) -> None:
     stmt = pg_insert(parties).values(user_id=party.user_id, handle=party.handle, display_name=party.display_name)
     await session.execute(stmt.on_conflict_do_update(
@@ -131,8 +169,7 @@ async def _transfer(session: AsyncSession, event: EventEnvelope) -> None:
         increment = {"sent" if direction == "out" else "received": amount, "count": 1}
         await _add(session, counterparty_daily, {"user_id": me.user_id, "day": day, "counterparty_id": other.user_id},
                    increment)
-        await _add(session, counterparty_monthly,
-                   {"user_id": me.user_id, "month": day.replace(day=1), "counterparty_id": other.user_id}, increment)
+        await _add_counterparty_totals(session, me.user_id, other.user_id, day, increment)
     await _add(session, platform_daily, {"day": day}, {"transfer_volume": amount, "transfer_count": 1})
 
 

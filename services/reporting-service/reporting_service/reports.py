@@ -1,4 +1,4 @@
-"""Report queries on the read model: summary, statement and the platform overview."""
+"""Report queries on the read model: statement and the platform overview (the summary: summary.py)."""
 
 from __future__ import annotations
 
@@ -8,91 +8,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, desc, func, or_, select, union_all
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reporting_service.models import (
-    counterparty_daily,
-    counterparty_monthly,
-    movements,
-    parties,
-    platform_daily,
-    user_daily,
-    users,
-)
-from reporting_service.periods import Granularity, day_bounds, month_split, period_label, period_start, periods
+from reporting_service.models import movements, platform_daily, user_daily, users
+from reporting_service.periods import Granularity, day_bounds, periods
 
 ZERO = Decimal("0.00")
 CURRENCY = "EGP"
-TOP_COUNTERPARTIES = 5
 
 
 def money(value: Decimal | None) -> str:
     return f"{(value or ZERO).quantize(Decimal('0.01'))}"
-
-
-async def summary(session: AsyncSession, *, user_id: uuid.UUID, start: date, end: date,
-                  granularity: Granularity) -> dict[str, Any]:
-    """Sent = money out (transfers sent + withdrawals), received = money in (transfers received
-    + top-ups): the same split as the history's `direction`. Reads at most one row per day."""
-    ud = user_daily.c
-    rows = (await session.execute(
-        select(ud.day, ud.transfer_out, ud.transfer_out_count, ud.transfer_in, ud.transfer_in_count,
-               ud.topup, ud.topup_count, ud.withdrawal, ud.withdrawal_count)
-        .where(ud.user_id == user_id, ud.day >= start, ud.day <= end))).all()
-    buckets: dict[date, dict[str, Any]] = {p: {"sent": ZERO, "received": ZERO, "count": 0}
-                                           for p in periods(start, end, granularity)}
-    totals = defaultdict(lambda: ZERO)
-    counts = defaultdict(int)
-    for r in rows:
-        sent, received = r.transfer_out + r.withdrawal, r.transfer_in + r.topup
-        n_sent, n_received = r.transfer_out_count + r.withdrawal_count, r.transfer_in_count + r.topup_count
-        b = buckets[period_start(r.day, granularity)]
-        b["sent"] += sent
-        b["received"] += received
-        b["count"] += n_sent + n_received
-        for key in ("transfer_out", "transfer_in", "topup", "withdrawal"):
-            totals[key] += getattr(r, key)
-            counts[key] += getattr(r, f"{key}_count")
-        totals["sent"] += sent
-        totals["received"] += received
-        counts["sent"] += n_sent
-        counts["received"] += n_received
-    return {
-        "from": start.isoformat(), "to": end.isoformat(), "currency": CURRENCY, "granularity": granularity.value,
-        "total_sent": money(totals["sent"]), "total_received": money(totals["received"]),
-        "net": money(totals["received"] - totals["sent"]),
-        "count_sent": counts["sent"], "count_received": counts["received"],
-        "breakdown": {k: {"amount": money(totals[k]), "count": counts[k]}
-                      for k in ("transfer_out", "transfer_in", "topup", "withdrawal")},
-        "series": [{"period": period_label(p, granularity), "start": p.isoformat(), "sent": money(b["sent"]),
-                    "received": money(b["received"]), "count": b["count"]} for p, b in buckets.items()],
-        "top_counterparties": await top_counterparties(session, user_id=user_id, start=start, end=end),
-    }
-
-
-async def top_counterparties(session: AsyncSession, *, user_id: uuid.UUID, start: date, end: date,
-                             limit: int = TOP_COUNTERPARTIES) -> list[dict[str, Any]]:
-    cd, cm = counterparty_daily.c, counterparty_monthly.c
-    months, edges = month_split(start, end)
-    parts = []
-    if months:
-        parts.append(select(cm.counterparty_id, cm.sent, cm.received, cm.count)
-                     .where(cm.user_id == user_id, cm.month >= months[0], cm.month <= months[1]))
-    if edges:
-        parts.append(select(cd.counterparty_id, cd.sent, cd.received, cd.count)
-                     .where(cd.user_id == user_id, or_(*(and_(cd.day >= a, cd.day <= b) for a, b in edges))))
-    rows_in = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    agg = (select(rows_in.c.counterparty_id, func.sum(rows_in.c.sent).label("sent"),
-                  func.sum(rows_in.c.received).label("received"), func.sum(rows_in.c.count).label("count"))
-           .group_by(rows_in.c.counterparty_id).subquery())
-    rows = (await session.execute(
-        select(agg, parties.c.handle, parties.c.display_name)
-        .join(parties, parties.c.user_id == agg.c.counterparty_id, isouter=True)
-        .order_by(desc(agg.c.sent + agg.c.received), desc(agg.c.count), agg.c.counterparty_id)
-        .limit(limit))).all()
-    return [{"user_id": str(r.counterparty_id), "handle": r.handle, "display_name": r.display_name,
-             "sent": money(r.sent), "received": money(r.received), "count": int(r.count)} for r in rows]
 
 
 def _rfc3339(ts) -> str:

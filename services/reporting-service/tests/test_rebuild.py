@@ -16,7 +16,8 @@ from instapay_stack.processes import free_port_base
 from reporting_service.rebuild import rebuild
 
 START = datetime(2026, 6, 1, tzinfo=UTC)
-TABLES = ("user_daily", "counterparty_daily", "counterparty_monthly", "parties", "platform_daily", "users")
+TABLES = ("user_daily", "counterparty_daily", "counterparty_totals", "counterparty_running", "parties",
+          "platform_daily", "users")
 
 
 class EventLog:

@@ -172,3 +172,31 @@ async def test_admin_overview(reporting, ledger):
     assert len(body["per_day"]) == 10 and sum(d["new_users"] for d in body["per_day"]) == 3
     user_only = await reporting.get("/api/v1/admin/reports/overview", users[0])
     assert user_only.status_code == 403
+
+
+async def test_series_labels_and_empty_periods_across_iso_year_ends(reporting, ledger):
+    """Labels come from PostgreSQL's to_char: they must equal the Python ISO labels (week 53,
+    weeks starting in the previous year) and every period is present, with or without activity."""
+    from reporting_service.periods import Granularity, period_label, periods
+
+    uid = ledger.user("amal", START)
+    ledger.topup(uid, Decimal("40.00"), datetime(2026, 12, 31, 23, 59, tzinfo=UTC))
+    ledger.withdraw(uid, Decimal("15.50"), datetime(2027, 1, 1, 0, 0, 1, tzinfo=UTC))
+    await feed(reporting, ledger)
+    for first, last in ((date(2026, 12, 20), date(2027, 1, 10)), (date(2020, 12, 27), date(2021, 1, 4)),
+                        (date(2025, 12, 29), date(2026, 1, 5))):
+        for g in Granularity:
+            body = (await reporting.get("/api/v1/reports/summary", uid, **{
+                "from": first.isoformat(), "to": last.isoformat(), "granularity": g.value})).json()
+            assert [(s["period"], s["start"]) for s in body["series"]] == [
+                (period_label(p, g), p.isoformat()) for p in periods(first, last, g)], (first, g)
+    week = (await reporting.get("/api/v1/reports/summary", uid, **{"from": "2026-12-20", "to": "2027-01-10",
+                                                                   "granularity": "week"})).json()
+    assert [(s["period"], s["sent"], s["received"], s["count"]) for s in week["series"]] == [
+        ("2026-W51", "0.00", "0.00", 0), ("2026-W52", "0.00", "0.00", 0), ("2026-W53", "15.50", "40.00", 2),
+        ("2027-W01", "0.00", "0.00", 0)]
+    assert (week["total_sent"], week["total_received"], week["net"]) == ("15.50", "40.00", "24.50")
+    empty = (await reporting.get("/api/v1/reports/summary", uid, **{"from": "2024-01-01", "to": "2024-01-03"})).json()
+    assert (empty["total_sent"], empty["net"], empty["count_sent"]) == ("0.00", "0.00", 0)
+    assert empty["top_counterparties"] == [] and len(empty["series"]) == 3
+    assert empty["breakdown"]["withdrawal"] == {"amount": "0.00", "count": 0}

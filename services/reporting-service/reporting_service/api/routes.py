@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
-from reporting_service import reports
+from reporting_service import reports, summary
 from reporting_service.api.deps import Admin, ReportReader, SessionDep
 from reporting_service.periods import MAX_DAYS, Granularity, resolve_range
 from reporting_service.statement_csv import filename, render_csv
@@ -23,7 +23,7 @@ ToDate = Annotated[date | None, Query(alias="to", description="YYYY-MM-DD (UTC d
 async def get_summary(principal: ReportReader, session: SessionDep, start: FromDate = None, end: ToDate = None,
                       granularity: Granularity = Granularity.day) -> dict[str, Any]:
     first, last = resolve_range(start, end, default_days=30, max_days=MAX_DAYS[granularity.value])
-    return await reports.summary(session, user_id=uuid.UUID(principal.user_id), start=first, end=last,
+    return await summary.summary(session, user_id=uuid.UUID(principal.user_id), start=first, end=last,
                                  granularity=granularity)
 
 
