@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from instapay_stack.paths import DATA_DIR
 from instapay_stack.postgres import PostgresHandle, ensure_database, open_postgres
@@ -25,15 +26,15 @@ def _step(msg: str) -> None:
     print(f"==> {msg}", flush=True)
 
 
-def _database(progress) -> tuple[PostgresHandle, str]:
+def _database(progress, data_dir: Path = DATA_DIR) -> tuple[PostgresHandle, str]:
     url = os.environ.get("DATABASE_URL")
     if url:
         progress("using the PostgreSQL server in DATABASE_URL")
-        handle = open_postgres(DATA_DIR / "pg")
+        handle = open_postgres(data_dir / "pg")
         database = url.rsplit("/", 1)[-1].split("?")[0] or "instapay"
     else:
-        progress(f"starting embedded PostgreSQL in {DATA_DIR / 'pg'} (set DATABASE_URL to use your own)")
-        handle = open_postgres(DATA_DIR / "pg")
+        progress(f"starting embedded PostgreSQL in {data_dir / 'pg'} (set DATABASE_URL to use your own)")
+        handle = open_postgres(data_dir / "pg")
         database = "instapay"
     return handle, ensure_database(handle, database)
 
@@ -46,6 +47,7 @@ def _health(url: str) -> dict:
 def up(args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     base = int(os.environ.get("INSTAPAY_PORT_BASE", "8000"))
+    data_dir = args.data_dir
     handle = None
     stack = None
     stopping = False
@@ -61,24 +63,27 @@ def up(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, on_signal)
     try:
         _step("database")
-        handle, db_url = _database(lambda m: print("  " + m, flush=True))
-        stack = Stack(StackConfig(database_url=db_url, base_port=base, data_dir=DATA_DIR,
-                                  log_dir=DATA_DIR / "logs"))
+        handle, db_url = _database(lambda m: print("  " + m, flush=True), data_dir)
+        stack = Stack(StackConfig(database_url=db_url, base_port=base, data_dir=data_dir,
+                                  log_dir=data_dir / "logs"))
         _step("migrations")
         stack.migrate(progress=lambda m: print(m, flush=True))
         _step("services")
-        stack.start(timeout=args.timeout, progress=lambda m: print(m, flush=True))
+        # The relays start once the services are ready (see Stack.start): the API is usable sooner.
+        stack.start(timeout=args.timeout, progress=lambda m: print(m, flush=True), relays=False)
         health = _health(stack.gateway_url)
         up_count = sum(1 for s in health["services"].values() if s == "up")
         print(f"\nall six services up in {time.monotonic() - t0:.1f}s ({up_count} reporting up):", flush=True)
         print(f"  web app and API:  {stack.gateway_url}/")
         print(f"  API docs:         {stack.gateway_url}/docs")
         print(f"  health:           {stack.gateway_url}/api/v1/health")
-        print(f"  logs (JSON):      {DATA_DIR / 'logs'}/<service>.log")
+        print(f"  logs (JSON):      {data_dir / 'logs'}/<service>.log")
         print(f"  e-mail (SMTP sink on :{stack.smtp_port}): {stack.mail_dir}/*.eml")
         print(f"  SMS (file sink):  {stack.sms_dir}/*.txt")
-        print(f"  outbox relays:    {', '.join(r.name for r in RELAYS)} (metrics on their ports)")
-        print("Press Ctrl-C to stop everything.", flush=True)
+        print(f"  outbox relays:    {', '.join(r.name for r in RELAYS)} (metrics on their ports), starting:",
+              flush=True)
+        stack.start_relays(timeout=args.timeout, progress=lambda m: print(m, flush=True))
+        print(f"outbox relays up in {time.monotonic() - t0:.1f}s. Press Ctrl-C to stop everything.", flush=True)
         while True:
             for name, child in stack.supervisor.children.items():
                 if child.proc.poll() is not None:
@@ -97,7 +102,7 @@ def up(args: argparse.Namespace) -> int:
         if handle is not None:
             handle.stop()
         if stopping or stack is not None:
-            print("stopped; data kept in .data/ for the next run.", flush=True)
+            print(f"stopped; data kept in {data_dir} for the next run.", flush=True)
 
 
 def migrate(_args: argparse.Namespace) -> int:
@@ -131,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_up = sub.add_parser("up", help="run the whole platform until Ctrl-C")
     p_up.add_argument("--timeout", type=float, default=90)
+    p_up.add_argument("--data-dir", type=Path, default=DATA_DIR,
+                      help="embedded database, secrets, logs, mail (default: .data/ in the checkout)")
     p_up.set_defaults(func=up)
     sub.add_parser("migrate", help="migrate every schema to head").set_defaults(func=migrate)
     sub.add_parser("rebuild-reports", help="rebuild the reporting read model from the event logs "
