@@ -38,7 +38,9 @@ class SmtpSink:
 
     def __init__(self, directory: Path, *, host: str = "127.0.0.1", port: int = 8009) -> None:
         self.directory = directory
-        self.controller = Controller(MaildirWriter(directory), hostname=host, port=port)
+        # server_hostname given: otherwise each SMTP session resolves our FQDN for its greeting.
+        self.controller = Controller(MaildirWriter(directory), hostname=host, port=port,
+                                     server_hostname="smtp-sink.local")
 
     def start(self) -> SmtpSink:
         self.controller.start()

@@ -32,6 +32,28 @@ async def test_pin_right_wrong_and_lockout_after_five(app_client, internal_heade
     assert row.pin_locked_until is not None and row.pin_hash != "246810" and len(row.pin_hash) == 64
 
 
+async def test_a_right_pin_after_wrong_ones_resets_the_count(app_client, internal_headers, active_user):
+    """The right PIN skips the locked path only when there is nothing to reset; after failures it
+    takes the locked path and clears them, so failures never add up across successes."""
+    uid = str(active_user["user_id"])
+
+    async def verify(pin: str):
+        return await app_client.post("/internal/pin/verify", json={"user_id": uid, "pin": pin},
+                                     headers=internal_headers)
+
+    for _ in range(3):
+        assert (await verify("000000")).status_code == 403
+    assert (await verify("246810")).status_code == 204
+    async with app_client.app.state.db.sessionmaker() as db:
+        row = await db.scalar(select(Credential).where(Credential.user_id == active_user["user_id"]))
+    assert row.pin_failed_attempts == 0
+    for _ in range(4):
+        r = await verify("000000")
+    assert r.status_code == 403 and "1 attempt(s) left" in r.json()["detail"]
+    assert (await verify("246810")).status_code == 204
+    assert (await verify("246810")).status_code == 204, "fast path: nothing to reset"
+
+
 async def test_pin_not_set_and_unknown_user(app_client, internal_headers, active_user):
     async with app_client.app.state.db.sessionmaker() as db:
         row = await db.get(Credential, active_user["user_id"])

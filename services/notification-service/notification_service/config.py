@@ -21,6 +21,8 @@ class NotificationSettings(ServiceSettings):
     smtp_starttls: bool = False
     smtp_from: str = "InstaPay <no-reply@instapay.local>"
     smtp_timeout_seconds: float = Field(default=5.0, gt=0)
+    smtp_max_connections: int = Field(default=4, ge=1, le=64)  # SMTP sessions kept open and reused
+    smtp_local_hostname: str = "instapay.local"  # our name in EHLO
 
     # SMS through a provider adapter: "file" (development: .data/sms/*.txt), "log", or "http".
     sms_provider: Literal["file", "log", "http"] = "file"

@@ -29,7 +29,8 @@ async def notification_runtime(app: FastAPI) -> AsyncIterator[None]:
     client = ServiceClient(app.state.http, settings.user_url, name="user-service",
                            internal_token=settings.internal_token.get_secret_value())
     app.state.profiles = profiles = ProfileDirectory(client, ttl_seconds=settings.profile_cache_seconds)
-    channels = Channels(mailer=SmtpMailer(settings), sms=build_sms_provider(settings, app.state.http))
+    mailer = SmtpMailer(settings)
+    channels = Channels(mailer=mailer, sms=build_sms_provider(settings, app.state.http))
     app.state.dispatcher = dispatcher = Dispatcher(app.state.db, channels, profiles, settings)
     listener.start()
     dispatcher.start()
@@ -38,6 +39,7 @@ async def notification_runtime(app: FastAPI) -> AsyncIterator[None]:
     finally:
         await dispatcher.stop()
         await listener.stop()
+        await mailer.close()
 
 
 def build_app(settings: NotificationSettings | None = None) -> FastAPI:

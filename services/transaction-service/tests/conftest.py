@@ -70,9 +70,19 @@ async def start_peers(directory: FakeDirectory) -> tuple[web.AppRunner, str]:
         user = directory.users.get(request.match_info["user_id"])
         return web.json_response(user) if user else _problem(404, "not_found")
 
+    async def parties(request: web.Request) -> web.Response:
+        recipient = directory.find(request.query.get("q", ""))
+        if recipient is None:
+            return _problem(404, "recipient_not_found")
+        sender = directory.users.get(request.query.get("sender_id", ""))
+        keys = ("user_id", "handle", "display_name")
+        return web.json_response({"recipient": {k: recipient[k] for k in keys},
+                                  "sender": {k: sender[k] for k in keys} if sender else None})
+
     app = web.Application()
     app.router.add_post("/internal/pin/verify", verify)
     app.router.add_get("/internal/users/resolve", resolve)
+    app.router.add_get("/internal/users/parties", parties)
     app.router.add_get("/internal/users/{user_id}", profile)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()

@@ -64,8 +64,9 @@ async def _stored(session: AsyncSession, owner_id: uuid.UUID, key: str, hashed: 
 
 
 async def find_stored(db: Database, *, owner_id: uuid.UUID, key: str, hashed: str) -> Outcome | None:
-    """Fast path before any remote call: a finished request is replayed without re-checking the PIN."""
-    async with db.sessionmaker() as session:
+    """Fast path before any remote call: a finished request is replayed without re-checking the PIN.
+    One statement, so no transaction around it (autocommit session)."""
+    async with db.read_sessionmaker() as session:
         return await _stored(session, owner_id, key, hashed)
 
 

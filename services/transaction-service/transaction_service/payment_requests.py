@@ -3,7 +3,6 @@ or the requester cancels. Pending requests expire after `payment_request_ttl_sec
 evaluated when read or acted on (no sweeper needed: `expired` is shown, never stored).
 """
 
-import asyncio
 import base64
 import binascii
 import uuid
@@ -63,7 +62,7 @@ async def create(session: AsyncSession, *, peers: Peers, settings: TransactionSe
     check_currency(body.currency)
     check_amount(body.amount, settings)
     note = clean_note(body.note, settings)
-    payer, requester = await asyncio.gather(peers.resolve(body.payer.strip()), peers.profile(principal.user_id))
+    payer, requester = await peers.parties(body.payer.strip(), principal.user_id)
     if payer["user_id"] == principal.user_id:
         raise SelfTransfer("you cannot request money from yourself")
     expires_at = datetime.now(UTC) + timedelta(seconds=settings.payment_request_ttl_seconds)

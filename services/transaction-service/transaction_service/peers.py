@@ -25,6 +25,19 @@ class Peers:
             raise
         return party(body)
 
+    async def parties(self, query: str, sender_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(recipient, sender) in one call: the recipient by handle/phone/e-mail, the sender by id."""
+        try:
+            _, body = await self.user.request("GET", "/internal/users/parties",
+                                              params={"q": query, "sender_id": sender_id})
+        except UpstreamError as exc:
+            if exc.status in (404, 422):
+                raise RecipientNotFound("no user with that handle, phone or e-mail") from exc
+            raise
+        sender = body.get("sender") if isinstance(body, dict) else None
+        return (party(body.get("recipient") if isinstance(body, dict) else None),
+                party(sender) if sender else {"user_id": sender_id, "handle": None, "display_name": None})
+
     async def profile(self, user_id: str) -> dict[str, Any]:
         try:
             _, body = await self.user.request("GET", f"/internal/users/{user_id}")

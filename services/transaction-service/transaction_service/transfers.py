@@ -63,9 +63,15 @@ async def transfer(*, db: Database, peers: Peers, settings: TransactionSettings,
     if stored is not None:
         return stored
     pin = needs_pin(principal, body.pin)
-    if pin is not None:
-        await peers.verify_pin(user_id=principal.user_id, pin=pin)
-    recipient, sender = await asyncio.gather(peers.resolve(body.recipient.strip()), peers.profile(principal.user_id))
+    # PIN check and the parties' lookup run side by side; a PIN refusal is raised before a lookup
+    # error, so a wrong PIN never tells whether the recipient exists.
+    pin_check = peers.verify_pin(user_id=principal.user_id, pin=pin) if pin is not None else asyncio.sleep(0)
+    pin_result, lookup = await asyncio.gather(pin_check, peers.parties(body.recipient.strip(), principal.user_id),
+                                              return_exceptions=True)
+    for result in (pin_result, lookup):
+        if isinstance(result, BaseException):
+            raise result
+    recipient, sender = lookup
     if recipient["user_id"] == principal.user_id:
         raise SelfTransfer("sender and recipient are the same wallet")
 

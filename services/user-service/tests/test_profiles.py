@@ -68,6 +68,32 @@ async def test_resolve_get_and_delete(ctx):
     assert r.status_code == 404 and r.json()["code"] == "recipient_not_found"
 
 
+async def test_parties_finds_recipient_and_sender_in_one_call(ctx):
+    client, _ = ctx
+    sender, recipient = new_profile(), new_profile()
+    for body in (sender, recipient):
+        await client.post("/internal/users", json=body, headers=INTERNAL)
+    for q in (recipient["handle"], "@" + recipient["handle"], recipient["phone"], recipient["email"].upper()):
+        r = await client.get("/internal/users/parties", params={"q": q, "sender_id": sender["user_id"]},
+                             headers=INTERNAL)
+        assert r.status_code == 200, r.text
+        assert r.json()["recipient"]["user_id"] == recipient["user_id"], q
+        assert r.json()["sender"]["user_id"] == sender["user_id"]
+        assert r.json()["sender"]["handle"] == sender["handle"]
+    to_self = await client.get("/internal/users/parties", headers=INTERNAL,
+                               params={"q": sender["handle"], "sender_id": sender["user_id"]})
+    assert to_self.json()["recipient"] == to_self.json()["sender"], "self-transfer: the caller decides"
+    unknown_sender = await client.get("/internal/users/parties", headers=INTERNAL,
+                                      params={"q": recipient["handle"], "sender_id": str(uuid.uuid4())})
+    assert unknown_sender.status_code == 200 and unknown_sender.json()["sender"] is None
+    for q in ("nobody" + uuid.uuid4().hex[:6], "not a handle!"):
+        r = await client.get("/internal/users/parties", params={"q": q, "sender_id": sender["user_id"]},
+                             headers=INTERNAL)
+        assert r.status_code == 404 and r.json()["code"] == "recipient_not_found", q
+    assert (await client.get("/internal/users/parties", params={"q": recipient["handle"],
+                                                                "sender_id": sender["user_id"]})).status_code == 401
+
+
 async def test_me_patch_and_forbidden_fields(ctx):
     client, issuer = ctx
     body = new_profile()

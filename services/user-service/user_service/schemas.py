@@ -77,3 +77,9 @@ class LookupResult(BaseModel):
     user_id: uuid.UUID
     handle: str
     display_name: str
+
+
+class PartiesOut(BaseModel):
+    """Both sides of a transfer (internal): the recipient found by handle/phone/e-mail, the sender by id."""
+    recipient: LookupResult
+    sender: LookupResult | None

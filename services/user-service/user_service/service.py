@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +14,7 @@ from user_service.schemas import (
     HANDLE_RE,
     InternalProfileOut,
     LookupResult,
+    PartiesOut,
     Preferences,
     ProfileCreate,
     ProfileOut,
@@ -107,19 +108,37 @@ async def update_profile(db: AsyncSession, *, user_id: uuid.UUID, patch: Profile
     return profile
 
 
-async def resolve(db: AsyncSession, *, q: str) -> LookupResult:
+def _lookup_predicate(q: str) -> ColumnElement[bool]:
     """`q` is a handle (optionally @-prefixed), an E.164 phone or an e-mail."""
     q = q.strip()
     if q.startswith("+"):
-        where = Profile.phone == q
-    elif "@" in q.lstrip("@"):
-        where = Profile.email == q.lower()
-    elif HANDLE_RE.match(q.removeprefix("@").lower()):
-        where = Profile.handle == q.removeprefix("@").lower()
-    else:
-        raise RecipientNotFound()
-    profile = await db.scalar(select(Profile).where(where))
-    if profile is None:
-        raise RecipientNotFound()
+        return Profile.phone == q
+    if "@" in q.lstrip("@"):
+        return Profile.email == q.lower()
+    if HANDLE_RE.match(q.removeprefix("@").lower()):
+        return Profile.handle == q.removeprefix("@").lower()
+    raise RecipientNotFound()
+
+
+def _lookup_result(profile: Profile) -> LookupResult:
     return LookupResult(user_id=profile.user_id, handle=profile.handle,
                         display_name=masked_display_name(profile.full_name))
+
+
+async def resolve(db: AsyncSession, *, q: str) -> LookupResult:
+    profile = await db.scalar(select(Profile).where(_lookup_predicate(q)))
+    if profile is None:
+        raise RecipientNotFound()
+    return _lookup_result(profile)
+
+
+async def parties(db: AsyncSession, *, q: str, sender_id: uuid.UUID) -> PartiesOut:
+    """Recipient by `q` and the sender by id in one statement: a transfer's two lookups."""
+    matches = _lookup_predicate(q)
+    rows = (await db.execute(select(Profile, matches.label("is_recipient"))
+                             .where(or_(matches, Profile.user_id == sender_id)))).all()
+    recipient = next((p for p, is_recipient in rows if is_recipient), None)
+    if recipient is None:
+        raise RecipientNotFound()
+    sender = next((p for p, _ in rows if p.user_id == sender_id), None)
+    return PartiesOut(recipient=_lookup_result(recipient), sender=_lookup_result(sender) if sender else None)

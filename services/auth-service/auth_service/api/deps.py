@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from auth_service.exceptions import SessionRevoked
 from auth_service.services.context import AuthContext
 from auth_service.services.sessions import ClientInfo, is_session_live
-from instapay_common.deps import SessionDep
+from instapay_common.deps import ReadSessionDep, SessionDep
 from instapay_common.errors import InsufficientScope
 from instapay_common.scopes import ACCOUNT_MANAGE
 from instapay_common.security import CurrentPrincipal, Principal
@@ -28,6 +28,7 @@ async def _client_info(request: Request) -> ClientInfo:
 
 
 DbSession = SessionDep
+ReadSession = ReadSessionDep  # autocommit: single-statement reads without BEGIN/ROLLBACK
 Ctx = Annotated[AuthContext, Depends(_ctx)]
 Client = Annotated[ClientInfo, Depends(_client_info)]
 

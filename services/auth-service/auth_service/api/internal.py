@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from auth_service.api.deps import Ctx, DbSession
+from auth_service.api.deps import Ctx, DbSession, ReadSession
 from auth_service.schemas import PinVerifyRequest, RevokedSession, RevokedSessions
 from auth_service.services import account, sessions
 from instapay_common.internal_auth import InternalCaller
@@ -26,8 +26,9 @@ async def jwks(ctx: Ctx, response: Response) -> dict[str, Any]:
 
 
 @router.post("/internal/pin/verify", status_code=status.HTTP_204_NO_CONTENT)
-async def verify_pin(body: PinVerifyRequest, _: InternalCaller, ctx: Ctx, db: DbSession) -> Response:
-    await account.verify_pin(ctx, db, user_id=body.user_id, pin=body.pin)
+async def verify_pin(body: PinVerifyRequest, _: InternalCaller, ctx: Ctx, db: DbSession,
+                     reader: ReadSession) -> Response:
+    await account.verify_pin(ctx, db, user_id=body.user_id, pin=body.pin, reader=reader)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -26,6 +26,17 @@ async def _credential(db: AsyncSession, user_id: uuid.UUID, *, lock: bool = Fals
     return credential
 
 
+async def _pin_ok_without_lock(ctx: AuthContext, reader: AsyncSession, *, user_id: uuid.UUID, pin: str) -> bool:
+    row = (await reader.execute(
+        select(Credential.pin_hash, Credential.pin_failed_attempts, Credential.pin_locked_until)
+        .where(Credential.user_id == user_id, Credential.status == "active"))).first()
+    if row is None or row.pin_hash is None or row.pin_failed_attempts:
+        return False
+    if row.pin_locked_until is not None and row.pin_locked_until > now():
+        return False
+    return bool(PIN_PATTERN.match(pin)) and pin_matches(ctx.pepper, str(user_id), pin, row.pin_hash)
+
+
 async def change_password(ctx: AuthContext, db: AsyncSession, *, user_id: uuid.UUID, current_session: uuid.UUID,
                           current_password: str, new_password: str) -> None:
     credential = await _credential(db, user_id)
@@ -58,9 +69,19 @@ async def set_pin(ctx: AuthContext, db: AsyncSession, *, user_id: uuid.UUID, pin
     await db.commit()
 
 
-async def verify_pin(ctx: AuthContext, db: AsyncSession, *, user_id: uuid.UUID, pin: str) -> None:
+async def verify_pin(ctx: AuthContext, db: AsyncSession, *, user_id: uuid.UUID, pin: str,
+                     reader: AsyncSession | None = None) -> None:
     """Raises unless `pin` is right. Counting happens under a row lock in the database, so the
-    lockout holds across replicas and concurrent attempts."""
+    lockout holds across replicas and concurrent attempts.
+
+    Fast path (every transfer comes here): with `reader`, an autocommit session, one unlocked read
+    settles the common case - right PIN, no failures to reset, not locked - without a transaction
+    or a write. Anything else (a wrong PIN above all) goes through the locked path below, so
+    failures are still counted exactly; a right PIN racing a lockout being set is still right.
+    """
+    if reader is not None and await _pin_ok_without_lock(ctx, reader, user_id=user_id, pin=pin):
+        PIN_VERIFICATIONS.labels("success").inc()
+        return
     credential = await _credential(db, user_id, lock=True)
     if credential.pin_hash is None:
         PIN_VERIFICATIONS.labels("pin_not_set").inc()

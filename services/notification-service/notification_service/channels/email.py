@@ -1,7 +1,14 @@
-"""E-mail over real SMTP (aiosmtplib)."""
+"""E-mail over real SMTP (aiosmtplib), on a few reused connections.
+
+A new SMTP session per message costs a TCP connect, EHLO (and STARTTLS and AUTH in production)
+before the message itself: under a burst of notifications that handshake was most of the
+channel's CPU. Up to `smtp_max_connections` sessions stay open and are reused; one the server
+has closed meanwhile (idle timeout) is replaced transparently.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from email.message import EmailMessage
 
 import aiosmtplib
@@ -13,19 +20,52 @@ from notification_service.config import NotificationSettings
 class SmtpMailer:
     def __init__(self, settings: NotificationSettings) -> None:
         self.settings = settings
+        self._idle: list[aiosmtplib.SMTP] = []
+        self._slots = asyncio.Semaphore(settings.smtp_max_connections)
 
-    async def send(self, *, to: str, subject: str, body: str, language: str) -> None:
-        s = self.settings
+    def _message(self, *, to: str, subject: str, body: str, language: str) -> EmailMessage:
         msg = EmailMessage()
-        msg["From"] = s.smtp_from
+        msg["From"] = self.settings.smtp_from
         msg["To"] = to
         msg["Subject"] = subject
         msg["Content-Language"] = language
         msg.set_content(body)  # UTF-8 (Arabic text included), encoded by the email package
-        try:
-            await aiosmtplib.send(msg, hostname=s.smtp_host, port=s.smtp_port, timeout=s.smtp_timeout_seconds,
-                                  username=s.smtp_username or None,
-                                  password=s.smtp_password.get_secret_value() or None,
-                                  start_tls=s.smtp_starttls)
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            raise ChannelError(f"smtp: {type(exc).__name__}: {exc}") from exc
+        return msg
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        s = self.settings
+        # local_hostname given: otherwise every connection resolves our FQDN in a thread for EHLO.
+        client = aiosmtplib.SMTP(hostname=s.smtp_host, port=s.smtp_port, timeout=s.smtp_timeout_seconds,
+                                 local_hostname=s.smtp_local_hostname, start_tls=s.smtp_starttls,
+                                 username=s.smtp_username or None,
+                                 password=s.smtp_password.get_secret_value() or None)
+        await client.connect()
+        return client
+
+    async def send(self, *, to: str, subject: str, body: str, language: str) -> None:
+        msg = self._message(to=to, subject=subject, body=body, language=language)
+        async with self._slots:
+            client = self._idle.pop() if self._idle else None
+            try:
+                if client is not None and client.is_connected:
+                    try:
+                        await client.send_message(msg)
+                        self._idle.append(client)
+                        return
+                    except aiosmtplib.SMTPServerDisconnected:
+                        pass  # closed by the server while idle: send on a fresh connection below
+                client = await self._connect()
+                await client.send_message(msg)
+                self._idle.append(client)
+            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+                if client is not None:
+                    client.close()
+                raise ChannelError(f"smtp: {type(exc).__name__}: {exc}") from exc
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for client in idle:
+            try:
+                await client.quit()
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                client.close()

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from instapay_common.internal_auth import InternalCaller
 from user_service import service
 from user_service.api.deps import DbSession, ReadSession
-from user_service.schemas import InternalProfileOut, LookupResult, ProfileCreate
+from user_service.schemas import InternalProfileOut, LookupResult, PartiesOut, ProfileCreate
 
 router = APIRouter(prefix="/internal/users", include_in_schema=False)
 
@@ -27,6 +27,13 @@ async def create(body: ProfileCreate, _: InternalCaller, db: DbSession, response
 async def resolve(_: InternalCaller, db: ReadSession, q: Annotated[str, Query(min_length=1, max_length=254)]
                   ) -> LookupResult:
     return await service.resolve(db, q=q)
+
+
+@router.get("/parties", response_model=PartiesOut)
+async def parties(_: InternalCaller, db: ReadSession, q: Annotated[str, Query(min_length=1, max_length=254)],
+                  sender_id: uuid.UUID) -> PartiesOut:
+    """A transfer's recipient (by `q`) and sender (by id) in one call and one query."""
+    return await service.parties(db, q=q, sender_id=sender_id)
 
 
 @router.get("/{user_id}", response_model=InternalProfileOut)
