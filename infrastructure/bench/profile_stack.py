@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -78,6 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--idle-seconds", type=float, default=5)
     args = parser.parse_args(argv)
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     script, target, one_user = SCENARIOS[args.scenario]
@@ -96,6 +98,13 @@ def main(argv: list[str] | None = None) -> None:
         users_file = work / "users.txt"
         setup_users(stack, 1 if one_user else args.users, users_file)
         pids = {name: child.proc.pid for name, child in stack.supervisor.children.items()}
+        # Idle baseline: what each process burns with no traffic (polling loops, timers), so the
+        # per-request figures below can be read net of it.
+        idle_start = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        time.sleep(args.idle_seconds)
+        print("idle CPU (ms per second) by process: " + ", ".join(
+            f"{name} {1000 * (cpu_seconds(pid) - idle_start[name]) / args.idle_seconds:.1f}"
+            for name, pid in sorted(pids.items())))
         url = stack.gateway_url if target == "gateway" else stack.url_of(target)
         spies = {name: subprocess.Popen(
             [py_spy, "record", "--pid", str(pid), "--duration", str(args.seconds), "--rate", "200",

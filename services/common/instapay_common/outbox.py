@@ -34,10 +34,13 @@ from sqlalchemy import (
     Text,
     func,
     insert,
+    select,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from instapay_common.outbox_wakeup import wakeup_channel
 
 OUTBOX_TABLE = "outbox_events"
 DELIVERIES_TABLE = "outbox_deliveries"
@@ -96,8 +99,12 @@ def utcnow() -> datetime:
 
 async def emit_event(session: AsyncSession, table: Table, event_type: str, data: dict[str, Any],
                      *, event_id: uuid.UUID | None = None, occurred_at: datetime | None = None) -> uuid.UUID:
-    """Adds an event to the caller's open transaction; it is only visible if that commits."""
+    """Adds an event to the caller's open transaction; it is only visible if that commits.
+
+    The same statement NOTIFYs the relays (PostgreSQL delivers it on commit, once per transaction),
+    so they sleep between events instead of polling the outbox several times a second."""
     eid = event_id or uuid.uuid4()
-    await session.execute(insert(table).values(id=eid, event_type=event_type, payload=data,
-                                               occurred_at=occurred_at or utcnow()))
+    inserted = insert(table).values(id=eid, event_type=event_type, payload=data,
+                                    occurred_at=occurred_at or utcnow()).returning(table.c.seq).cte("emitted")
+    await session.execute(select(func.pg_notify(wakeup_channel(table.schema), "")).select_from(inserted))
     return eid

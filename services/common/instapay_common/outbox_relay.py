@@ -41,6 +41,7 @@ import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
 from instapay_common.logging import configure_logging, get_logger
+from instapay_common.outbox_wakeup import wakeup_channel
 
 # The catalog of docs/EVENTS.md: which subscribers receive each event type.
 DEFAULT_SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
@@ -78,7 +79,10 @@ class RelayConfig:
     subscriptions: Mapping[str, Sequence[str]] = field(default_factory=lambda: dict(DEFAULT_SUBSCRIPTIONS))
     internal_token: str = ""
     batch_size: int = 200
-    poll_interval: float = 0.1  # idle wait between polls
+    # Idle wait between polls. Emitters NOTIFY on commit (outbox.emit_event) and wake the relay at
+    # once, so this only bounds how late a retry whose backoff ran out, or an event whose NOTIFY
+    # was lost (listener reconnecting), is picked up.
+    poll_interval: float = 1.0
     request_timeout: float = 5.0
     post_batch_size: int = 100  # events per POST to one subscriber
     batch_timeout: float = 30.0  # a whole batch POST (the subscriber applies each event)
@@ -122,6 +126,8 @@ class OutboxRelay:
         self.config = config
         self.log = get_logger("outbox_relay")
         self._no_batch_route: set[str] = set()  # subscribers that answered 404/405 to the batch route
+        self._wake = asyncio.Event()
+        self._listener: Any = None  # a pool connection LISTENing on the emitter's wakeup channel
         q = _schema_bound(config.schema)
         self._sql_dispatch_pick = q(
             "SELECT seq, event_type FROM {s}.outbox_events WHERE dispatched_at IS NULL "
@@ -275,24 +281,58 @@ class OutboxRelay:
     async def run_once(self) -> int:
         return await self.dispatch_once() + await self.deliver_once()
 
+    async def _ensure_listening(self) -> None:
+        """(Re)opens the LISTEN connection; while it cannot, the relay just polls."""
+        if self._listener is not None and not self._listener.is_closed():
+            return
+        if self._listener is not None:
+            await self.pool.release(self._listener)
+            self._listener = None
+        conn = await self.pool.acquire()
+        try:
+            await conn.add_listener(wakeup_channel(self.config.schema), self._on_notify)
+        except BaseException:
+            await self.pool.release(conn)
+            raise
+        self._listener = conn
+
+    def _on_notify(self, *_args: Any) -> None:
+        self._wake.set()
+
+    async def _stop_listening(self) -> None:
+        if self._listener is not None:
+            if not self._listener.is_closed():
+                await self._listener.remove_listener(wakeup_channel(self.config.schema), self._on_notify)
+            await self.pool.release(self._listener)
+            self._listener = None
+
     async def run(self, stop: asyncio.Event, *, metrics_every: float = 2.0) -> None:
+        try:
+            await self._run(stop, metrics_every)
+        finally:
+            await self._stop_listening()
+
+    async def _run(self, stop: asyncio.Event, metrics_every: float) -> None:
         last_metrics = 0.0
         while not stop.is_set():
+            self._wake.clear()  # a NOTIFY arriving while we work makes the wait below return at once
             try:
+                await self._ensure_listening()
                 worked = await self.run_once()
                 if time.monotonic() - last_metrics > metrics_every:
                     await self.refresh_metrics()
                     last_metrics = time.monotonic()
-            except (asyncpg.PostgresError, OSError) as exc:
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
                 # Database briefly away: keep the process, try again shortly.
                 self.log.warning("outbox_relay_db_error", error=str(exc))
                 worked = 0
                 await asyncio.sleep(1.0)
             if not worked:
-                try:
-                    await asyncio.wait_for(stop.wait(), timeout=self.config.poll_interval)
-                except TimeoutError:
-                    pass
+                wake, halt = asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())
+                await asyncio.wait((wake, halt), timeout=self.config.poll_interval,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                wake.cancel()
+                halt.cancel()
 
 
 def subscriber_urls_from_env(env: Mapping[str, str]) -> dict[str, str]:

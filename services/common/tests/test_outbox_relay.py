@@ -18,7 +18,10 @@ import aiohttp
 import asyncpg
 import pytest
 from aiohttp import web
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+from instapay_common.outbox import emit_event, outbox_table
 from instapay_common.outbox_relay import (
     OUTBOX_DELIVERIES,
     OutboxRelay,
@@ -139,8 +142,9 @@ async def emit(conn: asyncpg.Connection, n: int, event_type: str = "transfer.com
 
 
 def config(subs: dict[str, Subscriber], **kw) -> RelayConfig:
+    kw.setdefault("poll_interval", 0.02)
     return RelayConfig(service="transaction", schema="ledger", internal_token=TOKEN,
-                       subscriber_urls={n: s.url for n, s in subs.items()}, poll_interval=0.02, **kw)
+                       subscriber_urls={n: s.url for n, s in subs.items()}, **kw)
 
 
 async def drain(relay: OutboxRelay, within: float = 20) -> None:
@@ -236,6 +240,31 @@ async def test_batches_carry_many_events_and_a_rejected_one_is_retried_alone(out
     await pool.close()
     assert sorted(e["id"] for e in reporting.received) == sorted(ids), "each delivered exactly once in the end"
     assert OUTBOX_DELIVERIES.labels("transaction", "reporting", "rejected")._value.get() - before == 2
+
+
+async def test_an_emitted_event_wakes_the_idle_relay_at_once(outbox_url, conn, subscribers):
+    """emit_event NOTIFYs on commit: an idle relay delivers well before its next poll is due."""
+    engine = create_async_engine(outbox_url.replace("postgresql://", "postgresql+asyncpg://"))
+    outbox = outbox_table(MetaData(schema="ledger"))
+    pool = await asyncpg.create_pool(asyncpg_dsn(outbox_url), min_size=1, max_size=3)
+    try:
+        async with aiohttp.ClientSession() as http:
+            relay = OutboxRelay(pool, http, config(subscribers, poll_interval=60.0))
+            stop = asyncio.Event()
+            task = asyncio.create_task(relay.run(stop))
+            await asyncio.sleep(0.5)  # the relay has polled once and is now waiting (up to 60 s)
+            async with AsyncSession(engine) as session, session.begin():
+                event_id = await emit_event(session, outbox, "transfer.completed", {"amount": "1.00"})
+            started = time.monotonic()
+            while not subscribers["reporting"].received:
+                assert time.monotonic() - started < 5, "the NOTIFY did not wake the relay"
+                await asyncio.sleep(0.02)
+            stop.set()
+            await task
+        assert subscribers["reporting"].received[0]["id"] == str(event_id)
+    finally:
+        await pool.close()
+        await engine.dispose()
 
 
 def test_backoff_grows_exponentially_with_jitter_and_is_capped():
