@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
 from reporting_service import reports, summary
-from reporting_service.api.deps import Admin, ReportReader, SessionDep
+from reporting_service.api.deps import Admin, ReadSessionDep, ReportReader, SessionDep
 from reporting_service.periods import MAX_DAYS, Granularity, resolve_range
 from reporting_service.statement_csv import filename, render_csv
 
@@ -19,12 +19,16 @@ FromDate = Annotated[date | None, Query(alias="from", description="YYYY-MM-DD (U
 ToDate = Annotated[date | None, Query(alias="to", description="YYYY-MM-DD (UTC day), inclusive; default today")]
 
 
-@router.get("/api/v1/reports/summary", summary="Money in and out over a date range, with a series")
-async def get_summary(principal: ReportReader, session: SessionDep, start: FromDate = None, end: ToDate = None,
-                      granularity: Granularity = Granularity.day) -> dict[str, Any]:
+# The body is written by summary.py (a lean path: JSON assembled from the database's text); the
+# documented response stays a JSON object.
+@router.get("/api/v1/reports/summary", summary="Money in and out over a date range, with a series",
+            response_model=dict[str, Any])
+async def get_summary(principal: ReportReader, session: ReadSessionDep, start: FromDate = None, end: ToDate = None,
+                      granularity: Granularity = Granularity.day) -> Response:
     first, last = resolve_range(start, end, default_days=30, max_days=MAX_DAYS[granularity.value])
-    return await summary.summary(session, user_id=uuid.UUID(principal.user_id), start=first, end=last,
+    body = await summary.summary(session, user_id=uuid.UUID(principal.user_id), start=first, end=last,
                                  granularity=granularity)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/api/v1/reports/statement", summary="Statement with opening and closing balance (JSON or CSV)",
