@@ -50,10 +50,14 @@ async def apply_event(session: AsyncSession, *, event: EventEnvelope, specs: lis
         if not await claim_event(session, processed_events, event.id, event.type):
             return []
         # Serialize inserts per user so that a user's seq order equals commit order: an SSE stream
-        # that has sent seq N can never later miss a smaller seq for the same user.
-        for user_id in sorted({s.user_id for s in specs}):
-            await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _user_lock_key(user_id)})
+        # that has sent seq N can never later miss a smaller seq for the same user. One statement
+        # takes every lock, in a fixed order (no deadlock between two events of the same users).
+        keys = sorted({_user_lock_key(s.user_id) for s in specs})
+        if keys:
+            await session.execute(text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k "
+                                       "ORDER BY k"), {"keys": keys})
         created: list[tuple[uuid.UUID, int]] = []
+        channel_rows: list[dict[str, Any]] = []
         for spec in specs:
             profile = profiles.get(spec.user_id)
             rendered = render(spec.kind, profile.language if profile else None, spec.data)
@@ -61,13 +65,14 @@ async def apply_event(session: AsyncSession, *, event: EventEnvelope, specs: lis
                 id=uuid.uuid4(), user_id=spec.user_id, type=spec.kind, title=rendered.title, body=rendered.body,
                 data=spec.data, language=rendered.language, event_id=event.id,
                 created_at=event.occurred_at).returning(notifications.c.seq))).scalar_one()
-            channel_rows = [{"notification_seq": seq, "channel": ch, "address": addr}
-                            for ch, addr in wanted_channels(profile)]
-            if channel_rows:
-                await session.execute(insert(deliveries), channel_rows)
-            await session.execute(text("SELECT pg_notify(:ch, :payload)"),
-                                  {"ch": LIVE_CHANNEL, "payload": f"{spec.user_id}:{seq}"})
+            channel_rows += [{"notification_seq": seq, "channel": ch, "address": addr}
+                             for ch, addr in wanted_channels(profile)]
             created.append((spec.user_id, seq))
+        if channel_rows:
+            await session.execute(insert(deliveries), channel_rows)
+        if created:  # live streams learn of them on commit (NOTIFY is transactional)
+            await session.execute(text("SELECT pg_notify(:ch, p) FROM unnest(CAST(:payloads AS text[])) AS p"),
+                                  {"ch": LIVE_CHANNEL, "payloads": [f"{u}:{seq}" for u, seq in created]})
         return created
 
 
