@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from instapay_common.scopes import PROFILE_READ, ROLE_ADMIN
+from reporting_service.periods import Granularity, period_label, periods
 
 START = datetime(2026, 8, 1, tzinfo=UTC)
 
@@ -177,8 +179,6 @@ async def test_admin_overview(reporting, ledger):
 async def test_series_labels_and_empty_periods_across_iso_year_ends(reporting, ledger):
     """Labels come from PostgreSQL's to_char: they must equal the Python ISO labels (week 53,
     weeks starting in the previous year) and every period is present, with or without activity."""
-    from reporting_service.periods import Granularity, period_label, periods
-
     uid = ledger.user("amal", START)
     ledger.topup(uid, Decimal("40.00"), datetime(2026, 12, 31, 23, 59, tzinfo=UTC))
     ledger.withdraw(uid, Decimal("15.50"), datetime(2027, 1, 1, 0, 0, 1, tzinfo=UTC))
@@ -200,3 +200,24 @@ async def test_series_labels_and_empty_periods_across_iso_year_ends(reporting, l
     assert (empty["total_sent"], empty["net"], empty["count_sent"]) == ("0.00", "0.00", 0)
     assert empty["top_counterparties"] == [] and len(empty["series"]) == 3
     assert empty["breakdown"]["withdrawal"] == {"amount": "0.00", "count": 0}
+
+
+async def test_summary_body_is_compact_json_in_the_documented_order(reporting, ledger):
+    """The body is assembled from PostgreSQL's text (summary.py): it must be the same compact,
+    UTF-8 JSON the framework wrote before, names with quotes, backslashes and Arabic included."""
+    name = 'بدر "\\ \n'
+    a, b = ledger.user("amal", START), ledger.user(name, START)
+    ledger.topup(a, Decimal("100.00"), START)
+    ledger.transfer(a, b, Decimal("12.30"), START + timedelta(hours=2))
+    await feed(reporting, ledger)
+    r = await reporting.get("/api/v1/reports/summary", a, **{"from": "2026-08-01", "to": "2026-08-02",
+                                                              "granularity": "week"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    body = r.json()
+    assert r.content == json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    assert list(body) == ["from", "to", "currency", "granularity", "total_sent", "total_received", "net", "count_sent",
+                          "count_received", "breakdown", "series", "top_counterparties"]
+    assert body["series"] == [{"period": "2026-W31", "start": "2026-07-27", "sent": "12.30", "received": "100.00",
+                               "count": 2}]
+    assert body["top_counterparties"] == [{"user_id": b, "handle": name, "display_name": name.title() + " X.",
+                                           "sent": "12.30", "received": "0.00", "count": 1}]
