@@ -5,7 +5,9 @@ relay's sustained delivery rate, on the real code and a real PostgreSQL.
    them). Movements are generated in SQL; the daily aggregates are then derived from them with
    the projector's own arithmetic (sums per user/day and user/day/counterparty), which is what
    100,000 applied events leave behind. The reporting service runs under uvicorn and is asked for
-   the full year by day, week and month over HTTP.
+   the full year by day, week and month over HTTP (and for a range starting mid-February).
+   Then the projector's own rate: N transfer events applied in time order, in process, to the
+   same database (what the read model costs on the write side).
 2. Relay: N transfer events in a real outbox (transaction service's 0001 migration), one relay
    process (`python -m instapay_common.outbox_relay`) delivering to two HTTP subscribers;
    sustained rate = events fully delivered per second.
@@ -19,12 +21,14 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import secrets
 import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -32,6 +36,7 @@ import httpx
 import uvicorn
 from aiohttp import web
 
+from instapay_common.db import Database
 from instapay_common.outbox_relay import asyncpg_dsn
 from instapay_stack.migrate import migrate_all
 from instapay_stack.paths import DATA_DIR, REPO_ROOT, SERVICES_DIR
@@ -163,6 +168,36 @@ async def bench_summary(url: str, *, movements: int, counterparties: int, reques
     return results
 
 
+async def bench_projector(url: str, *, events: int) -> dict:
+    """Transfer events among 50 users, ten minutes apart, applied one by one as the live
+    `POST /internal/events` does (each its own transaction with the inbox claim)."""
+    from reporting_service.projector import EventEnvelope, apply_event
+
+    rng = random.Random(9)  # noqa: S311 - a reproducible workload, nothing secret
+    users = [str(uuid.uuid4()) for _ in range(50)]
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    batch = []
+    for i in range(events):
+        sender, recipient = rng.sample(users, 2)
+        at = start + timedelta(minutes=10 * i)
+        batch.append(EventEnvelope(id=uuid.uuid4(), type="transfer.completed", occurred_at=at, source="bench", data={
+            "transfer_id": str(uuid.uuid4()), "amount": f"{rng.randrange(1, 100_000) / 100:.2f}", "currency": "EGP",
+            "created_at": at.isoformat(),
+            "sender": {"user_id": sender, "handle": "s", "display_name": "S", "balance_after": "1.00"},
+            "recipient": {"user_id": recipient, "handle": "r", "display_name": "R", "balance_after": "1.00"}}))
+    db = Database(url, pool_size=1, max_overflow=0)
+    try:
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        for event in batch:
+            async with db.sessionmaker() as session:
+                assert await apply_event(session, event)
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    finally:
+        await db.dispose()
+    return {"events": events, "events_per_second": round(events / seconds, 1),
+            "python_cpu_ms_per_event": round(cpu * 1000 / events, 2)}
+
+
 async def bench_relay(url: str, *, events: int) -> dict:
     svc = SERVICES_DIR / "transaction-service"
     await asyncio.to_thread(
@@ -222,6 +257,8 @@ async def main_async(args: argparse.Namespace) -> dict:
                                 progress=lambda _m: None)
         summary = await bench_summary(rep_url, movements=args.movements, counterparties=args.counterparties,
                                       requests=args.requests)
+        if args.projector_events:
+            summary["projector"] = await bench_projector(rep_url, events=args.projector_events)
         relay = None
         if not args.skip_relay:
             relay_url = await asyncio.to_thread(ensure_database, handle, names[1])
@@ -239,6 +276,7 @@ def main() -> int:
     parser.add_argument("--counterparties", type=int, default=200)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--projector-events", type=int, default=2_000, help="0 skips the projector rate")
     parser.add_argument("--skip-relay", action="store_true", help="only the summary part (1)")
     args = parser.parse_args()
     os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -251,6 +289,10 @@ def main() -> int:
         verdict = "OK" if s[g]["p95_ms"] < 50 else "over the 50 ms target"
         print(f"  {g:<15} p50 {s[g]['p50_ms']:6.2f} ms  p95 {s[g]['p95_ms']:6.2f} ms  "
               f"max {s[g]['max_ms']:6.2f} ms  cpu {s[g]['cpu_ms_per_request']:5.2f} ms/req  ({verdict})")
+    if "projector" in s:
+        p = s["projector"]
+        print(f"reporting projector, {p['events']:,} transfer events applied one by one: "
+              f"{p['events_per_second']:,.0f} events/s ({p['python_cpu_ms_per_event']} ms Python CPU each)")
     if r is not None:
         print(f"outbox relay, one process, {r['events']:,} transfer events to 2 subscribers: "
               f"{r['events_per_second']:,.0f} events/s ({r['deliveries_per_second']:,.0f} deliveries/s, "
