@@ -9,7 +9,9 @@ has closed meanwhile (idle timeout) is replaced transparently.
 from __future__ import annotations
 
 import asyncio
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.text import MIMEText
+from email.utils import parseaddr
 
 import aiosmtplib
 
@@ -22,15 +24,18 @@ class SmtpMailer:
         self.settings = settings
         self._idle: list[aiosmtplib.SMTP] = []
         self._slots = asyncio.Semaphore(settings.smtp_max_connections)
+        self._envelope_from = parseaddr(settings.smtp_from)[1]
 
-    def _message(self, *, to: str, subject: str, body: str, language: str) -> EmailMessage:
-        msg = EmailMessage()
+    def _message(self, *, to: str, subject: str, body: str, language: str) -> bytes:
+        """The message as bytes: UTF-8 text/plain (base64), the subject RFC 2047-encoded when not
+        ASCII (Arabic). Built with the compat32 MIME classes: `EmailMessage` with the default policy
+        parses every header through its registry, ~1.6 ms per message against ~0.4 ms here."""
+        msg = MIMEText(body, "plain", "utf-8")
         msg["From"] = self.settings.smtp_from
         msg["To"] = to
-        msg["Subject"] = subject
+        msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
         msg["Content-Language"] = language
-        msg.set_content(body)  # UTF-8 (Arabic text included), encoded by the email package
-        return msg
+        return msg.as_bytes()
 
     async def _connect(self) -> aiosmtplib.SMTP:
         s = self.settings
@@ -49,13 +54,13 @@ class SmtpMailer:
             try:
                 if client is not None and client.is_connected:
                     try:
-                        await client.send_message(msg)
+                        await client.sendmail(self._envelope_from, [to], msg)
                         self._idle.append(client)
                         return
                     except aiosmtplib.SMTPServerDisconnected:
                         pass  # closed by the server while idle: send on a fresh connection below
                 client = await self._connect()
-                await client.send_message(msg)
+                await client.sendmail(self._envelope_from, [to], msg)
                 self._idle.append(client)
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
                 if client is not None:
