@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import asyncpg
 from sqlalchemy import MetaData, event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -51,6 +52,28 @@ def _discard_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any)
         raise exc.DisconnectionError("connection closed by the server")
 
 
+class DatabaseUnreachable(ConnectionError):
+    """No connection to PostgreSQL could be opened at all (no server on the socket, refused, host
+    not resolved, connect timeout): the server is away, as while it restarts."""
+
+
+async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection:
+    """asyncpg.connect, with socket-level failures raised as `DatabaseUnreachable`: SQLAlchemy
+    passes them through unwrapped, and they are not all ConnectionErrors (a Unix socket missing
+    while PostgreSQL is down is FileNotFoundError, an unresolved host socket.gaierror), so the
+    error handler could not tell them from a bug and answered 500."""
+    try:
+        return await asyncpg.connect(*args, **kwargs)
+    except ConnectionError:
+        raise
+    except OSError as exc:
+        raise DatabaseUnreachable(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _use_guarded_connect(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+    cparams["async_creator_fn"] = _connect  # the asyncpg dialect calls this instead of asyncpg.connect
+
+
 class Database:
     """Owns one engine (pool) and its session factories for the life of the app."""
 
@@ -63,6 +86,7 @@ class Database:
             echo=echo,
         )
         event.listen(self.engine.sync_engine.pool, "checkout", _discard_closed_connection)
+        event.listen(self.engine.sync_engine, "do_connect", _use_guarded_connect)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         # Same pool, no BEGIN/COMMIT around each statement: for requests that read with a single
         # statement (a wallet, a profile lookup), where a transaction only adds two round trips.

@@ -142,11 +142,20 @@ async def _http_error(_: Request, exc: StarletteHTTPException) -> Response:
     return problem_response(exc.status_code, code, title, detail, headers=getattr(exc, "headers", None))
 
 
+# SQLSTATEs of a server that is not serving right now: class 08 (connection exception) and
+# 57P01-57P03 (terminated by an admin or a crash, "the database system is starting up / shutting
+# down"). The asyncpg dialect raises them as plain DBAPIError, not OperationalError.
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
 def _database_unavailable(exc: Exception) -> bool:
     """A lost or refused database connection (PostgreSQL restarting, a dead pooled connection):
     nothing was committed, so the client may retry; not a bug worth a 500."""
     if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
+        if exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError)):
+            return True
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        return isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
     return isinstance(exc, ConnectionError)
 
 

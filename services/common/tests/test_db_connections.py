@@ -77,3 +77,63 @@ async def test_a_lost_database_is_a_retryable_503():
                 assert r.headers["retry-after"] == "1"
                 assert r.json()["code"] == "service_unavailable"
                 assert "5432" not in r.text and "SELECT" not in r.text
+
+
+# ---- PostgreSQL away (restarting): what a pool sees when it has to open a new connection ----
+
+async def _query_status(database_url: str) -> httpx.Response:
+    """GET on a service app whose route runs one query through a real Database on `database_url`."""
+    db = Database(database_url, pool_size=1, max_overflow=0)
+    query_router = APIRouter()
+
+    @query_router.get("/query")
+    async def query() -> dict:
+        async with db.sessionmaker() as session:
+            return {"one": (await session.execute(text("SELECT 1"))).scalar_one()}
+
+    app = create_service_app(ServiceSettings(service_name="db-away-test"), title="t", routers=[query_router])
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                return await client.get("/query")
+    finally:
+        await db.dispose()
+
+
+def _assert_retryable_503(r: httpx.Response) -> None:
+    assert r.status_code == 503, r.text
+    assert r.headers["retry-after"] == "1"
+    assert r.json()["code"] == "service_unavailable"
+
+
+async def test_no_server_on_the_unix_socket_is_a_503(tmp_path):
+    # While PostgreSQL is stopped its socket file is gone: asyncpg raises FileNotFoundError,
+    # which is not a ConnectionError.
+    _assert_retryable_503(await _query_status(f"postgresql://postgres@/postgres?host={tmp_path}"))
+
+
+async def _answer_startup_with(sqlstate: str, message: str, reader: asyncio.StreamReader,
+                               writer: asyncio.StreamWriter) -> None:
+    """What PostgreSQL sends a new connection while it starts up or shuts down: an ErrorResponse
+    to the startup packet, then it closes the socket."""
+    length = int.from_bytes(await reader.readexactly(4), "big")
+    await reader.readexactly(length - 4)
+    fields = b"".join(tag + value.encode() + b"\0" for tag, value in
+                      ((b"S", "FATAL"), (b"V", "FATAL"), (b"C", sqlstate), (b"M", message))) + b"\0"
+    writer.write(b"E" + (len(fields) + 4).to_bytes(4, "big") + fields)
+    await writer.drain()
+    writer.close()
+
+
+async def test_a_server_starting_up_or_shutting_down_is_a_503(tmp_path):
+    for message in ("the database system is starting up", "the database system is shutting down"):
+        def handler(r, w, message=message):
+            return _answer_startup_with("57P03", message, r, w)
+
+        server = await asyncio.start_unix_server(handler, path=str(tmp_path / ".s.PGSQL.5432"))
+        try:
+            _assert_retryable_503(await _query_status(f"postgresql://postgres@/postgres?host={tmp_path}"))
+        finally:
+            server.close()
+            await server.wait_closed()
