@@ -281,13 +281,21 @@ class OutboxRelay:
     async def run_once(self) -> int:
         return await self.dispatch_once() + await self.deliver_once()
 
+    def _listener_lost(self) -> bool:
+        try:
+            return self._listener.is_closed()
+        except asyncpg.InterfaceError:
+            # Its connection died (server restart, pg_terminate_backend) and asyncpg returned it to
+            # the pool itself: the proxy we hold is detached and every call on it raises.
+            return True
+
     async def _ensure_listening(self) -> None:
         """(Re)opens the LISTEN connection; while it cannot, the relay just polls."""
-        if self._listener is not None and not self._listener.is_closed():
+        if self._listener is not None and not self._listener_lost():
             return
         if self._listener is not None:
-            await self.pool.release(self._listener)
-            self._listener = None
+            listener, self._listener = self._listener, None  # forgotten even if the release fails
+            await self.pool.release(listener)
         conn = await self.pool.acquire()
         try:
             await conn.add_listener(wakeup_channel(self.config.schema), self._on_notify)
@@ -301,10 +309,11 @@ class OutboxRelay:
 
     async def _stop_listening(self) -> None:
         if self._listener is not None:
-            if not self._listener.is_closed():
-                await self._listener.remove_listener(wakeup_channel(self.config.schema), self._on_notify)
-            await self.pool.release(self._listener)
+            listener, lost = self._listener, self._listener_lost()
             self._listener = None
+            if not lost:
+                await listener.remove_listener(wakeup_channel(self.config.schema), self._on_notify)
+            await self.pool.release(listener)
 
     async def run(self, stop: asyncio.Event, *, metrics_every: float = 2.0) -> None:
         try:
@@ -322,8 +331,10 @@ class OutboxRelay:
                 if time.monotonic() - last_metrics > metrics_every:
                     await self.refresh_metrics()
                     last_metrics = time.monotonic()
-            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-                # Database briefly away: keep the process, try again shortly.
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError, OSError) as exc:
+                # Database briefly away: keep the process, try again shortly. InternalClientError
+                # ("cannot switch to state ...") is a connection that has read the server's FATAL
+                # "terminating connection" (a shutdown) but whose socket is not closed yet.
                 self.log.warning("outbox_relay_db_error", error=str(exc))
                 worked = 0
                 await asyncio.sleep(1.0)

@@ -322,3 +322,92 @@ async def test_relay_process_killed_mid_batch_loses_nothing(outbox_url, conn):
         await slow.stop()
     assert set(e["id"] for e in slow.received) == set(ids)
     assert slow.bad_tokens == 0
+
+
+async def _wait_for(check, within: float, what: str) -> None:
+    deadline = time.monotonic() + within
+    while not await check():
+        assert time.monotonic() < deadline, what
+        await asyncio.sleep(0.05)
+
+
+async def test_relay_keeps_delivering_and_listens_again_after_its_connections_are_terminated(
+        outbox_url, conn, subscribers):
+    """What a PostgreSQL restart does to a relay: every connection it holds, the LISTEN one
+    included, is ended by the server. asyncpg takes a dead pool connection back by itself; the
+    relay used to keep calling its detached proxy and stopped delivering until killed."""
+    pool = await asyncpg.create_pool(asyncpg_dsn(outbox_url), min_size=1, max_size=3)
+    reporting = subscribers["reporting"]
+    listening = ("SELECT array_agg(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                 "AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()")
+    try:
+        async with aiohttp.ClientSession() as http:
+            relay = OutboxRelay(pool, http, config(subscribers, poll_interval=0.1))
+            stop = asyncio.Event()
+            task = asyncio.create_task(relay.run(stop))
+            first = await emit(conn, 3)
+            await _wait_for(lambda: _received(reporting, first), 10, "first events not delivered")
+            old_listeners = await conn.fetchval(listening)
+            assert old_listeners, "the relay LISTENs for wake-ups"
+            await conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            second = await emit(conn, 3)
+            await _wait_for(lambda: _received(reporting, second), 15, "relay stopped delivering")
+
+            async def listens_again() -> bool:
+                pids = await conn.fetchval(listening)
+                return bool(pids) and not set(pids) & set(old_listeners)
+
+            await _wait_for(listens_again, 15, "relay did not LISTEN again")
+            assert not task.done(), "the relay must still be running"
+            stop.set()
+            await task
+    finally:
+        await pool.close()
+
+
+async def _received(sub: Subscriber, ids: list[str]) -> bool:
+    return set(ids) <= {e["id"] for e in sub.received}
+
+
+async def _shutting_down_server(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """A PostgreSQL in fast shutdown, seen from a connection made just before: the handshake
+    completes, then the FATAL "terminating connection" arrives while the socket is still open."""
+    def message(tag: bytes, body: bytes) -> bytes:
+        return tag + (len(body) + 4).to_bytes(4, "big") + body
+
+    length = int.from_bytes(await reader.readexactly(4), "big")
+    await reader.readexactly(length - 4)
+    hello = message(b"R", (0).to_bytes(4, "big"))  # AuthenticationOk
+    for key, value in (("server_version", "16.0"), ("client_encoding", "UTF8"), ("integer_datetimes", "on")):
+        hello += message(b"S", f"{key}\0{value}\0".encode())
+    hello += message(b"K", (1).to_bytes(4, "big") * 2) + message(b"Z", b"I")  # ready for query
+    writer.write(hello)
+    await asyncio.sleep(0.05)
+    fatal = b"".join(tag + value + b"\0" for tag, value in (
+        (b"S", b"FATAL"), (b"V", b"FATAL"), (b"C", b"57P01"),
+        (b"M", b"terminating connection due to administrator command"))) + b"\0"
+    writer.write(message(b"E", fatal))
+    await asyncio.sleep(3)
+    writer.close()
+
+
+async def test_relay_survives_a_connection_the_server_is_terminating(tmp_path, subscribers):
+    """Such a connection raises asyncpg's InternalClientError ("cannot switch to state ..."),
+    which the relay did not expect: the process exited at the first PostgreSQL restart."""
+    server = await asyncio.start_unix_server(_shutting_down_server, path=str(tmp_path / ".s.PGSQL.5432"))
+    pool = await asyncpg.create_pool(f"postgresql://postgres@/postgres?host={tmp_path}", min_size=1, max_size=2)
+    await asyncio.sleep(0.3)  # the FATAL reaches the pool's idle connection before the relay uses it
+    try:
+        async with aiohttp.ClientSession() as http:
+            relay = OutboxRelay(pool, http, config(subscribers, poll_interval=0.1))
+            stop = asyncio.Event()
+            task = asyncio.create_task(relay.run(stop))
+            await asyncio.sleep(0.5)
+            assert not task.done(), task.exception()
+            stop.set()
+            await asyncio.wait_for(task, 5)
+    finally:
+        pool.terminate()
+        server.close()
+        await server.wait_closed()
