@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,29 @@ class PostgresHandle:
         if self.server is not None:
             self.server.cleanup()
             self.server = None
+
+    def restart(self, *, down_seconds: float = 1.0, timeout: float = 120.0) -> None:
+        """A real PostgreSQL restart of the server we started (the bank test's fault): fast shutdown
+        (sessions terminated, transactions rolled back, checkpoint), `down_seconds` with no server at
+        all (connects fail), then a start on the same data dir and socket, so every URL handed out
+        stays valid. Blocks until the server accepts connections again."""
+        if self.server is None:
+            raise RuntimeError("only an embedded server started here can be restarted, not DATABASE_URL's")
+        from pgserver._commands import pg_ctl
+
+        server = self.server
+        before = server.get_postmaster_info()
+        pg_ctl(["-w", "-t", str(int(timeout)), "-m", "fast", "stop"], pgdata=server.pgdata,
+               user=server.system_user, timeout=timeout + 10)
+        time.sleep(down_seconds)
+        # pgserver's own start allows pg_ctl 10 s, too little on a loaded machine: start with the
+        # options it used (no TCP, socket in the same directory), then let it re-read postmaster.pid.
+        pg_ctl(["-w", "-t", str(int(timeout)), "-o", '-h ""', "-o", f"-k {before.socket_dir}",
+                "-l", str(server.log), "start"], pgdata=server.pgdata, user=server.system_user,
+               timeout=timeout + 10)
+        server.ensure_postgres_running()
+        if server.get_uri() != before.get_uri():
+            raise RuntimeError(f"restarted server moved: {before.get_uri()} -> {server.get_uri()}")
 
 
 def _start_embedded(data_dir: Path) -> Any:
