@@ -26,10 +26,18 @@ import aiohttp
 import asyncpg
 
 from instapay_stack.e2e import TestUser, login
+from instapay_stack.postgres import PostgresHandle
 from instapay_stack.stack import Stack
 from proof_support.faults import FaultLog, inject_faults
 
 RETRYABLE = {409, 429, 500, 502, 503, 504}
+# Undelivered events of every emitter's outbox (transaction, auth, user service: each has its relay).
+BACKLOG_SQL = ("SELECT (SELECT count(*) FROM ledger.outbox_events WHERE dispatched_at IS NULL) "
+               "+ (SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NULL) "
+               "+ (SELECT count(*) FROM auth.outbox_events WHERE dispatched_at IS NULL) "
+               "+ (SELECT count(*) FROM auth.outbox_deliveries WHERE delivered_at IS NULL) "
+               "+ (SELECT count(*) FROM users.outbox_events WHERE dispatched_at IS NULL) "
+               "+ (SELECT count(*) FROM users.outbox_deliveries WHERE delivered_at IS NULL)")
 MONEY_TYPES = ("transfer.completed", "topup.completed", "withdrawal.completed")
 # Per event type: how many reporting movements and in-app notifications it must produce.
 EXPECTED_PER_EVENT = {"transfer.completed": 2, "topup.completed": 1, "withdrawal.completed": 1}
@@ -92,8 +100,10 @@ def progress(msg: str) -> None:
 
 
 class Bank:
-    def __init__(self, stack: Stack, users: list[TestUser], config: BankConfig) -> None:
+    def __init__(self, stack: Stack, users: list[TestUser], config: BankConfig,
+                 pg: PostgresHandle | None = None) -> None:
         self.stack = stack
+        self.pg = pg  # the stack's server if this run started it (then it is restarted as a fault)
         self.url = stack.gateway_url
         self.db_url = stack.config.database_url
         self.users = users
@@ -103,6 +113,9 @@ class Bank:
         self.ops: list[Op] = []
         self.seen_ids: dict[str, str] = {}  # idempotency key -> the id its first 201 answered
         self.relogin_lock = asyncio.Lock()
+        # (monotonic time, HTTP status or 0 for a timeout/connection error) of every answer during
+        # the load, to show what a fault looked like to the clients.
+        self.answers: list[tuple[float, int]] = []
 
     # ---- HTTP with retries ----
 
@@ -128,6 +141,7 @@ class Bank:
             # Sometimes a very short client timeout: the request may well land after we gave up on it.
             timeout = 0.05 if self.rng.random() < 0.05 else self.config.client_timeout
             answer = await self._send(session, op, timeout)
+            self.answers.append((time.monotonic(), answer[0] if answer else 0))
             if answer is None:
                 await asyncio.sleep(min(0.05 * op.attempts, 1.0))
                 continue
@@ -137,6 +151,8 @@ class Bank:
                 continue
             if status in RETRYABLE:
                 self.report.operations[f"{op.kind} {status} (retried)"] += 1
+                if status == 500:  # an unhandled error: a bug, never the expected face of a fault
+                    self.report.anomaly(f"{op.kind} key {op.key}: 500 {body}")
                 await asyncio.sleep(min(0.05 * op.attempts, 1.0))
                 continue
             self._settle(op, status, body)
@@ -191,6 +207,8 @@ class Bank:
                     await self._relogin(user)
                 else:
                     self.report.operations[f"read wallet {resp.status}"] += 1
+                    if resp.status == 500:
+                        self.report.anomaly(f"read wallet of {user.handle}: 500 {await resp.text()}")
         except (TimeoutError, aiohttp.ClientError):
             self.report.operations["read wallet timeout/conn error"] += 1
 
@@ -245,13 +263,38 @@ class Bank:
         if self.config.faults:
             tasks.append(asyncio.create_task(inject_faults(self.stack, self.db_url, until=until,
                                                            interval=self.config.fault_interval,
-                                                           log=self.report.faults, started=started, rng=self.rng)))
+                                                           log=self.report.faults, started=started, rng=self.rng,
+                                                           pg=self.pg)))
         await asyncio.gather(*tasks)
         progress("load over; settling unknown operations")
         self.report.figures["load seconds"] = round(time.monotonic() - started, 1)
+        self.report.figures.update(self.database_outages(started))
         await self.settle()
         await self.final_checks()
         return self.report
+
+    def database_outages(self, started: float) -> dict[str, str]:
+        """Per PostgreSQL restart: how long the server was away and what the money POSTs got from
+        the moment it went down until the first 201 after it was back (then the platform had
+        recovered), and how long 503s went on after that."""
+        figures: dict[str, str] = {}
+        windows = self.report.faults.windows
+        for i, (begun, back, kind) in enumerate(windows):
+            if kind != "postgres restarted":
+                continue
+            # Answers after the next fault began are that fault's doing.
+            horizon = windows[i + 1][0] if i + 1 < len(windows) else back + 30
+            recovered = next((t for t, status in self.answers if back <= t < horizon and status == 201), None)
+            during = Counter(status for t, status in self.answers if begun <= t <= (recovered or back))
+            late_503 = [t for t, status in self.answers if recovered and recovered < t < horizon and status == 503]
+            figures[f"postgres restarted at {begun - started:.1f}s"] = (
+                f"server away {back - begun:.1f}s (stop, 1 s down, start); until the first 201 after: "
+                f"{during.get(503, 0)} x 503, {during.get(0, 0)} timeouts/conn errors, "
+                f"{during.get(500, 0)} x 500, other {sorted(k for k in during if k not in (0, 201, 500, 503))}; "
+                + (f"first 201 {recovered - back:.2f}s after the server was back"
+                   if recovered else "no 201 after the server came back")
+                + (f", last 503 {max(late_503) - back:.2f}s after it was back" if late_503 else ", no 503 after that"))
+        return figures
 
     async def settle(self) -> None:
         """Every process is back: resolve the unknown operations by replaying their keys."""
@@ -267,6 +310,11 @@ class Bank:
                 self.report.anomaly(f"{op.kind} key {op.key} still unresolved after the settle time")
 
     async def final_checks(self) -> None:
+        # Nothing restarts a process that exits on its own (only the faults restart what they
+        # kill): a relay or service that died on a fault would silently stop the platform.
+        for name, child in self.stack.supervisor.children.items():
+            if (code := child.proc.poll()) is not None:
+                self.report.anomaly(f"process {name} exited (code {code}) and is not running at the end")
         acked = [o for o in self.ops if o.outcome == "acked"]
         for p in await ledger_invariants(self.db_url, acked):
             self.report.anomaly(p)
@@ -404,7 +452,7 @@ async def accounting(db_url: str, ops: list[Op], users: list[TestUser]) -> list[
 
 
 async def events_delivered_once(db_url: str, *, wait_seconds: float) -> list[str]:
-    """Waits until the transaction outbox is fully delivered, then checks each money event was applied
+    """Waits until every outbox is fully delivered, then checks each money event was applied
     exactly once by reporting (movements) and by notifications (one in-app notification per party)."""
     # Bounded by progress, not by a fixed time: on a loaded machine a 10-minute backlog drains
     # slowly but steadily; only a backlog that stops shrinking for `wait_seconds` is a failure.
@@ -412,9 +460,7 @@ async def events_delivered_once(db_url: str, *, wait_seconds: float) -> list[str
     try:
         best, stalled_since = None, time.monotonic()
         while True:
-            backlog = await conn.fetchval(
-                "SELECT (SELECT count(*) FROM ledger.outbox_events WHERE dispatched_at IS NULL) + "
-                "(SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NULL)")
+            backlog = await conn.fetchval(BACKLOG_SQL)
             if backlog == 0:
                 break
             if best is None or backlog < best:

@@ -1,5 +1,5 @@
-"""Fault injection on a running Stack: kill -9 + restart of a process, dropped database connections,
-a stalled (slow) upstream. Each fault returns when the platform has been given back."""
+"""Fault injection on a running Stack: kill -9 + restart of a process, a PostgreSQL restart, dropped
+database connections, a stalled (slow) upstream. Each fault returns when the platform has been given back."""
 
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
+from instapay_stack.postgres import PostgresHandle
 from instapay_stack.stack import Stack
 
 
 @dataclass
 class FaultLog:
     injected: list[tuple[float, str]] = field(default_factory=list)
+    # Monotonic (start, end, name) of each fault, for what the clients saw during it.
+    windows: list[tuple[float, float, str]] = field(default_factory=list)
 
     def add(self, started: float, name: str) -> None:
         self.injected.append((round(time.monotonic() - started, 1), name))
@@ -45,10 +48,15 @@ async def kill_and_restart(stack: Stack, name: str, *, down_seconds: float = 0.5
     await asyncio.to_thread(_restart, stack, name)
 
 
+async def restart_postgres(pg: PostgresHandle, *, down_seconds: float = 1.0) -> None:
+    """Fast shutdown of the bank test's own server, `down_seconds` with none (new connections fail),
+    then a start on the same data dir and socket, so the services' DATABASE_URL stays valid."""
+    await asyncio.to_thread(pg.restart, down_seconds=down_seconds)
+
+
 async def terminate_backends(database_url: str) -> int:
-    """Drops every connection to the stack's database (what a PostgreSQL restart does to the
-    services): the shared test server cannot be restarted under other runs, so this exercises the
-    same reconnect paths."""
+    """Drops every connection to the stack's database, the server staying up (an idle-connection
+    killer, a failover proxy): pooled connections die under the services, new ones succeed."""
     conn = await asyncpg.connect(database_url)
     try:
         return int(await conn.fetchval(
@@ -69,24 +77,33 @@ async def stall(stack: Stack, name: str, seconds: float) -> None:
 
 
 async def inject_faults(stack: Stack, database_url: str, *, until: float, interval: float, log: FaultLog,
-                        started: float, rng: random.Random) -> None:
-    """Injects one fault every `interval` seconds until `until` (monotonic): every kind in turn, then at random."""
+                        started: float, rng: random.Random, pg: PostgresHandle | None = None) -> None:
+    """Injects one fault every `interval` seconds until `until` (monotonic): every kind in turn, then at
+    random. `pg` is the stack's server when this run started it (so it may restart it); a server
+    named by DATABASE_URL is not ours to restart and gets dropped connections only."""
     # The most telling faults first: a short run (restarts take tens of seconds on a loaded 2-core
     # machine) still gets them; a long run goes through all, then draws at random.
-    kinds = ["kill -9 transaction", "postgres connections terminated", "slow transaction (SIGSTOP 3s)",
-             "kill -9 gateway", "kill -9 transaction-relay", "kill -9 reporting", "kill -9 notification",
-             "slow gateway (SIGSTOP 2s)", "kill -9 auth-relay"]
+    kinds = ["kill -9 transaction", "postgres restarted", "postgres connections terminated",
+             "slow transaction (SIGSTOP 3s)", "kill -9 gateway", "kill -9 transaction-relay", "kill -9 reporting",
+             "kill -9 notification", "slow gateway (SIGSTOP 2s)", "kill -9 auth-relay"]
+    if pg is None or pg.server is None:
+        kinds.remove("postgres restarted")
     order = list(kinds)
     while time.monotonic() + interval < until:
         await asyncio.sleep(interval * rng.uniform(0.6, 1.4))
         kind = order.pop(0) if order else rng.choice(kinds)
         log.add(started, kind)
         print(f"[bank {time.strftime('%H:%M:%S')}] fault: {kind}", file=sys.stderr, flush=True)
+        begun = time.monotonic()
         if kind.startswith("kill -9 "):
             await kill_and_restart(stack, kind.removeprefix("kill -9 "))
+        elif kind == "postgres restarted":
+            assert pg is not None
+            await restart_postgres(pg)
         elif kind.startswith("postgres"):
             await terminate_backends(database_url)
         elif kind.startswith("slow transaction"):
             await stall(stack, "transaction", 3.0)
         else:
             await stall(stack, "gateway", 2.0)
+        log.windows.append((begun, time.monotonic(), kind))
