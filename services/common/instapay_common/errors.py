@@ -174,6 +174,11 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    # Database and connection errors are handled inside the app (ExceptionMiddleware), so a 503
+    # during a PostgreSQL restart is not re-raised and logged again as an ASGI crash by the server;
+    # anything else still reaches the catch-all below (Starlette re-raises it after the 500).
+    app.add_exception_handler(DBAPIError, _unexpected_error)
+    app.add_exception_handler(ConnectionError, _unexpected_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
 
