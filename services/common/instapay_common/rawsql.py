@@ -1,0 +1,129 @@
+"""Hot transactions on the pooled connection's asyncpg connection, without SQLAlchemy's
+per-statement execution layer (a `text()` statement through an AsyncSession costs ~3x the CPU of
+the same statement on asyncpg; docs/PERFORMANCE.md, "Ledger transaction on asyncpg").
+
+The SQL keeps SQLAlchemy's `:name` parameters, so a statement reads the same in both worlds;
+`Sql` turns it into asyncpg's `$n` form once, when the module that holds it is imported:
+
+    LOCK = Sql("SELECT id, balance FROM ledger.accounts WHERE user_id = ANY(:ids) FOR UPDATE")
+    async with transaction(db) as conn:
+        rows = await fetch(conn, LOCK, ids=user_ids)
+
+Connections come from the engine's pool (same checkout hook, same JSON/JSONB codecs: a JSONB
+parameter is a JSON string, a JSONB column comes back decoded). asyncpg rows are `Record`s:
+`row["name"]` or `row[0]`, not attributes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+
+from instapay_common.db import Database
+
+# Quoted strings, quoted identifiers and comments are copied as they are (a colon inside them is
+# not a parameter); `::` is a cast; `:name` not preceded by a word character is a parameter.
+_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|::|(?<![\w:]):([A-Za-z_]\w*)""",
+                     re.DOTALL)
+
+# SQLSTATE classes of a server that is not serving (08 connection exception, 57P01-03 shutdown,
+# crash, starting up): the same set the shared error handler answers 503 for.
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def to_positional(sql: str) -> tuple[str, tuple[str, ...]]:
+    """`:name` parameters -> `$1, $2, ...` (a name used twice gets the same number); returns the
+    rewritten SQL and the names in number order."""
+    names: dict[str, int] = {}
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return match.group(0)
+        return f"${names.setdefault(name, len(names) + 1)}"
+
+    return _TOKENS.sub(number, sql), tuple(names)
+
+
+class Sql:
+    """One statement, converted once; `args` orders a call's named values for asyncpg."""
+
+    __slots__ = ("names", "text")
+
+    def __init__(self, sql: str) -> None:
+        self.text, self.names = to_positional(sql)
+
+    def args(self, params: Mapping[str, Any]) -> list[Any]:
+        if len(params) != len(self.names):  # a misspelt or forgotten name fails here, not in SQL
+            raise TypeError(f"statement takes {sorted(self.names)}, got {sorted(params)}")
+        return [params[name] for name in self.names]
+
+
+async def fetch(conn: asyncpg.Connection, sql: Sql, **params: Any) -> list[asyncpg.Record]:
+    return await conn.fetch(sql.text, *sql.args(params))
+
+
+async def fetchrow(conn: asyncpg.Connection, sql: Sql, **params: Any) -> asyncpg.Record | None:
+    return await conn.fetchrow(sql.text, *sql.args(params))
+
+
+async def fetchval(conn: asyncpg.Connection, sql: Sql, **params: Any) -> Any:
+    return await conn.fetchval(sql.text, *sql.args(params))
+
+
+async def execute(conn: asyncpg.Connection, sql: Sql, **params: Any) -> None:
+    await conn.execute(sql.text, *sql.args(params))
+
+
+class DatabaseConnectionLost(ConnectionError):
+    """The connection broke during a raw transaction (server restarted or terminated it). A
+    ConnectionError, so the shared error handler answers 503 as it does for SQLAlchemy's own
+    disconnect errors; a client retrying with the same Idempotency-Key gets the stored answer if
+    the COMMIT did reach the server before the connection broke."""
+
+
+def connection_lost(exc: BaseException) -> bool:
+    if isinstance(exc, (asyncpg.InterfaceError, asyncpg.InternalClientError, OSError)):
+        # InterfaceError: "connection is closed"; InternalClientError: a connection that has read the
+        # server's FATAL "terminating connection" but whose socket is not closed yet.
+        return True
+    sqlstate = getattr(exc, "sqlstate", None)
+    return isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+
+
+@asynccontextmanager
+async def _checked_out(db: Database) -> AsyncIterator[asyncpg.Connection]:
+    """The asyncpg connection of a connection checked out of `db`'s pool (same checkout hook and
+    codecs as the sessions'). A connection whose state is unknown afterwards (lost, or still inside
+    a transaction because the ROLLBACK failed or was cancelled) is invalidated, not pooled again."""
+    async with db.engine.connect() as sa_conn:
+        raw = (await sa_conn.get_raw_connection()).driver_connection
+        try:
+            yield raw
+        except BaseException as exc:
+            lost = connection_lost(exc)
+            if lost or raw.is_closed() or raw.is_in_transaction():
+                await sa_conn.invalidate()
+            if lost:
+                raise DatabaseConnectionLost(f"{type(exc).__name__}: {exc}") from exc
+            raise
+
+
+@asynccontextmanager
+async def connection(db: Database) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection outside any transaction (each statement commits on its own): for reads
+    of one statement, where BEGIN/COMMIT would only add two round trips."""
+    async with _checked_out(db) as raw:
+        yield raw
+
+
+@asynccontextmanager
+async def transaction(db: Database) -> AsyncIterator[asyncpg.Connection]:
+    """One database transaction (BEGIN ... COMMIT, ROLLBACK on any exception) on a pooled
+    connection; nested `conn.transaction()` blocks are savepoints."""
+    async with _checked_out(db) as raw, raw.transaction():
+        yield raw
