@@ -1,9 +1,13 @@
 """Transfers, wallet, history and detail through the in-process API (real PostgreSQL)."""
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 
+import asyncpg
 from sqlalchemy import text
+
+from instapay_common.outbox_relay import asyncpg_dsn
 
 
 def key() -> dict[str, str]:
@@ -117,3 +121,66 @@ async def test_idempotent_replay_and_key_rules(ctx):
     r5 = await ctx.client.post("/api/v1/transfers", headers={**ctx.auth(bob["user_id"]), "Idempotency-Key": "k-1"},
                                json={"recipient": alice["handle"], "amount": "1", "pin": "123456"})
     assert r5.status_code == 201 and r5.json()["id"] != r1.json()["id"]
+
+
+
+async def _one(ctx, sql: str, **params):
+    async with ctx.app.state.db.read_sessionmaker() as s:
+        return (await s.execute(text(sql), params)).scalar_one()
+
+
+async def test_a_transfer_is_one_database_transaction_and_a_decline_keeps_only_its_key(ctx, database_url):
+    """The entry, postings, balances and outbox event are written in the transaction that then
+    stores the Idempotency-Key: held up at that last INSERT (another session holds the same key,
+    uncommitted), none of them is visible; once it goes through, all of them are. A decline at the
+    ledger rolls its savepoint back: the key is stored, the wallets are neither changed nor locked."""
+    alice = await ctx.user(balance="50.00")
+    bob = await ctx.user()
+    sent = ("SELECT count(*) FROM ledger.journal_entries WHERE type = 'transfer' "
+            "AND sender->>'user_id' = :a")
+    events = "SELECT count(*) FROM ledger.outbox_events WHERE payload->'sender'->>'user_id' = :a"
+    balance = "SELECT balance::text FROM ledger.accounts WHERE user_id = CAST(:a AS uuid)"
+    blocker = await asyncpg.connect(asyncpg_dsn(database_url))
+    try:
+        holder = blocker.transaction()
+        await holder.start()
+        await blocker.execute(
+            "INSERT INTO ledger.idempotency_keys (owner_id, key, request_hash, status_code, response) "
+            "VALUES ($1, 'one-tx', 'held', 500, '{}')", uuid.UUID(alice["user_id"]))
+        holder_xid = await blocker.fetchval("SELECT pg_current_xact_id()::xid::text")
+        request = asyncio.create_task(ctx.client.post(
+            "/api/v1/transfers", headers={**ctx.auth(alice["user_id"]), "Idempotency-Key": "one-tx"},
+            json={"recipient": bob["handle"], "amount": "20", "pin": "123456"}))
+        for _ in range(500):  # until the transfer waits for the holder's key (its last statement)
+            if await _one(ctx, "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid' "
+                               "AND transactionid::text = :x", x=holder_xid):
+                break
+            await asyncio.sleep(0.02)
+        else:
+            raise AssertionError("the transfer never reached its idempotency key")
+        assert (await _one(ctx, sent, a=alice["user_id"]), await _one(ctx, events, a=alice["user_id"]),
+                await _one(ctx, balance, a=alice["user_id"])) == (0, 0, "50.00")
+        await holder.rollback()
+        r = await request
+    finally:
+        await blocker.close()
+    assert r.status_code == 201, r.text
+    assert (await _one(ctx, sent, a=alice["user_id"]), await _one(ctx, events, a=alice["user_id"]),
+            await _one(ctx, balance, a=alice["user_id"])) == (1, 1, "30.00")
+
+    # Declined (40 > 30 left): its key is stored, the wallets are neither changed nor left locked.
+    versions = ("SELECT string_agg(xmin::text, ',') FROM ledger.accounts "
+                "WHERE user_id IN (CAST(:a AS uuid), CAST(:b AS uuid))")
+    before = await _one(ctx, versions, a=alice["user_id"], b=bob["user_id"])
+    d = await ctx.client.post("/api/v1/transfers",
+                              headers={**ctx.auth(alice["user_id"]), "Idempotency-Key": "declined"},
+                              json={"recipient": bob["handle"], "amount": "40", "pin": "123456"})
+    assert d.status_code == 422 and d.json()["code"] == "insufficient_funds"
+    assert await _one(ctx, versions, a=alice["user_id"], b=bob["user_id"]) == before
+    assert await _one(ctx, "SELECT status_code FROM ledger.idempotency_keys WHERE owner_id = CAST(:a AS uuid) "
+                           "AND key = 'declined'", a=alice["user_id"]) == 422
+    async with ctx.app.state.db.sessionmaker() as s, s.begin():
+        locked = (await s.execute(text(
+            "SELECT count(*) FROM (SELECT 1 FROM ledger.accounts WHERE user_id IN (CAST(:a AS uuid), CAST(:b AS uuid)) "
+            "FOR UPDATE NOWAIT) AS free"), {"a": alice["user_id"], "b": bob["user_id"]})).scalar_one()
+    assert locked == 2

@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncpg
 
 from instapay_common.db import Database
 from instapay_common.errors import DomainError
@@ -14,7 +14,15 @@ from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import WalletNotFound
 from transaction_service.funding import FundingProvider
 from transaction_service.idempotency import Outcome, execute_once, find_stored, request_hash
-from transaction_service.ledger import Leg, check_outgoing, ensure_active, lock_wallets, post_entry, system_account_id
+from transaction_service.ledger import (
+    Leg,
+    Wallet,
+    check_outgoing,
+    ensure_active,
+    lock_wallets,
+    post_entry,
+    system_account_id,
+)
 from transaction_service.metrics import MONEY_MOVED
 from transaction_service.money import fmt
 from transaction_service.peers import Peers
@@ -23,8 +31,8 @@ from transaction_service.validation import check_amount, check_currency, needs_p
 from transaction_service.views import transaction_view
 
 
-async def _locked_wallet(session: AsyncSession, user_id: uuid.UUID) -> Any:
-    wallet = (await lock_wallets(session, [user_id])).get(user_id)
+async def _locked_wallet(conn: asyncpg.Connection, user_id: uuid.UUID) -> Wallet:
+    wallet = (await lock_wallets(conn, [user_id])).get(user_id)
     if wallet is None:
         raise WalletNotFound("you have no wallet")
     return wallet
@@ -50,20 +58,20 @@ async def topup(*, db: Database, peers: Peers, funding: FundingProvider, setting
         return stored
     handle = await _handle(peers, principal.user_id)
 
-    async def work(session: AsyncSession) -> tuple[int, dict[str, Any]]:
-        wallet = await _locked_wallet(session, owner)
+    async def work(conn: asyncpg.Connection) -> tuple[int, dict[str, Any]]:
+        wallet = await _locked_wallet(conn, owner)
         ensure_active(wallet, "your wallet is frozen; contact support")
-        system = await system_account_id(session, SYSTEM_ACCOUNTS[body.source.type])
+        system = await system_account_id(conn, SYSTEM_ACCOUNTS[body.source.type])
         # Charged while holding only the user's own row; a decline raises before any ledger write.
         result = await funding.charge(source_type=body.source.type, reference=body.source.reference,
                                       amount=body.amount, currency="EGP", operation_id=f"{owner}:{key}")
         entry_id, created_at, balances = await post_entry(
-            session, entry_type="topup", amount=body.amount, funding_type=body.source.type,
+            conn, entry_type="topup", amount=body.amount, funding_type=body.source.type,
             funding_reference=result.provider_reference, legs=[Leg(wallet.id, body.amount), Leg(system, -body.amount)])
         view = transaction_view(entry_id=entry_id, entry_type="topup", signed_amount=body.amount,
                                 currency=wallet.currency, balance_after=balances[wallet.id], note=None, sender=None,
                                 recipient=None, created_at=created_at)
-        await events.emit(session, "topup.completed", {
+        await events.emit_raw(conn, "topup.completed", {
             "transaction_id": view["id"], "user_id": principal.user_id, "handle": handle, "amount": view["amount"],
             "currency": view["currency"], "balance_after": view["balance_after"], "source_type": body.source.type,
             "created_at": view["created_at"]})
@@ -90,23 +98,23 @@ async def withdraw(*, db: Database, peers: Peers, funding: FundingProvider, sett
         await peers.verify_pin(user_id=principal.user_id, pin=pin)
     handle = await _handle(peers, principal.user_id)
 
-    async def work(session: AsyncSession) -> tuple[int, dict[str, Any]]:
-        wallet = await _locked_wallet(session, owner)
+    async def work(conn: asyncpg.Connection) -> tuple[int, dict[str, Any]]:
+        wallet = await _locked_wallet(conn, owner)
         ensure_active(wallet, "your wallet is frozen; contact support")
         spent = check_outgoing(wallet, body.amount, settings)
-        system = await system_account_id(session, SYSTEM_ACCOUNTS["bank"])
+        system = await system_account_id(conn, SYSTEM_ACCOUNTS["bank"])
         # Paid out under the wallet lock, after the checks and before the ledger write, inside the
         # transaction: a decline/failure writes nothing (the hot system row is not held meanwhile).
         result = await funding.payout(destination_type="bank", reference=body.destination.reference,
                                       amount=body.amount, currency="EGP", operation_id=f"{owner}:{key}")
         entry_id, created_at, balances = await post_entry(
-            session, entry_type="withdrawal", amount=body.amount, funding_type="bank",
+            conn, entry_type="withdrawal", amount=body.amount, funding_type="bank",
             funding_reference=result.provider_reference, spent=spent, spent_account=wallet.id,
             legs=[Leg(wallet.id, -body.amount), Leg(system, body.amount)])
         view = transaction_view(entry_id=entry_id, entry_type="withdrawal", signed_amount=-body.amount,
                                 currency=wallet.currency, balance_after=balances[wallet.id], note=None, sender=None,
                                 recipient=None, created_at=created_at)
-        await events.emit(session, "withdrawal.completed", {
+        await events.emit_raw(conn, "withdrawal.completed", {
             "transaction_id": view["id"], "user_id": principal.user_id, "handle": handle, "amount": view["amount"],
             "currency": view["currency"], "balance_after": view["balance_after"], "destination_type": "bank",
             "created_at": view["created_at"]})

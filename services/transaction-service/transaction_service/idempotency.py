@@ -10,6 +10,8 @@ Design (see docs/ARCHITECTURE.md, "Money core"):
   The lock dies with the transaction/connection, e.g. when the process is killed.
 - Declines reached at the ledger (`StoredDecline`) are stored and replayed; anything refused before
   (validation, auth, PIN, recipient lookup) or a failing dependency stores nothing.
+- The transaction runs on the pooled connection's raw asyncpg connection (`instapay_common.rawsql`),
+  and so does `work`: SQLAlchemy's per-statement layer cost more CPU than asyncpg itself here.
 """
 
 import asyncio
@@ -20,16 +22,23 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import orjson
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from instapay_common import rawsql
 from instapay_common.db import Database
+from instapay_common.rawsql import Sql
 from instapay_common.request_context import current_request_id
 from transaction_service.exceptions import IdempotencyInProgress, IdempotencyKeyReused, StoredDecline
 from transaction_service.metrics import IDEMPOTENT_REPLAYS
 
-Work = Callable[[AsyncSession], Awaitable[tuple[int, dict[str, Any]]]]
+# Runs inside the transaction, on its connection; returns (HTTP status, body).
+Work = Callable[[asyncpg.Connection], Awaitable[tuple[int, dict[str, Any]]]]
+
+_FIND = Sql("SELECT request_hash, status_code, response FROM ledger.idempotency_keys WHERE owner_id = :o AND key = :k")
+_TRY_LOCK = Sql("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))")
+_STORE = Sql("INSERT INTO ledger.idempotency_keys (owner_id, key, request_hash, status_code, response) "
+             "VALUES (:o, :k, :h, :s, CAST(:r AS jsonb))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,32 +60,28 @@ def decline_body(exc: StoredDecline) -> dict[str, Any]:
             "detail": exc.detail, "code": exc.code, "request_id": current_request_id()}
 
 
-async def _stored(session: AsyncSession, owner_id: uuid.UUID, key: str, hashed: str) -> Outcome | None:
-    row = (await session.execute(text(
-        "SELECT request_hash, status_code, response FROM ledger.idempotency_keys WHERE owner_id = :o AND key = :k"),
-        {"o": owner_id, "k": key})).first()
+async def _stored(conn: asyncpg.Connection, owner_id: uuid.UUID, key: str, hashed: str) -> Outcome | None:
+    row = await rawsql.fetchrow(conn, _FIND, o=owner_id, k=key)
     if row is None:
         return None
-    if row.request_hash != hashed:
+    if row["request_hash"] != hashed:
         raise IdempotencyKeyReused("this Idempotency-Key was already used for a different request")
     IDEMPOTENT_REPLAYS.inc()
-    return Outcome(status=row.status_code, body=row.response, replayed=True)
+    return Outcome(status=row["status_code"], body=row["response"], replayed=True)
 
 
 async def find_stored(db: Database, *, owner_id: uuid.UUID, key: str, hashed: str) -> Outcome | None:
     """Fast path before any remote call: a finished request is replayed without re-checking the PIN.
-    One statement, so no transaction around it (autocommit session)."""
-    async with db.read_sessionmaker() as session:
-        return await _stored(session, owner_id, key, hashed)
+    One statement, so no transaction around it (autocommit)."""
+    async with rawsql.connection(db) as conn:
+        return await _stored(conn, owner_id, key, hashed)
 
 
-async def _acquire(session: AsyncSession, owner_id: uuid.UUID, key: str, wait_seconds: float) -> None:
+async def _acquire(conn: asyncpg.Connection, owner_id: uuid.UUID, key: str, wait_seconds: float) -> None:
     deadline = time.monotonic() + wait_seconds
     lock_key = f"idem:{owner_id}:{key}"
     while True:
-        got = (await session.execute(text("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))"),
-                                     {"k": lock_key})).scalar_one()
-        if got:
+        if await rawsql.fetchval(conn, _TRY_LOCK, k=lock_key):
             return
         if time.monotonic() >= deadline:
             raise IdempotencyInProgress("the first request with this Idempotency-Key is still running; retry shortly")
@@ -86,18 +91,15 @@ async def _acquire(session: AsyncSession, owner_id: uuid.UUID, key: str, wait_se
 async def execute_once(db: Database, *, owner_id: uuid.UUID, key: str, hashed: str, wait_seconds: float,
                        work: Work) -> Outcome:
     """Runs `work` (inside one DB transaction) at most once per (owner, key) and stores its answer."""
-    async with db.sessionmaker() as session, session.begin():
-        await _acquire(session, owner_id, key, wait_seconds)
-        stored = await _stored(session, owner_id, key, hashed)
+    async with rawsql.transaction(db) as conn:
+        await _acquire(conn, owner_id, key, wait_seconds)
+        stored = await _stored(conn, owner_id, key, hashed)
         if stored is not None:
             return stored
         try:
-            async with session.begin_nested():
-                status, body = await work(session)
+            async with conn.transaction():  # a savepoint: a decline undoes the work's locks and writes only
+                status, body = await work(conn)
         except StoredDecline as exc:
             status, body = exc.status, decline_body(exc)
-        await session.execute(text(
-            "INSERT INTO ledger.idempotency_keys (owner_id, key, request_hash, status_code, response) "
-            "VALUES (:o, :k, :h, :s, CAST(:r AS jsonb))"),
-            {"o": owner_id, "k": key, "h": hashed, "s": status, "r": orjson.dumps(body).decode()})
+        await rawsql.execute(conn, _STORE, o=owner_id, k=key, h=hashed, s=status, r=orjson.dumps(body).decode())
     return Outcome(status=status, body=body)

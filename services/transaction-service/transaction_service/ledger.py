@@ -4,18 +4,21 @@ Locking: user wallets are locked with one `SELECT ... ORDER BY id FOR UPDATE`, s
 in opposite directions take their locks in the same order and never deadlock. System (funding)
 accounts are only touched by an UPDATE at the very end of a transaction, after every wallet lock,
 so they are never held while waiting for anything else (they are hot: every top-up hits one).
+
+Every function here runs on the raw asyncpg connection of the caller's transaction
+(`instapay_common.rawsql`): the money path's statements skip SQLAlchemy's execution layer.
 """
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+import asyncpg
 import orjson
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from instapay_common.rawsql import Sql, fetch, fetchval
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import AccountFrozen, InsufficientFunds, LimitExceeded
 from transaction_service.limits import spent_so_far
@@ -28,16 +31,36 @@ class Leg:
     counterparty_user_id: uuid.UUID | None = None
 
 
-async def lock_wallets(session: AsyncSession, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
-    rows = (await session.execute(text(
-        "SELECT id, user_id, balance, currency, status, spent_day, spent_day_date, spent_month, spent_month_start "
-        "FROM ledger.accounts WHERE user_id = ANY(:ids) ORDER BY id FOR UPDATE"), {"ids": user_ids})).all()
-    return {r.user_id: r for r in rows}
+class Wallet(NamedTuple):
+    """A locked wallet row (attribute access, as the limit and view helpers read accounts)."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    balance: Decimal
+    currency: str
+    status: str
+    spent_day: Decimal
+    spent_day_date: Any
+    spent_month: Decimal
+    spent_month_start: Any
 
 
-async def system_account_id(session: AsyncSession, code: str) -> uuid.UUID:
-    return (await session.execute(text("SELECT id FROM ledger.accounts WHERE system_code = :c"),
-                                  {"c": code})).scalar_one()
+_LOCK_WALLETS = Sql(
+    "SELECT id, user_id, balance, currency, status, spent_day, spent_day_date, spent_month, spent_month_start "
+    "FROM ledger.accounts WHERE user_id = ANY(:ids) ORDER BY id FOR UPDATE")
+_SYSTEM_ACCOUNT = Sql("SELECT id FROM ledger.accounts WHERE system_code = :c")
+
+
+async def lock_wallets(conn: asyncpg.Connection, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, Wallet]:
+    rows = await fetch(conn, _LOCK_WALLETS, ids=user_ids)
+    return {r["user_id"]: Wallet(*r) for r in rows}
+
+
+async def system_account_id(conn: asyncpg.Connection, code: str) -> uuid.UUID:
+    account_id = await fetchval(conn, _SYSTEM_ACCOUNT, c=code)
+    if account_id is None:  # seeded by migration 0001; missing means a broken database
+        raise RuntimeError(f"system account {code!r} is missing")
+    return account_id
 
 
 def ensure_active(account: Any, detail: str) -> None:
@@ -60,7 +83,7 @@ def check_outgoing(account: Any, amount: Decimal, settings: TransactionSettings)
 
 # One statement (one round trip while the wallet locks are held): the entry, every balance
 # change, and the postings carrying each account's balance_after.
-_POST_SQL = """
+_POST_SQL = Sql("""
 WITH entry AS (
     INSERT INTO ledger.journal_entries (id, type, amount, note, sender, recipient, payment_request_id,
                                         funding_type, funding_reference)
@@ -86,10 +109,10 @@ WITH entry AS (
     RETURNING account_id, balance_after, created_at
 )
 SELECT account_id, balance_after, created_at FROM posted
-"""
+""")
 
 
-async def post_entry(session: AsyncSession, *, entry_type: str, amount: Decimal, legs: list[Leg],
+async def post_entry(conn: asyncpg.Connection, *, entry_type: str, amount: Decimal, legs: list[Leg],
                      note: str | None = None, sender: dict | None = None, recipient: dict | None = None,
                      payment_request_id: uuid.UUID | None = None, funding_type: str | None = None,
                      funding_reference: str | None = None, spent: dict[str, Any] | None = None,
@@ -103,14 +126,14 @@ async def post_entry(session: AsyncSession, *, entry_type: str, amount: Decimal,
     legs_json = [{"ord": i, "account_id": str(leg.account_id), "amount": str(leg.amount),
                   "counterparty": str(leg.counterparty_user_id) if leg.counterparty_user_id else None}
                  for i, leg in enumerate(legs)]
-    rows = (await session.execute(text(_POST_SQL), {
-        "id": entry_id, "t": entry_type, "a": amount, "n": note,
-        "s": orjson.dumps(sender).decode() if sender else None,
-        "r": orjson.dumps(recipient).decode() if recipient else None,
-        "pr": payment_request_id, "ft": funding_type, "fr": funding_reference,
-        "legs": orjson.dumps(legs_json).decode(), "spender": spent_account,
-        "sd": spent.get("spent_day"), "sdd": spent.get("spent_day_date"), "sm": spent.get("spent_month"),
-        "sms": spent.get("spent_month_start")})).all()
+    rows = await fetch(
+        conn, _POST_SQL, id=entry_id, t=entry_type, a=amount, n=note,
+        s=orjson.dumps(sender).decode() if sender else None,
+        r=orjson.dumps(recipient).decode() if recipient else None,
+        pr=payment_request_id, ft=funding_type, fr=funding_reference,
+        legs=orjson.dumps(legs_json).decode(), spender=spent_account,
+        sd=spent.get("spent_day"), sdd=spent.get("spent_day_date"), sm=spent.get("spent_month"),
+        sms=spent.get("spent_month_start"))
     if len(rows) != len(legs):  # an account vanished between lock and write: refuse (rolls back)
         raise RuntimeError("journal entry legs do not match the accounts written")
-    return entry_id, rows[0].created_at, {r.account_id: r.balance_after for r in rows}
+    return entry_id, rows[0]["created_at"], {r["account_id"]: r["balance_after"] for r in rows}

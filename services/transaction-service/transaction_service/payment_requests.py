@@ -7,13 +7,17 @@ import base64
 import binascii
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from decimal import Decimal
+from typing import Any, Literal, NamedTuple
 
+import asyncpg
 import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from instapay_common import rawsql
 from instapay_common.db import Database
+from instapay_common.rawsql import Sql
 from instapay_common.security import Principal
 from transaction_service import events
 from transaction_service.config import TransactionSettings
@@ -33,8 +37,36 @@ from transaction_service.schemas import PaymentRequestIn
 from transaction_service.transfers import post_transfer
 from transaction_service.validation import check_amount, check_currency, clean_note, needs_pin
 
-COLUMNS = ("id, requester_id, payer_id, requester, payer, amount, currency, note, status, transfer_id, expires_at, "
-           "created_at, updated_at")
+
+class PaymentRequest(NamedTuple):
+    """A payment request row read on the raw connection (the accept path), with the attribute
+    access SQLAlchemy rows have, so the views below read both."""
+
+    id: uuid.UUID
+    requester_id: uuid.UUID
+    payer_id: uuid.UUID
+    requester: dict[str, Any]
+    payer: dict[str, Any]
+    amount: Decimal
+    currency: str
+    note: str | None
+    status: str
+    transfer_id: uuid.UUID | None
+    expires_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+
+COLUMNS = ", ".join(PaymentRequest._fields)
+# The caller must be the request's payer (accept, decline) or requester (cancel); a fixed column
+# list and side names, no user input in the SQL text.
+_LOCK_SQL = {side: f"SELECT {COLUMNS} FROM ledger.payment_requests WHERE id = :id AND {side}_id = :u FOR UPDATE"  # noqa: S608
+             for side in ("payer", "requester")}
+_SET_STATUS_SQL = (f"UPDATE ledger.payment_requests SET status = :s, transfer_id = :t, "  # noqa: S608
+                   f"updated_at = clock_timestamp() WHERE id = :id RETURNING {COLUMNS}")
+_LOCK_RAW = {side: Sql(sql) for side, sql in _LOCK_SQL.items()}
+_SET_STATUS_RAW = Sql(_SET_STATUS_SQL)
+_PAYER_OF = Sql("SELECT 1 FROM ledger.payment_requests WHERE id = :id AND payer_id = :u")
 
 
 def effective_status(row: Any, now: datetime | None = None) -> str:
@@ -121,12 +153,18 @@ async def list_requests(session: AsyncSession, *, principal: Principal, role: Li
 
 async def _locked(session: AsyncSession, request_id: uuid.UUID, user_id: str, side: str) -> Any:
     """The request, row-locked, if the caller is its `side` (payer/requester); 404 otherwise."""
-    row = (await session.execute(text(
-        f"SELECT {COLUMNS} FROM ledger.payment_requests WHERE id = :id AND {side}_id = :u FOR UPDATE"),  # noqa: S608
-        {"id": request_id, "u": uuid.UUID(user_id)})).first()
+    row = (await session.execute(text(_LOCK_SQL[side]), {"id": request_id, "u": uuid.UUID(user_id)})).first()
     if row is None:
         raise PaymentRequestNotFound("no such payment request")
     return row
+
+
+async def _locked_raw(conn: asyncpg.Connection, request_id: uuid.UUID, user_id: str, side: str) -> PaymentRequest:
+    """`_locked` in a transaction on the raw connection."""
+    row = await rawsql.fetchrow(conn, _LOCK_RAW[side], id=request_id, u=uuid.UUID(user_id))
+    if row is None:
+        raise PaymentRequestNotFound("no such payment request")
+    return PaymentRequest(*row)
 
 
 def _ensure_pending(row: Any) -> None:
@@ -137,12 +175,16 @@ def _ensure_pending(row: Any) -> None:
         raise PaymentRequestNotPending(f"this payment request is already {status}")
 
 
-async def _set_status(session: AsyncSession, request_id: uuid.UUID, status: str,
-                      transfer_id: str | None = None) -> Any:
-    return (await session.execute(text(
-        f"UPDATE ledger.payment_requests SET status = :s, transfer_id = :t, updated_at = clock_timestamp() "  # noqa: S608
-        f"WHERE id = :id RETURNING {COLUMNS}"),
-        {"s": status, "t": uuid.UUID(transfer_id) if transfer_id else None, "id": request_id})).one()
+async def _set_status(session: AsyncSession, request_id: uuid.UUID, status: str) -> Any:
+    return (await session.execute(text(_SET_STATUS_SQL), {"s": status, "t": None, "id": request_id})).one()
+
+
+async def _set_status_raw(conn: asyncpg.Connection, request_id: uuid.UUID, status: str,
+                          transfer_id: str) -> PaymentRequest:
+    row = await rawsql.fetchrow(conn, _SET_STATUS_RAW, s=status, t=uuid.UUID(transfer_id), id=request_id)
+    if row is None:  # locked by this transaction a moment ago: cannot be gone
+        raise RuntimeError("payment request vanished under its row lock")
+    return PaymentRequest(*row)
 
 
 async def decline_or_cancel(session: AsyncSession, *, request_id: uuid.UUID, principal: Principal,
@@ -164,22 +206,21 @@ async def accept(*, db: Database, peers: Peers, settings: TransactionSettings, p
     stored = await find_stored(db, owner_id=owner, key=key, hashed=hashed)
     if stored is not None:
         return stored
-    async with db.sessionmaker() as session:  # 404 before asking for the PIN: nothing to pay
-        row = (await session.execute(text("SELECT 1 FROM ledger.payment_requests WHERE id = :id AND payer_id = :u"),
-                                     {"id": request_id, "u": owner})).first()
+    async with rawsql.connection(db) as conn:  # 404 before asking for the PIN: nothing to pay
+        row = await rawsql.fetchrow(conn, _PAYER_OF, id=request_id, u=owner)
     if row is None:
         raise PaymentRequestNotFound("no such payment request")
     checked_pin = needs_pin(principal, pin)
     if checked_pin is not None:
         await peers.verify_pin(user_id=principal.user_id, pin=checked_pin)
 
-    async def work(session: AsyncSession) -> tuple[int, dict[str, Any]]:
-        req = await _locked(session, request_id, principal.user_id, "payer")
+    async def work(conn: asyncpg.Connection) -> tuple[int, dict[str, Any]]:
+        req = await _locked_raw(conn, request_id, principal.user_id, "payer")
         _ensure_pending(req)
-        view = await post_transfer(session, settings=settings, sender=req.payer, recipient=req.requester,
+        view = await post_transfer(conn, settings=settings, sender=req.payer, recipient=req.requester,
                                    amount=req.amount, note=req.note, payment_request_id=req.id)
-        req = await _set_status(session, request_id, "accepted", view["id"])
-        await events.emit(session, "payment_request.accepted", {**event_data(req), "transfer_id": view["id"]})
+        req = await _set_status_raw(conn, request_id, "accepted", view["id"])
+        await events.emit_raw(conn, "payment_request.accepted", {**event_data(req), "transfer_id": view["id"]})
         return 201, view
 
     outcome = await execute_once(db, owner_id=owner, key=key, hashed=hashed,

@@ -5,6 +5,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,12 +24,12 @@ from transaction_service.validation import check_amount, check_currency, clean_n
 from transaction_service.views import transfer_view
 
 
-async def post_transfer(session: AsyncSession, *, settings: TransactionSettings, sender: dict[str, Any],
+async def post_transfer(conn: asyncpg.Connection, *, settings: TransactionSettings, sender: dict[str, Any],
                         recipient: dict[str, Any], amount: Decimal, note: str | None,
                         payment_request_id: uuid.UUID | None = None) -> dict[str, Any]:
     """Moves `amount` from sender to recipient inside the caller's transaction; returns the transfer."""
     sender_id, recipient_id = uuid.UUID(sender["user_id"]), uuid.UUID(recipient["user_id"])
-    wallets = await lock_wallets(session, [sender_id, recipient_id])
+    wallets = await lock_wallets(conn, [sender_id, recipient_id])
     source, target = wallets.get(sender_id), wallets.get(recipient_id)
     if source is None:
         raise WalletNotFound("you have no wallet")
@@ -38,12 +39,12 @@ async def post_transfer(session: AsyncSession, *, settings: TransactionSettings,
     ensure_active(target, "the recipient's wallet cannot receive money right now")
     spent = check_outgoing(source, amount, settings)
     entry_id, created_at, balances = await post_entry(
-        session, entry_type="transfer", amount=amount, note=note, sender=sender, recipient=recipient,
+        conn, entry_type="transfer", amount=amount, note=note, sender=sender, recipient=recipient,
         payment_request_id=payment_request_id, spent=spent, spent_account=source.id,
         legs=[Leg(source.id, -amount, recipient_id), Leg(target.id, amount, sender_id)])
     view = transfer_view(entry_id=entry_id, amount=amount, currency=source.currency, note=note, sender=sender,
                          recipient=recipient, created_at=created_at, payment_request_id=payment_request_id)
-    await events.emit(session, "transfer.completed", {
+    await events.emit_raw(conn, "transfer.completed", {
         "transfer_id": view["id"], "amount": fmt(amount), "currency": source.currency, "note": note,
         "created_at": view["created_at"], "payment_request_id": view["payment_request_id"],
         "sender": {**sender, "balance_after": fmt(balances[source.id])},
@@ -75,8 +76,8 @@ async def transfer(*, db: Database, peers: Peers, settings: TransactionSettings,
     if recipient["user_id"] == principal.user_id:
         raise SelfTransfer("sender and recipient are the same wallet")
 
-    async def work(session: AsyncSession) -> tuple[int, dict[str, Any]]:
-        view = await post_transfer(session, settings=settings, sender=sender, recipient=recipient,
+    async def work(conn: asyncpg.Connection) -> tuple[int, dict[str, Any]]:
+        view = await post_transfer(conn, settings=settings, sender=sender, recipient=recipient,
                                    amount=body.amount, note=note)
         return 201, view
 
