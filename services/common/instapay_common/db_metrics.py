@@ -10,9 +10,10 @@ adapter, so the cursor events fire around the real round trip).
 from __future__ import annotations
 
 import time
+import weakref
 
 from prometheus_client import Gauge, Histogram
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 DB_POOL_CHECKED_OUT = Gauge("db_pool_checked_out", "Connections currently checked out of the pool.", ["service"])
@@ -25,6 +26,13 @@ DB_QUERY_DURATION = Histogram(
 )
 
 _STARTED_KEY = "instapay_query_started"
+# Each instrumented engine's query-time series, for statements run on its connections' raw asyncpg
+# connection (instapay_common.rawsql), which fire no cursor events: they time themselves.
+_QUERY_TIMERS: weakref.WeakKeyDictionary[Engine, Histogram] = weakref.WeakKeyDictionary()
+
+
+def query_timer(engine: AsyncEngine) -> Histogram | None:
+    return _QUERY_TIMERS.get(engine.sync_engine)
 
 
 def instrument_engine(engine: AsyncEngine, *, service: str, capacity: int) -> None:
@@ -34,6 +42,7 @@ def instrument_engine(engine: AsyncEngine, *, service: str, capacity: int) -> No
     query_time = DB_QUERY_DURATION.labels(service)
     DB_POOL_SIZE.labels(service).set(capacity)
     checked_out.set(0)
+    _QUERY_TIMERS[sync_engine] = query_time
 
     # Gauge inc/dec (not pool.checkedout() polling) so the value is exact at scrape time without
     # touching the pool's lock from the metrics endpoint.

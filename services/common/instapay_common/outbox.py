@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from sqlalchemy import (
@@ -42,9 +42,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from instapay_common.outbox_wakeup import wakeup_channel
-
-if TYPE_CHECKING:
-    import asyncpg
+from instapay_common.rawsql import RawConnection, Sql
 
 OUTBOX_TABLE = "outbox_events"
 DELIVERIES_TABLE = "outbox_deliveries"
@@ -114,24 +112,25 @@ async def emit_event(session: AsyncSession, table: Table, event_type: str, data:
     return eid
 
 
-_RAW_EMIT_SQL: dict[str, str] = {}
+_RAW_EMIT: dict[str, Sql] = {}
 
 
-def _raw_emit_sql(table: Table) -> str:
+def _raw_emit_sql(table: Table) -> Sql:
     key = _key(table.metadata, table.name)
-    sql = _RAW_EMIT_SQL.get(key)
+    sql = _RAW_EMIT.get(key)
     if sql is None:
-        sql = _RAW_EMIT_SQL[key] = (
+        sql = _RAW_EMIT[key] = Sql(
             f"WITH emitted AS (INSERT INTO {key} (id, event_type, payload, occurred_at) "  # noqa: S608 - our table name
-            "VALUES ($1, $2, CAST($3 AS jsonb), $4) RETURNING seq) SELECT pg_notify($5, '') FROM emitted")
+            "VALUES (:id, :event_type, CAST(:payload AS jsonb), :occurred_at) RETURNING seq) "
+            "SELECT pg_notify(:channel, '') FROM emitted")
     return sql
 
 
-async def emit_event_raw(conn: asyncpg.Connection, table: Table, event_type: str, data: dict[str, Any],
+async def emit_event_raw(conn: RawConnection, table: Table, event_type: str, data: dict[str, Any],
                          *, event_id: uuid.UUID | None = None, occurred_at: datetime | None = None) -> uuid.UUID:
     """`emit_event` for a transaction run on the raw asyncpg connection (`instapay_common.rawsql`):
     the same row and the same NOTIFY, in one statement of the caller's transaction."""
     eid = event_id or uuid.uuid4()
-    await conn.execute(_raw_emit_sql(table), eid, event_type, orjson.dumps(data).decode(),
-                       occurred_at or utcnow(), wakeup_channel(table.schema))
+    await conn.execute(_raw_emit_sql(table), id=eid, event_type=event_type, payload=orjson.dumps(data).decode(),
+                       occurred_at=occurred_at or utcnow(), channel=wakeup_channel(table.schema))
     return eid

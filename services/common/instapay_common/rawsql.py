@@ -7,7 +7,7 @@ The SQL keeps SQLAlchemy's `:name` parameters, so a statement reads the same in 
 
     LOCK = Sql("SELECT id, balance FROM ledger.accounts WHERE user_id = ANY(:ids) FOR UPDATE")
     async with transaction(db) as conn:
-        rows = await fetch(conn, LOCK, ids=user_ids)
+        rows = await conn.fetch(LOCK, ids=user_ids)
 
 Connections come from the engine's pool (same checkout hook, same JSON/JSONB codecs: a JSONB
 parameter is a JSON string, a JSONB column comes back decoded). asyncpg rows are `Record`s:
@@ -17,13 +17,17 @@ parameter is a JSON string, a JSONB column comes back decoded). asyncpg rows are
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Mapping
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
+from asyncpg.transaction import Transaction
+from prometheus_client import Histogram
 
 from instapay_common.db import Database
+from instapay_common.db_metrics import query_timer
 
 # Quoted strings, quoted identifiers and comments are copied as they are (a colon inside them is
 # not a parameter); `::` is a cast; `:name` not preceded by a word character is a parameter.
@@ -63,20 +67,42 @@ class Sql:
         return [params[name] for name in self.names]
 
 
-async def fetch(conn: asyncpg.Connection, sql: Sql, **params: Any) -> list[asyncpg.Record]:
-    return await conn.fetch(sql.text, *sql.args(params))
+class RawConnection:
+    """The asyncpg connection of one checkout, taking `Sql` statements with named values. Each
+    round trip is timed into `db_query_duration_seconds`, as SQLAlchemy's statements are by the
+    cursor events (db_metrics.py), which do not fire here."""
 
+    __slots__ = ("_timer", "raw")
 
-async def fetchrow(conn: asyncpg.Connection, sql: Sql, **params: Any) -> asyncpg.Record | None:
-    return await conn.fetchrow(sql.text, *sql.args(params))
+    def __init__(self, raw: asyncpg.Connection, timer: Histogram | None) -> None:
+        self.raw = raw
+        self._timer = timer
 
+    async def fetch(self, sql: Sql, **params: Any) -> list[asyncpg.Record]:
+        return await self._timed(self.raw.fetch, sql, params)
 
-async def fetchval(conn: asyncpg.Connection, sql: Sql, **params: Any) -> Any:
-    return await conn.fetchval(sql.text, *sql.args(params))
+    async def fetchrow(self, sql: Sql, **params: Any) -> asyncpg.Record | None:
+        return await self._timed(self.raw.fetchrow, sql, params)
 
+    async def fetchval(self, sql: Sql, **params: Any) -> Any:
+        return await self._timed(self.raw.fetchval, sql, params)
 
-async def execute(conn: asyncpg.Connection, sql: Sql, **params: Any) -> None:
-    await conn.execute(sql.text, *sql.args(params))
+    async def execute(self, sql: Sql, **params: Any) -> None:
+        await self._timed(self.raw.execute, sql, params)
+
+    def savepoint(self) -> Transaction:
+        """`async with conn.savepoint():` - an exception inside undoes only what ran inside."""
+        return self.raw.transaction()
+
+    async def _timed(self, method: Callable[..., Awaitable[Any]], sql: Sql, params: Mapping[str, Any]) -> Any:
+        args = sql.args(params)
+        if self._timer is None:
+            return await method(sql.text, *args)
+        started = time.perf_counter()
+        try:
+            return await method(sql.text, *args)
+        finally:
+            self._timer.observe(time.perf_counter() - started)
 
 
 class DatabaseConnectionLost(ConnectionError):
@@ -96,14 +122,14 @@ def connection_lost(exc: BaseException) -> bool:
 
 
 @asynccontextmanager
-async def _checked_out(db: Database) -> AsyncIterator[asyncpg.Connection]:
+async def _checked_out(db: Database) -> AsyncIterator[RawConnection]:
     """The asyncpg connection of a connection checked out of `db`'s pool (same checkout hook and
     codecs as the sessions'). A connection whose state is unknown afterwards (lost, or still inside
     a transaction because the ROLLBACK failed or was cancelled) is invalidated, not pooled again."""
     async with db.engine.connect() as sa_conn:
         raw = (await sa_conn.get_raw_connection()).driver_connection
         try:
-            yield raw
+            yield RawConnection(raw, query_timer(db.engine))
         except BaseException as exc:
             lost = connection_lost(exc)
             if lost or raw.is_closed() or raw.is_in_transaction():
@@ -114,16 +140,16 @@ async def _checked_out(db: Database) -> AsyncIterator[asyncpg.Connection]:
 
 
 @asynccontextmanager
-async def connection(db: Database) -> AsyncIterator[asyncpg.Connection]:
+async def connection(db: Database) -> AsyncIterator[RawConnection]:
     """A pooled connection outside any transaction (each statement commits on its own): for reads
     of one statement, where BEGIN/COMMIT would only add two round trips."""
-    async with _checked_out(db) as raw:
-        yield raw
+    async with _checked_out(db) as conn:
+        yield conn
 
 
 @asynccontextmanager
-async def transaction(db: Database) -> AsyncIterator[asyncpg.Connection]:
+async def transaction(db: Database) -> AsyncIterator[RawConnection]:
     """One database transaction (BEGIN ... COMMIT, ROLLBACK on any exception) on a pooled
-    connection; nested `conn.transaction()` blocks are savepoints."""
-    async with _checked_out(db) as raw, raw.transaction():
-        yield raw
+    connection; `conn.savepoint()` blocks inside it are savepoints."""
+    async with _checked_out(db) as conn, conn.raw.transaction():
+        yield conn

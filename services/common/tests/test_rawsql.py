@@ -10,14 +10,19 @@ from decimal import Decimal
 
 import asyncpg
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import MetaData, text
 
 from instapay_common import rawsql
 from instapay_common.db import Database
+from instapay_common.db_metrics import instrument_engine
 from instapay_common.outbox import emit_event, emit_event_raw, outbox_table
 from instapay_common.outbox_relay import asyncpg_dsn
 from instapay_common.outbox_wakeup import wakeup_channel
 from instapay_common.rawsql import DatabaseConnectionLost, Sql, to_positional
+
+TXID = Sql("SELECT txid_current()")
+PID = Sql("SELECT pg_backend_pid()")
 
 
 def test_named_parameters_become_numbered_and_a_repeated_name_keeps_its_number():
@@ -68,54 +73,54 @@ async def scratch(db) -> AsyncIterator[str]:
 
 async def _count(db: Database, schema: str) -> int:
     async with rawsql.connection(db) as conn:
-        return await conn.fetchval(f"SELECT count(*) FROM {schema}.items")
+        return await conn.raw.fetchval(f"SELECT count(*) FROM {schema}.items")
 
 
 async def test_a_transaction_commits_its_statements_together_and_a_savepoint_undoes_only_its_own(db, scratch):
     insert = Sql(f"INSERT INTO {scratch}.items (id, amount) VALUES (:id, :amount)")
     async with rawsql.transaction(db) as conn:
-        txid = await conn.fetchval("SELECT txid_current()")
-        await rawsql.execute(conn, insert, id=1, amount=Decimal("10.50"))
+        txid = await conn.fetchval(TXID)
+        await conn.execute(insert, id=1, amount=Decimal("10.50"))
         with pytest.raises(ValueError):
-            async with conn.transaction():
-                await rawsql.execute(conn, insert, id=2, amount=Decimal("1.00"))
+            async with conn.savepoint():
+                await conn.execute(insert, id=2, amount=Decimal("1.00"))
                 raise ValueError("declined")
-        assert await conn.fetchval("SELECT txid_current()") == txid
+        assert await conn.fetchval(TXID) == txid
     async with rawsql.connection(db) as conn:
-        rows = await conn.fetch(f"SELECT id, amount FROM {scratch}.items")
+        rows = await conn.raw.fetch(f"SELECT id, amount FROM {scratch}.items")
     assert [(r["id"], r["amount"]) for r in rows] == [(1, Decimal("10.50"))]
 
     with pytest.raises(ZeroDivisionError):
         async with rawsql.transaction(db) as conn:
-            await rawsql.execute(conn, insert, id=3, amount=Decimal("2.00"))
+            await conn.execute(insert, id=3, amount=Decimal("2.00"))
             raise ZeroDivisionError
     assert await _count(db, scratch) == 1
 
 
 async def test_a_connection_block_runs_each_statement_in_its_own_transaction(db):
     async with rawsql.connection(db) as conn:
-        first = await conn.fetchval("SELECT txid_current()")
-        second = await conn.fetchval("SELECT txid_current()")
+        first = await conn.fetchval(TXID)
+        second = await conn.fetchval(TXID)
         assert first != second
-        assert not conn.is_in_transaction()
+        assert not conn.raw.is_in_transaction()
 
 
 async def test_a_connection_lost_mid_transaction_is_a_connection_error_and_is_not_pooled_again(db, database_url):
     async with rawsql.connection(db) as conn:
-        pid_before = await conn.fetchval("SELECT pg_backend_pid()")
+        pid_before = await conn.fetchval(PID)
     killer = await asyncpg.connect(asyncpg_dsn(database_url))
     try:
         with pytest.raises(DatabaseConnectionLost) as caught:
             async with rawsql.transaction(db) as conn:
-                assert await conn.fetchval("SELECT pg_backend_pid()") == pid_before  # the pooled one
+                assert await conn.fetchval(PID) == pid_before  # the pooled one
                 await killer.execute("SELECT pg_terminate_backend($1)", pid_before)
                 await asyncio.sleep(0.2)
-                await conn.fetchval("SELECT 1")
+                await conn.fetchval(Sql("SELECT 1"))
     finally:
         await killer.close()
     assert isinstance(caught.value, ConnectionError)  # what the shared error handler answers 503 for
     async with rawsql.transaction(db) as conn:
-        assert await conn.fetchval("SELECT pg_backend_pid()") != pid_before
+        assert await conn.fetchval(PID) != pid_before
 
 
 async def test_a_block_cancelled_mid_statement_leaves_no_open_transaction_in_the_pool(db):
@@ -123,7 +128,7 @@ async def test_a_block_cancelled_mid_statement_leaves_no_open_transaction_in_the
     rolled back and every pooled connection is idle and usable afterwards."""
     async def slow() -> None:
         async with rawsql.transaction(db) as conn:
-            await conn.execute("SELECT pg_sleep(5)")
+            await conn.execute(Sql("SELECT pg_sleep(:s)"), s=5)
 
     task = asyncio.create_task(slow())
     await asyncio.sleep(0.3)
@@ -132,8 +137,8 @@ async def test_a_block_cancelled_mid_statement_leaves_no_open_transaction_in_the
         await task
     for _ in range(2):  # every connection the pool holds
         async with rawsql.connection(db) as conn:
-            assert not conn.is_in_transaction()
-            assert await conn.fetchval("SELECT 1") == 1
+            assert not conn.raw.is_in_transaction()
+            assert await conn.fetchval(Sql("SELECT 1")) == 1
 
 
 async def test_the_raw_emit_writes_the_row_and_the_notify_of_the_sqlalchemy_one(db, scratch, database_url):
@@ -157,10 +162,28 @@ async def test_the_raw_emit_writes_the_row_and_the_notify_of_the_sqlalchemy_one(
         await listener.close()
 
     async with rawsql.connection(db) as conn:
-        rows = {r["id"]: r for r in await conn.fetch(
+        rows = {r["id"]: r for r in await conn.raw.fetch(
             f"SELECT id, event_type, payload, occurred_at, dispatched_at FROM {scratch}.outbox_events")}
     assert set(rows) == {raw_id, sa_id}
     assert isinstance(raw_id, uuid.UUID)
     for row in rows.values():
         assert (row["event_type"], row["payload"], row["dispatched_at"]) == ("transfer.completed", data, None)
     assert rows[raw_id]["occurred_at"] < rows[sa_id]["occurred_at"]
+
+
+async def test_statements_are_timed_into_the_query_time_histogram_of_the_engine(database_url):
+    """They fire none of the SQLAlchemy cursor events db_metrics listens to, so they time themselves."""
+    db = Database(database_url, pool_size=1, max_overflow=0)
+    instrument_engine(db.engine, service="rawsql-test", capacity=1)
+    labels = {"service": "rawsql-test"}
+    try:
+        before = REGISTRY.get_sample_value("db_query_duration_seconds_count", labels)
+        async with rawsql.transaction(db) as conn:
+            await conn.fetchval(TXID)
+            await conn.execute(Sql("SELECT pg_sleep(:s)"), s=0.01)
+        async with rawsql.connection(db) as conn:
+            await conn.fetchrow(PID)
+        assert REGISTRY.get_sample_value("db_query_duration_seconds_count", labels) == before + 3
+        assert REGISTRY.get_sample_value("db_query_duration_seconds_sum", labels) >= 0.01
+    finally:
+        await db.dispose()

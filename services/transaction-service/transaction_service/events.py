@@ -3,11 +3,11 @@
 from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from instapay_common.outbox import emit_event, emit_event_raw
+from instapay_common.rawsql import RawConnection
 from transaction_service.models import outbox
 
 SOURCE = "transaction-service"
@@ -22,7 +22,7 @@ async def emit(session: AsyncSession, event_type: str, data: dict[str, Any]) -> 
     await emit_event(session, outbox, event_type, data)
 
 
-async def emit_raw(conn: asyncpg.Connection, event_type: str, data: dict[str, Any]) -> None:
+async def emit_raw(conn: RawConnection, event_type: str, data: dict[str, Any]) -> None:
     """`emit` inside a transaction run on the raw connection (the money path, `idempotency.execute_once`)."""
     await emit_event_raw(conn, outbox, event_type, data)
 

@@ -3,10 +3,9 @@
 import uuid
 from typing import Any
 
-import asyncpg
-
 from instapay_common.db import Database
 from instapay_common.errors import DomainError
+from instapay_common.rawsql import RawConnection
 from instapay_common.security import Principal
 from transaction_service import events
 from transaction_service.accounts import SYSTEM_ACCOUNTS
@@ -31,7 +30,7 @@ from transaction_service.validation import check_amount, check_currency, needs_p
 from transaction_service.views import transaction_view
 
 
-async def _locked_wallet(conn: asyncpg.Connection, user_id: uuid.UUID) -> Wallet:
+async def _locked_wallet(conn: RawConnection, user_id: uuid.UUID) -> Wallet:
     wallet = (await lock_wallets(conn, [user_id])).get(user_id)
     if wallet is None:
         raise WalletNotFound("you have no wallet")
@@ -58,7 +57,7 @@ async def topup(*, db: Database, peers: Peers, funding: FundingProvider, setting
         return stored
     handle = await _handle(peers, principal.user_id)
 
-    async def work(conn: asyncpg.Connection) -> tuple[int, dict[str, Any]]:
+    async def work(conn: RawConnection) -> tuple[int, dict[str, Any]]:
         wallet = await _locked_wallet(conn, owner)
         ensure_active(wallet, "your wallet is frozen; contact support")
         system = await system_account_id(conn, SYSTEM_ACCOUNTS[body.source.type])
@@ -98,7 +97,7 @@ async def withdraw(*, db: Database, peers: Peers, funding: FundingProvider, sett
         await peers.verify_pin(user_id=principal.user_id, pin=pin)
     handle = await _handle(peers, principal.user_id)
 
-    async def work(conn: asyncpg.Connection) -> tuple[int, dict[str, Any]]:
+    async def work(conn: RawConnection) -> tuple[int, dict[str, Any]]:
         wallet = await _locked_wallet(conn, owner)
         ensure_active(wallet, "your wallet is frozen; contact support")
         spent = check_outgoing(wallet, body.amount, settings)

@@ -22,18 +22,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
 import orjson
 
 from instapay_common import rawsql
 from instapay_common.db import Database
-from instapay_common.rawsql import Sql
+from instapay_common.rawsql import RawConnection, Sql
 from instapay_common.request_context import current_request_id
 from transaction_service.exceptions import IdempotencyInProgress, IdempotencyKeyReused, StoredDecline
 from transaction_service.metrics import IDEMPOTENT_REPLAYS
 
 # Runs inside the transaction, on its connection; returns (HTTP status, body).
-Work = Callable[[asyncpg.Connection], Awaitable[tuple[int, dict[str, Any]]]]
+Work = Callable[[RawConnection], Awaitable[tuple[int, dict[str, Any]]]]
 
 _FIND = Sql("SELECT request_hash, status_code, response FROM ledger.idempotency_keys WHERE owner_id = :o AND key = :k")
 _TRY_LOCK = Sql("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))")
@@ -60,8 +59,8 @@ def decline_body(exc: StoredDecline) -> dict[str, Any]:
             "detail": exc.detail, "code": exc.code, "request_id": current_request_id()}
 
 
-async def _stored(conn: asyncpg.Connection, owner_id: uuid.UUID, key: str, hashed: str) -> Outcome | None:
-    row = await rawsql.fetchrow(conn, _FIND, o=owner_id, k=key)
+async def _stored(conn: RawConnection, owner_id: uuid.UUID, key: str, hashed: str) -> Outcome | None:
+    row = await conn.fetchrow(_FIND, o=owner_id, k=key)
     if row is None:
         return None
     if row["request_hash"] != hashed:
@@ -77,11 +76,11 @@ async def find_stored(db: Database, *, owner_id: uuid.UUID, key: str, hashed: st
         return await _stored(conn, owner_id, key, hashed)
 
 
-async def _acquire(conn: asyncpg.Connection, owner_id: uuid.UUID, key: str, wait_seconds: float) -> None:
+async def _acquire(conn: RawConnection, owner_id: uuid.UUID, key: str, wait_seconds: float) -> None:
     deadline = time.monotonic() + wait_seconds
     lock_key = f"idem:{owner_id}:{key}"
     while True:
-        if await rawsql.fetchval(conn, _TRY_LOCK, k=lock_key):
+        if await conn.fetchval(_TRY_LOCK, k=lock_key):
             return
         if time.monotonic() >= deadline:
             raise IdempotencyInProgress("the first request with this Idempotency-Key is still running; retry shortly")
@@ -97,9 +96,9 @@ async def execute_once(db: Database, *, owner_id: uuid.UUID, key: str, hashed: s
         if stored is not None:
             return stored
         try:
-            async with conn.transaction():  # a savepoint: a decline undoes the work's locks and writes only
+            async with conn.savepoint():  # a decline undoes the work's locks and writes only
                 status, body = await work(conn)
         except StoredDecline as exc:
             status, body = exc.status, decline_body(exc)
-        await rawsql.execute(conn, _STORE, o=owner_id, k=key, h=hashed, s=status, r=orjson.dumps(body).decode())
+        await conn.execute(_STORE, o=owner_id, k=key, h=hashed, s=status, r=orjson.dumps(body).decode())
     return Outcome(status=status, body=body)

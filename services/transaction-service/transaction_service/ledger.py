@@ -15,10 +15,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-import asyncpg
 import orjson
 
-from instapay_common.rawsql import Sql, fetch, fetchval
+from instapay_common.rawsql import RawConnection, Sql
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import AccountFrozen, InsufficientFunds, LimitExceeded
 from transaction_service.limits import spent_so_far
@@ -51,13 +50,13 @@ _LOCK_WALLETS = Sql(
 _SYSTEM_ACCOUNT = Sql("SELECT id FROM ledger.accounts WHERE system_code = :c")
 
 
-async def lock_wallets(conn: asyncpg.Connection, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, Wallet]:
-    rows = await fetch(conn, _LOCK_WALLETS, ids=user_ids)
+async def lock_wallets(conn: RawConnection, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, Wallet]:
+    rows = await conn.fetch(_LOCK_WALLETS, ids=user_ids)
     return {r["user_id"]: Wallet(*r) for r in rows}
 
 
-async def system_account_id(conn: asyncpg.Connection, code: str) -> uuid.UUID:
-    account_id = await fetchval(conn, _SYSTEM_ACCOUNT, c=code)
+async def system_account_id(conn: RawConnection, code: str) -> uuid.UUID:
+    account_id = await conn.fetchval(_SYSTEM_ACCOUNT, c=code)
     if account_id is None:  # seeded by migration 0001; missing means a broken database
         raise RuntimeError(f"system account {code!r} is missing")
     return account_id
@@ -112,7 +111,7 @@ SELECT account_id, balance_after, created_at FROM posted
 """)
 
 
-async def post_entry(conn: asyncpg.Connection, *, entry_type: str, amount: Decimal, legs: list[Leg],
+async def post_entry(conn: RawConnection, *, entry_type: str, amount: Decimal, legs: list[Leg],
                      note: str | None = None, sender: dict | None = None, recipient: dict | None = None,
                      payment_request_id: uuid.UUID | None = None, funding_type: str | None = None,
                      funding_reference: str | None = None, spent: dict[str, Any] | None = None,
@@ -126,8 +125,8 @@ async def post_entry(conn: asyncpg.Connection, *, entry_type: str, amount: Decim
     legs_json = [{"ord": i, "account_id": str(leg.account_id), "amount": str(leg.amount),
                   "counterparty": str(leg.counterparty_user_id) if leg.counterparty_user_id else None}
                  for i, leg in enumerate(legs)]
-    rows = await fetch(
-        conn, _POST_SQL, id=entry_id, t=entry_type, a=amount, n=note,
+    rows = await conn.fetch(
+        _POST_SQL, id=entry_id, t=entry_type, a=amount, n=note,
         s=orjson.dumps(sender).decode() if sender else None,
         r=orjson.dumps(recipient).decode() if recipient else None,
         pr=payment_request_id, ft=funding_type, fr=funding_reference,

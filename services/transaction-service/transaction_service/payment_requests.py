@@ -10,14 +10,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-import asyncpg
 import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from instapay_common import rawsql
 from instapay_common.db import Database
-from instapay_common.rawsql import Sql
+from instapay_common.rawsql import RawConnection, Sql
 from instapay_common.security import Principal
 from transaction_service import events
 from transaction_service.config import TransactionSettings
@@ -159,9 +158,9 @@ async def _locked(session: AsyncSession, request_id: uuid.UUID, user_id: str, si
     return row
 
 
-async def _locked_raw(conn: asyncpg.Connection, request_id: uuid.UUID, user_id: str, side: str) -> PaymentRequest:
+async def _locked_raw(conn: RawConnection, request_id: uuid.UUID, user_id: str, side: str) -> PaymentRequest:
     """`_locked` in a transaction on the raw connection."""
-    row = await rawsql.fetchrow(conn, _LOCK_RAW[side], id=request_id, u=uuid.UUID(user_id))
+    row = await conn.fetchrow(_LOCK_RAW[side], id=request_id, u=uuid.UUID(user_id))
     if row is None:
         raise PaymentRequestNotFound("no such payment request")
     return PaymentRequest(*row)
@@ -179,9 +178,9 @@ async def _set_status(session: AsyncSession, request_id: uuid.UUID, status: str)
     return (await session.execute(text(_SET_STATUS_SQL), {"s": status, "t": None, "id": request_id})).one()
 
 
-async def _set_status_raw(conn: asyncpg.Connection, request_id: uuid.UUID, status: str,
+async def _set_status_raw(conn: RawConnection, request_id: uuid.UUID, status: str,
                           transfer_id: str) -> PaymentRequest:
-    row = await rawsql.fetchrow(conn, _SET_STATUS_RAW, s=status, t=uuid.UUID(transfer_id), id=request_id)
+    row = await conn.fetchrow(_SET_STATUS_RAW, s=status, t=uuid.UUID(transfer_id), id=request_id)
     if row is None:  # locked by this transaction a moment ago: cannot be gone
         raise RuntimeError("payment request vanished under its row lock")
     return PaymentRequest(*row)
@@ -207,14 +206,14 @@ async def accept(*, db: Database, peers: Peers, settings: TransactionSettings, p
     if stored is not None:
         return stored
     async with rawsql.connection(db) as conn:  # 404 before asking for the PIN: nothing to pay
-        row = await rawsql.fetchrow(conn, _PAYER_OF, id=request_id, u=owner)
+        row = await conn.fetchrow(_PAYER_OF, id=request_id, u=owner)
     if row is None:
         raise PaymentRequestNotFound("no such payment request")
     checked_pin = needs_pin(principal, pin)
     if checked_pin is not None:
         await peers.verify_pin(user_id=principal.user_id, pin=checked_pin)
 
-    async def work(conn: asyncpg.Connection) -> tuple[int, dict[str, Any]]:
+    async def work(conn: RawConnection) -> tuple[int, dict[str, Any]]:
         req = await _locked_raw(conn, request_id, principal.user_id, "payer")
         _ensure_pending(req)
         view = await post_transfer(conn, settings=settings, sender=req.payer, recipient=req.requester,

@@ -5,11 +5,11 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from instapay_common.db import Database
+from instapay_common.rawsql import RawConnection
 from instapay_common.security import Principal
 from transaction_service import events
 from transaction_service.config import TransactionSettings
@@ -24,7 +24,7 @@ from transaction_service.validation import check_amount, check_currency, clean_n
 from transaction_service.views import transfer_view
 
 
-async def post_transfer(conn: asyncpg.Connection, *, settings: TransactionSettings, sender: dict[str, Any],
+async def post_transfer(conn: RawConnection, *, settings: TransactionSettings, sender: dict[str, Any],
                         recipient: dict[str, Any], amount: Decimal, note: str | None,
                         payment_request_id: uuid.UUID | None = None) -> dict[str, Any]:
     """Moves `amount` from sender to recipient inside the caller's transaction; returns the transfer."""
@@ -76,7 +76,7 @@ async def transfer(*, db: Database, peers: Peers, settings: TransactionSettings,
     if recipient["user_id"] == principal.user_id:
         raise SelfTransfer("sender and recipient are the same wallet")
 
-    async def work(conn: asyncpg.Connection) -> tuple[int, dict[str, Any]]:
+    async def work(conn: RawConnection) -> tuple[int, dict[str, Any]]:
         view = await post_transfer(conn, settings=settings, sender=sender, recipient=recipient,
                                    amount=body.amount, note=note)
         return 201, view
