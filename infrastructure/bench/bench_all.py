@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import secrets
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,7 +42,7 @@ from wrk_runner import run_wrk, wrk_available  # noqa: E402
 
 from instapay_stack.e2e import register_user  # noqa: E402
 from instapay_stack.paths import DATA_DIR, REPO_ROOT  # noqa: E402
-from instapay_stack.postgres import drop_database, ensure_database, open_postgres  # noqa: E402
+from instapay_stack.postgres import PostgresHandle, drop_database, ensure_database, open_postgres  # noqa: E402
 from instapay_stack.processes import free_port_base  # noqa: E402
 from instapay_stack.stack import Stack, StackConfig  # noqa: E402
 
@@ -134,6 +136,27 @@ def bench_wallet(stack: Stack, users_file: Path, seconds: float, rounds: int, co
     return out
 
 
+@contextlib.contextmanager
+def private_stack(prefix: str) -> Iterator[tuple[Stack, PostgresHandle, Path]]:
+    """The whole stack on its own database of the bench PostgreSQL (.data/bench-pg), started and
+    ready, with quotas far above what a load test sends; removed again on exit."""
+    pg = open_postgres(DATA_DIR / "bench-pg")
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+    db_url = ensure_database(pg, name)
+    work = Path(tempfile.mkdtemp(prefix=f"{prefix}-"))
+    stack = Stack(StackConfig(database_url=db_url, base_port=free_port_base(12), data_dir=work,
+                              log_dir=work / "logs", environment="development",
+                              extra_env={"GATEWAY_RATE_LIMITS": LIMITS}))
+    try:
+        stack.migrate(progress=lambda _m: None)
+        stack.start(timeout=240, progress=lambda _m: None)
+        yield stack, pg, work
+    finally:
+        stack.stop()
+        drop_database(pg, name)
+        pg.stop()
+
+
 class _Null:
     def __enter__(self):
         return self
@@ -209,17 +232,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("wrk is needed: apt-get install wrk (Debian package)")
     ARTIFACTS.mkdir(exist_ok=True)
     result: dict = {"machine": {"cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()}}
-    pg = open_postgres(DATA_DIR / "bench-pg")
-    name = f"bench_{os.getpid()}_{secrets.token_hex(3)}"
-    db_url = ensure_database(pg, name)
-    work = Path(tempfile.mkdtemp(prefix="bench-"))
-    stack = Stack(StackConfig(database_url=db_url, base_port=free_port_base(12), data_dir=work,
-                              log_dir=work / "logs", environment="development",
-                              extra_env={"GATEWAY_RATE_LIMITS": LIMITS}))
-    try:
-        log("==> starting the stack (own database on the bench PostgreSQL)")
-        stack.migrate(progress=lambda _m: None)
-        stack.start(timeout=240, progress=lambda _m: None)
+    log("==> starting the stack (own database on the bench PostgreSQL)")
+    with private_stack("bench") as (stack, pg, work):
         users_file = work / "users.txt"
         setup_users(stack, args.users, users_file)
         log("==> (1) transfers end to end through the gateway")
@@ -236,10 +250,6 @@ def main(argv: list[str] | None = None) -> None:
         log(json.dumps({k: result[k] for k in ("transfers_over_pgbench", "pgbench", "wallet")}, default=str))
         # Written now as well: the history/events benchmarks below take minutes.
         (ARTIFACTS / "bench.json").write_text(json.dumps(result, indent=2, default=str))
-    finally:
-        stack.stop()
-        drop_database(pg, name)
-        pg.stop()
     result["others"] = run_others(args.skip_others)
     (ARTIFACTS / "bench.json").write_text(json.dumps(result, indent=2, default=str))
     print(table(result))

@@ -15,24 +15,19 @@ from __future__ import annotations
 import argparse
 import collections
 import os
-import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_all import LIMITS, setup_users  # noqa: E402
+from bench_all import private_stack, setup_users  # noqa: E402
 from wrk_runner import run_wrk  # noqa: E402
 
-from instapay_stack.paths import DATA_DIR, REPO_ROOT  # noqa: E402
-from instapay_stack.postgres import drop_database, ensure_database, open_postgres  # noqa: E402
-from instapay_stack.processes import free_port_base  # noqa: E402
-from instapay_stack.stack import Stack, StackConfig  # noqa: E402
+from instapay_stack.paths import REPO_ROOT  # noqa: E402
 
 OUT = REPO_ROOT / "test-artifacts" / "profile"
 SCENARIOS = {  # name -> (Lua script, which URL it targets, one user or all)
@@ -84,17 +79,8 @@ def main(argv: list[str] | None = None) -> None:
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     script, target, one_user = SCENARIOS[args.scenario]
     OUT.mkdir(parents=True, exist_ok=True)
-    pg = open_postgres(DATA_DIR / "bench-pg")
-    name = f"profile_{os.getpid()}_{secrets.token_hex(3)}"
-    db_url = ensure_database(pg, name)
-    work = Path(tempfile.mkdtemp(prefix="profile-"))
-    stack = Stack(StackConfig(database_url=db_url, base_port=free_port_base(12), data_dir=work,
-                              log_dir=work / "logs", environment="development",
-                              extra_env={"GATEWAY_RATE_LIMITS": LIMITS}))
-    try:
-        print("==> starting the stack", file=sys.stderr)
-        stack.migrate(progress=lambda _m: None)
-        stack.start(timeout=240, progress=lambda _m: None)
+    print("==> starting the stack", file=sys.stderr)
+    with private_stack("profile") as (stack, _pg, work):
         users_file = work / "users.txt"
         setup_users(stack, 1 if one_user else args.users, users_file)
         pids = {name: child.proc.pid for name, child in stack.supervisor.children.items()}
@@ -132,10 +118,6 @@ def main(argv: list[str] | None = None) -> None:
             print("  self time (leaf frames):")
             for frame, share in leaves:
                 print(f"  {share:6.1%}  {frame[:150]}")
-    finally:
-        stack.stop()
-        drop_database(pg, name)
-        pg.stop()
 
 
 if __name__ == "__main__":

@@ -65,7 +65,8 @@ class Subscriber:
         self.runner: web.AppRunner | None = None
         self.url = ""
 
-    async def handle_batch(self, request: web.Request) -> web.Response:
+    async def _refusal(self, request: web.Request) -> web.Response | None:
+        """Wrong token (401), or a planned failure (500); None when the request goes through."""
         if request.headers.get("X-Internal-Token") != TOKEN:
             self.bad_tokens += 1
             return web.Response(status=401)
@@ -74,6 +75,11 @@ class Subscriber:
         if self.fail_next > 0:
             self.fail_next -= 1
             return web.Response(status=500)
+        return None
+
+    async def handle_batch(self, request: web.Request) -> web.Response:
+        if (refused := await self._refusal(request)) is not None:
+            return refused
         events = (await request.json())["events"]
         self.batch_sizes.append(len(events))
         results = []
@@ -87,14 +93,8 @@ class Subscriber:
         return web.json_response({"results": results})
 
     async def handle(self, request: web.Request) -> web.Response:
-        if request.headers.get("X-Internal-Token") != TOKEN:
-            self.bad_tokens += 1
-            return web.Response(status=401)
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        if self.fail_next > 0:
-            self.fail_next -= 1
-            return web.Response(status=500)
+        if (refused := await self._refusal(request)) is not None:
+            return refused
         self.received.append(await request.json())
         return web.Response(status=204)
 
