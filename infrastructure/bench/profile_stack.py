@@ -43,6 +43,40 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu_seconds(pgdata: Path) -> float:
+    """CPU of the whole PostgreSQL server: the postmaster, its live children, and (cutime/cstime)
+    the children it has already reaped, i.e. backends of connections closed meanwhile."""
+    postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
+    fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(f) for f in fields[11:15])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                child = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # exited meanwhile: its time is in the postmaster's cutime now
+                continue
+            if int(child[1]) == postmaster:
+                ticks += int(child[11]) + int(child[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def sessions_opened(pg_url: str) -> int:
+    """Connections ever opened to the stack's database (PostgreSQL 14+ statistics): pool churn."""
+    import asyncio
+
+    import asyncpg
+
+    async def read() -> int:
+        conn = await asyncpg.connect(pg_url)
+        try:
+            await conn.execute("SELECT pg_stat_force_next_flush()")
+            return int(await conn.fetchval(
+                "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"))
+        finally:
+            await conn.close()
+    return asyncio.run(read())
+
+
 def top_frames(raw: Path, top: int) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
     """(own code by inclusive share, any frame by self share) of the samples in a collapsed-stack file.
     Inclusive counts a frame once per stack; "own code" is instapay_common and the services' packages,
@@ -80,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     script, target, one_user = SCENARIOS[args.scenario]
     OUT.mkdir(parents=True, exist_ok=True)
     print("==> starting the stack", file=sys.stderr)
-    with private_stack("profile") as (stack, _pg, work):
+    with private_stack("profile") as (stack, pg, work):
         users_file = work / "users.txt"
         setup_users(stack, 1 if one_user else args.users, users_file)
         pids = {name: child.proc.pid for name, child in stack.supervisor.children.items()}
@@ -96,10 +130,19 @@ def main(argv: list[str] | None = None) -> None:
             [py_spy, "record", "--pid", str(pid), "--duration", str(args.seconds), "--rate", "200",
              "--format", "raw", "--nonblocking", "--output", str(OUT / f"{args.scenario}-{name}.txt")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for name, pid in pids.items()}
+        pgdata = Path(pg.server.pgdata) if pg.server is not None else None
+        db_url = stack.config.database_url.replace("postgresql+asyncpg://", "postgresql://")
+        sessions_before = sessions_opened(db_url)
         before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        if pgdata is not None:
+            before["postgres"] = postgres_cpu_seconds(pgdata)
         result = run_wrk(url, script, users_file=users_file, connections=args.connections, seconds=args.seconds,
                          cpu="1")
         used = {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()}
+        if pgdata is not None:
+            used["postgres"] = postgres_cpu_seconds(pgdata) - before["postgres"]
+        # Minus the two connections these reads opened themselves.
+        churn = sessions_opened(db_url) - sessions_before - 1
         for spy in spies.values():
             spy.wait(timeout=60)
         done = result["ok"]
@@ -107,6 +150,8 @@ def main(argv: list[str] | None = None) -> None:
               f"p99 {result['p99_ms']:.1f} ms, {result['not_ok']} not ok")
         print("CPU per request (ms) by process: " + ", ".join(
             f"{name} {1000 * used[name] / max(done, 1):.2f}" for name in sorted(used, key=used.get, reverse=True)))
+        print(f"total CPU per request: {1000 * sum(used.values()) / max(done, 1):.2f} ms; database connections "
+              f"opened during the load: {churn} (pool churn: each costs a server fork and a handshake)")
         for name in sorted(used, key=used.get, reverse=True):
             raw = OUT / f"{args.scenario}-{name}.txt"
             if not raw.exists() or used[name] / max(done, 1) < 0.0005:

@@ -1,6 +1,7 @@
 """Internal endpoints: PIN verification with lockout, revoked-session feed, JWKS."""
 
 import time
+import uuid
 
 from sqlalchemy import select
 
@@ -13,6 +14,18 @@ async def test_internal_endpoints_need_the_internal_token(app_client):
     r = await app_client.post("/internal/pin/verify", json={"user_id": "00000000-0000-0000-0000-000000000000",
                                                             "pin": "123456"}, headers={"X-Internal-Token": "nope"})
     assert r.status_code == 401
+
+
+async def test_a_malformed_pin_request_gets_field_errors_not_a_500(app_client, internal_headers):
+    # The PIN route is a plain Starlette route (fast_routes.py): same problem+json as FastAPI's.
+    cases = [({"user_id": "not-a-uuid", "pin": "123456"}, "user_id"), ({"user_id": str(uuid.uuid4())}, "pin")]
+    for body, field in cases:
+        r = await app_client.post("/internal/pin/verify", json=body, headers=internal_headers)
+        assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+        problem = r.json()
+        assert problem["code"] == "validation_error" and [e["field"] for e in problem["errors"]] == [field]
+    r = await app_client.post("/internal/pin/verify", content=b"{not json", headers=internal_headers)
+    assert r.status_code == 422 and r.json()["code"] == "validation_error"
 
 
 async def test_pin_right_wrong_and_lockout_after_five(app_client, internal_headers, active_user):

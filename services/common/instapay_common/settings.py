@@ -27,7 +27,10 @@ class ServiceSettings(BaseSettings):
     # One PostgreSQL database; every service owns one schema inside it.
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/instapay"
     db_schema: str = ""
-    db_pool_size: int = 10
+    # Connections are opened lazily and kept up to db_pool_size; overflow ones are closed when
+    # returned, and under a steady load above the pool size that churn (a server fork and a
+    # handshake per connection) cost more than the requests (docs/PERFORMANCE.md, "Pool churn").
+    db_pool_size: int = 20
     db_max_overflow: int = 10
 
     # Token verification (every service verifies access tokens itself).

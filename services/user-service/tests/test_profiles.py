@@ -92,6 +92,12 @@ async def test_parties_finds_recipient_and_sender_in_one_call(ctx):
         assert r.status_code == 404 and r.json()["code"] == "recipient_not_found", q
     assert (await client.get("/internal/users/parties", params={"q": recipient["handle"],
                                                                 "sender_id": sender["user_id"]})).status_code == 401
+    for params, field in (({"q": recipient["handle"], "sender_id": "42"}, "sender_id"),
+                          ({"sender_id": sender["user_id"]}, "q"),
+                          ({"q": "x" * 255, "sender_id": sender["user_id"]}, "q")):
+        r = await client.get("/internal/users/parties", params=params, headers=INTERNAL)
+        assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json"), params
+        assert [e["field"] for e in r.json()["errors"]] == [field]
 
 
 async def test_me_patch_and_forbidden_fields(ctx):

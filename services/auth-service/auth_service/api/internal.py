@@ -6,11 +6,12 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from auth_service.api.deps import Ctx, DbSession, ReadSession
+from auth_service.api.deps import Ctx, DbSession
 from auth_service.schemas import PinVerifyRequest, RevokedSession, RevokedSessions
 from auth_service.services import account, sessions
+from instapay_common.fast_routes import body_as, internal_endpoint
 from instapay_common.internal_auth import InternalCaller
 
 router = APIRouter(include_in_schema=False)
@@ -25,11 +26,15 @@ async def jwks(ctx: Ctx, response: Response) -> dict[str, Any]:
     return ctx.keys.jwks
 
 
-@router.post("/internal/pin/verify", status_code=status.HTTP_204_NO_CONTENT)
-async def verify_pin(body: PinVerifyRequest, _: InternalCaller, ctx: Ctx, db: DbSession,
-                     reader: ReadSession) -> Response:
-    await account.verify_pin(ctx, db, user_id=body.user_id, pin=body.pin, reader=reader)
+async def verify_pin(request: Request) -> Response:
+    """204 when the PIN is right; 403 invalid_pin or pin_not_set, 423 pin_locked otherwise.
+    A plain Starlette route (instapay_common.fast_routes): every transfer calls it."""
+    body = await body_as(request, PinVerifyRequest)
+    await account.verify_pin(request.app.state.auth, request.app.state.db, user_id=body.user_id, pin=body.pin)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+router.add_route("/internal/pin/verify", internal_endpoint(verify_pin), methods=["POST"], include_in_schema=False)
 
 
 @router.get("/internal/sessions/revoked", response_model=RevokedSessions)

@@ -16,6 +16,9 @@ from auth_service.password_policy import password_problem
 from auth_service.pins import PIN_PATTERN, pin_digest, pin_matches
 from auth_service.services.context import AuthContext
 from auth_service.services.sessions import now
+from instapay_common import rawsql
+from instapay_common.db import Database
+from instapay_common.rawsql import Sql
 
 
 async def _credential(db: AsyncSession, user_id: uuid.UUID, *, lock: bool = False) -> Credential:
@@ -26,15 +29,20 @@ async def _credential(db: AsyncSession, user_id: uuid.UUID, *, lock: bool = Fals
     return credential
 
 
-async def _pin_ok_without_lock(ctx: AuthContext, reader: AsyncSession, *, user_id: uuid.UUID, pin: str) -> bool:
-    row = (await reader.execute(
-        select(Credential.pin_hash, Credential.pin_failed_attempts, Credential.pin_locked_until)
-        .where(Credential.user_id == user_id, Credential.status == "active"))).first()
-    if row is None or row.pin_hash is None or row.pin_failed_attempts:
+# One statement on the raw asyncpg connection (autocommit): this read settles nearly every
+# transfer's PIN check, and through an ORM session it cost ~3x the CPU (docs/PERFORMANCE.md).
+_PIN_STATE = Sql("SELECT pin_hash, pin_failed_attempts, pin_locked_until FROM auth.credentials "
+                 "WHERE user_id = :u AND status = 'active'")
+
+
+async def _pin_ok_without_lock(ctx: AuthContext, database: Database, *, user_id: uuid.UUID, pin: str) -> bool:
+    async with rawsql.connection(database) as conn:
+        row = await conn.fetchrow(_PIN_STATE, u=user_id)
+    if row is None or row["pin_hash"] is None or row["pin_failed_attempts"]:
         return False
-    if row.pin_locked_until is not None and row.pin_locked_until > now():
+    if row["pin_locked_until"] is not None and row["pin_locked_until"] > now():
         return False
-    return bool(PIN_PATTERN.match(pin)) and pin_matches(ctx.pepper, str(user_id), pin, row.pin_hash)
+    return bool(PIN_PATTERN.match(pin)) and pin_matches(ctx.pepper, str(user_id), pin, row["pin_hash"])
 
 
 async def change_password(ctx: AuthContext, db: AsyncSession, *, user_id: uuid.UUID, current_session: uuid.UUID,
@@ -69,19 +77,23 @@ async def set_pin(ctx: AuthContext, db: AsyncSession, *, user_id: uuid.UUID, pin
     await db.commit()
 
 
-async def verify_pin(ctx: AuthContext, db: AsyncSession, *, user_id: uuid.UUID, pin: str,
-                     reader: AsyncSession | None = None) -> None:
+async def verify_pin(ctx: AuthContext, database: Database, *, user_id: uuid.UUID, pin: str) -> None:
     """Raises unless `pin` is right. Counting happens under a row lock in the database, so the
     lockout holds across replicas and concurrent attempts.
 
-    Fast path (every transfer comes here): with `reader`, an autocommit session, one unlocked read
-    settles the common case - right PIN, no failures to reset, not locked - without a transaction
-    or a write. Anything else (a wrong PIN above all) goes through the locked path below, so
-    failures are still counted exactly; a right PIN racing a lockout being set is still right.
+    Fast path (every transfer comes here): one unlocked autocommit read settles the common case -
+    right PIN, no failures to reset, not locked - without a transaction or a write. Anything else
+    (a wrong PIN above all) goes through the locked path below, so failures are still counted
+    exactly; a right PIN racing a lockout being set is still right.
     """
-    if reader is not None and await _pin_ok_without_lock(ctx, reader, user_id=user_id, pin=pin):
+    if await _pin_ok_without_lock(ctx, database, user_id=user_id, pin=pin):
         PIN_VERIFICATIONS.labels("success").inc()
         return
+    async with database.sessionmaker() as db:
+        await _verify_pin_locked(ctx, db, user_id=user_id, pin=pin)
+
+
+async def _verify_pin_locked(ctx: AuthContext, db: AsyncSession, *, user_id: uuid.UUID, pin: str) -> None:
     credential = await _credential(db, user_id, lock=True)
     if credential.pin_hash is None:
         PIN_VERIFICATIONS.labels("pin_not_set").inc()

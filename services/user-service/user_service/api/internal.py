@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import BaseModel, Field
 
+from instapay_common.fast_routes import internal_endpoint, json_response, query_as
 from instapay_common.internal_auth import InternalCaller
 from user_service import service
 from user_service.api.deps import DbSession, ReadSession
-from user_service.schemas import InternalProfileOut, LookupResult, PartiesOut, ProfileCreate
+from user_service.schemas import InternalProfileOut, LookupResult, ProfileCreate
 
 router = APIRouter(prefix="/internal/users", include_in_schema=False)
 
@@ -29,11 +31,20 @@ async def resolve(_: InternalCaller, db: ReadSession, q: Annotated[str, Query(mi
     return await service.resolve(db, q=q)
 
 
-@router.get("/parties", response_model=PartiesOut)
-async def parties(_: InternalCaller, db: ReadSession, q: Annotated[str, Query(min_length=1, max_length=254)],
-                  sender_id: uuid.UUID) -> PartiesOut:
-    """A transfer's recipient (by `q`) and sender (by id) in one call and one query."""
-    return await service.parties(db, q=q, sender_id=sender_id)
+class PartiesQuery(BaseModel):
+    q: str = Field(min_length=1, max_length=254)
+    sender_id: uuid.UUID
+
+
+async def parties(request: Request) -> Response:
+    """A transfer's recipient (by `q`) and sender (by id) in one call and one query. A plain
+    Starlette route (instapay_common.fast_routes): every transfer calls it. Declared before
+    `/{user_id}`, which would otherwise match it."""
+    query = query_as(request, PartiesQuery)
+    return json_response(await service.parties(request.app.state.db, q=query.q, sender_id=query.sender_id))
+
+
+router.add_route("/internal/users/parties", internal_endpoint(parties), methods=["GET"], include_in_schema=False)
 
 
 @router.get("/{user_id}", response_model=InternalProfileOut)
