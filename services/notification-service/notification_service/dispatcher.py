@@ -14,21 +14,34 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from instapay_common.db import Database
 from instapay_common.logging import get_logger
+from instapay_common.rawsql import Sql, transaction
 from notification_service.channels import ChannelError
 from notification_service.channels.email import SmtpMailer
 from notification_service.channels.sms import SmsProvider
 from notification_service.config import NotificationSettings
 from notification_service.metrics import NOTIFICATION_DELIVERIES
-from notification_service.models import deliveries, notifications
 from notification_service.profiles import Profile, ProfileDirectory
-from notification_service.templates import render
+from notification_service.templates import Rendered, render
 
 log = get_logger("dispatcher")
+
+CLAIM_DUE = Sql(
+    "SELECT d.id, d.channel, d.attempts, d.address, d.notification_seq, n.user_id, n.type, n.data, n.language "
+    "FROM notifications.deliveries AS d JOIN notifications.notifications AS n ON n.seq = d.notification_seq "
+    "WHERE d.status = 'pending' AND d.next_attempt_at <= now() "
+    "ORDER BY d.next_attempt_at LIMIT :limit FOR UPDATE OF d SKIP LOCKED")
+# Every outcome of a claimed batch in one statement; `delay` is set only for a retry (the row stays
+# pending and is due again after it), `sent_at` only for a sent row.
+RECORD = Sql(
+    "UPDATE notifications.deliveries AS d SET status = r.status, attempts = r.attempts, last_error = r.error, "
+    "sent_at = CASE WHEN r.status = 'sent' THEN now() ELSE d.sent_at END, "
+    "next_attempt_at = CASE WHEN r.delay IS NULL THEN d.next_attempt_at "
+    "ELSE clock_timestamp() + make_interval(secs => r.delay) END "
+    "FROM unnest(CAST(:ids AS bigint[]), CAST(:statuses AS text[]), CAST(:attempts AS integer[]), "
+    "CAST(:errors AS text[]), CAST(:delays AS double precision[])) AS r(id, status, attempts, error, delay) "
+    "WHERE d.id = r.id")
 
 
 @dataclass
@@ -40,10 +53,20 @@ class Channels:
 def _address(channel: str, profile: Profile | None, row: Any) -> str | None:
     """The address to use now, or None when the user does not want this channel."""
     if profile is None:
-        return row.address
+        return row["address"]
     if channel == "email":
         return profile.email if profile.notify_email else None
     return profile.phone if profile.notify_sms else None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What to write for one delivery: `delay` (seconds) only for a retry."""
+
+    status: str
+    attempts: int
+    error: str | None
+    delay: float | None
 
 
 class Dispatcher:
@@ -65,17 +88,21 @@ class Dispatcher:
         step = min(s.delivery_backoff_cap_seconds, s.delivery_backoff_base_seconds * 2 ** min(attempts, 20))
         return random.uniform(step / 10, step)  # noqa: S311 - jitter, not security
 
-    async def _send(self, row: Any) -> tuple[str, str | None]:
-        """-> (outcome, error)."""
-        profile = await self.profiles.get(row.user_id)
-        if profile is None and row.address is None:
+    async def _send(self, row: Any, profile: Profile | None, texts: dict[tuple[int, str | None], Rendered]
+                    ) -> tuple[str, str | None]:
+        """-> (outcome, error). `texts` is shared by the batch: a notification's e-mail and SMS
+        are rendered once."""
+        if profile is None and row["address"] is None:
             return "retry", "recipient profile unavailable"
-        address = _address(row.channel, profile, row)
+        address = _address(row["channel"], profile, row)
         if not address:
             return "skipped", None
-        rendered = render(row.type, profile.language if profile else row.language, row.data)
+        key = (row["notification_seq"], profile.language if profile else row["language"])
+        rendered = texts.get(key)
+        if rendered is None:
+            rendered = texts[key] = render(row["type"], key[1], row["data"])
         try:
-            if row.channel == "email":
+            if row["channel"] == "email":
                 await self.channels.mailer.send(to=address, subject=rendered.title, body=rendered.body,
                                                 language=rendered.language)
             else:
@@ -84,40 +111,37 @@ class Dispatcher:
             return "retry", str(exc)[:500]
         return "sent", None
 
-    async def run_once(self) -> int:
-        async with self.db.sessionmaker() as session, session.begin():
-            rows = (await session.execute(
-                select(deliveries.c.id, deliveries.c.channel, deliveries.c.attempts, deliveries.c.address,
-                       notifications.c.user_id, notifications.c.type, notifications.c.data,
-                       notifications.c.language)
-                .join(notifications, notifications.c.seq == deliveries.c.notification_seq)
-                .where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= func.now())
-                .order_by(deliveries.c.next_attempt_at).limit(self.batch_size)
-                .with_for_update(of=deliveries, skip_locked=True))).all()
-            if not rows:
-                return 0
-            results = await asyncio.gather(*(self._send(r) for r in rows))
-            for row, (outcome, error) in zip(rows, results, strict=True):
-                await self._record(session, row, outcome, error)
-            return len(rows)
-
-    async def _record(self, session: AsyncSession, row: Any, outcome: str, error: str | None) -> None:
-        attempts = row.attempts + (0 if outcome == "skipped" else 1)
-        values: dict[str, Any] = {"attempts": attempts, "last_error": error}
-        if outcome == "sent":
-            values.update(status="sent", sent_at=func.now())
-        elif outcome == "skipped":
-            values.update(status="skipped")
+    def _outcome(self, row: Any, outcome: str, error: str | None) -> Outcome:
+        """The row's new state; logs and counts the outcome."""
+        channel = row["channel"]
+        attempts = row["attempts"] + (0 if outcome == "skipped" else 1)
+        if outcome in ("sent", "skipped"):
+            result = Outcome(outcome, attempts, error, None)
         elif attempts >= self.settings.delivery_max_attempts:
             outcome = "failed"
-            values.update(status="failed")
-            log.error("notification_delivery_gave_up", channel=row.channel, delivery_id=row.id, error=error)
+            result = Outcome("failed", attempts, error, None)
+            log.error("notification_delivery_gave_up", channel=channel, delivery_id=row["id"], error=error)
         else:
-            values.update(next_attempt_at=func.clock_timestamp() + func.make_interval(0, 0, 0, 0, 0, 0,
-                                                                                     self._delay(row.attempts)))
-            log.warning("notification_delivery_retry", channel=row.channel, delivery_id=row.id, error=error)
-        NOTIFICATION_DELIVERIES.labels(row.channel, outcome).inc()
-        await session.execute(update(deliveries).where(deliveries.c.id == row.id).values(**values))
+            result = Outcome("pending", attempts, error, self._delay(row["attempts"]))
+            log.warning("notification_delivery_retry", channel=channel, delivery_id=row["id"], error=error)
+        NOTIFICATION_DELIVERIES.labels(channel, outcome).inc()
+        return result
+
+    async def run_once(self) -> int:
+        """Claims due deliveries, sends them concurrently and records every outcome with one
+        statement, all in one transaction (the row locks keep other replicas off them meanwhile)."""
+        async with transaction(self.db) as conn:
+            rows = await conn.fetch(CLAIM_DUE, limit=self.batch_size)
+            if not rows:
+                return 0
+            profiles = await self.profiles.get_many(r["user_id"] for r in rows)
+            texts: dict[tuple[int, str | None], Rendered] = {}
+            results = await asyncio.gather(*(self._send(r, profiles[r["user_id"]], texts) for r in rows))
+            outcomes = [self._outcome(row, outcome, error) for row, (outcome, error) in zip(rows, results, strict=True)]
+            await conn.execute(RECORD, ids=[r["id"] for r in rows], statuses=[o.status for o in outcomes],
+                               attempts=[o.attempts for o in outcomes], errors=[o.error for o in outcomes],
+                               delays=[o.delay for o in outcomes])
+            return len(rows)
 
     async def _loop(self) -> None:
         while True:

@@ -4,8 +4,10 @@ into as many user-service calls."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +56,22 @@ class ProfileDirectory:
             self._cache.clear()
         self._cache[user_id] = (time.monotonic() + self.ttl, profile)
         return profile
+
+    async def get_many(self, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Profile | None]:
+        """`get` for several users: cache hits at once, the misses fetched concurrently (a batch of
+        events or deliveries would otherwise wait for one user-service call after another)."""
+        now = time.monotonic()
+        found: dict[uuid.UUID, Profile | None] = {}
+        missing: list[uuid.UUID] = []
+        for user_id in dict.fromkeys(user_ids):
+            hit = self._cache.get(user_id)
+            if hit and hit[0] > now:
+                found[user_id] = hit[1]
+            else:
+                missing.append(user_id)
+        if missing:
+            found.update(zip(missing, await asyncio.gather(*(self.get(u) for u in missing)), strict=True))
+        return found
 
     def forget(self, user_id: uuid.UUID) -> None:
         self._cache.pop(user_id, None)

@@ -19,12 +19,15 @@ from notification_service.profiles import Profile
 from notification_service.templates import render
 
 LIVE_CHANNEL = "notifications_new"
+# Shared with batch_store (raw connection): every per-user lock in one statement, in key order.
+LOCK_USERS_SQL = "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"
+NOTIFY_SQL = "SELECT pg_notify(:ch, p) FROM unnest(CAST(:payloads AS text[])) AS p"
 
 PUBLIC_COLUMNS = (notifications.c.seq, notifications.c.id, notifications.c.type, notifications.c.title,
                   notifications.c.body, notifications.c.data, notifications.c.created_at, notifications.c.read_at)
 
 
-def _user_lock_key(user_id: uuid.UUID) -> int:
+def user_lock_key(user_id: uuid.UUID) -> int:
     return zlib.crc32(user_id.bytes) - 2**31  # fits a signed int4/int8 advisory key
 
 
@@ -52,10 +55,9 @@ async def apply_event(session: AsyncSession, *, event: EventEnvelope, specs: lis
         # Serialize inserts per user so that a user's seq order equals commit order: an SSE stream
         # that has sent seq N can never later miss a smaller seq for the same user. One statement
         # takes every lock, in a fixed order (no deadlock between two events of the same users).
-        keys = sorted({_user_lock_key(s.user_id) for s in specs})
+        keys = sorted({user_lock_key(s.user_id) for s in specs})
         if keys:
-            await session.execute(text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k "
-                                       "ORDER BY k"), {"keys": keys})
+            await session.execute(text(LOCK_USERS_SQL), {"keys": keys})
         created: list[tuple[uuid.UUID, int]] = []
         channel_rows: list[dict[str, Any]] = []
         for spec in specs:
@@ -71,7 +73,7 @@ async def apply_event(session: AsyncSession, *, event: EventEnvelope, specs: lis
         if channel_rows:
             await session.execute(insert(deliveries), channel_rows)
         if created:  # live streams learn of them on commit (NOTIFY is transactional)
-            await session.execute(text("SELECT pg_notify(:ch, p) FROM unnest(CAST(:payloads AS text[])) AS p"),
+            await session.execute(text(NOTIFY_SQL),
                                   {"ch": LIVE_CHANNEL, "payloads": [f"{u}:{seq}" for u, seq in created]})
         return created
 

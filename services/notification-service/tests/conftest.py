@@ -9,7 +9,7 @@ import contextlib
 import os
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,13 +32,29 @@ from notification_service.main import build_app
 INTERNAL_TOKEN = "test-internal-token"
 
 
-@pytest.fixture(scope="session")
-def notifications_db(pg) -> str:
+@contextlib.contextmanager
+def _migrated_database(pg) -> Iterator[str]:
     name = f"notif_{os.getpid()}_{secrets.token_hex(3)}"
     url = ensure_database(pg, name)
-    migrate_all(url, services=[s for s in SERVICES if s.name == "notification"], progress=lambda _m: None)
-    yield url
-    drop_database(pg, name)
+    try:
+        migrate_all(url, services=[s for s in SERVICES if s.name == "notification"], progress=lambda _m: None)
+        yield url
+    finally:
+        drop_database(pg, name)
+
+
+@pytest.fixture(scope="session")
+def notifications_db(pg) -> Iterator[str]:
+    with _migrated_database(pg) as url:
+        yield url
+
+
+@pytest.fixture
+def empty_notifications_db(pg) -> Iterator[str]:
+    """A database of its own, for a test that must see only its own rows (the dispatcher claims
+    every due delivery, including those other tests left pending)."""
+    with _migrated_database(pg) as url:
+        yield url
 
 
 @dataclass
