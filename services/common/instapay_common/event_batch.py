@@ -68,10 +68,25 @@ async def apply_batch(batch: EventBatchIn, model: type[E], apply_one: Callable[[
         except Exception as exc:  # rolled back: the one-by-one path sorts it out
             log.info("event_batch_fallback", events=len(valid), error_type=type(exc).__name__)
         else:
-            return EventBatchOut(results=[s if isinstance(s, EventResult) else EventResult(
-                id=str(id_of(s)), outcome="applied" if id_of(s) in applied else "skipped") for s in slots])
+            return EventBatchOut(results=_outcomes(slots, applied, id_of))
     return EventBatchOut(results=[s if isinstance(s, EventResult) else await _apply_alone(s, apply_one, id_of)
                                   for s in slots])
+
+
+def _outcomes(slots: list[EventResult | E], applied: set[Any], id_of: Callable[[E], Any]) -> list[EventResult]:
+    """Outcomes of a batch applied together: an id applied now is `applied` at its first
+    occurrence only; a repeat inside the batch is `skipped`, as the one-by-one path reports it."""
+    results: list[EventResult] = []
+    first = set()
+    for slot in slots:
+        if isinstance(slot, EventResult):
+            results.append(slot)
+            continue
+        event_id = id_of(slot)
+        now = event_id in applied and event_id not in first
+        first.add(event_id)
+        results.append(EventResult(id=str(event_id), outcome="applied" if now else "skipped"))
+    return results
 
 
 async def _apply_alone(event: E, apply_one: Callable[[E], Awaitable[bool]], id_of: Callable[[E], Any]

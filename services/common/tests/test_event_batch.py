@@ -82,3 +82,18 @@ async def test_a_single_event_takes_the_one_by_one_path(with_many: bool) -> None
 
     out = await apply_batch(batch, Event, one, many if with_many else None)
     assert [(r.id, r.outcome) for r in out.results] == [(ids[0], "applied")]
+
+
+async def test_an_id_repeated_in_a_batch_is_applied_once_and_reported_skipped_after() -> None:
+    batch, ids = _batch("a", "b")
+    batch.events.append(dict(batch.events[0]))
+
+    async def many(events: Sequence[Event]) -> set[uuid.UUID]:
+        return {e.id for e in events}
+
+    async def one(event: Event) -> bool:
+        raise AssertionError("applied together")
+
+    out = await apply_batch(batch, Event, one, many)
+    assert [(r.id, r.outcome) for r in out.results] == [(ids[0], "applied"), (ids[1], "applied"),
+                                                        (ids[0], "skipped")]
