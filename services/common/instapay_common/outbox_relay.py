@@ -83,6 +83,12 @@ class RelayConfig:
     # once, so this only bounds how late a retry whose backoff ran out, or an event whose NOTIFY
     # was lost (listener reconnecting), is picked up.
     poll_interval: float = 1.0
+    # After a round that did not fill a batch (and after a wake-up), wait this long before the
+    # next one, so events of a busy second travel together: woken by every commit, the relay sent
+    # batches of one or two events, and each batch costs two HTTP hops and a transaction in each
+    # subscriber whatever its size (docs/PERFORMANCE.md, "Relay linger"). Adds at most this much
+    # to an event's delivery time; a backlog (full batches) is sent without pause.
+    linger: float = 0.05
     request_timeout: float = 5.0
     post_batch_size: int = 100  # events per POST to one subscriber
     batch_timeout: float = 30.0  # a whole batch POST (the subscriber applies each event)
@@ -344,6 +350,8 @@ class OutboxRelay:
                                    return_when=asyncio.FIRST_COMPLETED)
                 wake.cancel()
                 halt.cancel()
+            if worked < self.config.batch_size and self.config.linger > 0 and not stop.is_set():
+                await asyncio.sleep(self.config.linger)
 
 
 def subscriber_urls_from_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -365,6 +373,7 @@ def config_from_env(service: str, env: Mapping[str, str] = os.environ) -> RelayC
                        subscriber_urls=subscriber_urls_from_env(env), subscriptions=subscriptions,
                        internal_token=env.get("INTERNAL_TOKEN", "dev-internal-token-not-for-production"),
                        batch_size=int(env.get("OUTBOX_BATCH_SIZE", "200")),
+                       linger=float(env.get("OUTBOX_LINGER_SECONDS", "0.05")),
                        backoff_cap=float(env.get("OUTBOX_BACKOFF_CAP_SECONDS", "30")))
 
 
