@@ -1,7 +1,9 @@
 """Applies events to the read model, each exactly once (inbox claim in the same transaction).
 
 Used by `POST /internal/events` (live, from the outbox relays) and by the rebuild command
-(replaying the event logs), so both produce the same rows. Aggregates are additive upserts,
+(replaying the event logs), so both produce the same rows. `POST /internal/events/batch` applies
+a batch set-wise with batch_projector.py, which must leave the same rows as this module (its
+tests compare them); the parsing (`Transfer`, `WalletMovement`, ...) is shared. Aggregates are additive upserts,
 which makes the result independent of delivery order.
 """
 
@@ -43,7 +45,7 @@ class EventEnvelope(BaseModel):
     data: dict[str, Any]
 
 
-def _amount(data: dict[str, Any], key: str = "amount", *, required: bool = True) -> Decimal | None:
+def parse_amount(data: dict[str, Any], key: str = "amount", *, required: bool = True) -> Decimal | None:
     raw = data.get(key)
     if raw is None and not required:
         return None
@@ -56,14 +58,14 @@ def _amount(data: dict[str, Any], key: str = "amount", *, required: bool = True)
     return value
 
 
-def _uid(value: Any, field: str) -> uuid.UUID:
+def parse_uid(value: Any, field: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except (TypeError, ValueError) as exc:
         raise InvalidEvent(f"'{field}' must be a user id") from exc
 
 
-def _when(event: EventEnvelope) -> datetime:
+def event_time(event: EventEnvelope) -> datetime:
     """The movement's own time (`created_at`), else the envelope's."""
     raw = event.data.get("created_at")
     if raw:
@@ -74,7 +76,7 @@ def _when(event: EventEnvelope) -> datetime:
     return event.occurred_at
 
 
-def _day(ts: datetime) -> date:
+def utc_day(ts: datetime) -> date:
     return ts.astimezone(UTC).date() if ts.tzinfo else ts.date()
 
 
@@ -90,8 +92,64 @@ class Party:
         p = data.get(key)
         if not isinstance(p, dict):
             raise InvalidEvent(f"'{key}' party is missing")
-        return cls(_uid(p.get("user_id"), f"{key}.user_id"), p.get("handle"), p.get("display_name"),
-                   _amount(p, "balance_after", required=False))
+        return cls(parse_uid(p.get("user_id"), f"{key}.user_id"), p.get("handle"), p.get("display_name"),
+                   parse_amount(p, "balance_after", required=False))
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A transfer.completed event's data, parsed and checked before anything is written (here and
+    in batch_projector.py, which applies the same events set-wise)."""
+
+    amount: Decimal
+    sender: Party
+    recipient: Party
+    when: datetime
+    day: date
+    reference: str | None
+    currency: str
+    note: Any
+
+    @classmethod
+    def of(cls, event: EventEnvelope) -> Transfer:
+        d = event.data
+        amount = parse_amount(d)
+        sender, recipient = Party.of(d, "sender"), Party.of(d, "recipient")
+        when = event_time(event)
+        return cls(amount, sender, recipient, when, utc_day(when), str(d.get("transfer_id") or "")[:64] or None,
+                   str(d.get("currency") or "EGP"), d.get("note"))
+
+    def sides(self) -> list[tuple[Party, Party, str]]:
+        """(me, other, direction) of both parties, in user id order (the lock order)."""
+        return sorted(((self.sender, self.recipient, "out"), (self.recipient, self.sender, "in")),
+                      key=lambda side: side[0].user_id)
+
+
+@dataclass(frozen=True)
+class WalletMovement:
+    """A topup.completed / withdrawal.completed event's data, parsed and checked."""
+
+    kind: str  # topup, withdrawal
+    user_id: uuid.UUID
+    amount: Decimal
+    when: datetime
+    day: date
+    currency: str
+    balance_after: Decimal | None
+    reference: str | None
+
+    @property
+    def direction(self) -> str:
+        return "in" if self.kind == "topup" else "out"
+
+    @classmethod
+    def of(cls, event: EventEnvelope, kind: str) -> WalletMovement:
+        d = event.data
+        amount = parse_amount(d)
+        user_id = parse_uid(d.get("user_id"), "user_id")
+        when = event_time(event)
+        return cls(kind, user_id, amount, when, utc_day(when), str(d.get("currency") or "EGP"),
+                   parse_amount(d, "balance_after", required=False), str(d.get("transaction_id") or "")[:64] or None)
 
 
 # Statements are built once and executed with parameters: building a Core upsert per call (its
@@ -165,61 +223,47 @@ async def _remember_party(session: AsyncSession, party: Party) -> None:
 
 
 async def _transfer(session: AsyncSession, event: EventEnvelope) -> None:
-    d = event.data
-    amount = _amount(d)
-    sender, recipient = Party.of(d, "sender"), Party.of(d, "recipient")
-    when = _when(event)
-    day = _day(when)
-    ref = str(d.get("transfer_id") or "")[:64] or None
-    currency = str(d.get("currency") or "EGP")
+    t = Transfer.of(event)
     # Rows of both parties are locked in one global order (parties first, then by user id): two
     # transfers between the same users in opposite directions, applied concurrently, used to lock
     # A-then-B and B-then-A and deadlock (found by the proof suite's bank test).
-    for party in sorted((sender, recipient), key=lambda p: p.user_id):
+    for party in sorted((t.sender, t.recipient), key=lambda p: p.user_id):
         await _remember_party(session, party)
-    sides = sorted(((sender, recipient, "out"), (recipient, sender, "in")), key=lambda side: side[0].user_id)
-    for me, other, direction in sides:
+    for me, other, direction in t.sides():
         await session.execute(_INSERT_MOVEMENT, {
-            "user_id": me.user_id, "event_id": event.id, "occurred_at": when, "type": "transfer",
-            "direction": direction, "amount": amount, "currency": currency, "balance_after": me.balance_after,
+            "user_id": me.user_id, "event_id": event.id, "occurred_at": t.when, "type": "transfer",
+            "direction": direction, "amount": t.amount, "currency": t.currency, "balance_after": me.balance_after,
             "counterparty_id": other.user_id, "counterparty_handle": other.handle,
-            "counterparty_name": other.display_name, "reference": ref, "note": d.get("note")})
+            "counterparty_name": other.display_name, "reference": t.reference, "note": t.note})
         col = "transfer_out" if direction == "out" else "transfer_in"
-        await _add(session, user_daily, {"user_id": me.user_id, "day": day}, {col: amount, f"{col}_count": 1})
-        sent, received = (amount, ZERO) if direction == "out" else (ZERO, amount)
-        await _add(session, counterparty_daily, {"user_id": me.user_id, "day": day, "counterparty_id": other.user_id},
+        await _add(session, user_daily, {"user_id": me.user_id, "day": t.day}, {col: t.amount, f"{col}_count": 1})
+        sent, received = (t.amount, ZERO) if direction == "out" else (ZERO, t.amount)
+        await _add(session, counterparty_daily, {"user_id": me.user_id, "day": t.day, "counterparty_id": other.user_id},
                    {"sent": sent, "received": received, "count": 1})
-        await _add_counterparty_totals(session, user_id=me.user_id, counterparty_id=other.user_id, day=day,
+        await _add_counterparty_totals(session, user_id=me.user_id, counterparty_id=other.user_id, day=t.day,
                                        sent=sent, received=received)
-    await _add(session, platform_daily, {"day": day}, {"transfer_volume": amount, "transfer_count": 1})
+    await _add(session, platform_daily, {"day": t.day}, {"transfer_volume": t.amount, "transfer_count": 1})
 
 
 def _wallet_movement(kind: str):
-    direction = "in" if kind == "topup" else "out"
-
     async def apply(session: AsyncSession, event: EventEnvelope) -> None:
-        d = event.data
-        amount = _amount(d)
-        user_id = _uid(d.get("user_id"), "user_id")
-        when = _when(event)
-        day = _day(when)
+        m = WalletMovement.of(event, kind)
         await session.execute(_INSERT_MOVEMENT, {
-            "user_id": user_id, "event_id": event.id, "occurred_at": when, "type": kind, "direction": direction,
-            "amount": amount, "currency": str(d.get("currency") or "EGP"),
-            "balance_after": _amount(d, "balance_after", required=False), "counterparty_id": None,
-            "counterparty_handle": None, "counterparty_name": None,
-            "reference": str(d.get("transaction_id") or "")[:64] or None, "note": None})
-        await _add(session, user_daily, {"user_id": user_id, "day": day}, {kind: amount, f"{kind}_count": 1})
-        await _add(session, platform_daily, {"day": day}, {f"{kind}_volume": amount, f"{kind}_count": 1})
+            "user_id": m.user_id, "event_id": event.id, "occurred_at": m.when, "type": kind,
+            "direction": m.direction, "amount": m.amount, "currency": m.currency, "balance_after": m.balance_after,
+            "counterparty_id": None, "counterparty_handle": None, "counterparty_name": None,
+            "reference": m.reference, "note": None})
+        await _add(session, user_daily, {"user_id": m.user_id, "day": m.day}, {kind: m.amount, f"{kind}_count": 1})
+        await _add(session, platform_daily, {"day": m.day}, {f"{kind}_volume": m.amount, f"{kind}_count": 1})
     return apply
 
 
 async def _registered(session: AsyncSession, event: EventEnvelope) -> None:
-    user_id = _uid(event.data.get("user_id"), "user_id")
+    user_id = parse_uid(event.data.get("user_id"), "user_id")
     inserted = (await session.execute(pg_insert(users).values(user_id=user_id, registered_at=event.occurred_at)
                                       .on_conflict_do_nothing().returning(users.c.user_id))).first()
     if inserted:
-        await _add(session, platform_daily, {"day": _day(event.occurred_at)}, {"new_users": 1})
+        await _add(session, platform_daily, {"day": utc_day(event.occurred_at)}, {"new_users": 1})
 
 
 HANDLERS = {

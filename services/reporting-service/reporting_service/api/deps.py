@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from instapay_common.deps import ReadSessionDep, SessionDep  # noqa: F401 - re-exported for the routes
+from instapay_common.deps import DatabaseDep, ReadSessionDep, SessionDep  # noqa: F401 - re-exported for the routes
 from instapay_common.scopes import REPORTS_READ, ROLE_ADMIN
 from instapay_common.security import Principal, require_role, require_scope
 
