@@ -88,16 +88,25 @@ async def _acquire(conn: RawConnection, owner_id: uuid.UUID, key: str, wait_seco
 
 
 async def execute_once(db: Database, *, owner_id: uuid.UUID, key: str, hashed: str, wait_seconds: float,
-                       work: Work) -> Outcome:
-    """Runs `work` (inside one DB transaction) at most once per (owner, key) and stores its answer."""
+                       work: Work, declines_before_writing: bool = False) -> Outcome:
+    """Runs `work` (inside one DB transaction) at most once per (owner, key) and stores its answer.
+
+    A `StoredDecline` from `work` keeps only the stored answer: `work` runs in a savepoint that the
+    decline rolls back. `declines_before_writing=True` says that `work` raises every decline before
+    its first write (a transfer decides under the wallet locks, then posts), so there is nothing to
+    undo and the savepoint's two round trips are saved; the row locks it took last until the
+    commit that follows at once. Tests check that a declined transfer writes nothing."""
     async with rawsql.transaction(db) as conn:
         await _acquire(conn, owner_id, key, wait_seconds)
         stored = await _stored(conn, owner_id, key, hashed)
         if stored is not None:
             return stored
         try:
-            async with conn.savepoint():  # a decline undoes the work's locks and writes only
+            if declines_before_writing:
                 status, body = await work(conn)
+            else:
+                async with conn.savepoint():  # a decline undoes the work's locks and writes only
+                    status, body = await work(conn)
         except StoredDecline as exc:
             status, body = exc.status, decline_body(exc)
         await conn.execute(_STORE, o=owner_id, k=key, h=hashed, s=status, r=orjson.dumps(body).decode())

@@ -81,8 +81,10 @@ async def transfer(*, db: Database, peers: Peers, settings: TransactionSettings,
                                    amount=body.amount, note=note)
         return 201, view
 
+    # post_transfer raises its declines (frozen, funds, limits) before post_entry writes anything.
     outcome = await execute_once(db, owner_id=owner, key=key, hashed=hashed,
-                                 wait_seconds=settings.idempotency_wait_seconds, work=work)
+                                 wait_seconds=settings.idempotency_wait_seconds, work=work,
+                                 declines_before_writing=True)
     if outcome.status == 201 and not outcome.replayed:
         MONEY_MOVED.labels("transfer").inc(float(body.amount))
     return outcome
