@@ -133,7 +133,8 @@ async def test_a_transfer_is_one_database_transaction_and_a_decline_keeps_only_i
     """The entry, postings, balances and outbox event are written in the transaction that then
     stores the Idempotency-Key: held up at that last INSERT (another session holds the same key,
     uncommitted), none of them is visible; once it goes through, all of them are. A decline at the
-    ledger rolls its savepoint back: the key is stored, the wallets are neither changed nor locked."""
+    ledger is raised before any write (so no savepoint is needed): the key is stored, the wallets
+    are neither changed nor left locked."""
     alice = await ctx.user(balance="50.00")
     bob = await ctx.user()
     sent = ("SELECT count(*) FROM ledger.journal_entries WHERE type = 'transfer' "
