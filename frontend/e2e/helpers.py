@@ -62,15 +62,22 @@ def expect_balance(page: Page, amount: str, timeout: float = 20_000) -> None:
 
 
 def nav(page: Page, name: str) -> None:
-    """Follows a link of the main navigation (the only navigation landmark, in either language)."""
-    page.get_by_role("navigation").get_by_role("link", name=name, exact=True).click()
+    """Follows a link of the main navigation (the only navigation landmark, in either language)
+    and waits until the app is on that route: a field filled before the new page has rendered
+    would land in the old page's form (the dashboard has an amount field too)."""
+    link = page.get_by_role("navigation").get_by_role("link", name=name, exact=True)
+    href = link.get_attribute("href") or ""
+    link.click()
+    expect(page).to_have_url(re.compile(re.escape(href) + r"(\?.*)?$"))
+    expect(page.get_by_role("main")).to_be_visible()
 
 
 def top_up(page: Page, amount: str) -> None:
     nav(page, "Top up & withdraw")
-    page.get_by_label("Amount (EGP)").first.fill(amount)
-    page.get_by_label("Card or account reference").fill("4111-TEST")
-    page.get_by_role("button", name="Top up", exact=True).click()
+    form = page.get_by_role("region", name="Top up")
+    form.get_by_label("Amount (EGP)").fill(amount)
+    form.get_by_label("Card or account reference").fill("4111-TEST")
+    form.get_by_role("button", name="Top up", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Added")).to_be_visible()
 
 

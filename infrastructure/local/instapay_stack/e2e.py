@@ -13,6 +13,7 @@ import asyncio
 import base64
 import json
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,3 +164,24 @@ async def fetch_rows(database_url: str, sql: str, **params: Any) -> list[dict[st
             return [dict(r._mapping) for r in result]
     finally:
         await engine.dispose()
+
+
+async def next_notification(lines: AsyncIterator[str], of_type: str, *, within: float) -> dict[str, Any]:
+    """Reads Server-Sent Events frames from a notification stream (`aiter_lines()` of
+    `GET /api/v1/notifications/stream`) until a `notification` of `of_type` arrives, within
+    `within` seconds; returns its data with the frame's id as `_id`."""
+    async def consume() -> dict[str, Any]:
+        frame: dict[str, str] = {}
+        async for line in lines:
+            if line == "":
+                if frame.get("event") == "notification":
+                    data = json.loads(frame["data"])
+                    if data["type"] == of_type:
+                        return {**data, "_id": frame.get("id")}
+                frame = {}
+            elif not line.startswith(":"):  # a comment line (keep-alive)
+                key, _, value = line.partition(":")
+                frame[key] = value.removeprefix(" ")
+        raise AssertionError("the notification stream ended")
+
+    return await asyncio.wait_for(consume(), timeout=within)

@@ -8,29 +8,9 @@ import time
 from collections import Counter
 
 import httpx
-import orjson
 
-from instapay_stack.e2e import register_user_async
+from instapay_stack.e2e import next_notification, register_user_async
 from instapay_stack.smtp_sink import read_mailbox
-
-
-async def _next_notification(resp: httpx.Response, lines, *, of_type: str, within: float) -> dict:
-    """Reads SSE frames until a `notification` of `of_type` arrives."""
-    async def consume() -> dict:
-        frame: dict[str, str] = {}
-        async for line in lines:
-            if line == "":
-                if frame.get("event") == "notification":
-                    data = orjson.loads(frame["data"])
-                    if data["type"] == of_type:
-                        return {**data, "_id": frame.get("id")}
-                frame = {}
-            elif not line.startswith(":"):
-                key, _, value = line.partition(":")
-                frame[key] = value.removeprefix(" ")
-        raise AssertionError("stream ended")
-
-    return await asyncio.wait_for(consume(), timeout=within)
 
 
 async def _notifications(gw: httpx.AsyncClient, user, **params) -> list[dict]:
@@ -66,7 +46,7 @@ async def test_live_push_within_a_second_and_email_only_when_wanted(stack):
             for user, stream in ((wants, s1), (declines, s2)):
                 await _set_pin(gw, user, "135790")
                 answered = time.monotonic()  # the clock starts when the change has been answered
-                got.append(await _next_notification(stream, stream.aiter_lines(), of_type="security.pin_changed",
+                got.append(await next_notification(stream.aiter_lines(), "security.pin_changed",
                                                     within=5))
                 elapsed = time.monotonic() - answered
                 assert elapsed < 1.0, f"the notification took {elapsed:.2f}s to arrive on the stream"

@@ -13,10 +13,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
-import orjson
 import pytest
 
-from instapay_stack.e2e import register_user_async
+from instapay_stack.e2e import next_notification, register_user_async
 from instapay_stack.smtp_sink import read_mailbox
 
 
@@ -56,21 +55,6 @@ async def notifications(gw: httpx.AsyncClient, user, kind: str) -> list[dict]:
             return out
 
 
-async def next_event(lines, kind: str, within: float) -> dict:
-    async def consume() -> dict:
-        frame: dict[str, str] = {}
-        async for line in lines:
-            if line == "":
-                if frame.get("event") == "notification" and orjson.loads(frame["data"])["type"] == kind:
-                    return orjson.loads(frame["data"])
-                frame = {}
-            elif not line.startswith(":"):
-                key, _, value = line.partition(":")
-                frame[key] = value.removeprefix(" ")
-        raise AssertionError("stream ended")
-    return await asyncio.wait_for(consume(), timeout=within)
-
-
 async def test_both_sides_see_a_transfer_live_within_a_second_and_mail_follows_preferences(stack):
     alice, bob = await asyncio.gather(register_user_async(stack.gateway_url),
                                       register_user_async(stack.gateway_url))
@@ -86,8 +70,8 @@ async def test_both_sides_see_a_transfer_live_within_a_second_and_mail_follows_p
             await asyncio.sleep(0.2)
             done = await transfer(gw, alice, bob, "125.50")
             answered = time.monotonic()
-            sent, received = await asyncio.gather(next_event(la, "transfer.sent", 5),
-                                                  next_event(lb, "transfer.received", 5))
+            sent, received = await asyncio.gather(next_notification(la, "transfer.sent", within=5),
+                                                  next_notification(lb, "transfer.received", within=5))
             elapsed = time.monotonic() - answered
         assert elapsed < 1.0, f"both sides notified after {elapsed:.2f}s"
         assert sent["data"]["transfer_id"] == received["data"]["transfer_id"] == done["id"]
