@@ -1,6 +1,6 @@
 """Domain errors of the auth service (codes from the API contract), answered as problem+json."""
 
-from instapay_common.errors import Conflict, DomainError, Forbidden, NotFound, Unauthenticated
+from instapay_common.errors import DomainError, Forbidden, NotFound, Unauthenticated
 
 
 class InvalidCredentials(Unauthenticated):
@@ -31,18 +31,6 @@ class UnsupportedGrantType(DomainError):
 
 class InvalidRequest(DomainError):
     status, code, title = 400, "invalid_request", "Invalid token request"
-
-
-class EmailTaken(Conflict):
-    code, title = "email_taken", "This e-mail is already registered"
-
-
-class PhoneTaken(Conflict):
-    code, title = "phone_taken", "This phone number is already registered"
-
-
-class HandleTaken(Conflict):
-    code, title = "handle_taken", "This handle is taken"
 
 
 class WeakPassword(DomainError):

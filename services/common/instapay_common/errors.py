@@ -76,6 +76,20 @@ class Conflict(DomainError):
     status, code, title = 409, "conflict", "Conflict"
 
 
+# An identifier already in use. Auth (credentials) and user (profiles) both hold e-mail, phone and
+# handle and both answer these codes (API contract), so the classes live here once.
+class EmailTaken(Conflict):
+    code, title = "email_taken", "This e-mail is already registered"
+
+
+class PhoneTaken(Conflict):
+    code, title = "phone_taken", "This phone number is already registered"
+
+
+class HandleTaken(Conflict):
+    code, title = "handle_taken", "This handle is taken"
+
+
 class ValidationFailed(DomainError):
     status, code, title = 422, "validation_error", "Request validation failed"
 

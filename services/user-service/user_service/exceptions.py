@@ -1,18 +1,6 @@
 """Domain errors of the user service (codes from the API contract)."""
 
-from instapay_common.errors import Conflict, NotFound
-
-
-class EmailTaken(Conflict):
-    code, title = "email_taken", "This e-mail is already registered"
-
-
-class PhoneTaken(Conflict):
-    code, title = "phone_taken", "This phone number is already registered"
-
-
-class HandleTaken(Conflict):
-    code, title = "handle_taken", "This handle is taken"
+from instapay_common.errors import NotFound
 
 
 class ProfileNotFound(NotFound):

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from instapay_common import rawsql
 from instapay_common.db import Database
+from instapay_common.errors import EmailTaken, HandleTaken, PhoneTaken
 from instapay_common.rawsql import Sql
-from user_service.exceptions import EmailTaken, HandleTaken, PhoneTaken, ProfileNotFound, RecipientNotFound
+from user_service.exceptions import ProfileNotFound, RecipientNotFound
 from user_service.models import Profile
 from user_service.schemas import (
     HANDLE_RE,

@@ -16,13 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth_service.events import emit
-from auth_service.exceptions import EmailTaken, PhoneTaken, WeakPassword
+from auth_service.exceptions import WeakPassword
 from auth_service.metrics import REGISTRATIONS
 from auth_service.models import Credential
 from auth_service.password_policy import password_problem
 from auth_service.schemas import RegisterRequest, RegisterResponse
 from auth_service.services.context import AuthContext
-from instapay_common.errors import DomainError, ServiceUnavailable
+from instapay_common.errors import DomainError, EmailTaken, PhoneTaken, ServiceUnavailable
 from instapay_common.http_client import UpstreamError
 from instapay_common.logging import get_logger
 
