@@ -235,7 +235,9 @@ class Bank:
                          f"anomalies {len(self.report.anomalies)}")
             try:
                 problems = await ledger_invariants(self.db_url, [o for o in self.ops if o.outcome == "acked"])
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError):
+                # InternalClientError: the audit's own connection read the server's "terminating
+                # connection" (a PostgreSQL restart fault) in the middle of its COMMIT.
                 self.report.operations["audit skipped (database connections dropped)"] += 1
                 continue
             self.report.operations["audit of the ledger snapshot"] += 1

@@ -26,6 +26,10 @@ class TransactionSettings(ServiceSettings):
     payment_request_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
     # A duplicate request waits this long for the first one with its key before 409 in_progress.
     idempotency_wait_seconds: float = Field(default=3.0, ge=0)
+    # Stored answers are kept this long, then purged (the API contract promises at least 24 h; a
+    # client retrying after that would move money again, so we keep them far longer).
+    idempotency_retention_hours: int = Field(default=30 * 24, ge=24)
+    idempotency_purge_seconds: float = Field(default=3600.0, gt=0)
 
     # Development funding provider: simulated latency (to make kill -9 tests hit mid-flight).
     funding_latency_ms: int = Field(default=0, ge=0)

@@ -111,3 +111,21 @@ async def execute_once(db: Database, *, owner_id: uuid.UUID, key: str, hashed: s
             status, body = exc.status, decline_body(exc)
         await conn.execute(_STORE, o=owner_id, k=key, h=hashed, s=status, r=orjson.dumps(body).decode())
     return Outcome(status=status, body=body)
+
+
+# Oldest first, a bounded batch per statement: each DELETE holds its row locks briefly, and a key
+# being replayed meanwhile is either still there (replayed) or already gone (past the retention).
+_PURGE = Sql("WITH gone AS (DELETE FROM ledger.idempotency_keys WHERE ctid = ANY(ARRAY("
+             "SELECT ctid FROM ledger.idempotency_keys WHERE created_at < now() - make_interval(hours => :h) "
+             "ORDER BY created_at LIMIT :n)) RETURNING 1) SELECT count(*) FROM gone")
+
+
+async def purge_expired_keys(db: Database, *, retention_hours: int, batch: int = 5000) -> int:
+    """Deletes stored answers older than the retention; returns how many."""
+    removed = 0
+    while True:
+        async with rawsql.connection(db) as conn:
+            n = await conn.fetchval(_PURGE, h=retention_hours, n=batch)
+        removed += n
+        if n < batch:
+            return removed

@@ -1,7 +1,5 @@
 """ASGI entry point: `uvicorn transaction_service.main:app`."""
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,10 +9,12 @@ from fastapi import FastAPI
 from instapay_common.app import create_service_app
 from instapay_common.http_client import ServiceClient
 from instapay_common.logging import get_logger
+from instapay_common.periodic import periodic
 from transaction_service.accounts import count_wallets
 from transaction_service.api.routes import routers
 from transaction_service.config import TransactionSettings, get_settings
 from transaction_service.funding import DevFundingProvider
+from transaction_service.idempotency import purge_expired_keys
 from transaction_service.metrics import WALLETS
 from transaction_service.peers import Peers
 
@@ -33,30 +33,17 @@ async def wire_dependencies(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-@asynccontextmanager
-async def wallet_gauge(app: FastAPI) -> AsyncIterator[None]:
+async def refresh_wallet_gauge(app: FastAPI) -> None:
     """Keeps `wallets_total` right across replicas (each one also bumps it on create)."""
+    async with app.state.db.sessionmaker() as session:
+        WALLETS.set(await count_wallets(session))
 
-    stop = asyncio.Event()
 
-    async def refresh() -> None:
-        while not stop.is_set():
-            try:
-                async with app.state.db.sessionmaker() as session:
-                    WALLETS.set(await count_wallets(session))
-            except Exception as exc:  # the database may be down for a moment; try again later
-                log.warning("wallet_gauge_failed", error=type(exc).__name__)
-            # An event, not cancellation: a cancel landing inside a DB call can be swallowed by the driver.
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), app.state.settings.wallet_gauge_seconds)
-
-    task = asyncio.create_task(refresh())
-    yield
-    stop.set()
-    try:
-        await asyncio.wait_for(task, 5)
-    except TimeoutError:
-        log.warning("wallet_gauge_stop_timeout")
+async def purge_idempotency_keys(app: FastAPI) -> None:
+    settings: TransactionSettings = app.state.settings
+    removed = await purge_expired_keys(app.state.db, retention_hours=settings.idempotency_retention_hours)
+    if removed:
+        log.info("idempotency_keys_purged", removed=removed, retention_hours=settings.idempotency_retention_hours)
 
 
 def build_app(settings: TransactionSettings | None = None) -> FastAPI:
@@ -65,7 +52,12 @@ def build_app(settings: TransactionSettings | None = None) -> FastAPI:
         title="Mini-InstaPay transaction service",
         routers=routers,
         migrations_dir=MIGRATIONS_DIR,
-        lifespan_hooks=[wire_dependencies, wallet_gauge],
+        lifespan_hooks=[
+            wire_dependencies,
+            periodic("wallet_gauge", lambda app: app.state.settings.wallet_gauge_seconds, refresh_wallet_gauge),
+            periodic("idempotency_purge", lambda app: app.state.settings.idempotency_purge_seconds,
+                     purge_idempotency_keys),
+        ],
     )
 
 
