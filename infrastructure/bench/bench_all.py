@@ -6,6 +6,9 @@
    fresh Idempotency-Key, outbox relays delivering to reporting and notifications) at each
    concurrency; the best one with p50/p95/p99 and the outbox backlog left at the end of the run;
 2. pgbench's built-in tpcb-like on the same PostgreSQL server (scale >= clients) and ratio 1/2;
+   for context, the issue's calibration point in the same run: one bare FastAPI handler doing a
+   transfer on raw asyncpg (calibrate_bare.py), the ceiling of any path through this stack's
+   language and libraries;
 3. authenticated GET /api/v1/wallet direct to the transaction service, through nginx as a plain
    reverse proxy, and through our gateway (interleaved rounds, median), with the ratios;
 4-6. the money engineer's history benchmark and the events engineer's summary/relay benchmark,
@@ -36,6 +39,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from calibrate_bare import run_bare  # noqa: E402
 from nginx_proxy import NginxProxy  # noqa: E402
 from pgbench_runner import run_pgbench  # noqa: E402
 from wrk_runner import run_wrk, wrk_available  # noqa: E402
@@ -195,7 +199,10 @@ def table(result: dict) -> str:
             ("    outbox backlog at end / drain s",
              f"{t.get('outbox_backlog_at_end')} / {t.get('outbox_drain_seconds')}"),
             ("(2) pgbench tpcb-like tps", f"{pg.get('tps', 0):.1f} (c={pg.get('clients')}, scale={pg.get('scale')})"),
-            ("    ratio (1)/(2)  [target >= 0.10]", f"{result.get('transfers_over_pgbench', 0):.3f}")]
+            ("    ratio (1)/(2)  [target >= 0.10]", f"{result.get('transfers_over_pgbench', 0):.3f}"),
+            ("    context: bare FastAPI transfer handler",
+             f"{result.get('bare_handler', {}).get('ok_per_s', 0):.1f}/s, "
+             f"{result.get('bare_over_pgbench', 0):.3f} of pgbench (the ceiling of one Python hop)")]
     for name in ("direct", "nginx", "gateway"):
         if name in w:
             rows.append((f"(3) GET /wallet {name} req/s", f"{w[name]['rps_median']:.1f}"))
@@ -243,6 +250,9 @@ def main(argv: list[str] | None = None) -> None:
         log(f"==> (2) pgbench tpcb-like, {clients} clients")
         result["pgbench"] = run_pgbench(pg, clients=clients, seconds=args.seconds)
         result["transfers_over_pgbench"] = round(result["transfers"]["best"]["ok_per_s"] / result["pgbench"]["tps"], 3)
+        log(f"==> (2b) calibration: a bare FastAPI transfer handler, {clients} connections")
+        result["bare_handler"] = run_bare(pg, connections=clients, seconds=args.seconds)
+        result["bare_over_pgbench"] = round(result["bare_handler"]["ok_per_s"] / result["pgbench"]["tps"], 3)
         log("==> (3) GET /api/v1/wallet: direct, nginx, gateway")
         one = work / "one-user.txt"
         one.write_text(users_file.read_text().splitlines()[0] + "\n")

@@ -27,7 +27,7 @@ from pgbench_runner import run_pgbench  # noqa: E402
 from wrk_runner import run_wrk  # noqa: E402
 
 from instapay_stack.paths import DATA_DIR  # noqa: E402
-from instapay_stack.postgres import drop_database, ensure_database, open_postgres  # noqa: E402
+from instapay_stack.postgres import PostgresHandle, drop_database, ensure_database, open_postgres  # noqa: E402
 from instapay_stack.processes import free_port_base  # noqa: E402
 
 USERS = 32
@@ -45,20 +45,15 @@ async def _prepare(dsn: str) -> None:
         await conn.close()
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--seconds", type=int, default=8)
-    parser.add_argument("--connections", type=int, default=16)
-    args = parser.parse_args(argv)
-    pg = open_postgres(DATA_DIR / "bench-pg")
+def run_bare(pg: PostgresHandle, *, connections: int, seconds: float) -> dict:
+    """wrk against the bare handler on its own database of `pg`'s server (same Lua script)."""
     name = f"bare_{int(time.time())}"
     dsn = ensure_database(pg, name).replace("postgresql+asyncpg://", "postgresql://")
     port = free_port_base(1)
-    work = Path(tempfile.mkdtemp(prefix="bare-"))
     server = None
     try:
         asyncio.run(_prepare(dsn))
-        users = work / "users.txt"
+        users = Path(tempfile.mkdtemp(prefix="bare-")) / "users.txt"
         users.write_text("".join(f"u{i} u{i} 000000\n" for i in range(USERS)))
         server = subprocess.Popen([sys.executable, "-m", "uvicorn", "bare_transfer_app:app", "--port", str(port),
                                    "--no-access-log", "--log-level", "warning"], cwd=HERE,
@@ -69,18 +64,26 @@ def main(argv: list[str] | None = None) -> None:
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
-        run_wrk(f"http://127.0.0.1:{port}", "transfer.lua", users_file=users, connections=args.connections,
-                seconds=2, cpu="1")  # warm-up: pool connections, statement caches
-        bare = run_wrk(f"http://127.0.0.1:{port}", "transfer.lua", users_file=users, connections=args.connections,
-                       seconds=args.seconds, cpu="1")
-        server.terminate()
-        server.wait(timeout=10)
-        server = None
-        pgbench = run_pgbench(pg, clients=args.connections, seconds=args.seconds)
+        url = f"http://127.0.0.1:{port}"
+        run_wrk(url, "transfer.lua", users_file=users, connections=connections, seconds=2, cpu="1")  # warm-up
+        return run_wrk(url, "transfer.lua", users_file=users, connections=connections, seconds=seconds, cpu="1")
     finally:
         if server is not None:
-            server.kill()
+            server.terminate()
+            server.wait(timeout=10)
         drop_database(pg, name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args(argv)
+    pg = open_postgres(DATA_DIR / "bench-pg")
+    try:
+        bare = run_bare(pg, connections=args.connections, seconds=args.seconds)
+        pgbench = run_pgbench(pg, clients=args.connections, seconds=args.seconds)
+    finally:
         pg.stop()
     ratio = bare["ok_per_s"] / pgbench["tps"]
     print(f"bare FastAPI transfer handler: {bare['ok_per_s']:.1f}/s (p99 {bare['p99_ms']:.1f} ms, "
