@@ -218,7 +218,8 @@ def table(result: dict) -> str:
     rows.append(("(5) summary p95 day/week/month [target < 50 ms]", f"{p95s} ms (a year, 100k movements)"))
     projector = summary.get("projector") or {}
     if projector:
-        rows.append(("    reporting projector", f"{projector.get('events_per_second')} transfer events/s"))
+        rows.append(("    reporting projector", f"{projector.get('events_per_second')} transfer events/s one by one, "
+                     f"{(projector.get('batched') or {}).get('events_per_second')} in batches"))
     relay = events.get("relay") or {}
     rows.append(("(6) outbox relay (one process, 2 subscribers)",
                  f"{relay.get('events_per_second', '?')} events/s, "

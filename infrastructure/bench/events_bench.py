@@ -7,7 +7,7 @@ relay's sustained delivery rate, on the real code and a real PostgreSQL.
    100,000 applied events leave behind. The reporting service runs under uvicorn and is asked for
    the full year by day, week and month over HTTP (and for a range starting mid-February).
    Then the projector's own rate: N transfer events applied in time order, in process, to the
-   same database (what the read model costs on the write side).
+   same database (what the read model costs on the write side), one by one and in batches.
 2. Relay: N transfer events in a real outbox (transaction service's 0001 migration), one relay
    process (`python -m instapay_common.outbox_relay`) delivering to two HTTP subscribers;
    sustained rate = events fully delivered per second.
@@ -168,34 +168,45 @@ async def bench_summary(url: str, *, movements: int, counterparties: int, reques
     return results
 
 
-async def bench_projector(url: str, *, events: int) -> dict:
-    """Transfer events among 50 users, ten minutes apart, applied one by one as the live
-    `POST /internal/events` does (each its own transaction with the inbox claim)."""
+async def bench_projector(url: str, *, events: int, batch: int = 100) -> dict:
+    """Transfer events among 50 users, ten minutes apart, applied in time order in process: the
+    first `events` one by one as `POST /internal/events` does (each its own transaction with the
+    inbox claim), the next `events` in batches of `batch` as `POST /internal/events/batch` does
+    (one transaction of set-based statements per batch). CPU is this process's: the service's side."""
+    from reporting_service.batch_projector import apply_events
     from reporting_service.projector import EventEnvelope, apply_event
 
     rng = random.Random(9)  # noqa: S311 - a reproducible workload, nothing secret
     users = [str(uuid.uuid4()) for _ in range(50)]
     start = datetime(2026, 1, 1, tzinfo=UTC)
-    batch = []
-    for i in range(events):
+    stream = []
+    for i in range(2 * events):
         sender, recipient = rng.sample(users, 2)
         at = start + timedelta(minutes=10 * i)
-        batch.append(EventEnvelope(id=uuid.uuid4(), type="transfer.completed", occurred_at=at, source="bench", data={
+        stream.append(EventEnvelope(id=uuid.uuid4(), type="transfer.completed", occurred_at=at, source="bench", data={
             "transfer_id": str(uuid.uuid4()), "amount": f"{rng.randrange(1, 100_000) / 100:.2f}", "currency": "EGP",
             "created_at": at.isoformat(),
             "sender": {"user_id": sender, "handle": "s", "display_name": "S", "balance_after": "1.00"},
             "recipient": {"user_id": recipient, "handle": "r", "display_name": "R", "balance_after": "1.00"}}))
+    one_by_one, batched = stream[:events], stream[events:]
     db = Database(url, pool_size=1, max_overflow=0)
     try:
         cpu0, t0 = time.process_time(), time.perf_counter()
-        for event in batch:
+        for event in one_by_one:
             async with db.sessionmaker() as session:
                 assert await apply_event(session, event)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        for i in range(0, len(batched), batch):
+            chunk = batched[i:i + batch]
+            assert len(await apply_events(db, chunk)) == len(chunk)
+        b_seconds, b_cpu = time.perf_counter() - t0, time.process_time() - cpu0
     finally:
         await db.dispose()
     return {"events": events, "events_per_second": round(events / seconds, 1),
-            "python_cpu_ms_per_event": round(cpu * 1000 / events, 2)}
+            "python_cpu_ms_per_event": round(cpu * 1000 / events, 3),
+            "batched": {"batch": batch, "events_per_second": round(events / b_seconds, 1),
+                        "python_cpu_ms_per_event": round(b_cpu * 1000 / events, 3)}}
 
 
 async def bench_relay(url: str, *, events: int) -> dict:
@@ -292,7 +303,9 @@ def main() -> int:
     if "projector" in s:
         p = s["projector"]
         print(f"reporting projector, {p['events']:,} transfer events applied one by one: "
-              f"{p['events_per_second']:,.0f} events/s ({p['python_cpu_ms_per_event']} ms Python CPU each)")
+              f"{p['events_per_second']:,.0f} events/s ({p['python_cpu_ms_per_event']} ms Python CPU each); "
+              f"in batches of {p['batched']['batch']}: {p['batched']['events_per_second']:,.0f} events/s "
+              f"({p['batched']['python_cpu_ms_per_event']} ms each)")
     if r is not None:
         print(f"outbox relay, one process, {r['events']:,} transfer events to 2 subscribers: "
               f"{r['events_per_second']:,.0f} events/s ({r['deliveries_per_second']:,.0f} deliveries/s, "
