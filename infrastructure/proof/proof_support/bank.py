@@ -179,6 +179,11 @@ class Bank:
     def _new_op(self, user: TestUser) -> Op:
         kind = self.rng.choices(("transfer", "topup", "withdrawal"), weights=(6, 2, 1))[0]
         amount = Decimal(self.rng.randint(100, 5000)) / 100
+        if kind != "topup" and self.rng.random() < 0.04:
+            # More than a user usually holds (under the per-transaction maximum): an
+            # insufficient-funds decline, stored with its key and replayed on retry, under the
+            # same faults as the money that moves.
+            amount = Decimal("69999.99")
         key = f"bank-{secrets.token_hex(8)}"
         if kind == "transfer":
             to = self.rng.choice([u for u in self.users if u is not user])

@@ -31,6 +31,10 @@ GENEROUS_LIMITS = json.dumps([
     {"name": "ip", "limit": 1_000_000, "window_seconds": 60, "key": "ip"},
     {"name": "principal", "limit": 1_000_000, "window_seconds": 60, "key": "principal"},
 ])
+# Likewise the money limits (the money core's tests cover them): with InstaPay's real daily and
+# monthly caps the six users of a 10-minute soak hit them within minutes, and from then on about
+# half of all operations were `limit_exceeded` declines instead of money moving under the faults.
+GENEROUS_MONEY_LIMITS = {"LIMIT_DAILY": "1000000000.00", "LIMIT_MONTHLY": "1000000000.00"}
 
 
 def _claim_data_dir() -> tuple[Path, IO]:
@@ -70,7 +74,7 @@ def bank_stack(bank_pg: PostgresHandle, tmp_path_factory: pytest.TempPathFactory
     data_dir = tmp_path_factory.mktemp("bank-stack")
     stack = Stack(StackConfig(database_url=url, base_port=free_port_base(10), data_dir=data_dir,
                               log_dir=data_dir / "logs", environment="test",
-                              extra_env={"GATEWAY_RATE_LIMITS": GENEROUS_LIMITS}))
+                              extra_env={"GATEWAY_RATE_LIMITS": GENEROUS_LIMITS, **GENEROUS_MONEY_LIMITS}))
     try:
         stack.migrate(progress=lambda _m: None)
         stack.start(timeout=240, progress=lambda _m: None)
