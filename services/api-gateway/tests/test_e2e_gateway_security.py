@@ -157,3 +157,27 @@ def test_password_brute_force_from_many_addresses_is_stopped_per_account(stack):
                             json={"username": bystander.email, "password": bystander.password})
     assert right.status_code == 429
     assert other.status_code == 200  # other accounts, same addresses: unaffected
+
+
+def test_brute_force_spread_over_the_username_forms_is_stopped_per_account(stack):
+    """The gateway counts failures per username as typed; e-mail, phone and handle are three names
+    of one account. The auth service counts them together: past 10 the account answers 429."""
+    victim = register_user(stack.gateway_url, pin=None)
+    bystander = register_user(stack.gateway_url, pin=None)
+    forms = [victim.email, victim.phone, "@" + victim.handle]
+    answers = []
+    for attempt in range(12):
+        with _from(f"127.0.1.{2 + attempt % 6}") as client:
+            answers.append(client.post(stack.gateway_url + LOGIN, json={"username": forms[attempt % 3],
+                                                                         "password": f"Wrong-guess-{attempt}!"}))
+    statuses = [r.status_code for r in answers]
+    assert statuses[:10] == [401] * 10, statuses  # 3-4 per form: under the gateway's per-name quota
+    assert statuses[10:] == [429, 429], statuses
+    refused = problem(answers[10], 429, "rate_limited")
+    assert 0 < int(answers[10].headers["retry-after"]) <= 15 * 60 + 1
+    with _from("127.0.1.20") as client:
+        right = client.post(stack.gateway_url + LOGIN, json={"username": victim.handle, "password": victim.password})
+        other = client.post(stack.gateway_url + LOGIN,
+                            json={"username": bystander.handle, "password": bystander.password})
+    assert right.status_code == 429 and refused["code"] == "rate_limited"
+    assert other.status_code == 200

@@ -27,6 +27,10 @@ class AuthSettings(ServiceSettings):
     pin_pepper: SecretStr = SecretStr(DEV_PIN_PEPPER)
     pin_max_attempts: int = 5
     pin_lock_seconds: int = 15 * 60
+    # Failed password logins per account in a window, whatever username form (e-mail, phone,
+    # handle) they came with: the gateway counts per username as typed, so three forms tripled it.
+    login_max_failures: int = Field(default=10, ge=1)
+    login_failure_window_seconds: int = Field(default=15 * 60, ge=1)
 
     # argon2id cost (OWASP minimum: m=19 MiB, t=2, p=1).
     argon2_memory_kib: int = Field(default=19 * 1024, ge=19 * 1024)

@@ -33,6 +33,8 @@ class Credential(Base):
     pin_hash: Mapped[str | None] = mapped_column(String(64))
     pin_failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     pin_locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    login_failures: Mapped[int] = mapped_column(Integer, default=0)
+    login_failures_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth_service.events import emit
@@ -13,7 +14,8 @@ from auth_service.metrics import LOGINS
 from auth_service.models import Credential
 from auth_service.schemas import E164_RE, HANDLE_RE, TokenResponse
 from auth_service.services.context import AuthContext
-from auth_service.services.sessions import ClientInfo, issue_user_tokens, open_session
+from auth_service.services.sessions import ClientInfo, issue_user_tokens, now, open_session
+from instapay_common.errors import RateLimited
 from instapay_common.http_client import UpstreamError
 
 
@@ -44,13 +46,47 @@ async def find_credential(ctx: AuthContext, db: AsyncSession, username: str) -> 
     return credential if credential is not None and credential.status == "active" else None
 
 
+# One statement, so concurrent failures all count: a window older than its length starts over.
+_COUNT_FAILURE = text(
+    "UPDATE auth.credentials SET "
+    "login_failures = CASE WHEN login_failures_since IS NULL OR login_failures_since < now() - "
+    "make_interval(secs => :window) THEN 1 ELSE login_failures + 1 END, "
+    "login_failures_since = CASE WHEN login_failures_since IS NULL OR login_failures_since < now() - "
+    "make_interval(secs => :window) THEN now() ELSE login_failures_since END "
+    "WHERE user_id = :u")
+
+
+def _too_many_failures(ctx: AuthContext, credential: Credential) -> int | None:
+    """Seconds until this account may try again, or None."""
+    s = ctx.settings
+    if credential.login_failures < s.login_max_failures or credential.login_failures_since is None:
+        return None
+    left = (credential.login_failures_since + timedelta(seconds=s.login_failure_window_seconds) - now())
+    return int(left.total_seconds()) + 1 if left.total_seconds() > 0 else None
+
+
 async def authenticate(ctx: AuthContext, db: AsyncSession, *, username: str, password: str) -> Credential:
-    """Same answer and the same argon2 work whether the user exists or not."""
+    """Same answer and the same argon2 work whether the user exists or not.
+
+    Failed attempts are counted per account, whichever username form they used; past
+    `login_max_failures` in the window the account answers 429 `rate_limited` (the same answer
+    as the gateway's per-username limit, which an attacker sees first for any username) until the
+    window has passed, even with the right password. A success resets the count."""
     credential = await find_credential(ctx, db, username)
+    if credential is not None and (retry := _too_many_failures(ctx, credential)) is not None:
+        LOGINS.labels("rate_limited").inc()
+        raise RateLimited("too many failed logins for this account; try again later",
+                          headers={"Retry-After": str(retry)})
     ok = await ctx.passwords.verify(password, credential.password_hash if credential else None)
     if not ok or credential is None:
+        if credential is not None:
+            await db.execute(_COUNT_FAILURE, {"u": credential.user_id,
+                                              "window": ctx.settings.login_failure_window_seconds})
+            await db.commit()
         LOGINS.labels("invalid_credentials").inc()
         raise InvalidCredentials()
+    if credential.login_failures:
+        credential.login_failures, credential.login_failures_since = 0, None
     return credential
 
 
