@@ -65,10 +65,17 @@ async def test_production_services_serve_no_docs(module, monkeypatch, database_u
                        "JWT_PRIVATE_KEY_FILE": str(key_file), "DATABASE_URL": database_url}.items():
         monkeypatch.setenv(key, value)
     main = importlib.import_module(module)
+    # get_settings() is cached per process: a suite run earlier in this process (pytest given
+    # several suites at once) leaves development settings in it. Read the environment afresh, and
+    # leave no production settings behind for later tests either.
+    config = importlib.import_module(module.rsplit(".", 1)[0] + ".config")
+    config.get_settings.cache_clear()
     try:
         app = main.build_app()  # settings from the environment, as in a production container
     except ValueError as exc:  # production refuses development secrets: say which one is missing
         pytest.fail(f"{module}: production settings need more than ENVIRONMENT/INTERNAL_TOKEN: {exc}")
+    finally:
+        config.get_settings.cache_clear()
     assert app.docs_url is None and app.openapi_url is None and app.redoc_url is None, module
 
 
