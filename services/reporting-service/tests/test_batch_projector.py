@@ -22,6 +22,7 @@ from instapay_stack.migrate import migrate_all
 from instapay_stack.postgres import drop_database, ensure_database
 from instapay_stack.services import SERVICES
 from instapay_stack.testing import running_app
+from reporting_service import projector
 from reporting_service.api import internal
 from reporting_service.config import ReportingSettings
 from reporting_service.main import build_app
@@ -257,3 +258,24 @@ async def test_late_days_in_a_batch_update_the_later_running_rows(reporting, rep
                        (4, Decimal("11.25"), Decimal("3.75"), 3), (6, Decimal("27.50"), Decimal("3.75"), 5),
                        (8, Decimal("36.25"), Decimal("12.50"), 7), (10, Decimal("46.25"), Decimal("12.50"), 8),
                        (12, Decimal("60.00"), Decimal("12.50"), 9)]
+
+
+async def test_a_type_the_projector_handles_without_a_batch_path_is_applied_one_by_one(
+        reporting, reporting_db, ledger, batch_calls, monkeypatch):
+    """A handler added to the projector only: the batch path refuses before writing and the
+    events go one by one, so the new type is applied, not claimed and dropped."""
+    seen: list[str] = []
+
+    async def new_handler(session, event) -> None:
+        seen.append(event.type)
+
+    monkeypatch.setitem(projector.HANDLERS, "loyalty.granted", new_handler)
+    a = ledger.user("amal", START)
+    ledger.topup(a, Decimal("10.00"), START)
+    events = ledger.auth_events + ledger.events + [{"id": str(uuid.uuid4()), "type": "loyalty.granted",
+                                                    "occurred_at": START.isoformat(), "data": {}}]
+    assert await post_batch(reporting.http, events) == ["applied"] * 3
+    assert len(batch_calls) == 1 and type(batch_calls[0]).__name__ == "NoBatchPath"
+    assert seen == ["loyalty.granted"]
+    rows = await tables(reporting_db)
+    assert len(rows["processed_events"]) == 3 and len(rows["movements"]) == 1
