@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import asyncpg
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -159,22 +160,27 @@ async def _http_error(_: Request, exc: StarletteHTTPException) -> Response:
 # SQLSTATEs of a server that is not serving right now: class 08 (connection exception) and
 # 57P01-57P03 (terminated by an admin or a crash, "the database system is starting up / shutting
 # down"). The asyncpg dialect raises them as plain DBAPIError, not OperationalError.
-_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
 
 
-def _database_unavailable(exc: Exception) -> bool:
+def database_unavailable(exc: BaseException) -> bool:
     """A lost or refused database connection (PostgreSQL restarting, a dead pooled connection):
     nothing was committed, so the client may retry; not a bug worth a 500."""
     if isinstance(exc, DBAPIError):
         if exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError)):
             return True
-        sqlstate = getattr(exc.orig, "sqlstate", None)
-        return isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
-    return isinstance(exc, ConnectionError)
+        exc = exc.orig  # type: ignore[assignment]
+    sqlstate = getattr(exc, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate.startswith(UNAVAILABLE_SQLSTATES):
+        return True
+    # SQLAlchemy's asyncpg dialect re-raises an asyncpg error it has no DBAPI class for unwrapped:
+    # InternalClientError is what a pooled connection that has already read the server's FATAL
+    # "terminating connection" (PostgreSQL restarting) raises before its socket is closed.
+    return isinstance(exc, (ConnectionError, asyncpg.InternalClientError, asyncpg.InterfaceError))
 
 
 async def _unexpected_error(_: Request, exc: Exception) -> Response:
-    if _database_unavailable(exc):
+    if database_unavailable(exc):
         _log.warning("database_unavailable", error_type=type(exc).__name__)
         return problem_response(503, "service_unavailable", "A service this request needs is unavailable",
                                 "The database is not reachable right now; retry in a few seconds.",
@@ -193,6 +199,9 @@ def install_error_handlers(app: FastAPI) -> None:
     # anything else still reaches the catch-all below (Starlette re-raises it after the 500).
     app.add_exception_handler(DBAPIError, _unexpected_error)
     app.add_exception_handler(ConnectionError, _unexpected_error)
+    app.add_exception_handler(asyncpg.InternalClientError, _unexpected_error)
+    app.add_exception_handler(asyncpg.InterfaceError, _unexpected_error)
+    app.add_exception_handler(asyncpg.PostgresConnectionError, _unexpected_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
 

@@ -28,15 +28,13 @@ from prometheus_client import Histogram
 
 from instapay_common.db import Database
 from instapay_common.db_metrics import query_timer
+from instapay_common.errors import database_unavailable
 
 # Quoted strings, quoted identifiers and comments are copied as they are (a colon inside them is
 # not a parameter); `::` is a cast; `:name` not preceded by a word character is a parameter.
 _TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|::|(?<![\w:]):([A-Za-z_]\w*)""",
                      re.DOTALL)
 
-# SQLSTATE classes of a server that is not serving (08 connection exception, 57P01-03 shutdown,
-# crash, starting up): the same set the shared error handler answers 503 for.
-_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
 
 
 def to_positional(sql: str) -> tuple[str, tuple[str, ...]]:
@@ -113,12 +111,9 @@ class DatabaseConnectionLost(ConnectionError):
 
 
 def connection_lost(exc: BaseException) -> bool:
-    if isinstance(exc, (asyncpg.InterfaceError, asyncpg.InternalClientError, OSError)):
-        # InterfaceError: "connection is closed"; InternalClientError: a connection that has read the
-        # server's FATAL "terminating connection" but whose socket is not closed yet.
-        return True
-    sqlstate = getattr(exc, "sqlstate", None)
-    return isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+    """Any socket error on the raw path, or what the shared handler counts as the database being
+    away (InterfaceError "connection is closed", InternalClientError, SQLSTATE 08/57P0x)."""
+    return isinstance(exc, OSError) or database_unavailable(exc)
 
 
 @asynccontextmanager

@@ -65,6 +65,18 @@ async def refused() -> dict:
     raise ConnectionRefusedError("[Errno 111] Connect call failed ('127.0.0.1', 5432)")
 
 
+@router.get("/terminated-mid-read")
+async def terminated_mid_read() -> dict:
+    # What SQLAlchemy's asyncpg dialect lets through unwrapped when a pooled connection has read the
+    # server's FATAL "terminating connection" but its socket is not closed yet (PostgreSQL restart).
+    raise asyncpg.InternalClientError("unexpected connection state")
+
+
+@router.get("/closed-connection")
+async def closed_connection() -> dict:
+    raise asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation")
+
+
 async def test_a_lost_database_is_a_retryable_503():
     app = create_service_app(ServiceSettings(service_name="db-errors-test"), title="t", routers=[router])
     async with app.router.lifespan_context(app):
@@ -72,7 +84,7 @@ async def test_a_lost_database_is_a_retryable_503():
         # server (which would log every request of a database outage as an ASGI crash).
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            for path in ("/lost-database", "/refused"):
+            for path in ("/lost-database", "/refused", "/terminated-mid-read", "/closed-connection"):
                 r = await client.get(path)
                 assert r.status_code == 503, (path, r.text)
                 assert r.headers["content-type"] == "application/problem+json"
