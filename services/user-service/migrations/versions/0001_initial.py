@@ -6,9 +6,7 @@ Create Date: 2026-11-25
 """
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-from alembic import op
-from sqlalchemy.dialects import postgresql
+from instapay_common.outbox_migration import create_outbox_tables, drop_outbox_tables
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -19,37 +17,8 @@ SCHEMA = "users"
 
 
 def upgrade() -> None:
-    op.create_table(
-        "outbox_events",
-        sa.Column("seq", sa.BigInteger(), sa.Identity(always=True), primary_key=True),
-        sa.Column("id", postgresql.UUID(as_uuid=True), nullable=False),
-        sa.Column("event_type", sa.String(64), nullable=False),
-        sa.Column("payload", postgresql.JSONB(), nullable=False),
-        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-        sa.PrimaryKeyConstraint("seq", name="pk_outbox_events"),
-        sa.Column("dispatched_at", sa.DateTime(timezone=True), nullable=True),
-        sa.UniqueConstraint("id", name="uq_outbox_events_id"),
-        schema=SCHEMA,
-    )
-    op.create_index("ix_outbox_events_undispatched", "outbox_events", ["seq"], schema=SCHEMA,
-                    postgresql_where=sa.text("dispatched_at IS NULL"))
-    op.create_table(
-        "outbox_deliveries",
-        sa.Column("event_seq", sa.BigInteger(), nullable=False),
-        sa.Column("subscriber", sa.String(64), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False, server_default=sa.text("0")),
-        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.PrimaryKeyConstraint("event_seq", "subscriber", name="pk_outbox_deliveries"),
-        sa.ForeignKeyConstraint(["event_seq"], [f"{SCHEMA}.outbox_events.seq"],
-                                name="fk_outbox_deliveries_event_seq_outbox_events", ondelete="CASCADE"),
-        schema=SCHEMA,
-    )
-    op.create_index("ix_outbox_deliveries_pending", "outbox_deliveries", ["next_attempt_at", "event_seq"],
-                    schema=SCHEMA, postgresql_where=sa.text("delivered_at IS NULL"))
+    create_outbox_tables(SCHEMA)
 
 
 def downgrade() -> None:
-    op.drop_table("outbox_deliveries", schema=SCHEMA)
-    op.drop_table("outbox_events", schema=SCHEMA)
+    drop_outbox_tables(SCHEMA)
