@@ -60,6 +60,12 @@ def postgres_cpu_seconds(pgdata: Path) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent not idle (and not waiting for I/O) since boot, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def sessions_opened(pg_url: str) -> int:
     """Connections ever opened to the stack's database (PostgreSQL 14+ statistics): pool churn."""
     import asyncio
@@ -109,6 +115,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--idle-seconds", type=float, default=5)
+    parser.add_argument("--no-spy", action="store_true",
+                        help="no py-spy: throughput and CPU as the bench sees them (py-spy slows every process)")
     args = parser.parse_args(argv)
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     script, target, one_user = SCENARIOS[args.scenario]
@@ -126,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
             f"{name} {1000 * (cpu_seconds(pid) - idle_start[name]) / args.idle_seconds:.1f}"
             for name, pid in sorted(pids.items())))
         url = stack.gateway_url if target == "gateway" else stack.url_of(target)
-        spies = {name: subprocess.Popen(
+        spies = {} if args.no_spy else {name: subprocess.Popen(
             [py_spy, "record", "--pid", str(pid), "--duration", str(args.seconds), "--rate", "200",
              "--format", "raw", "--nonblocking", "--output", str(OUT / f"{args.scenario}-{name}.txt")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for name, pid in pids.items()}
@@ -136,8 +144,10 @@ def main(argv: list[str] | None = None) -> None:
         before = {name: cpu_seconds(pid) for name, pid in pids.items()}
         if pgdata is not None:
             before["postgres"] = postgres_cpu_seconds(pgdata)
+        machine_before, wall_before = machine_busy_seconds(), time.monotonic()
         result = run_wrk(url, script, users_file=users_file, connections=args.connections, seconds=args.seconds,
                          cpu="1")
+        machine_used, wall = machine_busy_seconds() - machine_before, time.monotonic() - wall_before
         used = {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()}
         if pgdata is not None:
             used["postgres"] = postgres_cpu_seconds(pgdata) - before["postgres"]
@@ -152,6 +162,11 @@ def main(argv: list[str] | None = None) -> None:
             f"{name} {1000 * used[name] / max(done, 1):.2f}" for name in sorted(used, key=used.get, reverse=True)))
         print(f"total CPU per request: {1000 * sum(used.values()) / max(done, 1):.2f} ms; database connections "
               f"opened during the load: {churn} (pool churn: each costs a server fork and a handshake)")
+        # A Python service is one thread: near 100% of a core it caps the path whatever the machine has left.
+        print("CPU use during the load, % of one core: " + ", ".join(
+            f"{name} {100 * used[name] / wall:.0f}" for name in sorted(used, key=used.get, reverse=True))
+              + f"; whole machine {100 * machine_used / wall:.0f} of {100 * os.cpu_count()}"
+              " (wrk and anything else running included)")
         for name in sorted(used, key=used.get, reverse=True):
             raw = OUT / f"{args.scenario}-{name}.txt"
             if not raw.exists() or used[name] / max(done, 1) < 0.0005:
