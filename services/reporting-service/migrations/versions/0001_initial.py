@@ -6,9 +6,7 @@ Create Date: 2026-11-25
 """
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-from alembic import op
-from sqlalchemy.dialects import postgresql
+from instapay_common.event_tables_migration import create_inbox_tables, drop_inbox_tables
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -19,15 +17,8 @@ SCHEMA = "reporting"
 
 
 def upgrade() -> None:
-    op.create_table(
-        "processed_events",
-        sa.Column("event_id", postgresql.UUID(as_uuid=True), nullable=False),
-        sa.Column("event_type", sa.String(64), nullable=False),
-        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-        sa.PrimaryKeyConstraint("event_id", name="pk_processed_events"),
-        schema=SCHEMA,
-    )
+    create_inbox_tables(SCHEMA)
 
 
 def downgrade() -> None:
-    op.drop_table("processed_events", schema=SCHEMA)
+    drop_inbox_tables(SCHEMA)

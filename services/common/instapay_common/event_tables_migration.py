@@ -1,8 +1,9 @@
-"""Revision 0001 of every service that emits events: the transactional outbox tables
-(`instapay_common.outbox`) in the service's own schema.
+"""Revision 0001 of every service, the event tables in its own schema: the transactional outbox
+(`instapay_common.outbox`) of the services that emit events, the inbox of processed event ids
+(`instapay_common.inbox`) of those that consume them.
 
 Frozen: this is what revision 0001 created, and databases migrated by it exist. Never edit it;
-a later change to the outbox tables is a new revision in each service that has them.
+a later change to these tables is a new revision in each service that has them.
 """
 
 from __future__ import annotations
@@ -47,3 +48,18 @@ def create_outbox_tables(schema: str) -> None:
 def drop_outbox_tables(schema: str) -> None:
     op.drop_table("outbox_deliveries", schema=schema)
     op.drop_table("outbox_events", schema=schema)
+
+
+def create_inbox_tables(schema: str) -> None:
+    op.create_table(
+        "processed_events",
+        sa.Column("event_id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column("event_type", sa.String(64), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.PrimaryKeyConstraint("event_id", name="pk_processed_events"),
+        schema=schema,
+    )
+
+
+def drop_inbox_tables(schema: str) -> None:
+    op.drop_table("processed_events", schema=schema)
