@@ -221,3 +221,25 @@ async def test_summary_body_is_compact_json_in_the_documented_order(reporting, l
                                "count": 2}]
     assert body["top_counterparties"] == [{"user_id": b, "handle": name, "display_name": name.title() + " X.",
                                            "sent": "12.30", "received": "0.00", "count": 1}]
+
+
+async def test_report_dates_are_iso_days_in_range(reporting, ledger):
+    """Found by a deep schemathesis run: `to=0` was read as a Unix timestamp (a 1970 report), and
+    `to=0001-01-02` (default `from` 29 days earlier) or `to=9999-12-31` (the day after) overflowed: 500."""
+    uid = ledger.user("amal", START)
+    admin = reporting.auth(uid, roles=[ROLE_ADMIN])
+    for path in ("/api/v1/reports/summary", "/api/v1/reports/statement", "/api/v1/admin/reports/overview"):
+        for params in ({"to": "0"}, {"to": "1764028800"}, {"from": "20260801", "to": "2026-08-02"},
+                       {"to": "0001-01-02"}, {"from": "9999-12-31", "to": "9999-12-31"}, {"to": "2026-08-01T00:00:00Z"},
+                       {"from": "1899-12-31", "to": "1900-01-01"}):
+            r = await reporting.http.get(path, params=params, headers=admin)
+            assert r.status_code == 422, (path, params, r.text)
+            assert r.headers["content-type"].startswith("application/problem+json")
+            assert r.json()["code"] == "validation_error"
+            assert {e["field"] for e in r.json()["errors"]} <= {"from", "to"}, r.json()
+    for granularity in ("day", "week", "month"):  # the edges of the accepted range work
+        for params in ({"to": "1900-01-01"}, {"from": "9998-12-01", "to": "9998-12-31"}):
+            r = await reporting.http.get("/api/v1/reports/summary", headers=admin,
+                                         params={**params, "granularity": granularity})
+            assert r.status_code == 200, (params, granularity, r.text)
+            assert r.json()["total_sent"] == "0.00"

@@ -1,12 +1,12 @@
 """Public routes: the caller's summary and statement, the admin platform overview."""
 
 import uuid
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
+from instapay_common.query_dates import IsoDate
 from reporting_service import reports, summary
 from reporting_service.api.deps import Admin, ReadSessionDep, ReportReader, SessionDep
 from reporting_service.periods import MAX_DAYS, Granularity, resolve_range
@@ -15,8 +15,8 @@ from reporting_service.statement_csv import filename, render_csv
 # Errors are problem+json (documented so clients and schemathesis expect that content type).
 router = APIRouter(tags=["reports"], responses=PROBLEM_RESPONSES)
 
-FromDate = Annotated[date | None, Query(alias="from", description="YYYY-MM-DD (UTC day), inclusive")]
-ToDate = Annotated[date | None, Query(alias="to", description="YYYY-MM-DD (UTC day), inclusive; default today")]
+FromDate = Annotated[IsoDate | None, Query(alias="from", description="YYYY-MM-DD (UTC day), inclusive")]
+ToDate = Annotated[IsoDate | None, Query(alias="to", description="YYYY-MM-DD (UTC day), inclusive; default today")]
 
 
 # The body is written by summary.py (a lean path: JSON assembled from the database's text); the
