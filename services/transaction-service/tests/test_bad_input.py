@@ -117,3 +117,25 @@ async def test_limits_are_enforced_on_money_sent_out(ctx_factory):
         assert (await send("50.00")).status_code == 201
         w = (await client.get("/api/v1/wallet", headers=tok)).json()
         assert w["limits"]["daily_remaining"] == "0.00" and w["limits"]["monthly_remaining"] == "150.00"
+
+
+# Found by a deep schemathesis run: digits were taken as Unix timestamps (`to=0.5` filtered on
+# 1970-01-01T00:00:00.5Z, `from=20261125` on 1970-08-23) and `to=9999-12-31` overflowed (500).
+@pytest.mark.parametrize("params", [{"to": "0.5"}, {"to": "0"}, {"from": "20261125"}, {"from": "1764028800"},
+                                    {"to": "9999-12-31"}, {"to": "9999-12-31T23:59:59-14:00"},
+                                    {"from": "0001-01-01T00:00:00+14:00"}, {"to": "2026-13-01"}], ids=repr)
+async def test_history_dates_are_iso_text_in_range(ctx, params):
+    alice = await ctx.user(balance="100.00")
+    r = await ctx.client.get("/api/v1/transactions", headers=ctx.auth(alice["user_id"]), params=params)
+    _problem(r, 422, "validation_error")
+    assert [e["field"] for e in r.json()["errors"]] == list(params)
+
+
+async def test_history_accepts_dates_and_rfc3339_timestamps(ctx):
+    alice = await ctx.user(balance="100.00")
+    h = ctx.auth(alice["user_id"])
+    for params in ({"from": "2000-01-01", "to": "9998-12-31"}, {"from": "2000-01-01T00:00:00Z"},
+                   {"from": "2000-01-01T02:00:00+02:00", "to": "9998-12-31T23:59:59.5-14:00"}):
+        r = await ctx.client.get("/api/v1/transactions", headers=h, params=params)
+        assert r.status_code == 200, (params, r.text)
+        assert [i["amount"] for i in r.json()["items"]] == ["100.00"], params

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
+from instapay_common.query_dates import IsoDateOrTimestamp
 from transaction_service import accounts, history, transfers
 from transaction_service.api.deps import (
     DatabaseDep,
@@ -60,8 +61,8 @@ async def list_transactions(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     direction: Literal["in", "out"] | None = None,
     type: Literal["transfer", "topup", "withdrawal"] | None = None,
-    from_: Annotated[date | datetime | None, Query(alias="from")] = None,
-    to: date | datetime | None = None,
+    from_: Annotated[IsoDateOrTimestamp | None, Query(alias="from")] = None,
+    to: IsoDateOrTimestamp | None = None,
     counterparty: Annotated[str | None, Query(max_length=320)] = None,
 ) -> dict[str, Any]:
     """The caller's history, newest first; `counterparty` is a user id, handle, phone or e-mail."""
