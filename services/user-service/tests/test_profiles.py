@@ -138,3 +138,21 @@ async def test_scopes_and_lookup(ctx):
     r = await client.get("/api/v1/users/lookup", params={"q": "nobody.here"}, headers=reader)
     assert r.status_code == 404 and r.json()["code"] == "recipient_not_found"
     assert (await client.get("/api/v1/users/me")).status_code == 401
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "no", 1.0, [], {}], ids=repr)
+async def test_preference_flags_are_json_booleans(ctx, value):
+    """Found by a deep schemathesis run: `{"preferences": {"notify_push": 0}}` was applied as false."""
+    client, issuer = ctx
+    body = new_profile()
+    await client.post("/internal/users", json=body, headers=INTERNAL)
+    auth = {"Authorization": "Bearer " + issuer.token(body["user_id"])}
+    before = (await client.get("/api/v1/users/me", headers=auth)).json()["preferences"]
+    for flag in ("notify_email", "notify_sms", "notify_push"):
+        r = await client.patch("/api/v1/users/me", headers=auth, json={"preferences": {flag: value}})
+        assert r.status_code == 422 and r.json()["code"] == "validation_error", (flag, r.text)
+        assert [e["field"] for e in r.json()["errors"]] == [f"preferences.{flag}"]
+    assert (await client.get("/api/v1/users/me", headers=auth)).json()["preferences"] == before
+    flipped = not before["notify_sms"]
+    r = await client.patch("/api/v1/users/me", headers=auth, json={"preferences": {"notify_sms": flipped}})
+    assert r.status_code == 200 and r.json()["preferences"]["notify_sms"] is flipped

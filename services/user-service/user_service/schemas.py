@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, StringConstraints
 
 HANDLE_RE = re.compile(r"^[a-z0-9._]{3,30}$")
 
@@ -34,9 +34,10 @@ class PreferencesPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     language: Literal["en", "ar"] | None = None
-    notify_email: bool | None = None
-    notify_sms: bool | None = None
-    notify_push: bool | None = None
+    # JSON true/false only: lax bool would take 0, 1, "yes", "off"... as a preference.
+    notify_email: StrictBool | None = None
+    notify_sms: StrictBool | None = None
+    notify_push: StrictBool | None = None
 
 
 class ProfilePatch(BaseModel):
