@@ -60,8 +60,12 @@ class RequestContextMiddleware:
                 message["headers"] = headers
             await send(message)
 
+        failed = False
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            failed = True
+            raise
         finally:
             path = scope.get("path", "")
             if path not in self.quiet_paths:
@@ -72,5 +76,10 @@ class RequestContextMiddleware:
                     status=status_holder[0],
                     duration_ms=round((time.perf_counter() - started) * 1000, 2),
                 )
-            structlog.contextvars.unbind_contextvars("request_id")
-            request_id_var.reset(token)
+            # Starlette answers an unexpected error (500) in ServerErrorMiddleware, which runs outside
+            # every middleware, after this one: the id stays bound then (the context is this
+            # request's task's own), so that problem document (which asks the client to quote its
+            # request_id) and the error's log lines carry it instead of null.
+            if not failed:
+                structlog.contextvars.unbind_contextvars("request_id")
+                request_id_var.reset(token)
