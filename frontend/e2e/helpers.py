@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -28,19 +29,53 @@ def new_identity(first_name: str) -> WebUser:
                    handle=ident["handle"], password="Web!Flow-" + ident["handle"][-6:] + "Zq9")
 
 
-def sign_up(page: Page, user: WebUser) -> None:
+@dataclass(frozen=True)
+class SignUpText:
+    """The sign-up screens' labels in one language (the steps find fields by label, as a user would)."""
+    full_name: str
+    email: str
+    phone: str
+    handle: str
+    password: str
+    create: str
+    pin_title: str
+    pin: str
+    pin_confirm: str
+    pin_set: str
+    balance: str
+
+
+EN = SignUpText("Full name", "Email", "Mobile number", "Payment handle", "Password", "Create account",
+                "Set your transaction PIN", "Transaction PIN", "Confirm PIN", "Set PIN and continue", "Balance")
+AR = SignUpText("الاسم الكامل", "البريد الإلكتروني", "رقم الهاتف", "معرّف الدفع", "كلمة المرور", "إنشاء الحساب",
+                "عيّن الرقم السري للمعاملات", "الرقم السري للمعاملات", "تأكيد الرقم السري",
+                "تعيين الرقم والمتابعة", "الرصيد")
+
+
+def sign_up(page: Page, user: WebUser, *, text: SignUpText = EN, audit: bool = False) -> None:
+    """Registers and sets the PIN. With audit, both screens are checked with axe, and an empty
+    submit first shows the errors with focus on the first invalid field."""
     page.goto("/register")
-    page.get_by_label("Full name").fill(user.full_name)
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Mobile number").fill(user.phone)
-    page.get_by_label("Payment handle").fill(user.handle)
-    page.get_by_label("Password", exact=True).fill(user.password)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Set your transaction PIN")).to_be_visible()
-    page.get_by_label("Transaction PIN").fill(PIN)
-    page.get_by_label("Confirm PIN").fill(PIN)
-    page.get_by_role("button", name="Set PIN and continue").click()
-    expect(page.get_by_role("heading", name="Balance")).to_be_visible()
+    expect(page.get_by_label(text.full_name)).to_be_visible()
+    if audit:
+        check_a11y(page, "register")
+        page.get_by_role("button", name=text.create).click()
+        expect(page.get_by_label(text.full_name)).to_be_focused()
+        expect(page.get_by_label(text.full_name)).to_have_attribute("aria-invalid", "true")
+        check_a11y(page, "register with errors shown")
+    page.get_by_label(text.full_name).fill(user.full_name)
+    page.get_by_label(text.email).fill(user.email)
+    page.get_by_label(text.phone).fill(user.phone)
+    page.get_by_label(text.handle).fill(user.handle)
+    page.get_by_label(text.password, exact=True).fill(user.password)
+    page.get_by_role("button", name=text.create).click()
+    expect(page.get_by_role("heading", name=text.pin_title)).to_be_visible()
+    if audit:
+        check_a11y(page, "register: PIN setup")
+    page.get_by_label(text.pin).fill(PIN)
+    page.get_by_label(text.pin_confirm).fill(PIN)
+    page.get_by_role("button", name=text.pin_set).click()
+    expect(page.get_by_test_id("balance")).to_be_visible()
 
 
 def log_in(page: Page, user: WebUser) -> None:
@@ -102,3 +137,101 @@ def poll(check, *, timeout: float = 30.0, every: float = 1.0, what: str = "condi
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out waiting for {what}") from None
             time.sleep(every)
+
+
+# --- Accessibility (WCAG 2.1 AA), checked by axe-core in the real browser -----------------------
+
+AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Screen-reader users move by landmarks and headings: these best-practice rules (outside the WCAG
+# tags) are held too.
+AXE_EXTRA_RULES = ["landmark-one-main", "region", "heading-order", "page-has-heading-one",
+                   "landmark-unique", "landmark-no-duplicate-banner", "landmark-no-duplicate-main",
+                   "aria-allowed-role", "empty-heading"]
+_AXE_RUN = """async ([tags, extra]) => {
+  const rules = Object.fromEntries(extra.map((id) => [id, {enabled: true}]));
+  const r = await axe.run(document, {runOnly: {type: "tag", values: tags}, rules, resultTypes: ["violations"]});
+  return r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => ({target: n.target.flat().join(" "), summary: n.failureSummary || ""}))}));
+}"""
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Runs axe-core on the page as it is now (injected again after a full page load)."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(_AXE_RUN, [AXE_TAGS, AXE_EXTRA_RULES])
+
+
+def check_a11y(page: Page, screen: str) -> None:
+    """Fails with a readable list (rule, impact, target, help) if axe finds any violation."""
+    violations = axe_violations(page)
+    if not violations:
+        return
+    width = page.viewport_size["width"] if page.viewport_size else "?"
+    lang = page.evaluate("() => `${document.documentElement.lang}/${document.documentElement.dir}`")
+    lines = [f"{len(violations)} accessibility rule(s) broken on {screen!r} [{lang}, {width}px] {page.url}:"]
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"][:5]:
+            summary = " ".join(node["summary"].split())[:300]
+            lines.append(f"    {node['target']}: {summary}")
+        if len(v["nodes"]) > 5:
+            lines.append(f"    ... and {len(v['nodes']) - 5} more")
+    raise AssertionError("\n".join(lines))
+
+
+_FOCUS_RING = """() => {
+  const el = document.activeElement;
+  const s = getComputedStyle(el);
+  return {ring: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2,
+          what: `${el.tagName.toLowerCase()} ${el.getAttribute("aria-label") || el.textContent.trim().slice(0, 40)}`};
+}"""
+
+
+def tab_to(page: Page, target, *, limit: int = 30) -> None:
+    """Presses Tab until target has focus (it must be reachable by keyboard), checking that every
+    control passed on the way shows a visible focus ring."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(_FOCUS_RING)
+        assert focus["ring"], f"no visible focus ring on {focus['what']!r} ({page.url})"
+        if target.evaluate("(el) => el === document.activeElement"):
+            return
+    raise AssertionError(f"{target} not reached with {limit} presses of Tab")
+
+
+# Every screen behind the main navigation, by link target (the same in either language).
+SCREENS = ["/", "/send", "/requests", "/wallet", "/history", "/reports", "/profile", "/security"]
+
+
+def wait_loaded(page: Page) -> None:
+    """The screen's data is in: no loading placeholder (role=status, class muted) left in main."""
+    expect(page.locator("main p.muted[role=status]")).to_have_count(0)
+
+
+def go(page: Page, path: str) -> None:
+    """Follows the main navigation's link to path, in any language, and waits for its data."""
+    page.get_by_role("navigation").locator(f'a[href="{path}"]').click()
+    expect(page).to_have_url(re.compile(re.escape(path) + r"(\?.*)?$"))
+    expect(page.get_by_role("main").get_by_role("heading").first).to_be_visible()
+    wait_loaded(page)
+
+
+def audit_every_screen(page: Page, where: str) -> None:
+    """axe on every main screen, the send form with a validation error, and the bell open."""
+    for path in SCREENS:
+        go(page, path)
+        check_a11y(page, f"{path} ({where})")
+        if path == "/send":
+            page.get_by_role("main").locator("form button[type=submit]").click()
+            expect(page.get_by_role("main").locator("[aria-invalid=true]").first).to_be_focused()
+            check_a11y(page, f"send with a validation error ({where})")
+    bell = page.get_by_role("banner").locator(".bell > button")
+    bell.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.locator("li, .empty").first).to_be_visible()
+    check_a11y(page, f"notifications open ({where})")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(bell).to_be_focused()  # focus returns to the button that opened it

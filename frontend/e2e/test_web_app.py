@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 from helpers import (
+    AR,
     PIN,
+    audit_every_screen,
+    check_a11y,
     expect_balance,
+    go,
     log_in,
     money_re,
     nav,
@@ -18,6 +22,7 @@ from helpers import (
     open_bell,
     poll,
     sign_up,
+    tab_to,
     top_up,
     unread_count,
 )
@@ -38,9 +43,10 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     b = new_page()
 
     # Sign up (with PIN setup) on both sides.
-    sign_up(a, alice)
+    sign_up(a, alice, audit=True)
     sign_up(b, bob)
     expect_balance(a, "0.00")
+    check_a11y(a, "dashboard")
     a.screenshot(path=screenshots / "dashboard.png", full_page=True)
 
     # Alice tops up; the session survives a reload (refresh cookie, token only in memory).
@@ -71,8 +77,10 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     a.get_by_label("Note (optional)").fill("lunch")
     a.get_by_label("Transaction PIN").fill(PIN)
     a.screenshot(path=screenshots / "send.png", full_page=True)
+    check_a11y(a, "send, recipient found")
     a.get_by_role("button", name="Confirm and send").click()
     expect(a.get_by_role("status").filter(has_text="Sent")).to_be_visible()
+    check_a11y(a, "send, sent")
 
     # Bob sees it live (SSE): unread badge and balance update without a reload.
     expect(b.get_by_test_id("unread-count")).to_be_visible(timeout=20_000)
@@ -80,6 +88,7 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     open_bell(b)
     expect(b.get_by_role("dialog", name="Notifications").locator("li.unread").first).to_be_visible()
     b.screenshot(path=screenshots / "notifications.png")
+    check_a11y(b, "notifications open")
     b.keyboard.press("Escape")
 
     # Bob requests 20.00 from Alice; Alice accepts with her PIN.
@@ -91,6 +100,7 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     expect(b.get_by_role("status").filter(has_text="Request sent")).to_be_visible()
     b.get_by_role("tab", name="Outgoing").click()
     expect(b.get_by_test_id("payment-request").first).to_contain_text("Pending")
+    check_a11y(b, "requests, outgoing")
 
     nav(a, "Requests")
     request = a.get_by_test_id("payment-request").filter(has_text="coffee")
@@ -98,6 +108,7 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     a.screenshot(path=screenshots / "requests.png", full_page=True)
     request.get_by_role("button", name="Accept and pay").click()
     request.get_by_label("Transaction PIN").fill(PIN)
+    check_a11y(a, "requests, accepting with the PIN")
     request.get_by_role("button", name="Accept and pay").click()
     expect(request).to_contain_text("Paid")
     nav(b, "Dashboard")
@@ -116,6 +127,7 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     a.get_by_label("Direction").select_option("out")
     expect(rows).to_have_count(2)
     a.screenshot(path=screenshots / "history.png", full_page=True)
+    check_a11y(a, "history, filtered")
 
     # Reports: totals from the reporting read model (eventually consistent), chart, CSV statement.
     nav(a, "Reports")
@@ -128,6 +140,7 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     expect(a.get_by_role("img", name="Sent and received per period")).to_be_visible()
     expect(a.get_by_text(f"@{bob.handle}")).to_be_visible()
     a.screenshot(path=screenshots / "reports.png", full_page=True)
+    check_a11y(a, "reports")
     with a.expect_download() as download_info:
         a.get_by_role("button", name="Download CSV statement").click()
     download = download_info.value
@@ -143,10 +156,15 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     a.get_by_role("button", name="Withdraw", exact=True).click()
     expect(a.get_by_role("status").filter(has_text="Withdrew")).to_be_visible()
     expect_balance(a, "350.00")  # 500 - 125.50 - 20 - 4.50
+    check_a11y(a, "top up & withdraw, withdrawn")
+    for path in ("/profile", "/security"):
+        go(a, path)
+        check_a11y(a, path)
 
     # Log out: back to the login page, and a reload does not bring the session back.
     a.get_by_role("button", name="Log out").click()
     expect(a.get_by_role("heading", name="Log in to Mini-InstaPay")).to_be_visible()
+    check_a11y(a, "login")
     a.goto("/")
     expect(a).to_have_url(re.compile(r"/login$"))
 
@@ -168,21 +186,78 @@ def test_errors_are_explained(new_page, console) -> None:
     c.get_by_label("Amount (EGP)").fill("10.123")
     c.get_by_role("button", name="Confirm and send").click()
     expect(c.get_by_text("at most 2 decimals")).to_be_visible()
+    check_a11y(c, "send with a validation error")
 
     c.get_by_label("Amount (EGP)").fill("10")
     c.get_by_label("Transaction PIN").fill("000000")
     c.get_by_role("button", name="Confirm and send").click()
     expect(c.get_by_role("alert")).to_contain_text("Wrong PIN")
+    check_a11y(c, "send with a server error")
 
     c.get_by_label("Transaction PIN").fill(PIN)
     c.get_by_role("button", name="Confirm and send").click()
     expect(c.get_by_role("alert")).to_contain_text("Insufficient funds")
 
 
+def test_send_money_with_the_keyboard_only(new_page, console) -> None:
+    """Tab, typing and Enter only, from the dashboard to a completed transfer. A refused submit puts
+    focus on the first invalid field (whose error is its description), a refused PIN on the PIN."""
+    console.allow(403, "/api/v1/transfers")
+    gina, hank = new_identity("Gina"), new_identity("Hank")
+    h = new_page()
+    sign_up(h, hank)
+    g = new_page()
+    sign_up(g, gina)
+    top_up(g, "50.00")
+    nav(g, "Dashboard")
+    expect(g.get_by_role("main")).to_be_focused()  # the app moves focus to the new screen's content
+
+    tab_to(g, g.get_by_role("main").get_by_role("link", name="Send", exact=True))
+    g.keyboard.press("Enter")
+    expect(g).to_have_url(re.compile(r"/send$"))
+    expect(g.get_by_role("main")).to_be_focused()  # the new screen, as after a page load
+    recipient = g.get_by_label("Recipient (handle, phone or email)")
+    tab_to(g, recipient)
+    g.keyboard.press("Enter")  # nothing typed yet
+    expect(recipient).to_be_focused()
+    expect(recipient).to_have_attribute("aria-invalid", "true")
+    g.keyboard.type(hank.handle)
+    g.keyboard.press("Enter")
+    expect(g.get_by_test_id("recipient-name")).to_have_text(re.compile(r"^Hank\b"))
+
+    amount = g.get_by_label("Amount (EGP)")
+    expect(amount).to_be_focused()
+    g.keyboard.type("12.345")
+    g.keyboard.press("Enter")
+    expect(amount).to_be_focused()
+    expect(amount).to_have_accessible_description(re.compile("at most 2 decimals"))
+    g.keyboard.press("Control+A")
+    g.keyboard.type("12.50")
+    g.keyboard.press("Tab")
+    expect(g.get_by_label("Note (optional)")).to_be_focused()
+    g.keyboard.type("keyboard only")
+    g.keyboard.press("Enter")  # no PIN yet
+    pin = g.get_by_label("Transaction PIN")
+    expect(pin).to_be_focused()
+    expect(pin).to_have_attribute("aria-invalid", "true")
+    g.keyboard.type("000000")
+    g.keyboard.press("Enter")
+    expect(g.get_by_role("alert")).to_contain_text("Wrong PIN")
+    expect(pin).to_be_focused()
+    g.keyboard.type(PIN)
+    tab_to(g, g.get_by_role("button", name="Confirm and send"))
+    g.keyboard.press("Enter")
+    sent = g.get_by_role("status").filter(has_text="Sent")
+    expect(sent).to_be_focused()  # the form is gone: focus is on the confirmation, not lost
+    expect(sent).to_contain_text("12.50")
+    expect_balance(h, "12.50")
+
+
 def test_phone_layout_and_arabic(new_page, screenshots: Path) -> None:
     erin = new_identity("Erin")
     setup = new_page()
     sign_up(setup, erin)
+    top_up(setup, "100.00")  # something in the history, the limits and the bell
 
     phone = new_page(width=375, height=812)
     log_in(phone, erin)
@@ -197,6 +272,7 @@ def test_phone_layout_and_arabic(new_page, screenshots: Path) -> None:
     expect(phone.get_by_role("button", name="Confirm and send")).to_be_in_viewport()
     assert_fits(phone, 375)
     phone.screenshot(path=screenshots / "send-375.png", full_page=True)
+    audit_every_screen(phone, "en, phone")
 
     # Arabic: right-to-left layout, Arabic digits for money, saved as the user's preference.
     nav(phone, "Profile")
@@ -219,3 +295,16 @@ def test_phone_layout_and_arabic(new_page, screenshots: Path) -> None:
     phone.reload()
     expect(phone.get_by_text("budget app")).to_be_visible()
     expect(phone.get_by_test_id("client-secret")).to_have_count(0)
+    audit_every_screen(phone, "ar, phone")
+
+    # The saved preference follows the user to another device: Arabic at desktop width.
+    setup.reload()
+    expect(setup.locator("html")).to_have_attribute("dir", "rtl")
+    audit_every_screen(setup, "ar, desktop")
+
+    # Signed out, still in Arabic: login at both widths, and a new account with its PIN step.
+    for page, where in ((setup, "desktop"), (phone, "phone")):
+        page.get_by_role("button", name="تسجيل الخروج").click()
+        expect(page.get_by_role("heading", name="تسجيل الدخول إلى ميني إنستاباي")).to_be_visible()
+        check_a11y(page, f"login (ar, {where})")
+    sign_up(phone, new_identity("Farida"), text=AR, audit=True)

@@ -1,3 +1,4 @@
+import type { Ref } from "react";
 import { ApiError } from "../api/http";
 import { useI18n } from "../i18n/I18nProvider";
 
@@ -16,21 +17,31 @@ export function useErrorMessage(): (err: unknown) => string {
   };
 }
 
-export function ErrorBanner({ error }: { error: unknown }) {
+/** An error, announced when it appears (role=alert); with a ref, focusable by script (tabIndex -1). */
+export function ErrorBanner({ error, ref }: { error: unknown; ref?: Ref<HTMLDivElement> }) {
   const message = useErrorMessage();
   if (!error) return null;
   return (
-    <div role="alert" className="banner banner-error" data-code={error instanceof ApiError ? error.code : undefined}>
+    <div
+      ref={ref}
+      tabIndex={ref ? -1 : undefined}
+      role="alert"
+      className="banner banner-error"
+      data-code={error instanceof ApiError ? error.code : undefined}
+    >
       {message(error)}
     </div>
   );
 }
 
-export function SuccessBanner({ children }: { children: string | null | undefined }) {
-  if (!children) return null;
+/**
+ * A confirmation in a polite live region. The region stays in the page while empty: screen readers
+ * announce a change inside an existing live region, not always one that is inserted with its text.
+ */
+export function SuccessBanner({ children, ref }: { children: string | null | undefined; ref?: Ref<HTMLDivElement> }) {
   return (
-    <div role="status" className="banner banner-ok">
-      {children}
+    <div ref={ref} tabIndex={ref ? -1 : undefined} role="status" className={children ? "banner banner-ok" : undefined}>
+      {children || null}
     </div>
   );
 }

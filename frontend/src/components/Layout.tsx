@@ -4,6 +4,7 @@ import { useI18n } from "../i18n/I18nProvider";
 import { useSession } from "../session/SessionProvider";
 import { NotificationBell } from "./NotificationBell";
 import { useProfileLanguage } from "../pages/useProfile";
+import { useDocumentTitle } from "../lib/useDocumentTitle";
 
 const LINKS = [
   ["/", "nav.dashboard"],
@@ -24,6 +25,8 @@ export function Layout() {
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
   useProfileLanguage();
+  const current = LINKS.find(([to]) => to === location.pathname);
+  useDocumentTitle(current ? t(current[1]) : "", t("app.name"));
 
   // A client-side navigation does not move focus by itself: bring keyboard and screen-reader
   // users to the new screen's content, as a page load would.

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { api } from "../api/endpoints";
 import { followStream } from "../api/sse";
 import { useI18n } from "../i18n/I18nProvider";
@@ -13,6 +13,8 @@ export function NotificationBell() {
   const qc = useQueryClient();
   const [open, setOpen] = useState(false);
   const panelRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const panelId = useId();
   const unread = useQuery({ queryKey: UNREAD_KEY, queryFn: () => api.notifications({ unread_only: true, limit: 100 }) });
   const recent = useQuery({ queryKey: ["notifications", "recent"], queryFn: () => api.notifications({ limit: 20 }), enabled: open });
   const readAll = useMutation({
@@ -46,7 +48,11 @@ export function NotificationBell() {
 
   useEffect(() => {
     if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return;
+      setOpen(false);
+      buttonRef.current?.focus(); // back where the keyboard user opened it, not lost on <body>
+    };
     document.addEventListener("keydown", onKey);
     panelRef.current?.focus();
     return () => document.removeEventListener("keydown", onKey);
@@ -56,7 +62,16 @@ export function NotificationBell() {
   const label = `${t("notif.title")}: ${t("notif.unread", { count })}`;
   return (
     <div className="bell">
-      <button type="button" className="icon-btn" aria-label={label} aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+      <button
+        ref={buttonRef}
+        type="button"
+        className="icon-btn"
+        aria-label={label}
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        aria-controls={open ? panelId : undefined}
+        onClick={() => setOpen((o) => !o)}
+      >
         <svg aria-hidden="true" width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2">
           <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
           <path d="M13.73 21a2 2 0 0 1-3.46 0" />
@@ -68,7 +83,7 @@ export function NotificationBell() {
         )}
       </button>
       {open && (
-        <div className="bell-panel card" role="dialog" aria-label={t("notif.title")} tabIndex={-1} ref={panelRef}>
+        <div id={panelId} className="bell-panel card" role="dialog" aria-label={t("notif.title")} tabIndex={-1} ref={panelRef}>
           <div className="row between">
             <h2 className="h3">{t("notif.title")}</h2>
             <button type="button" className="link" onClick={() => readAll.mutate()} disabled={count === 0}>

@@ -10,6 +10,7 @@ import { TransactionRow } from "../components/TransactionRow";
 import { useI18n } from "../i18n/I18nProvider";
 import { normaliseAmount, validateAmount, validateRecipient } from "../lib/validation";
 import { useWallet } from "./useProfile";
+import { focusFirstInvalid } from "../lib/focus";
 
 export function Dashboard() {
   const { t, money } = useI18n();
@@ -83,10 +84,10 @@ function QuickSend() {
   const [touched, setTouched] = useState(false);
   const errs = { to: validateRecipient(to), amount: validateAmount(normaliseAmount(amount)) };
 
-  function submit(e: FormEvent) {
+  function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (errs.to || errs.amount) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (errs.to || errs.amount) return;
     navigate(`/send?${new URLSearchParams({ to: to.trim(), amount: normaliseAmount(amount) })}`);
   }
 

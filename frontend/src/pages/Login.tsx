@@ -5,6 +5,8 @@ import { Field } from "../components/Field";
 import { useI18n } from "../i18n/I18nProvider";
 import { useSession } from "../session/SessionProvider";
 import { validateRequired } from "../lib/validation";
+import { focusFirstInvalid } from "../lib/focus";
+import { useDocumentTitle } from "../lib/useDocumentTitle";
 
 export function Login() {
   const { t } = useI18n();
@@ -16,13 +18,15 @@ export function Login() {
   const [touched, setTouched] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  useDocumentTitle(t("auth.login"), t("app.name"));
 
   const errors = { username: validateRequired(username), password: validateRequired(password) };
 
-  async function submit(e: FormEvent) {
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (errors.username || errors.password) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (errors.username || errors.password || busy) return;
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -37,7 +41,7 @@ export function Login() {
   }
 
   return (
-    <div className="auth-page">
+    <main className="auth-page">
       <form className="card auth-card" onSubmit={submit} noValidate>
         <h1>{t("auth.login_title")}</h1>
         <ErrorBanner error={error} />
@@ -65,6 +69,6 @@ export function Login() {
           {t("auth.no_account")} <Link to="/register">{t("auth.create")}</Link>
         </p>
       </form>
-    </div>
+    </main>
   );
 }

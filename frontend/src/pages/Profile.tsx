@@ -8,6 +8,7 @@ import { Loading } from "../components/States";
 import { useI18n, type Lang } from "../i18n/I18nProvider";
 import { validateHandle, validateRequired } from "../lib/validation";
 import { useProfile } from "./useProfile";
+import { focusFirstInvalid } from "../lib/focus";
 
 export function Profile() {
   const { t } = useI18n();
@@ -40,10 +41,11 @@ function ProfileForm({ profile }: { profile: ProfileT }) {
   const errs = { full_name: validateRequired(fullName), handle: validateHandle(handle) };
   const server = fieldErrors(save.error);
 
-  function submit(e: FormEvent) {
+  function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (errs.full_name || errs.handle) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (errs.full_name || errs.handle || save.isPending) return;
+    if (save.isPending) return;
     const body: Parameters<typeof api.updateMe>[0] = { preferences: prefs };
     if (fullName.trim() !== profile.full_name) body.full_name = fullName.trim();
     if (handle.trim() !== profile.handle) body.handle = handle.trim();
@@ -76,7 +78,9 @@ function ProfileForm({ profile }: { profile: ProfileT }) {
       <div className="field">
         <label htmlFor="lang">{t("prof.language")}</label>
         <select id="lang" value={prefs.language} onChange={(e) => setPrefs({ ...prefs, language: e.target.value as Lang })}>
-          <option value="en">English</option>
+          <option value="en" lang="en">
+            English
+          </option>
           <option value="ar" lang="ar">
             العربية
           </option>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { api } from "../api/endpoints";
 import { ErrorBanner, fieldErrors } from "../components/ErrorBanner";
@@ -13,6 +13,8 @@ import {
   validatePin,
   validateRequired,
 } from "../lib/validation";
+import { focusFirstInvalid } from "../lib/focus";
+import { useDocumentTitle } from "../lib/useDocumentTitle";
 
 interface Form {
   full_name: string;
@@ -47,16 +49,24 @@ export function Register() {
   const [busy, setBusy] = useState(false);
   const [pin, setPin] = useState("");
   const [pin2, setPin2] = useState("");
+  const pinRef = useRef<HTMLInputElement>(null);
+  useDocumentTitle(t(step === "pin" ? "auth.pin_title" : "auth.register_title"), t("app.name"));
+
+  // The account form (and the button just pressed) is gone: start the PIN step at its first field.
+  useEffect(() => {
+    if (step === "pin") pinRef.current?.focus();
+  }, [step]);
 
   const errors = validateRegistration(form);
   const server = fieldErrors(error);
   const set = (k: keyof Form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.target.value });
   const err = (k: keyof Form) => (touched && errors[k] ? t(errors[k]!) : server[k] ?? null);
 
-  async function submitAccount(e: FormEvent) {
+  async function submitAccount(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (Object.keys(errors).length) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (Object.keys(errors).length || busy) return;
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -80,10 +90,11 @@ export function Register() {
   const pinError = validatePin(pin);
   const pin2Error = pin !== pin2 ? "auth.pin_mismatch" : null;
 
-  async function submitPin(e: FormEvent) {
+  async function submitPin(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (pinError || pin2Error) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (pinError || pin2Error || busy) return;
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -98,12 +109,13 @@ export function Register() {
 
   if (step === "pin") {
     return (
-      <div className="auth-page">
+      <main className="auth-page">
         <form className="card auth-card" onSubmit={submitPin} noValidate>
           <h1>{t("auth.pin_title")}</h1>
           <p>{t("auth.pin_intro")}</p>
           <ErrorBanner error={error} />
           <Field
+            ref={pinRef}
             label={t("common.pin")}
             name="pin"
             type="password"
@@ -129,12 +141,12 @@ export function Register() {
             {t("auth.pin_set")}
           </button>
         </form>
-      </div>
+      </main>
     );
   }
 
   return (
-    <div className="auth-page">
+    <main className="auth-page">
       <form className="card auth-card" onSubmit={submitAccount} noValidate>
         <h1>{t("auth.register_title")}</h1>
         <ErrorBanner error={error} />
@@ -150,6 +162,6 @@ export function Register() {
           {t("auth.have_account")} <Link to="/login">{t("auth.login")}</Link>
         </p>
       </form>
-    </div>
+    </main>
   );
 }

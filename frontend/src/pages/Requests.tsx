@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { api } from "../api/endpoints";
 import { ApiError } from "../api/http";
 import type { PaymentRequest } from "../api/models";
@@ -9,10 +9,32 @@ import { Empty, Loading } from "../components/States";
 import { useI18n } from "../i18n/I18nProvider";
 import { useAttemptKeys } from "../lib/useAttemptKeys";
 import { normaliseAmount, validateAmount, validatePin, validateRecipient } from "../lib/validation";
+import { focusFirstInvalid } from "../lib/focus";
+
+const ROLES = ["incoming", "outgoing"] as const;
+type Role = (typeof ROLES)[number];
 
 export function Requests() {
-  const { t } = useI18n();
-  const [tab, setTab] = useState<"incoming" | "outgoing">("incoming");
+  const { t, dir } = useI18n();
+  const [tab, setTab] = useState<Role>("incoming");
+  const id = useId();
+  const tabs = useRef<Partial<Record<Role, HTMLButtonElement | null>>>({});
+
+  // The ARIA tabs pattern: one tab stop; the arrow keys (mirrored in RTL), Home and End move
+  // between the tabs and select them.
+  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
+    const i = ROLES.indexOf(tab);
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[e.key as "ArrowRight" | "ArrowLeft"];
+    let next: number | null = null;
+    if (step) next = (i + (dir === "rtl" ? -step : step) + ROLES.length) % ROLES.length;
+    else if (e.key === "Home") next = 0;
+    else if (e.key === "End") next = ROLES.length - 1;
+    if (next === null) return;
+    e.preventDefault();
+    setTab(ROLES[next]);
+    tabs.current[ROLES[next]]?.focus();
+  }
+
   return (
     <div className="grid">
       <NewRequest />
@@ -20,14 +42,28 @@ export function Requests() {
         <h1 id="req-h" className="h3">
           {t("req.title")}
         </h1>
-        <div role="tablist" className="tabs" aria-label={t("req.title")}>
-          {(["incoming", "outgoing"] as const).map((r) => (
-            <button key={r} role="tab" type="button" aria-selected={tab === r} onClick={() => setTab(r)}>
+        <div role="tablist" className="tabs" aria-label={t("req.title")} onKeyDown={onKeyDown}>
+          {ROLES.map((r) => (
+            <button
+              key={r}
+              ref={(el) => {
+                tabs.current[r] = el;
+              }}
+              id={`${id}-tab-${r}`}
+              role="tab"
+              type="button"
+              aria-selected={tab === r}
+              aria-controls={`${id}-panel`}
+              tabIndex={tab === r ? 0 : -1}
+              onClick={() => setTab(r)}
+            >
               {t(`req.${r}`)}
             </button>
           ))}
         </div>
-        <RequestList role={tab} />
+        <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${tab}`} tabIndex={0}>
+          <RequestList role={tab} />
+        </div>
       </section>
     </div>
   );
@@ -52,10 +88,11 @@ function NewRequest() {
   });
   const errs = { payer: validateRecipient(payer), amount: validateAmount(normaliseAmount(amount)) };
 
-  function submit(e: FormEvent) {
+  function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (errs.payer || errs.amount) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (errs.payer || errs.amount || create.isPending) return;
+    if (create.isPending) return;
     create.mutate({ payer: payer.trim().replace(/^@/, ""), amount: normaliseAmount(amount), note: note.trim() || undefined });
   }
 
@@ -83,13 +120,13 @@ function partyName(p: PaymentRequest["payer"]): string {
   return p.display_name || `@${p.handle}`;
 }
 
-function RequestList({ role }: { role: "incoming" | "outgoing" }) {
+function RequestList({ role }: { role: Role }) {
   const list = useQuery({ queryKey: ["payment-requests", role], queryFn: () => api.paymentRequests({ role }) });
   if (list.isPending) return <Loading />;
   if (list.error) return <ErrorBanner error={list.error} />;
   if (list.data.items.length === 0) return <Empty />;
   return (
-    <ul className="list" role="tabpanel">
+    <ul className="list">
       {list.data.items.map((r) => (
         <RequestItem key={r.id} req={r} role={role} />
       ))}
@@ -97,7 +134,7 @@ function RequestList({ role }: { role: "incoming" | "outgoing" }) {
   );
 }
 
-function RequestItem({ req, role }: { req: PaymentRequest; role: "incoming" | "outgoing" }) {
+function RequestItem({ req, role }: { req: PaymentRequest; role: Role }) {
   const { t, money, dateTime } = useI18n();
   const qc = useQueryClient();
   const [pin, setPin] = useState("");
@@ -155,8 +192,9 @@ function RequestItem({ req, role }: { req: PaymentRequest; role: "incoming" | "o
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
+            if (pinError) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
             setTouched(true);
-            if (pinError || busy) return;
+            if (busy) return;
             accept.mutate({ pin, key: keys.keyFor({ id: req.id }) });
           }}
         >

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import { api } from "../api/endpoints";
 import { API_CLIENT_SCOPES, type CreatedApiClient } from "../api/models";
 import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
@@ -8,6 +8,7 @@ import { Empty, Loading } from "../components/States";
 import { useI18n } from "../i18n/I18nProvider";
 import { describeUserAgent } from "../lib/userAgent";
 import { validatePassword, validatePin, validateRequired } from "../lib/validation";
+import { focusFirstInvalid } from "../lib/focus";
 
 export function Security() {
   const { t } = useI18n();
@@ -73,10 +74,11 @@ function ChangePassword() {
     },
   });
   const errs = { current: validateRequired(current), next: validatePassword(next) };
-  function submit(e: FormEvent) {
+  function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (errs.current || errs.next) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (errs.current || errs.next || change.isPending) return;
+    if (change.isPending) return;
     change.mutate({ current_password: current, new_password: next });
   }
   return (
@@ -111,10 +113,11 @@ function ChangePin() {
     },
   });
   const errs = { pin: validatePin(pin), password: validateRequired(password) };
-  function submit(e: FormEvent) {
+  function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (errs.pin || errs.password) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (errs.pin || errs.password || change.isPending) return;
+    if (change.isPending) return;
     change.mutate({ pin, password });
   }
   return (
@@ -156,11 +159,13 @@ function ApiClients() {
   const remove = useMutation({ mutationFn: api.deleteClient, onSuccess: () => qc.invalidateQueries({ queryKey: ["clients"] }) });
   const nameErr = validateRequired(name);
   const scopeErr = scopes.length === 0 ? "v.required" : null;
+  const scopeErrId = useId();
 
-  function submit(e: FormEvent) {
+  function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (nameErr || scopeErr) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (nameErr || scopeErr || create.isPending) return;
+    if (create.isPending) return;
     create.mutate({ name: name.trim(), scopes });
   }
 
@@ -196,13 +201,19 @@ function ApiClients() {
             <label key={s} className="inline">
               <input
                 type="checkbox"
+                aria-invalid={touched && scopeErr ? true : undefined}
+                aria-describedby={touched && scopeErr ? scopeErrId : undefined}
                 checked={scopes.includes(s)}
                 onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))}
               />{" "}
               <code>{s}</code>
             </label>
           ))}
-          {touched && scopeErr && <small className="field-error">{t(scopeErr)}</small>}
+          {touched && scopeErr && (
+            <small id={scopeErrId} className="field-error">
+              {t(scopeErr)}
+            </small>
+          )}
         </fieldset>
         <button className="btn btn-primary" type="submit" disabled={create.isPending}>
           {t("sec.create_client")}

@@ -127,4 +127,35 @@ describe("Send money", () => {
     await user.click(screen.getByRole("button", { name: "Find recipient" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("No user found");
   });
+
+  it("moves focus to the first invalid field after a refused submit, and to the error or PIN after a refusal", async () => {
+    const server = fakeServer({
+      "GET /api/v1/users/lookup": lookup,
+      "POST /api/v1/transfers": [() => json(403, { code: "invalid_pin" }), () => json(422, { code: "insufficient_funds" }), transfer],
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<Send />);
+    await user.click(screen.getByRole("button", { name: "Find recipient" }));
+    expect(screen.getByLabelText(/Recipient/)).toHaveFocus();
+    await user.type(screen.getByLabelText(/Recipient/), "bob.s{Enter}");
+    await screen.findByTestId("recipient-name");
+    expect(screen.getByLabelText("Amount (EGP)")).toHaveFocus();
+    await user.type(screen.getByLabelText("Amount (EGP)"), "10{Enter}"); // no PIN yet
+    expect(screen.getByLabelText("Transaction PIN")).toHaveFocus();
+    expect(screen.getByLabelText("Transaction PIN")).toHaveAccessibleDescription(/exactly 6 digits/);
+    expect(server.calls.filter((c) => c.method === "POST")).toHaveLength(0);
+
+    await user.type(screen.getByLabelText("Transaction PIN"), "000000{Enter}");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Wrong PIN");
+    await waitFor(() => expect(screen.getByLabelText("Transaction PIN")).toHaveFocus());
+    await user.type(screen.getByLabelText("Transaction PIN"), "123456{Enter}");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Insufficient funds");
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveFocus());
+    await user.type(screen.getByLabelText("Transaction PIN"), "123456{Enter}");
+    await waitFor(() => expect(screen.getByRole("status")).toHaveFocus());
+    expect(screen.getByRole("status")).toHaveTextContent("Bob S.");
+    await user.click(screen.getByRole("button", { name: "Send another" }));
+    expect(screen.getByLabelText(/Recipient/)).toHaveFocus();
+  });
 });

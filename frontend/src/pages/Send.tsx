@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { flushSync } from "react-dom";
 import { useSearchParams } from "react-router-dom";
 import { api } from "../api/endpoints";
 import { ApiError } from "../api/http";
@@ -9,6 +10,7 @@ import { Field } from "../components/Field";
 import { useI18n } from "../i18n/I18nProvider";
 import { useAttemptKeys } from "../lib/useAttemptKeys";
 import { normaliseAmount, validateAmount, validatePin, validateRecipient } from "../lib/validation";
+import { focusFirstInvalid } from "../lib/focus";
 
 export function Send() {
   const { t, money } = useI18n();
@@ -24,6 +26,10 @@ export function Send() {
   const keys = useAttemptKeys();
   const inFlight = useRef(false);
   const amountRef = useRef<HTMLInputElement>(null);
+  const recipientRef = useRef<HTMLInputElement>(null);
+  const pinRef = useRef<HTMLInputElement>(null);
+  const errorRef = useRef<HTMLDivElement>(null);
+  const doneRef = useRef<HTMLDivElement>(null);
 
   const lookup = useMutation({
     mutationFn: (q: string) => api.lookup(q.trim().replace(/^@/, "")),
@@ -62,42 +68,69 @@ export function Send() {
     if (found) amountRef.current?.focus();
   }, [found]);
 
+  // Focus follows the outcome (the form or button just used may be gone): a refused PIN -> the
+  // PIN field, any other refusal -> the error, a lookup miss -> the recipient, success -> the message.
+  useEffect(() => {
+    if (!send.error) return;
+    const pinRefused = send.error instanceof ApiError && send.error.code === "invalid_pin";
+    (pinRefused ? pinRef : errorRef).current?.focus();
+  }, [send.error]);
+  useEffect(() => {
+    if (lookup.error) recipientRef.current?.focus();
+  }, [lookup.error]);
+  useEffect(() => {
+    if (done) doneRef.current?.focus();
+  }, [done]);
+
+  /** Back to the recipient step, with focus in its field. */
+  function changeRecipient() {
+    flushSync(() => {
+      setFound(null);
+      send.reset();
+    });
+    recipientRef.current?.focus();
+  }
+
   const recipientError = validateRecipient(recipient);
   const amountValue = normaliseAmount(amount);
   const errs = { amount: validateAmount(amountValue), pin: validatePin(pin) };
 
-  function submitLookup(e: FormEvent) {
+  function submitLookup(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (recipientError) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (recipientError) return;
     lookup.mutate(recipient);
   }
 
-  function submitTransfer(e: FormEvent) {
+  function submitTransfer(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (errs.amount || errs.pin) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (!found || errs.amount || errs.pin || inFlight.current) return;
+    if (!found || inFlight.current) return;
     inFlight.current = true; // a second click before React re-renders cannot send twice
     const body = { recipient: found.handle, amount: amountValue, note: note.trim() || undefined };
     send.mutate({ ...body, pin, key: keys.keyFor(body) });
   }
 
   function reset() {
-    setFound(null);
-    setRecipient("");
-    setAmount("");
-    setNote("");
-    setDone(null);
-    setTouched(false);
-    send.reset();
-    lookup.reset();
+    flushSync(() => {
+      setFound(null);
+      setRecipient("");
+      setAmount("");
+      setNote("");
+      setDone(null);
+      setTouched(false);
+      send.reset();
+      lookup.reset();
+    });
+    recipientRef.current?.focus();
   }
 
   if (done) {
     return (
       <section className="card narrow">
         <h1>{t("send.title")}</h1>
-        <SuccessBanner>
+        <SuccessBanner ref={doneRef}>
           {t("send.success", { amount: money(done.amount, done.currency), name: done.recipient.display_name ?? `@${done.recipient.handle}` })}
         </SuccessBanner>
         <button className="btn btn-primary" type="button" onClick={reset}>
@@ -114,6 +147,7 @@ export function Send() {
         <form onSubmit={submitLookup} noValidate>
           <ErrorBanner error={lookup.error} />
           <Field
+            ref={recipientRef}
             label={t("send.recipient")}
             name="recipient"
             dir="ltr"
@@ -132,11 +166,11 @@ export function Send() {
             <span className="muted">{t("send.to")}</span>
             <strong data-testid="recipient-name">{found.display_name}</strong>
             <bdi className="muted">@{found.handle}</bdi>
-            <button type="button" className="link" onClick={() => { setFound(null); send.reset(); }} disabled={send.isPending}>
+            <button type="button" className="link" onClick={changeRecipient} disabled={send.isPending}>
               {t("send.change")}
             </button>
           </div>
-          <ErrorBanner error={send.error} />
+          <ErrorBanner ref={errorRef} error={send.error} />
           <Field
             ref={amountRef}
             label={t("common.amount")}
@@ -149,6 +183,7 @@ export function Send() {
           />
           <Field label={t("common.note")} name="note" maxLength={140} value={note} onChange={(e) => setNote(e.target.value)} />
           <Field
+            ref={pinRef}
             label={t("common.pin")}
             name="pin"
             type="password"

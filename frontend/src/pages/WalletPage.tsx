@@ -8,6 +8,7 @@ import { useI18n } from "../i18n/I18nProvider";
 import { useAttemptKeys } from "../lib/useAttemptKeys";
 import { normaliseAmount, validateAmount, validatePin, validateRequired } from "../lib/validation";
 import { useWallet } from "./useProfile";
+import { focusFirstInvalid } from "../lib/focus";
 
 export function WalletPage() {
   const { t, money } = useI18n();
@@ -57,10 +58,11 @@ function TopUp() {
   const amountValue = normaliseAmount(amount);
   const errs = { amount: validateAmount(amountValue), reference: validateRequired(reference) };
 
-  function submit(e: FormEvent) {
+  function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (errs.amount || errs.reference) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (errs.amount || errs.reference || inFlight.current) return;
+    if (inFlight.current) return;
     inFlight.current = true;
     const body = { amount: amountValue, source: { type, reference: reference.trim() } };
     m.mutate({ key: keys.keyFor(body), body });
@@ -104,10 +106,11 @@ function Withdraw() {
   const amountValue = normaliseAmount(amount);
   const errs = { amount: validateAmount(amountValue), reference: validateRequired(reference), pin: validatePin(pin) };
 
-  function submit(e: FormEvent) {
+  function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (errs.amount || errs.reference || errs.pin) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (errs.amount || errs.reference || errs.pin || inFlight.current) return;
+    if (inFlight.current) return;
     inFlight.current = true;
     const body = { amount: amountValue, destination: { type: "bank" as const, reference: reference.trim() } };
     m.mutate({ key: keys.keyFor(body), body: { ...body, pin } });
