@@ -14,7 +14,7 @@ export function LimitBar({ label, limit, remaining }: { label: string; limit: st
           <bdi>{money(used)}</bdi> {t("dash.of")} <bdi>{money(limit)}</bdi>
         </small>
       </div>
-      <div className="meter" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={total} aria-valuenow={used}>
+      <div className="meter" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={total} aria-valuenow={used} aria-valuetext={`${money(used)} ${t("dash.of")} ${money(limit)}`}>
         <span style={{ width: `${pct}%` }} />
       </div>
     </div>
