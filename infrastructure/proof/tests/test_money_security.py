@@ -136,12 +136,16 @@ def test_pin_lockout_after_five_wrong_pins(proof_stack, gw, bob):
         wrong = str((int(victim.pin) + attempt + 1) % 1_000_000).zfill(6)
         problem(gw.post("/api/v1/transfers", json={**body, "pin": wrong}, headers=victim.auth_headers(**_key())),
                 403, "invalid_pin")
-    # Locked: even the right PIN is refused now, for transfers and withdrawals alike.
-    problem(gw.post("/api/v1/transfers", json={**body, "pin": victim.pin}, headers=victim.auth_headers(**_key())),
-            423, "pin_locked")
-    problem(gw.post("/api/v1/wallet/withdrawals", json={"amount": "1.00", "pin": victim.pin,
-                                                        "destination": {"type": "bank", "reference": "x"}},
-                    headers=victim.auth_headers(**_key())), 423, "pin_locked")
+    # Locked: even the right PIN is refused now, for transfers and withdrawals alike, with the wait
+    # in Retry-After (auth's own answer carries it; the transaction service used to drop it).
+    locked = gw.post("/api/v1/transfers", json={**body, "pin": victim.pin}, headers=victim.auth_headers(**_key()))
+    problem(locked, 423, "pin_locked")
+    assert 800 < int(locked.headers["Retry-After"]) <= 901, locked.headers
+    locked = gw.post("/api/v1/wallet/withdrawals", json={"amount": "1.00", "pin": victim.pin,
+                                                         "destination": {"type": "bank", "reference": "x"}},
+                     headers=victim.auth_headers(**_key()))
+    problem(locked, 423, "pin_locked")
+    assert 800 < int(locked.headers["Retry-After"]) <= 901, locked.headers
     assert _balance(gw, victim) == Decimal("100.00")
 
 

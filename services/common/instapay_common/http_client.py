@@ -30,8 +30,10 @@ def new_session(*, timeout_seconds: float, limit: int = 200) -> aiohttp.ClientSe
 class UpstreamError(DomainError):
     """An upstream answered with an error we pass on (status/code/title come from its problem body)."""
 
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
-        super().__init__(str(body.get("detail") or body.get("title") or "upstream error"))
+    def __init__(self, status: int, body: dict[str, Any], *, retry_after: str | None = None) -> None:
+        # Retry-After travels with the problem (423 pin_locked, 429): a client must know when to retry.
+        super().__init__(str(body.get("detail") or body.get("title") or "upstream error"),
+                         headers={"Retry-After": retry_after} if retry_after else None)
         self.status = status  # type: ignore[misc]
         self.code = str(body.get("code") or "upstream_error")  # type: ignore[misc]
         self.title = str(body.get("title") or "Upstream error")  # type: ignore[misc]
@@ -71,6 +73,7 @@ class ServiceClient:
                                             headers=hdrs) as resp:
                 raw = await resp.read()
                 status = resp.status
+                retry_after = resp.headers.get("Retry-After")
         except TimeoutError as exc:
             raise UpstreamTimeout(f"{self.name} did not answer in time") from exc
         except aiohttp.ClientError as exc:
@@ -79,5 +82,5 @@ class ServiceClient:
         if status not in expect:
             if status >= 500:
                 raise ServiceUnavailable(f"{self.name} failed ({status}); retry shortly")
-            raise UpstreamError(status, body if isinstance(body, dict) else {})
+            raise UpstreamError(status, body if isinstance(body, dict) else {}, retry_after=retry_after)
         return status, body

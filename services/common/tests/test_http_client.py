@@ -1,0 +1,39 @@
+"""ServiceClient passes an upstream's problem on with what a client needs to act on it."""
+
+import pytest
+from aiohttp import web
+
+from instapay_common.http_client import ServiceClient, UpstreamError, new_session
+
+
+async def test_upstream_problem_keeps_its_retry_after():
+    """Found by a deep schemathesis run: a transfer with a locked PIN answered 423 `pin_locked`
+    without the Retry-After that auth's own 423 carries, so a client could not tell when to retry."""
+    async def locked(_: web.Request) -> web.Response:
+        return web.json_response({"status": 423, "code": "pin_locked", "title": "Locked", "detail": "in 900 s"},
+                                 status=423, headers={"Retry-After": "900"}, content_type="application/problem+json")
+
+    async def invalid(_: web.Request) -> web.Response:
+        return web.json_response({"status": 403, "code": "invalid_pin", "title": "Wrong PIN"}, status=403)
+
+    app = web.Application()
+    app.router.add_post("/locked", locked)
+    app.router.add_post("/invalid", invalid)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    session = new_session(timeout_seconds=5)
+    try:
+        client = ServiceClient(session, f"http://127.0.0.1:{port}", name="auth", internal_token="t")
+        with pytest.raises(UpstreamError) as exc:
+            await client.request("POST", "/locked", json={})
+        assert (exc.value.status, exc.value.code, exc.value.detail) == (423, "pin_locked", "in 900 s")
+        assert exc.value.headers == {"Retry-After": "900"}
+        with pytest.raises(UpstreamError) as exc:
+            await client.request("POST", "/invalid", json={})
+        assert exc.value.status == 403 and exc.value.headers == {}
+    finally:
+        await session.close()
+        await runner.cleanup()
