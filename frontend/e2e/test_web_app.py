@@ -308,3 +308,8 @@ def test_phone_layout_and_arabic(new_page, screenshots: Path) -> None:
         expect(page.get_by_role("heading", name="تسجيل الدخول إلى ميني إنستاباي")).to_be_visible()
         check_a11y(page, f"login (ar, {where})")
     sign_up(phone, new_identity("Farida"), text=AR, audit=True)
+    # Signed up in Arabic, the account is saved in Arabic: its profile (loaded by the page) says so,
+    # and the app stays right-to-left instead of switching to the new profile's English default.
+    nav(phone, "الملف الشخصي")
+    expect(phone.get_by_label("اللغة")).to_have_value("ar")
+    expect(phone.locator("html")).to_have_attribute("lang", "ar")

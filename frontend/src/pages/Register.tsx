@@ -39,7 +39,7 @@ export function validateRegistration(f: Form): Partial<Record<keyof Form, string
 
 /** Sign up, then log in and set the transaction PIN: one flow, two steps. */
 export function Register() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { login } = useSession();
   const navigate = useNavigate();
   const [form, setForm] = useState<Form>({ full_name: "", email: "", phone: "", handle: "", password: "" });
@@ -78,6 +78,10 @@ export function Register() {
         ...(form.handle.trim() ? { handle: form.handle.trim() } : {}),
       });
       await login(form.email.trim(), form.password);
+      // A new profile starts in English; keep the language the person signed up in (the app's and
+      // their e-mails'), or the saved "en" would switch the app back once the profile loads.
+      // Best effort: the account exists either way, and the profile page can change it.
+      if (lang !== "en") await api.updateMe({ preferences: { language: lang } }).catch(() => undefined);
       setStep("pin");
       setTouched(false);
     } catch (e2) {
