@@ -139,3 +139,41 @@ async def test_history_accepts_dates_and_rfc3339_timestamps(ctx):
         r = await ctx.client.get("/api/v1/transactions", headers=h, params=params)
         assert r.status_code == 200, (params, r.text)
         assert [i["amount"] for i in r.json()["items"]] == ["100.00"], params
+
+
+UNSTORABLE = {"nul": "a\u0000b", "surrogate": "\ud800", "escape": "a\u001bb"}
+
+
+@pytest.mark.parametrize("bad", list(UNSTORABLE), ids=str)
+async def test_text_fields_refuse_what_cannot_be_stored_and_write_nothing(ctx, bad):
+    """Found by fuzzing: a lone surrogate in a transfer's note crashed the idempotency hash (500), in a
+    payment request's note the database insert (500); NUL in free text fails in PostgreSQL."""
+    alice = await ctx.user(balance="100.00")
+    bob = await ctx.user()
+    admin = ctx.auth(alice["user_id"], roles=["admin"])
+    value = UNSTORABLE[bad]
+    cases = [
+        ("/api/v1/transfers", {"recipient": bob["handle"], "amount": "1.00", "pin": "123456", "note": "n"},
+         ("recipient", "currency", "note", "pin")),
+        ("/api/v1/wallet/topups", {"amount": "1.00", "source": {"type": "card", "reference": "c"}},
+         ("currency", "source.reference")),
+        ("/api/v1/wallet/withdrawals", {"amount": "1.00", "destination": {"type": "bank", "reference": "b"},
+                                        "pin": "123456"}, ("currency", "destination.reference", "pin")),
+        ("/api/v1/payment-requests", {"payer": bob["handle"], "amount": "1.00", "note": "n"},
+         ("payer", "currency", "note")),
+        (f"/api/v1/admin/wallets/{bob['user_id']}/freeze", {"reason": "r"}, ("reason",)),
+    ]
+    before = await _ledger_size(ctx)
+    for path, base, fields in cases:
+        for field in fields:
+            body = json.loads(json.dumps(base))
+            target, _, leaf = field.rpartition(".")
+            (body[target] if target else body)[leaf] = value
+            who = admin if "admin" in path else ctx.auth(alice["user_id"])
+            headers = {**who, "Idempotency-Key": uuid.uuid4().hex, "Content-Type": "application/json"}
+            r = await ctx.client.post(path, headers=headers, content=json.dumps(body).encode())
+            _problem(r, 422, "validation_error")
+            assert [e["field"] for e in r.json()["errors"]] == [field], (path, r.json())
+    assert await _ledger_size(ctx) == before
+    wallet = (await ctx.client.get("/api/v1/wallet", headers=ctx.auth(bob["user_id"]))).json()
+    assert wallet["status"] == "active"
