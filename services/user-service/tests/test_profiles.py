@@ -1,5 +1,6 @@
 """User service in-process: internal create/resolve/delete, profile read and PATCH rules."""
 
+import json
 import uuid
 
 import pytest
@@ -156,3 +157,22 @@ async def test_preference_flags_are_json_booleans(ctx, value):
     flipped = not before["notify_sms"]
     r = await client.patch("/api/v1/users/me", headers=auth, json={"preferences": {"notify_sms": flipped}})
     assert r.status_code == 200 and r.json()["preferences"]["notify_sms"] is flipped
+
+
+@pytest.mark.parametrize("value", ["a\u0000b", "\u0000", "\ud800", "a\u001bb"], ids=repr)
+async def test_full_name_refuses_what_cannot_be_stored(ctx, value):
+    """Found by fuzzing: NUL in full_name reached PostgreSQL (500 on PATCH /users/me, and a 503 after
+    compensation on registration, whose internal create failed the same way)."""
+    client, issuer = ctx
+    body = new_profile()
+    # sent as escaped JSON (\\ud800 cannot be encoded as UTF-8 by the client either)
+    r = await client.post("/internal/users", content=json.dumps({**body, "full_name": value}),
+                          headers={**INTERNAL, "Content-Type": "application/json"})
+    assert r.status_code == 422 and r.json()["code"] == "validation_error", r.text
+    assert (await client.get(f"/internal/users/{body['user_id']}", headers=INTERNAL)).status_code == 404
+    await client.post("/internal/users", json=body, headers=INTERNAL)
+    auth = {"Authorization": "Bearer " + issuer.token(body["user_id"])}
+    r = await client.patch("/api/v1/users/me", headers={**auth, "Content-Type": "application/json"},
+                           content=json.dumps({"full_name": value}))
+    assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["full_name"], r.text
+    assert (await client.get("/api/v1/users/me", headers=auth)).json()["full_name"] == body["full_name"]

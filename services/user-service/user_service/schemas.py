@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, StringConstraints
 
+from instapay_common.text import plain_text
+
 HANDLE_RE = re.compile(r"^[a-z0-9._]{3,30}$")
 
 
@@ -20,7 +22,8 @@ def _handle(value: str) -> str:
 
 
 Handle = Annotated[str, AfterValidator(_handle)]
-FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+                     AfterValidator(plain_text)]
 
 
 class Preferences(BaseModel):
