@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from instapay_common.scopes import CLIENT_SCOPES
+from instapay_common.text import PlainText, plain_text
 
 EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
@@ -62,7 +63,8 @@ class RegisterRequest(Strict):
     email: Email
     phone: Phone
     password: Password
-    full_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    full_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+                         AfterValidator(plain_text)]
     handle: Handle | None = None
 
 
@@ -87,11 +89,11 @@ class TokenResponse(BaseModel):
 
 
 class RefreshRequest(BaseModel):
-    refresh_token: str | None = None  # empty: the browser's httpOnly cookie is used
+    refresh_token: PlainText | None = None  # empty: the browser's httpOnly cookie is used
 
 
 class LogoutRequest(BaseModel):
-    refresh_token: str | None = None
+    refresh_token: PlainText | None = None
 
 
 class SessionOut(BaseModel):
@@ -118,7 +120,8 @@ class PinRequest(Strict):
 
 
 class ClientCreateRequest(Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+                    AfterValidator(plain_text)]
     scopes: Annotated[list[str], AfterValidator(_scopes)] = Field(max_length=10)
 
 
