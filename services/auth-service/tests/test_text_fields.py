@@ -4,6 +4,7 @@ Found by fuzzing the public API: a client name with NUL failed in the outbox ins
 surrogate as refresh token crashed its SHA-256 digest on refresh and logout (500), and a full name
 with NUL failed in the user service, so registration compensated and answered 503."""
 
+import base64
 import json
 
 import pytest
@@ -57,3 +58,20 @@ async def test_text_fields_refuse_what_cannot_be_stored(app_client, active_user,
         "full_name": value})), "full_name")
     async with app_client.app.state.db.sessionmaker() as db:
         assert (await db.execute(select(func.count()).select_from(Credential))).scalar_one() == before
+
+
+async def test_a_client_id_with_nul_is_an_unknown_client(app_client, active_user):
+    """Found by fuzzing: `DELETE /auth/clients/a%00b` and a client-credentials grant whose client_id
+    holds NUL (form or Basic) reached PostgreSQL, which refuses NUL in text: 500."""
+    tokens = (await app_client.post("/api/v1/auth/login",
+                                    json={"username": active_user["email"], "password": PASSWORD})).json()
+    auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+    r = await app_client.delete("/api/v1/auth/clients/a%00b", headers=auth)
+    assert r.status_code == 404 and r.json()["code"] == "client_not_found", r.text
+    r = await app_client.post("/api/v1/auth/token", data={"grant_type": "client_credentials",
+                                                          "client_id": "a\u0000b", "client_secret": "x"})
+    assert r.status_code == 401 and r.json()["code"] == "invalid_client", r.text
+    basic = base64.b64encode(b"ipc_\x00:secret").decode()
+    r = await app_client.post("/api/v1/auth/token", data={"grant_type": "client_credentials"},
+                              headers={"Authorization": f"Basic {basic}"})
+    assert r.status_code == 401 and r.json()["code"] == "invalid_client", r.text

@@ -16,6 +16,7 @@ from auth_service.schemas import ClientCreated, ClientOut, TokenResponse
 from auth_service.services.context import AuthContext
 from auth_service.services.sessions import ClientInfo, now, open_session
 from auth_service.tokens import issue_access_token, new_opaque_token, token_digest
+from instapay_common.text import is_plain_text
 
 _DUMMY_DIGEST = token_digest("no-such-client")
 
@@ -46,6 +47,8 @@ async def list_clients(db: AsyncSession, *, user_id: uuid.UUID) -> list[ClientOu
 
 
 async def delete_client(db: AsyncSession, *, user_id: uuid.UUID, client_id: str) -> None:
+    if not is_plain_text(client_id):  # NUL: PostgreSQL cannot even compare it, and no client id holds it
+        raise ClientNotFound()
     client = await db.scalar(select(ApiClient).where(ApiClient.client_id == client_id, ApiClient.user_id == user_id,
                                                      ApiClient.revoked_at.is_(None)).with_for_update())
     if client is None:
@@ -58,7 +61,9 @@ async def delete_client(db: AsyncSession, *, user_id: uuid.UUID, client_id: str)
 
 async def client_credentials_token(ctx: AuthContext, db: AsyncSession, *, client_id: str, client_secret: str,
                                    scope: str | None) -> TokenResponse:
-    client = await db.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
+    # An id with NUL names no client (and PostgreSQL would refuse the query): unknown, like any other.
+    client = (await db.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
+              if is_plain_text(client_id) else None)
     # Compare even for an unknown id, so timing does not tell which client ids exist.
     ok = hmac.compare_digest(token_digest(client_secret), client.secret_hash if client else _DUMMY_DIGEST)
     if client is None or not ok or client.revoked_at is not None:
