@@ -18,7 +18,7 @@ from transaction_service.api.deps import (
     SettingsDep,
 )
 from transaction_service.api.outcomes import counted
-from transaction_service.api.responses import outcome_response
+from transaction_service.api.responses import money_problems, outcome_response
 from transaction_service.schemas import AcceptIn, PaymentRequestIn
 
 router = APIRouter(prefix="/api/v1/payment-requests", tags=["payment requests"], responses=PROBLEM_RESPONSES)
@@ -42,7 +42,7 @@ async def list_requests(principal: HistoryReader, session: SessionDep,
                                                 cursor=cursor)
 
 
-@router.post("/{request_id}/accept", status_code=201)
+@router.post("/{request_id}/accept", status_code=201, responses=money_problems(423))
 async def accept_request(request_id: uuid.UUID, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
                          peers: PeersDep, settings: SettingsDep, body: AcceptIn | None = None) -> Response:
     """The payer pays the request: answers the transfer (201)."""

@@ -1,10 +1,27 @@
 """Turns an idempotent outcome into the HTTP answer (replays carry `Idempotent-Replayed: true`)."""
 
+from typing import Any
+
 import orjson
 from fastapi.responses import Response
 
-from instapay_common.errors import PROBLEM_JSON
+from instapay_common.errors import PROBLEM_JSON, Problem
 from transaction_service.idempotency import Outcome
+
+# Errors of the money routes beyond the shared ones (instapay_common.errors.PROBLEM_RESPONSES), in
+# the same problem+json shape: undocumented, schemathesis and generated clients treat them as
+# unexpected (found by a deep schemathesis run: a locked PIN's 423 was not in the OpenAPI).
+_MONEY_PROBLEMS = {
+    423: "Locked: the PIN after 5 wrong ones (`pin_locked`, with Retry-After) or a frozen wallet "
+         "(`account_frozen`)",
+    502: "The funding provider failed (`funding_provider_error`); nothing was moved, retry later",
+}
+
+
+def money_problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for some of the money routes' own error statuses."""
+    return {s: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": _MONEY_PROBLEMS[s]}
+            for s in statuses}
 
 
 def outcome_response(outcome: Outcome) -> Response:

@@ -20,14 +20,14 @@ from transaction_service.api.deps import (
     SettingsDep,
 )
 from transaction_service.api.outcomes import counted
-from transaction_service.api.responses import outcome_response
+from transaction_service.api.responses import money_problems, outcome_response
 from transaction_service.exceptions import RecipientNotFound
 from transaction_service.schemas import TransferIn
 
 router = APIRouter(prefix="/api/v1", tags=["transfers"], responses=PROBLEM_RESPONSES)
 
 
-@router.post("/transfers", status_code=201)
+@router.post("/transfers", status_code=201, responses=money_problems(423))
 async def create_transfer(body: TransferIn, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
                           peers: PeersDep, settings: SettingsDep) -> Response:
     """Sends money to a handle, phone or e-mail (PIN needed with a user's own token)."""

@@ -18,7 +18,7 @@ from transaction_service.api.deps import (
     WalletReader,
 )
 from transaction_service.api.outcomes import counted
-from transaction_service.api.responses import outcome_response
+from transaction_service.api.responses import money_problems, outcome_response
 from transaction_service.schemas import TopupIn, WithdrawalIn
 
 router = APIRouter(prefix="/api/v1/wallet", tags=["wallet"], responses=PROBLEM_RESPONSES)
@@ -31,7 +31,7 @@ async def get_wallet(principal: WalletReader, session: ReadSessionDep, settings:
     return accounts.wallet_view(account, settings)
 
 
-@router.post("/topups", status_code=201)
+@router.post("/topups", status_code=201, responses=money_problems(423, 502))
 async def create_topup(body: TopupIn, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
                        peers: PeersDep, settings: SettingsDep, request: Request) -> Response:
     """Adds money from a card or bank account (through the funding provider)."""
@@ -42,7 +42,7 @@ async def create_topup(body: TopupIn, principal: MoneyMover, key: IdempotencyKey
     return outcome_response(outcome)
 
 
-@router.post("/withdrawals", status_code=201)
+@router.post("/withdrawals", status_code=201, responses=money_problems(423, 502))
 async def create_withdrawal(body: WithdrawalIn, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
                             peers: PeersDep, settings: SettingsDep, request: Request) -> Response:
     """Sends money to a bank account (PIN needed with a user's own token)."""
