@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import orjson
+import pytest
 
 from instapay_common.scopes import PROFILE_READ
 from instapay_stack.smtp_sink import read_mailbox
@@ -275,3 +276,19 @@ async def test_stream_on_one_replica_sees_notifications_written_by_another(make_
         assert (await b.post_event(ev.transfer(alice, bob))).status_code == 204
         [(_, got)] = await read_events(resp, 1, within=1.0)
         assert time.monotonic() - started < 1.0 and got["type"] == "transfer.received"
+
+
+@pytest.mark.parametrize("last_event_id", ["99999999999999999999999999", str(2**63), "\u00b2", "abc", "-1", "1.5"])
+async def test_a_last_event_id_it_never_sent_starts_the_stream_now(service, users, ev, last_event_id):
+    """Found by fuzzing: `Last-Event-ID: 99999999999999999999999999` (or "²") passed `isdigit()`, the
+    first read after the 200 overflowed bigint (int("²") raised) and the stream died, the browser
+    reconnecting into the same error; an id above the user's latest was never sent: nothing missed."""
+    alice, bob = users.add("alice"), users.add("bob")
+    await service.post_event(ev.transfer(alice, bob, amount="1.00"))  # before: not replayed
+    h = {**service.auth(bob["user_id"]), "Last-Event-ID": last_event_id.encode("latin-1")}
+    async with service.client.stream("GET", "/api/v1/notifications/stream", headers=h) as resp:
+        assert resp.status_code == 200
+        await asyncio.sleep(0.1)
+        await service.post_event(ev.transfer(alice, bob, amount="2.00"))
+        [(_, live)] = await read_events(resp, 1, within=2.0)
+    assert live["type"] == "transfer.received" and live["data"]["amount"] == "2.00"
