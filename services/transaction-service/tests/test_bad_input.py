@@ -1,5 +1,6 @@
 """Bad input: every answer is a 4xx problem+json and nothing is written."""
 
+import base64
 import json
 import uuid
 
@@ -177,3 +178,41 @@ async def test_text_fields_refuse_what_cannot_be_stored_and_write_nothing(ctx, b
     assert await _ledger_size(ctx) == before
     wallet = (await ctx.client.get("/api/v1/wallet", headers=ctx.auth(bob["user_id"]))).json()
     assert wallet["status"] == "active"
+
+
+def _cursor(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(("path", "raw"), [
+    ("/api/v1/transactions", "p:2026-11-25T09:57:25+00:00|99999999999999999999"),
+    ("/api/v1/transactions", "p:9999-12-31T23:59:59-14:00|1"),
+    ("/api/v1/transactions", "p:0001-01-01T00:00:00+14:00|1"),
+    ("/api/v1/transactions", "p:2026-11-25T09:57:25+00:00|\u00b2"),
+    ("/api/v1/payment-requests", "9999-12-31T23:59:59-14:00|c1e4c38f-97f3-4638-845f-9332f3f53455"),
+    ("/api/v1/payment-requests", "0001-01-01T00:00:00+14:00|c1e4c38f-97f3-4638-845f-9332f3f53455"),
+    ("/api/v1/payment-requests", "2026-11-25T09:56:36|c1e4c38f-97f3-4638-845f-9332f3f53455"),
+], ids=repr)
+async def test_crafted_cursors_are_validation_errors(ctx, path, raw):
+    """Found by fuzzing crafted cursors (they are not signed): a position beyond bigint or a timestamp
+    whose UTC form leaves the calendar failed in asyncpg (500)."""
+    alice = await ctx.user(balance="100.00")
+    r = await ctx.client.get(path, headers=ctx.auth(alice["user_id"]), params={"cursor": _cursor(raw)})
+    _problem(r, 422, "validation_error")
+    assert [e["field"] for e in r.json()["errors"]] == ["cursor"]
+
+
+async def test_cursors_the_api_wrote_still_page(ctx):
+    alice = await ctx.user(balance="100.00")
+    bob = await ctx.user()
+    h = ctx.auth(alice["user_id"])
+    for amount in ("1.00", "2.00"):
+        r = await ctx.client.post("/api/v1/payment-requests", headers=h,
+                                  json={"payer": bob["handle"], "amount": amount})
+        assert r.status_code == 201, r.text
+    await ctx.client.post("/api/v1/wallet/topups", headers={**h, "Idempotency-Key": uuid.uuid4().hex},
+                          json={"amount": "5.00", "source": {"type": "card", "reference": "c"}})
+    for path, want in (("/api/v1/transactions", ["5.00", "100.00"]), ("/api/v1/payment-requests", ["2.00", "1.00"])):
+        first = (await ctx.client.get(path, headers=h, params={"limit": 1})).json()
+        second = (await ctx.client.get(path, headers=h, params={"limit": 1, "cursor": first["next_cursor"]})).json()
+        assert [first["items"][0]["amount"], second["items"][0]["amount"]] == want, path

@@ -7,7 +7,6 @@ pages or where the range lies.
 """
 
 import base64
-import binascii
 import uuid
 from datetime import datetime
 from typing import Any, Literal
@@ -15,6 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from instapay_common.cursor import bigint, unpack, utc_timestamp
 from transaction_service.exceptions import InvalidCursor
 from transaction_service.views import transaction_view
 
@@ -25,16 +25,12 @@ def encode_cursor(created_at: datetime, posting_id: int) -> str:
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, _, value = raw.partition(":")
+        kind, _, value = unpack(cursor).partition(":")
         created, _, pid = value.partition("|")
-        if kind != "p" or not pid.isdigit():
-            raise ValueError(raw)
-        when = datetime.fromisoformat(created)
-        if when.tzinfo is None:
-            raise ValueError(raw)
-        return when, int(pid)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        if kind != "p":
+            raise ValueError(kind)
+        return utc_timestamp(created), bigint(pid)
+    except ValueError as exc:
         raise InvalidCursor("cursor is not valid; use next_cursor from the previous page",
                             extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]}) from exc
 

@@ -4,7 +4,6 @@ evaluated when read or acted on (no sweeper needed: `expired` is shown, never st
 """
 
 import base64
-import binascii
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -15,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from instapay_common import rawsql
+from instapay_common.cursor import unpack, utc_timestamp
 from instapay_common.db import Database
 from instapay_common.rawsql import RawConnection, Sql
 from instapay_common.security import Principal
@@ -118,9 +118,9 @@ def _cursor(row: Any) -> str:
 
 def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
-        created, _, rid = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition("|")
-        return datetime.fromisoformat(created), uuid.UUID(rid)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        created, _, rid = unpack(cursor).partition("|")
+        return utc_timestamp(created), uuid.UUID(rid)
+    except ValueError as exc:
         raise InvalidCursor("cursor is not valid; use next_cursor from the previous page",
                             extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]}) from exc
 
