@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from instapay_common.cursor import bigint, unpack
 from instapay_common.inbox import claim_event
 from notification_service.events import EventEnvelope, NotificationSpec
 from notification_service.exceptions import InvalidCursor, NotificationNotFound
@@ -84,12 +85,11 @@ def encode_cursor(seq: int) -> str:
 
 def decode_cursor(cursor: str) -> int:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, value = raw.partition(":")
+        prefix, _, value = unpack(cursor).partition(":")
         if prefix != "n":
             raise ValueError(prefix)
-        return int(value)
-    except (ValueError, UnicodeDecodeError) as exc:
+        return bigint(value)
+    except ValueError as exc:
         raise InvalidCursor("cursor is not one this API returned",
                             errors=[{"field": "cursor", "message": "invalid cursor"}]) from exc
 

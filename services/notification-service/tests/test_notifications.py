@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
 import uuid
 from pathlib import Path
@@ -292,3 +293,14 @@ async def test_a_last_event_id_it_never_sent_starts_the_stream_now(service, user
         await service.post_event(ev.transfer(alice, bob, amount="2.00"))
         [(_, live)] = await read_events(resp, 1, within=2.0)
     assert live["type"] == "transfer.received" and live["data"]["amount"] == "2.00"
+
+
+@pytest.mark.parametrize("raw", ["n:99999999999999999999", "n:9223372036854775808", "n:-1", "n:\uff11\uff12"])
+async def test_crafted_cursors_are_validation_errors(service, users, raw):
+    """Found by fuzzing crafted cursors: `n:` beyond bigint failed in asyncpg (500)."""
+    bob = users.add("bob")
+    cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    r = await service.client.get("/api/v1/notifications", params={"cursor": cursor},
+                                 headers=service.auth(bob["user_id"]))
+    assert r.status_code == 422 and r.json()["code"] == "validation_error", r.text
+    assert [e["field"] for e in r.json()["errors"]] == ["cursor"]
