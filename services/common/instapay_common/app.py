@@ -14,7 +14,7 @@ from fastapi import APIRouter, FastAPI
 
 from instapay_common.db import Database
 from instapay_common.db_metrics import instrument_engine
-from instapay_common.errors import install_error_handlers
+from instapay_common.errors import UnhandledErrorMiddleware, install_error_handlers
 from instapay_common.health import ReadinessCheck, database_check, health_router
 from instapay_common.http_client import new_session
 from instapay_common.logging import configure_logging, get_logger
@@ -84,9 +84,11 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     # Added last = outermost: the request id is bound before metrics and handlers run;
-    # `inner_middleware` (e.g. the gateway's proxy) sits inside metrics, in front of the routes.
+    # `inner_middleware` (e.g. the gateway's proxy) sits inside metrics, in front of the routes;
+    # an unexpected error is answered inside both, so its 500 carries the id and is counted.
     for cls, kwargs in inner_middleware:
         app.add_middleware(cls, **kwargs)
+    app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(PrometheusMiddleware, service=settings.service_name, template_app=app)
     app.add_middleware(RequestContextMiddleware, quiet_paths=QUIET_PATHS)
     return app

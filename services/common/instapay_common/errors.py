@@ -139,8 +139,15 @@ async def _domain_error(_: Request, exc: DomainError) -> Response:
     return problem_response(exc.status, exc.code, exc.title, exc.detail, headers=exc.headers, **exc.extra)
 
 
+def _error_field(err: dict[str, Any]) -> str:
+    # A body that is not JSON is located at a character offset (("body", 13)): name the body.
+    if err.get("type") == "json_invalid":
+        return "body"
+    return _field_name(err.get("loc", ()))
+
+
 async def _validation_error(_: Request, exc: RequestValidationError) -> Response:
-    errors = [{"field": _field_name(e.get("loc", ())), "message": _validation_message(e)} for e in exc.errors()]
+    errors = [{"field": _error_field(e), "message": _validation_message(e)} for e in exc.errors()]
     return problem_response(422, "validation_error", "Request validation failed",
                             "; ".join(f"{e['field']}: {e['message']}" for e in errors)[:500], errors=errors)
 
@@ -190,6 +197,41 @@ async def _unexpected_error(_: Request, exc: Exception) -> Response:
                             "Something went wrong on our side; retry later or quote the request_id to support.")
 
 
+class UnhandledErrorMiddleware:
+    """Answers an unexpected exception inside the app, as the request's own response.
+
+    Starlette renders it in `ServerErrorMiddleware`, outside every middleware, and then re-raises
+    it to the server: the 500 went out without the request's `X-Request-ID` header or its metrics
+    label, and uvicorn closed the keep-alive connection, so the gateway's pool could hand that dead
+    connection to the next, unrelated request (a 503). Placed inside the request-id and metrics
+    middleware, this one answers the same problem document there and swallows the exception once
+    it is logged. An exception after the response has started cannot be answered: it is re-raised.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: dict[str, Any]) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise
+            response = await _unexpected_error(Request(scope), exc)
+            await response(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
@@ -206,7 +248,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": desc}
+    # `model` registers the schema (FastAPI lists it under application/json); the media type the
+    # errors are actually sent with gets the same schema, so clients and schemathesis can check them.
+    code: {"model": Problem, "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+           "description": desc}
     for code, desc in {400: "Bad request", 401: "Unauthenticated", 403: "Forbidden", 404: "Not found",
                        409: "Conflict", 422: "Validation error", 429: "Rate limited",
                        503: "Service unavailable"}.items()
