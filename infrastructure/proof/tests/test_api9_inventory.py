@@ -43,6 +43,15 @@ def test_metrics_of_services_are_not_reachable_through_the_gateway(gw, alice):
         assert "http_requests_total" not in resp.text and "process_cpu" not in resp.text, path
 
 
+def test_the_gateways_own_metrics_and_readiness_are_not_public(gw):
+    """Through the ingress (a proxy: it adds X-Forwarded-For) the gateway's own operator endpoints
+    do not exist; Prometheus scrapes the pod directly."""
+    for path in ("/metrics", "/readyz"):
+        resp = gw.get(path, headers={"X-Forwarded-For": "198.51.100.23"})
+        assert resp.status_code == 404, (path, resp.status_code)
+        assert "http_requests_total" not in resp.text and "process_cpu" not in resp.text, path
+
+
 def test_openapi_lists_only_public_versioned_routes(gw):
     spec = gw.get("/openapi.json").json()
     paths = set(spec["paths"])

@@ -1,7 +1,8 @@
 """Assembles the gateway: its own routes (health, docs, web app) behind the guard and the proxy.
 
-Layers, outermost first: request id, metrics, CORS (when origins are configured), security
-headers, access control (tokens, revocation, rate limits), the forwarding proxy, own routes.
+Layers, outermost first: request id, metrics, operator paths (no /metrics or /readyz through a
+proxy), CORS (when origins are configured), security headers, access control (tokens, revocation,
+rate limits), the forwarding proxy, own routes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from api_gateway.config import GatewaySettings
 from api_gateway.guard_setup import guard_lifespan
 from api_gateway.health import router as health_router
 from api_gateway.openapi_docs import install_docs
+from api_gateway.operator_paths import OperatorPathsGuard
 from api_gateway.proxy import GatewayProxy
 from api_gateway.routing import RouteTable
 from api_gateway.security_headers import SecurityHeaders
@@ -55,6 +57,7 @@ def _middleware(settings: GatewaySettings, table: RouteTable, holder: dict[str, 
             "allow_methods": ["GET", "POST", "PUT", "PATCH", "DELETE"], "allow_headers": CORS_ALLOWED_HEADERS,
             "expose_headers": CORS_EXPOSED, "max_age": 600,
         }))
+    layers.append((OperatorPathsGuard, {}))  # outermost of the gateway's own: refused before anything else
     return layers
 
 
