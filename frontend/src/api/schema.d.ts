@@ -3203,8 +3203,9 @@ export interface operations {
     accept_request_api_v1_payment_requests__request_id__accept_post: {
         parameters: {
             query?: never;
-            header?: {
-                "idempotency-key"?: string | null;
+            header: {
+                /** @description Required. Scoped to the caller and kept at least 24 h: the same key with the same body replays the first answer (`Idempotent-Replayed: true`); with another body, 422 `idempotency_key_reused`; while the first is running, 409 `idempotency_in_progress`. */
+                "idempotency-key": string;
             };
             path: {
                 request_id: string;
@@ -3854,8 +3855,9 @@ export interface operations {
     create_transfer_api_v1_transfers_post: {
         parameters: {
             query?: never;
-            header?: {
-                "idempotency-key"?: string | null;
+            header: {
+                /** @description Required. Scoped to the caller and kept at least 24 h: the same key with the same body replays the first answer (`Idempotent-Replayed: true`); with another body, 422 `idempotency_key_reused`; while the first is running, 409 `idempotency_in_progress`. */
+                "idempotency-key": string;
             };
             path?: never;
             cookie?: never;
@@ -4482,8 +4484,9 @@ export interface operations {
     create_topup_api_v1_wallet_topups_post: {
         parameters: {
             query?: never;
-            header?: {
-                "idempotency-key"?: string | null;
+            header: {
+                /** @description Required. Scoped to the caller and kept at least 24 h: the same key with the same body replays the first answer (`Idempotent-Replayed: true`); with another body, 422 `idempotency_key_reused`; while the first is running, 409 `idempotency_in_progress`. */
+                "idempotency-key": string;
             };
             path?: never;
             cookie?: never;
@@ -4608,8 +4611,9 @@ export interface operations {
     create_withdrawal_api_v1_wallet_withdrawals_post: {
         parameters: {
             query?: never;
-            header?: {
-                "idempotency-key"?: string | null;
+            header: {
+                /** @description Required. Scoped to the caller and kept at least 24 h: the same key with the same body replays the first answer (`Idempotent-Replayed: true`); with another body, 422 `idempotency_key_reused`; while the first is running, 409 `idempotency_in_progress`. */
+                "idempotency-key": string;
             };
             path?: never;
             cookie?: never;

@@ -11,6 +11,7 @@ from instapay_common.http_client import ServiceClient
 from instapay_common.logging import get_logger
 from instapay_common.periodic import periodic
 from transaction_service.accounts import count_wallets
+from transaction_service.api.openapi_doc import document_idempotency_key
 from transaction_service.api.routes import routers
 from transaction_service.config import TransactionSettings, get_settings
 from transaction_service.funding import DevFundingProvider
@@ -47,7 +48,7 @@ async def purge_idempotency_keys(app: FastAPI) -> None:
 
 
 def build_app(settings: TransactionSettings | None = None) -> FastAPI:
-    return create_service_app(
+    app = create_service_app(
         settings or get_settings(),
         title="Mini-InstaPay transaction service",
         routers=routers,
@@ -59,6 +60,8 @@ def build_app(settings: TransactionSettings | None = None) -> FastAPI:
                      purge_idempotency_keys),
         ],
     )
+    document_idempotency_key(app)
+    return app
 
 
 app = build_app()
