@@ -247,11 +247,16 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected_error)
 
 
+def problem_doc(description: str) -> dict[str, Any]:
+    """An OpenAPI `responses` entry for an error answered as a problem document. `model` registers
+    the schema (FastAPI lists it under application/json); the media type the errors are actually
+    sent with gets the same schema, so clients and schemathesis can check them."""
+    return {"model": Problem, "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            "description": description}
+
+
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    # `model` registers the schema (FastAPI lists it under application/json); the media type the
-    # errors are actually sent with gets the same schema, so clients and schemathesis can check them.
-    code: {"model": Problem, "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-           "description": desc}
+    code: problem_doc(desc)
     for code, desc in {400: "Bad request", 401: "Unauthenticated", 403: "Forbidden", 404: "Not found",
                        409: "Conflict", 422: "Validation error", 429: "Rate limited",
                        503: "Service unavailable"}.items()

@@ -5,7 +5,7 @@ from typing import Any
 import orjson
 from fastapi.responses import Response
 
-from instapay_common.errors import PROBLEM_JSON, Problem
+from instapay_common.errors import PROBLEM_JSON, problem_doc
 from transaction_service.idempotency import Outcome
 
 # Errors of the money routes beyond the shared ones (instapay_common.errors.PROBLEM_RESPONSES), in
@@ -20,8 +20,7 @@ _MONEY_PROBLEMS = {
 
 def money_problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for some of the money routes' own error statuses."""
-    return {s: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": _MONEY_PROBLEMS[s]}
-            for s in statuses}
+    return {s: problem_doc(_MONEY_PROBLEMS[s]) for s in statuses}
 
 
 def outcome_response(outcome: Outcome) -> Response:
