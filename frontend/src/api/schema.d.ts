@@ -762,12 +762,85 @@ export interface components {
              */
             user_id: string;
         };
+        /**
+         * Party
+         * @description The other side of a transfer or payment request, as the user service named it then.
+         */
+        Party: {
+            /**
+             * Display Name
+             * @description Masked name (`Ahmed M.`), else the handle
+             */
+            display_name: string | null;
+            /** Handle */
+            handle: string | null;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
         /** PasswordChangeRequest */
         PasswordChangeRequest: {
             /** Current Password */
             current_password: string;
             /** New Password */
             new_password: string;
+        };
+        /** PaymentRequest */
+        PaymentRequest: {
+            /**
+             * Amount
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            amount: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description ISO 4217
+             * @example EGP
+             */
+            currency: string;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            expires_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Note */
+            note: string | null;
+            payer: components["schemas"]["Party"];
+            requester: components["schemas"]["Party"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "accepted" | "declined" | "cancelled" | "expired";
+            /**
+             * Transfer Id
+             * @description The transfer that paid it, once accepted
+             */
+            transfer_id: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
         };
         /** PaymentRequestIn */
         PaymentRequestIn: {
@@ -782,6 +855,16 @@ export interface components {
             note?: string | null;
             /** Payer */
             payer: string;
+        };
+        /** PaymentRequestPage */
+        PaymentRequestPage: {
+            /** Items */
+            items: components["schemas"]["PaymentRequest"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** PinRequest */
         PinRequest: {
@@ -956,6 +1039,117 @@ export interface components {
             currency?: string;
             source: components["schemas"]["FundingSource"];
         };
+        /**
+         * Transaction
+         * @description One row of the history, from the caller's side; top-ups and withdrawals also answer one.
+         */
+        Transaction: {
+            /**
+             * Amount
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            amount: string;
+            /**
+             * Balance After
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            balance_after: string;
+            /** @description The other user of a transfer; null for a top-up or withdrawal */
+            counterparty: components["schemas"]["Party"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description ISO 4217
+             * @example EGP
+             */
+            currency: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Note */
+            note: string | null;
+            /**
+             * Status
+             * @constant
+             */
+            status: "completed";
+            /**
+             * Transfer Id
+             * @description The transfer's id for type `transfer`, else null
+             */
+            transfer_id: string | null;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "transfer" | "topup" | "withdrawal";
+        };
+        /** TransactionPage */
+        TransactionPage: {
+            /** Items */
+            items: components["schemas"]["Transaction"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Transfer */
+        Transfer: {
+            /**
+             * Amount
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            amount: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description ISO 4217
+             * @example EGP
+             */
+            currency: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Note */
+            note: string | null;
+            /**
+             * Payment Request Id
+             * @description The payment request this transfer paid, if any
+             */
+            payment_request_id: string | null;
+            recipient: components["schemas"]["Party"];
+            sender: components["schemas"]["TransferSender"];
+            /**
+             * Status
+             * @constant
+             */
+            status: "completed";
+        };
         /** TransferIn */
         TransferIn: {
             /** Amount */
@@ -971,6 +1165,95 @@ export interface components {
             pin?: string | null;
             /** Recipient */
             recipient: string;
+        };
+        /** TransferSender */
+        TransferSender: {
+            /** Handle */
+            handle: string | null;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /** Wallet */
+        Wallet: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Balance
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            balance: string;
+            /**
+             * Currency
+             * @description ISO 4217
+             * @example EGP
+             */
+            currency: string;
+            limits: components["schemas"]["WalletLimits"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "frozen";
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /**
+         * WalletLimits
+         * @description Limits on money sent out (transfers and withdrawals), with what is used and left.
+         */
+        WalletLimits: {
+            /**
+             * Daily
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            daily: string;
+            /**
+             * Daily Remaining
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            daily_remaining: string;
+            /**
+             * Daily Used
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            daily_used: string;
+            /**
+             * Monthly
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            monthly: string;
+            /**
+             * Monthly Remaining
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            monthly_remaining: string;
+            /**
+             * Monthly Used
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            monthly_used: string;
+            /**
+             * Per Transaction
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            per_transaction: string;
         };
         /** WithdrawalIn */
         WithdrawalIn: {
@@ -1138,15 +1421,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Frozen: the wallet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Wallet"];
                 };
             };
             /** @description Bad request */
@@ -1242,15 +1523,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description Unfrozen: the wallet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Wallet"];
                 };
             };
             /** @description Bad request */
@@ -3001,15 +3280,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description A page of payment requests, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PaymentRequestPage"];
                 };
             };
             /** @description Bad request */
@@ -3107,15 +3384,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Created: the request, `pending` */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PaymentRequest"];
                 };
             };
             /** @description Bad request */
@@ -3218,13 +3493,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Paid: the transfer (its `payment_request_id` is this request) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Transfer"];
                 };
             };
             /** @description Bad request */
@@ -3330,15 +3605,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description Cancelled: the request */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PaymentRequest"];
                 };
             };
             /** @description Bad request */
@@ -3434,15 +3707,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description Declined: the request */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PaymentRequest"];
                 };
             };
             /** @description Bad request */
@@ -3759,15 +4030,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description A page of the caller's history, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TransactionPage"];
                 };
             };
             /** @description Bad request */
@@ -3868,13 +4137,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Sent: the transfer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Transfer"];
                 };
             };
             /** @description Bad request */
@@ -3980,15 +4249,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The transfer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Transfer"];
                 };
             };
             /** @description Bad request */
@@ -4388,15 +4655,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The caller's wallet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Wallet"];
                 };
             };
             /** @description Bad request */
@@ -4497,13 +4762,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Topped up: the wallet's new history row (`direction` in) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Transaction"];
                 };
             };
             /** @description Bad request */
@@ -4624,13 +4889,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Withdrawn: the wallet's new history row (`direction` out) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Transaction"];
                 };
             };
             /** @description Bad request */

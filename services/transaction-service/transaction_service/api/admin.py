@@ -9,12 +9,13 @@ from instapay_common.errors import PROBLEM_RESPONSES
 from instapay_common.request_context import current_request_id
 from transaction_service import accounts
 from transaction_service.api.deps import Admin, SessionDep, SettingsDep
+from transaction_service.api.response_models import Wallet, documented
 from transaction_service.schemas import FreezeIn
 
 router = APIRouter(prefix="/api/v1/admin/wallets", tags=["admin"], responses=PROBLEM_RESPONSES)
 
 
-@router.post("/{user_id}/freeze")
+@router.post("/{user_id}/freeze", response_model=None, responses=documented(200, Wallet, "Frozen: the wallet"))
 async def freeze(user_id: uuid.UUID, body: FreezeIn, admin: Admin, session: SessionDep,
                  settings: SettingsDep) -> dict[str, Any]:
     """Blocks every movement in or out of the wallet until unfrozen."""
@@ -24,7 +25,7 @@ async def freeze(user_id: uuid.UUID, body: FreezeIn, admin: Admin, session: Sess
     return accounts.wallet_view(account, settings)
 
 
-@router.post("/{user_id}/unfreeze")
+@router.post("/{user_id}/unfreeze", response_model=None, responses=documented(200, Wallet, "Unfrozen: the wallet"))
 async def unfreeze(user_id: uuid.UUID, admin: Admin, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
     async with session.begin():
         account = await accounts.set_frozen(session, user_id=user_id, actor_id=uuid.UUID(admin.user_id),

@@ -18,20 +18,23 @@ from transaction_service.api.deps import (
     SettingsDep,
 )
 from transaction_service.api.outcomes import counted
+from transaction_service.api.response_models import PaymentRequest, PaymentRequestPage, Transfer, documented
 from transaction_service.api.responses import money_problems, outcome_response
 from transaction_service.schemas import AcceptIn, PaymentRequestIn
 
 router = APIRouter(prefix="/api/v1/payment-requests", tags=["payment requests"], responses=PROBLEM_RESPONSES)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=None,
+             responses=documented(201, PaymentRequest, "Created: the request, `pending`"))
 async def create_request(body: PaymentRequestIn, principal: MoneyMover, session: SessionDep, peers: PeersDep,
                          settings: SettingsDep) -> dict[str, Any]:
     """Asks `payer` (handle, phone or e-mail) for money."""
     return await payment_requests.create(session, peers=peers, settings=settings, principal=principal, body=body)
 
 
-@router.get("")
+@router.get("", response_model=None,
+            responses=documented(200, PaymentRequestPage, "A page of payment requests, newest first"))
 async def list_requests(principal: HistoryReader, session: SessionDep,
                         role: Literal["incoming", "outgoing"] | None = None,
                         status: Literal["pending", "accepted", "declined", "cancelled", "expired"] | None = None,
@@ -42,7 +45,9 @@ async def list_requests(principal: HistoryReader, session: SessionDep,
                                                 cursor=cursor)
 
 
-@router.post("/{request_id}/accept", status_code=201, responses=money_problems(423))
+@router.post("/{request_id}/accept", status_code=201, responses={
+    **documented(201, Transfer, "Paid: the transfer (its `payment_request_id` is this request)"),
+    **money_problems(423)})
 async def accept_request(request_id: uuid.UUID, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
                          peers: PeersDep, settings: SettingsDep, body: AcceptIn | None = None) -> Response:
     """The payer pays the request: answers the transfer (201)."""
@@ -53,13 +58,15 @@ async def accept_request(request_id: uuid.UUID, principal: MoneyMover, key: Idem
     return outcome_response(outcome)
 
 
-@router.post("/{request_id}/decline")
+@router.post("/{request_id}/decline", response_model=None,
+             responses=documented(200, PaymentRequest, "Declined: the request"))
 async def decline_request(request_id: uuid.UUID, principal: MoneyMover, session: SessionDep) -> dict[str, Any]:
     return await payment_requests.decline_or_cancel(session, request_id=request_id, principal=principal,
                                                     action="decline")
 
 
-@router.post("/{request_id}/cancel")
+@router.post("/{request_id}/cancel", response_model=None,
+             responses=documented(200, PaymentRequest, "Cancelled: the request"))
 async def cancel_request(request_id: uuid.UUID, principal: MoneyMover, session: SessionDep) -> dict[str, Any]:
     return await payment_requests.decline_or_cancel(session, request_id=request_id, principal=principal,
                                                     action="cancel")

@@ -20,6 +20,7 @@ from transaction_service.api.deps import (
     SettingsDep,
 )
 from transaction_service.api.outcomes import counted
+from transaction_service.api.response_models import TransactionPage, Transfer, documented
 from transaction_service.api.responses import money_problems, outcome_response
 from transaction_service.exceptions import RecipientNotFound
 from transaction_service.schemas import TransferIn
@@ -27,7 +28,8 @@ from transaction_service.schemas import TransferIn
 router = APIRouter(prefix="/api/v1", tags=["transfers"], responses=PROBLEM_RESPONSES)
 
 
-@router.post("/transfers", status_code=201, responses=money_problems(423))
+@router.post("/transfers", status_code=201, responses={**documented(201, Transfer, "Sent: the transfer"),
+                                                        **money_problems(423)})
 async def create_transfer(body: TransferIn, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
                           peers: PeersDep, settings: SettingsDep) -> Response:
     """Sends money to a handle, phone or e-mail (PIN needed with a user's own token)."""
@@ -38,7 +40,7 @@ async def create_transfer(body: TransferIn, principal: MoneyMover, key: Idempote
     return outcome_response(outcome)
 
 
-@router.get("/transfers/{transfer_id}")
+@router.get("/transfers/{transfer_id}", response_model=None, responses=documented(200, Transfer, "The transfer"))
 async def get_transfer(transfer_id: uuid.UUID, principal: HistoryReader, session: SessionDep) -> dict[str, Any]:
     """A transfer, for its sender or recipient only."""
     return await transfers.get_transfer(session, transfer_id=transfer_id, user_id=principal.user_id)
@@ -54,7 +56,8 @@ def _bound(value: datetime | date | None, *, end: bool) -> datetime | None:
     return start + timedelta(days=1) if end else start
 
 
-@router.get("/transactions")
+@router.get("/transactions", response_model=None,
+            responses=documented(200, TransactionPage, "A page of the caller's history, newest first"))
 async def list_transactions(
     principal: HistoryReader, session: SessionDep, peers: PeersDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,

@@ -1,0 +1,175 @@
+"""The OpenAPI documents each public route's real success body (api/response_models.py), as
+documentation only: real answers validate against the models with unknown fields forbidden at every
+level (a field a view adds and the model lacks fails here), the routes' OpenAPI references the
+models, and no route validates or filters its answer at run time."""
+
+import types
+import typing
+import uuid
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+import pytest
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from transaction_service.api import response_models as rm
+
+DOCUMENTED = {
+    ("get", "/api/v1/wallet", "200"): "Wallet",
+    ("post", "/api/v1/wallet/topups", "201"): "Transaction",
+    ("post", "/api/v1/wallet/withdrawals", "201"): "Transaction",
+    ("post", "/api/v1/transfers", "201"): "Transfer",
+    ("get", "/api/v1/transfers/{transfer_id}", "200"): "Transfer",
+    ("get", "/api/v1/transactions", "200"): "TransactionPage",
+    ("post", "/api/v1/payment-requests", "201"): "PaymentRequest",
+    ("get", "/api/v1/payment-requests", "200"): "PaymentRequestPage",
+    ("post", "/api/v1/payment-requests/{request_id}/accept", "201"): "Transfer",
+    ("post", "/api/v1/payment-requests/{request_id}/decline", "200"): "PaymentRequest",
+    ("post", "/api/v1/payment-requests/{request_id}/cancel", "200"): "PaymentRequest",
+    ("post", "/api/v1/admin/wallets/{user_id}/freeze", "200"): "Wallet",
+    ("post", "/api/v1/admin/wallets/{user_id}/unfreeze", "200"): "Wallet",
+}
+
+_strict: dict[type[BaseModel], type[BaseModel]] = {}
+
+
+def _strict_type(annotation: Any) -> Any:
+    """`annotation` with every model in it replaced by its extra-forbidding copy."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return forbidding(annotation)
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (types.UnionType, typing.Union):
+        return typing.Union[tuple(_strict_type(a) for a in args)]  # noqa: UP007 - built from a tuple
+    if origin is list:
+        return list[_strict_type(args[0])]
+    if origin in (Literal, Annotated) or origin is None:
+        return annotation
+    raise TypeError(f"add {annotation!r} to _strict_type")
+
+
+def forbidding(model: type[BaseModel]) -> type[BaseModel]:
+    """A copy of `model` (and of the models in its fields) that refuses unknown fields."""
+    if model not in _strict:
+        fields = {name: (_strict_type(info.annotation), info) for name, info in model.model_fields.items()}
+        _strict[model] = create_model(f"Strict{model.__name__}", __config__=ConfigDict(extra="forbid"), **fields)
+    return _strict[model]
+
+
+def conforms(model: type[BaseModel], body: Any) -> Any:
+    forbidding(model).model_validate(body)
+    return body
+
+
+def _api_routes(routes: list[Any]) -> list[APIRoute]:
+    """The app's routes, through the included routers (FastAPI wraps each in one)."""
+    found = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found += _api_routes(route.original_router.routes)
+    return found
+
+
+def k() -> str:
+    return uuid.uuid4().hex
+
+
+def test_the_strict_copies_refuse_an_unknown_field_at_any_depth_and_keep_the_field_rules():
+    transfer = {"id": str(uuid.uuid4()), "status": "completed", "amount": "1.00", "currency": "EGP",
+                "sender": {"user_id": str(uuid.uuid4()), "handle": "a"},
+                "recipient": {"user_id": str(uuid.uuid4()), "handle": "b", "display_name": "B."},
+                "note": None, "created_at": "2026-11-25T10:00:00.000Z", "payment_request_id": None}
+    conforms(rm.Transfer, transfer)
+    for bad in ({**transfer, "fee": "0.00"}, {**transfer, "sender": {**transfer["sender"], "email": "a@x"}},
+                {**transfer, "amount": 1.0}, {**transfer, "amount": "1.5"}, {**transfer, "created_at": 0},
+                {**transfer, "status": "pending"}, {**transfer, "id": "42"}):
+        with pytest.raises(ValidationError):
+            conforms(rm.Transfer, bad)
+    page = {"items": [{"id": str(uuid.uuid4()), "type": "topup", "direction": "in", "amount": "1.00",
+                       "currency": "EGP", "balance_after": "1.00", "counterparty": None, "transfer_id": None,
+                       "note": None, "status": "completed", "created_at": "2026-11-25T10:00:00Z", "x": 1}],
+            "next_cursor": None}
+    with pytest.raises(ValidationError):
+        conforms(rm.TransactionPage, page)
+
+
+def test_the_openapi_documents_the_models_and_no_route_validates_or_filters_its_answer(ctx):
+    spec = ctx.app.openapi()
+    for (method, path, status), name in DOCUMENTED.items():
+        response = spec["paths"][path][method]["responses"][status]
+        assert response["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{name}"}, (
+            method, path, response)
+        assert response["description"] and response["description"] != "Successful Response"
+    schemas = spec["components"]["schemas"]
+    assert schemas["Transfer"]["properties"]["amount"]["type"] == "string"
+    assert schemas["Wallet"]["properties"]["status"]["enum"] == ["active", "frozen"]
+    public = [r for r in _api_routes(ctx.app.routes) if r.path.startswith("/api/v1/")]
+    assert {(m.lower(), r.path) for r in public for m in r.methods} == {(m, p) for m, p, _ in DOCUMENTED}
+    for route in public:  # documentation only: the answer is what the view built, as it built it
+        assert route.response_model is None and route.response_field is None, route.path
+
+
+async def test_real_answers_conform_to_their_documented_models(ctx):
+    alice = await ctx.user(balance="500.00")
+    bob = await ctx.user()
+    ha, hb = ctx.auth(alice["user_id"]), ctx.auth(bob["user_id"])
+    c = ctx.client
+
+    r = await c.post("/api/v1/wallet/topups", headers={**ha, "Idempotency-Key": k()},
+                     json={"amount": "25.50", "source": {"type": "bank", "reference": "iban-1"}})
+    assert r.status_code == 201, r.text
+    assert conforms(rm.Transaction, r.json())["counterparty"] is None
+    r = await c.post("/api/v1/wallet/withdrawals", headers={**ha, "Idempotency-Key": k()},
+                     json={"amount": "10", "destination": {"type": "bank", "reference": "iban-1"}, "pin": "123456"})
+    assert r.status_code == 201, r.text
+    assert conforms(rm.Transaction, r.json())["direction"] == "out"
+
+    key = k()
+    body = {"recipient": bob["handle"], "amount": "40.00", "note": "rent", "pin": "123456"}
+    r = await c.post("/api/v1/transfers", headers={**ha, "Idempotency-Key": key}, json=body)
+    assert r.status_code == 201, r.text
+    transfer = conforms(rm.Transfer, r.json())
+    replay = await c.post("/api/v1/transfers", headers={**ha, "Idempotency-Key": key}, json=body)
+    assert replay.headers["Idempotent-Replayed"] == "true" and replay.content == r.content
+    for h in (ha, hb):
+        r = await c.get(f"/api/v1/transfers/{transfer['id']}", headers=h)
+        assert r.status_code == 200 and conforms(rm.Transfer, r.json()) == transfer
+
+    for h in (ha, hb):
+        r = await c.get("/api/v1/transactions", headers=h, params={"limit": 2})
+        assert r.status_code == 200, r.text
+        page = conforms(rm.TransactionPage, r.json())
+        assert page["items"][0]["transfer_id"] == transfer["id"] and page["items"][0]["counterparty"] is not None
+    assert conforms(rm.TransactionPage, (await c.get("/api/v1/transactions", headers=ha)).json())["next_cursor"] is None
+    r = await c.get("/api/v1/transactions", headers=ha, params={"limit": 1})
+    assert conforms(rm.TransactionPage, r.json())["next_cursor"]
+    r = await c.get("/api/v1/wallet", headers=ha)
+    assert r.status_code == 200 and conforms(rm.Wallet, r.json())["balance"] == "475.50"
+
+    requests = []
+    for amount in ("5.00", "6.00", "7.00"):
+        r = await c.post("/api/v1/payment-requests", headers=hb, json={"payer": alice["handle"], "amount": amount})
+        assert r.status_code == 201, r.text
+        requests.append(conforms(rm.PaymentRequest, r.json()))
+    r = await c.post(f"/api/v1/payment-requests/{requests[0]['id']}/accept", headers={**ha, "Idempotency-Key": k()},
+                     json={"pin": "123456"})
+    assert r.status_code == 201, r.text
+    assert conforms(rm.Transfer, r.json())["payment_request_id"] == requests[0]["id"]
+    r = await c.post(f"/api/v1/payment-requests/{requests[1]['id']}/decline", headers=ha)
+    assert r.status_code == 200 and conforms(rm.PaymentRequest, r.json())["status"] == "declined"
+    r = await c.post(f"/api/v1/payment-requests/{requests[2]['id']}/cancel", headers=hb)
+    assert r.status_code == 200 and conforms(rm.PaymentRequest, r.json())["status"] == "cancelled"
+    for h, role in ((ha, "incoming"), (hb, "outgoing")):
+        r = await c.get("/api/v1/payment-requests", headers=h, params={"role": role, "limit": 2})
+        assert r.status_code == 200, r.text
+        page = conforms(rm.PaymentRequestPage, r.json())
+        assert len(page["items"]) == 2 and page["next_cursor"]
+    r = await c.get("/api/v1/payment-requests", headers=ha, params={"status": "accepted"})
+    assert conforms(rm.PaymentRequestPage, r.json())["items"][0]["transfer_id"]
+
+    admin = ctx.auth(str(uuid.uuid4()), roles=["admin"])
+    r = await c.post(f"/api/v1/admin/wallets/{bob['user_id']}/freeze", headers=admin, json={"reason": "review"})
+    assert r.status_code == 200 and conforms(rm.Wallet, r.json())["status"] == "frozen"
+    r = await c.post(f"/api/v1/admin/wallets/{bob['user_id']}/unfreeze", headers=admin)
+    assert r.status_code == 200 and conforms(rm.Wallet, r.json())["status"] == "active"
