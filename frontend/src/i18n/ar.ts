@@ -103,6 +103,8 @@ export const ar: Record<MessageId, string> = {
   "hist.type.topup": "شحن",
   "hist.type.withdrawal": "سحب",
   "hist.balance_after": "الرصيد بعدها",
+  "hist.shown": "المعاملات المعروضة: {n}.",
+  "hist.shown_more": "المعاملات المعروضة: {n}، ويُحمَّل المزيد عند التمرير.",
   "hist.end": "وصلت إلى النهاية.",
   "rep.title": "التقارير",
   "rep.granularity": "التجميع حسب",

@@ -101,6 +101,8 @@ export const en = {
   "hist.type.topup": "Top-up",
   "hist.type.withdrawal": "Withdrawal",
   "hist.balance_after": "Balance after",
+  "hist.shown": "Transactions shown: {n}.",
+  "hist.shown_more": "Transactions shown: {n}; more load as you scroll.",
   "hist.end": "You have reached the end.",
   "rep.title": "Reports",
   "rep.granularity": "Group by",

@@ -35,6 +35,9 @@ describe("History", () => {
     renderWithProviders(<History />);
     const list = await screen.findByTestId("history-list");
     await vi.waitFor(() => expect(list.querySelectorAll("li")).toHaveLength(2));
+    const count = screen.getByTestId("history-count");
+    expect(count).toHaveAttribute("role", "status");
+    expect(count).toHaveTextContent("Transactions shown: 2; more load as you scroll.");
     await user.click(screen.getByRole("button", { name: "Load more" }));
     await vi.waitFor(() => expect(list.querySelectorAll("li")).toHaveLength(3));
     expect(await screen.findByText("You have reached the end.")).toBeInTheDocument();
@@ -42,6 +45,7 @@ describe("History", () => {
 
     await user.selectOptions(screen.getByLabelText("Direction"), "out");
     await vi.waitFor(() => expect(screen.getByTestId("history-list").querySelectorAll("li")).toHaveLength(1));
+    expect(screen.getByTestId("history-count")).toHaveTextContent("Transactions shown: 1.");
     const last = new URL(server.calls.at(-1)!.url, "http://x").searchParams;
     expect(last.get("direction")).toBe("out");
     expect(last.get("limit")).toBe("20");

@@ -85,6 +85,11 @@ export function History() {
         </div>
       </form>
       {query.isPending && <Loading />}
+      {/* Always in the page (a region inserted with its text is not always read out): tells a
+          screen-reader user what a filter change found, which sighted users see in the list. */}
+      <p className="sr-only" role="status" data-testid="history-count">
+        {query.isSuccess ? t(hasNextPage ? "hist.shown_more" : "hist.shown", { n: items.length }) : ""}
+      </p>
       <ErrorBanner error={query.error} />
       {query.isSuccess && items.length === 0 && <Empty />}
       <ul className="list" data-testid="history-list">
