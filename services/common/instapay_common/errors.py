@@ -236,9 +236,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
-    # Database and connection errors are handled inside the app (ExceptionMiddleware), so a 503
-    # during a PostgreSQL restart is not re-raised and logged again as an ASGI crash by the server;
-    # anything else still reaches the catch-all below (Starlette re-raises it after the 500).
+    # Database and connection errors are answered by ExceptionMiddleware (innermost), anything else
+    # by UnhandledErrorMiddleware (create_service_app); the catch-all below is Starlette's last resort
+    # for an error raised outside both (it answers, then re-raises to the server).
     app.add_exception_handler(DBAPIError, _unexpected_error)
     app.add_exception_handler(ConnectionError, _unexpected_error)
     app.add_exception_handler(asyncpg.InternalClientError, _unexpected_error)
