@@ -8,7 +8,8 @@
 2. pgbench's built-in tpcb-like on the same PostgreSQL server (scale >= clients) and ratio 1/2;
    for context, the issue's calibration point in the same run: one bare FastAPI handler doing a
    transfer on raw asyncpg (calibrate_bare.py), the ceiling of any path through this stack's
-   language and libraries;
+   language and libraries; and the synchronous path alone (1 with the outbox relays stopped, run
+   last), the ceiling of (1) however cheap events, reports and e-mail become;
 3. authenticated GET /api/v1/wallet direct to the transaction service, through nginx as a plain
    reverse proxy, and through our gateway (interleaved rounds, median), with the ratios;
 4-6. the money engineer's history benchmark and the events engineer's summary/relay benchmark,
@@ -114,6 +115,20 @@ def bench_transfers(stack: Stack, users_file: Path, concurrencies: list[int], se
     return {"runs": runs, "best": best}
 
 
+def bench_sync_path(stack: Stack, users_file: Path, connections: int, seconds: float) -> dict:
+    """Transfers with the outbox relays stopped: the gateway, the transaction service, the PIN and
+    parties hops and PostgreSQL alone, events left in the outboxes. No saving on the event side
+    (relays, reporting, notifications, e-mail) can lift the end-to-end rate above this one. Run
+    last: the relays stay down and the stack is thrown away afterwards."""
+    for name in [n for n in stack.supervisor.children if n.endswith("-relay")]:
+        stack.supervisor.kill(name)
+    result = run_wrk(stack.gateway_url, "transfer.lua", users_file=users_file, connections=connections,
+                     seconds=seconds, cpu="1")
+    log(f"  transfers c={connections:<3} {result['ok_per_s']:8.1f}/s  p99 {result['p99_ms']:.1f} ms  "
+        f"errors {result['not_ok']}  (outbox relays stopped)")
+    return result
+
+
 def bench_wallet(stack: Stack, users_file: Path, seconds: float, rounds: int, connections: int) -> dict:
     direct = stack.url_of("transaction")
     parts = urlsplit(direct)
@@ -200,6 +215,9 @@ def table(result: dict) -> str:
              f"{t.get('outbox_backlog_at_end')} / {t.get('outbox_drain_seconds')}"),
             ("(2) pgbench tpcb-like tps", f"{pg.get('tps', 0):.1f} (c={pg.get('clients')}, scale={pg.get('scale')})"),
             ("    ratio (1)/(2)  [target >= 0.10]", f"{result.get('transfers_over_pgbench', 0):.3f}"),
+            ("    context: synchronous path alone (relays stopped)",
+             f"{result.get('sync_path', {}).get('ok_per_s', 0):.1f}/s, "
+             f"{result.get('sync_path_over_pgbench', 0):.3f} of pgbench (the ceiling for (1) whatever events cost)"),
             ("    context: bare FastAPI transfer handler",
              f"{result.get('bare_handler', {}).get('ok_per_s', 0):.1f}/s, "
              f"{result.get('bare_over_pgbench', 0):.3f} of pgbench (the ceiling of one Python hop)")]
@@ -258,7 +276,11 @@ def main(argv: list[str] | None = None) -> None:
         one = work / "one-user.txt"
         one.write_text(users_file.read_text().splitlines()[0] + "\n")
         result["wallet"] = bench_wallet(stack, one, args.seconds, args.wallet_rounds, connections=32)
-        log(json.dumps({k: result[k] for k in ("transfers_over_pgbench", "pgbench", "wallet")}, default=str))
+        log(f"==> (1b) the synchronous path alone: transfers with the outbox relays stopped, {clients} connections")
+        result["sync_path"] = bench_sync_path(stack, users_file, clients, args.seconds)
+        result["sync_path_over_pgbench"] = round(result["sync_path"]["ok_per_s"] / result["pgbench"]["tps"], 3)
+        log(json.dumps({k: result[k] for k in ("transfers_over_pgbench", "sync_path_over_pgbench", "pgbench",
+                                                "wallet")}, default=str))
         # Written now as well: the history/events benchmarks below take minutes.
         (ARTIFACTS / "bench.json").write_text(json.dumps(result, indent=2, default=str))
     result["others"] = run_others(args.skip_others)

@@ -2,6 +2,7 @@
 
     .venv/bin/python infrastructure/bench/profile_stack.py [--scenario transfer|wallet-direct|wallet-gateway]
                                                             [--seconds 15] [--connections 16] [--top 25]
+                                                            [--no-spy] [--no-relays] [--pgbench]
 
 Starts a private stack (same setup as `make bench`: own database on the bench PostgreSQL, users
 with a PIN and money), runs wrk with the scenario's Lua script, and samples every service process
@@ -25,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_all import private_stack, setup_users  # noqa: E402
+from pgbench_runner import run_pgbench  # noqa: E402
 from wrk_runner import run_wrk  # noqa: E402
 
 from instapay_stack.paths import REPO_ROOT  # noqa: E402
@@ -117,6 +119,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--idle-seconds", type=float, default=5)
     parser.add_argument("--no-spy", action="store_true",
                         help="no py-spy: throughput and CPU as the bench sees them (py-spy slows every process)")
+    parser.add_argument("--no-relays", action="store_true",
+                        help="stop the outbox relays before the load: the synchronous path alone (events stay "
+                             "in the outboxes), i.e. the ceiling that no saving on the event side can raise")
+    parser.add_argument("--pgbench", action="store_true",
+                        help="then run pgbench tpcb-like on the same PostgreSQL with as many clients, and print "
+                             "the ratio as `make bench` does")
     args = parser.parse_args(argv)
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     script, target, one_user = SCENARIOS[args.scenario]
@@ -125,7 +133,11 @@ def main(argv: list[str] | None = None) -> None:
     with private_stack("profile") as (stack, pg, work):
         users_file = work / "users.txt"
         setup_users(stack, 1 if one_user else args.users, users_file)
-        pids = {name: child.proc.pid for name, child in stack.supervisor.children.items()}
+        if args.no_relays:
+            for name in [n for n in stack.supervisor.children if n.endswith("-relay")]:
+                stack.supervisor.kill(name)
+        pids = {name: child.proc.pid for name, child in stack.supervisor.children.items()
+                if child.proc.poll() is None}
         # Idle baseline: what each process burns with no traffic (polling loops, timers), so the
         # per-request figures below can be read net of it.
         idle_start = {name: cpu_seconds(pid) for name, pid in pids.items()}
@@ -167,9 +179,14 @@ def main(argv: list[str] | None = None) -> None:
             f"{name} {100 * used[name] / wall:.0f}" for name in sorted(used, key=used.get, reverse=True))
               + f"; whole machine {100 * machine_used / wall:.0f} of {100 * os.cpu_count()}"
               " (wrk and anything else running included)")
+        if args.pgbench:
+            bench = run_pgbench(pg, clients=args.connections, seconds=args.seconds)
+            print(f"pgbench tpcb-like, {bench['clients']} clients, scale {bench['scale']}: {bench['tps']:.1f} tps; "
+                  f"{args.scenario} / pgbench = {result['ok_per_s'] / bench['tps']:.3f}")
         for name in sorted(used, key=used.get, reverse=True):
             raw = OUT / f"{args.scenario}-{name}.txt"
-            if not raw.exists() or used[name] / max(done, 1) < 0.0005:
+            # An earlier run's samples may still lie there: only this run's are shown.
+            if args.no_spy or not raw.exists() or used[name] / max(done, 1) < 0.0005:
                 continue
             own, leaves = top_frames(raw, args.top)
             print(f"\n--- {name}: {1000 * used[name] / max(done, 1):.2f} ms CPU/request; own code, inclusive:")
