@@ -762,6 +762,52 @@ export interface components {
              */
             user_id: string;
         };
+        /** Notification */
+        Notification: {
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             */
+            created_at: string;
+            /**
+             * Data
+             * @description The event's facts: amounts, parties, ids (type-specific)
+             */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Read At
+             * Format: date-time
+             * @description null while unread
+             */
+            read_at: string | null;
+            /** Title */
+            title: string;
+            /**
+             * Type
+             * @example transfer.received
+             */
+            type: string;
+        };
+        /** NotificationPage */
+        NotificationPage: {
+            /** Items */
+            items: components["schemas"]["Notification"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next (older) page; null on the last
+             */
+            next_cursor: string | null;
+        };
         /**
          * Party
          * @description The other side of a transfer or payment request, as the user service named it then.
@@ -2879,9 +2925,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["NotificationPage"];
                 };
             };
             /** @description Bad request */

@@ -30,6 +30,7 @@ from auth_service.schemas import (
 )
 from auth_service.services import account, clients, login, registration, sessions
 from instapay_common.errors import PROBLEM_RESPONSES
+from instapay_common.openapi_links import link
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -155,7 +156,9 @@ async def set_pin(body: PinRequest, principal: AccountOwner, ctx: Ctx, db: DbSes
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/clients", status_code=status.HTTP_201_CREATED, response_model=ClientCreated)
+@router.post("/clients", status_code=status.HTTP_201_CREATED, response_model=ClientCreated, responses={201: {"links": {
+    "DeleteClient": link("/api/v1/auth/clients/{client_id}", "delete", "Delete (revoke) this client",
+                         client_id="$response.body#/client_id")}}})
 async def create_client(body: ClientCreateRequest, response: Response, principal: AccountOwner, db: DbSession,
                         info: Client) -> ClientCreated:
     response.headers.update(NO_STORE)

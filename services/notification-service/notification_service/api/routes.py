@@ -6,13 +6,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
+from instapay_common.openapi_links import link
 from notification_service import store
 from notification_service.api.deps import Reader, SessionDep
+from notification_service.api.response_models import NotificationPage
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], responses=PROBLEM_RESPONSES)
 
 
-@router.get("", summary="List my notifications, newest first")
+@router.get("", summary="List my notifications, newest first", response_model=NotificationPage,
+            responses={200: {"links": {
+    "ReadFirst": link("/api/v1/notifications/{notification_id}/read", "post", "Mark the newest one on the page read",
+                      notification_id="$response.body#/items/0/id")}}})
 async def list_notifications(
     principal: Reader, session: SessionDep,
     unread_only: bool = False,

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
+from instapay_common.openapi_links import link, with_links
 from transaction_service import payment_requests
 from transaction_service.api.deps import (
     DatabaseDep,
@@ -20,13 +21,22 @@ from transaction_service.api.deps import (
 from transaction_service.api.outcomes import counted
 from transaction_service.api.response_models import PaymentRequest, PaymentRequestPage, Transfer, documented
 from transaction_service.api.responses import money_problems, outcome_response
+from transaction_service.api.transfers import GET_TRANSFER
 from transaction_service.schemas import AcceptIn, PaymentRequestIn
 
 router = APIRouter(prefix="/api/v1/payment-requests", tags=["payment requests"], responses=PROBLEM_RESPONSES)
 
+# What the payer and the requester can do with a request they were just answered.
+REQUEST_LINKS = {
+    action.capitalize() + "Request": link(f"/api/v1/payment-requests/{{request_id}}/{action}", "post",
+                                          f"{action.capitalize()} this request ({who} only)",
+                                          request_id="$response.body#/id")
+    for action, who in (("accept", "payer"), ("decline", "payer"), ("cancel", "requester"))}
+
 
 @router.post("", status_code=201, response_model=None,
-             responses=documented(201, PaymentRequest, "Created: the request, `pending`"))
+             responses=with_links(documented(201, PaymentRequest, "Created: the request, `pending`"), 201,
+                                  **REQUEST_LINKS))
 async def create_request(body: PaymentRequestIn, principal: MoneyMover, session: SessionDep, peers: PeersDep,
                          settings: SettingsDep) -> dict[str, Any]:
     """Asks `payer` (handle, phone or e-mail) for money."""
@@ -46,7 +56,8 @@ async def list_requests(principal: HistoryReader, session: SessionDep,
 
 
 @router.post("/{request_id}/accept", status_code=201, responses={
-    **documented(201, Transfer, "Paid: the transfer (its `payment_request_id` is this request)"),
+    **with_links(documented(201, Transfer, "Paid: the transfer (its `payment_request_id` is this request)"), 201,
+                 GetTransfer=GET_TRANSFER),
     **money_problems(423)})
 async def accept_request(request_id: uuid.UUID, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
                          peers: PeersDep, settings: SettingsDep, body: AcceptIn | None = None) -> Response:

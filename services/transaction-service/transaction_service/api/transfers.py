@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
+from instapay_common.openapi_links import link, with_links
 from instapay_common.query_dates import IsoDateOrTimestamp
 from transaction_service import accounts, history, transfers
 from transaction_service.api.deps import (
@@ -27,9 +28,14 @@ from transaction_service.schemas import TransferIn
 
 router = APIRouter(prefix="/api/v1", tags=["transfers"], responses=PROBLEM_RESPONSES)
 
+# Where a transfer's id leads (POST /transfers and accepting a payment request both answer one).
+GET_TRANSFER = link("/api/v1/transfers/{transfer_id}", "get", "Read this transfer again",
+                    transfer_id="$response.body#/id")
 
-@router.post("/transfers", status_code=201, responses={**documented(201, Transfer, "Sent: the transfer"),
-                                                        **money_problems(423)})
+
+@router.post("/transfers", status_code=201,
+             responses={**with_links(documented(201, Transfer, "Sent: the transfer"), 201, GetTransfer=GET_TRANSFER),
+                        **money_problems(423)})
 async def create_transfer(body: TransferIn, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
                           peers: PeersDep, settings: SettingsDep) -> Response:
     """Sends money to a handle, phone or e-mail (PIN needed with a user's own token)."""
