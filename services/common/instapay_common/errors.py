@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from instapay_common.logging import get_logger
 from instapay_common.request_context import current_request_id
@@ -157,11 +158,28 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404
                415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited"}
 
 
-async def _http_error(_: Request, exc: StarletteHTTPException) -> Response:
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> str | None:
+    """Every method the request's path answers to. FastAPI declares one route per method and
+    Starlette's 405 names only the methods of the first route whose path matched (`Allow: POST` on
+    a path that also has GET), where RFC 9110 wants all of them in `Allow`. Each method is probed
+    through the routes' own `matches` (included routers nest), only when a 405 is answered."""
+    routes = getattr(request.scope.get("router"), "routes", ())
+    allowed = [method for method in _METHODS
+               if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)]
+    return ", ".join(allowed) or None
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     code = _HTTP_CODES.get(exc.status_code, "error")
     title = code.replace("_", " ").capitalize()
     detail = exc.detail if isinstance(exc.detail, str) else title
-    return problem_response(exc.status_code, code, title, detail, headers=getattr(exc, "headers", None))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405 and (allowed := _allowed_methods(request)):
+        headers["Allow"] = allowed
+    return problem_response(exc.status_code, code, title, detail, headers=headers or None)
 
 
 # SQLSTATEs of a server that is not serving right now: class 08 (connection exception) and

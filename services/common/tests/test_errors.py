@@ -22,6 +22,11 @@ async def create_thing(body: Body) -> dict:
     return {"amount": str(body.amount)}
 
 
+@router.get("/things")
+async def list_things() -> list:
+    return []
+
+
 @router.get("/conflict")
 async def conflict() -> dict:
     raise Conflict("that handle is taken")
@@ -81,3 +86,15 @@ async def test_unsafe_request_id_is_replaced():
         r = await client.get("/conflict", headers={"X-Request-ID": "bad id\twith spaces"})
     assert r.headers["x-request-id"] != "bad id\twith spaces"
     assert len(r.headers["x-request-id"]) == 32
+
+
+async def test_method_not_allowed_lists_every_method_of_the_path():
+    """One route per method: Starlette's own 405 named only the first (`Allow: POST`), RFC 9110
+    wants every method the resource supports (found by schemathesis' unsupported-method check)."""
+    async with running_app(make_app()) as client:
+        r = await client.delete("/things")
+        single = await client.put("/conflict")
+    assert r.status_code == 405 and r.headers["content-type"] == "application/problem+json"
+    assert r.json()["code"] == "method_not_allowed"
+    assert r.headers["allow"] == "GET, POST"
+    assert single.status_code == 405 and single.headers["allow"] == "GET"
