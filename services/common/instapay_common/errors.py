@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-from starlette.routing import Match
+from starlette.routing import Match, Mount
 
 from instapay_common.logging import get_logger
 from instapay_common.request_context import current_request_id
@@ -165,8 +165,10 @@ def _allowed_methods(request: Request) -> str | None:
     """Every method the request's path answers to. FastAPI declares one route per method and
     Starlette's 405 names only the methods of the first route whose path matched (`Allow: POST` on
     a path that also has GET), where RFC 9110 wants all of them in `Allow`. Each method is probed
-    through the routes' own `matches` (included routers nest), only when a 405 is answered."""
-    routes = getattr(request.scope.get("router"), "routes", ())
+    through the routes' own `matches` (included routers nest), only when a 405 is answered. Mounts
+    match every method (the gateway serves the web app from one at `/`) and are left out; a path
+    only a mount serves keeps the mounted app's own `Allow`."""
+    routes = [r for r in getattr(request.scope.get("router"), "routes", ()) if not isinstance(r, Mount)]
     allowed = [method for method in _METHODS
                if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)]
     return ", ".join(allowed) or None
