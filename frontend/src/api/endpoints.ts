@@ -3,6 +3,7 @@ import type { ApiBody } from "./generated";
 import { rawRequest, request } from "./http";
 import type {
   ApiClient,
+  ApiClientScope,
   AppNotification,
   CreatedApiClient,
   LookupResult,
@@ -35,7 +36,7 @@ export const api = {
     request<void>("POST", "/api/v1/auth/password", { body }),
   setPin: (body: ApiBody<"/api/v1/auth/pin", "put", { pin: string; password: string }>) => request<void>("PUT", "/api/v1/auth/pin", { body }),
   clients: () => request<{ items: ApiClient[] }>("GET", "/api/v1/auth/clients"),
-  createClient: (body: ApiBody<"/api/v1/auth/clients", "post", { name: string; scopes: string[] }>) =>
+  createClient: (body: ApiBody<"/api/v1/auth/clients", "post", { name: string; scopes: ApiClientScope[] }>) =>
     request<CreatedApiClient>("POST", "/api/v1/auth/clients", { body }),
   deleteClient: (id: string) => request<void>("DELETE", `/api/v1/auth/clients/${encodeURIComponent(id)}`),
 

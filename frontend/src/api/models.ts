@@ -163,6 +163,7 @@ export const API_CLIENT_SCOPES = [
   "transfers:write",
   "reports:read",
 ] as const;
+export type ApiClientScope = (typeof API_CLIENT_SCOPES)[number];
 export type TokenResponse = ApiResponse<"/api/v1/auth/login", "post", ContractTokenResponse>;
 export type Profile = ApiResponse<"/api/v1/users/me", "get", ContractProfile>;
 export type LookupResult = ApiResponse<"/api/v1/users/lookup", "get", ContractLookupResult>;

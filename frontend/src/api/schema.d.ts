@@ -674,7 +674,7 @@ export interface components {
             /** Name */
             name: string;
             /** Scopes */
-            scopes: string[];
+            scopes: ("profile:read" | "reports:read" | "transactions:read" | "transfers:write" | "wallet:read")[];
         };
         /** ClientCreated */
         ClientCreated: {
@@ -1012,7 +1012,11 @@ export interface components {
             handle?: string | null;
             /** Password */
             password: string;
-            /** Phone */
+            /**
+             * Phone
+             * @description E.164
+             * @example +201001234567
+             */
             phone: string;
         };
         /** RegisterResponse */

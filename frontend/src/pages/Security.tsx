@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { api } from "../api/endpoints";
-import { API_CLIENT_SCOPES, type CreatedApiClient } from "../api/models";
+import { API_CLIENT_SCOPES, type ApiClientScope, type CreatedApiClient } from "../api/models";
 import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { Empty, Loading } from "../components/States";
@@ -143,7 +143,7 @@ function ApiClients() {
   const qc = useQueryClient();
   const clients = useQuery({ queryKey: ["clients"], queryFn: api.clients });
   const [name, setName] = useState("");
-  const [scopes, setScopes] = useState<string[]>(["wallet:read"]);
+  const [scopes, setScopes] = useState<ApiClientScope[]>(["wallet:read"]);
   const [created, setCreated] = useState<CreatedApiClient | null>(null);
   const [touched, setTouched] = useState(false);
   const create = useMutation({

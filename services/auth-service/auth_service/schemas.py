@@ -9,33 +9,18 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from instapay_common.identifiers import Handle, Phone
 from instapay_common.scopes import CLIENT_SCOPES
 from instapay_common.text import PlainText, plain_text
 
 EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
-E164_RE = re.compile(r"^\+[1-9][0-9]{7,14}$")
-HANDLE_RE = re.compile(r"^[a-z0-9._]{3,30}$")
 
 
 def _email(value: str) -> str:
     value = value.strip().lower()
     if len(value) > 254 or not EMAIL_RE.match(value):
         raise ValueError("not a valid e-mail address")
-    return value
-
-
-def _phone(value: str) -> str:
-    value = value.strip()
-    if not E164_RE.match(value):
-        raise ValueError("phone must be in E.164 format, e.g. +201001234567")
-    return value
-
-
-def _handle(value: str) -> str:
-    value = value.strip().removeprefix("@")
-    if not HANDLE_RE.match(value):
-        raise ValueError("handle must be 3-30 characters of a-z, 0-9, '.' and '_'")
     return value
 
 
@@ -49,8 +34,6 @@ def _scopes(value: list[str]) -> list[str]:
 
 
 Email = Annotated[str, AfterValidator(_email)]
-Phone = Annotated[str, AfterValidator(_phone)]
-Handle = Annotated[str, AfterValidator(_handle)]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 Pin = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 
@@ -122,7 +105,8 @@ class PinRequest(Strict):
 class ClientCreateRequest(Strict):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
                     AfterValidator(plain_text)]
-    scopes: Annotated[list[str], AfterValidator(_scopes)] = Field(max_length=10)
+    scopes: Annotated[list[str], AfterValidator(_scopes)] = Field(
+        max_length=10, json_schema_extra={"minItems": 1, "items": {"type": "string", "enum": sorted(CLIENT_SCOPES)}})
 
 
 class ClientOut(BaseModel):

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, StringConstraints
 
+from instapay_common.identifiers import Handle
 from instapay_common.text import plain_text
 
-HANDLE_RE = re.compile(r"^[a-z0-9._]{3,30}$")
-
-
-def _handle(value: str) -> str:
-    value = value.strip().removeprefix("@")
-    if not HANDLE_RE.match(value):
-        raise ValueError("handle must be 3-30 characters of a-z, 0-9, '.' and '_'")
-    return value
-
-
-Handle = Annotated[str, AfterValidator(_handle)]
 FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
                      AfterValidator(plain_text)]
 

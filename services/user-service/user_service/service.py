@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from instapay_common import rawsql
 from instapay_common.db import Database
 from instapay_common.errors import EmailTaken, HandleTaken, PhoneTaken
+from instapay_common.identifiers import HANDLE_RE
 from instapay_common.rawsql import Sql
 from user_service.exceptions import ProfileNotFound, RecipientNotFound
 from user_service.models import Profile
 from user_service.schemas import (
-    HANDLE_RE,
     InternalProfileOut,
     LookupResult,
     PartiesOut,

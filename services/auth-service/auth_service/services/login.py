@@ -12,11 +12,12 @@ from auth_service.events import emit
 from auth_service.exceptions import InvalidCredentials
 from auth_service.metrics import LOGINS
 from auth_service.models import Credential
-from auth_service.schemas import E164_RE, HANDLE_RE, TokenResponse
+from auth_service.schemas import TokenResponse
 from auth_service.services.context import AuthContext
 from auth_service.services.sessions import ClientInfo, issue_user_tokens, now, open_session
 from instapay_common.errors import RateLimited
 from instapay_common.http_client import UpstreamError
+from instapay_common.identifiers import E164_RE, HANDLE_RE
 
 
 async def _user_id_for_handle(ctx: AuthContext, handle: str) -> uuid.UUID | None:

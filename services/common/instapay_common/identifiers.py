@@ -1,0 +1,42 @@
+"""How users are addressed: payment handles and phone numbers, one syntax for every service.
+
+Auth takes both at registration and login, the user service when a handle changes and when it
+resolves a recipient: a handle one accepts must be one the other accepts. The OpenAPI states the
+same syntax (`pattern`), so clients and schemathesis draw values the API takes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+HANDLE_RE = re.compile(r"^[a-z0-9._]{3,30}$")
+E164_RE = re.compile(r"^\+[1-9][0-9]{7,14}$")
+HANDLE_RULE = "handle must be 3-30 characters of a-z, 0-9, '.' and '_'"
+PHONE_RULE = "phone must be in E.164 format, e.g. +201001234567"
+
+
+def handle(value: str) -> str:
+    """`@ahmed.m ` -> `ahmed.m`; anything else than the handle syntax is refused."""
+    value = value.strip().removeprefix("@")
+    if not HANDLE_RE.match(value):
+        raise ValueError(HANDLE_RULE)
+    return value
+
+
+def phone(value: str) -> str:
+    value = value.strip()
+    if not E164_RE.match(value):
+        raise ValueError(PHONE_RULE)
+    return value
+
+
+# Documented as accepted: surrounding spaces and a leading `@` are taken off before the check.
+Handle = Annotated[str, AfterValidator(handle),
+                   Field(json_schema_extra={"pattern": r"^\s*@?[a-z0-9._]{3,30}\s*$"}, examples=["ahmed.m"],
+                         description="3-30 characters of a-z, 0-9, '.' and '_' (a leading @ is allowed)")]
+Phone = Annotated[str, AfterValidator(phone),
+                  Field(json_schema_extra={"pattern": r"^\s*\+[1-9][0-9]{7,14}\s*$"}, examples=["+201001234567"],
+                        description="E.164")]
