@@ -58,10 +58,16 @@ async def test_payment_request_lifecycle_and_at_most_once(ctx):
     out = (await ctx.client.get("/api/v1/payment-requests", headers=ha, params={"role": "outgoing",
                                                                                 "status": "pending"})).json()
     assert [i["id"] for i in out["items"]] == [req["id"]]
-    # only the payer can accept (the requester gets 404)
+    # only the payer can accept: the requester (who sees the request) is told so, a stranger gets 404
     r = await ctx.client.post(f"/api/v1/payment-requests/{req['id']}/accept", headers={**ha, "Idempotency-Key": k()},
                               json={"pin": "123456"})
-    assert r.status_code == 404
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    assert r.json()["detail"] == "only the payer can accept a payment request"
+    stranger = ctx.auth((await ctx.user())["user_id"])
+    for action in ("accept", "decline", "cancel"):
+        r = await ctx.client.post(f"/api/v1/payment-requests/{req['id']}/{action}",
+                                  headers={**stranger, "Idempotency-Key": k()}, json={"pin": "123456"})
+        assert r.status_code == 404 and r.json()["code"] == "not_found", action
     r = await ctx.client.post(f"/api/v1/payment-requests/{req['id']}/accept", headers={**hb, "Idempotency-Key": k()},
                               json={"pin": "123456"})
     assert r.status_code == 201 and r.json()["payment_request_id"] == req["id"] and r.json()["amount"] == "30.00"
@@ -72,7 +78,12 @@ async def test_payment_request_lifecycle_and_at_most_once(ctx):
     # decline / cancel
     r = await ctx.client.post("/api/v1/payment-requests", headers=ha, json={"payer": bob["handle"], "amount": "5"})
     other = r.json()["id"]
-    assert (await ctx.client.post(f"/api/v1/payment-requests/{other}/cancel", headers=hb)).status_code == 404
+    r = await ctx.client.post(f"/api/v1/payment-requests/{other}/cancel", headers=hb)
+    assert r.status_code == 403
+    assert r.json()["detail"] == "only the requester can cancel a payment request; decline it instead"
+    r = await ctx.client.post(f"/api/v1/payment-requests/{other}/decline", headers=ha)
+    assert r.status_code == 403
+    assert r.json()["detail"] == "only the payer can decline a payment request; cancel it instead"
     r = await ctx.client.post(f"/api/v1/payment-requests/{other}/decline", headers=hb)
     assert r.status_code == 200 and r.json()["status"] == "declined"
     r = await ctx.client.post(f"/api/v1/payment-requests/{other}/cancel", headers=ha)

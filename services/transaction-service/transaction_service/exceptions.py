@@ -63,6 +63,13 @@ class PaymentRequestNotFound(DomainError):
     status, code, title = 404, "not_found", "Payment request not found"
 
 
+class PaymentRequestOtherSide(DomainError):
+    """The caller is a party to the request, but the other one: they can see it, so a 404 would
+    be a lie; non-parties still get 404."""
+
+    status, code, title = 403, "forbidden", "Not your side of this payment request"
+
+
 class IdempotencyKeyRequired(DomainError):
     status, code, title = 400, "idempotency_key_required", "Idempotency-Key header is required"
 

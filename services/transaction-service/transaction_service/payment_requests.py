@@ -26,6 +26,7 @@ from transaction_service.exceptions import (
     PaymentRequestExpired,
     PaymentRequestNotFound,
     PaymentRequestNotPending,
+    PaymentRequestOtherSide,
     SelfTransfer,
 )
 from transaction_service.idempotency import Outcome, execute_once, find_stored, request_hash
@@ -65,7 +66,14 @@ _SET_STATUS_SQL = (f"UPDATE ledger.payment_requests SET status = :s, transfer_id
                    f"updated_at = clock_timestamp() WHERE id = :id RETURNING {COLUMNS}")
 _LOCK_RAW = {side: Sql(sql) for side, sql in _LOCK_SQL.items()}
 _SET_STATUS_RAW = Sql(_SET_STATUS_SQL)
-_PAYER_OF = Sql("SELECT 1 FROM ledger.payment_requests WHERE id = :id AND payer_id = :u")
+_PARTY_SQL = {side: f"SELECT 1 FROM ledger.payment_requests WHERE id = :id AND {side}_id = :u"  # noqa: S608
+              for side in ("payer", "requester")}
+_PAYER_OF, _REQUESTER_OF = Sql(_PARTY_SQL["payer"]), Sql(_PARTY_SQL["requester"])
+_OTHER_SIDE = {"payer": "requester", "requester": "payer"}
+# What the other party is told when it tries a side's action (the side's own action, by side).
+_WRONG_SIDE = {"payer": "only the payer can {action} a payment request",
+               "requester": "only the requester can {action} a payment request"}
+_INSTEAD = {"decline": "; cancel it instead", "cancel": "; decline it instead", "accept": ""}
 
 
 def effective_status(row: Any, now: datetime | None = None) -> str:
@@ -150,10 +158,18 @@ async def list_requests(session: AsyncSession, *, principal: Principal, role: Li
     return {"items": [request_view(r) for r in page], "next_cursor": _cursor(page[-1]) if len(rows) > limit else None}
 
 
-async def _locked(session: AsyncSession, request_id: uuid.UUID, user_id: str, side: str) -> Any:
-    """The request, row-locked, if the caller is its `side` (payer/requester); 404 otherwise."""
-    row = (await session.execute(text(_LOCK_SQL[side]), {"id": request_id, "u": uuid.UUID(user_id)})).first()
+def _other_side_error(side: str, action: str) -> PaymentRequestOtherSide:
+    return PaymentRequestOtherSide(_WRONG_SIDE[side].format(action=action) + _INSTEAD[action])
+
+
+async def _locked(session: AsyncSession, request_id: uuid.UUID, user_id: str, side: str, action: str) -> Any:
+    """The request, row-locked, if the caller is its `side` (payer/requester); 403 if the caller is
+    the other party, 404 to anyone else (as if it did not exist)."""
+    params = {"id": request_id, "u": uuid.UUID(user_id)}
+    row = (await session.execute(text(_LOCK_SQL[side]), params)).first()
     if row is None:
+        if (await session.execute(text(_PARTY_SQL[_OTHER_SIDE[side]]), params)).first() is not None:
+            raise _other_side_error(side, action)
         raise PaymentRequestNotFound("no such payment request")
     return row
 
@@ -190,7 +206,7 @@ async def decline_or_cancel(session: AsyncSession, *, request_id: uuid.UUID, pri
                             action: Literal["decline", "cancel"]) -> dict[str, Any]:
     side, status = ("payer", "declined") if action == "decline" else ("requester", "cancelled")
     async with session.begin():
-        row = await _locked(session, request_id, principal.user_id, side)
+        row = await _locked(session, request_id, principal.user_id, side, action)
         _ensure_pending(row)
         row = await _set_status(session, request_id, status)
         await events.emit(session, f"payment_request.{status}", event_data(row))
@@ -205,8 +221,11 @@ async def accept(*, db: Database, peers: Peers, settings: TransactionSettings, p
     stored = await find_stored(db, owner_id=owner, key=key, hashed=hashed)
     if stored is not None:
         return stored
-    async with rawsql.connection(db) as conn:  # 404 before asking for the PIN: nothing to pay
+    async with rawsql.connection(db) as conn:  # 404/403 before asking for the PIN: nothing to pay
         row = await conn.fetchrow(_PAYER_OF, id=request_id, u=owner)
+        requester = row is None and await conn.fetchrow(_REQUESTER_OF, id=request_id, u=owner) is not None
+    if requester:
+        raise _other_side_error("payer", "accept")
     if row is None:
         raise PaymentRequestNotFound("no such payment request")
     checked_pin = needs_pin(principal, pin)
