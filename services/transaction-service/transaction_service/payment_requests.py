@@ -70,9 +70,7 @@ _PARTY_SQL = {side: f"SELECT 1 FROM ledger.payment_requests WHERE id = :id AND {
               for side in ("payer", "requester")}
 _PAYER_OF, _REQUESTER_OF = Sql(_PARTY_SQL["payer"]), Sql(_PARTY_SQL["requester"])
 _OTHER_SIDE = {"payer": "requester", "requester": "payer"}
-# What the other party is told when it tries a side's action (the side's own action, by side).
-_WRONG_SIDE = {"payer": "only the payer can {action} a payment request",
-               "requester": "only the requester can {action} a payment request"}
+# What the other party can do instead of the action it tried.
 _INSTEAD = {"decline": "; cancel it instead", "cancel": "; decline it instead", "accept": ""}
 
 
@@ -159,7 +157,7 @@ async def list_requests(session: AsyncSession, *, principal: Principal, role: Li
 
 
 def _other_side_error(side: str, action: str) -> PaymentRequestOtherSide:
-    return PaymentRequestOtherSide(_WRONG_SIDE[side].format(action=action) + _INSTEAD[action])
+    return PaymentRequestOtherSide(f"only the {side} can {action} a payment request{_INSTEAD[action]}")
 
 
 async def _locked(session: AsyncSession, request_id: uuid.UUID, user_id: str, side: str, action: str) -> Any:
