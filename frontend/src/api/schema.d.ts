@@ -890,8 +890,12 @@ export interface components {
         };
         /** PaymentRequestIn */
         PaymentRequestIn: {
-            /** Amount */
-            amount: number | string;
+            /**
+             * Amount
+             * @description Above zero, at most 2 fraction digits, at most 18 integer digits; a decimal string ("125.50") is preferred to a JSON number
+             * @example 125.50
+             */
+            amount: string | number;
             /**
              * Currency
              * @default EGP
@@ -1080,8 +1084,12 @@ export interface components {
         };
         /** TopupIn */
         TopupIn: {
-            /** Amount */
-            amount: number | string;
+            /**
+             * Amount
+             * @description Above zero, at most 2 fraction digits, at most 18 integer digits; a decimal string ("125.50") is preferred to a JSON number
+             * @example 125.50
+             */
+            amount: string | number;
             /**
              * Currency
              * @default EGP
@@ -1202,8 +1210,12 @@ export interface components {
         };
         /** TransferIn */
         TransferIn: {
-            /** Amount */
-            amount: number | string;
+            /**
+             * Amount
+             * @description Above zero, at most 2 fraction digits, at most 18 integer digits; a decimal string ("125.50") is preferred to a JSON number
+             * @example 125.50
+             */
+            amount: string | number;
             /**
              * Currency
              * @default EGP
@@ -1307,8 +1319,12 @@ export interface components {
         };
         /** WithdrawalIn */
         WithdrawalIn: {
-            /** Amount */
-            amount: number | string;
+            /**
+             * Amount
+             * @description Above zero, at most 2 fraction digits, at most 18 integer digits; a decimal string ("125.50") is preferred to a JSON number
+             * @example 125.50
+             */
+            amount: string | number;
             /**
              * Currency
              * @default EGP

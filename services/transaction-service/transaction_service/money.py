@@ -7,7 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, PlainSerializer
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 CENT = Decimal("0.01")
 # Plain digits only: no exponent, sign, spaces, NaN/Infinity; capped so NUMERIC(20,2) always fits.
@@ -36,4 +36,19 @@ def fmt(amount: Decimal) -> str:
     return str(Decimal(amount).quantize(CENT))
 
 
-Amount = Annotated[Decimal, BeforeValidator(parse_amount), PlainSerializer(fmt, return_type=str)]
+# What the OpenAPI says an amount is, as close to parse_amount as JSON Schema gets: a decimal
+# string above zero with at most 2 fraction digits, or a JSON number above zero. (Pydantic's own
+# Decimal schema allowed any number or string, so generated clients and schemathesis sent 0.0.)
+AMOUNT_JSON_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^(?:[0-9]*[1-9][0-9]*(?:\.[0-9]{1,2})?|[0-9]+\.(?:[1-9][0-9]?|0[1-9]))$",
+         "maxLength": 21},
+        {"type": "number", "exclusiveMinimum": 0},
+    ],
+    "title": "Amount",
+    "description": "Above zero, at most 2 fraction digits, at most 18 integer digits; "
+                   "a decimal string (\"125.50\") is preferred to a JSON number",
+    "examples": ["125.50"],
+}
+Amount = Annotated[Decimal, BeforeValidator(parse_amount), PlainSerializer(fmt, return_type=str),
+                   WithJsonSchema(AMOUNT_JSON_SCHEMA)]
