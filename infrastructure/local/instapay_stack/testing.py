@@ -4,6 +4,7 @@
 - `database_url`: a fresh database for this test run (dropped afterwards), migrated to head.
 - `stack`: all six services as processes on free ports, exactly as `make up` runs them.
 - `running_app(app)`: run an app's lifespan for in-process ASGI tests with httpx.
+- `start_fake(app)`: serve an aiohttp app (a fake upstream or subscriber) on a free localhost port.
 Several test runs can share one machine: databases and ports are private to each run.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from aiohttp import web
 from fastapi import FastAPI
 
 from instapay_stack.migrate import migrate_all
@@ -78,6 +80,17 @@ async def running_app(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client
+
+
+async def start_fake(app: web.Application) -> tuple[web.AppRunner, str]:
+    """Serves `app` on 127.0.0.1 at a port the kernel picks (no race with other runs for a "free"
+    one); returns the runner (`await runner.cleanup()` stops it) and the base URL."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

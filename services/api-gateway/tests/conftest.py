@@ -22,7 +22,7 @@ from fastapi import FastAPI
 
 from api_gateway.config import GatewaySettings
 from api_gateway.gateway_app import build_gateway
-from instapay_stack.processes import free_port_base
+from instapay_stack.testing import start_fake
 from instapay_stack.tokens import TestIssuer
 
 CORRECT_PASSWORD = "correct horse battery staple"
@@ -67,11 +67,7 @@ async def upstream() -> AsyncIterator[FakeUpstream]:
     app.router.add_get("/internal/sessions/revoked", revoked)
     app.router.add_post("/api/v1/auth/login", login)
     app.router.add_route("*", "/{tail:.*}", echo)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port_base(1)
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    state.url = f"http://127.0.0.1:{port}"
+    runner, state.url = await start_fake(app)
     yield state
     await runner.cleanup()
 

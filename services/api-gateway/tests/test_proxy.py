@@ -10,7 +10,7 @@ from aiohttp import web
 from api_gateway.config import GatewaySettings
 from api_gateway.gateway_app import build_gateway
 from instapay_stack.processes import free_port_base
-from instapay_stack.testing import running_app
+from instapay_stack.testing import running_app, start_fake
 from instapay_stack.tokens import TestIssuer
 
 ISSUER = TestIssuer()
@@ -51,11 +51,8 @@ async def upstream():
     app.router.add_get("/readyz", ready)
     app.router.add_route("GET", "/api/v1/wallet/slow", slow)
     app.router.add_route("*", "/{tail:.*}", echo)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port_base(1)
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    yield f"http://127.0.0.1:{port}", seen
+    runner, url = await start_fake(app)
+    yield url, seen
     await runner.cleanup()
 
 

@@ -4,6 +4,7 @@ import pytest
 from aiohttp import web
 
 from instapay_common.http_client import ServiceClient, UpstreamError, new_session
+from instapay_stack.testing import start_fake
 
 
 async def test_upstream_problem_keeps_its_retry_after():
@@ -19,14 +20,10 @@ async def test_upstream_problem_keeps_its_retry_after():
     app = web.Application()
     app.router.add_post("/locked", locked)
     app.router.add_post("/invalid", invalid)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, url = await start_fake(app)
     session = new_session(timeout_seconds=5)
     try:
-        client = ServiceClient(session, f"http://127.0.0.1:{port}", name="auth", internal_token="t")
+        client = ServiceClient(session, url, name="auth", internal_token="t")
         with pytest.raises(UpstreamError) as exc:
             await client.request("POST", "/locked", json={})
         assert (exc.value.status, exc.value.code, exc.value.detail) == (423, "pin_locked", "in 900 s")

@@ -32,6 +32,7 @@ from instapay_common.outbox_relay import (
 from instapay_stack.paths import SERVICES_DIR
 from instapay_stack.postgres import drop_database, ensure_database
 from instapay_stack.processes import free_port_base
+from instapay_stack.testing import start_fake
 
 TOKEN = "relay-test-token"
 
@@ -103,11 +104,7 @@ class Subscriber:
         app.router.add_post("/internal/events", self.handle)
         if self.batch:
             app.router.add_post("/internal/events/batch", self.handle_batch)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        port = free_port_base(1)
-        await web.TCPSite(self.runner, "127.0.0.1", port).start()
-        self.url = f"http://127.0.0.1:{port}"
+        self.runner, self.url = await start_fake(app)
 
     async def stop(self) -> None:
         if self.runner:

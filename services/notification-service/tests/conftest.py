@@ -25,6 +25,7 @@ from instapay_stack.postgres import drop_database, ensure_database
 from instapay_stack.processes import free_port_base
 from instapay_stack.services import SERVICES
 from instapay_stack.smtp_sink import SmtpSink
+from instapay_stack.testing import start_fake
 from instapay_stack.tokens import TestIssuer
 from notification_service.config import NotificationSettings
 from notification_service.main import build_app
@@ -87,11 +88,7 @@ async def users() -> AsyncIterator[Users]:
     directory = Users()
     app = web.Application()
     app.router.add_get("/internal/users/{user_id}", directory.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port_base(1)
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    directory.url = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
+    runner, directory.url = await start_fake(app)  # type: ignore[attr-defined]
     yield directory
     await runner.cleanup()
 

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from instapay_common.http_client import ServiceClient, new_session
 from instapay_common.scopes import ROLE_ADMIN
-from instapay_stack.processes import free_port_base
+from instapay_stack.testing import start_fake
 from reporting_service.rebuild import rebuild
 
 START = datetime(2026, 6, 1, tzinfo=UTC)
@@ -46,12 +46,8 @@ async def logs(ledger) -> AsyncIterator[dict[str, str]]:
         # an older service without the event log answers a problem+json 404, as FastAPI does
         app.router.add_get("/old/internal/events", lambda _r: web.json_response(
             {"status": 404, "code": "not_found", "title": "Not found"}, status=404))
-        runner = web.AppRunner(app)
-        await runner.setup()
-        port = free_port_base(1)
-        await web.TCPSite(runner, "127.0.0.1", port).start()
+        runner, urls[name] = await start_fake(app)
         runners.append(runner)
-        urls[name] = f"http://127.0.0.1:{port}"
     yield urls
     for r in runners:
         await r.cleanup()

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from instapay_stack.testing import running_app
+from instapay_stack.testing import running_app, start_fake
 from instapay_stack.tokens import TestIssuer
 from transaction_service.config import TransactionSettings
 from transaction_service.main import build_app
@@ -84,12 +84,7 @@ async def start_peers(directory: FakeDirectory) -> tuple[web.AppRunner, str]:
     app.router.add_get("/internal/users/resolve", resolve)
     app.router.add_get("/internal/users/parties", parties)
     app.router.add_get("/internal/users/{user_id}", profile)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, f"http://127.0.0.1:{port}"
+    return await start_fake(app)
 
 
 @dataclass
