@@ -36,7 +36,7 @@ import httpx
 import uvicorn
 from aiohttp import web
 
-from instapay_common.db import Database
+from instapay_common.db.database import Database
 from instapay_common.outbox_relay import asyncpg_dsn
 from instapay_stack.migrate import migrate_all
 from instapay_stack.paths import DATA_DIR, REPO_ROOT, SERVICES_DIR

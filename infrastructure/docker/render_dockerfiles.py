@@ -85,7 +85,7 @@ EXPOSE {port}
 # Liveness only (the orchestrators ask /readyz themselves); python's stdlib, so no curl in the image.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \\
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '{port}') + '/healthz', timeout=2)"]
-CMD ["python", "-m", "uvicorn", "{pkg}.main:app", "--host", "0.0.0.0", "--port", "{port}", "--no-access-log", "--timeout-graceful-shutdown", "5", "--http", "instapay_common.http_protocol:GuardedHttpToolsProtocol"]
+CMD ["python", "-m", "uvicorn", "{pkg}.main:app", "--host", "0.0.0.0", "--port", "{port}", "--no-access-log", "--timeout-graceful-shutdown", "5", "--http", "instapay_common.web.http_protocol:GuardedHttpToolsProtocol"]
 '''
 
 DOCKERIGNORE = """# Build context is the repository root; keep caches, local data and host builds out of the image.

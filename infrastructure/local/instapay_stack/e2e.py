@@ -21,7 +21,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from instapay_common.db import normalize_async_url
+from instapay_common.db.database import normalize_async_url
 
 DEFAULT_PASSWORD_PREFIX = "Str0ng!Pass-"
 TIMEOUT = 15.0

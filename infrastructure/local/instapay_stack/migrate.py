@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import asyncpg
 
-from instapay_common.migration_heads import migration_heads
+from instapay_common.db.migration_heads import migration_heads
 from instapay_stack.processes import StackError
 from instapay_stack.services import SERVICES, ServiceSpec
 

@@ -87,7 +87,7 @@ def service_urls(base: int, host: str = "127.0.0.1") -> dict[str, str]:
     }
 
 
-HTTP_PROTOCOL = "instapay_common.http_protocol:GuardedHttpToolsProtocol"
+HTTP_PROTOCOL = "instapay_common.web.http_protocol:GuardedHttpToolsProtocol"
 
 
 def uvicorn_argv(spec: ServiceSpec, *, host: str, port: int, python: str) -> list[str]:

@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from jwt.algorithms import OKPAlgorithm
 
-from instapay_common.scopes import USER_SCOPES
-from instapay_common.security import ACCESS_TOKEN_TYPE
+from instapay_common.security.scopes import USER_SCOPES
+from instapay_common.security.tokens import ACCESS_TOKEN_TYPE
 from instapay_common.settings import ServiceSettings
 
 

@@ -1,4 +1,4 @@
-"""Pool and query-time metrics from instapay_common.db_metrics, on a real PostgreSQL."""
+"""Pool and query-time metrics from instapay_common.db.metrics, on a real PostgreSQL."""
 
 import asyncio
 import os
@@ -8,8 +8,8 @@ import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import text
 
-from instapay_common.db import Database
-from instapay_common.db_metrics import instrument_engine
+from instapay_common.db.database import Database
+from instapay_common.db.metrics import instrument_engine
 from instapay_stack.postgres import drop_database, ensure_database
 
 

@@ -13,7 +13,7 @@ import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from instapay_common.security import ACCESS_TOKEN_TYPE
+from instapay_common.security.tokens import ACCESS_TOKEN_TYPE
 from instapay_common.settings import ServiceSettings
 from instapay_stack.e2e import TestUser, claims_of
 from instapay_stack.stack import Stack

@@ -1,6 +1,6 @@
 """Schemathesis against the gateway's merged OpenAPI, as an authenticated user with a PIN and money:
 no 5xx on any generated input (valid or not), and every documented response conforms to its schema.
-The stateful phase follows the OpenAPI links (instapay_common.openapi_links), e.g. a created payment
+The stateful phase follows the OpenAPI links (instapay_common.web.openapi_links), e.g. a created payment
 request to its cancel, with real ids; hooks (proof_support/schemathesis_hooks.py) give the money
 routes' valid bodies a real counterparty and PIN. Bounded (examples per operation) to finish in
 well under a minute on 2 cores; the JUnit and HAR reports land in test-artifacts/schemathesis.*."""

@@ -19,12 +19,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api_gateway.account_key import BODY_ACCOUNT_PATHS, account_of
 from api_gateway.client_address import ClientAddress, rate_key
 from api_gateway.proxy import PayloadTooLarge, read_body
+from api_gateway.rate_counters import Window
 from api_gateway.rate_limiter import Applied, RateLimiter
 from api_gateway.revocation import RevocationList
 from api_gateway.routing import RouteTable
 from instapay_common.errors import DomainError, RateLimited, problem_response
-from instapay_common.ratelimit import Window
-from instapay_common.security import JwksVerifier, Principal, TokenRejected
+from instapay_common.security.tokens import JwksVerifier, Principal, TokenRejected
 
 JWT_REJECTIONS = Counter("gateway_jwt_rejections_total", "Access tokens refused by the gateway, by reason.",
                          ["reason"])

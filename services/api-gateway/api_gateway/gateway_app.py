@@ -23,7 +23,7 @@ from api_gateway.proxy import GatewayProxy
 from api_gateway.routing import RouteTable
 from api_gateway.security_headers import SecurityHeaders
 from api_gateway.static_site import mount_web_app
-from instapay_common.app import create_service_app
+from instapay_common.web.app import create_service_app
 
 CORS_EXPOSED = ["RateLimit", "RateLimit-Policy", "Retry-After", "X-Request-ID", "Idempotent-Replayed", "Location"]
 CORS_ALLOWED_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID", "Last-Event-ID"]

@@ -10,11 +10,11 @@ from fastapi import FastAPI
 
 from api_gateway.access_control import GuardState
 from api_gateway.config import GatewaySettings
+from api_gateway.rate_counters import CounterStore, MemoryCounterStore, RedisCounterStore, SlidingWindowLimiter
 from api_gateway.rate_limiter import RateLimiter, effective_policies
 from api_gateway.revocation import RevocationList
 from instapay_common.logging import get_logger
-from instapay_common.ratelimit import CounterStore, MemoryCounterStore, RedisCounterStore, SlidingWindowLimiter
-from instapay_common.security import JwksVerifier
+from instapay_common.security.tokens import JwksVerifier
 
 _log = get_logger("gateway.guard")
 

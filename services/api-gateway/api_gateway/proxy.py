@@ -16,7 +16,7 @@ from yarl import URL
 
 from api_gateway.routing import RouteTable
 from instapay_common.errors import DomainError, ServiceUnavailable, UpstreamTimeout, problem_response
-from instapay_common.request_context import current_request_id
+from instapay_common.web.request_context import current_request_id
 
 UPSTREAM_REQUESTS = Counter("gateway_upstream_requests_total", "Requests forwarded, by upstream and outcome.",
                             ["upstream", "outcome"])

@@ -16,12 +16,12 @@ import time
 from api_gateway.access_control import AccessControl, GuardState
 from api_gateway.client_address import ClientAddress
 from api_gateway.config import GatewaySettings
+from api_gateway.rate_counters import MemoryCounterStore, RedisCounterStore, SlidingWindowLimiter
 from api_gateway.rate_limiter import RateLimiter
 from api_gateway.revocation import RevocationList
 from api_gateway.routing import RouteTable
 from api_gateway.security_headers import SecurityHeaders
-from instapay_common.ratelimit import MemoryCounterStore, RedisCounterStore, SlidingWindowLimiter
-from instapay_common.security import JwksVerifier
+from instapay_common.security.tokens import JwksVerifier
 from instapay_stack.tokens import TestIssuer
 
 N = 20_000

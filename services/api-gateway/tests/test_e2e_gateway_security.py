@@ -17,7 +17,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from instapay_common.security import ACCESS_TOKEN_TYPE
+from instapay_common.security.tokens import ACCESS_TOKEN_TYPE
 from instapay_common.settings import ServiceSettings
 from instapay_stack.e2e import claims_of, login, problem, register_user
 

@@ -16,7 +16,7 @@ from prometheus_client import REGISTRY
 
 from api_gateway.client_address import ClientAddress, rate_key
 from api_gateway.config import GatewaySettings
-from instapay_common.security import ACCESS_TOKEN_TYPE
+from instapay_common.security.tokens import ACCESS_TOKEN_TYPE
 
 
 def _b64(data: bytes) -> str:

@@ -1,4 +1,4 @@
-"""The public OpenAPI's links (instapay_common.openapi_links) lead somewhere real: in the merged
+"""The public OpenAPI's links (instapay_common.web.openapi_links) lead somewhere real: in the merged
 document every link names an operation the gateway exposes, fills exactly that operation's path
 parameters, and reads them from a field the answer it hangs on really has. The schemathesis run
 of the proof suite follows them in its stateful phase."""

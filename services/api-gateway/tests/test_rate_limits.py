@@ -7,7 +7,7 @@ import re
 import pytest
 from prometheus_client import REGISTRY
 
-from instapay_common.ratelimit import Check, MemoryCounterStore, RedisCounterStore, SlidingWindowLimiter
+from api_gateway.rate_counters import Check, MemoryCounterStore, RedisCounterStore, SlidingWindowLimiter
 
 LOGIN = "/api/v1/auth/login"
 CORRECT = "correct horse battery staple"

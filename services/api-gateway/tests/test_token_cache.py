@@ -1,10 +1,10 @@
-"""The verified-token cache the gateway turns on (instapay_common.security.VerifiedTokenCache)."""
+"""The verified-token cache the gateway turns on (instapay_common.security.tokens.VerifiedTokenCache)."""
 
 import time
 
 import pytest
 
-from instapay_common.security import JwksVerifier, Principal, TokenRejected, VerifiedTokenCache
+from instapay_common.security.tokens import JwksVerifier, Principal, TokenRejected, VerifiedTokenCache
 from instapay_stack.tokens import TestIssuer
 
 

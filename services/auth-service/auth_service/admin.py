@@ -18,8 +18,8 @@ from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from auth_service.models import Credential
-from instapay_common.db import normalize_async_url
-from instapay_common.scopes import ROLE_ADMIN
+from instapay_common.db.database import normalize_async_url
+from instapay_common.security.scopes import ROLE_ADMIN
 
 
 async def change_role(database_url: str, *, email: str, role: str, grant: bool) -> list[str] | None:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth_service.models import outbox
-from instapay_common.outbox import emit_event
+from instapay_common.events.outbox import emit_event
 
 
 async def emit(db: AsyncSession, event_type: str, **data: Any) -> None:

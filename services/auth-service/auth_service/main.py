@@ -14,9 +14,9 @@ from auth_service.keys import SigningKeys
 from auth_service.models import outbox
 from auth_service.passwords import Passwords
 from auth_service.services.context import AuthContext
-from instapay_common.app import create_service_app
-from instapay_common.http_client import ServiceClient
-from instapay_common.outbox_feed import outbox_feed_router
+from instapay_common.events.feed import outbox_feed_router
+from instapay_common.web.app import create_service_app
+from instapay_common.web.http_client import ServiceClient
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from instapay_common.identifiers import Handle, Phone
-from instapay_common.scopes import CLIENT_SCOPES
+from instapay_common.security.scopes import CLIENT_SCOPES
 from instapay_common.text import PlainText, plain_text
 
 EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"

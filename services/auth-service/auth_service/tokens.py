@@ -12,7 +12,7 @@ import jwt
 
 from auth_service.config import AuthSettings
 from auth_service.keys import SigningKeys
-from instapay_common.security import ACCESS_TOKEN_TYPE
+from instapay_common.security.tokens import ACCESS_TOKEN_TYPE
 
 
 def new_opaque_token(prefix: str = "") -> str:

@@ -4,7 +4,7 @@ gateway with every real service (contract: Auth, Users)."""
 import httpx
 import pytest
 
-from instapay_common.scopes import CLIENT_SCOPES
+from instapay_common.security.scopes import CLIENT_SCOPES
 from instapay_stack.e2e import claims_of, create_api_client, fetch_rows, make_admin, problem, register_user
 
 

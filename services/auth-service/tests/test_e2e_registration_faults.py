@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from instapay_common.db import normalize_async_url
+from instapay_common.db.database import normalize_async_url
 from instapay_stack.e2e import fetch_rows, problem, unique_identity
 
 PASSWORD = "Cairo-Tower-1961"

@@ -13,7 +13,7 @@ from auth_service.keys import SigningKeys
 from auth_service.password_policy import common_passwords, password_problem
 from auth_service.pins import pin_digest, pin_matches
 from auth_service.tokens import issue_access_token, new_opaque_token, token_digest
-from instapay_common.security import JwksVerifier, TokenRejected
+from instapay_common.security.tokens import JwksVerifier, TokenRejected
 
 
 def _pem_private(key: Ed25519PrivateKey) -> str:

@@ -20,7 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Match, Mount
 
 from instapay_common.logging import get_logger
-from instapay_common.request_context import current_request_id
+from instapay_common.web.request_context import current_request_id
 
 PROBLEM_JSON = "application/problem+json"
 _log = get_logger("errors")
@@ -76,20 +76,6 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status, code, title = 409, "conflict", "Conflict"
-
-
-# An identifier already in use. Auth (credentials) and user (profiles) both hold e-mail, phone and
-# handle and both answer these codes (API contract), so the classes live here once.
-class EmailTaken(Conflict):
-    code, title = "email_taken", "This e-mail is already registered"
-
-
-class PhoneTaken(Conflict):
-    code, title = "phone_taken", "This phone number is already registered"
-
-
-class HandleTaken(Conflict):
-    code, title = "handle_taken", "This handle is taken"
 
 
 class ValidationFailed(DomainError):

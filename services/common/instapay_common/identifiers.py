@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from instapay_common.errors import Conflict
+
 HANDLE_RE = re.compile(r"^[a-z0-9._]{3,30}$")
 E164_RE = re.compile(r"^\+[1-9][0-9]{7,14}$")
 HANDLE_RULE = "handle must be 3-30 characters of a-z, 0-9, '.' and '_'"
@@ -40,3 +42,17 @@ Handle = Annotated[str, AfterValidator(handle),
 Phone = Annotated[str, AfterValidator(phone),
                   Field(json_schema_extra={"pattern": r"^\s*\+[1-9][0-9]{7,14}\s*$"}, examples=["+201001234567"],
                         description="E.164")]
+
+
+# An identifier already in use. Auth (credentials) and user (profiles) both hold e-mail, phone and
+# handle and answer the same contract codes, so the conflicts live beside the identifiers' syntax.
+class EmailTaken(Conflict):
+    code, title = "email_taken", "This e-mail is already registered"
+
+
+class PhoneTaken(Conflict):
+    code, title = "phone_taken", "This phone number is already registered"
+
+
+class HandleTaken(Conflict):
+    code, title = "handle_taken", "This handle is taken"

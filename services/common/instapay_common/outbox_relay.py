@@ -32,7 +32,6 @@ import signal
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC
 from typing import Any
 
 import aiohttp
@@ -40,8 +39,9 @@ import asyncpg
 import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
+from instapay_common.events.envelope import envelope
+from instapay_common.events.wakeup import wakeup_channel
 from instapay_common.logging import configure_logging, get_logger
-from instapay_common.outbox_wakeup import wakeup_channel
 
 # The catalog of docs/EVENTS.md: which subscribers receive each event type.
 DEFAULT_SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
@@ -105,13 +105,6 @@ def backoff_delay(attempts: int, *, base: float, cap: float, rng: random.Random 
     floored at a tenth of the step so a retry storm never becomes a busy loop."""
     step = min(cap, base * (2 ** min(attempts, 30)))
     return (rng or random).uniform(step / 10, step)
-
-
-def envelope(row: Mapping[str, Any], source: str) -> dict[str, Any]:
-    payload = row["payload"]
-    data = orjson.loads(payload) if isinstance(payload, str | bytes) else payload
-    occurred = row["occurred_at"].astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return {"id": str(row["id"]), "type": row["event_type"], "occurred_at": occurred, "source": source, "data": data}
 
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

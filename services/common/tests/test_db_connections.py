@@ -10,9 +10,9 @@ from fastapi import APIRouter
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from instapay_common.app import create_service_app
-from instapay_common.db import Database
+from instapay_common.db.database import Database
 from instapay_common.settings import ServiceSettings
+from instapay_common.web.app import create_service_app
 
 
 async def _terminate_backends(database_url: str, pids: list[int]) -> None:

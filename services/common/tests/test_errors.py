@@ -6,9 +6,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 from starlette.staticfiles import StaticFiles
 
-from instapay_common.app import create_service_app
 from instapay_common.errors import Conflict
 from instapay_common.settings import ServiceSettings
+from instapay_common.web.app import create_service_app
 from instapay_stack.testing import running_app
 
 router = APIRouter()

@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from instapay_common.errors import DomainError
-from instapay_common.event_batch import EventBatchIn, apply_batch
+from instapay_common.events.batch import EventBatchIn, apply_batch
 
 
 class Event(BaseModel):

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import asyncpg
 
-from instapay_common.app import create_service_app
 from instapay_common.settings import ServiceSettings
+from instapay_common.web.app import create_service_app
 from instapay_stack.paths import SERVICES_DIR
 from instapay_stack.postgres import drop_database, ensure_database
 from instapay_stack.testing import running_app

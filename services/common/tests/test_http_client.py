@@ -3,7 +3,7 @@
 import pytest
 from aiohttp import web
 
-from instapay_common.http_client import ServiceClient, UpstreamError, new_session
+from instapay_common.web.http_client import ServiceClient, UpstreamError, new_session
 from instapay_stack.testing import start_fake
 
 

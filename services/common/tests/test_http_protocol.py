@@ -10,7 +10,7 @@ import time
 import pytest
 import uvicorn
 
-from instapay_common.http_protocol import GuardedHttpToolsProtocol
+from instapay_common.web.http_protocol import GuardedHttpToolsProtocol
 
 
 async def app(scope, receive, send):

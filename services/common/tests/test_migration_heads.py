@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
-from instapay_common.migration_heads import _heads_from_files, migration_heads
+from instapay_common.db.migration_heads import _heads_from_files, migration_heads
 
 SERVICES_DIR = Path(__file__).resolve().parents[2]
 MIGRATION_DIRS = sorted(SERVICES_DIR.glob("*/migrations"))

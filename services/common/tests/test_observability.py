@@ -5,9 +5,9 @@ import logging
 
 from fastapi import APIRouter
 
-from instapay_common.app import create_service_app
 from instapay_common.logging import get_logger
 from instapay_common.settings import ServiceSettings
+from instapay_common.web.app import create_service_app
 from instapay_stack.testing import running_app
 
 router = APIRouter()

@@ -21,7 +21,7 @@ from aiohttp import web
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from instapay_common.outbox import emit_event, outbox_table
+from instapay_common.events.outbox import emit_event, outbox_table
 from instapay_common.outbox_relay import (
     OUTBOX_DELIVERIES,
     OutboxRelay,

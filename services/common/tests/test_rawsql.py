@@ -1,4 +1,4 @@
-"""Raw asyncpg transactions (instapay_common.rawsql): `:name` -> `$n` conversion, one transaction
+"""Raw asyncpg transactions (instapay_common.db.rawsql): `:name` -> `$n` conversion, one transaction
 per block with savepoints inside, autocommit reads, a lost connection as a 503-class error, and
 the raw outbox emit writing the same row and NOTIFY as the SQLAlchemy one."""
 
@@ -13,13 +13,13 @@ import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import MetaData, text
 
-from instapay_common import rawsql
-from instapay_common.db import Database
-from instapay_common.db_metrics import instrument_engine
-from instapay_common.outbox import emit_event, emit_event_raw, outbox_table
+from instapay_common.db import rawsql
+from instapay_common.db.database import Database
+from instapay_common.db.metrics import instrument_engine
+from instapay_common.db.rawsql import DatabaseConnectionLost, Sql, to_positional
+from instapay_common.events.outbox import emit_event, emit_event_raw, outbox_table
+from instapay_common.events.wakeup import wakeup_channel
 from instapay_common.outbox_relay import asyncpg_dsn
-from instapay_common.outbox_wakeup import wakeup_channel
-from instapay_common.rawsql import DatabaseConnectionLost, Sql, to_positional
 
 TXID = Sql("SELECT txid_current()")
 PID = Sql("SELECT pg_backend_pid()")

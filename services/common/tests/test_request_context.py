@@ -6,8 +6,8 @@ import httpx
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from instapay_common.app import create_service_app
 from instapay_common.settings import ServiceSettings
+from instapay_common.web.app import create_service_app
 
 router = APIRouter()
 

@@ -6,9 +6,9 @@ import jwt
 import pytest
 from fastapi import APIRouter
 
-from instapay_common.app import create_service_app
-from instapay_common.security import CurrentPrincipal, require_role, require_scope
+from instapay_common.security.tokens import CurrentPrincipal, require_role, require_scope
 from instapay_common.settings import ServiceSettings
+from instapay_common.web.app import create_service_app
 from instapay_stack.testing import running_app
 from instapay_stack.tokens import TestIssuer
 

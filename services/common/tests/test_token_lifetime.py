@@ -4,9 +4,9 @@ refused even when correctly signed."""
 import pytest
 from fastapi import APIRouter
 
-from instapay_common.app import create_service_app
-from instapay_common.security import CurrentPrincipal
+from instapay_common.security.tokens import CurrentPrincipal
 from instapay_common.settings import ServiceSettings
+from instapay_common.web.app import create_service_app
 from instapay_stack.testing import running_app
 from instapay_stack.tokens import TestIssuer
 

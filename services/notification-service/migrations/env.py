@@ -1,6 +1,6 @@
 """Alembic environment: the shared runner, scoped to this service's schema."""
 
-from instapay_common.migrations import run_alembic
+from instapay_common.db.migrations import run_alembic
 from notification_service.models import Base
 
 run_alembic(Base.metadata)

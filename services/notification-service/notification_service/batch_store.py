@@ -1,5 +1,5 @@
 """A batch of events applied in one transaction on the raw asyncpg connection (the apply-many path
-of `POST /internal/events/batch`, `instapay_common.event_batch`).
+of `POST /internal/events/batch`, `instapay_common.events.batch`).
 
 Same rows as `store.apply_event` applied to each event in batch order, with one statement per
 step instead of one transaction of ~6 statements per event: claim every id, take every recipient's
@@ -17,10 +17,11 @@ from datetime import datetime
 
 import orjson
 
-from instapay_common.db import Database
-from instapay_common.inbox import claim_many_sql
-from instapay_common.rawsql import Sql, transaction
-from notification_service.events import EventEnvelope, NotificationSpec, notifications_for
+from instapay_common.db.database import Database
+from instapay_common.db.rawsql import Sql, transaction
+from instapay_common.events.envelope import EventEnvelope
+from instapay_common.events.inbox import claim_many_sql
+from notification_service.events import NotificationSpec, notifications_for
 from notification_service.profiles import Profile, ProfileDirectory
 from notification_service.store import LIVE_CHANNEL, LOCK_USERS_SQL, NOTIFY_SQL, user_lock_key, wanted_channels
 from notification_service.templates import render

@@ -14,9 +14,9 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from instapay_common.db import Database
+from instapay_common.db.database import Database
+from instapay_common.db.rawsql import Sql, transaction
 from instapay_common.logging import get_logger
-from instapay_common.rawsql import Sql, transaction
 from notification_service.channels import ChannelError
 from notification_service.channels.email import SmtpMailer
 from notification_service.channels.sms import SmsProvider

@@ -5,20 +5,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
-
+from instapay_common.events.envelope import EventEnvelope
 from notification_service.exceptions import InvalidEvent
-
-
-class EventEnvelope(BaseModel):
-    id: uuid.UUID
-    type: str = Field(min_length=1, max_length=64)
-    occurred_at: datetime
-    source: str = ""
-    data: dict[str, Any]
 
 
 @dataclass(frozen=True)

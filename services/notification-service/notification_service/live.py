@@ -16,7 +16,7 @@ from collections import defaultdict
 
 import asyncpg
 
-from instapay_common.db import normalize_async_url
+from instapay_common.db.database import normalize_async_url
 from instapay_common.logging import get_logger
 from notification_service.store import LIVE_CHANNEL
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from instapay_common.app import create_service_app
-from instapay_common.http_client import ServiceClient
+from instapay_common.web.app import create_service_app
+from instapay_common.web.http_client import ServiceClient
 from notification_service.api import internal, stream
 from notification_service.api.routes import router
 from notification_service.channels.email import SmtpMailer

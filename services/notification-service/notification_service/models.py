@@ -16,8 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from instapay_common.db import make_base
-from instapay_common.inbox import inbox_table
+from instapay_common.db.database import make_base
+from instapay_common.events.inbox import inbox_table
 
 Base = make_base("notifications")
 

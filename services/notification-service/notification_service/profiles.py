@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from instapay_common.errors import DomainError
-from instapay_common.http_client import ServiceClient
 from instapay_common.logging import get_logger
+from instapay_common.web.http_client import ServiceClient
 
 log = get_logger("profiles")
 

@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from instapay_common.cursor import bigint, unpack
-from instapay_common.inbox import claim_event
-from notification_service.events import EventEnvelope, NotificationSpec
+from instapay_common.events.envelope import EventEnvelope
+from instapay_common.events.inbox import claim_event
+from instapay_common.web.cursor import bigint, unpack
+from notification_service.events import NotificationSpec
 from notification_service.exceptions import InvalidCursor, NotificationNotFound
 from notification_service.models import deliveries, notifications, processed_events
 from notification_service.profiles import Profile

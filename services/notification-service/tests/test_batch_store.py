@@ -12,14 +12,14 @@ import aiohttp
 import pytest
 from sqlalchemy import text
 
-from instapay_common.db import Database
-from instapay_common.http_client import ServiceClient
-from instapay_common.rawsql import Sql
+from instapay_common.db.database import Database
+from instapay_common.db.rawsql import Sql
+from instapay_common.events.envelope import EventEnvelope
+from instapay_common.web.http_client import ServiceClient
 from notification_service import batch_store
 from notification_service.api.internal import _consume, _consume_many
 from notification_service.channels import ChannelError
 from notification_service.dispatcher import Channels, Dispatcher
-from notification_service.events import EventEnvelope
 from notification_service.exceptions import InvalidEvent
 from notification_service.live import LiveHub
 from notification_service.metrics import NOTIFICATION_DELIVERIES

@@ -12,7 +12,7 @@ import httpx
 import orjson
 import pytest
 
-from instapay_common.scopes import PROFILE_READ
+from instapay_common.security.scopes import PROFILE_READ
 from instapay_stack.smtp_sink import read_mailbox
 from instapay_stack.tokens import TestIssuer
 

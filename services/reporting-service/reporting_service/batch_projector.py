@@ -1,5 +1,5 @@
 """Applies a whole event batch (`POST /internal/events/batch`) in one transaction, with one
-set-based statement per table on the raw asyncpg connection (instapay_common.rawsql) instead of
+set-based statement per table on the raw asyncpg connection (instapay_common.db.rawsql) instead of
 ~15 SQLAlchemy statements per event (docs/PERFORMANCE.md, "Reporting consumer: one transaction
 per batch").
 
@@ -29,9 +29,9 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql
 
-from instapay_common.db import Database
-from instapay_common.inbox import claim_many_sql
-from instapay_common.rawsql import RawConnection, Sql, transaction
+from instapay_common.db.database import Database
+from instapay_common.db.rawsql import RawConnection, Sql, transaction
+from instapay_common.events.inbox import claim_many_sql
 from reporting_service.models import counterparty_daily, movements, platform_daily, user_daily
 from reporting_service.projector import (
     HANDLERS,

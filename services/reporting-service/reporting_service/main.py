@@ -4,7 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from instapay_common.app import create_service_app
+from instapay_common.web.app import create_service_app
 from reporting_service.api import internal
 from reporting_service.api.routes import router
 from reporting_service.config import ReportingSettings, get_settings

@@ -16,12 +16,12 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, Field
 from sqlalchemy import Table, bindparam, insert, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from instapay_common.inbox import claim_event
+from instapay_common.events.envelope import EventEnvelope
+from instapay_common.events.inbox import claim_event
 from reporting_service.exceptions import InvalidEvent
 from reporting_service.models import (
     counterparty_daily,
@@ -35,14 +35,6 @@ from reporting_service.models import (
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-
-
-class EventEnvelope(BaseModel):
-    id: uuid.UUID
-    type: str = Field(min_length=1, max_length=64)
-    occurred_at: datetime
-    source: str = ""
-    data: dict[str, Any]
 
 
 def parse_amount(data: dict[str, Any], key: str = "amount", *, required: bool = True) -> Decimal | None:

@@ -20,13 +20,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
-from instapay_common.db import Database
+from instapay_common.db.database import Database
 from instapay_common.errors import DomainError
-from instapay_common.http_client import ServiceClient, UpstreamError, new_session
+from instapay_common.events.envelope import EventEnvelope
 from instapay_common.logging import configure_logging, get_logger
+from instapay_common.web.http_client import ServiceClient, UpstreamError, new_session
 from reporting_service.config import ReportingSettings, get_settings
 from reporting_service.models import READ_MODEL
-from reporting_service.projector import EventEnvelope, apply_event
+from reporting_service.projector import apply_event
 
 log = get_logger("rebuild")
 PAGE = 500

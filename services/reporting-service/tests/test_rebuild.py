@@ -10,8 +10,8 @@ import pytest
 from aiohttp import web
 from sqlalchemy import text
 
-from instapay_common.http_client import ServiceClient, new_session
-from instapay_common.scopes import ROLE_ADMIN
+from instapay_common.security.scopes import ROLE_ADMIN
+from instapay_common.web.http_client import ServiceClient, new_session
 from instapay_stack.testing import start_fake
 from reporting_service.rebuild import rebuild
 

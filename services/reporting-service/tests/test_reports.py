@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from instapay_common.scopes import PROFILE_READ, ROLE_ADMIN
+from instapay_common.security.scopes import PROFILE_READ, ROLE_ADMIN
 from reporting_service.periods import Granularity, period_label, periods
 
 START = datetime(2026, 8, 1, tzinfo=UTC)

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from instapay_common.scopes import CLIENT_SCOPES, WALLET_READ
+from instapay_common.security.scopes import CLIENT_SCOPES, WALLET_READ
 
 
 class Raw(str):

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from instapay_common.scopes import CLIENT_SCOPES
+from instapay_common.security.scopes import CLIENT_SCOPES
 
 
 async def _ledger_totals(ctx) -> dict:

@@ -3,10 +3,10 @@
 import uuid
 from typing import Any
 
-from instapay_common.db import Database
+from instapay_common.db.database import Database
+from instapay_common.db.rawsql import RawConnection
 from instapay_common.errors import DomainError
-from instapay_common.rawsql import RawConnection
-from instapay_common.security import Principal
+from instapay_common.security.tokens import Principal
 from transaction_service import events
 from transaction_service.accounts import SYSTEM_ACCOUNTS
 from transaction_service.config import TransactionSettings

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from instapay_common.cursor import bigint, unpack, utc_timestamp
+from instapay_common.web.cursor import bigint, unpack, utc_timestamp
 from transaction_service.exceptions import InvalidCursor
 from transaction_service.views import transaction_view
 

@@ -10,7 +10,7 @@ Design (see docs/ARCHITECTURE.md, "Money core"):
   The lock dies with the transaction/connection, e.g. when the process is killed.
 - Declines reached at the ledger (`StoredDecline`) are stored and replayed; anything refused before
   (validation, auth, PIN, recipient lookup) or a failing dependency stores nothing.
-- The transaction runs on the pooled connection's raw asyncpg connection (`instapay_common.rawsql`),
+- The transaction runs on the pooled connection's raw asyncpg connection (`instapay_common.db.rawsql`),
   and so does `work`: SQLAlchemy's per-statement layer cost more CPU than asyncpg itself here.
 """
 
@@ -24,10 +24,10 @@ from typing import Any
 
 import orjson
 
-from instapay_common import rawsql
-from instapay_common.db import Database
-from instapay_common.rawsql import RawConnection, Sql
-from instapay_common.request_context import current_request_id
+from instapay_common.db import rawsql
+from instapay_common.db.database import Database
+from instapay_common.db.rawsql import RawConnection, Sql
+from instapay_common.web.request_context import current_request_id
 from transaction_service.exceptions import IdempotencyInProgress, IdempotencyKeyReused, StoredDecline
 from transaction_service.metrics import IDEMPOTENT_REPLAYS
 

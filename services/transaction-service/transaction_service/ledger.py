@@ -6,7 +6,7 @@ accounts are only touched by an UPDATE at the very end of a transaction, after e
 so they are never held while waiting for anything else (they are hot: every top-up hits one).
 
 Every function here runs on the raw asyncpg connection of the caller's transaction
-(`instapay_common.rawsql`): the money path's statements skip SQLAlchemy's execution layer.
+(`instapay_common.db.rawsql`): the money path's statements skip SQLAlchemy's execution layer.
 """
 
 import uuid
@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from instapay_common.rawsql import RawConnection, Sql
+from instapay_common.db.rawsql import RawConnection, Sql
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import AccountFrozen, InsufficientFunds, LimitExceeded
 from transaction_service.limits import spent_so_far

@@ -6,17 +6,20 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from instapay_common.app import create_service_app
-from instapay_common.http_client import ServiceClient
+from instapay_common.events.feed import outbox_feed_router
 from instapay_common.logging import get_logger
 from instapay_common.periodic import periodic
+from instapay_common.web.app import create_service_app
+from instapay_common.web.http_client import ServiceClient
 from transaction_service.accounts import count_wallets
 from transaction_service.api.openapi_doc import document_idempotency_key
 from transaction_service.api.routes import routers
 from transaction_service.config import TransactionSettings, get_settings
+from transaction_service.events import SOURCE
 from transaction_service.funding import DevFundingProvider
 from transaction_service.idempotency import purge_expired_keys
 from transaction_service.metrics import WALLETS
+from transaction_service.models import outbox
 from transaction_service.peers import Peers
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -51,7 +54,7 @@ def build_app(settings: TransactionSettings | None = None) -> FastAPI:
     app = create_service_app(
         settings or get_settings(),
         title="Mini-InstaPay transaction service",
-        routers=routers,
+        routers=[*routers, outbox_feed_router(outbox, source=SOURCE)],
         migrations_dir=MIGRATIONS_DIR,
         lifespan_hooks=[
             wire_dependencies,

@@ -1,7 +1,7 @@
 """ORM models of the transaction service; every table lives in the "ledger" schema."""
 
-from instapay_common.db import make_base
-from instapay_common.outbox import outbox_table
+from instapay_common.db.database import make_base
+from instapay_common.events.outbox import outbox_table
 
 Base = make_base("ledger")
 

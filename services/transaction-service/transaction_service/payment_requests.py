@@ -13,11 +13,11 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from instapay_common import rawsql
-from instapay_common.cursor import unpack, utc_timestamp
-from instapay_common.db import Database
-from instapay_common.rawsql import RawConnection, Sql
-from instapay_common.security import Principal
+from instapay_common.db import rawsql
+from instapay_common.db.database import Database
+from instapay_common.db.rawsql import RawConnection, Sql
+from instapay_common.security.tokens import Principal
+from instapay_common.web.cursor import unpack, utc_timestamp
 from transaction_service import events
 from transaction_service.config import TransactionSettings
 from transaction_service.events import rfc3339

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from instapay_common.http_client import ServiceClient, UpstreamError
+from instapay_common.web.http_client import ServiceClient, UpstreamError
 from transaction_service.exceptions import RecipientNotFound
 
 

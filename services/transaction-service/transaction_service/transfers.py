@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from instapay_common.db import Database
-from instapay_common.rawsql import RawConnection
-from instapay_common.security import Principal
+from instapay_common.db.database import Database
+from instapay_common.db.rawsql import RawConnection
+from instapay_common.security.tokens import Principal
 from transaction_service import events
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import RecipientNotFound, SelfTransfer, TransferNotFound, WalletNotFound

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from instapay_common.errors import ValidationFailed
-from instapay_common.security import Principal
+from instapay_common.security.tokens import Principal
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import CurrencyNotSupported
 

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from instapay_common.scopes import CLIENT_SCOPES
+from instapay_common.security.scopes import CLIENT_SCOPES
 from instapay_stack.testing import running_app
 from instapay_stack.tokens import TestIssuer
 from user_service.config import UserSettings

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from instapay_common.app import create_service_app
 from instapay_common.settings import ServiceSettings
+from instapay_common.web.app import create_service_app
 from user_service.api.internal import router as internal_router
 from user_service.api.public import router as public_router
 from user_service.config import get_settings

@@ -7,8 +7,8 @@ from sqlalchemy import Boolean, DateTime, String, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from instapay_common.db import make_base
-from instapay_common.outbox import outbox_table
+from instapay_common.db.database import make_base
+from instapay_common.events.outbox import outbox_table
 
 Base = make_base("users")
 

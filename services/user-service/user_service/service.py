@@ -9,11 +9,10 @@ from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from instapay_common import rawsql
-from instapay_common.db import Database
-from instapay_common.errors import EmailTaken, HandleTaken, PhoneTaken
-from instapay_common.identifiers import HANDLE_RE
-from instapay_common.rawsql import Sql
+from instapay_common.db import rawsql
+from instapay_common.db.database import Database
+from instapay_common.db.rawsql import Sql
+from instapay_common.identifiers import HANDLE_RE, EmailTaken, HandleTaken, PhoneTaken
 from user_service.exceptions import ProfileNotFound, RecipientNotFound
 from user_service.models import Profile
 from user_service.schemas import (

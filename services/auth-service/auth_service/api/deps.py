@@ -10,10 +10,10 @@ from fastapi import Depends, Request
 from auth_service.exceptions import SessionRevoked
 from auth_service.services.context import AuthContext
 from auth_service.services.sessions import ClientInfo, is_session_live
-from instapay_common.deps import ReadSessionDep, SessionDep
 from instapay_common.errors import InsufficientScope
-from instapay_common.scopes import ACCOUNT_MANAGE
-from instapay_common.security import CurrentPrincipal, Principal
+from instapay_common.security.scopes import ACCOUNT_MANAGE
+from instapay_common.security.tokens import CurrentPrincipal, Principal
+from instapay_common.web.deps import ReadSessionDep, SessionDep
 
 
 async def _ctx(request: Request) -> AuthContext:

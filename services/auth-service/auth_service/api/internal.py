@@ -11,8 +11,8 @@ from fastapi import APIRouter, Query, Request, Response, status
 from auth_service.api.deps import Ctx, DbSession
 from auth_service.schemas import PinVerifyRequest, RevokedSession, RevokedSessions
 from auth_service.services import account, sessions
-from instapay_common.fast_routes import body_as, internal_endpoint
-from instapay_common.internal_auth import InternalCaller
+from instapay_common.security.internal import InternalCaller
+from instapay_common.web.fast_routes import body_as, internal_endpoint
 
 router = APIRouter(include_in_schema=False)
 jwks_router = APIRouter(tags=["auth"])
@@ -28,7 +28,7 @@ async def jwks(ctx: Ctx, response: Response) -> dict[str, Any]:
 
 async def verify_pin(request: Request) -> Response:
     """204 when the PIN is right; 403 invalid_pin or pin_not_set, 423 pin_locked otherwise.
-    A plain Starlette route (instapay_common.fast_routes): every transfer calls it."""
+    A plain Starlette route (instapay_common.web.fast_routes): every transfer calls it."""
     body = await body_as(request, PinVerifyRequest)
     await account.verify_pin(request.app.state.auth, request.app.state.db, user_id=body.user_id, pin=body.pin)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

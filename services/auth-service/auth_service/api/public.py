@@ -30,7 +30,7 @@ from auth_service.schemas import (
 )
 from auth_service.services import account, clients, login, registration, sessions
 from instapay_common.errors import PROBLEM_RESPONSES
-from instapay_common.openapi_links import link
+from instapay_common.web.openapi_links import link
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}

@@ -16,9 +16,9 @@ from auth_service.password_policy import password_problem
 from auth_service.pins import PIN_PATTERN, pin_digest, pin_matches
 from auth_service.services.context import AuthContext
 from auth_service.services.sessions import now
-from instapay_common import rawsql
-from instapay_common.db import Database
-from instapay_common.rawsql import Sql
+from instapay_common.db import rawsql
+from instapay_common.db.database import Database
+from instapay_common.db.rawsql import Sql
 
 
 async def _credential(db: AsyncSession, user_id: uuid.UUID, *, lock: bool = False) -> Credential:

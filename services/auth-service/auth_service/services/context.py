@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from auth_service.config import AuthSettings
 from auth_service.keys import SigningKeys
 from auth_service.passwords import Passwords
-from instapay_common.http_client import ServiceClient
+from instapay_common.web.http_client import ServiceClient
 
 
 @dataclass(frozen=True)

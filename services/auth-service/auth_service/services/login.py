@@ -16,8 +16,8 @@ from auth_service.schemas import TokenResponse
 from auth_service.services.context import AuthContext
 from auth_service.services.sessions import ClientInfo, issue_user_tokens, now, open_session
 from instapay_common.errors import RateLimited
-from instapay_common.http_client import UpstreamError
 from instapay_common.identifiers import E164_RE, HANDLE_RE
+from instapay_common.web.http_client import UpstreamError
 
 
 async def _user_id_for_handle(ctx: AuthContext, handle: str) -> uuid.UUID | None:

@@ -22,9 +22,10 @@ from auth_service.models import Credential
 from auth_service.password_policy import password_problem
 from auth_service.schemas import RegisterRequest, RegisterResponse
 from auth_service.services.context import AuthContext
-from instapay_common.errors import DomainError, EmailTaken, PhoneTaken, ServiceUnavailable
-from instapay_common.http_client import UpstreamError
+from instapay_common.errors import DomainError, ServiceUnavailable
+from instapay_common.identifiers import EmailTaken, PhoneTaken
 from instapay_common.logging import get_logger
+from instapay_common.web.http_client import UpstreamError
 
 log = get_logger("registration")
 HANDLE_TRIES = 6

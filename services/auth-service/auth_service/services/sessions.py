@@ -14,7 +14,7 @@ from auth_service.models import Credential, RefreshToken, Session
 from auth_service.schemas import TokenResponse
 from auth_service.services.context import AuthContext
 from auth_service.tokens import issue_access_token, new_opaque_token, token_digest
-from instapay_common.scopes import USER_SCOPES
+from instapay_common.security.scopes import USER_SCOPES
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from instapay_common.deps import DatabaseDep, SessionDep  # noqa: F401 - re-exported for the routes
-from instapay_common.scopes import NOTIFICATIONS
-from instapay_common.security import Principal, require_scope
+from instapay_common.security.scopes import NOTIFICATIONS
+from instapay_common.security.tokens import Principal, require_scope
+from instapay_common.web.deps import DatabaseDep, SessionDep  # noqa: F401 - re-exported for the routes
 from notification_service.config import NotificationSettings
 from notification_service.dispatcher import Dispatcher
 from notification_service.live import LiveHub

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from fastapi import APIRouter, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from instapay_common.db import Database
-from instapay_common.event_batch import EventBatchIn, EventBatchOut, apply_batch
-from instapay_common.internal_auth import InternalCaller
+from instapay_common.db.database import Database
+from instapay_common.events.batch import EventBatchIn, EventBatchOut, apply_batch
+from instapay_common.events.envelope import EventEnvelope
+from instapay_common.security.internal import InternalCaller
 from notification_service import batch_store, store
 from notification_service.api.deps import DatabaseDep, DispatcherDep, HubDep, ProfilesDep, SessionDep
-from notification_service.events import EventEnvelope, notifications_for
+from notification_service.events import notifications_for
 from notification_service.live import LiveHub
 from notification_service.metrics import NOTIFICATION_DELIVERIES
 from notification_service.profiles import ProfileDirectory

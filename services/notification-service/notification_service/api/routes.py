@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
-from instapay_common.openapi_links import link
+from instapay_common.web.openapi_links import link
 from notification_service import store
 from notification_service.api.deps import Reader, SessionDep
 from notification_service.api.response_models import NotificationPage

@@ -6,7 +6,7 @@ Create Date: 2026-11-25
 """
 from collections.abc import Sequence
 
-from instapay_common.event_tables_migration import create_inbox_tables, drop_inbox_tables
+from instapay_common.events.tables_migration import create_inbox_tables, drop_inbox_tables
 
 revision: str = "0001"
 down_revision: str | None = None

@@ -5,13 +5,14 @@ import uuid
 
 from fastapi import APIRouter, Response
 
-from instapay_common.db import Database
-from instapay_common.event_batch import EventBatchIn, EventBatchOut, apply_batch
-from instapay_common.internal_auth import InternalCaller
+from instapay_common.db.database import Database
+from instapay_common.events.batch import EventBatchIn, EventBatchOut, apply_batch
+from instapay_common.events.envelope import EventEnvelope
+from instapay_common.security.internal import InternalCaller
 from reporting_service.api.deps import DatabaseDep, SessionDep
 from reporting_service.batch_projector import apply_events
 from reporting_service.metrics import EVENTS_APPLIED
-from reporting_service.projector import EventEnvelope, apply_event
+from reporting_service.projector import apply_event
 
 router = APIRouter(prefix="/internal", include_in_schema=False)
 

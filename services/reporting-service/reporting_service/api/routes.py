@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
-from instapay_common.query_dates import IsoDate
+from instapay_common.web.query_dates import IsoDate
 from reporting_service import reports, summary
 from reporting_service.api.deps import Admin, ReadSessionDep, ReportReader, SessionDep
 from reporting_service.periods import MAX_DAYS, Granularity, resolve_range

@@ -1,4 +1,4 @@
-"""Initial schema: the transactional outbox and its delivery tracking (instapay_common.outbox).
+"""Initial schema: the transactional outbox and its delivery tracking (instapay_common.events.outbox).
 
 Revision ID: 0001
 Revises:
@@ -6,7 +6,7 @@ Create Date: 2026-11-25
 """
 from collections.abc import Sequence
 
-from instapay_common.event_tables_migration import create_outbox_tables, drop_outbox_tables
+from instapay_common.events.tables_migration import create_outbox_tables, drop_outbox_tables
 
 revision: str = "0001"
 down_revision: str | None = None

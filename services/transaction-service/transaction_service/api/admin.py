@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from instapay_common.errors import PROBLEM_RESPONSES
-from instapay_common.request_context import current_request_id
+from instapay_common.web.request_context import current_request_id
 from transaction_service import accounts
 from transaction_service.api.deps import Admin, SessionDep, SettingsDep
 from transaction_service.api.response_models import Wallet, documented

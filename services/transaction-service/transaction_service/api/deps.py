@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from instapay_common.deps import DatabaseDep, ReadSessionDep, SessionDep  # noqa: F401 - re-exported for the routes
-from instapay_common.scopes import ROLE_ADMIN, TRANSACTIONS_READ, TRANSFERS_WRITE, WALLET_READ
-from instapay_common.security import Principal, require_role, require_scope
+from instapay_common.security.scopes import ROLE_ADMIN, TRANSACTIONS_READ, TRANSFERS_WRITE, WALLET_READ
+from instapay_common.security.tokens import Principal, require_role, require_scope
+from instapay_common.web.deps import DatabaseDep, ReadSessionDep, SessionDep  # noqa: F401 - re-exported for the routes
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import IdempotencyKeyRequired
 from transaction_service.peers import Peers

@@ -1,16 +1,15 @@
-"""Internal endpoints (never routed by the gateway): wallet lifecycle and the event log."""
+"""Internal endpoints (never routed by the gateway): wallet lifecycle. The event log is the shared
+feed router, mounted in `main`."""
 
 import uuid
-from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from instapay_common.internal_auth import InternalCaller
+from instapay_common.security.internal import InternalCaller
 from transaction_service import accounts
 from transaction_service.api.deps import SessionDep, SettingsDep
-from transaction_service.events import list_events
 from transaction_service.metrics import WALLETS
 
 router = APIRouter(prefix="/internal", include_in_schema=False)
@@ -35,10 +34,3 @@ async def create_wallet(body: WalletCreate, _: InternalCaller, session: SessionD
 async def delete_wallet(user_id: uuid.UUID, _: InternalCaller, session: SessionDep) -> None:
     async with session.begin():
         await accounts.delete_wallet(session, user_id=user_id)
-
-
-@router.get("/events")
-async def events(_: InternalCaller, session: SessionDep,
-                 after_seq: Annotated[int, Query(ge=0)] = 0,
-                 limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
-    return await list_events(session, after_seq=after_seq, limit=limit)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
-from instapay_common.openapi_links import link, with_links
+from instapay_common.web.openapi_links import link, with_links
 from transaction_service import payment_requests
 from transaction_service.api.deps import (
     DatabaseDep,

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
-from instapay_common.openapi_links import link, with_links
-from instapay_common.query_dates import IsoDateOrTimestamp
+from instapay_common.web.openapi_links import link, with_links
+from instapay_common.web.query_dates import IsoDateOrTimestamp
 from transaction_service import accounts, history, transfers
 from transaction_service.api.deps import (
     DatabaseDep,

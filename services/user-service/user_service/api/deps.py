@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from instapay_common.deps import ReadSessionDep, SessionDep
-from instapay_common.scopes import PROFILE_READ, PROFILE_WRITE
-from instapay_common.security import Principal, require_scope
+from instapay_common.security.scopes import PROFILE_READ, PROFILE_WRITE
+from instapay_common.security.tokens import Principal, require_scope
+from instapay_common.web.deps import ReadSessionDep, SessionDep
 
 DbSession = SessionDep
 ReadSession = ReadSessionDep  # single-statement reads: no BEGIN/ROLLBACK round trips

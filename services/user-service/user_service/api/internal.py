@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
-from instapay_common.fast_routes import internal_endpoint, json_response, query_as
-from instapay_common.internal_auth import InternalCaller
+from instapay_common.security.internal import InternalCaller
+from instapay_common.web.fast_routes import internal_endpoint, json_response, query_as
 from user_service import service
 from user_service.api.deps import DbSession, ReadSession
 from user_service.schemas import InternalProfileOut, LookupResult, ProfileCreate
@@ -38,7 +38,7 @@ class PartiesQuery(BaseModel):
 
 async def parties(request: Request) -> Response:
     """A transfer's recipient (by `q`) and sender (by id) in one call and one query. A plain
-    Starlette route (instapay_common.fast_routes): every transfer calls it. Declared before
+    Starlette route (instapay_common.web.fast_routes): every transfer calls it. Declared before
     `/{user_id}`, which would otherwise match it."""
     query = query_as(request, PartiesQuery)
     return json_response(await service.parties(request.app.state.db, q=query.q, sender_id=query.sender_id))

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from instapay_common.errors import PROBLEM_RESPONSES
-from instapay_common.security import CurrentPrincipal
+from instapay_common.security.tokens import CurrentPrincipal
 from user_service import service
 from user_service.api.deps import DbSession, ProfileReader, ProfileWriter
 from user_service.schemas import LookupResult, ProfileOut, ProfilePatch

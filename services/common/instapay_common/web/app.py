@@ -12,16 +12,16 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
-from instapay_common.db import Database
-from instapay_common.db_metrics import instrument_engine
+from instapay_common.db.database import Database
+from instapay_common.db.metrics import instrument_engine
 from instapay_common.errors import UnhandledErrorMiddleware, install_error_handlers
-from instapay_common.health import ReadinessCheck, database_check, health_router
-from instapay_common.http_client import new_session
 from instapay_common.logging import configure_logging, get_logger
-from instapay_common.metrics import PrometheusMiddleware, metrics_router
-from instapay_common.request_context import RequestContextMiddleware
-from instapay_common.security import JwksVerifier
+from instapay_common.security.tokens import JwksVerifier
 from instapay_common.settings import ServiceSettings
+from instapay_common.web.health import ReadinessCheck, database_check, health_router
+from instapay_common.web.http_client import new_session
+from instapay_common.web.metrics import PrometheusMiddleware, metrics_router
+from instapay_common.web.request_context import RequestContextMiddleware
 
 LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})

@@ -1,6 +1,6 @@
 """Revision 0001 of every service, the event tables in its own schema: the transactional outbox
-(`instapay_common.outbox`) of the services that emit events, the inbox of processed event ids
-(`instapay_common.inbox`) of those that consume them.
+(`instapay_common.events.outbox`) of the services that emit events, the inbox of processed event ids
+(`instapay_common.events.inbox`) of those that consume them.
 
 Frozen: this is what revision 0001 created, and databases migrated by it exist. Never edit it;
 a later change to these tables is a new revision in each service that has them.

@@ -41,8 +41,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from instapay_common.outbox_wakeup import wakeup_channel
-from instapay_common.rawsql import RawConnection, Sql
+from instapay_common.db.rawsql import RawConnection, Sql
+from instapay_common.events.wakeup import wakeup_channel
 
 OUTBOX_TABLE = "outbox_events"
 DELIVERIES_TABLE = "outbox_deliveries"
@@ -128,7 +128,7 @@ def _raw_emit_sql(table: Table) -> Sql:
 
 async def emit_event_raw(conn: RawConnection, table: Table, event_type: str, data: dict[str, Any],
                          *, event_id: uuid.UUID | None = None, occurred_at: datetime | None = None) -> uuid.UUID:
-    """`emit_event` for a transaction run on the raw asyncpg connection (`instapay_common.rawsql`):
+    """`emit_event` for a transaction run on the raw asyncpg connection (`instapay_common.db.rawsql`):
     the same row and the same NOTIFY, in one statement of the caller's transaction."""
     eid = event_id or uuid.uuid4()
     await conn.execute(_raw_emit_sql(table), id=eid, event_type=event_type, payload=orjson.dumps(data).decode(),

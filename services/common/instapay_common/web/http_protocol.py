@@ -3,7 +3,7 @@
 uvicorn (0.54) only times out idle keep-alive connections *after* a response: a client that connects
 and sends nothing, or drips its request headers a byte at a time (slowloris), holds a connection
 and a file descriptor forever, and request headers have no size limit. Found by the proof suite
-(OWASP API4). Every service runs with `--http instapay_common.http_protocol:GuardedHttpToolsProtocol`:
+(OWASP API4). Every service runs with `--http instapay_common.web.http_protocol:GuardedHttpToolsProtocol`:
 
 - the request line and headers must arrive within HTTP_HEADER_TIMEOUT_SECONDS (default 10) of the
   connection opening or of the previous response ending, else 408 and close;

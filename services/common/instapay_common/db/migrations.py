@@ -14,7 +14,7 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from instapay_common.db import normalize_async_url
+from instapay_common.db.database import normalize_async_url
 
 
 def _database_url() -> str:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from instapay_common.fast_routes import check_internal_token
+from instapay_common.web.fast_routes import check_internal_token
 
 
 async def require_internal(request: Request,

@@ -13,7 +13,7 @@ import aiohttp
 import orjson
 
 from instapay_common.errors import DomainError, ServiceUnavailable, UpstreamTimeout
-from instapay_common.request_context import current_request_id
+from instapay_common.web.request_context import current_request_id
 
 
 def new_session(*, timeout_seconds: float, limit: int = 200) -> aiohttp.ClientSession:

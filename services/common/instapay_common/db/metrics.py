@@ -27,7 +27,7 @@ DB_QUERY_DURATION = Histogram(
 
 _STARTED_KEY = "instapay_query_started"
 # Each instrumented engine's query-time series, for statements run on its connections' raw asyncpg
-# connection (instapay_common.rawsql), which fire no cursor events: they time themselves.
+# connection (instapay_common.db.rawsql), which fire no cursor events: they time themselves.
 _QUERY_TIMERS: weakref.WeakKeyDictionary[Engine, Histogram] = weakref.WeakKeyDictionary()
 
 

@@ -26,8 +26,8 @@ import asyncpg
 from asyncpg.transaction import Transaction
 from prometheus_client import Histogram
 
-from instapay_common.db import Database
-from instapay_common.db_metrics import query_timer
+from instapay_common.db.database import Database
+from instapay_common.db.metrics import query_timer
 from instapay_common.errors import database_unavailable
 
 # Quoted strings, quoted identifiers and comments are copied as they are (a colon inside them is

@@ -9,8 +9,8 @@ from fastapi import APIRouter
 from sqlalchemy import text
 from starlette.responses import JSONResponse
 
-from instapay_common.db import Database
-from instapay_common.migration_heads import migration_heads  # without Alembic: see that module
+from instapay_common.db.database import Database
+from instapay_common.db.migration_heads import migration_heads  # without Alembic: see that module
 
 ReadinessCheck = Callable[[], Awaitable[tuple[bool, str]]]
 

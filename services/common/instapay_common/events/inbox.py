@@ -12,7 +12,7 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, func
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from instapay_common.rawsql import Sql
+from instapay_common.db.rawsql import Sql
 
 INBOX_TABLE = "processed_events"
 

@@ -13,11 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import Table, select
 
-from instapay_common.internal_auth import InternalCaller
-
-
-def _rfc3339(ts) -> str:
-    return ts.isoformat().replace("+00:00", "Z")
+from instapay_common.events.envelope import logged_envelope
+from instapay_common.security.internal import InternalCaller
 
 
 def outbox_feed_router(table: Table, *, source: str) -> APIRouter:
@@ -32,8 +29,7 @@ def outbox_feed_router(table: Table, *, source: str) -> APIRouter:
             rows = (await session.execute(
                 select(c.seq, c.id, c.event_type, c.payload, c.occurred_at)
                 .where(c.seq > after_seq).order_by(c.seq).limit(limit))).all()
-        items = [{"seq": r.seq, "id": str(r.id), "type": r.event_type, "occurred_at": _rfc3339(r.occurred_at),
-                  "source": source, "data": r.payload} for r in rows]
+        items = [logged_envelope(r._mapping, source) for r in rows]
         return {"items": items, "next_after_seq": rows[-1].seq if rows else after_seq}
 
     return router

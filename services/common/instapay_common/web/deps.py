@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from instapay_common.db import Database
+from instapay_common.db.database import Database
 
 
 async def get_db(request: Request) -> Database:
