@@ -17,8 +17,10 @@ from fastapi import FastAPI, Header, Response
 from pydantic import BaseModel
 
 LOCK = "SELECT id, balance FROM bare.accounts WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE"
-MOVE = ("UPDATE bare.accounts SET balance = balance + CASE WHEN id = $1 THEN -$3::numeric ELSE $3::numeric END "
-        "WHERE id = ANY(ARRAY[$1, $2]::int[])")
+MOVE = (
+    "UPDATE bare.accounts SET balance = balance + CASE WHEN id = $1 THEN -$3::numeric ELSE $3::numeric END "
+    "WHERE id = ANY(ARRAY[$1, $2]::int[])"
+)
 JOURNAL = "INSERT INTO bare.journal (src, dst, amount) VALUES ($1, $2, $3) RETURNING id"
 
 

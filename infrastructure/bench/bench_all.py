@@ -52,10 +52,12 @@ from instapay_stack.processes import free_port_base  # noqa: E402
 from instapay_stack.stack import Stack, StackConfig  # noqa: E402
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-LIMITS = json.dumps([
-    {"name": "ip", "limit": 100_000_000, "window_seconds": 60, "key": "ip"},
-    {"name": "principal", "limit": 100_000_000, "window_seconds": 60, "key": "principal"},
-])
+LIMITS = json.dumps(
+    [
+        {"name": "ip", "limit": 100_000_000, "window_seconds": 60, "key": "ip"},
+        {"name": "principal", "limit": 100_000_000, "window_seconds": 60, "key": "principal"},
+    ]
+)
 # Other engineers' benchmarks: (label, script, JSON they write under test-artifacts/, extra args).
 OTHERS = [
     ("history", "history_bench.py", "bench-history.json", []),
@@ -74,8 +76,11 @@ def setup_users(stack: Stack, count: int, users_file: Path) -> list:
         for _ in range(count):
             user = register_user(stack.gateway_url, client=client)
             headers = user.auth_headers(**{"Idempotency-Key": secrets.token_hex(8)})
-            resp = client.post("/api/v1/wallet/topups", headers=headers,
-                               json={"amount": "60000.00", "source": {"type": "bank", "reference": "bench"}})
+            resp = client.post(
+                "/api/v1/wallet/topups",
+                headers=headers,
+                json={"amount": "60000.00", "source": {"type": "bank", "reference": "bench"}},
+            )
             if resp.status_code != 201:
                 raise RuntimeError(f"top-up for the benchmark failed: {resp.status_code} {resp.text}")
             users.append(user)
@@ -86,9 +91,12 @@ def setup_users(stack: Stack, count: int, users_file: Path) -> list:
 async def outbox_backlog(db_url: str) -> int:
     conn = await asyncpg.connect(db_url)
     try:
-        return int(await conn.fetchval(
-            "SELECT (SELECT count(*) FROM ledger.outbox_events WHERE dispatched_at IS NULL) + "
-            "(SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NULL)"))
+        return int(
+            await conn.fetchval(
+                "SELECT (SELECT count(*) FROM ledger.outbox_events WHERE dispatched_at IS NULL) + "
+                "(SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NULL)"
+            )
+        )
     finally:
         await conn.close()
 
@@ -104,12 +112,15 @@ def drain_seconds(db_url: str, limit: float = 120) -> tuple[int, float]:
 def bench_transfers(stack: Stack, users_file: Path, concurrencies: list[int], seconds: float) -> dict:
     runs = []
     for c in concurrencies:
-        result = run_wrk(stack.gateway_url, "transfer.lua", users_file=users_file, connections=c, seconds=seconds,
-                         cpu="1")
+        result = run_wrk(
+            stack.gateway_url, "transfer.lua", users_file=users_file, connections=c, seconds=seconds, cpu="1"
+        )
         backlog, drain = drain_seconds(stack.config.database_url)
         result.update(outbox_backlog_at_end=backlog, outbox_drain_seconds=drain)
-        log(f"  transfers c={c:<3} {result['ok_per_s']:8.1f}/s  p50 {result['p50_ms']:.1f} ms  "
-            f"p99 {result['p99_ms']:.1f} ms  errors {result['not_ok']}  backlog {backlog} (drained in {drain}s)")
+        log(
+            f"  transfers c={c:<3} {result['ok_per_s']:8.1f}/s  p50 {result['p50_ms']:.1f} ms  "
+            f"p99 {result['p99_ms']:.1f} ms  errors {result['not_ok']}  backlog {backlog} (drained in {drain}s)"
+        )
         runs.append(result)
     best = max(runs, key=lambda r: r["ok_per_s"])
     return {"runs": runs, "best": best}
@@ -122,10 +133,13 @@ def bench_sync_path(stack: Stack, users_file: Path, connections: int, seconds: f
     last: the relays stay down and the stack is thrown away afterwards."""
     for name in [n for n in stack.supervisor.children if n.endswith("-relay")]:
         stack.supervisor.kill(name)
-    result = run_wrk(stack.gateway_url, "transfer.lua", users_file=users_file, connections=connections,
-                     seconds=seconds, cpu="1")
-    log(f"  transfers c={connections:<3} {result['ok_per_s']:8.1f}/s  p99 {result['p99_ms']:.1f} ms  "
-        f"errors {result['not_ok']}  (outbox relays stopped)")
+    result = run_wrk(
+        stack.gateway_url, "transfer.lua", users_file=users_file, connections=connections, seconds=seconds, cpu="1"
+    )
+    log(
+        f"  transfers c={connections:<3} {result['ok_per_s']:8.1f}/s  p99 {result['p99_ms']:.1f} ms  "
+        f"errors {result['not_ok']}  (outbox relays stopped)"
+    )
     return result
 
 
@@ -147,8 +161,11 @@ def bench_wallet(stack: Stack, users_file: Path, seconds: float, rounds: int, co
                     log(f"  wallet via {name}: {r['not_ok']} non-200 answers")
                 results[name].append(r["ok_per_s"])
                 details[name] = r
-    out = {name: {"rps_median": statistics.median(v), "rounds": v, "p99_ms_last": details[name]["p99_ms"]}
-           for name, v in results.items() if v}
+    out = {
+        name: {"rps_median": statistics.median(v), "rounds": v, "p99_ms_last": details[name]["p99_ms"]}
+        for name, v in results.items()
+        if v
+    }
     if "nginx" in out:
         out["gateway_over_nginx"] = round(out["gateway"]["rps_median"] / out["nginx"]["rps_median"], 3)
     out["gateway_over_direct"] = round(out["gateway"]["rps_median"] / out["direct"]["rps_median"], 3)
@@ -163,9 +180,16 @@ def private_stack(prefix: str) -> Iterator[tuple[Stack, PostgresHandle, Path]]:
     name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
     db_url = ensure_database(pg, name)
     work = Path(tempfile.mkdtemp(prefix=f"{prefix}-"))
-    stack = Stack(StackConfig(database_url=db_url, base_port=free_port_base(12), data_dir=work,
-                              log_dir=work / "logs", environment="development",
-                              extra_env={"GATEWAY_RATE_LIMITS": LIMITS}))
+    stack = Stack(
+        StackConfig(
+            database_url=db_url,
+            base_port=free_port_base(12),
+            data_dir=work,
+            log_dir=work / "logs",
+            environment="development",
+            extra_env={"GATEWAY_RATE_LIMITS": LIMITS},
+        )
+    )
     try:
         stack.migrate(progress=lambda _m: None)
         stack.start(timeout=240, progress=lambda _m: None)
@@ -192,8 +216,9 @@ def run_others(skip: bool) -> dict:
             out[label] = {"skipped": "not run" if skip else f"{script} not present"}
             continue
         log(f"==> {label}: {script}")
-        proc = subprocess.run([sys.executable, str(path), *extra], cwd=REPO_ROOT, capture_output=True, text=True,
-                              timeout=3600)
+        proc = subprocess.run(
+            [sys.executable, str(path), *extra], cwd=REPO_ROOT, capture_output=True, text=True, timeout=3600
+        )
         if proc.returncode != 0:
             out[label] = {"error": proc.stderr[-2000:]}
             continue
@@ -208,19 +233,23 @@ def table(result: dict) -> str:
     t = result.get("transfers", {}).get("best", {})
     pg = result.get("pgbench", {})
     w = result.get("wallet", {})
-    rows = [("(1) e2e transfers/s (best concurrency)", f"{t.get('ok_per_s', 0):.1f} at c={t.get('connections')}"),
-            ("    p50 / p95 / p99 ms",
-             f"{t.get('p50_ms', 0):.1f} / {t.get('p95_ms', 0):.1f} / {t.get('p99_ms', 0):.1f}"),
-            ("    outbox backlog at end / drain s",
-             f"{t.get('outbox_backlog_at_end')} / {t.get('outbox_drain_seconds')}"),
-            ("(2) pgbench tpcb-like tps", f"{pg.get('tps', 0):.1f} (c={pg.get('clients')}, scale={pg.get('scale')})"),
-            ("    ratio (1)/(2)  [target >= 0.10]", f"{result.get('transfers_over_pgbench', 0):.3f}"),
-            ("    context: synchronous path alone (relays stopped)",
-             f"{result.get('sync_path', {}).get('ok_per_s', 0):.1f}/s, "
-             f"{result.get('sync_path_over_pgbench', 0):.3f} of pgbench (the ceiling for (1) whatever events cost)"),
-            ("    context: bare FastAPI transfer handler",
-             f"{result.get('bare_handler', {}).get('ok_per_s', 0):.1f}/s, "
-             f"{result.get('bare_over_pgbench', 0):.3f} of pgbench (the ceiling of one Python hop)")]
+    rows = [
+        ("(1) e2e transfers/s (best concurrency)", f"{t.get('ok_per_s', 0):.1f} at c={t.get('connections')}"),
+        ("    p50 / p95 / p99 ms", f"{t.get('p50_ms', 0):.1f} / {t.get('p95_ms', 0):.1f} / {t.get('p99_ms', 0):.1f}"),
+        ("    outbox backlog at end / drain s", f"{t.get('outbox_backlog_at_end')} / {t.get('outbox_drain_seconds')}"),
+        ("(2) pgbench tpcb-like tps", f"{pg.get('tps', 0):.1f} (c={pg.get('clients')}, scale={pg.get('scale')})"),
+        ("    ratio (1)/(2)  [target >= 0.10]", f"{result.get('transfers_over_pgbench', 0):.3f}"),
+        (
+            "    context: synchronous path alone (relays stopped)",
+            f"{result.get('sync_path', {}).get('ok_per_s', 0):.1f}/s, "
+            f"{result.get('sync_path_over_pgbench', 0):.3f} of pgbench (the ceiling for (1) whatever events cost)",
+        ),
+        (
+            "    context: bare FastAPI transfer handler",
+            f"{result.get('bare_handler', {}).get('ok_per_s', 0):.1f}/s, "
+            f"{result.get('bare_over_pgbench', 0):.3f} of pgbench (the ceiling of one Python hop)",
+        ),
+    ]
     for name in ("direct", "nginx", "gateway"):
         if name in w:
             rows.append((f"(3) GET /wallet {name} req/s", f"{w[name]['rps_median']:.1f}"))
@@ -228,20 +257,29 @@ def table(result: dict) -> str:
     rows.append(("    gateway/direct [target >= 0.5]", str(w.get("gateway_over_direct"))))
     others = result.get("others", {})
     history = others.get("history") if isinstance(others.get("history"), dict) else {}
-    rows.append(("(4) history p95 at 1M rows  [target < 20 ms]",
-                 f"{history.get('p95_ms_worst', '?')} ms (worst scenario)"))
+    rows.append(
+        ("(4) history p95 at 1M rows  [target < 20 ms]", f"{history.get('p95_ms_worst', '?')} ms (worst scenario)")
+    )
     events = others.get("events") if isinstance(others.get("events"), dict) else {}
     summary = events.get("summary") or {}
     p95s = " / ".join(f"{summary.get(k, {}).get('p95_ms', '?')}" for k in ("day", "week", "month"))
     rows.append(("(5) summary p95 day/week/month [target < 50 ms]", f"{p95s} ms (a year, 100k movements)"))
     projector = summary.get("projector") or {}
     if projector:
-        rows.append(("    reporting projector", f"{projector.get('events_per_second')} transfer events/s one by one, "
-                     f"{(projector.get('batched') or {}).get('events_per_second')} in batches"))
+        rows.append(
+            (
+                "    reporting projector",
+                f"{projector.get('events_per_second')} transfer events/s one by one, "
+                f"{(projector.get('batched') or {}).get('events_per_second')} in batches",
+            )
+        )
     relay = events.get("relay") or {}
-    rows.append(("(6) outbox relay (one process, 2 subscribers)",
-                 f"{relay.get('events_per_second', '?')} events/s, "
-                 f"{relay.get('deliveries_per_second', '?')} deliveries/s"))
+    rows.append(
+        (
+            "(6) outbox relay (one process, 2 subscribers)",
+            f"{relay.get('events_per_second', '?')} events/s, {relay.get('deliveries_per_second', '?')} deliveries/s",
+        )
+    )
     width = max(len(r[0]) for r in rows)
     return "\n".join(f"{a:<{width}}  {b}" for a, b in rows)
 
@@ -263,8 +301,9 @@ def main(argv: list[str] | None = None) -> None:
         users_file = work / "users.txt"
         setup_users(stack, args.users, users_file)
         log("==> (1) transfers end to end through the gateway")
-        result["transfers"] = bench_transfers(stack, users_file, [int(c) for c in args.concurrency.split(",")],
-                                              args.seconds)
+        result["transfers"] = bench_transfers(
+            stack, users_file, [int(c) for c in args.concurrency.split(",")], args.seconds
+        )
         clients = result["transfers"]["best"]["connections"]
         log(f"==> (2) pgbench tpcb-like, {clients} clients")
         result["pgbench"] = run_pgbench(pg, clients=clients, seconds=args.seconds)
@@ -279,8 +318,12 @@ def main(argv: list[str] | None = None) -> None:
         log(f"==> (1b) the synchronous path alone: transfers with the outbox relays stopped, {clients} connections")
         result["sync_path"] = bench_sync_path(stack, users_file, clients, args.seconds)
         result["sync_path_over_pgbench"] = round(result["sync_path"]["ok_per_s"] / result["pgbench"]["tps"], 3)
-        log(json.dumps({k: result[k] for k in ("transfers_over_pgbench", "sync_path_over_pgbench", "pgbench",
-                                                "wallet")}, default=str))
+        log(
+            json.dumps(
+                {k: result[k] for k in ("transfers_over_pgbench", "sync_path_over_pgbench", "pgbench", "wallet")},
+                default=str,
+            )
+        )
         # Written now as well: the history/events benchmarks below take minutes.
         (ARTIFACTS / "bench.json").write_text(json.dumps(result, indent=2, default=str))
     result["others"] = run_others(args.skip_others)

@@ -36,10 +36,12 @@ USERS = 32
 async def _prepare(dsn: str) -> None:
     conn = await asyncpg.connect(dsn)
     try:
-        await conn.execute("CREATE SCHEMA bare; "
-                           "CREATE TABLE bare.accounts (id int PRIMARY KEY, balance numeric(18,2) NOT NULL); "
-                           "CREATE TABLE bare.journal (id bigserial PRIMARY KEY, src int, dst int, "
-                           "amount numeric(18,2), at timestamptz NOT NULL DEFAULT now())")
+        await conn.execute(
+            "CREATE SCHEMA bare; "
+            "CREATE TABLE bare.accounts (id int PRIMARY KEY, balance numeric(18,2) NOT NULL); "
+            "CREATE TABLE bare.journal (id bigserial PRIMARY KEY, src int, dst int, "
+            "amount numeric(18,2), at timestamptz NOT NULL DEFAULT now())"
+        )
         await conn.executemany("INSERT INTO bare.accounts VALUES ($1, 1000000)", [(i,) for i in range(USERS)])
     finally:
         await conn.close()
@@ -55,9 +57,21 @@ def run_bare(pg: PostgresHandle, *, connections: int, seconds: float) -> dict:
         asyncio.run(_prepare(dsn))
         users = Path(tempfile.mkdtemp(prefix="bare-")) / "users.txt"
         users.write_text("".join(f"u{i} u{i} 000000\n" for i in range(USERS)))
-        server = subprocess.Popen([sys.executable, "-m", "uvicorn", "bare_transfer_app:app", "--port", str(port),
-                                   "--no-access-log", "--log-level", "warning"], cwd=HERE,
-                                  env={"BARE_DSN": dsn, "PATH": "/usr/bin:/bin"})
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bare_transfer_app:app",
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            cwd=HERE,
+            env={"BARE_DSN": dsn, "PATH": "/usr/bin:/bin"},
+        )
         for _ in range(100):
             try:
                 httpx.get(f"http://127.0.0.1:{port}/docs", timeout=1)
@@ -86,8 +100,10 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         pg.stop()
     ratio = bare["ok_per_s"] / pgbench["tps"]
-    print(f"bare FastAPI transfer handler: {bare['ok_per_s']:.1f}/s (p99 {bare['p99_ms']:.1f} ms, "
-          f"{bare['not_ok']} not ok) at c={args.connections}")
+    print(
+        f"bare FastAPI transfer handler: {bare['ok_per_s']:.1f}/s (p99 {bare['p99_ms']:.1f} ms, "
+        f"{bare['not_ok']} not ok) at c={args.connections}"
+    )
     print(f"pgbench tpcb-like:             {pgbench['tps']:.1f} tps (c={pgbench['clients']}, scale={pgbench['scale']})")
     print(f"ratio:                         {ratio:.3f}")
     print("CALIBRATION_JSON " + json.dumps({"bare": bare, "pgbench": pgbench, "ratio": round(ratio, 3)}))

@@ -99,8 +99,12 @@ AGGREGATE_SQL = [
 
 # The full year by day, week and month (the target), and a range starting mid-February, which cuts
 # through every counterparty's activity (top counterparties then read running totals, not all-time).
-CASES = {"day": ("2025-11-25", "day"), "week": ("2025-11-25", "week"), "month": ("2025-11-25", "month"),
-         "day_from_feb_10": ("2026-02-10", "day")}
+CASES = {
+    "day": ("2025-11-25", "day"),
+    "week": ("2025-11-25", "week"),
+    "month": ("2025-11-25", "month"),
+    "day_from_feb_10": ("2026-02-10", "day"),
+}
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -135,9 +139,13 @@ async def bench_summary(url: str, *, movements: int, counterparties: int, reques
     issuer = TestIssuer()
     issuer.install(app)
     headers = {"Authorization": f"Bearer {issuer.token(USER)}"}
-    results: dict = {"load_average_at_start": [round(x, 2) for x in os.getloadavg()], "movements": movements,
-                     "user_daily_rows": days, "counterparty_daily_rows": cp_rows,
-                     "seed_seconds": round(seed_seconds, 1)}
+    results: dict = {
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "movements": movements,
+        "user_daily_rows": days,
+        "counterparty_daily_rows": cp_rows,
+        "seed_seconds": round(seed_seconds, 1),
+    }
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             for case, (first_day, granularity) in CASES.items():
@@ -157,10 +165,13 @@ async def bench_summary(url: str, *, movements: int, counterparties: int, reques
                 # CPU of this process (server and client share it) per request: unlike wall time,
                 # barely moved by other load on the machine.
                 cpu_ms = (time.process_time() - cpu0) * 1000 / requests
-                results[case] = {"p50_ms": round(statistics.median(samples), 2),
-                                 "p95_ms": round(percentile(samples, 0.95), 2),
-                                 "max_ms": round(max(samples), 2), "cpu_ms_per_request": round(cpu_ms, 2),
-                                 "series": len(body["series"])}
+                results[case] = {
+                    "p50_ms": round(statistics.median(samples), 2),
+                    "p95_ms": round(percentile(samples, 0.95), 2),
+                    "max_ms": round(max(samples), 2),
+                    "cpu_ms_per_request": round(cpu_ms, 2),
+                    "series": len(body["series"]),
+                }
     finally:
         server.should_exit = True
         await task
@@ -183,11 +194,22 @@ async def bench_projector(url: str, *, events: int, batch: int = 100) -> dict:
     for i in range(2 * events):
         sender, recipient = rng.sample(users, 2)
         at = start + timedelta(minutes=10 * i)
-        stream.append(EventEnvelope(id=uuid.uuid4(), type="transfer.completed", occurred_at=at, source="bench", data={
-            "transfer_id": str(uuid.uuid4()), "amount": f"{rng.randrange(1, 100_000) / 100:.2f}", "currency": "EGP",
-            "created_at": at.isoformat(),
-            "sender": {"user_id": sender, "handle": "s", "display_name": "S", "balance_after": "1.00"},
-            "recipient": {"user_id": recipient, "handle": "r", "display_name": "R", "balance_after": "1.00"}}))
+        stream.append(
+            EventEnvelope(
+                id=uuid.uuid4(),
+                type="transfer.completed",
+                occurred_at=at,
+                source="bench",
+                data={
+                    "transfer_id": str(uuid.uuid4()),
+                    "amount": f"{rng.randrange(1, 100_000) / 100:.2f}",
+                    "currency": "EGP",
+                    "created_at": at.isoformat(),
+                    "sender": {"user_id": sender, "handle": "s", "display_name": "S", "balance_after": "1.00"},
+                    "recipient": {"user_id": recipient, "handle": "r", "display_name": "R", "balance_after": "1.00"},
+                },
+            )
+        )
     one_by_one, batched = stream[:events], stream[events:]
     db = Database(url, pool_size=1, max_overflow=0)
     try:
@@ -198,22 +220,33 @@ async def bench_projector(url: str, *, events: int, batch: int = 100) -> dict:
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         cpu0, t0 = time.process_time(), time.perf_counter()
         for i in range(0, len(batched), batch):
-            chunk = batched[i:i + batch]
+            chunk = batched[i : i + batch]
             assert len(await apply_events(db, chunk)) == len(chunk)
         b_seconds, b_cpu = time.perf_counter() - t0, time.process_time() - cpu0
     finally:
         await db.dispose()
-    return {"events": events, "events_per_second": round(events / seconds, 1),
-            "python_cpu_ms_per_event": round(cpu * 1000 / events, 3),
-            "batched": {"batch": batch, "events_per_second": round(events / b_seconds, 1),
-                        "python_cpu_ms_per_event": round(b_cpu * 1000 / events, 3)}}
+    return {
+        "events": events,
+        "events_per_second": round(events / seconds, 1),
+        "python_cpu_ms_per_event": round(cpu * 1000 / events, 3),
+        "batched": {
+            "batch": batch,
+            "events_per_second": round(events / b_seconds, 1),
+            "python_cpu_ms_per_event": round(b_cpu * 1000 / events, 3),
+        },
+    }
 
 
 async def bench_relay(url: str, *, events: int) -> dict:
     svc = SERVICES_DIR / "transaction-service"
     await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "alembic", "-c", str(svc / "alembic.ini"), "upgrade", "0001"],
-        cwd=svc, env={**os.environ, "DATABASE_URL": url}, check=True, capture_output=True)
+        subprocess.run,
+        [sys.executable, "-m", "alembic", "-c", str(svc / "alembic.ini"), "upgrade", "0001"],
+        cwd=svc,
+        env={**os.environ, "DATABASE_URL": url},
+        check=True,
+        capture_output=True,
+    )
     received = {"n": 0}
 
     async def handle(request: web.Request) -> web.Response:
@@ -234,17 +267,19 @@ async def bench_relay(url: str, *, events: int) -> dict:
             "INSERT INTO ledger.outbox_events (id, event_type, payload) "
             "SELECT gen_random_uuid(), 'transfer.completed', jsonb_build_object('transfer_id', gen_random_uuid(), "
             "'amount', '125.50', 'currency', 'EGP', 'sender', jsonb_build_object('user_id', gen_random_uuid()), "
-            "'recipient', jsonb_build_object('user_id', gen_random_uuid())) FROM generate_series(1, $1)", events)
+            "'recipient', jsonb_build_object('user_id', gen_random_uuid())) FROM generate_series(1, $1)",
+            events,
+        )
         sub = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "DATABASE_URL": url, "REPORTING_URL": sub, "NOTIFICATION_URL": sub,
-               "LOG_LEVEL": "WARNING"}
+        env = {**os.environ, "DATABASE_URL": url, "REPORTING_URL": sub, "NOTIFICATION_URL": sub, "LOG_LEVEL": "WARNING"}
         t0 = time.perf_counter()
         argv = [sys.executable, "-m", "instapay_common.outbox_relay", "--service", "transaction"]
         # a separate process, as the stack runs it
         relay = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: ASYNC220
         while await conn.fetchval(
-                "SELECT count(*) FROM ledger.outbox_events e WHERE e.dispatched_at IS NULL OR EXISTS "
-                "(SELECT 1 FROM ledger.outbox_deliveries d WHERE d.event_seq = e.seq AND d.delivered_at IS NULL)"):
+            "SELECT count(*) FROM ledger.outbox_events e WHERE e.dispatched_at IS NULL OR EXISTS "
+            "(SELECT 1 FROM ledger.outbox_deliveries d WHERE d.event_seq = e.seq AND d.delivered_at IS NULL)"
+        ):
             await asyncio.sleep(0.1)
             if time.perf_counter() - t0 > 600:
                 raise RuntimeError("relay did not finish within 10 minutes")
@@ -255,8 +290,13 @@ async def bench_relay(url: str, *, events: int) -> dict:
             relay.wait(timeout=10)
         await conn.close()
         await runner.cleanup()
-    return {"events": events, "deliveries": received["n"], "seconds": round(elapsed, 2),
-            "events_per_second": round(events / elapsed, 1), "deliveries_per_second": round(received["n"] / elapsed, 1)}
+    return {
+        "events": events,
+        "deliveries": received["n"],
+        "seconds": round(elapsed, 2),
+        "events_per_second": round(events / elapsed, 1),
+        "deliveries_per_second": round(received["n"] / elapsed, 1),
+    }
 
 
 async def main_async(args: argparse.Namespace) -> dict:
@@ -264,10 +304,12 @@ async def main_async(args: argparse.Namespace) -> dict:
     names = [f"bench_rep_{secrets.token_hex(3)}", f"bench_relay_{secrets.token_hex(3)}"]
     try:
         rep_url = await asyncio.to_thread(ensure_database, handle, names[0])
-        await asyncio.to_thread(migrate_all, rep_url, services=[s for s in SERVICES if s.name == "reporting"],
-                                progress=lambda _m: None)
-        summary = await bench_summary(rep_url, movements=args.movements, counterparties=args.counterparties,
-                                      requests=args.requests)
+        await asyncio.to_thread(
+            migrate_all, rep_url, services=[s for s in SERVICES if s.name == "reporting"], progress=lambda _m: None
+        )
+        summary = await bench_summary(
+            rep_url, movements=args.movements, counterparties=args.counterparties, requests=args.requests
+        )
         if args.projector_events:
             summary["projector"] = await bench_projector(rep_url, events=args.projector_events)
         relay = None
@@ -293,23 +335,31 @@ def main() -> int:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     result = asyncio.run(main_async(args))
     s, r = result["summary"], result["relay"]
-    print(f"reporting summary, one user with {s['movements']:,} movements over a year "
-          f"({s['user_daily_rows']} daily rows, {s['counterparty_daily_rows']:,} counterparty-day rows), "
-          f"load average {s['load_average_at_start'][0]} at start, {s['load_average_at_end'][0]} at end:")
+    print(
+        f"reporting summary, one user with {s['movements']:,} movements over a year "
+        f"({s['user_daily_rows']} daily rows, {s['counterparty_daily_rows']:,} counterparty-day rows), "
+        f"load average {s['load_average_at_start'][0]} at start, {s['load_average_at_end'][0]} at end:"
+    )
     for g in CASES:
         verdict = "OK" if s[g]["p95_ms"] < 50 else "over the 50 ms target"
-        print(f"  {g:<15} p50 {s[g]['p50_ms']:6.2f} ms  p95 {s[g]['p95_ms']:6.2f} ms  "
-              f"max {s[g]['max_ms']:6.2f} ms  cpu {s[g]['cpu_ms_per_request']:5.2f} ms/req  ({verdict})")
+        print(
+            f"  {g:<15} p50 {s[g]['p50_ms']:6.2f} ms  p95 {s[g]['p95_ms']:6.2f} ms  "
+            f"max {s[g]['max_ms']:6.2f} ms  cpu {s[g]['cpu_ms_per_request']:5.2f} ms/req  ({verdict})"
+        )
     if "projector" in s:
         p = s["projector"]
-        print(f"reporting projector, {p['events']:,} transfer events applied one by one: "
-              f"{p['events_per_second']:,.0f} events/s ({p['python_cpu_ms_per_event']} ms Python CPU each); "
-              f"in batches of {p['batched']['batch']}: {p['batched']['events_per_second']:,.0f} events/s "
-              f"({p['batched']['python_cpu_ms_per_event']} ms each)")
+        print(
+            f"reporting projector, {p['events']:,} transfer events applied one by one: "
+            f"{p['events_per_second']:,.0f} events/s ({p['python_cpu_ms_per_event']} ms Python CPU each); "
+            f"in batches of {p['batched']['batch']}: {p['batched']['events_per_second']:,.0f} events/s "
+            f"({p['batched']['python_cpu_ms_per_event']} ms each)"
+        )
     if r is not None:
-        print(f"outbox relay, one process, {r['events']:,} transfer events to 2 subscribers: "
-              f"{r['events_per_second']:,.0f} events/s ({r['deliveries_per_second']:,.0f} deliveries/s, "
-              f"{r['seconds']} s)")
+        print(
+            f"outbox relay, one process, {r['events']:,} transfer events to 2 subscribers: "
+            f"{r['events_per_second']:,.0f} events/s ({r['deliveries_per_second']:,.0f} deliveries/s, "
+            f"{r['seconds']} s)"
+        )
     out = REPO_ROOT / "test-artifacts"
     out.mkdir(exist_ok=True)
     Path(out / "bench-events.json").write_text(json.dumps(result, indent=2))

@@ -110,27 +110,44 @@ async def seed(url: str, postings: int) -> dict:
         for sql in SEED_SQL:
             await conn.execute(sql.format(accounts=ACCOUNTS, transfers=transfers, span=365 * 24 * 3600))
         total = await conn.fetchval("SELECT count(*) FROM ledger.postings")
-        unbalanced = await conn.fetchval("SELECT count(*) FROM (SELECT entry_id FROM ledger.postings "
-                                         "GROUP BY entry_id HAVING sum(amount) <> 0) x")
+        unbalanced = await conn.fetchval(
+            "SELECT count(*) FROM (SELECT entry_id FROM ledger.postings GROUP BY entry_id HAVING sum(amount) <> 0) x"
+        )
         negative = await conn.fetchval("SELECT count(*) FROM ledger.accounts WHERE kind = 'user' AND balance < 0")
-        heavy = await conn.fetchrow("SELECT a.user_id, count(*) AS n FROM ledger.postings p "
-                                    "JOIN ledger.accounts a ON a.id = p.account_id WHERE a.kind = 'user' "
-                                    "GROUP BY a.user_id ORDER BY n DESC LIMIT 1")
-        others = [r["user_id"] for r in await conn.fetch(
-            "SELECT user_id FROM ledger.accounts WHERE kind = 'user' ORDER BY random() LIMIT 200")]
+        heavy = await conn.fetchrow(
+            "SELECT a.user_id, count(*) AS n FROM ledger.postings p "
+            "JOIN ledger.accounts a ON a.id = p.account_id WHERE a.kind = 'user' "
+            "GROUP BY a.user_id ORDER BY n DESC LIMIT 1"
+        )
+        others = [
+            r["user_id"]
+            for r in await conn.fetch(
+                "SELECT user_id FROM ledger.accounts WHERE kind = 'user' ORDER BY random() LIMIT 200"
+            )
+        ]
     finally:
         await conn.close()
     if unbalanced or negative:
         raise RuntimeError(f"seed is inconsistent: {unbalanced} unbalanced entries, {negative} negative wallets")
-    return {"postings": total, "seed_seconds": round(time.perf_counter() - started, 1),
-            "heavy_user": str(heavy["user_id"]), "heavy_postings": heavy["n"], "others": [str(u) for u in others]}
+    return {
+        "postings": total,
+        "seed_seconds": round(time.perf_counter() - started, 1),
+        "heavy_user": str(heavy["user_id"]),
+        "heavy_postings": heavy["n"],
+        "others": [str(u) for u in others],
+    }
 
 
 def stats(samples: list[float]) -> dict:
     samples = sorted(samples)
     q = statistics.quantiles(samples, n=100, method="inclusive")
-    return {"n": len(samples), "p50_ms": round(q[49], 2), "p95_ms": round(q[94], 2), "p99_ms": round(q[98], 2),
-            "max_ms": round(samples[-1], 2)}
+    return {
+        "n": len(samples),
+        "p50_ms": round(q[49], 2),
+        "p95_ms": round(q[94], 2),
+        "p99_ms": round(q[98], 2),
+        "max_ms": round(samples[-1], 2),
+    }
 
 
 async def measure(url: str, seeded: dict, requests: int) -> dict:
@@ -192,16 +209,23 @@ def main(argv: list[str] | None = None) -> None:
         migrate_all(url, services=[s for s in SERVICES if s.name == "transaction"], progress=lambda _m: None)
         log(f"==> seeding {args.postings:,} postings")
         seeded = asyncio.run(seed(url.replace("postgresql+asyncpg://", "postgresql://"), args.postings))
-        log(f"    {seeded['postings']:,} postings in {seeded['seed_seconds']} s "
-            f"(heavy user: {seeded['heavy_postings']:,})")
+        log(
+            f"    {seeded['postings']:,} postings in {seeded['seed_seconds']} s "
+            f"(heavy user: {seeded['heavy_postings']:,})"
+        )
         log("==> measuring GET /api/v1/transactions")
         results = asyncio.run(measure(url, seeded, args.requests))
     finally:
         if not args.keep:
             drop_database(handle, name)
-    report = {"postings": seeded["postings"], "seed_seconds": seeded["seed_seconds"],
-              "heavy_user_postings": seeded["heavy_postings"], "target_p95_ms": 20,
-              "scenarios": results, "p95_ms_worst": max(r["p95_ms"] for r in results.values())}
+    report = {
+        "postings": seeded["postings"],
+        "seed_seconds": seeded["seed_seconds"],
+        "heavy_user_postings": seeded["heavy_postings"],
+        "target_p95_ms": 20,
+        "scenarios": results,
+        "p95_ms_worst": max(r["p95_ms"] for r in results.values()),
+    }
     ARTIFACT.parent.mkdir(exist_ok=True)
     ARTIFACT.write_text(json.dumps(report, indent=2))
     width = max(len(n) for n in results)

@@ -81,8 +81,20 @@ def main(n: int, conc: int, rounds: int) -> None:
     port = free_port_base(1)
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp, "_trivial_backend.py").write_text(BACKEND)
-        backend = subprocess.Popen([sys.executable, "-m", "uvicorn", "_trivial_backend:app", "--port", str(port),
-                                    "--no-access-log", "--log-level", "warning"], cwd=tmp)
+        backend = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "_trivial_backend:app",
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            cwd=tmp,
+        )
         try:
             asyncio.run(measure(f"http://127.0.0.1:{port}/", n, conc, rounds))
         finally:

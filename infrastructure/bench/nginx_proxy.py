@@ -51,8 +51,9 @@ class NginxProxy:
     def __enter__(self) -> NginxProxy:
         conf = self.dir / "nginx.conf"
         conf.write_text(CONFIG.format(dir=self.dir, upstream=self.upstream, port=self.port))
-        self.proc = subprocess.Popen([self.binary(), "-c", str(conf), "-p", str(self.dir)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [self.binary(), "-c", str(conf), "-p", str(self.dir)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + 10
         while True:
             try:

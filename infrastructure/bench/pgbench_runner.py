@@ -32,13 +32,26 @@ def run_pgbench(pg: PostgresHandle, *, clients: int, seconds: float) -> dict:
     url = ensure_database(pg, name)
     binary, env = pgbench_binary()
     try:
-        subprocess.run([binary, "-i", "-q", "-s", str(scale), url], env=env, check=True, capture_output=True,
-                       timeout=900)
-        out = subprocess.run([binary, "-c", str(clients), "-j", "2", "-T", str(int(seconds)), "-M", "prepared", url],
-                             env=env, check=True, capture_output=True, text=True, timeout=seconds + 300).stdout
+        subprocess.run(
+            [binary, "-i", "-q", "-s", str(scale), url], env=env, check=True, capture_output=True, timeout=900
+        )
+        out = subprocess.run(
+            [binary, "-c", str(clients), "-j", "2", "-T", str(int(seconds)), "-M", "prepared", url],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=seconds + 300,
+        ).stdout
     finally:
         drop_database(pg, name)
     tps = float(re.search(r"tps = ([0-9.]+)", out).group(1))
     latency = re.search(r"latency average = ([0-9.]+) ms", out)
-    return {"tps": tps, "clients": clients, "scale": scale, "seconds": seconds,
-            "latency_avg_ms": float(latency.group(1)) if latency else None, "binary": binary}
+    return {
+        "tps": tps,
+        "clients": clients,
+        "scale": scale,
+        "seconds": seconds,
+        "latency_avg_ms": float(latency.group(1)) if latency else None,
+        "binary": binary,
+    }

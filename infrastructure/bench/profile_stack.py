@@ -78,10 +78,10 @@ def sessions_opened(pg_url: str) -> int:
         conn = await asyncpg.connect(pg_url)
         try:
             await conn.execute("SELECT pg_stat_force_next_flush()")
-            return int(await conn.fetchval(
-                "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"))
+            return int(await conn.fetchval("SELECT sessions FROM pg_stat_database WHERE datname = current_database()"))
         finally:
             await conn.close()
+
     return asyncio.run(read())
 
 
@@ -105,8 +105,7 @@ def top_frames(raw: Path, top: int) -> tuple[list[tuple[str, float]], list[tuple
                 inclusive[frame] += n
     if not total:
         return [], []
-    return ([(f, n / total) for f, n in inclusive.most_common(top)],
-            [(f, n / total) for f, n in leaf.most_common(top)])
+    return ([(f, n / total) for f, n in inclusive.most_common(top)], [(f, n / total) for f, n in leaf.most_common(top)])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -117,14 +116,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--idle-seconds", type=float, default=5)
-    parser.add_argument("--no-spy", action="store_true",
-                        help="no py-spy: throughput and CPU as the bench sees them (py-spy slows every process)")
-    parser.add_argument("--no-relays", action="store_true",
-                        help="stop the outbox relays before the load: the synchronous path alone (events stay "
-                             "in the outboxes), i.e. the ceiling that no saving on the event side can raise")
-    parser.add_argument("--pgbench", action="store_true",
-                        help="then run pgbench tpcb-like on the same PostgreSQL with as many clients, and print "
-                             "the ratio as `make bench` does")
+    parser.add_argument(
+        "--no-spy",
+        action="store_true",
+        help="no py-spy: throughput and CPU as the bench sees them (py-spy slows every process)",
+    )
+    parser.add_argument(
+        "--no-relays",
+        action="store_true",
+        help="stop the outbox relays before the load: the synchronous path alone (events stay "
+        "in the outboxes), i.e. the ceiling that no saving on the event side can raise",
+    )
+    parser.add_argument(
+        "--pgbench",
+        action="store_true",
+        help="then run pgbench tpcb-like on the same PostgreSQL with as many clients, and print "
+        "the ratio as `make bench` does",
+    )
     args = parser.parse_args(argv)
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     script, target, one_user = SCENARIOS[args.scenario]
@@ -136,20 +144,45 @@ def main(argv: list[str] | None = None) -> None:
         if args.no_relays:
             for name in [n for n in stack.supervisor.children if n.endswith("-relay")]:
                 stack.supervisor.kill(name)
-        pids = {name: child.proc.pid for name, child in stack.supervisor.children.items()
-                if child.proc.poll() is None}
+        pids = {name: child.proc.pid for name, child in stack.supervisor.children.items() if child.proc.poll() is None}
         # Idle baseline: what each process burns with no traffic (polling loops, timers), so the
         # per-request figures below can be read net of it.
         idle_start = {name: cpu_seconds(pid) for name, pid in pids.items()}
         time.sleep(args.idle_seconds)
-        print("idle CPU (ms per second) by process: " + ", ".join(
-            f"{name} {1000 * (cpu_seconds(pid) - idle_start[name]) / args.idle_seconds:.1f}"
-            for name, pid in sorted(pids.items())))
+        print(
+            "idle CPU (ms per second) by process: "
+            + ", ".join(
+                f"{name} {1000 * (cpu_seconds(pid) - idle_start[name]) / args.idle_seconds:.1f}"
+                for name, pid in sorted(pids.items())
+            )
+        )
         url = stack.gateway_url if target == "gateway" else stack.url_of(target)
-        spies = {} if args.no_spy else {name: subprocess.Popen(
-            [py_spy, "record", "--pid", str(pid), "--duration", str(args.seconds), "--rate", "200",
-             "--format", "raw", "--nonblocking", "--output", str(OUT / f"{args.scenario}-{name}.txt")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for name, pid in pids.items()}
+        spies = (
+            {}
+            if args.no_spy
+            else {
+                name: subprocess.Popen(
+                    [
+                        py_spy,
+                        "record",
+                        "--pid",
+                        str(pid),
+                        "--duration",
+                        str(args.seconds),
+                        "--rate",
+                        "200",
+                        "--format",
+                        "raw",
+                        "--nonblocking",
+                        "--output",
+                        str(OUT / f"{args.scenario}-{name}.txt"),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                for name, pid in pids.items()
+            }
+        )
         pgdata = Path(pg.server.pgdata) if pg.server is not None else None
         db_url = stack.config.database_url.replace("postgresql+asyncpg://", "postgresql://")
         sessions_before = sessions_opened(db_url)
@@ -157,8 +190,9 @@ def main(argv: list[str] | None = None) -> None:
         if pgdata is not None:
             before["postgres"] = postgres_cpu_seconds(pgdata)
         machine_before, wall_before = machine_busy_seconds(), time.monotonic()
-        result = run_wrk(url, script, users_file=users_file, connections=args.connections, seconds=args.seconds,
-                         cpu="1")
+        result = run_wrk(
+            url, script, users_file=users_file, connections=args.connections, seconds=args.seconds, cpu="1"
+        )
         machine_used, wall = machine_busy_seconds() - machine_before, time.monotonic() - wall_before
         used = {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()}
         if pgdata is not None:
@@ -168,21 +202,33 @@ def main(argv: list[str] | None = None) -> None:
         for spy in spies.values():
             spy.wait(timeout=60)
         done = result["ok"]
-        print(f"\n{args.scenario}: {result['ok_per_s']:.1f} ok/s, p50 {result['p50_ms']:.1f} ms, "
-              f"p99 {result['p99_ms']:.1f} ms, {result['not_ok']} not ok")
-        print("CPU per request (ms) by process: " + ", ".join(
-            f"{name} {1000 * used[name] / max(done, 1):.2f}" for name in sorted(used, key=used.get, reverse=True)))
-        print(f"total CPU per request: {1000 * sum(used.values()) / max(done, 1):.2f} ms; database connections "
-              f"opened during the load: {churn} (pool churn: each costs a server fork and a handshake)")
+        print(
+            f"\n{args.scenario}: {result['ok_per_s']:.1f} ok/s, p50 {result['p50_ms']:.1f} ms, "
+            f"p99 {result['p99_ms']:.1f} ms, {result['not_ok']} not ok"
+        )
+        print(
+            "CPU per request (ms) by process: "
+            + ", ".join(
+                f"{name} {1000 * used[name] / max(done, 1):.2f}" for name in sorted(used, key=used.get, reverse=True)
+            )
+        )
+        print(
+            f"total CPU per request: {1000 * sum(used.values()) / max(done, 1):.2f} ms; database connections "
+            f"opened during the load: {churn} (pool churn: each costs a server fork and a handshake)"
+        )
         # A Python service is one thread: near 100% of a core it caps the path whatever the machine has left.
-        print("CPU use during the load, % of one core: " + ", ".join(
-            f"{name} {100 * used[name] / wall:.0f}" for name in sorted(used, key=used.get, reverse=True))
-              + f"; whole machine {100 * machine_used / wall:.0f} of {100 * os.cpu_count()}"
-              " (wrk and anything else running included)")
+        print(
+            "CPU use during the load, % of one core: "
+            + ", ".join(f"{name} {100 * used[name] / wall:.0f}" for name in sorted(used, key=used.get, reverse=True))
+            + f"; whole machine {100 * machine_used / wall:.0f} of {100 * os.cpu_count()}"
+            " (wrk and anything else running included)"
+        )
         if args.pgbench:
             bench = run_pgbench(pg, clients=args.connections, seconds=args.seconds)
-            print(f"pgbench tpcb-like, {bench['clients']} clients, scale {bench['scale']}: {bench['tps']:.1f} tps; "
-                  f"{args.scenario} / pgbench = {result['ok_per_s'] / bench['tps']:.3f}")
+            print(
+                f"pgbench tpcb-like, {bench['clients']} clients, scale {bench['scale']}: {bench['tps']:.1f} tps; "
+                f"{args.scenario} / pgbench = {result['ok_per_s'] / bench['tps']:.3f}"
+            )
         for name in sorted(used, key=used.get, reverse=True):
             raw = OUT / f"{args.scenario}-{name}.txt"
             # An earlier run's samples may still lie there: only this run's are shown.

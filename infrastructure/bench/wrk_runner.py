@@ -15,11 +15,28 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def run_wrk(url: str, script: str, *, users_file: Path, connections: int, seconds: float, threads: int = 1,
-            cpu: str | None = None, timeout_s: int = 10) -> dict:
+def run_wrk(
+    url: str,
+    script: str,
+    *,
+    users_file: Path,
+    connections: int,
+    seconds: float,
+    threads: int = 1,
+    cpu: str | None = None,
+    timeout_s: int = 10,
+) -> dict:
     """One wrk run; `cpu` pins wrk with taskset (e.g. "1") so it does not float over the measured CPUs."""
-    argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{int(seconds)}s", f"--timeout={timeout_s}s",
-            "-s", str(LUA_DIR / script), url]
+    argv = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{int(seconds)}s",
+        f"--timeout={timeout_s}s",
+        "-s",
+        str(LUA_DIR / script),
+        url,
+    ]
     if cpu is not None and shutil.which("taskset"):
         argv = ["taskset", "-c", cpu, *argv]
     env = {**os.environ, "WRK_LUA_DIR": str(LUA_DIR), "WRK_USERS": str(users_file), "WRK_THREADS": str(threads)}

@@ -5,6 +5,7 @@ They differ only in names and ports, so they are generated rather than edited by
     python infrastructure/docker/render_dockerfiles.py
 infrastructure/tests checks that the committed files equal this output (no drift between services).
 """
+
 from pathlib import Path
 
 SERVICES = [
@@ -15,11 +16,18 @@ SERVICES = [
     ("notification", "notification-service", "notification_service", 8005),
     ("gateway", "api-gateway", "api_gateway", 8000),
 ]
-MEMBERS = ["services/common", "services/auth-service", "services/user-service", "services/transaction-service",
-           "services/reporting-service", "services/notification-service", "services/api-gateway",
-           "infrastructure/local"]
+MEMBERS = [
+    "services/common",
+    "services/auth-service",
+    "services/user-service",
+    "services/transaction-service",
+    "services/reporting-service",
+    "services/notification-service",
+    "services/api-gateway",
+    "infrastructure/local",
+]
 
-WEB_STAGE = '''
+WEB_STAGE = """
 # --- web: the React app, built once and served by the gateway at / (no separate web image) ---
 FROM node:20-bookworm-slim AS web
 WORKDIR /app/frontend
@@ -27,9 +35,9 @@ COPY frontend/package.json frontend/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY frontend/ ./
 RUN npm run build
-'''
+"""
 
-TEMPLATE = '''# syntax=docker/dockerfile:1.7
+TEMPLATE = """# syntax=docker/dockerfile:1.7
 # {title} image. Build from the repository root (the uv workspace and its single lock file live there):
 #   docker build -f services/{dir}/Dockerfile --target prod -t instapay/{dir}:<sha> .
 # Targets: `dev` (code mounted by docker-compose.dev.yml, reload on change) and `prod` (slim, non-root).
@@ -86,7 +94,7 @@ EXPOSE {port}
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \\
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '{port}') + '/healthz', timeout=2)"]
 CMD ["python", "-m", "uvicorn", "{pkg}.main:app", "--host", "0.0.0.0", "--port", "{port}", "--no-access-log", "--timeout-graceful-shutdown", "5", "--http", "instapay_common.web.http_protocol:GuardedHttpToolsProtocol"]
-'''
+"""
 
 DOCKERIGNORE = """# Build context is the repository root; keep caches, local data and host builds out of the image.
 .git
@@ -115,7 +123,10 @@ def render() -> dict[Path, str]:
         is_gw = name == "gateway"
         text = TEMPLATE.format(
             title={"gateway": "API gateway (also serves the built web app)"}.get(name, f"{name.capitalize()} service"),
-            dir=d, pkg=pkg, port=port, manifests=manifests,
+            dir=d,
+            pkg=pkg,
+            port=port,
+            manifests=manifests,
             web=WEB_STAGE if is_gw else "",
             web_copy="COPY --from=web /app/frontend/dist /app/frontend/dist\n" if is_gw else "",
         )

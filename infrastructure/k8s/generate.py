@@ -20,8 +20,18 @@ RELEASE = "instapay"
 NAMESPACE = "instapay"
 HEADER = "# Generated from infrastructure/helm/instapay by infrastructure/k8s/generate.py: do not edit.\n"
 # Apply order: namespace first, workloads after their configuration.
-ORDER = ["namespace", "configmap", "networkpolicies", "services", "migration-job", "deployments", "relays",
-         "hpa", "pdb", "ingress"]
+ORDER = [
+    "namespace",
+    "configmap",
+    "networkpolicies",
+    "services",
+    "migration-job",
+    "deployments",
+    "relays",
+    "hpa",
+    "pdb",
+    "ingress",
+]
 
 
 def render() -> dict[str, str]:
@@ -42,8 +52,12 @@ def render() -> dict[str, str]:
 
 
 def kustomization(files: list[str]) -> str:
-    lines = ["# kubectl apply -k infrastructure/k8s  (create the Secret first: see secret.example.yaml)",
-             "apiVersion: kustomize.config.k8s.io/v1beta1", "kind: Kustomization", "resources:"]
+    lines = [
+        "# kubectl apply -k infrastructure/k8s  (create the Secret first: see secret.example.yaml)",
+        "apiVersion: kustomize.config.k8s.io/v1beta1",
+        "kind: Kustomization",
+        "resources:",
+    ]
     return "\n".join(lines + [f"  - {name}" for name in sorted(files)]) + "\n"
 
 

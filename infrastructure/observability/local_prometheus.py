@@ -46,22 +46,34 @@ def local_targets(base_port: int, host: str = "127.0.0.1") -> dict[str, str]:
     return {name: f"{host}:{base_port + offset}" for name, offset in SERVICE_PORT_OFFSETS.items()}
 
 
-def render_config(targets: dict[str, str], *, rules_dir: Path = RULES_DIR, scrape_interval: str = "5s",
-                  environment: str = "local") -> str:
+def render_config(
+    targets: dict[str, str], *, rules_dir: Path = RULES_DIR, scrape_interval: str = "5s", environment: str = "local"
+) -> str:
     """prometheus.yml for the given targets (JSON is valid YAML, so no YAML library is needed)."""
     config: dict[str, Any] = {
-        "global": {"scrape_interval": scrape_interval, "evaluation_interval": scrape_interval,
-                   "external_labels": {"environment": environment}},
+        "global": {
+            "scrape_interval": scrape_interval,
+            "evaluation_interval": scrape_interval,
+            "external_labels": {"environment": environment},
+        },
         "rule_files": [str(rules_dir / "*.yml")],
-        "scrape_configs": [{
-            "job_name": "instapay",
-            "honor_labels": True,  # keep the apps' own `service` label (equal to the target's)
-            "metric_relabel_configs": [{  # relay metrics say service="transaction": use full names
-                "source_labels": ["service"], "regex": "(auth|user|transaction)",
-                "target_label": "service", "replacement": "$1-service"}],
-            "static_configs": [{"targets": [addr], "labels": {"service": name}}
-                               for name, addr in sorted(targets.items())],
-        }],
+        "scrape_configs": [
+            {
+                "job_name": "instapay",
+                "honor_labels": True,  # keep the apps' own `service` label (equal to the target's)
+                "metric_relabel_configs": [
+                    {  # relay metrics say service="transaction": use full names
+                        "source_labels": ["service"],
+                        "regex": "(auth|user|transaction)",
+                        "target_label": "service",
+                        "replacement": "$1-service",
+                    }
+                ],
+                "static_configs": [
+                    {"targets": [addr], "labels": {"service": name}} for name, addr in sorted(targets.items())
+                ],
+            }
+        ],
     }
     return json.dumps(config, indent=2) + "\n"
 
@@ -85,9 +97,15 @@ class LocalPrometheus:
         self.config_path = workdir / "prometheus.yml"
         self.config_path.write_text(config_text)
         self.log_path = workdir / "prometheus.log"
-        self.argv = [binary, f"--config.file={self.config_path}", f"--storage.tsdb.path={workdir / 'data'}",
-                     f"--web.listen-address={host}:{port}", "--storage.tsdb.retention.time=1d",
-                     "--web.enable-lifecycle", "--log.level=warn"]
+        self.argv = [
+            binary,
+            f"--config.file={self.config_path}",
+            f"--storage.tsdb.path={workdir / 'data'}",
+            f"--web.listen-address={host}:{port}",
+            "--storage.tsdb.retention.time=1d",
+            "--web.enable-lifecycle",
+            "--log.level=warn",
+        ]
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60) -> None:
@@ -152,8 +170,11 @@ def main(argv: list[str] | None = None) -> int:
             prom.start()
             print(f"Prometheus: {prom.url}/  (targets: {prom.url}/targets, alerts: {prom.url}/alerts)", flush=True)
             last = args.base_port + max(SERVICE_PORT_OFFSETS.values())
-            print(f"scraping the local stack on ports {args.base_port}-{last}; "
-                  f"data in {tmp} (removed on exit); Ctrl-C stops it.", flush=True)
+            print(
+                f"scraping the local stack on ports {args.base_port}-{last}; "
+                f"data in {tmp} (removed on exit); Ctrl-C stops it.",
+                flush=True,
+            )
             while prom.proc is not None and prom.proc.poll() is None:
                 time.sleep(0.5)
             print(f"prometheus stopped; log: {prom.log_path}", file=sys.stderr)

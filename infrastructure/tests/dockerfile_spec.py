@@ -72,14 +72,14 @@ def parse_stages(path: Path) -> dict[str, Stage]:
         elif word in ("COPY", "RUN"):
             current.steps.append((word, args))
         elif word == "HEALTHCHECK":
-            current.healthcheck = json.loads(args[args.index("CMD") + 3:].strip())
+            current.healthcheck = json.loads(args[args.index("CMD") + 3 :].strip())
     return stages
 
 
 def to_host_path(image_path: str, repo_root: Path) -> str:
     """An image path under /app is the same path under the checkout."""
     if image_path == IMAGE_ROOT or image_path.startswith(IMAGE_ROOT + "/"):
-        return str(repo_root) + image_path[len(IMAGE_ROOT):]
+        return str(repo_root) + image_path[len(IMAGE_ROOT) :]
     return image_path
 
 

@@ -88,26 +88,38 @@ def hadolint(path: Path) -> Result:
 
 
 def compose_schema(path: Path) -> Result:
-    return _run("compose-spec schema", _rel(path),
-                [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(path)])
+    return _run(
+        "compose-spec schema",
+        _rel(path),
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(path)],
+    )
 
 
 def compose_config(path: Path, env: Mapping[str, str] | None = None) -> Result:
     base = {"PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir()}
     base.update(COMPOSE_LINT_ENV if env is None else env)
-    return _run("compose config -q", _rel(path),
-                [str(compose_binary()), "-f", str(path), "--project-directory", str(ROOT), "config", "-q"], env=base)
+    return _run(
+        "compose config -q",
+        _rel(path),
+        [str(compose_binary()), "-f", str(path), "--project-directory", str(ROOT), "config", "-q"],
+        env=base,
+    )
 
 
 def kubernetes_validate(paths: Iterable[Path], target: str) -> Result:
-    return _run("kubernetes-validate", target,
-                [str(BIN / "kubernetes-validate"), "-k", KUBE_VERSION, "--strict", "--quiet",
-                 *[str(p) for p in paths]])
+    return _run(
+        "kubernetes-validate",
+        target,
+        [str(BIN / "kubernetes-validate"), "-k", KUBE_VERSION, "--strict", "--quiet", *[str(p) for p in paths]],
+    )
 
 
 def workflow_schema(path: Path) -> Result:
-    return _run("workflow schema", _rel(path),
-                [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)])
+    return _run(
+        "workflow schema",
+        _rel(path),
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)],
+    )
 
 
 def actionlint(path: Path) -> Result:
@@ -156,8 +168,9 @@ def helm_lint(values_file: str, chart: Path = CHART) -> Result:
 
     target = f"{_rel(chart)} ({values_file})"
     try:
-        report = helm.lint(chart, chart_values(values_file, chart), strict=True, namespace=NAMESPACE,
-                           kube_version=f"v{KUBE_VERSION}")
+        report = helm.lint(
+            chart, chart_values(values_file, chart), strict=True, namespace=NAMESPACE, kube_version=f"v{KUBE_VERSION}"
+        )
     except Exception as exc:
         return Result("helm lint", target, False, str(exc))
     # Severity 1 is "info" (e.g. "icon is recommended"); warnings and errors fail in strict mode.
@@ -178,8 +191,14 @@ def all_checks() -> list[Result]:
         results += [chart_validate(values_file), helm_lint(values_file)]
     for path in WORKFLOWS:
         results += [actionlint(path), workflow_schema(path)]
-    yaml_files = [*COMPOSE_FILES, *sorted(K8S_DIR.glob("*.yaml")), *sorted(CHART.glob("values*.yaml")),
-                  CHART / "Chart.yaml", *WORKFLOWS, YAMLLINT_CONFIG]
+    yaml_files = [
+        *COMPOSE_FILES,
+        *sorted(K8S_DIR.glob("*.yaml")),
+        *sorted(CHART.glob("values*.yaml")),
+        CHART / "Chart.yaml",
+        *WORKFLOWS,
+        YAMLLINT_CONFIG,
+    ]
     results.append(yamllint(yaml_files, "deployment YAML"))
     return results
 

@@ -47,8 +47,9 @@ def main() -> int:
     try:
         for svc in plan["services"]:
             log = open(svc["log"], "w")  # noqa: SIM115 - closed with the process
-            procs[svc["name"]] = subprocess.Popen(svc["argv"], cwd=svc["cwd"], env=svc["env"], stdout=log,
-                                                  stderr=subprocess.STDOUT)
+            procs[svc["name"]] = subprocess.Popen(
+                svc["argv"], cwd=svc["cwd"], env=svc["env"], stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + plan["timeout"]
         pending = {s["name"]: s for s in plan["services"]}
         while pending and time.monotonic() < deadline:
@@ -67,8 +68,9 @@ def main() -> int:
             status, body = get(gateway + path)
             report["probes"][path] = {"status": status, "body": body[:4000]}
         for svc in plan["services"]:
-            check = subprocess.run(svc["healthcheck"], cwd=svc["cwd"], env=svc["env"], capture_output=True,
-                                   timeout=10, check=False)
+            check = subprocess.run(
+                svc["healthcheck"], cwd=svc["cwd"], env=svc["env"], capture_output=True, timeout=10, check=False
+            )
             report["healthchecks"][svc["name"]] = check.returncode
     finally:
         for proc in procs.values():

@@ -82,8 +82,7 @@ def test_one_migration_job_runs_alembic_for_every_schema(values_file):
     (job,) = by_kind(objects(values_file), "Job")
     containers = job["spec"]["template"]["spec"]["containers"]
     assert {c["image"].rsplit("/", 1)[1].split(":")[0] for c in containers} == MIGRATING
-    assert all(c["command"] == ["python", "-m", "alembic", "-c", "alembic.ini", "upgrade", "head"]
-               for c in containers)
+    assert all(c["command"] == ["python", "-m", "alembic", "-c", "alembic.ini", "upgrade", "head"] for c in containers)
     assert all(c["securityContext"]["readOnlyRootFilesystem"] for c in containers)
 
 
@@ -116,8 +115,11 @@ def test_secrets_are_referenced_never_inlined():
         assert by_kind(objs, "Secret") == []
         secret = lint.chart_values(values_file)["secrets"]["existingSecret"]
         auth = next(d for d in by_kind(objs, "Deployment") if component(d) == "auth-service")
-        refs = {e["valueFrom"]["secretKeyRef"]["name"] for e in auth["spec"]["template"]["spec"]["containers"][0]["env"]
-                if "valueFrom" in e}
+        refs = {
+            e["valueFrom"]["secretKeyRef"]["name"]
+            for e in auth["spec"]["template"]["spec"]["containers"][0]["env"]
+            if "valueFrom" in e
+        }
         assert refs == {secret}
     # Without a Secret to reference, the chart refuses to render.
     import helm_python as helm
@@ -148,10 +150,12 @@ def _policy(objs, name):
 
 
 def _peers(rules) -> set[str]:
-    return {peer["podSelector"]["matchLabels"]["app.kubernetes.io/component"]
-            for rule in rules for peer in rule.get("from", rule.get("to", []))
-            if "podSelector" in peer and "matchLabels" in peer["podSelector"]
-            and "namespaceSelector" not in peer}
+    return {
+        peer["podSelector"]["matchLabels"]["app.kubernetes.io/component"]
+        for rule in rules
+        for peer in rule.get("from", rule.get("to", []))
+        if "podSelector" in peer and "matchLabels" in peer["podSelector"] and "namespaceSelector" not in peer
+    }
 
 
 def test_network_policies_allow_only_the_documented_paths():
@@ -159,23 +163,34 @@ def test_network_policies_allow_only_the_documented_paths():
     default_deny = _policy(objs, "default-deny")
     assert default_deny["spec"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
     callers = {
-        "auth-service": {"api-gateway", "transaction-service", "reporting-service", "user-service",
-                         "notification-service"},  # everyone fetches JWKS from auth
+        "auth-service": {
+            "api-gateway",
+            "transaction-service",
+            "reporting-service",
+            "user-service",
+            "notification-service",
+        },  # everyone fetches JWKS from auth
         "user-service": {"api-gateway", "auth-service", "transaction-service", "notification-service"},
         "transaction-service": {"api-gateway", "auth-service", "reporting-service"},
         # events arrive from the outbox relays, never from the emitting services themselves
         "reporting-service": {"api-gateway"} | RELAY_COMPONENTS,
         "notification-service": {"api-gateway"} | RELAY_COMPONENTS,
         "api-gateway": set(),
-        "auth-relay": set(), "user-relay": set(), "transaction-relay": set(),
+        "auth-relay": set(),
+        "user-relay": set(),
+        "transaction-relay": set(),
     }
     for name, expected in callers.items():
         assert _peers(_policy(objs, name)["spec"]["ingress"]) == expected, name
     # Only the gateway admits the ingress controller.
     for name in callers:
-        from_ingress = [peer for rule in _policy(objs, name)["spec"]["ingress"] for peer in rule["from"]
-                        if peer.get("namespaceSelector", {}).get("matchLabels", {}).get(
-                            "kubernetes.io/metadata.name") == "ingress-nginx"]
+        from_ingress = [
+            peer
+            for rule in _policy(objs, name)["spec"]["ingress"]
+            for peer in rule["from"]
+            if peer.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name")
+            == "ingress-nginx"
+        ]
         assert bool(from_ingress) == (name == "api-gateway"), name
     # Egress mirrors ingress: the gateway reaches all five services and Redis, not the database.
     gateway_egress = _policy(objs, "api-gateway")["spec"]["egress"]

@@ -16,10 +16,22 @@ MIGRATIONS = {f"migrate-{s.name}" for s in SERVICES if s.migrates}
 
 
 def resolved(env: str) -> dict:
-    out = subprocess.run([str(lint.compose_binary()), "-f", str(lint.ROOT / f"docker-compose.{env}.yml"),
-                          "--project-directory", str(lint.ROOT), "config", "--format", "json"],
-                         capture_output=True, text=True, check=True,
-                         env={**lint.COMPOSE_LINT_ENV, "PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir()})
+    out = subprocess.run(
+        [
+            str(lint.compose_binary()),
+            "-f",
+            str(lint.ROOT / f"docker-compose.{env}.yml"),
+            "--project-directory",
+            str(lint.ROOT),
+            "config",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**lint.COMPOSE_LINT_ENV, "PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir()},
+    )
     return json.loads(out.stdout)
 
 
@@ -51,8 +63,9 @@ def test_migrations_run_once_before_their_service_and_the_gateway_waits_for_all(
             assert deps[f"migrate-{spec.name}"]["condition"] == "service_completed_successfully"
             assert deps["postgres"]["condition"] == "service_healthy"
     gateway_deps = services["api-gateway"]["depends_on"]
-    assert {n for n, d in gateway_deps.items() if d["condition"] == "service_healthy"} >= \
-        (APP_SERVICES - {"api-gateway"}) | {"redis"}
+    assert {n for n, d in gateway_deps.items() if d["condition"] == "service_healthy"} >= (
+        APP_SERVICES - {"api-gateway"}
+    ) | {"redis"}
 
 
 @pytest.mark.parametrize("env", ["staging", "prod"])

@@ -28,8 +28,11 @@ def workspace_members() -> set[str]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     members = set()
     for pattern in config["tool"]["uv"]["workspace"]["members"]:
-        members |= {str(Path(p).relative_to(ROOT)) for p in glob.glob(str(ROOT / pattern))
-                    if (Path(p) / "pyproject.toml").is_file()}
+        members |= {
+            str(Path(p).relative_to(ROOT))
+            for p in glob.glob(str(ROOT / pattern))
+            if (Path(p) / "pyproject.toml").is_file()
+        }
     return members
 
 
@@ -46,8 +49,12 @@ def replay_builder(dockerfile: Path, app: Path) -> dict[str, str]:
             for src in sources:
                 target = app / dest
                 if (ROOT / src).is_dir():
-                    shutil.copytree(ROOT / src, target / "" if dest.endswith("/") else target,
-                                    dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "tests", ".venv"))
+                    shutil.copytree(
+                        ROOT / src,
+                        target / "" if dest.endswith("/") else target,
+                        dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__", "tests", ".venv"),
+                    )
                 else:
                     target = target / Path(src).name if dest.endswith("/") else target
                     target.parent.mkdir(parents=True, exist_ok=True)
@@ -57,8 +64,9 @@ def replay_builder(dockerfile: Path, app: Path) -> dict[str, str]:
             pinned = re.search(r"uv==([\d.]+)", args).group(1)
             assert f"UV_VERSION := {pinned}" in (ROOT / "Makefile").read_text()
         else:
-            done = subprocess.run(args, shell=True, cwd=app, env=env, capture_output=True, text=True, timeout=600,
-                                  check=False)
+            done = subprocess.run(
+                args, shell=True, cwd=app, env=env, capture_output=True, text=True, timeout=600, check=False
+            )
             assert done.returncode == 0, f"{dockerfile}: `{args}` failed:\n{done.stdout}\n{done.stderr}"
     return env
 
@@ -66,8 +74,11 @@ def replay_builder(dockerfile: Path, app: Path) -> dict[str, str]:
 def test_builder_copies_every_workspace_manifest():
     for spec in SERVICES:
         stage = parse_stages(spec.path / "Dockerfile")["builder"]
-        copied = {args.split()[0].removesuffix("/pyproject.toml") for word, args in stage.steps
-                  if word == "COPY" and args.split()[0].endswith("/pyproject.toml")}
+        copied = {
+            args.split()[0].removesuffix("/pyproject.toml")
+            for word, args in stage.steps
+            if word == "COPY" and args.split()[0].endswith("/pyproject.toml")
+        }
         assert copied == workspace_members(), spec.directory
 
 
@@ -100,9 +111,14 @@ def test_builder_installs_the_locked_runtime_and_the_prod_layout_imports_the_ser
         if entry.name not in ("common", spec.directory):
             shutil.rmtree(entry)
     module = spec.module.split(":")[0]
-    check = subprocess.run([str(python), "-c", f"import {module}; print({module}.app.title)"],
-                           cwd=app / "services" / spec.directory, capture_output=True, text=True, timeout=300,
-                           env={"PATH": "/usr/bin:/bin", "ENVIRONMENT": "development", "PYTHONDONTWRITEBYTECODE": "1"},
-                           check=False)
+    check = subprocess.run(
+        [str(python), "-c", f"import {module}; print({module}.app.title)"],
+        cwd=app / "services" / spec.directory,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin", "ENVIRONMENT": "development", "PYTHONDONTWRITEBYTECODE": "1"},
+        check=False,
+    )
     assert check.returncode == 0, check.stderr
     assert check.stdout.strip()

@@ -60,8 +60,9 @@ def test_prod_cmd_is_the_command_make_up_runs(spec):
 def test_dockerfiles_are_generated_from_the_template():
     import importlib.util
 
-    module_spec = importlib.util.spec_from_file_location("render_dockerfiles",
-                                                         ROOT / "infrastructure/docker/render_dockerfiles.py")
+    module_spec = importlib.util.spec_from_file_location(
+        "render_dockerfiles", ROOT / "infrastructure/docker/render_dockerfiles.py"
+    )
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)
     for rel, text in module.render().items():
@@ -69,11 +70,28 @@ def test_dockerfiles_are_generated_from_the_template():
 
 
 def compose_prod_config(jwt_key: Path) -> dict:
-    env = {**lint.COMPOSE_LINT_ENV, "JWT_PRIVATE_KEY_PATH": str(jwt_key), "PATH": "/usr/bin:/bin",
-           "HOME": tempfile.gettempdir()}
-    out = subprocess.run([str(lint.compose_binary()), "-f", str(ROOT / "docker-compose.prod.yml"),
-                          "--project-directory", str(ROOT), "config", "--format", "json"],
-                         capture_output=True, text=True, env=env, check=True).stdout
+    env = {
+        **lint.COMPOSE_LINT_ENV,
+        "JWT_PRIVATE_KEY_PATH": str(jwt_key),
+        "PATH": "/usr/bin:/bin",
+        "HOME": tempfile.gettempdir(),
+    }
+    out = subprocess.run(
+        [
+            str(lint.compose_binary()),
+            "-f",
+            str(ROOT / "docker-compose.prod.yml"),
+            "--project-directory",
+            str(ROOT),
+            "config",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
     return json.loads(out)
 
 
@@ -99,8 +117,9 @@ class UnixToTcpBridge:
 
     def start(self) -> None:
         self.thread.start()
-        asyncio.run_coroutine_threadsafe(asyncio.start_unix_server(self._client, path=str(self.path)),
-                                         self.loop).result(10)
+        asyncio.run_coroutine_threadsafe(
+            asyncio.start_unix_server(self._client, path=str(self.path)), self.loop
+        ).result(10)
 
     def stop(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -159,29 +178,62 @@ def test_services_started_as_their_prod_images_answer_through_the_gateway(pg, tm
             if spec.migrates:
                 # The one-shot step docker-compose.prod.yml runs before the service starts.
                 migrate = compose["services"][f"migrate-{spec.name}"]
-                done = subprocess.run(migrate["command"], cwd=cwd, env={**env, "DATABASE_URL": url},
-                                      capture_output=True, text=True, timeout=180, check=False)
+                done = subprocess.run(
+                    migrate["command"],
+                    cwd=cwd,
+                    env={**env, "DATABASE_URL": url},
+                    capture_output=True,
+                    text=True,
+                    timeout=180,
+                    check=False,
+                )
                 assert done.returncode == 0, f"{spec.name} migration failed:\n{done.stdout}{done.stderr}"
-            plan_services.append({"name": spec.name, "argv": stage.cmd, "cwd": cwd, "env": env,
-                                  "port": stage.expose[0], "healthcheck": stage.healthcheck,
-                                  "log": str(tmp_path / f"{spec.name}.log")})
+            plan_services.append(
+                {
+                    "name": spec.name,
+                    "argv": stage.cmd,
+                    "cwd": cwd,
+                    "env": env,
+                    "port": stage.expose[0],
+                    "healthcheck": stage.healthcheck,
+                    "log": str(tmp_path / f"{spec.name}.log"),
+                }
+            )
         for relay in RELAYS:
             # Relays run from their service's image with the command compose gives them.
             spec = next(s for s in SERVICES if s.name == relay.service)
             stage = prod_stage(spec)
             compose_relay = compose["services"][relay.name]
-            plan_services.append({"name": relay.name, "argv": compose_relay["command"],
-                                  "cwd": to_host_path(stage.workdir, ROOT),
-                                  "env": service_env(spec, stage, compose_relay, compose, ns_url),
-                                  "port": relay.port(8000), "healthcheck": compose_relay["healthcheck"]["test"][1:],
-                                  "log": str(tmp_path / f"{relay.name}.log")})
-        plan = {"services": plan_services, "timeout": 300, "gateway_url": "http://127.0.0.1:8000",
-                "probe_paths": ["/api/v1/health", "/.well-known/jwks.json", "/healthz"]}
+            plan_services.append(
+                {
+                    "name": relay.name,
+                    "argv": compose_relay["command"],
+                    "cwd": to_host_path(stage.workdir, ROOT),
+                    "env": service_env(spec, stage, compose_relay, compose, ns_url),
+                    "port": relay.port(8000),
+                    "healthcheck": compose_relay["healthcheck"]["test"][1:],
+                    "log": str(tmp_path / f"{relay.name}.log"),
+                }
+            )
+        plan = {
+            "services": plan_services,
+            "timeout": 300,
+            "gateway_url": "http://127.0.0.1:8000",
+            "probe_paths": ["/api/v1/health", "/.well-known/jwks.json", "/healthz"],
+        }
         (tmp_path / "plan.json").write_text(json.dumps(plan))
-        run = subprocess.run([*namespace_command(), sys.executable, str(HERE / "netns_runner.py"),
-                              str(tmp_path / "plan.json")], capture_output=True, text=True, timeout=540, check=False)
-        logs = "\n".join(f"--- {s['name']} ---\n" + Path(s["log"]).read_text()[-3000:] for s in plan_services
-                         if Path(s["log"]).exists())
+        run = subprocess.run(
+            [*namespace_command(), sys.executable, str(HERE / "netns_runner.py"), str(tmp_path / "plan.json")],
+            capture_output=True,
+            text=True,
+            timeout=540,
+            check=False,
+        )
+        logs = "\n".join(
+            f"--- {s['name']} ---\n" + Path(s["log"]).read_text()[-3000:]
+            for s in plan_services
+            if Path(s["log"]).exists()
+        )
         assert run.returncode == 0, f"{run.stderr}\n{logs}"
         report = json.loads(run.stdout.strip().splitlines()[-1])
     finally:

@@ -20,8 +20,12 @@ def _copy_with(src: Path, dst: Path, old: str, new: str) -> Path:
 def test_hadolint_fails_an_unpinned_root_dockerfile(tmp_path):
     good = lint.ROOT / "services/auth-service/Dockerfile"
     assert lint.hadolint(good).ok
-    broken = _copy_with(good, tmp_path / "Dockerfile", "FROM python:3.11-slim-bookworm AS prod",
-                        "FROM python:latest AS prod\nRUN apt-get update && apt-get install -y curl")
+    broken = _copy_with(
+        good,
+        tmp_path / "Dockerfile",
+        "FROM python:3.11-slim-bookworm AS prod",
+        "FROM python:latest AS prod\nRUN apt-get update && apt-get install -y curl",
+    )
     result = lint.hadolint(broken)
     assert not result.ok
     assert "DL3007" in result.output  # `latest` tag
@@ -84,8 +88,12 @@ def _chart_copy(tmp_path: Path) -> Path:
 
 def test_rendered_chart_validation_fails_a_broken_template(tmp_path):
     chart = _chart_copy(tmp_path)
-    _copy_with(lint.CHART / "templates/deployments.yaml", chart / "templates/deployments.yaml",
-               "containerPort:", "containerport:")
+    _copy_with(
+        lint.CHART / "templates/deployments.yaml",
+        chart / "templates/deployments.yaml",
+        "containerPort:",
+        "containerport:",
+    )
     # (The intact chart passes for every values file in `make lint-infra`.)
     assert lint.chart_validate("values-production.yaml", lint.CHART).ok
     result = lint.chart_validate("values-production.yaml", chart)
@@ -95,8 +103,12 @@ def test_rendered_chart_validation_fails_a_broken_template(tmp_path):
 
 def test_helm_lint_fails_a_template_error(tmp_path):
     chart = _chart_copy(tmp_path)
-    _copy_with(lint.CHART / "templates/services.yaml", chart / "templates/services.yaml",
-               "type: ClusterIP", "type: {{ .Values.service.type.missing }}")
+    _copy_with(
+        lint.CHART / "templates/services.yaml",
+        chart / "templates/services.yaml",
+        "type: ClusterIP",
+        "type: {{ .Values.service.type.missing }}",
+    )
     assert lint.helm_lint("values-production.yaml", lint.CHART).ok
     result = lint.helm_lint("values-production.yaml", chart)
     assert not result.ok
@@ -106,8 +118,12 @@ def test_helm_lint_fails_a_template_error(tmp_path):
 def test_actionlint_fails_an_undefined_context(tmp_path):
     good = lint.WORKFLOWS[0]
     assert lint.actionlint(good).ok
-    broken = _copy_with(good, tmp_path / good.name, "${{ matrix.service }}:${{ github.sha }}",
-                        "${{ matrix.services }}:${{ github.sha }}")
+    broken = _copy_with(
+        good,
+        tmp_path / good.name,
+        "${{ matrix.service }}:${{ github.sha }}",
+        "${{ matrix.services }}:${{ github.sha }}",
+    )
     result = lint.actionlint(broken)
     assert not result.ok
     assert "services" in result.output

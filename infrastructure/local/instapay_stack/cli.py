@@ -1,7 +1,7 @@
 """`make up`: start the whole platform locally and keep it running until Ctrl-C.
 
-    python -m instapay_stack.cli up        # everything, gateway on :8000 (INSTAPAY_PORT_BASE)
-    python -m instapay_stack.cli migrate   # only the migrations
+python -m instapay_stack.cli up        # everything, gateway on :8000 (INSTAPAY_PORT_BASE)
+python -m instapay_stack.cli migrate   # only the migrations
 """
 
 from __future__ import annotations
@@ -64,8 +64,7 @@ def up(args: argparse.Namespace) -> int:
     try:
         _step("database")
         handle, db_url = _database(lambda m: print("  " + m, flush=True), data_dir)
-        stack = Stack(StackConfig(database_url=db_url, base_port=base, data_dir=data_dir,
-                                  log_dir=data_dir / "logs"))
+        stack = Stack(StackConfig(database_url=db_url, base_port=base, data_dir=data_dir, log_dir=data_dir / "logs"))
         _step("migrations")
         stack.migrate(progress=lambda m: print(m, flush=True))
         _step("services")
@@ -80,15 +79,17 @@ def up(args: argparse.Namespace) -> int:
         print(f"  logs (JSON):      {data_dir / 'logs'}/<service>.log")
         print(f"  e-mail (SMTP sink on :{stack.smtp_port}): {stack.mail_dir}/*.eml")
         print(f"  SMS (file sink):  {stack.sms_dir}/*.txt")
-        print(f"  outbox relays:    {', '.join(r.name for r in RELAYS)} (metrics on their ports), starting:",
-              flush=True)
+        print(
+            f"  outbox relays:    {', '.join(r.name for r in RELAYS)} (metrics on their ports), starting:", flush=True
+        )
         stack.start_relays(timeout=args.timeout, progress=lambda m: print(m, flush=True))
         print(f"outbox relays up in {time.monotonic() - t0:.1f}s. Press Ctrl-C to stop everything.", flush=True)
         while True:
             for name, child in stack.supervisor.children.items():
                 if child.proc.poll() is not None:
-                    raise StackError(f"{name} stopped unexpectedly (code {child.proc.returncode}); "
-                                     f"see {child.log_path}")
+                    raise StackError(
+                        f"{name} stopped unexpectedly (code {child.proc.returncode}); see {child.log_path}"
+                    )
             time.sleep(0.5)
     except KeyboardInterrupt:
         print("\nstopping...", flush=True)
@@ -125,8 +126,11 @@ def rebuild_reports(_args: argparse.Namespace) -> int:
         base = int(os.environ.get("INSTAPAY_PORT_BASE", "8000"))
         stack = Stack(StackConfig(database_url=db_url, base_port=base, data_dir=DATA_DIR, log_dir=DATA_DIR / "logs"))
         reporting = next(s for s in SERVICES if s.name == "reporting")
-        return subprocess.call([sys.executable, "-m", "reporting_service.rebuild"], cwd=reporting.path,
-                               env={**stack.env, "LOG_LEVEL": "WARNING"})
+        return subprocess.call(
+            [sys.executable, "-m", "reporting_service.rebuild"],
+            cwd=reporting.path,
+            env={**stack.env, "LOG_LEVEL": "WARNING"},
+        )
     finally:
         handle.stop()
 
@@ -136,12 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_up = sub.add_parser("up", help="run the whole platform until Ctrl-C")
     p_up.add_argument("--timeout", type=float, default=90)
-    p_up.add_argument("--data-dir", type=Path, default=DATA_DIR,
-                      help="embedded database, secrets, logs, mail (default: .data/ in the checkout)")
+    p_up.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DATA_DIR,
+        help="embedded database, secrets, logs, mail (default: .data/ in the checkout)",
+    )
     p_up.set_defaults(func=up)
     sub.add_parser("migrate", help="migrate every schema to head").set_defaults(func=migrate)
-    sub.add_parser("rebuild-reports", help="rebuild the reporting read model from the event logs "
-                   "(the stack must be running)").set_defaults(func=rebuild_reports)
+    sub.add_parser(
+        "rebuild-reports", help="rebuild the reporting read model from the event logs (the stack must be running)"
+    ).set_defaults(func=rebuild_reports)
     args = parser.parse_args(argv)
     return args.func(args)
 

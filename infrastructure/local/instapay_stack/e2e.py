@@ -67,8 +67,9 @@ def login(gateway_url: str, username: str, password: str, *, client: httpx.Clien
     """POST /api/v1/auth/login; returns the token response (asserts 200)."""
     c = client or httpx.Client(timeout=TIMEOUT)
     try:
-        return _check(c.post(gateway_url + "/api/v1/auth/login", json={"username": username, "password": password}),
-                      200, "login")
+        return _check(
+            c.post(gateway_url + "/api/v1/auth/login", json={"username": username, "password": password}), 200, "login"
+        )
     finally:
         if client is None:
             c.close()
@@ -77,16 +78,24 @@ def login(gateway_url: str, username: str, password: str, *, client: httpx.Clien
 def set_pin(gateway_url: str, user: TestUser, pin: str, *, client: httpx.Client | None = None) -> None:
     c = client or httpx.Client(timeout=TIMEOUT)
     try:
-        _check(c.put(gateway_url + "/api/v1/auth/pin", json={"pin": pin, "password": user.password},
-                     headers=user.auth_headers()), 204, "set pin")
+        _check(
+            c.put(
+                gateway_url + "/api/v1/auth/pin",
+                json={"pin": pin, "password": user.password},
+                headers=user.auth_headers(),
+            ),
+            204,
+            "set pin",
+        )
         user.pin = pin
     finally:
         if client is None:
             c.close()
 
 
-def register_user(gateway_url: str, *, pin: str | None = "123456", client: httpx.Client | None = None,
-                  **overrides: Any) -> TestUser:
+def register_user(
+    gateway_url: str, *, pin: str | None = "123456", client: httpx.Client | None = None, **overrides: Any
+) -> TestUser:
     """Registers a new user, logs in, sets the PIN (pin=None skips it). Overrides: email, phone,
     handle, full_name, password."""
     body = unique_identity()
@@ -96,9 +105,16 @@ def register_user(gateway_url: str, *, pin: str | None = "123456", client: httpx
     try:
         created = _check(c.post(gateway_url + "/api/v1/auth/register", json=body), 201, "register")
         tokens = login(gateway_url, body["email"], body["password"], client=c)
-        user = TestUser(user_id=created["user_id"], email=created["email"], phone=created["phone"],
-                        handle=created["handle"], password=body["password"], full_name=body["full_name"],
-                        access_token=tokens["access_token"], refresh_token=tokens["refresh_token"])
+        user = TestUser(
+            user_id=created["user_id"],
+            email=created["email"],
+            phone=created["phone"],
+            handle=created["handle"],
+            password=body["password"],
+            full_name=body["full_name"],
+            access_token=tokens["access_token"],
+            refresh_token=tokens["refresh_token"],
+        )
         if pin is not None:
             set_pin(gateway_url, user, pin, client=c)
         return user
@@ -118,22 +134,40 @@ def make_admin(stack: Any, user: TestUser) -> TestUser:
     import subprocess
     import sys
 
-    subprocess.run([sys.executable, "-m", "auth_service.admin", "grant", "--email", user.email],
-                   env={**stack.env}, check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "auth_service.admin", "grant", "--email", user.email],
+        env={**stack.env},
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     tokens = login(stack.gateway_url, user.email, user.password)
     user.access_token, user.refresh_token = tokens["access_token"], tokens["refresh_token"]
     return user
 
 
-def create_api_client(gateway_url: str, user: TestUser, scopes: list[str], name: str = "test client"
-                      ) -> dict[str, Any]:
+def create_api_client(gateway_url: str, user: TestUser, scopes: list[str], name: str = "test client") -> dict[str, Any]:
     """Creates an API client and returns {client_id, client_secret, ..., access_token}."""
     with httpx.Client(timeout=TIMEOUT) as c:
-        client = _check(c.post(gateway_url + "/api/v1/auth/clients", json={"name": name, "scopes": scopes},
-                               headers=user.auth_headers()), 201, "create client")
-        token = _check(c.post(gateway_url + "/api/v1/auth/token",
-                              data={"grant_type": "client_credentials", "client_id": client["client_id"],
-                                    "client_secret": client["client_secret"]}), 200, "client token")
+        client = _check(
+            c.post(
+                gateway_url + "/api/v1/auth/clients", json={"name": name, "scopes": scopes}, headers=user.auth_headers()
+            ),
+            201,
+            "create client",
+        )
+        token = _check(
+            c.post(
+                gateway_url + "/api/v1/auth/token",
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": client["client_id"],
+                    "client_secret": client["client_secret"],
+                },
+            ),
+            200,
+            "client token",
+        )
     client["access_token"] = token["access_token"]
     return client
 
@@ -170,6 +204,7 @@ async def next_notification(lines: AsyncIterator[str], of_type: str, *, within: 
     """Reads Server-Sent Events frames from a notification stream (`aiter_lines()` of
     `GET /api/v1/notifications/stream`) until a `notification` of `of_type` arrives, within
     `within` seconds; returns its data with the frame's id as `_id`."""
+
     async def consume() -> dict[str, Any]:
         frame: dict[str, str] = {}
         async for line in lines:

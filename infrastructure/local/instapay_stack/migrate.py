@@ -42,8 +42,9 @@ def _behind_head(database_url: str, specs: list[ServiceSpec]) -> list[ServiceSpe
     return [s for s in specs if current.get(schemas[s.name]) != heads[s.name]]
 
 
-def migrate_all(database_url: str, *, services: Iterable[ServiceSpec] = SERVICES, python: str = sys.executable,
-                progress=print) -> None:
+def migrate_all(
+    database_url: str, *, services: Iterable[ServiceSpec] = SERVICES, python: str = sys.executable, progress=print
+) -> None:
     """Migrates the services in parallel (separate processes: each Alembic env imports its own models).
 
     Schemas already at head are skipped, so a second `make up` does not pay for five Alembic runs.
@@ -57,8 +58,14 @@ def migrate_all(database_url: str, *, services: Iterable[ServiceSpec] = SERVICES
             progress(f"  {spec.name} already at head")
     for spec in todo:
         cmd = [python, "-m", "alembic", "-c", str(spec.path / "alembic.ini"), "upgrade", "head"]
-        running.append((spec, subprocess.Popen(cmd, cwd=spec.path, env=env, stdout=subprocess.PIPE,
-                                               stderr=subprocess.STDOUT, text=True)))
+        running.append(
+            (
+                spec,
+                subprocess.Popen(
+                    cmd, cwd=spec.path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+                ),
+            )
+        )
     failed = []
     for spec, proc in running:
         out, _ = proc.communicate()

@@ -47,14 +47,32 @@ class PostgresHandle:
 
         server = self.server
         before = server.get_postmaster_info()
-        pg_ctl(["-w", "-t", str(int(timeout)), "-m", "fast", "stop"], pgdata=server.pgdata,
-               user=server.system_user, timeout=timeout + 10)
+        pg_ctl(
+            ["-w", "-t", str(int(timeout)), "-m", "fast", "stop"],
+            pgdata=server.pgdata,
+            user=server.system_user,
+            timeout=timeout + 10,
+        )
         time.sleep(down_seconds)
         # pgserver's own start allows pg_ctl 10 s, too little on a loaded machine: start with the
         # options it used (no TCP, socket in the same directory), then let it re-read postmaster.pid.
-        pg_ctl(["-w", "-t", str(int(timeout)), "-o", '-h ""', "-o", f"-k {before.socket_dir}",
-                "-l", str(server.log), "start"], pgdata=server.pgdata, user=server.system_user,
-               timeout=timeout + 10)
+        pg_ctl(
+            [
+                "-w",
+                "-t",
+                str(int(timeout)),
+                "-o",
+                '-h ""',
+                "-o",
+                f"-k {before.socket_dir}",
+                "-l",
+                str(server.log),
+                "start",
+            ],
+            pgdata=server.pgdata,
+            user=server.system_user,
+            timeout=timeout + 10,
+        )
         server.ensure_postgres_running()
         if server.get_uri() != before.get_uri():
             raise RuntimeError(f"restarted server moved: {before.get_uri()} -> {server.get_uri()}")

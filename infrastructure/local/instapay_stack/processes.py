@@ -100,12 +100,20 @@ class Supervisor:
         if spec.port is not None and not port_is_free(spec.host, spec.port):
             raise StackError(
                 f"port {spec.port} for {spec.name} is already in use. Stop whatever listens there "
-                f"(`ss -ltnp 'sport = :{spec.port}'`) or choose other ports with INSTAPAY_PORT_BASE=9000.")
+                f"(`ss -ltnp 'sport = :{spec.port}'`) or choose other ports with INSTAPAY_PORT_BASE=9000."
+            )
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.log_dir / f"{spec.name}.log"
         log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
-        proc = subprocess.Popen(spec.argv, cwd=spec.cwd, env=spec.env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+        proc = subprocess.Popen(
+            spec.argv,
+            cwd=spec.cwd,
+            env=spec.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+        )
         log.close()
         child = Child(spec, proc, log_path)
         self.children[spec.name] = child
@@ -130,14 +138,17 @@ class Supervisor:
                 child = self.children[name]
                 code = child.proc.poll()
                 if code is not None:
-                    raise StackError(f"{name} exited with code {code} while starting. Last log lines "
-                                     f"({child.log_path}):\n{tail(child.log_path)}")
+                    raise StackError(
+                        f"{name} exited with code {code} while starting. Last log lines "
+                        f"({child.log_path}):\n{tail(child.log_path)}"
+                    )
                 if self.is_ready(child):
                     pending.remove(name)
                     progress(f"  {name} ready ({time.monotonic() - child.started_at:.1f}s)")
             if pending and time.monotonic() > deadline:
-                details = "\n".join(f"--- {n} ({self.children[n].log_path}):\n{tail(self.children[n].log_path)}"
-                                    for n in pending)
+                details = "\n".join(
+                    f"--- {n} ({self.children[n].log_path}):\n{tail(self.children[n].log_path)}" for n in pending
+                )
                 raise StackError(f"not ready after {timeout:.0f}s: {', '.join(pending)}\n{details}")
             time.sleep(0.1)
 

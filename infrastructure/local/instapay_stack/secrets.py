@@ -23,7 +23,8 @@ def ensure_dev_secrets(secrets_dir: Path) -> dict[str, str]:
     key_path = secrets_dir / "jwt_ed25519.pem"
     if not key_path.exists():
         pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         _write_private(key_path, pem)
     values: dict[str, str] = {}
     for name in ("internal_token", "pin_pepper"):

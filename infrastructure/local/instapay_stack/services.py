@@ -55,8 +55,17 @@ class RelaySpec:
         return base + self.port_offset
 
     def argv(self, *, host: str, port: int, python: str) -> list[str]:
-        return [python, "-m", "instapay_common.outbox_relay", "--service", self.service,
-                "--host", host, "--metrics-port", str(port)]
+        return [
+            python,
+            "-m",
+            "instapay_common.outbox_relay",
+            "--service",
+            self.service,
+            "--host",
+            host,
+            "--metrics-port",
+            str(port),
+        ]
 
 
 RELAYS: tuple[RelaySpec, ...] = (
@@ -93,5 +102,18 @@ HTTP_PROTOCOL = "instapay_common.web.http_protocol:GuardedHttpToolsProtocol"
 def uvicorn_argv(spec: ServiceSpec, *, host: str, port: int, python: str) -> list[str]:
     # Same flags as the prod Dockerfile's CMD.
     # --http: uvicorn's protocol plus header timeout/size limits and no server header (slowloris, API4).
-    return [python, "-m", "uvicorn", spec.module, "--host", host, "--port", str(port),
-            "--no-access-log", "--timeout-graceful-shutdown", "5", "--http", HTTP_PROTOCOL]
+    return [
+        python,
+        "-m",
+        "uvicorn",
+        spec.module,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--timeout-graceful-shutdown",
+        "5",
+        "--http",
+        HTTP_PROTOCOL,
+    ]

@@ -39,8 +39,9 @@ class SmtpSink:
     def __init__(self, directory: Path, *, host: str = "127.0.0.1", port: int = 8009) -> None:
         self.directory = directory
         # server_hostname given: otherwise each SMTP session resolves our FQDN for its greeting.
-        self.controller = Controller(MaildirWriter(directory), hostname=host, port=port,
-                                     server_hostname="smtp-sink.local")
+        self.controller = Controller(
+            MaildirWriter(directory), hostname=host, port=port, server_hostname="smtp-sink.local"
+        )
 
     def start(self) -> SmtpSink:
         self.controller.start()
@@ -54,8 +55,10 @@ class SmtpSink:
 
 
 def read_mailbox(directory: Path) -> list[EmailMessage]:
-    return [message_from_bytes(p.read_bytes(), policy=policy.default)  # type: ignore[misc]
-            for p in sorted(directory.glob("*.eml"))]
+    return [
+        message_from_bytes(p.read_bytes(), policy=policy.default)  # type: ignore[misc]
+        for p in sorted(directory.glob("*.eml"))
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:

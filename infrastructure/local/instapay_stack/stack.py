@@ -71,37 +71,62 @@ class Stack:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("INSTAPAY_",))}
         env.update(ensure_dev_secrets(cfg.data_dir / "secrets"))
         env.update(service_urls(cfg.base_port, cfg.host))
-        env.update({
-            "DATABASE_URL": cfg.database_url,
-            "ENVIRONMENT": cfg.environment,
-            "HOST": cfg.host,
-            "PYTHONUNBUFFERED": "1",
-            "DATA_DIR": str(cfg.data_dir.resolve()),
-            # notification-service channels: the local SMTP sink and the file SMS sink
-            "SMTP_HOST": cfg.host,
-            "SMTP_PORT": str(cfg.base_port + SMTP_SINK_OFFSET),
-            "SMS_PROVIDER": "file",
-            "SMS_DIR": str((cfg.data_dir / "sms").resolve()),
-        })
+        env.update(
+            {
+                "DATABASE_URL": cfg.database_url,
+                "ENVIRONMENT": cfg.environment,
+                "HOST": cfg.host,
+                "PYTHONUNBUFFERED": "1",
+                "DATA_DIR": str(cfg.data_dir.resolve()),
+                # notification-service channels: the local SMTP sink and the file SMS sink
+                "SMTP_HOST": cfg.host,
+                "SMTP_PORT": str(cfg.base_port + SMTP_SINK_OFFSET),
+                "SMS_PROVIDER": "file",
+                "SMS_DIR": str((cfg.data_dir / "sms").resolve()),
+            }
+        )
         env.update(cfg.extra_env)
         return env
 
     def process_specs(self) -> list[ProcessSpec]:
         cfg = self.config
-        specs = [ProcessSpec(name=SMTP_SINK_NAME, argv=smtp_sink_argv(host=cfg.host, port=self.smtp_port,
-                                                                      mail_dir=str(self.mail_dir), python=cfg.python),
-                             env=self.env, cwd=cfg.data_dir.resolve(), port=self.smtp_port, host=cfg.host,
-                             ready_path=None)]
+        specs = [
+            ProcessSpec(
+                name=SMTP_SINK_NAME,
+                argv=smtp_sink_argv(host=cfg.host, port=self.smtp_port, mail_dir=str(self.mail_dir), python=cfg.python),
+                env=self.env,
+                cwd=cfg.data_dir.resolve(),
+                port=self.smtp_port,
+                host=cfg.host,
+                ready_path=None,
+            )
+        ]
         for svc in SERVICES:
             port = svc.port(cfg.base_port)
             env = {**self.env, "PORT": str(port), **svc.extra_env}
-            specs.append(ProcessSpec(name=svc.name, argv=uvicorn_argv(svc, host=cfg.host, port=port, python=cfg.python),
-                                     env=env, cwd=svc.path, port=port, host=cfg.host))
+            specs.append(
+                ProcessSpec(
+                    name=svc.name,
+                    argv=uvicorn_argv(svc, host=cfg.host, port=port, python=cfg.python),
+                    env=env,
+                    cwd=svc.path,
+                    port=port,
+                    host=cfg.host,
+                )
+            )
         for relay in RELAYS:
             port = relay.port(cfg.base_port)
-            specs.append(ProcessSpec(name=relay.name, argv=relay.argv(host=cfg.host, port=port, python=cfg.python),
-                                     env=self.env, cwd=cfg.data_dir.resolve(), port=port, host=cfg.host,
-                                     ready_path="/healthz"))
+            specs.append(
+                ProcessSpec(
+                    name=relay.name,
+                    argv=relay.argv(host=cfg.host, port=port, python=cfg.python),
+                    env=self.env,
+                    cwd=cfg.data_dir.resolve(),
+                    port=port,
+                    host=cfg.host,
+                    ready_path="/healthz",
+                )
+            )
         return specs
 
     def migrate(self, progress=print) -> None:
@@ -132,8 +157,10 @@ class Stack:
     def _start_and_wait(self, specs: list[ProcessSpec], timeout: float, progress) -> None:
         for spec in specs:
             self.supervisor.start(spec)
-            progress(f"  started {spec.name} (pid {self.supervisor.children[spec.name].proc.pid}"
-                     + (f", port {spec.port})" if spec.port else ")"))
+            progress(
+                f"  started {spec.name} (pid {self.supervisor.children[spec.name].proc.pid}"
+                + (f", port {spec.port})" if spec.port else ")")
+            )
         self.supervisor.wait_ready([s.name for s in specs], timeout, progress=progress)
 
     def stop(self) -> None:

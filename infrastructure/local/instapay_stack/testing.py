@@ -53,8 +53,16 @@ def stack_factory(pg: PostgresHandle, tmp_path_factory: pytest.TempPathFactory):
         name = f"stack_{os.getpid()}_{secrets.token_hex(3)}"
         url = ensure_database(pg, name)
         data_dir = tmp_path_factory.mktemp("stack-data")
-        stack = Stack(StackConfig(database_url=url, base_port=free_port_base(10), data_dir=data_dir,
-                                  log_dir=data_dir / "logs", environment="test", extra_env=extra_env or {}))
+        stack = Stack(
+            StackConfig(
+                database_url=url,
+                base_port=free_port_base(10),
+                data_dir=data_dir,
+                log_dir=data_dir / "logs",
+                environment="test",
+                extra_env=extra_env or {},
+            )
+        )
         started.append((stack, name))
         if migrate:
             stack.migrate(progress=lambda _m: None)

@@ -41,9 +41,17 @@ class TestIssuer:
         """Call inside the app's lifespan (the verifier is created there)."""
         app.state.jwt_verifier.install_keys(self.jwks())
 
-    def token(self, user_id: str | None = None, *, scopes: frozenset[str] | set[str] = USER_SCOPES,
-              roles: list[str] | None = None, client_id: str | None = None, ttl: int = 900,
-              session_id: str | None = None, **overrides: Any) -> str:
+    def token(
+        self,
+        user_id: str | None = None,
+        *,
+        scopes: frozenset[str] | set[str] = USER_SCOPES,
+        roles: list[str] | None = None,
+        client_id: str | None = None,
+        ttl: int = 900,
+        session_id: str | None = None,
+        **overrides: Any,
+    ) -> str:
         now = int(time.time())
         claims: dict[str, Any] = {
             "sub": user_id or str(uuid.uuid4()),
@@ -59,5 +67,6 @@ class TestIssuer:
         if client_id:
             claims["client_id"] = client_id
         claims.update(overrides)
-        return jwt.encode(claims, self.private_key, algorithm="EdDSA",
-                          headers={"kid": self.kid, "typ": ACCESS_TOKEN_TYPE})
+        return jwt.encode(
+            claims, self.private_key, algorithm="EdDSA", headers={"kid": self.kid, "typ": ACCESS_TOKEN_TYPE}
+        )

@@ -12,7 +12,13 @@ def test_gateway_health_lists_all_services_up(stack):
     assert r.status_code == 200, r.text
     services = r.json()["services"]
     assert {name for name, state in services.items() if state == "up"} >= {
-        "gateway", "auth", "user", "transaction", "reporting", "notification"}
+        "gateway",
+        "auth",
+        "user",
+        "transaction",
+        "reporting",
+        "notification",
+    }
 
 
 def test_every_service_serves_metrics_with_request_counters(stack):

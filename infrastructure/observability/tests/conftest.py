@@ -40,6 +40,7 @@ def idle_prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalP
 def schema_checker() -> Path:
     """check_dashboards.mjs with its locked npm packages (@grafana/schema, typescript) installed."""
     if not (SCHEMA_DIR / "node_modules" / "@grafana" / "schema").is_dir():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=SCHEMA_DIR, check=True,
-                       timeout=300)
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=SCHEMA_DIR, check=True, timeout=300
+        )
     return SCHEMA_DIR / "check_dashboards.mjs"

@@ -18,8 +18,16 @@ DASH_DIR = OBS_DIR / "grafana" / "dashboards"
 DASHBOARDS = sorted(DASH_DIR.glob("*.json"))
 GENERATOR = OBS_DIR / "grafana" / "generate_dashboards.py"
 # Grafana's own macros and this repo's variables, replaced by values a query can run with.
-MACROS = {"$__rate_interval": "1m", "$__interval": "1m", "$__range": "1h", "$__auto": "1m",
-          "$service": "api-gateway", "$request_id": "abc", "$level": "info", "$search": "x"}
+MACROS = {
+    "$__rate_interval": "1m",
+    "$__interval": "1m",
+    "$__range": "1h",
+    "$__auto": "1m",
+    "$service": "api-gateway",
+    "$request_id": "abc",
+    "$level": "info",
+    "$search": "x",
+}
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -59,8 +67,7 @@ def _substitute(expr: str) -> str:
 
 def test_the_five_dashboards_exist_and_generated_files_are_current():
     names = {p.name for p in DASHBOARDS}
-    assert names == {"platform-overview.json", "money-flow.json", "gateway.json", "service-drilldown.json",
-                     "logs.json"}
+    assert names == {"platform-overview.json", "money-flow.json", "gateway.json", "service-drilldown.json", "logs.json"}
     result = subprocess.run([sys.executable, str(GENERATOR), "--check"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
 
@@ -108,7 +115,7 @@ def test_every_promql_expression_parses_in_prometheus(idle_prometheus):
 
 
 def test_a_broken_expression_is_caught_by_the_same_check(idle_prometheus):
-    body = idle_prometheus.api("query", query='sum by (service (rate(http_requests_total[1m]))')
+    body = idle_prometheus.api("query", query="sum by (service (rate(http_requests_total[1m]))")
     assert body["status"] == "error" and body["errorType"] == "bad_data"
 
 
@@ -127,8 +134,9 @@ def test_logql_queries_select_instapay_streams_by_label():
 
 
 def test_dashboards_type_check_against_grafana_schema(schema_checker):
-    result = subprocess.run(["node", str(schema_checker), *map(str, DASHBOARDS)], capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        ["node", str(schema_checker), *map(str, DASHBOARDS)], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{len(DASHBOARDS)} dashboards checked against @grafana/schema, 0 problems" in result.stdout
 

@@ -24,8 +24,12 @@ def _get(url: str) -> dict:
 
 def test_observe_scrapes_the_configured_ports_and_stops_cleanly():
     port, base = free_port(), 31000
-    proc = subprocess.Popen([sys.executable, str(SCRIPT), "--port", str(port), "--base-port", str(base)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--port", str(port), "--base-port", str(base)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         assert line.startswith(f"Prometheus: http://127.0.0.1:{port}/"), line

@@ -20,8 +20,12 @@ def _yaml(rel: str) -> dict:
 def test_yamllint_passes_on_every_file():
     files = sorted(p for p in OBS_DIR.rglob("*.yml") if "node_modules" not in p.parts)
     assert len(files) >= 8
-    result = subprocess.run([sys.executable, "-m", "yamllint", "-s", "-c", str(OBS_DIR / ".yamllint.yml"),
-                             *map(str, files)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "yamllint", "-s", "-c", str(OBS_DIR / ".yamllint.yml"), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

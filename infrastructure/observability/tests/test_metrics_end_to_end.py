@@ -28,8 +28,11 @@ def prometheus(stack, tmp_path_factory) -> Iterator[LocalPrometheus]:
     host, base = stack.config.host, stack.config.base_port
     targets = {svc.directory: f"{host}:{svc.port(base)}" for svc in SERVICES}
     targets |= {relay.name: f"{host}:{relay.port(base)}" for relay in RELAYS}
-    prom = LocalPrometheus(render_config(targets, scrape_interval=SCRAPE, environment="test"), port=free_port(),
-                           workdir=tmp_path_factory.mktemp("prom-e2e"))
+    prom = LocalPrometheus(
+        render_config(targets, scrape_interval=SCRAPE, environment="test"),
+        port=free_port(),
+        workdir=tmp_path_factory.mktemp("prom-e2e"),
+    )
     prom.start()
     yield prom
     prom.stop()
@@ -103,33 +106,42 @@ def test_every_service_is_up_in_prometheus(prometheus):
 
 def test_identity_traffic_and_failures_move_the_counters_exactly(prometheus, stack):
     gw = stack.gateway_url
-    counters = Counters(prometheus, {
-        "registered": 'sum(auth_registrations_total{outcome="success"})',
-        "register_conflict": 'sum(auth_registrations_total{outcome="conflict"})',
-        "login_ok": 'sum(auth_logins_total{outcome="success"})',
-        "login_bad": 'sum(auth_logins_total{outcome="invalid_credentials"})',
-        "wallets": "sum(wallets_total)",
-        "jwt_rejected": "sum(gateway_jwt_rejections_total)",
-        "gateway_401": 'sum(http_requests_total{service="api-gateway",status="401"})',
-        "auth_routes_201": 'sum(http_requests_total{service="api-gateway",route="/api/v1/auth/*",status="201"})',
-        # auth's events, delivered by its outbox relay: user.registered -> reporting + notification,
-        # security.login -> notification (docs/EVENTS.md)
-        "events_to_reporting": 'sum(outbox_deliveries_total{service="auth-service",subscriber="reporting",'
-                               'outcome="delivered"})',
-        "events_to_notification": 'sum(outbox_deliveries_total{service="auth-service",subscriber="notification",'
-                                  'outcome="delivered"})',
-        # ... and each of those becomes one in-app notification (welcome, new login)
-        "in_app_created": 'sum(notification_deliveries_total{channel="in_app",outcome="created"})',
-    })
+    counters = Counters(
+        prometheus,
+        {
+            "registered": 'sum(auth_registrations_total{outcome="success"})',
+            "register_conflict": 'sum(auth_registrations_total{outcome="conflict"})',
+            "login_ok": 'sum(auth_logins_total{outcome="success"})',
+            "login_bad": 'sum(auth_logins_total{outcome="invalid_credentials"})',
+            "wallets": "sum(wallets_total)",
+            "jwt_rejected": "sum(gateway_jwt_rejections_total)",
+            "gateway_401": 'sum(http_requests_total{service="api-gateway",status="401"})',
+            "auth_routes_201": 'sum(http_requests_total{service="api-gateway",route="/api/v1/auth/*",status="201"})',
+            # auth's events, delivered by its outbox relay: user.registered -> reporting + notification,
+            # security.login -> notification (docs/EVENTS.md)
+            "events_to_reporting": 'sum(outbox_deliveries_total{service="auth-service",subscriber="reporting",'
+            'outcome="delivered"})',
+            "events_to_notification": 'sum(outbox_deliveries_total{service="auth-service",subscriber="notification",'
+            'outcome="delivered"})',
+            # ... and each of those becomes one in-app notification (welcome, new login)
+            "in_app_created": 'sum(notification_deliveries_total{channel="in_app",outcome="created"})',
+        },
+    )
 
     users = [register_user(gw, pin=None) for _ in range(3)]  # each: register + one login
     with httpx.Client(base_url=gw, timeout=15) as client:
         for user in users[:2]:  # wrong password: 401 invalid_credentials
             r = client.post("/api/v1/auth/login", json={"username": user.email, "password": user.password + "x"})
             assert r.status_code == 401 and r.json()["code"] == "invalid_credentials", r.text
-        dup = client.post("/api/v1/auth/register", json={
-            "email": users[0].email, "phone": "+2011" + users[0].phone[-8:], "password": users[0].password,
-            "full_name": "Someone Else"})
+        dup = client.post(
+            "/api/v1/auth/register",
+            json={
+                "email": users[0].email,
+                "phone": "+2011" + users[0].phone[-8:],
+                "password": users[0].password,
+                "full_name": "Someone Else",
+            },
+        )
         assert dup.status_code == 409 and dup.json()["code"] == "email_taken", dup.text
         for headers in ({}, {"Authorization": "Bearer not-a-jwt"}):  # no token, garbage token
             r = client.get("/api/v1/wallet", headers=headers)
@@ -138,9 +150,17 @@ def test_identity_traffic_and_failures_move_the_counters_exactly(prometheus, sta
         assert me.status_code == 200, me.text
 
     expected = {
-        "registered": 3, "register_conflict": 1, "login_ok": 3, "login_bad": 2, "wallets": 3,
-        "jwt_rejected": 2, "gateway_401": 4, "auth_routes_201": 3,
-        "events_to_reporting": 3, "events_to_notification": 6, "in_app_created": 6,
+        "registered": 3,
+        "register_conflict": 1,
+        "login_ok": 3,
+        "login_bad": 2,
+        "wallets": 3,
+        "jwt_rejected": 2,
+        "gateway_401": 4,
+        "auth_routes_201": 3,
+        "events_to_reporting": 3,
+        "events_to_notification": 6,
+        "in_app_created": 6,
     }
     assert counters.wait_for(expected) == expected
     # The relay refreshes its backlog gauge every couple of seconds, so the delivery counters can
@@ -156,26 +176,30 @@ def _money_post(client: httpx.Client, user, path: str, body: dict, key: str | No
 def test_transfers_declines_and_money_move_the_business_counters_exactly(prometheus, stack):
     gw = stack.gateway_url
     alice, bob = register_user(gw), register_user(gw)
-    counters = Counters(prometheus, {
-        "completed": 'sum(transfers_total{outcome="completed"})',
-        "insufficient_funds": 'sum(transfers_total{outcome="declined",code="insufficient_funds"})',
-        "recipient_not_found": 'sum(transfers_total{outcome="declined",code="recipient_not_found"})',
-        "invalid_pin": 'sum(transfers_total{outcome="declined",code="invalid_pin"})',
-        "self_transfer": 'sum(transfers_total{outcome="declined",code="self_transfer"})',
-        "failed": 'sum(transfers_total{outcome="failed"})',
-        "moved_transfer": 'sum(money_moved_total{type="transfer"})',
-        "moved_topup": 'sum(money_moved_total{type="topup"})',
-        "moved_withdrawal": 'sum(money_moved_total{type="withdrawal"})',
-        "topups": 'sum(topups_total{outcome="completed"})',
-        "withdrawals": 'sum(withdrawals_total{outcome="completed"})',
-        "replays": "sum(idempotent_replays_total)",
-        "pin_wrong": 'sum(auth_pin_verifications_total{outcome="invalid_pin"})',
-        "upstream_ok": 'sum(gateway_upstream_requests_total{upstream="transaction",outcome="ok"})',
-        "upstream_bad": 'sum(gateway_upstream_requests_total{upstream="transaction",outcome!="ok"})',
-        "transfer_events": 'sum(outbox_deliveries_total{service="transaction-service",outcome="delivered"})',
-    })
+    counters = Counters(
+        prometheus,
+        {
+            "completed": 'sum(transfers_total{outcome="completed"})',
+            "insufficient_funds": 'sum(transfers_total{outcome="declined",code="insufficient_funds"})',
+            "recipient_not_found": 'sum(transfers_total{outcome="declined",code="recipient_not_found"})',
+            "invalid_pin": 'sum(transfers_total{outcome="declined",code="invalid_pin"})',
+            "self_transfer": 'sum(transfers_total{outcome="declined",code="self_transfer"})',
+            "failed": 'sum(transfers_total{outcome="failed"})',
+            "moved_transfer": 'sum(money_moved_total{type="transfer"})',
+            "moved_topup": 'sum(money_moved_total{type="topup"})',
+            "moved_withdrawal": 'sum(money_moved_total{type="withdrawal"})',
+            "topups": 'sum(topups_total{outcome="completed"})',
+            "withdrawals": 'sum(withdrawals_total{outcome="completed"})',
+            "replays": "sum(idempotent_replays_total)",
+            "pin_wrong": 'sum(auth_pin_verifications_total{outcome="invalid_pin"})',
+            "upstream_ok": 'sum(gateway_upstream_requests_total{upstream="transaction",outcome="ok"})',
+            "upstream_bad": 'sum(gateway_upstream_requests_total{upstream="transaction",outcome!="ok"})',
+            "transfer_events": 'sum(outbox_deliveries_total{service="transaction-service",outcome="delivered"})',
+        },
+    )
     forwarded = 0
     with httpx.Client(base_url=gw, timeout=15) as client:
+
         def send(user, path: str, body: dict, status: int, code: str | None = None, key: str | None = None):
             nonlocal forwarded
             r = _money_post(client, user, path, body, key)
@@ -192,24 +216,56 @@ def test_transfers_declines_and_money_move_the_business_counters_exactly(prometh
         send(bob, "/api/v1/transfers", {"recipient": alice.email, "amount": "20.00", "pin": bob.pin}, 201)
         replay = send(alice, "/api/v1/transfers", first, 201, key="obs-first-transfer-" + alice.handle)
         assert replay.headers.get("Idempotent-Replayed") == "true"
-        send(alice, "/api/v1/transfers", {"recipient": bob.handle, "amount": "9999.00", "pin": alice.pin}, 422,
-             "insufficient_funds")
-        send(alice, "/api/v1/transfers", {"recipient": "nobody.here.0000", "amount": "1.00", "pin": alice.pin}, 404,
-             "recipient_not_found")
-        send(alice, "/api/v1/transfers", {"recipient": alice.handle, "amount": "1.00", "pin": alice.pin}, 422,
-             "self_transfer")
-        send(alice, "/api/v1/transfers", {"recipient": bob.handle, "amount": "1.00", "pin": "000000"}, 403,
-             "invalid_pin")
-        send(alice, "/api/v1/wallet/withdrawals",
-             {"amount": "50.00", "destination": {"type": "bank", "reference": "obs"}, "pin": alice.pin}, 201)
+        send(
+            alice,
+            "/api/v1/transfers",
+            {"recipient": bob.handle, "amount": "9999.00", "pin": alice.pin},
+            422,
+            "insufficient_funds",
+        )
+        send(
+            alice,
+            "/api/v1/transfers",
+            {"recipient": "nobody.here.0000", "amount": "1.00", "pin": alice.pin},
+            404,
+            "recipient_not_found",
+        )
+        send(
+            alice,
+            "/api/v1/transfers",
+            {"recipient": alice.handle, "amount": "1.00", "pin": alice.pin},
+            422,
+            "self_transfer",
+        )
+        send(
+            alice, "/api/v1/transfers", {"recipient": bob.handle, "amount": "1.00", "pin": "000000"}, 403, "invalid_pin"
+        )
+        send(
+            alice,
+            "/api/v1/wallet/withdrawals",
+            {"amount": "50.00", "destination": {"type": "bank", "reference": "obs"}, "pin": alice.pin},
+            201,
+        )
         wallet = client.get("/api/v1/wallet", headers=alice.auth_headers())
         forwarded += 1
     assert wallet.json()["balance"] == "270.00"  # 500 - 125.50 - 74.50 + 20 - 50
 
     expected = {
-        "completed": 3, "insufficient_funds": 1, "recipient_not_found": 1, "invalid_pin": 1, "self_transfer": 1,
-        "failed": 0, "moved_transfer": 220.0, "moved_topup": 500.0, "moved_withdrawal": 50.0, "topups": 1,
-        "withdrawals": 1, "replays": 1, "pin_wrong": 1, "upstream_ok": forwarded, "upstream_bad": 0,
+        "completed": 3,
+        "insufficient_funds": 1,
+        "recipient_not_found": 1,
+        "invalid_pin": 1,
+        "self_transfer": 1,
+        "failed": 0,
+        "moved_transfer": 220.0,
+        "moved_topup": 500.0,
+        "moved_withdrawal": 50.0,
+        "topups": 1,
+        "withdrawals": 1,
+        "replays": 1,
+        "pin_wrong": 1,
+        "upstream_ok": forwarded,
+        "upstream_bad": 0,
         # transfer.completed (x3), topup and withdrawal: each to reporting and notification
         "transfer_events": 2 * 5,
     }
@@ -221,12 +277,15 @@ def test_a_brute_force_is_rate_limited_and_counted(prometheus, stack):
     the gateway's per-account failure policy refuses the rest, and both show in Prometheus."""
     gw = stack.gateway_url
     victim = register_user(gw, pin=None)
-    counters = Counters(prometheus, {
-        "login_bad": 'sum(auth_logins_total{outcome="invalid_credentials"})',
-        "limited": 'sum(gateway_rate_limited_total{policy="account-login"})',
-        # (no route filter: refusals by the access-control layer are labelled before routing, "<unmatched>")
-        "gateway_429": 'sum(http_requests_total{service="api-gateway",status="429"})',
-    })
+    counters = Counters(
+        prometheus,
+        {
+            "login_bad": 'sum(auth_logins_total{outcome="invalid_credentials"})',
+            "limited": 'sum(gateway_rate_limited_total{policy="account-login"})',
+            # (no route filter: refusals by the access-control layer are labelled before routing, "<unmatched>")
+            "gateway_429": 'sum(http_requests_total{service="api-gateway",status="429"})',
+        },
+    )
     statuses = []
     with httpx.Client(base_url=gw, timeout=15) as client:
         for attempt in range(13):

@@ -12,8 +12,17 @@ from instapay_stack.services import SERVICES
 
 OBS_DIR = Path(__file__).resolve().parents[1]
 PROM_DIR = OBS_DIR / "prometheus"
-ALERTS = {"GatewayHighErrorRate", "LatencySLOBurnFast", "LatencySLOBurnSlow", "ServiceDown", "OutboxBacklogGrowing",
-          "OutboxDeliveryStalled", "NotificationDeliveryFailing", "LoginFailureSpike", "DatabasePoolNearExhaustion"}
+ALERTS = {
+    "GatewayHighErrorRate",
+    "LatencySLOBurnFast",
+    "LatencySLOBurnSlow",
+    "ServiceDown",
+    "OutboxBacklogGrowing",
+    "OutboxDeliveryStalled",
+    "NotificationDeliveryFailing",
+    "LoginFailureSpike",
+    "DatabasePoolNearExhaustion",
+}
 
 
 def _promtool(promtool: str, *args: str, cwd: Path = PROM_DIR) -> str:
@@ -34,8 +43,7 @@ def test_compose_config_is_valid(promtool, tmp_path):
     out = _promtool(promtool, "check", "config", str(_localized(PROM_DIR / "prometheus.yml", tmp_path)))
     assert "SUCCESS" in out
     config = yaml.safe_load((PROM_DIR / "prometheus.yml").read_text())
-    targets = {t["labels"]["service"]: t["targets"][0]
-               for t in config["scrape_configs"][0]["static_configs"]}
+    targets = {t["labels"]["service"]: t["targets"][0] for t in config["scrape_configs"][0]["static_configs"]}
     # compose service name = the app's service name, on its usual port
     assert targets == {s.directory: f"{s.directory}:{8000 + s.port_offset}" for s in SERVICES}
 

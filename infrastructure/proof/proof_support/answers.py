@@ -6,8 +6,20 @@ from typing import Any
 
 import httpx
 
-LEAK_MARKERS = ("Traceback", "File \"/", "sqlalchemy", "asyncpg", "psycopg", "SELECT ", "INSERT ", "127.0.0.1:",
-                "localhost:", "password_hash", "pin_hash", "secret_hash")
+LEAK_MARKERS = (
+    "Traceback",
+    'File "/',
+    "sqlalchemy",
+    "asyncpg",
+    "psycopg",
+    "SELECT ",
+    "INSERT ",
+    "127.0.0.1:",
+    "localhost:",
+    "password_hash",
+    "pin_hash",
+    "secret_hash",
+)
 
 
 def is_problem(resp: httpx.Response, status: int) -> dict[str, Any]:

@@ -32,12 +32,14 @@ from proof_support.faults import FaultLog, inject_faults
 
 RETRYABLE = {409, 429, 500, 502, 503, 504}
 # Undelivered events of every emitter's outbox (transaction, auth, user service: each has its relay).
-BACKLOG_SQL = ("SELECT (SELECT count(*) FROM ledger.outbox_events WHERE dispatched_at IS NULL) "
-               "+ (SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NULL) "
-               "+ (SELECT count(*) FROM auth.outbox_events WHERE dispatched_at IS NULL) "
-               "+ (SELECT count(*) FROM auth.outbox_deliveries WHERE delivered_at IS NULL) "
-               "+ (SELECT count(*) FROM users.outbox_events WHERE dispatched_at IS NULL) "
-               "+ (SELECT count(*) FROM users.outbox_deliveries WHERE delivered_at IS NULL)")
+BACKLOG_SQL = (
+    "SELECT (SELECT count(*) FROM ledger.outbox_events WHERE dispatched_at IS NULL) "
+    "+ (SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NULL) "
+    "+ (SELECT count(*) FROM auth.outbox_events WHERE dispatched_at IS NULL) "
+    "+ (SELECT count(*) FROM auth.outbox_deliveries WHERE delivered_at IS NULL) "
+    "+ (SELECT count(*) FROM users.outbox_events WHERE dispatched_at IS NULL) "
+    "+ (SELECT count(*) FROM users.outbox_deliveries WHERE delivered_at IS NULL)"
+)
 MONEY_TYPES = ("transfer.completed", "topup.completed", "withdrawal.completed")
 # Per event type: how many reporting movements and in-app notifications it must produce.
 EXPECTED_PER_EVENT = {"transfer.completed": 2, "topup.completed": 1, "withdrawal.completed": 1}
@@ -80,8 +82,13 @@ class BankReport:
             self.anomalies.append(text)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"operations": dict(self.operations), "faults_injected": self.faults.counts(),
-                "fault_timeline": self.faults.injected, "anomalies": self.anomalies, "figures": self.figures}
+        return {
+            "operations": dict(self.operations),
+            "faults_injected": self.faults.counts(),
+            "fault_timeline": self.faults.injected,
+            "anomalies": self.anomalies,
+            "figures": self.figures,
+        }
 
     def render(self) -> str:
         lines = ["== bank test report ==", "operations:"]
@@ -100,8 +107,9 @@ def progress(msg: str) -> None:
 
 
 class Bank:
-    def __init__(self, stack: Stack, users: list[TestUser], config: BankConfig,
-                 pg: PostgresHandle | None = None) -> None:
+    def __init__(
+        self, stack: Stack, users: list[TestUser], config: BankConfig, pg: PostgresHandle | None = None
+    ) -> None:
         self.stack = stack
         self.pg = pg  # the stack's server if this run started it (then it is restarted as a fault)
         self.url = stack.gateway_url
@@ -127,8 +135,9 @@ class Bank:
     async def _send(self, session: aiohttp.ClientSession, op: Op, limit: float) -> tuple[int, dict] | None:
         headers = {"Authorization": f"Bearer {op.user.access_token}", "Idempotency-Key": op.key}
         try:
-            async with session.post(self.url + op.path, json=op.body, headers=headers,
-                                    timeout=aiohttp.ClientTimeout(total=limit)) as resp:
+            async with session.post(
+                self.url + op.path, json=op.body, headers=headers, timeout=aiohttp.ClientTimeout(total=limit)
+            ) as resp:
                 body = await resp.json(content_type=None) if resp.content_length != 0 else {}
                 return resp.status, body or {}
         except (TimeoutError, aiohttp.ClientError, json.JSONDecodeError, ValueError):
@@ -193,16 +202,18 @@ class Bank:
             body = {"amount": str(amount), "source": {"type": "card", "reference": f"card-{key}"}}
             path = "/api/v1/wallet/topups"
         else:
-            body = {"amount": str(amount), "destination": {"type": "bank", "reference": f"iban-{key}"},
-                    "pin": user.pin}
+            body = {"amount": str(amount), "destination": {"type": "bank", "reference": f"iban-{key}"}, "pin": user.pin}
             path = "/api/v1/wallet/withdrawals"
         return Op(kind=kind, user=user, key=key, body=body, path=path, amount=amount)
 
     async def _read(self, session: aiohttp.ClientSession, user: TestUser) -> None:
         try:
             headers = {"Authorization": f"Bearer {user.access_token}"}
-            async with session.get(self.url + "/api/v1/wallet", headers=headers,
-                                   timeout=aiohttp.ClientTimeout(total=self.config.client_timeout)) as resp:
+            async with session.get(
+                self.url + "/api/v1/wallet",
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=self.config.client_timeout),
+            ) as resp:
                 if resp.status == 200:
                     wallet = await resp.json()
                     self.report.operations["read wallet ok"] += 1
@@ -236,8 +247,10 @@ class Bank:
             if time.monotonic() - last_print > 10:
                 last_print = time.monotonic()
                 done = Counter(o.outcome for o in self.ops)
-                progress(f"ops {dict(done)}, faults {len(self.report.faults.injected)}, "
-                         f"anomalies {len(self.report.anomalies)}")
+                progress(
+                    f"ops {dict(done)}, faults {len(self.report.faults.injected)}, "
+                    f"anomalies {len(self.report.anomalies)}"
+                )
             try:
                 problems = await ledger_invariants(self.db_url, [o for o in self.ops if o.outcome == "acked"])
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError):
@@ -253,9 +266,14 @@ class Bank:
         """Every user starts with a top-up (counted like any other), so transfers have money to move."""
         async with aiohttp.ClientSession() as session:
             for user in self.users:
-                op = Op(kind="topup", user=user, key=f"bank-seed-{secrets.token_hex(8)}", amount=amount,
-                        body={"amount": str(amount), "source": {"type": "bank", "reference": "seed"}},
-                        path="/api/v1/wallet/topups")
+                op = Op(
+                    kind="topup",
+                    user=user,
+                    key=f"bank-seed-{secrets.token_hex(8)}",
+                    amount=amount,
+                    body={"amount": str(amount), "source": {"type": "bank", "reference": "seed"}},
+                    path="/api/v1/wallet/topups",
+                )
                 self.ops.append(op)
                 await self.attempt(session, op, max_attempts=20, deadline=time.monotonic() + 60)
                 if op.outcome != "acked":
@@ -268,10 +286,20 @@ class Bank:
         tasks = [asyncio.create_task(self.client(i, until)) for i in range(self.config.clients)]
         tasks.append(asyncio.create_task(self.auditor(until)))
         if self.config.faults:
-            tasks.append(asyncio.create_task(inject_faults(self.stack, self.db_url, until=until,
-                                                           interval=self.config.fault_interval,
-                                                           log=self.report.faults, started=started, rng=self.rng,
-                                                           pg=self.pg)))
+            tasks.append(
+                asyncio.create_task(
+                    inject_faults(
+                        self.stack,
+                        self.db_url,
+                        until=until,
+                        interval=self.config.fault_interval,
+                        log=self.report.faults,
+                        started=started,
+                        rng=self.rng,
+                        pg=self.pg,
+                    )
+                )
+            )
         await asyncio.gather(*tasks)
         progress("load over; settling unknown operations")
         self.report.figures["load seconds"] = round(time.monotonic() - started, 1)
@@ -298,9 +326,13 @@ class Bank:
                 f"server away {back - begun:.1f}s (stop, 1 s down, start); until the first 201 after: "
                 f"{during.get(503, 0)} x 503, {during.get(0, 0)} timeouts/conn errors, "
                 f"{during.get(500, 0)} x 500, other {sorted(k for k in during if k not in (0, 201, 500, 503))}; "
-                + (f"first 201 {recovered - back:.2f}s after the server was back"
-                   if recovered else "no 201 after the server came back")
-                + (f", last 503 {max(late_503) - back:.2f}s after it was back" if late_503 else ", no 503 after that"))
+                + (
+                    f"first 201 {recovered - back:.2f}s after the server was back"
+                    if recovered
+                    else "no 201 after the server came back"
+                )
+                + (f", last 503 {max(late_503) - back:.2f}s after it was back" if late_503 else ", no 503 after that")
+            )
         return figures
 
     async def settle(self) -> None:
@@ -391,22 +423,31 @@ async def ledger_invariants(db_url: str, acked: list[Op]) -> list[str]:
         async with conn.transaction(isolation="repeatable_read", readonly=True):
             users_total, negatives = await conn.fetchrow(
                 "SELECT coalesce(sum(balance), 0), count(*) FILTER (WHERE balance < 0) FROM ledger.accounts "
-                "WHERE kind = 'user'")
+                "WHERE kind = 'user'"
+            )
             topups, withdrawals = await conn.fetchrow(
                 "SELECT coalesce(sum(amount) FILTER (WHERE type = 'topup'), 0), "
-                "coalesce(sum(amount) FILTER (WHERE type = 'withdrawal'), 0) FROM ledger.journal_entries")
+                "coalesce(sum(amount) FILTER (WHERE type = 'withdrawal'), 0) FROM ledger.journal_entries"
+            )
             all_total = await conn.fetchval("SELECT coalesce(sum(balance), 0) FROM ledger.accounts")
             drift = await conn.fetchval(
                 "SELECT count(*) FROM ledger.accounts a LEFT JOIN (SELECT account_id, sum(amount) s "
                 "FROM ledger.postings GROUP BY account_id) p ON p.account_id = a.id "
-                "WHERE a.balance <> coalesce(p.s, 0)")
+                "WHERE a.balance <> coalesce(p.s, 0)"
+            )
             unbalanced = await conn.fetchval(
                 "SELECT count(*) FROM (SELECT entry_id FROM ledger.postings GROUP BY entry_id "
-                "HAVING sum(amount) <> 0) x")
+                "HAVING sum(amount) <> 0) x"
+            )
             ids = [o.result_id for o in acked]
-            found = {str(r["id"]): r["n"] for r in await conn.fetch(
-                "SELECT e.id, (SELECT count(*) FROM ledger.postings p WHERE p.entry_id = e.id) n "
-                "FROM ledger.journal_entries e WHERE e.id = ANY($1::uuid[])", ids)}
+            found = {
+                str(r["id"]): r["n"]
+                for r in await conn.fetch(
+                    "SELECT e.id, (SELECT count(*) FROM ledger.postings p WHERE p.entry_id = e.id) n "
+                    "FROM ledger.journal_entries e WHERE e.id = ANY($1::uuid[])",
+                    ids,
+                )
+            }
     finally:
         await conn.close()
     if users_total != topups - withdrawals:
@@ -438,9 +479,12 @@ async def accounting(db_url: str, ops: list[Op], users: list[TestUser]) -> list[
     try:
         rows = await conn.fetch(
             "SELECT DISTINCT e.id, e.type FROM ledger.journal_entries e JOIN ledger.postings p ON p.entry_id = e.id "
-            "JOIN ledger.accounts a ON a.id = p.account_id WHERE a.user_id = ANY($1::uuid[])", user_ids)
+            "JOIN ledger.accounts a ON a.id = p.account_id WHERE a.user_id = ANY($1::uuid[])",
+            user_ids,
+        )
         total = await conn.fetchval(
-            "SELECT coalesce(sum(balance), 0) FROM ledger.accounts WHERE user_id = ANY($1::uuid[])", user_ids)
+            "SELECT coalesce(sum(balance), 0) FROM ledger.accounts WHERE user_id = ANY($1::uuid[])", user_ids
+        )
     finally:
         await conn.close()
     in_ledger = {str(r["id"]): r["type"] for r in rows}
@@ -451,8 +495,9 @@ async def accounting(db_url: str, ops: list[Op], users: list[TestUser]) -> list[
     for entry_id, op in acked.items():
         if entry_id not in in_ledger:
             problems.append(f"acknowledged {op.kind} {entry_id} missing from the ledger")
-    expected = sum((o.amount for o in acked.values() if o.kind == "topup"), Decimal(0)) - \
-        sum((o.amount for o in acked.values() if o.kind == "withdrawal"), Decimal(0))
+    expected = sum((o.amount for o in acked.values() if o.kind == "topup"), Decimal(0)) - sum(
+        (o.amount for o in acked.values() if o.kind == "withdrawal"), Decimal(0)
+    )
     if total != expected:
         problems.append(f"users' balances total {total}, clients' books say {expected}")
     return problems
@@ -475,14 +520,22 @@ async def events_delivered_once(db_url: str, *, wait_seconds: float) -> list[str
             elif time.monotonic() - stalled_since > wait_seconds:
                 return [f"{backlog} outbox events/deliveries undelivered, no progress for {wait_seconds:.0f}s"]
             await asyncio.sleep(1.0)
-        events = await conn.fetch("SELECT id, event_type, payload FROM ledger.outbox_events "
-                                  "WHERE event_type = ANY($1::text[])", list(MONEY_TYPES))
+        events = await conn.fetch(
+            "SELECT id, event_type, payload FROM ledger.outbox_events WHERE event_type = ANY($1::text[])",
+            list(MONEY_TYPES),
+        )
         entries = await conn.fetch("SELECT id, type FROM ledger.journal_entries")
-        movements = {r["event_id"]: r["n"] for r in await conn.fetch(
-            "SELECT event_id, count(*) n FROM reporting.movements GROUP BY event_id")}
-        notes = {r["event_id"]: (r["n"], r["users"]) for r in await conn.fetch(
-            "SELECT event_id, count(*) n, count(DISTINCT user_id) users FROM notifications.notifications "
-            "GROUP BY event_id")}
+        movements = {
+            r["event_id"]: r["n"]
+            for r in await conn.fetch("SELECT event_id, count(*) n FROM reporting.movements GROUP BY event_id")
+        }
+        notes = {
+            r["event_id"]: (r["n"], r["users"])
+            for r in await conn.fetch(
+                "SELECT event_id, count(*) n, count(DISTINCT user_id) users FROM notifications.notifications "
+                "GROUP BY event_id"
+            )
+        }
     finally:
         await conn.close()
     problems: list[str] = []
@@ -492,16 +545,21 @@ async def events_delivered_once(db_url: str, *, wait_seconds: float) -> list[str
         per_entry[data.get("transfer_id") or data.get("transaction_id")] += 1
         want = EXPECTED_PER_EVENT[ev["event_type"]]
         if movements.get(ev["id"], 0) != want:
-            problems.append(f"event {ev['id']} ({ev['event_type']}) applied {movements.get(ev['id'], 0)} times "
-                            f"by reporting, expected {want} movements")
+            problems.append(
+                f"event {ev['id']} ({ev['event_type']}) applied {movements.get(ev['id'], 0)} times "
+                f"by reporting, expected {want} movements"
+            )
         n, users = notes.get(ev["id"], (0, 0))
         if n != want or users != want:
-            problems.append(f"event {ev['id']} ({ev['event_type']}) gave {n} notifications to {users} users, "
-                            f"expected {want}")
+            problems.append(
+                f"event {ev['id']} ({ev['event_type']}) gave {n} notifications to {users} users, expected {want}"
+            )
     for entry in entries:
         if per_entry.get(str(entry["id"]), 0) != 1:
-            problems.append(f"journal entry {entry['id']} ({entry['type']}) has {per_entry.get(str(entry['id']), 0)} "
-                            "events in the outbox, expected 1")
+            problems.append(
+                f"journal entry {entry['id']} ({entry['type']}) has {per_entry.get(str(entry['id']), 0)} "
+                "events in the outbox, expected 1"
+            )
     return problems
 
 
@@ -509,12 +567,20 @@ async def reporting_matches_ledger(db_url: str) -> list[str]:
     """Per user and direction, the reporting read model's totals equal the ledger's postings."""
     conn = await _connect(db_url)
     try:
-        ledger = {(str(r["user_id"]), r["dir"]): (r["total"], r["n"]) for r in await conn.fetch(
-            "SELECT a.user_id, CASE WHEN p.amount > 0 THEN 'in' ELSE 'out' END dir, sum(abs(p.amount)) total, "
-            "count(*) n FROM ledger.postings p JOIN ledger.accounts a ON a.id = p.account_id WHERE a.kind = 'user' "
-            "GROUP BY 1, 2")}
-        reporting = {(str(r["user_id"]), r["direction"]): (r["total"], r["n"]) for r in await conn.fetch(
-            "SELECT user_id, direction, sum(amount) total, count(*) n FROM reporting.movements GROUP BY 1, 2")}
+        ledger = {
+            (str(r["user_id"]), r["dir"]): (r["total"], r["n"])
+            for r in await conn.fetch(
+                "SELECT a.user_id, CASE WHEN p.amount > 0 THEN 'in' ELSE 'out' END dir, sum(abs(p.amount)) total, "
+                "count(*) n FROM ledger.postings p JOIN ledger.accounts a ON a.id = p.account_id WHERE a.kind = 'user' "
+                "GROUP BY 1, 2"
+            )
+        }
+        reporting = {
+            (str(r["user_id"]), r["direction"]): (r["total"], r["n"])
+            for r in await conn.fetch(
+                "SELECT user_id, direction, sum(amount) total, count(*) n FROM reporting.movements GROUP BY 1, 2"
+            )
+        }
     finally:
         await conn.close()
     problems = []

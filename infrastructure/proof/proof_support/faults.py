@@ -59,9 +59,12 @@ async def terminate_backends(database_url: str) -> int:
     killer, a failover proxy): pooled connections die under the services, new ones succeed."""
     conn = await asyncpg.connect(database_url)
     try:
-        return int(await conn.fetchval(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        return int(
+            await conn.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
     finally:
         await conn.close()
 
@@ -76,16 +79,34 @@ async def stall(stack: Stack, name: str, seconds: float) -> None:
         os.kill(pid, signal.SIGCONT)
 
 
-async def inject_faults(stack: Stack, database_url: str, *, until: float, interval: float, log: FaultLog,
-                        started: float, rng: random.Random, pg: PostgresHandle | None = None) -> None:
+async def inject_faults(
+    stack: Stack,
+    database_url: str,
+    *,
+    until: float,
+    interval: float,
+    log: FaultLog,
+    started: float,
+    rng: random.Random,
+    pg: PostgresHandle | None = None,
+) -> None:
     """Injects one fault every `interval` seconds until `until` (monotonic): every kind in turn, then at
     random. `pg` is the stack's server when this run started it (so it may restart it); a server
     named by DATABASE_URL is not ours to restart and gets dropped connections only."""
     # The most telling faults first: a short run (restarts take tens of seconds on a loaded 2-core
     # machine) still gets them; a long run goes through all, then draws at random.
-    kinds = ["kill -9 transaction", "postgres restarted", "postgres connections terminated",
-             "slow transaction (SIGSTOP 3s)", "kill -9 gateway", "kill -9 transaction-relay", "kill -9 reporting",
-             "kill -9 notification", "slow gateway (SIGSTOP 2s)", "kill -9 auth-relay"]
+    kinds = [
+        "kill -9 transaction",
+        "postgres restarted",
+        "postgres connections terminated",
+        "slow transaction (SIGSTOP 3s)",
+        "kill -9 gateway",
+        "kill -9 transaction-relay",
+        "kill -9 reporting",
+        "kill -9 notification",
+        "slow gateway (SIGSTOP 2s)",
+        "kill -9 auth-relay",
+    ]
     if pg is None or pg.server is None:
         kinds.remove("postgres restarted")
     order = list(kinds)

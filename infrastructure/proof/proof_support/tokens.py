@@ -35,8 +35,14 @@ class Forger:
         settings = ServiceSettings()
         real = claims_of(user.access_token)[1]
         now = int(time.time())
-        claims = {**real, "iat": now, "exp": now + 300, "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
-                  "jti": uuid.uuid4().hex}
+        claims = {
+            **real,
+            "iat": now,
+            "exp": now + 300,
+            "iss": settings.jwt_issuer,
+            "aud": settings.jwt_audience,
+            "jti": uuid.uuid4().hex,
+        }
         claims.update(overrides)
         return {k: v for k, v in claims.items() if v is not None}
 

@@ -11,11 +11,18 @@ import pytest
 from transaction_service.exceptions import FundingDeclined, FundingProviderError
 from transaction_service.funding import validate_answer
 
-BAD_ANSWERS = [None, "approved", [], {}, {"status": "APPROVED", "provider_reference": "r"},
-               {"status": "approved"}, {"status": "approved", "provider_reference": ""},
-               {"status": "approved", "provider_reference": 12345},
-               {"status": "approved", "provider_reference": "r" * 129},
-               {"status": "maybe", "provider_reference": "r"}]
+BAD_ANSWERS = [
+    None,
+    "approved",
+    [],
+    {},
+    {"status": "APPROVED", "provider_reference": "r"},
+    {"status": "approved"},
+    {"status": "approved", "provider_reference": ""},
+    {"status": "approved", "provider_reference": 12345},
+    {"status": "approved", "provider_reference": "r" * 129},
+    {"status": "maybe", "provider_reference": "r"},
+]
 
 
 @pytest.mark.parametrize("answer", BAD_ANSWERS)
@@ -39,12 +46,27 @@ def test_subscribers_refuse_malformed_events(proof_stack, subscriber):
     headers = {"X-Internal-Token": proof_stack.env["INTERNAL_TOKEN"]}
     bad_events = [
         {},
-        {"id": "not-a-uuid", "type": "transfer.completed", "occurred_at": "2026-11-25T10:00:00Z",
-         "source": "transaction-service", "data": {}},
-        {"id": str(uuid.uuid4()), "type": "transfer.completed", "occurred_at": "yesterday",
-         "source": "transaction-service", "data": {"amount": "1e309"}},
-        {"id": str(uuid.uuid4()), "type": "transfer.completed", "occurred_at": "2026-11-25T10:00:00Z",
-         "source": "transaction-service", "data": {"transfer_id": str(uuid.uuid4()), "amount": "NaN"}},
+        {
+            "id": "not-a-uuid",
+            "type": "transfer.completed",
+            "occurred_at": "2026-11-25T10:00:00Z",
+            "source": "transaction-service",
+            "data": {},
+        },
+        {
+            "id": str(uuid.uuid4()),
+            "type": "transfer.completed",
+            "occurred_at": "yesterday",
+            "source": "transaction-service",
+            "data": {"amount": "1e309"},
+        },
+        {
+            "id": str(uuid.uuid4()),
+            "type": "transfer.completed",
+            "occurred_at": "2026-11-25T10:00:00Z",
+            "source": "transaction-service",
+            "data": {"transfer_id": str(uuid.uuid4()), "amount": "NaN"},
+        },
     ]
     for event in bad_events:
         resp = httpx.post(url, json=event, headers=headers, timeout=10)

@@ -36,8 +36,14 @@ def test_someone_elses_api_client_cannot_be_deleted_or_listed(proof_stack, gw, a
     listed = gw.get("/api/v1/auth/clients", headers=mallory.auth_headers()).json()["items"]
     assert client["client_id"] not in {c["client_id"] for c in listed}
     # Alice's client still gets tokens.
-    token = gw.post("/api/v1/auth/token", data={"grant_type": "client_credentials", "client_id": client["client_id"],
-                                                "client_secret": client["client_secret"]})
+    token = gw.post(
+        "/api/v1/auth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": client["client_id"],
+            "client_secret": client["client_secret"],
+        },
+    )
     assert token.status_code == 200, token.text
 
 
@@ -57,8 +63,9 @@ def test_someone_elses_notification_cannot_be_read_or_marked(gw, alice, mallory)
 
 def test_identity_headers_from_the_client_are_not_trusted(gw, alice, mallory):
     """Spoofing X-User-Id (the gateway's identity header to services) must not switch the account."""
-    resp = gw.get("/api/v1/users/me", headers=mallory.auth_headers(**{"X-User-Id": alice.user_id,
-                                                                      "X-Principal": alice.user_id}))
+    resp = gw.get(
+        "/api/v1/users/me", headers=mallory.auth_headers(**{"X-User-Id": alice.user_id, "X-Principal": alice.user_id})
+    )
     assert resp.status_code == 200
     assert resp.json()["user_id"] == mallory.user_id
 

@@ -29,12 +29,33 @@ def test_control_a_token_forged_with_the_real_key_passes(gw, alice, forger):
     assert _me(gw, forger.sign(forger.claims(alice))).status_code == 200
 
 
-@pytest.mark.parametrize("attack", [
-    "no exp", "exp in the past", "iat far in the future", "nbf in the future", "wrong iss", "no iss", "no aud",
-    "aud list without ours", "no sub", "no sid", "unknown kid", "no kid", "typ JWT (not at+jwt)",
-    "jku header", "x5u header", "embedded jwk", "crit header", "alg none", "alg HS256", "alg RS256",
-    "empty signature", "lifetime over 15 min",
-])
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "no exp",
+        "exp in the past",
+        "iat far in the future",
+        "nbf in the future",
+        "wrong iss",
+        "no iss",
+        "no aud",
+        "aud list without ours",
+        "no sub",
+        "no sid",
+        "unknown kid",
+        "no kid",
+        "typ JWT (not at+jwt)",
+        "jku header",
+        "x5u header",
+        "embedded jwk",
+        "crit header",
+        "alg none",
+        "alg HS256",
+        "alg RS256",
+        "empty signature",
+        "lifetime over 15 min",
+    ],
+)
 def test_attack_token_is_refused(gw, alice, forger, attack):
     now = int(time.time())
     c = forger.claims
@@ -81,8 +102,9 @@ def test_refresh_token_reuse_revokes_the_session_and_its_access_tokens(proof_sta
     assert rotated.status_code == 200, rotated.text
     new_pair = rotated.json()
     # A thief replays the old refresh token: refused, and the whole session dies (RFC 9700 4.14.2).
-    problem(gw.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}), 401,
-            "invalid_refresh_token")
+    problem(
+        gw.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}), 401, "invalid_refresh_token"
+    )
     assert gw.post("/api/v1/auth/refresh", json={"refresh_token": new_pair["refresh_token"]}).status_code == 401
     deadline = time.monotonic() + 5
     while _me(gw, new_pair["access_token"]).status_code != 401:
@@ -111,9 +133,14 @@ def test_client_secret_brute_force_is_rate_limited(proof_stack, gw, alice):
     client = create_api_client(proof_stack.gateway_url, alice, ["wallet:read"])
     statuses = []
     for attempt in range(13):
-        resp = gw.post("/api/v1/auth/token", data={"grant_type": "client_credentials",
-                                                   "client_id": client["client_id"],
-                                                   "client_secret": f"guess-{attempt}"})
+        resp = gw.post(
+            "/api/v1/auth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": client["client_id"],
+                "client_secret": f"guess-{attempt}",
+            },
+        )
         statuses.append(resp.status_code)
     assert 200 not in statuses
     assert statuses[-1] == 429, statuses
@@ -122,7 +149,11 @@ def test_client_secret_brute_force_is_rate_limited(proof_stack, gw, alice):
 
 def test_pin_and_password_guessing_is_rate_limited(proof_stack, gw):
     user = register_user(proof_stack.gateway_url, pin=None)
-    statuses = [gw.put("/api/v1/auth/pin", json={"pin": "123456", "password": f"Wrong-{i}-pass!"},
-                       headers=user.auth_headers()).status_code for i in range(7)]
+    statuses = [
+        gw.put(
+            "/api/v1/auth/pin", json={"pin": "123456", "password": f"Wrong-{i}-pass!"}, headers=user.auth_headers()
+        ).status_code
+        for i in range(7)
+    ]
     assert 204 not in statuses
     assert statuses[-1] == 429, statuses

@@ -11,11 +11,31 @@ import pytest
 
 from instapay_stack.e2e import DEFAULT_PASSWORD_PREFIX, claims_of, create_api_client, problem, unique_identity
 
-FORBIDDEN_KEYS = {"password", "password_hash", "pin", "pin_hash", "hash", "salt", "client_secret_hash",
-                  "secret_hash", "refresh_token_hash", "token_hash", "roles", "failed_attempts", "locked_until",
-                  "internal_token", "private_key"}
-PRIVILEGED = {"roles": ["admin"], "user_id": "00000000-0000-0000-0000-000000000001", "is_admin": True,
-              "balance": "1000000.00", "status": "active", "email_verified": True}
+FORBIDDEN_KEYS = {
+    "password",
+    "password_hash",
+    "pin",
+    "pin_hash",
+    "hash",
+    "salt",
+    "client_secret_hash",
+    "secret_hash",
+    "refresh_token_hash",
+    "token_hash",
+    "roles",
+    "failed_attempts",
+    "locked_until",
+    "internal_token",
+    "private_key",
+}
+PRIVILEGED = {
+    "roles": ["admin"],
+    "user_id": "00000000-0000-0000-0000-000000000001",
+    "is_admin": True,
+    "balance": "1000000.00",
+    "status": "active",
+    "email_verified": True,
+}
 
 
 def _keys(value: Any) -> set[str]:
@@ -35,11 +55,19 @@ def test_register_refuses_privileged_fields(gw, field):
     assert gw.post("/api/v1/auth/register", json=body).status_code == 201
 
 
-@pytest.mark.parametrize("body", [
-    {"roles": ["admin"]}, {"user_id": "00000000-0000-0000-0000-000000000001"}, {"email": "x@example.com"},
-    {"phone": "+201000000000"}, {"balance": "100.00"}, {"created_at": "2020-01-01T00:00:00Z"},
-    {"preferences": {"language": "en", "is_admin": True}}, {"full_name": "Ok", "roles": ["admin"]},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"roles": ["admin"]},
+        {"user_id": "00000000-0000-0000-0000-000000000001"},
+        {"email": "x@example.com"},
+        {"phone": "+201000000000"},
+        {"balance": "100.00"},
+        {"created_at": "2020-01-01T00:00:00Z"},
+        {"preferences": {"language": "en", "is_admin": True}},
+        {"full_name": "Ok", "roles": ["admin"]},
+    ],
+)
 def test_profile_patch_refuses_fields_a_client_may_not_set(gw, alice, body):
     before = gw.get("/api/v1/users/me", headers=alice.auth_headers()).json()
     problem(gw.patch("/api/v1/users/me", json=body, headers=alice.auth_headers()), 422, "validation_error")
@@ -47,16 +75,40 @@ def test_profile_patch_refuses_fields_a_client_may_not_set(gw, alice, body):
 
 
 def test_secret_bodies_refuse_extra_fields(gw, alice):
-    problem(gw.put("/api/v1/auth/pin", json={"pin": "123456", "password": alice.password, "user_id": "x"},
-                   headers=alice.auth_headers()), 422, "validation_error")
-    problem(gw.post("/api/v1/auth/password", json={"current_password": alice.password, "new_password": "x" * 20,
-                                                   "roles": ["admin"]}, headers=alice.auth_headers()),
-            422, "validation_error")
-    problem(gw.post("/api/v1/auth/clients", json={"name": "x", "scopes": ["wallet:read"],
-                                                  "client_secret": "chosen-by-attacker"},
-                    headers=alice.auth_headers()), 422, "validation_error")
-    problem(gw.post("/api/v1/auth/clients", json={"name": "x", "scopes": ["wallet:read", "admin"]},
-                    headers=alice.auth_headers()), 422, "validation_error")
+    problem(
+        gw.put(
+            "/api/v1/auth/pin",
+            json={"pin": "123456", "password": alice.password, "user_id": "x"},
+            headers=alice.auth_headers(),
+        ),
+        422,
+        "validation_error",
+    )
+    problem(
+        gw.post(
+            "/api/v1/auth/password",
+            json={"current_password": alice.password, "new_password": "x" * 20, "roles": ["admin"]},
+            headers=alice.auth_headers(),
+        ),
+        422,
+        "validation_error",
+    )
+    problem(
+        gw.post(
+            "/api/v1/auth/clients",
+            json={"name": "x", "scopes": ["wallet:read"], "client_secret": "chosen-by-attacker"},
+            headers=alice.auth_headers(),
+        ),
+        422,
+        "validation_error",
+    )
+    problem(
+        gw.post(
+            "/api/v1/auth/clients", json={"name": "x", "scopes": ["wallet:read", "admin"]}, headers=alice.auth_headers()
+        ),
+        422,
+        "validation_error",
+    )
 
 
 def test_responses_expose_no_secrets_or_internal_properties(proof_stack, gw, alice, bob):

@@ -29,11 +29,13 @@ def test_api_client_token_is_limited_to_its_scopes(proof_stack, gw, alice):
     h = {"Authorization": f"Bearer {client['access_token']}"}
     assert gw.get("/api/v1/users/me", headers=h).status_code == 200
     # Outside its scopes: wallet, history, reports, profile changes, and the account's own credentials.
-    for method, path, body in [("GET", "/api/v1/reports/summary?from=2026-01-01&to=2026-01-31", None),
-                               ("PATCH", "/api/v1/users/me", {"full_name": "Hijacked"}),
-                               ("POST", "/api/v1/auth/clients", {"name": "more", "scopes": ["transfers:write"]}),
-                               ("PUT", "/api/v1/auth/pin", {"pin": "654321", "password": "x"}),
-                               ("GET", "/api/v1/auth/sessions", None)]:
+    for method, path, body in [
+        ("GET", "/api/v1/reports/summary?from=2026-01-01&to=2026-01-31", None),
+        ("PATCH", "/api/v1/users/me", {"full_name": "Hijacked"}),
+        ("POST", "/api/v1/auth/clients", {"name": "more", "scopes": ["transfers:write"]}),
+        ("PUT", "/api/v1/auth/pin", {"pin": "654321", "password": "x"}),
+        ("GET", "/api/v1/auth/sessions", None),
+    ]:
         resp = gw.request(method, path, json=body, headers=h)
         assert resp.status_code == 403, f"{method} {path}: {resp.status_code} {resp.text}"
     assert gw.get("/api/v1/users/me", headers=alice.auth_headers()).json()["full_name"] != "Hijacked"
@@ -43,6 +45,9 @@ def test_client_cannot_grant_itself_more_scopes_than_exist(proof_stack, gw, alic
     resp = gw.post("/api/v1/auth/clients", json={"name": "x", "scopes": ["admin", "*"]}, headers=alice.auth_headers())
     problem(resp, 422, "validation_error")
     token = create_api_client(proof_stack.gateway_url, alice, ["reports:read"])["access_token"]
-    resp = gw.get("/api/v1/admin/reports/overview", params={"from": "2026-01-01", "to": "2026-01-31"},
-                  headers={"Authorization": f"Bearer {token}"})
+    resp = gw.get(
+        "/api/v1/admin/reports/overview",
+        params={"from": "2026-01-01", "to": "2026-01-31"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert resp.status_code == 403, resp.text

@@ -53,17 +53,28 @@ def test_no_user_supplied_url_is_fetched(gw, alice, listener):
         ("POST", "/api/v1/auth/clients", {"name": url, "scopes": ["wallet:read"]}),
         ("GET", f"/api/v1/users/lookup?q={url}", None),
         ("POST", "/api/v1/wallet/topups", {"amount": "10.00", "source": {"type": "card", "reference": url}}),
-        ("POST", "/api/v1/wallet/topups", {"amount": "10.00", "source": {"type": "card", "reference": url,
-                                                                         "callback_url": url}}),
-        ("POST", "/api/v1/wallet/withdrawals", {"amount": "1.00", "destination": {"type": "bank", "reference": url},
-                                                "pin": alice.pin}),
+        (
+            "POST",
+            "/api/v1/wallet/topups",
+            {"amount": "10.00", "source": {"type": "card", "reference": url, "callback_url": url}},
+        ),
+        (
+            "POST",
+            "/api/v1/wallet/withdrawals",
+            {"amount": "1.00", "destination": {"type": "bank", "reference": url}, "pin": alice.pin},
+        ),
         ("POST", "/api/v1/transfers", {"recipient": url, "amount": "1.00", "note": url, "pin": alice.pin}),
         ("POST", "/api/v1/payment-requests", {"payer": url, "amount": "1.00", "note": url}),
         ("GET", f"/api/v1/notifications/stream?callback={url}", None),
     ]
     for i, (method, path, body) in enumerate(attempts):
-        headers = {**h, "Idempotency-Key": f"ssrf-{i}-{time.time_ns()}", "Referer": url, "X-Forwarded-Host": url,
-                   "Origin": url}
+        headers = {
+            **h,
+            "Idempotency-Key": f"ssrf-{i}-{time.time_ns()}",
+            "Referer": url,
+            "X-Forwarded-Host": url,
+            "Origin": url,
+        }
         if path.endswith("stream?callback=" + url):
             with gw.stream(method, path, headers=headers, timeout=3) as resp:
                 assert resp.status_code in (200, 400, 422)

@@ -14,8 +14,12 @@ PRODUCTION = {"environment": "production", "internal_token": "p" * 48, "docs_ena
 
 
 def test_security_headers_on_success_error_and_unauthenticated_answers(gw, alice):
-    for resp in (gw.get("/api/v1/users/me", headers=alice.auth_headers()), gw.get("/api/v1/users/me"),
-                 gw.get("/api/v1/does-not-exist", headers=alice.auth_headers()), gw.get("/api/v1/health")):
+    for resp in (
+        gw.get("/api/v1/users/me", headers=alice.auth_headers()),
+        gw.get("/api/v1/users/me"),
+        gw.get("/api/v1/does-not-exist", headers=alice.auth_headers()),
+        gw.get("/api/v1/health"),
+    ):
         assert resp.headers["x-content-type-options"] == "nosniff", resp.headers
         assert resp.headers["x-frame-options"] == "DENY"
         assert "referrer-policy" in resp.headers
@@ -25,13 +29,16 @@ def test_security_headers_on_success_error_and_unauthenticated_answers(gw, alice
 
 
 def test_cors_refuses_origins_outside_the_allow_list(gw, alice):
-    pre = gw.options("/api/v1/users/me", headers={"Origin": "https://evil.example",
-                                                 "Access-Control-Request-Method": "GET"})
+    pre = gw.options(
+        "/api/v1/users/me", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
+    )
     assert "access-control-allow-origin" not in pre.headers, pre.headers
     resp = gw.get("/api/v1/users/me", headers=alice.auth_headers(Origin="https://evil.example"))
     assert resp.headers.get("access-control-allow-origin") not in ("*", "https://evil.example")
-    assert resp.headers.get("access-control-allow-credentials") != "true" or \
-        resp.headers.get("access-control-allow-origin") is None
+    assert (
+        resp.headers.get("access-control-allow-credentials") != "true"
+        or resp.headers.get("access-control-allow-origin") is None
+    )
 
 
 async def test_production_gateway_serves_no_docs_or_debug():
@@ -46,12 +53,23 @@ async def test_production_gateway_serves_no_docs_or_debug():
 
 
 def _is_web_app(resp) -> bool:
-    return resp.status_code == 200 and resp.headers["content-type"].startswith("text/html") and \
-        resp.text.lstrip().lower().startswith("<!doctype html")
+    return (
+        resp.status_code == 200
+        and resp.headers["content-type"].startswith("text/html")
+        and resp.text.lstrip().lower().startswith("<!doctype html")
+    )
 
 
-@pytest.mark.parametrize("module", ["auth_service.main", "user_service.main", "transaction_service.main",
-                                    "reporting_service.main", "notification_service.main"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "auth_service.main",
+        "user_service.main",
+        "transaction_service.main",
+        "reporting_service.main",
+        "notification_service.main",
+    ],
+)
 async def test_production_services_serve_no_docs(module, monkeypatch, database_url, tmp_path):
     import importlib
 
@@ -59,10 +77,18 @@ async def test_production_services_serve_no_docs(module, monkeypatch, database_u
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     key_file = tmp_path / "jwt.pem"
-    key_file.write_bytes(Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    for key, value in {"ENVIRONMENT": "production", "INTERNAL_TOKEN": "p" * 48, "PIN_PEPPER": "q" * 48,
-                       "JWT_PRIVATE_KEY_FILE": str(key_file), "DATABASE_URL": database_url}.items():
+    key_file.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    for key, value in {
+        "ENVIRONMENT": "production",
+        "INTERNAL_TOKEN": "p" * 48,
+        "PIN_PEPPER": "q" * 48,
+        "JWT_PRIVATE_KEY_FILE": str(key_file),
+        "DATABASE_URL": database_url,
+    }.items():
         monkeypatch.setenv(key, value)
     main = importlib.import_module(module)
     # get_settings() is cached per process: a suite run earlier in this process (pytest given
@@ -81,11 +107,13 @@ async def test_production_services_serve_no_docs(module, monkeypatch, database_u
 
 def test_errors_carry_no_internals(gw, alice):
     h = alice.auth_headers(**{"Content-Type": "application/json"})
-    for resp in (gw.patch("/api/v1/users/me", content=b"{not json", headers=h),
-                 gw.patch("/api/v1/users/me", content=b'{"full_name": "\\ud800"}', headers=h),
-                 gw.post("/api/v1/auth/login", content=b"\xff\xfe", headers={"Content-Type": "application/json"}),
-                 gw.get("/api/v1/users/lookup", params={"q": "'; DROP TABLE users; --"}, headers=h),
-                 gw.post("/api/v1/auth/token", data={"grant_type": "password'--"})):
+    for resp in (
+        gw.patch("/api/v1/users/me", content=b"{not json", headers=h),
+        gw.patch("/api/v1/users/me", content=b'{"full_name": "\\ud800"}', headers=h),
+        gw.post("/api/v1/auth/login", content=b"\xff\xfe", headers={"Content-Type": "application/json"}),
+        gw.get("/api/v1/users/lookup", params={"q": "'; DROP TABLE users; --"}, headers=h),
+        gw.post("/api/v1/auth/token", data={"grant_type": "password'--"}),
+    ):
         assert 400 <= resp.status_code < 500, f"{resp.request.url}: {resp.status_code} {resp.text}"
         is_problem(resp, resp.status_code)
         assert_no_leak(resp)

@@ -7,12 +7,21 @@ import pytest
 from proof_support.answers import assert_no_leak
 
 INTERNAL = [
-    ("POST", "/internal/events"), ("POST", "/internal/pin/verify"), ("GET", "/internal/sessions/revoked"),
-    ("POST", "/internal/wallets"), ("GET", "/internal/users/resolve?q=x"), ("GET", "/internal/events"),
-    ("GET", "/api/v1/internal/events"), ("POST", "/api/v1/auth/../../internal/pin/verify"),
-    ("GET", "/api/v1/users/%2e%2e/%2e%2e/internal/users/resolve"), ("GET", "/api/v1/users/..%2f..%2finternal"),
-    ("GET", "/api/v0/users/me"), ("GET", "/api/v2/users/me"), ("GET", "/api/v1/wallets-internal"),
-    ("GET", "/api/v1/users/readyz"), ("GET", "/api/v1/auth/metrics"),
+    ("POST", "/internal/events"),
+    ("POST", "/internal/pin/verify"),
+    ("GET", "/internal/sessions/revoked"),
+    ("POST", "/internal/wallets"),
+    ("GET", "/internal/users/resolve?q=x"),
+    ("GET", "/internal/events"),
+    ("GET", "/api/v1/internal/events"),
+    ("POST", "/api/v1/auth/../../internal/pin/verify"),
+    ("GET", "/api/v1/users/%2e%2e/%2e%2e/internal/users/resolve"),
+    ("GET", "/api/v1/users/..%2f..%2finternal"),
+    ("GET", "/api/v0/users/me"),
+    ("GET", "/api/v2/users/me"),
+    ("GET", "/api/v1/wallets-internal"),
+    ("GET", "/api/v1/users/readyz"),
+    ("GET", "/api/v1/auth/metrics"),
     ("GET", "/api/v1/transfers/../../metrics"),
 ]
 
@@ -23,8 +32,12 @@ def test_internal_and_unversioned_paths_are_not_routed(proof_stack, gw, alice, m
     headers = alice.auth_headers(**{"X-Internal-Token": proof_stack.env["INTERNAL_TOKEN"]})
     resp = gw.request(method, path, headers=headers, json={})
     # 404/405, or for a GET the web app's index page (it answers every path nothing else claims).
-    web_app = method == "GET" and resp.status_code == 200 and resp.headers["content-type"].startswith("text/html") \
+    web_app = (
+        method == "GET"
+        and resp.status_code == 200
+        and resp.headers["content-type"].startswith("text/html")
         and resp.text.lstrip().lower().startswith("<!doctype html")
+    )
     assert resp.status_code in (404, 405) or web_app, f"{method} {path}: {resp.status_code} {resp.text[:200]}"
     assert_no_leak(resp)
 

@@ -27,10 +27,12 @@ from instapay_stack.stack import Stack, StackConfig
 
 # The workload is many operations per user per second: per-user and per-address quotas are not
 # what this test is about (the security suite tests them), so they are raised here.
-GENEROUS_LIMITS = json.dumps([
-    {"name": "ip", "limit": 1_000_000, "window_seconds": 60, "key": "ip"},
-    {"name": "principal", "limit": 1_000_000, "window_seconds": 60, "key": "principal"},
-])
+GENEROUS_LIMITS = json.dumps(
+    [
+        {"name": "ip", "limit": 1_000_000, "window_seconds": 60, "key": "ip"},
+        {"name": "principal", "limit": 1_000_000, "window_seconds": 60, "key": "principal"},
+    ]
+)
 # Likewise the money limits (the money core's tests cover them): with InstaPay's real daily and
 # monthly caps the six users of a 10-minute soak hit them within minutes, and from then on about
 # half of all operations were `limit_exceeded` declines instead of money moving under the faults.
@@ -72,9 +74,16 @@ def bank_stack(bank_pg: PostgresHandle, tmp_path_factory: pytest.TempPathFactory
     name = f"bank_{os.getpid()}_{secrets.token_hex(3)}"
     url = ensure_database(bank_pg, name)
     data_dir = tmp_path_factory.mktemp("bank-stack")
-    stack = Stack(StackConfig(database_url=url, base_port=free_port_base(10), data_dir=data_dir,
-                              log_dir=data_dir / "logs", environment="test",
-                              extra_env={"GATEWAY_RATE_LIMITS": GENEROUS_LIMITS, **GENEROUS_MONEY_LIMITS}))
+    stack = Stack(
+        StackConfig(
+            database_url=url,
+            base_port=free_port_base(10),
+            data_dir=data_dir,
+            log_dir=data_dir / "logs",
+            environment="test",
+            extra_env={"GATEWAY_RATE_LIMITS": GENEROUS_LIMITS, **GENEROUS_MONEY_LIMITS},
+        )
+    )
     try:
         stack.migrate(progress=lambda _m: None)
         stack.start(timeout=240, progress=lambda _m: None)
@@ -92,8 +101,11 @@ DURATION = float(os.environ.get("BANK_DURATION", "100"))
 async def test_bank_under_faults(bank_stack, bank_pg, artifacts_dir):
     duration = DURATION
     users = [register_user(bank_stack.gateway_url) for _ in range(int(os.environ.get("BANK_USERS", "6")))]
-    config = BankConfig(duration=duration, clients=int(os.environ.get("BANK_CLIENTS", "8")),
-                        fault_interval=float(os.environ.get("BANK_FAULT_INTERVAL", "3")))
+    config = BankConfig(
+        duration=duration,
+        clients=int(os.environ.get("BANK_CLIENTS", "8")),
+        fault_interval=float(os.environ.get("BANK_FAULT_INTERVAL", "3")),
+    )
     report = await Bank(bank_stack, users, config, pg=bank_pg).run()
     name = "soak-report.json" if duration >= 300 else "bank-report.json"
     (artifacts_dir / name).write_text(json.dumps(report.as_dict(), indent=2, default=str))
@@ -109,8 +121,16 @@ async def test_bank_under_faults(bank_stack, bank_pg, artifacts_dir):
     if bank_pg.server is None:
         print("DATABASE_URL's server is not ours to restart: its connections were terminated instead")
     if duration >= 300:  # the soak goes through every fault
-        assert {"kill -9 transaction", "kill -9 gateway", "kill -9 notification", "kill -9 reporting",
-                "kill -9 transaction-relay", "kill -9 auth-relay", "postgres connections terminated",
-                "slow transaction (SIGSTOP 3s)", "slow gateway (SIGSTOP 2s)"} | restart <= kinds, kinds
+        assert {
+            "kill -9 transaction",
+            "kill -9 gateway",
+            "kill -9 notification",
+            "kill -9 reporting",
+            "kill -9 transaction-relay",
+            "kill -9 auth-relay",
+            "postgres connections terminated",
+            "slow transaction (SIGSTOP 3s)",
+            "slow gateway (SIGSTOP 2s)",
+        } | restart <= kinds, kinds
     else:  # the short form: a crash of the money service, a database restart, dropped connections
         assert {"kill -9 transaction", "postgres connections terminated"} | restart <= kinds, kinds

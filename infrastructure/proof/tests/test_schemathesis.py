@@ -31,29 +31,63 @@ EXCLUDED_OPERATIONS = ("DELETE /api/v1/auth/sessions/{session_id}",)
 # undocumented statuses (423) in a deep run (100-500 examples per operation, outside make test);
 # 25 examples add a few seconds. The deep run's 500s (dates at the calendar's ends, NUL and lone
 # surrogates in text) have their own regression tests in the services.
-CHECKS = ",".join(("not_a_server_error", "response_schema_conformance", "content_type_conformance",
-                   "status_code_conformance", "negative_data_rejection"))
+CHECKS = ",".join(
+    (
+        "not_a_server_error",
+        "response_schema_conformance",
+        "content_type_conformance",
+        "status_code_conformance",
+        "negative_data_rejection",
+    )
+)
 
 
 def test_generated_requests_get_no_5xx_and_schema_conformant_answers(proof_stack, artifacts_dir):
     user = register_user(proof_stack.gateway_url)
     peer = register_user(proof_stack.gateway_url)
     # Money to move: positive transfers and accepted requests reach the ledger (hooks below).
-    topped = httpx.post(proof_stack.gateway_url + "/api/v1/wallet/topups", timeout=20,
-                        json={"amount": "50000.00", "source": {"type": "card", "reference": "fuzz"}},
-                        headers=user.auth_headers(**{"Idempotency-Key": secrets.token_hex(8)}))
+    topped = httpx.post(
+        proof_stack.gateway_url + "/api/v1/wallet/topups",
+        timeout=20,
+        json={"amount": "50000.00", "source": {"type": "card", "reference": "fuzz"}},
+        headers=user.auth_headers(**{"Idempotency-Key": secrets.token_hex(8)}),
+    )
     assert topped.status_code == 201, topped.text
-    hooks_env = {**os.environ, "SCHEMATHESIS_HOOKS": "proof_support.schemathesis_hooks",
-                 "PYTHONPATH": os.pathsep.join(filter(None, (str(PROOF_DIR), os.environ.get("PYTHONPATH")))),
-                 "INSTAPAY_FUZZ_PEER": peer.handle, "INSTAPAY_FUZZ_PIN": user.pin}
+    hooks_env = {
+        **os.environ,
+        "SCHEMATHESIS_HOOKS": "proof_support.schemathesis_hooks",
+        "PYTHONPATH": os.pathsep.join(filter(None, (str(PROOF_DIR), os.environ.get("PYTHONPATH")))),
+        "INSTAPAY_FUZZ_PEER": peer.handle,
+        "INSTAPAY_FUZZ_PIN": user.pin,
+    }
     st = shutil.which("st", path=str(Path(sys.executable).parent)) or "st"
-    argv = [st, "run", proof_stack.gateway_url + "/openapi.json", "--url", proof_stack.gateway_url,
-            "-H", f"Authorization: Bearer {user.access_token}",
-            "--checks", CHECKS,
-            "--max-examples", "25", "--phases", "examples,coverage,fuzzing,stateful", "--request-timeout", "15",
-            "--seed", "20261125", "--generation-deterministic", "--no-color",
-            "--report", "junit,har", "--report-junit-path", str(artifacts_dir / "schemathesis.xml"),
-            "--report-har-path", str(artifacts_dir / "schemathesis.har")]
+    argv = [
+        st,
+        "run",
+        proof_stack.gateway_url + "/openapi.json",
+        "--url",
+        proof_stack.gateway_url,
+        "-H",
+        f"Authorization: Bearer {user.access_token}",
+        "--checks",
+        CHECKS,
+        "--max-examples",
+        "25",
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--request-timeout",
+        "15",
+        "--seed",
+        "20261125",
+        "--generation-deterministic",
+        "--no-color",
+        "--report",
+        "junit,har",
+        "--report-junit-path",
+        str(artifacts_dir / "schemathesis.xml"),
+        "--report-har-path",
+        str(artifacts_dir / "schemathesis.har"),
+    ]
     for path in EXCLUDED:
         argv += ["--exclude-path", path]
     for name in EXCLUDED_OPERATIONS:
@@ -63,8 +97,14 @@ def test_generated_requests_get_no_5xx_and_schema_conformant_answers(proof_stack
     assert proc.returncode == 0, proc.stdout[-8000:] + proc.stderr[-2000:]
     # The run stayed signed in to the end (it once revoked its own session a third of the way in),
     # and the hooks gave the money routes a real counterparty: the peer was asked for money.
-    assert httpx.get(proof_stack.gateway_url + "/api/v1/wallet", headers=user.auth_headers(),
-                     timeout=20).status_code == 200
-    asked = httpx.get(proof_stack.gateway_url + "/api/v1/payment-requests", params={"role": "incoming"},
-                      headers=peer.auth_headers(), timeout=20)
+    assert (
+        httpx.get(proof_stack.gateway_url + "/api/v1/wallet", headers=user.auth_headers(), timeout=20).status_code
+        == 200
+    )
+    asked = httpx.get(
+        proof_stack.gateway_url + "/api/v1/payment-requests",
+        params={"role": "incoming"},
+        headers=peer.auth_headers(),
+        timeout=20,
+    )
     assert asked.status_code == 200 and asked.json()["items"], asked.text

@@ -26,8 +26,7 @@ from api_gateway.routing import RouteTable
 from instapay_common.errors import DomainError, RateLimited, problem_response
 from instapay_common.security.tokens import JwksVerifier, Principal, TokenRejected
 
-JWT_REJECTIONS = Counter("gateway_jwt_rejections_total", "Access tokens refused by the gateway, by reason.",
-                         ["reason"])
+JWT_REJECTIONS = Counter("gateway_jwt_rejections_total", "Access tokens refused by the gateway, by reason.", ["reason"])
 
 PRINCIPAL_SCOPE_KEY = "instapay.principal"
 CLIENT_IP_SCOPE_KEY = "instapay.client_ip"
@@ -70,8 +69,16 @@ async def forward_identity(scope: Scope, _headers: dict[bytes, bytes]) -> list[t
 
 
 class AccessControl:
-    def __init__(self, app: ASGIApp, *, table: RouteTable, public_paths: Sequence[str], addresses: ClientAddress,
-                 max_body_bytes: int, state: Callable[[], GuardState]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        table: RouteTable,
+        public_paths: Sequence[str],
+        addresses: ClientAddress,
+        max_body_bytes: int,
+        state: Callable[[], GuardState],
+    ) -> None:
         self.app = app
         self.table = table
         self.public = frozenset(public_paths)
@@ -113,8 +120,10 @@ class AccessControl:
         refused = guard.limiter.refused(applied, windows)
         if refused:
             retry = max(w.reset_seconds for _, w in refused)
-            exc = RateLimited(f"too many requests ({refused[0][0].policy.name}); retry in {retry} s",
-                              headers={"Retry-After": str(retry)})
+            exc = RateLimited(
+                f"too many requests ({refused[0][0].policy.name}); retry in {retry} s",
+                headers={"Retry-After": str(retry)},
+            )
             await self._problem(exc, rl_headers, scope, receive, send)
             return
         if rejection is not None:
@@ -142,15 +151,19 @@ class AccessControl:
         return principal, None
 
     @staticmethod
-    def _bind(limiter: RateLimiter, policies, ip_key: str, principal: Principal | None,
-              account: str | None) -> list[Applied]:
+    def _bind(
+        limiter: RateLimiter, policies, ip_key: str, principal: Principal | None, account: str | None
+    ) -> list[Applied]:
         applied: list[Applied] = []
         for policy in policies:
             if policy.key == "ip":
                 subject: str | None = ip_key
             elif policy.key == "principal":
-                subject = None if principal is None else (
-                    f"client:{principal.client_id}" if principal.client_id else f"user:{principal.user_id}")
+                subject = (
+                    None
+                    if principal is None
+                    else (f"client:{principal.client_id}" if principal.client_id else f"user:{principal.user_id}")
+                )
             else:
                 subject = f"user:{principal.user_id}" if principal is not None else account
             if subject is not None:
@@ -158,16 +171,16 @@ class AccessControl:
         return applied
 
     @staticmethod
-    async def _problem(exc: DomainError, rl_headers: list[tuple[bytes, bytes]], scope: Scope, receive: Receive,
-                       send: Send) -> None:
+    async def _problem(
+        exc: DomainError, rl_headers: list[tuple[bytes, bytes]], scope: Scope, receive: Receive, send: Send
+    ) -> None:
         headers = dict(exc.headers)
         headers.update({k.decode(): v.decode() for k, v in rl_headers})
         response = problem_response(exc.status, exc.code, exc.title, exc.detail, headers=headers, **exc.extra)
         await response(scope, receive, send)
 
     @staticmethod
-    def _failure_counting_send(send: Send, limiter: RateLimiter, applied: list[Applied],
-                               windows: list[Window]) -> Send:
+    def _failure_counting_send(send: Send, limiter: RateLimiter, applied: list[Applied], windows: list[Window]) -> Send:
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 updated = await limiter.record_failures(applied, message["status"])

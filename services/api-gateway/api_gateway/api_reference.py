@@ -1,6 +1,6 @@
 """Renders docs/API_REFERENCE.md from the merged OpenAPI of all services (offline, no server).
 
-    python -m api_gateway.api_reference > docs/API_REFERENCE.md      (make api-reference)
+python -m api_gateway.api_reference > docs/API_REFERENCE.md      (make api-reference)
 """
 
 from __future__ import annotations
@@ -82,8 +82,10 @@ def render(spec: dict[str, Any]) -> str:
                 out.append("|---|---|---|---|---|")
                 for p in params:
                     desc = (p.get("description") or "").replace("\n", " ")
-                    out.append(f"| `{p['name']}` | {p['in']} | {'yes' if p.get('required') else 'no'} | "
-                               f"{_schema_name(p.get('schema'))} | {desc} |")
+                    out.append(
+                        f"| `{p['name']}` | {p['in']} | {'yes' if p.get('required') else 'no'} | "
+                        f"{_schema_name(p.get('schema'))} | {desc} |"
+                    )
                 out.append("")
             body = op.get("requestBody", {}).get("content")
             if body:

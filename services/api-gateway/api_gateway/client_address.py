@@ -17,8 +17,9 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 class ClientAddress:
     def __init__(self, trusted_proxies: Sequence[str]) -> None:
-        self._trusted: list[Network] = [ipaddress.ip_network(c.strip(), strict=False) for c in trusted_proxies
-                                        if c.strip()]
+        self._trusted: list[Network] = [
+            ipaddress.ip_network(c.strip(), strict=False) for c in trusted_proxies if c.strip()
+        ]
 
     def _is_trusted(self, address: str) -> bool:
         try:

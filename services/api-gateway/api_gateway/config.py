@@ -52,8 +52,9 @@ class GatewaySettings(ServiceSettings):
     redis_url: str | None = None
     rate_limit_key_prefix: str = "instapay:rl:"
     # Rate-limit policies (JSON list, see rate_policies.py). Unset = the defaults below.
-    rate_limits: list[RateLimitPolicy] = Field(default_factory=lambda: list(DEFAULT_POLICIES),
-                                               alias="GATEWAY_RATE_LIMITS")
+    rate_limits: list[RateLimitPolicy] = Field(
+        default_factory=lambda: list(DEFAULT_POLICIES), alias="GATEWAY_RATE_LIMITS"
+    )
     # Per-address and per-caller quotas are multiplied by this. Unset: 1, except 50 in
     # ENVIRONMENT=test, where whole end-to-end and load suites run from 127.0.0.1 with few users.
     # Per-account quotas (failed logins, registrations, password re-checks) are never scaled.

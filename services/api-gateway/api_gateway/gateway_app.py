@@ -52,11 +52,19 @@ def _middleware(settings: GatewaySettings, table: RouteTable, holder: dict[str, 
         (SecurityHeaders, {"hsts": settings.environment not in ("development", "test")}),
     ]
     if settings.cors_origins:
-        layers.append((CORSMiddleware, {
-            "allow_origins": list(settings.cors_origins), "allow_credentials": True,
-            "allow_methods": ["GET", "POST", "PUT", "PATCH", "DELETE"], "allow_headers": CORS_ALLOWED_HEADERS,
-            "expose_headers": CORS_EXPOSED, "max_age": 600,
-        }))
+        layers.append(
+            (
+                CORSMiddleware,
+                {
+                    "allow_origins": list(settings.cors_origins),
+                    "allow_credentials": True,
+                    "allow_methods": ["GET", "POST", "PUT", "PATCH", "DELETE"],
+                    "allow_headers": CORS_ALLOWED_HEADERS,
+                    "expose_headers": CORS_EXPOSED,
+                    "max_age": 600,
+                },
+            )
+        )
     layers.append((OperatorPathsGuard, {}))  # outermost of the gateway's own: refused before anything else
     return layers
 
@@ -66,9 +74,13 @@ def build_gateway(settings: GatewaySettings) -> FastAPI:
     holder: dict[str, FastAPI] = {}
     # The gateway's /docs and /openapi.json are the merged public API (install_docs), not its own.
     own_settings = settings.model_copy(update={"docs_enabled": False})
-    app = create_service_app(own_settings, title="Mini-InstaPay API", routers=[health_router],
-                             lifespan_hooks=[guard_lifespan(settings)],
-                             inner_middleware=_middleware(settings, table, holder))
+    app = create_service_app(
+        own_settings,
+        title="Mini-InstaPay API",
+        routers=[health_router],
+        lifespan_hooks=[guard_lifespan(settings)],
+        inner_middleware=_middleware(settings, table, holder),
+    )
     holder["app"] = app
     app.state.route_table = table
     if settings.docs_enabled and not settings.is_production_like:

@@ -29,18 +29,30 @@ def guard_lifespan(settings: GatewaySettings):
     @asynccontextmanager
     async def hook(app: FastAPI) -> AsyncIterator[None]:
         # Replaces the default verifier with one that caches verified tokens (the gateway's hot path).
-        verifier = JwksVerifier(settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
-                                session=app.state.http, cache_size=settings.token_cache_size)
+        verifier = JwksVerifier(
+            settings.jwks_url,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            session=app.state.http,
+            cache_size=settings.token_cache_size,
+        )
         app.state.jwt_verifier = verifier
         store = counter_store(settings)
         policies = effective_policies(settings.rate_limits, settings.rate_limit_multiplier or 1.0)
-        revocations = RevocationList(auth_url=settings.auth_url,
-                                     internal_token=settings.internal_token.get_secret_value(),
-                                     session=lambda: app.state.http, poll_seconds=settings.revocation_poll_seconds)
-        app.state.gateway_guard = GuardState(verifier=verifier, revocations=revocations,
-                                             limiter=RateLimiter(SlidingWindowLimiter(store), policies))
-        _log.info("gateway_guard_ready", counters="redis" if settings.redis_url else "memory",
-                  policies=[p.name for p in policies])
+        revocations = RevocationList(
+            auth_url=settings.auth_url,
+            internal_token=settings.internal_token.get_secret_value(),
+            session=lambda: app.state.http,
+            poll_seconds=settings.revocation_poll_seconds,
+        )
+        app.state.gateway_guard = GuardState(
+            verifier=verifier, revocations=revocations, limiter=RateLimiter(SlidingWindowLimiter(store), policies)
+        )
+        _log.info(
+            "gateway_guard_ready",
+            counters="redis" if settings.redis_url else "memory",
+            policies=[p.name for p in policies],
+        )
         try:
             async with revocations.running():
                 yield

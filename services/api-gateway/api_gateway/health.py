@@ -26,5 +26,6 @@ async def platform_health(request: Request) -> JSONResponse:
     states = await asyncio.gather(*(_probe(request.app.state.http, upstreams[n]) for n in names))
     services = {"gateway": "up", **dict(zip(names, states, strict=True))}
     healthy = all(s == "up" for s in services.values())
-    return JSONResponse({"status": "ok" if healthy else "degraded", "services": services},
-                        status_code=200 if healthy else 503)
+    return JSONResponse(
+        {"status": "ok" if healthy else "degraded", "services": services}, status_code=200 if healthy else 503
+    )

@@ -24,15 +24,19 @@ def _rename_refs(spec: dict[str, Any], renames: dict[str, str]) -> dict[str, Any
     return json.loads(text)
 
 
-def merge_specs(gateway_spec: dict[str, Any], service_specs: dict[str, dict[str, Any]],
-                table: RouteTable) -> dict[str, Any]:
+def merge_specs(
+    gateway_spec: dict[str, Any], service_specs: dict[str, dict[str, Any]], table: RouteTable
+) -> dict[str, Any]:
     merged = copy.deepcopy(gateway_spec)
     merged.setdefault("paths", {})
     schemas: dict[str, Any] = merged.setdefault("components", {}).setdefault("schemas", {})
     for service, raw in sorted(service_specs.items()):
         spec_schemas = raw.get("components", {}).get("schemas", {})
-        renames = {name: f"{service.capitalize()}{name}" for name, body in spec_schemas.items()
-                   if name in schemas and schemas[name] != body}
+        renames = {
+            name: f"{service.capitalize()}{name}"
+            for name, body in spec_schemas.items()
+            if name in schemas and schemas[name] != body
+        }
         spec = _rename_refs(raw, renames)
         for name, body in spec.get("components", {}).get("schemas", {}).items():
             schemas.setdefault(renames.get(name, name), body)
@@ -48,5 +52,6 @@ def merge_specs(gateway_spec: dict[str, Any], service_specs: dict[str, dict[str,
             merged["paths"][path] = item
     merged["paths"] = dict(sorted(merged["paths"].items()))
     merged["components"]["securitySchemes"] = merged["components"].get("securitySchemes") or {
-        "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+        "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    }
     return merged

@@ -23,8 +23,11 @@ class OperatorPathsGuard:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] == "http" and scope["path"].rstrip("/") in OPERATOR_PATHS
-                and any(name in PROXY_HEADERS for name, _ in scope["headers"])):
+        if (
+            scope["type"] == "http"
+            and scope["path"].rstrip("/") in OPERATOR_PATHS
+            and any(name in PROXY_HEADERS for name, _ in scope["headers"])
+        ):
             response = problem_response(NotFound.status, NotFound.code, NotFound.title, "No such route.")
             await response(scope, receive, send)
             return

@@ -18,16 +18,42 @@ from api_gateway.routing import RouteTable
 from instapay_common.errors import DomainError, ServiceUnavailable, UpstreamTimeout, problem_response
 from instapay_common.web.request_context import current_request_id
 
-UPSTREAM_REQUESTS = Counter("gateway_upstream_requests_total", "Requests forwarded, by upstream and outcome.",
-                            ["upstream", "outcome"])
-UPSTREAM_LATENCY = Histogram("gateway_upstream_duration_seconds", "Upstream answer time (headers), by upstream.",
-                             ["upstream"], buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+UPSTREAM_REQUESTS = Counter(
+    "gateway_upstream_requests_total", "Requests forwarded, by upstream and outcome.", ["upstream", "outcome"]
+)
+UPSTREAM_LATENCY = Histogram(
+    "gateway_upstream_duration_seconds",
+    "Upstream answer time (headers), by upstream.",
+    ["upstream"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
 
-HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization", b"te",
-                        b"trailer", b"trailers", b"transfer-encoding", b"upgrade", b"host", b"content-length"})
+HOP_BY_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-authenticate",
+        b"proxy-authorization",
+        b"te",
+        b"trailer",
+        b"trailers",
+        b"transfer-encoding",
+        b"upgrade",
+        b"host",
+        b"content-length",
+    }
+)
 # Identity is established by the gateway from the verified token, never by the client.
-CLIENT_FORBIDDEN_PREFIXES = (b"x-user", b"x-principal", b"x-internal", b"x-authenticated", b"x-forwarded-user",
-                             b"x-client-id", b"x-roles", b"x-scopes")
+CLIENT_FORBIDDEN_PREFIXES = (
+    b"x-user",
+    b"x-principal",
+    b"x-internal",
+    b"x-authenticated",
+    b"x-forwarded-user",
+    b"x-client-id",
+    b"x-roles",
+    b"x-scopes",
+)
 RESPONSE_SKIP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"})
 
 # A guard inspects the request before forwarding; it may raise a DomainError (answered as problem+json)
@@ -58,9 +84,17 @@ async def read_body(receive: Receive, max_body: int) -> bytes:
 
 
 class GatewayProxy:
-    def __init__(self, app: ASGIApp, *, table: RouteTable, session_getter: Callable[[], aiohttp.ClientSession],
-                 max_body_bytes: int, timeout_seconds: float, stream_paths: tuple[str, ...],
-                 guards: list[Guard] | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        table: RouteTable,
+        session_getter: Callable[[], aiohttp.ClientSession],
+        max_body_bytes: int,
+        timeout_seconds: float,
+        stream_paths: tuple[str, ...],
+        guards: list[Guard] | None = None,
+    ) -> None:
         self.app = app
         self.table = table
         self._session = session_getter
@@ -83,8 +117,7 @@ class GatewayProxy:
         try:
             await self._forward(scope, receive, send, upstream)
         except DomainError as exc:
-            response = problem_response(exc.status, exc.code, exc.title, exc.detail, headers=exc.headers,
-                                        **exc.extra)
+            response = problem_response(exc.status, exc.code, exc.title, exc.detail, headers=exc.headers, **exc.extra)
             await response(scope, receive, send)
 
     def _upstream_headers(self, scope: Scope, extra: list[tuple[str, str]]) -> dict[str, str]:
@@ -120,8 +153,11 @@ class GatewayProxy:
         started = time.perf_counter()
         try:
             resp = await self._session().request(
-                scope["method"], URL(target, encoded=True), data=body or None,
-                headers=self._upstream_headers(scope, extra), allow_redirects=False,
+                scope["method"],
+                URL(target, encoded=True),
+                data=body or None,
+                headers=self._upstream_headers(scope, extra),
+                allow_redirects=False,
                 timeout=self.stream_timeout if streaming else self.timeout,
             )
         except TimeoutError:
@@ -137,8 +173,11 @@ class GatewayProxy:
             resp.release()
 
     async def _relay(self, resp: aiohttp.ClientResponse, send: Send, streaming: bool, upstream: str) -> None:
-        headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in resp.headers.items()
-                   if k.lower() not in RESPONSE_SKIP]
+        headers = [
+            (k.lower().encode("latin-1"), v.encode("latin-1"))
+            for k, v in resp.headers.items()
+            if k.lower() not in RESPONSE_SKIP
+        ]
         if not streaming:
             try:
                 payload = await resp.read()
@@ -161,7 +200,6 @@ class GatewayProxy:
         except (aiohttp.ClientError, TimeoutError):
             pass  # upstream went away mid-stream: end the stream; the client reconnects with Last-Event-ID
         await send({"type": "http.response.body", "body": b""})
-
 
 
 def raise_timeout(upstream: str) -> None:

@@ -93,8 +93,9 @@ class RedisCounterStore:
     def __init__(self, url: str, *, prefix: str = "rl:", timeout_seconds: float = 0.25) -> None:
         import redis.asyncio as redis  # imported here: only deployments with REDIS_URL need it
 
-        self._redis = redis.from_url(url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds,
-                                     health_check_interval=30)
+        self._redis = redis.from_url(
+            url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds, health_check_interval=30
+        )
         self._script = self._redis.register_script(_APPLY_LUA)
         self._errors = (redis.RedisError, OSError, TimeoutError)
         self._prefix = prefix
@@ -116,7 +117,7 @@ class RedisCounterStore:
             self._degraded = False
             _log.info("ratelimit_redis_recovered")
         values = [int(v) for v in results]
-        return values[:len(increments)], values[len(increments):]
+        return values[: len(increments)], values[len(increments) :]
 
     async def ping(self) -> bool:
         try:

@@ -55,8 +55,10 @@ class RateLimiter:
 
     @staticmethod
     def bind(policy: RateLimitPolicy, subject: str) -> Applied:
-        return Applied(policy, Check(f"{policy.name}:{subject}", policy.limit, policy.window_seconds,
-                                     counted=policy.count == "requests"))
+        return Applied(
+            policy,
+            Check(f"{policy.name}:{subject}", policy.limit, policy.window_seconds, counted=policy.count == "requests"),
+        )
 
     async def evaluate(self, applied: Sequence[Applied]) -> list[Window]:
         if not applied:
@@ -65,8 +67,11 @@ class RateLimiter:
 
     async def record_failures(self, applied: Sequence[Applied], status: int) -> dict[int, Window]:
         """Counts a failed answer against the failure policies it matches; index -> updated window."""
-        hits = [(i, a) for i, a in enumerate(applied) if a.policy.count == "failures"
-                and status in a.policy.failure_statuses]
+        hits = [
+            (i, a)
+            for i, a in enumerate(applied)
+            if a.policy.count == "failures" and status in a.policy.failure_statuses
+        ]
         if not hits:
             return {}
         windows = await self.limiter.record([a.check for _, a in hits])
@@ -85,9 +90,12 @@ class RateLimiter:
         names = tuple(a.policy.name for a in applied)
         policy_header = self._policy_header_cache.get(names)
         if policy_header is None:
-            policy_header = ", ".join(f'"{a.policy.name}";q={a.policy.limit};w={a.policy.window_seconds}'
-                                      for a in applied).encode()
+            policy_header = ", ".join(
+                f'"{a.policy.name}";q={a.policy.limit};w={a.policy.window_seconds}' for a in applied
+            ).encode()
             self._policy_header_cache[names] = policy_header
-        state = ", ".join(f'"{a.policy.name}";r={max(w.remaining, 0)};t={w.reset_seconds}'
-                          for a, w in zip(applied, windows, strict=True)).encode()
+        state = ", ".join(
+            f'"{a.policy.name}";r={max(w.remaining, 0)};t={w.reset_seconds}'
+            for a, w in zip(applied, windows, strict=True)
+        ).encode()
         return [(b"ratelimit-policy", policy_header), (b"ratelimit", state)]

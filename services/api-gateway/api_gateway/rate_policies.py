@@ -54,17 +54,33 @@ DEFAULT_POLICIES: tuple[RateLimitPolicy, ...] = (
     # Everyone, every path: a ceiling per address that leaves room for carrier-grade NAT.
     RateLimitPolicy(name="ip", limit=1200, window_seconds=60, key="ip"),
     # Credential endpoints per address: slows guessing and mass registration from one place.
-    RateLimitPolicy(name="ip-auth", limit=30, window_seconds=60, key="ip", paths=(LOGIN, TOKEN, REGISTER, REFRESH),
-                    methods=("POST",)),
+    RateLimitPolicy(
+        name="ip-auth",
+        limit=30,
+        window_seconds=60,
+        key="ip",
+        paths=(LOGIN, TOKEN, REGISTER, REFRESH),
+        methods=("POST",),
+    ),
     # Failed logins per account, from anywhere (brute force spread over many addresses).
-    RateLimitPolicy(name="account-login", limit=10, window_seconds=900, key="account", paths=(LOGIN, TOKEN),
-                    methods=("POST",), count="failures", failure_statuses=(400, 401)),
+    RateLimitPolicy(
+        name="account-login",
+        limit=10,
+        window_seconds=900,
+        key="account",
+        paths=(LOGIN, TOKEN),
+        methods=("POST",),
+        count="failures",
+        failure_statuses=(400, 401),
+    ),
     # Registration attempts per e-mail (enumeration of taken addresses).
-    RateLimitPolicy(name="account-register", limit=10, window_seconds=3600, key="account", paths=(REGISTER,),
-                    methods=("POST",)),
+    RateLimitPolicy(
+        name="account-register", limit=10, window_seconds=3600, key="account", paths=(REGISTER,), methods=("POST",)
+    ),
     # Endpoints that check the password again (PIN change, password change): wrong answers per user.
-    RateLimitPolicy(name="account-secrets", limit=5, window_seconds=900, key="account", paths=(PIN, PASSWORD),
-                    count="failures"),
+    RateLimitPolicy(
+        name="account-secrets", limit=5, window_seconds=900, key="account", paths=(PIN, PASSWORD), count="failures"
+    ),
     # Recipient lookup reveals who is registered: per user and per address.
     RateLimitPolicy(name="lookup", limit=30, window_seconds=60, key="principal", paths=(LOOKUP,)),
     RateLimitPolicy(name="ip-lookup", limit=60, window_seconds=60, key="ip", paths=(LOOKUP,)),

@@ -23,8 +23,9 @@ from prometheus_client import Counter, Gauge
 
 from instapay_common.logging import get_logger
 
-POLLS = Counter("gateway_revocation_polls_total", "Polls of the auth service's revoked-sessions list, by outcome.",
-                ["outcome"])
+POLLS = Counter(
+    "gateway_revocation_polls_total", "Polls of the auth service's revoked-sessions list, by outcome.", ["outcome"]
+)
 REVOKED_SESSIONS = Gauge("gateway_revoked_sessions", "Revoked sessions the gateway currently refuses.")
 _log = get_logger("revocation")
 
@@ -33,8 +34,15 @@ RETENTION_SECONDS = 15 * 60 + 60
 
 
 class RevocationList:
-    def __init__(self, *, auth_url: str, internal_token: str, session: Callable[[], aiohttp.ClientSession],
-                 poll_seconds: float = 1.0, retention_seconds: float = RETENTION_SECONDS) -> None:
+    def __init__(
+        self,
+        *,
+        auth_url: str,
+        internal_token: str,
+        session: Callable[[], aiohttp.ClientSession],
+        poll_seconds: float = 1.0,
+        retention_seconds: float = RETENTION_SECONDS,
+    ) -> None:
         self._url = auth_url.rstrip("/") + "/internal/sessions/revoked"
         self._token = internal_token
         self._session = session
@@ -62,8 +70,9 @@ class RevocationList:
         params = {"since": str(int(self._since))}
         headers = {"X-Internal-Token": self._token}
         try:
-            async with self._session().get(self._url, params=params, headers=headers,
-                                           timeout=aiohttp.ClientTimeout(total=2)) as resp:
+            async with self._session().get(
+                self._url, params=params, headers=headers, timeout=aiohttp.ClientTimeout(total=2)
+            ) as resp:
                 if resp.status != 200:
                     return self._failed(f"status {resp.status}")
                 data = await resp.json(content_type=None)

@@ -34,10 +34,12 @@ HERE = Path(__file__).resolve().parent
 GATEWAY_DIR = HERE.parent
 PY = sys.executable
 # The quotas stay in force (so their cost is measured) but far above what one token does here.
-LIMITS = json.dumps([
-    {"name": "ip", "limit": 100_000_000, "window_seconds": 60, "key": "ip"},
-    {"name": "principal", "limit": 100_000_000, "window_seconds": 60, "key": "principal"},
-])
+LIMITS = json.dumps(
+    [
+        {"name": "ip", "limit": 100_000_000, "window_seconds": 60, "key": "ip"},
+        {"name": "principal", "limit": 100_000_000, "window_seconds": 60, "key": "principal"},
+    ]
+)
 
 
 def free_port() -> int:
@@ -61,8 +63,19 @@ def start(argv: list[str], env: dict[str, str], cwd: Path, url: str) -> subproce
 
 
 def uvicorn(module: str, port: int) -> list[str]:
-    return [PY, "-m", "uvicorn", module, "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-            "--log-level", "warning"]
+    return [
+        PY,
+        "-m",
+        "uvicorn",
+        module,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -98,13 +111,19 @@ def main() -> None:
     backend_url = f"http://127.0.0.1:{backend_port}"
     base_env = {**os.environ, "BENCH_JWKS": json.dumps(issuer.jwks()), "LOG_LEVEL": "WARNING"}
     procs = [start(uvicorn("trivial_backend:app", backend_port), base_env, HERE, backend_url)]
-    gw_env = {**base_env, **{f"{n}_URL": backend_url for n in ("AUTH", "USER", "TRANSACTION", "REPORTING",
-                                                                 "NOTIFICATION")},
-              "JWKS_URL": backend_url + "/.well-known/jwks.json", "GATEWAY_RATE_LIMITS": LIMITS,
-              "ENVIRONMENT": "development"}
+    gw_env = {
+        **base_env,
+        **{f"{n}_URL": backend_url for n in ("AUTH", "USER", "TRANSACTION", "REPORTING", "NOTIFICATION")},
+        "JWKS_URL": backend_url + "/.well-known/jwks.json",
+        "GATEWAY_RATE_LIMITS": LIMITS,
+        "ENVIRONMENT": "development",
+    }
     variants = {"gateway": {}, "no-cache": {"TOKEN_CACHE_SIZE": "0"}}
-    if subprocess.run(["redis-cli", "ping"], capture_output=True).returncode == 0 if shutil.which("redis-cli") \
-            else False:
+    if (
+        subprocess.run(["redis-cli", "ping"], capture_output=True).returncode == 0
+        if shutil.which("redis-cli")
+        else False
+    ):
         variants["redis"] = {"REDIS_URL": "redis://127.0.0.1:6379/0", "RATE_LIMIT_KEY_PREFIX": f"bench:{os.getpid()}:"}
     urls: dict[str, str] = {}
     pids: dict[str, int] = {}
@@ -143,11 +162,22 @@ def main() -> None:
     print(f"\n{'scenario':34} {'req/s':>8} {'vs direct':>10} {'CPU us/req':>11}   req/s per round")
     for name, value in medians.items():
         base = medians["direct jwks"] if name.startswith("gateway public") else medians["direct"]
-        print(f"{name:34} {value:8.0f} {value / base:10.2f} {cpu[name]:11.0f}   "
-              f"{', '.join(f'{v:.0f}' for v in results[name])}")
+        print(
+            f"{name:34} {value:8.0f} {value / base:10.2f} {cpu[name]:11.0f}   "
+            f"{', '.join(f'{v:.0f}' for v in results[name])}"
+        )
     print("CPU us/req: of the process answering (backend for direct, the gateway otherwise), from /proc.")
-    print(json.dumps({"connections": args.connections, "seconds": args.seconds, "results": results,
-                      "medians": medians, "cpu_us_per_request": cpu}))
+    print(
+        json.dumps(
+            {
+                "connections": args.connections,
+                "seconds": args.seconds,
+                "results": results,
+                "medians": medians,
+                "cpu_us_per_request": cpu,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

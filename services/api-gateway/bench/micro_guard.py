@@ -35,17 +35,26 @@ async def noop(scope, receive, send) -> None:
 async def measure(cache_size: int, store) -> tuple[float, float]:
     settings = GatewaySettings()
     issuer = TestIssuer(settings)
-    verifier = JwksVerifier("http://127.0.0.1:1/jwks", issuer=settings.jwt_issuer, audience=settings.jwt_audience,
-                            cache_size=cache_size)
+    verifier = JwksVerifier(
+        "http://127.0.0.1:1/jwks", issuer=settings.jwt_issuer, audience=settings.jwt_audience, cache_size=cache_size
+    )
     verifier.install_keys(issuer.jwks())
     # The default policies, with quotas this loop cannot reach (their cost is what is measured).
     unlimited = [p.model_copy(update={"limit": 10**9}) for p in settings.rate_limits]
-    state = GuardState(verifier=verifier, revocations=RevocationList(auth_url="http://x", internal_token="t",
-                                                                     session=lambda: None),
-                       limiter=RateLimiter(SlidingWindowLimiter(store), unlimited))
+    state = GuardState(
+        verifier=verifier,
+        revocations=RevocationList(auth_url="http://x", internal_token="t", session=lambda: None),
+        limiter=RateLimiter(SlidingWindowLimiter(store), unlimited),
+    )
     table = RouteTable(settings.routes, settings.upstream_urls())
-    guard = AccessControl(noop, table=table, public_paths=settings.public_paths, addresses=ClientAddress([]),
-                          max_body_bytes=1 << 20, state=lambda: state)
+    guard = AccessControl(
+        noop,
+        table=table,
+        public_paths=settings.public_paths,
+        addresses=ClientAddress([]),
+        max_body_bytes=1 << 20,
+        state=lambda: state,
+    )
     app = SecurityHeaders(guard, hsts=False)
     token = issuer.token(ttl=900).encode()
     statuses = []
@@ -58,9 +67,15 @@ async def measure(cache_size: int, store) -> tuple[float, float]:
             statuses.append(message["status"])
 
     def scope():
-        return {"type": "http", "method": "GET", "path": "/api/v1/wallet", "raw_path": b"/api/v1/wallet",
-                "query_string": b"", "client": ("127.0.0.1", 5000),
-                "headers": [(b"host", b"gw"), (b"authorization", b"Bearer " + token), (b"accept", b"*/*")]}
+        return {
+            "type": "http",
+            "method": "GET",
+            "path": "/api/v1/wallet",
+            "raw_path": b"/api/v1/wallet",
+            "query_string": b"",
+            "client": ("127.0.0.1", 5000),
+            "headers": [(b"host", b"gw"), (b"authorization", b"Bearer " + token), (b"accept", b"*/*")],
+        }
 
     for _ in range(200):
         await app(scope(), receive, send)
@@ -74,8 +89,10 @@ async def measure(cache_size: int, store) -> tuple[float, float]:
 
 
 async def main() -> None:
-    rows = [("token cache on, memory counters", await measure(10_000, MemoryCounterStore())),
-            ("token cache off, memory counters", await measure(0, MemoryCounterStore()))]
+    rows = [
+        ("token cache on, memory counters", await measure(10_000, MemoryCounterStore())),
+        ("token cache off, memory counters", await measure(0, MemoryCounterStore())),
+    ]
     redis_store = RedisCounterStore("redis://127.0.0.1:6379/0", prefix=f"bench:{os.getpid()}:")
     if await redis_store.ping():
         rows.append(("token cache on, Redis counters", await measure(10_000, redis_store)))

@@ -42,21 +42,25 @@ async def upstream() -> AsyncIterator[FakeUpstream]:
 
     async def revoked(request: web.Request) -> web.Response:
         assert request.headers.get("X-Internal-Token")
-        return web.json_response({"items": [{"session_id": s, "revoked_at": time.time()} for s in state.revoked],
-                                  "now": time.time()})
+        return web.json_response(
+            {"items": [{"session_id": s, "revoked_at": time.time()} for s in state.revoked], "now": time.time()}
+        )
 
     async def login(request: web.Request) -> web.Response:
         body = await request.json()
         if body.get("password") == CORRECT_PASSWORD:
-            return web.json_response({"access_token": "x", "refresh_token": "y", "token_type": "bearer",
-                                      "expires_in": 900})
-        return web.json_response({"code": "invalid_credentials", "status": 401}, status=401,
-                                 content_type="application/problem+json")
+            return web.json_response(
+                {"access_token": "x", "refresh_token": "y", "token_type": "bearer", "expires_in": 900}
+            )
+        return web.json_response(
+            {"code": "invalid_credentials", "status": 401}, status=401, content_type="application/problem+json"
+        )
 
     async def echo(request: web.Request) -> web.Response:
         body = await request.read()
-        state.seen.append({"path": request.path_qs, "headers": {k.lower(): v for k, v in request.headers.items()},
-                           "body": body})
+        state.seen.append(
+            {"path": request.path_qs, "headers": {k.lower(): v for k, v in request.headers.items()}, "body": body}
+        )
         return web.json_response({"ok": True})
 
     async def ready(_request: web.Request) -> web.Response:
@@ -139,14 +143,19 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory):
         return
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.fail("Redis tests need a Redis: none answers at 127.0.0.1:6379 and redis-server is not installed "
-                    "(apt-get install redis-server)")
+        pytest.fail(
+            "Redis tests need a Redis: none answers at 127.0.0.1:6379 and redis-server is not installed "
+            "(apt-get install redis-server)"
+        )
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     workdir = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + 10
     while not _ping(url):

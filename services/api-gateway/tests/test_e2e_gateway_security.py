@@ -48,9 +48,17 @@ def signing(stack):
 def _claims(user, **overrides):
     settings = ServiceSettings()
     now = int(time.time())
-    claims = {"sub": user.user_id, "sid": claims_of(user.access_token)[1]["sid"], "scope": "profile:read",
-              "roles": [], "iat": now, "exp": now + 300, "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
-              "jti": uuid.uuid4().hex}
+    claims = {
+        "sub": user.user_id,
+        "sid": claims_of(user.access_token)[1]["sid"],
+        "scope": "profile:read",
+        "roles": [],
+        "iat": now,
+        "exp": now + 300,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "jti": uuid.uuid4().hex,
+    }
     claims.update(overrides)
     return claims
 
@@ -73,8 +81,9 @@ def test_real_token_and_a_correctly_forged_one_pass(stack, user, signing):
 
 def test_attack_tokens_are_refused(stack, user, signing):
     key, kid = signing
-    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     head, body, sig = user.access_token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     claims["roles"] = ["admin"]
@@ -84,12 +93,17 @@ def test_attack_tokens_are_refused(stack, user, signing):
         "tampered": f"{head}.{_b64(json.dumps(claims).encode())}.{sig}",
         "expired": _signed(signing, _claims(user, iat=int(time.time()) - 1200, exp=int(time.time()) - 600)),
         "alg none": unsigned_none + ".",
-        "HS256 keyed with the public key": hs_input + "." + _b64(
-            hmac.new(public_pem, hs_input.encode(), hashlib.sha256).digest()),
+        "HS256 keyed with the public key": hs_input
+        + "."
+        + _b64(hmac.new(public_pem, hs_input.encode(), hashlib.sha256).digest()),
         "wrong aud": _signed(signing, _claims(user, aud="another-api")),
         "refresh token as access token": user.refresh_token,
-        "signed by another key": jwt.encode(_claims(user), Ed25519PrivateKey.generate(), algorithm="EdDSA",
-                                            headers={"kid": kid, "typ": ACCESS_TOKEN_TYPE}),
+        "signed by another key": jwt.encode(
+            _claims(user),
+            Ed25519PrivateKey.generate(),
+            algorithm="EdDSA",
+            headers={"kid": kid, "typ": ACCESS_TOKEN_TYPE},
+        ),
     }
     for name, token in attacks.items():
         r = _get_me(stack, token)
@@ -112,8 +126,12 @@ def test_gateway_answers_carry_ratelimit_and_security_headers(stack, user):
 def test_logged_out_access_token_is_refused_within_5_seconds(stack, artifacts_dir):
     someone = register_user(stack.gateway_url, pin=None)
     assert _get_me(stack, someone.access_token).status_code == 200
-    r = httpx.post(stack.gateway_url + "/api/v1/auth/logout", json={"refresh_token": someone.refresh_token},
-                   headers=someone.auth_headers(), timeout=10)
+    r = httpx.post(
+        stack.gateway_url + "/api/v1/auth/logout",
+        json={"refresh_token": someone.refresh_token},
+        headers=someone.auth_headers(),
+        timeout=10,
+    )
     assert r.status_code == 204, r.text
     logged_out = time.monotonic()
     while _get_me(stack, someone.access_token).status_code != 401:
@@ -123,8 +141,12 @@ def test_logged_out_access_token_is_refused_within_5_seconds(stack, artifacts_di
     problem(_get_me(stack, someone.access_token), 401, "unauthenticated")
     (artifacts_dir / "gateway_revocation.json").write_text(json.dumps({"logout_to_refusal_seconds": refused_after}))
     # The refresh token died at once; a new login works as before.
-    assert httpx.post(stack.gateway_url + "/api/v1/auth/refresh", json={"refresh_token": someone.refresh_token},
-                      timeout=10).status_code == 401
+    assert (
+        httpx.post(
+            stack.gateway_url + "/api/v1/auth/refresh", json={"refresh_token": someone.refresh_token}, timeout=10
+        ).status_code
+        == 401
+    )
     fresh = login(stack.gateway_url, someone.email, someone.password)
     assert _get_me(stack, fresh["access_token"]).status_code == 200
 
@@ -140,8 +162,11 @@ def test_password_brute_force_from_many_addresses_is_stopped_per_account(stack):
     answers = []
     for attempt in range(12):
         with _from(addresses[attempt % len(addresses)]) as client:
-            answers.append(client.post(stack.gateway_url + LOGIN,
-                                       json={"username": victim.email, "password": f"Wrong-guess-{attempt}!"}))
+            answers.append(
+                client.post(
+                    stack.gateway_url + LOGIN, json={"username": victim.email, "password": f"Wrong-guess-{attempt}!"}
+                )
+            )
     statuses = [r.status_code for r in answers]
     # The default per-account quota is 10 failures in 15 minutes, whatever the address.
     assert statuses[:10] == [401] * 10, statuses
@@ -153,8 +178,9 @@ def test_password_brute_force_from_many_addresses_is_stopped_per_account(stack):
     # Even the right password, from a new address, waits: guessing right does not get through.
     with _from("127.0.0.10") as client:
         right = client.post(stack.gateway_url + LOGIN, json={"username": victim.email, "password": victim.password})
-        other = client.post(stack.gateway_url + LOGIN,
-                            json={"username": bystander.email, "password": bystander.password})
+        other = client.post(
+            stack.gateway_url + LOGIN, json={"username": bystander.email, "password": bystander.password}
+        )
     assert right.status_code == 429
     assert other.status_code == 200  # other accounts, same addresses: unaffected
 
@@ -168,8 +194,12 @@ def test_brute_force_spread_over_the_username_forms_is_stopped_per_account(stack
     answers = []
     for attempt in range(12):
         with _from(f"127.0.1.{2 + attempt % 6}") as client:
-            answers.append(client.post(stack.gateway_url + LOGIN, json={"username": forms[attempt % 3],
-                                                                         "password": f"Wrong-guess-{attempt}!"}))
+            answers.append(
+                client.post(
+                    stack.gateway_url + LOGIN,
+                    json={"username": forms[attempt % 3], "password": f"Wrong-guess-{attempt}!"},
+                )
+            )
     statuses = [r.status_code for r in answers]
     assert statuses[:10] == [401] * 10, statuses  # 3-4 per form: under the gateway's per-name quota
     assert statuses[10:] == [429, 429], statuses
@@ -177,7 +207,8 @@ def test_brute_force_spread_over_the_username_forms_is_stopped_per_account(stack
     assert 0 < int(answers[10].headers["retry-after"]) <= 15 * 60 + 1
     with _from("127.0.1.20") as client:
         right = client.post(stack.gateway_url + LOGIN, json={"username": victim.handle, "password": victim.password})
-        other = client.post(stack.gateway_url + LOGIN,
-                            json={"username": bystander.handle, "password": bystander.password})
+        other = client.post(
+            stack.gateway_url + LOGIN, json={"username": bystander.handle, "password": bystander.password}
+        )
     assert right.status_code == 429 and refused["code"] == "rate_limited"
     assert other.status_code == 200

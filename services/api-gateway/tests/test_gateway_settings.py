@@ -20,8 +20,13 @@ def test_security_settings_from_environment(monkeypatch):
 
 
 def test_defaults_are_safe(monkeypatch):
-    for name in ("REDIS_URL", "GATEWAY_TRUSTED_PROXIES", "GATEWAY_CORS_ORIGINS", "GATEWAY_RATE_LIMITS",
-                 "GATEWAY_PUBLIC_PATHS"):
+    for name in (
+        "REDIS_URL",
+        "GATEWAY_TRUSTED_PROXIES",
+        "GATEWAY_CORS_ORIGINS",
+        "GATEWAY_RATE_LIMITS",
+        "GATEWAY_PUBLIC_PATHS",
+    ):
         monkeypatch.delenv(name, raising=False)
     settings = GatewaySettings()
     assert settings.redis_url is None and settings.trusted_proxies == () and settings.cors_origins == ()

@@ -25,8 +25,17 @@ def _b64(data: bytes) -> str:
 
 def _claims(issuer, **overrides):
     now = int(time.time())
-    claims = {"sub": str(uuid.uuid4()), "sid": str(uuid.uuid4()), "scope": "wallet:read", "roles": [],
-              "iat": now, "exp": now + 600, "iss": issuer.issuer, "aud": issuer.audience, "jti": uuid.uuid4().hex}
+    claims = {
+        "sub": str(uuid.uuid4()),
+        "sid": str(uuid.uuid4()),
+        "scope": "wallet:read",
+        "roles": [],
+        "iat": now,
+        "exp": now + 600,
+        "iss": issuer.issuer,
+        "aud": issuer.audience,
+        "jti": uuid.uuid4().hex,
+    }
     claims.update(overrides)
     return claims
 
@@ -48,8 +57,9 @@ def alg_none(issuer) -> str:
 
 def hs256_with_public_key(issuer) -> str:
     # The classic key-confusion attack: HMAC keyed with the (public) verification key.
-    public_pem = issuer.private_key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                             serialization.PublicFormat.SubjectPublicKeyInfo)
+    public_pem = issuer.private_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     signing_input = _unsigned({"alg": "HS256", "typ": ACCESS_TOKEN_TYPE, "kid": issuer.kid}, _claims(issuer))
     signature = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
     return signing_input + "." + _b64(signature)
@@ -63,10 +73,14 @@ REFUSED = {
     "wrong_audience": (lambda i: i.token(aud="someone-else"), "audience"),
     "wrong_issuer": (lambda i: i.token(iss="https://evil.example"), "issuer"),
     "refresh_token_as_access": (lambda _i: "rt_" + uuid.uuid4().hex + uuid.uuid4().hex, "malformed"),
-    "not_an_access_token_type": (lambda i: _unsigned({"alg": "EdDSA", "typ": "JWT", "kid": i.kid},
-                                                     _claims(i)) + ".sig", "token_type"),
-    "unknown_kid": (lambda i: _unsigned({"alg": "EdDSA", "typ": ACCESS_TOKEN_TYPE, "kid": "nobody"},
-                                        _claims(i)) + ".sig", "unknown_kid"),
+    "not_an_access_token_type": (
+        lambda i: _unsigned({"alg": "EdDSA", "typ": "JWT", "kid": i.kid}, _claims(i)) + ".sig",
+        "token_type",
+    ),
+    "unknown_kid": (
+        lambda i: _unsigned({"alg": "EdDSA", "typ": ACCESS_TOKEN_TYPE, "kid": "nobody"}, _claims(i)) + ".sig",
+        "unknown_kid",
+    ),
 }
 
 
@@ -103,9 +117,15 @@ async def test_valid_token_forwards_verified_identity_only(make_gateway, upstrea
     user_id, session_id = str(uuid.uuid4()), str(uuid.uuid4())
     token = issuer.token(user_id, session_id=session_id)
     async with serve(make_gateway()) as clients:
-        r = await clients("10.1.2.3").get("/api/v1/wallet", headers={
-            "Authorization": f"Bearer {token}", "X-Authenticated-User-Id": "victim", "X-User-Id": "victim",
-            "X-Forwarded-For": "1.2.3.4"})
+        r = await clients("10.1.2.3").get(
+            "/api/v1/wallet",
+            headers={
+                "Authorization": f"Bearer {token}",
+                "X-Authenticated-User-Id": "victim",
+                "X-User-Id": "victim",
+                "X-Forwarded-For": "1.2.3.4",
+            },
+        )
     assert r.status_code == 200
     seen = upstream.seen[0]["headers"]
     assert seen["x-authenticated-user-id"] == user_id
@@ -157,8 +177,11 @@ async def test_revoked_session_is_refused_within_seconds(make_gateway, upstream,
 async def test_security_headers_on_every_response(make_gateway, upstream, issuer, serve):
     async with serve(make_gateway()) as clients:
         client = clients()
-        answers = [await client.get("/api/v1/wallet", headers={"Authorization": f"Bearer {issuer.token()}"}),
-                   await client.get("/api/v1/wallet"), await client.get("/api/v1/health")]
+        answers = [
+            await client.get("/api/v1/wallet", headers={"Authorization": f"Bearer {issuer.token()}"}),
+            await client.get("/api/v1/wallet"),
+            await client.get("/api/v1/health"),
+        ]
     for r in answers:
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["x-frame-options"] == "DENY"
@@ -179,11 +202,17 @@ async def test_cors_allow_list(make_gateway, upstream, issuer, serve):
     app = make_gateway(GATEWAY_CORS_ORIGINS=["https://app.instapay.example"])
     async with serve(app) as clients:
         client = clients()
-        ok = await client.options("/api/v1/wallet", headers={
-            "Origin": "https://app.instapay.example", "Access-Control-Request-Method": "GET",
-            "Access-Control-Request-Headers": "authorization"})
-        evil = await client.options("/api/v1/wallet", headers={
-            "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
+        ok = await client.options(
+            "/api/v1/wallet",
+            headers={
+                "Origin": "https://app.instapay.example",
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "authorization",
+            },
+        )
+        evil = await client.options(
+            "/api/v1/wallet", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
+        )
         simple = await client.get("/api/v1/wallet", headers={"Origin": "https://evil.example"})
     assert ok.status_code == 200
     assert ok.headers["access-control-allow-origin"] == "https://app.instapay.example"

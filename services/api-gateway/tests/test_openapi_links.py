@@ -58,4 +58,7 @@ def test_a_created_payment_request_links_to_what_each_party_can_do_with_it():
     spec = merged_spec()
     created = spec["paths"]["/api/v1/payment-requests"]["post"]["responses"]["201"]["links"]
     assert {link["operationRef"].rsplit("~1", 1)[-1] for link in created.values()} == {
-        "accept/post", "decline/post", "cancel/post"}
+        "accept/post",
+        "decline/post",
+        "cancel/post",
+    }

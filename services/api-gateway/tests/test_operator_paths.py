@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-PROXIED = [{"X-Forwarded-For": "203.0.113.7"}, {"Forwarded": "for=203.0.113.7;proto=https"},
-           {"X-Real-IP": "203.0.113.7"}]
+PROXIED = [
+    {"X-Forwarded-For": "203.0.113.7"},
+    {"Forwarded": "for=203.0.113.7;proto=https"},
+    {"X-Real-IP": "203.0.113.7"},
+]
 
 
 async def test_operator_paths_answer_direct_callers(make_gateway, serve):

@@ -35,10 +35,10 @@ async def upstream():
 
     async def echo(request: web.Request) -> web.Response:
         body = await request.read()
-        seen.append({"path": request.path_qs, "headers": {k.lower(): v for k, v in request.headers.items()},
-                     "body": body})
-        return web.json_response({"ok": True, "path": request.path_qs}, status=201,
-                                 headers={"X-Upstream": "yes"})
+        seen.append(
+            {"path": request.path_qs, "headers": {k.lower(): v for k, v in request.headers.items()}, "body": body}
+        )
+        return web.json_response({"ok": True, "path": request.path_qs}, status=201, headers={"X-Upstream": "yes"})
 
     async def slow(_request: web.Request) -> web.Response:
         await asyncio.sleep(3)
@@ -58,16 +58,26 @@ async def upstream():
 
 def gateway(upstream_url: str, **overrides):
     dead = f"http://127.0.0.1:{free_port_base(1)}"  # nothing listens there
-    settings = GatewaySettings(transaction_url=upstream_url, auth_url=dead, user_url=dead, reporting_url=dead,
-                               notification_url=dead, upstream_timeout_seconds=0.5, **overrides)
+    settings = GatewaySettings(
+        transaction_url=upstream_url,
+        auth_url=dead,
+        user_url=dead,
+        reporting_url=dead,
+        notification_url=dead,
+        upstream_timeout_seconds=0.5,
+        **overrides,
+    )
     return build_gateway(settings)
 
 
 async def test_forwards_method_path_query_body_and_request_id(upstream):
     url, seen = upstream
     async with client_for(gateway(url)) as client:
-        r = await client.post("/api/v1/transfers?x=1&y=%20", content=b'{"a":1}',
-                              headers=auth(**{"content-type": "application/json", "x-request-id": "rid-1"}))
+        r = await client.post(
+            "/api/v1/transfers?x=1&y=%20",
+            content=b'{"a":1}',
+            headers=auth(**{"content-type": "application/json", "x-request-id": "rid-1"}),
+        )
     assert r.status_code == 201
     assert r.headers["x-upstream"] == "yes"
     assert r.headers["x-request-id"] == "rid-1"
@@ -79,8 +89,9 @@ async def test_forwards_method_path_query_body_and_request_id(upstream):
 async def test_client_identity_headers_are_stripped(upstream):
     url, seen = upstream
     async with client_for(gateway(url)) as client:
-        await client.get("/api/v1/wallet", headers=auth(**{"X-User-Id": "victim", "X-Internal-Token": "guess",
-                                                           "X-Roles": "admin"}))
+        await client.get(
+            "/api/v1/wallet", headers=auth(**{"X-User-Id": "victim", "X-Internal-Token": "guess", "X-Roles": "admin"})
+        )
     lowered = {k.lower() for k in seen[0]["headers"]}
     assert not {"x-user-id", "x-internal-token", "x-roles"} & lowered
 

@@ -27,8 +27,10 @@ def limits_gateway(request, make_gateway):
     """Builds gateways whose counters live in memory, or in Redis under this test's own prefix."""
     backend = {}
     if request.param == "redis":
-        backend = {"redis_url": request.getfixturevalue("redis_url"),
-                   "rate_limit_key_prefix": request.getfixturevalue("redis_prefix")}
+        backend = {
+            "redis_url": request.getfixturevalue("redis_url"),
+            "rate_limit_key_prefix": request.getfixturevalue("redis_prefix"),
+        }
 
     def make(policies, **overrides):
         return make_gateway(GATEWAY_RATE_LIMITS=policies, **backend, **overrides)
@@ -85,33 +87,36 @@ async def test_per_user_limit_follows_the_token_not_the_address(limits_gateway, 
     alice = {"Authorization": f"Bearer {issuer.token()}"}
     bob = {"Authorization": f"Bearer {issuer.token()}"}
     async with serve(app) as clients:
-        codes = [(await clients(f"198.51.100.{i}").get("/api/v1/wallet", headers=alice)).status_code
-                 for i in range(3)]
+        codes = [(await clients(f"198.51.100.{i}").get("/api/v1/wallet", headers=alice)).status_code for i in range(3)]
         assert (await clients().get("/api/v1/wallet", headers=bob)).status_code == 200
     assert codes == [200, 200, 429]
 
 
 async def test_failed_logins_per_account_are_limited_across_addresses(limits_gateway, issuer, serve):
     """Brute force spread over many addresses: the per-account quota of failures still stops it."""
-    app = limits_gateway([policy("ip-auth", 100, paths=[LOGIN]),
-                          policy("account-login", 3, window=900, key="account", paths=[LOGIN],
-                                 count="failures", failure_statuses=[401])])
+    app = limits_gateway(
+        [
+            policy("ip-auth", 100, paths=[LOGIN]),
+            policy(
+                "account-login", 3, window=900, key="account", paths=[LOGIN], count="failures", failure_statuses=[401]
+            ),
+        ]
+    )
     before = limited("account-login")
     async with serve(app) as clients:
         attempts = []
         for i in range(3):
-            r = await clients(f"203.0.113.{i + 1}").post(LOGIN, json={"username": "Victim@Example.com",
-                                                                      "password": f"guess-{i}"})
+            r = await clients(f"203.0.113.{i + 1}").post(
+                LOGIN, json={"username": "Victim@Example.com", "password": f"guess-{i}"}
+            )
             attempts.append(r)
         # Same account (differently written), fresh address, even the right password: refused.
-        blocked = await clients("203.0.113.99").post(LOGIN, json={"username": " victim@example.com",
-                                                                  "password": CORRECT})
-        other = await clients("203.0.113.99").post(LOGIN, json={"username": "someone@example.com",
-                                                                "password": CORRECT})
-        success = await clients("203.0.113.98").post(LOGIN, json={"username": "third@example.com",
-                                                                  "password": CORRECT})
-        again = await clients("203.0.113.98").post(LOGIN, json={"username": "third@example.com",
-                                                                "password": CORRECT})
+        blocked = await clients("203.0.113.99").post(
+            LOGIN, json={"username": " victim@example.com", "password": CORRECT}
+        )
+        other = await clients("203.0.113.99").post(LOGIN, json={"username": "someone@example.com", "password": CORRECT})
+        success = await clients("203.0.113.98").post(LOGIN, json={"username": "third@example.com", "password": CORRECT})
+        again = await clients("203.0.113.98").post(LOGIN, json={"username": "third@example.com", "password": CORRECT})
     assert [r.status_code for r in attempts] == [401, 401, 401]
     assert [parse(r.headers["ratelimit"])["account-login"]["r"] for r in attempts] == [2, 1, 0]
     assert blocked.status_code == 429 and blocked.json()["code"] == "rate_limited"
@@ -126,15 +131,19 @@ async def test_failed_logins_per_account_are_limited_across_addresses(limits_gat
 async def test_unparseable_login_body_still_reaches_the_service(limits_gateway, issuer, serve, upstream):
     app = limits_gateway([policy("account-login", 3, key="account", paths=[LOGIN], count="failures")])
     async with serve(app) as clients:
-        r = await clients().post("/api/v1/auth/register", content=b"\xff not json",
-                                 headers={"content-type": "application/json"})
+        r = await clients().post(
+            "/api/v1/auth/register", content=b"\xff not json", headers={"content-type": "application/json"}
+        )
     assert r.status_code == 200
     assert upstream.seen[-1]["body"] == b"\xff not json"  # the body read for the account is passed on
 
 
 async def test_redis_counters_are_shared_by_gateway_replicas(make_gateway, redis_url, redis_prefix, issuer, serve):
-    settings = {"GATEWAY_RATE_LIMITS": [policy("shared", 4)], "redis_url": redis_url,
-                "rate_limit_key_prefix": redis_prefix}
+    settings = {
+        "GATEWAY_RATE_LIMITS": [policy("shared", 4)],
+        "redis_url": redis_url,
+        "rate_limit_key_prefix": redis_prefix,
+    }
     async with serve(make_gateway(**settings)) as first, serve(make_gateway(**settings)) as second:
         codes = []
         for i in range(5):
@@ -146,8 +155,10 @@ async def test_redis_counters_are_shared_by_gateway_replicas(make_gateway, redis
 async def test_memory_counters_are_per_replica(make_gateway, issuer, serve):
     settings = {"GATEWAY_RATE_LIMITS": [policy("local", 2)]}
     async with serve(make_gateway(**settings)) as first, serve(make_gateway(**settings)) as second:
-        codes = [(await replica("192.0.2.60").get("/api/v1/health")).status_code
-                 for replica in (first, first, second, second)]
+        codes = [
+            (await replica("192.0.2.60").get("/api/v1/health")).status_code
+            for replica in (first, first, second, second)
+        ]
     assert codes == [200, 200, 200, 200]
 
 

@@ -8,20 +8,23 @@ from api_gateway.routing import RouteTable
 TABLE = RouteTable(DEFAULT_ROUTES, GatewaySettings().upstream_urls())
 
 
-@pytest.mark.parametrize(("path", "upstream"), [
-    ("/api/v1/auth/login", "auth"),
-    ("/.well-known/jwks.json", "auth"),
-    ("/api/v1/users/me", "user"),
-    ("/api/v1/wallet", "transaction"),
-    ("/api/v1/wallet/topups", "transaction"),
-    ("/api/v1/transfers/abc", "transaction"),
-    ("/api/v1/transactions", "transaction"),
-    ("/api/v1/payment-requests/1/accept", "transaction"),
-    ("/api/v1/admin/wallets/u1/freeze", "transaction"),
-    ("/api/v1/admin/reports/overview", "reporting"),
-    ("/api/v1/reports/summary", "reporting"),
-    ("/api/v1/notifications/stream", "notification"),
-])
+@pytest.mark.parametrize(
+    ("path", "upstream"),
+    [
+        ("/api/v1/auth/login", "auth"),
+        ("/.well-known/jwks.json", "auth"),
+        ("/api/v1/users/me", "user"),
+        ("/api/v1/wallet", "transaction"),
+        ("/api/v1/wallet/topups", "transaction"),
+        ("/api/v1/transfers/abc", "transaction"),
+        ("/api/v1/transactions", "transaction"),
+        ("/api/v1/payment-requests/1/accept", "transaction"),
+        ("/api/v1/admin/wallets/u1/freeze", "transaction"),
+        ("/api/v1/admin/reports/overview", "reporting"),
+        ("/api/v1/reports/summary", "reporting"),
+        ("/api/v1/notifications/stream", "notification"),
+    ],
+)
 def test_routes_to_owner(path, upstream):
     assert TABLE.match(path)[1] == upstream
 

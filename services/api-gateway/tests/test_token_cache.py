@@ -9,8 +9,9 @@ from instapay_stack.tokens import TestIssuer
 
 
 def principal(expires_in: int) -> Principal:
-    return Principal(user_id="u", session_id="s", token_id="j", scopes=frozenset(),
-                     expires_at=int(time.time()) + expires_in)
+    return Principal(
+        user_id="u", session_id="s", token_id="j", scopes=frozenset(), expires_at=int(time.time()) + expires_in
+    )
 
 
 def test_entries_live_until_the_token_expires_and_the_oldest_go_first():
@@ -26,8 +27,7 @@ def test_entries_live_until_the_token_expires_and_the_oldest_go_first():
 
 async def test_verifier_answers_repeats_from_the_cache_and_forgets_on_key_change():
     issuer = TestIssuer()
-    verifier = JwksVerifier("http://127.0.0.1:1/jwks", issuer=issuer.issuer, audience=issuer.audience,
-                            cache_size=100)
+    verifier = JwksVerifier("http://127.0.0.1:1/jwks", issuer=issuer.issuer, audience=issuer.audience, cache_size=100)
     verifier.install_keys(issuer.jwks())
     token = issuer.token()
     first = await verifier.verify(token)

@@ -27,10 +27,14 @@ async def change_role(database_url: str, *, email: str, role: str, grant: bool) 
     try:
         async with engine.begin() as conn:
             table = Credential.__table__
-            roles = (func.array_append(func.array_remove(table.c.roles, role), role) if grant
-                     else func.array_remove(table.c.roles, role))
-            result = await conn.execute(update(table).where(table.c.email == email.strip().lower())
-                                        .values(roles=roles).returning(table.c.roles))
+            roles = (
+                func.array_append(func.array_remove(table.c.roles, role), role)
+                if grant
+                else func.array_remove(table.c.roles, role)
+            )
+            result = await conn.execute(
+                update(table).where(table.c.email == email.strip().lower()).values(roles=roles).returning(table.c.roles)
+            )
             row = result.first()
             if row is None:
                 return None
@@ -40,8 +44,9 @@ async def change_role(database_url: str, *, email: str, role: str, grant: bool) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m auth_service.admin", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m auth_service.admin", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("action", choices=("grant", "revoke"))
     parser.add_argument("--email", required=True)
     parser.add_argument("--role", default=ROLE_ADMIN)

@@ -27,10 +27,14 @@ def _context_hook(settings: AuthSettings):
         keys = SigningKeys.from_settings(settings)
         token = settings.internal_token.get_secret_value()
         app.state.auth = AuthContext(
-            settings=settings, keys=keys, passwords=Passwords(settings),
+            settings=settings,
+            keys=keys,
+            passwords=Passwords(settings),
             users=ServiceClient(app.state.http, settings.user_url, name="user-service", internal_token=token),
-            wallets=ServiceClient(app.state.http, settings.transaction_url, name="transaction-service",
-                                  internal_token=token))
+            wallets=ServiceClient(
+                app.state.http, settings.transaction_url, name="transaction-service", internal_token=token
+            ),
+        )
         # This service verifies its own tokens with its own keys (no HTTP round trip to itself).
         app.state.jwt_verifier.install_keys(keys.jwks)
         yield

@@ -21,8 +21,14 @@ def common_passwords() -> frozenset[str]:
 
 
 def _classes(password: str) -> int:
-    return sum((any(c.islower() for c in password), any(c.isupper() for c in password),
-                any(c.isdigit() for c in password), any(not c.isalnum() for c in password)))
+    return sum(
+        (
+            any(c.islower() for c in password),
+            any(c.isupper() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        )
+    )
 
 
 def password_problem(password: str, *, email: str = "", handle: str = "") -> str | None:

@@ -11,9 +11,15 @@ from auth_service.config import AuthSettings
 
 class Passwords:
     def __init__(self, settings: AuthSettings) -> None:
-        self._hash = PasswordHash((Argon2Hasher(memory_cost=settings.argon2_memory_kib,
-                                                time_cost=settings.argon2_time_cost,
-                                                parallelism=settings.argon2_parallelism),))
+        self._hash = PasswordHash(
+            (
+                Argon2Hasher(
+                    memory_cost=settings.argon2_memory_kib,
+                    time_cost=settings.argon2_time_cost,
+                    parallelism=settings.argon2_parallelism,
+                ),
+            )
+        )
         # Verified against when the username matches nobody, so both paths do one argon2 run.
         self._dummy = self._hash.hash("dummy-password-for-unknown-users")
         # argon2 is CPU-bound (~tens of ms): run it off the event loop, a few at a time.

@@ -13,8 +13,10 @@ from instapay_common.identifiers import Handle, Phone
 from instapay_common.security.scopes import CLIENT_SCOPES
 from instapay_common.text import PlainText, plain_text
 
-EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 
 
 def _email(value: str) -> str:
@@ -46,8 +48,9 @@ class RegisterRequest(Strict):
     email: Email
     phone: Phone
     password: Password
-    full_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-                         AfterValidator(plain_text)]
+    full_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(plain_text)
+    ]
     handle: Handle | None = None
 
 
@@ -103,10 +106,12 @@ class PinRequest(Strict):
 
 
 class ClientCreateRequest(Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-                    AfterValidator(plain_text)]
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(plain_text)
+    ]
     scopes: Annotated[list[str], AfterValidator(_scopes)] = Field(
-        max_length=10, json_schema_extra={"minItems": 1, "items": {"type": "string", "enum": sorted(CLIENT_SCOPES)}})
+        max_length=10, json_schema_extra={"minItems": 1, "items": {"type": "string", "enum": sorted(CLIENT_SCOPES)}}
+    )
 
 
 class ClientOut(BaseModel):

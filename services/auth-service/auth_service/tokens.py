@@ -25,8 +25,16 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_access_token(keys: SigningKeys, settings: AuthSettings, *, user_id: uuid.UUID, session_id: uuid.UUID,
-                       scopes: Iterable[str], roles: Iterable[str], client_id: str | None = None) -> str:
+def issue_access_token(
+    keys: SigningKeys,
+    settings: AuthSettings,
+    *,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    scopes: Iterable[str],
+    roles: Iterable[str],
+    client_id: str | None = None,
+) -> str:
     now = int(time.time())
     claims: dict[str, object] = {
         "iss": settings.jwt_issuer,
@@ -41,5 +49,4 @@ def issue_access_token(keys: SigningKeys, settings: AuthSettings, *, user_id: uu
     }
     if client_id:
         claims["client_id"] = client_id
-    return jwt.encode(claims, keys.private_key, algorithm="EdDSA",
-                      headers={"kid": keys.kid, "typ": ACCESS_TOKEN_TYPE})
+    return jwt.encode(claims, keys.private_key, algorithm="EdDSA", headers={"kid": keys.kid, "typ": ACCESS_TOKEN_TYPE})

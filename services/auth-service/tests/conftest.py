@@ -39,9 +39,17 @@ async def active_user(app_client):
     user_id = uuid.uuid4()
     tag = uuid.uuid4().hex[:10]
     async with app_client.app.state.db.sessionmaker() as db:
-        db.add(Credential(user_id=user_id, email=f"{tag}@example.com", phone="+2011" + str(uuid.uuid4().int)[:8],
-                          password_hash=await ctx.passwords.hash("Gr8-Secret-Words"), status="active", roles=[],
-                          pin_hash=pin_digest(PEPPER, str(user_id), "246810")))
+        db.add(
+            Credential(
+                user_id=user_id,
+                email=f"{tag}@example.com",
+                phone="+2011" + str(uuid.uuid4().int)[:8],
+                password_hash=await ctx.passwords.hash("Gr8-Secret-Words"),
+                status="active",
+                roles=[],
+                pin_hash=pin_digest(PEPPER, str(user_id), "246810"),
+            )
+        )
         await db.flush()
         session = Session(id=uuid.uuid4(), user_id=user_id)
         db.add(session)

@@ -30,8 +30,12 @@ def test_register_creates_login_profile_and_wallet(gw, stack):
     me = gw.get("/api/v1/users/me", headers=auth)
     assert me.status_code == 200 and me.json()["user_id"] == created["user_id"]
     # The wallet exists: the transaction service's idempotent create answers 200 "already there".
-    wallet = httpx.post(stack.url_of("transaction") + "/internal/wallets", json={"user_id": created["user_id"]},
-                        headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]}, timeout=10)
+    wallet = httpx.post(
+        stack.url_of("transaction") + "/internal/wallets",
+        json={"user_id": created["user_id"]},
+        headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]},
+        timeout=10,
+    )
     assert wallet.status_code == 200, wallet.text
 
 
@@ -47,13 +51,26 @@ def test_register_duplicates_and_bad_input(gw):
         problem(gw.post("/api/v1/auth/register", json={**body, "password": STRONG}), status, code)
     for weak in ("password123", "Password1!", "short1!A", "alllowercaseletters", "qwertyuiop123"):
         problem(gw.post("/api/v1/auth/register", json={**unique_identity(), "password": weak}), 422, "weak_password")
-    for field, value in (("phone", "01001234567"), ("phone", "+20 100 123"), ("email", "not-an-email"),
-                         ("handle", "No Caps"), ("handle", "ab"), ("handle", "x" * 31), ("full_name", "")):
-        body = problem(gw.post("/api/v1/auth/register", json={**unique_identity(), "password": STRONG, field: value}),
-                       422, "validation_error")
+    for field, value in (
+        ("phone", "01001234567"),
+        ("phone", "+20 100 123"),
+        ("email", "not-an-email"),
+        ("handle", "No Caps"),
+        ("handle", "ab"),
+        ("handle", "x" * 31),
+        ("full_name", ""),
+    ):
+        body = problem(
+            gw.post("/api/v1/auth/register", json={**unique_identity(), "password": STRONG, field: value}),
+            422,
+            "validation_error",
+        )
         assert body["errors"][0]["field"] == field
-    problem(gw.post("/api/v1/auth/register", json={**unique_identity(), "password": STRONG, "roles": ["admin"]}),
-            422, "validation_error")
+    problem(
+        gw.post("/api/v1/auth/register", json={**unique_identity(), "password": STRONG, "roles": ["admin"]}),
+        422,
+        "validation_error",
+    )
     # nothing of the refused attempts is left: the same identity registers fine afterwards
     assert gw.post("/api/v1/auth/register", json={**fresh, "password": STRONG}).status_code == 201
 
@@ -109,20 +126,36 @@ def test_wrong_password_and_unknown_user_same_answer_same_time(gw):
 
 def test_token_endpoint_grants(gw):
     user = register_user(str(gw.base_url).rstrip("/"), pin=None)
-    r = gw.post("/api/v1/auth/token", data={"grant_type": "password", "username": user.handle,
-                                            "password": user.password})
+    r = gw.post(
+        "/api/v1/auth/token", data={"grant_type": "password", "username": user.handle, "password": user.password}
+    )
     assert r.status_code == 200, r.text
     assert r.headers["cache-control"] == "no-store"
-    refreshed = gw.post("/api/v1/auth/token", data={"grant_type": "refresh_token",
-                                                    "refresh_token": r.json()["refresh_token"]})
+    refreshed = gw.post(
+        "/api/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": r.json()["refresh_token"]}
+    )
     assert refreshed.status_code == 200 and refreshed.json()["refresh_token"] != r.json()["refresh_token"]
-    problem(gw.post("/api/v1/auth/token", data={"grant_type": "password", "username": user.email,
-                                                "password": "Nope-Nope-123"}), 401, "invalid_credentials")
+    problem(
+        gw.post(
+            "/api/v1/auth/token", data={"grant_type": "password", "username": user.email, "password": "Nope-Nope-123"}
+        ),
+        401,
+        "invalid_credentials",
+    )
     problem(gw.post("/api/v1/auth/token", data={"grant_type": "implicit"}), 400, "unsupported_grant_type")
-    problem(gw.post("/api/v1/auth/token", data={"grant_type": "client_credentials", "client_id": "ipc_nobody",
-                                                "client_secret": "x"}), 401, "invalid_client")
-    problem(gw.post("/api/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": "bogus"}),
-            401, "invalid_refresh_token")
+    problem(
+        gw.post(
+            "/api/v1/auth/token",
+            data={"grant_type": "client_credentials", "client_id": "ipc_nobody", "client_secret": "x"},
+        ),
+        401,
+        "invalid_client",
+    )
+    problem(
+        gw.post("/api/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": "bogus"}),
+        401,
+        "invalid_refresh_token",
+    )
 
 
 def _metric(text: str, name: str) -> float:
@@ -137,12 +170,18 @@ def test_auth_metrics_count_logins_and_registrations(gw, stack):
     before = scrape()
     user = register_user(stack.gateway_url, pin="135790")  # register + login + PIN set
     gw.post("/api/v1/auth/login", json={"username": user.email, "password": "Not-The-Password-1"})
-    httpx.post(stack.url_of("auth") + "/internal/pin/verify", json={"user_id": user.user_id, "pin": "135790"},
-               headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]}, timeout=10)
+    httpx.post(
+        stack.url_of("auth") + "/internal/pin/verify",
+        json={"user_id": user.user_id, "pin": "135790"},
+        headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]},
+        timeout=10,
+    )
     after = scrape()
-    for series, delta in (('auth_logins_total{outcome="success"}', 1),
-                          ('auth_logins_total{outcome="invalid_credentials"}', 1),
-                          ('auth_registrations_total{outcome="success"}', 1),
-                          ('auth_pin_verifications_total{outcome="success"}', 1)):
+    for series, delta in (
+        ('auth_logins_total{outcome="success"}', 1),
+        ('auth_logins_total{outcome="invalid_credentials"}', 1),
+        ('auth_registrations_total{outcome="success"}', 1),
+        ('auth_pin_verifications_total{outcome="success"}', 1),
+    ):
         assert _metric(after, series) - _metric(before, series) >= delta, series
     assert 'auth_logins_total{outcome="rate_limited"}' in after and 'auth_logins_total{outcome="locked"}' in after

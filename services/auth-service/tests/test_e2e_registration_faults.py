@@ -14,10 +14,12 @@ PASSWORD = "Cairo-Tower-1961"
 
 async def _traces(stack, body) -> dict[str, int]:
     url = stack.config.database_url
-    creds = await fetch_rows(url, "SELECT user_id FROM auth.credentials WHERE email = :e OR phone = :p",
-                             e=body["email"], p=body["phone"])
-    profiles = await fetch_rows(url, "SELECT user_id FROM users.profiles WHERE email = :e OR phone = :p",
-                                e=body["email"], p=body["phone"])
+    creds = await fetch_rows(
+        url, "SELECT user_id FROM auth.credentials WHERE email = :e OR phone = :p", e=body["email"], p=body["phone"]
+    )
+    profiles = await fetch_rows(
+        url, "SELECT user_id FROM users.profiles WHERE email = :e OR phone = :p", e=body["email"], p=body["phone"]
+    )
     return {"credentials": len(creds), "profiles": len(profiles)}
 
 
@@ -29,8 +31,11 @@ async def test_registration_with_a_service_down_leaves_no_trace_and_can_be_resen
         async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as gw:
             problem(await gw.post("/api/v1/auth/register", json=body), 503, "service_unavailable")
             assert await _traces(stack, body) == {"credentials": 0, "profiles": 0}
-            problem(await gw.post("/api/v1/auth/login", json={"username": body["email"], "password": PASSWORD}),
-                    401, "invalid_credentials")
+            problem(
+                await gw.post("/api/v1/auth/login", json={"username": body["email"], "password": PASSWORD}),
+                401,
+                "invalid_credentials",
+            )
     finally:
         stack.supervisor.restart(down, timeout=180)
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as gw:
@@ -40,9 +45,11 @@ async def test_registration_with_a_service_down_leaves_no_trace_and_can_be_resen
         login = await gw.post("/api/v1/auth/login", json={"username": body["handle"], "password": PASSWORD})
         assert login.status_code == 200, login.text
     async with httpx.AsyncClient(timeout=10) as direct:
-        wallet = await direct.post(stack.url_of("transaction") + "/internal/wallets",
-                                   json={"user_id": again.json()["user_id"]},
-                                   headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]})
+        wallet = await direct.post(
+            stack.url_of("transaction") + "/internal/wallets",
+            json={"user_id": again.json()["user_id"]},
+            headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]},
+        )
     assert wallet.status_code == 200, wallet.text  # the wallet already existed
 
 
@@ -55,19 +62,30 @@ async def test_registration_abandoned_half_way_is_resumed_or_cleared(stack):
         engine = create_async_engine(normalize_async_url(stack.config.database_url))
         try:
             async with engine.begin() as conn:  # as if the last step had never finished
-                await conn.execute(text("UPDATE auth.credentials SET status = 'pending' WHERE email = :e"),
-                                   {"e": body["email"]})
-            problem(await gw.post("/api/v1/auth/login", json={"username": body["email"], "password": PASSWORD}),
-                    401, "invalid_credentials")
-            problem(await gw.post("/api/v1/auth/register", json={**body, "password": "Other-Secret-99x"}),
-                    409, "email_taken")
+                await conn.execute(
+                    text("UPDATE auth.credentials SET status = 'pending' WHERE email = :e"), {"e": body["email"]}
+                )
+            problem(
+                await gw.post("/api/v1/auth/login", json={"username": body["email"], "password": PASSWORD}),
+                401,
+                "invalid_credentials",
+            )
+            problem(
+                await gw.post("/api/v1/auth/register", json={**body, "password": "Other-Secret-99x"}),
+                409,
+                "email_taken",
+            )
             resumed = await gw.post("/api/v1/auth/register", json=body)
             assert resumed.status_code == 201, resumed.text
             assert await _traces(stack, body) == {"credentials": 1, "profiles": 1}
             async with engine.begin() as conn:
-                await conn.execute(text("UPDATE auth.credentials SET status = 'pending', "
-                                        "created_at = now() - interval '1 hour' WHERE email = :e"),
-                                   {"e": body["email"]})
+                await conn.execute(
+                    text(
+                        "UPDATE auth.credentials SET status = 'pending', "
+                        "created_at = now() - interval '1 hour' WHERE email = :e"
+                    ),
+                    {"e": body["email"]},
+                )
         finally:
             await engine.dispose()
         other = {**unique_identity(), "email": body["email"], "password": PASSWORD}

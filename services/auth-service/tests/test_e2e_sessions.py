@@ -34,8 +34,11 @@ def test_refresh_rotates_and_reuse_revokes_the_session(gw, stack):
     problem(gw.post("/api/v1/auth/refresh", json={"refresh_token": first}), 401, "invalid_refresh_token")
     # ...so the legitimate newest token is dead too, and the session's access token is refused by auth.
     problem(gw.post("/api/v1/auth/refresh", json={"refresh_token": second}), 401, "invalid_refresh_token")
-    problem(httpx.get(stack.url_of("auth") + "/api/v1/auth/sessions", headers=_bearer(r.json()["access_token"])),
-            401, "unauthenticated")
+    problem(
+        httpx.get(stack.url_of("auth") + "/api/v1/auth/sessions", headers=_bearer(r.json()["access_token"])),
+        401,
+        "unauthenticated",
+    )
     problem(gw.post("/api/v1/auth/refresh", json={"refresh_token": "iprt_made_up"}), 401, "invalid_refresh_token")
 
 
@@ -54,8 +57,11 @@ def test_refresh_cookie_for_the_web_app(gw, stack):
         out = browser.post("/api/v1/auth/logout", headers=_bearer(again.json()["access_token"]))
         assert out.status_code == 204
         assert 'instapay_refresh=""' in out.headers["set-cookie"] or "Max-Age=0" in out.headers["set-cookie"]
-        problem(browser.post("/api/v1/auth/refresh", json={"refresh_token": again.json()["refresh_token"]}),
-                401, "invalid_refresh_token")
+        problem(
+            browser.post("/api/v1/auth/refresh", json={"refresh_token": again.json()["refresh_token"]}),
+            401,
+            "invalid_refresh_token",
+        )
     problem(gw.post("/api/v1/auth/refresh"), 401, "invalid_refresh_token")
 
 
@@ -65,8 +71,9 @@ def test_logout_ends_the_session(gw, stack):
     assert r.status_code == 204
     problem(gw.post("/api/v1/auth/refresh", json={"refresh_token": user.refresh_token}), 401, "invalid_refresh_token")
     # the auth service itself refuses the session's access token at once
-    problem(httpx.get(stack.url_of("auth") + "/api/v1/auth/sessions", headers=user.auth_headers()),
-            401, "unauthenticated")
+    problem(
+        httpx.get(stack.url_of("auth") + "/api/v1/auth/sessions", headers=user.auth_headers()), 401, "unauthenticated"
+    )
     problem(gw.post("/api/v1/auth/logout", json={}), 401, "unauthenticated")
 
 
@@ -96,16 +103,37 @@ def test_password_change_revokes_other_sessions(gw, stack):
     user = register_user(stack.gateway_url, pin=None)
     other = _login(gw, user)
     new = "Fresh-Delta-Moon-77"
-    problem(gw.post("/api/v1/auth/password", json={"current_password": "Wrong-Pass-123", "new_password": new},
-                    headers=user.auth_headers()), 403, "invalid_password")
-    problem(gw.post("/api/v1/auth/password", json={"current_password": user.password, "new_password": "password1"},
-                    headers=user.auth_headers()), 422, "weak_password")
-    r = gw.post("/api/v1/auth/password", json={"current_password": user.password, "new_password": new},
-                headers=user.auth_headers())
+    problem(
+        gw.post(
+            "/api/v1/auth/password",
+            json={"current_password": "Wrong-Pass-123", "new_password": new},
+            headers=user.auth_headers(),
+        ),
+        403,
+        "invalid_password",
+    )
+    problem(
+        gw.post(
+            "/api/v1/auth/password",
+            json={"current_password": user.password, "new_password": "password1"},
+            headers=user.auth_headers(),
+        ),
+        422,
+        "weak_password",
+    )
+    r = gw.post(
+        "/api/v1/auth/password",
+        json={"current_password": user.password, "new_password": new},
+        headers=user.auth_headers(),
+    )
     assert r.status_code == 204, r.text
-    problem(gw.post("/api/v1/auth/refresh", json={"refresh_token": other["refresh_token"]}), 401,
-            "invalid_refresh_token")
+    problem(
+        gw.post("/api/v1/auth/refresh", json={"refresh_token": other["refresh_token"]}), 401, "invalid_refresh_token"
+    )
     assert gw.post("/api/v1/auth/refresh", json={"refresh_token": user.refresh_token}).status_code == 200
-    problem(gw.post("/api/v1/auth/login", json={"username": user.email, "password": user.password}), 401,
-            "invalid_credentials")
+    problem(
+        gw.post("/api/v1/auth/login", json={"username": user.email, "password": user.password}),
+        401,
+        "invalid_credentials",
+    )
     assert gw.post("/api/v1/auth/login", json={"username": user.email, "password": new}).status_code == 200

@@ -11,8 +11,11 @@ from auth_service.models import Credential
 async def test_internal_endpoints_need_the_internal_token(app_client):
     r = await app_client.get("/internal/sessions/revoked")
     assert r.status_code == 401
-    r = await app_client.post("/internal/pin/verify", json={"user_id": "00000000-0000-0000-0000-000000000000",
-                                                            "pin": "123456"}, headers={"X-Internal-Token": "nope"})
+    r = await app_client.post(
+        "/internal/pin/verify",
+        json={"user_id": "00000000-0000-0000-0000-000000000000", "pin": "123456"},
+        headers={"X-Internal-Token": "nope"},
+    )
     assert r.status_code == 401
 
 
@@ -33,11 +36,13 @@ async def test_pin_right_wrong_and_lockout_after_five(app_client, internal_heade
     ok = await app_client.post("/internal/pin/verify", json={"user_id": uid, "pin": "246810"}, headers=internal_headers)
     assert ok.status_code == 204
     for attempt in range(5):
-        r = await app_client.post("/internal/pin/verify", json={"user_id": uid, "pin": "000000"},
-                                  headers=internal_headers)
+        r = await app_client.post(
+            "/internal/pin/verify", json={"user_id": uid, "pin": "000000"}, headers=internal_headers
+        )
         assert r.status_code == 403 and r.json()["code"] == "invalid_pin", attempt
-    locked = await app_client.post("/internal/pin/verify", json={"user_id": uid, "pin": "246810"},
-                                   headers=internal_headers)
+    locked = await app_client.post(
+        "/internal/pin/verify", json={"user_id": uid, "pin": "246810"}, headers=internal_headers
+    )
     assert locked.status_code == 423 and locked.json()["code"] == "pin_locked"
     assert int(locked.headers["retry-after"]) > 14 * 60
     async with app_client.app.state.db.sessionmaker() as db:
@@ -51,8 +56,9 @@ async def test_a_right_pin_after_wrong_ones_resets_the_count(app_client, interna
     uid = str(active_user["user_id"])
 
     async def verify(pin: str):
-        return await app_client.post("/internal/pin/verify", json={"user_id": uid, "pin": pin},
-                                     headers=internal_headers)
+        return await app_client.post(
+            "/internal/pin/verify", json={"user_id": uid, "pin": pin}, headers=internal_headers
+        )
 
     for _ in range(3):
         assert (await verify("000000")).status_code == 403
@@ -72,11 +78,15 @@ async def test_pin_not_set_and_unknown_user(app_client, internal_headers, active
         row = await db.get(Credential, active_user["user_id"])
         row.pin_hash = None
         await db.commit()
-    r = await app_client.post("/internal/pin/verify", json={"user_id": str(active_user["user_id"]), "pin": "246810"},
-                              headers=internal_headers)
+    r = await app_client.post(
+        "/internal/pin/verify", json={"user_id": str(active_user["user_id"]), "pin": "246810"}, headers=internal_headers
+    )
     assert r.status_code == 403 and r.json()["code"] == "pin_not_set"
-    r = await app_client.post("/internal/pin/verify", json={"user_id": "00000000-0000-0000-0000-000000000001",
-                                                            "pin": "246810"}, headers=internal_headers)
+    r = await app_client.post(
+        "/internal/pin/verify",
+        json={"user_id": "00000000-0000-0000-0000-000000000001", "pin": "246810"},
+        headers=internal_headers,
+    )
     assert r.status_code == 404
 
 
@@ -92,8 +102,9 @@ async def test_revoked_sessions_feed(app_client, internal_headers, active_user):
     body = r.json()
     assert str(active_user["session_id"]) in {i["session_id"] for i in body["items"]}
     assert body["now"] <= time.time()
-    later = await app_client.get("/internal/sessions/revoked", params={"since": time.time() + 5},
-                                 headers=internal_headers)
+    later = await app_client.get(
+        "/internal/sessions/revoked", params={"since": time.time() + 5}, headers=internal_headers
+    )
     assert later.json()["items"] == []
 
 

@@ -17,13 +17,17 @@ from instapay_common.security.tokens import JwksVerifier, TokenRejected
 
 
 def _pem_private(key: Ed25519PrivateKey) -> str:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 def _pem_public(key: Ed25519PrivateKey) -> str:
-    return key.public_key().public_bytes(serialization.Encoding.PEM,
-                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
 
 
 async def test_rotation_keeps_the_previous_key_verifiable(tmp_path):
@@ -32,11 +36,13 @@ async def test_rotation_keeps_the_previous_key_verifiable(tmp_path):
     old_file.write_text(_pem_private(old))
     before = AuthSettings(jwt_private_key_file=str(old_file))
     old_keys = SigningKeys.from_settings(before)
-    old_token = issue_access_token(old_keys, before, user_id=uuid.uuid4(),
-                                   session_id=uuid.uuid4(), scopes=["profile:read"], roles=[])
+    old_token = issue_access_token(
+        old_keys, before, user_id=uuid.uuid4(), session_id=uuid.uuid4(), scopes=["profile:read"], roles=[]
+    )
     third = Ed25519PrivateKey.generate()
-    after = AuthSettings(jwt_private_key=_pem_private(new),
-                         jwt_previous_public_keys=_pem_public(old) + _pem_public(third))
+    after = AuthSettings(
+        jwt_private_key=_pem_private(new), jwt_previous_public_keys=_pem_public(old) + _pem_public(third)
+    )
     keys = SigningKeys.from_settings(after)
     assert keys.kid != old_keys.kid and keys.jwks["keys"][0]["kid"] == keys.kid
     assert {k["kid"] for k in keys.jwks["keys"]} >= {keys.kid, old_keys.kid} and len(keys.jwks["keys"]) == 3
@@ -53,8 +59,9 @@ async def test_token_claims_and_refusals():
     keys = SigningKeys.from_settings(settings)
 
     uid, sid = uuid.uuid4(), uuid.uuid4()
-    token = issue_access_token(keys, settings, user_id=uid, session_id=sid, scopes=["b", "a"], roles=["admin"],
-                               client_id=None)
+    token = issue_access_token(
+        keys, settings, user_id=uid, session_id=sid, scopes=["b", "a"], roles=["admin"], client_id=None
+    )
     header = jwt.get_unverified_header(token)
     assert header == {"alg": "EdDSA", "kid": keys.kid, "typ": "at+jwt"}
     claims = jwt.decode(token, options={"verify_signature": False})
@@ -63,8 +70,12 @@ async def test_token_claims_and_refusals():
     verifier = JwksVerifier("http://127.0.0.1:9/unused", issuer=settings.jwt_issuer, audience=settings.jwt_audience)
     verifier.install_keys(keys.jwks)
     tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
-    wrong_aud = jwt.encode({**claims, "aud": "someone-else"}, keys.private_key, algorithm="EdDSA",
-                           headers={"kid": keys.kid, "typ": "at+jwt"})
+    wrong_aud = jwt.encode(
+        {**claims, "aud": "someone-else"},
+        keys.private_key,
+        algorithm="EdDSA",
+        headers={"kid": keys.kid, "typ": "at+jwt"},
+    )
     for bad in (tampered, wrong_aud, new_opaque_token("iprt_")):
         with pytest.raises(TokenRejected):
             await verifier.verify(bad)

@@ -15,8 +15,11 @@ PASSWORD = "Gr8-Secret-Words"
 
 async def _failures(app_client, user_id) -> tuple[int, object]:
     async with app_client.app.state.db.sessionmaker() as db:
-        row = (await db.execute(select(Credential.login_failures, Credential.login_failures_since)
-                                .where(Credential.user_id == user_id))).one()
+        row = (
+            await db.execute(
+                select(Credential.login_failures, Credential.login_failures_since).where(Credential.user_id == user_id)
+            )
+        ).one()
     return row.login_failures, row.login_failures_since
 
 
@@ -40,8 +43,11 @@ async def test_failures_lock_the_account_for_the_window_then_count_afresh(app_cl
 
     # The window has passed: the next failure starts a new count at one, the right password works.
     async with app_client.app.state.db.sessionmaker() as db:
-        await db.execute(update(Credential).where(Credential.user_id == uid).values(
-            login_failures_since=Credential.login_failures_since - timedelta(minutes=16)))
+        await db.execute(
+            update(Credential)
+            .where(Credential.user_id == uid)
+            .values(login_failures_since=Credential.login_failures_since - timedelta(minutes=16))
+        )
         await db.commit()
     assert (await app_client.post(LOGIN, json={"username": email, "password": "Wrong-3"})).status_code == 401
     assert (await _failures(app_client, uid))[0] == 1

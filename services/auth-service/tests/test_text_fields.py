@@ -31,31 +31,46 @@ def _validation_error(r, field: str) -> None:
 @pytest.mark.parametrize("bad", list(BAD), ids=str)
 async def test_text_fields_refuse_what_cannot_be_stored(app_client, active_user, bad):
     value = BAD[bad]
-    tokens = (await app_client.post("/api/v1/auth/login",
-                                    json={"username": active_user["email"], "password": PASSWORD})).json()
+    tokens = (
+        await app_client.post("/api/v1/auth/login", json={"username": active_user["email"], "password": PASSWORD})
+    ).json()
     auth = {"Authorization": f"Bearer {tokens['access_token']}"}
 
     kw = _json({"name": value, "scopes": ["wallet:read"]})
-    _validation_error(await app_client.post("/api/v1/auth/clients", content=kw["content"],
-                                            headers={**kw["headers"], **auth}), "name")
+    _validation_error(
+        await app_client.post("/api/v1/auth/clients", content=kw["content"], headers={**kw["headers"], **auth}), "name"
+    )
     listed = await app_client.get("/api/v1/auth/clients", headers=auth)
     assert listed.status_code == 200 and listed.json()["items"] == []
 
-    _validation_error(await app_client.post("/api/v1/auth/refresh", **_json({"refresh_token": value})),
-                      "refresh_token")
+    _validation_error(await app_client.post("/api/v1/auth/refresh", **_json({"refresh_token": value})), "refresh_token")
     kw = _json({"refresh_token": value})
-    _validation_error(await app_client.post("/api/v1/auth/logout", content=kw["content"],
-                                            headers={**kw["headers"], **auth}), "refresh_token")
+    _validation_error(
+        await app_client.post("/api/v1/auth/logout", content=kw["content"], headers={**kw["headers"], **auth}),
+        "refresh_token",
+    )
     # the session is still alive (a refused logout revoked nothing), its refresh token still rotates
     assert (await app_client.get("/api/v1/auth/sessions", headers=auth)).status_code == 200
-    assert (await app_client.post("/api/v1/auth/refresh",
-                                  json={"refresh_token": tokens["refresh_token"]})).status_code == 200
+    assert (
+        await app_client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    ).status_code == 200
 
     async with app_client.app.state.db.sessionmaker() as db:
         before = (await db.execute(select(func.count()).select_from(Credential))).scalar_one()
-    _validation_error(await app_client.post("/api/v1/auth/register", **_json({
-        "email": f"t.{bad}@example.com", "phone": "+201009876543", "password": "Very-Str0ng-Pass!",
-        "full_name": value})), "full_name")
+    _validation_error(
+        await app_client.post(
+            "/api/v1/auth/register",
+            **_json(
+                {
+                    "email": f"t.{bad}@example.com",
+                    "phone": "+201009876543",
+                    "password": "Very-Str0ng-Pass!",
+                    "full_name": value,
+                }
+            ),
+        ),
+        "full_name",
+    )
     async with app_client.app.state.db.sessionmaker() as db:
         assert (await db.execute(select(func.count()).select_from(Credential))).scalar_one() == before
 
@@ -63,15 +78,18 @@ async def test_text_fields_refuse_what_cannot_be_stored(app_client, active_user,
 async def test_a_client_id_with_nul_is_an_unknown_client(app_client, active_user):
     """Found by fuzzing: `DELETE /auth/clients/a%00b` and a client-credentials grant whose client_id
     holds NUL (form or Basic) reached PostgreSQL, which refuses NUL in text: 500."""
-    tokens = (await app_client.post("/api/v1/auth/login",
-                                    json={"username": active_user["email"], "password": PASSWORD})).json()
+    tokens = (
+        await app_client.post("/api/v1/auth/login", json={"username": active_user["email"], "password": PASSWORD})
+    ).json()
     auth = {"Authorization": f"Bearer {tokens['access_token']}"}
     r = await app_client.delete("/api/v1/auth/clients/a%00b", headers=auth)
     assert r.status_code == 404 and r.json()["code"] == "client_not_found", r.text
-    r = await app_client.post("/api/v1/auth/token", data={"grant_type": "client_credentials",
-                                                          "client_id": "a\u0000b", "client_secret": "x"})
+    r = await app_client.post(
+        "/api/v1/auth/token", data={"grant_type": "client_credentials", "client_id": "a\u0000b", "client_secret": "x"}
+    )
     assert r.status_code == 401 and r.json()["code"] == "invalid_client", r.text
     basic = base64.b64encode(b"ipc_\x00:secret").decode()
-    r = await app_client.post("/api/v1/auth/token", data={"grant_type": "client_credentials"},
-                              headers={"Authorization": f"Basic {basic}"})
+    r = await app_client.post(
+        "/api/v1/auth/token", data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"}
+    )
     assert r.status_code == 401 and r.json()["code"] == "invalid_client", r.text

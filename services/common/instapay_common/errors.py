@@ -50,8 +50,9 @@ class DomainError(Exception):
     code: ClassVar[str] = "bad_request"
     title: ClassVar[str] = "Bad request"
 
-    def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None,
-                 extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, detail: str | None = None, *, headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.headers = headers or {}
@@ -97,8 +98,15 @@ class UpstreamTimeout(DomainError):
     status, code, title = 504, "upstream_timeout", "A service this request needs did not answer in time"
 
 
-def problem_response(status: int, code: str, title: str, detail: str | None = None, *,
-                     headers: dict[str, str] | None = None, **extra: Any) -> Response:
+def problem_response(
+    status: int,
+    code: str,
+    title: str,
+    detail: str | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
     body: dict[str, Any] = {
         "type": f"https://docs.instapay.local/errors/{code}",
         "title": title,
@@ -135,13 +143,28 @@ def _error_field(err: dict[str, Any]) -> str:
 
 async def _validation_error(_: Request, exc: RequestValidationError) -> Response:
     errors = [{"field": _error_field(e), "message": _validation_message(e)} for e in exc.errors()]
-    return problem_response(422, "validation_error", "Request validation failed",
-                            "; ".join(f"{e['field']}: {e['message']}" for e in errors)[:500], errors=errors)
+    return problem_response(
+        422,
+        "validation_error",
+        "Request validation failed",
+        "; ".join(f"{e['field']}: {e['message']}" for e in errors)[:500],
+        errors=errors,
+    )
 
 
-_HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "payload_too_large",
-               415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited"}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -155,8 +178,11 @@ def _allowed_methods(request: Request) -> str | None:
     match every method (the gateway serves the web app from one at `/`) and are left out; a path
     only a mount serves keeps the mounted app's own `Allow`."""
     routes = [r for r in getattr(request.scope.get("router"), "routes", ()) if not isinstance(r, Mount)]
-    allowed = [method for method in _METHODS
-               if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)]
+    allowed = [
+        method
+        for method in _METHODS
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    ]
     return ", ".join(allowed) or None
 
 
@@ -195,12 +221,20 @@ def database_unavailable(exc: BaseException) -> bool:
 async def _unexpected_error(_: Request, exc: Exception) -> Response:
     if database_unavailable(exc):
         _log.warning("database_unavailable", error_type=type(exc).__name__)
-        return problem_response(503, "service_unavailable", "A service this request needs is unavailable",
-                                "The database is not reachable right now; retry in a few seconds.",
-                                headers={"Retry-After": "1"})
+        return problem_response(
+            503,
+            "service_unavailable",
+            "A service this request needs is unavailable",
+            "The database is not reachable right now; retry in a few seconds.",
+            headers={"Retry-After": "1"},
+        )
     _log.exception("unhandled_error", error_type=type(exc).__name__)
-    return problem_response(500, "internal_error", "Internal error",
-                            "Something went wrong on our side; retry later or quote the request_id to support.")
+    return problem_response(
+        500,
+        "internal_error",
+        "Internal error",
+        "Something went wrong on our side; retry later or quote the request_id to support.",
+    )
 
 
 class UnhandledErrorMiddleware:
@@ -257,13 +291,23 @@ def problem_doc(description: str) -> dict[str, Any]:
     """An OpenAPI `responses` entry for an error answered as a problem document. `model` registers
     the schema (FastAPI lists it under application/json); the media type the errors are actually
     sent with gets the same schema, so clients and schemathesis can check them."""
-    return {"model": Problem, "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-            "description": description}
+    return {
+        "model": Problem,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        "description": description,
+    }
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: problem_doc(desc)
-    for code, desc in {400: "Bad request", 401: "Unauthenticated", 403: "Forbidden", 404: "Not found",
-                       409: "Conflict", 422: "Validation error", 429: "Rate limited",
-                       503: "Service unavailable"}.items()
+    for code, desc in {
+        400: "Bad request",
+        401: "Unauthenticated",
+        403: "Forbidden",
+        404: "Not found",
+        409: "Conflict",
+        422: "Validation error",
+        429: "Rate limited",
+        503: "Service unavailable",
+    }.items()
 }

@@ -36,12 +36,22 @@ def phone(value: str) -> str:
 
 
 # Documented as accepted: surrounding spaces and a leading `@` are taken off before the check.
-Handle = Annotated[str, AfterValidator(handle),
-                   Field(json_schema_extra={"pattern": r"^\s*@?[a-z0-9._]{3,30}\s*$"}, examples=["ahmed.m"],
-                         description="3-30 characters of a-z, 0-9, '.' and '_' (a leading @ is allowed)")]
-Phone = Annotated[str, AfterValidator(phone),
-                  Field(json_schema_extra={"pattern": r"^\s*\+[1-9][0-9]{7,14}\s*$"}, examples=["+201001234567"],
-                        description="E.164")]
+Handle = Annotated[
+    str,
+    AfterValidator(handle),
+    Field(
+        json_schema_extra={"pattern": r"^\s*@?[a-z0-9._]{3,30}\s*$"},
+        examples=["ahmed.m"],
+        description="3-30 characters of a-z, 0-9, '.' and '_' (a leading @ is allowed)",
+    ),
+]
+Phone = Annotated[
+    str,
+    AfterValidator(phone),
+    Field(
+        json_schema_extra={"pattern": r"^\s*\+[1-9][0-9]{7,14}\s*$"}, examples=["+201001234567"], description="E.164"
+    ),
+]
 
 
 # An identifier already in use. Auth (credentials) and user (profiles) both hold e-mail, phone and

@@ -64,11 +64,17 @@ SERVICE_SCHEMAS = {"auth": "auth", "user": "users", "transaction": "ledger"}
 
 OUTBOX_BACKLOG = Gauge("outbox_backlog", "Outbox events not yet delivered to every subscriber.", ["service"])
 OUTBOX_OLDEST_AGE = Gauge("outbox_oldest_age_seconds", "Age of the oldest undelivered outbox event.", ["service"])
-OUTBOX_DELIVERIES = Counter("outbox_deliveries_total", "Delivery attempts by outcome "
-                            "(delivered, rejected = 4xx answer, failed = 5xx/unreachable/timeout).",
-                            ["service", "subscriber", "outcome"])
-OUTBOX_LATENCY = Histogram("outbox_delivery_lag_seconds", "From occurred_at to successful delivery.",
-                           ["service"], buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300))
+OUTBOX_DELIVERIES = Counter(
+    "outbox_deliveries_total",
+    "Delivery attempts by outcome (delivered, rejected = 4xx answer, failed = 5xx/unreachable/timeout).",
+    ["service", "subscriber", "outcome"],
+)
+OUTBOX_LATENCY = Histogram(
+    "outbox_delivery_lag_seconds",
+    "From occurred_at to successful delivery.",
+    ["service"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300),
+)
 
 
 @dataclass(frozen=True)
@@ -130,28 +136,34 @@ class OutboxRelay:
         q = _schema_bound(config.schema)
         self._sql_dispatch_pick = q(
             "SELECT seq, event_type FROM {s}.outbox_events WHERE dispatched_at IS NULL "
-            "ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED")
+            "ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED"
+        )
         self._sql_dispatch_insert = q(
             "INSERT INTO {s}.outbox_deliveries (event_seq, subscriber) "
-            "SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT DO NOTHING")
+            "SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT DO NOTHING"
+        )
         self._sql_dispatch_mark = q("UPDATE {s}.outbox_events SET dispatched_at = now() WHERE seq = ANY($1::bigint[])")
         self._sql_due = q(
             "SELECT d.event_seq, d.subscriber, d.attempts, e.id, e.event_type, e.payload::text AS payload, "
             "e.occurred_at FROM {s}.outbox_deliveries d JOIN {s}.outbox_events e ON e.seq = d.event_seq "
             "WHERE d.delivered_at IS NULL AND d.next_attempt_at <= now() "
-            "ORDER BY d.event_seq LIMIT $1 FOR UPDATE OF d SKIP LOCKED")
+            "ORDER BY d.event_seq LIMIT $1 FOR UPDATE OF d SKIP LOCKED"
+        )
         self._sql_delivered = q(
             "UPDATE {s}.outbox_deliveries d SET delivered_at = now(), attempts = d.attempts + 1, last_error = NULL "
-            "FROM unnest($1::bigint[], $2::text[]) AS x(seq, sub) WHERE d.event_seq = x.seq AND d.subscriber = x.sub")
+            "FROM unnest($1::bigint[], $2::text[]) AS x(seq, sub) WHERE d.event_seq = x.seq AND d.subscriber = x.sub"
+        )
         self._sql_retry = q(
             "UPDATE {s}.outbox_deliveries d SET attempts = d.attempts + 1, last_error = x.err, "
             "next_attempt_at = clock_timestamp() + make_interval(secs => x.delay) "
             "FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::text[]) AS x(seq, sub, delay, err) "
-            "WHERE d.event_seq = x.seq AND d.subscriber = x.sub")
+            "WHERE d.event_seq = x.seq AND d.subscriber = x.sub"
+        )
         self._sql_backlog = q(
             "SELECT count(*) AS n, min(e.occurred_at) AS oldest FROM {s}.outbox_events e "
             "WHERE e.dispatched_at IS NULL OR e.seq IN "
-            "(SELECT event_seq FROM {s}.outbox_deliveries WHERE delivered_at IS NULL)")
+            "(SELECT event_seq FROM {s}.outbox_deliveries WHERE delivered_at IS NULL)"
+        )
 
     def subscribers_of(self, event_type: str) -> Sequence[str]:
         return [s for s in self.config.subscriptions.get(event_type, ()) if s in self.config.subscriber_urls]
@@ -179,8 +191,12 @@ class OutboxRelay:
     async def _post(self, sub: str, body: bytes) -> tuple[str, str | None]:
         url = self.config.subscriber_urls[sub].rstrip("/") + "/internal/events"
         try:
-            async with self.http.post(url, data=body, headers=self._headers(),
-                                      timeout=aiohttp.ClientTimeout(total=self.config.request_timeout)) as resp:
+            async with self.http.post(
+                url,
+                data=body,
+                headers=self._headers(),
+                timeout=aiohttp.ClientTimeout(total=self.config.request_timeout),
+            ) as resp:
                 text = await resp.text()
                 if 200 <= resp.status < 300:
                     return "delivered", None
@@ -193,8 +209,12 @@ class OutboxRelay:
         """One outcome per envelope, or None when the subscriber has no batch route."""
         url = self.config.subscriber_urls[sub].rstrip("/") + "/internal/events/batch"
         try:
-            async with self.http.post(url, data=orjson.dumps({"events": envelopes}), headers=self._headers(),
-                                      timeout=aiohttp.ClientTimeout(total=self.config.batch_timeout)) as resp:
+            async with self.http.post(
+                url,
+                data=orjson.dumps({"events": envelopes}),
+                headers=self._headers(),
+                timeout=aiohttp.ClientTimeout(total=self.config.batch_timeout),
+            ) as resp:
                 body = await resp.read()
                 if resp.status in (404, 405):
                     return None
@@ -223,7 +243,7 @@ class OutboxRelay:
         results: list[tuple[str, str | None]] = []
         size = max(1, self.config.post_batch_size)
         for start in range(0, len(envelopes), size):
-            chunk = envelopes[start:start + size]
+            chunk = envelopes[start : start + size]
             answer = None if sub in self._no_batch_route else await self._post_batch(sub, chunk)
             if answer is None:
                 self._no_batch_route.add(sub)
@@ -242,9 +262,11 @@ class OutboxRelay:
                 by_sub.setdefault(row["subscriber"], []).append(row)
             # Subscribers in parallel, each one's batches in order.
             answers = await asyncio.gather(*(self._deliver_to(sub, sub_rows) for sub, sub_rows in by_sub.items()))
-            outcome_of = {(r["event_seq"], sub): result
-                          for (sub, sub_rows), sub_answers in zip(by_sub.items(), answers, strict=True)
-                          for r, result in zip(sub_rows, sub_answers, strict=True)}
+            outcome_of = {
+                (r["event_seq"], sub): result
+                for (sub, sub_rows), sub_answers in zip(by_sub.items(), answers, strict=True)
+                for r, result in zip(sub_rows, sub_answers, strict=True)
+            }
             ok_seq, ok_sub, bad_seq, bad_sub, delays, errors = [], [], [], [], [], []
             now = time.time()
             for row in rows:
@@ -257,12 +279,18 @@ class OutboxRelay:
                 else:
                     bad_seq.append(row["event_seq"])
                     bad_sub.append(row["subscriber"])
-                    delays.append(backoff_delay(row["attempts"], base=self.config.backoff_base,
-                                                cap=self.config.backoff_cap))
+                    delays.append(
+                        backoff_delay(row["attempts"], base=self.config.backoff_base, cap=self.config.backoff_cap)
+                    )
                     errors.append(error or "")
-                    self.log.warning("outbox_delivery_failed", subscriber=row["subscriber"],
-                                     event_type=row["event_type"], event_id=str(row["id"]),
-                                     attempts=row["attempts"] + 1, error=error)
+                    self.log.warning(
+                        "outbox_delivery_failed",
+                        subscriber=row["subscriber"],
+                        event_type=row["event_type"],
+                        event_id=str(row["id"]),
+                        attempts=row["attempts"] + 1,
+                        error=error,
+                    )
             if ok_seq:
                 await conn.execute(self._sql_delivered, ok_seq, ok_sub)
             if bad_seq:
@@ -339,8 +367,7 @@ class OutboxRelay:
                 await asyncio.sleep(1.0)
             if not worked:
                 wake, halt = asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())
-                await asyncio.wait((wake, halt), timeout=self.config.poll_interval,
-                                   return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait((wake, halt), timeout=self.config.poll_interval, return_when=asyncio.FIRST_COMPLETED)
                 wake.cancel()
                 halt.cancel()
             if worked < self.config.batch_size and self.config.linger > 0 and not stop.is_set():
@@ -362,18 +389,22 @@ def _subscriptions_from_env(env: Mapping[str, str]) -> dict[str, list[str]]:
 def config_from_env(service: str, env: Mapping[str, str] = os.environ) -> RelayConfig:
     subscriptions: dict[str, Sequence[str]] = dict(DEFAULT_SUBSCRIPTIONS)
     subscriptions.update(_subscriptions_from_env(env))
-    return RelayConfig(service=service, schema=env.get("OUTBOX_SCHEMA", SERVICE_SCHEMAS.get(service, service)),
-                       subscriber_urls=subscriber_urls_from_env(env), subscriptions=subscriptions,
-                       internal_token=env.get("INTERNAL_TOKEN", "dev-internal-token-not-for-production"),
-                       batch_size=int(env.get("OUTBOX_BATCH_SIZE", "200")),
-                       linger=float(env.get("OUTBOX_LINGER_SECONDS", "0.05")),
-                       backoff_cap=float(env.get("OUTBOX_BACKOFF_CAP_SECONDS", "30")))
+    return RelayConfig(
+        service=service,
+        schema=env.get("OUTBOX_SCHEMA", SERVICE_SCHEMAS.get(service, service)),
+        subscriber_urls=subscriber_urls_from_env(env),
+        subscriptions=subscriptions,
+        internal_token=env.get("INTERNAL_TOKEN", "dev-internal-token-not-for-production"),
+        batch_size=int(env.get("OUTBOX_BATCH_SIZE", "200")),
+        linger=float(env.get("OUTBOX_LINGER_SECONDS", "0.05")),
+        backoff_cap=float(env.get("OUTBOX_BACKOFF_CAP_SECONDS", "30")),
+    )
 
 
 def asyncpg_dsn(url: str) -> str:
     for prefix in ("postgresql+asyncpg://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql://" + url[len(prefix):]
+            return "postgresql://" + url[len(prefix) :]
     return url
 
 

@@ -21,8 +21,9 @@ from instapay_common.logging import get_logger
 log = get_logger("periodic")
 
 
-def periodic(name: str, every: Callable[[FastAPI], float], job: Callable[[FastAPI], Awaitable[None]]
-             ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def periodic(
+    name: str, every: Callable[[FastAPI], float], job: Callable[[FastAPI], Awaitable[None]]
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """A lifespan hook running `job(app)` at once and then every `every(app)` seconds."""
 
     @asynccontextmanager

@@ -95,6 +95,7 @@ async def test_a_lost_database_is_a_retryable_503():
 
 # ---- PostgreSQL away (restarting): what a pool sees when it has to open a new connection ----
 
+
 async def _query_status(database_url: str) -> httpx.Response:
     """GET on a service app whose route runs one query through a real Database on `database_url`."""
     db = Database(database_url, pool_size=1, max_overflow=0)
@@ -127,14 +128,20 @@ async def test_no_server_on_the_unix_socket_is_a_503(tmp_path):
     _assert_retryable_503(await _query_status(f"postgresql://postgres@/postgres?host={tmp_path}"))
 
 
-async def _answer_startup_with(sqlstate: str, message: str, reader: asyncio.StreamReader,
-                               writer: asyncio.StreamWriter) -> None:
+async def _answer_startup_with(
+    sqlstate: str, message: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
     """What PostgreSQL sends a new connection while it starts up or shuts down: an ErrorResponse
     to the startup packet, then it closes the socket."""
     length = int.from_bytes(await reader.readexactly(4), "big")
     await reader.readexactly(length - 4)
-    fields = b"".join(tag + value.encode() + b"\0" for tag, value in
-                      ((b"S", "FATAL"), (b"V", "FATAL"), (b"C", sqlstate), (b"M", message))) + b"\0"
+    fields = (
+        b"".join(
+            tag + value.encode() + b"\0"
+            for tag, value in ((b"S", "FATAL"), (b"V", "FATAL"), (b"C", sqlstate), (b"M", message))
+        )
+        + b"\0"
+    )
     writer.write(b"E" + (len(fields) + 4).to_bytes(4, "big") + fields)
     await writer.drain()
     writer.close()
@@ -142,6 +149,7 @@ async def _answer_startup_with(sqlstate: str, message: str, reader: asyncio.Stre
 
 async def test_a_server_starting_up_or_shutting_down_is_a_503(tmp_path):
     for message in ("the database system is starting up", "the database system is shutting down"):
+
         def handler(r, w, message=message):
             return _answer_startup_with("57P03", message, r, w)
 

@@ -44,7 +44,11 @@ async def test_valid_events_go_together_and_a_malformed_one_is_rejected_alone() 
     out = await apply_batch(batch, Event, one, many)
     assert calls == [["a", "b", "seen"]]
     assert [(r.id, r.outcome) for r in out.results] == [
-        (ids[0], "applied"), (ids[1], "rejected"), (ids[2], "applied"), (ids[3], "skipped")]
+        (ids[0], "applied"),
+        (ids[1], "rejected"),
+        (ids[2], "applied"),
+        (ids[3], "skipped"),
+    ]
     assert out.results[1].error and "type" in out.results[1].error
 
 
@@ -65,7 +69,11 @@ async def test_a_failing_batch_falls_back_to_one_by_one_with_outcomes_per_event(
 
     out = await apply_batch(batch, Event, one, many)
     assert [(r.id, r.outcome) for r in out.results] == [
-        (ids[0], "applied"), (ids[1], "rejected"), (ids[2], "failed"), (ids[3], "skipped")]
+        (ids[0], "applied"),
+        (ids[1], "rejected"),
+        (ids[2], "failed"),
+        (ids[3], "skipped"),
+    ]
     assert out.results[1].error == "amount must be positive"
     assert applied_alone == ["a", "seen"]
 
@@ -95,5 +103,4 @@ async def test_an_id_repeated_in_a_batch_is_applied_once_and_reported_skipped_af
         raise AssertionError("applied together")
 
     out = await apply_batch(batch, Event, one, many)
-    assert [(r.id, r.outcome) for r in out.results] == [(ids[0], "applied"), (ids[1], "applied"),
-                                                        (ids[0], "skipped")]
+    assert [(r.id, r.outcome) for r in out.results] == [(ids[0], "applied"), (ids[1], "applied"), (ids[0], "skipped")]

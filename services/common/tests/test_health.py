@@ -41,8 +41,10 @@ async def test_not_ready_when_behind_head(pg, tmp_path):
     url = await _run(ensure_database, pg, "test_behind_head")
     try:
         conn = await asyncpg.connect(url.replace("+asyncpg", ""))
-        await conn.execute("CREATE SCHEMA users; CREATE TABLE users.alembic_version (version_num varchar(32));"
-                           "INSERT INTO users.alembic_version VALUES ('0000')")
+        await conn.execute(
+            "CREATE SCHEMA users; CREATE TABLE users.alembic_version (version_num varchar(32));"
+            "INSERT INTO users.alembic_version VALUES ('0000')"
+        )
         await conn.close()
         async with running_app(app_for(url, USER_MIGRATIONS)) as client:
             r = await client.get("/readyz")

@@ -10,9 +10,14 @@ from instapay_stack.testing import start_fake
 async def test_upstream_problem_keeps_its_retry_after():
     """Found by a deep schemathesis run: a transfer with a locked PIN answered 423 `pin_locked`
     without the Retry-After that auth's own 423 carries, so a client could not tell when to retry."""
+
     async def locked(_: web.Request) -> web.Response:
-        return web.json_response({"status": 423, "code": "pin_locked", "title": "Locked", "detail": "in 900 s"},
-                                 status=423, headers={"Retry-After": "900"}, content_type="application/problem+json")
+        return web.json_response(
+            {"status": 423, "code": "pin_locked", "title": "Locked", "detail": "in 900 s"},
+            status=423,
+            headers={"Retry-After": "900"},
+            content_type="application/problem+json",
+        )
 
     async def invalid(_: web.Request) -> web.Response:
         return web.json_response({"status": 403, "code": "invalid_pin", "title": "Wrong PIN"}, status=403)

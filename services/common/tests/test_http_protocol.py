@@ -28,8 +28,11 @@ async def server(monkeypatch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, http=GuardedHttpToolsProtocol,
-                                        log_level="warning", lifespan="off"))
+    srv = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, http=GuardedHttpToolsProtocol, log_level="warning", lifespan="off"
+        )
+    )
     task = asyncio.create_task(srv.serve())
     while not srv.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
         await asyncio.sleep(0.01)
@@ -104,8 +107,11 @@ async def test_a_slow_handler_is_not_cut_by_the_header_timeout(monkeypatch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(slow, host="127.0.0.1", port=port, http=GuardedHttpToolsProtocol,
-                                        log_level="warning", lifespan="off"))
+    srv = uvicorn.Server(
+        uvicorn.Config(
+            slow, host="127.0.0.1", port=port, http=GuardedHttpToolsProtocol, log_level="warning", lifespan="off"
+        )
+    )
     task = asyncio.create_task(srv.serve())
     while not srv.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
         await asyncio.sleep(0.01)

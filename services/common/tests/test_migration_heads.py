@@ -26,7 +26,12 @@ def write_revisions(tmp_path: Path, files: dict[str, str]) -> Path:
 
 def test_every_service_has_migrations_to_check():
     assert {d.parent.name for d in MIGRATION_DIRS} >= {
-        "auth-service", "user-service", "transaction-service", "reporting-service", "notification-service"}
+        "auth-service",
+        "user-service",
+        "transaction-service",
+        "reporting-service",
+        "notification-service",
+    }
 
 
 @pytest.mark.parametrize("migrations_dir", MIGRATION_DIRS, ids=lambda d: d.parent.name)
@@ -36,23 +41,29 @@ def test_service_heads_equal_alembics(migrations_dir):
 
 
 def test_branches_and_a_merge(tmp_path):
-    migrations = write_revisions(tmp_path, {
-        "a_base.py": 'revision = "a"\ndown_revision = None',
-        "b_left.py": 'revision: str = "b"\ndown_revision: str | None = "a"',
-        "c_right.py": 'revision = "c"\ndown_revision = "a"',
-        "d_merge.py": 'revision = "d"\ndown_revision = ("b", "c")',
-        "e_other_branch.py": 'revision = "e"\ndown_revision = "a"\ndepends_on = "d"',
-        "__init__.py": "",
-    })
+    migrations = write_revisions(
+        tmp_path,
+        {
+            "a_base.py": 'revision = "a"\ndown_revision = None',
+            "b_left.py": 'revision: str = "b"\ndown_revision: str | None = "a"',
+            "c_right.py": 'revision = "c"\ndown_revision = "a"',
+            "d_merge.py": 'revision = "d"\ndown_revision = ("b", "c")',
+            "e_other_branch.py": 'revision = "e"\ndown_revision = "a"\ndepends_on = "d"',
+            "__init__.py": "",
+        },
+    )
     assert migration_heads(migrations) == alembic_heads(migrations) == {"d", "e"}
 
 
 def test_unparsed_forms_fall_back_to_alembic(tmp_path):
     # a revision id computed at import: only running the file (Alembic) tells it
-    migrations = write_revisions(tmp_path, {
-        "a_base.py": 'revision = "a"\ndown_revision = None',
-        "b_computed.py": 'revision = "".join(["b", "1"])\ndown_revision = "a"',
-    })
+    migrations = write_revisions(
+        tmp_path,
+        {
+            "a_base.py": 'revision = "a"\ndown_revision = None',
+            "b_computed.py": 'revision = "".join(["b", "1"])\ndown_revision = "a"',
+        },
+    )
     with pytest.raises(ValueError):
         _heads_from_files(migrations / "versions")
     assert migration_heads(migrations) == alembic_heads(migrations) == {"b1"}

@@ -43,8 +43,13 @@ def outbox_url(pg) -> str:
     name = f"relay_{os.getpid()}_{secrets.token_hex(3)}"
     url = ensure_database(pg, name)
     svc = SERVICES_DIR / "transaction-service"
-    subprocess.run([sys.executable, "-m", "alembic", "-c", str(svc / "alembic.ini"), "upgrade", "0001"],
-                   cwd=svc, env={**os.environ, "DATABASE_URL": url}, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "-c", str(svc / "alembic.ini"), "upgrade", "0001"],
+        cwd=svc,
+        env={**os.environ, "DATABASE_URL": url},
+        check=True,
+        capture_output=True,
+    )
     yield url
     drop_database(pg, name)
 
@@ -134,14 +139,20 @@ async def emit(conn: asyncpg.Connection, n: int, event_type: str = "transfer.com
     ids = [str(uuid.uuid4()) for _ in range(n)]
     await conn.executemany(
         "INSERT INTO ledger.outbox_events (id, event_type, payload) VALUES ($1, $2, $3::jsonb)",
-        [(i, event_type, f'{{"n": {k}, "amount": "1.00"}}') for k, i in enumerate(ids)])
+        [(i, event_type, f'{{"n": {k}, "amount": "1.00"}}') for k, i in enumerate(ids)],
+    )
     return ids
 
 
 def config(subs: dict[str, Subscriber], **kw) -> RelayConfig:
     kw.setdefault("poll_interval", 0.02)
-    return RelayConfig(service="transaction", schema="ledger", internal_token=TOKEN,
-                       subscriber_urls={n: s.url for n, s in subs.items()}, **kw)
+    return RelayConfig(
+        service="transaction",
+        schema="ledger",
+        internal_token=TOKEN,
+        subscriber_urls={n: s.url for n, s in subs.items()},
+        **kw,
+    )
 
 
 async def drain(relay: OutboxRelay, within: float = 20) -> None:
@@ -187,9 +198,12 @@ async def test_failing_subscriber_is_retried_with_backoff_and_does_not_block_the
         await relay.run_once()
         # reporting got everything at once although notification failed
         assert [e["id"] for e in subscribers["reporting"].received] == ids
-        row = await conn.fetchrow("SELECT attempts, last_error, next_attempt_at > $1 AS later "
-                                  "FROM ledger.outbox_deliveries WHERE subscriber = 'notification' "
-                                  "ORDER BY event_seq LIMIT 1", before_attempt)
+        row = await conn.fetchrow(
+            "SELECT attempts, last_error, next_attempt_at > $1 AS later "
+            "FROM ledger.outbox_deliveries WHERE subscriber = 'notification' "
+            "ORDER BY event_seq LIMIT 1",
+            before_attempt,
+        )
         assert row["attempts"] == 1 and row["last_error"].startswith("HTTP 500") and row["later"]
         await drain(relay)
     await pool.close()
@@ -230,7 +244,8 @@ async def test_batches_carry_many_events_and_a_rejected_one_is_retried_alone(out
         assert [e["id"] for e in reporting.received] == [i for i in ids if i not in (ids[3], ids[17])]
         rejected = await conn.fetch(
             "SELECT e.id::text AS id, d.last_error FROM ledger.outbox_deliveries d JOIN ledger.outbox_events e "
-            "ON e.seq = d.event_seq WHERE d.subscriber = 'reporting' AND d.delivered_at IS NULL")
+            "ON e.seq = d.event_seq WHERE d.subscriber = 'reporting' AND d.delivered_at IS NULL"
+        )
         assert {r["id"] for r in rejected} == {ids[3], ids[17]}
         assert all(r["last_error"] == "data.amount: invalid" for r in rejected)
         await drain(relay)
@@ -282,14 +297,30 @@ async def test_relay_process_killed_mid_batch_loses_nothing(outbox_url, conn):
     await slow.start()
     ids = await emit(conn, 60, "security.login")
     port = free_port_base(1)
-    env = {**os.environ, "DATABASE_URL": outbox_url, "INTERNAL_TOKEN": TOKEN, "NOTIFICATION_URL": slow.url,
-           "OUTBOX_BATCH_SIZE": "20"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": outbox_url,
+        "INTERNAL_TOKEN": TOKEN,
+        "NOTIFICATION_URL": slow.url,
+        "OUTBOX_BATCH_SIZE": "20",
+    }
     env.pop("REPORTING_URL", None)
-    argv = [sys.executable, "-m", "instapay_common.outbox_relay", "--service", "transaction",
-            "--metrics-port", str(port)]
+    argv = [
+        sys.executable,
+        "-m",
+        "instapay_common.outbox_relay",
+        "--service",
+        "transaction",
+        "--metrics-port",
+        str(port),
+    ]
     try:
-        first = subprocess.Popen(argv,  # noqa: ASYNC220 - a real process, to kill -9
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        first = subprocess.Popen(
+            argv,  # noqa: ASYNC220 - a real process, to kill -9
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 20
         while not slow.received:
             assert time.monotonic() < deadline, "relay process delivered nothing"
@@ -297,14 +328,20 @@ async def test_relay_process_killed_mid_batch_loses_nothing(outbox_url, conn):
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         delivered_marks = await conn.fetchval(
-            "SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NOT NULL")
+            "SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NOT NULL"
+        )
         assert delivered_marks < 60
-        second = subprocess.Popen(argv,  # noqa: ASYNC220
-                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        second = subprocess.Popen(
+            argv,  # noqa: ASYNC220
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             deadline = time.monotonic() + 40
-            while await conn.fetchval("SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NULL") \
-                    or await conn.fetchval("SELECT count(*) FROM ledger.outbox_events WHERE dispatched_at IS NULL"):
+            while await conn.fetchval(
+                "SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NULL"
+            ) or await conn.fetchval("SELECT count(*) FROM ledger.outbox_events WHERE dispatched_at IS NULL"):
                 assert time.monotonic() < deadline, "second relay did not finish"
                 await asyncio.sleep(0.1)
             async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/metrics") as resp:
@@ -329,14 +366,17 @@ async def _wait_for(check, within: float, what: str) -> None:
 
 
 async def test_relay_keeps_delivering_and_listens_again_after_its_connections_are_terminated(
-        outbox_url, conn, subscribers):
+    outbox_url, conn, subscribers
+):
     """What a PostgreSQL restart does to a relay: every connection it holds, the LISTEN one
     included, is ended by the server. asyncpg takes a dead pool connection back by itself; the
     relay used to keep calling its detached proxy and stopped delivering until killed."""
     pool = await asyncpg.create_pool(asyncpg_dsn(outbox_url), min_size=1, max_size=3)
     reporting = subscribers["reporting"]
-    listening = ("SELECT array_agg(pid) FROM pg_stat_activity WHERE datname = current_database() "
-                 "AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()")
+    listening = (
+        "SELECT array_agg(pid) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"
+    )
     try:
         async with aiohttp.ClientSession() as http:
             relay = OutboxRelay(pool, http, config(subscribers, poll_interval=0.1))
@@ -346,8 +386,10 @@ async def test_relay_keeps_delivering_and_listens_again_after_its_connections_ar
             await _wait_for(lambda: _received(reporting, first), 10, "first events not delivered")
             old_listeners = await conn.fetchval(listening)
             assert old_listeners, "the relay LISTENs for wake-ups"
-            await conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            await conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
             second = await emit(conn, 3)
             await _wait_for(lambda: _received(reporting, second), 15, "relay stopped delivering")
 
@@ -370,6 +412,7 @@ async def _received(sub: Subscriber, ids: list[str]) -> bool:
 async def _shutting_down_server(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     """A PostgreSQL in fast shutdown, seen from a connection made just before: the handshake
     completes, then the FATAL "terminating connection" arrives while the socket is still open."""
+
     def message(tag: bytes, body: bytes) -> bytes:
         return tag + (len(body) + 4).to_bytes(4, "big") + body
 
@@ -381,9 +424,18 @@ async def _shutting_down_server(reader: asyncio.StreamReader, writer: asyncio.St
     hello += message(b"K", (1).to_bytes(4, "big") * 2) + message(b"Z", b"I")  # ready for query
     writer.write(hello)
     await asyncio.sleep(0.05)
-    fatal = b"".join(tag + value + b"\0" for tag, value in (
-        (b"S", b"FATAL"), (b"V", b"FATAL"), (b"C", b"57P01"),
-        (b"M", b"terminating connection due to administrator command"))) + b"\0"
+    fatal = (
+        b"".join(
+            tag + value + b"\0"
+            for tag, value in (
+                (b"S", b"FATAL"),
+                (b"V", b"FATAL"),
+                (b"C", b"57P01"),
+                (b"M", b"terminating connection due to administrator command"),
+            )
+        )
+        + b"\0"
+    )
     writer.write(message(b"E", fatal))
     await asyncio.sleep(3)
     writer.close()

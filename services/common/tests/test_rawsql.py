@@ -34,10 +34,13 @@ def test_named_parameters_become_numbered_and_a_repeated_name_keeps_its_number()
 def test_casts_literals_identifiers_and_comments_are_not_parameters():
     sql, names = to_positional(
         "SELECT :a::int, CAST(:b AS jsonb), 'at 12:30 :x', 'it''s :y', \"col:z\", now()::date -- :c\n"
-        "/* :d\n:e */ FROM t WHERE k = :k")
+        "/* :d\n:e */ FROM t WHERE k = :k"
+    )
     assert names == ("a", "b", "k")
-    assert sql == ("SELECT $1::int, CAST($2 AS jsonb), 'at 12:30 :x', 'it''s :y', \"col:z\", now()::date -- :c\n"
-                   "/* :d\n:e */ FROM t WHERE k = $3")
+    assert sql == (
+        "SELECT $1::int, CAST($2 AS jsonb), 'at 12:30 :x', 'it''s :y', \"col:z\", now()::date -- :c\n"
+        "/* :d\n:e */ FROM t WHERE k = $3"
+    )
 
 
 def test_values_are_ordered_by_number_and_a_wrong_name_is_refused():
@@ -126,6 +129,7 @@ async def test_a_connection_lost_mid_transaction_is_a_connection_error_and_is_no
 async def test_a_block_cancelled_mid_statement_leaves_no_open_transaction_in_the_pool(db):
     """A request cancelled while its statement runs (client gone, shutdown): the transaction is
     rolled back and every pooled connection is idle and usable afterwards."""
+
     async def slow() -> None:
         async with rawsql.transaction(db) as conn:
             await conn.execute(Sql("SELECT pg_sleep(:s)"), s=5)
@@ -143,11 +147,12 @@ async def test_a_block_cancelled_mid_statement_leaves_no_open_transaction_in_the
 
 async def test_the_raw_emit_writes_the_row_and_the_notify_of_the_sqlalchemy_one(db, scratch, database_url):
     table = outbox_table(MetaData(schema=scratch))
-    data = {"amount": "12.50", "note": "شكرا \"quoted\"", "party": {"handle": "mona"}, "n": 3}
+    data = {"amount": "12.50", "note": 'شكرا "quoted"', "party": {"handle": "mona"}, "n": 3}
     listener = await asyncpg.connect(asyncpg_dsn(database_url))
     woken: asyncio.Queue[str] = asyncio.Queue()
-    await listener.add_listener(wakeup_channel(scratch),
-                                lambda _conn, _pid, channel, _payload: woken.put_nowait(channel))
+    await listener.add_listener(
+        wakeup_channel(scratch), lambda _conn, _pid, channel, _payload: woken.put_nowait(channel)
+    )
     try:
         async with rawsql.transaction(db) as conn:
             raw_id = await emit_event_raw(conn, table, "transfer.completed", data)
@@ -162,8 +167,12 @@ async def test_the_raw_emit_writes_the_row_and_the_notify_of_the_sqlalchemy_one(
         await listener.close()
 
     async with rawsql.connection(db) as conn:
-        rows = {r["id"]: r for r in await conn.raw.fetch(
-            f"SELECT id, event_type, payload, occurred_at, dispatched_at FROM {scratch}.outbox_events")}
+        rows = {
+            r["id"]: r
+            for r in await conn.raw.fetch(
+                f"SELECT id, event_type, payload, occurred_at, dispatched_at FROM {scratch}.outbox_events"
+            )
+        }
     assert set(rows) == {raw_id, sa_id}
     assert isinstance(raw_id, uuid.UUID)
     for row in rows.values():

@@ -50,15 +50,18 @@ def _forge_none(issuer: TestIssuer) -> str:
     return jwt.encode({"sub": "u1"}, None, algorithm="none", headers={"kid": issuer.kid, "typ": "at+jwt"})
 
 
-@pytest.mark.parametrize("make_token", [
-    lambda i: i.token("u1", ttl=-60),  # expired
-    lambda i: i.token("u1", aud="someone-else"),
-    lambda i: i.token("u1", iss="https://evil.example"),
-    lambda i: i.token("u1")[:-4] + "AAAA",  # tampered signature
-    _forge_none,
-    lambda i: TestIssuer(kid=i.kid).token("u1"),  # same kid, other key
-    lambda i: "not-a-jwt",
-])
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        lambda i: i.token("u1", ttl=-60),  # expired
+        lambda i: i.token("u1", aud="someone-else"),
+        lambda i: i.token("u1", iss="https://evil.example"),
+        lambda i: i.token("u1")[:-4] + "AAAA",  # tampered signature
+        _forge_none,
+        lambda i: TestIssuer(kid=i.kid).token("u1"),  # same kid, other key
+        lambda i: "not-a-jwt",
+    ],
+)
 async def test_bad_tokens_are_401(client_and_issuer, make_token):
     client, issuer = client_and_issuer
     r = await client.get("/me", headers={"Authorization": f"Bearer {make_token(issuer)}"})
@@ -69,9 +72,21 @@ async def test_bad_tokens_are_401(client_and_issuer, make_token):
 async def test_hs256_with_public_key_is_refused(client_and_issuer):
     client, issuer = client_and_issuer
     public_jwk = issuer.jwks()["keys"][0]
-    token = jwt.encode({"sub": "u1", "sid": "s", "jti": "j", "iat": int(time.time()), "exp": int(time.time()) + 60,
-                        "iss": issuer.issuer, "aud": issuer.audience, "scope": ""},
-                       public_jwk["x"].encode(), algorithm="HS256", headers={"kid": issuer.kid, "typ": "at+jwt"})
+    token = jwt.encode(
+        {
+            "sub": "u1",
+            "sid": "s",
+            "jti": "j",
+            "iat": int(time.time()),
+            "exp": int(time.time()) + 60,
+            "iss": issuer.issuer,
+            "aud": issuer.audience,
+            "scope": "",
+        },
+        public_jwk["x"].encode(),
+        algorithm="HS256",
+        headers={"kid": issuer.kid, "typ": "at+jwt"},
+    )
     r = await client.get("/me", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 401
 

@@ -39,11 +39,13 @@ INSERT_NOTIFICATIONS = Sql(
     "CAST(:bodies AS text[]), CAST(:data AS text[]), CAST(:languages AS text[]), CAST(:event_ids AS uuid[]), "
     "CAST(:created_at AS timestamptz[])) WITH ORDINALITY "
     "AS r(id, user_id, type, title, body, data, language, event_id, created_at, ord) "
-    "ORDER BY r.ord RETURNING id, seq")
+    "ORDER BY r.ord RETURNING id, seq"
+)
 INSERT_DELIVERIES = Sql(
     f"INSERT INTO {SCHEMA}.deliveries (notification_seq, channel, address) "  # noqa: S608 - schema is ours
     "SELECT r.seq, r.channel, r.address FROM unnest(CAST(:seqs AS bigint[]), CAST(:channels AS text[]), "
-    "CAST(:addresses AS text[])) WITH ORDINALITY AS r(seq, channel, address, ord) ORDER BY r.ord")
+    "CAST(:addresses AS text[])) WITH ORDINALITY AS r(seq, channel, address, ord) ORDER BY r.ord"
+)
 
 
 @dataclass(frozen=True)
@@ -68,15 +70,25 @@ class BatchApplied:
     created: list[tuple[uuid.UUID, int]]  # (user_id, seq), in seq order
 
 
-def _rows(event: EventEnvelope, specs: list[NotificationSpec], profiles: dict[uuid.UUID, Profile | None]
-          ) -> list[_Row]:
+def _rows(event: EventEnvelope, specs: list[NotificationSpec], profiles: dict[uuid.UUID, Profile | None]) -> list[_Row]:
     rows = []
     for spec in specs:
         profile = profiles.get(spec.user_id)
         rendered = render(spec.kind, profile.language if profile else None, spec.data)
-        rows.append(_Row(uuid.uuid4(), event.id, event.occurred_at, spec.user_id, spec.kind, rendered.title,
-                         rendered.body, orjson.dumps(spec.data).decode(), rendered.language,
-                         wanted_channels(profile)))
+        rows.append(
+            _Row(
+                uuid.uuid4(),
+                event.id,
+                event.occurred_at,
+                spec.user_id,
+                spec.kind,
+                rendered.title,
+                rendered.body,
+                orjson.dumps(spec.data).decode(),
+                rendered.language,
+                wanted_channels(profile),
+            )
+        )
     return rows
 
 
@@ -94,8 +106,9 @@ async def apply_events(db: Database, events: Sequence[EventEnvelope], profiles: 
     # never crosswise (a deadlock).
     claim_order = sorted(specs)
     async with transaction(db) as conn:
-        claimed = {r[0] for r in await conn.fetch(CLAIM, ids=claim_order,
-                                                  types=[specs[i][0].type for i in claim_order])}
+        claimed = {
+            r[0] for r in await conn.fetch(CLAIM, ids=claim_order, types=[specs[i][0].type for i in claim_order])
+        }
         todo = [row for eid, event_rows in rows.items() if eid in claimed for row in event_rows]
         if not todo:
             return BatchApplied(set(), [])
@@ -103,15 +116,26 @@ async def apply_events(db: Database, events: Sequence[EventEnvelope], profiles: 
         # is locked, in key order, before the first insert.
         await conn.execute(LOCK_USERS, keys=sorted({user_lock_key(r.user_id) for r in todo}))
         inserted = await conn.fetch(
-            INSERT_NOTIFICATIONS, ids=[r.id for r in todo], user_ids=[r.user_id for r in todo],
-            types=[r.kind for r in todo], titles=[r.title for r in todo], bodies=[r.body for r in todo],
-            data=[r.data for r in todo], languages=[r.language for r in todo],
-            event_ids=[r.event_id for r in todo], created_at=[r.created_at for r in todo])
+            INSERT_NOTIFICATIONS,
+            ids=[r.id for r in todo],
+            user_ids=[r.user_id for r in todo],
+            types=[r.kind for r in todo],
+            titles=[r.title for r in todo],
+            bodies=[r.body for r in todo],
+            data=[r.data for r in todo],
+            languages=[r.language for r in todo],
+            event_ids=[r.event_id for r in todo],
+            created_at=[r.created_at for r in todo],
+        )
         seq_of = {rec["id"]: rec["seq"] for rec in inserted}
         channels = [(seq_of[r.id], ch, addr) for r in todo for ch, addr in r.channels]
         if channels:
-            await conn.execute(INSERT_DELIVERIES, seqs=[c[0] for c in channels], channels=[c[1] for c in channels],
-                               addresses=[c[2] for c in channels])
+            await conn.execute(
+                INSERT_DELIVERIES,
+                seqs=[c[0] for c in channels],
+                channels=[c[1] for c in channels],
+                addresses=[c[2] for c in channels],
+            )
         created = [(r.user_id, seq_of[r.id]) for r in todo]
         # live streams learn of them on commit (NOTIFY is transactional)
         await conn.execute(NOTIFY, ch=LIVE_CHANNEL, payloads=[f"{u}:{seq}" for u, seq in created])

@@ -31,7 +31,8 @@ CLAIM_DUE = Sql(
     "SELECT d.id, d.channel, d.attempts, d.address, d.notification_seq, n.user_id, n.type, n.data, n.language "
     "FROM notifications.deliveries AS d JOIN notifications.notifications AS n ON n.seq = d.notification_seq "
     "WHERE d.status = 'pending' AND d.next_attempt_at <= now() "
-    "ORDER BY d.next_attempt_at LIMIT :limit FOR UPDATE OF d SKIP LOCKED")
+    "ORDER BY d.next_attempt_at LIMIT :limit FOR UPDATE OF d SKIP LOCKED"
+)
 # Every outcome of a claimed batch in one statement; `delay` is set only for a retry (the row stays
 # pending and is due again after it), `sent_at` only for a sent row.
 RECORD = Sql(
@@ -41,7 +42,8 @@ RECORD = Sql(
     "ELSE clock_timestamp() + make_interval(secs => r.delay) END "
     "FROM unnest(CAST(:ids AS bigint[]), CAST(:statuses AS text[]), CAST(:attempts AS integer[]), "
     "CAST(:errors AS text[]), CAST(:delays AS double precision[])) AS r(id, status, attempts, error, delay) "
-    "WHERE d.id = r.id")
+    "WHERE d.id = r.id"
+)
 
 
 @dataclass
@@ -70,8 +72,15 @@ class Outcome:
 
 
 class Dispatcher:
-    def __init__(self, db: Database, channels: Channels, profiles: ProfileDirectory,
-                 settings: NotificationSettings, *, batch_size: int = 50) -> None:
+    def __init__(
+        self,
+        db: Database,
+        channels: Channels,
+        profiles: ProfileDirectory,
+        settings: NotificationSettings,
+        *,
+        batch_size: int = 50,
+    ) -> None:
         self.db = db
         self.channels = channels
         self.profiles = profiles
@@ -88,8 +97,9 @@ class Dispatcher:
         step = min(s.delivery_backoff_cap_seconds, s.delivery_backoff_base_seconds * 2 ** min(attempts, 20))
         return random.uniform(step / 10, step)  # noqa: S311 - jitter, not security
 
-    async def _send(self, row: Any, profile: Profile | None, texts: dict[tuple[int, str | None], Rendered]
-                    ) -> tuple[str, str | None]:
+    async def _send(
+        self, row: Any, profile: Profile | None, texts: dict[tuple[int, str | None], Rendered]
+    ) -> tuple[str, str | None]:
         """-> (outcome, error). `texts` is shared by the batch: a notification's e-mail and SMS
         are rendered once."""
         if profile is None and row["address"] is None:
@@ -103,8 +113,9 @@ class Dispatcher:
             rendered = texts[key] = render(row["type"], key[1], row["data"])
         try:
             if row["channel"] == "email":
-                await self.channels.mailer.send(to=address, subject=rendered.title, body=rendered.body,
-                                                language=rendered.language)
+                await self.channels.mailer.send(
+                    to=address, subject=rendered.title, body=rendered.body, language=rendered.language
+                )
             else:
                 await self.channels.sms.send(to=address, text=f"{rendered.title}\n{rendered.body}")
         except ChannelError as exc:
@@ -138,9 +149,14 @@ class Dispatcher:
             texts: dict[tuple[int, str | None], Rendered] = {}
             results = await asyncio.gather(*(self._send(r, profiles[r["user_id"]], texts) for r in rows))
             outcomes = [self._outcome(row, outcome, error) for row, (outcome, error) in zip(rows, results, strict=True)]
-            await conn.execute(RECORD, ids=[r["id"] for r in rows], statuses=[o.status for o in outcomes],
-                               attempts=[o.attempts for o in outcomes], errors=[o.error for o in outcomes],
-                               delays=[o.delay for o in outcomes])
+            await conn.execute(
+                RECORD,
+                ids=[r["id"] for r in rows],
+                statuses=[o.status for o in outcomes],
+                attempts=[o.attempts for o in outcomes],
+                errors=[o.error for o in outcomes],
+                delays=[o.delay for o in outcomes],
+            )
             return len(rows)
 
     async def _loop(self) -> None:

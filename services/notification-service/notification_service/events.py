@@ -42,51 +42,102 @@ def _money(data: dict[str, Any]) -> dict[str, Any]:
 
 def _transfer(d: dict[str, Any]) -> list[NotificationSpec]:
     sender, recipient = _party(d, "sender"), _party(d, "recipient")
-    common = {**_money(d), "transfer_id": d.get("transfer_id"), "note": d.get("note"),
-              "payment_request_id": d.get("payment_request_id")}
+    common = {
+        **_money(d),
+        "transfer_id": d.get("transfer_id"),
+        "note": d.get("note"),
+        "payment_request_id": d.get("payment_request_id"),
+    }
     return [
-        NotificationSpec(_uid(sender["user_id"], "sender"), "transfer.sent",
-                         {**common, "counterparty": _name(recipient), "counterparty_handle": recipient.get("handle"),
-                          "balance_after": sender.get("balance_after")}),
-        NotificationSpec(_uid(recipient["user_id"], "recipient"), "transfer.received",
-                         {**common, "counterparty": _name(sender), "counterparty_handle": sender.get("handle"),
-                          "balance_after": recipient.get("balance_after")}),
+        NotificationSpec(
+            _uid(sender["user_id"], "sender"),
+            "transfer.sent",
+            {
+                **common,
+                "counterparty": _name(recipient),
+                "counterparty_handle": recipient.get("handle"),
+                "balance_after": sender.get("balance_after"),
+            },
+        ),
+        NotificationSpec(
+            _uid(recipient["user_id"], "recipient"),
+            "transfer.received",
+            {
+                **common,
+                "counterparty": _name(sender),
+                "counterparty_handle": sender.get("handle"),
+                "balance_after": recipient.get("balance_after"),
+            },
+        ),
     ]
 
 
 def _wallet(kind: str):
     def build(d: dict[str, Any]) -> list[NotificationSpec]:
-        return [NotificationSpec(_uid(d.get("user_id"), "user_id"), kind,
-                                 {**_money(d), "transaction_id": d.get("transaction_id"),
-                                  "balance_after": d.get("balance_after")})]
+        return [
+            NotificationSpec(
+                _uid(d.get("user_id"), "user_id"),
+                kind,
+                {**_money(d), "transaction_id": d.get("transaction_id"), "balance_after": d.get("balance_after")},
+            )
+        ]
+
     return build
 
 
 def _payment_request(requester_kind: str, payer_kind: str):
     def build(d: dict[str, Any]) -> list[NotificationSpec]:
         requester, payer = _party(d, "requester"), _party(d, "payer")
-        common = {**_money(d), "request_id": d.get("request_id"), "note": d.get("note"),
-                  "transfer_id": d.get("transfer_id")}
+        common = {
+            **_money(d),
+            "request_id": d.get("request_id"),
+            "note": d.get("note"),
+            "transfer_id": d.get("transfer_id"),
+        }
         return [
-            NotificationSpec(_uid(requester["user_id"], "requester"), requester_kind,
-                             {**common, "counterparty": _name(payer), "counterparty_handle": payer.get("handle")}),
-            NotificationSpec(_uid(payer["user_id"], "payer"), payer_kind,
-                             {**common, "counterparty": _name(requester),
-                              "counterparty_handle": requester.get("handle")}),
+            NotificationSpec(
+                _uid(requester["user_id"], "requester"),
+                requester_kind,
+                {**common, "counterparty": _name(payer), "counterparty_handle": payer.get("handle")},
+            ),
+            NotificationSpec(
+                _uid(payer["user_id"], "payer"),
+                payer_kind,
+                {**common, "counterparty": _name(requester), "counterparty_handle": requester.get("handle")},
+            ),
         ]
+
     return build
 
 
 def _welcome(d: dict[str, Any]) -> list[NotificationSpec]:
-    return [NotificationSpec(_uid(d.get("user_id"), "user_id"), "account.welcome",
-                             {"full_name": d.get("full_name"), "handle": d.get("handle"),
-                              "email": d.get("email"), "phone": d.get("phone")})]
+    return [
+        NotificationSpec(
+            _uid(d.get("user_id"), "user_id"),
+            "account.welcome",
+            {
+                "full_name": d.get("full_name"),
+                "handle": d.get("handle"),
+                "email": d.get("email"),
+                "phone": d.get("phone"),
+            },
+        )
+    ]
 
 
 def _login(d: dict[str, Any]) -> list[NotificationSpec]:
-    return [NotificationSpec(_uid(d.get("user_id"), "user_id"), "security.login",
-                             {"ip": d.get("ip"), "user_agent": d.get("user_agent"),
-                              "session_id": d.get("session_id"), "client": d.get("client")})]
+    return [
+        NotificationSpec(
+            _uid(d.get("user_id"), "user_id"),
+            "security.login",
+            {
+                "ip": d.get("ip"),
+                "user_agent": d.get("user_agent"),
+                "session_id": d.get("session_id"),
+                "client": d.get("client"),
+            },
+        )
+    ]
 
 
 def _password(d: dict[str, Any]) -> list[NotificationSpec]:
@@ -95,16 +146,32 @@ def _password(d: dict[str, Any]) -> list[NotificationSpec]:
 
 def _pin(d: dict[str, Any]) -> list[NotificationSpec]:
     first = bool(d.get("first_time"))
-    return [NotificationSpec(_uid(d.get("user_id"), "user_id"), "security.pin_changed",
-                             {"first_time": first, "pin_action": "set" if first else "changed",
-                              "pin_action_ar": "تعيين" if first else "تغيير"})]
+    return [
+        NotificationSpec(
+            _uid(d.get("user_id"), "user_id"),
+            "security.pin_changed",
+            {
+                "first_time": first,
+                "pin_action": "set" if first else "changed",
+                "pin_action_ar": "تعيين" if first else "تغيير",
+            },
+        )
+    ]
 
 
 def _api_client(d: dict[str, Any]) -> list[NotificationSpec]:
     scopes = d.get("scopes") or []
-    return [NotificationSpec(_uid(d.get("user_id"), "user_id"), "security.api_client_created",
-                             {"client_id": d.get("client_id"), "client_name": d.get("name"),
-                              "scopes": ", ".join(scopes) if isinstance(scopes, list) else str(scopes)})]
+    return [
+        NotificationSpec(
+            _uid(d.get("user_id"), "user_id"),
+            "security.api_client_created",
+            {
+                "client_id": d.get("client_id"),
+                "client_name": d.get("name"),
+                "scopes": ", ".join(scopes) if isinstance(scopes, list) else str(scopes),
+            },
+        )
+    ]
 
 
 HANDLERS = {

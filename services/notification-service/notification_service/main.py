@@ -26,8 +26,12 @@ async def notification_runtime(app: FastAPI) -> AsyncIterator[None]:
     settings: NotificationSettings = app.state.settings
     app.state.live_hub = hub = LiveHub()
     listener = PgListener(settings.database_url, hub)
-    client = ServiceClient(app.state.http, settings.user_url, name="user-service",
-                           internal_token=settings.internal_token.get_secret_value())
+    client = ServiceClient(
+        app.state.http,
+        settings.user_url,
+        name="user-service",
+        internal_token=settings.internal_token.get_secret_value(),
+    )
     app.state.profiles = profiles = ProfileDirectory(client, ttl_seconds=settings.profile_cache_seconds)
     mailer = SmtpMailer(settings)
     channels = Channels(mailer=mailer, sms=build_sms_provider(settings, app.state.http))

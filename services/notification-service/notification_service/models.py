@@ -49,8 +49,12 @@ deliveries = Table(
     "deliveries",
     Base.metadata,
     Column("id", BigInteger, Identity(always=True), primary_key=True),
-    Column("notification_seq", BigInteger, ForeignKey("notifications.notifications.seq", ondelete="CASCADE"),
-           nullable=False),
+    Column(
+        "notification_seq",
+        BigInteger,
+        ForeignKey("notifications.notifications.seq", ondelete="CASCADE"),
+        nullable=False,
+    ),
     Column("channel", String(16), nullable=False),
     # pending -> sent | skipped (preference off / no address) | failed (gave up)
     Column("status", String(16), nullable=False, server_default=text("'pending'")),

@@ -30,9 +30,14 @@ class Profile:
     @classmethod
     def from_json(cls, body: dict[str, Any]) -> Profile:
         prefs = body.get("preferences") or {}
-        return cls(user_id=uuid.UUID(str(body["user_id"])), email=body.get("email"), phone=body.get("phone"),
-                   language=str(prefs.get("language") or "en"), notify_email=bool(prefs.get("notify_email")),
-                   notify_sms=bool(prefs.get("notify_sms")))
+        return cls(
+            user_id=uuid.UUID(str(body["user_id"])),
+            email=body.get("email"),
+            phone=body.get("phone"),
+            language=str(prefs.get("language") or "en"),
+            notify_email=bool(prefs.get("notify_email")),
+            notify_sms=bool(prefs.get("notify_sms")),
+        )
 
 
 class ProfileDirectory:

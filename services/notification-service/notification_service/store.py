@@ -25,8 +25,16 @@ LIVE_CHANNEL = "notifications_new"
 LOCK_USERS_SQL = "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"
 NOTIFY_SQL = "SELECT pg_notify(:ch, p) FROM unnest(CAST(:payloads AS text[])) AS p"
 
-PUBLIC_COLUMNS = (notifications.c.seq, notifications.c.id, notifications.c.type, notifications.c.title,
-                  notifications.c.body, notifications.c.data, notifications.c.created_at, notifications.c.read_at)
+PUBLIC_COLUMNS = (
+    notifications.c.seq,
+    notifications.c.id,
+    notifications.c.type,
+    notifications.c.title,
+    notifications.c.body,
+    notifications.c.data,
+    notifications.c.created_at,
+    notifications.c.read_at,
+)
 
 
 def user_lock_key(user_id: uuid.UUID) -> int:
@@ -46,8 +54,13 @@ def wanted_channels(profile: Profile | None) -> list[tuple[str, str | None]]:
     return rows
 
 
-async def apply_event(session: AsyncSession, *, event: EventEnvelope, specs: list[NotificationSpec],
-                      profiles: dict[uuid.UUID, Profile | None]) -> list[tuple[uuid.UUID, int]]:
+async def apply_event(
+    session: AsyncSession,
+    *,
+    event: EventEnvelope,
+    specs: list[NotificationSpec],
+    profiles: dict[uuid.UUID, Profile | None],
+) -> list[tuple[uuid.UUID, int]]:
     """In one transaction: claims the event id, stores one notification per spec with its channel
     deliveries, and signals live streams (NOTIFY is delivered only on commit). Returns the
     (user_id, seq) pairs created; empty for a duplicate event."""
@@ -65,18 +78,33 @@ async def apply_event(session: AsyncSession, *, event: EventEnvelope, specs: lis
         for spec in specs:
             profile = profiles.get(spec.user_id)
             rendered = render(spec.kind, profile.language if profile else None, spec.data)
-            seq = (await session.execute(insert(notifications).values(
-                id=uuid.uuid4(), user_id=spec.user_id, type=spec.kind, title=rendered.title, body=rendered.body,
-                data=spec.data, language=rendered.language, event_id=event.id,
-                created_at=event.occurred_at).returning(notifications.c.seq))).scalar_one()
-            channel_rows += [{"notification_seq": seq, "channel": ch, "address": addr}
-                             for ch, addr in wanted_channels(profile)]
+            seq = (
+                await session.execute(
+                    insert(notifications)
+                    .values(
+                        id=uuid.uuid4(),
+                        user_id=spec.user_id,
+                        type=spec.kind,
+                        title=rendered.title,
+                        body=rendered.body,
+                        data=spec.data,
+                        language=rendered.language,
+                        event_id=event.id,
+                        created_at=event.occurred_at,
+                    )
+                    .returning(notifications.c.seq)
+                )
+            ).scalar_one()
+            channel_rows += [
+                {"notification_seq": seq, "channel": ch, "address": addr} for ch, addr in wanted_channels(profile)
+            ]
             created.append((spec.user_id, seq))
         if channel_rows:
             await session.execute(insert(deliveries), channel_rows)
         if created:  # live streams learn of them on commit (NOTIFY is transactional)
-            await session.execute(text(NOTIFY_SQL),
-                                  {"ch": LIVE_CHANNEL, "payloads": [f"{u}:{seq}" for u, seq in created]})
+            await session.execute(
+                text(NOTIFY_SQL), {"ch": LIVE_CHANNEL, "payloads": [f"{u}:{seq}" for u, seq in created]}
+            )
         return created
 
 
@@ -91,21 +119,30 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(prefix)
         return bigint(value)
     except ValueError as exc:
-        raise InvalidCursor("cursor is not one this API returned",
-                            errors=[{"field": "cursor", "message": "invalid cursor"}]) from exc
+        raise InvalidCursor(
+            "cursor is not one this API returned", errors=[{"field": "cursor", "message": "invalid cursor"}]
+        ) from exc
 
 
 def public(row: Any) -> dict[str, Any]:
-    return {"id": str(row.id), "type": row.type, "title": row.title, "body": row.body, "data": row.data,
-            "created_at": _rfc3339(row.created_at), "read_at": _rfc3339(row.read_at) if row.read_at else None}
+    return {
+        "id": str(row.id),
+        "type": row.type,
+        "title": row.title,
+        "body": row.body,
+        "data": row.data,
+        "created_at": _rfc3339(row.created_at),
+        "read_at": _rfc3339(row.read_at) if row.read_at else None,
+    }
 
 
 def _rfc3339(ts: datetime) -> str:
     return ts.isoformat().replace("+00:00", "Z")
 
 
-async def list_page(session: AsyncSession, *, user_id: uuid.UUID, unread_only: bool, limit: int,
-                    cursor: str | None) -> dict[str, Any]:
+async def list_page(
+    session: AsyncSession, *, user_id: uuid.UUID, unread_only: bool, limit: int, cursor: str | None
+) -> dict[str, Any]:
     """Newest first, keyset on seq: stable while new notifications arrive."""
     stmt = select(*PUBLIC_COLUMNS).where(notifications.c.user_id == user_id)
     if unread_only:
@@ -120,11 +157,14 @@ async def list_page(session: AsyncSession, *, user_id: uuid.UUID, unread_only: b
 
 async def mark_read(session: AsyncSession, *, user_id: uuid.UUID, notification_id: uuid.UUID) -> None:
     async with session.begin():
-        found = (await session.execute(
-            update(notifications)
-            .where(notifications.c.id == notification_id, notifications.c.user_id == user_id)
-            .values(read_at=func.coalesce(notifications.c.read_at, func.now()))
-            .returning(notifications.c.seq))).first()
+        found = (
+            await session.execute(
+                update(notifications)
+                .where(notifications.c.id == notification_id, notifications.c.user_id == user_id)
+                .values(read_at=func.coalesce(notifications.c.read_at, func.now()))
+                .returning(notifications.c.seq)
+            )
+        ).first()
     if found is None:
         raise NotificationNotFound("no such notification")
 
@@ -134,13 +174,18 @@ async def mark_all_read(session: AsyncSession, *, user_id: uuid.UUID) -> int:
         result = await session.execute(
             update(notifications)
             .where(notifications.c.user_id == user_id, notifications.c.read_at.is_(None))
-            .values(read_at=func.now()))
+            .values(read_at=func.now())
+        )
     return result.rowcount or 0
 
 
 async def since(session: AsyncSession, *, user_id: uuid.UUID, after_seq: int, limit: int = 100) -> list[Any]:
-    stmt = (select(*PUBLIC_COLUMNS).where(notifications.c.user_id == user_id, notifications.c.seq > after_seq)
-            .order_by(notifications.c.seq).limit(limit))
+    stmt = (
+        select(*PUBLIC_COLUMNS)
+        .where(notifications.c.user_id == user_id, notifications.c.seq > after_seq)
+        .order_by(notifications.c.seq)
+        .limit(limit)
+    )
     return list((await session.execute(stmt)).all())
 
 

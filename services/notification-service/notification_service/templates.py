@@ -14,20 +14,44 @@ DEFAULT_LANGUAGE = "en"
 
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     "transfer.sent": {
-        "en": ("You sent {amount} {currency}", "You sent {amount} {currency} to {counterparty}. Balance: {balance_after} {currency}."),
-        "ar": ("أرسلت {amount} {currency}", "أرسلت {amount} {currency} إلى {counterparty}. الرصيد: {balance_after} {currency}."),
+        "en": (
+            "You sent {amount} {currency}",
+            "You sent {amount} {currency} to {counterparty}. Balance: {balance_after} {currency}.",
+        ),
+        "ar": (
+            "أرسلت {amount} {currency}",
+            "أرسلت {amount} {currency} إلى {counterparty}. الرصيد: {balance_after} {currency}.",
+        ),
     },
     "transfer.received": {
-        "en": ("You received {amount} {currency}", "{counterparty} sent you {amount} {currency}. Balance: {balance_after} {currency}."),
-        "ar": ("استلمت {amount} {currency}", "أرسل لك {counterparty} مبلغ {amount} {currency}. الرصيد: {balance_after} {currency}."),
+        "en": (
+            "You received {amount} {currency}",
+            "{counterparty} sent you {amount} {currency}. Balance: {balance_after} {currency}.",
+        ),
+        "ar": (
+            "استلمت {amount} {currency}",
+            "أرسل لك {counterparty} مبلغ {amount} {currency}. الرصيد: {balance_after} {currency}.",
+        ),
     },
     "topup.completed": {
-        "en": ("Top-up of {amount} {currency}", "Your wallet was topped up with {amount} {currency}. Balance: {balance_after} {currency}."),
-        "ar": ("شحن بمبلغ {amount} {currency}", "تم شحن محفظتك بمبلغ {amount} {currency}. الرصيد: {balance_after} {currency}."),
+        "en": (
+            "Top-up of {amount} {currency}",
+            "Your wallet was topped up with {amount} {currency}. Balance: {balance_after} {currency}.",
+        ),
+        "ar": (
+            "شحن بمبلغ {amount} {currency}",
+            "تم شحن محفظتك بمبلغ {amount} {currency}. الرصيد: {balance_after} {currency}.",
+        ),
     },
     "withdrawal.completed": {
-        "en": ("Withdrawal of {amount} {currency}", "{amount} {currency} was withdrawn to your bank account. Balance: {balance_after} {currency}."),
-        "ar": ("سحب بمبلغ {amount} {currency}", "تم سحب {amount} {currency} إلى حسابك البنكي. الرصيد: {balance_after} {currency}."),
+        "en": (
+            "Withdrawal of {amount} {currency}",
+            "{amount} {currency} was withdrawn to your bank account. Balance: {balance_after} {currency}.",
+        ),
+        "ar": (
+            "سحب بمبلغ {amount} {currency}",
+            "تم سحب {amount} {currency} إلى حسابك البنكي. الرصيد: {balance_after} {currency}.",
+        ),
     },
     "payment_request.received": {
         "en": ("Payment request from {counterparty}", "{counterparty} asks you to pay {amount} {currency}."),
@@ -42,11 +66,17 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "ar": ("تم دفع طلب الدفع", "تم دفع الطلب بمبلغ {amount} {currency} بينك وبين {counterparty}."),
     },
     "payment_request.declined": {
-        "en": ("Payment request declined", "The request for {amount} {currency} between you and {counterparty} was declined."),
+        "en": (
+            "Payment request declined",
+            "The request for {amount} {currency} between you and {counterparty} was declined.",
+        ),
         "ar": ("تم رفض طلب الدفع", "تم رفض الطلب بمبلغ {amount} {currency} بينك وبين {counterparty}."),
     },
     "payment_request.cancelled": {
-        "en": ("Payment request cancelled", "The request for {amount} {currency} between you and {counterparty} was cancelled."),
+        "en": (
+            "Payment request cancelled",
+            "The request for {amount} {currency} between you and {counterparty} was cancelled.",
+        ),
         "ar": ("تم إلغاء طلب الدفع", "تم إلغاء الطلب بمبلغ {amount} {currency} بينك وبين {counterparty}."),
     },
     "account.welcome": {
@@ -54,7 +84,10 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "ar": ("مرحبًا بك في إنستاباي", "مرحبًا {full_name}، حسابك ‎@{handle} جاهز."),
     },
     "security.login": {
-        "en": ("New sign-in to your account", "A new sign-in from {ip} ({user_agent}). If this was not you, change your password."),
+        "en": (
+            "New sign-in to your account",
+            "A new sign-in from {ip} ({user_agent}). If this was not you, change your password.",
+        ),
         "ar": ("تسجيل دخول جديد إلى حسابك", "تسجيل دخول جديد من {ip} ({user_agent}). إن لم يكن أنت فغيّر كلمة المرور."),
     },
     "security.password_changed": {
@@ -62,12 +95,18 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "ar": ("تم تغيير كلمة المرور", "تم تغيير كلمة المرور الخاصة بك. إن لم يكن أنت فتواصل مع الدعم فورًا."),
     },
     "security.pin_changed": {
-        "en": ("Your transaction PIN was {pin_action}", "Your transaction PIN was {pin_action}. If this was not you, contact support now."),
-        "ar": ("تم {pin_action_ar} رمز المعاملات", "تم {pin_action_ar} رمز المعاملات الخاص بك. إن لم يكن أنت فتواصل مع الدعم فورًا."),
+        "en": (
+            "Your transaction PIN was {pin_action}",
+            "Your transaction PIN was {pin_action}. If this was not you, contact support now.",
+        ),
+        "ar": (
+            "تم {pin_action_ar} رمز المعاملات",
+            "تم {pin_action_ar} رمز المعاملات الخاص بك. إن لم يكن أنت فتواصل مع الدعم فورًا.",
+        ),
     },
     "security.api_client_created": {
-        "en": ("New API client: {client_name}", "An API client \"{client_name}\" was created with scopes: {scopes}."),
-        "ar": ("عميل API جديد: {client_name}", "تم إنشاء عميل API باسم \"{client_name}\" بالصلاحيات: {scopes}."),
+        "en": ("New API client: {client_name}", 'An API client "{client_name}" was created with scopes: {scopes}.'),
+        "ar": ("عميل API جديد: {client_name}", 'تم إنشاء عميل API باسم "{client_name}" بالصلاحيات: {scopes}.'),
     },
 }
 

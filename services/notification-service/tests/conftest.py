@@ -68,9 +68,14 @@ class Users:
     def add(self, handle: str, *, language: str = "en", email: bool = False, sms: bool = False) -> dict[str, Any]:
         uid = str(uuid.uuid4())
         self.profiles[uid] = {
-            "user_id": uid, "full_name": handle.title(), "handle": handle, "display_name": f"{handle.title()} X.",
-            "email": f"{handle}@example.com", "phone": f"+2010{uuid.uuid4().int % 10**8:08d}",
-            "preferences": {"language": language, "notify_email": email, "notify_sms": sms, "notify_push": True}}
+            "user_id": uid,
+            "full_name": handle.title(),
+            "handle": handle,
+            "display_name": f"{handle.title()} X.",
+            "email": f"{handle}@example.com",
+            "phone": f"+2010{uuid.uuid4().int % 10**8:08d}",
+            "preferences": {"language": language, "notify_email": email, "notify_sms": sms, "notify_push": True},
+        }
         return self.profiles[uid]
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -124,15 +129,17 @@ class Service:
         return await self.client.post("/internal/events", json=event, headers={"X-Internal-Token": INTERNAL_TOKEN})
 
     async def post_batch(self, events: list[Any], *, token: str | None = INTERNAL_TOKEN) -> httpx.Response:
-        return await self.client.post("/internal/events/batch", json={"events": events},
-                                      headers={"X-Internal-Token": token} if token else {})
+        return await self.client.post(
+            "/internal/events/batch", json={"events": events}, headers={"X-Internal-Token": token} if token else {}
+        )
 
 
 @contextlib.asynccontextmanager
 async def serve(settings: NotificationSettings, issuer: TestIssuer) -> AsyncIterator[Service]:
     app = build_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=settings.port, log_level="warning",
-                                           lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=settings.port, log_level="warning", lifespan="on")
+    )
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():
@@ -150,12 +157,22 @@ async def serve(settings: NotificationSettings, issuer: TestIssuer) -> AsyncIter
 def make_settings(notifications_db, users, smtp_port, tmp_path) -> Callable[..., NotificationSettings]:
     def make(**overrides: Any) -> NotificationSettings:
         values: dict[str, Any] = dict(
-            database_url=notifications_db, user_url=users.url, internal_token=INTERNAL_TOKEN, environment="test",
-            port=free_port_base(1), smtp_port=smtp_port, sms_dir=str(tmp_path / "sms"),
-            delivery_poll_seconds=0.05, delivery_backoff_base_seconds=0.05, delivery_backoff_cap_seconds=0.2,
-            profile_cache_seconds=0, sse_keepalive_seconds=1.0)
+            database_url=notifications_db,
+            user_url=users.url,
+            internal_token=INTERNAL_TOKEN,
+            environment="test",
+            port=free_port_base(1),
+            smtp_port=smtp_port,
+            sms_dir=str(tmp_path / "sms"),
+            delivery_poll_seconds=0.05,
+            delivery_backoff_base_seconds=0.05,
+            delivery_backoff_cap_seconds=0.2,
+            profile_cache_seconds=0,
+            sse_keepalive_seconds=1.0,
+        )
         values.update(overrides)
         return NotificationSettings(**values)
+
     return make
 
 
@@ -191,13 +208,27 @@ def party(user: dict[str, Any], balance: str | None = None) -> dict[str, Any]:
 
 
 def envelope(event_type: str, data: dict[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
-    return {"id": event_id or str(uuid.uuid4()), "type": event_type,
-            "occurred_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
-            "source": "transaction-service", "data": data}
+    return {
+        "id": event_id or str(uuid.uuid4()),
+        "type": event_type,
+        "occurred_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "source": "transaction-service",
+        "data": data,
+    }
 
 
 def transfer_event(sender: dict, recipient: dict, amount: str = "125.50", **kw: Any) -> dict[str, Any]:
-    return envelope("transfer.completed", {
-        "transfer_id": str(uuid.uuid4()), "amount": amount, "currency": "EGP", "note": "lunch",
-        "created_at": datetime.now(UTC).isoformat(), "payment_request_id": None,
-        "sender": party(sender, "874.50"), "recipient": party(recipient, "1125.50")}, **kw)
+    return envelope(
+        "transfer.completed",
+        {
+            "transfer_id": str(uuid.uuid4()),
+            "amount": amount,
+            "currency": "EGP",
+            "note": "lunch",
+            "created_at": datetime.now(UTC).isoformat(),
+            "payment_request_id": None,
+            "sender": party(sender, "874.50"),
+            "recipient": party(recipient, "1125.50"),
+        },
+        **kw,
+    )

@@ -37,8 +37,7 @@ async def db(notifications_db) -> AsyncIterator[Database]:
 async def directory(users, make_settings) -> AsyncIterator[ProfileDirectory]:
     token = make_settings().internal_token.get_secret_value()
     async with aiohttp.ClientSession() as http:
-        yield ProfileDirectory(ServiceClient(http, users.url, name="user-service", internal_token=token),
-                               ttl_seconds=0)
+        yield ProfileDirectory(ServiceClient(http, users.url, name="user-service", internal_token=token), ttl_seconds=0)
 
 
 def _envelopes(raw: list[dict[str, Any]]) -> list[EventEnvelope]:
@@ -49,31 +48,47 @@ async def _snapshot(db: Database, event_ids: list[uuid.UUID]) -> tuple[list[tupl
     """Notifications of these events in seq order (all but seq and id) with their deliveries, and
     the inbox rows of these ids."""
     async with db.sessionmaker() as s:
-        rows = (await s.execute(text(
-            "SELECT n.user_id, n.type, n.title, n.body, n.data, n.language, n.event_id, n.created_at, "
-            "COALESCE((SELECT array_agg(d.channel || '|' || COALESCE(d.address, '-') || '|' || d.status "
-            "                           ORDER BY d.id) "
-            "          FROM notifications.deliveries d WHERE d.notification_seq = n.seq), '{}') AS channels "
-            "FROM notifications.notifications n WHERE n.event_id = ANY(:ids) ORDER BY n.seq"),
-            {"ids": event_ids})).all()
-        inbox = (await s.execute(text(
-            "SELECT event_id, event_type FROM notifications.processed_events WHERE event_id = ANY(:ids) "
-            "ORDER BY event_id"), {"ids": event_ids})).all()
+        rows = (
+            await s.execute(
+                text(
+                    "SELECT n.user_id, n.type, n.title, n.body, n.data, n.language, n.event_id, n.created_at, "
+                    "COALESCE((SELECT array_agg(d.channel || '|' || COALESCE(d.address, '-') || '|' || d.status "
+                    "                           ORDER BY d.id) "
+                    "          FROM notifications.deliveries d WHERE d.notification_seq = n.seq), '{}') AS channels "
+                    "FROM notifications.notifications n WHERE n.event_id = ANY(:ids) ORDER BY n.seq"
+                ),
+                {"ids": event_ids},
+            )
+        ).all()
+        inbox = (
+            await s.execute(
+                text(
+                    "SELECT event_id, event_type FROM notifications.processed_events WHERE event_id = ANY(:ids) "
+                    "ORDER BY event_id"
+                ),
+                {"ids": event_ids},
+            )
+        ).all()
     return [tuple(r) for r in rows], [tuple(r) for r in inbox]
 
 
 async def _transactions(db: Database, event_ids: list[uuid.UUID]) -> int:
     """How many transactions wrote these events' notifications (distinct xmin)."""
     async with db.sessionmaker() as s:
-        return (await s.execute(text("SELECT count(DISTINCT xmin::text) FROM notifications.notifications "
-                                     "WHERE event_id = ANY(:ids)"), {"ids": event_ids})).scalar_one()
+        return (
+            await s.execute(
+                text("SELECT count(DISTINCT xmin::text) FROM notifications.notifications WHERE event_id = ANY(:ids)"),
+                {"ids": event_ids},
+            )
+        ).scalar_one()
 
 
 async def _forget(db: Database, event_ids: list[uuid.UUID]) -> None:
     async with db.sessionmaker() as s, s.begin():
         await s.execute(text("DELETE FROM notifications.notifications WHERE event_id = ANY(:ids)"), {"ids": event_ids})
-        await s.execute(text("DELETE FROM notifications.processed_events WHERE event_id = ANY(:ids)"),
-                        {"ids": event_ids})
+        await s.execute(
+            text("DELETE FROM notifications.processed_events WHERE event_id = ANY(:ids)"), {"ids": event_ids}
+        )
 
 
 def _created_count() -> float:
@@ -85,19 +100,45 @@ async def test_a_batch_gives_the_same_notifications_and_deliveries_as_one_by_one
     bob = users.add("bob", language="ar", sms=True)
     carol = users.add("carol", email=True, sms=True)
     ghost = {"user_id": str(uuid.uuid4()), "handle": "ghost", "display_name": "Ghost G."}  # no profile (404)
-    pr = {"request_id": str(uuid.uuid4()), "amount": "50.00", "currency": "EGP", "note": "rent",
-          "requester": ev.party(carol), "payer": ev.party(bob)}
+    pr = {
+        "request_id": str(uuid.uuid4()),
+        "amount": "50.00",
+        "currency": "EGP",
+        "note": "rent",
+        "requester": ev.party(carol),
+        "payer": ev.party(bob),
+    }
     t1, t2, t3 = ev.transfer(alice, bob), ev.transfer(bob, carol, amount="7.25"), ev.transfer(ghost, alice, "1.00")
-    topup = ev.envelope("topup.completed", {"transaction_id": "t1", "user_id": bob["user_id"], "amount": "10.00",
-                                            "currency": "EGP", "balance_after": "10.00"})
+    topup = ev.envelope(
+        "topup.completed",
+        {
+            "transaction_id": "t1",
+            "user_id": bob["user_id"],
+            "amount": "10.00",
+            "currency": "EGP",
+            "balance_after": "10.00",
+        },
+    )
     request = ev.envelope("payment_request.created", pr)
-    welcome = ev.envelope("user.registered", {"user_id": carol["user_id"], "handle": "carol", "full_name": "Carol",
-                                              "email": carol["email"], "phone": carol["phone"]})
-    login = ev.envelope("security.login", {"user_id": alice["user_id"], "ip": "10.0.0.9", "user_agent": "curl",
-                                           "session_id": "s", "client": "password"})
+    welcome = ev.envelope(
+        "user.registered",
+        {
+            "user_id": carol["user_id"],
+            "handle": "carol",
+            "full_name": "Carol",
+            "email": carol["email"],
+            "phone": carol["phone"],
+        },
+    )
+    login = ev.envelope(
+        "security.login",
+        {"user_id": alice["user_id"], "ip": "10.0.0.9", "user_agent": "curl", "session_id": "s", "client": "password"},
+    )
     unknown = ev.envelope("ledger.reconciled", {"user_id": alice["user_id"]})
-    seen_a, seen_b = ev.transfer(carol, alice, amount="3.00"), ev.envelope("security.password_changed",
-                                                                           {"user_id": bob["user_id"]})
+    seen_a, seen_b = (
+        ev.transfer(carol, alice, amount="3.00"),
+        ev.envelope("security.password_changed", {"user_id": bob["user_id"]}),
+    )
     hub = LiveHub()
     async with db.sessionmaker() as session:
         for e in _envelopes([seen_a, seen_b]):
@@ -114,8 +155,10 @@ async def test_a_batch_gives_the_same_notifications_and_deliveries_as_one_by_one
     assert await _transactions(db, new_ids) > 1
     await _forget(db, new_ids)
 
-    wake = {name: hub.subscribe(uuid.UUID(u["user_id"])) for name, u in
-            (("alice", alice), ("bob", bob), ("carol", carol), ("ghost", ghost))}
+    wake = {
+        name: hub.subscribe(uuid.UUID(u["user_id"]))
+        for name, u in (("alice", alice), ("bob", bob), ("carol", carol), ("ghost", ghost))
+    }
     created_before = _created_count()
     applied = await _consume_many(batch, db, directory, hub)
     batched = await _snapshot(db, new_ids)
@@ -130,8 +173,12 @@ async def test_a_batch_gives_the_same_notifications_and_deliveries_as_one_by_one
     assert await _snapshot(db, seen_ids) == before_seen, "ids seen before add nothing"
     # what the comparison covers: per-user order, languages, texts, channel choice
     bobs = [(r[1], r[5]) for r in notes if str(r[0]) == bob["user_id"]]
-    assert bobs == [("transfer.received", "ar"), ("topup.completed", "ar"), ("payment_request.received", "ar"),
-                    ("transfer.sent", "ar")]
+    assert bobs == [
+        ("transfer.received", "ar"),
+        ("topup.completed", "ar"),
+        ("payment_request.received", "ar"),
+        ("transfer.sent", "ar"),
+    ]
     ghosts = [r for r in notes if str(r[0]) == ghost["user_id"]]
     assert [(r[1], r[5], list(r[8])) for r in ghosts] == [("transfer.sent", "en", ["email|-|pending", "sms|-|pending"])]
     carols = [r for r in notes if str(r[0]) == carol["user_id"]]
@@ -139,8 +186,9 @@ async def test_a_batch_gives_the_same_notifications_and_deliveries_as_one_by_one
     assert list(carols[0][8]) == [f"email|{carol['email']}|pending", f"sms|{carol['phone']}|pending"]
     assert carols[1][4]["amount"] == "7.25" and "Bob X." in carols[1][3]
 
-    assert await batch_store.apply_events(db, batch, directory) == batch_store.BatchApplied(set(), []), \
+    assert await batch_store.apply_events(db, batch, directory) == batch_store.BatchApplied(set(), []), (
         "a redelivered batch adds nothing"
+    )
     assert await _snapshot(db, new_ids) == batched
 
 
@@ -171,13 +219,20 @@ async def test_one_invalid_event_in_a_posted_batch_is_rejected_and_the_others_la
     r = await service.post_batch([first, bad, second, login])
     assert r.status_code == 200, r.text
     assert [(x["id"], x["outcome"]) for x in r.json()["results"]] == [
-        (first["id"], "applied"), (bad["id"], "rejected"), (second["id"], "applied"), (login["id"], "applied")]
+        (first["id"], "applied"),
+        (bad["id"], "rejected"),
+        (second["id"], "applied"),
+        (login["id"], "applied"),
+    ]
     ids = [uuid.UUID(e["id"]) for e in (first, bad, second, login)]
     notes, inbox = await _snapshot(service.app.state.db, ids)
     assert [(str(n[0]), n[1]) for n in notes] == [
-        (alice["user_id"], "transfer.sent"), (bob["user_id"], "transfer.received"),
-        (bob["user_id"], "transfer.sent"), (alice["user_id"], "transfer.received"),
-        (alice["user_id"], "security.login")]
+        (alice["user_id"], "transfer.sent"),
+        (bob["user_id"], "transfer.received"),
+        (bob["user_id"], "transfer.sent"),
+        (alice["user_id"], "transfer.received"),
+        (alice["user_id"], "security.login"),
+    ]
     assert uuid.UUID(bad["id"]) not in {row[0] for row in inbox}, "the bad event is retried, so not claimed"
 
     # without a bad event the posted batch takes the one-transaction path
@@ -206,8 +261,9 @@ class FakeSms:
         self.sent.append((to, text))
 
 
-async def test_the_dispatcher_records_a_batch_of_outcomes_in_one_statement(empty_notifications_db, directory, users,
-                                                                             ev, make_settings):
+async def test_the_dispatcher_records_a_batch_of_outcomes_in_one_statement(
+    empty_notifications_db, directory, users, ev, make_settings
+):
     db = Database(empty_notifications_db, pool_size=2, max_overflow=2)
     try:
         await _dispatch_a_batch(db, directory, users, ev, make_settings)
@@ -221,31 +277,42 @@ async def _dispatch_a_batch(db, directory, users, ev, make_settings) -> None:
     retry = users.add("retry", email=True)
     gives_up = users.add("givesup", email=True)
     ghost = str(uuid.uuid4())  # no profile: its rows have no address and wait for one
-    raw = [ev.envelope("topup.completed", {"user_id": u, "amount": "9.00", "currency": "EGP",
-                                           "balance_after": "9.00", "transaction_id": "t"})
-           for u in (sent["user_id"], off["user_id"], retry["user_id"], gives_up["user_id"], ghost)]
+    raw = [
+        ev.envelope(
+            "topup.completed",
+            {"user_id": u, "amount": "9.00", "currency": "EGP", "balance_after": "9.00", "transaction_id": "t"},
+        )
+        for u in (sent["user_id"], off["user_id"], retry["user_id"], gives_up["user_id"], ghost)
+    ]
     done = await batch_store.apply_events(db, _envelopes(raw), directory)
     seq = {str(user): s for user, s in done.created}
     off["preferences"]["notify_email"] = False  # changed after the notification was stored
     async with db.sessionmaker() as s, s.begin():
-        await s.execute(text("UPDATE notifications.deliveries SET attempts = 2 WHERE notification_seq = :seq"),
-                        {"seq": seq[gives_up["user_id"]]})
+        await s.execute(
+            text("UPDATE notifications.deliveries SET attempts = 2 WHERE notification_seq = :seq"),
+            {"seq": seq[gives_up["user_id"]]},
+        )
 
     mailer, sms = FakeMailer({retry["email"], gives_up["email"]}), FakeSms()
-    settings = make_settings(delivery_max_attempts=3, delivery_backoff_base_seconds=30,
-                             delivery_backoff_cap_seconds=60)
+    settings = make_settings(delivery_max_attempts=3, delivery_backoff_base_seconds=30, delivery_backoff_cap_seconds=60)
     dispatcher = Dispatcher(db, Channels(mailer=mailer, sms=sms), directory, settings, batch_size=10_000)
     outcomes = ("sent", "skipped", "retry", "failed")
     before = {o: NOTIFICATION_DELIVERIES.labels("email", o)._value.get() for o in outcomes}
     assert await dispatcher.run_once() == 7
 
     async with db.sessionmaker() as s:
-        rows = (await s.execute(text(
-            "SELECT n.user_id::text AS user_id, d.channel, d.status, d.attempts, d.last_error, d.sent_at IS NOT NULL "
-            "AS has_sent_at, d.next_attempt_at > now() + interval '2 seconds' AS later, "
-            "d.next_attempt_at <= now() + interval '61 seconds' AS within_cap "
-            "FROM notifications.deliveries d JOIN notifications.notifications n ON n.seq = d.notification_seq "
-            "WHERE n.seq = ANY(:seqs) ORDER BY n.seq, d.id"), {"seqs": list(seq.values())})).all()
+        rows = (
+            await s.execute(
+                text(
+                    "SELECT n.user_id::text AS user_id, d.channel, d.status, d.attempts, d.last_error, d.sent_at IS NOT NULL "
+                    "AS has_sent_at, d.next_attempt_at > now() + interval '2 seconds' AS later, "
+                    "d.next_attempt_at <= now() + interval '61 seconds' AS within_cap "
+                    "FROM notifications.deliveries d JOIN notifications.notifications n ON n.seq = d.notification_seq "
+                    "WHERE n.seq = ANY(:seqs) ORDER BY n.seq, d.id"
+                ),
+                {"seqs": list(seq.values())},
+            )
+        ).all()
     got = {(r.user_id, r.channel): r for r in rows}
     assert len(got) == 7
     for channel in ("email", "sms"):
@@ -257,14 +324,19 @@ async def _dispatch_a_batch(db, directory, users, ev, make_settings) -> None:
     assert (r.status, r.attempts, r.has_sent_at, r.later, r.within_cap) == ("pending", 1, False, True, True)
     assert r.last_error == "smtp: SMTPServerDisconnected: boom"
     r = got[gives_up["user_id"], "email"]
-    assert (r.status, r.attempts, r.last_error, r.has_sent_at) == ("failed", 3, "smtp: SMTPServerDisconnected: boom",
-                                                                   False)
+    assert (r.status, r.attempts, r.last_error, r.has_sent_at) == (
+        "failed",
+        3,
+        "smtp: SMTPServerDisconnected: boom",
+        False,
+    )
     for channel in ("email", "sms"):
         r = got[ghost, channel]
         assert (r.status, r.attempts, r.last_error) == ("pending", 1, "recipient profile unavailable")
         assert r.later
     assert mailer.sent == [(sent["email"], "Top-up of 9.00 EGP", "en")]
-    assert sms.sent == [(sent["phone"],
-                         "Top-up of 9.00 EGP\nYour wallet was topped up with 9.00 EGP. Balance: 9.00 EGP.")]
+    assert sms.sent == [
+        (sent["phone"], "Top-up of 9.00 EGP\nYour wallet was topped up with 9.00 EGP. Balance: 9.00 EGP.")
+    ]
     after = {o: NOTIFICATION_DELIVERIES.labels("email", o)._value.get() for o in before}
     assert {o: after[o] - before[o] for o in before} == {"sent": 1, "skipped": 1, "retry": 2, "failed": 1}

@@ -25,12 +25,14 @@ async def _set_pin(gw: httpx.AsyncClient, user, pin: str) -> None:
 
 
 async def test_live_push_within_a_second_and_email_only_when_wanted(stack):
-    wants, declines = await asyncio.gather(register_user_async(stack.gateway_url, pin=None),
-                                           register_user_async(stack.gateway_url, pin=None))
+    wants, declines = await asyncio.gather(
+        register_user_async(stack.gateway_url, pin=None), register_user_async(stack.gateway_url, pin=None)
+    )
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=20) as gw:
         for user, email in ((wants, True), (declines, False)):
-            r = await gw.patch("/api/v1/users/me", json={"preferences": {"notify_email": email}},
-                               headers=user.auth_headers())
+            r = await gw.patch(
+                "/api/v1/users/me", json={"preferences": {"notify_email": email}}, headers=user.auth_headers()
+            )
             assert r.status_code == 200, r.text
         # welcome (user.registered) and new sign-in (security.login) arrive without anyone asking
         deadline = time.monotonic() + 15
@@ -39,15 +41,16 @@ async def test_live_push_within_a_second_and_email_only_when_wanted(stack):
             await asyncio.sleep(0.2)
         await asyncio.sleep(3.5)  # the notification service caches profiles for 3 s
 
-        async with gw.stream("GET", "/api/v1/notifications/stream", headers=wants.auth_headers()) as s1, \
-                gw.stream("GET", "/api/v1/notifications/stream", headers=declines.auth_headers()) as s2:
+        async with (
+            gw.stream("GET", "/api/v1/notifications/stream", headers=wants.auth_headers()) as s1,
+            gw.stream("GET", "/api/v1/notifications/stream", headers=declines.auth_headers()) as s2,
+        ):
             assert s1.status_code == 200 and s1.headers["content-type"].startswith("text/event-stream")
             got = []
             for user, stream in ((wants, s1), (declines, s2)):
                 await _set_pin(gw, user, "135790")
                 answered = time.monotonic()  # the clock starts when the change has been answered
-                got.append(await next_notification(stream.aiter_lines(), "security.pin_changed",
-                                                    within=5))
+                got.append(await next_notification(stream.aiter_lines(), "security.pin_changed", within=5))
                 elapsed = time.monotonic() - answered
                 assert elapsed < 1.0, f"the notification took {elapsed:.2f}s to arrive on the stream"
         assert got[0]["title"] == "Your transaction PIN was set" and got[1]["type"] == "security.pin_changed"

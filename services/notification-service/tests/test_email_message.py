@@ -10,8 +10,10 @@ from notification_service.config import NotificationSettings
 def test_arabic_and_english_messages_round_trip():
     mailer = SmtpMailer(NotificationSettings(smtp_from="InstaPay <no-reply@instapay.local>"))
     assert mailer._envelope_from == "no-reply@instapay.local"
-    for subject, body, language in (("استلمت 125.50 EGP", "من بدر س.\nالرصيد: 300.00 EGP", "ar"),
-                                    ("You sent 125.50 EGP", "To Badr X.\nBalance: 300.00 EGP", "en")):
+    for subject, body, language in (
+        ("استلمت 125.50 EGP", "من بدر س.\nالرصيد: 300.00 EGP", "ar"),
+        ("You sent 125.50 EGP", "To Badr X.\nBalance: 300.00 EGP", "en"),
+    ):
         raw = mailer._message(to="bob@example.com", subject=subject, body=body, language=language)
         parsed = message_from_bytes(raw, policy=policy.default)
         assert parsed["Subject"] == subject

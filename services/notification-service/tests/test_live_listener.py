@@ -26,7 +26,8 @@ async def test_a_terminated_listen_connection_is_back_within_a_second_and_pushes
         wake.clear()
         terminated = await admin.fetchval(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()")
+            "WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"
+        )
         assert terminated == 1
         dropped = time.monotonic()
         while listener.connected.is_set():  # the drop is noticed ...

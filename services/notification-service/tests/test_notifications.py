@@ -40,40 +40,89 @@ async def test_transfer_notifies_both_sides_once_in_their_language(service, user
 
 async def test_every_event_type_yields_its_notifications(service, users, ev):
     alice, bob = users.add("alice"), users.add("bob")
-    pr = {"request_id": str(uuid.uuid4()), "amount": "50.00", "currency": "EGP", "note": None,
-          "requester": ev.party(alice), "payer": ev.party(bob), "expires_at": "2026-12-01T00:00:00Z",
-          "created_at": "2026-11-25T00:00:00Z"}
+    pr = {
+        "request_id": str(uuid.uuid4()),
+        "amount": "50.00",
+        "currency": "EGP",
+        "note": None,
+        "requester": ev.party(alice),
+        "payer": ev.party(bob),
+        "expires_at": "2026-12-01T00:00:00Z",
+        "created_at": "2026-11-25T00:00:00Z",
+    }
     uid = alice["user_id"]
     events = [
-        ev.envelope("topup.completed", {"transaction_id": "t1", "user_id": uid, "handle": "alice", "amount": "10.00",
-                                     "currency": "EGP", "balance_after": "10.00", "source_type": "card"}),
-        ev.envelope("withdrawal.completed", {"transaction_id": "t2", "user_id": uid, "handle": "alice",
-                                          "amount": "5.00", "currency": "EGP", "balance_after": "5.00",
-                                          "destination_type": "bank"}),
+        ev.envelope(
+            "topup.completed",
+            {
+                "transaction_id": "t1",
+                "user_id": uid,
+                "handle": "alice",
+                "amount": "10.00",
+                "currency": "EGP",
+                "balance_after": "10.00",
+                "source_type": "card",
+            },
+        ),
+        ev.envelope(
+            "withdrawal.completed",
+            {
+                "transaction_id": "t2",
+                "user_id": uid,
+                "handle": "alice",
+                "amount": "5.00",
+                "currency": "EGP",
+                "balance_after": "5.00",
+                "destination_type": "bank",
+            },
+        ),
         ev.envelope("payment_request.created", pr),
         ev.envelope("payment_request.accepted", {**pr, "transfer_id": str(uuid.uuid4())}),
         ev.envelope("payment_request.declined", pr),
         ev.envelope("payment_request.cancelled", pr),
-        ev.envelope("user.registered", {"user_id": uid, "email": alice["email"], "phone": alice["phone"],
-                                     "handle": "alice", "full_name": "Alice"}),
-        ev.envelope("security.login", {"user_id": uid, "session_id": "s", "ip": "10.0.0.1", "user_agent": "curl",
-                                    "client": "password"}),
+        ev.envelope(
+            "user.registered",
+            {"user_id": uid, "email": alice["email"], "phone": alice["phone"], "handle": "alice", "full_name": "Alice"},
+        ),
+        ev.envelope(
+            "security.login",
+            {"user_id": uid, "session_id": "s", "ip": "10.0.0.1", "user_agent": "curl", "client": "password"},
+        ),
         ev.envelope("security.password_changed", {"user_id": uid}),
         ev.envelope("security.pin_changed", {"user_id": uid, "first_time": True}),
-        ev.envelope("security.api_client_created", {"user_id": uid, "client_id": "c", "name": "Books",
-                                                 "scopes": ["reports:read"]}),
+        ev.envelope(
+            "security.api_client_created",
+            {"user_id": uid, "client_id": "c", "name": "Books", "scopes": ["reports:read"]},
+        ),
         ev.envelope("something.unknown", {"user_id": uid}),
     ]
     for e in events:
         assert (await service.post_event(e)).status_code == 204, e["type"]
     mine = [n["type"] for n in await items(service, alice, limit=100)]
-    assert sorted(mine) == sorted([
-        "topup.completed", "withdrawal.completed", "payment_request.sent", "payment_request.accepted",
-        "payment_request.declined", "payment_request.cancelled", "account.welcome", "security.login",
-        "security.password_changed", "security.pin_changed", "security.api_client_created"])
+    assert sorted(mine) == sorted(
+        [
+            "topup.completed",
+            "withdrawal.completed",
+            "payment_request.sent",
+            "payment_request.accepted",
+            "payment_request.declined",
+            "payment_request.cancelled",
+            "account.welcome",
+            "security.login",
+            "security.password_changed",
+            "security.pin_changed",
+            "security.api_client_created",
+        ]
+    )
     theirs = [n["type"] for n in await items(service, bob, limit=100)]
-    assert sorted(theirs) == sorted(["payment_request.received", "payment_request.accepted",
-                                     "payment_request.declined", "payment_request.cancelled"])
+    assert sorted(theirs) == sorted(
+        [
+            "payment_request.received",
+            "payment_request.accepted",
+            "payment_request.declined",
+            "payment_request.cancelled",
+        ]
+    )
     login = next(n for n in await items(service, alice, limit=100) if n["type"] == "security.login")
     assert "10.0.0.1" in login["body"]
 
@@ -97,8 +146,13 @@ async def test_a_batch_applies_each_event_once_and_refuses_only_the_bad_one(serv
     r = await service.post_batch(batch)
     assert r.status_code == 200, r.text
     outcomes = [(x["id"], x["outcome"]) for x in r.json()["results"]]
-    assert outcomes == [(first["id"], "applied"), (bad["id"], "rejected"), (second["id"], "applied"),
-                        (first["id"], "skipped"), (None, "rejected")]
+    assert outcomes == [
+        (first["id"], "applied"),
+        (bad["id"], "rejected"),
+        (second["id"], "applied"),
+        (first["id"], "skipped"),
+        (None, "rejected"),
+    ]
     assert sorted(n["type"] for n in await items(service, alice)) == ["transfer.received", "transfer.sent"]
     again = await service.post_batch([first, second])
     assert [x["outcome"] for x in again.json()["results"]] == ["skipped", "skipped"]
@@ -116,11 +170,17 @@ async def test_list_paginates_filters_and_marks_read(service, users, ev):
     assert page1["items"][0]["data"]["amount"] == "25.00"  # newest first
     # a notification arriving between pages does not shift the next page
     await service.post_event(ev.transfer(alice, bob, amount="99.00"))
-    page2 = (await service.client.get("/api/v1/notifications", params={"limit": 10, "cursor": page1["next_cursor"]},
-                                      headers=h)).json()
+    page2 = (
+        await service.client.get(
+            "/api/v1/notifications", params={"limit": 10, "cursor": page1["next_cursor"]}, headers=h
+        )
+    ).json()
     assert [n["data"]["amount"] for n in page2["items"]] == [f"{i}.00" for i in range(15, 5, -1)]
-    page3 = (await service.client.get("/api/v1/notifications", params={"limit": 10, "cursor": page2["next_cursor"]},
-                                      headers=h)).json()
+    page3 = (
+        await service.client.get(
+            "/api/v1/notifications", params={"limit": 10, "cursor": page2["next_cursor"]}, headers=h
+        )
+    ).json()
     assert len(page3["items"]) == 5 and page3["next_cursor"] is None
 
     first = page1["items"][0]["id"]
@@ -183,8 +243,9 @@ async def test_email_and_sms_follow_preferences(service, users, smtp_sink, mail_
     assert text.startswith(f"To: {wants_sms['phone']}") and "أرسلت 125.50 EGP" in text
 
 
-async def test_failing_smtp_is_retried_and_never_blocks_in_app_or_sms(make_settings, users, mail_dir, smtp_port,
-                                                                      tmp_path, ev, serve_app):
+async def test_failing_smtp_is_retried_and_never_blocks_in_app_or_sms(
+    make_settings, users, mail_dir, smtp_port, tmp_path, ev, serve_app
+):
     both = users.add("both", email=True, sms=True)
     other = users.add("other")
     async with serve_app(make_settings(), TestIssuer()) as svc:
@@ -194,10 +255,18 @@ async def test_failing_smtp_is_retried_and_never_blocks_in_app_or_sms(make_setti
         await asyncio.sleep(0.5)
         async with svc.app.state.db.sessionmaker() as s:
             from sqlalchemy import text
-            row = (await s.execute(text("SELECT status, attempts, last_error FROM notifications.deliveries "
-                                        "WHERE channel = 'email' ORDER BY id DESC LIMIT 1"))).one()
+
+            row = (
+                await s.execute(
+                    text(
+                        "SELECT status, attempts, last_error FROM notifications.deliveries "
+                        "WHERE channel = 'email' ORDER BY id DESC LIMIT 1"
+                    )
+                )
+            ).one()
         assert row.status == "pending" and row.attempts >= 1 and row.last_error.startswith("smtp")
         from instapay_stack.smtp_sink import SmtpSink
+
         sink = SmtpSink(mail_dir, port=smtp_port).start()
         try:
             assert len(await asyncio.to_thread(_wait_files, mail_dir, 1)) == 1
@@ -242,8 +311,9 @@ async def test_stream_pushes_live_within_a_second_and_replays_after_reconnect(se
     # while disconnected, two more arrive; reconnecting with Last-Event-ID replays exactly those
     await service.post_event(ev.transfer(alice, bob, amount="2.00"))
     await service.post_event(ev.transfer(alice, bob, amount="3.00"))
-    async with service.client.stream("GET", "/api/v1/notifications/stream",
-                                     headers={**h, "Last-Event-ID": first_id}) as resp:
+    async with service.client.stream(
+        "GET", "/api/v1/notifications/stream", headers={**h, "Last-Event-ID": first_id}
+    ) as resp:
         replay = await read_events(resp, 2, within=2.0)
     assert [d["data"]["amount"] for _, d in replay] == ["2.00", "3.00"]
     assert int(replay[0][0]) > int(first_id)
@@ -252,8 +322,9 @@ async def test_stream_pushes_live_within_a_second_and_replays_after_reconnect(se
 async def test_stream_sends_keepalives_and_requires_a_token(service, users):
     alice = users.add("alice")
     assert (await service.client.get("/api/v1/notifications/stream")).status_code == 401
-    async with service.client.stream("GET", "/api/v1/notifications/stream",
-                                     headers=service.auth(alice["user_id"])) as resp:
+    async with service.client.stream(
+        "GET", "/api/v1/notifications/stream", headers=service.auth(alice["user_id"])
+    ) as resp:
         lines: list[str] = []
 
         async def until_keepalive() -> None:
@@ -270,8 +341,11 @@ async def test_stream_on_one_replica_sees_notifications_written_by_another(make_
     """LISTEN/NOTIFY: two service processes' worth of apps on one database."""
     alice, bob = users.add("alice"), users.add("bob")
     issuer = TestIssuer()
-    async with serve_app(make_settings(), issuer) as a, serve_app(make_settings(), issuer) as b, \
-            a.client.stream("GET", "/api/v1/notifications/stream", headers=a.auth(bob["user_id"])) as resp:
+    async with (
+        serve_app(make_settings(), issuer) as a,
+        serve_app(make_settings(), issuer) as b,
+        a.client.stream("GET", "/api/v1/notifications/stream", headers=a.auth(bob["user_id"])) as resp,
+    ):
         await asyncio.sleep(0.2)
         started = time.monotonic()
         assert (await b.post_event(ev.transfer(alice, bob))).status_code == 204
@@ -300,7 +374,8 @@ async def test_crafted_cursors_are_validation_errors(service, users, raw):
     """Found by fuzzing crafted cursors: `n:` beyond bigint failed in asyncpg (500)."""
     bob = users.add("bob")
     cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-    r = await service.client.get("/api/v1/notifications", params={"cursor": cursor},
-                                 headers=service.auth(bob["user_id"]))
+    r = await service.client.get(
+        "/api/v1/notifications", params={"cursor": cursor}, headers=service.auth(bob["user_id"])
+    )
     assert r.status_code == 422 and r.json()["code"] == "validation_error", r.text
     assert [e["field"] for e in r.json()["errors"]] == ["cursor"]

@@ -57,34 +57,67 @@ def _arrays(table: Table, columns: Sequence[str]) -> str:
 def _add_all(table: Table, keys: tuple[str, ...], increments: tuple[str, ...]) -> Sql:
     """The projector's additive upsert (`_add`) for many keys at once (each key once)."""
     sets = ", ".join(f"{c} = t.{c} + excluded.{c}" for c in increments)
-    return Sql(f"INSERT INTO reporting.{table.name} AS t ({', '.join(keys + increments)}) "  # noqa: S608 - ours
-               f"SELECT * FROM {_arrays(table, keys + increments)} "
-               f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}")
+    return Sql(
+        f"INSERT INTO reporting.{table.name} AS t ({', '.join(keys + increments)}) "  # noqa: S608 - ours
+        f"SELECT * FROM {_arrays(table, keys + increments)} "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}"
+    )
 
 
 _USER_DAILY_KEYS = ("user_id", "day")
-_USER_DAILY_SUMS = ("transfer_out", "transfer_out_count", "transfer_in", "transfer_in_count",
-                    "topup", "topup_count", "withdrawal", "withdrawal_count")
+_USER_DAILY_SUMS = (
+    "transfer_out",
+    "transfer_out_count",
+    "transfer_in",
+    "transfer_in_count",
+    "topup",
+    "topup_count",
+    "withdrawal",
+    "withdrawal_count",
+)
 _ADD_USER_DAILY = _add_all(user_daily, _USER_DAILY_KEYS, _USER_DAILY_SUMS)
 _COUNTERPARTY_KEYS = ("user_id", "day", "counterparty_id")
 _COUNTERPARTY_SUMS = ("sent", "received", "count")
 _ADD_COUNTERPARTY_DAILY = _add_all(counterparty_daily, _COUNTERPARTY_KEYS, _COUNTERPARTY_SUMS)
 _PLATFORM_KEYS = ("day",)
-_PLATFORM_SUMS = ("transfer_volume", "transfer_count", "topup_volume", "topup_count", "withdrawal_volume",
-                  "withdrawal_count", "new_users")
+_PLATFORM_SUMS = (
+    "transfer_volume",
+    "transfer_count",
+    "topup_volume",
+    "topup_count",
+    "withdrawal_volume",
+    "withdrawal_count",
+    "new_users",
+)
 _ADD_PLATFORM_DAILY = _add_all(platform_daily, _PLATFORM_KEYS, _PLATFORM_SUMS)
 
-_MOVEMENT_COLUMNS = ("user_id", "event_id", "occurred_at", "type", "direction", "amount", "currency",
-                     "balance_after", "counterparty_id", "counterparty_handle", "counterparty_name", "reference",
-                     "note")
+_MOVEMENT_COLUMNS = (
+    "user_id",
+    "event_id",
+    "occurred_at",
+    "type",
+    "direction",
+    "amount",
+    "currency",
+    "balance_after",
+    "counterparty_id",
+    "counterparty_handle",
+    "counterparty_name",
+    "reference",
+    "note",
+)
 # Rows come out of unnest in array order, so identity ids are drawn in the one-by-one order.
-_INSERT_MOVEMENTS = Sql(f"INSERT INTO reporting.movements ({', '.join(_MOVEMENT_COLUMNS)}) "  # noqa: S608 - ours
-                        f"SELECT * FROM {_arrays(movements, _MOVEMENT_COLUMNS)}")
+_INSERT_MOVEMENTS = Sql(
+    f"INSERT INTO reporting.movements ({', '.join(_MOVEMENT_COLUMNS)}) "  # noqa: S608 - ours
+    f"SELECT * FROM {_arrays(movements, _MOVEMENT_COLUMNS)}"
+)
 
 # Only the users inserted now count as new users (as `_registered`'s RETURNING).
-_INSERT_USERS = Sql("INSERT INTO reporting.users (user_id, registered_at) "
-                    "SELECT * FROM unnest(CAST(:user_ids AS uuid[]), CAST(:registered_at AS timestamptz[])) "
-                    "ON CONFLICT DO NOTHING RETURNING user_id")
+_INSERT_USERS = Sql(
+    "INSERT INTO reporting.users (user_id, registered_at) "
+    "SELECT * FROM unnest(CAST(:user_ids AS uuid[]), CAST(:registered_at AS timestamptz[])) "
+    "ON CONFLICT DO NOTHING RETURNING user_id"
+)
 
 _REMEMBER_PARTIES = Sql("""
 INSERT INTO reporting.parties (user_id, handle, display_name)
@@ -152,8 +185,7 @@ class _Sums:
     def add(self, key: tuple, **values: Any) -> None:
         row = self.rows.get(key)
         if row is None:
-            row = self.rows[key] = {c: 0 if c.endswith("count") or c == "new_users" else ZERO
-                                    for c in self.increments}
+            row = self.rows[key] = {c: 0 if c.endswith("count") or c == "new_users" else ZERO for c in self.increments}
         for column, value in values.items():
             row[column] += value
 
@@ -225,21 +257,42 @@ async def _write(conn: RawConnection, todo: list[tuple[EventEnvelope, Parsed]]) 
             for party in sorted((data.sender, data.recipient), key=lambda p: p.user_id):
                 named[party.user_id] = party  # the last naming in the batch wins, as one by one
             for me, other, direction in data.sides():
-                movement(user_id=me.user_id, event_id=event.id, occurred_at=data.when, type="transfer",
-                         direction=direction, amount=data.amount, currency=data.currency,
-                         balance_after=me.balance_after, counterparty_id=other.user_id,
-                         counterparty_handle=other.handle, counterparty_name=other.display_name,
-                         reference=data.reference, note=data.note)
+                movement(
+                    user_id=me.user_id,
+                    event_id=event.id,
+                    occurred_at=data.when,
+                    type="transfer",
+                    direction=direction,
+                    amount=data.amount,
+                    currency=data.currency,
+                    balance_after=me.balance_after,
+                    counterparty_id=other.user_id,
+                    counterparty_handle=other.handle,
+                    counterparty_name=other.display_name,
+                    reference=data.reference,
+                    note=data.note,
+                )
                 col = "transfer_out" if direction == "out" else "transfer_in"
                 user_days.add((me.user_id, data.day), **{col: data.amount, f"{col}_count": 1})
                 sent, received = (data.amount, ZERO) if direction == "out" else (ZERO, data.amount)
                 pair_days.add((me.user_id, data.day, other.user_id), sent=sent, received=received, count=1)
             platform.add((data.day,), transfer_volume=data.amount, transfer_count=1)
         elif isinstance(data, WalletMovement):
-            movement(user_id=data.user_id, event_id=event.id, occurred_at=data.when, type=data.kind,
-                     direction=data.direction, amount=data.amount, currency=data.currency,
-                     balance_after=data.balance_after, counterparty_id=None, counterparty_handle=None,
-                     counterparty_name=None, reference=data.reference, note=None)
+            movement(
+                user_id=data.user_id,
+                event_id=event.id,
+                occurred_at=data.when,
+                type=data.kind,
+                direction=data.direction,
+                amount=data.amount,
+                currency=data.currency,
+                balance_after=data.balance_after,
+                counterparty_id=None,
+                counterparty_handle=None,
+                counterparty_name=None,
+                reference=data.reference,
+                note=None,
+            )
             user_days.add((data.user_id, data.day), **{data.kind: data.amount, f"{data.kind}_count": 1})
             platform.add((data.day,), **{f"{data.kind}_volume": data.amount, f"{data.kind}_count": 1})
         elif data not in registered:  # user.registered: the first registration of a user counts
@@ -248,14 +301,19 @@ async def _write(conn: RawConnection, todo: list[tuple[EventEnvelope, Parsed]]) 
 
     if registered:
         new_users = sorted(registered)
-        inserted = await conn.fetch(_INSERT_USERS, user_ids=new_users,
-                                    registered_at=[registered_at[u] for u in new_users])
+        inserted = await conn.fetch(
+            _INSERT_USERS, user_ids=new_users, registered_at=[registered_at[u] for u in new_users]
+        )
         for row in inserted:
             platform.add((registered[row[0]],), new_users=1)
     if named:
         people = [named[u] for u in sorted(named)]
-        await conn.execute(_REMEMBER_PARTIES, user_ids=[p.user_id for p in people], handles=[p.handle for p in people],
-                           names=[p.display_name for p in people])
+        await conn.execute(
+            _REMEMBER_PARTIES,
+            user_ids=[p.user_id for p in people],
+            handles=[p.handle for p in people],
+            names=[p.display_name for p in people],
+        )
     if rows["user_id"]:
         await conn.execute(_INSERT_MOVEMENTS, **rows)
     if user_days.rows:
@@ -288,10 +346,15 @@ async def _add_counterparty_totals(conn: RawConnection, per_day: dict[tuple, dic
             running["sent"].append(sent)
             running["received"].append(received)
             running["counts"].append(count)
-        for name, value in (("user_ids", user_id), ("counterparty_ids", counterparty_id), ("sent", sent),
-                            ("received", received), ("counts", count), ("first_days", ordered[0]),
-                            ("last_days", ordered[-1])):
+        for name, value in (
+            ("user_ids", user_id),
+            ("counterparty_ids", counterparty_id),
+            ("sent", sent),
+            ("received", received),
+            ("counts", count),
+            ("first_days", ordered[0]),
+            ("last_days", ordered[-1]),
+        ):
             totals[name].append(value)
     await conn.execute(_ADD_TOTALS, **totals)
     await conn.execute(_ADD_RUNNING, **running)
-

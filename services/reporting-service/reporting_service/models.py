@@ -47,10 +47,14 @@ user_daily = Table(
     Base.metadata,
     Column("user_id", UUID(as_uuid=True), primary_key=True),
     Column("day", Date, primary_key=True),
-    _money("transfer_out"), _count("transfer_out_count"),
-    _money("transfer_in"), _count("transfer_in_count"),
-    _money("topup"), _count("topup_count"),
-    _money("withdrawal"), _count("withdrawal_count"),
+    _money("transfer_out"),
+    _count("transfer_out_count"),
+    _money("transfer_in"),
+    _count("transfer_in_count"),
+    _money("topup"),
+    _count("topup_count"),
+    _money("withdrawal"),
+    _count("withdrawal_count"),
 )
 
 # Transfers per user, counterparty and day (top counterparties over any date range).
@@ -60,7 +64,9 @@ counterparty_daily = Table(
     Column("user_id", UUID(as_uuid=True), primary_key=True),
     Column("day", Date, primary_key=True),
     Column("counterparty_id", UUID(as_uuid=True), primary_key=True),
-    _money("sent"), _money("received"), _count("count"),
+    _money("sent"),
+    _money("received"),
+    _count("count"),
 )
 
 # All-time transfers per user and counterparty, with the first and last day of activity: for a
@@ -70,7 +76,9 @@ counterparty_totals = Table(
     Base.metadata,
     Column("user_id", UUID(as_uuid=True), primary_key=True),
     Column("counterparty_id", UUID(as_uuid=True), primary_key=True),
-    _money("sent"), _money("received"), _count("count"),
+    _money("sent"),
+    _money("received"),
+    _count("count"),
     Column("first_day", Date, nullable=False),
     Column("last_day", Date, nullable=False),
 )
@@ -85,7 +93,9 @@ counterparty_running = Table(
     Column("user_id", UUID(as_uuid=True), primary_key=True),
     Column("counterparty_id", UUID(as_uuid=True), primary_key=True),
     Column("day", Date, primary_key=True),
-    _money("sent"), _money("received"), _count("count"),
+    _money("sent"),
+    _money("received"),
+    _count("count"),
 )
 
 # Latest known handle/display name of each counterparty (from the newest event naming them).
@@ -123,9 +133,12 @@ platform_daily = Table(
     "platform_daily",
     Base.metadata,
     Column("day", Date, primary_key=True),
-    _money("transfer_volume"), _count("transfer_count"),
-    _money("topup_volume"), _count("topup_count"),
-    _money("withdrawal_volume"), _count("withdrawal_count"),
+    _money("transfer_volume"),
+    _count("transfer_count"),
+    _money("topup_volume"),
+    _count("topup_count"),
+    _money("withdrawal_volume"),
+    _count("withdrawal_count"),
     _count("new_users"),
 )
 
@@ -138,5 +151,14 @@ users = Table(
     Index("ix_users_registered_at", "registered_at"),
 )
 
-READ_MODEL = (user_daily, counterparty_daily, counterparty_totals, counterparty_running, parties, movements,
-              platform_daily, users, processed_events)
+READ_MODEL = (
+    user_daily,
+    counterparty_daily,
+    counterparty_totals,
+    counterparty_running,
+    parties,
+    movements,
+    platform_daily,
+    users,
+    processed_events,
+)

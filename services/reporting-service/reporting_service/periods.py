@@ -30,8 +30,10 @@ def resolve_range(start: date | None, end: date | None, *, default_days: int, ma
     if start > end:
         raise InvalidRange("'from' must not be after 'to'", errors=[{"field": "from", "message": "after 'to'"}])
     if (end - start).days + 1 > max_days:
-        raise InvalidRange(f"the range may span at most {max_days} days",
-                           errors=[{"field": "to", "message": f"more than {max_days} days after 'from'"}])
+        raise InvalidRange(
+            f"the range may span at most {max_days} days",
+            errors=[{"field": "to", "message": f"more than {max_days} days after 'from'"}],
+        )
     return start, end
 
 
@@ -69,6 +71,7 @@ def periods(start: date, end: date, granularity: Granularity) -> list[date]:
 
 def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, end+1 00:00) in UTC."""
-    return (datetime.combine(start, time.min, tzinfo=UTC),
-            datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
-
+    return (
+        datetime.combine(start, time.min, tzinfo=UTC),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
+    )

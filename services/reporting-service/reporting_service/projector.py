@@ -84,8 +84,12 @@ class Party:
         p = data.get(key)
         if not isinstance(p, dict):
             raise InvalidEvent(f"'{key}' party is missing")
-        return cls(parse_uid(p.get("user_id"), f"{key}.user_id"), p.get("handle"), p.get("display_name"),
-                   parse_amount(p, "balance_after", required=False))
+        return cls(
+            parse_uid(p.get("user_id"), f"{key}.user_id"),
+            p.get("handle"),
+            p.get("display_name"),
+            parse_amount(p, "balance_after", required=False),
+        )
 
 
 @dataclass(frozen=True)
@@ -108,13 +112,23 @@ class Transfer:
         amount = parse_amount(d)
         sender, recipient = Party.of(d, "sender"), Party.of(d, "recipient")
         when = event_time(event)
-        return cls(amount, sender, recipient, when, utc_day(when), str(d.get("transfer_id") or "")[:64] or None,
-                   str(d.get("currency") or "EGP"), d.get("note"))
+        return cls(
+            amount,
+            sender,
+            recipient,
+            when,
+            utc_day(when),
+            str(d.get("transfer_id") or "")[:64] or None,
+            str(d.get("currency") or "EGP"),
+            d.get("note"),
+        )
 
     def sides(self) -> list[tuple[Party, Party, str]]:
         """(me, other, direction) of both parties, in user id order (the lock order)."""
-        return sorted(((self.sender, self.recipient, "out"), (self.recipient, self.sender, "in")),
-                      key=lambda side: side[0].user_id)
+        return sorted(
+            ((self.sender, self.recipient, "out"), (self.recipient, self.sender, "in")),
+            key=lambda side: side[0].user_id,
+        )
 
 
 @dataclass(frozen=True)
@@ -140,8 +154,16 @@ class WalletMovement:
         amount = parse_amount(d)
         user_id = parse_uid(d.get("user_id"), "user_id")
         when = event_time(event)
-        return cls(kind, user_id, amount, when, utc_day(when), str(d.get("currency") or "EGP"),
-                   parse_amount(d, "balance_after", required=False), str(d.get("transaction_id") or "")[:64] or None)
+        return cls(
+            kind,
+            user_id,
+            amount,
+            when,
+            utc_day(when),
+            str(d.get("currency") or "EGP"),
+            parse_amount(d, "balance_after", required=False),
+            str(d.get("transaction_id") or "")[:64] or None,
+        )
 
 
 # Statements are built once and executed with parameters: building a Core upsert per call (its
@@ -150,8 +172,9 @@ class WalletMovement:
 @cache
 def _upsert(table: Table, keys: tuple[str, ...], increments: tuple[str, ...]):
     stmt = pg_insert(table).values({c: bindparam(c) for c in keys + increments})
-    return stmt.on_conflict_do_update(index_elements=list(keys),
-                                      set_={c: table.c[c] + stmt.excluded[c] for c in increments})
+    return stmt.on_conflict_do_update(
+        index_elements=list(keys), set_={c: table.c[c] + stmt.excluded[c] for c in increments}
+    )
 
 
 async def _add(session: AsyncSession, table: Table, keys: dict[str, Any], increments: dict[str, Any]) -> None:
@@ -191,27 +214,54 @@ WHERE NOT EXISTS (SELECT 1 FROM later WHERE later.day = :day)
 """)
 
 
-async def _add_counterparty_totals(session: AsyncSession, *, user_id: uuid.UUID, counterparty_id: uuid.UUID,
-                                   day: date, sent: Decimal, received: Decimal) -> None:
+async def _add_counterparty_totals(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    counterparty_id: uuid.UUID,
+    day: date,
+    sent: Decimal,
+    received: Decimal,
+) -> None:
     params = {"user_id": user_id, "counterparty_id": counterparty_id, "day": day, "sent": sent, "received": received}
     await session.execute(_ADD_TOTALS, params)
     await session.execute(_ADD_RUNNING, params)
 
 
-_INSERT_MOVEMENT = insert(movements).values({c: bindparam(c) for c in (
-    "user_id", "event_id", "occurred_at", "type", "direction", "amount", "currency", "balance_after",
-    "counterparty_id", "counterparty_handle", "counterparty_name", "reference", "note")})
+_INSERT_MOVEMENT = insert(movements).values(
+    {
+        c: bindparam(c)
+        for c in (
+            "user_id",
+            "event_id",
+            "occurred_at",
+            "type",
+            "direction",
+            "amount",
+            "currency",
+            "balance_after",
+            "counterparty_id",
+            "counterparty_handle",
+            "counterparty_name",
+            "reference",
+            "note",
+        )
+    }
+)
 
 _REMEMBER_PARTY = pg_insert(parties).values(
-    user_id=bindparam("user_id"), handle=bindparam("handle"), display_name=bindparam("display_name"))
+    user_id=bindparam("user_id"), handle=bindparam("handle"), display_name=bindparam("display_name")
+)
 _REMEMBER_PARTY = _REMEMBER_PARTY.on_conflict_do_update(
     index_elements=["user_id"],
-    set_={"handle": _REMEMBER_PARTY.excluded.handle, "display_name": _REMEMBER_PARTY.excluded.display_name})
+    set_={"handle": _REMEMBER_PARTY.excluded.handle, "display_name": _REMEMBER_PARTY.excluded.display_name},
+)
 
 
 async def _remember_party(session: AsyncSession, party: Party) -> None:
-    await session.execute(_REMEMBER_PARTY, {"user_id": party.user_id, "handle": party.handle,
-                                            "display_name": party.display_name})
+    await session.execute(
+        _REMEMBER_PARTY, {"user_id": party.user_id, "handle": party.handle, "display_name": party.display_name}
+    )
 
 
 async def _transfer(session: AsyncSession, event: EventEnvelope) -> None:
@@ -222,38 +272,76 @@ async def _transfer(session: AsyncSession, event: EventEnvelope) -> None:
     for party in sorted((t.sender, t.recipient), key=lambda p: p.user_id):
         await _remember_party(session, party)
     for me, other, direction in t.sides():
-        await session.execute(_INSERT_MOVEMENT, {
-            "user_id": me.user_id, "event_id": event.id, "occurred_at": t.when, "type": "transfer",
-            "direction": direction, "amount": t.amount, "currency": t.currency, "balance_after": me.balance_after,
-            "counterparty_id": other.user_id, "counterparty_handle": other.handle,
-            "counterparty_name": other.display_name, "reference": t.reference, "note": t.note})
+        await session.execute(
+            _INSERT_MOVEMENT,
+            {
+                "user_id": me.user_id,
+                "event_id": event.id,
+                "occurred_at": t.when,
+                "type": "transfer",
+                "direction": direction,
+                "amount": t.amount,
+                "currency": t.currency,
+                "balance_after": me.balance_after,
+                "counterparty_id": other.user_id,
+                "counterparty_handle": other.handle,
+                "counterparty_name": other.display_name,
+                "reference": t.reference,
+                "note": t.note,
+            },
+        )
         col = "transfer_out" if direction == "out" else "transfer_in"
         await _add(session, user_daily, {"user_id": me.user_id, "day": t.day}, {col: t.amount, f"{col}_count": 1})
         sent, received = (t.amount, ZERO) if direction == "out" else (ZERO, t.amount)
-        await _add(session, counterparty_daily, {"user_id": me.user_id, "day": t.day, "counterparty_id": other.user_id},
-                   {"sent": sent, "received": received, "count": 1})
-        await _add_counterparty_totals(session, user_id=me.user_id, counterparty_id=other.user_id, day=t.day,
-                                       sent=sent, received=received)
+        await _add(
+            session,
+            counterparty_daily,
+            {"user_id": me.user_id, "day": t.day, "counterparty_id": other.user_id},
+            {"sent": sent, "received": received, "count": 1},
+        )
+        await _add_counterparty_totals(
+            session, user_id=me.user_id, counterparty_id=other.user_id, day=t.day, sent=sent, received=received
+        )
     await _add(session, platform_daily, {"day": t.day}, {"transfer_volume": t.amount, "transfer_count": 1})
 
 
 def _wallet_movement(kind: str):
     async def apply(session: AsyncSession, event: EventEnvelope) -> None:
         m = WalletMovement.of(event, kind)
-        await session.execute(_INSERT_MOVEMENT, {
-            "user_id": m.user_id, "event_id": event.id, "occurred_at": m.when, "type": kind,
-            "direction": m.direction, "amount": m.amount, "currency": m.currency, "balance_after": m.balance_after,
-            "counterparty_id": None, "counterparty_handle": None, "counterparty_name": None,
-            "reference": m.reference, "note": None})
+        await session.execute(
+            _INSERT_MOVEMENT,
+            {
+                "user_id": m.user_id,
+                "event_id": event.id,
+                "occurred_at": m.when,
+                "type": kind,
+                "direction": m.direction,
+                "amount": m.amount,
+                "currency": m.currency,
+                "balance_after": m.balance_after,
+                "counterparty_id": None,
+                "counterparty_handle": None,
+                "counterparty_name": None,
+                "reference": m.reference,
+                "note": None,
+            },
+        )
         await _add(session, user_daily, {"user_id": m.user_id, "day": m.day}, {kind: m.amount, f"{kind}_count": 1})
         await _add(session, platform_daily, {"day": m.day}, {f"{kind}_volume": m.amount, f"{kind}_count": 1})
+
     return apply
 
 
 async def _registered(session: AsyncSession, event: EventEnvelope) -> None:
     user_id = parse_uid(event.data.get("user_id"), "user_id")
-    inserted = (await session.execute(pg_insert(users).values(user_id=user_id, registered_at=event.occurred_at)
-                                      .on_conflict_do_nothing().returning(users.c.user_id))).first()
+    inserted = (
+        await session.execute(
+            pg_insert(users)
+            .values(user_id=user_id, registered_at=event.occurred_at)
+            .on_conflict_do_nothing()
+            .returning(users.c.user_id)
+        )
+    ).first()
     if inserted:
         await _add(session, platform_daily, {"day": utc_day(event.occurred_at)}, {"new_users": 1})
 

@@ -60,8 +60,9 @@ async def truncate(db: Database) -> None:
         await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
 
 
-async def rebuild(db: Database, sources: dict[str, ServiceClient], *, optional: frozenset[str] = frozenset()
-                  ) -> RebuildResult:
+async def rebuild(
+    db: Database, sources: dict[str, ServiceClient], *, optional: frozenset[str] = frozenset()
+) -> RebuildResult:
     """`optional` sources that do not offer an event log (404) are skipped with a warning."""
     started = time.monotonic()
     await truncate(db)
@@ -91,8 +92,9 @@ async def main_async(settings: ReportingSettings) -> RebuildResult:
     token = settings.internal_token.get_secret_value()
     try:
         sources = {
-            "transaction": ServiceClient(http, settings.transaction_url, name="transaction-service",
-                                         internal_token=token),
+            "transaction": ServiceClient(
+                http, settings.transaction_url, name="transaction-service", internal_token=token
+            ),
             "auth": ServiceClient(http, settings.auth_url, name="auth-service", internal_token=token),
         }
         return await rebuild(db, sources, optional=frozenset({"auth"}))
@@ -110,8 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     except DomainError as exc:
         print(f"rebuild failed: {exc.detail}")
         return 1
-    print(f"rebuilt the reporting read model from {result.events} events "
-          f"({', '.join(f'{k}: {v}' for k, v in result.sources.items())}) in {result.seconds:.1f}s")
+    print(
+        f"rebuilt the reporting read model from {result.events} events "
+        f"({', '.join(f'{k}: {v}' for k, v in result.sources.items())}) in {result.seconds:.1f}s"
+    )
     return 0
 
 

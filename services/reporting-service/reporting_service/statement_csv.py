@@ -11,8 +11,18 @@ import io
 from typing import Any
 
 BOM = "\ufeff"
-HEADER = ["date", "type", "direction", "amount", "currency", "balance_after", "counterparty_handle",
-          "counterparty_name", "reference", "note"]
+HEADER = [
+    "date",
+    "type",
+    "direction",
+    "amount",
+    "currency",
+    "balance_after",
+    "counterparty_handle",
+    "counterparty_name",
+    "reference",
+    "note",
+]
 
 
 def _safe(value: Any) -> str:
@@ -26,15 +36,50 @@ def render_csv(statement: dict[str, Any]) -> str:
     buf.write(BOM)
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(HEADER)
-    w.writerow([statement["from"], "opening_balance", "", "", statement["currency"], statement["opening_balance"],
-                "", "", "", ""])
+    w.writerow(
+        [
+            statement["from"],
+            "opening_balance",
+            "",
+            "",
+            statement["currency"],
+            statement["opening_balance"],
+            "",
+            "",
+            "",
+            "",
+        ]
+    )
     for item in statement["items"]:
         cp = item["counterparty"] or {}
-        w.writerow([item["date"], item["type"], item["direction"], item["amount"], item["currency"],
-                    item["balance_after"] or "", _safe(cp.get("handle")), _safe(cp.get("display_name")),
-                    item["reference"] or "", _safe(item["note"])])
-    w.writerow([statement["to"], "closing_balance", "", "", statement["currency"], statement["closing_balance"],
-                "", "", "", ""])
+        w.writerow(
+            [
+                item["date"],
+                item["type"],
+                item["direction"],
+                item["amount"],
+                item["currency"],
+                item["balance_after"] or "",
+                _safe(cp.get("handle")),
+                _safe(cp.get("display_name")),
+                item["reference"] or "",
+                _safe(item["note"]),
+            ]
+        )
+    w.writerow(
+        [
+            statement["to"],
+            "closing_balance",
+            "",
+            "",
+            statement["currency"],
+            statement["closing_balance"],
+            "",
+            "",
+            "",
+            "",
+        ]
+    )
     return buf.getvalue()
 
 

@@ -106,8 +106,7 @@ SELECT round(coalesce(transfer_out + withdrawal, 0), 2)::text AS total_sent,
         FROM top LEFT JOIN reporting.parties ON parties.user_id = top.counterparty_id) AS top_counterparties
 FROM total
 """
-SUMMARY = {g: text(SUMMARY_SQL.format(unit=g.value, step=f"1 {g.value}", label=LABEL_FORMAT[g]))
-           for g in Granularity}
+SUMMARY = {g: text(SUMMARY_SQL.format(unit=g.value, step=f"1 {g.value}", label=LABEL_FORMAT[g])) for g in Granularity}
 
 BREAKDOWN = ("transfer_out", "transfer_in", "topup", "withdrawal")
 
@@ -117,20 +116,47 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-async def summary(session: AsyncSession, *, user_id: uuid.UUID, start: date, end: date, granularity: Granularity,
-                  day_rows_max: int = DAY_ROWS_MAX) -> bytes:
+async def summary(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    start: date,
+    end: date,
+    granularity: Granularity,
+    day_rows_max: int = DAY_ROWS_MAX,
+) -> bytes:
     """The response body. Sent = money out (transfers sent + withdrawals), received = money in
     (transfers received + top-ups): the same split as the history's `direction`.
     `day_rows_max` only chooses how top counterparties are read (tests use both ways)."""
-    row = (await session.execute(SUMMARY[granularity], {
-        "user_id": user_id, "start": start, "end": end, "first": period_start(start, granularity),
-        "day_rows_max": day_rows_max, "limit": TOP_COUNTERPARTIES})).one()
-    head = _json({
-        "from": start.isoformat(), "to": end.isoformat(), "currency": CURRENCY, "granularity": granularity.value,
-        "total_sent": row.total_sent, "total_received": row.total_received, "net": row.net,
-        "count_sent": row.count_sent, "count_received": row.count_received,
-        "breakdown": {k: {"amount": a, "count": n} for k, a, n in zip(BREAKDOWN, row.amounts, row.counts, strict=True)},
-    })
+    row = (
+        await session.execute(
+            SUMMARY[granularity],
+            {
+                "user_id": user_id,
+                "start": start,
+                "end": end,
+                "first": period_start(start, granularity),
+                "day_rows_max": day_rows_max,
+                "limit": TOP_COUNTERPARTIES,
+            },
+        )
+    ).one()
+    head = _json(
+        {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "currency": CURRENCY,
+            "granularity": granularity.value,
+            "total_sent": row.total_sent,
+            "total_received": row.total_received,
+            "net": row.net,
+            "count_sent": row.count_sent,
+            "count_received": row.count_received,
+            "breakdown": {
+                k: {"amount": a, "count": n} for k, a, n in zip(BREAKDOWN, row.amounts, row.counts, strict=True)
+            },
+        }
+    )
     # PostgreSQL's JSON has spaces after separators: re-encoded compactly (at most five entries).
     top = _json(json.loads(row.top_counterparties)) if row.top_counterparties else "[]"
     return f'{head[:-1]},"series":{row.series},"top_counterparties":{top}}}'.encode()

@@ -63,6 +63,7 @@ async def reporting(reporting_db) -> AsyncIterator[Client]:
             from sqlalchemy import text
 
             from reporting_service.models import READ_MODEL
+
             names = ", ".join(f"reporting.{t.name}" for t in READ_MODEL)
             await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
         yield Client(http, issuer, app)
@@ -89,56 +90,133 @@ class Ledger:
         self.balances[uid] = Decimal("0.00")
         self.handles[uid] = handle
         self.history[uid] = []
-        self.auth_events.append(self._envelope("user.registered", {
-            "user_id": uid, "email": f"{handle}@example.com", "phone": None, "handle": handle,
-            "full_name": handle.title()}, at, source="auth-service", log=self.auth_events))
+        self.auth_events.append(
+            self._envelope(
+                "user.registered",
+                {
+                    "user_id": uid,
+                    "email": f"{handle}@example.com",
+                    "phone": None,
+                    "handle": handle,
+                    "full_name": handle.title(),
+                },
+                at,
+                source="auth-service",
+                log=self.auth_events,
+            )
+        )
         return uid
 
-    def _envelope(self, kind: str, data: dict[str, Any], at: datetime, *, source: str = "transaction-service",
-                  log: list | None = None) -> dict[str, Any]:
+    def _envelope(
+        self,
+        kind: str,
+        data: dict[str, Any],
+        at: datetime,
+        *,
+        source: str = "transaction-service",
+        log: list | None = None,
+    ) -> dict[str, Any]:
         log = self.events if log is None else log
-        return {"seq": len(log) + 1, "id": str(uuid.uuid4()), "type": kind, "occurred_at": iso(at), "source": source,
-                "data": data}
+        return {
+            "seq": len(log) + 1,
+            "id": str(uuid.uuid4()),
+            "type": kind,
+            "occurred_at": iso(at),
+            "source": source,
+            "data": data,
+        }
 
     def _party(self, uid: str) -> dict[str, Any]:
-        return {"user_id": uid, "handle": self.handles[uid], "display_name": self.handles[uid].title() + " X.",
-                "balance_after": f"{self.balances[uid]:.2f}"}
+        return {
+            "user_id": uid,
+            "handle": self.handles[uid],
+            "display_name": self.handles[uid].title() + " X.",
+            "balance_after": f"{self.balances[uid]:.2f}",
+        }
 
     def topup(self, uid: str, amount: Decimal, at: datetime) -> dict[str, Any]:
         self.balances[uid] += amount
         tid = str(uuid.uuid4())
-        e = self._envelope("topup.completed", {"transaction_id": tid, "user_id": uid, "handle": self.handles[uid],
-                                               "amount": f"{amount:.2f}", "currency": "EGP",
-                                               "balance_after": f"{self.balances[uid]:.2f}", "source_type": "card",
-                                               "created_at": iso(at)}, at)
+        e = self._envelope(
+            "topup.completed",
+            {
+                "transaction_id": tid,
+                "user_id": uid,
+                "handle": self.handles[uid],
+                "amount": f"{amount:.2f}",
+                "currency": "EGP",
+                "balance_after": f"{self.balances[uid]:.2f}",
+                "source_type": "card",
+                "created_at": iso(at),
+            },
+            at,
+        )
         self.events.append(e)
-        self.history[uid].append({"type": "topup", "direction": "in", "amount": amount, "at": at,
-                                  "balance_after": self.balances[uid]})
+        self.history[uid].append(
+            {"type": "topup", "direction": "in", "amount": amount, "at": at, "balance_after": self.balances[uid]}
+        )
         return e
 
     def withdraw(self, uid: str, amount: Decimal, at: datetime) -> dict[str, Any]:
         self.balances[uid] -= amount
-        e = self._envelope("withdrawal.completed", {"transaction_id": str(uuid.uuid4()), "user_id": uid,
-                                                    "handle": self.handles[uid], "amount": f"{amount:.2f}",
-                                                    "currency": "EGP", "balance_after": f"{self.balances[uid]:.2f}",
-                                                    "destination_type": "bank", "created_at": iso(at)}, at)
+        e = self._envelope(
+            "withdrawal.completed",
+            {
+                "transaction_id": str(uuid.uuid4()),
+                "user_id": uid,
+                "handle": self.handles[uid],
+                "amount": f"{amount:.2f}",
+                "currency": "EGP",
+                "balance_after": f"{self.balances[uid]:.2f}",
+                "destination_type": "bank",
+                "created_at": iso(at),
+            },
+            at,
+        )
         self.events.append(e)
-        self.history[uid].append({"type": "withdrawal", "direction": "out", "amount": amount, "at": at,
-                                  "balance_after": self.balances[uid]})
+        self.history[uid].append(
+            {"type": "withdrawal", "direction": "out", "amount": amount, "at": at, "balance_after": self.balances[uid]}
+        )
         return e
 
     def transfer(self, sender: str, recipient: str, amount: Decimal, at: datetime) -> dict[str, Any]:
         self.balances[sender] -= amount
         self.balances[recipient] += amount
-        e = self._envelope("transfer.completed", {
-            "transfer_id": str(uuid.uuid4()), "amount": f"{amount:.2f}", "currency": "EGP", "note": "=1+1 lunch",
-            "created_at": iso(at), "payment_request_id": None,
-            "sender": self._party(sender), "recipient": self._party(recipient)}, at)
+        e = self._envelope(
+            "transfer.completed",
+            {
+                "transfer_id": str(uuid.uuid4()),
+                "amount": f"{amount:.2f}",
+                "currency": "EGP",
+                "note": "=1+1 lunch",
+                "created_at": iso(at),
+                "payment_request_id": None,
+                "sender": self._party(sender),
+                "recipient": self._party(recipient),
+            },
+            at,
+        )
         self.events.append(e)
-        self.history[sender].append({"type": "transfer", "direction": "out", "amount": amount, "at": at,
-                                     "balance_after": self.balances[sender], "counterparty": recipient})
-        self.history[recipient].append({"type": "transfer", "direction": "in", "amount": amount, "at": at,
-                                        "balance_after": self.balances[recipient], "counterparty": sender})
+        self.history[sender].append(
+            {
+                "type": "transfer",
+                "direction": "out",
+                "amount": amount,
+                "at": at,
+                "balance_after": self.balances[sender],
+                "counterparty": recipient,
+            }
+        )
+        self.history[recipient].append(
+            {
+                "type": "transfer",
+                "direction": "in",
+                "amount": amount,
+                "at": at,
+                "balance_after": self.balances[recipient],
+                "counterparty": sender,
+            }
+        )
         return e
 
     def random_activity(self, users: list[str], count: int, start: datetime, days: int) -> None:

@@ -72,8 +72,14 @@ def batch_calls(monkeypatch) -> list[BaseException | None]:
 
 
 def counted() -> Counter:
-    return Counter({(s.labels["type"], s.labels["outcome"]): int(s.value)
-                    for metric in EVENTS_APPLIED.collect() for s in metric.samples if s.name.endswith("_total")})
+    return Counter(
+        {
+            (s.labels["type"], s.labels["outcome"]): int(s.value)
+            for metric in EVENTS_APPLIED.collect()
+            for s in metric.samples
+            if s.name.endswith("_total")
+        }
+    )
 
 
 async def post_batch(http: httpx.AsyncClient, events: list[dict]) -> list[str]:
@@ -89,11 +95,15 @@ async def tables(url: str, *, movement_ids: bool = True) -> dict[str, list[tuple
     try:
         out = {}
         for t in READ_MODEL:
-            cols = [c.name for c in t.columns if c.name != "processed_at" and (movement_ids or t.name != "movements"
-                                                                               or c.name != "id")]
+            cols = [
+                c.name
+                for c in t.columns
+                if c.name != "processed_at" and (movement_ids or t.name != "movements" or c.name != "id")
+            ]
             listed = ", ".join(cols)
-            out[t.name] = [tuple(r) for r in await conn.fetch(
-                f"SELECT {listed} FROM reporting.{t.name} ORDER BY {listed}")]
+            out[t.name] = [
+                tuple(r) for r in await conn.fetch(f"SELECT {listed} FROM reporting.{t.name} ORDER BY {listed}")
+            ]
         return out
     finally:
         await conn.close()
@@ -107,23 +117,29 @@ def messy_deliveries(ledger, rng: random.Random) -> list[list[dict]]:
     for _ in range(len(events) // 8):  # late events: delivered well after later days' events
         e = events.pop(rng.randrange(len(events) // 2))
         events.insert(rng.randrange(len(events) // 2, len(events) + 1), e)
-    events.insert(rng.randrange(len(events)), {"id": str(uuid.uuid4()), "type": "payment_request.created",
-                                               "occurred_at": START.isoformat(), "data": {"x": 1}})
+    events.insert(
+        rng.randrange(len(events)),
+        {
+            "id": str(uuid.uuid4()),
+            "type": "payment_request.created",
+            "occurred_at": START.isoformat(),
+            "data": {"x": 1},
+        },
+    )
     batches, i = [], 0
     while i < len(events):
         size = rng.choice((1, 7, 25, 40, 60))
-        chunk = events[i:i + size]
+        chunk = events[i : i + size]
         i += size
         chunk += rng.sample(chunk, k=min(len(chunk), rng.randrange(3)))  # repeats inside the batch
         if i > size:
-            chunk += rng.sample(events[:i - size], k=rng.randrange(4))  # redelivered from earlier batches
+            chunk += rng.sample(events[: i - size], k=rng.randrange(4))  # redelivered from earlier batches
         rng.shuffle(chunk)
         batches.append(chunk)
     return batches
 
 
-async def test_batches_write_exactly_the_rows_of_one_by_one(reporting, reporting_db, one_by_one, ledger,
-                                                            batch_calls):
+async def test_batches_write_exactly_the_rows_of_one_by_one(reporting, reporting_db, one_by_one, ledger, batch_calls):
     ref_url, ref = one_by_one
     rng = random.Random(11)
     users = [ledger.user(h, START) for h in ("amal", "badr", "camelia", "dina", "ehab", "farah")]
@@ -201,8 +217,9 @@ async def test_a_statement_failing_midway_writes_nothing_of_the_batch(reporting,
     assert [(r[1], r[3], r[4], r[7]) for r in rows["platform_daily"]] == [(Decimal("0.00"), Decimal("57.00"), 2, 2)]
 
 
-async def test_concurrent_batches_in_opposite_orders_do_not_deadlock(reporting, reporting_db, one_by_one, ledger,
-                                                                     batch_calls):
+async def test_concurrent_batches_in_opposite_orders_do_not_deadlock(
+    reporting, reporting_db, one_by_one, ledger, batch_calls
+):
     ref_url, ref = one_by_one
     users = [ledger.user(h, START) for h in ("ana", "ben", "cid", "dan")]
     for e in ledger.auth_events:
@@ -217,8 +234,9 @@ async def test_concurrent_batches_in_opposite_orders_do_not_deadlock(reporting, 
         mine = ledger.events[first:]
         rounds.append((mine[0::2], mine[1::2][::-1], mine[len(mine) // 2]))  # two batches, opposite orders
     for one, other, single in rounds:
-        answers = await asyncio.gather(post_batch(reporting.http, one), post_batch(reporting.http, other),
-                                       reporting.post_event(single))
+        answers = await asyncio.gather(
+            post_batch(reporting.http, one), post_batch(reporting.http, other), reporting.post_event(single)
+        )
         assert set(answers[0] + answers[1]) <= {"applied", "skipped"}  # skipped: the single event's copy
         assert answers[2].status_code == 204
     assert len(batch_calls) == 16 and all(c is None for c in batch_calls), batch_calls  # none rolled back
@@ -232,8 +250,9 @@ async def test_concurrent_batches_in_opposite_orders_do_not_deadlock(reporting, 
     assert sum(r[1] for r in got["platform_daily"]) == Decimal("1.25") * len(transfers)
 
 
-async def test_late_days_in_a_batch_update_the_later_running_rows(reporting, reporting_db, one_by_one, ledger,
-                                                                  batch_calls):
+async def test_late_days_in_a_batch_update_the_later_running_rows(
+    reporting, reporting_db, one_by_one, ledger, batch_calls
+):
     ref_url, ref = one_by_one
     a, b = ledger.user("amal", START), ledger.user("badr", START)
     ledger.topup(a, Decimal("900.00"), START)
@@ -254,14 +273,20 @@ async def test_late_days_in_a_batch_update_the_later_running_rows(reporting, rep
     assert got == want
     assert sorted(r[1] for r in got["parties"]) == ["amal", "badr"]  # "badr" came last in the batch
     running = [(r[2].day, r[3], r[4], r[5]) for r in got["counterparty_running"] if str(r[0]) == a]
-    assert running == [(2, Decimal("1.25"), ZERO, 1), (3, Decimal("11.25"), ZERO, 2),
-                       (4, Decimal("11.25"), Decimal("3.75"), 3), (6, Decimal("27.50"), Decimal("3.75"), 5),
-                       (8, Decimal("36.25"), Decimal("12.50"), 7), (10, Decimal("46.25"), Decimal("12.50"), 8),
-                       (12, Decimal("60.00"), Decimal("12.50"), 9)]
+    assert running == [
+        (2, Decimal("1.25"), ZERO, 1),
+        (3, Decimal("11.25"), ZERO, 2),
+        (4, Decimal("11.25"), Decimal("3.75"), 3),
+        (6, Decimal("27.50"), Decimal("3.75"), 5),
+        (8, Decimal("36.25"), Decimal("12.50"), 7),
+        (10, Decimal("46.25"), Decimal("12.50"), 8),
+        (12, Decimal("60.00"), Decimal("12.50"), 9),
+    ]
 
 
 async def test_a_type_the_projector_handles_without_a_batch_path_is_applied_one_by_one(
-        reporting, reporting_db, ledger, batch_calls, monkeypatch):
+    reporting, reporting_db, ledger, batch_calls, monkeypatch
+):
     """A handler added to the projector only: the batch path refuses before writing and the
     events go one by one, so the new type is applied, not claimed and dropped."""
     seen: list[str] = []
@@ -272,8 +297,11 @@ async def test_a_type_the_projector_handles_without_a_batch_path_is_applied_one_
     monkeypatch.setitem(projector.HANDLERS, "loyalty.granted", new_handler)
     a = ledger.user("amal", START)
     ledger.topup(a, Decimal("10.00"), START)
-    events = ledger.auth_events + ledger.events + [{"id": str(uuid.uuid4()), "type": "loyalty.granted",
-                                                    "occurred_at": START.isoformat(), "data": {}}]
+    events = (
+        ledger.auth_events
+        + ledger.events
+        + [{"id": str(uuid.uuid4()), "type": "loyalty.granted", "occurred_at": START.isoformat(), "data": {}}]
+    )
     assert await post_batch(reporting.http, events) == ["applied"] * 3
     assert len(batch_calls) == 1 and type(batch_calls[0]).__name__ == "NoBatchPath"
     assert seen == ["loyalty.granted"]

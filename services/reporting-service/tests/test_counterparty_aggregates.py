@@ -40,7 +40,7 @@ async def deliver_shuffled_with_duplicates(post, events: list[dict], rng: random
     deliveries = [e for e in events for _ in range(rng.choice((1, 1, 2, 3)))]
     rng.shuffle(deliveries)
     for i in range(0, len(deliveries), 6):
-        answers = await asyncio.gather(*(post(e) for e in deliveries[i:i + 6]))
+        answers = await asyncio.gather(*(post(e) for e in deliveries[i : i + 6]))
         assert [r.status_code for r in answers] == [204] * len(answers), [r.text for r in answers]
 
 
@@ -70,10 +70,13 @@ def recompute(movements: list[tuple]) -> tuple[list[tuple], list[tuple]]:
     return sorted(totals), sorted(running)
 
 
-MOVEMENTS_SQL = ("SELECT user_id, counterparty_id, (occurred_at AT TIME ZONE 'UTC')::date, direction, amount "
-                 "FROM reporting.movements WHERE type = 'transfer'")
-TOTALS_SQL = ("SELECT user_id, counterparty_id, sent, received, count, first_day, last_day "
-              "FROM reporting.counterparty_totals")
+MOVEMENTS_SQL = (
+    "SELECT user_id, counterparty_id, (occurred_at AT TIME ZONE 'UTC')::date, direction, amount "
+    "FROM reporting.movements WHERE type = 'transfer'"
+)
+TOTALS_SQL = (
+    "SELECT user_id, counterparty_id, sent, received, count, first_day, last_day FROM reporting.counterparty_totals"
+)
 RUNNING_SQL = "SELECT user_id, counterparty_id, day, sent, received, count FROM reporting.counterparty_running"
 
 
@@ -86,12 +89,22 @@ def expected_top(ledger, uid: str, first: date, last: date) -> list[dict]:
             cell[0 if h["direction"] == "out" else 1] += h["amount"]
             cell[2] += 1
     ranked = sorted(acc.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), -kv[1][2], uuid.UUID(kv[0])))
-    return [{"user_id": cp, "handle": ledger.handles[cp], "display_name": ledger.handles[cp].title() + " X.",
-             "sent": f"{s:.2f}", "received": f"{r:.2f}", "count": n} for cp, (s, r, n) in ranked[:5]]
+    return [
+        {
+            "user_id": cp,
+            "handle": ledger.handles[cp],
+            "display_name": ledger.handles[cp].title() + " X.",
+            "sent": f"{s:.2f}",
+            "received": f"{r:.2f}",
+            "count": n,
+        }
+        for cp, (s, r, n) in ranked[:5]
+    ]
 
 
-async def test_aggregates_equal_a_recomputation_after_random_duplicate_out_of_order_delivery(reporting, ledger,
-                                                                                              reporting_db):
+async def test_aggregates_equal_a_recomputation_after_random_duplicate_out_of_order_delivery(
+    reporting, ledger, reporting_db
+):
     rng = random.Random(7)
     users = [ledger.user(h, START) for h in ("amal", "badr", "camelia", "dina", "ehab", "farah", "gamal")]
     ledger.random_activity(users, 500, START, days=75)
@@ -113,11 +126,20 @@ async def test_aggregates_equal_a_recomputation_after_random_duplicate_out_of_or
             uid = rng.choice(users)
             want = expected_top(ledger, uid, a, b)
             for day_rows_max in (10**9, -1):
-                body = await summary.summary(session, user_id=uuid.UUID(uid), start=a, end=b,
-                                             granularity=Granularity.month, day_rows_max=day_rows_max)
+                body = await summary.summary(
+                    session,
+                    user_id=uuid.UUID(uid),
+                    start=a,
+                    end=b,
+                    granularity=Granularity.month,
+                    day_rows_max=day_rows_max,
+                )
                 assert json.loads(body)["top_counterparties"] == want, (uid, a, b, day_rows_max)
-    body = (await reporting.get("/api/v1/reports/summary", users[0], **{"from": "2026-03-01", "to": "2026-05-31",
-                                                                        "granularity": "week"})).json()
+    body = (
+        await reporting.get(
+            "/api/v1/reports/summary", users[0], **{"from": "2026-03-01", "to": "2026-05-31", "granularity": "week"}
+        )
+    ).json()
     assert body["top_counterparties"] == expected_top(ledger, users[0], date(2026, 3, 1), date(2026, 5, 31))
 
 
@@ -131,8 +153,10 @@ async def test_a_late_event_updates_the_later_running_totals(reporting, ledger, 
         assert (await reporting.post_event(e)).status_code == 204
     rows = [r for r in await fetch(reporting_db, RUNNING_SQL) if str(r[0]) == a]
     assert [(r[2].day, r[3], r[4], r[5]) for r in rows] == [
-        (2, Decimal("10.00"), ZERO, 1), (6, Decimal("10.00"), Decimal("2.50"), 2),
-        (10, Decimal("17.25"), Decimal("2.50"), 3)]
+        (2, Decimal("10.00"), ZERO, 1),
+        (6, Decimal("10.00"), Decimal("2.50"), 2),
+        (10, Decimal("17.25"), Decimal("2.50"), 3),
+    ]
 
 
 @pytest.fixture
@@ -145,15 +169,19 @@ def fresh_db(pg):
 
 
 def alembic(url: str, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "alembic", "-c", str(SERVICE_DIR / "alembic.ini"), *args],
-                   cwd=SERVICE_DIR, env={**os.environ, "DATABASE_URL": url}, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "-c", str(SERVICE_DIR / "alembic.ini"), *args],
+        cwd=SERVICE_DIR,
+        env={**os.environ, "DATABASE_URL": url},
+        check=True,
+        capture_output=True,
+    )
 
 
 async def test_migration_0004_backfills_what_the_projector_builds(fresh_db, ledger):
     users = [ledger.user(h, START) for h in ("amal", "badr", "camelia", "dina")]
     ledger.random_activity(users, 200, START, days=70)
-    app = build_app(ReportingSettings(database_url=fresh_db, internal_token="test-internal-token",
-                                      environment="test"))
+    app = build_app(ReportingSettings(database_url=fresh_db, internal_token="test-internal-token", environment="test"))
     async with running_app(app) as http:
         for e in ledger.auth_events + ledger.events:
             r = await http.post("/internal/events", json=e, headers={"X-Internal-Token": "test-internal-token"})
@@ -163,8 +191,9 @@ async def test_migration_0004_backfills_what_the_projector_builds(fresh_db, ledg
 
     # Back to 0003: the monthly table it had is rebuilt from the day rows...
     await asyncio.to_thread(alembic, fresh_db, "downgrade", "0003")
-    monthly = await fetch(fresh_db, "SELECT user_id, counterparty_id, month, sent, received, count "
-                                    "FROM reporting.counterparty_monthly")
+    monthly = await fetch(
+        fresh_db, "SELECT user_id, counterparty_id, month, sent, received, count FROM reporting.counterparty_monthly"
+    )
     by_month: dict[tuple, list] = defaultdict(lambda: [ZERO, ZERO, 0])
     for user_id, counterparty_id, day, direction, amount in await fetch(fresh_db, MOVEMENTS_SQL):
         cell = by_month[(user_id, counterparty_id, day.replace(day=1))]

@@ -23,6 +23,7 @@ async def test_user_counts_from_events_and_rebuild_through_the_stack(stack):
     today = datetime.now(UTC).date().isoformat()
     params = {"from": today, "to": today}
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as gw:
+
         async def overview() -> dict:
             r = await gw.get("/api/v1/admin/reports/overview", params=params, headers=admin.auth_headers())
             assert r.status_code == 200, r.text
@@ -41,16 +42,25 @@ async def test_user_counts_from_events_and_rebuild_through_the_stack(stack):
         assert forbidden.status_code == 403
 
         # auth's event log over the real internal endpoint
-        feed = await gw.get(stack.url_of("auth") + "/internal/events", params={"limit": 1000},
-                            headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]})
+        feed = await gw.get(
+            stack.url_of("auth") + "/internal/events",
+            params={"limit": 1000},
+            headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]},
+        )
         assert feed.status_code == 200
         registered = {e["data"]["user_id"] for e in feed.json()["items"] if e["type"] == "user.registered"}
         assert {u.user_id for u in newcomers} <= registered
 
         reporting = next(s for s in SERVICES if s.name == "reporting")
-        done = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "reporting_service.rebuild"],
-                                       cwd=reporting.path, env={**stack.env, "LOG_LEVEL": "WARNING"},
-                                       capture_output=True, text=True, timeout=300)
+        done = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "reporting_service.rebuild"],
+            cwd=reporting.path,
+            env={**stack.env, "LOG_LEVEL": "WARNING"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         assert "rebuilt the reporting read model" in done.stdout
         after = await overview()

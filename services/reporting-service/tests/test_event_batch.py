@@ -12,8 +12,9 @@ INTERNAL_TOKEN = "test-internal-token"  # the reporting fixture's (conftest.py c
 
 
 async def post_batch(reporting, events: list) -> list[str]:
-    r = await reporting.http.post("/internal/events/batch", json={"events": events},
-                                  headers={"X-Internal-Token": INTERNAL_TOKEN})
+    r = await reporting.http.post(
+        "/internal/events/batch", json={"events": events}, headers={"X-Internal-Token": INTERNAL_TOKEN}
+    )
     assert r.status_code == 200, r.text
     return [x["outcome"] for x in r.json()["results"]]
 
@@ -24,7 +25,7 @@ async def test_batches_build_the_same_summary_as_the_history(reporting, ledger):
     events = ledger.auth_events + ledger.events
     rng = random.Random(7)
     for start in range(0, len(events), 25):
-        chunk = events[start:start + 25]
+        chunk = events[start : start + 25]
         assert set(await post_batch(reporting, chunk)) <= {"applied", "skipped"}
         # The relay may redeliver a batch (killed before marking it): nothing is applied twice.
         replay = rng.sample(chunk, k=len(chunk) // 2)
@@ -34,8 +35,11 @@ async def test_batches_build_the_same_summary_as_the_history(reporting, ledger):
         sent = sum((h["amount"] for h in rows if h["direction"] == "out"), Decimal("0.00"))
         received = sum((h["amount"] for h in rows if h["direction"] == "in"), Decimal("0.00"))
         last = max(h["at"].date() for h in rows)
-        r = await reporting.get("/api/v1/reports/summary", uid, **{"from": date(2026, 8, 1).isoformat(),
-                                                                    "to": last.isoformat(), "granularity": "month"})
+        r = await reporting.get(
+            "/api/v1/reports/summary",
+            uid,
+            **{"from": date(2026, 8, 1).isoformat(), "to": last.isoformat(), "granularity": "month"},
+        )
         assert r.status_code == 200, r.text
         body = r.json()
         assert (body["total_sent"], body["total_received"]) == (f"{sent:.2f}", f"{received:.2f}"), uid

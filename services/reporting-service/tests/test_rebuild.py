@@ -16,8 +16,15 @@ from instapay_stack.testing import start_fake
 from reporting_service.rebuild import rebuild
 
 START = datetime(2026, 6, 1, tzinfo=UTC)
-TABLES = ("user_daily", "counterparty_daily", "counterparty_totals", "counterparty_running", "parties",
-          "platform_daily", "users")
+TABLES = (
+    "user_daily",
+    "counterparty_daily",
+    "counterparty_totals",
+    "counterparty_running",
+    "parties",
+    "platform_daily",
+    "users",
+)
 
 
 class EventLog:
@@ -44,8 +51,10 @@ async def logs(ledger) -> AsyncIterator[dict[str, str]]:
         app = web.Application()
         app.router.add_get("/internal/events", log.handle)
         # an older service without the event log answers a problem+json 404, as FastAPI does
-        app.router.add_get("/old/internal/events", lambda _r: web.json_response(
-            {"status": 404, "code": "not_found", "title": "Not found"}, status=404))
+        app.router.add_get(
+            "/old/internal/events",
+            lambda _r: web.json_response({"status": 404, "code": "not_found", "title": "Not found"}, status=404),
+        )
         runner, urls[name] = await start_fake(app)
         runners.append(runner)
     yield urls
@@ -59,22 +68,32 @@ async def snapshot(reporting, users: list[str]) -> dict:
         for table in TABLES:
             rows = (await conn.execute(text(f"SELECT * FROM reporting.{table}"))).all()
             out[table] = sorted(tuple(r) for r in rows)
-        out["movements"] = [tuple(r) for r in (await conn.execute(text(
-            "SELECT user_id, event_id, occurred_at, type, direction, amount, balance_after, counterparty_id, "
-            "reference FROM reporting.movements ORDER BY user_id, occurred_at, id"))).all()]
+        out["movements"] = [
+            tuple(r)
+            for r in (
+                await conn.execute(
+                    text(
+                        "SELECT user_id, event_id, occurred_at, type, direction, amount, balance_after, counterparty_id, "
+                        "reference FROM reporting.movements ORDER BY user_id, occurred_at, id"
+                    )
+                )
+            ).all()
+        ]
     for uid in users:
-        for path, params in (("/api/v1/reports/summary", {"from": "2026-06-01", "to": "2026-08-31",
-                                                          "granularity": "week"}),
-                             ("/api/v1/reports/statement", {"from": "2026-06-10", "to": "2026-07-20"}),
-                             ("/api/v1/reports/statement", {"from": "2026-06-10", "to": "2026-07-20",
-                                                            "format": "csv"})):
+        for path, params in (
+            ("/api/v1/reports/summary", {"from": "2026-06-01", "to": "2026-08-31", "granularity": "week"}),
+            ("/api/v1/reports/statement", {"from": "2026-06-10", "to": "2026-07-20"}),
+            ("/api/v1/reports/statement", {"from": "2026-06-10", "to": "2026-07-20", "format": "csv"}),
+        ):
             r = await reporting.get(path, uid, **params)
             assert r.status_code == 200
             out[(uid, path, tuple(params.items()))] = r.text
     admin = reporting.auth(users[0], roles=[ROLE_ADMIN])
-    out["overview"] = (await reporting.http.get("/api/v1/admin/reports/overview",
-                                                params={"from": "2026-06-01", "to": "2026-08-31"},
-                                                headers=admin)).json()
+    out["overview"] = (
+        await reporting.http.get(
+            "/api/v1/admin/reports/overview", params={"from": "2026-06-01", "to": "2026-08-31"}, headers=admin
+        )
+    ).json()
     return out
 
 
@@ -88,8 +107,10 @@ async def test_rebuild_replays_to_an_identical_read_model(reporting, ledger, log
 
     http = new_session(timeout_seconds=10)
     try:
-        sources = {name: ServiceClient(http, url, name=name, internal_token="test-internal-token")
-                   for name, url in logs.items()}
+        sources = {
+            name: ServiceClient(http, url, name=name, internal_token="test-internal-token")
+            for name, url in logs.items()
+        }
         result = await rebuild(reporting.app.state.db, sources, optional=frozenset({"auth"}))
     finally:
         await http.close()
@@ -110,8 +131,9 @@ async def test_rebuild_without_an_auth_event_log_keeps_going(reporting, ledger, 
     try:
         missing = ServiceClient(http, logs["transaction"] + "/old", name="auth", internal_token="x")
         present = ServiceClient(http, logs["transaction"], name="transaction", internal_token="test-internal-token")
-        result = await rebuild(reporting.app.state.db, {"transaction": present, "auth": missing},
-                               optional=frozenset({"auth"}))
+        result = await rebuild(
+            reporting.app.state.db, {"transaction": present, "auth": missing}, optional=frozenset({"auth"})
+        )
     finally:
         await http.close()
     assert result.sources == {"transaction": 1}

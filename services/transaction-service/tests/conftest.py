@@ -29,8 +29,13 @@ class FakeDirectory:
     pins: dict[str, str] = field(default_factory=dict)
 
     def add(self, handle: str, *, pin: str | None = GOOD_PIN) -> dict[str, Any]:
-        user = {"user_id": str(uuid.uuid4()), "handle": handle, "display_name": f"{handle.title()} X.",
-                "email": f"{handle}@example.com", "phone": f"+2010{uuid.uuid4().int % 10**8:08d}"}
+        user = {
+            "user_id": str(uuid.uuid4()),
+            "handle": handle,
+            "display_name": f"{handle.title()} X.",
+            "email": f"{handle}@example.com",
+            "phone": f"+2010{uuid.uuid4().int % 10**8:08d}",
+        }
         self.users[user["user_id"]] = user
         if pin:
             self.pins[user["user_id"]] = pin
@@ -76,8 +81,9 @@ async def start_peers(directory: FakeDirectory) -> tuple[web.AppRunner, str]:
             return _problem(404, "recipient_not_found")
         sender = directory.users.get(request.query.get("sender_id", ""))
         keys = ("user_id", "handle", "display_name")
-        return web.json_response({"recipient": {k: recipient[k] for k in keys},
-                                  "sender": {k: sender[k] for k in keys} if sender else None})
+        return web.json_response(
+            {"recipient": {k: recipient[k] for k in keys}, "sender": {k: sender[k] for k in keys} if sender else None}
+        )
 
     app = web.Application()
     app.router.add_post("/internal/pin/verify", verify)
@@ -107,18 +113,26 @@ class Ctx:
         r = await self.client.post("/internal/wallets", json={"user_id": user["user_id"]}, headers=self.internal())
         assert r.status_code == 201, r.text
         if balance:
-            r = await self.client.post("/api/v1/wallet/topups", headers={
-                **self.auth(user["user_id"]), "Idempotency-Key": uuid.uuid4().hex},
-                json={"amount": balance, "source": {"type": "card", "reference": "card-4242"}})
+            r = await self.client.post(
+                "/api/v1/wallet/topups",
+                headers={**self.auth(user["user_id"]), "Idempotency-Key": uuid.uuid4().hex},
+                json={"amount": balance, "source": {"type": "card", "reference": "card-4242"}},
+            )
             assert r.status_code == 201, r.text
         return user
 
 
 def make_settings(database_url: str, peers_url: str, **overrides: Any) -> TransactionSettings:
-    return TransactionSettings(database_url=database_url, internal_token=INTERNAL_TOKEN, auth_url=peers_url,
-                               user_url=peers_url, environment="test",
-                               # the stand-in peers share the test's event loop, which 50 clients keep busy
-                               http_timeout_seconds=60, **overrides)
+    return TransactionSettings(
+        database_url=database_url,
+        internal_token=INTERNAL_TOKEN,
+        auth_url=peers_url,
+        user_url=peers_url,
+        environment="test",
+        # the stand-in peers share the test's event loop, which 50 clients keep busy
+        http_timeout_seconds=60,
+        **overrides,
+    )
 
 
 @asynccontextmanager

@@ -37,8 +37,12 @@ def test_a_string_is_accepted_exactly_when_the_document_allows_it(text):
         assert digits_before_point > 18, text  # the one rule the pattern leaves to maxLength
 
 
-@given(st.one_of(st.integers(min_value=-10**6, max_value=10**6),
-                 st.decimals(min_value=-10**6, max_value=10**6, places=2).map(float)))
+@given(
+    st.one_of(
+        st.integers(min_value=-(10**6), max_value=10**6),
+        st.decimals(min_value=-(10**6), max_value=10**6, places=2).map(float),
+    )
+)
 def test_an_accepted_number_is_above_the_documented_minimum(number):
     if _accepted(number):
         assert number > NUMBER_FORM["exclusiveMinimum"]

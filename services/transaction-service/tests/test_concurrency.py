@@ -13,18 +13,30 @@ from instapay_common.security.scopes import CLIENT_SCOPES
 
 async def _ledger_totals(ctx) -> dict:
     async with ctx.app.state.db.sessionmaker() as s:
-        users = (await s.execute(text(
-            "SELECT coalesce(sum(balance), 0) FROM ledger.accounts WHERE kind = 'user'"))).scalar_one()
-        negative = (await s.execute(text(
-            "SELECT count(*) FROM ledger.accounts WHERE kind = 'user' AND balance < 0"))).scalar_one()
-        funded = (await s.execute(text(
-            "SELECT coalesce(sum(CASE WHEN type = 'topup' THEN amount ELSE -amount END), 0) "
-            "FROM ledger.journal_entries WHERE type IN ('topup', 'withdrawal')"))).scalar_one()
-        unbalanced = (await s.execute(text(
-            "SELECT count(*) FROM (SELECT entry_id FROM ledger.postings GROUP BY entry_id HAVING sum(amount) <> 0) x"
-        ))).scalar_one()
-        system = (await s.execute(text(
-            "SELECT coalesce(sum(balance), 0) FROM ledger.accounts WHERE kind = 'system'"))).scalar_one()
+        users = (
+            await s.execute(text("SELECT coalesce(sum(balance), 0) FROM ledger.accounts WHERE kind = 'user'"))
+        ).scalar_one()
+        negative = (
+            await s.execute(text("SELECT count(*) FROM ledger.accounts WHERE kind = 'user' AND balance < 0"))
+        ).scalar_one()
+        funded = (
+            await s.execute(
+                text(
+                    "SELECT coalesce(sum(CASE WHEN type = 'topup' THEN amount ELSE -amount END), 0) "
+                    "FROM ledger.journal_entries WHERE type IN ('topup', 'withdrawal')"
+                )
+            )
+        ).scalar_one()
+        unbalanced = (
+            await s.execute(
+                text(
+                    "SELECT count(*) FROM (SELECT entry_id FROM ledger.postings GROUP BY entry_id HAVING sum(amount) <> 0) x"
+                )
+            )
+        ).scalar_one()
+        system = (
+            await s.execute(text("SELECT coalesce(sum(balance), 0) FROM ledger.accounts WHERE kind = 'system'"))
+        ).scalar_one()
     return {"users": users, "negative": negative, "funded": funded, "unbalanced": unbalanced, "system": system}
 
 
@@ -50,8 +62,11 @@ async def test_5000_random_transfers_by_50_clients_keep_the_ledger_exact(ctx):
         while not queue.empty():
             job = queue.get_nowait()
             a, b, amount, key = job
-            r = await ctx.client.post("/api/v1/transfers", json={"recipient": b["handle"], "amount": amount},
-                                      headers={**tokens[a["user_id"]], "Idempotency-Key": key})
+            r = await ctx.client.post(
+                "/api/v1/transfers",
+                json={"recipient": b["handle"], "amount": amount},
+                headers={**tokens[a["user_id"]], "Idempotency-Key": key},
+            )
             results.append((r.status_code, r.json(), job))
 
     await asyncio.gather(*(client() for _ in range(50)))
@@ -68,17 +83,30 @@ async def test_5000_random_transfers_by_50_clients_keep_the_ledger_exact(ctx):
     assert after["users"] == after["funded"] == baseline["users"]  # transfers create/destroy nothing
     assert after["users"] + after["system"] == 0
     async with ctx.app.state.db.sessionmaker() as s:
-        rows = (await s.execute(text(
-            "SELECT e.id, e.amount, count(p.id) AS legs FROM ledger.journal_entries e JOIN ledger.postings p "
-            "ON p.entry_id = e.id WHERE e.id = ANY(:ids) GROUP BY e.id, e.amount"),
-            {"ids": [uuid.UUID(i) for i in completed]})).all()
+        rows = (
+            await s.execute(
+                text(
+                    "SELECT e.id, e.amount, count(p.id) AS legs FROM ledger.journal_entries e JOIN ledger.postings p "
+                    "ON p.entry_id = e.id WHERE e.id = ANY(:ids) GROUP BY e.id, e.amount"
+                ),
+                {"ids": [uuid.UUID(i) for i in completed]},
+            )
+        ).all()
         declined_keys = [job[3] for s_, _, job in results if s_ == 422]
-        stored_declines = (await s.execute(text(
-            "SELECT count(*) FROM ledger.idempotency_keys WHERE key = ANY(:k) AND status_code = 422"),
-            {"k": declined_keys})).scalar_one()
-        transfers_total = (await s.execute(text(
-            "SELECT count(*) FROM ledger.journal_entries WHERE type = 'transfer' AND sender->>'user_id' = ANY(:u)"),
-            {"u": [u["user_id"] for u in users]})).scalar_one()
+        stored_declines = (
+            await s.execute(
+                text("SELECT count(*) FROM ledger.idempotency_keys WHERE key = ANY(:k) AND status_code = 422"),
+                {"k": declined_keys},
+            )
+        ).scalar_one()
+        transfers_total = (
+            await s.execute(
+                text(
+                    "SELECT count(*) FROM ledger.journal_entries WHERE type = 'transfer' AND sender->>'user_id' = ANY(:u)"
+                ),
+                {"u": [u["user_id"] for u in users]},
+            )
+        ).scalar_one()
     # every 201 is in the ledger exactly once with the answered amount; declines left no entry
     assert len(rows) == len(completed) == transfers_total
     assert all(r.legs == 2 and Decimal(completed[str(r.id)][2]) == r.amount for r in rows)
@@ -90,8 +118,9 @@ async def test_same_key_sent_10_times_concurrently_moves_money_once(ctx):
     bob = await ctx.user()
     headers = {**ctx.auth(alice["user_id"]), "Idempotency-Key": "same-key"}
     body = {"recipient": bob["handle"], "amount": "40.00", "pin": "123456"}
-    answers = await asyncio.gather(*(ctx.client.post("/api/v1/transfers", headers=headers, json=body)
-                                     for _ in range(10)))
+    answers = await asyncio.gather(
+        *(ctx.client.post("/api/v1/transfers", headers=headers, json=body) for _ in range(10))
+    )
     assert [r.status_code for r in answers] == [201] * 10
     assert len({r.text for r in answers}) == 1
     assert sum(r.headers.get("Idempotent-Replayed") == "true" for r in answers) == 9
@@ -105,8 +134,11 @@ async def test_opposite_transfers_on_the_same_pair_never_deadlock(ctx):
     tok = {u["user_id"]: ctx.auth(u["user_id"], scopes=CLIENT_SCOPES, client_id="c") for u in (a, b)}
 
     async def send(src, dst):
-        return await ctx.client.post("/api/v1/transfers", json={"recipient": dst["handle"], "amount": "1.00"},
-                                     headers={**tok[src["user_id"]], "Idempotency-Key": uuid.uuid4().hex})
+        return await ctx.client.post(
+            "/api/v1/transfers",
+            json={"recipient": dst["handle"], "amount": "1.00"},
+            headers={**tok[src["user_id"]], "Idempotency-Key": uuid.uuid4().hex},
+        )
 
     answers = await asyncio.gather(*(send(a, b) if i % 2 else send(b, a) for i in range(200)))
     assert [r.status_code for r in answers] == [201] * 200

@@ -29,16 +29,19 @@ async def test_locked_and_provider_failure_answers_are_documented(ctx):
         assert r.status_code == 502 and r.json()["code"] == "funding_provider_error", r.text
         _documented(ctx, path, 502)
 
-    request = await ctx.client.post("/api/v1/payment-requests", headers=ctx.auth(bob["user_id"]),
-                                    json={"payer": alice["handle"], "amount": "2.00"})
+    request = await ctx.client.post(
+        "/api/v1/payment-requests", headers=ctx.auth(bob["user_id"]), json={"payer": alice["handle"], "amount": "2.00"}
+    )
     assert request.status_code == 201, request.text
     r = await ctx.client.post(f"/api/v1/admin/wallets/{alice['user_id']}/freeze", headers=admin, json={"reason": "t"})
     assert r.status_code == 200
     for path, body in (
         ("/api/v1/transfers", {"recipient": bob["handle"], "amount": "1.00", "pin": "123456"}),
         ("/api/v1/wallet/topups", {"amount": "1.00", "source": {"type": "card", "reference": "c"}}),
-        ("/api/v1/wallet/withdrawals", {"amount": "1.00", "destination": {"type": "bank", "reference": "b"},
-                                        "pin": "123456"}),
+        (
+            "/api/v1/wallet/withdrawals",
+            {"amount": "1.00", "destination": {"type": "bank", "reference": "b"}, "pin": "123456"},
+        ),
         (f"/api/v1/payment-requests/{request.json()['id']}/accept", {"pin": "123456"}),
     ):
         r = await ctx.client.post(path, headers=as_user(alice), json=body)

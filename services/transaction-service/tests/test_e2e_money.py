@@ -17,8 +17,11 @@ async def _users(stack, n: int, balance: str):
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as c:
         for u in users:
             headers = u.auth_headers(**{"Idempotency-Key": secrets.token_hex(8)})
-            r = await c.post("/api/v1/wallet/topups", headers=headers,
-                             json={"amount": balance, "source": {"type": "card", "reference": "card-4242"}})
+            r = await c.post(
+                "/api/v1/wallet/topups",
+                headers=headers,
+                json={"amount": balance, "source": {"type": "card", "reference": "card-4242"}},
+            )
             assert r.status_code == 201, r.text
     return users
 
@@ -27,12 +30,19 @@ async def _invariants(stack, user_ids: list[str]) -> None:
     db = stack.config.database_url
     rows = await fetch_rows(db, "SELECT count(*) AS n FROM ledger.accounts WHERE kind = 'user' AND balance < 0")
     assert rows[0]["n"] == 0
-    rows = await fetch_rows(db, "SELECT count(*) AS n FROM (SELECT entry_id FROM ledger.postings GROUP BY entry_id "
-                                "HAVING sum(amount) <> 0) x")
+    rows = await fetch_rows(
+        db,
+        "SELECT count(*) AS n FROM (SELECT entry_id FROM ledger.postings GROUP BY entry_id HAVING sum(amount) <> 0) x",
+    )
     assert rows[0]["n"] == 0
     total = (await fetch_rows(db, "SELECT sum(balance) AS s FROM ledger.accounts WHERE kind = 'user'"))[0]["s"]
-    funded = (await fetch_rows(db, "SELECT coalesce(sum(CASE WHEN type = 'topup' THEN amount ELSE -amount END), 0) "
-                                   "AS s FROM ledger.journal_entries WHERE type IN ('topup', 'withdrawal')"))[0]["s"]
+    funded = (
+        await fetch_rows(
+            db,
+            "SELECT coalesce(sum(CASE WHEN type = 'topup' THEN amount ELSE -amount END), 0) "
+            "AS s FROM ledger.journal_entries WHERE type IN ('topup', 'withdrawal')",
+        )
+    )[0]["s"]
     assert total == funded
 
 
@@ -40,8 +50,10 @@ async def _invariants(stack, user_ids: list[str]) -> None:
 async def test_transfers_through_the_gateway_stay_exact(stack):
     users = await _users(stack, 6, "300.00")
     rng = random.Random(7)
-    jobs = [(a, b, "250.00" if rng.random() < 0.2 else f"{rng.randint(100, 5000) / 100:.2f}", uuid.uuid4().hex)
-            for a, b in (rng.sample(users, 2) for _ in range(240))]
+    jobs = [
+        (a, b, "250.00" if rng.random() < 0.2 else f"{rng.randint(100, 5000) / 100:.2f}", uuid.uuid4().hex)
+        for a, b in (rng.sample(users, 2) for _ in range(240))
+    ]
     results = []
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=60) as c:
         queue = list(jobs)
@@ -49,8 +61,11 @@ async def test_transfers_through_the_gateway_stay_exact(stack):
         async def worker():
             while queue:
                 a, b, amount, key = queue.pop()
-                r = await c.post("/api/v1/transfers", headers=a.auth_headers(**{"Idempotency-Key": key}),
-                                 json={"recipient": b.handle, "amount": amount, "pin": a.pin})
+                r = await c.post(
+                    "/api/v1/transfers",
+                    headers=a.auth_headers(**{"Idempotency-Key": key}),
+                    json={"recipient": b.handle, "amount": amount, "pin": a.pin},
+                )
                 results.append((r.status_code, r.json()))
 
         await asyncio.gather(*(worker() for _ in range(12)))
@@ -77,14 +92,22 @@ async def test_same_key_10_times_through_the_gateway(stack):
     alice, bob = await _users(stack, 2, "100.00")
     headers = alice.auth_headers(**{"Idempotency-Key": "e2e-same"})
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=60) as c:
-        answers = await asyncio.gather(*(c.post("/api/v1/transfers", headers=headers,
-                                                json={"recipient": bob.email, "amount": "30", "pin": alice.pin})
-                                         for _ in range(10)))
+        answers = await asyncio.gather(
+            *(
+                c.post(
+                    "/api/v1/transfers",
+                    headers=headers,
+                    json={"recipient": bob.email, "amount": "30", "pin": alice.pin},
+                )
+                for _ in range(10)
+            )
+        )
     assert {r.status_code for r in answers} == {201} and len({r.json()["id"] for r in answers}) == 1
     assert await c_balance(stack, alice) == "70.00" and await c_balance(stack, bob) == "130.00"
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=60) as c:
-        r = await c.post("/api/v1/transfers", headers=headers, json={"recipient": bob.email, "amount": "31",
-                                                                     "pin": alice.pin})
+        r = await c.post(
+            "/api/v1/transfers", headers=headers, json={"recipient": bob.email, "amount": "31", "pin": alice.pin}
+        )
     problem(r, 422, "idempotency_key_reused")
 
 
@@ -97,8 +120,11 @@ async def test_kill_9_mid_flight_is_all_or_nothing_and_retry_settles_once(stack)
         async def send(job):
             a, b, key = job
             try:
-                r = await c.post("/api/v1/transfers", headers=a.auth_headers(**{"Idempotency-Key": key}),
-                                 json={"recipient": b.handle, "amount": "10.00", "pin": a.pin})
+                r = await c.post(
+                    "/api/v1/transfers",
+                    headers=a.auth_headers(**{"Idempotency-Key": key}),
+                    json={"recipient": b.handle, "amount": "10.00", "pin": a.pin},
+                )
                 return r.status_code
             except httpx.HTTPError:
                 return None
@@ -112,14 +138,19 @@ async def test_kill_9_mid_flight_is_all_or_nothing_and_retry_settles_once(stack)
         retried = await asyncio.gather(*(send(j) for j in jobs))
     assert retried == [201] * len(jobs)
     keys = [j[2] for j in jobs]
-    rows = await fetch_rows(stack.config.database_url,
-                            "SELECT k.key, e.id FROM ledger.idempotency_keys k JOIN ledger.journal_entries e "
-                            "ON e.id = CAST(k.response->>'id' AS uuid) WHERE k.key = ANY(:keys)", keys=keys)
+    rows = await fetch_rows(
+        stack.config.database_url,
+        "SELECT k.key, e.id FROM ledger.idempotency_keys k JOIN ledger.journal_entries e "
+        "ON e.id = CAST(k.response->>'id' AS uuid) WHERE k.key = ANY(:keys)",
+        keys=keys,
+    )
     assert sorted(r["key"] for r in rows) == sorted(keys)  # every key settled exactly once, in the ledger
     ids = [str(u.user_id) for u in users]
-    count = await fetch_rows(stack.config.database_url,
-                             "SELECT count(*) AS n FROM ledger.journal_entries WHERE type = 'transfer' "
-                             "AND sender->>'user_id' = ANY(:ids)", ids=ids)
+    count = await fetch_rows(
+        stack.config.database_url,
+        "SELECT count(*) AS n FROM ledger.journal_entries WHERE type = 'transfer' AND sender->>'user_id' = ANY(:ids)",
+        ids=ids,
+    )
     assert count[0]["n"] == len(jobs)  # nothing half-written or doubled by the crash
     assert sum([Decimal(await c_balance(stack, u)) for u in users]) == Decimal("4000.00")
     await _invariants(stack, ids)

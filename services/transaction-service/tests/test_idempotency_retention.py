@@ -15,20 +15,30 @@ from transaction_service.idempotency import purge_expired_keys
 
 
 async def _send(ctx, sender, recipient, key: str):
-    return await ctx.client.post("/api/v1/transfers", headers={**ctx.auth(sender["user_id"]), "Idempotency-Key": key},
-                                 json={"recipient": recipient["handle"], "amount": "1.00", "pin": "123456"})
+    return await ctx.client.post(
+        "/api/v1/transfers",
+        headers={**ctx.auth(sender["user_id"]), "Idempotency-Key": key},
+        json={"recipient": recipient["handle"], "amount": "1.00", "pin": "123456"},
+    )
 
 
 async def _age(ctx, owner: str, key: str, hours: int) -> None:
     async with ctx.app.state.db.sessionmaker() as s, s.begin():
-        await s.execute(text("UPDATE ledger.idempotency_keys SET created_at = now() - make_interval(hours => :h) "
-                             "WHERE owner_id = CAST(:o AS uuid) AND key = :k"), {"h": hours, "o": owner, "k": key})
+        await s.execute(
+            text(
+                "UPDATE ledger.idempotency_keys SET created_at = now() - make_interval(hours => :h) "
+                "WHERE owner_id = CAST(:o AS uuid) AND key = :k"
+            ),
+            {"h": hours, "o": owner, "k": key},
+        )
 
 
 async def _kept(ctx, owner: str) -> set[str]:
     async with ctx.app.state.db.read_sessionmaker() as s:
-        rows = await s.execute(text("SELECT key FROM ledger.idempotency_keys "
-                                    "WHERE owner_id = CAST(:o AS uuid) AND key LIKE 'k-%'"), {"o": owner})
+        rows = await s.execute(
+            text("SELECT key FROM ledger.idempotency_keys WHERE owner_id = CAST(:o AS uuid) AND key LIKE 'k-%'"),
+            {"o": owner},
+        )
     return {r.key for r in rows}
 
 

@@ -29,5 +29,6 @@ async def test_delete_wallet_compensates_only_unused_wallets(ctx):
     r = await ctx.client.delete(f"/internal/wallets/{uid}", headers=ctx.internal())
     assert r.status_code == 204  # idempotent
     async with ctx.app.state.db.sessionmaker() as s:
-        assert (await s.execute(text("SELECT count(*) FROM ledger.accounts WHERE user_id = :u"),
-                                {"u": uid})).scalar_one() == 0
+        assert (
+            await s.execute(text("SELECT count(*) FROM ledger.accounts WHERE user_id = :u"), {"u": uid})
+        ).scalar_one() == 0

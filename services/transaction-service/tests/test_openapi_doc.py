@@ -3,8 +3,12 @@ missing key is the contract's 400, not FastAPI's 422)."""
 
 from transaction_service.main import build_app
 
-MONEY_POSTS = {"/api/v1/transfers", "/api/v1/wallet/topups", "/api/v1/wallet/withdrawals",
-               "/api/v1/payment-requests/{request_id}/accept"}
+MONEY_POSTS = {
+    "/api/v1/transfers",
+    "/api/v1/wallet/topups",
+    "/api/v1/wallet/withdrawals",
+    "/api/v1/payment-requests/{request_id}/accept",
+}
 
 
 def test_money_posts_document_a_required_idempotency_key_of_1_to_255_characters():
@@ -14,7 +18,11 @@ def test_money_posts_document_a_required_idempotency_key_of_1_to_255_characters(
         for method, operation in operations.items():
             for param in operation.get("parameters", []):
                 if param["in"] == "header" and param["name"].lower() == "idempotency-key":
-                    documented[path] = (method, param["required"], param["schema"]["minLength"],
-                                        param["schema"]["maxLength"])
+                    documented[path] = (
+                        method,
+                        param["required"],
+                        param["schema"]["minLength"],
+                        param["schema"]["maxLength"],
+                    )
     assert documented == {path: ("post", True, 1, 255) for path in MONEY_POSTS}
     assert "400" in spec["paths"]["/api/v1/transfers"]["post"]["responses"]  # idempotency_key_required

@@ -76,20 +76,48 @@ def k() -> str:
 
 
 def test_the_strict_copies_refuse_an_unknown_field_at_any_depth_and_keep_the_field_rules():
-    transfer = {"id": str(uuid.uuid4()), "status": "completed", "amount": "1.00", "currency": "EGP",
-                "sender": {"user_id": str(uuid.uuid4()), "handle": "a"},
-                "recipient": {"user_id": str(uuid.uuid4()), "handle": "b", "display_name": "B."},
-                "note": None, "created_at": "2026-11-25T10:00:00.000Z", "payment_request_id": None}
+    transfer = {
+        "id": str(uuid.uuid4()),
+        "status": "completed",
+        "amount": "1.00",
+        "currency": "EGP",
+        "sender": {"user_id": str(uuid.uuid4()), "handle": "a"},
+        "recipient": {"user_id": str(uuid.uuid4()), "handle": "b", "display_name": "B."},
+        "note": None,
+        "created_at": "2026-11-25T10:00:00.000Z",
+        "payment_request_id": None,
+    }
     conforms(rm.Transfer, transfer)
-    for bad in ({**transfer, "fee": "0.00"}, {**transfer, "sender": {**transfer["sender"], "email": "a@x"}},
-                {**transfer, "amount": 1.0}, {**transfer, "amount": "1.5"}, {**transfer, "created_at": 0},
-                {**transfer, "status": "pending"}, {**transfer, "id": "42"}):
+    for bad in (
+        {**transfer, "fee": "0.00"},
+        {**transfer, "sender": {**transfer["sender"], "email": "a@x"}},
+        {**transfer, "amount": 1.0},
+        {**transfer, "amount": "1.5"},
+        {**transfer, "created_at": 0},
+        {**transfer, "status": "pending"},
+        {**transfer, "id": "42"},
+    ):
         with pytest.raises(ValidationError):
             conforms(rm.Transfer, bad)
-    page = {"items": [{"id": str(uuid.uuid4()), "type": "topup", "direction": "in", "amount": "1.00",
-                       "currency": "EGP", "balance_after": "1.00", "counterparty": None, "transfer_id": None,
-                       "note": None, "status": "completed", "created_at": "2026-11-25T10:00:00Z", "x": 1}],
-            "next_cursor": None}
+    page = {
+        "items": [
+            {
+                "id": str(uuid.uuid4()),
+                "type": "topup",
+                "direction": "in",
+                "amount": "1.00",
+                "currency": "EGP",
+                "balance_after": "1.00",
+                "counterparty": None,
+                "transfer_id": None,
+                "note": None,
+                "status": "completed",
+                "created_at": "2026-11-25T10:00:00Z",
+                "x": 1,
+            }
+        ],
+        "next_cursor": None,
+    }
     with pytest.raises(ValidationError):
         conforms(rm.TransactionPage, page)
 
@@ -99,7 +127,10 @@ def test_the_openapi_documents_the_models_and_no_route_validates_or_filters_its_
     for (method, path, status), name in DOCUMENTED.items():
         response = spec["paths"][path][method]["responses"][status]
         assert response["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{name}"}, (
-            method, path, response)
+            method,
+            path,
+            response,
+        )
         assert response["description"] and response["description"] != "Successful Response"
     schemas = spec["components"]["schemas"]
     assert schemas["Transfer"]["properties"]["amount"]["type"] == "string"
@@ -116,12 +147,18 @@ async def test_real_answers_conform_to_their_documented_models(ctx):
     ha, hb = ctx.auth(alice["user_id"]), ctx.auth(bob["user_id"])
     c = ctx.client
 
-    r = await c.post("/api/v1/wallet/topups", headers={**ha, "Idempotency-Key": k()},
-                     json={"amount": "25.50", "source": {"type": "bank", "reference": "iban-1"}})
+    r = await c.post(
+        "/api/v1/wallet/topups",
+        headers={**ha, "Idempotency-Key": k()},
+        json={"amount": "25.50", "source": {"type": "bank", "reference": "iban-1"}},
+    )
     assert r.status_code == 201, r.text
     assert conforms(rm.Transaction, r.json())["counterparty"] is None
-    r = await c.post("/api/v1/wallet/withdrawals", headers={**ha, "Idempotency-Key": k()},
-                     json={"amount": "10", "destination": {"type": "bank", "reference": "iban-1"}, "pin": "123456"})
+    r = await c.post(
+        "/api/v1/wallet/withdrawals",
+        headers={**ha, "Idempotency-Key": k()},
+        json={"amount": "10", "destination": {"type": "bank", "reference": "iban-1"}, "pin": "123456"},
+    )
     assert r.status_code == 201, r.text
     assert conforms(rm.Transaction, r.json())["direction"] == "out"
 
@@ -152,8 +189,11 @@ async def test_real_answers_conform_to_their_documented_models(ctx):
         r = await c.post("/api/v1/payment-requests", headers=hb, json={"payer": alice["handle"], "amount": amount})
         assert r.status_code == 201, r.text
         requests.append(conforms(rm.PaymentRequest, r.json()))
-    r = await c.post(f"/api/v1/payment-requests/{requests[0]['id']}/accept", headers={**ha, "Idempotency-Key": k()},
-                     json={"pin": "123456"})
+    r = await c.post(
+        f"/api/v1/payment-requests/{requests[0]['id']}/accept",
+        headers={**ha, "Idempotency-Key": k()},
+        json={"pin": "123456"},
+    )
     assert r.status_code == 201, r.text
     assert conforms(rm.Transfer, r.json())["payment_request_id"] == requests[0]["id"]
     r = await c.post(f"/api/v1/payment-requests/{requests[1]['id']}/decline", headers=ha)

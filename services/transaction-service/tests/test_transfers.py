@@ -17,9 +17,11 @@ def key() -> dict[str, str]:
 async def test_transfer_moves_money_and_both_sides_see_it(ctx):
     alice = await ctx.user(balance="500.00")
     bob = await ctx.user()
-    r = await ctx.client.post("/api/v1/transfers", headers={**ctx.auth(alice["user_id"]), **key()},
-                              json={"recipient": "@" + bob["handle"], "amount": "125.50", "note": "عشاء 🍕",
-                                    "pin": "123456"})
+    r = await ctx.client.post(
+        "/api/v1/transfers",
+        headers={**ctx.auth(alice["user_id"]), **key()},
+        json={"recipient": "@" + bob["handle"], "amount": "125.50", "note": "عشاء 🍕", "pin": "123456"},
+    )
     assert r.status_code == 201, r.text
     t = r.json()
     assert t["status"] == "completed" and t["amount"] == "125.50" and t["currency"] == "EGP"
@@ -34,7 +36,9 @@ async def test_transfer_moves_money_and_both_sides_see_it(ctx):
 
     ha = (await ctx.client.get("/api/v1/transactions", headers=ctx.auth(alice["user_id"]))).json()
     assert [(i["type"], i["direction"], i["amount"], i["balance_after"]) for i in ha["items"]] == [
-        ("transfer", "out", "125.50", "374.50"), ("topup", "in", "500.00", "500.00")]
+        ("transfer", "out", "125.50", "374.50"),
+        ("topup", "in", "500.00", "500.00"),
+    ]
     assert ha["items"][0]["transfer_id"] == t["id"] and ha["items"][0]["counterparty"]["handle"] == bob["handle"]
     hb = (await ctx.client.get("/api/v1/transactions", headers=ctx.auth(bob["user_id"]))).json()
     assert hb["items"][0]["direction"] == "in" and hb["items"][0]["counterparty"]["user_id"] == alice["user_id"]
@@ -47,9 +51,19 @@ async def test_transfer_moves_money_and_both_sides_see_it(ctx):
     assert d.status_code == 404
 
     async with ctx.app.state.db.sessionmaker() as s:
-        events = (await s.execute(text(
-            "SELECT payload FROM ledger.outbox_events WHERE event_type = 'transfer.completed' "
-            "AND payload->>'transfer_id' = :t"), {"t": t["id"]})).scalars().all()
+        events = (
+            (
+                await s.execute(
+                    text(
+                        "SELECT payload FROM ledger.outbox_events WHERE event_type = 'transfer.completed' "
+                        "AND payload->>'transfer_id' = :t"
+                    ),
+                    {"t": t["id"]},
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert len(events) == 1
     assert events[0]["sender"]["balance_after"] == "374.50" and events[0]["recipient"]["balance_after"] == "125.50"
 
@@ -59,9 +73,11 @@ async def test_history_pagination_and_filters(ctx):
     bob = await ctx.user()
     carol = await ctx.user()
     for i in range(5):
-        r = await ctx.client.post("/api/v1/transfers", headers={**ctx.auth(alice["user_id"]), **key()},
-                                  json={"recipient": (bob if i % 2 else carol)["email"], "amount": f"{i + 1}.00",
-                                        "pin": "123456"})
+        r = await ctx.client.post(
+            "/api/v1/transfers",
+            headers={**ctx.auth(alice["user_id"]), **key()},
+            json={"recipient": (bob if i % 2 else carol)["email"], "amount": f"{i + 1}.00", "pin": "123456"},
+        )
         assert r.status_code == 201, r.text
     h = ctx.auth(alice["user_id"])
     seen, cursor = [], None
@@ -107,8 +123,11 @@ async def test_idempotent_replay_and_key_rules(ctx):
     h2 = {**ctx.auth(alice["user_id"]), "Idempotency-Key": "k-2"}
     d1 = await ctx.client.post("/api/v1/transfers", headers=h2, json={**body, "amount": "1000"})
     assert d1.status_code == 422 and d1.json()["code"] == "insufficient_funds"
-    await ctx.client.post("/api/v1/wallet/topups", headers={**ctx.auth(alice["user_id"]), **key()},
-                          json={"amount": "5000", "source": {"type": "bank", "reference": "iban-1"}})
+    await ctx.client.post(
+        "/api/v1/wallet/topups",
+        headers={**ctx.auth(alice["user_id"]), **key()},
+        json={"amount": "5000", "source": {"type": "bank", "reference": "iban-1"}},
+    )
     d2 = await ctx.client.post("/api/v1/transfers", headers=h2, json={**body, "amount": "1000"})
     assert d2.status_code == 422 and d2.json() == d1.json() and d2.headers["Idempotent-Replayed"] == "true"
     # A wrong PIN stores nothing: the same key works once the PIN is right.
@@ -118,10 +137,12 @@ async def test_idempotent_replay_and_key_rules(ctx):
     ok = await ctx.client.post("/api/v1/transfers", headers=h3, json=body)
     assert ok.status_code == 201 and "Idempotent-Replayed" not in ok.headers
     # Keys are scoped to the caller: bob may use "k-1" for his own request.
-    r5 = await ctx.client.post("/api/v1/transfers", headers={**ctx.auth(bob["user_id"]), "Idempotency-Key": "k-1"},
-                               json={"recipient": alice["handle"], "amount": "1", "pin": "123456"})
+    r5 = await ctx.client.post(
+        "/api/v1/transfers",
+        headers={**ctx.auth(bob["user_id"]), "Idempotency-Key": "k-1"},
+        json={"recipient": alice["handle"], "amount": "1", "pin": "123456"},
+    )
     assert r5.status_code == 201 and r5.json()["id"] != r1.json()["id"]
-
 
 
 async def _one(ctx, sql: str, **params):
@@ -137,8 +158,7 @@ async def test_a_transfer_is_one_database_transaction_and_a_decline_keeps_only_i
     are neither changed nor left locked."""
     alice = await ctx.user(balance="50.00")
     bob = await ctx.user()
-    sent = ("SELECT count(*) FROM ledger.journal_entries WHERE type = 'transfer' "
-            "AND sender->>'user_id' = :a")
+    sent = "SELECT count(*) FROM ledger.journal_entries WHERE type = 'transfer' AND sender->>'user_id' = :a"
     events = "SELECT count(*) FROM ledger.outbox_events WHERE payload->'sender'->>'user_id' = :a"
     balance = "SELECT balance::text FROM ledger.accounts WHERE user_id = CAST(:a AS uuid)"
     blocker = await asyncpg.connect(asyncpg_dsn(database_url))
@@ -147,41 +167,72 @@ async def test_a_transfer_is_one_database_transaction_and_a_decline_keeps_only_i
         await holder.start()
         await blocker.execute(
             "INSERT INTO ledger.idempotency_keys (owner_id, key, request_hash, status_code, response) "
-            "VALUES ($1, 'one-tx', 'held', 500, '{}')", uuid.UUID(alice["user_id"]))
+            "VALUES ($1, 'one-tx', 'held', 500, '{}')",
+            uuid.UUID(alice["user_id"]),
+        )
         holder_xid = await blocker.fetchval("SELECT pg_current_xact_id()::xid::text")
-        request = asyncio.create_task(ctx.client.post(
-            "/api/v1/transfers", headers={**ctx.auth(alice["user_id"]), "Idempotency-Key": "one-tx"},
-            json={"recipient": bob["handle"], "amount": "20", "pin": "123456"}))
+        request = asyncio.create_task(
+            ctx.client.post(
+                "/api/v1/transfers",
+                headers={**ctx.auth(alice["user_id"]), "Idempotency-Key": "one-tx"},
+                json={"recipient": bob["handle"], "amount": "20", "pin": "123456"},
+            )
+        )
         for _ in range(500):  # until the transfer waits for the holder's key (its last statement)
-            if await _one(ctx, "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid' "
-                               "AND transactionid::text = :x", x=holder_xid):
+            if await _one(
+                ctx,
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid' "
+                "AND transactionid::text = :x",
+                x=holder_xid,
+            ):
                 break
             await asyncio.sleep(0.02)
         else:
             raise AssertionError("the transfer never reached its idempotency key")
-        assert (await _one(ctx, sent, a=alice["user_id"]), await _one(ctx, events, a=alice["user_id"]),
-                await _one(ctx, balance, a=alice["user_id"])) == (0, 0, "50.00")
+        assert (
+            await _one(ctx, sent, a=alice["user_id"]),
+            await _one(ctx, events, a=alice["user_id"]),
+            await _one(ctx, balance, a=alice["user_id"]),
+        ) == (0, 0, "50.00")
         await holder.rollback()
         r = await request
     finally:
         await blocker.close()
     assert r.status_code == 201, r.text
-    assert (await _one(ctx, sent, a=alice["user_id"]), await _one(ctx, events, a=alice["user_id"]),
-            await _one(ctx, balance, a=alice["user_id"])) == (1, 1, "30.00")
+    assert (
+        await _one(ctx, sent, a=alice["user_id"]),
+        await _one(ctx, events, a=alice["user_id"]),
+        await _one(ctx, balance, a=alice["user_id"]),
+    ) == (1, 1, "30.00")
 
     # Declined (40 > 30 left): its key is stored, the wallets are neither changed nor left locked.
-    versions = ("SELECT string_agg(xmin::text, ',') FROM ledger.accounts "
-                "WHERE user_id IN (CAST(:a AS uuid), CAST(:b AS uuid))")
+    versions = (
+        "SELECT string_agg(xmin::text, ',') FROM ledger.accounts WHERE user_id IN (CAST(:a AS uuid), CAST(:b AS uuid))"
+    )
     before = await _one(ctx, versions, a=alice["user_id"], b=bob["user_id"])
-    d = await ctx.client.post("/api/v1/transfers",
-                              headers={**ctx.auth(alice["user_id"]), "Idempotency-Key": "declined"},
-                              json={"recipient": bob["handle"], "amount": "40", "pin": "123456"})
+    d = await ctx.client.post(
+        "/api/v1/transfers",
+        headers={**ctx.auth(alice["user_id"]), "Idempotency-Key": "declined"},
+        json={"recipient": bob["handle"], "amount": "40", "pin": "123456"},
+    )
     assert d.status_code == 422 and d.json()["code"] == "insufficient_funds"
     assert await _one(ctx, versions, a=alice["user_id"], b=bob["user_id"]) == before
-    assert await _one(ctx, "SELECT status_code FROM ledger.idempotency_keys WHERE owner_id = CAST(:a AS uuid) "
-                           "AND key = 'declined'", a=alice["user_id"]) == 422
+    assert (
+        await _one(
+            ctx,
+            "SELECT status_code FROM ledger.idempotency_keys WHERE owner_id = CAST(:a AS uuid) AND key = 'declined'",
+            a=alice["user_id"],
+        )
+        == 422
+    )
     async with ctx.app.state.db.sessionmaker() as s, s.begin():
-        locked = (await s.execute(text(
-            "SELECT count(*) FROM (SELECT 1 FROM ledger.accounts WHERE user_id IN (CAST(:a AS uuid), CAST(:b AS uuid)) "
-            "FOR UPDATE NOWAIT) AS free"), {"a": alice["user_id"], "b": bob["user_id"]})).scalar_one()
+        locked = (
+            await s.execute(
+                text(
+                    "SELECT count(*) FROM (SELECT 1 FROM ledger.accounts WHERE user_id IN (CAST(:a AS uuid), CAST(:b AS uuid)) "
+                    "FOR UPDATE NOWAIT) AS free"
+                ),
+                {"a": alice["user_id"], "b": bob["user_id"]},
+            )
+        ).scalar_one()
     assert locked == 2

@@ -21,12 +21,14 @@ class FundingResult:
 
 
 class FundingProvider(Protocol):
-    async def charge(self, *, source_type: str, reference: str, amount: Decimal, currency: str,
-                     operation_id: str) -> FundingResult:
+    async def charge(
+        self, *, source_type: str, reference: str, amount: Decimal, currency: str, operation_id: str
+    ) -> FundingResult:
         """Pull money from a card/bank into the platform (a top-up)."""
 
-    async def payout(self, *, destination_type: str, reference: str, amount: Decimal, currency: str,
-                     operation_id: str) -> FundingResult:
+    async def payout(
+        self, *, destination_type: str, reference: str, amount: Decimal, currency: str, operation_id: str
+    ) -> FundingResult:
         """Push money from the platform to a bank account (a withdrawal)."""
 
 
@@ -58,13 +60,16 @@ class DevFundingProvider:
             return validate_answer({"status": "approved"})
         if reference.startswith("fail-"):
             return validate_answer({"status": "declined", "reason": "card declined by issuer"})
-        return validate_answer({"status": "approved",
-                                "provider_reference": f"dev-{uuid.uuid5(uuid.NAMESPACE_URL, operation_id).hex}"})
+        return validate_answer(
+            {"status": "approved", "provider_reference": f"dev-{uuid.uuid5(uuid.NAMESPACE_URL, operation_id).hex}"}
+        )
 
-    async def charge(self, *, source_type: str, reference: str, amount: Decimal, currency: str,
-                     operation_id: str) -> FundingResult:
+    async def charge(
+        self, *, source_type: str, reference: str, amount: Decimal, currency: str, operation_id: str
+    ) -> FundingResult:
         return await self._answer(reference, operation_id)
 
-    async def payout(self, *, destination_type: str, reference: str, amount: Decimal, currency: str,
-                     operation_id: str) -> FundingResult:
+    async def payout(
+        self, *, destination_type: str, reference: str, amount: Decimal, currency: str, operation_id: str
+    ) -> FundingResult:
         return await self._answer(reference, operation_id)

@@ -45,13 +45,22 @@ async def _handle(peers: Peers, user_id: str) -> str | None:
         return None
 
 
-async def topup(*, db: Database, peers: Peers, funding: FundingProvider, settings: TransactionSettings,
-                principal: Principal, key: str, body: TopupIn) -> Outcome:
+async def topup(
+    *,
+    db: Database,
+    peers: Peers,
+    funding: FundingProvider,
+    settings: TransactionSettings,
+    principal: Principal,
+    key: str,
+    body: TopupIn,
+) -> Outcome:
     check_currency(body.currency)
     check_amount(body.amount, settings)
     owner = uuid.UUID(principal.user_id)
-    hashed = request_hash("topup", {"amount": fmt(body.amount), "currency": body.currency.upper(),
-                                    "source": body.source.model_dump()})
+    hashed = request_hash(
+        "topup", {"amount": fmt(body.amount), "currency": body.currency.upper(), "source": body.source.model_dump()}
+    )
     stored = await find_stored(db, owner_id=owner, key=key, hashed=hashed)
     if stored is not None:
         return stored
@@ -62,18 +71,46 @@ async def topup(*, db: Database, peers: Peers, funding: FundingProvider, setting
         ensure_active(wallet, "your wallet is frozen; contact support")
         system = await system_account_id(conn, SYSTEM_ACCOUNTS[body.source.type])
         # Charged while holding only the user's own row; a decline raises before any ledger write.
-        result = await funding.charge(source_type=body.source.type, reference=body.source.reference,
-                                      amount=body.amount, currency="EGP", operation_id=f"{owner}:{key}")
+        result = await funding.charge(
+            source_type=body.source.type,
+            reference=body.source.reference,
+            amount=body.amount,
+            currency="EGP",
+            operation_id=f"{owner}:{key}",
+        )
         entry_id, created_at, balances = await post_entry(
-            conn, entry_type="topup", amount=body.amount, funding_type=body.source.type,
-            funding_reference=result.provider_reference, legs=[Leg(wallet.id, body.amount), Leg(system, -body.amount)])
-        view = transaction_view(entry_id=entry_id, entry_type="topup", signed_amount=body.amount,
-                                currency=wallet.currency, balance_after=balances[wallet.id], note=None, sender=None,
-                                recipient=None, created_at=created_at)
-        await events.emit_raw(conn, "topup.completed", {
-            "transaction_id": view["id"], "user_id": principal.user_id, "handle": handle, "amount": view["amount"],
-            "currency": view["currency"], "balance_after": view["balance_after"], "source_type": body.source.type,
-            "created_at": view["created_at"]})
+            conn,
+            entry_type="topup",
+            amount=body.amount,
+            funding_type=body.source.type,
+            funding_reference=result.provider_reference,
+            legs=[Leg(wallet.id, body.amount), Leg(system, -body.amount)],
+        )
+        view = transaction_view(
+            entry_id=entry_id,
+            entry_type="topup",
+            signed_amount=body.amount,
+            currency=wallet.currency,
+            balance_after=balances[wallet.id],
+            note=None,
+            sender=None,
+            recipient=None,
+            created_at=created_at,
+        )
+        await events.emit_raw(
+            conn,
+            "topup.completed",
+            {
+                "transaction_id": view["id"],
+                "user_id": principal.user_id,
+                "handle": handle,
+                "amount": view["amount"],
+                "currency": view["currency"],
+                "balance_after": view["balance_after"],
+                "source_type": body.source.type,
+                "created_at": view["created_at"],
+            },
+        )
         return 201, view
 
     outcome = await _run(db, owner, key, hashed, settings, work)
@@ -82,13 +119,23 @@ async def topup(*, db: Database, peers: Peers, funding: FundingProvider, setting
     return outcome
 
 
-async def withdraw(*, db: Database, peers: Peers, funding: FundingProvider, settings: TransactionSettings,
-                   principal: Principal, key: str, body: WithdrawalIn) -> Outcome:
+async def withdraw(
+    *,
+    db: Database,
+    peers: Peers,
+    funding: FundingProvider,
+    settings: TransactionSettings,
+    principal: Principal,
+    key: str,
+    body: WithdrawalIn,
+) -> Outcome:
     check_currency(body.currency)
     check_amount(body.amount, settings)
     owner = uuid.UUID(principal.user_id)
-    hashed = request_hash("withdrawal", {"amount": fmt(body.amount), "currency": body.currency.upper(),
-                                         "destination": body.destination.model_dump()})
+    hashed = request_hash(
+        "withdrawal",
+        {"amount": fmt(body.amount), "currency": body.currency.upper(), "destination": body.destination.model_dump()},
+    )
     stored = await find_stored(db, owner_id=owner, key=key, hashed=hashed)
     if stored is not None:
         return stored
@@ -104,19 +151,48 @@ async def withdraw(*, db: Database, peers: Peers, funding: FundingProvider, sett
         system = await system_account_id(conn, SYSTEM_ACCOUNTS["bank"])
         # Paid out under the wallet lock, after the checks and before the ledger write, inside the
         # transaction: a decline/failure writes nothing (the hot system row is not held meanwhile).
-        result = await funding.payout(destination_type="bank", reference=body.destination.reference,
-                                      amount=body.amount, currency="EGP", operation_id=f"{owner}:{key}")
+        result = await funding.payout(
+            destination_type="bank",
+            reference=body.destination.reference,
+            amount=body.amount,
+            currency="EGP",
+            operation_id=f"{owner}:{key}",
+        )
         entry_id, created_at, balances = await post_entry(
-            conn, entry_type="withdrawal", amount=body.amount, funding_type="bank",
-            funding_reference=result.provider_reference, spent=spent, spent_account=wallet.id,
-            legs=[Leg(wallet.id, -body.amount), Leg(system, body.amount)])
-        view = transaction_view(entry_id=entry_id, entry_type="withdrawal", signed_amount=-body.amount,
-                                currency=wallet.currency, balance_after=balances[wallet.id], note=None, sender=None,
-                                recipient=None, created_at=created_at)
-        await events.emit_raw(conn, "withdrawal.completed", {
-            "transaction_id": view["id"], "user_id": principal.user_id, "handle": handle, "amount": view["amount"],
-            "currency": view["currency"], "balance_after": view["balance_after"], "destination_type": "bank",
-            "created_at": view["created_at"]})
+            conn,
+            entry_type="withdrawal",
+            amount=body.amount,
+            funding_type="bank",
+            funding_reference=result.provider_reference,
+            spent=spent,
+            spent_account=wallet.id,
+            legs=[Leg(wallet.id, -body.amount), Leg(system, body.amount)],
+        )
+        view = transaction_view(
+            entry_id=entry_id,
+            entry_type="withdrawal",
+            signed_amount=-body.amount,
+            currency=wallet.currency,
+            balance_after=balances[wallet.id],
+            note=None,
+            sender=None,
+            recipient=None,
+            created_at=created_at,
+        )
+        await events.emit_raw(
+            conn,
+            "withdrawal.completed",
+            {
+                "transaction_id": view["id"],
+                "user_id": principal.user_id,
+                "handle": handle,
+                "amount": view["amount"],
+                "currency": view["currency"],
+                "balance_after": view["balance_after"],
+                "destination_type": "bank",
+                "created_at": view["created_at"],
+            },
+        )
         return 201, view
 
     outcome = await _run(db, owner, key, hashed, settings, work)
@@ -125,7 +201,9 @@ async def withdraw(*, db: Database, peers: Peers, funding: FundingProvider, sett
     return outcome
 
 
-async def _run(db: Database, owner: uuid.UUID, key: str, hashed: str, settings: TransactionSettings,
-               work: Any) -> Outcome:
-    return await execute_once(db, owner_id=owner, key=key, hashed=hashed,
-                              wait_seconds=settings.idempotency_wait_seconds, work=work)
+async def _run(
+    db: Database, owner: uuid.UUID, key: str, hashed: str, settings: TransactionSettings, work: Any
+) -> Outcome:
+    return await execute_once(
+        db, owner_id=owner, key=key, hashed=hashed, wait_seconds=settings.idempotency_wait_seconds, work=work
+    )

@@ -31,14 +31,24 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
             raise ValueError(kind)
         return utc_timestamp(created), bigint(pid)
     except ValueError as exc:
-        raise InvalidCursor("cursor is not valid; use next_cursor from the previous page",
-                            extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]}) from exc
+        raise InvalidCursor(
+            "cursor is not valid; use next_cursor from the previous page",
+            extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]},
+        ) from exc
 
 
-async def list_transactions(session: AsyncSession, *, account_id: uuid.UUID, limit: int, cursor: str | None,
-                            direction: Literal["in", "out"] | None, entry_type: str | None,
-                            start: datetime | None, end: datetime | None,
-                            counterparty: uuid.UUID | None) -> dict[str, Any]:
+async def list_transactions(
+    session: AsyncSession,
+    *,
+    account_id: uuid.UUID,
+    limit: int,
+    cursor: str | None,
+    direction: Literal["in", "out"] | None,
+    entry_type: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    counterparty: uuid.UUID | None,
+) -> dict[str, Any]:
     where = ["p.account_id = :a"]
     params: dict[str, Any] = {"a": account_id, "lim": limit + 1}
     if cursor:
@@ -59,16 +69,29 @@ async def list_transactions(session: AsyncSession, *, account_id: uuid.UUID, lim
         where.append("p.counterparty_user_id = :cp")
         params["cp"] = counterparty
     # Only fixed fragments are joined here; every value is a bound parameter.
-    sql = ("SELECT p.id AS pid, p.amount, p.balance_after, p.type, p.created_at, e.id AS entry_id, e.currency, "  # noqa: S608
-           "e.note, e.sender, e.recipient FROM ledger.postings p JOIN ledger.journal_entries e ON e.id = p.entry_id "
-           f"WHERE {' AND '.join(where)} ORDER BY p.created_at DESC, p.id DESC LIMIT :lim")
+    sql = (
+        "SELECT p.id AS pid, p.amount, p.balance_after, p.type, p.created_at, e.id AS entry_id, e.currency, "  # noqa: S608
+        "e.note, e.sender, e.recipient FROM ledger.postings p JOIN ledger.journal_entries e ON e.id = p.entry_id "
+        f"WHERE {' AND '.join(where)} ORDER BY p.created_at DESC, p.id DESC LIMIT :lim"
+    )
     # Prepared statements would switch to a generic plan sized for an average wallet (a few hundred
     # rows: "fetch all, sort"), which is slow for a wallet with 100k postings; plan per call instead.
     await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     rows = (await session.execute(text(sql), params)).all()
     page = rows[:limit]
-    items = [transaction_view(entry_id=r.entry_id, entry_type=r.type, signed_amount=r.amount, currency=r.currency,
-                              balance_after=r.balance_after, note=r.note, sender=r.sender, recipient=r.recipient,
-                              created_at=r.created_at) for r in page]
+    items = [
+        transaction_view(
+            entry_id=r.entry_id,
+            entry_type=r.type,
+            signed_amount=r.amount,
+            currency=r.currency,
+            balance_after=r.balance_after,
+            note=r.note,
+            sender=r.sender,
+            recipient=r.recipient,
+            created_at=r.created_at,
+        )
+        for r in page
+    ]
     next_cursor = encode_cursor(page[-1].created_at, page[-1].pid) if len(rows) > limit else None
     return {"items": items, "next_cursor": next_cursor}

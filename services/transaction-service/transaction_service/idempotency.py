@@ -36,8 +36,10 @@ Work = Callable[[RawConnection], Awaitable[tuple[int, dict[str, Any]]]]
 
 _FIND = Sql("SELECT request_hash, status_code, response FROM ledger.idempotency_keys WHERE owner_id = :o AND key = :k")
 _TRY_LOCK = Sql("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))")
-_STORE = Sql("INSERT INTO ledger.idempotency_keys (owner_id, key, request_hash, status_code, response) "
-             "VALUES (:o, :k, :h, :s, CAST(:r AS jsonb))")
+_STORE = Sql(
+    "INSERT INTO ledger.idempotency_keys (owner_id, key, request_hash, status_code, response) "
+    "VALUES (:o, :k, :h, :s, CAST(:r AS jsonb))"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +51,21 @@ class Outcome:
 
 def request_hash(endpoint: str, payload: dict[str, Any]) -> str:
     """Hash of what the request asks for; callers leave `pin` out of `payload`."""
-    return hashlib.sha256(orjson.dumps({"endpoint": endpoint, "body": payload},
-                                       option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return hashlib.sha256(
+        orjson.dumps({"endpoint": endpoint, "body": payload}, option=orjson.OPT_SORT_KEYS)
+    ).hexdigest()
 
 
 def decline_body(exc: StoredDecline) -> dict[str, Any]:
     """The problem document a decline answers with (same shape as the shared error handler's)."""
-    return {"type": f"https://docs.instapay.local/errors/{exc.code}", "title": exc.title, "status": exc.status,
-            "detail": exc.detail, "code": exc.code, "request_id": current_request_id()}
+    return {
+        "type": f"https://docs.instapay.local/errors/{exc.code}",
+        "title": exc.title,
+        "status": exc.status,
+        "detail": exc.detail,
+        "code": exc.code,
+        "request_id": current_request_id(),
+    }
 
 
 async def _stored(conn: RawConnection, owner_id: uuid.UUID, key: str, hashed: str) -> Outcome | None:
@@ -87,8 +96,16 @@ async def _acquire(conn: RawConnection, owner_id: uuid.UUID, key: str, wait_seco
         await asyncio.sleep(0.02)
 
 
-async def execute_once(db: Database, *, owner_id: uuid.UUID, key: str, hashed: str, wait_seconds: float,
-                       work: Work, declines_before_writing: bool = False) -> Outcome:
+async def execute_once(
+    db: Database,
+    *,
+    owner_id: uuid.UUID,
+    key: str,
+    hashed: str,
+    wait_seconds: float,
+    work: Work,
+    declines_before_writing: bool = False,
+) -> Outcome:
     """Runs `work` (inside one DB transaction) at most once per (owner, key) and stores its answer.
 
     A `StoredDecline` from `work` keeps only the stored answer: `work` runs in a savepoint that the
@@ -115,9 +132,11 @@ async def execute_once(db: Database, *, owner_id: uuid.UUID, key: str, hashed: s
 
 # Oldest first, a bounded batch per statement: each DELETE holds its row locks briefly, and a key
 # being replayed meanwhile is either still there (replayed) or already gone (past the retention).
-_PURGE = Sql("WITH gone AS (DELETE FROM ledger.idempotency_keys WHERE ctid = ANY(ARRAY("
-             "SELECT ctid FROM ledger.idempotency_keys WHERE created_at < now() - make_interval(hours => :h) "
-             "ORDER BY created_at LIMIT :n)) RETURNING 1) SELECT count(*) FROM gone")
+_PURGE = Sql(
+    "WITH gone AS (DELETE FROM ledger.idempotency_keys WHERE ctid = ANY(ARRAY("
+    "SELECT ctid FROM ledger.idempotency_keys WHERE created_at < now() - make_interval(hours => :h) "
+    "ORDER BY created_at LIMIT :n)) RETURNING 1) SELECT count(*) FROM gone"
+)
 
 
 async def purge_expired_keys(db: Database, *, retention_hours: int, batch: int = 5000) -> int:

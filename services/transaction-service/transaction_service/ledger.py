@@ -46,7 +46,8 @@ class Wallet(NamedTuple):
 
 _LOCK_WALLETS = Sql(
     "SELECT id, user_id, balance, currency, status, spent_day, spent_day_date, spent_month, spent_month_start "
-    "FROM ledger.accounts WHERE user_id = ANY(:ids) ORDER BY id FOR UPDATE")
+    "FROM ledger.accounts WHERE user_id = ANY(:ids) ORDER BY id FOR UPDATE"
+)
 _SYSTEM_ACCOUNT = Sql("SELECT id FROM ledger.accounts WHERE system_code = :c")
 
 
@@ -76,8 +77,12 @@ def check_outgoing(account: Any, amount: Decimal, settings: TransactionSettings)
         raise LimitExceeded(f"monthly limit of {settings.limit_monthly} EGP would be exceeded")
     if account.balance < amount:
         raise InsufficientFunds("the wallet balance is too low for this amount")
-    return {"spent_day": spent.day + amount, "spent_day_date": spent.today,
-            "spent_month": spent.month + amount, "spent_month_start": spent.month_start}
+    return {
+        "spent_day": spent.day + amount,
+        "spent_day_date": spent.today,
+        "spent_month": spent.month + amount,
+        "spent_month_start": spent.month_start,
+    }
 
 
 # One statement (one round trip while the wallet locks are held): the entry, every balance
@@ -111,28 +116,54 @@ SELECT account_id, balance_after, created_at FROM posted
 """)
 
 
-async def post_entry(conn: RawConnection, *, entry_type: str, amount: Decimal, legs: list[Leg],
-                     note: str | None = None, sender: dict | None = None, recipient: dict | None = None,
-                     payment_request_id: uuid.UUID | None = None, funding_type: str | None = None,
-                     funding_reference: str | None = None, spent: dict[str, Any] | None = None,
-                     spent_account: uuid.UUID | None = None) -> tuple[uuid.UUID, datetime, dict[uuid.UUID, Decimal]]:
+async def post_entry(
+    conn: RawConnection,
+    *,
+    entry_type: str,
+    amount: Decimal,
+    legs: list[Leg],
+    note: str | None = None,
+    sender: dict | None = None,
+    recipient: dict | None = None,
+    payment_request_id: uuid.UUID | None = None,
+    funding_type: str | None = None,
+    funding_reference: str | None = None,
+    spent: dict[str, Any] | None = None,
+    spent_account: uuid.UUID | None = None,
+) -> tuple[uuid.UUID, datetime, dict[uuid.UUID, Decimal]]:
     """Writes one balanced journal entry; returns (entry id, created_at, balance after per account).
 
     Wallet legs must already be locked by the caller; system accounts are locked here, last.
     """
     entry_id = uuid.uuid4()
     spent = spent or {}
-    legs_json = [{"ord": i, "account_id": str(leg.account_id), "amount": str(leg.amount),
-                  "counterparty": str(leg.counterparty_user_id) if leg.counterparty_user_id else None}
-                 for i, leg in enumerate(legs)]
+    legs_json = [
+        {
+            "ord": i,
+            "account_id": str(leg.account_id),
+            "amount": str(leg.amount),
+            "counterparty": str(leg.counterparty_user_id) if leg.counterparty_user_id else None,
+        }
+        for i, leg in enumerate(legs)
+    ]
     rows = await conn.fetch(
-        _POST_SQL, id=entry_id, t=entry_type, a=amount, n=note,
+        _POST_SQL,
+        id=entry_id,
+        t=entry_type,
+        a=amount,
+        n=note,
         s=orjson.dumps(sender).decode() if sender else None,
         r=orjson.dumps(recipient).decode() if recipient else None,
-        pr=payment_request_id, ft=funding_type, fr=funding_reference,
-        legs=orjson.dumps(legs_json).decode(), spender=spent_account,
-        sd=spent.get("spent_day"), sdd=spent.get("spent_day_date"), sm=spent.get("spent_month"),
-        sms=spent.get("spent_month_start"))
+        pr=payment_request_id,
+        ft=funding_type,
+        fr=funding_reference,
+        legs=orjson.dumps(legs_json).decode(),
+        spender=spent_account,
+        sd=spent.get("spent_day"),
+        sdd=spent.get("spent_day_date"),
+        sm=spent.get("spent_month"),
+        sms=spent.get("spent_month_start"),
+    )
     if len(rows) != len(legs):  # an account vanished between lock and write: refuse (rolls back)
         raise RuntimeError("journal entry legs do not match the accounts written")
     return entry_id, rows[0]["created_at"], {r["account_id"]: r["balance_after"] for r in rows}

@@ -30,8 +30,10 @@ log = get_logger("transaction")
 async def wire_dependencies(app: FastAPI) -> AsyncIterator[None]:
     settings: TransactionSettings = app.state.settings
     token = settings.internal_token.get_secret_value()
-    app.state.peers = Peers(auth=ServiceClient(app.state.http, settings.auth_url, name="auth", internal_token=token),
-                            user=ServiceClient(app.state.http, settings.user_url, name="user", internal_token=token))
+    app.state.peers = Peers(
+        auth=ServiceClient(app.state.http, settings.auth_url, name="auth", internal_token=token),
+        user=ServiceClient(app.state.http, settings.user_url, name="user", internal_token=token),
+    )
     if not hasattr(app.state, "funding"):
         app.state.funding = DevFundingProvider(latency_ms=settings.funding_latency_ms)
     yield
@@ -59,8 +61,9 @@ def build_app(settings: TransactionSettings | None = None) -> FastAPI:
         lifespan_hooks=[
             wire_dependencies,
             periodic("wallet_gauge", lambda app: app.state.settings.wallet_gauge_seconds, refresh_wallet_gauge),
-            periodic("idempotency_purge", lambda app: app.state.settings.idempotency_purge_seconds,
-                     purge_idempotency_keys),
+            periodic(
+                "idempotency_purge", lambda app: app.state.settings.idempotency_purge_seconds, purge_idempotency_keys
+            ),
         ],
     )
     document_idempotency_key(app)

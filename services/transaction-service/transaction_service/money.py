@@ -16,7 +16,7 @@ _AMOUNT_RE = re.compile(r"^[0-9]{1,18}(\.[0-9]{1,2})?$")
 
 def parse_amount(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise ValueError("amount must be a decimal string like \"125.50\"")
+        raise ValueError('amount must be a decimal string like "125.50"')
     text = value if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
     if isinstance(value, float) and "e" in text.lower():
         try:
@@ -41,14 +41,18 @@ def fmt(amount: Decimal) -> str:
 # Decimal schema allowed any number or string, so generated clients and schemathesis sent 0.0.)
 AMOUNT_JSON_SCHEMA = {
     "anyOf": [
-        {"type": "string", "pattern": r"^(?:[0-9]*[1-9][0-9]*(?:\.[0-9]{1,2})?|[0-9]+\.(?:[1-9][0-9]?|0[1-9]))$",
-         "maxLength": 21},
+        {
+            "type": "string",
+            "pattern": r"^(?:[0-9]*[1-9][0-9]*(?:\.[0-9]{1,2})?|[0-9]+\.(?:[1-9][0-9]?|0[1-9]))$",
+            "maxLength": 21,
+        },
         {"type": "number", "exclusiveMinimum": 0},
     ],
     "title": "Amount",
     "description": "Above zero, at most 2 fraction digits, at most 18 integer digits; "
-                   "a decimal string (\"125.50\") is preferred to a JSON number",
+    'a decimal string ("125.50") is preferred to a JSON number',
     "examples": ["125.50"],
 }
-Amount = Annotated[Decimal, BeforeValidator(parse_amount), PlainSerializer(fmt, return_type=str),
-                   WithJsonSchema(AMOUNT_JSON_SCHEMA)]
+Amount = Annotated[
+    Decimal, BeforeValidator(parse_amount), PlainSerializer(fmt, return_type=str), WithJsonSchema(AMOUNT_JSON_SCHEMA)
+]

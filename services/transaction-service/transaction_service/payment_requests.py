@@ -60,14 +60,20 @@ class PaymentRequest(NamedTuple):
 COLUMNS = ", ".join(PaymentRequest._fields)
 # The caller must be the request's payer (accept, decline) or requester (cancel); a fixed column
 # list and side names, no user input in the SQL text.
-_LOCK_SQL = {side: f"SELECT {COLUMNS} FROM ledger.payment_requests WHERE id = :id AND {side}_id = :u FOR UPDATE"  # noqa: S608
-             for side in ("payer", "requester")}
-_SET_STATUS_SQL = (f"UPDATE ledger.payment_requests SET status = :s, transfer_id = :t, "  # noqa: S608
-                   f"updated_at = clock_timestamp() WHERE id = :id RETURNING {COLUMNS}")
+_LOCK_SQL = {
+    side: f"SELECT {COLUMNS} FROM ledger.payment_requests WHERE id = :id AND {side}_id = :u FOR UPDATE"  # noqa: S608
+    for side in ("payer", "requester")
+}
+_SET_STATUS_SQL = (
+    f"UPDATE ledger.payment_requests SET status = :s, transfer_id = :t, "  # noqa: S608
+    f"updated_at = clock_timestamp() WHERE id = :id RETURNING {COLUMNS}"
+)
 _LOCK_RAW = {side: Sql(sql) for side, sql in _LOCK_SQL.items()}
 _SET_STATUS_RAW = Sql(_SET_STATUS_SQL)
-_PARTY_SQL = {side: f"SELECT 1 FROM ledger.payment_requests WHERE id = :id AND {side}_id = :u"  # noqa: S608
-              for side in ("payer", "requester")}
+_PARTY_SQL = {
+    side: f"SELECT 1 FROM ledger.payment_requests WHERE id = :id AND {side}_id = :u"  # noqa: S608
+    for side in ("payer", "requester")
+}
 _PAYER_OF, _REQUESTER_OF = Sql(_PARTY_SQL["payer"]), Sql(_PARTY_SQL["requester"])
 _OTHER_SIDE = {"payer": "requester", "requester": "payer"}
 # What the other party can do instead of the action it tried.
@@ -81,21 +87,37 @@ def effective_status(row: Any, now: datetime | None = None) -> str:
 
 
 def request_view(row: Any) -> dict[str, Any]:
-    return {"id": str(row.id), "status": effective_status(row), "amount": fmt(row.amount), "currency": row.currency,
-            "note": row.note, "requester": row.requester, "payer": row.payer,
-            "transfer_id": str(row.transfer_id) if row.transfer_id else None,
-            "expires_at": rfc3339(row.expires_at), "created_at": rfc3339(row.created_at),
-            "updated_at": rfc3339(row.updated_at)}
+    return {
+        "id": str(row.id),
+        "status": effective_status(row),
+        "amount": fmt(row.amount),
+        "currency": row.currency,
+        "note": row.note,
+        "requester": row.requester,
+        "payer": row.payer,
+        "transfer_id": str(row.transfer_id) if row.transfer_id else None,
+        "expires_at": rfc3339(row.expires_at),
+        "created_at": rfc3339(row.created_at),
+        "updated_at": rfc3339(row.updated_at),
+    }
 
 
 def event_data(row: Any) -> dict[str, Any]:
-    return {"request_id": str(row.id), "amount": fmt(row.amount), "currency": row.currency, "note": row.note,
-            "requester": row.requester, "payer": row.payer, "expires_at": rfc3339(row.expires_at),
-            "created_at": rfc3339(row.created_at)}
+    return {
+        "request_id": str(row.id),
+        "amount": fmt(row.amount),
+        "currency": row.currency,
+        "note": row.note,
+        "requester": row.requester,
+        "payer": row.payer,
+        "expires_at": rfc3339(row.expires_at),
+        "created_at": rfc3339(row.created_at),
+    }
 
 
-async def create(session: AsyncSession, *, peers: Peers, settings: TransactionSettings, principal: Principal,
-                 body: PaymentRequestIn) -> dict[str, Any]:
+async def create(
+    session: AsyncSession, *, peers: Peers, settings: TransactionSettings, principal: Principal, body: PaymentRequestIn
+) -> dict[str, Any]:
     check_currency(body.currency)
     check_amount(body.amount, settings)
     note = clean_note(body.note, settings)
@@ -104,12 +126,25 @@ async def create(session: AsyncSession, *, peers: Peers, settings: TransactionSe
         raise SelfTransfer("you cannot request money from yourself")
     expires_at = datetime.now(UTC) + timedelta(seconds=settings.payment_request_ttl_seconds)
     async with session.begin():
-        row = (await session.execute(text(
-            f"INSERT INTO ledger.payment_requests (id, requester_id, payer_id, requester, payer, amount, note, "  # noqa: S608
-            f"expires_at) VALUES (:id, :r, :p, CAST(:rj AS jsonb), CAST(:pj AS jsonb), :a, :n, :e) "
-            f"RETURNING {COLUMNS}"),
-            {"id": uuid.uuid4(), "r": uuid.UUID(principal.user_id), "p": uuid.UUID(payer["user_id"]),
-             "rj": _json(requester), "pj": _json(payer), "a": body.amount, "n": note, "e": expires_at})).one()
+        row = (
+            await session.execute(
+                text(
+                    f"INSERT INTO ledger.payment_requests (id, requester_id, payer_id, requester, payer, amount, note, "  # noqa: S608
+                    f"expires_at) VALUES (:id, :r, :p, CAST(:rj AS jsonb), CAST(:pj AS jsonb), :a, :n, :e) "
+                    f"RETURNING {COLUMNS}"
+                ),
+                {
+                    "id": uuid.uuid4(),
+                    "r": uuid.UUID(principal.user_id),
+                    "p": uuid.UUID(payer["user_id"]),
+                    "rj": _json(requester),
+                    "pj": _json(payer),
+                    "a": body.amount,
+                    "n": note,
+                    "e": expires_at,
+                },
+            )
+        ).one()
         await events.emit(session, "payment_request.created", event_data(row))
     return request_view(row)
 
@@ -127,16 +162,26 @@ def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
         created, _, rid = unpack(cursor).partition("|")
         return utc_timestamp(created), uuid.UUID(rid)
     except ValueError as exc:
-        raise InvalidCursor("cursor is not valid; use next_cursor from the previous page",
-                            extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]}) from exc
+        raise InvalidCursor(
+            "cursor is not valid; use next_cursor from the previous page",
+            extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]},
+        ) from exc
 
 
-async def list_requests(session: AsyncSession, *, principal: Principal, role: Literal["incoming", "outgoing"] | None,
-                        status: str | None, limit: int, cursor: str | None) -> dict[str, Any]:
+async def list_requests(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    role: Literal["incoming", "outgoing"] | None,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+) -> dict[str, Any]:
     """incoming = requests where I am the payer; outgoing = requests I made; both when role is omitted."""
     me = uuid.UUID(principal.user_id)
     where = {"incoming": ["payer_id = :me"], "outgoing": ["requester_id = :me"]}.get(
-        role or "", ["(payer_id = :me OR requester_id = :me)"])
+        role or "", ["(payer_id = :me OR requester_id = :me)"]
+    )
     params: dict[str, Any] = {"me": me, "lim": limit + 1}
     if status == "expired":
         where.append("status = 'pending' AND expires_at <= now()")
@@ -149,9 +194,15 @@ async def list_requests(session: AsyncSession, *, principal: Principal, role: Li
         created, rid = _decode(cursor)
         where.append("(created_at, id) < (:cc, :ci)")
         params.update(cc=created, ci=rid)
-    rows = (await session.execute(text(
-        f"SELECT {COLUMNS} FROM ledger.payment_requests WHERE {' AND '.join(where)} "  # noqa: S608
-        "ORDER BY created_at DESC, id DESC LIMIT :lim"), params)).all()
+    rows = (
+        await session.execute(
+            text(
+                f"SELECT {COLUMNS} FROM ledger.payment_requests WHERE {' AND '.join(where)} "  # noqa: S608
+                "ORDER BY created_at DESC, id DESC LIMIT :lim"
+            ),
+            params,
+        )
+    ).all()
     page = rows[:limit]
     return {"items": [request_view(r) for r in page], "next_cursor": _cursor(page[-1]) if len(rows) > limit else None}
 
@@ -192,16 +243,16 @@ async def _set_status(session: AsyncSession, request_id: uuid.UUID, status: str)
     return (await session.execute(text(_SET_STATUS_SQL), {"s": status, "t": None, "id": request_id})).one()
 
 
-async def _set_status_raw(conn: RawConnection, request_id: uuid.UUID, status: str,
-                          transfer_id: str) -> PaymentRequest:
+async def _set_status_raw(conn: RawConnection, request_id: uuid.UUID, status: str, transfer_id: str) -> PaymentRequest:
     row = await conn.fetchrow(_SET_STATUS_RAW, s=status, t=uuid.UUID(transfer_id), id=request_id)
     if row is None:  # locked by this transaction a moment ago: cannot be gone
         raise RuntimeError("payment request vanished under its row lock")
     return PaymentRequest(*row)
 
 
-async def decline_or_cancel(session: AsyncSession, *, request_id: uuid.UUID, principal: Principal,
-                            action: Literal["decline", "cancel"]) -> dict[str, Any]:
+async def decline_or_cancel(
+    session: AsyncSession, *, request_id: uuid.UUID, principal: Principal, action: Literal["decline", "cancel"]
+) -> dict[str, Any]:
     side, status = ("payer", "declined") if action == "decline" else ("requester", "cancelled")
     async with session.begin():
         row = await _locked(session, request_id, principal.user_id, side, action)
@@ -211,8 +262,16 @@ async def decline_or_cancel(session: AsyncSession, *, request_id: uuid.UUID, pri
     return request_view(row)
 
 
-async def accept(*, db: Database, peers: Peers, settings: TransactionSettings, principal: Principal, key: str,
-                 request_id: uuid.UUID, pin: str | None) -> Outcome:
+async def accept(
+    *,
+    db: Database,
+    peers: Peers,
+    settings: TransactionSettings,
+    principal: Principal,
+    key: str,
+    request_id: uuid.UUID,
+    pin: str | None,
+) -> Outcome:
     """The payer pays: one transfer, at most once (row lock + status check in the same transaction)."""
     owner = uuid.UUID(principal.user_id)
     hashed = request_hash("payment_request.accept", {"request_id": str(request_id)})
@@ -233,14 +292,22 @@ async def accept(*, db: Database, peers: Peers, settings: TransactionSettings, p
     async def work(conn: RawConnection) -> tuple[int, dict[str, Any]]:
         req = await _locked_raw(conn, request_id, principal.user_id, "payer")
         _ensure_pending(req)
-        view = await post_transfer(conn, settings=settings, sender=req.payer, recipient=req.requester,
-                                   amount=req.amount, note=req.note, payment_request_id=req.id)
+        view = await post_transfer(
+            conn,
+            settings=settings,
+            sender=req.payer,
+            recipient=req.requester,
+            amount=req.amount,
+            note=req.note,
+            payment_request_id=req.id,
+        )
         req = await _set_status_raw(conn, request_id, "accepted", view["id"])
         await events.emit_raw(conn, "payment_request.accepted", {**event_data(req), "transfer_id": view["id"]})
         return 201, view
 
-    outcome = await execute_once(db, owner_id=owner, key=key, hashed=hashed,
-                                 wait_seconds=settings.idempotency_wait_seconds, work=work)
+    outcome = await execute_once(
+        db, owner_id=owner, key=key, hashed=hashed, wait_seconds=settings.idempotency_wait_seconds, work=work
+    )
     if outcome.status == 201 and not outcome.replayed:
         MONEY_MOVED.labels("transfer").inc(float(outcome.body["amount"]))
     return outcome

@@ -28,15 +28,18 @@ class Peers:
     async def parties(self, query: str, sender_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
         """(recipient, sender) in one call: the recipient by handle/phone/e-mail, the sender by id."""
         try:
-            _, body = await self.user.request("GET", "/internal/users/parties",
-                                              params={"q": query, "sender_id": sender_id})
+            _, body = await self.user.request(
+                "GET", "/internal/users/parties", params={"q": query, "sender_id": sender_id}
+            )
         except UpstreamError as exc:
             if exc.status in (404, 422):
                 raise RecipientNotFound("no user with that handle, phone or e-mail") from exc
             raise
         sender = body.get("sender") if isinstance(body, dict) else None
-        return (party(body.get("recipient") if isinstance(body, dict) else None),
-                party(sender) if sender else {"user_id": sender_id, "handle": None, "display_name": None})
+        return (
+            party(body.get("recipient") if isinstance(body, dict) else None),
+            party(sender) if sender else {"user_id": sender_id, "handle": None, "display_name": None},
+        )
 
     async def profile(self, user_id: str) -> dict[str, Any]:
         try:
@@ -52,5 +55,8 @@ class Peers:
 def party(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict) or not body.get("user_id"):
         raise RecipientNotFound("recipient could not be resolved")
-    return {"user_id": str(body["user_id"]), "handle": body.get("handle"),
-            "display_name": body.get("display_name") or body.get("handle")}
+    return {
+        "user_id": str(body["user_id"]),
+        "handle": body.get("handle"),
+        "display_name": body.get("display_name") or body.get("handle"),
+    }

@@ -12,9 +12,10 @@ SUPPORTED_CURRENCIES = frozenset({"EGP"})
 
 def check_amount(amount: Decimal, settings: TransactionSettings) -> None:
     if amount > settings.limit_per_transaction:
-        raise ValidationFailed(f"amount is above the per-transaction maximum of {settings.limit_per_transaction}",
-                               errors=[{"field": "amount",
-                                        "message": f"must not exceed {settings.limit_per_transaction}"}])
+        raise ValidationFailed(
+            f"amount is above the per-transaction maximum of {settings.limit_per_transaction}",
+            errors=[{"field": "amount", "message": f"must not exceed {settings.limit_per_transaction}"}],
+        )
 
 
 def check_currency(currency: str) -> None:
@@ -27,9 +28,10 @@ def clean_note(note: str | None, settings: TransactionSettings) -> str | None:
         return None
     note = note.strip()
     if len(note) > settings.note_max_length or any(ord(c) < 32 and c not in "\n\t" for c in note):
-        raise ValidationFailed("note is too long or holds control characters",
-                               errors=[{"field": "note", "message": f"at most {settings.note_max_length} "
-                                                                    "printable characters"}])
+        raise ValidationFailed(
+            "note is too long or holds control characters",
+            errors=[{"field": "note", "message": f"at most {settings.note_max_length} printable characters"}],
+        )
     return note or None
 
 

@@ -27,8 +27,13 @@ async def ctx(database_url):
 
 def new_profile(**overrides):
     tag = uuid.uuid4().hex[:8]
-    body = {"user_id": str(uuid.uuid4()), "email": f"p{tag}@example.com", "phone": "+2012" + str(uuid.uuid4().int)[:8],
-            "full_name": "Ahmed Mohamed Ali", "handle": f"ahmed.{tag}"}
+    body = {
+        "user_id": str(uuid.uuid4()),
+        "email": f"p{tag}@example.com",
+        "phone": "+2012" + str(uuid.uuid4().int)[:8],
+        "full_name": "Ahmed Mohamed Ali",
+        "handle": f"ahmed.{tag}",
+    }
     body.update(overrides)
     return body
 
@@ -61,8 +66,12 @@ async def test_resolve_get_and_delete(ctx):
         r = await client.get("/internal/users/resolve", params={"q": q}, headers=INTERNAL)
         assert r.status_code == 200 and r.json()["user_id"] == body["user_id"], q
     got = await client.get(f"/internal/users/{body['user_id']}", headers=INTERNAL)
-    assert got.json()["preferences"] == {"language": "en", "notify_email": True, "notify_sms": False,
-                                         "notify_push": True}
+    assert got.json()["preferences"] == {
+        "language": "en",
+        "notify_email": True,
+        "notify_sms": False,
+        "notify_push": True,
+    }
     assert (await client.delete(f"/internal/users/{body['user_id']}", headers=INTERNAL)).status_code == 204
     assert (await client.delete(f"/internal/users/{body['user_id']}", headers=INTERNAL)).status_code == 204
     r = await client.get("/internal/users/resolve", params={"q": body["handle"]}, headers=INTERNAL)
@@ -75,27 +84,34 @@ async def test_parties_finds_recipient_and_sender_in_one_call(ctx):
     for body in (sender, recipient):
         await client.post("/internal/users", json=body, headers=INTERNAL)
     for q in (recipient["handle"], "@" + recipient["handle"], recipient["phone"], recipient["email"].upper()):
-        r = await client.get("/internal/users/parties", params={"q": q, "sender_id": sender["user_id"]},
-                             headers=INTERNAL)
+        r = await client.get(
+            "/internal/users/parties", params={"q": q, "sender_id": sender["user_id"]}, headers=INTERNAL
+        )
         assert r.status_code == 200, r.text
         assert r.json()["recipient"]["user_id"] == recipient["user_id"], q
         assert r.json()["sender"]["user_id"] == sender["user_id"]
         assert r.json()["sender"]["handle"] == sender["handle"]
-    to_self = await client.get("/internal/users/parties", headers=INTERNAL,
-                               params={"q": sender["handle"], "sender_id": sender["user_id"]})
+    to_self = await client.get(
+        "/internal/users/parties", headers=INTERNAL, params={"q": sender["handle"], "sender_id": sender["user_id"]}
+    )
     assert to_self.json()["recipient"] == to_self.json()["sender"], "self-transfer: the caller decides"
-    unknown_sender = await client.get("/internal/users/parties", headers=INTERNAL,
-                                      params={"q": recipient["handle"], "sender_id": str(uuid.uuid4())})
+    unknown_sender = await client.get(
+        "/internal/users/parties", headers=INTERNAL, params={"q": recipient["handle"], "sender_id": str(uuid.uuid4())}
+    )
     assert unknown_sender.status_code == 200 and unknown_sender.json()["sender"] is None
     for q in ("nobody" + uuid.uuid4().hex[:6], "not a handle!"):
-        r = await client.get("/internal/users/parties", params={"q": q, "sender_id": sender["user_id"]},
-                             headers=INTERNAL)
+        r = await client.get(
+            "/internal/users/parties", params={"q": q, "sender_id": sender["user_id"]}, headers=INTERNAL
+        )
         assert r.status_code == 404 and r.json()["code"] == "recipient_not_found", q
-    assert (await client.get("/internal/users/parties", params={"q": recipient["handle"],
-                                                                "sender_id": sender["user_id"]})).status_code == 401
-    for params, field in (({"q": recipient["handle"], "sender_id": "42"}, "sender_id"),
-                          ({"sender_id": sender["user_id"]}, "q"),
-                          ({"q": "x" * 255, "sender_id": sender["user_id"]}, "q")):
+    assert (
+        await client.get("/internal/users/parties", params={"q": recipient["handle"], "sender_id": sender["user_id"]})
+    ).status_code == 401
+    for params, field in (
+        ({"q": recipient["handle"], "sender_id": "42"}, "sender_id"),
+        ({"sender_id": sender["user_id"]}, "q"),
+        ({"q": "x" * 255, "sender_id": sender["user_id"]}, "q"),
+    ):
         r = await client.get("/internal/users/parties", params=params, headers=INTERNAL)
         assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json"), params
         assert [e["field"] for e in r.json()["errors"]] == [field]
@@ -109,14 +125,23 @@ async def test_me_patch_and_forbidden_fields(ctx):
     me = await client.get("/api/v1/users/me", headers=auth)
     assert me.status_code == 200 and me.json()["handle"] == body["handle"]
     new_handle = "h" + uuid.uuid4().hex[:10]
-    r = await client.patch("/api/v1/users/me", headers=auth,
-                           json={"full_name": "Ahmed Samy", "handle": new_handle, "preferences": {"language": "ar"}})
+    r = await client.patch(
+        "/api/v1/users/me",
+        headers=auth,
+        json={"full_name": "Ahmed Samy", "handle": new_handle, "preferences": {"language": "ar"}},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["handle"] == new_handle and r.json()["preferences"]["language"] == "ar"
     assert r.json()["preferences"]["notify_email"] is True
-    for bad in ({"email": "x@example.com"}, {"user_id": str(uuid.uuid4())}, {"roles": ["admin"]},
-                {"balance": "100.00"}, {"preferences": {"theme": "dark"}}, {"handle": "NO SPACES"},
-                {"preferences": {"language": "fr"}}):
+    for bad in (
+        {"email": "x@example.com"},
+        {"user_id": str(uuid.uuid4())},
+        {"roles": ["admin"]},
+        {"balance": "100.00"},
+        {"preferences": {"theme": "dark"}},
+        {"handle": "NO SPACES"},
+        {"preferences": {"language": "fr"}},
+    ):
         r = await client.patch("/api/v1/users/me", headers=auth, json=bad)
         assert r.status_code == 422 and r.json()["code"] == "validation_error", bad
     assert (await client.get("/api/v1/users/me", headers=auth)).json()["email"] == body["email"]
@@ -166,13 +191,19 @@ async def test_full_name_refuses_what_cannot_be_stored(ctx, value):
     client, issuer = ctx
     body = new_profile()
     # sent as escaped JSON (\\ud800 cannot be encoded as UTF-8 by the client either)
-    r = await client.post("/internal/users", content=json.dumps({**body, "full_name": value}),
-                          headers={**INTERNAL, "Content-Type": "application/json"})
+    r = await client.post(
+        "/internal/users",
+        content=json.dumps({**body, "full_name": value}),
+        headers={**INTERNAL, "Content-Type": "application/json"},
+    )
     assert r.status_code == 422 and r.json()["code"] == "validation_error", r.text
     assert (await client.get(f"/internal/users/{body['user_id']}", headers=INTERNAL)).status_code == 404
     await client.post("/internal/users", json=body, headers=INTERNAL)
     auth = {"Authorization": "Bearer " + issuer.token(body["user_id"])}
-    r = await client.patch("/api/v1/users/me", headers={**auth, "Content-Type": "application/json"},
-                           content=json.dumps({"full_name": value}))
+    r = await client.patch(
+        "/api/v1/users/me",
+        headers={**auth, "Content-Type": "application/json"},
+        content=json.dumps({"full_name": value}),
+    )
     assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["full_name"], r.text
     assert (await client.get("/api/v1/users/me", headers=auth)).json()["full_name"] == body["full_name"]

@@ -11,8 +11,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, StringCo
 from instapay_common.identifiers import Handle
 from instapay_common.text import plain_text
 
-FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-                     AfterValidator(plain_text)]
+FullName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(plain_text)
+]
 
 
 class Preferences(BaseModel):
@@ -74,5 +75,6 @@ class LookupResult(BaseModel):
 
 class PartiesOut(BaseModel):
     """Both sides of a transfer (internal): the recipient found by handle/phone/e-mail, the sender by id."""
+
     recipient: LookupResult
     sender: LookupResult | None

@@ -29,7 +29,7 @@ _CONFLICTS = {"uq_profiles_email": EmailTaken, "uq_profiles_phone": PhoneTaken, 
 
 
 def masked_display_name(full_name: str) -> str:
-    """"Ahmed Mohamed Ali" -> "Ahmed A.": enough to confirm a recipient, not to identify a stranger."""
+    """ "Ahmed Mohamed Ali" -> "Ahmed A.": enough to confirm a recipient, not to identify a stranger."""
     parts = full_name.split()
     if not parts:
         return ""
@@ -37,10 +37,17 @@ def masked_display_name(full_name: str) -> str:
 
 
 def profile_out(p: Profile) -> ProfileOut:
-    return ProfileOut(user_id=p.user_id, full_name=p.full_name, email=p.email, phone=p.phone, handle=p.handle,
-                      created_at=p.created_at,
-                      preferences=Preferences(language=p.language, notify_email=p.notify_email,
-                                              notify_sms=p.notify_sms, notify_push=p.notify_push))
+    return ProfileOut(
+        user_id=p.user_id,
+        full_name=p.full_name,
+        email=p.email,
+        phone=p.phone,
+        handle=p.handle,
+        created_at=p.created_at,
+        preferences=Preferences(
+            language=p.language, notify_email=p.notify_email, notify_sms=p.notify_sms, notify_push=p.notify_push
+        ),
+    )
 
 
 def internal_out(p: Profile) -> InternalProfileOut:
@@ -63,13 +70,26 @@ async def create_profile(db: AsyncSession, *, data: ProfileCreate) -> tuple[Prof
         if existing.email == data.email and existing.phone == data.phone:
             return existing, False
         raise EmailTaken("this user id already has a different profile")
-    clash = await db.scalar(select(Profile).where(or_(Profile.email == data.email, Profile.phone == data.phone,
-                                                      Profile.handle == data.handle)))
+    clash = await db.scalar(
+        select(Profile).where(
+            or_(Profile.email == data.email, Profile.phone == data.phone, Profile.handle == data.handle)
+        )
+    )
     if clash is not None:
-        raise EmailTaken() if clash.email == data.email else PhoneTaken() if clash.phone == data.phone \
-            else HandleTaken()
-    profile = Profile(user_id=data.user_id, email=data.email, phone=data.phone, handle=data.handle,
-                      full_name=data.full_name, language="en", notify_email=True, notify_sms=False, notify_push=True)
+        raise (
+            EmailTaken() if clash.email == data.email else PhoneTaken() if clash.phone == data.phone else HandleTaken()
+        )
+    profile = Profile(
+        user_id=data.user_id,
+        email=data.email,
+        phone=data.phone,
+        handle=data.handle,
+        full_name=data.full_name,
+        language="en",
+        notify_email=True,
+        notify_sms=False,
+        notify_push=True,
+    )
     db.add(profile)
     try:
         await db.commit()
@@ -130,8 +150,9 @@ def _lookup_predicate(q: str) -> ColumnElement[bool]:
 
 
 def _lookup_result(profile: Profile) -> LookupResult:
-    return LookupResult(user_id=profile.user_id, handle=profile.handle,
-                        display_name=masked_display_name(profile.full_name))
+    return LookupResult(
+        user_id=profile.user_id, handle=profile.handle, display_name=masked_display_name(profile.full_name)
+    )
 
 
 async def resolve(db: AsyncSession, *, q: str) -> LookupResult:
@@ -143,9 +164,13 @@ async def resolve(db: AsyncSession, *, q: str) -> LookupResult:
 
 # A transfer's two lookups in one statement on the raw asyncpg connection (every transfer calls
 # it; ORM entities cost several times the query). One statement per lookup column, chosen by `q`.
-_PARTIES = {column: Sql(f"SELECT user_id, handle, full_name, {column} = :v AS is_recipient "  # noqa: S608
-                        f"FROM users.profiles WHERE {column} = :v OR user_id = :sender")
-            for column in ("phone", "email", "handle")}
+_PARTIES = {
+    column: Sql(
+        f"SELECT user_id, handle, full_name, {column} = :v AS is_recipient "  # noqa: S608
+        f"FROM users.profiles WHERE {column} = :v OR user_id = :sender"
+    )
+    for column in ("phone", "email", "handle")
+}
 
 
 async def parties(database: Database, *, q: str, sender_id: uuid.UUID) -> PartiesOut:
@@ -161,5 +186,6 @@ async def parties(database: Database, *, q: str, sender_id: uuid.UUID) -> Partie
 
 
 def _lookup_row(row: Any) -> LookupResult:
-    return LookupResult(user_id=row["user_id"], handle=row["handle"],
-                        display_name=masked_display_name(row["full_name"]))
+    return LookupResult(
+        user_id=row["user_id"], handle=row["handle"], display_name=masked_display_name(row["full_name"])
+    )

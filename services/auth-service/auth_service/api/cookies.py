@@ -9,14 +9,25 @@ from auth_service.config import AuthSettings
 
 
 def set_refresh_cookie(response: Response, settings: AuthSettings, refresh_token: str) -> None:
-    response.set_cookie(settings.refresh_cookie_name, refresh_token, max_age=settings.refresh_token_ttl_seconds,
-                        path=settings.refresh_cookie_path, httponly=True, samesite="strict",
-                        secure=settings.cookie_secure)
+    response.set_cookie(
+        settings.refresh_cookie_name,
+        refresh_token,
+        max_age=settings.refresh_token_ttl_seconds,
+        path=settings.refresh_cookie_path,
+        httponly=True,
+        samesite="strict",
+        secure=settings.cookie_secure,
+    )
 
 
 def clear_refresh_cookie(response: Response, settings: AuthSettings) -> None:
-    response.delete_cookie(settings.refresh_cookie_name, path=settings.refresh_cookie_path, httponly=True,
-                           samesite="strict", secure=settings.cookie_secure)
+    response.delete_cookie(
+        settings.refresh_cookie_name,
+        path=settings.refresh_cookie_path,
+        httponly=True,
+        samesite="strict",
+        secure=settings.cookie_secure,
+    )
 
 
 def refresh_from(request: Request, settings: AuthSettings, body_token: str | None) -> str | None:

@@ -38,13 +38,16 @@ router.add_route("/internal/pin/verify", internal_endpoint(verify_pin), methods=
 
 
 @router.get("/internal/sessions/revoked", response_model=RevokedSessions)
-async def revoked_sessions(_: InternalCaller, ctx: Ctx, db: DbSession,
-                           since: Annotated[float, Query(ge=0)] = 0) -> RevokedSessions:
+async def revoked_sessions(
+    _: InternalCaller, ctx: Ctx, db: DbSession, since: Annotated[float, Query(ge=0)] = 0
+) -> RevokedSessions:
     now = time.time()
     # A revocation older than the longest access-token life no longer matters: its tokens are expired.
     floor = now - ctx.settings.access_token_ttl_seconds - 60
     rows = await sessions.revoked_since(db, since=datetime.fromtimestamp(max(since, floor), UTC))
     # `now` goes back a little: a revocation stamped just before this query but committed just
     # after it is then seen by the next poll (which passes `since=now`); repeats are harmless.
-    return RevokedSessions(items=[RevokedSession(session_id=sid, revoked_at=at.timestamp()) for sid, at in rows],
-                           now=now - REVOCATION_OVERLAP_SECONDS)
+    return RevokedSessions(
+        items=[RevokedSession(session_id=sid, revoked_at=at.timestamp()) for sid, at in rows],
+        now=now - REVOCATION_OVERLAP_SECONDS,
+    )

@@ -66,12 +66,20 @@ def _basic_client(request: Request) -> tuple[str, str] | None:
 
 
 @router.post("/token", response_model=TokenResponse, response_model_exclude_none=True)
-async def token(request: Request, response: Response, ctx: Ctx, db: DbSession, info: Client,
-                grant_type: Annotated[str, Form()],
-                username: Annotated[str | None, Form()] = None, password: Annotated[str | None, Form()] = None,
-                refresh_token: Annotated[str | None, Form()] = None, scope: Annotated[str | None, Form()] = None,
-                client_id: Annotated[str | None, Form()] = None,
-                client_secret: Annotated[str | None, Form()] = None) -> TokenResponse:
+async def token(
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    db: DbSession,
+    info: Client,
+    grant_type: Annotated[str, Form()],
+    username: Annotated[str | None, Form()] = None,
+    password: Annotated[str | None, Form()] = None,
+    refresh_token: Annotated[str | None, Form()] = None,
+    scope: Annotated[str | None, Form()] = None,
+    client_id: Annotated[str | None, Form()] = None,
+    client_secret: Annotated[str | None, Form()] = None,
+) -> TokenResponse:
     """OAuth 2.0 token endpoint (RFC 6749): password, refresh_token and client_credentials grants."""
     if grant_type == "password":
         if not username or not password:
@@ -94,8 +102,9 @@ async def token(request: Request, response: Response, ctx: Ctx, db: DbSession, i
 
 
 @router.post("/refresh", response_model=TokenResponse, response_model_exclude_none=True)
-async def refresh(request: Request, response: Response, ctx: Ctx, db: DbSession,
-                  body: RefreshRequest | None = None) -> TokenResponse:
+async def refresh(
+    request: Request, response: Response, ctx: Ctx, db: DbSession, body: RefreshRequest | None = None
+) -> TokenResponse:
     """Rotates the refresh token (body, or the httpOnly cookie when the body has none)."""
     presented = refresh_from(request, ctx.settings, body.refresh_token if body else None)
     if not presented:
@@ -105,8 +114,9 @@ async def refresh(request: Request, response: Response, ctx: Ctx, db: DbSession,
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def logout(request: Request, principal: LivePrincipal, ctx: Ctx, db: DbSession,
-                 body: LogoutRequest | None = None) -> Response:
+async def logout(
+    request: Request, principal: LivePrincipal, ctx: Ctx, db: DbSession, body: LogoutRequest | None = None
+) -> Response:
     """Ends the caller's session (and the refresh token's session, if it is the caller's too)."""
     user_id = uuid.UUID(principal.user_id)
     targets = {uuid.UUID(principal.session_id)}
@@ -128,11 +138,22 @@ async def logout(request: Request, principal: LivePrincipal, ctx: Ctx, db: DbSes
 
 @router.get("/sessions", response_model=SessionList)
 async def list_sessions(principal: AccountOwner, ctx: Ctx, db: DbSession) -> SessionList:
-    rows = await sessions.list_sessions(db, user_id=uuid.UUID(principal.user_id),
-                                        idle_limit=timedelta(seconds=ctx.settings.refresh_token_ttl_seconds))
-    return SessionList(items=[SessionOut(id=s.id, created_at=s.created_at, last_used_at=s.last_used_at,
-                                         user_agent=s.user_agent, ip=s.ip,
-                                         current=str(s.id) == principal.session_id) for s in rows])
+    rows = await sessions.list_sessions(
+        db, user_id=uuid.UUID(principal.user_id), idle_limit=timedelta(seconds=ctx.settings.refresh_token_ttl_seconds)
+    )
+    return SessionList(
+        items=[
+            SessionOut(
+                id=s.id,
+                created_at=s.created_at,
+                last_used_at=s.last_used_at,
+                user_agent=s.user_agent,
+                ip=s.ip,
+                current=str(s.id) == principal.session_id,
+            )
+            for s in rows
+        ]
+    )
 
 
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -144,9 +165,14 @@ async def delete_session(session_id: uuid.UUID, principal: AccountOwner, db: DbS
 
 @router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
 async def change_password(body: PasswordChangeRequest, principal: AccountOwner, ctx: Ctx, db: DbSession) -> Response:
-    await account.change_password(ctx, db, user_id=uuid.UUID(principal.user_id),
-                                  current_session=uuid.UUID(principal.session_id),
-                                  current_password=body.current_password, new_password=body.new_password)
+    await account.change_password(
+        ctx,
+        db,
+        user_id=uuid.UUID(principal.user_id),
+        current_session=uuid.UUID(principal.session_id),
+        current_password=body.current_password,
+        new_password=body.new_password,
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -156,14 +182,30 @@ async def set_pin(body: PinRequest, principal: AccountOwner, ctx: Ctx, db: DbSes
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/clients", status_code=status.HTTP_201_CREATED, response_model=ClientCreated, responses={201: {"links": {
-    "DeleteClient": link("/api/v1/auth/clients/{client_id}", "delete", "Delete (revoke) this client",
-                         client_id="$response.body#/client_id")}}})
-async def create_client(body: ClientCreateRequest, response: Response, principal: AccountOwner, db: DbSession,
-                        info: Client) -> ClientCreated:
+@router.post(
+    "/clients",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ClientCreated,
+    responses={
+        201: {
+            "links": {
+                "DeleteClient": link(
+                    "/api/v1/auth/clients/{client_id}",
+                    "delete",
+                    "Delete (revoke) this client",
+                    client_id="$response.body#/client_id",
+                )
+            }
+        }
+    },
+)
+async def create_client(
+    body: ClientCreateRequest, response: Response, principal: AccountOwner, db: DbSession, info: Client
+) -> ClientCreated:
     response.headers.update(NO_STORE)
-    return await clients.create_client(db, user_id=uuid.UUID(principal.user_id), name=body.name,
-                                       scopes=body.scopes, info=info)
+    return await clients.create_client(
+        db, user_id=uuid.UUID(principal.user_id), name=body.name, scopes=body.scopes, info=info
+    )
 
 
 @router.get("/clients", response_model=ClientList)

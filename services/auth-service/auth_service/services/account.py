@@ -31,8 +31,10 @@ async def _credential(db: AsyncSession, user_id: uuid.UUID, *, lock: bool = Fals
 
 # One statement on the raw asyncpg connection (autocommit): this read settles nearly every
 # transfer's PIN check, and through an ORM session it cost ~3x the CPU (docs/PERFORMANCE.md).
-_PIN_STATE = Sql("SELECT pin_hash, pin_failed_attempts, pin_locked_until FROM auth.credentials "
-                 "WHERE user_id = :u AND status = 'active'")
+_PIN_STATE = Sql(
+    "SELECT pin_hash, pin_failed_attempts, pin_locked_until FROM auth.credentials "
+    "WHERE user_id = :u AND status = 'active'"
+)
 
 
 async def _pin_ok_without_lock(ctx: AuthContext, database: Database, *, user_id: uuid.UUID, pin: str) -> bool:
@@ -45,8 +47,15 @@ async def _pin_ok_without_lock(ctx: AuthContext, database: Database, *, user_id:
     return bool(PIN_PATTERN.match(pin)) and pin_matches(ctx.pepper, str(user_id), pin, row["pin_hash"])
 
 
-async def change_password(ctx: AuthContext, db: AsyncSession, *, user_id: uuid.UUID, current_session: uuid.UUID,
-                          current_password: str, new_password: str) -> None:
+async def change_password(
+    ctx: AuthContext,
+    db: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    current_session: uuid.UUID,
+    current_password: str,
+    new_password: str,
+) -> None:
     credential = await _credential(db, user_id)
     if not await ctx.passwords.verify(current_password, credential.password_hash):
         raise InvalidPassword()
@@ -58,10 +67,16 @@ async def change_password(ctx: AuthContext, db: AsyncSession, *, user_id: uuid.U
     credential.password_hash = await ctx.passwords.hash(new_password)
     credential.password_changed_at = now()
     # Every other login ends (a thief's session too); API clients are standing grants and stay.
-    await db.execute(update(Session)
-                     .where(Session.user_id == user_id, Session.id != current_session,
-                            Session.client_id.is_(None), Session.revoked_at.is_(None))
-                     .values(revoked_at=now(), revoked_reason="password_changed"))
+    await db.execute(
+        update(Session)
+        .where(
+            Session.user_id == user_id,
+            Session.id != current_session,
+            Session.client_id.is_(None),
+            Session.revoked_at.is_(None),
+        )
+        .values(revoked_at=now(), revoked_reason="password_changed")
+    )
     await emit(db, "security.password_changed", user_id=user_id)
     await db.commit()
 

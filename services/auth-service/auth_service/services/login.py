@@ -54,7 +54,8 @@ _COUNT_FAILURE = text(
     "make_interval(secs => :window) THEN 1 ELSE login_failures + 1 END, "
     "login_failures_since = CASE WHEN login_failures_since IS NULL OR login_failures_since < now() - "
     "make_interval(secs => :window) THEN now() ELSE login_failures_since END "
-    "WHERE user_id = :u")
+    "WHERE user_id = :u"
+)
 
 
 def _too_many_failures(ctx: AuthContext, credential: Credential) -> int | None:
@@ -62,7 +63,7 @@ def _too_many_failures(ctx: AuthContext, credential: Credential) -> int | None:
     s = ctx.settings
     if credential.login_failures < s.login_max_failures or credential.login_failures_since is None:
         return None
-    left = (credential.login_failures_since + timedelta(seconds=s.login_failure_window_seconds) - now())
+    left = credential.login_failures_since + timedelta(seconds=s.login_failure_window_seconds) - now()
     return int(left.total_seconds()) + 1 if left.total_seconds() > 0 else None
 
 
@@ -76,13 +77,15 @@ async def authenticate(ctx: AuthContext, db: AsyncSession, *, username: str, pas
     credential = await find_credential(ctx, db, username)
     if credential is not None and (retry := _too_many_failures(ctx, credential)) is not None:
         LOGINS.labels("rate_limited").inc()
-        raise RateLimited("too many failed logins for this account; try again later",
-                          headers={"Retry-After": str(retry)})
+        raise RateLimited(
+            "too many failed logins for this account; try again later", headers={"Retry-After": str(retry)}
+        )
     ok = await ctx.passwords.verify(password, credential.password_hash if credential else None)
     if not ok or credential is None:
         if credential is not None:
-            await db.execute(_COUNT_FAILURE, {"u": credential.user_id,
-                                              "window": ctx.settings.login_failure_window_seconds})
+            await db.execute(
+                _COUNT_FAILURE, {"u": credential.user_id, "window": ctx.settings.login_failure_window_seconds}
+            )
             await db.commit()
         LOGINS.labels("invalid_credentials").inc()
         raise InvalidCredentials()
@@ -91,13 +94,21 @@ async def authenticate(ctx: AuthContext, db: AsyncSession, *, username: str, pas
     return credential
 
 
-async def password_login(ctx: AuthContext, db: AsyncSession, *, username: str, password: str,
-                         info: ClientInfo) -> TokenResponse:
+async def password_login(
+    ctx: AuthContext, db: AsyncSession, *, username: str, password: str, info: ClientInfo
+) -> TokenResponse:
     credential = await authenticate(ctx, db, username=username, password=password)
     session = await open_session(db, user_id=credential.user_id, info=info)
     pair = await issue_user_tokens(ctx, db, credential=credential, session_id=session.id)
-    await emit(db, "security.login", user_id=credential.user_id, session_id=session.id, ip=info.ip,
-               user_agent=info.user_agent, client="password")
+    await emit(
+        db,
+        "security.login",
+        user_id=credential.user_id,
+        session_id=session.id,
+        ip=info.ip,
+        user_agent=info.user_agent,
+        client="password",
+    )
     await db.commit()
     LOGINS.labels("success").inc()
     return pair

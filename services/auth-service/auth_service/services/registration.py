@@ -48,8 +48,12 @@ async def _reserve(ctx: AuthContext, db: AsyncSession, req: RegisterRequest) -> 
     query = select(Credential).where(or_(Credential.email == req.email, Credential.phone == req.phone))
     rows = list(await db.scalars(query))
     for row in rows:
-        if (row.status == "pending" and row.email == req.email and row.phone == req.phone
-                and await ctx.passwords.verify(req.password, row.password_hash)):
+        if (
+            row.status == "pending"
+            and row.email == req.email
+            and row.phone == req.phone
+            and await ctx.passwords.verify(req.password, row.password_hash)
+        ):
             return row.user_id
     stale = [r.user_id for r in rows if r.status == "pending" and r.created_at < datetime.now(UTC) - STALE_PENDING]
     if stale:
@@ -61,8 +65,16 @@ async def _reserve(ctx: AuthContext, db: AsyncSession, req: RegisterRequest) -> 
     if rows:
         raise EmailTaken() if any(r.email == req.email for r in rows) else PhoneTaken()
     user_id = uuid.uuid4()
-    db.add(Credential(user_id=user_id, email=req.email, phone=req.phone, status="pending", roles=[],
-                      password_hash=await ctx.passwords.hash(req.password)))
+    db.add(
+        Credential(
+            user_id=user_id,
+            email=req.email,
+            phone=req.phone,
+            status="pending",
+            roles=[],
+            password_hash=await ctx.passwords.hash(req.password),
+        )
+    )
     try:
         await db.commit()
     except IntegrityError as exc:  # a concurrent registration won the race
@@ -76,8 +88,13 @@ async def _create_profile(ctx: AuthContext, req: RegisterRequest, user_id: uuid.
     base = req.handle or derive_handle(req.email)
     candidates = [base] if given else [base] + [f"{base}{secrets.randbelow(10_000)}" for _ in range(HANDLE_TRIES)]
     for i, handle in enumerate(candidates):
-        body = {"user_id": str(user_id), "email": req.email, "phone": req.phone,
-                "full_name": req.full_name, "handle": handle}
+        body = {
+            "user_id": str(user_id),
+            "email": req.email,
+            "phone": req.phone,
+            "full_name": req.full_name,
+            "handle": handle,
+        }
         try:
             _, profile = await ctx.users.request("POST", "/internal/users", json=body)
             return str(profile["handle"])
@@ -88,11 +105,12 @@ async def _create_profile(ctx: AuthContext, req: RegisterRequest, user_id: uuid.
     raise AssertionError("unreachable")
 
 
-async def _compensate(ctx: AuthContext, db: AsyncSession, user_id: uuid.UUID, *, profile: bool,
-                      wallet: bool) -> None:
+async def _compensate(ctx: AuthContext, db: AsyncSession, user_id: uuid.UUID, *, profile: bool, wallet: bool) -> None:
     undone = True
-    for needed, client, path in ((wallet, ctx.wallets, f"/internal/wallets/{user_id}"),
-                                 (profile, ctx.users, f"/internal/users/{user_id}")):
+    for needed, client, path in (
+        (wallet, ctx.wallets, f"/internal/wallets/{user_id}"),
+        (profile, ctx.users, f"/internal/users/{user_id}"),
+    ):
         if not needed:
             continue
         try:
@@ -130,11 +148,14 @@ async def register(ctx: AuthContext, db: AsyncSession, req: RegisterRequest) -> 
             raise
         REGISTRATIONS.labels("unavailable").inc()
         log.warning("registration_failed", user_id=str(user_id), error=exc.code)
-        raise ServiceUnavailable("Registration could not be completed right now; nothing was kept, "
-                                 "please send the same request again shortly") from exc
+        raise ServiceUnavailable(
+            "Registration could not be completed right now; nothing was kept, "
+            "please send the same request again shortly"
+        ) from exc
     await db.execute(update(Credential).where(Credential.user_id == user_id).values(status="active"))
-    await emit(db, "user.registered", user_id=user_id, email=req.email, phone=req.phone, handle=handle,
-               full_name=req.full_name)
+    await emit(
+        db, "user.registered", user_id=user_id, email=req.email, phone=req.phone, handle=handle, full_name=req.full_name
+    )
     await db.commit()
     REGISTRATIONS.labels("success").inc()
     return RegisterResponse(user_id=user_id, email=req.email, phone=req.phone, handle=handle)

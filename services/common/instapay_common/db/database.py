@@ -33,7 +33,7 @@ def normalize_async_url(url: str) -> str:
     """Accept plain `postgresql://` URLs (as libpq tools use) and select the asyncpg driver."""
     for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url[len(prefix):]
+            return "postgresql+asyncpg://" + url[len(prefix) :]
     raise ValueError("DATABASE_URL must be a postgresql:// URL")
 
 
@@ -90,8 +90,9 @@ class Database:
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         # Same pool, no BEGIN/COMMIT around each statement: for requests that read with a single
         # statement (a wallet, a profile lookup), where a transaction only adds two round trips.
-        self.read_sessionmaker = async_sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"),
-                                                    expire_on_commit=False, autoflush=False)
+        self.read_sessionmaker = async_sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False, autoflush=False
+        )
 
     async def session(self) -> AsyncIterator[AsyncSession]:
         async with self.sessionmaker() as session:

@@ -45,8 +45,7 @@ def _declared(path: Path) -> tuple[str, tuple[str, ...]]:
 
 
 def _heads_from_files(versions_dir: Path) -> set[str]:
-    declared = [_declared(p) for p in sorted(versions_dir.iterdir())
-                if p.is_file() and _REVISION_FILE.match(p.name)]
+    declared = [_declared(p) for p in sorted(versions_dir.iterdir()) if p.is_file() and _REVISION_FILE.match(p.name)]
     revisions = [rev for rev, _ in declared]
     if len(set(revisions)) != len(revisions):
         raise _NotLiteral("a revision id is declared twice")

@@ -54,8 +54,9 @@ def run_alembic(metadata: MetaData) -> None:
     if not schema:
         raise RuntimeError("service metadata must name its schema")
     if context.is_offline_mode():
-        context.configure(url=_database_url(), target_metadata=metadata, version_table_schema=schema,
-                          literal_binds=True)
+        context.configure(
+            url=_database_url(), target_metadata=metadata, version_table_schema=schema, literal_binds=True
+        )
         with context.begin_transaction():
             context.run_migrations()
         return

@@ -32,9 +32,7 @@ from instapay_common.errors import database_unavailable
 
 # Quoted strings, quoted identifiers and comments are copied as they are (a colon inside them is
 # not a parameter); `::` is a cast; `:name` not preceded by a word character is a parameter.
-_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|::|(?<![\w:]):([A-Za-z_]\w*)""",
-                     re.DOTALL)
-
+_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|::|(?<![\w:]):([A-Za-z_]\w*)""", re.DOTALL)
 
 
 def to_positional(sql: str) -> tuple[str, tuple[str, ...]]:

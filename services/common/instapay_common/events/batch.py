@@ -46,9 +46,14 @@ class EventBatchOut(BaseModel):
 ApplyMany = Callable[[Sequence[E]], Awaitable[set[Any]]]
 
 
-async def apply_batch(batch: EventBatchIn, model: type[E], apply_one: Callable[[E], Awaitable[bool]],
-                      apply_many: ApplyMany[E] | None = None, *, id_of: Callable[[E], Any] = lambda e: e.id,
-                      ) -> EventBatchOut:
+async def apply_batch(
+    batch: EventBatchIn,
+    model: type[E],
+    apply_one: Callable[[E], Awaitable[bool]],
+    apply_many: ApplyMany[E] | None = None,
+    *,
+    id_of: Callable[[E], Any] = lambda e: e.id,
+) -> EventBatchOut:
     """Applies the envelopes: together with `apply_many` when given (it returns the ids applied
     now; the others were already seen or are not of interest), else, or if it raises, each in
     order with `apply_one` (True = applied now, False = already seen or not of interest).
@@ -69,8 +74,9 @@ async def apply_batch(batch: EventBatchIn, model: type[E], apply_one: Callable[[
             log.info("event_batch_fallback", events=len(valid), error_type=type(exc).__name__)
         else:
             return EventBatchOut(results=_outcomes(slots, applied, id_of))
-    return EventBatchOut(results=[s if isinstance(s, EventResult) else await _apply_alone(s, apply_one, id_of)
-                                  for s in slots])
+    return EventBatchOut(
+        results=[s if isinstance(s, EventResult) else await _apply_alone(s, apply_one, id_of) for s in slots]
+    )
 
 
 def _outcomes(slots: list[EventResult | E], applied: set[Any], id_of: Callable[[E], Any]) -> list[EventResult]:
@@ -89,8 +95,7 @@ def _outcomes(slots: list[EventResult | E], applied: set[Any], id_of: Callable[[
     return results
 
 
-async def _apply_alone(event: E, apply_one: Callable[[E], Awaitable[bool]], id_of: Callable[[E], Any]
-                       ) -> EventResult:
+async def _apply_alone(event: E, apply_one: Callable[[E], Awaitable[bool]], id_of: Callable[[E], Any]) -> EventResult:
     event_id = str(id_of(event))
     try:
         applied = await apply_one(event)

@@ -42,8 +42,13 @@ def envelope(row: Mapping[str, Any], source: str) -> dict[str, Any]:
     `payload` may still be JSON text: asyncpg returns jsonb as `str` unless a codec is set."""
     payload = row["payload"]
     data = orjson.loads(payload) if isinstance(payload, str | bytes) else payload
-    return {"id": str(row["id"]), "type": row["event_type"], "occurred_at": rfc3339(row["occurred_at"]),
-            "source": source, "data": data}
+    return {
+        "id": str(row["id"]),
+        "type": row["event_type"],
+        "occurred_at": rfc3339(row["occurred_at"]),
+        "source": source,
+        "data": data,
+    }
 
 
 def logged_envelope(row: Mapping[str, Any], source: str) -> dict[str, Any]:

@@ -21,14 +21,22 @@ def outbox_feed_router(table: Table, *, source: str) -> APIRouter:
     router = APIRouter(prefix="/internal", include_in_schema=False)
 
     @router.get("/events")
-    async def event_log(_caller: InternalCaller, request: Request,
-                        after_seq: Annotated[int, Query(ge=0)] = 0,
-                        limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    async def event_log(
+        _caller: InternalCaller,
+        request: Request,
+        after_seq: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> dict[str, Any]:
         c = table.c
         async with request.app.state.db.sessionmaker() as session:
-            rows = (await session.execute(
-                select(c.seq, c.id, c.event_type, c.payload, c.occurred_at)
-                .where(c.seq > after_seq).order_by(c.seq).limit(limit))).all()
+            rows = (
+                await session.execute(
+                    select(c.seq, c.id, c.event_type, c.payload, c.occurred_at)
+                    .where(c.seq > after_seq)
+                    .order_by(c.seq)
+                    .limit(limit)
+                )
+            ).all()
         items = [logged_envelope(r._mapping, source) for r in rows]
         return {"items": items, "next_after_seq": rows[-1].seq if rows else after_seq}
 

@@ -32,8 +32,12 @@ def inbox_table(metadata: MetaData) -> Table:
 
 async def claim_event(session: AsyncSession, table: Table, event_id: uuid.UUID, event_type: str) -> bool:
     """True if this transaction is the first to apply the event."""
-    stmt = (insert(table).values(event_id=event_id, event_type=event_type)
-            .on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id))
+    stmt = (
+        insert(table)
+        .values(event_id=event_id, event_type=event_type)
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(table.c.event_id)
+    )
     return (await session.execute(stmt)).first() is not None
 
 
@@ -41,6 +45,8 @@ def claim_many_sql(schema: str) -> Sql:
     """For `event_batch`'s apply-many path on a raw connection: claims every id of a batch in one
     statement (`ids` uuid[], `types` text[]) and returns the rows of the ids claimed now; ids
     already in the inbox (and repeats inside the batch) come back as nothing."""
-    return Sql(f"INSERT INTO {schema}.{INBOX_TABLE} (event_id, event_type) "  # noqa: S608 - schema is ours
-               "SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS text[])) "
-               "ON CONFLICT (event_id) DO NOTHING RETURNING event_id")
+    return Sql(
+        f"INSERT INTO {schema}.{INBOX_TABLE} (event_id, event_type) "  # noqa: S608 - schema is ours
+        "SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS text[])) "
+        "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+    )

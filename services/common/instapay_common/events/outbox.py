@@ -90,8 +90,12 @@ def outbox_deliveries_table(metadata: MetaData) -> Table:
         Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("delivered_at", DateTime(timezone=True), nullable=True),
         Column("last_error", Text, nullable=True),
-        Index("ix_outbox_deliveries_pending", "next_attempt_at", "event_seq",
-              postgresql_where=text("delivered_at IS NULL")),
+        Index(
+            "ix_outbox_deliveries_pending",
+            "next_attempt_at",
+            "event_seq",
+            postgresql_where=text("delivered_at IS NULL"),
+        ),
     )
 
 
@@ -99,15 +103,26 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-async def emit_event(session: AsyncSession, table: Table, event_type: str, data: dict[str, Any],
-                     *, event_id: uuid.UUID | None = None, occurred_at: datetime | None = None) -> uuid.UUID:
+async def emit_event(
+    session: AsyncSession,
+    table: Table,
+    event_type: str,
+    data: dict[str, Any],
+    *,
+    event_id: uuid.UUID | None = None,
+    occurred_at: datetime | None = None,
+) -> uuid.UUID:
     """Adds an event to the caller's open transaction; it is only visible if that commits.
 
     The same statement NOTIFYs the relays (PostgreSQL delivers it on commit, once per transaction),
     so they sleep between events instead of polling the outbox several times a second."""
     eid = event_id or uuid.uuid4()
-    inserted = insert(table).values(id=eid, event_type=event_type, payload=data,
-                                    occurred_at=occurred_at or utcnow()).returning(table.c.seq).cte("emitted")
+    inserted = (
+        insert(table)
+        .values(id=eid, event_type=event_type, payload=data, occurred_at=occurred_at or utcnow())
+        .returning(table.c.seq)
+        .cte("emitted")
+    )
     await session.execute(select(func.pg_notify(wakeup_channel(table.schema), "")).select_from(inserted))
     return eid
 
@@ -122,15 +137,29 @@ def _raw_emit_sql(table: Table) -> Sql:
         sql = _RAW_EMIT[key] = Sql(
             f"WITH emitted AS (INSERT INTO {key} (id, event_type, payload, occurred_at) "  # noqa: S608 - our table name
             "VALUES (:id, :event_type, CAST(:payload AS jsonb), :occurred_at) RETURNING seq) "
-            "SELECT pg_notify(:channel, '') FROM emitted")
+            "SELECT pg_notify(:channel, '') FROM emitted"
+        )
     return sql
 
 
-async def emit_event_raw(conn: RawConnection, table: Table, event_type: str, data: dict[str, Any],
-                         *, event_id: uuid.UUID | None = None, occurred_at: datetime | None = None) -> uuid.UUID:
+async def emit_event_raw(
+    conn: RawConnection,
+    table: Table,
+    event_type: str,
+    data: dict[str, Any],
+    *,
+    event_id: uuid.UUID | None = None,
+    occurred_at: datetime | None = None,
+) -> uuid.UUID:
     """`emit_event` for a transaction run on the raw asyncpg connection (`instapay_common.db.rawsql`):
     the same row and the same NOTIFY, in one statement of the caller's transaction."""
     eid = event_id or uuid.uuid4()
-    await conn.execute(_raw_emit_sql(table), id=eid, event_type=event_type, payload=orjson.dumps(data).decode(),
-                       occurred_at=occurred_at or utcnow(), channel=wakeup_channel(table.schema))
+    await conn.execute(
+        _raw_emit_sql(table),
+        id=eid,
+        event_type=event_type,
+        payload=orjson.dumps(data).decode(),
+        occurred_at=occurred_at or utcnow(),
+        channel=wakeup_channel(table.schema),
+    )
     return eid

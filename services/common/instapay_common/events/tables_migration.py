@@ -26,8 +26,13 @@ def create_outbox_tables(schema: str) -> None:
         sa.UniqueConstraint("id", name="uq_outbox_events_id"),
         schema=schema,
     )
-    op.create_index("ix_outbox_events_undispatched", "outbox_events", ["seq"], schema=schema,
-                    postgresql_where=sa.text("dispatched_at IS NULL"))
+    op.create_index(
+        "ix_outbox_events_undispatched",
+        "outbox_events",
+        ["seq"],
+        schema=schema,
+        postgresql_where=sa.text("dispatched_at IS NULL"),
+    )
     op.create_table(
         "outbox_deliveries",
         sa.Column("event_seq", sa.BigInteger(), nullable=False),
@@ -37,12 +42,21 @@ def create_outbox_tables(schema: str) -> None:
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("event_seq", "subscriber", name="pk_outbox_deliveries"),
-        sa.ForeignKeyConstraint(["event_seq"], [f"{schema}.outbox_events.seq"],
-                                name="fk_outbox_deliveries_event_seq_outbox_events", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["event_seq"],
+            [f"{schema}.outbox_events.seq"],
+            name="fk_outbox_deliveries_event_seq_outbox_events",
+            ondelete="CASCADE",
+        ),
         schema=schema,
     )
-    op.create_index("ix_outbox_deliveries_pending", "outbox_deliveries", ["next_attempt_at", "event_seq"],
-                    schema=schema, postgresql_where=sa.text("delivered_at IS NULL"))
+    op.create_index(
+        "ix_outbox_deliveries_pending",
+        "outbox_deliveries",
+        ["next_attempt_at", "event_seq"],
+        schema=schema,
+        postgresql_where=sa.text("delivered_at IS NULL"),
+    )
 
 
 def drop_outbox_tables(schema: str) -> None:

@@ -13,8 +13,9 @@ from fastapi import Depends, Header, Request
 from instapay_common.web.fast_routes import check_internal_token
 
 
-async def require_internal(request: Request,
-                     x_internal_token: Annotated[str | None, Header(include_in_schema=False)] = None) -> None:
+async def require_internal(
+    request: Request, x_internal_token: Annotated[str | None, Header(include_in_schema=False)] = None
+) -> None:
     check_internal_token(x_internal_token, request.app.state.settings.internal_token.get_secret_value())
 
 

@@ -86,8 +86,17 @@ class VerifiedTokenCache:
 
 
 class JwksVerifier:
-    def __init__(self, jwks_url: str, *, issuer: str, audience: str, session: aiohttp.ClientSession | None = None,
-                 min_refresh_seconds: float = 10.0, leeway_seconds: int = 5, cache_size: int = 0) -> None:
+    def __init__(
+        self,
+        jwks_url: str,
+        *,
+        issuer: str,
+        audience: str,
+        session: aiohttp.ClientSession | None = None,
+        min_refresh_seconds: float = 10.0,
+        leeway_seconds: int = 5,
+        cache_size: int = 0,
+    ) -> None:
         self.jwks_url = jwks_url
         self.issuer = issuer
         self.audience = audience
@@ -159,9 +168,15 @@ class JwksVerifier:
         if key is None:
             raise TokenRejected("unknown_kid")
         try:
-            claims = jwt.decode(token, key=key, algorithms=ALLOWED_ALGORITHMS, audience=self.audience,
-                                issuer=self.issuer, leeway=self._leeway,
-                                options={"require": REQUIRED_CLAIMS})
+            claims = jwt.decode(
+                token,
+                key=key,
+                algorithms=ALLOWED_ALGORITHMS,
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self._leeway,
+                options={"require": REQUIRED_CLAIMS},
+            )
         except jwt.ExpiredSignatureError as exc:
             raise TokenRejected("expired") from exc
         except jwt.InvalidAudienceError as exc:

@@ -51,14 +51,20 @@ def create_service_app(
             app.state.http = http
             # Verified-token cache: a repeat token (every call of a session within its 15 minutes)
             # costs a dict lookup instead of an Ed25519 check and JWT parsing (~0.5 ms here).
-            app.state.jwt_verifier = JwksVerifier(settings.jwks_url, issuer=settings.jwt_issuer,
-                                                  audience=settings.jwt_audience, session=http,
-                                                  cache_size=settings.token_cache_size)
+            app.state.jwt_verifier = JwksVerifier(
+                settings.jwks_url,
+                issuer=settings.jwt_issuer,
+                audience=settings.jwt_audience,
+                session=http,
+                cache_size=settings.token_cache_size,
+            )
             if migrations_dir is not None:
-                db = Database(settings.database_url, pool_size=settings.db_pool_size,
-                              max_overflow=settings.db_max_overflow)
-                instrument_engine(db.engine, service=settings.service_name,
-                                  capacity=settings.db_pool_size + settings.db_max_overflow)
+                db = Database(
+                    settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+                )
+                instrument_engine(
+                    db.engine, service=settings.service_name, capacity=settings.db_pool_size + settings.db_max_overflow
+                )
                 stack.push_async_callback(db.dispose)
                 app.state.db = db
                 holder["database"] = database_check(db, settings.db_schema, migrations_dir)

@@ -42,8 +42,9 @@ def internal_endpoint(handler: Handler) -> Handler:
     """`handler` runs only for callers holding the internal token (401 problem+json otherwise)."""
 
     async def endpoint(request: Request) -> Response:
-        check_internal_token(request.headers.get("x-internal-token"),
-                             request.app.state.settings.internal_token.get_secret_value())
+        check_internal_token(
+            request.headers.get("x-internal-token"), request.app.state.settings.internal_token.get_secret_value()
+        )
         return await handler(request)
 
     endpoint.__name__ = handler.__name__  # route name, metrics and logs show the handler's

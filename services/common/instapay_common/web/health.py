@@ -44,8 +44,10 @@ def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
         results = {name: await check() for name, check in checks.items()}
         ready = all(ok for ok, _ in results.values())
         return JSONResponse(
-            {"status": "ready" if ready else "not_ready",
-             "checks": {name: detail for name, (_, detail) in results.items()}},
+            {
+                "status": "ready" if ready else "not_ready",
+                "checks": {name: detail for name, (_, detail) in results.items()},
+            },
             status_code=200 if ready else 503,
         )
 

@@ -32,8 +32,10 @@ class UpstreamError(DomainError):
 
     def __init__(self, status: int, body: dict[str, Any], *, retry_after: str | None = None) -> None:
         # Retry-After travels with the problem (423 pin_locked, 429): a client must know when to retry.
-        super().__init__(str(body.get("detail") or body.get("title") or "upstream error"),
-                         headers={"Retry-After": retry_after} if retry_after else None)
+        super().__init__(
+            str(body.get("detail") or body.get("title") or "upstream error"),
+            headers={"Retry-After": retry_after} if retry_after else None,
+        )
         self.status = status  # type: ignore[misc]
         self.code = str(body.get("code") or "upstream_error")  # type: ignore[misc]
         self.title = str(body.get("title") or "Upstream error")  # type: ignore[misc]
@@ -60,17 +62,25 @@ class ServiceClient:
             headers.update(extra)
         return headers
 
-    async def request(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
-                      headers: dict[str, str] | None = None, expect: tuple[int, ...] = (200, 201, 204),
-                      ) -> tuple[int, Any]:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        expect: tuple[int, ...] = (200, 201, 204),
+    ) -> tuple[int, Any]:
         """Returns (status, decoded JSON or None). Raises UpstreamError for non-expected statuses."""
         data = orjson.dumps(json) if json is not None else None
         hdrs = self._headers(headers)
         if data is not None:
             hdrs["Content-Type"] = "application/json"
         try:
-            async with self.session.request(method, self.base_url + path, data=data, params=params,
-                                            headers=hdrs) as resp:
+            async with self.session.request(
+                method, self.base_url + path, data=data, params=params, headers=hdrs
+            ) as resp:
                 raw = await resp.read()
                 status = resp.status
                 retry_after = resp.headers.get("Retry-After")

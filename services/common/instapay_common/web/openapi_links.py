@@ -19,12 +19,12 @@ def link(path: str, method: str, description: str, **parameters: str) -> dict[st
     """One link object; `parameters` maps the target's parameter names to runtime expressions,
     e.g. `request_id="$response.body#/id"`."""
     pointer = path.replace("~", "~0").replace("/", "~1")
-    return {"operationRef": f"#/paths/{pointer}/{method.lower()}", "parameters": parameters,
-            "description": description}
+    return {"operationRef": f"#/paths/{pointer}/{method.lower()}", "parameters": parameters, "description": description}
 
 
-def with_links(responses: dict[int | str, dict[str, Any]], status: int,
-               **links: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+def with_links(
+    responses: dict[int | str, dict[str, Any]], status: int, **links: dict[str, Any]
+) -> dict[int | str, dict[str, Any]]:
     """`responses=` with `links` added to the entry for `status` (which must be there)."""
     entry = dict(responses[status])
     entry["links"] = {**entry.get("links", {}), **links}

@@ -23,7 +23,8 @@ MAX_DAY = date(9998, 12, 31)
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 # RFC 3339 date-time (seconds, fraction and offset optional, as pydantic accepts), or a date alone.
 _DATE_OR_TIMESTAMP_TEXT = re.compile(
-    r"\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?)?")
+    r"\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?)?"
+)
 
 
 def _date_text(value: Any) -> Any:
@@ -59,6 +60,9 @@ IsoDate = Annotated[date, BeforeValidator(_date_text), AfterValidator(_in_range)
 """A calendar day written YYYY-MM-DD."""
 
 IsoDateOrTimestamp = Annotated[
-    date | datetime, PlainValidator(_date_or_timestamp), AfterValidator(_in_range),
-    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]})]
+    date | datetime,
+    PlainValidator(_date_or_timestamp),
+    AfterValidator(_in_range),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}),
+]
 """A day (YYYY-MM-DD) or an RFC 3339 timestamp; numbers are not timestamps here."""

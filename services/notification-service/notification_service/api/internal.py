@@ -36,8 +36,9 @@ async def _consume(event: EventEnvelope, session: AsyncSession, profiles: Profil
     return bool(created)
 
 
-async def _consume_many(events: Sequence[EventEnvelope], db: Database, profiles: ProfileDirectory,
-                        hub: LiveHub) -> set[uuid.UUID]:
+async def _consume_many(
+    events: Sequence[EventEnvelope], db: Database, profiles: ProfileDirectory, hub: LiveHub
+) -> set[uuid.UUID]:
     """The whole batch in one transaction (batch_store); raising leaves the one-by-one path to it."""
     done = await batch_store.apply_events(db, events, profiles)
     for user_id in {user_id for user_id, _seq in done.created}:
@@ -48,18 +49,35 @@ async def _consume_many(events: Sequence[EventEnvelope], db: Database, profiles:
 
 
 @router.post("/events", status_code=204)
-async def receive_event(event: EventEnvelope, _caller: InternalCaller, session: SessionDep,
-                        profiles: ProfilesDep, hub: HubDep, dispatcher: DispatcherDep) -> Response:
+async def receive_event(
+    event: EventEnvelope,
+    _caller: InternalCaller,
+    session: SessionDep,
+    profiles: ProfilesDep,
+    hub: HubDep,
+    dispatcher: DispatcherDep,
+) -> Response:
     if await _consume(event, session, profiles, hub):
         dispatcher.poke()
     return Response(status_code=204)
 
 
 @router.post("/events/batch")
-async def receive_events(batch: EventBatchIn, _caller: InternalCaller, session: SessionDep, db: DatabaseDep,
-                         profiles: ProfilesDep, hub: HubDep, dispatcher: DispatcherDep) -> EventBatchOut:
-    result = await apply_batch(batch, EventEnvelope, lambda event: _consume(event, session, profiles, hub),
-                               lambda events: _consume_many(events, db, profiles, hub))
+async def receive_events(
+    batch: EventBatchIn,
+    _caller: InternalCaller,
+    session: SessionDep,
+    db: DatabaseDep,
+    profiles: ProfilesDep,
+    hub: HubDep,
+    dispatcher: DispatcherDep,
+) -> EventBatchOut:
+    result = await apply_batch(
+        batch,
+        EventEnvelope,
+        lambda event: _consume(event, session, profiles, hub),
+        lambda events: _consume_many(events, db, profiles, hub),
+    )
     if any(r.outcome == "applied" for r in result.results):
         dispatcher.poke()  # once per batch: the dispatcher sends what is pending in one go
     return result

@@ -14,18 +14,33 @@ from notification_service.api.response_models import NotificationPage
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], responses=PROBLEM_RESPONSES)
 
 
-@router.get("", summary="List my notifications, newest first", response_model=NotificationPage,
-            responses={200: {"links": {
-    "ReadFirst": link("/api/v1/notifications/{notification_id}/read", "post", "Mark the newest one on the page read",
-                      notification_id="$response.body#/items/0/id")}}})
+@router.get(
+    "",
+    summary="List my notifications, newest first",
+    response_model=NotificationPage,
+    responses={
+        200: {
+            "links": {
+                "ReadFirst": link(
+                    "/api/v1/notifications/{notification_id}/read",
+                    "post",
+                    "Mark the newest one on the page read",
+                    notification_id="$response.body#/items/0/id",
+                )
+            }
+        }
+    },
+)
 async def list_notifications(
-    principal: Reader, session: SessionDep,
+    principal: Reader,
+    session: SessionDep,
     unread_only: bool = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
-    return await store.list_page(session, user_id=uuid.UUID(principal.user_id), unread_only=unread_only,
-                                 limit=limit, cursor=cursor)
+    return await store.list_page(
+        session, user_id=uuid.UUID(principal.user_id), unread_only=unread_only, limit=limit, cursor=cursor
+    )
 
 
 @router.post("/read-all", status_code=204, summary="Mark all my notifications read")

@@ -44,11 +44,20 @@ def _frame(row) -> bytes:
     return f"id: {row.seq}\nevent: notification\ndata: {data}\n\n".encode()
 
 
-@router.get("/stream", summary="Live stream of my new notifications (text/event-stream)",
-            response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {}}, "description": "event stream"}})
-async def stream(request: Request, principal: Reader, db: DatabaseDep, hub: HubDep, settings: SettingsDep,
-                 last_event_id: Annotated[str | None, Header()] = None) -> StreamingResponse:
+@router.get(
+    "/stream",
+    summary="Live stream of my new notifications (text/event-stream)",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "event stream"}},
+)
+async def stream(
+    request: Request,
+    principal: Reader,
+    db: DatabaseDep,
+    hub: HubDep,
+    settings: SettingsDep,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> StreamingResponse:
     user_id = uuid.UUID(principal.user_id)
     wake = hub.subscribe(user_id)  # before reading the position: nothing can slip in between
     try:

@@ -40,10 +40,15 @@ class SmtpMailer:
     async def _connect(self) -> aiosmtplib.SMTP:
         s = self.settings
         # local_hostname given: otherwise every connection resolves our FQDN in a thread for EHLO.
-        client = aiosmtplib.SMTP(hostname=s.smtp_host, port=s.smtp_port, timeout=s.smtp_timeout_seconds,
-                                 local_hostname=s.smtp_local_hostname, start_tls=s.smtp_starttls,
-                                 username=s.smtp_username or None,
-                                 password=s.smtp_password.get_secret_value() or None)
+        client = aiosmtplib.SMTP(
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            timeout=s.smtp_timeout_seconds,
+            local_hostname=s.smtp_local_hostname,
+            start_tls=s.smtp_starttls,
+            username=s.smtp_username or None,
+            password=s.smtp_password.get_secret_value() or None,
+        )
         await client.connect()
         return client
 

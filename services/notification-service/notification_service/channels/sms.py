@@ -57,8 +57,11 @@ class HttpSmsProvider:
 
     async def send(self, *, to: str, text: str) -> None:
         try:
-            async with self.session.post(self.url, json={"to": to, "from": self.sender, "text": text},
-                                         headers={"Authorization": f"Bearer {self.api_key}"}) as resp:
+            async with self.session.post(
+                self.url,
+                json={"to": to, "from": self.sender, "text": text},
+                headers={"Authorization": f"Bearer {self.api_key}"},
+            ) as resp:
                 if resp.status >= 300:
                     raise ChannelError(f"sms provider answered {resp.status}")
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -67,8 +70,9 @@ class HttpSmsProvider:
 
 def build_sms_provider(settings: NotificationSettings, session: aiohttp.ClientSession) -> SmsProvider:
     if settings.sms_provider == "http":
-        return HttpSmsProvider(session, settings.sms_http_url, settings.sms_api_key.get_secret_value(),
-                               settings.sms_sender)
+        return HttpSmsProvider(
+            session, settings.sms_http_url, settings.sms_api_key.get_secret_value(), settings.sms_sender
+        )
     if settings.sms_provider == "log":
         return LogSmsProvider()
     return FileSmsProvider(Path(settings.sms_dir))

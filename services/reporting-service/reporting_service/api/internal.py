@@ -42,7 +42,9 @@ async def _consume_all(db: Database, events: list[EventEnvelope]) -> set[uuid.UU
 
 
 @router.post("/events/batch")
-async def receive_events(batch: EventBatchIn, _caller: InternalCaller, session: SessionDep,
-                         db: DatabaseDep) -> EventBatchOut:
-    return await apply_batch(batch, EventEnvelope, lambda event: _consume(session, event),
-                             lambda events: _consume_all(db, events))
+async def receive_events(
+    batch: EventBatchIn, _caller: InternalCaller, session: SessionDep, db: DatabaseDep
+) -> EventBatchOut:
+    return await apply_batch(
+        batch, EventEnvelope, lambda event: _consume(session, event), lambda events: _consume_all(db, events)
+    )

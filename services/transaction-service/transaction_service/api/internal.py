@@ -21,8 +21,9 @@ class WalletCreate(BaseModel):
 
 
 @router.post("/wallets", status_code=201)
-async def create_wallet(body: WalletCreate, _: InternalCaller, session: SessionDep,
-                        settings: SettingsDep) -> JSONResponse:
+async def create_wallet(
+    body: WalletCreate, _: InternalCaller, session: SessionDep, settings: SettingsDep
+) -> JSONResponse:
     async with session.begin():
         account, created = await accounts.create_wallet(session, user_id=body.user_id)
     if created:

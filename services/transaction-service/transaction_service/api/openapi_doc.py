@@ -12,9 +12,11 @@ from typing import Any
 
 from fastapi import FastAPI
 
-DESCRIPTION = ("Required. Scoped to the caller and kept at least 24 h: the same key with the same body "
-               "replays the first answer (`Idempotent-Replayed: true`); with another body, 422 "
-               "`idempotency_key_reused`; while the first is running, 409 `idempotency_in_progress`.")
+DESCRIPTION = (
+    "Required. Scoped to the caller and kept at least 24 h: the same key with the same body "
+    "replays the first answer (`Idempotent-Replayed: true`); with another body, 422 "
+    "`idempotency_key_reused`; while the first is running, 409 `idempotency_in_progress`."
+)
 
 
 def document_idempotency_key(app: FastAPI) -> None:
@@ -25,9 +27,11 @@ def document_idempotency_key(app: FastAPI) -> None:
         for operation in (op for path in spec.get("paths", {}).values() for op in path.values()):
             for param in operation.get("parameters", []):
                 if param.get("in") == "header" and param.get("name", "").lower() == "idempotency-key":
-                    param.update(required=True, description=DESCRIPTION,
-                                 schema={"type": "string", "minLength": 1, "maxLength": 255,
-                                         "title": "Idempotency-Key"})
+                    param.update(
+                        required=True,
+                        description=DESCRIPTION,
+                        schema={"type": "string", "minLength": 1, "maxLength": 255, "title": "Idempotency-Key"},
+                    )
         return spec
 
     app.openapi = openapi  # type: ignore[method-assign]

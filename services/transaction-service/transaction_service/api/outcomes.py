@@ -9,8 +9,17 @@ from transaction_service.idempotency import Outcome
 from transaction_service.metrics import TOPUPS, TRANSFERS, WITHDRAWALS
 
 # Refusals that are about the request itself, not the money (not counted as declines).
-_NOT_A_DECLINE = frozenset({"idempotency_key_required", "idempotency_key_reused", "idempotency_in_progress",
-                            "validation_error", "unauthenticated", "forbidden", "insufficient_scope"})
+_NOT_A_DECLINE = frozenset(
+    {
+        "idempotency_key_required",
+        "idempotency_key_reused",
+        "idempotency_in_progress",
+        "validation_error",
+        "unauthenticated",
+        "forbidden",
+        "insufficient_scope",
+    }
+)
 
 
 def _record(kind: str, outcome: str, code: str) -> None:

@@ -28,56 +28,95 @@ router = APIRouter(prefix="/api/v1/payment-requests", tags=["payment requests"],
 
 # What the payer and the requester can do with a request they were just answered.
 REQUEST_LINKS = {
-    action.capitalize() + "Request": link(f"/api/v1/payment-requests/{{request_id}}/{action}", "post",
-                                          f"{action.capitalize()} this request ({who} only)",
-                                          request_id="$response.body#/id")
-    for action, who in (("accept", "payer"), ("decline", "payer"), ("cancel", "requester"))}
+    action.capitalize() + "Request": link(
+        f"/api/v1/payment-requests/{{request_id}}/{action}",
+        "post",
+        f"{action.capitalize()} this request ({who} only)",
+        request_id="$response.body#/id",
+    )
+    for action, who in (("accept", "payer"), ("decline", "payer"), ("cancel", "requester"))
+}
 
 
-@router.post("", status_code=201, response_model=None,
-             responses=with_links(documented(201, PaymentRequest, "Created: the request, `pending`"), 201,
-                                  **REQUEST_LINKS))
-async def create_request(body: PaymentRequestIn, principal: MoneyMover, session: SessionDep, peers: PeersDep,
-                         settings: SettingsDep) -> dict[str, Any]:
+@router.post(
+    "",
+    status_code=201,
+    response_model=None,
+    responses=with_links(documented(201, PaymentRequest, "Created: the request, `pending`"), 201, **REQUEST_LINKS),
+)
+async def create_request(
+    body: PaymentRequestIn, principal: MoneyMover, session: SessionDep, peers: PeersDep, settings: SettingsDep
+) -> dict[str, Any]:
     """Asks `payer` (handle, phone or e-mail) for money."""
     return await payment_requests.create(session, peers=peers, settings=settings, principal=principal, body=body)
 
 
-@router.get("", response_model=None,
-            responses=documented(200, PaymentRequestPage, "A page of payment requests, newest first"))
-async def list_requests(principal: HistoryReader, session: SessionDep,
-                        role: Literal["incoming", "outgoing"] | None = None,
-                        status: Literal["pending", "accepted", "declined", "cancelled", "expired"] | None = None,
-                        limit: Annotated[int, Query(ge=1, le=100)] = 20,
-                        cursor: Annotated[str | None, Query(max_length=300)] = None) -> dict[str, Any]:
+@router.get(
+    "", response_model=None, responses=documented(200, PaymentRequestPage, "A page of payment requests, newest first")
+)
+async def list_requests(
+    principal: HistoryReader,
+    session: SessionDep,
+    role: Literal["incoming", "outgoing"] | None = None,
+    status: Literal["pending", "accepted", "declined", "cancelled", "expired"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+) -> dict[str, Any]:
     """Requests where the caller is the payer (incoming) or the requester (outgoing), newest first."""
-    return await payment_requests.list_requests(session, principal=principal, role=role, status=status, limit=limit,
-                                                cursor=cursor)
+    return await payment_requests.list_requests(
+        session, principal=principal, role=role, status=status, limit=limit, cursor=cursor
+    )
 
 
-@router.post("/{request_id}/accept", status_code=201, responses={
-    **with_links(documented(201, Transfer, "Paid: the transfer (its `payment_request_id` is this request)"), 201,
-                 GetTransfer=GET_TRANSFER),
-    **money_problems(423)})
-async def accept_request(request_id: uuid.UUID, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
-                         peers: PeersDep, settings: SettingsDep, body: AcceptIn | None = None) -> Response:
+@router.post(
+    "/{request_id}/accept",
+    status_code=201,
+    responses={
+        **with_links(
+            documented(201, Transfer, "Paid: the transfer (its `payment_request_id` is this request)"),
+            201,
+            GetTransfer=GET_TRANSFER,
+        ),
+        **money_problems(423),
+    },
+)
+async def accept_request(
+    request_id: uuid.UUID,
+    principal: MoneyMover,
+    key: IdempotencyKey,
+    db: DatabaseDep,
+    peers: PeersDep,
+    settings: SettingsDep,
+    body: AcceptIn | None = None,
+) -> Response:
     """The payer pays the request: answers the transfer (201)."""
     async with counted("transfer") as outcomes:
-        outcome = await payment_requests.accept(db=db, peers=peers, settings=settings, principal=principal, key=key,
-                                                request_id=request_id, pin=body.pin if body else None)
+        outcome = await payment_requests.accept(
+            db=db,
+            peers=peers,
+            settings=settings,
+            principal=principal,
+            key=key,
+            request_id=request_id,
+            pin=body.pin if body else None,
+        )
         outcomes.append(outcome)
     return outcome_response(outcome)
 
 
-@router.post("/{request_id}/decline", response_model=None,
-             responses=documented(200, PaymentRequest, "Declined: the request"))
+@router.post(
+    "/{request_id}/decline", response_model=None, responses=documented(200, PaymentRequest, "Declined: the request")
+)
 async def decline_request(request_id: uuid.UUID, principal: MoneyMover, session: SessionDep) -> dict[str, Any]:
-    return await payment_requests.decline_or_cancel(session, request_id=request_id, principal=principal,
-                                                    action="decline")
+    return await payment_requests.decline_or_cancel(
+        session, request_id=request_id, principal=principal, action="decline"
+    )
 
 
-@router.post("/{request_id}/cancel", response_model=None,
-             responses=documented(200, PaymentRequest, "Cancelled: the request"))
+@router.post(
+    "/{request_id}/cancel", response_model=None, responses=documented(200, PaymentRequest, "Cancelled: the request")
+)
 async def cancel_request(request_id: uuid.UUID, principal: MoneyMover, session: SessionDep) -> dict[str, Any]:
-    return await payment_requests.decline_or_cancel(session, request_id=request_id, principal=principal,
-                                                    action="cancel")
+    return await payment_requests.decline_or_cancel(
+        session, request_id=request_id, principal=principal, action="cancel"
+    )

@@ -12,13 +12,30 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-Money = Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]{2}$", examples=["125.50"],
-                             description="Decimal string with 2 fraction digits (never a JSON number)")]
-Timestamp = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$",
-                                 json_schema_extra={"format": "date-time"}, examples=["2026-11-25T10:00:00.000Z"],
-                                 description="RFC 3339, UTC")]
-Id = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
-                          json_schema_extra={"format": "uuid"})]
+Money = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9]+\.[0-9]{2}$",
+        examples=["125.50"],
+        description="Decimal string with 2 fraction digits (never a JSON number)",
+    ),
+]
+Timestamp = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$",
+        json_schema_extra={"format": "date-time"},
+        examples=["2026-11-25T10:00:00.000Z"],
+        description="RFC 3339, UTC",
+    ),
+]
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        json_schema_extra={"format": "uuid"},
+    ),
+]
 Currency = Annotated[str, Field(examples=["EGP"], description="ISO 4217")]
 
 

@@ -12,8 +12,7 @@ from transaction_service.idempotency import Outcome
 # the same problem+json shape: undocumented, schemathesis and generated clients treat them as
 # unexpected (found by a deep schemathesis run: a locked PIN's 423 was not in the OpenAPI).
 _MONEY_PROBLEMS = {
-    423: "Locked: the PIN after 5 wrong ones (`pin_locked`, with Retry-After) or a frozen wallet "
-         "(`account_frozen`)",
+    423: "Locked: the PIN after 5 wrong ones (`pin_locked`, with Retry-After) or a frozen wallet (`account_frozen`)",
     502: "The funding provider failed (`funding_provider_error`); nothing was moved, retry later",
 }
 
@@ -28,5 +27,9 @@ def outcome_response(outcome: Outcome) -> Response:
     be byte-for-byte the original answer."""
     headers = {"Idempotent-Replayed": "true"} if outcome.replayed else None
     media_type = PROBLEM_JSON if outcome.status >= 400 else "application/json"
-    return Response(orjson.dumps(outcome.body, option=orjson.OPT_SORT_KEYS), status_code=outcome.status,
-                    headers=headers, media_type=media_type)
+    return Response(
+        orjson.dumps(outcome.body, option=orjson.OPT_SORT_KEYS),
+        status_code=outcome.status,
+        headers=headers,
+        media_type=media_type,
+    )

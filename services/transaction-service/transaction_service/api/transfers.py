@@ -29,19 +29,32 @@ from transaction_service.schemas import TransferIn
 router = APIRouter(prefix="/api/v1", tags=["transfers"], responses=PROBLEM_RESPONSES)
 
 # Where a transfer's id leads (POST /transfers and accepting a payment request both answer one).
-GET_TRANSFER = link("/api/v1/transfers/{transfer_id}", "get", "Read this transfer again",
-                    transfer_id="$response.body#/id")
+GET_TRANSFER = link(
+    "/api/v1/transfers/{transfer_id}", "get", "Read this transfer again", transfer_id="$response.body#/id"
+)
 
 
-@router.post("/transfers", status_code=201,
-             responses={**with_links(documented(201, Transfer, "Sent: the transfer"), 201, GetTransfer=GET_TRANSFER),
-                        **money_problems(423)})
-async def create_transfer(body: TransferIn, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
-                          peers: PeersDep, settings: SettingsDep) -> Response:
+@router.post(
+    "/transfers",
+    status_code=201,
+    responses={
+        **with_links(documented(201, Transfer, "Sent: the transfer"), 201, GetTransfer=GET_TRANSFER),
+        **money_problems(423),
+    },
+)
+async def create_transfer(
+    body: TransferIn,
+    principal: MoneyMover,
+    key: IdempotencyKey,
+    db: DatabaseDep,
+    peers: PeersDep,
+    settings: SettingsDep,
+) -> Response:
     """Sends money to a handle, phone or e-mail (PIN needed with a user's own token)."""
     async with counted("transfer") as outcomes:
-        outcome = await transfers.transfer(db=db, peers=peers, settings=settings, principal=principal, key=key,
-                                           body=body)
+        outcome = await transfers.transfer(
+            db=db, peers=peers, settings=settings, principal=principal, key=key, body=body
+        )
         outcomes.append(outcome)
     return outcome_response(outcome)
 
@@ -62,10 +75,15 @@ def _bound(value: datetime | date | None, *, end: bool) -> datetime | None:
     return start + timedelta(days=1) if end else start
 
 
-@router.get("/transactions", response_model=None,
-            responses=documented(200, TransactionPage, "A page of the caller's history, newest first"))
+@router.get(
+    "/transactions",
+    response_model=None,
+    responses=documented(200, TransactionPage, "A page of the caller's history, newest first"),
+)
 async def list_transactions(
-    principal: HistoryReader, session: SessionDep, peers: PeersDep,
+    principal: HistoryReader,
+    session: SessionDep,
+    peers: PeersDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     direction: Literal["in", "out"] | None = None,
@@ -85,6 +103,14 @@ async def list_transactions(
                 counterparty_id = uuid.UUID((await peers.resolve(counterparty))["user_id"])
             except RecipientNotFound:
                 return {"items": [], "next_cursor": None}
-    return await history.list_transactions(session, account_id=account.id, limit=limit, cursor=cursor,
-                                           direction=direction, entry_type=type, start=_bound(from_, end=False),
-                                           end=_bound(to, end=True), counterparty=counterparty_id)
+    return await history.list_transactions(
+        session,
+        account_id=account.id,
+        limit=limit,
+        cursor=cursor,
+        direction=direction,
+        entry_type=type,
+        start=_bound(from_, end=False),
+        end=_bound(to, end=True),
+        counterparty=counterparty_id,
+    )

@@ -32,27 +32,65 @@ async def get_wallet(principal: WalletReader, session: ReadSessionDep, settings:
     return accounts.wallet_view(account, settings)
 
 
-@router.post("/topups", status_code=201, responses={
-    **documented(201, Transaction, "Topped up: the wallet's new history row (`direction` in)"),
-    **money_problems(423, 502)})
-async def create_topup(body: TopupIn, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
-                       peers: PeersDep, settings: SettingsDep, request: Request) -> Response:
+@router.post(
+    "/topups",
+    status_code=201,
+    responses={
+        **documented(201, Transaction, "Topped up: the wallet's new history row (`direction` in)"),
+        **money_problems(423, 502),
+    },
+)
+async def create_topup(
+    body: TopupIn,
+    principal: MoneyMover,
+    key: IdempotencyKey,
+    db: DatabaseDep,
+    peers: PeersDep,
+    settings: SettingsDep,
+    request: Request,
+) -> Response:
     """Adds money from a card or bank account (through the funding provider)."""
     async with counted("topup") as outcomes:
-        outcome = await funding_ops.topup(db=db, peers=peers, funding=request.app.state.funding, settings=settings,
-                                          principal=principal, key=key, body=body)
+        outcome = await funding_ops.topup(
+            db=db,
+            peers=peers,
+            funding=request.app.state.funding,
+            settings=settings,
+            principal=principal,
+            key=key,
+            body=body,
+        )
         outcomes.append(outcome)
     return outcome_response(outcome)
 
 
-@router.post("/withdrawals", status_code=201, responses={
-    **documented(201, Transaction, "Withdrawn: the wallet's new history row (`direction` out)"),
-    **money_problems(423, 502)})
-async def create_withdrawal(body: WithdrawalIn, principal: MoneyMover, key: IdempotencyKey, db: DatabaseDep,
-                            peers: PeersDep, settings: SettingsDep, request: Request) -> Response:
+@router.post(
+    "/withdrawals",
+    status_code=201,
+    responses={
+        **documented(201, Transaction, "Withdrawn: the wallet's new history row (`direction` out)"),
+        **money_problems(423, 502),
+    },
+)
+async def create_withdrawal(
+    body: WithdrawalIn,
+    principal: MoneyMover,
+    key: IdempotencyKey,
+    db: DatabaseDep,
+    peers: PeersDep,
+    settings: SettingsDep,
+    request: Request,
+) -> Response:
     """Sends money to a bank account (PIN needed with a user's own token)."""
     async with counted("withdrawal") as outcomes:
-        outcome = await funding_ops.withdraw(db=db, peers=peers, funding=request.app.state.funding,
-                                             settings=settings, principal=principal, key=key, body=body)
+        outcome = await funding_ops.withdraw(
+            db=db,
+            peers=peers,
+            funding=request.app.state.funding,
+            settings=settings,
+            principal=principal,
+            key=key,
+            body=body,
+        )
         outcomes.append(outcome)
     return outcome_response(outcome)

@@ -26,8 +26,9 @@ async def create(body: ProfileCreate, _: InternalCaller, db: DbSession, response
 
 
 @router.get("/resolve", response_model=LookupResult)
-async def resolve(_: InternalCaller, db: ReadSession, q: Annotated[str, Query(min_length=1, max_length=254)]
-                  ) -> LookupResult:
+async def resolve(
+    _: InternalCaller, db: ReadSession, q: Annotated[str, Query(min_length=1, max_length=254)]
+) -> LookupResult:
     return await service.resolve(db, q=q)
 
 

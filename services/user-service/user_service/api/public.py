@@ -29,7 +29,8 @@ async def update_me(body: ProfilePatch, principal: ProfileWriter, db: DbSession)
 
 
 @router.get("/lookup", response_model=LookupResult)
-async def lookup(_: CurrentPrincipal, db: DbSession,
-                 q: Annotated[str, Query(min_length=1, max_length=254)]) -> LookupResult:
+async def lookup(
+    _: CurrentPrincipal, db: DbSession, q: Annotated[str, Query(min_length=1, max_length=254)]
+) -> LookupResult:
     """Finds a recipient by handle, phone or e-mail; the name comes back masked ("Ahmed M.")."""
     return await service.resolve(db, q=q)
