@@ -24,7 +24,7 @@ UP_PREREQS :=
 # Included before the rules below so that `up: ... $(UP_PREREQS)` sees their additions.
 -include mk/*.mk
 
-.PHONY: help install up test test-python lint api-reference check-python
+.PHONY: help install up test test-python lint typecheck api-reference check-python
 
 help: ## list targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -66,9 +66,19 @@ test-python: install
 	@echo "==> Python tests (services, gateway, end-to-end)"
 	@$(PYTEST) -q
 
-lint: install ## ruff on every Python file
+lint: install ## ruff (lint and format) on every Python file, mypy on every package
 	@echo "==> ruff"
 	@$(UV) run --no-sync ruff check .
+	@$(UV) run --no-sync ruff format --check --quiet .
+	@$(MAKE) --no-print-directory typecheck
+
+# Every importable package; the library, the money path and the relay are strict (pyproject [tool.mypy]).
+MYPY_PACKAGES := instapay_common instapay_stack auth_service user_service transaction_service \
+	reporting_service notification_service api_gateway
+
+typecheck: install ## mypy over every service package, the relay and the library
+	@echo "==> mypy"
+	@$(VENV_PY) -m mypy $(addprefix -p ,$(MYPY_PACKAGES))
 
 api-reference: install ## regenerate docs/API_REFERENCE.md from the gateway's merged OpenAPI
 	@$(VENV_PY) -m api_gateway.api_reference > docs/API_REFERENCE.md

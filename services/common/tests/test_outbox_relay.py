@@ -315,8 +315,8 @@ async def test_relay_process_killed_mid_batch_loses_nothing(outbox_url, conn):
         str(port),
     ]
     try:
-        first = subprocess.Popen(
-            argv,  # noqa: ASYNC220 - a real process, to kill -9
+        first = subprocess.Popen(  # noqa: ASYNC220 - a real process, to kill -9
+            argv,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -331,8 +331,8 @@ async def test_relay_process_killed_mid_batch_loses_nothing(outbox_url, conn):
             "SELECT count(*) FROM ledger.outbox_deliveries WHERE delivered_at IS NOT NULL"
         )
         assert delivered_marks < 60
-        second = subprocess.Popen(
-            argv,  # noqa: ASYNC220
+        second = subprocess.Popen(  # noqa: ASYNC220
+            argv,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

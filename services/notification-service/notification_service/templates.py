@@ -1,4 +1,3 @@
-# ruff: noqa: E501 - one line per template reads better than split strings (Arabic included)
 """Notification texts in English and Arabic, chosen by the recipient's language preference.
 
 Each template is (title, body) formatted with the notification's `data`; the same text serves

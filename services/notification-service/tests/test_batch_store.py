@@ -304,7 +304,8 @@ async def _dispatch_a_batch(db, directory, users, ev, make_settings) -> None:
         rows = (
             await s.execute(
                 text(
-                    "SELECT n.user_id::text AS user_id, d.channel, d.status, d.attempts, d.last_error, d.sent_at IS NOT NULL "
+                    "SELECT n.user_id::text AS user_id, d.channel, d.status, "
+                    "d.attempts, d.last_error, d.sent_at IS NOT NULL "
                     "AS has_sent_at, d.next_attempt_at > now() + interval '2 seconds' AS later, "
                     "d.next_attempt_at <= now() + interval '61 seconds' AS within_cap "
                     "FROM notifications.deliveries d JOIN notifications.notifications n ON n.seq = d.notification_seq "

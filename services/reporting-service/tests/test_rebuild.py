@@ -73,7 +73,8 @@ async def snapshot(reporting, users: list[str]) -> dict:
             for r in (
                 await conn.execute(
                     text(
-                        "SELECT user_id, event_id, occurred_at, type, direction, amount, balance_after, counterparty_id, "
+                        "SELECT user_id, event_id, occurred_at, type, direction, "
+                        "amount, balance_after, counterparty_id, "
                         "reference FROM reporting.movements ORDER BY user_id, occurred_at, id"
                     )
                 )

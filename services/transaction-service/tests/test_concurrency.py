@@ -30,7 +30,8 @@ async def _ledger_totals(ctx) -> dict:
         unbalanced = (
             await s.execute(
                 text(
-                    "SELECT count(*) FROM (SELECT entry_id FROM ledger.postings GROUP BY entry_id HAVING sum(amount) <> 0) x"
+                    "SELECT count(*) FROM (SELECT entry_id FROM ledger.postings "
+                    "GROUP BY entry_id HAVING sum(amount) <> 0) x"
                 )
             )
         ).scalar_one()
@@ -102,7 +103,8 @@ async def test_5000_random_transfers_by_50_clients_keep_the_ledger_exact(ctx):
         transfers_total = (
             await s.execute(
                 text(
-                    "SELECT count(*) FROM ledger.journal_entries WHERE type = 'transfer' AND sender->>'user_id' = ANY(:u)"
+                    "SELECT count(*) FROM ledger.journal_entries WHERE type = "
+                    "'transfer' AND sender->>'user_id' = ANY(:u)"
                 ),
                 {"u": [u["user_id"] for u in users]},
             )

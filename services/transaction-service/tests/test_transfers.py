@@ -229,7 +229,8 @@ async def test_a_transfer_is_one_database_transaction_and_a_decline_keeps_only_i
         locked = (
             await s.execute(
                 text(
-                    "SELECT count(*) FROM (SELECT 1 FROM ledger.accounts WHERE user_id IN (CAST(:a AS uuid), CAST(:b AS uuid)) "
+                    "SELECT count(*) FROM (SELECT 1 FROM ledger.accounts WHERE "
+                    "user_id IN (CAST(:a AS uuid), CAST(:b AS uuid)) "
                     "FOR UPDATE NOWAIT) AS free"
                 ),
                 {"a": alice["user_id"], "b": bob["user_id"]},
