@@ -3,6 +3,7 @@ import { Link, useNavigate } from "react-router-dom";
 import { api } from "../api/endpoints";
 import { ErrorBanner, fieldErrors } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
+import { PinField } from "../components/PinField";
 import { useI18n } from "../i18n/I18nProvider";
 import { useSession } from "../session/SessionProvider";
 import {
@@ -118,29 +119,8 @@ export function Register() {
           <h1>{t("auth.pin_title")}</h1>
           <p>{t("auth.pin_intro")}</p>
           <ErrorBanner error={error} />
-          <Field
-            ref={pinRef}
-            label={t("common.pin")}
-            name="pin"
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={6}
-            value={pin}
-            onChange={(e) => setPin(e.target.value)}
-            error={touched && pinError ? t(pinError) : null}
-          />
-          <Field
-            label={t("auth.pin_confirm")}
-            name="pin_confirm"
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={6}
-            value={pin2}
-            onChange={(e) => setPin2(e.target.value)}
-            error={touched && pin2Error ? t(pin2Error) : null}
-          />
+          <PinField ref={pinRef} name="pin" value={pin} onChange={setPin} error={pinError} touched={touched} />
+          <PinField label={t("auth.pin_confirm")} name="pin_confirm" value={pin2} onChange={setPin2} error={pin2Error} touched={touched} />
           <button className="btn btn-primary" type="submit" disabled={busy}>
             {t("auth.pin_set")}
           </button>

@@ -5,6 +5,7 @@ import { ApiError } from "../api/http";
 import type { PaymentRequest } from "../api/models";
 import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
+import { PinField } from "../components/PinField";
 import { Empty, Loading } from "../components/States";
 import { useI18n } from "../i18n/I18nProvider";
 import { useAttemptKeys } from "../lib/useAttemptKeys";
@@ -198,7 +199,7 @@ function RequestItem({ req, role }: { req: PaymentRequest; role: Role }) {
             accept.mutate({ pin, key: keys.keyFor({ id: req.id }) });
           }}
         >
-          <Field label={t("common.pin")} name="pin" type="password" inputMode="numeric" autoComplete="off" maxLength={6} value={pin} onChange={(e) => setPin(e.target.value)} error={touched && pinError ? t(pinError) : null} />
+          <PinField name="pin" value={pin} onChange={setPin} error={pinError} touched={touched} />
           <button type="submit" className="btn btn-primary" disabled={busy}>
             {t("req.accept")}
           </button>

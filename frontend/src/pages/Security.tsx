@@ -4,6 +4,7 @@ import { api } from "../api/endpoints";
 import { API_CLIENT_SCOPES, type ApiClientScope, type CreatedApiClient } from "../api/models";
 import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
+import { PinField } from "../components/PinField";
 import { Empty, Loading } from "../components/States";
 import { useI18n } from "../i18n/I18nProvider";
 import { describeUserAgent } from "../lib/userAgent";
@@ -128,7 +129,7 @@ function ChangePin() {
       <form onSubmit={submit} noValidate>
         <ErrorBanner error={change.error} />
         <SuccessBanner>{change.isSuccess ? t("sec.pin_changed") : null}</SuccessBanner>
-        <Field label={t("sec.new_pin")} name="new_pin" type="password" inputMode="numeric" autoComplete="off" maxLength={6} value={pin} onChange={(e) => setPin(e.target.value)} error={touched && errs.pin ? t(errs.pin) : null} />
+        <PinField label={t("sec.new_pin")} name="new_pin" value={pin} onChange={setPin} error={errs.pin} touched={touched} />
         <Field label={t("auth.password")} name="pin_password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={touched && errs.password ? t(errs.password) : null} />
         <button className="btn btn-primary" type="submit" disabled={change.isPending}>
           {t("sec.pin")}

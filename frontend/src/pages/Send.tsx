@@ -7,6 +7,7 @@ import { ApiError } from "../api/http";
 import type { LookupResult, Transfer } from "../api/models";
 import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
+import { PinField } from "../components/PinField";
 import { useI18n } from "../i18n/I18nProvider";
 import { useAttemptKeys } from "../lib/useAttemptKeys";
 import { normaliseAmount, validateAmount, validatePin, validateRecipient } from "../lib/validation";
@@ -182,18 +183,7 @@ export function Send() {
             error={touched && errs.amount ? t(errs.amount) : null}
           />
           <Field label={t("common.note")} name="note" maxLength={140} value={note} onChange={(e) => setNote(e.target.value)} />
-          <Field
-            ref={pinRef}
-            label={t("common.pin")}
-            name="pin"
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={6}
-            value={pin}
-            onChange={(e) => setPin(e.target.value)}
-            error={touched && errs.pin ? t(errs.pin) : null}
-          />
+          <PinField ref={pinRef} name="pin" value={pin} onChange={setPin} error={errs.pin} touched={touched} />
           <button className="btn btn-primary" type="submit" disabled={send.isPending}>
             {send.isPending ? t("send.sending") : t("send.confirm")}
           </button>

@@ -4,6 +4,7 @@ import { api } from "../api/endpoints";
 import { ApiError } from "../api/http";
 import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
+import { PinField } from "../components/PinField";
 import { useI18n } from "../i18n/I18nProvider";
 import { useAttemptKeys } from "../lib/useAttemptKeys";
 import { normaliseAmount, validateAmount, validatePin, validateRequired } from "../lib/validation";
@@ -127,7 +128,7 @@ function Withdraw() {
         <SuccessBanner>{m.isSuccess ? t("wallet.withdrawn", { amount: money(amountValue) }) : null}</SuccessBanner>
         <Field label={t("common.amount")} name="withdraw-amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} error={touched && errs.amount ? t(errs.amount) : null} />
         <Field label={t("wallet.bank_reference")} name="withdraw-reference" dir="ltr" value={reference} onChange={(e) => setReference(e.target.value)} error={touched && errs.reference ? t(errs.reference) : null} />
-        <Field label={t("common.pin")} name="withdraw-pin" type="password" inputMode="numeric" autoComplete="off" maxLength={6} value={pin} onChange={(e) => setPin(e.target.value)} error={touched && errs.pin ? t(errs.pin) : null} />
+        <PinField name="withdraw-pin" value={pin} onChange={setPin} error={errs.pin} touched={touched} />
         <button className="btn btn-primary" type="submit" disabled={m.isPending}>
           {t("wallet.withdraw")}
         </button>

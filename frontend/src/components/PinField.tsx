@@ -1,0 +1,41 @@
+import type { Ref } from "react";
+import { useI18n } from "../i18n/I18nProvider";
+import type { MessageKey } from "../lib/validation";
+import { Field } from "./Field";
+
+export const PIN_LENGTH = 6;
+
+interface PinFieldProps {
+  name: string;
+  value: string;
+  onChange: (pin: string) => void;
+  /** The message key of the field's error (validatePin, or a mismatch); shown once `touched`. */
+  error: MessageKey | null;
+  touched: boolean;
+  /** Defaults to "Transaction PIN" (common.pin). */
+  label?: string;
+  ref?: Ref<HTMLInputElement>;
+}
+
+/**
+ * The transaction PIN input, the same on every form that asks for it: masked, numeric keypad on
+ * phones, never autofilled or remembered by the browser (a PIN is not a password a manager should
+ * offer), at most six characters. Its error is announced like any Field's.
+ */
+export function PinField({ name, value, onChange, error, touched, label, ref }: PinFieldProps) {
+  const { t } = useI18n();
+  return (
+    <Field
+      ref={ref}
+      label={label ?? t("common.pin")}
+      name={name}
+      type="password"
+      inputMode="numeric"
+      autoComplete="off"
+      maxLength={PIN_LENGTH}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      error={touched && error ? t(error) : null}
+    />
+  );
+}
