@@ -3,8 +3,8 @@
 Third-party packages are compiled once at install (`UV_COMPILE_BYTECODE=1` in the Makefile), but the
 workspace is installed editable, so its modules are compiled from source on every import unless a
 `__pycache__` exists. Python writes those files itself on import, except when PYTHONDONTWRITEBYTECODE
-is set (as in many CI images and sandboxes): then each of the ten processes of the stack compiles
-every module again at each start. compileall writes the cache regardless of that variable and
+is set (as in many CI images and sandboxes): then each process of the stack compiles every module
+again at each start. compileall writes the cache regardless of that variable and
 skips files whose cache is current, so this costs a few milliseconds when nothing changed.
 """
 

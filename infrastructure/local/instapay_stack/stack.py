@@ -136,8 +136,8 @@ class Stack:
         """Starts every process and waits until each is ready; returns seconds taken.
 
         relays=False leaves the outbox relays to `start_relays()`: `make up` starts them once the
-        services are ready, so the services, which a user waits for, do not share the two cores
-        with three more starting interpreters. Nothing is lost meanwhile: events wait in the outbox.
+        services are ready, so the services, which a user waits for, do not share the cores with
+        the relays' starting interpreters. Nothing is lost meanwhile: events wait in the outbox.
         """
         started = time.monotonic()
         compile_workspace()  # else each process compiles the workspace's modules again (see bytecode.py)
@@ -164,6 +164,6 @@ class Stack:
         self.supervisor.wait_ready([s.name for s in specs], timeout, progress=progress)
 
     def stop(self) -> None:
-        # The sink last: a notification service still sending when told to stop would otherwise
-        # find it gone and log delivery retries (nothing was lost; they went out on the next start).
+        # The sink last: a notification service still sending when told to stop reaches it, so a
+        # clean stop logs no delivery retries.
         self.supervisor.stop_all(last=(SMTP_SINK_NAME,))
