@@ -47,9 +47,9 @@ from wrk_runner import run_wrk, wrk_available  # noqa: E402
 
 from instapay_stack.e2e import register_user  # noqa: E402
 from instapay_stack.paths import DATA_DIR, REPO_ROOT  # noqa: E402
-from instapay_stack.postgres import PostgresHandle, drop_database, ensure_database, open_postgres  # noqa: E402
+from instapay_stack.postgres import PostgresHandle, open_postgres  # noqa: E402
 from instapay_stack.processes import free_port_base  # noqa: E402
-from instapay_stack.stack import Stack, StackConfig  # noqa: E402
+from instapay_stack.stack import Stack, private_stack  # noqa: E402
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 LIMITS = json.dumps(
@@ -173,30 +173,22 @@ def bench_wallet(stack: Stack, users_file: Path, seconds: float, rounds: int, co
 
 
 @contextlib.contextmanager
-def private_stack(prefix: str) -> Iterator[tuple[Stack, PostgresHandle, Path]]:
+def bench_stack(prefix: str) -> Iterator[tuple[Stack, PostgresHandle, Path]]:
     """The whole stack on its own database of the bench PostgreSQL (.data/bench-pg), started and
     ready, with quotas far above what a load test sends; removed again on exit."""
     pg = open_postgres(DATA_DIR / "bench-pg")
-    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
-    db_url = ensure_database(pg, name)
     work = Path(tempfile.mkdtemp(prefix=f"{prefix}-"))
-    stack = Stack(
-        StackConfig(
-            database_url=db_url,
-            base_port=free_port_base(12),
+    try:
+        with private_stack(
+            pg,
+            prefix=prefix,
             data_dir=work,
-            log_dir=work / "logs",
             environment="development",
             extra_env={"GATEWAY_RATE_LIMITS": LIMITS},
-        )
-    )
-    try:
-        stack.migrate(progress=lambda _m: None)
-        stack.start(timeout=240, progress=lambda _m: None)
-        yield stack, pg, work
+            ports=12,
+        ) as stack:
+            yield stack, pg, work
     finally:
-        stack.stop()
-        drop_database(pg, name)
         pg.stop()
 
 
@@ -297,7 +289,7 @@ def main(argv: list[str] | None = None) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     result: dict = {"machine": {"cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()}}
     log("==> starting the stack (own database on the bench PostgreSQL)")
-    with private_stack("bench") as (stack, pg, work):
+    with bench_stack("bench") as (stack, pg, work):
         users_file = work / "users.txt"
         setup_users(stack, args.users, users_file)
         log("==> (1) transfers end to end through the gateway")

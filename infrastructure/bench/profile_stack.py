@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_all import private_stack, setup_users  # noqa: E402
+from bench_all import bench_stack, setup_users  # noqa: E402
 from pgbench_runner import run_pgbench  # noqa: E402
 from wrk_runner import run_wrk  # noqa: E402
 
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> None:
     script, target, one_user = SCENARIOS[args.scenario]
     OUT.mkdir(parents=True, exist_ok=True)
     print("==> starting the stack", file=sys.stderr)
-    with private_stack("profile") as (stack, pg, work):
+    with bench_stack("profile") as (stack, pg, work):
         users_file = work / "users.txt"
         setup_users(stack, 1 if one_user else args.users, users_file)
         if args.no_relays:

@@ -7,15 +7,19 @@ private database so several runs can share a machine).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from instapay_stack.bytecode import compile_workspace
 from instapay_stack.migrate import migrate_all
-from instapay_stack.processes import ProcessSpec, Supervisor
+from instapay_stack.postgres import PostgresHandle, drop_database, ensure_database
+from instapay_stack.processes import ProcessSpec, Supervisor, free_port_base
 from instapay_stack.secrets import ensure_dev_secrets
 from instapay_stack.services import (
     RELAYS,
@@ -167,3 +171,41 @@ class Stack:
         # The sink last: a notification service still sending when told to stop reaches it, so a
         # clean stop logs no delivery retries.
         self.supervisor.stop_all(last=(SMTP_SINK_NAME,))
+
+
+@contextlib.contextmanager
+def private_stack(
+    pg: PostgresHandle,
+    *,
+    prefix: str,
+    data_dir: Path,
+    environment: str = "test",
+    extra_env: dict[str, str] | None = None,
+    migrate: bool = True,
+    ports: int = 10,
+) -> Iterator[Stack]:
+    """The whole stack on a database of its own on `pg` and on free ports, started and ready.
+
+    Several test runs, benchmarks and the bank test share one machine and one server: the
+    database name carries the process id and a random suffix, and on exit the stack is stopped
+    and its database dropped whatever happened inside."""
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+    url = ensure_database(pg, name)
+    stack = Stack(
+        StackConfig(
+            database_url=url,
+            base_port=free_port_base(ports),
+            data_dir=data_dir,
+            log_dir=data_dir / "logs",
+            environment=environment,
+            extra_env=extra_env or {},
+        )
+    )
+    try:
+        if migrate:
+            stack.migrate(progress=lambda _m: None)
+        stack.start(timeout=240, progress=lambda _m: None)
+        yield stack
+    finally:
+        stack.stop()
+        drop_database(pg, name)

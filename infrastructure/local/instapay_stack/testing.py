@@ -10,6 +10,7 @@ Several test runs can share one machine: databases and ports are private to each
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -24,8 +25,7 @@ from fastapi import FastAPI
 from instapay_stack.migrate import migrate_all
 from instapay_stack.paths import DATA_DIR
 from instapay_stack.postgres import PostgresHandle, drop_database, ensure_database, open_postgres
-from instapay_stack.processes import free_port_base
-from instapay_stack.stack import Stack, StackConfig
+from instapay_stack.stack import Stack, private_stack
 
 
 @pytest.fixture(scope="session")
@@ -47,32 +47,20 @@ def database_url(pg: PostgresHandle) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def stack_factory(pg: PostgresHandle, tmp_path_factory: pytest.TempPathFactory):
     """Starts private stacks (own database, ports, data dir); all are stopped at session end."""
-    started: list[tuple[Stack, str]] = []
+    with contextlib.ExitStack() as started:
 
-    def start(*, extra_env: dict[str, str] | None = None, migrate: bool = True) -> Stack:
-        name = f"stack_{os.getpid()}_{secrets.token_hex(3)}"
-        url = ensure_database(pg, name)
-        data_dir = tmp_path_factory.mktemp("stack-data")
-        stack = Stack(
-            StackConfig(
-                database_url=url,
-                base_port=free_port_base(10),
-                data_dir=data_dir,
-                log_dir=data_dir / "logs",
-                environment="test",
-                extra_env=extra_env or {},
+        def start(*, extra_env: dict[str, str] | None = None, migrate: bool = True) -> Stack:
+            return started.enter_context(
+                private_stack(
+                    pg,
+                    prefix="stack",
+                    data_dir=tmp_path_factory.mktemp("stack-data"),
+                    extra_env=extra_env,
+                    migrate=migrate,
+                )
             )
-        )
-        started.append((stack, name))
-        if migrate:
-            stack.migrate(progress=lambda _m: None)
-        stack.start(timeout=240, progress=lambda _m: None)
-        return stack
 
-    yield start
-    for stack, name in started:
-        stack.stop()
-        drop_database(pg, name)
+        yield start
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -21,9 +20,8 @@ from proof_support.relays import start_relays
 
 from instapay_stack.e2e import register_user
 from instapay_stack.paths import DATA_DIR
-from instapay_stack.postgres import PostgresHandle, drop_database, ensure_database, open_postgres
-from instapay_stack.processes import free_port_base
-from instapay_stack.stack import Stack, StackConfig
+from instapay_stack.postgres import PostgresHandle, open_postgres
+from instapay_stack.stack import Stack, private_stack
 
 # The workload is many operations per user per second: per-user and per-address quotas are not
 # what this test is about (the security suite tests them), so they are raised here.
@@ -71,27 +69,14 @@ def bank_pg() -> Iterator[PostgresHandle]:
 @pytest.fixture(scope="module")
 def bank_stack(bank_pg: PostgresHandle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A private stack on the bank's server: the faults must not disturb other suites."""
-    name = f"bank_{os.getpid()}_{secrets.token_hex(3)}"
-    url = ensure_database(bank_pg, name)
-    data_dir = tmp_path_factory.mktemp("bank-stack")
-    stack = Stack(
-        StackConfig(
-            database_url=url,
-            base_port=free_port_base(10),
-            data_dir=data_dir,
-            log_dir=data_dir / "logs",
-            environment="test",
-            extra_env={"GATEWAY_RATE_LIMITS": GENEROUS_LIMITS, **GENEROUS_MONEY_LIMITS},
-        )
-    )
-    try:
-        stack.migrate(progress=lambda _m: None)
-        stack.start(timeout=240, progress=lambda _m: None)
+    with private_stack(
+        bank_pg,
+        prefix="bank",
+        data_dir=tmp_path_factory.mktemp("bank-stack"),
+        extra_env={"GATEWAY_RATE_LIMITS": GENEROUS_LIMITS, **GENEROUS_MONEY_LIMITS},
+    ) as stack:
         start_relays(stack)
         yield stack
-    finally:
-        stack.stop()
-        drop_database(bank_pg, name)
 
 
 DURATION = float(os.environ.get("BANK_DURATION", "100"))
