@@ -1,5 +1,7 @@
 """All SQL of the user service: the profiles table. Functions take the caller's `session`
-(AsyncSession) or `db` (the raw `Database`), never commit, and return frozen rows."""
+(AsyncSession) or `db` (the raw `Database`) and return frozen rows; they never commit (the use
+case does, so a change and its event share a transaction), and roll back only to turn a
+unique-key violation into its conflict error."""
 
 from __future__ import annotations
 
