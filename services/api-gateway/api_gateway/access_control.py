@@ -21,6 +21,7 @@ from api_gateway.client_address import ClientAddress, rate_key
 from api_gateway.proxy import PayloadTooLarge, read_body
 from api_gateway.rate_counters import Window
 from api_gateway.rate_limiter import Applied, RateLimiter
+from api_gateway.rate_policies import RateLimitPolicy
 from api_gateway.revocation import RevocationList
 from api_gateway.routing import RouteTable
 from instapay_common.errors import DomainError, RateLimited, problem_response
@@ -53,7 +54,8 @@ def _bearer(scope: Scope) -> str | None:
 def _header(scope: Scope, name: bytes) -> bytes | None:
     for key, value in scope["headers"]:
         if key == name:
-            return value
+            found: bytes = value
+            return found
     return None
 
 
@@ -120,11 +122,11 @@ class AccessControl:
         refused = guard.limiter.refused(applied, windows)
         if refused:
             retry = max(w.reset_seconds for _, w in refused)
-            exc = RateLimited(
+            limited = RateLimited(
                 f"too many requests ({refused[0][0].policy.name}); retry in {retry} s",
                 headers={"Retry-After": str(retry)},
             )
-            await self._problem(exc, rl_headers, scope, receive, send)
+            await self._problem(limited, rl_headers, scope, receive, send)
             return
         if rejection is not None:
             JWT_REJECTIONS.labels(rejection.reason).inc()
@@ -152,7 +154,11 @@ class AccessControl:
 
     @staticmethod
     def _bind(
-        limiter: RateLimiter, policies, ip_key: str, principal: Principal | None, account: str | None
+        limiter: RateLimiter,
+        policies: Sequence[RateLimitPolicy],
+        ip_key: str,
+        principal: Principal | None,
+        account: str | None,
     ) -> list[Applied]:
         applied: list[Applied] = []
         for policy in policies:

@@ -51,9 +51,9 @@ def _token_account(body: bytes, authorization: bytes | None) -> str | None:
         return None
     grant = (form.get("grant_type") or [""])[0]
     if grant == "password":
-        return (form.get("username") or [None])[0]
+        return next(iter(form.get("username", [])), None)
     if grant == "client_credentials":
-        return (form.get("client_id") or [None])[0] or _basic_client_id(authorization)
+        return next(iter(form.get("client_id", [])), None) or _basic_client_id(authorization)
     return None
 
 

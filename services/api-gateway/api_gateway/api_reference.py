@@ -34,7 +34,7 @@ def _schema_name(schema: dict[str, Any] | None) -> str:
     if not schema:
         return ""
     if "$ref" in schema:
-        return "`" + schema["$ref"].rsplit("/", 1)[-1] + "`"
+        return "`" + str(schema["$ref"]).rsplit("/", 1)[-1] + "`"
     if schema.get("type") == "array":
         return f"array of {_schema_name(schema.get('items'))}"
     if "anyOf" in schema:

@@ -29,7 +29,9 @@ CORS_EXPOSED = ["RateLimit", "RateLimit-Policy", "Retry-After", "X-Request-ID", 
 CORS_ALLOWED_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID", "Last-Event-ID"]
 
 
-def _middleware(settings: GatewaySettings, table: RouteTable, holder: dict[str, FastAPI]) -> list[tuple[type, dict]]:
+def _middleware(
+    settings: GatewaySettings, table: RouteTable, holder: dict[str, FastAPI]
+) -> list[tuple[type, dict[str, Any]]]:
     proxy_kwargs: dict[str, Any] = {
         "table": table,
         "session_getter": lambda: holder["app"].state.http,
@@ -46,7 +48,7 @@ def _middleware(settings: GatewaySettings, table: RouteTable, holder: dict[str, 
         "state": lambda: holder["app"].state.gateway_guard,
     }
     # Listed innermost first (create_service_app adds them in order, so later ones wrap earlier ones).
-    layers: list[tuple[type, dict]] = [
+    layers: list[tuple[type, dict[str, Any]]] = [
         (GatewayProxy, proxy_kwargs),
         (AccessControl, access_kwargs),
         (SecurityHeaders, {"hsts": settings.environment not in ("development", "test")}),

@@ -15,6 +15,7 @@ from api_gateway.rate_limiter import RateLimiter, effective_policies
 from api_gateway.revocation import RevocationList
 from instapay_common.logging import get_logger
 from instapay_common.security.tokens import JwksVerifier
+from instapay_common.web.app import LifespanHook
 
 _log = get_logger("gateway.guard")
 
@@ -25,7 +26,7 @@ def counter_store(settings: GatewaySettings) -> CounterStore:
     return MemoryCounterStore()
 
 
-def guard_lifespan(settings: GatewaySettings):
+def guard_lifespan(settings: GatewaySettings) -> LifespanHook:
     @asynccontextmanager
     async def hook(app: FastAPI) -> AsyncIterator[None]:
         # Replaces the default verifier with one that caches verified tokens (the gateway's hot path).

@@ -21,7 +21,8 @@ def _rename_refs(spec: dict[str, Any], renames: dict[str, str]) -> dict[str, Any
     text = json.dumps(spec)
     for old, new in renames.items():
         text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
-    return json.loads(text)
+    renamed: dict[str, Any] = json.loads(text)
+    return renamed
 
 
 def merge_specs(

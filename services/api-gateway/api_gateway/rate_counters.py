@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -155,7 +155,7 @@ class Check:
 
 
 class SlidingWindowLimiter:
-    def __init__(self, store: CounterStore, *, clock=time.time) -> None:
+    def __init__(self, store: CounterStore, *, clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self._clock = clock
 
@@ -181,9 +181,8 @@ class SlidingWindowLimiter:
         inc_iter, read_iter = iter(incremented), iter(read)
         windows = []
         for check, (_c, _p, elapsed, _i) in zip(checks, slots, strict=True):
-            current = next(inc_iter) if check.counted else next(read_iter)
-            previous = next(read_iter)
-            windows.append(self._window(check, current, previous, elapsed))
+            in_window = next(inc_iter) if check.counted else next(read_iter)
+            windows.append(self._window(check, in_window, next(read_iter), elapsed))
         return windows
 
     async def record(self, checks: Sequence[Check]) -> list[Window]:

@@ -14,10 +14,9 @@ import asyncio
 import os
 import sys
 
-from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from auth_service.models import Credential
+from auth_service.repository import credentials
 from instapay_common.db.database import normalize_async_url
 from instapay_common.security.scopes import ROLE_ADMIN
 
@@ -26,19 +25,7 @@ async def change_role(database_url: str, *, email: str, role: str, grant: bool) 
     engine = create_async_engine(normalize_async_url(database_url))
     try:
         async with engine.begin() as conn:
-            table = Credential.__table__
-            roles = (
-                func.array_append(func.array_remove(table.c.roles, role), role)
-                if grant
-                else func.array_remove(table.c.roles, role)
-            )
-            result = await conn.execute(
-                update(table).where(table.c.email == email.strip().lower()).values(roles=roles).returning(table.c.roles)
-            )
-            row = result.first()
-            if row is None:
-                return None
-            return list(row[0])
+            return await credentials.change_role(conn, email=email, role=role, grant=grant)
     finally:
         await engine.dispose()
 

@@ -28,7 +28,7 @@ class AuthSettings(ServiceSettings):
     pin_max_attempts: int = 5
     pin_lock_seconds: int = 15 * 60
     # Failed password logins per account in a window, whatever username form (e-mail, phone,
-    # handle) they came with: the gateway counts per username as typed, so three forms tripled it.
+    # handle) they came with: the gateway counts per username as typed, which one account multiplies.
     login_max_failures: int = Field(default=10, ge=1)
     login_failure_window_seconds: int = Field(default=15 * 60, ge=1)
 

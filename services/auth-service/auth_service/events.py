@@ -1,4 +1,5 @@
-"""Security and lifecycle events of the auth service (docs/EVENTS.md), via the outbox."""
+"""Events the auth service emits (docs/EVENTS.md), written through its outbox in the transaction
+of the change they describe."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from auth_service.models import outbox
 from instapay_common.events.outbox import emit_event
 
+USER_REGISTERED = "user.registered"
+LOGIN = "security.login"
+PASSWORD_CHANGED = "security.password_changed"
+PIN_CHANGED = "security.pin_changed"
+API_CLIENT_CREATED = "security.api_client_created"
 
-async def emit(db: AsyncSession, event_type: str, **data: Any) -> None:
+
+async def emit(session: AsyncSession, event_type: str, **data: Any) -> None:
+    """Adds the event to the session's transaction (UUIDs written as strings)."""
     clean = {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in data.items()}
-    await emit_event(db, outbox, event_type, clean)
+    await emit_event(session, outbox, event_type, clean)

@@ -6,22 +6,20 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from auth_service.api.internal import jwks_router
-from auth_service.api.internal import router as internal_router
-from auth_service.api.public import router as public_router
+from auth_service.api import account, clients, internal, jwks, registration, sessions, tokens
 from auth_service.config import AuthSettings, get_settings
 from auth_service.keys import SigningKeys
 from auth_service.models import outbox
 from auth_service.passwords import Passwords
-from auth_service.services.context import AuthContext
+from auth_service.service.context import AuthContext
 from instapay_common.events.feed import outbox_feed_router
-from instapay_common.web.app import create_service_app
+from instapay_common.web.app import LifespanHook, create_service_app
 from instapay_common.web.http_client import ServiceClient
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def _context_hook(settings: AuthSettings):
+def _context_hook(settings: AuthSettings) -> LifespanHook:
     @asynccontextmanager
     async def hook(app: FastAPI) -> AsyncIterator[None]:
         keys = SigningKeys.from_settings(settings)
@@ -47,8 +45,17 @@ def build_app(settings: AuthSettings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="Mini-InstaPay auth service",
-        # the event log (for read-model rebuilds, e.g. reporting's user counts)
-        routers=[public_router, jwks_router, internal_router, outbox_feed_router(outbox, source="auth-service")],
+        routers=[
+            registration.router,
+            tokens.router,
+            sessions.router,
+            account.router,
+            clients.router,
+            jwks.router,
+            internal.router,
+            # the event log (for read-model rebuilds, e.g. reporting's user counts)
+            outbox_feed_router(outbox, source="auth-service"),
+        ],
         migrations_dir=MIGRATIONS_DIR,
         lifespan_hooks=[_context_hook(settings)],
     )

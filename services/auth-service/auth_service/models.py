@@ -7,14 +7,17 @@ server-side pepper, refresh tokens and client secrets SHA-256 digests of 256-bit
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ARRAY, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import ARRAY, DateTime, ForeignKey, Integer, MetaData, String, Text, func
 from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from instapay_common.db.database import make_base
+from instapay_common.db.database import NAMING_CONVENTION
 from instapay_common.events.outbox import outbox_table
 
-Base = make_base("auth")
+
+class Base(DeclarativeBase):
+    metadata = MetaData(schema="auth", naming_convention=NAMING_CONVENTION)
+
 
 # Events this service emits, written in the same transaction as the change they describe.
 outbox = outbox_table(Base.metadata)

@@ -1,4 +1,4 @@
-"""Request and response bodies of the public auth API."""
+"""Request and response bodies of the auth service's public and internal API."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 from instapay_common.identifiers import Handle, Phone
 from instapay_common.security.scopes import CLIENT_SCOPES
@@ -35,6 +35,7 @@ def _scopes(value: list[str]) -> list[str]:
     return sorted(set(value))
 
 
+_SCOPE_NAMES: list[JsonValue] = [*sorted(CLIENT_SCOPES)]
 Email = Annotated[str, AfterValidator(_email)]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 Pin = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
@@ -110,7 +111,7 @@ class ClientCreateRequest(Strict):
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(plain_text)
     ]
     scopes: Annotated[list[str], AfterValidator(_scopes)] = Field(
-        max_length=10, json_schema_extra={"minItems": 1, "items": {"type": "string", "enum": sorted(CLIENT_SCOPES)}}
+        max_length=10, json_schema_extra={"minItems": 1, "items": {"type": "string", "enum": _SCOPE_NAMES}}
     )
 
 
@@ -127,6 +128,21 @@ class ClientCreated(ClientOut):
 
 class ClientList(BaseModel):
     items: list[ClientOut]
+
+
+class Jwk(BaseModel):
+    """An Ed25519 public key (RFC 8037) with its RFC 7638 thumbprint as `kid`."""
+
+    kty: str
+    crv: str
+    x: str
+    kid: str
+    use: str
+    alg: str
+
+
+class Jwks(BaseModel):
+    keys: list[Jwk]
 
 
 class PinVerifyRequest(BaseModel):

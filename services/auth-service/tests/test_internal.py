@@ -91,7 +91,7 @@ async def test_pin_not_set_and_unknown_user(app_client, internal_headers, active
 
 
 async def test_revoked_sessions_feed(app_client, internal_headers, active_user):
-    from auth_service.services.sessions import revoke_session
+    from auth_service.service.sessions import revoke_session
 
     before = time.time() - 1
     async with app_client.app.state.db.sessionmaker() as db:

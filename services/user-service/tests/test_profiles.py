@@ -9,8 +9,8 @@ from instapay_common.security.scopes import CLIENT_SCOPES
 from instapay_stack.testing import running_app
 from instapay_stack.tokens import TestIssuer
 from user_service.config import UserSettings
+from user_service.display_name import masked_display_name
 from user_service.main import build_app
-from user_service.service import masked_display_name
 
 INTERNAL = {"X-Internal-Token": "t-internal"}
 

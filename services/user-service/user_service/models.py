@@ -3,17 +3,23 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, String, func
+from sqlalchemy import BigInteger, Boolean, DateTime, MetaData, Sequence, String, func
 from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from instapay_common.db.database import make_base
+from instapay_common.db.database import NAMING_CONVENTION
 from instapay_common.events.outbox import outbox_table
 
-Base = make_base("users")
+
+class Base(DeclarativeBase):
+    metadata = MetaData(schema="users", naming_convention=NAMING_CONVENTION)
+
 
 # Events this service emits, written in the same transaction as the change they describe.
 outbox = outbox_table(Base.metadata)
+
+# One sequence for every profile's version: a value taken later is larger, whichever user.
+PROFILE_VERSIONS = Sequence("profile_versions", metadata=Base.metadata)
 
 
 class Profile(Base):
@@ -33,3 +39,6 @@ class Profile(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+    # The version of the identity fields (handle, full name, e-mail, phone) that `user.profile_changed`
+    # carries: a new PROFILE_VERSIONS value on creation and on every change of them.
+    version: Mapped[int] = mapped_column(BigInteger, server_default=PROFILE_VERSIONS.next_value())

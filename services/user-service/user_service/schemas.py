@@ -16,8 +16,12 @@ FullName = Annotated[
 ]
 
 
+# The languages of the web app and the notifications (also a CHECK on profiles.language).
+Language = Literal["en", "ar"]
+
+
 class Preferences(BaseModel):
-    language: Literal["en", "ar"]
+    language: Language
     notify_email: bool
     notify_sms: bool
     notify_push: bool
@@ -26,7 +30,7 @@ class Preferences(BaseModel):
 class PreferencesPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    language: Literal["en", "ar"] | None = None
+    language: Language | None = None
     # JSON true/false only: lax bool would take 0, 1, "yes", "off"... as a preference.
     notify_email: StrictBool | None = None
     notify_sms: StrictBool | None = None

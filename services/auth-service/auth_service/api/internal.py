@@ -1,36 +1,31 @@
-"""Internal routes (docs/INTERNAL_API.md) and the JWKS."""
+"""Internal routes (docs/INTERNAL_API.md): the PIN check and the revocation feed."""
 
 from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from auth_service.api.deps import Ctx, DbSession
+from auth_service.api.deps import ContextDep, SessionDep
 from auth_service.schemas import PinVerifyRequest, RevokedSession, RevokedSessions
-from auth_service.services import account, sessions
+from auth_service.service import account, sessions
+from auth_service.service.context import AuthContext
 from instapay_common.security.internal import InternalCaller
 from instapay_common.web.fast_routes import body_as, internal_endpoint
 
 router = APIRouter(include_in_schema=False)
-jwks_router = APIRouter(tags=["auth"])
+# `now` in the feed's answer lags the clock by this much, so the next poll overlaps the last one.
 REVOCATION_OVERLAP_SECONDS = 2.0
-
-
-@jwks_router.get("/.well-known/jwks.json")
-async def jwks(ctx: Ctx, response: Response) -> dict[str, Any]:
-    """Public signing keys (the current one and any retired ones whose tokens may still be live)."""
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return ctx.keys.jwks
 
 
 async def verify_pin(request: Request) -> Response:
     """204 when the PIN is right; 403 invalid_pin or pin_not_set, 423 pin_locked otherwise.
     A plain Starlette route (instapay_common.web.fast_routes): every transfer calls it."""
     body = await body_as(request, PinVerifyRequest)
-    await account.verify_pin(request.app.state.auth, request.app.state.db, user_id=body.user_id, pin=body.pin)
+    ctx: AuthContext = request.app.state.auth
+    await account.verify_pin(ctx, request.app.state.db, user_id=body.user_id, pin=body.pin)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -39,15 +34,15 @@ router.add_route("/internal/pin/verify", internal_endpoint(verify_pin), methods=
 
 @router.get("/internal/sessions/revoked", response_model=RevokedSessions)
 async def revoked_sessions(
-    _: InternalCaller, ctx: Ctx, db: DbSession, since: Annotated[float, Query(ge=0)] = 0
+    _: InternalCaller, ctx: ContextDep, session: SessionDep, since: Annotated[float, Query(ge=0)] = 0
 ) -> RevokedSessions:
     now = time.time()
     # A revocation older than the longest access-token life no longer matters: its tokens are expired.
     floor = now - ctx.settings.access_token_ttl_seconds - 60
-    rows = await sessions.revoked_since(db, since=datetime.fromtimestamp(max(since, floor), UTC))
+    rows = await sessions.revoked_since(session, since=datetime.fromtimestamp(max(since, floor), UTC))
     # `now` goes back a little: a revocation stamped just before this query but committed just
     # after it is then seen by the next poll (which passes `since=now`); repeats are harmless.
     return RevokedSessions(
-        items=[RevokedSession(session_id=sid, revoked_at=at.timestamp()) for sid, at in rows],
+        items=[RevokedSession(session_id=r.session_id, revoked_at=r.revoked_at.timestamp()) for r in rows],
         now=now - REVOCATION_OVERLAP_SECONDS,
     )

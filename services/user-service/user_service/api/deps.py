@@ -6,9 +6,10 @@ from typing import Annotated
 
 from instapay_common.security.scopes import PROFILE_READ, PROFILE_WRITE
 from instapay_common.security.tokens import Principal, require_scope
-from instapay_common.web.deps import ReadSessionDep, SessionDep
+from instapay_common.web.deps import DatabaseDep, ReadSessionDep, SessionDep
 
-DbSession = SessionDep
-ReadSession = ReadSessionDep  # single-statement reads: no BEGIN/ROLLBACK round trips
+__all__ = ["DbDep", "ProfileReader", "ProfileWriter", "ReadSessionDep", "SessionDep"]
+
+DbDep = DatabaseDep
 ProfileReader = Annotated[Principal, require_scope(PROFILE_READ)]
 ProfileWriter = Annotated[Principal, require_scope(PROFILE_WRITE)]

@@ -11,15 +11,15 @@ from pydantic import BaseModel, Field
 from instapay_common.security.internal import InternalCaller
 from instapay_common.web.fast_routes import internal_endpoint, json_response, query_as
 from user_service import service
-from user_service.api.deps import DbSession, ReadSession
+from user_service.api.deps import ReadSessionDep, SessionDep
 from user_service.schemas import InternalProfileOut, LookupResult, ProfileCreate
 
 router = APIRouter(prefix="/internal/users", include_in_schema=False)
 
 
 @router.post("", response_model=InternalProfileOut, status_code=status.HTTP_201_CREATED)
-async def create(body: ProfileCreate, _: InternalCaller, db: DbSession, response: Response) -> InternalProfileOut:
-    profile, created = await service.create_profile(db, data=body)
+async def create(body: ProfileCreate, _: InternalCaller, session: SessionDep, response: Response) -> InternalProfileOut:
+    profile, created = await service.create_profile(session, data=body)
     if not created:
         response.status_code = status.HTTP_200_OK
     return service.internal_out(profile)
@@ -27,9 +27,9 @@ async def create(body: ProfileCreate, _: InternalCaller, db: DbSession, response
 
 @router.get("/resolve", response_model=LookupResult)
 async def resolve(
-    _: InternalCaller, db: ReadSession, q: Annotated[str, Query(min_length=1, max_length=254)]
+    _: InternalCaller, session: ReadSessionDep, q: Annotated[str, Query(min_length=1, max_length=254)]
 ) -> LookupResult:
-    return await service.resolve(db, q=q)
+    return await service.resolve(session, q=q)
 
 
 class PartiesQuery(BaseModel):
@@ -49,11 +49,11 @@ router.add_route("/internal/users/parties", internal_endpoint(parties), methods=
 
 
 @router.get("/{user_id}", response_model=InternalProfileOut)
-async def get(user_id: uuid.UUID, _: InternalCaller, db: ReadSession) -> InternalProfileOut:
-    return service.internal_out(await service.get_profile(db, user_id=user_id))
+async def get(user_id: uuid.UUID, _: InternalCaller, session: ReadSessionDep) -> InternalProfileOut:
+    return service.internal_out(await service.get_profile(session, user_id=user_id))
 
 
 @router.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove(user_id: uuid.UUID, _: InternalCaller, db: DbSession) -> Response:
-    await service.delete_profile(db, user_id=user_id)
+async def remove(user_id: uuid.UUID, _: InternalCaller, session: SessionDep) -> Response:
+    await service.delete_profile(session, user_id=user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auth_service.events import emit
+from auth_service import events
 from auth_service.exceptions import InvalidCredentials
 from auth_service.metrics import LOGINS
-from auth_service.models import Credential
+from auth_service.repository import credentials
+from auth_service.repository.credentials import CredentialRow
 from auth_service.schemas import TokenResponse
-from auth_service.services.context import AuthContext
-from auth_service.services.sessions import ClientInfo, issue_user_tokens, now, open_session
+from auth_service.service.context import AuthContext
+from auth_service.service.sessions import ClientInfo, issue_user_tokens, now, open_session
 from instapay_common.errors import RateLimited
 from instapay_common.identifiers import E164_RE, HANDLE_RE
 from instapay_common.web.http_client import UpstreamError
@@ -31,34 +31,23 @@ async def _user_id_for_handle(ctx: AuthContext, handle: str) -> uuid.UUID | None
     return uuid.UUID(body["user_id"])
 
 
-async def find_credential(ctx: AuthContext, db: AsyncSession, username: str) -> Credential | None:
+async def find_credential(ctx: AuthContext, session: AsyncSession, username: str) -> CredentialRow | None:
+    """The active account named by `username` (e-mail, phone, or handle with or without "@")."""
     name = username.strip()
     if "@" in name[1:]:  # a leading "@" marks a handle
-        query = select(Credential).where(Credential.email == name.lower())
+        credential = await credentials.by_email(session, name.lower())
     elif E164_RE.match(name):
-        query = select(Credential).where(Credential.phone == name)
+        credential = await credentials.by_phone(session, name)
     else:
         handle = name.removeprefix("@").lower()
         user_id = await _user_id_for_handle(ctx, handle) if HANDLE_RE.match(handle) else None
         if user_id is None:
             return None
-        query = select(Credential).where(Credential.user_id == user_id)
-    credential = await db.scalar(query)
-    return credential if credential is not None and credential.status == "active" else None
+        credential = await credentials.by_user_id(session, user_id)
+    return credential if credential is not None and credential.active else None
 
 
-# One statement, so concurrent failures all count: a window older than its length starts over.
-_COUNT_FAILURE = text(
-    "UPDATE auth.credentials SET "
-    "login_failures = CASE WHEN login_failures_since IS NULL OR login_failures_since < now() - "
-    "make_interval(secs => :window) THEN 1 ELSE login_failures + 1 END, "
-    "login_failures_since = CASE WHEN login_failures_since IS NULL OR login_failures_since < now() - "
-    "make_interval(secs => :window) THEN now() ELSE login_failures_since END "
-    "WHERE user_id = :u"
-)
-
-
-def _too_many_failures(ctx: AuthContext, credential: Credential) -> int | None:
+def _too_many_failures(ctx: AuthContext, credential: CredentialRow) -> int | None:
     """Seconds until this account may try again, or None."""
     s = ctx.settings
     if credential.login_failures < s.login_max_failures or credential.login_failures_since is None:
@@ -67,14 +56,15 @@ def _too_many_failures(ctx: AuthContext, credential: Credential) -> int | None:
     return int(left.total_seconds()) + 1 if left.total_seconds() > 0 else None
 
 
-async def authenticate(ctx: AuthContext, db: AsyncSession, *, username: str, password: str) -> Credential:
+async def authenticate(ctx: AuthContext, session: AsyncSession, *, username: str, password: str) -> CredentialRow:
     """Same answer and the same argon2 work whether the user exists or not.
 
     Failed attempts are counted per account, whichever username form they used; past
     `login_max_failures` in the window the account answers 429 `rate_limited` (the same answer
     as the gateway's per-username limit, which an attacker sees first for any username) until the
-    window has passed, even with the right password. A success resets the count."""
-    credential = await find_credential(ctx, db, username)
+    window has passed, even with the right password. A success resets the count (committed with
+    the caller's transaction)."""
+    credential = await find_credential(ctx, session, username)
     if credential is not None and (retry := _too_many_failures(ctx, credential)) is not None:
         LOGINS.labels("rate_limited").inc()
         raise RateLimited(
@@ -83,32 +73,32 @@ async def authenticate(ctx: AuthContext, db: AsyncSession, *, username: str, pas
     ok = await ctx.passwords.verify(password, credential.password_hash if credential else None)
     if not ok or credential is None:
         if credential is not None:
-            await db.execute(
-                _COUNT_FAILURE, {"u": credential.user_id, "window": ctx.settings.login_failure_window_seconds}
+            await credentials.count_login_failure(
+                session, credential.user_id, window_seconds=ctx.settings.login_failure_window_seconds
             )
-            await db.commit()
+            await session.commit()
         LOGINS.labels("invalid_credentials").inc()
         raise InvalidCredentials()
     if credential.login_failures:
-        credential.login_failures, credential.login_failures_since = 0, None
+        await credentials.reset_login_failures(session, credential.user_id)
     return credential
 
 
 async def password_login(
-    ctx: AuthContext, db: AsyncSession, *, username: str, password: str, info: ClientInfo
+    ctx: AuthContext, session: AsyncSession, *, username: str, password: str, info: ClientInfo
 ) -> TokenResponse:
-    credential = await authenticate(ctx, db, username=username, password=password)
-    session = await open_session(db, user_id=credential.user_id, info=info)
-    pair = await issue_user_tokens(ctx, db, credential=credential, session_id=session.id)
-    await emit(
-        db,
-        "security.login",
+    credential = await authenticate(ctx, session, username=username, password=password)
+    session_id = await open_session(session, user_id=credential.user_id, info=info)
+    pair = await issue_user_tokens(ctx, session, credential=credential, session_id=session_id)
+    await events.emit(
+        session,
+        events.LOGIN,
         user_id=credential.user_id,
-        session_id=session.id,
+        session_id=session_id,
         ip=info.ip,
         user_agent=info.user_agent,
         client="password",
     )
-    await db.commit()
+    await session.commit()
     LOGINS.labels("success").inc()
     return pair

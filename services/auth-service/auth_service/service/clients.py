@@ -6,89 +6,81 @@ import hmac
 import secrets
 import uuid
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auth_service.events import emit
+from auth_service import events
 from auth_service.exceptions import ClientNotFound, InvalidClient, InvalidScope
-from auth_service.models import ApiClient, Credential, Session
+from auth_service.repository import clients, credentials, sessions
+from auth_service.repository.clients import ClientRow
 from auth_service.schemas import ClientCreated, ClientOut, TokenResponse
-from auth_service.services.context import AuthContext
-from auth_service.services.sessions import ClientInfo, now, open_session
+from auth_service.service.context import AuthContext
+from auth_service.service.sessions import ClientInfo, now, open_session
 from auth_service.tokens import issue_access_token, new_opaque_token, token_digest
 from instapay_common.text import is_plain_text
 
 _DUMMY_DIGEST = token_digest("no-such-client")
 
 
-def _out(client: ApiClient) -> ClientOut:
+def _out(client: ClientRow) -> ClientOut:
     return ClientOut(
         client_id=client.client_id, name=client.name, scopes=sorted(client.scopes), created_at=client.created_at
     )
 
 
 async def create_client(
-    db: AsyncSession, *, user_id: uuid.UUID, name: str, scopes: list[str], info: ClientInfo
+    session: AsyncSession, *, user_id: uuid.UUID, name: str, scopes: list[str], info: ClientInfo
 ) -> ClientCreated:
+    """The secret is returned once, here; only its digest is stored."""
     client_id = "ipc_" + secrets.token_hex(12)
     secret = new_opaque_token("ipcs_")
     # The client's own session: its `sid` lets the gateway refuse its tokens once it is deleted.
-    session = await open_session(db, user_id=user_id, info=info, client_id=client_id)
-    client = ApiClient(
+    session_id = await open_session(session, user_id=user_id, info=info, client_id=client_id)
+    client = ClientRow(
         client_id=client_id,
         user_id=user_id,
-        session_id=session.id,
+        session_id=session_id,
         name=name,
         scopes=scopes,
         secret_hash=token_digest(secret),
         created_at=now(),
+        revoked_at=None,
     )
-    db.add(client)
-    await emit(db, "security.api_client_created", user_id=user_id, client_id=client_id, name=name, scopes=scopes)
-    await db.commit()
+    await clients.insert_client(session, client)
+    await events.emit(
+        session, events.API_CLIENT_CREATED, user_id=user_id, client_id=client_id, name=name, scopes=scopes
+    )
+    await session.commit()
     return ClientCreated(**_out(client).model_dump(), client_secret=secret)
 
 
-async def list_clients(db: AsyncSession, *, user_id: uuid.UUID) -> list[ClientOut]:
-    rows = await db.scalars(
-        select(ApiClient)
-        .where(ApiClient.user_id == user_id, ApiClient.revoked_at.is_(None))
-        .order_by(ApiClient.created_at.desc())
-    )
-    return [_out(c) for c in rows]
+async def list_clients(session: AsyncSession, *, user_id: uuid.UUID) -> list[ClientOut]:
+    return [_out(c) for c in await clients.live_of_user(session, user_id)]
 
 
-async def delete_client(db: AsyncSession, *, user_id: uuid.UUID, client_id: str) -> None:
+async def delete_client(session: AsyncSession, *, user_id: uuid.UUID, client_id: str) -> None:
+    """Revokes the client and its session (so its live tokens are refused too)."""
     if not is_plain_text(client_id):  # NUL: PostgreSQL cannot even compare it, and no client id holds it
         raise ClientNotFound()
-    client = await db.scalar(
-        select(ApiClient)
-        .where(ApiClient.client_id == client_id, ApiClient.user_id == user_id, ApiClient.revoked_at.is_(None))
-        .with_for_update()
-    )
+    client = await clients.live_of_user_for_update(session, client_id=client_id, user_id=user_id)
     if client is None:
         raise ClientNotFound()
-    client.revoked_at = now()
-    await db.execute(
-        update(Session).where(Session.id == client.session_id).values(revoked_at=now(), revoked_reason="client_deleted")
-    )
-    await db.commit()
+    await clients.mark_revoked(session, client_id, at=now())
+    await sessions.revoke(session, client.session_id, at=now(), reason="client_deleted")
+    await session.commit()
 
 
 async def client_credentials_token(
-    ctx: AuthContext, db: AsyncSession, *, client_id: str, client_secret: str, scope: str | None
+    ctx: AuthContext, session: AsyncSession, *, client_id: str, client_secret: str, scope: str | None
 ) -> TokenResponse:
     # An id with NUL names no client (and PostgreSQL would refuse the query): unknown, like any other.
-    client = (
-        await db.scalar(select(ApiClient).where(ApiClient.client_id == client_id)) if is_plain_text(client_id) else None
-    )
+    client = await clients.by_id(session, client_id) if is_plain_text(client_id) else None
     # Compare even for an unknown id, so timing does not tell which client ids exist.
     ok = hmac.compare_digest(token_digest(client_secret), client.secret_hash if client else _DUMMY_DIGEST)
     if client is None or not ok or client.revoked_at is not None:
         raise InvalidClient(headers={"WWW-Authenticate": 'Basic realm="instapay"'})
-    owner = await db.get(Credential, client.user_id)
-    session = await db.get(Session, client.session_id)
-    if owner is None or owner.status != "active" or session is None or session.revoked_at is not None:
+    owner = await credentials.by_user_id(session, client.user_id)
+    grant = await sessions.get(session, client.session_id)
+    if owner is None or not owner.active or grant is None or grant.revoked_at is not None:
         raise InvalidClient()
     granted = set(client.scopes)
     if scope:
@@ -96,8 +88,8 @@ async def client_credentials_token(
         if not requested <= granted:
             raise InvalidScope(f"scope outside the client's grant: {sorted(requested - granted)}")
         granted = requested
-    session.last_used_at = now()
-    await db.commit()
+    await sessions.touch(session, client.session_id, at=now())
+    await session.commit()
     # Acts for the owning user, with only the client's scopes and never the user's roles.
     access = issue_access_token(
         ctx.keys,

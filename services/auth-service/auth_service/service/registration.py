@@ -11,17 +11,15 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
-from sqlalchemy import delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auth_service.events import emit
+from auth_service import events
 from auth_service.exceptions import WeakPassword
 from auth_service.metrics import REGISTRATIONS
-from auth_service.models import Credential
 from auth_service.password_policy import password_problem
+from auth_service.repository import credentials
 from auth_service.schemas import RegisterRequest, RegisterResponse
-from auth_service.services.context import AuthContext
+from auth_service.service.context import AuthContext
 from instapay_common.errors import DomainError, ServiceUnavailable
 from instapay_common.identifiers import EmailTaken, PhoneTaken
 from instapay_common.logging import get_logger
@@ -43,43 +41,33 @@ def derive_handle(email: str) -> str:
     return base if len(base) >= 3 else (base + "user")[:24]
 
 
-async def _reserve(ctx: AuthContext, db: AsyncSession, req: RegisterRequest) -> uuid.UUID:
+async def _reserve(ctx: AuthContext, session: AsyncSession, req: RegisterRequest) -> uuid.UUID:
     """Inserts pending credentials, or resumes an interrupted registration of the same person."""
-    query = select(Credential).where(or_(Credential.email == req.email, Credential.phone == req.phone))
-    rows = list(await db.scalars(query))
+    rows = await credentials.with_email_or_phone(session, email=req.email, phone=req.phone)
     for row in rows:
         if (
-            row.status == "pending"
+            row.status == credentials.PENDING
             and row.email == req.email
             and row.phone == req.phone
             and await ctx.passwords.verify(req.password, row.password_hash)
         ):
             return row.user_id
-    stale = [r.user_id for r in rows if r.status == "pending" and r.created_at < datetime.now(UTC) - STALE_PENDING]
+    stale_before = datetime.now(UTC) - STALE_PENDING
+    stale = [r.user_id for r in rows if r.status == credentials.PENDING and r.created_at < stale_before]
     if stale:
-        # Left by a registration that died half-way (e.g. a crash) and was never resent: undo it,
-        # so the e-mail and phone are not blocked forever.
+        # Left by a registration that stopped half-way and was never resent: undo it, so the
+        # e-mail and phone are not blocked forever.
         for user_id in stale:
-            await _compensate(ctx, db, user_id, profile=True, wallet=True)
-        rows = list(await db.scalars(query.execution_options(populate_existing=True)))
+            await _compensate(ctx, session, user_id, profile=True, wallet=True)
+        rows = await credentials.with_email_or_phone(session, email=req.email, phone=req.phone)
     if rows:
         raise EmailTaken() if any(r.email == req.email for r in rows) else PhoneTaken()
     user_id = uuid.uuid4()
-    db.add(
-        Credential(
-            user_id=user_id,
-            email=req.email,
-            phone=req.phone,
-            status="pending",
-            roles=[],
-            password_hash=await ctx.passwords.hash(req.password),
-        )
+    password_hash = await ctx.passwords.hash(req.password)
+    await credentials.insert_pending(
+        session, user_id=user_id, email=req.email, phone=req.phone, password_hash=password_hash
     )
-    try:
-        await db.commit()
-    except IntegrityError as exc:  # a concurrent registration won the race
-        await db.rollback()
-        raise EmailTaken() if "email" in str(exc.orig) else PhoneTaken() from exc
+    await session.commit()
     return user_id
 
 
@@ -105,7 +93,9 @@ async def _create_profile(ctx: AuthContext, req: RegisterRequest, user_id: uuid.
     raise AssertionError("unreachable")
 
 
-async def _compensate(ctx: AuthContext, db: AsyncSession, user_id: uuid.UUID, *, profile: bool, wallet: bool) -> None:
+async def _compensate(
+    ctx: AuthContext, session: AsyncSession, user_id: uuid.UUID, *, profile: bool, wallet: bool
+) -> None:
     undone = True
     for needed, client, path in (
         (wallet, ctx.wallets, f"/internal/wallets/{user_id}"),
@@ -119,19 +109,19 @@ async def _compensate(ctx: AuthContext, db: AsyncSession, user_id: uuid.UUID, *,
             undone = False
             log.warning("registration_compensation_failed", user_id=str(user_id), path=path)
     if undone:
-        await db.execute(delete(Credential).where(Credential.user_id == user_id, Credential.status == "pending"))
-        await db.commit()
+        await credentials.delete_pending(session, user_id)
+        await session.commit()
     # Otherwise the pending row stays: the same request resumes with the same user id (the peers'
     # create calls are idempotent), and a pending account can never log in.
 
 
-async def register(ctx: AuthContext, db: AsyncSession, req: RegisterRequest) -> RegisterResponse:
+async def register(ctx: AuthContext, session: AsyncSession, req: RegisterRequest) -> RegisterResponse:
     problem = password_problem(req.password, email=req.email, handle=req.handle or "")
     if problem:
         REGISTRATIONS.labels("weak_password").inc()
         raise WeakPassword(problem)
     try:
-        user_id = await _reserve(ctx, db, req)
+        user_id = await _reserve(ctx, session, req)
     except DomainError:
         REGISTRATIONS.labels("conflict").inc()
         raise
@@ -142,7 +132,7 @@ async def register(ctx: AuthContext, db: AsyncSession, req: RegisterRequest) -> 
         await ctx.wallets.request("POST", "/internal/wallets", json={"user_id": str(user_id)})
     except DomainError as exc:
         unsure = not _never_arrived(exc)  # the failing call may still have acted
-        await _compensate(ctx, db, user_id, profile=profile_done or unsure, wallet=profile_done and unsure)
+        await _compensate(ctx, session, user_id, profile=profile_done or unsure, wallet=profile_done and unsure)
         if isinstance(exc, UpstreamError) and exc.status == 409:
             REGISTRATIONS.labels("conflict").inc()
             raise
@@ -152,10 +142,16 @@ async def register(ctx: AuthContext, db: AsyncSession, req: RegisterRequest) -> 
             "Registration could not be completed right now; nothing was kept, "
             "please send the same request again shortly"
         ) from exc
-    await db.execute(update(Credential).where(Credential.user_id == user_id).values(status="active"))
-    await emit(
-        db, "user.registered", user_id=user_id, email=req.email, phone=req.phone, handle=handle, full_name=req.full_name
+    await credentials.activate(session, user_id)
+    await events.emit(
+        session,
+        events.USER_REGISTERED,
+        user_id=user_id,
+        email=req.email,
+        phone=req.phone,
+        handle=handle,
+        full_name=req.full_name,
     )
-    await db.commit()
+    await session.commit()
     REGISTRATIONS.labels("success").inc()
     return RegisterResponse(user_id=user_id, email=req.email, phone=req.phone, handle=handle)

@@ -1,4 +1,4 @@
-"""Public user routes (through the gateway): /api/v1/users/*."""
+"""Public user routes (through the gateway): the caller's own profile and recipient lookup."""
 
 from __future__ import annotations
 
@@ -10,27 +10,27 @@ from fastapi import APIRouter, Query
 from instapay_common.errors import PROBLEM_RESPONSES
 from instapay_common.security.tokens import CurrentPrincipal
 from user_service import service
-from user_service.api.deps import DbSession, ProfileReader, ProfileWriter
+from user_service.api.deps import ProfileReader, ProfileWriter, SessionDep
 from user_service.schemas import LookupResult, ProfileOut, ProfilePatch
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/me", response_model=ProfileOut)
-async def me(principal: ProfileReader, db: DbSession) -> ProfileOut:
-    return service.profile_out(await service.get_profile(db, user_id=uuid.UUID(principal.user_id)))
+async def me(principal: ProfileReader, session: SessionDep) -> ProfileOut:
+    return service.profile_out(await service.get_profile(session, user_id=uuid.UUID(principal.user_id)))
 
 
 @router.patch("/me", response_model=ProfileOut)
-async def update_me(body: ProfilePatch, principal: ProfileWriter, db: DbSession) -> ProfileOut:
+async def update_me(body: ProfilePatch, principal: ProfileWriter, session: SessionDep) -> ProfileOut:
     """Changes full_name, handle or preferences; any other field is refused with 422."""
-    profile = await service.update_profile(db, user_id=uuid.UUID(principal.user_id), patch=body)
+    profile = await service.update_profile(session, user_id=uuid.UUID(principal.user_id), patch=body)
     return service.profile_out(profile)
 
 
 @router.get("/lookup", response_model=LookupResult)
 async def lookup(
-    _: CurrentPrincipal, db: DbSession, q: Annotated[str, Query(min_length=1, max_length=254)]
+    _: CurrentPrincipal, session: SessionDep, q: Annotated[str, Query(min_length=1, max_length=254)]
 ) -> LookupResult:
     """Finds a recipient by handle, phone or e-mail; the name comes back masked ("Ahmed M.")."""
-    return await service.resolve(db, q=q)
+    return await service.resolve(session, q=q)

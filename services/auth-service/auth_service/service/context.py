@@ -1,4 +1,4 @@
-"""What the auth service's domain functions need, built once per app in its lifespan."""
+"""What the auth service's use cases need, built once per app in its lifespan."""
 
 from __future__ import annotations
 

@@ -1,0 +1,145 @@
+"""`user.profile_changed`: written through the outbox in the transaction of the change it describes."""
+
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from instapay_stack.testing import running_app
+from instapay_stack.tokens import TestIssuer
+from user_service import service
+from user_service.config import UserSettings
+from user_service.main import build_app
+from user_service.schemas import ProfileCreate, ProfilePatch
+
+INTERNAL = {"X-Internal-Token": "t-internal"}
+_EVENTS = text("SELECT event_type, payload FROM users.outbox_events WHERE payload->>'user_id' = :u ORDER BY seq")
+
+
+@pytest.fixture
+async def ctx(database_url):
+    settings = UserSettings(database_url=database_url, internal_token="t-internal", environment="test")
+    app = build_app(settings)
+    issuer = TestIssuer(settings)
+    async with running_app(app) as client:
+        issuer.install(app)
+        yield client, issuer, app
+
+
+def new_profile() -> dict[str, str]:
+    tag = uuid.uuid4().hex[:8]
+    return {
+        "user_id": str(uuid.uuid4()),
+        "email": f"e{tag}@example.com",
+        "phone": "+2015" + str(uuid.uuid4().int)[:8],
+        "full_name": "Mona Adel Hassan",
+        "handle": f"mona.{tag}",
+    }
+
+
+async def events_of(app, user_id, session=None):
+    if session is not None:
+        return [tuple(r) for r in await session.execute(_EVENTS, {"u": str(user_id)})]
+    async with app.state.db.sessionmaker() as own:
+        return await events_of(app, user_id, own)
+
+
+async def test_create_emits_one_event_and_a_retry_none(ctx):
+    client, _, app = ctx
+    body = new_profile()
+    assert (await client.post("/internal/users", json=body, headers=INTERNAL)).status_code == 201
+    assert (await client.post("/internal/users", json=body, headers=INTERNAL)).status_code == 200
+    [(event_type, data)] = await events_of(app, body["user_id"])
+    assert event_type == "user.profile_changed"
+    assert data == {
+        "user_id": body["user_id"],
+        "handle": body["handle"],
+        "email": body["email"],
+        "phone": body["phone"],
+        "full_name": "Mona Adel Hassan",
+        "display_name": "Mona H.",
+        "status": "active",
+        "version": data["version"],
+    }
+    assert isinstance(data["version"], int)
+
+
+async def test_identity_changes_emit_with_increasing_versions(ctx):
+    client, issuer, app = ctx
+    body = new_profile()
+    await client.post("/internal/users", json=body, headers=INTERNAL)
+    auth = {"Authorization": "Bearer " + issuer.token(body["user_id"])}
+    new_handle = "m" + uuid.uuid4().hex[:10]
+    r = await client.patch("/api/v1/users/me", headers=auth, json={"handle": new_handle})
+    assert r.status_code == 200, r.text
+    # Preferences are not part of the event; the same handle again changes nothing.
+    for patch in ({"preferences": {"language": "ar"}}, {"handle": new_handle}, {}):
+        assert (await client.patch("/api/v1/users/me", headers=auth, json=patch)).status_code == 200
+    r = await client.patch("/api/v1/users/me", headers=auth, json={"full_name": "Mona Samir"})
+    assert r.status_code == 200
+    assert (await client.delete(f"/internal/users/{body['user_id']}", headers=INTERNAL)).status_code == 204
+    assert (await client.delete(f"/internal/users/{body['user_id']}", headers=INTERNAL)).status_code == 204
+    assert (await client.post("/internal/users", json=body, headers=INTERNAL)).status_code == 201
+    events = [data for _, data in await events_of(app, body["user_id"])]
+    assert [(e["handle"], e["full_name"], e["display_name"], e["status"]) for e in events] == [
+        (body["handle"], "Mona Adel Hassan", "Mona H.", "active"),
+        (new_handle, "Mona Adel Hassan", "Mona H.", "active"),
+        (new_handle, "Mona Samir", "Mona S.", "active"),
+        (new_handle, "Mona Samir", "Mona S.", "deleted"),
+        (body["handle"], "Mona Adel Hassan", "Mona H.", "active"),  # re-created by a resent registration
+    ]
+    versions = [e["version"] for e in events]
+    assert versions == sorted(set(versions)), "strictly increasing, also across delete and re-creation"
+
+
+class CommitRefused(Exception):
+    pass
+
+
+def refuse_commit(session, seen):
+    """Makes `session.commit()` record what its transaction holds, then fail instead of committing."""
+
+    async def commit():
+        await session.flush()
+        seen.append(
+            await session.scalar(
+                text("SELECT count(*) FROM users.outbox_events WHERE payload->>'user_id' = :u"), {"u": seen[0]}
+            )
+        )
+        raise CommitRefused
+
+    session.commit = commit
+
+
+async def test_create_and_its_event_roll_back_together(ctx):
+    _, _, app = ctx
+    body = new_profile()
+    seen = [body["user_id"]]
+    async with app.state.db.sessionmaker() as session:
+        refuse_commit(session, seen)
+        with pytest.raises(CommitRefused):
+            await service.create_profile(session, data=ProfileCreate(**body))
+    assert seen[1] == 1, "exactly one event in the profile's transaction"
+    assert await events_of(app, body["user_id"]) == []
+    async with app.state.db.sessionmaker() as session:
+        assert (
+            await session.execute(text("SELECT 1 FROM users.profiles WHERE user_id = :u"), {"u": body["user_id"]})
+        ).first() is None
+
+
+async def test_handle_change_and_its_event_roll_back_together(ctx):
+    client, _, app = ctx
+    body = new_profile()
+    await client.post("/internal/users", json=body, headers=INTERNAL)
+    seen = [body["user_id"]]
+    async with app.state.db.sessionmaker() as session:
+        refuse_commit(session, seen)
+        with pytest.raises(CommitRefused):
+            await service.update_profile(
+                session, user_id=uuid.UUID(body["user_id"]), patch=ProfilePatch(handle="x" + uuid.uuid4().hex[:10])
+            )
+    assert seen[1] == 2, "the creation's event and exactly one for the change"
+    assert len(await events_of(app, body["user_id"])) == 1
+    async with app.state.db.sessionmaker() as session:
+        profile = await service.get_profile(session, user_id=uuid.UUID(body["user_id"]))
+    assert profile.handle == body["handle"]
