@@ -2,4 +2,5 @@
 
 from outbox_relay.main import main
 
-main()
+if __name__ == "__main__":
+    main()
