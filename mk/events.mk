@@ -5,7 +5,7 @@
 BENCH_STEPS += bench-events
 
 test-events: install ## outbox relay, notification and reporting tests (in-process and through the stack)
-	@$(PYTEST) -q services/common/tests/test_outbox_relay.py services/notification-service/tests \
+	@$(PYTEST) -q services/outbox-relay/tests services/notification-service/tests \
 		services/reporting-service/tests
 
 rebuild-reports: install ## rebuild the reporting read model by replaying the event logs (stack from `make up` running)

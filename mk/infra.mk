@@ -16,5 +16,5 @@ test-infra: install
 k8s-manifests: install ## regenerate infrastructure/k8s from the Helm chart
 	@$(VENV_PY) infrastructure/k8s/generate.py
 
-dockerfiles: install ## regenerate the six service Dockerfiles from their template
+dockerfiles: install ## regenerate the six service Dockerfiles and the outbox relay's from their template
 	@$(VENV_PY) infrastructure/docker/render_dockerfiles.py

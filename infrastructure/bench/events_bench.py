@@ -9,7 +9,7 @@ relay's sustained delivery rate, on the real code and a real PostgreSQL.
    Then the projector's own rate: N transfer events applied in time order, in process, to the
    same database (what the read model costs on the write side), one by one and in batches.
 2. Relay: N transfer events in a real outbox (transaction service's 0001 migration), one relay
-   process (`python -m instapay_common.outbox_relay`) delivering to two HTTP subscribers;
+   process (`python -m outbox_relay`) delivering to two HTTP subscribers;
    sustained rate = events fully delivered per second.
 
 Results are printed and written to test-artifacts/bench-events.json.
@@ -37,7 +37,7 @@ import uvicorn
 from aiohttp import web
 
 from instapay_common.db.database import Database
-from instapay_common.outbox_relay import asyncpg_dsn
+from instapay_common.db.urls import asyncpg_dsn
 from instapay_stack.migrate import migrate_all
 from instapay_stack.paths import DATA_DIR, REPO_ROOT, SERVICES_DIR
 from instapay_stack.postgres import drop_database, ensure_database, open_postgres
@@ -273,7 +273,7 @@ async def bench_relay(url: str, *, events: int) -> dict:
         sub = f"http://127.0.0.1:{port}"
         env = {**os.environ, "DATABASE_URL": url, "REPORTING_URL": sub, "NOTIFICATION_URL": sub, "LOG_LEVEL": "WARNING"}
         t0 = time.perf_counter()
-        argv = [sys.executable, "-m", "instapay_common.outbox_relay", "--service", "transaction"]
+        argv = [sys.executable, "-m", "outbox_relay", "--service", "transaction"]
         # a separate process, as the stack runs it
         relay = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: ASYNC220
         while await conn.fetchval(

@@ -1,7 +1,7 @@
 # ruff: noqa: E501  (the template holds Dockerfile lines, which are long by nature)
-"""Writes the six service Dockerfiles (and their .dockerignore) from one template.
+"""Writes the six service Dockerfiles and the outbox relay's (and their .dockerignore) from one template.
 
-They differ only in names and ports, so they are generated rather than edited by hand:
+They differ only in names, ports and commands, so they are generated rather than edited by hand:
     python infrastructure/docker/render_dockerfiles.py
 infrastructure/tests checks that the committed files equal this output (no drift between services).
 """
@@ -24,6 +24,7 @@ MEMBERS = [
     "services/reporting-service",
     "services/notification-service",
     "services/api-gateway",
+    "services/outbox-relay",
     "infrastructure/local",
 ]
 
@@ -40,8 +41,7 @@ RUN npm run build
 TEMPLATE = """# syntax=docker/dockerfile:1.7
 # {title} image. Build from the repository root (the uv workspace and its single lock file live there):
 #   docker build -f services/{dir}/Dockerfile --target prod -t instapay/{dir}:<sha> .
-# Targets: `dev` (code mounted by docker-compose.dev.yml, reload on change) and `prod` (slim, non-root).
-# The prod CMD is the command `make up` runs (instapay_stack.services.uvicorn_argv); a test checks that.
+{targets}
 {web}
 # --- builder: lock-file-pinned dependencies in /app/.venv (uv sync --locked) ---
 FROM python:3.11-slim-bookworm AS builder
@@ -63,16 +63,14 @@ COPY services/common/ services/common/
 COPY services/{dir}/ services/{dir}/
 RUN uv sync --locked --no-dev --no-default-groups --package {dir}
 
-# --- dev: hot reload; docker-compose.dev.yml mounts services/common and services/{dir} over the copies ---
+# --- dev: {dev_what}; docker-compose.dev.yml mounts services/common and services/{dir} over the copies ---
 FROM builder AS dev
 ENV PYTHONUNBUFFERED=1 \\
     PATH=/app/.venv/bin:$PATH \\
     ENVIRONMENT=development \\
-    HOST=0.0.0.0 \\
-    PORT={port}
+    HOST=0.0.0.0{port_env}
 WORKDIR /app/services/{dir}
-EXPOSE {port}
-CMD ["python", "-m", "uvicorn", "{pkg}.main:app", "--host", "0.0.0.0", "--port", "{port}", "--reload", "--reload-dir", "/app/services/{dir}", "--reload-dir", "/app/services/common"]
+{expose}CMD {dev_cmd}
 
 # --- prod: no compiler, no uv, no pip cache; root-owned read-only code; runs as an unprivileged user ---
 FROM python:3.11-slim-bookworm AS prod
@@ -80,8 +78,7 @@ ENV PYTHONUNBUFFERED=1 \\
     PYTHONDONTWRITEBYTECODE=1 \\
     PATH=/app/.venv/bin:$PATH \\
     ENVIRONMENT=production \\
-    HOST=0.0.0.0 \\
-    PORT={port}
+    HOST=0.0.0.0{port_env}
 RUN groupadd --system --gid 10001 instapay \\
     && useradd --system --uid 10001 --gid instapay --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin instapay
 COPY --from=builder /app/.venv /app/.venv
@@ -89,12 +86,26 @@ COPY --from=builder /app/services/common /app/services/common
 COPY --from=builder /app/services/{dir} /app/services/{dir}
 {web_copy}WORKDIR /app/services/{dir}
 USER 10001:10001
-EXPOSE {port}
-# Liveness only (the orchestrators ask /readyz themselves); python's stdlib, so no curl in the image.
+{expose}{healthcheck}CMD {prod_cmd}
+"""
+
+SERVICE_TARGETS = """# Targets: `dev` (code mounted by docker-compose.dev.yml, reload on change) and `prod` (slim, non-root).
+# The prod CMD is the command `make up` runs (instapay_stack.services.uvicorn_argv); a test checks that."""
+
+RELAY_TARGETS = """# One image for every emitting service's relay: the orchestrator gives the command
+# (`python -m outbox_relay --service <emitter> --host 0.0.0.0 --metrics-port <port>`, the one `make up`
+# runs: instapay_stack.services.RelaySpec.argv), and the healthcheck on that port; a test checks that.
+# Targets: `dev` (code mounted by docker-compose.dev.yml) and `prod` (slim, non-root)."""
+
+SERVICE_HEALTHCHECK = """# Liveness only (the orchestrators ask /readyz themselves); python's stdlib, so no curl in the image.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \\
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '{port}') + '/healthz', timeout=2)"]
-CMD ["python", "-m", "uvicorn", "{pkg}.main:app", "--host", "0.0.0.0", "--port", "{port}", "--no-access-log", "--timeout-graceful-shutdown", "5", "--http", "instapay_common.web.http_protocol:GuardedHttpToolsProtocol"]
 """
+
+# Without a command the relay image only says how to run it (it cannot guess the emitter).
+RELAY_CMD = '["python", "-m", "outbox_relay", "--help"]'
+
+RELAY = ("outbox-relay", "outbox_relay")
 
 DOCKERIGNORE = """# Build context is the repository root; keep caches, local data and host builds out of the image.
 .git
@@ -115,21 +126,50 @@ frontend/e2e
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _service(name: str, d: str, pkg: str, port: int, manifests: str) -> str:
+    is_gw = name == "gateway"
+    uvicorn = f'["python", "-m", "uvicorn", "{pkg}.main:app", "--host", "0.0.0.0", "--port", "{port}"'
+    return TEMPLATE.format(
+        title={"gateway": "API gateway (also serves the built web app)"}.get(name, f"{name.capitalize()} service"),
+        targets=SERVICE_TARGETS,
+        dir=d,
+        port_env=f" \\\n    PORT={port}",
+        expose=f"EXPOSE {port}\n",
+        dev_what="hot reload",
+        dev_cmd=uvicorn + f', "--reload", "--reload-dir", "/app/services/{d}", "--reload-dir", "/app/services/common"]',
+        healthcheck=SERVICE_HEALTHCHECK.format(port=port),
+        prod_cmd=uvicorn + ', "--no-access-log", "--timeout-graceful-shutdown", "5", "--http", '
+        '"instapay_common.web.http_protocol:GuardedHttpToolsProtocol"]',
+        manifests=manifests,
+        web=WEB_STAGE if is_gw else "",
+        web_copy="COPY --from=web /app/frontend/dist /app/frontend/dist\n" if is_gw else "",
+    )
+
+
+def _relay(d: str, manifests: str) -> str:
+    return TEMPLATE.format(
+        title="Outbox relay",
+        targets=RELAY_TARGETS,
+        dir=d,
+        port_env="",
+        expose="",
+        dev_what="no reload (restart the container after a change)",
+        dev_cmd=RELAY_CMD,
+        healthcheck="",
+        prod_cmd=RELAY_CMD,
+        manifests=manifests,
+        web="",
+        web_copy="",
+    )
+
+
 def render() -> dict[Path, str]:
     """Relative path -> content of every generated file."""
+    manifests = "\n".join(f"COPY {m}/pyproject.toml {m}/" for m in MEMBERS)
+    texts = {d: _service(name, d, pkg, port, manifests) for name, d, pkg, port in SERVICES}
+    texts[RELAY[0]] = _relay(RELAY[0], manifests)
     files: dict[Path, str] = {}
-    for name, d, pkg, port in SERVICES:
-        manifests = "\n".join(f"COPY {m}/pyproject.toml {m}/" for m in MEMBERS)
-        is_gw = name == "gateway"
-        text = TEMPLATE.format(
-            title={"gateway": "API gateway (also serves the built web app)"}.get(name, f"{name.capitalize()} service"),
-            dir=d,
-            pkg=pkg,
-            port=port,
-            manifests=manifests,
-            web=WEB_STAGE if is_gw else "",
-            web_copy="COPY --from=web /app/frontend/dist /app/frontend/dist\n" if is_gw else "",
-        )
+    for d, text in texts.items():
         files[Path("services", d, "Dockerfile")] = text
         # BuildKit reads <Dockerfile>.dockerignore next to the Dockerfile (the context is the repo root).
         files[Path("services", d, "Dockerfile.dockerignore")] = DOCKERIGNORE

@@ -9,7 +9,7 @@ import infra_lint as lint
 import pytest
 import yaml
 
-from instapay_stack.services import RELAYS, SERVICES
+from instapay_stack.services import RELAY_DIRECTORY, RELAYS, SERVICES
 
 COMPONENTS = {f"{s.directory}" for s in SERVICES}  # api-gateway, auth-service, ...
 RELAY_COMPONENTS = {r.name for r in RELAYS}  # auth-relay, user-relay, transaction-relay
@@ -54,7 +54,7 @@ def test_one_deployment_and_service_per_service_with_probes_and_hardening(values
         assert sc["capabilities"]["drop"] == ["ALL"]
         assert {"cpu", "memory"} <= set(container["resources"]["limits"])
         assert {"cpu", "memory"} <= set(container["resources"]["requests"])
-        image_of = {r.name: f"{r.service}-service" for r in RELAYS}.get(name, name)
+        image_of = RELAY_DIRECTORY if name in RELAY_COMPONENTS else name
         assert container["image"].endswith(f"/{image_of}:0.1.0")
         annotations = deployments[name]["spec"]["template"]["metadata"]["annotations"]
         assert annotations["prometheus.io/scrape"] == "true"
@@ -136,7 +136,7 @@ def test_dev_values_bundle_postgres_and_redis_and_generate_dev_secrets():
 
 
 @pytest.mark.parametrize("values_file", lint.VALUES_FILES)
-def test_relays_run_the_local_stack_command_from_their_service_image(values_file):
+def test_relays_run_the_local_stack_command_from_the_relay_image(values_file):
     relays = {component(d): d for d in by_kind(objects(values_file), "Deployment") if component(d) in RELAY_COMPONENTS}
     for spec in RELAYS:
         (container,) = relays[spec.name]["spec"]["template"]["spec"]["containers"]

@@ -9,7 +9,7 @@ import tempfile
 import infra_lint as lint
 import pytest
 
-from instapay_stack.services import RELAYS, SERVICES
+from instapay_stack.services import RELAY_DIRECTORY, RELAYS, SERVICES
 
 APP_SERVICES = {s.directory for s in SERVICES}
 MIGRATIONS = {f"migrate-{s.name}" for s in SERVICES if s.migrates}
@@ -94,15 +94,21 @@ def test_staging_and_prod_run_images_by_tag_hardened_with_limits_and_https_in_fr
 
 
 @pytest.mark.parametrize("env", ["dev", "staging", "prod"])
-def test_outbox_relays_run_the_local_stack_command_from_their_service_image(env):
+def test_outbox_relays_run_the_local_stack_command_from_the_relay_image(env):
     services = resolved(env)["services"]
     for spec in RELAYS:
         relay = services[spec.name]
         assert relay["command"] == spec.argv(host="0.0.0.0", port=spec.port(8000), python="python")
         emitter = services[f"{spec.service}-service"]
-        assert relay["image"] == emitter["image"]
+        # One relay image, built from the same commit (same tag) as the services.
+        repository, tag = relay["image"].rsplit(":", 1)
+        assert repository.rsplit("/", 1)[1] == RELAY_DIRECTORY
+        assert tag == emitter["image"].rsplit(":", 1)[1]
         assert str(spec.port(8000)) in relay["healthcheck"]["test"][-1]
         assert relay["environment"]["DATABASE_URL"] == emitter["environment"]["DATABASE_URL"]
+        if env != "dev":
+            assert "build" not in relay
+            assert relay["read_only"] is True and relay["cap_drop"] == ["ALL"]
 
 
 def test_caddy_terminates_tls_with_lets_encrypt_and_hsts():
@@ -123,6 +129,12 @@ def test_dev_mounts_code_into_the_reload_target():
         assert svc["build"]["dockerfile"] == f"services/{spec.directory}/Dockerfile"
         targets = {v["target"] for v in svc["volumes"]}
         assert {"/app/services/common", f"/app/services/{spec.directory}"} <= targets
+    for relay in RELAYS:
+        svc = services[relay.name]
+        assert svc["build"]["target"] == "dev"
+        assert svc["build"]["dockerfile"] == f"services/{RELAY_DIRECTORY}/Dockerfile"
+        targets = {v["target"] for v in svc["volumes"]}
+        assert {"/app/services/common", f"/app/services/{RELAY_DIRECTORY}"} <= targets
     assert {"postgres", "redis", "mailpit", "prometheus", "loki", "grafana"} <= set(services)
     grafana_mounts = {v["target"] for v in services["grafana"]["volumes"]}
     assert "/etc/grafana/provisioning" in grafana_mounts

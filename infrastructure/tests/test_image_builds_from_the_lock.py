@@ -18,7 +18,7 @@ import infra_lint as lint
 import pytest
 from dockerfile_spec import parse_stages
 
-from instapay_stack.services import SERVICES
+from instapay_stack.services import RELAY_DIRECTORY, SERVICES
 
 ROOT = lint.ROOT
 UV = ROOT / ".tools" / "bin" / "uv"
@@ -71,25 +71,32 @@ def replay_builder(dockerfile: Path, app: Path) -> dict[str, str]:
     return env
 
 
+# Every image's directory under services/ and the import that proves its prod layout works.
+IMAGES = {s.directory: f"import {s.module.split(':')[0]} as m; print(m.app.title)" for s in SERVICES}
+IMAGES[RELAY_DIRECTORY] = "import outbox_relay.main as m; print(m.__name__)"
+
+
 def test_builder_copies_every_workspace_manifest():
-    for spec in SERVICES:
-        stage = parse_stages(spec.path / "Dockerfile")["builder"]
+    for directory in IMAGES:
+        stage = parse_stages(ROOT / "services" / directory / "Dockerfile")["builder"]
         copied = {
             args.split()[0].removesuffix("/pyproject.toml")
             for word, args in stage.steps
             if word == "COPY" and args.split()[0].endswith("/pyproject.toml")
         }
-        assert copied == workspace_members(), spec.directory
+        assert copied == workspace_members(), directory
 
 
-# The six Dockerfiles come from one template (a test checks), so two services stand for all:
-# auth (argon2, the most native dependencies) and the gateway (Redis client, no database).
+# The Dockerfiles come from one template (a test checks), so three images stand for all: auth
+# (argon2, the most native dependencies), the gateway (Redis client, no database) and the relay
+# (no web app of its own).
 @pytest.mark.timeout(900)
-@pytest.mark.parametrize("spec", [s for s in SERVICES if s.name in ("auth", "gateway")], ids=lambda s: s.name)
-def test_builder_installs_the_locked_runtime_and_the_prod_layout_imports_the_service(spec, tmp_path):
+@pytest.mark.parametrize("directory", ["auth-service", "api-gateway", RELAY_DIRECTORY])
+def test_builder_installs_the_locked_runtime_and_the_prod_layout_imports_the_service(directory, tmp_path):
     app = tmp_path / "app"
     app.mkdir()
-    replay_builder(spec.path / "Dockerfile", app)
+    dockerfile = ROOT / "services" / directory / "Dockerfile"
+    replay_builder(dockerfile, app)
     python = app / ".venv" / "bin" / "python"
     installed = subprocess.run([str(python), "-m", "pip", "--version"], capture_output=True, check=False)
     assert installed.returncode != 0, "pip must not be in the runtime venv"
@@ -98,22 +105,21 @@ def test_builder_installs_the_locked_runtime_and_the_prod_layout_imports_the_ser
     assert {"uvicorn", "fastapi", "sqlalchemy", "asyncpg", "alembic"} <= names
     # Nothing from the dev/test tooling or other services.
     assert not names & {"pytest", "ruff", "playwright", "hypothesis", "schemathesis", "pgserver"}
-    others = {s.directory.replace("-", "_") for s in SERVICES if s is not spec}
+    others = {d.replace("-", "_") for d in IMAGES if d != directory}
     assert not names & others
     # The prod stage keeps only the venv and these two trees, at the same paths.
-    prod = parse_stages(spec.path / "Dockerfile")["prod"]
+    prod = parse_stages(dockerfile)["prod"]
     kept = [args.split()[-1] for word, args in prod.steps if word == "COPY" and args.startswith("--from=builder")]
-    assert kept == ["/app/.venv", "/app/services/common", f"/app/services/{spec.directory}"]
+    assert kept == ["/app/.venv", "/app/services/common", f"/app/services/{directory}"]
     for entry in app.iterdir():
         if entry.name != ".venv" and entry.name != "services":
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
     for entry in (app / "services").iterdir():
-        if entry.name not in ("common", spec.directory):
+        if entry.name not in ("common", directory):
             shutil.rmtree(entry)
-    module = spec.module.split(":")[0]
     check = subprocess.run(
-        [str(python), "-c", f"import {module}; print({module}.app.title)"],
-        cwd=app / "services" / spec.directory,
+        [str(python), "-c", IMAGES[directory]],
+        cwd=app / "services" / directory,
         capture_output=True,
         text=True,
         timeout=300,

@@ -29,7 +29,7 @@ from dockerfile_spec import host_env, parse_stages, to_host_path
 
 from instapay_stack.postgres import drop_database, ensure_database
 from instapay_stack.secrets import ensure_dev_secrets
-from instapay_stack.services import RELAYS, SERVICES, uvicorn_argv
+from instapay_stack.services import RELAY_DIRECTORY, RELAYS, SERVICES, uvicorn_argv
 
 HERE = Path(__file__).resolve().parent
 ROOT = lint.ROOT
@@ -55,6 +55,28 @@ def test_prod_cmd_is_the_command_make_up_runs(spec):
     assert stage.base.startswith("python:") and "slim" in stage.base
     dev = parse_stages(spec.path / "Dockerfile")["dev"]
     assert "--reload" in dev.cmd
+
+
+def test_relay_image_runs_its_command_as_an_unprivileged_user():
+    # The orchestrators give each relay its command (compose and the chart tests check it is
+    # RelaySpec.argv); without one the image prints its usage instead of guessing an emitter.
+    stages = parse_stages(RELAYS[0].path / "Dockerfile")
+    prod = stages["prod"]
+    assert prod.cmd == ["python", "-m", "outbox_relay", "--help"]
+    assert prod.workdir == f"/app/services/{RELAY_DIRECTORY}"
+    assert prod.user not in (None, "root", "0", "0:0")
+    assert prod.env["ENVIRONMENT"] == "production"
+    assert prod.base.startswith("python:") and "slim" in prod.base
+    assert stages["dev"].workdir == prod.workdir
+    usage = subprocess.run(
+        [sys.executable, *prod.cmd[1:]],
+        cwd=to_host_path(prod.workdir, ROOT),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert usage.returncode == 0 and "--service" in usage.stdout, usage.stderr
 
 
 def test_dockerfiles_are_generated_from_the_template():
@@ -138,7 +160,7 @@ def netns_database_url(url: str, tmp: Path):
     return f"{parts.scheme}://{auth}{parts.path}?host={tmp}&port={parts.port or 5432}", bridge
 
 
-def service_env(spec, stage, compose_service: dict, compose: dict, database_url: str) -> dict[str, str]:
+def service_env(stage, compose_service: dict, compose: dict, database_url: str) -> dict[str, str]:
     env = host_env(stage, ROOT, base_path=os.defpath)
     env["HOME"] = tempfile.gettempdir()
     names = {s.directory for s in SERVICES}
@@ -174,7 +196,7 @@ def test_services_started_as_their_prod_images_answer_through_the_gateway(pg, tm
         for spec in SERVICES:
             stage = prod_stage(spec)
             cwd = to_host_path(stage.workdir, ROOT)
-            env = service_env(spec, stage, compose["services"][spec.directory], compose, ns_url)
+            env = service_env(stage, compose["services"][spec.directory], compose, ns_url)
             if spec.migrates:
                 # The one-shot step docker-compose.prod.yml runs before the service starts.
                 migrate = compose["services"][f"migrate-{spec.name}"]
@@ -200,16 +222,15 @@ def test_services_started_as_their_prod_images_answer_through_the_gateway(pg, tm
                 }
             )
         for relay in RELAYS:
-            # Relays run from their service's image with the command compose gives them.
-            spec = next(s for s in SERVICES if s.name == relay.service)
-            stage = prod_stage(spec)
+            # Relays run from the relay image with the command compose gives them.
+            stage = prod_stage(relay)
             compose_relay = compose["services"][relay.name]
             plan_services.append(
                 {
                     "name": relay.name,
                     "argv": compose_relay["command"],
                     "cwd": to_host_path(stage.workdir, ROOT),
-                    "env": service_env(spec, stage, compose_relay, compose, ns_url),
+                    "env": service_env(stage, compose_relay, compose, ns_url),
                     "port": relay.port(8000),
                     "healthcheck": compose_relay["healthcheck"]["test"][1:],
                     "log": str(tmp_path / f"{relay.name}.log"),

@@ -14,10 +14,12 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from instapay_stack.paths import DATA_DIR
 from instapay_stack.postgres import PostgresHandle, ensure_database, open_postgres
-from instapay_stack.processes import StackError
+from instapay_stack.processes import Progress, StackError
 from instapay_stack.services import RELAYS
 from instapay_stack.stack import Stack, StackConfig
 
@@ -26,7 +28,7 @@ def _step(msg: str) -> None:
     print(f"==> {msg}", flush=True)
 
 
-def _database(progress, data_dir: Path = DATA_DIR) -> tuple[PostgresHandle, str]:
+def _database(progress: Progress, data_dir: Path = DATA_DIR) -> tuple[PostgresHandle, str]:
     url = os.environ.get("DATABASE_URL")
     if url:
         progress("using the PostgreSQL server in DATABASE_URL")
@@ -39,9 +41,10 @@ def _database(progress, data_dir: Path = DATA_DIR) -> tuple[PostgresHandle, str]
     return handle, ensure_database(handle, database)
 
 
-def _health(url: str) -> dict:
+def _health(url: str) -> dict[str, Any]:
     with urllib.request.urlopen(url + "/api/v1/health", timeout=3) as resp:  # noqa: S310 - local URL
-        return json.load(resp)
+        health: dict[str, Any] = json.load(resp)
+        return health
 
 
 def up(args: argparse.Namespace) -> int:
@@ -52,7 +55,7 @@ def up(args: argparse.Namespace) -> int:
     stack = None
     stopping = False
 
-    def on_signal(signum, _frame):
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping
         if not stopping:
             stopping = True
@@ -152,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         "rebuild-reports", help="rebuild the reporting read model from the event logs (the stack must be running)"
     ).set_defaults(func=rebuild_reports)
     args = parser.parse_args(argv)
-    return args.func(args)
+    status: int = args.func(args)
+    return status
 
 
 if __name__ == "__main__":

@@ -177,7 +177,8 @@ def claims_of(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     head, body, _ = token.split(".")
 
     def part(s: str) -> dict[str, Any]:
-        return json.loads(base64.urlsafe_b64decode(s + "=" * (-len(s) % 4)))
+        decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(s + "=" * (-len(s) % 4)))
+        return decoded
 
     return part(head), part(body)
 
@@ -185,7 +186,7 @@ def claims_of(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
 def problem(resp: httpx.Response, status: int, code: str) -> dict[str, Any]:
     assert resp.status_code == status, f"expected {status} {code}, got {resp.status_code}: {resp.text}"
     assert resp.headers["content-type"].startswith("application/problem+json"), resp.headers["content-type"]
-    body = resp.json()
+    body: dict[str, Any] = resp.json()
     assert body["code"] == code, body
     return body
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import asyncpg
 
 from instapay_common.db.migration_heads import migration_heads
-from instapay_stack.processes import StackError
+from instapay_stack.processes import Progress, StackError
 from instapay_stack.services import SERVICES, ServiceSpec
 
 
@@ -43,7 +43,11 @@ def _behind_head(database_url: str, specs: list[ServiceSpec]) -> list[ServiceSpe
 
 
 def migrate_all(
-    database_url: str, *, services: Iterable[ServiceSpec] = SERVICES, python: str = sys.executable, progress=print
+    database_url: str,
+    *,
+    services: Iterable[ServiceSpec] = SERVICES,
+    python: str = sys.executable,
+    progress: Progress = print,
 ) -> None:
     """Migrates the services in parallel (separate processes: each Alembic env imports its own models).
 

@@ -10,10 +10,13 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+
+if TYPE_CHECKING:
+    from pgserver.postgres_server import PostgresServer
 
 # pgserver logs at exit, after pytest has closed its capture streams: keep it to warnings.
 logging.getLogger("pgserver").setLevel(logging.WARNING)
@@ -25,7 +28,7 @@ MIN_MAX_CONNECTIONS = 400
 @dataclass
 class PostgresHandle:
     admin_url: str  # a libpq URL to the maintenance database `postgres`
-    server: Any = None  # the pgserver handle when we started one
+    server: PostgresServer | None = None  # the pgserver handle when we started one
 
     def database_url(self, database: str) -> str:
         parts = urlsplit(self.admin_url)
@@ -43,7 +46,11 @@ class PostgresHandle:
         stays valid. Blocks until the server accepts connections again."""
         if self.server is None:
             raise RuntimeError("only an embedded server started here can be restarted, not DATABASE_URL's")
-        from pgserver._commands import pg_ctl
+        # pgserver makes its pg_ctl wrapper at import time, out of sight of a type checker: build
+        # the same wrapper by name.
+        from pgserver._commands import create_command_function
+
+        pg_ctl = create_command_function("pg_ctl")
 
         server = self.server
         before = server.get_postmaster_info()
@@ -78,11 +85,11 @@ class PostgresHandle:
             raise RuntimeError(f"restarted server moved: {before.get_uri()} -> {server.get_uri()}")
 
 
-def _start_embedded(data_dir: Path) -> Any:
-    import pgserver  # imported lazily: not needed when DATABASE_URL points at a server
+def _start_embedded(data_dir: Path) -> PostgresServer:
+    from pgserver.postgres_server import get_server  # lazily: not needed when DATABASE_URL points at a server
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    return pgserver.get_server(str(data_dir), cleanup_mode="stop")
+    return get_server(str(data_dir), cleanup_mode="stop")
 
 
 async def _max_connections(url: str) -> int:

@@ -12,10 +12,14 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
+
+# Where progress lines go (`print` on the command line, a no-op in tests).
+Progress = Callable[[str], None]
 
 
 class StackError(RuntimeError):
@@ -36,7 +40,7 @@ class ProcessSpec:
 @dataclass
 class Child:
     spec: ProcessSpec
-    proc: subprocess.Popen
+    proc: subprocess.Popen[bytes]
     log_path: Path
     started_at: float = field(default_factory=time.monotonic)
 
@@ -126,11 +130,12 @@ class Supervisor:
         try:
             url = f"http://{spec.host}:{spec.port}{spec.ready_path}"
             with urllib.request.urlopen(url, timeout=1) as resp:
-                return resp.status == 200
+                status: int = resp.status
+                return status == 200
         except (urllib.error.URLError, OSError, TimeoutError):
             return False
 
-    def wait_ready(self, names: list[str], timeout: float, progress=print) -> None:
+    def wait_ready(self, names: list[str], timeout: float, progress: Progress = print) -> None:
         deadline = time.monotonic() + timeout
         pending = list(names)
         while pending:

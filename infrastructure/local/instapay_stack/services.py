@@ -8,6 +8,7 @@ only host, port and environment differ.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from instapay_stack.paths import SERVICES_DIR
 
@@ -26,7 +27,7 @@ class ServiceSpec:
         return self.schema is not None
 
     @property
-    def path(self):
+    def path(self) -> Path:
         return SERVICES_DIR / self.directory
 
     def port(self, base: int) -> int:
@@ -43,6 +44,10 @@ SERVICES: tuple[ServiceSpec, ...] = (
 )
 
 
+# The outbox relay's worker package (services/outbox-relay): one image for every relay.
+RELAY_DIRECTORY = "outbox-relay"
+
+
 @dataclass(frozen=True)
 class RelaySpec:
     """An outbox relay process for one emitting service; its port serves /metrics and /healthz."""
@@ -51,6 +56,10 @@ class RelaySpec:
     service: str  # emitting service: auth, user, transaction
     port_offset: int
 
+    @property
+    def path(self) -> Path:
+        return SERVICES_DIR / RELAY_DIRECTORY
+
     def port(self, base: int) -> int:
         return base + self.port_offset
 
@@ -58,7 +67,7 @@ class RelaySpec:
         return [
             python,
             "-m",
-            "instapay_common.outbox_relay",
+            "outbox_relay",
             "--service",
             self.service,
             "--host",

@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 
 class MaildirWriter:
@@ -23,10 +24,11 @@ class MaildirWriter:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
 
-    async def handle_DATA(self, _server, _session, envelope) -> str:
+    async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:
         name = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:12]}.eml"
         rcpts = ", ".join(envelope.rcpt_tos)
-        content = envelope.original_content or envelope.content
+        received = envelope.original_content or envelope.content or b""
+        content = received.encode() if isinstance(received, str) else received
         tmp = self.directory / f".{name}.tmp"
         tmp.write_bytes(f"X-Sink-Rcpt-To: {rcpts}\r\n".encode() + content)
         tmp.rename(self.directory / name)  # readers never see half a message
@@ -55,10 +57,7 @@ class SmtpSink:
 
 
 def read_mailbox(directory: Path) -> list[EmailMessage]:
-    return [
-        message_from_bytes(p.read_bytes(), policy=policy.default)  # type: ignore[misc]
-        for p in sorted(directory.glob("*.eml"))
-    ]
+    return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(directory.glob("*.eml"))]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from instapay_stack.bytecode import compile_workspace
 from instapay_stack.migrate import migrate_all
 from instapay_stack.postgres import PostgresHandle, drop_database, ensure_database
-from instapay_stack.processes import ProcessSpec, Supervisor, free_port_base
+from instapay_stack.processes import ProcessSpec, Progress, Supervisor, free_port_base
 from instapay_stack.secrets import ensure_dev_secrets
 from instapay_stack.services import (
     RELAYS,
@@ -133,10 +133,10 @@ class Stack:
             )
         return specs
 
-    def migrate(self, progress=print) -> None:
+    def migrate(self, progress: Progress = print) -> None:
         migrate_all(self.config.database_url, python=self.config.python, progress=progress)
 
-    def start(self, *, timeout: float = 90, progress=print, relays: bool = True) -> float:
+    def start(self, *, timeout: float = 90, progress: Progress = print, relays: bool = True) -> float:
         """Starts every process and waits until each is ready; returns seconds taken.
 
         relays=False leaves the outbox relays to `start_relays()`: `make up` starts them once the
@@ -150,7 +150,7 @@ class Stack:
         self._start_and_wait(specs, timeout, progress)
         return time.monotonic() - started
 
-    def start_relays(self, *, timeout: float = 90, progress=print) -> float:
+    def start_relays(self, *, timeout: float = 90, progress: Progress = print) -> float:
         """Starts the outbox relays not yet running (after `start(relays=False)`) and waits for them."""
         started = time.monotonic()
         relay_names = {r.name for r in RELAYS}
@@ -158,7 +158,7 @@ class Stack:
         self._start_and_wait(specs, timeout, progress)
         return time.monotonic() - started
 
-    def _start_and_wait(self, specs: list[ProcessSpec], timeout: float, progress) -> None:
+    def _start_and_wait(self, specs: list[ProcessSpec], timeout: float, progress: Progress) -> None:
         for spec in specs:
             self.supervisor.start(spec)
             progress(

@@ -16,6 +16,7 @@ import secrets
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 import pytest
@@ -44,8 +45,12 @@ def database_url(pg: PostgresHandle) -> Iterator[str]:
     drop_database(pg, name)
 
 
+class StackFactory(Protocol):
+    def __call__(self, *, extra_env: dict[str, str] | None = None, migrate: bool = True) -> Stack: ...
+
+
 @pytest.fixture(scope="session")
-def stack_factory(pg: PostgresHandle, tmp_path_factory: pytest.TempPathFactory):
+def stack_factory(pg: PostgresHandle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackFactory]:
     """Starts private stacks (own database, ports, data dir); all are stopped at session end."""
     with contextlib.ExitStack() as started:
 
@@ -64,7 +69,7 @@ def stack_factory(pg: PostgresHandle, tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
-def stack(stack_factory) -> Stack:
+def stack(stack_factory: StackFactory) -> Stack:
     """The shared end-to-end stack for this test run."""
     return stack_factory()
 

@@ -7,6 +7,7 @@ Nothing internal (stack traces, SQL, host names) ever reaches a client.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import asyncpg
@@ -119,7 +120,7 @@ def problem_response(
     return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _field_name(loc: tuple | list) -> str:
+def _field_name(loc: Sequence[str | int]) -> str:
     # ("body", "amount") -> "amount"; ("query", "limit") -> "limit"; nested -> "source.type"
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
     return ".".join(parts) or "body"

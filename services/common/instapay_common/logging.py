@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import orjson
 import structlog
+from structlog.typing import EventDict
 
 _SHARED_PROCESSORS: list[structlog.types.Processor] = [
     structlog.contextvars.merge_contextvars,
@@ -22,14 +25,14 @@ _SHARED_PROCESSORS: list[structlog.types.Processor] = [
 ]
 
 
-def _orjson_dumps(obj: object, default=None) -> str:
+def _orjson_dumps(obj: object, default: Callable[[Any], Any] | None = None) -> str:
     return orjson.dumps(obj, default=default or str).decode()
 
 
 _service_name = {"value": "unknown"}
 
 
-def _add_service(_logger, _name, event_dict):
+def _add_service(_logger: object, _name: str, event_dict: EventDict) -> EventDict:
     event_dict.setdefault("service", _service_name["value"])
     event_dict.setdefault("request_id", None)  # present on every line; set inside requests
     return event_dict

@@ -3,9 +3,9 @@ be stored and hashed as it is.
 
 Valid JSON can carry what PostgreSQL and UTF-8 cannot: NUL (`\\u0000`: `text` and `jsonb` refuse
 it) and lone surrogates (`\\ud800`: no UTF-8 encoding, so orjson, asyncpg and `str.encode` raise).
-Both reached the database or a hash and answered 500 (or 503 after a registration's compensation);
-found by fuzzing the public API. Other control characters are refused too (they only hide text in
-logs and UIs), except tab and newline.
+Refusing them at the edge means no such value ever reaches the database or a hash, where it would
+fail as a 500. Other control characters are refused too (they only hide text in logs and UIs),
+except tab and newline.
 """
 
 from __future__ import annotations

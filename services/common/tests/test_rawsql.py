@@ -17,9 +17,9 @@ from instapay_common.db import rawsql
 from instapay_common.db.database import Database
 from instapay_common.db.metrics import instrument_engine
 from instapay_common.db.rawsql import DatabaseConnectionLost, Sql, to_positional
+from instapay_common.db.urls import asyncpg_dsn
 from instapay_common.events.outbox import emit_event, emit_event_raw, outbox_table
 from instapay_common.events.wakeup import wakeup_channel
-from instapay_common.outbox_relay import asyncpg_dsn
 
 TXID = Sql("SELECT txid_current()")
 PID = Sql("SELECT pg_backend_pid()")

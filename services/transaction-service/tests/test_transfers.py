@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import asyncpg
 from sqlalchemy import text
 
-from instapay_common.outbox_relay import asyncpg_dsn
+from instapay_common.db.urls import asyncpg_dsn
 
 
 def key() -> dict[str, str]:

@@ -60,8 +60,8 @@ class DatabaseUnreachable(ConnectionError):
 async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection:
     """asyncpg.connect, with socket-level failures raised as `DatabaseUnreachable`: SQLAlchemy
     passes them through unwrapped, and they are not all ConnectionErrors (a Unix socket missing
-    while PostgreSQL is down is FileNotFoundError, an unresolved host socket.gaierror), so the
-    error handler could not tell them from a bug and answered 500."""
+    while PostgreSQL is down is FileNotFoundError, an unresolved host socket.gaierror): without
+    the wrapping the error handler could not tell them from a bug and would answer 500, not 503."""
     try:
         return await asyncpg.connect(*args, **kwargs)
     except ConnectionError:

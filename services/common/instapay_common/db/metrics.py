@@ -13,8 +13,10 @@ import time
 import weakref
 
 from prometheus_client import Gauge, Histogram
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor, ExceptionContext, ExecutionContext
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 DB_POOL_CHECKED_OUT = Gauge("db_pool_checked_out", "Connections currently checked out of the pool.", ["service"])
 DB_POOL_SIZE = Gauge("db_pool_size", "Most connections the pool may hold (pool_size + max_overflow).", ["service"])
@@ -47,25 +49,39 @@ def instrument_engine(engine: AsyncEngine, *, service: str, capacity: int) -> No
     # Gauge inc/dec (not pool.checkedout() polling) so the value is exact at scrape time without
     # touching the pool's lock from the metrics endpoint.
     @event.listens_for(sync_engine, "checkout")
-    def _on_checkout(_dbapi_conn, _record, _proxy) -> None:
+    def _on_checkout(_dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry, _proxy: PoolProxiedConnection) -> None:
         checked_out.inc()
 
     @event.listens_for(sync_engine, "checkin")
-    def _on_checkin(_dbapi_conn, _record) -> None:
+    def _on_checkin(_dbapi_conn: DBAPIConnection | None, _record: ConnectionPoolEntry) -> None:
         checked_out.dec()
 
     @event.listens_for(sync_engine, "before_cursor_execute")
-    def _before(conn, _cursor, _statement, _params, _context, _executemany) -> None:
+    def _before(
+        conn: Connection,
+        _cursor: DBAPICursor,
+        _statement: str,
+        _params: object,
+        _context: ExecutionContext | None,
+        _executemany: bool,
+    ) -> None:
         conn.info.setdefault(_STARTED_KEY, []).append(time.perf_counter())
 
     @event.listens_for(sync_engine, "after_cursor_execute")
-    def _after(conn, _cursor, _statement, _params, _context, _executemany) -> None:
+    def _after(
+        conn: Connection,
+        _cursor: DBAPICursor,
+        _statement: str,
+        _params: object,
+        _context: ExecutionContext | None,
+        _executemany: bool,
+    ) -> None:
         stack = conn.info.get(_STARTED_KEY)
         if stack:
             query_time.observe(time.perf_counter() - stack.pop())
 
     @event.listens_for(sync_engine, "handle_error")
-    def _on_error(context) -> None:
+    def _on_error(context: ExceptionContext) -> None:
         # A failed statement never reaches after_cursor_execute; drop its start time.
         conn = context.connection
         stack = conn.info.get(_STARTED_KEY) if conn is not None else None

@@ -20,7 +20,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from asyncpg.transaction import Transaction
@@ -29,6 +29,8 @@ from prometheus_client import Histogram
 from instapay_common.db.database import Database
 from instapay_common.db.metrics import query_timer
 from instapay_common.errors import database_unavailable
+
+T = TypeVar("T")
 
 # Quoted strings, quoted identifiers and comments are copied as they are (a colon inside them is
 # not a parameter); `::` is a cast; `:name` not preceded by a word character is a parameter.
@@ -90,7 +92,7 @@ class RawConnection:
         """`async with conn.savepoint():` - an exception inside undoes only what ran inside."""
         return self.raw.transaction()
 
-    async def _timed(self, method: Callable[..., Awaitable[Any]], sql: Sql, params: Mapping[str, Any]) -> Any:
+    async def _timed(self, method: Callable[..., Awaitable[T]], sql: Sql, params: Mapping[str, Any]) -> T:
         args = sql.args(params)
         if self._timer is None:
             return await method(sql.text, *args)
@@ -120,7 +122,9 @@ async def _checked_out(db: Database) -> AsyncIterator[RawConnection]:
     codecs as the sessions'). A connection whose state is unknown afterwards (lost, or still inside
     a transaction because the ROLLBACK failed or was cancelled) is invalidated, not pooled again."""
     async with db.engine.connect() as sa_conn:
-        raw = (await sa_conn.get_raw_connection()).driver_connection
+        raw: asyncpg.Connection | None = (await sa_conn.get_raw_connection()).driver_connection
+        if raw is None:  # only an invalidated connection has none, and the pool never hands one out
+            raise DatabaseConnectionLost("the pooled connection has no asyncpg connection")
         try:
             yield RawConnection(raw, query_timer(db.engine))
         except BaseException as exc:

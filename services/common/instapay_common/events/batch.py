@@ -14,7 +14,7 @@ back as `rejected` and retried alone while the rest of the batch lands.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, Self, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -24,7 +24,19 @@ from instapay_common.logging import get_logger
 MAX_BATCH = 500
 log = get_logger("event_batch")
 
-E = TypeVar("E", bound=BaseModel)
+
+class EventModel(Protocol):
+    """What `apply_batch` needs of an event model (EventEnvelope has it): validation from a
+    decoded JSON object, and an `id` that identifies the event."""
+
+    @property
+    def id(self) -> Any: ...
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Self: ...
+
+
+E = TypeVar("E", bound=EventModel)
 Outcome = Literal["applied", "skipped", "rejected", "failed"]
 
 

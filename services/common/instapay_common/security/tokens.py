@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import aiohttp
 import jwt
-from fastapi import Depends, Request
+from fastapi import Depends, Request, params
 from jwt.algorithms import OKPAlgorithm
 
 from instapay_common.errors import Forbidden, InsufficientScope, Unauthenticated
@@ -228,18 +228,19 @@ async def get_principal(request: Request) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def require_scope(scope: str):
-    """Dependency: the caller's token must carry `scope`."""
+def require_scope(scope: str) -> params.Depends:
+    """Dependency: the caller's token must carry `scope`. For `Annotated[Principal, ...]` and
+    `dependencies=[...]` (the object `fastapi.Depends` builds, typed as it is rather than as `Any`)."""
 
     async def dependency(principal: CurrentPrincipal) -> Principal:
         if not principal.has_scope(scope):
             raise InsufficientScope(f"this call needs the '{scope}' scope")
         return principal
 
-    return Depends(dependency)
+    return params.Depends(dependency)
 
 
-def require_role(role: str):
+def require_role(role: str) -> params.Depends:
     """Dependency: the caller must hold `role` (API-client tokens never carry roles)."""
 
     async def dependency(principal: CurrentPrincipal) -> Principal:
@@ -247,4 +248,4 @@ def require_role(role: str):
             raise Forbidden(f"this call needs the '{role}' role")
         return principal
 
-    return Depends(dependency)
+    return params.Depends(dependency)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from starlette.types import ASGIApp
 
 from instapay_common.db.database import Database
 from instapay_common.db.metrics import instrument_engine
@@ -36,7 +37,7 @@ def create_service_app(
     lifespan_hooks: Sequence[LifespanHook] = (),
     extra_checks: dict[str, ReadinessCheck] | None = None,
     version: str = "1.0.0",
-    inner_middleware: Sequence[tuple[type, dict[str, Any]]] = (),
+    inner_middleware: Sequence[tuple[Callable[..., ASGIApp], dict[str, Any]]] = (),
 ) -> FastAPI:
     """`migrations_dir` set means the service owns a schema: it gets a DB pool and a readiness check."""
     configure_logging(settings.service_name, settings.log_level)

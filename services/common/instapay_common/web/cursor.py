@@ -1,9 +1,10 @@
 """Pieces of the opaque pagination cursors the services write (base64url text), read back strictly.
 
-Cursors are not signed, so a client can send any text: a number beyond PostgreSQL's bigint or a
-timestamp whose UTC form leaves the calendar (9999-12-31T23:59:59-14:00) failed in asyncpg, a 500
-(found by fuzzing crafted cursors). These helpers raise ValueError instead, which each service's
-decoder turns into its 422 `validation_error` for `cursor`.
+Cursors are not signed, so a client can send any text. Whatever these helpers return can be bound
+as a query parameter: a position fits PostgreSQL's bigint and a timestamp's UTC form stays inside
+the calendar (9999-12-31T23:59:59-14:00 does not), both of which asyncpg would refuse at query time.
+Anything else raises ValueError, which each service's decoder turns into its 422
+`validation_error` for `cursor`.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ from instapay_common.db.database import Database
 
 
 async def get_db(request: Request) -> Database:
-    return request.app.state.db
+    db: Database = request.app.state.db
+    return db
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -1,9 +1,10 @@
 """uvicorn's httptools protocol with the limits it lacks against slow and oversized clients.
 
-uvicorn (0.54) only times out idle keep-alive connections *after* a response: a client that connects
-and sends nothing, or drips its request headers a byte at a time (slowloris), holds a connection
-and a file descriptor forever, and request headers have no size limit. Found by the proof suite
-(OWASP API4). Every service runs with `--http instapay_common.web.http_protocol:GuardedHttpToolsProtocol`:
+uvicorn only times out idle keep-alive connections *after* a response: a client that connects and
+sends nothing, or drips its request headers a byte at a time (slowloris), would hold a connection
+and a file descriptor forever, and request headers have no size limit (OWASP API4, unrestricted
+resource consumption). Every service runs with
+`--http instapay_common.web.http_protocol:GuardedHttpToolsProtocol`, which guarantees:
 
 - the request line and headers must arrive within HTTP_HEADER_TIMEOUT_SECONDS (default 10) of the
   connection opening or of the previous response ending, else 408 and close;
@@ -18,6 +19,7 @@ import os
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.server import ServerState
 
 REQUEST_TIMEOUT_RESPONSE = (
     b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
@@ -90,10 +92,13 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self._arm()  # the next request's headers get the same deadline
 
 
-class _WithoutServerHeader:
-    """A view of uvicorn's ServerState whose default headers leave out `server`."""
+class _WithoutServerHeader(ServerState):
+    """A view of uvicorn's ServerState whose default headers leave out `server`: every other
+    attribute is read from and written to the real state (it has none of its own)."""
 
-    def __init__(self, state: Any) -> None:
+    _state: ServerState
+
+    def __init__(self, state: ServerState) -> None:  # no super().__init__(): the state is `state`'s
         object.__setattr__(self, "_state", state)
 
     def __getattr__(self, name: str) -> Any:
@@ -105,3 +110,7 @@ class _WithoutServerHeader:
     @property
     def default_headers(self) -> list[tuple[bytes, bytes]]:
         return [(k, v) for k, v in self._state.default_headers if k.lower() != b"server"]
+
+    @default_headers.setter
+    def default_headers(self, value: list[tuple[bytes, bytes]]) -> None:
+        self._state.default_headers = value

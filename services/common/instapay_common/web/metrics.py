@@ -26,16 +26,18 @@ UNMATCHED = "<unmatched>"
 
 def route_template(app: ASGIApp, scope: Scope) -> str:
     """The matched route's path template, e.g. `/api/v1/transfers/{transfer_id}`."""
-    label = scope.get("route_label")  # set by layers that route outside FastAPI (the gateway proxy)
+    label: str | None = scope.get("route_label")  # set by layers that route outside FastAPI (the gateway proxy)
     if label:
         return label
     route = scope.get("route")
     if route is not None and hasattr(route, "path"):
-        return route.path
+        path: str = route.path
+        return path
     for candidate in getattr(getattr(app, "router", None), "routes", ()):
         match, _ = candidate.matches(scope)
         if match == Match.FULL:
-            return getattr(candidate, "path", UNMATCHED)
+            template: str = getattr(candidate, "path", UNMATCHED)
+            return template
     return UNMATCHED
 
 

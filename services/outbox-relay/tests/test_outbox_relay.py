@@ -21,18 +21,16 @@ from aiohttp import web
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+from instapay_common.db.urls import asyncpg_dsn
 from instapay_common.events.outbox import emit_event, outbox_table
-from instapay_common.outbox_relay import (
-    OUTBOX_DELIVERIES,
-    OutboxRelay,
-    RelayConfig,
-    asyncpg_dsn,
-    backoff_delay,
-)
 from instapay_stack.paths import SERVICES_DIR
 from instapay_stack.postgres import drop_database, ensure_database
 from instapay_stack.processes import free_port_base
 from instapay_stack.testing import start_fake
+from outbox_relay.backoff import backoff_delay
+from outbox_relay.config import RelayConfig
+from outbox_relay.metrics import OUTBOX_DELIVERIES
+from outbox_relay.relay import OutboxRelay
 
 TOKEN = "relay-test-token"
 
@@ -308,7 +306,7 @@ async def test_relay_process_killed_mid_batch_loses_nothing(outbox_url, conn):
     argv = [
         sys.executable,
         "-m",
-        "instapay_common.outbox_relay",
+        "outbox_relay",
         "--service",
         "transaction",
         "--metrics-port",

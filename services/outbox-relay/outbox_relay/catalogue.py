@@ -1,0 +1,40 @@
+"""Which subscribers receive each event type: the catalogue of docs/EVENTS.md.
+
+Domain knowledge, so it lives with the relay and not in the shared library. An event type not
+listed here is marked dispatched and delivered to nobody; `OUTBOX_SUBSCRIPTIONS` (outbox_relay.config)
+replaces the entries of the types it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+REPORTING = "reporting"
+NOTIFICATION = "notification"
+
+DEFAULT_SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
+    "transfer.completed": (REPORTING, NOTIFICATION),
+    "topup.completed": (REPORTING, NOTIFICATION),
+    "withdrawal.completed": (REPORTING, NOTIFICATION),
+    "payment_request.created": (NOTIFICATION,),
+    "payment_request.accepted": (NOTIFICATION,),
+    "payment_request.declined": (NOTIFICATION,),
+    "payment_request.cancelled": (NOTIFICATION,),
+    "user.registered": (REPORTING, NOTIFICATION),
+    "security.login": (NOTIFICATION,),
+    "security.password_changed": (NOTIFICATION,),
+    "security.pin_changed": (NOTIFICATION,),
+    "security.api_client_created": (NOTIFICATION,),
+}
+
+
+def subscriber_names(*catalogues: Mapping[str, Iterable[str]]) -> set[str]:
+    """Every subscriber that receives at least one event type in any of `catalogues`."""
+    return {sub for catalogue in catalogues for subs in catalogue.values() for sub in subs}
+
+
+def merged(overrides: Mapping[str, Sequence[str]]) -> dict[str, Sequence[str]]:
+    """The default catalogue with the entries of `overrides` replacing those of the same type."""
+    subscriptions: dict[str, Sequence[str]] = dict(DEFAULT_SUBSCRIPTIONS)
+    subscriptions.update(overrides)
+    return subscriptions
