@@ -12,7 +12,7 @@ import pytest
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-from transaction_service.api import response_models as rm
+from transaction_service import schemas as rm
 
 DOCUMENTED = {
     ("get", "/api/v1/wallet", "200"): "Wallet",

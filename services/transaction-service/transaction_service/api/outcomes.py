@@ -5,8 +5,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from instapay_common.errors import DomainError
-from transaction_service.idempotency import Outcome
 from transaction_service.metrics import TOPUPS, TRANSFERS, WITHDRAWALS
+from transaction_service.service.idempotency import Outcome
 
 # Refusals that are about the request itself, not the money (not counted as declines).
 _NOT_A_DECLINE = frozenset(

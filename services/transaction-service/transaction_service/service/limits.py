@@ -7,10 +7,10 @@ they are exact under concurrency without summing postings.
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from transaction_service.config import TransactionSettings
+from transaction_service.repository.accounts import Wallet
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,17 +26,17 @@ def local_today(settings: TransactionSettings, now: datetime | None = None) -> d
     return now.astimezone(ZoneInfo(settings.limits_timezone)).date()
 
 
-def spent_so_far(account: Any, settings: TransactionSettings) -> SpentSoFar:
-    """What the account has sent out today / this month (counters from another period count 0)."""
+def spent_so_far(wallet: Wallet, settings: TransactionSettings) -> SpentSoFar:
+    """What the wallet has sent out today / this month (counters from another period count 0)."""
     today = local_today(settings)
     month_start = today.replace(day=1)
-    day = account.spent_day if account.spent_day_date == today else Decimal("0")
-    month = account.spent_month if account.spent_month_start == month_start else Decimal("0")
+    day = wallet.spent_day if wallet.spent_day_date == today else Decimal("0")
+    month = wallet.spent_month if wallet.spent_month_start == month_start else Decimal("0")
     return SpentSoFar(day=day, month=month, today=today, month_start=month_start)
 
 
-def limits_view(account: Any, settings: TransactionSettings) -> dict[str, Decimal]:
-    spent = spent_so_far(account, settings)
+def limits_view(wallet: Wallet, settings: TransactionSettings) -> dict[str, Decimal]:
+    spent = spent_so_far(wallet, settings)
     return {
         "per_transaction": settings.limit_per_transaction,
         "daily": settings.limit_daily,
