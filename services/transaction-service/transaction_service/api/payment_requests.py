@@ -106,7 +106,6 @@ async def accept_request(
     "/{request_id}/decline", response_model=None, responses=documented(200, PaymentRequest, "Declined: the request")
 )
 async def decline_request(request_id: uuid.UUID, principal: MoneyMover, db: DbDep) -> JsonObject:
-    """The payer turns the request down."""
     return await payment_requests.decline_or_cancel(db, request_id=request_id, principal=principal, action="decline")
 
 
@@ -114,5 +113,4 @@ async def decline_request(request_id: uuid.UUID, principal: MoneyMover, db: DbDe
     "/{request_id}/cancel", response_model=None, responses=documented(200, PaymentRequest, "Cancelled: the request")
 )
 async def cancel_request(request_id: uuid.UUID, principal: MoneyMover, db: DbDep) -> JsonObject:
-    """The requester withdraws the request."""
     return await payment_requests.decline_or_cancel(db, request_id=request_id, principal=principal, action="cancel")
