@@ -22,6 +22,7 @@ from transaction_service.parties import PartyRef
 from transaction_service.repository.accounts import Wallet as WalletRow
 from transaction_service.repository.ledger import TransferEntry
 from transaction_service.repository.payment_requests import PaymentRequest as PaymentRequestRow
+from transaction_service.service.limits import Limits
 
 # A JSON object as answered and stored under an Idempotency-Key.
 JsonObject = dict[str, object]
@@ -99,15 +100,15 @@ def party_body(party: PartyRef | None) -> JsonObject | None:
     return {"user_id": party["user_id"], "handle": party.get("handle"), "display_name": party.get("display_name")}
 
 
-def wallet_body(wallet: WalletRow, limits: dict[str, Decimal]) -> JsonObject:
-    """`Wallet`; `limits` as `service.limits.limits_view` computes them."""
+def wallet_body(wallet: WalletRow, limits: Limits) -> JsonObject:
+    """`Wallet`."""
     return {
         "account_id": str(wallet.id),
         "user_id": str(wallet.user_id),
         "balance": fmt(wallet.balance),
         "currency": wallet.currency,
         "status": wallet.status,
-        "limits": {k: fmt(v) for k, v in limits.items()},
+        "limits": {k: fmt(v) for k, v in limits._asdict().items()},
     }
 
 

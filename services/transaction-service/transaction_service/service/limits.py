@@ -7,6 +7,7 @@ they are exact under concurrency without summing postings.
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from transaction_service.config import TransactionSettings
@@ -35,14 +36,26 @@ def spent_so_far(wallet: Wallet, settings: TransactionSettings) -> SpentSoFar:
     return SpentSoFar(day=day, month=month, today=today, month_start=month_start)
 
 
-def limits_view(wallet: Wallet, settings: TransactionSettings) -> dict[str, Decimal]:
+class Limits(NamedTuple):
+    """A wallet's limits with what is used and left (the fields of `schemas.WalletLimits`)."""
+
+    per_transaction: Decimal
+    daily: Decimal
+    daily_used: Decimal
+    daily_remaining: Decimal
+    monthly: Decimal
+    monthly_used: Decimal
+    monthly_remaining: Decimal
+
+
+def limits_view(wallet: Wallet, settings: TransactionSettings) -> Limits:
     spent = spent_so_far(wallet, settings)
-    return {
-        "per_transaction": settings.limit_per_transaction,
-        "daily": settings.limit_daily,
-        "daily_used": spent.day,
-        "daily_remaining": max(Decimal("0"), settings.limit_daily - spent.day),
-        "monthly": settings.limit_monthly,
-        "monthly_used": spent.month,
-        "monthly_remaining": max(Decimal("0"), settings.limit_monthly - spent.month),
-    }
+    return Limits(
+        per_transaction=settings.limit_per_transaction,
+        daily=settings.limit_daily,
+        daily_used=spent.day,
+        daily_remaining=max(Decimal("0"), settings.limit_daily - spent.day),
+        monthly=settings.limit_monthly,
+        monthly_used=spent.month,
+        monthly_remaining=max(Decimal("0"), settings.limit_monthly - spent.month),
+    )
