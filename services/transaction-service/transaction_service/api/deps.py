@@ -13,6 +13,7 @@ from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import IdempotencyKeyRequired
 from transaction_service.funding_provider import FundingProvider
 from transaction_service.peers import Peers
+from transaction_service.service.money_operation import MoneyContext
 
 
 async def get_settings(request: Request) -> TransactionSettings:
@@ -45,3 +46,13 @@ WalletReader = Annotated[Principal, require_scope(WALLET_READ)]
 HistoryReader = Annotated[Principal, require_scope(TRANSACTIONS_READ)]
 MoneyMover = Annotated[Principal, require_scope(TRANSFERS_WRITE)]
 Admin = Annotated[Principal, require_role(ROLE_ADMIN)]
+
+
+async def money_context(
+    principal: MoneyMover, key: IdempotencyKey, db: DbDep, peers: PeersDep, settings: SettingsDep
+) -> MoneyContext:
+    """A money-moving route's caller (scope `transfers:write`, checked first), key and resources."""
+    return MoneyContext(db=db, peers=peers, settings=settings, principal=principal, key=key)
+
+
+MoneyCall = Annotated[MoneyContext, Depends(money_context)]

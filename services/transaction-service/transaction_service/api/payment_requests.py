@@ -8,9 +8,9 @@ from fastapi.responses import Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
 from instapay_common.web.openapi_links import link, with_links
-from transaction_service.api.deps import DbDep, HistoryReader, IdempotencyKey, MoneyMover, PeersDep, SettingsDep
-from transaction_service.api.outcomes import counted
-from transaction_service.api.responses import documented, money_problems, outcome_response
+from transaction_service.api.deps import DbDep, HistoryReader, MoneyCall, MoneyMover, PeersDep, SettingsDep
+from transaction_service.api.outcomes import counted_answer
+from transaction_service.api.responses import documented, money_problems
 from transaction_service.api.transfers import GET_TRANSFER
 from transaction_service.schemas import (
     AcceptIn,
@@ -78,28 +78,10 @@ async def list_requests(
         **money_problems(423),
     },
 )
-async def accept_request(
-    request_id: uuid.UUID,
-    principal: MoneyMover,
-    key: IdempotencyKey,
-    db: DbDep,
-    peers: PeersDep,
-    settings: SettingsDep,
-    body: AcceptIn | None = None,
-) -> Response:
+async def accept_request(request_id: uuid.UUID, call: MoneyCall, body: AcceptIn | None = None) -> Response:
     """The payer pays the request: answers the transfer (201)."""
-    async with counted("transfer") as outcomes:
-        outcome = await payment_requests.accept(
-            db=db,
-            peers=peers,
-            settings=settings,
-            principal=principal,
-            key=key,
-            request_id=request_id,
-            pin=body.pin if body else None,
-        )
-        outcomes.append(outcome)
-    return outcome_response(outcome)
+    pin = body.pin if body else None
+    return await counted_answer("transfer", payment_requests.accept(call, request_id=request_id, pin=pin))
 
 
 @router.post(

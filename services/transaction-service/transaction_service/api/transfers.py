@@ -7,9 +7,9 @@ from fastapi.responses import Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
 from instapay_common.web.openapi_links import link, with_links
-from transaction_service.api.deps import DbDep, HistoryReader, IdempotencyKey, MoneyMover, PeersDep, SettingsDep
-from transaction_service.api.outcomes import counted
-from transaction_service.api.responses import documented, money_problems, outcome_response
+from transaction_service.api.deps import DbDep, HistoryReader, MoneyCall
+from transaction_service.api.outcomes import counted_answer
+from transaction_service.api.responses import documented, money_problems
 from transaction_service.schemas import JsonObject, Transfer, TransferIn
 from transaction_service.service import transfers
 
@@ -29,21 +29,9 @@ GET_TRANSFER = link(
         **money_problems(423),
     },
 )
-async def create_transfer(
-    body: TransferIn,
-    principal: MoneyMover,
-    key: IdempotencyKey,
-    db: DbDep,
-    peers: PeersDep,
-    settings: SettingsDep,
-) -> Response:
+async def create_transfer(body: TransferIn, call: MoneyCall) -> Response:
     """Sends money to a handle, phone or e-mail (PIN needed with a user's own token)."""
-    async with counted("transfer") as outcomes:
-        outcome = await transfers.transfer(
-            db=db, peers=peers, settings=settings, principal=principal, key=key, body=body
-        )
-        outcomes.append(outcome)
-    return outcome_response(outcome)
+    return await counted_answer("transfer", transfers.transfer(call, body))
 
 
 @router.get("/transfers/{transfer_id}", response_model=None, responses=documented(200, Transfer, "The transfer"))

@@ -6,17 +6,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
-from transaction_service.api.deps import (
-    DbDep,
-    FundingDep,
-    IdempotencyKey,
-    MoneyMover,
-    PeersDep,
-    SettingsDep,
-    WalletReader,
-)
-from transaction_service.api.outcomes import counted
-from transaction_service.api.responses import documented, money_problems, outcome_response
+from transaction_service.api.deps import DbDep, FundingDep, MoneyCall, SettingsDep, WalletReader
+from transaction_service.api.outcomes import counted_answer
+from transaction_service.api.responses import documented, money_problems
 from transaction_service.schemas import JsonObject, TopupIn, Transaction, Wallet, WithdrawalIn, wallet_body
 from transaction_service.service import funding, wallets
 from transaction_service.service.limits import limits_view
@@ -39,22 +31,9 @@ async def get_wallet(principal: WalletReader, db: DbDep, settings: SettingsDep) 
         **money_problems(423, 502),
     },
 )
-async def create_topup(
-    body: TopupIn,
-    principal: MoneyMover,
-    key: IdempotencyKey,
-    db: DbDep,
-    peers: PeersDep,
-    provider: FundingDep,
-    settings: SettingsDep,
-) -> Response:
+async def create_topup(body: TopupIn, call: MoneyCall, provider: FundingDep) -> Response:
     """Adds money from a card or bank account (through the funding provider)."""
-    async with counted("topup") as outcomes:
-        outcome = await funding.topup(
-            db=db, peers=peers, funding=provider, settings=settings, principal=principal, key=key, body=body
-        )
-        outcomes.append(outcome)
-    return outcome_response(outcome)
+    return await counted_answer("topup", funding.topup(call, provider, body))
 
 
 @router.post(
@@ -65,19 +44,6 @@ async def create_topup(
         **money_problems(423, 502),
     },
 )
-async def create_withdrawal(
-    body: WithdrawalIn,
-    principal: MoneyMover,
-    key: IdempotencyKey,
-    db: DbDep,
-    peers: PeersDep,
-    provider: FundingDep,
-    settings: SettingsDep,
-) -> Response:
+async def create_withdrawal(body: WithdrawalIn, call: MoneyCall, provider: FundingDep) -> Response:
     """Sends money to a bank account (PIN needed with a user's own token)."""
-    async with counted("withdrawal") as outcomes:
-        outcome = await funding.withdraw(
-            db=db, peers=peers, funding=provider, settings=settings, principal=principal, key=key, body=body
-        )
-        outcomes.append(outcome)
-    return outcome_response(outcome)
+    return await counted_answer("withdrawal", funding.withdraw(call, provider, body))

@@ -7,12 +7,9 @@ checks, and before the ledger write: a decline or failure writes nothing, and th
 import uuid
 from decimal import Decimal
 
-from instapay_common.db.database import Database
 from instapay_common.db.rawsql import RawConnection
 from instapay_common.errors import DomainError
-from instapay_common.security.tokens import Principal
 from transaction_service import events
-from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import WalletNotFound
 from transaction_service.funding_provider import FundingProvider
 from transaction_service.money import fmt
@@ -23,7 +20,7 @@ from transaction_service.repository.ledger import Leg, Posted
 from transaction_service.schemas import JsonObject, TopupIn, WithdrawalIn, transaction_body
 from transaction_service.service.checks import check_outgoing, ensure_active, needs_pin
 from transaction_service.service.idempotency import Outcome, Work
-from transaction_service.service.money_operation import run_money_operation
+from transaction_service.service.money_operation import MoneyContext, run_money_operation
 
 
 async def _locked_active_wallet(conn: RawConnection, user_id: uuid.UUID) -> Wallet:
@@ -56,16 +53,8 @@ def _history_row(entry_type: str, signed_amount: Decimal, wallet: Wallet, posted
     )
 
 
-async def topup(
-    *,
-    db: Database,
-    peers: Peers,
-    funding: FundingProvider,
-    settings: TransactionSettings,
-    principal: Principal,
-    key: str,
-    body: TopupIn,
-) -> Outcome:
+async def topup(ctx: MoneyContext, funding: FundingProvider, body: TopupIn) -> Outcome:
+    principal, peers, key = ctx.principal, ctx.peers, ctx.key
     owner = uuid.UUID(principal.user_id)
 
     async def prepare() -> Work:
@@ -103,10 +92,7 @@ async def topup(
         return work
 
     return await run_money_operation(
-        db=db,
-        settings=settings,
-        principal=principal,
-        key=key,
+        ctx,
         kind="topup",
         endpoint="topup",
         request=lambda: {
@@ -120,16 +106,8 @@ async def topup(
     )
 
 
-async def withdraw(
-    *,
-    db: Database,
-    peers: Peers,
-    funding: FundingProvider,
-    settings: TransactionSettings,
-    principal: Principal,
-    key: str,
-    body: WithdrawalIn,
-) -> Outcome:
+async def withdraw(ctx: MoneyContext, funding: FundingProvider, body: WithdrawalIn) -> Outcome:
+    settings, principal, peers, key = ctx.settings, ctx.principal, ctx.peers, ctx.key
     owner = uuid.UUID(principal.user_id)
 
     async def prepare() -> Work:
@@ -172,10 +150,7 @@ async def withdraw(
         return work
 
     return await run_money_operation(
-        db=db,
-        settings=settings,
-        principal=principal,
-        key=key,
+        ctx,
         kind="withdrawal",
         endpoint="withdrawal",
         request=lambda: {

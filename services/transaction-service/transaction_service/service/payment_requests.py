@@ -32,7 +32,7 @@ from transaction_service.repository.payment_requests import PaymentRequest, Requ
 from transaction_service.schemas import JsonObject, PaymentRequestIn, page_body, payment_request_body, transfer_body
 from transaction_service.service.checks import check_amount, check_currency, clean_note, needs_pin
 from transaction_service.service.idempotency import Outcome, Work
-from transaction_service.service.money_operation import run_money_operation
+from transaction_service.service.money_operation import MoneyContext, run_money_operation
 from transaction_service.service.transfers import post_transfer
 
 _OTHER_SIDE: dict[Side, Side] = {"payer": "requester", "requester": "payer"}
@@ -139,17 +139,9 @@ async def decline_or_cancel(
     return request_body(row)
 
 
-async def accept(
-    *,
-    db: Database,
-    peers: Peers,
-    settings: TransactionSettings,
-    principal: Principal,
-    key: str,
-    request_id: uuid.UUID,
-    pin: str | None,
-) -> Outcome:
+async def accept(ctx: MoneyContext, *, request_id: uuid.UUID, pin: str | None) -> Outcome:
     """The payer pays: one transfer, at most once (row lock + status check in the same transaction)."""
+    db, settings, principal, peers = ctx.db, ctx.settings, ctx.principal, ctx.peers
     owner = uuid.UUID(principal.user_id)
 
     async def prepare() -> Work:
@@ -187,10 +179,7 @@ async def accept(
         return work
 
     return await run_money_operation(
-        db=db,
-        settings=settings,
-        principal=principal,
-        key=key,
+        ctx,
         kind="transfer",
         endpoint="payment_request.accept",
         request=lambda: {"request_id": str(request_id)},

@@ -7,19 +7,17 @@ from decimal import Decimal
 from instapay_common.db import rawsql
 from instapay_common.db.database import Database
 from instapay_common.db.rawsql import RawConnection
-from instapay_common.security.tokens import Principal
 from transaction_service import events
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import RecipientNotFound, SelfTransfer, TransferNotFound, WalletNotFound
 from transaction_service.money import fmt
 from transaction_service.parties import PartyRef
-from transaction_service.peers import Peers
 from transaction_service.repository import accounts, ledger
 from transaction_service.repository.ledger import Leg, TransferEntry
 from transaction_service.schemas import JsonObject, TransferIn, transfer_body
 from transaction_service.service.checks import check_outgoing, clean_note, ensure_active, needs_pin
 from transaction_service.service.idempotency import Outcome, Work
-from transaction_service.service.money_operation import run_money_operation
+from transaction_service.service.money_operation import MoneyContext, run_money_operation
 
 
 async def post_transfer(
@@ -77,9 +75,9 @@ async def post_transfer(
     return transfer
 
 
-async def transfer(
-    *, db: Database, peers: Peers, settings: TransactionSettings, principal: Principal, key: str, body: TransferIn
-) -> Outcome:
+async def transfer(ctx: MoneyContext, body: TransferIn) -> Outcome:
+    settings, principal, peers = ctx.settings, ctx.principal, ctx.peers
+
     def request() -> dict[str, object]:
         return {
             "recipient": body.recipient.strip().lower(),
@@ -114,10 +112,7 @@ async def transfer(
         return work
 
     return await run_money_operation(
-        db=db,
-        settings=settings,
-        principal=principal,
-        key=key,
+        ctx,
         kind="transfer",
         endpoint="transfer",
         request=request,
