@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from transaction_service.exceptions import FundingDeclined, FundingProviderError
-from transaction_service.funding import validate_answer
+from transaction_service.funding_provider import validate_answer
 
 BAD_ANSWERS = [
     None,

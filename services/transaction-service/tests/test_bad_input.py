@@ -165,8 +165,8 @@ async def test_limits_are_enforced_on_money_sent_out(ctx_factory):
         assert w["limits"]["daily_remaining"] == "0.00" and w["limits"]["monthly_remaining"] == "150.00"
 
 
-# Found by a deep schemathesis run: digits were taken as Unix timestamps (`to=0.5` filtered on
-# 1970-01-01T00:00:00.5Z, `from=20261125` on 1970-08-23) and `to=9999-12-31` overflowed (500).
+# `from`/`to` are ISO text within the calendar: digits are not Unix timestamps (`to=0.5` is not
+# 1970-01-01T00:00:00.5Z, `from=20261125` not 1970-08-23) and `to=9999-12-31` is a 422, not a 500.
 @pytest.mark.parametrize(
     "params",
     [
@@ -206,8 +206,8 @@ UNSTORABLE = {"nul": "a\u0000b", "surrogate": "\ud800", "escape": "a\u001bb"}
 
 @pytest.mark.parametrize("bad", list(UNSTORABLE), ids=str)
 async def test_text_fields_refuse_what_cannot_be_stored_and_write_nothing(ctx, bad):
-    """Found by fuzzing: a lone surrogate in a transfer's note crashed the idempotency hash (500), in a
-    payment request's note the database insert (500); NUL in free text fails in PostgreSQL."""
+    """Free text the idempotency hash or PostgreSQL cannot take (a lone surrogate, NUL) is a 422
+    in every field of every route, and nothing is written."""
     alice = await ctx.user(balance="100.00")
     bob = await ctx.user()
     admin = ctx.auth(alice["user_id"], roles=["admin"])
@@ -269,8 +269,8 @@ def _cursor(text: str) -> str:
     ids=repr,
 )
 async def test_crafted_cursors_are_validation_errors(ctx, path, raw):
-    """Found by fuzzing crafted cursors (they are not signed): a position beyond bigint or a timestamp
-    whose UTC form leaves the calendar failed in asyncpg (500)."""
+    """Cursors are not signed: a crafted one with a position beyond bigint or a timestamp whose UTC
+    form leaves the calendar is a 422 on `cursor`, never a database error."""
     alice = await ctx.user(balance="100.00")
     r = await ctx.client.get(path, headers=ctx.auth(alice["user_id"]), params={"cursor": _cursor(raw)})
     _problem(r, 422, "validation_error")

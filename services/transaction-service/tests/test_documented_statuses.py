@@ -1,8 +1,6 @@
-"""Every error status the money routes answer is in their OpenAPI, as problem+json.
-
-Found by a deep schemathesis run (status_code_conformance): 423 (`pin_locked`, `account_frozen`) and
-the funding provider's 502 were answered but not documented, so generated clients and the fuzzer
-treated them as unexpected."""
+"""Every error status the money routes answer is in their OpenAPI, as problem+json: 423
+(`pin_locked`, `account_frozen`) and the funding provider's 502 included, so generated clients
+and schemathesis expect them."""
 
 import uuid
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 
 from transaction_service.config import TransactionSettings
-from transaction_service.idempotency import purge_expired_keys
+from transaction_service.service.idempotency import purge_expired_keys
 
 
 async def _send(ctx, sender, recipient, key: str):

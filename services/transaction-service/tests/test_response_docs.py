@@ -1,6 +1,6 @@
-"""The OpenAPI documents each public route's real success body (api/response_models.py), as
-documentation only: real answers validate against the models with unknown fields forbidden at every
-level (a field a view adds and the model lacks fails here), the routes' OpenAPI references the
+"""The OpenAPI documents each public route's real success body (the response models in schemas.py),
+as documentation only: real answers validate against the models with unknown fields forbidden at
+every level (a field a body builder adds and the model lacks fails here), the routes' OpenAPI references the
 models, and no route validates or filters its answer at run time."""
 
 import types
@@ -12,7 +12,7 @@ import pytest
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-from transaction_service.api import response_models as rm
+from transaction_service import schemas as rm
 
 DOCUMENTED = {
     ("get", "/api/v1/wallet", "200"): "Wallet",

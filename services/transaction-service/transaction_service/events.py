@@ -1,26 +1,65 @@
-"""Events this service emits (docs/EVENTS.md); the event log is the shared feed (`instapay_common.events.feed`)."""
+"""Events this service emits (docs/EVENTS.md): their payload builders, and `emit`, which writes
+one into the outbox inside the caller's transaction, so an event exists exactly when the change
+it describes was committed. The event log is the shared feed (`instapay_common.events.feed`),
+mounted in `main`."""
 
-from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from decimal import Decimal
 
 from instapay_common.db.rawsql import RawConnection
-from instapay_common.events.outbox import emit_event, emit_event_raw
+from instapay_common.events.outbox import emit_event_raw
 from transaction_service.models import outbox
+from transaction_service.money import fmt
+from transaction_service.repository.ledger import TransferEntry
+from transaction_service.repository.payment_requests import PaymentRequest
+from transaction_service.schemas import JsonObject, rfc3339
 
 SOURCE = "transaction-service"
 
 
-def rfc3339(value: datetime) -> str:
-    """UTC with a `Z`, millisecond precision (`2026-11-25T10:00:00.123Z`)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-async def emit(session: AsyncSession, event_type: str, data: dict[str, Any]) -> None:
-    await emit_event(session, outbox, event_type, data)
-
-
-async def emit_raw(conn: RawConnection, event_type: str, data: dict[str, Any]) -> None:
-    """`emit` inside a transaction run on the raw connection (the money path, `idempotency.execute_once`)."""
+async def emit(conn: RawConnection, event_type: str, data: JsonObject) -> None:
     await emit_event_raw(conn, outbox, event_type, data)
+
+
+def transfer_completed(transfer: TransferEntry, *, sender_balance: Decimal, recipient_balance: Decimal) -> JsonObject:
+    """`transfer.completed`: the transfer and both parties' balances after it."""
+    return {
+        "transfer_id": str(transfer.id),
+        "amount": fmt(transfer.amount),
+        "currency": transfer.currency,
+        "note": transfer.note,
+        "created_at": rfc3339(transfer.created_at),
+        "payment_request_id": str(transfer.payment_request_id) if transfer.payment_request_id else None,
+        "sender": {**transfer.sender, "balance_after": fmt(sender_balance)},
+        "recipient": {**transfer.recipient, "balance_after": fmt(recipient_balance)},
+    }
+
+
+def funding_completed(
+    transaction: JsonObject, *, user_id: str, handle: str | None, funding: dict[str, str]
+) -> JsonObject:
+    """`topup.completed` (`funding` = {"source_type": ...}) or `withdrawal.completed`
+    (`{"destination_type": ...}`) from the wallet's history row (`schemas.transaction_body`)."""
+    return {
+        "transaction_id": transaction["id"],
+        "user_id": user_id,
+        "handle": handle,
+        "amount": transaction["amount"],
+        "currency": transaction["currency"],
+        "balance_after": transaction["balance_after"],
+        **funding,
+        "created_at": transaction["created_at"],
+    }
+
+
+def payment_request_event(row: PaymentRequest) -> JsonObject:
+    """`payment_request.created|declined|cancelled` (and `.accepted` with `transfer_id`)."""
+    return {
+        "request_id": str(row.id),
+        "amount": fmt(row.amount),
+        "currency": row.currency,
+        "note": row.note,
+        "requester": row.requester,
+        "payer": row.payer,
+        "expires_at": rfc3339(row.expires_at),
+        "created_at": rfc3339(row.created_at),
+    }

@@ -11,16 +11,16 @@ from instapay_common.logging import get_logger
 from instapay_common.periodic import periodic
 from instapay_common.web.app import create_service_app
 from instapay_common.web.http_client import ServiceClient
-from transaction_service.accounts import count_wallets
 from transaction_service.api.openapi_doc import document_idempotency_key
 from transaction_service.api.routes import routers
 from transaction_service.config import TransactionSettings, get_settings
 from transaction_service.events import SOURCE
-from transaction_service.funding import DevFundingProvider
-from transaction_service.idempotency import purge_expired_keys
+from transaction_service.funding_provider import DevFundingProvider
 from transaction_service.metrics import WALLETS
 from transaction_service.models import outbox
 from transaction_service.peers import Peers
+from transaction_service.service.idempotency import purge_expired_keys
+from transaction_service.service.wallets import count_wallets
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 log = get_logger("transaction")
@@ -41,8 +41,7 @@ async def wire_dependencies(app: FastAPI) -> AsyncIterator[None]:
 
 async def refresh_wallet_gauge(app: FastAPI) -> None:
     """Keeps `wallets_total` right across replicas (each one also bumps it on create)."""
-    async with app.state.db.sessionmaker() as session:
-        WALLETS.set(await count_wallets(session))
+    WALLETS.set(await count_wallets(app.state.db))
 
 
 async def purge_idempotency_keys(app: FastAPI) -> None:

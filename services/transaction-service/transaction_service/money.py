@@ -5,7 +5,7 @@ Never goes through float arithmetic: a JSON number is converted from its shortes
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
@@ -14,7 +14,7 @@ CENT = Decimal("0.01")
 _AMOUNT_RE = re.compile(r"^[0-9]{1,18}(\.[0-9]{1,2})?$")
 
 
-def parse_amount(value: Any) -> Decimal:
+def parse_amount(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise ValueError('amount must be a decimal string like "125.50"')
     text = value if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)

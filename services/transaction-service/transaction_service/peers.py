@@ -1,9 +1,8 @@
 """Calls to the other services this one depends on (auth for PINs, user for addresses)."""
 
-from typing import Any
-
 from instapay_common.web.http_client import ServiceClient, UpstreamError
 from transaction_service.exceptions import RecipientNotFound
+from transaction_service.parties import PartyRef
 
 
 class Peers:
@@ -15,7 +14,7 @@ class Peers:
         """204 or the auth service's problem (403 pin_not_set/invalid_pin, 423 pin_locked) passed on."""
         await self.auth.request("POST", "/internal/pin/verify", json={"user_id": user_id, "pin": pin})
 
-    async def resolve(self, query: str) -> dict[str, Any]:
+    async def resolve(self, query: str) -> PartyRef:
         """`{user_id, handle, display_name}` for a handle, phone or e-mail."""
         try:
             _, body = await self.user.request("GET", "/internal/users/resolve", params={"q": query})
@@ -25,7 +24,7 @@ class Peers:
             raise
         return party(body)
 
-    async def parties(self, query: str, sender_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    async def parties(self, query: str, sender_id: str) -> tuple[PartyRef, PartyRef]:
         """(recipient, sender) in one call: the recipient by handle/phone/e-mail, the sender by id."""
         try:
             _, body = await self.user.request(
@@ -41,7 +40,7 @@ class Peers:
             party(sender) if sender else {"user_id": sender_id, "handle": None, "display_name": None},
         )
 
-    async def profile(self, user_id: str) -> dict[str, Any]:
+    async def profile(self, user_id: str) -> PartyRef:
         try:
             _, body = await self.user.request("GET", f"/internal/users/{user_id}")
         except UpstreamError as exc:
@@ -52,11 +51,13 @@ class Peers:
         return party(body)
 
 
-def party(body: Any) -> dict[str, Any]:
+def party(body: object) -> PartyRef:
+    """The user service's answer as a party; anything else is treated as no such user."""
     if not isinstance(body, dict) or not body.get("user_id"):
         raise RecipientNotFound("recipient could not be resolved")
+    handle = body.get("handle")
     return {
         "user_id": str(body["user_id"]),
-        "handle": body.get("handle"),
-        "display_name": body.get("display_name") or body.get("handle"),
+        "handle": handle,
+        "display_name": body.get("display_name") or handle,
     }

@@ -1,11 +1,33 @@
-"""Request bodies of the public API (unknown fields are refused, never silently ignored)."""
+"""Request and response bodies of the public API, and the one place that serialises ledger rows
+into response bodies.
 
-from typing import Literal
+Request models refuse unknown fields. The response models are the contract's success bodies, for
+the OpenAPI: routes attach them with `responses=` and answer the dicts built below (the money
+POSTs answer stored, byte-for-byte replayable bytes; the reads skip run-time validation), so no
+answer is validated or filtered on the way out. A test validates real answers against these
+models with unknown fields forbidden, so a field a builder adds must be added to its model too.
+Unknown fields are not forbidden in the document itself: the contract lets the API add fields.
+"""
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from instapay_common.text import PlainText
-from transaction_service.money import Amount
+from transaction_service.money import Amount, fmt
+from transaction_service.parties import PartyRef
+from transaction_service.repository.accounts import Wallet as WalletRow
+from transaction_service.repository.ledger import TransferEntry
+from transaction_service.repository.payment_requests import PaymentRequest as PaymentRequestRow
+from transaction_service.service.limits import Limits
+
+# A JSON object as answered and stored under an Idempotency-Key.
+JsonObject = dict[str, object]
+
+# ---- request bodies
 
 
 class Strict(BaseModel):
@@ -56,3 +78,217 @@ class AcceptIn(Strict):
 
 class FreezeIn(Strict):
     reason: PlainText = Field(min_length=1, max_length=500)
+
+
+class WalletCreate(Strict):
+    """Internal: the wallet of a newly registered user."""
+
+    user_id: uuid.UUID
+
+
+# ---- serialisation of ledger rows (money as 2-decimal strings, times as RFC 3339 UTC)
+
+
+def rfc3339(value: datetime) -> str:
+    """UTC with a `Z`, millisecond precision (`2026-11-25T10:00:00.123Z`)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def party_body(party: PartyRef | None) -> JsonObject | None:
+    if not party:
+        return None
+    return {"user_id": party["user_id"], "handle": party.get("handle"), "display_name": party.get("display_name")}
+
+
+def wallet_body(wallet: WalletRow, limits: Limits) -> JsonObject:
+    """`Wallet`."""
+    return {
+        "account_id": str(wallet.id),
+        "user_id": str(wallet.user_id),
+        "balance": fmt(wallet.balance),
+        "currency": wallet.currency,
+        "status": wallet.status,
+        "limits": {k: fmt(v) for k, v in limits._asdict().items()},
+    }
+
+
+def transfer_body(entry: TransferEntry) -> JsonObject:
+    """`Transfer`."""
+    return {
+        "id": str(entry.id),
+        "status": "completed",
+        "amount": fmt(entry.amount),
+        "currency": entry.currency,
+        "sender": {"user_id": entry.sender["user_id"], "handle": entry.sender.get("handle")},
+        "recipient": party_body(entry.recipient),
+        "note": entry.note,
+        "created_at": rfc3339(entry.created_at),
+        "payment_request_id": str(entry.payment_request_id) if entry.payment_request_id else None,
+    }
+
+
+def transaction_body(
+    *,
+    entry_id: uuid.UUID,
+    entry_type: str,
+    signed_amount: Decimal,
+    currency: str,
+    balance_after: Decimal,
+    note: str | None,
+    sender: PartyRef | None,
+    recipient: PartyRef | None,
+    created_at: datetime,
+) -> JsonObject:
+    """`Transaction`: one history row from the side of the account that got `signed_amount`."""
+    incoming = signed_amount > 0
+    counterparty = party_body(sender if incoming else recipient) if entry_type == "transfer" else None
+    return {
+        "id": str(entry_id),
+        "type": entry_type,
+        "direction": "in" if incoming else "out",
+        "amount": fmt(abs(signed_amount)),
+        "currency": currency,
+        "balance_after": fmt(balance_after),
+        "counterparty": counterparty,
+        "transfer_id": str(entry_id) if entry_type == "transfer" else None,
+        "note": note,
+        "status": "completed",
+        "created_at": rfc3339(created_at),
+    }
+
+
+def payment_request_body(row: PaymentRequestRow, *, status: str) -> JsonObject:
+    """`PaymentRequest`; `status` is the effective one (a pending request past expiry is `expired`)."""
+    return {
+        "id": str(row.id),
+        "status": status,
+        "amount": fmt(row.amount),
+        "currency": row.currency,
+        "note": row.note,
+        "requester": row.requester,
+        "payer": row.payer,
+        "transfer_id": str(row.transfer_id) if row.transfer_id else None,
+        "expires_at": rfc3339(row.expires_at),
+        "created_at": rfc3339(row.created_at),
+        "updated_at": rfc3339(row.updated_at),
+    }
+
+
+def page_body(items: list[JsonObject], next_cursor: str | None) -> JsonObject:
+    """`TransactionPage` / `PaymentRequestPage`."""
+    return {"items": items, "next_cursor": next_cursor}
+
+
+# ---- response bodies (documentation; see the module docstring)
+
+Money = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9]+\.[0-9]{2}$",
+        examples=["125.50"],
+        description="Decimal string with 2 fraction digits (never a JSON number)",
+    ),
+]
+Timestamp = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$",
+        json_schema_extra={"format": "date-time"},
+        examples=["2026-11-25T10:00:00.000Z"],
+        description="RFC 3339, UTC",
+    ),
+]
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        json_schema_extra={"format": "uuid"},
+    ),
+]
+Currency = Annotated[str, Field(examples=["EGP"], description="ISO 4217")]
+
+
+class WalletLimits(BaseModel):
+    """Limits on money sent out (transfers and withdrawals), with what is used and left."""
+
+    per_transaction: Money
+    daily: Money
+    daily_used: Money
+    daily_remaining: Money
+    monthly: Money
+    monthly_used: Money
+    monthly_remaining: Money
+
+
+class Wallet(BaseModel):
+    account_id: Id
+    user_id: Id
+    balance: Money
+    currency: Currency
+    status: Literal["active", "frozen"]
+    limits: WalletLimits
+
+
+class TransferSender(BaseModel):
+    user_id: Id
+    handle: str | None
+
+
+class Party(BaseModel):
+    """The other side of a transfer or payment request, as the user service named it then."""
+
+    user_id: Id
+    handle: str | None
+    display_name: str | None = Field(description="Masked name (`Ahmed M.`), else the handle")
+
+
+class Transfer(BaseModel):
+    id: Id
+    status: Literal["completed"]
+    amount: Money
+    currency: Currency
+    sender: TransferSender
+    recipient: Party
+    note: str | None
+    created_at: Timestamp
+    payment_request_id: Id | None = Field(description="The payment request this transfer paid, if any")
+
+
+class Transaction(BaseModel):
+    """One row of the history, from the caller's side; top-ups and withdrawals also answer one."""
+
+    id: Id
+    type: Literal["transfer", "topup", "withdrawal"]
+    direction: Literal["in", "out"]
+    amount: Money
+    currency: Currency
+    balance_after: Money
+    counterparty: Party | None = Field(description="The other user of a transfer; null for a top-up or withdrawal")
+    transfer_id: Id | None = Field(description="The transfer's id for type `transfer`, else null")
+    note: str | None
+    status: Literal["completed"]
+    created_at: Timestamp
+
+
+class PaymentRequest(BaseModel):
+    id: Id
+    status: Literal["pending", "accepted", "declined", "cancelled", "expired"]
+    amount: Money
+    currency: Currency
+    note: str | None
+    requester: Party
+    payer: Party
+    transfer_id: Id | None = Field(description="The transfer that paid it, once accepted")
+    expires_at: Timestamp
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class TransactionPage(BaseModel):
+    items: list[Transaction]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
+class PaymentRequestPage(BaseModel):
+    items: list[PaymentRequest]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")

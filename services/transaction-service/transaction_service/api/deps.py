@@ -1,23 +1,34 @@
-"""`Annotated` dependency aliases of the transaction service's routes."""
+"""`Annotated` dependency aliases of the transaction service's routes. Every route reaches the
+database through `DbDep` (the raw asyncpg layer); no route uses an SQLAlchemy session."""
 
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from instapay_common.db.database import Database
 from instapay_common.security.scopes import ROLE_ADMIN, TRANSACTIONS_READ, TRANSFERS_WRITE, WALLET_READ
 from instapay_common.security.tokens import Principal, require_role, require_scope
-from instapay_common.web.deps import DatabaseDep, ReadSessionDep, SessionDep  # noqa: F401 - re-exported for the routes
+from instapay_common.web.deps import get_db
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import IdempotencyKeyRequired
+from transaction_service.funding_provider import FundingProvider
 from transaction_service.peers import Peers
+from transaction_service.service.money_operation import MoneyContext
 
 
 async def get_settings(request: Request) -> TransactionSettings:
-    return request.app.state.settings
+    settings: TransactionSettings = request.app.state.settings
+    return settings
 
 
 async def get_peers(request: Request) -> Peers:
-    return request.app.state.peers
+    peers: Peers = request.app.state.peers
+    return peers
+
+
+async def get_funding(request: Request) -> FundingProvider:
+    funding: FundingProvider = request.app.state.funding
+    return funding
 
 
 async def idempotency_key(idempotency_key: Annotated[str | None, Header()] = None) -> str:
@@ -26,10 +37,22 @@ async def idempotency_key(idempotency_key: Annotated[str | None, Header()] = Non
     return idempotency_key
 
 
+DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[TransactionSettings, Depends(get_settings)]
 PeersDep = Annotated[Peers, Depends(get_peers)]
+FundingDep = Annotated[FundingProvider, Depends(get_funding)]
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]
 WalletReader = Annotated[Principal, require_scope(WALLET_READ)]
 HistoryReader = Annotated[Principal, require_scope(TRANSACTIONS_READ)]
 MoneyMover = Annotated[Principal, require_scope(TRANSFERS_WRITE)]
 Admin = Annotated[Principal, require_role(ROLE_ADMIN)]
+
+
+async def money_context(
+    principal: MoneyMover, key: IdempotencyKey, db: DbDep, peers: PeersDep, settings: SettingsDep
+) -> MoneyContext:
+    """A money-moving route's caller (scope `transfers:write`, checked first), key and resources."""
+    return MoneyContext(db=db, peers=peers, settings=settings, principal=principal, key=key)
+
+
+MoneyCall = Annotated[MoneyContext, Depends(money_context)]

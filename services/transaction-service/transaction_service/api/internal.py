@@ -5,33 +5,36 @@ import uuid
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
 
 from instapay_common.security.internal import InternalCaller
-from transaction_service import accounts
-from transaction_service.api.deps import SessionDep, SettingsDep
+from transaction_service.api.deps import DbDep, SettingsDep
+from transaction_service.api.responses import documented
 from transaction_service.metrics import WALLETS
+from transaction_service.schemas import Wallet, WalletCreate, wallet_body
+from transaction_service.service import wallets
+from transaction_service.service.limits import limits_view
 
 router = APIRouter(prefix="/internal", include_in_schema=False)
 
 
-class WalletCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    user_id: uuid.UUID
-
-
-@router.post("/wallets", status_code=201)
-async def create_wallet(
-    body: WalletCreate, _: InternalCaller, session: SessionDep, settings: SettingsDep
-) -> JSONResponse:
-    async with session.begin():
-        account, created = await accounts.create_wallet(session, user_id=body.user_id)
+@router.post(
+    "/wallets",
+    status_code=201,
+    response_model=None,
+    responses={
+        **documented(201, Wallet, "Created: the new wallet"),
+        **documented(200, Wallet, "The user already had this wallet"),
+    },
+)
+async def create_wallet(body: WalletCreate, _: InternalCaller, db: DbDep, settings: SettingsDep) -> JSONResponse:
+    """Idempotent: 201 with a new wallet, 200 with the one the user already has."""
+    wallet, created = await wallets.create_wallet(db, user_id=body.user_id)
     if created:
         WALLETS.inc()
-    return JSONResponse(accounts.wallet_view(account, settings), status_code=201 if created else 200)
+    return JSONResponse(wallet_body(wallet, limits_view(wallet, settings)), status_code=201 if created else 200)
 
 
 @router.delete("/wallets/{user_id}", status_code=204)
-async def delete_wallet(user_id: uuid.UUID, _: InternalCaller, session: SessionDep) -> None:
-    async with session.begin():
-        await accounts.delete_wallet(session, user_id=user_id)
+async def delete_wallet(user_id: uuid.UUID, _: InternalCaller, db: DbDep) -> None:
+    """Compensation for a failed registration: 409 `wallet_has_postings` once money moved."""
+    await wallets.delete_wallet(db, user_id=user_id)

@@ -1,12 +1,15 @@
 """Business metrics around the money-moving routes: the outcome of every attempt, incl. declines
 stored under an idempotency key and refusals raised before the ledger (never replays)."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable
+
+from fastapi.responses import Response
 
 from instapay_common.errors import DomainError
-from transaction_service.idempotency import Outcome
+from transaction_service.api.responses import outcome_response
 from transaction_service.metrics import TOPUPS, TRANSFERS, WITHDRAWALS
+from transaction_service.service.idempotency import Outcome
+from transaction_service.service.money_operation import MoneyKind
 
 # Refusals that are about the request itself, not the money (not counted as declines).
 _NOT_A_DECLINE = frozenset(
@@ -29,20 +32,17 @@ def _record(kind: str, outcome: str, code: str) -> None:
         (TOPUPS if kind == "topup" else WITHDRAWALS).labels(outcome).inc()
 
 
-@asynccontextmanager
-async def counted(kind: str) -> AsyncIterator[list[Outcome]]:
-    """`kind` is transfer, topup or withdrawal; the route appends its outcome to the yielded list."""
-    holder: list[Outcome] = []
+async def counted_answer(kind: MoneyKind, operation: Awaitable[Outcome]) -> Response:
+    """Runs a money operation, counts its outcome (a replay counts nothing) and answers it."""
     try:
-        yield holder
+        outcome = await operation
     except DomainError as exc:
         if exc.code not in _NOT_A_DECLINE:
             _record(kind, "failed" if exc.status >= 500 else "declined", exc.code)
         raise
-    for outcome in holder:
-        if outcome.replayed:
-            continue
+    if not outcome.replayed:
         if outcome.status < 400:
             _record(kind, "completed", "none")
         else:
             _record(kind, "declined", str(outcome.body.get("code", "unknown")))
+    return outcome_response(outcome)

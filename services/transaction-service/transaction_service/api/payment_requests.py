@@ -1,28 +1,26 @@
 """Payment requests: create, list, accept, decline, cancel."""
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
 from instapay_common.web.openapi_links import link, with_links
-from transaction_service import payment_requests
-from transaction_service.api.deps import (
-    DatabaseDep,
-    HistoryReader,
-    IdempotencyKey,
-    MoneyMover,
-    PeersDep,
-    SessionDep,
-    SettingsDep,
-)
-from transaction_service.api.outcomes import counted
-from transaction_service.api.response_models import PaymentRequest, PaymentRequestPage, Transfer, documented
-from transaction_service.api.responses import money_problems, outcome_response
+from transaction_service.api.deps import DbDep, HistoryReader, MoneyCall, MoneyMover, PeersDep, SettingsDep
+from transaction_service.api.outcomes import counted_answer
+from transaction_service.api.responses import documented, money_problems
 from transaction_service.api.transfers import GET_TRANSFER
-from transaction_service.schemas import AcceptIn, PaymentRequestIn
+from transaction_service.schemas import (
+    AcceptIn,
+    JsonObject,
+    PaymentRequest,
+    PaymentRequestIn,
+    PaymentRequestPage,
+    Transfer,
+)
+from transaction_service.service import payment_requests
 
 router = APIRouter(prefix="/api/v1/payment-requests", tags=["payment requests"], responses=PROBLEM_RESPONSES)
 
@@ -45,10 +43,10 @@ REQUEST_LINKS = {
     responses=with_links(documented(201, PaymentRequest, "Created: the request, `pending`"), 201, **REQUEST_LINKS),
 )
 async def create_request(
-    body: PaymentRequestIn, principal: MoneyMover, session: SessionDep, peers: PeersDep, settings: SettingsDep
-) -> dict[str, Any]:
+    body: PaymentRequestIn, principal: MoneyMover, db: DbDep, peers: PeersDep, settings: SettingsDep
+) -> JsonObject:
     """Asks `payer` (handle, phone or e-mail) for money."""
-    return await payment_requests.create(session, peers=peers, settings=settings, principal=principal, body=body)
+    return await payment_requests.create(db, peers=peers, settings=settings, principal=principal, body=body)
 
 
 @router.get(
@@ -56,15 +54,15 @@ async def create_request(
 )
 async def list_requests(
     principal: HistoryReader,
-    session: SessionDep,
+    db: DbDep,
     role: Literal["incoming", "outgoing"] | None = None,
     status: Literal["pending", "accepted", "declined", "cancelled", "expired"] | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
-) -> dict[str, Any]:
+) -> JsonObject:
     """Requests where the caller is the payer (incoming) or the requester (outgoing), newest first."""
     return await payment_requests.list_requests(
-        session, principal=principal, role=role, status=status, limit=limit, cursor=cursor
+        db, principal=principal, role=role, status=status, limit=limit, cursor=cursor
     )
 
 
@@ -80,43 +78,21 @@ async def list_requests(
         **money_problems(423),
     },
 )
-async def accept_request(
-    request_id: uuid.UUID,
-    principal: MoneyMover,
-    key: IdempotencyKey,
-    db: DatabaseDep,
-    peers: PeersDep,
-    settings: SettingsDep,
-    body: AcceptIn | None = None,
-) -> Response:
+async def accept_request(request_id: uuid.UUID, call: MoneyCall, body: AcceptIn | None = None) -> Response:
     """The payer pays the request: answers the transfer (201)."""
-    async with counted("transfer") as outcomes:
-        outcome = await payment_requests.accept(
-            db=db,
-            peers=peers,
-            settings=settings,
-            principal=principal,
-            key=key,
-            request_id=request_id,
-            pin=body.pin if body else None,
-        )
-        outcomes.append(outcome)
-    return outcome_response(outcome)
+    pin = body.pin if body else None
+    return await counted_answer("transfer", payment_requests.accept(call, request_id=request_id, pin=pin))
 
 
 @router.post(
     "/{request_id}/decline", response_model=None, responses=documented(200, PaymentRequest, "Declined: the request")
 )
-async def decline_request(request_id: uuid.UUID, principal: MoneyMover, session: SessionDep) -> dict[str, Any]:
-    return await payment_requests.decline_or_cancel(
-        session, request_id=request_id, principal=principal, action="decline"
-    )
+async def decline_request(request_id: uuid.UUID, principal: MoneyMover, db: DbDep) -> JsonObject:
+    return await payment_requests.decline_or_cancel(db, request_id=request_id, principal=principal, action="decline")
 
 
 @router.post(
     "/{request_id}/cancel", response_model=None, responses=documented(200, PaymentRequest, "Cancelled: the request")
 )
-async def cancel_request(request_id: uuid.UUID, principal: MoneyMover, session: SessionDep) -> dict[str, Any]:
-    return await payment_requests.decline_or_cancel(
-        session, request_id=request_id, principal=principal, action="cancel"
-    )
+async def cancel_request(request_id: uuid.UUID, principal: MoneyMover, db: DbDep) -> JsonObject:
+    return await payment_requests.decline_or_cancel(db, request_id=request_id, principal=principal, action="cancel")

@@ -1,5 +1,5 @@
-"""All routers of the transaction service."""
+"""All routers of the transaction service (the shared event-log feed is added in `main`)."""
 
-from transaction_service.api import admin, internal, payment_requests, transfers, wallet
+from transaction_service.api import admin, internal, payment_requests, transactions, transfers, wallet
 
-routers = [wallet.router, transfers.router, payment_requests.router, admin.router, internal.router]
+routers = [wallet.router, transfers.router, transactions.router, payment_requests.router, admin.router, internal.router]

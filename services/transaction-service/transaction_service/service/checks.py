@@ -1,11 +1,15 @@
-"""Checks on valid-looking input that need configuration (answered 422 validation_error)."""
+"""Checks of a money request: its input against the configuration (422 `validation_error` or
+`currency_not_supported`), and a wallet's state, limits and funds under its row lock (declines)."""
 
 from decimal import Decimal
 
 from instapay_common.errors import ValidationFailed
 from instapay_common.security.tokens import Principal
 from transaction_service.config import TransactionSettings
-from transaction_service.exceptions import CurrencyNotSupported
+from transaction_service.exceptions import AccountFrozen, CurrencyNotSupported, InsufficientFunds, LimitExceeded
+from transaction_service.repository.accounts import Wallet
+from transaction_service.repository.ledger import SpentCounters
+from transaction_service.service.limits import spent_so_far
 
 SUPPORTED_CURRENCIES = frozenset({"EGP"})
 
@@ -42,3 +46,22 @@ def needs_pin(principal: Principal, pin: str | None) -> str | None:
     if not pin:
         raise ValidationFailed("pin is required", errors=[{"field": "pin", "message": "field required"}])
     return pin
+
+
+def ensure_active(wallet: Wallet, detail: str) -> None:
+    if wallet.status != "active":
+        raise AccountFrozen(detail)
+
+
+def check_outgoing(wallet: Wallet, amount: Decimal, settings: TransactionSettings) -> SpentCounters:
+    """Limits and funds for money leaving a locked wallet; returns its counters after the movement."""
+    spent = spent_so_far(wallet, settings)
+    if spent.day + amount > settings.limit_daily:
+        raise LimitExceeded(f"daily limit of {settings.limit_daily} EGP would be exceeded")
+    if spent.month + amount > settings.limit_monthly:
+        raise LimitExceeded(f"monthly limit of {settings.limit_monthly} EGP would be exceeded")
+    if wallet.balance < amount:
+        raise InsufficientFunds("the wallet balance is too low for this amount")
+    return SpentCounters(
+        day=spent.day + amount, day_date=spent.today, month=spent.month + amount, month_start=spent.month_start
+    )

@@ -10,7 +10,7 @@ import asyncio
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Protocol
 
 from transaction_service.exceptions import FundingDeclined, FundingProviderError
 
@@ -32,12 +32,13 @@ class FundingProvider(Protocol):
         """Push money from the platform to a bank account (a withdrawal)."""
 
 
-def validate_answer(answer: Any) -> FundingResult:
+def validate_answer(answer: object) -> FundingResult:
     """Raises unless the provider's answer is a well-formed approval (declines raise FundingDeclined)."""
     if not isinstance(answer, dict) or answer.get("status") not in ("approved", "declined"):
         raise FundingProviderError("the funding provider sent an invalid answer")
     if answer["status"] == "declined":
-        reason = answer.get("reason") if isinstance(answer.get("reason"), str) else "declined"
+        given = answer.get("reason")
+        reason = given if isinstance(given, str) else "declined"
         raise FundingDeclined(f"the funding provider declined: {reason[:100]}")
     ref = answer.get("provider_reference")
     if not isinstance(ref, str) or not 1 <= len(ref) <= 128:

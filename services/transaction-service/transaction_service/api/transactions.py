@@ -1,0 +1,58 @@
+"""The caller's transaction history."""
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from instapay_common.errors import PROBLEM_RESPONSES
+from instapay_common.web.query_dates import IsoDateOrTimestamp
+from transaction_service.api.deps import DbDep, HistoryReader, PeersDep
+from transaction_service.api.responses import documented
+from transaction_service.schemas import JsonObject, TransactionPage
+from transaction_service.service import history
+
+router = APIRouter(prefix="/api/v1", tags=["transfers"], responses=PROBLEM_RESPONSES)
+
+
+def _bound(value: datetime | date | None, *, end: bool) -> datetime | None:
+    """A date means the whole day (UTC): `from` its start, `to` its end (inclusive)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    start = datetime.combine(value, time.min, tzinfo=UTC)
+    return start + timedelta(days=1) if end else start
+
+
+@router.get(
+    "/transactions",
+    response_model=None,
+    responses=documented(200, TransactionPage, "A page of the caller's history, newest first"),
+)
+async def list_transactions(
+    principal: HistoryReader,
+    db: DbDep,
+    peers: PeersDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    direction: Literal["in", "out"] | None = None,
+    type: Literal["transfer", "topup", "withdrawal"] | None = None,
+    from_: Annotated[IsoDateOrTimestamp | None, Query(alias="from")] = None,
+    to: IsoDateOrTimestamp | None = None,
+    counterparty: Annotated[str | None, Query(max_length=320)] = None,
+) -> JsonObject:
+    """The caller's history, newest first; `counterparty` is a user id, handle, phone or e-mail."""
+    return await history.list_transactions(
+        db,
+        peers,
+        user_id=uuid.UUID(principal.user_id),
+        limit=limit,
+        cursor=cursor,
+        direction=direction,
+        entry_type=type,
+        start=_bound(from_, end=False),
+        end=_bound(to, end=True),
+        counterparty=counterparty,
+    )

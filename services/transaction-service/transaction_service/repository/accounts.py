@@ -1,0 +1,107 @@
+"""Wallet accounts (`ledger.accounts`) and the admin audit log."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from instapay_common.db.rawsql import RawConnection, Sql
+
+SYSTEM_ACCOUNTS = {"card": "funding:card", "bank": "funding:bank"}
+
+
+class Wallet(NamedTuple):
+    """A user's wallet. The spent counters count money sent out in the period that starts on
+    their date (a counter of another period counts zero) and change only under the row lock."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    balance: Decimal
+    currency: str
+    status: str
+    spent_day: Decimal
+    spent_day_date: date | None
+    spent_month: Decimal
+    spent_month_start: date | None
+
+
+_COLUMNS = ", ".join(Wallet._fields)
+
+_GET = Sql(f"SELECT {_COLUMNS} FROM ledger.accounts WHERE user_id = :u")  # noqa: S608 - fixed column list
+# One statement, ordered by id: two transfers in opposite directions lock in the same order.
+_LOCK = Sql(f"SELECT {_COLUMNS} FROM ledger.accounts WHERE user_id = ANY(:ids) ORDER BY id FOR UPDATE")  # noqa: S608
+_CREATE = Sql(
+    "INSERT INTO ledger.accounts (id, user_id, kind) VALUES (:id, :u, 'user') "  # noqa: S608
+    f"ON CONFLICT (user_id) DO NOTHING RETURNING {_COLUMNS}"
+)
+_LOCK_ID = Sql("SELECT id FROM ledger.accounts WHERE user_id = :u FOR UPDATE")
+_HAS_POSTINGS = Sql("SELECT 1 FROM ledger.postings WHERE account_id = :a LIMIT 1")
+_DELETE = Sql("DELETE FROM ledger.accounts WHERE id = :a")
+_COUNT = Sql("SELECT count(*) FROM ledger.accounts WHERE kind = 'user'")
+_SET_STATUS = Sql(
+    "UPDATE ledger.accounts SET status = :s, frozen_reason = :r, updated_at = now() "  # noqa: S608
+    f"WHERE user_id = :u RETURNING {_COLUMNS}"
+)
+_AUDIT = Sql(
+    "INSERT INTO ledger.admin_audit_log (actor_user_id, action, target_user_id, reason, request_id) "
+    "VALUES (:a, :act, :t, :r, :rid)"
+)
+_SYSTEM_ACCOUNT = Sql("SELECT id FROM ledger.accounts WHERE system_code = :c")
+
+
+async def get(conn: RawConnection, user_id: uuid.UUID) -> Wallet | None:
+    row = await conn.fetchrow(_GET, u=user_id)
+    return None if row is None else Wallet(*row)
+
+
+async def lock(conn: RawConnection, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, Wallet]:
+    """The wallets of `user_ids` that exist, row-locked until the transaction ends."""
+    return {w.user_id: w for w in (Wallet(*r) for r in await conn.fetch(_LOCK, ids=user_ids))}
+
+
+async def create(conn: RawConnection, user_id: uuid.UUID) -> Wallet | None:
+    """The new wallet, or None if the user already has one."""
+    row = await conn.fetchrow(_CREATE, id=uuid.uuid4(), u=user_id)
+    return None if row is None else Wallet(*row)
+
+
+async def lock_id(conn: RawConnection, user_id: uuid.UUID) -> uuid.UUID | None:
+    account_id: uuid.UUID | None = await conn.fetchval(_LOCK_ID, u=user_id)
+    return account_id
+
+
+async def has_postings(conn: RawConnection, account_id: uuid.UUID) -> bool:
+    return await conn.fetchrow(_HAS_POSTINGS, a=account_id) is not None
+
+
+async def delete(conn: RawConnection, account_id: uuid.UUID) -> None:
+    await conn.execute(_DELETE, a=account_id)
+
+
+async def count_user_wallets(conn: RawConnection) -> int:
+    return int(await conn.fetchval(_COUNT))
+
+
+async def set_status(conn: RawConnection, user_id: uuid.UUID, *, status: str, reason: str | None) -> Wallet | None:
+    row = await conn.fetchrow(_SET_STATUS, s=status, r=reason, u=user_id)
+    return None if row is None else Wallet(*row)
+
+
+async def audit(
+    conn: RawConnection,
+    *,
+    actor_id: uuid.UUID,
+    action: str,
+    target_user_id: uuid.UUID,
+    reason: str | None,
+    request_id: str | None,
+) -> None:
+    """Appends to the admin audit log (append-only: a trigger refuses UPDATE and DELETE)."""
+    await conn.execute(_AUDIT, a=actor_id, act=action, t=target_user_id, r=reason, rid=request_id)
+
+
+async def system_account_id(conn: RawConnection, code: str) -> uuid.UUID:
+    account_id: uuid.UUID | None = await conn.fetchval(_SYSTEM_ACCOUNT, c=code)
+    if account_id is None:  # seeded by migration 0002; missing means a broken database
+        raise RuntimeError(f"system account {code!r} is missing")
+    return account_id

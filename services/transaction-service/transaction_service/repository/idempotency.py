@@ -1,0 +1,53 @@
+"""Stored answers of money requests (`ledger.idempotency_keys`), one per (caller, key)."""
+
+import uuid
+from typing import NamedTuple
+
+import orjson
+
+from instapay_common.db.rawsql import RawConnection, Sql
+
+
+class StoredAnswer(NamedTuple):
+    request_hash: str
+    status_code: int
+    response: dict[str, object]
+
+
+_FIND = Sql(
+    f"SELECT {', '.join(StoredAnswer._fields)} FROM ledger.idempotency_keys WHERE owner_id = :o AND key = :k"  # noqa: S608
+)
+_TRY_LOCK = Sql("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))")
+_STORE = Sql(
+    "INSERT INTO ledger.idempotency_keys (owner_id, key, request_hash, status_code, response) "
+    "VALUES (:o, :k, :h, :s, CAST(:r AS jsonb))"
+)
+# Oldest first, a bounded batch per statement: each DELETE holds its row locks briefly, and a key
+# being replayed meanwhile is either still there (replayed) or already gone (past the retention).
+_PURGE = Sql(
+    "WITH gone AS (DELETE FROM ledger.idempotency_keys WHERE ctid = ANY(ARRAY("
+    "SELECT ctid FROM ledger.idempotency_keys WHERE created_at < now() - make_interval(hours => :h) "
+    "ORDER BY created_at LIMIT :n)) RETURNING 1) SELECT count(*) FROM gone"
+)
+
+
+async def find(conn: RawConnection, owner_id: uuid.UUID, key: str) -> StoredAnswer | None:
+    row = await conn.fetchrow(_FIND, o=owner_id, k=key)
+    return None if row is None else StoredAnswer(*row)
+
+
+async def try_lock(conn: RawConnection, owner_id: uuid.UUID, key: str) -> bool:
+    """A transaction-scoped advisory lock on (owner, key): released by COMMIT, ROLLBACK or a lost
+    connection, so a crash never leaves a key blocked."""
+    return bool(await conn.fetchval(_TRY_LOCK, k=f"idem:{owner_id}:{key}"))
+
+
+async def store(
+    conn: RawConnection, owner_id: uuid.UUID, key: str, *, request_hash: str, status: int, body: dict[str, object]
+) -> None:
+    await conn.execute(_STORE, o=owner_id, k=key, h=request_hash, s=status, r=orjson.dumps(body).decode())
+
+
+async def purge_older_than(conn: RawConnection, *, hours: int, batch: int) -> int:
+    """Deletes up to `batch` answers stored more than `hours` ago; returns how many."""
+    return int(await conn.fetchval(_PURGE, h=hours, n=batch))

@@ -1,0 +1,230 @@
+"""The double-entry ledger: journal entries, their postings, and each wallet's history.
+
+`post_entry` is the only code that changes balances. Wallet legs are locked by the caller
+(`accounts.lock`) before it runs; system (funding) accounts are only touched by its single
+statement, after every wallet lock, so those hot rows are never held while waiting for anything
+else. The database refuses an unbalanced entry (deferred trigger) and any UPDATE/DELETE of
+entries and postings.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+import orjson
+
+from instapay_common.db.rawsql import RawConnection, Sql
+from transaction_service.parties import PartyRef
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    account_id: uuid.UUID
+    amount: Decimal  # signed: + credits the account, - debits it
+    counterparty_user_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SpentCounters:
+    """A wallet's money sent out after an outgoing movement, for the period starting on each date."""
+
+    day: Decimal
+    day_date: date
+    month: Decimal
+    month_start: date
+
+
+class Posted(NamedTuple):
+    entry_id: uuid.UUID
+    created_at: datetime
+    balances: dict[uuid.UUID, Decimal]  # balance after the entry, per account of a leg
+
+
+class TransferEntry(NamedTuple):
+    id: uuid.UUID
+    amount: Decimal
+    currency: str
+    note: str | None
+    sender: PartyRef
+    recipient: PartyRef
+    payment_request_id: uuid.UUID | None
+    created_at: datetime
+
+
+class HistoryRow(NamedTuple):
+    """One posting of a wallet with its journal entry; `amount` is signed for that wallet."""
+
+    posting_id: int
+    amount: Decimal
+    balance_after: Decimal
+    type: str
+    created_at: datetime
+    entry_id: uuid.UUID
+    currency: str
+    note: str | None
+    sender: PartyRef | None
+    recipient: PartyRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryFilter:
+    account_id: uuid.UUID
+    before: tuple[datetime, int] | None = None  # keyset: (created_at, posting id) of the last row seen
+    direction: str | None = None  # "in" | "out"
+    entry_type: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    counterparty: uuid.UUID | None = None
+
+
+# One statement (one round trip while the wallet locks are held): the entry, every balance
+# change, and the postings carrying each account's balance_after.
+_POST = Sql("""
+WITH entry AS (
+    INSERT INTO ledger.journal_entries (id, type, amount, note, sender, recipient, payment_request_id,
+                                        funding_type, funding_reference)
+    VALUES (:id, :t, :a, :n, CAST(:s AS jsonb), CAST(:r AS jsonb), :pr, :ft, :fr)
+    RETURNING id, created_at
+), legs AS (
+    SELECT * FROM jsonb_to_recordset(CAST(:legs AS jsonb))
+        AS l(ord int, account_id uuid, amount numeric(20, 2), counterparty uuid)
+), moved AS (
+    UPDATE ledger.accounts a
+    SET balance = a.balance + legs.amount, updated_at = now(),
+        spent_day = CASE WHEN a.id = :spender THEN :sd ELSE a.spent_day END,
+        spent_day_date = CASE WHEN a.id = :spender THEN :sdd ELSE a.spent_day_date END,
+        spent_month = CASE WHEN a.id = :spender THEN :sm ELSE a.spent_month END,
+        spent_month_start = CASE WHEN a.id = :spender THEN :sms ELSE a.spent_month_start END
+    FROM legs WHERE a.id = legs.account_id
+    RETURNING a.id, a.balance
+), posted AS (
+    INSERT INTO ledger.postings (entry_id, account_id, amount, balance_after, type, counterparty_user_id, created_at)
+    SELECT entry.id, legs.account_id, legs.amount, moved.balance, :t, legs.counterparty, entry.created_at
+    FROM legs JOIN moved ON moved.id = legs.account_id CROSS JOIN entry
+    ORDER BY legs.ord
+    RETURNING account_id, balance_after, created_at
+)
+SELECT account_id, balance_after, created_at FROM posted
+""")
+
+_TRANSFER = Sql(
+    f"SELECT {', '.join(TransferEntry._fields)} FROM ledger.journal_entries "  # noqa: S608 - fixed column list
+    "WHERE id = :id AND type = 'transfer' AND (sender->>'user_id' = :u OR recipient->>'user_id' = :u)"
+)
+
+# Prepared statements would switch to a generic plan sized for an average wallet (a few hundred
+# rows: "fetch all, sort"), which is slow for a wallet with 100k postings; plan per call instead.
+_CUSTOM_PLANS = Sql("SET LOCAL plan_cache_mode = force_custom_plan")
+_HISTORY_SELECT = (
+    "SELECT p.id AS posting_id, p.amount, p.balance_after, p.type, p.created_at, e.id AS entry_id, e.currency, "
+    "e.note, e.sender, e.recipient FROM ledger.postings p JOIN ledger.journal_entries e ON e.id = p.entry_id "
+)
+# Each filter is a fixed fragment; every value is a bound parameter.
+_HISTORY_CONDITIONS = {
+    "before": "(p.created_at, p.id) < (:cur_t, :cur_id)",
+    "in": "p.amount > 0",
+    "out": "p.amount < 0",
+    "entry_type": "p.type = :t",
+    "start": "p.created_at >= :start",
+    "end": "p.created_at < :end",
+    "counterparty": "p.counterparty_user_id = :cp",
+}
+_history_sql: dict[tuple[str, ...], Sql] = {}
+
+
+def _json(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+async def post_entry(
+    conn: RawConnection,
+    *,
+    entry_type: str,
+    amount: Decimal,
+    legs: list[Leg],
+    note: str | None = None,
+    sender: PartyRef | None = None,
+    recipient: PartyRef | None = None,
+    payment_request_id: uuid.UUID | None = None,
+    funding_type: str | None = None,
+    funding_reference: str | None = None,
+    spent: SpentCounters | None = None,
+    spent_account: uuid.UUID | None = None,
+) -> Posted:
+    """Writes one balanced journal entry and sets `spent_account`'s counters to `spent`."""
+    legs_json = [
+        {
+            "ord": i,
+            "account_id": str(leg.account_id),
+            "amount": str(leg.amount),
+            "counterparty": str(leg.counterparty_user_id) if leg.counterparty_user_id else None,
+        }
+        for i, leg in enumerate(legs)
+    ]
+    entry_id = uuid.uuid4()
+    rows = await conn.fetch(
+        _POST,
+        id=entry_id,
+        t=entry_type,
+        a=amount,
+        n=note,
+        s=_json(sender) if sender else None,
+        r=_json(recipient) if recipient else None,
+        pr=payment_request_id,
+        ft=funding_type,
+        fr=funding_reference,
+        legs=_json(legs_json),
+        spender=spent_account,
+        sd=spent.day if spent else None,
+        sdd=spent.day_date if spent else None,
+        sm=spent.month if spent else None,
+        sms=spent.month_start if spent else None,
+    )
+    if len(rows) != len(legs):  # an account vanished between lock and write: refuse (rolls back)
+        raise RuntimeError("journal entry legs do not match the accounts written")
+    return Posted(entry_id, rows[0]["created_at"], {r["account_id"]: r["balance_after"] for r in rows})
+
+
+async def transfer_for_party(conn: RawConnection, transfer_id: uuid.UUID, user_id: str) -> TransferEntry | None:
+    """The transfer if `user_id` is its sender or recipient, else None."""
+    row = await conn.fetchrow(_TRANSFER, id=transfer_id, u=user_id)
+    return None if row is None else TransferEntry(*row)
+
+
+def _history_statement(keys: tuple[str, ...]) -> Sql:
+    sql = _history_sql.get(keys)
+    if sql is None:
+        where = " AND ".join(["p.account_id = :a", *(_HISTORY_CONDITIONS[k] for k in keys)])
+        sql = _history_sql[keys] = Sql(
+            f"{_HISTORY_SELECT}WHERE {where} ORDER BY p.created_at DESC, p.id DESC LIMIT :lim"
+        )
+    return sql
+
+
+async def history(conn: RawConnection, query: HistoryFilter, *, limit: int) -> list[HistoryRow]:
+    """Up to `limit` postings of the account, newest first: one range scan on
+    (account_id, created_at DESC, id DESC) whatever the filters. Runs inside a transaction."""
+    keys: list[str] = []
+    params: dict[str, object] = {"a": query.account_id, "lim": limit}
+    if query.before:
+        keys.append("before")
+        params["cur_t"], params["cur_id"] = query.before
+    if query.direction:
+        keys.append(query.direction)
+    if query.entry_type:
+        keys.append("entry_type")
+        params["t"] = query.entry_type
+    if query.start:
+        keys.append("start")
+        params["start"] = query.start
+    if query.end:
+        keys.append("end")
+        params["end"] = query.end
+    if query.counterparty:
+        keys.append("counterparty")
+        params["cp"] = query.counterparty
+    await conn.execute(_CUSTOM_PLANS)
+    rows = await conn.fetch(_history_statement(tuple(keys)), **params)
+    return [HistoryRow(*r) for r in rows]

@@ -1,0 +1,102 @@
+"""Transaction history: keyset pagination over a wallet's postings, newest first.
+
+The cursor is (created_at, id) of the last posting of a page (opaque to clients). New rows land
+before page 1 and never shift later pages; each page, with or without a date range, is one range
+scan on (account_id, created_at DESC, id DESC), so its cost does not depend on how deep the client
+pages or where the range lies.
+"""
+
+import base64
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from instapay_common.db import rawsql
+from instapay_common.db.database import Database
+from instapay_common.web.cursor import bigint, unpack, utc_timestamp
+from transaction_service.exceptions import InvalidCursor, RecipientNotFound, WalletNotFound
+from transaction_service.peers import Peers
+from transaction_service.repository import accounts, ledger
+from transaction_service.repository.ledger import HistoryFilter
+from transaction_service.schemas import JsonObject, page_body, transaction_body
+
+
+def encode_cursor(created_at: datetime, posting_id: int) -> str:
+    return base64.urlsafe_b64encode(f"p:{created_at.isoformat()}|{posting_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        kind, _, value = unpack(cursor).partition(":")
+        created, _, pid = value.partition("|")
+        if kind != "p":
+            raise ValueError(kind)
+        return utc_timestamp(created), bigint(pid)
+    except ValueError as exc:
+        raise InvalidCursor(
+            "cursor is not valid; use next_cursor from the previous page",
+            extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]},
+        ) from exc
+
+
+async def _counterparty_id(peers: Peers, counterparty: str) -> uuid.UUID | None:
+    """A user id as given, else the user a handle, phone or e-mail names (None: nobody)."""
+    try:
+        return uuid.UUID(counterparty)
+    except ValueError:
+        try:
+            return uuid.UUID((await peers.resolve(counterparty))["user_id"])
+        except RecipientNotFound:
+            return None
+
+
+async def list_transactions(
+    db: Database,
+    peers: Peers,
+    *,
+    user_id: uuid.UUID,
+    limit: int,
+    cursor: str | None,
+    direction: Literal["in", "out"] | None,
+    entry_type: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    counterparty: str | None,
+) -> JsonObject:
+    """The page of the user's history; `counterparty` is a user id, handle, phone or e-mail."""
+    # One transaction: the history statement's plan setting is transaction-scoped.
+    async with rawsql.transaction(db) as conn:
+        wallet = await accounts.get(conn, user_id)
+        if wallet is None:
+            raise WalletNotFound("no wallet for this user")
+        counterparty_id = None
+        if counterparty:
+            counterparty_id = await _counterparty_id(peers, counterparty)
+            if counterparty_id is None:
+                return page_body([], None)
+        query = HistoryFilter(
+            account_id=wallet.id,
+            before=decode_cursor(cursor) if cursor else None,
+            direction=direction,
+            entry_type=entry_type,
+            start=start,
+            end=end,
+            counterparty=counterparty_id,
+        )
+        rows = await ledger.history(conn, query, limit=limit + 1)
+    page = rows[:limit]
+    items = [
+        transaction_body(
+            entry_id=r.entry_id,
+            entry_type=r.type,
+            signed_amount=r.amount,
+            currency=r.currency,
+            balance_after=r.balance_after,
+            note=r.note,
+            sender=r.sender,
+            recipient=r.recipient,
+            created_at=r.created_at,
+        )
+        for r in page
+    ]
+    return page_body(items, encode_cursor(page[-1].created_at, page[-1].posting_id) if len(rows) > limit else None)

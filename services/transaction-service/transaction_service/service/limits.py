@@ -1,0 +1,61 @@
+"""Spending limits on money sent out (transfers + withdrawals): per transaction, day and month.
+
+The day/month counters live on the account row and are only changed under its row lock, so
+they are exact under concurrency without summing postings.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from transaction_service.config import TransactionSettings
+from transaction_service.repository.accounts import Wallet
+
+
+@dataclass(frozen=True, slots=True)
+class SpentSoFar:
+    day: Decimal
+    month: Decimal
+    today: date
+    month_start: date
+
+
+def local_today(settings: TransactionSettings, now: datetime | None = None) -> date:
+    now = now or datetime.now(ZoneInfo("UTC"))
+    return now.astimezone(ZoneInfo(settings.limits_timezone)).date()
+
+
+def spent_so_far(wallet: Wallet, settings: TransactionSettings) -> SpentSoFar:
+    """What the wallet has sent out today / this month (counters from another period count 0)."""
+    today = local_today(settings)
+    month_start = today.replace(day=1)
+    day = wallet.spent_day if wallet.spent_day_date == today else Decimal("0")
+    month = wallet.spent_month if wallet.spent_month_start == month_start else Decimal("0")
+    return SpentSoFar(day=day, month=month, today=today, month_start=month_start)
+
+
+class Limits(NamedTuple):
+    """A wallet's limits with what is used and left (the fields of `schemas.WalletLimits`)."""
+
+    per_transaction: Decimal
+    daily: Decimal
+    daily_used: Decimal
+    daily_remaining: Decimal
+    monthly: Decimal
+    monthly_used: Decimal
+    monthly_remaining: Decimal
+
+
+def limits_view(wallet: Wallet, settings: TransactionSettings) -> Limits:
+    spent = spent_so_far(wallet, settings)
+    return Limits(
+        per_transaction=settings.limit_per_transaction,
+        daily=settings.limit_daily,
+        daily_used=spent.day,
+        daily_remaining=max(Decimal("0"), settings.limit_daily - spent.day),
+        monthly=settings.limit_monthly,
+        monthly_used=spent.month,
+        monthly_remaining=max(Decimal("0"), settings.limit_monthly - spent.month),
+    )

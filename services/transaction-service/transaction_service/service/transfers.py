@@ -1,0 +1,132 @@
+"""Transfers between wallets: resolve, PIN, then one idempotent ledger transaction."""
+
+import asyncio
+import uuid
+from decimal import Decimal
+
+from instapay_common.db import rawsql
+from instapay_common.db.database import Database
+from instapay_common.db.rawsql import RawConnection
+from transaction_service import events
+from transaction_service.config import TransactionSettings
+from transaction_service.exceptions import RecipientNotFound, SelfTransfer, TransferNotFound, WalletNotFound
+from transaction_service.money import fmt
+from transaction_service.parties import PartyRef
+from transaction_service.repository import accounts, ledger
+from transaction_service.repository.ledger import Leg, TransferEntry
+from transaction_service.schemas import JsonObject, TransferIn, transfer_body
+from transaction_service.service.checks import check_outgoing, clean_note, ensure_active, needs_pin
+from transaction_service.service.idempotency import Outcome, Work
+from transaction_service.service.money_operation import MoneyContext, run_money_operation
+
+
+async def post_transfer(
+    conn: RawConnection,
+    *,
+    settings: TransactionSettings,
+    sender: PartyRef,
+    recipient: PartyRef,
+    amount: Decimal,
+    note: str | None,
+    payment_request_id: uuid.UUID | None = None,
+) -> TransferEntry:
+    """Moves `amount` from sender to recipient inside the caller's transaction; returns the
+    transfer. Every decline (no wallet, frozen, limits, funds) is raised before the
+    first write."""
+    sender_id, recipient_id = uuid.UUID(sender["user_id"]), uuid.UUID(recipient["user_id"])
+    wallets = await accounts.lock(conn, [sender_id, recipient_id])
+    source, target = wallets.get(sender_id), wallets.get(recipient_id)
+    if source is None:
+        raise WalletNotFound("you have no wallet")
+    if target is None:
+        raise RecipientNotFound("the recipient has no wallet")
+    ensure_active(source, "your wallet is frozen; contact support")
+    ensure_active(target, "the recipient's wallet cannot receive money right now")
+    spent = check_outgoing(source, amount, settings)
+    posted = await ledger.post_entry(
+        conn,
+        entry_type="transfer",
+        amount=amount,
+        note=note,
+        sender=sender,
+        recipient=recipient,
+        payment_request_id=payment_request_id,
+        spent=spent,
+        spent_account=source.id,
+        legs=[Leg(source.id, -amount, recipient_id), Leg(target.id, amount, sender_id)],
+    )
+    transfer = TransferEntry(
+        id=posted.entry_id,
+        amount=amount,
+        currency=source.currency,
+        note=note,
+        sender=sender,
+        recipient=recipient,
+        payment_request_id=payment_request_id,
+        created_at=posted.created_at,
+    )
+    await events.emit(
+        conn,
+        "transfer.completed",
+        events.transfer_completed(
+            transfer, sender_balance=posted.balances[source.id], recipient_balance=posted.balances[target.id]
+        ),
+    )
+    return transfer
+
+
+async def transfer(ctx: MoneyContext, body: TransferIn) -> Outcome:
+    settings, principal, peers = ctx.settings, ctx.principal, ctx.peers
+
+    def request() -> dict[str, object]:
+        return {
+            "recipient": body.recipient.strip().lower(),
+            "amount": fmt(body.amount),
+            "currency": body.currency.upper(),
+            "note": clean_note(body.note, settings),
+        }
+
+    async def prepare() -> Work:
+        note = clean_note(body.note, settings)  # valid: `request()` checked it
+        pin = needs_pin(principal, body.pin)
+        # PIN check and the parties' lookup run side by side; a PIN refusal is raised before a
+        # lookup error, so a wrong PIN never tells whether the recipient exists.
+        pin_check = peers.verify_pin(user_id=principal.user_id, pin=pin) if pin is not None else asyncio.sleep(0)
+        pin_result, lookup = await asyncio.gather(
+            pin_check, peers.parties(body.recipient.strip(), principal.user_id), return_exceptions=True
+        )
+        if isinstance(pin_result, BaseException):
+            raise pin_result
+        if isinstance(lookup, BaseException):
+            raise lookup
+        recipient, sender = lookup
+        if recipient["user_id"] == principal.user_id:
+            raise SelfTransfer("sender and recipient are the same wallet")
+
+        async def work(conn: RawConnection) -> tuple[int, JsonObject]:
+            transfer = await post_transfer(
+                conn, settings=settings, sender=sender, recipient=recipient, amount=body.amount, note=note
+            )
+            return 201, transfer_body(transfer)
+
+        return work
+
+    return await run_money_operation(
+        ctx,
+        kind="transfer",
+        endpoint="transfer",
+        request=request,
+        prepare=prepare,
+        amount=body.amount,
+        currency=body.currency,
+        declines_before_writing=True,  # post_transfer raises every decline before it writes
+    )
+
+
+async def get_transfer(db: Database, *, transfer_id: uuid.UUID, user_id: str) -> JsonObject:
+    """Visible to its two sides only; anyone else gets 404 as if it did not exist."""
+    async with rawsql.connection(db) as conn:
+        entry = await ledger.transfer_for_party(conn, transfer_id, user_id)
+    if entry is None:
+        raise TransferNotFound("no such transfer")
+    return transfer_body(entry)

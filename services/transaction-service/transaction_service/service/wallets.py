@@ -1,0 +1,74 @@
+"""Wallets: creation and compensation for registration, reads, admin freeze (audit-logged)."""
+
+import uuid
+
+from instapay_common.db import rawsql
+from instapay_common.db.database import Database
+from transaction_service.exceptions import WalletHasPostings, WalletNotFound
+from transaction_service.repository import accounts
+from transaction_service.repository.accounts import Wallet
+
+
+async def get_wallet(db: Database, *, user_id: uuid.UUID) -> Wallet:
+    async with rawsql.connection(db) as conn:
+        wallet = await accounts.get(conn, user_id)
+    if wallet is None:
+        raise WalletNotFound("no wallet for this user")
+    return wallet
+
+
+async def create_wallet(db: Database, *, user_id: uuid.UUID) -> tuple[Wallet, bool]:
+    """Idempotent: (the user's wallet, whether this call created it)."""
+    async with rawsql.transaction(db) as conn:
+        wallet = await accounts.create(conn, user_id)
+        if wallet is not None:
+            return wallet, True
+        existing = await accounts.get(conn, user_id)
+    if existing is None:  # the conflicting wallet was deleted meanwhile (a compensation)
+        raise WalletNotFound("no wallet for this user")
+    return existing, False
+
+
+async def delete_wallet(db: Database, *, user_id: uuid.UUID) -> None:
+    """Compensation when a registration fails later: only a wallet that never moved money (409
+    otherwise); no wallet is fine (idempotent)."""
+    async with rawsql.transaction(db) as conn:
+        account_id = await accounts.lock_id(conn, user_id)
+        if account_id is None:
+            return
+        if await accounts.has_postings(conn, account_id):
+            raise WalletHasPostings()
+        await accounts.delete(conn, account_id)
+
+
+async def count_wallets(db: Database) -> int:
+    async with rawsql.connection(db) as conn:
+        return await accounts.count_user_wallets(conn)
+
+
+async def set_frozen(
+    db: Database,
+    *,
+    user_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    frozen: bool,
+    reason: str | None,
+    request_id: str | None,
+) -> Wallet:
+    """Freezes (every movement in or out refused) or unfreezes, with an audit-log row in the same
+    transaction."""
+    async with rawsql.transaction(db) as conn:
+        wallet = await accounts.set_status(
+            conn, user_id, status="frozen" if frozen else "active", reason=reason if frozen else None
+        )
+        if wallet is None:
+            raise WalletNotFound("no wallet for this user")
+        await accounts.audit(
+            conn,
+            actor_id=actor_id,
+            action="wallet.freeze" if frozen else "wallet.unfreeze",
+            target_user_id=user_id,
+            reason=reason,
+            request_id=request_id,
+        )
+    return wallet
