@@ -268,7 +268,7 @@ async def test_series_labels_and_empty_periods_across_iso_year_ends(reporting, l
 
 
 async def test_summary_body_is_compact_json_in_the_documented_order(reporting, ledger):
-    """The body is assembled from PostgreSQL's text (summary.py): it must be the same compact,
+    """The body is assembled from PostgreSQL's text (service.summary): it must be the same compact,
     UTF-8 JSON the framework wrote before, names with quotes, backslashes and Arabic included."""
     name = 'بدر "\\ \n'
     a, b = ledger.user("amal", START), ledger.user(name, START)
