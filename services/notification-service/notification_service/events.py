@@ -4,6 +4,7 @@ payment request), each with the template fields its text needs."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,10 @@ class NotificationSpec:
     user_id: uuid.UUID
     kind: str  # template key and the notification's `type`
     data: dict[str, Any]
+
+
+# Builds the notifications of one event type from the event's data.
+Builder = Callable[[dict[str, Any]], list[NotificationSpec]]
 
 
 def _uid(value: Any, field: str) -> uuid.UUID:
@@ -72,7 +77,7 @@ def _transfer(d: dict[str, Any]) -> list[NotificationSpec]:
     ]
 
 
-def _wallet(kind: str):
+def _wallet(kind: str) -> Builder:
     def build(d: dict[str, Any]) -> list[NotificationSpec]:
         return [
             NotificationSpec(
@@ -85,7 +90,7 @@ def _wallet(kind: str):
     return build
 
 
-def _payment_request(requester_kind: str, payer_kind: str):
+def _payment_request(requester_kind: str, payer_kind: str) -> Builder:
     def build(d: dict[str, Any]) -> list[NotificationSpec]:
         requester, payer = _party(d, "requester"), _party(d, "payer")
         common = {
@@ -174,7 +179,7 @@ def _api_client(d: dict[str, Any]) -> list[NotificationSpec]:
     ]
 
 
-HANDLERS = {
+HANDLERS: dict[str, Builder] = {
     "transfer.completed": _transfer,
     "topup.completed": _wallet("topup.completed"),
     "withdrawal.completed": _wallet("withdrawal.completed"),
