@@ -19,16 +19,16 @@ class _Range(BaseModel):
     currency: str
 
 
-class Amount(BaseModel):
+class SummaryAmount(BaseModel):
     amount: Money
     count: int
 
 
-class Breakdown(BaseModel):
-    transfer_out: Amount
-    transfer_in: Amount
-    topup: Amount
-    withdrawal: Amount
+class SummaryBreakdown(BaseModel):
+    transfer_out: SummaryAmount
+    transfer_in: SummaryAmount
+    topup: SummaryAmount
+    withdrawal: SummaryAmount
 
 
 class SummaryPoint(BaseModel):
@@ -58,7 +58,7 @@ class Summary(_Range):
     net: Money
     count_sent: int
     count_received: int
-    breakdown: Breakdown
+    breakdown: SummaryBreakdown
     series: list[SummaryPoint]
     top_counterparties: list[TopCounterparty]
 
@@ -92,19 +92,19 @@ class Statement(_Range):
     items: list[StatementItem]
 
 
-class UserTotals(BaseModel):
+class OverviewUsers(BaseModel):
     total: int
     new: int
     active: int
 
 
-class PerKind(BaseModel):
+class OverviewVolume(BaseModel):
     transfer: Money
     topup: Money
     withdrawal: Money
 
 
-class CountsPerKind(BaseModel):
+class OverviewCounts(BaseModel):
     transfer: int
     topup: int
     withdrawal: int
@@ -123,7 +123,7 @@ class OverviewDay(BaseModel):
 
 
 class Overview(_Range):
-    users: UserTotals
-    volume: PerKind
-    counts: CountsPerKind
+    users: OverviewUsers
+    volume: OverviewVolume
+    counts: OverviewCounts
     per_day: list[OverviewDay]

@@ -26,14 +26,14 @@ from reporting_service import repository
 from reporting_service.events import ZERO, Effects, effects
 from reporting_service.periods import Granularity, day_bounds, period_start, periods
 from reporting_service.schemas import (
-    CountsPerKind,
     Overview,
+    OverviewCounts,
     OverviewDay,
-    PerKind,
+    OverviewUsers,
+    OverviewVolume,
     Statement,
     StatementCounterparty,
     StatementItem,
-    UserTotals,
 )
 
 CURRENCY = "EGP"
@@ -207,8 +207,10 @@ async def overview(session: AsyncSession, *, start: date, end: date) -> Overview
         from_=start.isoformat(),
         to=end.isoformat(),
         currency=CURRENCY,
-        users=UserTotals(total=counts.total, new=counts.new, active=counts.active),
-        volume=PerKind(**{k: money(v) for k, v in volume.items()}),
-        counts=CountsPerKind(**number),
+        users=OverviewUsers(total=counts.total, new=counts.new, active=counts.active),
+        volume=OverviewVolume(
+            transfer=money(volume["transfer"]), topup=money(volume["topup"]), withdrawal=money(volume["withdrawal"])
+        ),
+        counts=OverviewCounts(transfer=number["transfer"], topup=number["topup"], withdrawal=number["withdrawal"]),
         per_day=per_day,
     )

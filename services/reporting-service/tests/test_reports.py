@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from instapay_common.security.scopes import PROFILE_READ, ROLE_ADMIN
 from reporting_service.periods import Granularity, period_label, periods
+from reporting_service.schemas import Summary
 
 START = datetime(2026, 8, 1, tzinfo=UTC)
 
@@ -281,6 +282,8 @@ async def test_summary_body_is_compact_json_in_the_documented_order(reporting, l
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
     body = r.json()
     assert r.content == json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    # the documented model (schemas.Summary) is exactly what is sent
+    assert Summary.model_validate(body).model_dump(by_alias=True) == body
     assert list(body) == [
         "from",
         "to",
