@@ -314,8 +314,9 @@ async def test_summary_body_is_compact_json_in_the_documented_order(reporting, l
 
 
 async def test_report_dates_are_iso_days_in_range(reporting, ledger):
-    """Found by a deep schemathesis run: `to=0` was read as a Unix timestamp (a 1970 report), and
-    `to=0001-01-02` (default `from` 29 days earlier) or `to=9999-12-31` (the day after) overflowed: 500."""
+    """Report dates are ISO days only (`to=0` is not a Unix timestamp), and a range whose default
+    `from` or whose day after falls outside the calendar (`to=0001-01-02`, `to=9999-12-31`) is a
+    422, never a 500."""
     uid = ledger.user("amal", START)
     admin = reporting.auth(uid, roles=[ROLE_ADMIN])
     for path in ("/api/v1/reports/summary", "/api/v1/reports/statement", "/api/v1/admin/reports/overview"):
