@@ -122,16 +122,7 @@ class NotificationRow(NamedTuple):
     read_at: datetime | None
 
 
-_PUBLIC_COLUMNS = (
-    notifications.c.seq,
-    notifications.c.id,
-    notifications.c.type,
-    notifications.c.title,
-    notifications.c.body,
-    notifications.c.data,
-    notifications.c.created_at,
-    notifications.c.read_at,
-)
+_PUBLIC_COLUMNS = tuple(notifications.c[name] for name in NotificationRow._fields)
 
 
 async def newest_first(

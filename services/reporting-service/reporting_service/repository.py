@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -86,21 +86,8 @@ _PLATFORM_SUMS = (
 )
 _ADD_PLATFORM_DAILY = _add_all(platform_daily, _PLATFORM_KEYS, _PLATFORM_SUMS)
 
-_MOVEMENT_COLUMNS = (
-    "user_id",
-    "event_id",
-    "occurred_at",
-    "type",
-    "direction",
-    "amount",
-    "currency",
-    "balance_after",
-    "counterparty_id",
-    "counterparty_handle",
-    "counterparty_name",
-    "reference",
-    "note",
-)
+# A movement row's columns are the fields of `events.Movement`, in order.
+_MOVEMENT_COLUMNS = tuple(f.name for f in fields(Movement))
 # Rows come out of unnest in array order, so identity ids are drawn in the batch's event order.
 _INSERT_MOVEMENTS = Sql(
     f"INSERT INTO reporting.movements ({', '.join(_MOVEMENT_COLUMNS)}) "  # noqa: S608 - ours
@@ -459,18 +446,7 @@ async def statement_rows(
     """The user's movements in [lo, hi), in time order."""
     m = movements.c
     result = await session.execute(
-        select(
-            m.occurred_at,
-            m.type,
-            m.direction,
-            m.amount,
-            m.currency,
-            m.balance_after,
-            m.counterparty_handle,
-            m.counterparty_name,
-            m.reference,
-            m.note,
-        )
+        select(*(m[c] for c in StatementRow._fields))
         .where(m.user_id == user_id, m.occurred_at >= lo, m.occurred_at < hi)
         .order_by(m.occurred_at, m.id)
     )
@@ -500,16 +476,7 @@ class UserCounts(NamedTuple):
 async def platform_days(session: AsyncSession, *, start: date, end: date) -> dict[date, PlatformDayRow]:
     pd = platform_daily.c
     result = await session.execute(
-        select(
-            pd.day,
-            pd.transfer_volume,
-            pd.transfer_count,
-            pd.topup_volume,
-            pd.topup_count,
-            pd.withdrawal_volume,
-            pd.withdrawal_count,
-            pd.new_users,
-        ).where(pd.day >= start, pd.day <= end)
+        select(*(pd[c] for c in PlatformDayRow._fields)).where(pd.day >= start, pd.day <= end)
     )
     return {r.day: PlatformDayRow._make(r) for r in result.all()}
 
