@@ -8,7 +8,6 @@ import asyncio
 import json
 import os
 import random
-import secrets
 import subprocess
 import sys
 import uuid
@@ -18,11 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import asyncpg
-import pytest
 
-from instapay_stack.migrate import migrate_all
-from instapay_stack.postgres import drop_database, ensure_database
-from instapay_stack.services import SERVICES
 from instapay_stack.testing import running_app
 from reporting_service import service
 from reporting_service.config import ReportingSettings
@@ -157,15 +152,6 @@ async def test_a_late_event_updates_the_later_running_totals(reporting, ledger, 
         (6, Decimal("10.00"), Decimal("2.50"), 2),
         (10, Decimal("17.25"), Decimal("2.50"), 3),
     ]
-
-
-@pytest.fixture
-def fresh_db(pg):
-    name = f"reporting_mig_{os.getpid()}_{secrets.token_hex(3)}"
-    url = ensure_database(pg, name)
-    migrate_all(url, services=[s for s in SERVICES if s.name == "reporting"], progress=lambda _m: None)
-    yield url
-    drop_database(pg, name)
 
 
 def alembic(url: str, *args: str) -> None:

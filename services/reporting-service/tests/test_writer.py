@@ -6,9 +6,7 @@ between concurrent batches."""
 from __future__ import annotations
 
 import asyncio
-import os
 import random
-import secrets
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -20,9 +18,6 @@ import httpx
 import pytest
 
 from instapay_common.events.envelope import EventEnvelope
-from instapay_stack.migrate import migrate_all
-from instapay_stack.postgres import drop_database, ensure_database
-from instapay_stack.services import SERVICES
 from instapay_stack.testing import running_app
 from reporting_service import service
 from reporting_service.config import ReportingSettings
@@ -38,20 +33,11 @@ ZERO = Decimal("0.00")
 
 
 @pytest.fixture
-def ref_db(pg) -> str:
-    name = f"reporting_ref_{os.getpid()}_{secrets.token_hex(3)}"
-    url = ensure_database(pg, name)
-    migrate_all(url, services=[s for s in SERVICES if s.name == "reporting"], progress=lambda _m: None)
-    yield url
-    drop_database(pg, name)
-
-
-@pytest.fixture
-async def one_by_one(ref_db) -> AsyncIterator[tuple[str, httpx.AsyncClient]]:
+async def one_by_one(fresh_db) -> AsyncIterator[tuple[str, httpx.AsyncClient]]:
     """A second reporting app on its own fresh database: the reference, fed one event at a time."""
-    app = build_app(ReportingSettings(database_url=ref_db, internal_token=INTERNAL_TOKEN, environment="test"))
+    app = build_app(ReportingSettings(database_url=fresh_db, internal_token=INTERNAL_TOKEN, environment="test"))
     async with running_app(app) as http:
-        yield ref_db, http
+        yield fresh_db, http
 
 
 @pytest.fixture
