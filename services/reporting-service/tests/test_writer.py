@@ -175,7 +175,7 @@ async def test_an_invalid_event_falls_back_and_the_rest_lands(reporting, reporti
     ledger.topup(a, Decimal("300.00"), START)
     ledger.transfer(a, b, Decimal("125.50"), START + timedelta(hours=1))
     bad = ledger.transfer(b, a, Decimal("1.00"), START + timedelta(hours=2))
-    bad["data"]["amount"] = "1.005"  # a valid envelope whose data the projector refuses
+    bad["data"]["amount"] = "1.005"  # a valid envelope whose data `effects` refuses
     ledger.transfer(b, a, Decimal("20.00"), START + timedelta(hours=3))
     events = ledger.auth_events + ledger.events
     outcomes = await post_batch(reporting.http, events)
