@@ -181,11 +181,12 @@ async def bench_summary(url: str, *, movements: int, counterparties: int, reques
 
 async def bench_projector(url: str, *, events: int, batch: int = 100) -> dict:
     """Transfer events among 50 users, ten minutes apart, applied in time order in process: the
-    first `events` one by one as `POST /internal/events` does (each its own transaction with the
-    inbox claim), the next `events` in batches of `batch` as `POST /internal/events/batch` does
-    (one transaction of set-based statements per batch). CPU is this process's: the service's side."""
-    from reporting_service.batch_projector import apply_events
-    from reporting_service.projector import EventEnvelope, apply_event
+    first `events` one by one as `POST /internal/events` does (the writer with one event: its own
+    transaction with the inbox claim), the next `events` in batches of `batch` as
+    `POST /internal/events/batch` does (one transaction of set-based statements per batch). CPU is
+    this process's: the service's side."""
+    from instapay_common.events.envelope import EventEnvelope
+    from reporting_service.service import apply_event, apply_events
 
     rng = random.Random(9)  # noqa: S311 - a reproducible workload, nothing secret
     users = [str(uuid.uuid4()) for _ in range(50)]
@@ -215,8 +216,7 @@ async def bench_projector(url: str, *, events: int, batch: int = 100) -> dict:
     try:
         cpu0, t0 = time.process_time(), time.perf_counter()
         for event in one_by_one:
-            async with db.sessionmaker() as session:
-                assert await apply_event(session, event)
+            assert await apply_event(db, event)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         cpu0, t0 = time.process_time(), time.perf_counter()
         for i in range(0, len(batched), batch):

@@ -118,34 +118,6 @@ interface ContractCreatedApiClient extends ContractApiClient {
   client_secret: string;
 }
 
-export interface SummaryPoint {
-  period: string;
-  sent: Money;
-  received: Money;
-  count: number;
-}
-
-export interface Counterparty {
-  handle: string;
-  display_name: string;
-  sent: Money;
-  received: Money;
-  count: number;
-}
-
-interface ContractSummary {
-  from: string;
-  to: string;
-  currency: string;
-  total_sent: Money;
-  total_received: Money;
-  net: Money;
-  count_sent: number;
-  count_received: number;
-  series: SummaryPoint[];
-  top_counterparties: Counterparty[];
-}
-
 interface ContractNotification {
   id: string;
   type: string;
@@ -169,7 +141,10 @@ export type Profile = ApiResponse<"/api/v1/users/me", "get", ContractProfile>;
 export type LookupResult = ApiResponse<"/api/v1/users/lookup", "get", ContractLookupResult>;
 export type Wallet = ApiResponse<"/api/v1/wallet", "get", ContractWallet>;
 export type Transfer = ApiResponse<"/api/v1/transfers", "post", ContractTransfer>;
-export type Summary = ApiResponse<"/api/v1/reports/summary", "get", ContractSummary>;
+// The reports are generated types only (reporting-service's schemas.py): no contract fallback.
+export type Summary = ApiResponse<"/api/v1/reports/summary", "get", never>;
+export type SummaryPoint = Summary["series"][number];
+export type TopCounterparty = Summary["top_counterparties"][number];
 export type CreatedApiClient = ApiResponse<"/api/v1/auth/clients", "post", ContractCreatedApiClient>;
 export type Transaction = ApiResponse<"/api/v1/transactions", "get", Page<ContractTransaction>>["items"][number];
 export type PaymentRequest = ApiResponse<"/api/v1/payment-requests", "get", Page<ContractPaymentRequest>>["items"][number];

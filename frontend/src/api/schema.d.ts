@@ -808,6 +808,74 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Overview */
+        Overview: {
+            counts: components["schemas"]["OverviewCounts"];
+            /** Currency */
+            currency: string;
+            /**
+             * From
+             * @description YYYY-MM-DD, inclusive
+             */
+            from: string;
+            /** Per Day */
+            per_day: components["schemas"]["OverviewDay"][];
+            /**
+             * To
+             * @description YYYY-MM-DD, inclusive
+             */
+            to: string;
+            users: components["schemas"]["OverviewUsers"];
+            volume: components["schemas"]["OverviewVolume"];
+        };
+        /** OverviewCounts */
+        OverviewCounts: {
+            /** Topup */
+            topup: number;
+            /** Transfer */
+            transfer: number;
+            /** Withdrawal */
+            withdrawal: number;
+        };
+        /** OverviewDay */
+        OverviewDay: {
+            /** Active Users */
+            active_users: number;
+            /** Date */
+            date: string;
+            /** New Users */
+            new_users: number;
+            /** Topup Count */
+            topup_count: number;
+            /** Topup Volume */
+            topup_volume: string;
+            /** Transfer Count */
+            transfer_count: number;
+            /** Transfer Volume */
+            transfer_volume: string;
+            /** Withdrawal Count */
+            withdrawal_count: number;
+            /** Withdrawal Volume */
+            withdrawal_volume: string;
+        };
+        /** OverviewUsers */
+        OverviewUsers: {
+            /** Active */
+            active: number;
+            /** New */
+            new: number;
+            /** Total */
+            total: number;
+        };
+        /** OverviewVolume */
+        OverviewVolume: {
+            /** Topup */
+            topup: string;
+            /** Transfer */
+            transfer: string;
+            /** Withdrawal */
+            withdrawal: string;
+        };
         /**
          * Party
          * @description The other side of a transfer or payment request, as the user service named it then.
@@ -1066,6 +1134,145 @@ export interface components {
             /** User Agent */
             user_agent: string | null;
         };
+        /**
+         * Statement
+         * @description Opening balance = the balance after the last movement before the range (0.00 if none);
+         *     closing = the balance after the range's last movement (or the opening).
+         */
+        Statement: {
+            /** Closing Balance */
+            closing_balance: string;
+            /** Count */
+            count: number;
+            /** Currency */
+            currency: string;
+            /**
+             * From
+             * @description YYYY-MM-DD, inclusive
+             */
+            from: string;
+            /** Items */
+            items: components["schemas"]["StatementItem"][];
+            /** Opening Balance */
+            opening_balance: string;
+            /**
+             * To
+             * @description YYYY-MM-DD, inclusive
+             */
+            to: string;
+            /** Total In */
+            total_in: string;
+            /** Total Out */
+            total_out: string;
+        };
+        /** StatementCounterparty */
+        StatementCounterparty: {
+            /** Display Name */
+            display_name: string | null;
+            /** Handle */
+            handle: string | null;
+        };
+        /** StatementItem */
+        StatementItem: {
+            /** Amount */
+            amount: string;
+            /** Balance After */
+            balance_after: string | null;
+            counterparty: components["schemas"]["StatementCounterparty"] | null;
+            /** Currency */
+            currency: string;
+            /**
+             * Date
+             * @description RFC 3339, UTC
+             */
+            date: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /** Note */
+            note: string | null;
+            /** Reference */
+            reference: string | null;
+            /**
+             * Type
+             * @description transfer, topup or withdrawal
+             */
+            type: string;
+        };
+        /**
+         * Summary
+         * @description Sent = money out (transfers sent + withdrawals), received = money in (transfers received +
+         *     top-ups); `series` has every period touching the range, with or without activity.
+         */
+        Summary: {
+            breakdown: components["schemas"]["SummaryBreakdown"];
+            /** Count Received */
+            count_received: number;
+            /** Count Sent */
+            count_sent: number;
+            /** Currency */
+            currency: string;
+            /**
+             * From
+             * @description YYYY-MM-DD, inclusive
+             */
+            from: string;
+            /**
+             * Granularity
+             * @enum {string}
+             */
+            granularity: "day" | "week" | "month";
+            /** Net */
+            net: string;
+            /** Series */
+            series: components["schemas"]["SummaryPoint"][];
+            /**
+             * To
+             * @description YYYY-MM-DD, inclusive
+             */
+            to: string;
+            /** Top Counterparties */
+            top_counterparties: components["schemas"]["TopCounterparty"][];
+            /** Total Received */
+            total_received: string;
+            /** Total Sent */
+            total_sent: string;
+        };
+        /** SummaryAmount */
+        SummaryAmount: {
+            /** Amount */
+            amount: string;
+            /** Count */
+            count: number;
+        };
+        /** SummaryBreakdown */
+        SummaryBreakdown: {
+            topup: components["schemas"]["SummaryAmount"];
+            transfer_in: components["schemas"]["SummaryAmount"];
+            transfer_out: components["schemas"]["SummaryAmount"];
+            withdrawal: components["schemas"]["SummaryAmount"];
+        };
+        /** SummaryPoint */
+        SummaryPoint: {
+            /** Count */
+            count: number;
+            /**
+             * Period
+             * @description YYYY-MM-DD, ISO week YYYY-Www or YYYY-MM
+             */
+            period: string;
+            /** Received */
+            received: string;
+            /** Sent */
+            sent: string;
+            /**
+             * Start
+             * @description first day of the period (YYYY-MM-DD)
+             */
+            start: string;
+        };
         /** TokenResponse */
         TokenResponse: {
             /** Access Token */
@@ -1081,6 +1288,21 @@ export interface components {
              * @default bearer
              */
             token_type?: string;
+        };
+        /** TopCounterparty */
+        TopCounterparty: {
+            /** Count */
+            count: number;
+            /** Display Name */
+            display_name: string | null;
+            /** Handle */
+            handle: string | null;
+            /** Received */
+            received: string;
+            /** Sent */
+            sent: string;
+            /** User Id */
+            user_id: string;
         };
         /** TopupIn */
         TopupIn: {
@@ -1385,9 +1607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Overview"];
                 };
             };
             /** @description Bad request */
@@ -3883,8 +4103,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
-                    "text/csv": unknown;
+                    "application/json": components["schemas"]["Statement"];
+                    "text/csv": string;
                 };
             };
             /** @description Bad request */
@@ -3990,9 +4210,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Summary"];
                 };
             };
             /** @description Bad request */

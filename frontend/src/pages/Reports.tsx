@@ -105,7 +105,7 @@ export function Reports() {
           {s.top_counterparties.length === 0 && <Empty />}
           <ul className="list">
             {s.top_counterparties.map((c) => (
-              <li key={c.handle} className="tx">
+              <li key={c.user_id} className="tx">
                 <div className="tx-main">
                   <strong>{c.display_name}</strong>
                   <bdi className="muted">@{c.handle}</bdi>

@@ -12,10 +12,9 @@ import asyncio
 import contextlib
 import random
 from dataclasses import dataclass
-from typing import Any
 
 from instapay_common.db.database import Database
-from instapay_common.db.rawsql import Sql, transaction
+from instapay_common.db.rawsql import transaction
 from instapay_common.logging import get_logger
 from notification_service.channels import ChannelError
 from notification_service.channels.email import SmtpMailer
@@ -23,27 +22,10 @@ from notification_service.channels.sms import SmsProvider
 from notification_service.config import NotificationSettings
 from notification_service.metrics import NOTIFICATION_DELIVERIES
 from notification_service.profiles import Profile, ProfileDirectory
+from notification_service.repository import DeliveryOutcome, DueDelivery, claim_due, record
 from notification_service.templates import Rendered, render
 
 log = get_logger("dispatcher")
-
-CLAIM_DUE = Sql(
-    "SELECT d.id, d.channel, d.attempts, d.address, d.notification_seq, n.user_id, n.type, n.data, n.language "
-    "FROM notifications.deliveries AS d JOIN notifications.notifications AS n ON n.seq = d.notification_seq "
-    "WHERE d.status = 'pending' AND d.next_attempt_at <= now() "
-    "ORDER BY d.next_attempt_at LIMIT :limit FOR UPDATE OF d SKIP LOCKED"
-)
-# Every outcome of a claimed batch in one statement; `delay` is set only for a retry (the row stays
-# pending and is due again after it), `sent_at` only for a sent row.
-RECORD = Sql(
-    "UPDATE notifications.deliveries AS d SET status = r.status, attempts = r.attempts, last_error = r.error, "
-    "sent_at = CASE WHEN r.status = 'sent' THEN now() ELSE d.sent_at END, "
-    "next_attempt_at = CASE WHEN r.delay IS NULL THEN d.next_attempt_at "
-    "ELSE clock_timestamp() + make_interval(secs => r.delay) END "
-    "FROM unnest(CAST(:ids AS bigint[]), CAST(:statuses AS text[]), CAST(:attempts AS integer[]), "
-    "CAST(:errors AS text[]), CAST(:delays AS double precision[])) AS r(id, status, attempts, error, delay) "
-    "WHERE d.id = r.id"
-)
 
 
 @dataclass
@@ -52,23 +34,13 @@ class Channels:
     sms: SmsProvider
 
 
-def _address(channel: str, profile: Profile | None, row: Any) -> str | None:
+def _address(channel: str, profile: Profile | None, row: DueDelivery) -> str | None:
     """The address to use now, or None when the user does not want this channel."""
     if profile is None:
-        return row["address"]
+        return row.address
     if channel == "email":
         return profile.email if profile.notify_email else None
     return profile.phone if profile.notify_sms else None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What to write for one delivery: `delay` (seconds) only for a retry."""
-
-    status: str
-    attempts: int
-    error: str | None
-    delay: float | None
 
 
 class Dispatcher:
@@ -86,7 +58,7 @@ class Dispatcher:
         self.profiles = profiles
         self.settings = settings
         self.batch_size = batch_size
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
 
     def poke(self) -> None:
@@ -98,21 +70,21 @@ class Dispatcher:
         return random.uniform(step / 10, step)  # noqa: S311 - jitter, not security
 
     async def _send(
-        self, row: Any, profile: Profile | None, texts: dict[tuple[int, str | None], Rendered]
+        self, row: DueDelivery, profile: Profile | None, texts: dict[tuple[int, str | None], Rendered]
     ) -> tuple[str, str | None]:
         """-> (outcome, error). `texts` is shared by the batch: a notification's e-mail and SMS
         are rendered once."""
-        if profile is None and row["address"] is None:
+        if profile is None and row.address is None:
             return "retry", "recipient profile unavailable"
-        address = _address(row["channel"], profile, row)
+        address = _address(row.channel, profile, row)
         if not address:
             return "skipped", None
-        key = (row["notification_seq"], profile.language if profile else row["language"])
+        key = (row.notification_seq, profile.language if profile else row.language)
         rendered = texts.get(key)
         if rendered is None:
-            rendered = texts[key] = render(row["type"], key[1], row["data"])
+            rendered = texts[key] = render(row.type, key[1], row.data)
         try:
-            if row["channel"] == "email":
+            if row.channel == "email":
                 await self.channels.mailer.send(
                     to=address, subject=rendered.title, body=rendered.body, language=rendered.language
                 )
@@ -122,19 +94,19 @@ class Dispatcher:
             return "retry", str(exc)[:500]
         return "sent", None
 
-    def _outcome(self, row: Any, outcome: str, error: str | None) -> Outcome:
+    def _outcome(self, row: DueDelivery, outcome: str, error: str | None) -> DeliveryOutcome:
         """The row's new state; logs and counts the outcome."""
-        channel = row["channel"]
-        attempts = row["attempts"] + (0 if outcome == "skipped" else 1)
+        channel = row.channel
+        attempts = row.attempts + (0 if outcome == "skipped" else 1)
         if outcome in ("sent", "skipped"):
-            result = Outcome(outcome, attempts, error, None)
+            result = DeliveryOutcome(outcome, attempts, error, None)
         elif attempts >= self.settings.delivery_max_attempts:
             outcome = "failed"
-            result = Outcome("failed", attempts, error, None)
-            log.error("notification_delivery_gave_up", channel=channel, delivery_id=row["id"], error=error)
+            result = DeliveryOutcome("failed", attempts, error, None)
+            log.error("notification_delivery_gave_up", channel=channel, delivery_id=row.id, error=error)
         else:
-            result = Outcome("pending", attempts, error, self._delay(row["attempts"]))
-            log.warning("notification_delivery_retry", channel=channel, delivery_id=row["id"], error=error)
+            result = DeliveryOutcome("pending", attempts, error, self._delay(row.attempts))
+            log.warning("notification_delivery_retry", channel=channel, delivery_id=row.id, error=error)
         NOTIFICATION_DELIVERIES.labels(channel, outcome).inc()
         return result
 
@@ -142,21 +114,14 @@ class Dispatcher:
         """Claims due deliveries, sends them concurrently and records every outcome with one
         statement, all in one transaction (the row locks keep other replicas off them meanwhile)."""
         async with transaction(self.db) as conn:
-            rows = await conn.fetch(CLAIM_DUE, limit=self.batch_size)
+            rows = await claim_due(conn, limit=self.batch_size)
             if not rows:
                 return 0
-            profiles = await self.profiles.get_many(r["user_id"] for r in rows)
+            profiles = await self.profiles.get_many(r.user_id for r in rows)
             texts: dict[tuple[int, str | None], Rendered] = {}
-            results = await asyncio.gather(*(self._send(r, profiles[r["user_id"]], texts) for r in rows))
+            results = await asyncio.gather(*(self._send(r, profiles[r.user_id], texts) for r in rows))
             outcomes = [self._outcome(row, outcome, error) for row, (outcome, error) in zip(rows, results, strict=True)]
-            await conn.execute(
-                RECORD,
-                ids=[r["id"] for r in rows],
-                statuses=[o.status for o in outcomes],
-                attempts=[o.attempts for o in outcomes],
-                errors=[o.error for o in outcomes],
-                delays=[o.delay for o in outcomes],
-            )
+            await record(conn, list(zip(rows, outcomes, strict=True)))
             return len(rows)
 
     async def _loop(self) -> None:

@@ -4,6 +4,7 @@ payment request), each with the template fields its text needs."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,10 @@ class NotificationSpec:
     user_id: uuid.UUID
     kind: str  # template key and the notification's `type`
     data: dict[str, Any]
+
+
+# Builds the notifications of one event type from the event's data.
+Builder = Callable[[dict[str, Any]], list[NotificationSpec]]
 
 
 def _uid(value: Any, field: str) -> uuid.UUID:
@@ -40,39 +45,39 @@ def _money(data: dict[str, Any]) -> dict[str, Any]:
     return {"amount": data.get("amount"), "currency": data.get("currency", "EGP")}
 
 
+def _both_sides(
+    d: dict[str, Any],
+    first: tuple[str, str],
+    second: tuple[str, str],
+    common: dict[str, Any],
+    *,
+    with_balance: bool,
+) -> list[NotificationSpec]:
+    """One notification per party, each naming the other; `first` and `second` are (the party's
+    key in the data, the kind of its notification)."""
+    (a_key, a_kind), (b_key, b_kind) = first, second
+    a, b = _party(d, a_key), _party(d, b_key)
+
+    def spec(me: dict[str, Any], key: str, kind: str, other: dict[str, Any]) -> NotificationSpec:
+        data = {**common, "counterparty": _name(other), "counterparty_handle": other.get("handle")}
+        if with_balance:
+            data["balance_after"] = me.get("balance_after")
+        return NotificationSpec(_uid(me["user_id"], key), kind, data)
+
+    return [spec(a, a_key, a_kind, b), spec(b, b_key, b_kind, a)]
+
+
 def _transfer(d: dict[str, Any]) -> list[NotificationSpec]:
-    sender, recipient = _party(d, "sender"), _party(d, "recipient")
     common = {
         **_money(d),
         "transfer_id": d.get("transfer_id"),
         "note": d.get("note"),
         "payment_request_id": d.get("payment_request_id"),
     }
-    return [
-        NotificationSpec(
-            _uid(sender["user_id"], "sender"),
-            "transfer.sent",
-            {
-                **common,
-                "counterparty": _name(recipient),
-                "counterparty_handle": recipient.get("handle"),
-                "balance_after": sender.get("balance_after"),
-            },
-        ),
-        NotificationSpec(
-            _uid(recipient["user_id"], "recipient"),
-            "transfer.received",
-            {
-                **common,
-                "counterparty": _name(sender),
-                "counterparty_handle": sender.get("handle"),
-                "balance_after": recipient.get("balance_after"),
-            },
-        ),
-    ]
+    return _both_sides(d, ("sender", "transfer.sent"), ("recipient", "transfer.received"), common, with_balance=True)
 
 
-def _wallet(kind: str):
+def _wallet(kind: str) -> Builder:
     def build(d: dict[str, Any]) -> list[NotificationSpec]:
         return [
             NotificationSpec(
@@ -85,27 +90,15 @@ def _wallet(kind: str):
     return build
 
 
-def _payment_request(requester_kind: str, payer_kind: str):
+def _payment_request(requester_kind: str, payer_kind: str) -> Builder:
     def build(d: dict[str, Any]) -> list[NotificationSpec]:
-        requester, payer = _party(d, "requester"), _party(d, "payer")
         common = {
             **_money(d),
             "request_id": d.get("request_id"),
             "note": d.get("note"),
             "transfer_id": d.get("transfer_id"),
         }
-        return [
-            NotificationSpec(
-                _uid(requester["user_id"], "requester"),
-                requester_kind,
-                {**common, "counterparty": _name(payer), "counterparty_handle": payer.get("handle")},
-            ),
-            NotificationSpec(
-                _uid(payer["user_id"], "payer"),
-                payer_kind,
-                {**common, "counterparty": _name(requester), "counterparty_handle": requester.get("handle")},
-            ),
-        ]
+        return _both_sides(d, ("requester", requester_kind), ("payer", payer_kind), common, with_balance=False)
 
     return build
 
@@ -174,7 +167,7 @@ def _api_client(d: dict[str, Any]) -> list[NotificationSpec]:
     ]
 
 
-HANDLERS = {
+HANDLERS: dict[str, Builder] = {
     "transfer.completed": _transfer,
     "topup.completed": _wallet("topup.completed"),
     "withdrawal.completed": _wallet("withdrawal.completed"),

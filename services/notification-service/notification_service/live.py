@@ -18,7 +18,7 @@ import asyncpg
 
 from instapay_common.db.database import normalize_async_url
 from instapay_common.logging import get_logger
-from notification_service.store import LIVE_CHANNEL
+from notification_service.repository import LIVE_CHANNEL
 
 log = get_logger("live")
 
@@ -62,11 +62,11 @@ class PgListener:
     def __init__(self, database_url: str, hub: LiveHub) -> None:
         self.dsn = normalize_async_url(database_url).replace("postgresql+asyncpg://", "postgresql://")
         self.hub = hub
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
 
-    def _on_notify(self, _conn, _pid, _channel: str, payload: str) -> None:
-        user, _, _seq = payload.partition(":")
+    def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: object) -> None:
+        user, _, _seq = str(payload).partition(":")
         with contextlib.suppress(ValueError):
             self.hub.publish(uuid.UUID(user))
 
@@ -77,8 +77,8 @@ class PgListener:
             try:
                 conn = await asyncpg.connect(self.dsn)
                 # Called by asyncpg as soon as the server closes the connection (a restart, a
-                # terminated backend): reconnect at once instead of at the next 5 s check, which
-                # left live pushes ~6 s late after every PostgreSQL restart.
+                # terminated backend): reconnect at once, not at the next check, so live pushes
+                # resume as soon as PostgreSQL is back.
                 conn.add_termination_listener(lambda _conn, lost=lost: lost.set())
                 await conn.add_listener(LIVE_CHANNEL, self._on_notify)
                 self.connected.set()

@@ -8,8 +8,7 @@ from fastapi import FastAPI
 
 from instapay_common.web.app import create_service_app
 from instapay_common.web.http_client import ServiceClient
-from notification_service.api import internal, stream
-from notification_service.api.routes import router
+from notification_service.api import internal, notifications, stream
 from notification_service.channels.email import SmtpMailer
 from notification_service.channels.sms import build_sms_provider
 from notification_service.config import NotificationSettings, get_settings
@@ -50,7 +49,7 @@ def build_app(settings: NotificationSettings | None = None) -> FastAPI:
     return create_service_app(
         settings or get_settings(),
         title="Mini-InstaPay notification service",
-        routers=[stream.router, router, internal.router],
+        routers=[stream.router, notifications.router, internal.router],
         migrations_dir=MIGRATIONS_DIR,
         lifespan_hooks=[notification_runtime],
     )

@@ -110,7 +110,7 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-class _Blank(dict):
+class _Blank(dict[str, Any]):
     """Missing template fields render empty instead of failing the whole notification."""
 
     def __missing__(self, key: str) -> str:

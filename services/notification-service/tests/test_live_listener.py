@@ -10,7 +10,7 @@ import uuid
 import asyncpg
 
 from notification_service.live import LiveHub, PgListener
-from notification_service.store import LIVE_CHANNEL
+from notification_service.repository import LIVE_CHANNEL
 
 
 async def test_a_terminated_listen_connection_is_back_within_a_second_and_pushes_again(notifications_db):

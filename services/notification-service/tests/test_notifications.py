@@ -355,9 +355,9 @@ async def test_stream_on_one_replica_sees_notifications_written_by_another(make_
 
 @pytest.mark.parametrize("last_event_id", ["99999999999999999999999999", str(2**63), "\u00b2", "abc", "-1", "1.5"])
 async def test_a_last_event_id_it_never_sent_starts_the_stream_now(service, users, ev, last_event_id):
-    """Found by fuzzing: `Last-Event-ID: 99999999999999999999999999` (or "²") passed `isdigit()`, the
-    first read after the 200 overflowed bigint (int("²") raised) and the stream died, the browser
-    reconnecting into the same error; an id above the user's latest was never sent: nothing missed."""
+    """A `Last-Event-ID` that is not ASCII digits within bigint (`99999999999999999999999999`, "²")
+    starts the stream at "now" rather than breaking it after the 200 (the browser would reconnect
+    into the same error); an id above the user's latest was never sent: nothing was missed."""
     alice, bob = users.add("alice"), users.add("bob")
     await service.post_event(ev.transfer(alice, bob, amount="1.00"))  # before: not replayed
     h = {**service.auth(bob["user_id"]), "Last-Event-ID": last_event_id.encode("latin-1")}
@@ -371,7 +371,7 @@ async def test_a_last_event_id_it_never_sent_starts_the_stream_now(service, user
 
 @pytest.mark.parametrize("raw", ["n:99999999999999999999", "n:9223372036854775808", "n:-1", "n:\uff11\uff12"])
 async def test_crafted_cursors_are_validation_errors(service, users, raw):
-    """Found by fuzzing crafted cursors: `n:` beyond bigint failed in asyncpg (500)."""
+    """A crafted cursor (`n:` beyond bigint, negative, non-ASCII digits) is a 422, never a 500."""
     bob = users.add("bob")
     cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
     r = await service.client.get(

@@ -4,6 +4,8 @@ Every table lives in the "reporting" schema and can be truncated and rebuilt by 
 event logs (`python -m reporting_service.rebuild`). Days are UTC calendar days.
 """
 
+from decimal import Decimal
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -33,11 +35,11 @@ MONEY = Numeric(20, 2)
 ZERO = text("0")
 
 
-def _money(name: str) -> Column:
+def _money(name: str) -> Column[Decimal]:
     return Column(name, MONEY, nullable=False, server_default=ZERO)
 
 
-def _count(name: str) -> Column:
+def _count(name: str) -> Column[int]:
     return Column(name, Integer, nullable=False, server_default=ZERO)
 
 

@@ -4,9 +4,9 @@
 
 Truncates every read-model table (and the processed-events inbox), then pages through
 transaction-service `GET /internal/events?after_seq=&limit=` and auth-service's equivalent
-(user.registered, for user counts) and applies each event with the same projector the live
-`POST /internal/events` uses, so the result equals the live-built model. Events that arrive live
-during the rebuild are deduped by id like any redelivery. Environment as for the service
+(user.registered, for user counts) and applies each page with the writer the live
+`POST /internal/events` uses (`service.apply_events`), so the result equals the live-built model.
+Events that arrive live during the rebuild are deduped by id like any redelivery. Environment as for the service
 (DATABASE_URL, TRANSACTION_URL, AUTH_URL, INTERNAL_TOKEN).
 """
 
@@ -18,16 +18,13 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from sqlalchemy import text
-
 from instapay_common.db.database import Database
 from instapay_common.errors import DomainError
 from instapay_common.events.envelope import EventEnvelope
 from instapay_common.logging import configure_logging, get_logger
 from instapay_common.web.http_client import ServiceClient, UpstreamError, new_session
+from reporting_service import repository, service
 from reporting_service.config import ReportingSettings, get_settings
-from reporting_service.models import READ_MODEL
-from reporting_service.projector import apply_event
 
 log = get_logger("rebuild")
 PAGE = 500
@@ -41,23 +38,18 @@ class RebuildResult:
     seconds: float
 
 
-async def event_log(client: ServiceClient, *, page: int = PAGE) -> AsyncIterator[EventEnvelope]:
+async def event_log(client: ServiceClient, *, page: int = PAGE) -> AsyncIterator[list[EventEnvelope]]:
+    """The log's events, a page at a time."""
     after = 0
     while True:
         _, body = await client.request("GET", "/internal/events", params={"after_seq": after, "limit": page})
         items = body.get("items") or []
-        for item in items:
-            yield EventEnvelope.model_validate(item)
+        if items:
+            yield [EventEnvelope.model_validate(item) for item in items]
         nxt = body.get("next_after_seq")
         if not items or nxt is None or int(nxt) <= after:
             return
         after = int(nxt)
-
-
-async def truncate(db: Database) -> None:
-    names = ", ".join(f'"{t.schema}"."{t.name}"' for t in READ_MODEL)
-    async with db.engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
 
 
 async def rebuild(
@@ -65,16 +57,15 @@ async def rebuild(
 ) -> RebuildResult:
     """`optional` sources that do not offer an event log (404) are skipped with a warning."""
     started = time.monotonic()
-    await truncate(db)
+    await repository.truncate(db)
     total = applied = 0
     per_source: dict[str, int] = {}
     for name, client in sources.items():
         count = 0
         try:
-            async for event in event_log(client):
-                async with db.sessionmaker() as session:
-                    applied += await apply_event(session, event)
-                count += 1
+            async for events in event_log(client):
+                applied += len(await service.apply_events(db, events))
+                count += len(events)
         except UpstreamError as exc:
             if name in optional and exc.status == 404:
                 log.warning("rebuild_source_without_event_log", source=name)

@@ -10,6 +10,8 @@ import csv
 import io
 from typing import Any
 
+from reporting_service.schemas import Statement
+
 BOM = "\ufeff"
 HEADER = [
     "date",
@@ -31,49 +33,49 @@ def _safe(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def render_csv(statement: dict[str, Any]) -> str:
+def render_csv(statement: Statement) -> str:
     buf = io.StringIO()
     buf.write(BOM)
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(HEADER)
     w.writerow(
         [
-            statement["from"],
+            statement.from_,
             "opening_balance",
             "",
             "",
-            statement["currency"],
-            statement["opening_balance"],
+            statement.currency,
+            statement.opening_balance,
             "",
             "",
             "",
             "",
         ]
     )
-    for item in statement["items"]:
-        cp = item["counterparty"] or {}
+    for item in statement.items:
+        cp = item.counterparty
         w.writerow(
             [
-                item["date"],
-                item["type"],
-                item["direction"],
-                item["amount"],
-                item["currency"],
-                item["balance_after"] or "",
-                _safe(cp.get("handle")),
-                _safe(cp.get("display_name")),
-                item["reference"] or "",
-                _safe(item["note"]),
+                item.date,
+                item.type,
+                item.direction,
+                item.amount,
+                item.currency,
+                item.balance_after or "",
+                _safe(cp.handle if cp else None),
+                _safe(cp.display_name if cp else None),
+                item.reference or "",
+                _safe(item.note),
             ]
         )
     w.writerow(
         [
-            statement["to"],
+            statement.to,
             "closing_balance",
             "",
             "",
-            statement["currency"],
-            statement["closing_balance"],
+            statement.currency,
+            statement.closing_balance,
             "",
             "",
             "",
@@ -83,5 +85,5 @@ def render_csv(statement: dict[str, Any]) -> str:
     return buf.getvalue()
 
 
-def filename(statement: dict[str, Any]) -> str:
-    return f"instapay-statement-{statement['from']}-to-{statement['to']}.csv"
+def filename(statement: Statement) -> str:
+    return f"instapay-statement-{statement.from_}-to-{statement.to}.csv"

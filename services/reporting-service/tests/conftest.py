@@ -7,7 +7,7 @@ import os
 import random
 import secrets
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -27,13 +27,23 @@ from reporting_service.main import build_app
 INTERNAL_TOKEN = "test-internal-token"
 
 
-@pytest.fixture(scope="session")
-def reporting_db(pg) -> str:
-    name = f"reporting_{os.getpid()}_{secrets.token_hex(3)}"
+def _migrated_db(pg, prefix: str) -> Iterator[str]:
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
     url = ensure_database(pg, name)
     migrate_all(url, services=[s for s in SERVICES if s.name == "reporting"], progress=lambda _m: None)
     yield url
     drop_database(pg, name)
+
+
+@pytest.fixture(scope="session")
+def reporting_db(pg) -> Iterator[str]:
+    yield from _migrated_db(pg, "reporting")
+
+
+@pytest.fixture
+def fresh_db(pg) -> Iterator[str]:
+    """A migrated reporting database of the test's own (not shared with the `reporting` app)."""
+    yield from _migrated_db(pg, "reporting_fresh")
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""Regression (proof suite, bank test): transfer events between the same users in both directions,
-delivered concurrently (as relays do), are all applied (no deadlock -> 500) and add up."""
+"""Transfer events between the same users in both directions, delivered concurrently (as relays
+do), are all applied (the writer locks rows in one order: no deadlock -> 500) and add up."""
 
 from __future__ import annotations
 

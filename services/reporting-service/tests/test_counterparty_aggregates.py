@@ -8,7 +8,6 @@ import asyncio
 import json
 import os
 import random
-import secrets
 import subprocess
 import sys
 import uuid
@@ -18,13 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import asyncpg
-import pytest
 
-from instapay_stack.migrate import migrate_all
-from instapay_stack.postgres import drop_database, ensure_database
-from instapay_stack.services import SERVICES
 from instapay_stack.testing import running_app
-from reporting_service import summary
+from reporting_service import service
 from reporting_service.config import ReportingSettings
 from reporting_service.main import build_app
 from reporting_service.periods import Granularity
@@ -54,7 +49,7 @@ async def fetch(url: str, sql: str) -> list[tuple]:
 
 def recompute(movements: list[tuple]) -> tuple[list[tuple], list[tuple]]:
     """(totals, running) rows from (user_id, counterparty_id, day, direction, amount) movements,
-    with plain Decimal arithmetic: the definition the projector's upserts must match."""
+    with plain Decimal arithmetic: the definition the writer's upserts must match."""
     per_day: dict[tuple, dict[date, list]] = defaultdict(lambda: defaultdict(lambda: [ZERO, ZERO, 0]))
     for user_id, counterparty_id, day, direction, amount in movements:
         cell = per_day[(user_id, counterparty_id)][day]
@@ -126,7 +121,7 @@ async def test_aggregates_equal_a_recomputation_after_random_duplicate_out_of_or
             uid = rng.choice(users)
             want = expected_top(ledger, uid, a, b)
             for day_rows_max in (10**9, -1):
-                body = await summary.summary(
+                body = await service.summary(
                     session,
                     user_id=uuid.UUID(uid),
                     start=a,
@@ -159,15 +154,6 @@ async def test_a_late_event_updates_the_later_running_totals(reporting, ledger, 
     ]
 
 
-@pytest.fixture
-def fresh_db(pg):
-    name = f"reporting_mig_{os.getpid()}_{secrets.token_hex(3)}"
-    url = ensure_database(pg, name)
-    migrate_all(url, services=[s for s in SERVICES if s.name == "reporting"], progress=lambda _m: None)
-    yield url
-    drop_database(pg, name)
-
-
 def alembic(url: str, *args: str) -> None:
     subprocess.run(
         [sys.executable, "-m", "alembic", "-c", str(SERVICE_DIR / "alembic.ini"), *args],
@@ -178,7 +164,7 @@ def alembic(url: str, *args: str) -> None:
     )
 
 
-async def test_migration_0004_backfills_what_the_projector_builds(fresh_db, ledger):
+async def test_migration_0004_backfills_what_the_writer_builds(fresh_db, ledger):
     users = [ledger.user(h, START) for h in ("amal", "badr", "camelia", "dina")]
     ledger.random_activity(users, 200, START, days=70)
     app = build_app(ReportingSettings(database_url=fresh_db, internal_token="test-internal-token", environment="test"))
@@ -200,6 +186,6 @@ async def test_migration_0004_backfills_what_the_projector_builds(fresh_db, ledg
         cell[0 if direction == "out" else 1] += amount
         cell[2] += 1
     assert monthly == sorted((*k, *v) for k, v in by_month.items())
-    # ...and upgrading again backfills exactly what the projector had built.
+    # ...and upgrading again backfills exactly what the writer had built.
     await asyncio.to_thread(alembic, fresh_db, "upgrade", "head")
     assert (await fetch(fresh_db, TOTALS_SQL), await fetch(fresh_db, RUNNING_SQL)) == live

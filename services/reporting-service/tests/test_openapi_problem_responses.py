@@ -1,5 +1,6 @@
-"""Regression (proof suite, schemathesis): every documented error of the public API has the content
-type the service really sends, application/problem+json (not FastAPI's default application/json)."""
+"""Every documented error of the public API has the content type the service really sends,
+application/problem+json (not FastAPI's default application/json), so clients and schemathesis
+expect it."""
 
 from reporting_service.main import build_app
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from instapay_common.security.scopes import PROFILE_READ, ROLE_ADMIN
 from reporting_service.periods import Granularity, period_label, periods
+from reporting_service.schemas import Summary
 
 START = datetime(2026, 8, 1, tzinfo=UTC)
 
@@ -268,7 +269,7 @@ async def test_series_labels_and_empty_periods_across_iso_year_ends(reporting, l
 
 
 async def test_summary_body_is_compact_json_in_the_documented_order(reporting, ledger):
-    """The body is assembled from PostgreSQL's text (summary.py): it must be the same compact,
+    """The body is assembled from PostgreSQL's text (service.summary): it must be the same compact,
     UTF-8 JSON the framework wrote before, names with quotes, backslashes and Arabic included."""
     name = 'بدر "\\ \n'
     a, b = ledger.user("amal", START), ledger.user(name, START)
@@ -281,6 +282,8 @@ async def test_summary_body_is_compact_json_in_the_documented_order(reporting, l
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
     body = r.json()
     assert r.content == json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    # the documented model (schemas.Summary) is exactly what is sent
+    assert Summary.model_validate(body).model_dump(by_alias=True) == body
     assert list(body) == [
         "from",
         "to",
@@ -311,8 +314,9 @@ async def test_summary_body_is_compact_json_in_the_documented_order(reporting, l
 
 
 async def test_report_dates_are_iso_days_in_range(reporting, ledger):
-    """Found by a deep schemathesis run: `to=0` was read as a Unix timestamp (a 1970 report), and
-    `to=0001-01-02` (default `from` 29 days earlier) or `to=9999-12-31` (the day after) overflowed: 500."""
+    """Report dates are ISO days only (`to=0` is not a Unix timestamp), and a range whose default
+    `from` or whose day after falls outside the calendar (`to=0001-01-02`, `to=9999-12-31`) is a
+    422, never a 500."""
     uid = ledger.user("amal", START)
     admin = reporting.auth(uid, roles=[ROLE_ADMIN])
     for path in ("/api/v1/reports/summary", "/api/v1/reports/statement", "/api/v1/admin/reports/overview"):

@@ -18,16 +18,17 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
 
 from instapay_common.errors import PROBLEM_RESPONSES
-from notification_service import store
+from notification_service import service
 from notification_service.api.deps import DatabaseDep, HubDep, Reader, SettingsDep
 from notification_service.metrics import SSE_STREAMS
+from notification_service.repository import NotificationRow
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], responses=PROBLEM_RESPONSES)
 
 
-# An id this stream could have sent: ASCII digits within PostgreSQL's bigint (`str.isdigit()` also
-# took "１２" and 10^25, which failed the first query after the 200 was sent, so the stream broke and
-# the browser reconnected into the same error; found by fuzzing). Anything else starts at "now".
+# An id this stream could have sent: ASCII digits within PostgreSQL's bigint (not `str.isdigit()`,
+# which takes "１２" and 10^25: the first query after the 200 would fail and break the stream, and
+# the browser would reconnect into the same error). Anything else starts at "now".
 _EVENT_ID = re.compile(r"[0-9]{1,19}")
 _MAX_SEQ = 2**63 - 1
 
@@ -39,8 +40,8 @@ def _replay_from(last_event_id: str | None) -> int | None:
     return None
 
 
-def _frame(row) -> bytes:
-    data = orjson.dumps(store.public(row)).decode()
+def _frame(row: NotificationRow) -> bytes:
+    data = orjson.dumps(service.public(row).model_dump()).decode()
     return f"id: {row.seq}\nevent: notification\ndata: {data}\n\n".encode()
 
 
@@ -62,7 +63,7 @@ async def stream(
     wake = hub.subscribe(user_id)  # before reading the position: nothing can slip in between
     try:
         async with db.sessionmaker() as session:
-            latest = await store.latest_seq(session, user_id=user_id)
+            latest = await service.latest_seq(session, user_id=user_id)
         requested = _replay_from(last_event_id)
         # an id above the latest was never sent to this user: nothing was missed, start at "now"
         position = latest if requested is None else min(requested, latest)
@@ -78,11 +79,11 @@ async def stream(
             while True:
                 wake.clear()
                 async with db.sessionmaker() as session:
-                    rows = await store.since(session, user_id=user_id, after_seq=position)
+                    rows = await service.since(session, user_id=user_id, after_seq=position)
                 for row in rows:
                     position = row.seq
                     yield _frame(row)
-                if len(rows) == 100:
+                if len(rows) == service.STREAM_PAGE:
                     continue  # a long replay: keep reading before waiting
                 if await request.is_disconnected():
                     return

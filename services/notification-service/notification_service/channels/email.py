@@ -33,7 +33,8 @@ class SmtpMailer:
         msg = MIMEText(body, "plain", "utf-8")
         msg["From"] = self.settings.smtp_from
         msg["To"] = to
-        msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
+        # compat32 messages take a Header as a value (typeshed types header values as str only)
+        msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")  # type: ignore[assignment]
         msg["Content-Language"] = language
         return msg.as_bytes()
 

@@ -1,50 +1,46 @@
 """`POST /internal/events` and `/internal/events/batch`: events from the outbox relays
-(service-to-service only)."""
+(service-to-service only). Both go through the one writer, `service.apply_events`: a single
+event is a batch of one."""
 
 import uuid
+from collections.abc import Sequence
 
 from fastapi import APIRouter, Response
 
 from instapay_common.db.database import Database
 from instapay_common.events.batch import EventBatchIn, EventBatchOut, apply_batch
 from instapay_common.events.envelope import EventEnvelope
-from instapay_common.security.internal import InternalCaller
-from reporting_service.api.deps import DatabaseDep, SessionDep
-from reporting_service.batch_projector import apply_events
+from reporting_service import service
+from reporting_service.api.deps import DatabaseDep, InternalCaller
 from reporting_service.metrics import EVENTS_APPLIED
-from reporting_service.projector import apply_event
 
 router = APIRouter(prefix="/internal", include_in_schema=False)
 
 
-async def _consume(session, event: EventEnvelope) -> bool:
-    applied = await apply_event(session, event)
-    EVENTS_APPLIED.labels(event.type, "applied" if applied else "skipped").inc()
-    return applied
-
-
-@router.post("/events", status_code=204)
-async def receive_event(event: EventEnvelope, _caller: InternalCaller, session: SessionDep) -> Response:
-    await _consume(session, event)
-    return Response(status_code=204)
-
-
-async def _consume_all(db: Database, events: list[EventEnvelope]) -> set[uuid.UUID]:
-    """All events in one transaction (batch_projector.py); if it raises, nothing was written and
-    nothing is counted here: `apply_batch` applies them one by one with `_consume`, which counts."""
-    applied = await apply_events(db, events)
+async def _consume(db: Database, events: Sequence[EventEnvelope]) -> set[uuid.UUID]:
+    """Applies and counts the events; if the writer raises, nothing was written and nothing is
+    counted (`apply_batch` then applies them one at a time, through here again)."""
+    applied = await service.apply_events(db, events)
     counted: set[uuid.UUID] = set()
-    for event in events:  # counted as one by one would: a repeat of an id in the batch is skipped
+    for event in events:  # a repeat of an id in the batch is counted as skipped
         now = event.id in applied and event.id not in counted
         counted.add(event.id)
         EVENTS_APPLIED.labels(event.type, "applied" if now else "skipped").inc()
     return applied
 
 
-@router.post("/events/batch")
-async def receive_events(
-    batch: EventBatchIn, _caller: InternalCaller, session: SessionDep, db: DatabaseDep
-) -> EventBatchOut:
-    return await apply_batch(
-        batch, EventEnvelope, lambda event: _consume(session, event), lambda events: _consume_all(db, events)
-    )
+@router.post("/events", status_code=204, response_class=Response)
+async def receive_event(event: EventEnvelope, _caller: InternalCaller, db: DatabaseDep) -> Response:
+    await _consume(db, [event])
+    return Response(status_code=204)
+
+
+@router.post("/events/batch", response_model=EventBatchOut)
+async def receive_events(batch: EventBatchIn, _caller: InternalCaller, db: DatabaseDep) -> EventBatchOut:
+    async def one(event: EventEnvelope) -> bool:
+        return bool(await _consume(db, [event]))
+
+    async def many(events: Sequence[EventEnvelope]) -> set[uuid.UUID]:
+        return await _consume(db, events)
+
+    return await apply_batch(batch, EventEnvelope, one, many)

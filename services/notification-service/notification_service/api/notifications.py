@@ -1,15 +1,15 @@
 """Public routes: the caller's notifications (list, read, read-all)."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
 from instapay_common.web.openapi_links import link
-from notification_service import store
+from notification_service import service
 from notification_service.api.deps import Reader, SessionDep
-from notification_service.api.response_models import NotificationPage
+from notification_service.schemas import NotificationPage
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], responses=PROBLEM_RESPONSES)
 
@@ -37,19 +37,19 @@ async def list_notifications(
     unread_only: bool = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> dict[str, Any]:
-    return await store.list_page(
+) -> NotificationPage:
+    return await service.list_page(
         session, user_id=uuid.UUID(principal.user_id), unread_only=unread_only, limit=limit, cursor=cursor
     )
 
 
 @router.post("/read-all", status_code=204, summary="Mark all my notifications read")
 async def read_all(principal: Reader, session: SessionDep) -> Response:
-    await store.mark_all_read(session, user_id=uuid.UUID(principal.user_id))
+    await service.mark_all_read(session, user_id=uuid.UUID(principal.user_id))
     return Response(status_code=204)
 
 
 @router.post("/{notification_id}/read", status_code=204, summary="Mark one notification read")
 async def read_one(notification_id: uuid.UUID, principal: Reader, session: SessionDep) -> Response:
-    await store.mark_read(session, user_id=uuid.UUID(principal.user_id), notification_id=notification_id)
+    await service.mark_read(session, user_id=uuid.UUID(principal.user_id), notification_id=notification_id)
     return Response(status_code=204)

@@ -1,4 +1,5 @@
-"""The public notification answers, as the OpenAPI documents them and FastAPI checks them."""
+"""Response models of the notification routes, as the OpenAPI documents them and FastAPI checks them
+(the routes take no request bodies; the internal event routes use instapay_common.events)."""
 
 from typing import Any
 

@@ -1,6 +1,7 @@
-"""A batch of events in one transaction (batch_store) gives exactly the rows applying the events one
-by one gives; a bad event leaves nothing of the batch written; the dispatcher records a batch of
-outcomes with one statement. Real PostgreSQL (the session's migrated notification database)."""
+"""The writer (`service.apply_events`): a batch of events in one transaction gives exactly the rows
+of its events applied one at a time (each a batch of one, as `POST /internal/events` does); a bad
+event leaves nothing of the batch written; the dispatcher records a batch of outcomes with one
+statement. Real PostgreSQL (the session's migrated notification database)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from instapay_common.db.database import Database
 from instapay_common.db.rawsql import Sql
 from instapay_common.events.envelope import EventEnvelope
 from instapay_common.web.http_client import ServiceClient
-from notification_service import batch_store
-from notification_service.api.internal import _consume, _consume_many
+from notification_service import repository, service
+from notification_service.api.internal import _consume
 from notification_service.channels import ChannelError
 from notification_service.dispatcher import Channels, Dispatcher
 from notification_service.exceptions import InvalidEvent
@@ -140,17 +141,15 @@ async def test_a_batch_gives_the_same_notifications_and_deliveries_as_one_by_one
         ev.envelope("security.password_changed", {"user_id": bob["user_id"]}),
     )
     hub = LiveHub()
-    async with db.sessionmaker() as session:
-        for e in _envelopes([seen_a, seen_b]):
-            assert await _consume(e, session, directory, hub)
+    for e in _envelopes([seen_a, seen_b]):
+        assert await _consume([e], db, directory, hub)
     batch = _envelopes([t1, topup, seen_a, request, t2, t1, welcome, login, unknown, seen_b, t3, t2])
     seen_ids = [uuid.UUID(seen_a["id"]), uuid.UUID(seen_b["id"])]
     new_ids = list(dict.fromkeys(e.id for e in batch if e.id not in seen_ids))
     before_seen = await _snapshot(db, seen_ids)
 
     # the reference: one by one, as the fallback path (and POST /internal/events) applies them
-    async with db.sessionmaker() as session:
-        one_by_one = {e.id for e in batch if await _consume(e, session, directory, hub)}
+    one_by_one = {e.id for e in batch if await _consume([e], db, directory, hub)}
     reference = await _snapshot(db, new_ids)
     assert await _transactions(db, new_ids) > 1
     await _forget(db, new_ids)
@@ -160,7 +159,7 @@ async def test_a_batch_gives_the_same_notifications_and_deliveries_as_one_by_one
         for name, u in (("alice", alice), ("bob", bob), ("carol", carol), ("ghost", ghost))
     }
     created_before = _created_count()
-    applied = await _consume_many(batch, db, directory, hub)
+    applied = await _consume(batch, db, directory, hub)
     batched = await _snapshot(db, new_ids)
 
     assert applied == one_by_one == {uuid.UUID(e["id"]) for e in (t1, t2, t3, topup, request, welcome, login)}
@@ -186,7 +185,7 @@ async def test_a_batch_gives_the_same_notifications_and_deliveries_as_one_by_one
     assert list(carols[0][8]) == [f"email|{carol['email']}|pending", f"sms|{carol['phone']}|pending"]
     assert carols[1][4]["amount"] == "7.25" and "Bob X." in carols[1][3]
 
-    assert await batch_store.apply_events(db, batch, directory) == batch_store.BatchApplied(set(), []), (
+    assert await service.apply_events(db, batch, directory) == service.Applied(set(), []), (
         "a redelivered batch adds nothing"
     )
     assert await _snapshot(db, new_ids) == batched
@@ -197,7 +196,7 @@ async def test_an_invalid_event_makes_the_batch_write_nothing(db, directory, use
     good, bad = ev.transfer(alice, bob), ev.envelope("transfer.completed", {"amount": "1.00"})
     events = _envelopes([good, bad])
     with pytest.raises(InvalidEvent):
-        await batch_store.apply_events(db, events, directory)
+        await service.apply_events(db, events, directory)
     assert await _snapshot(db, [e.id for e in events]) == ([], [])
 
 
@@ -205,9 +204,9 @@ async def test_a_failure_inside_the_transaction_rolls_back_everything(db, direct
     alice, bob = users.add("alice", email=True), users.add("bob")
     events = _envelopes([ev.transfer(alice, bob), ev.transfer(bob, alice)])
     broken = Sql("INSERT INTO notifications.deliveries (no_such_column) SELECT :seqs, :channels, :addresses")
-    monkeypatch.setattr(batch_store, "INSERT_DELIVERIES", broken)
+    monkeypatch.setattr(repository, "_INSERT_DELIVERIES", broken)
     with pytest.raises(Exception, match="no_such_column"):
-        await batch_store.apply_events(db, events, directory)
+        await service.apply_events(db, events, directory)
     assert await _snapshot(db, [e.id for e in events]) == ([], [])
 
 
@@ -284,7 +283,7 @@ async def _dispatch_a_batch(db, directory, users, ev, make_settings) -> None:
         )
         for u in (sent["user_id"], off["user_id"], retry["user_id"], gives_up["user_id"], ghost)
     ]
-    done = await batch_store.apply_events(db, _envelopes(raw), directory)
+    done = await service.apply_events(db, _envelopes(raw), directory)
     seq = {str(user): s for user, s in done.created}
     off["preferences"]["notify_email"] = False  # changed after the notification was stored
     async with db.sessionmaker() as s, s.begin():

@@ -1,15 +1,16 @@
 """Public routes: the caller's summary and statement, the admin platform overview."""
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
 from instapay_common.web.query_dates import IsoDate
-from reporting_service import reports, summary
+from reporting_service import service
 from reporting_service.api.deps import Admin, ReadSessionDep, ReportReader, SessionDep
 from reporting_service.periods import MAX_DAYS, Granularity, resolve_range
+from reporting_service.schemas import Overview, Statement, Summary
 from reporting_service.statement_csv import filename, render_csv
 
 # Errors are problem+json (documented so clients and schemathesis expect that content type).
@@ -19,12 +20,12 @@ FromDate = Annotated[IsoDate | None, Query(alias="from", description="YYYY-MM-DD
 ToDate = Annotated[IsoDate | None, Query(alias="to", description="YYYY-MM-DD (UTC day), inclusive; default today")]
 
 
-# The body is written by summary.py (a lean path: JSON assembled from the database's text); the
-# documented response stays a JSON object.
+# The body is a `Summary` serialised by service.summary (JSON assembled from the database's text,
+# no per-row work in Python), so it is documented rather than validated.
 @router.get(
     "/api/v1/reports/summary",
     summary="Money in and out over a date range, with a series",
-    response_model=dict[str, Any],
+    responses={200: {"model": Summary}},
 )
 async def get_summary(
     principal: ReportReader,
@@ -34,7 +35,7 @@ async def get_summary(
     granularity: Granularity = Granularity.day,
 ) -> Response:
     first, last = resolve_range(start, end, default_days=30, max_days=MAX_DAYS[granularity.value])
-    body = await summary.summary(
+    body = await service.summary(
         session, user_id=uuid.UUID(principal.user_id), start=first, end=last, granularity=granularity
     )
     return Response(body, media_type="application/json")
@@ -43,7 +44,8 @@ async def get_summary(
 @router.get(
     "/api/v1/reports/statement",
     summary="Statement with opening and closing balance (JSON or CSV)",
-    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+    response_model=Statement,
+    responses={200: {"content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}}}},
 )
 async def get_statement(
     principal: ReportReader,
@@ -51,9 +53,9 @@ async def get_statement(
     start: FromDate = None,
     end: ToDate = None,
     format: Literal["json", "csv"] = "json",
-) -> Any:
+) -> Statement | Response:
     first, last = resolve_range(start, end, default_days=30, max_days=366)
-    result = await reports.statement(session, user_id=uuid.UUID(principal.user_id), start=first, end=last)
+    result = await service.statement(session, user_id=uuid.UUID(principal.user_id), start=first, end=last)
     if format == "csv":
         return Response(
             render_csv(result).encode("utf-8"),
@@ -63,9 +65,7 @@ async def get_statement(
     return result
 
 
-@router.get("/api/v1/admin/reports/overview", summary="Platform totals per day (admin)")
-async def get_overview(
-    _admin: Admin, session: SessionDep, start: FromDate = None, end: ToDate = None
-) -> dict[str, Any]:
+@router.get("/api/v1/admin/reports/overview", summary="Platform totals per day (admin)", response_model=Overview)
+async def get_overview(_admin: Admin, session: SessionDep, start: FromDate = None, end: ToDate = None) -> Overview:
     first, last = resolve_range(start, end, default_days=30, max_days=366)
-    return await reports.overview(session, start=first, end=last)
+    return await service.overview(session, start=first, end=last)

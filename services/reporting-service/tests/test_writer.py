@@ -1,13 +1,12 @@
-"""The batch path (batch_projector.py: a whole `POST /internal/events/batch` in one transaction)
-against the one-by-one path: the same rows in every reporting table, the fallback when one event
-is bad, and no deadlock between concurrent batches."""
+"""The writer (`service.apply_events` of `events.effects`): a whole `POST /internal/events/batch`
+in one transaction leaves the same rows in every reporting table as its events posted one at a
+time (`POST /internal/events`, a batch of one); the fallback when one event is bad; no deadlock
+between concurrent batches."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import random
-import secrets
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -18,13 +17,11 @@ import asyncpg
 import httpx
 import pytest
 
-from instapay_stack.migrate import migrate_all
-from instapay_stack.postgres import drop_database, ensure_database
-from instapay_stack.services import SERVICES
+from instapay_common.events.envelope import EventEnvelope
 from instapay_stack.testing import running_app
-from reporting_service import projector
-from reporting_service.api import internal
+from reporting_service import service
 from reporting_service.config import ReportingSettings
+from reporting_service.events import PairDay, Party, PlatformDay, UserDay, effects
 from reporting_service.main import build_app
 from reporting_service.metrics import EVENTS_APPLIED
 from reporting_service.models import READ_MODEL
@@ -36,29 +33,23 @@ ZERO = Decimal("0.00")
 
 
 @pytest.fixture
-def ref_db(pg) -> str:
-    name = f"reporting_ref_{os.getpid()}_{secrets.token_hex(3)}"
-    url = ensure_database(pg, name)
-    migrate_all(url, services=[s for s in SERVICES if s.name == "reporting"], progress=lambda _m: None)
-    yield url
-    drop_database(pg, name)
-
-
-@pytest.fixture
-async def one_by_one(ref_db) -> AsyncIterator[tuple[str, httpx.AsyncClient]]:
+async def one_by_one(fresh_db) -> AsyncIterator[tuple[str, httpx.AsyncClient]]:
     """A second reporting app on its own fresh database: the reference, fed one event at a time."""
-    app = build_app(ReportingSettings(database_url=ref_db, internal_token=INTERNAL_TOKEN, environment="test"))
+    app = build_app(ReportingSettings(database_url=fresh_db, internal_token=INTERNAL_TOKEN, environment="test"))
     async with running_app(app) as http:
-        yield ref_db, http
+        yield fresh_db, http
 
 
 @pytest.fixture
 def batch_calls(monkeypatch) -> list[BaseException | None]:
-    """Every call of the batch path: None if it committed, else what it raised (and fell back on)."""
+    """Every call of the writer with more than one event (the batch path; the one-by-one path
+    calls it with one): None if it committed, else what it raised (and fell back on)."""
     calls: list[BaseException | None] = []
-    real = internal.apply_events
+    real = service.apply_events
 
     async def recording(db, events):
+        if len(events) == 1:
+            return await real(db, events)
         try:
             applied = await real(db, events)
         except BaseException as exc:
@@ -67,7 +58,7 @@ def batch_calls(monkeypatch) -> list[BaseException | None]:
         calls.append(None)
         return applied
 
-    monkeypatch.setattr(internal, "apply_events", recording)
+    monkeypatch.setattr(service, "apply_events", recording)
     return calls
 
 
@@ -184,7 +175,7 @@ async def test_an_invalid_event_falls_back_and_the_rest_lands(reporting, reporti
     ledger.topup(a, Decimal("300.00"), START)
     ledger.transfer(a, b, Decimal("125.50"), START + timedelta(hours=1))
     bad = ledger.transfer(b, a, Decimal("1.00"), START + timedelta(hours=2))
-    bad["data"]["amount"] = "1.005"  # a valid envelope whose data the projector refuses
+    bad["data"]["amount"] = "1.005"  # a valid envelope whose data `effects` refuses
     ledger.transfer(b, a, Decimal("20.00"), START + timedelta(hours=3))
     events = ledger.auth_events + ledger.events
     outcomes = await post_batch(reporting.http, events)
@@ -284,26 +275,48 @@ async def test_late_days_in_a_batch_update_the_later_running_rows(
     ]
 
 
-async def test_a_type_the_projector_handles_without_a_batch_path_is_applied_one_by_one(
-    reporting, reporting_db, ledger, batch_calls, monkeypatch
-):
-    """A handler added to the projector only: the batch path refuses before writing and the
-    events go one by one, so the new type is applied, not claimed and dropped."""
-    seen: list[str] = []
+def test_effects_of_a_transfer_are_both_sides_in_user_id_order(ledger):
+    a, b = ledger.user("amal", START), ledger.user("badr", START)
+    ledger.topup(a, Decimal("50.00"), START)
+    event = EventEnvelope.model_validate(ledger.transfer(a, b, Decimal("12.50"), START + timedelta(days=1)))
+    found = effects(event)
+    day = (START + timedelta(days=1)).date()
+    ua, ub = uuid.UUID(a), uuid.UUID(b)
+    first, second = sorted((ua, ub))
+    assert [(m.user_id, m.direction, m.amount, m.counterparty_id) for m in found.movements] == sorted(
+        [(ua, "out", Decimal("12.50"), ub), (ub, "in", Decimal("12.50"), ua)]
+    )
+    assert [p.user_id for p in found.names] == [first, second]
+    assert isinstance(found.names[0], Party) and found.names[0].handle in ("amal", "badr")
+    assert set(found.user_days) == {
+        UserDay(ua, day, "transfer_out", Decimal("12.50")),
+        UserDay(ub, day, "transfer_in", Decimal("12.50")),
+    }
+    assert set(found.pair_days) == {
+        PairDay(ua, day, ub, Decimal("12.50"), ZERO),
+        PairDay(ub, day, ua, ZERO, Decimal("12.50")),
+    }
+    assert found.platform_days == (PlatformDay(day, "transfer", Decimal("12.50")),)
+    assert found.registration is None and not found.empty
 
-    async def new_handler(session, event) -> None:
-        seen.append(event.type)
 
-    monkeypatch.setitem(projector.HANDLERS, "loyalty.granted", new_handler)
+async def test_a_type_without_effects_is_claimed_and_skipped(reporting, reporting_db, ledger, batch_calls):
+    """`events.effects` is the one place that knows the types reporting uses: any other type has
+    no effects, so it is claimed (a redelivery stays skipped) and writes nothing, in a batch or
+    alone."""
     a = ledger.user("amal", START)
     ledger.topup(a, Decimal("10.00"), START)
-    events = (
-        ledger.auth_events
-        + ledger.events
-        + [{"id": str(uuid.uuid4()), "type": "loyalty.granted", "occurred_at": START.isoformat(), "data": {}}]
-    )
-    assert await post_batch(reporting.http, events) == ["applied"] * 3
-    assert len(batch_calls) == 1 and type(batch_calls[0]).__name__ == "NoBatchPath"
-    assert seen == ["loyalty.granted"]
+    used = ledger.auth_events + ledger.events
+    assert not any(effects(EventEnvelope.model_validate(e)).empty for e in used)
+
+    def unused() -> dict:
+        return {"id": str(uuid.uuid4()), "type": "loyalty.granted", "occurred_at": START.isoformat(), "data": {}}
+
+    in_batch, alone = unused(), unused()
+    assert effects(EventEnvelope.model_validate(in_batch)).empty
+    assert await post_batch(reporting.http, [*used, in_batch]) == ["applied", "applied", "skipped"]
+    assert batch_calls == [None]
+    assert (await reporting.post_event(alone)).status_code == 204
+    assert await post_batch(reporting.http, [in_batch, alone]) == ["skipped", "skipped"]
     rows = await tables(reporting_db)
-    assert len(rows["processed_events"]) == 3 and len(rows["movements"]) == 1
+    assert len(rows["processed_events"]) == 4 and len(rows["movements"]) == 1
