@@ -282,7 +282,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Platform health: readiness of every service */
+        /**
+         * Platform health: readiness of every service
+         * @description 200 when every service is ready, else 503 with the same body.
+         */
         get: operations["platform_health_api_v1_health_get"];
         put?: never;
         post?: never;
@@ -738,6 +741,29 @@ export interface components {
          * @enum {string}
          */
         Granularity: "day" | "week" | "month";
+        /**
+         * Jwk
+         * @description An Ed25519 public key (RFC 8037) with its RFC 7638 thumbprint as `kid`.
+         */
+        Jwk: {
+            /** Alg */
+            alg: string;
+            /** Crv */
+            crv: string;
+            /** Kid */
+            kid: string;
+            /** Kty */
+            kty: string;
+            /** Use */
+            use: string;
+            /** X */
+            x: string;
+        };
+        /** Jwks */
+        Jwks: {
+            /** Keys */
+            keys: components["schemas"]["Jwk"][];
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Password */
@@ -990,6 +1016,18 @@ export interface components {
             password: string;
             /** Pin */
             pin: string;
+        };
+        /** PlatformHealth */
+        PlatformHealth: {
+            /** Services */
+            services: {
+                [key: string]: "up" | "not_ready" | "down";
+            };
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
         };
         /** Preferences */
         Preferences: {
@@ -1580,9 +1618,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Jwks"];
                 };
             };
         };
@@ -3141,7 +3177,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["PlatformHealth"];
+                };
+            };
+            /** @description A service is not ready */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformHealth"];
                 };
             };
         };
