@@ -1,7 +1,8 @@
 """Which subscribers receive each event type: the catalogue of docs/EVENTS.md.
 
-Domain knowledge, so it lives with the relay and not in the shared library. An event type not
-listed here is marked dispatched and delivered to nobody; `OUTBOX_SUBSCRIPTIONS` (outbox_relay.config)
+Domain knowledge, so it lives with the relay and not in the shared library. Every documented
+event type is listed, with no subscriber where none consumes it yet; any type with no subscriber
+is marked dispatched and delivered to nobody; `OUTBOX_SUBSCRIPTIONS` (outbox_relay.config)
 replaces the entries of the types it names.
 """
 
@@ -25,6 +26,8 @@ DEFAULT_SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
     "security.password_changed": (NOTIFICATION,),
     "security.pin_changed": (NOTIFICATION,),
     "security.api_client_created": (NOTIFICATION,),
+    # Emitted for the transaction service's recipient directory, which does not subscribe yet.
+    "user.profile_changed": (),
 }
 
 

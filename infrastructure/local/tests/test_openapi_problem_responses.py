@@ -1,12 +1,19 @@
-"""Every documented error of the public API has the content type the service really sends,
+"""Every documented error of every service's API has the content type the services really send,
 application/problem+json (not FastAPI's default application/json), so clients and schemathesis
 expect it."""
 
-from notification_service.main import build_app
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+SERVICES = ["auth_service", "user_service", "transaction_service", "reporting_service", "notification_service"]
 
 
-def test_documented_errors_are_problem_json():
-    spec = build_app().openapi()
+@pytest.mark.parametrize("package", SERVICES)
+def test_documented_errors_are_problem_json(package: str) -> None:
+    spec = importlib.import_module(f"{package}.main").build_app().openapi()
     checked = 0
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
