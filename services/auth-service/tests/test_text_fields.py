@@ -1,8 +1,7 @@
-"""Free text in auth bodies that PostgreSQL or hashing cannot take is a 422, never a 500.
-
-Found by fuzzing the public API: a client name with NUL failed in the outbox insert (500), a lone
-surrogate as refresh token crashed its SHA-256 digest on refresh and logout (500), and a full name
-with NUL failed in the user service, so registration compensated and answered 503."""
+"""Free text in auth bodies that PostgreSQL or hashing cannot take is a 422, never a 500 or a 503:
+a client name with NUL (the outbox insert), a lone surrogate as refresh token (its SHA-256 digest on
+refresh and logout), a full name with NUL (the user service's insert, after which registration
+would compensate)."""
 
 import base64
 import json
@@ -76,8 +75,8 @@ async def test_text_fields_refuse_what_cannot_be_stored(app_client, active_user,
 
 
 async def test_a_client_id_with_nul_is_an_unknown_client(app_client, active_user):
-    """Found by fuzzing: `DELETE /auth/clients/a%00b` and a client-credentials grant whose client_id
-    holds NUL (form or Basic) reached PostgreSQL, which refuses NUL in text: 500."""
+    """A client id holding NUL (`DELETE /auth/clients/a%00b`, a client-credentials grant by form or
+    Basic) is an unknown client: it never reaches PostgreSQL, which refuses NUL in text."""
     tokens = (
         await app_client.post("/api/v1/auth/login", json={"username": active_user["email"], "password": PASSWORD})
     ).json()

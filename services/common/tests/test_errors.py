@@ -90,8 +90,8 @@ async def test_unsafe_request_id_is_replaced():
 
 
 async def test_method_not_allowed_lists_every_method_of_the_path(tmp_path):
-    """One route per method: Starlette's own 405 named only the first (`Allow: POST`), RFC 9110
-    wants every method the resource supports (found by schemathesis' unsupported-method check)."""
+    """A 405's Allow lists every method the resource supports (RFC 9110), even when each method is
+    its own route (Starlette's own answer names only the first route's)."""
     app = make_app()
     # A mount at the root (the gateway serves the web app so) takes every method of every path the
     # routes do not, and answers 405 itself: its match is not counted.

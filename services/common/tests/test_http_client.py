@@ -8,8 +8,8 @@ from instapay_stack.testing import start_fake
 
 
 async def test_upstream_problem_keeps_its_retry_after():
-    """Found by a deep schemathesis run: a transfer with a locked PIN answered 423 `pin_locked`
-    without the Retry-After that auth's own 423 carries, so a client could not tell when to retry."""
+    """An upstream's problem passed on keeps its Retry-After: a transfer with a locked PIN answers
+    423 `pin_locked` with the Retry-After of auth's own 423, so the client knows when to retry."""
 
     async def locked(_: web.Request) -> web.Response:
         return web.json_response(

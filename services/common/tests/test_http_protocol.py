@@ -1,4 +1,4 @@
-"""Regression (proof suite, API4/API8): the guarded uvicorn protocol cuts off slowloris and idle
+"""The guarded uvicorn protocol (OWASP API4/API8) cuts off slowloris and idle
 clients, refuses oversized headers, serves normal and keep-alive requests, and sends no server header."""
 
 from __future__ import annotations

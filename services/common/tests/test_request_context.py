@@ -27,8 +27,8 @@ async def overflow() -> dict:
 
 
 async def test_unexpected_error_answer_and_log_carry_the_request_id(capsys):
-    """Found by a deep schemathesis run: `?to=9999-12-31` (an OverflowError) answered
-    `"request_id": null` while the detail asks the client to quote it, and the error log line had none."""
+    """An unexpected error (here an OverflowError) answers the request id the detail asks the client
+    to quote, and the error's log line carries the same id."""
     app = create_service_app(ServiceSettings(service_name="rid-test"), title="t", routers=[router])
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

@@ -1,5 +1,5 @@
-"""Regression (proof suite, API2): an access token living longer than the contract's 15 minutes is
-refused even when correctly signed."""
+"""An access token living longer than the contract's 15 minutes is refused even when correctly
+signed (OWASP API2)."""
 
 import pytest
 from fastapi import APIRouter

@@ -168,7 +168,7 @@ async def test_scopes_and_lookup(ctx):
 
 @pytest.mark.parametrize("value", [0, 1, "true", "no", 1.0, [], {}], ids=repr)
 async def test_preference_flags_are_json_booleans(ctx, value):
-    """Found by a deep schemathesis run: `{"preferences": {"notify_push": 0}}` was applied as false."""
+    """Preference flags are JSON booleans only: `{"preferences": {"notify_push": 0}}` is a 422, not false."""
     client, issuer = ctx
     body = new_profile()
     await client.post("/internal/users", json=body, headers=INTERNAL)
@@ -186,8 +186,8 @@ async def test_preference_flags_are_json_booleans(ctx, value):
 
 @pytest.mark.parametrize("value", ["a\u0000b", "\u0000", "\ud800", "a\u001bb"], ids=repr)
 async def test_full_name_refuses_what_cannot_be_stored(ctx, value):
-    """Found by fuzzing: NUL in full_name reached PostgreSQL (500 on PATCH /users/me, and a 503 after
-    compensation on registration, whose internal create failed the same way)."""
+    """A full name PostgreSQL cannot store (NUL) is a 422 on PATCH /users/me and on the internal
+    create that registration calls, never a 500 or a compensated 503."""
     client, issuer = ctx
     body = new_profile()
     # sent as escaped JSON (\\ud800 cannot be encoded as UTF-8 by the client either)
