@@ -13,11 +13,9 @@ from auth_service.service.sessions import ClientInfo, is_session_live
 from instapay_common.errors import InsufficientScope
 from instapay_common.security.scopes import ACCOUNT_MANAGE
 from instapay_common.security.tokens import CurrentPrincipal, Principal
-from instapay_common.web.deps import DatabaseDep, SessionDep
+from instapay_common.web.deps import DbDep, SessionDep
 
 __all__ = ["AccountOwner", "ClientInfoDep", "ContextDep", "DbDep", "LivePrincipal", "SessionDep"]
-
-DbDep = DatabaseDep
 
 
 async def _context(request: Request) -> AuthContext:

@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 from instapay_common.security.internal import InternalCaller
 from instapay_common.security.scopes import NOTIFICATIONS
 from instapay_common.security.tokens import Principal, require_scope
-from instapay_common.web.deps import DatabaseDep, SessionDep
+from instapay_common.web.deps import DbDep, SessionDep
 from notification_service.config import NotificationSettings
 from notification_service.dispatcher import Dispatcher
 from notification_service.live import LiveHub
@@ -41,7 +41,7 @@ DispatcherDep = Annotated[Dispatcher, Depends(get_dispatcher)]
 Reader = Annotated[Principal, require_scope(NOTIFICATIONS)]
 
 __all__ = [
-    "DatabaseDep",
+    "DbDep",
     "DispatcherDep",
     "HubDep",
     "InternalCaller",

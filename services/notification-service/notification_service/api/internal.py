@@ -11,7 +11,7 @@ from instapay_common.db.database import Database
 from instapay_common.events.batch import EventBatchIn, EventBatchOut, apply_batch
 from instapay_common.events.envelope import EventEnvelope
 from notification_service import service
-from notification_service.api.deps import DatabaseDep, DispatcherDep, HubDep, InternalCaller, ProfilesDep
+from notification_service.api.deps import DbDep, DispatcherDep, HubDep, InternalCaller, ProfilesDep
 from notification_service.live import LiveHub
 from notification_service.metrics import NOTIFICATION_DELIVERIES
 from notification_service.profiles import ProfileDirectory
@@ -37,7 +37,7 @@ async def _consume(
 async def receive_event(
     event: EventEnvelope,
     _caller: InternalCaller,
-    db: DatabaseDep,
+    db: DbDep,
     profiles: ProfilesDep,
     hub: HubDep,
     dispatcher: DispatcherDep,
@@ -51,7 +51,7 @@ async def receive_event(
 async def receive_events(
     batch: EventBatchIn,
     _caller: InternalCaller,
-    db: DatabaseDep,
+    db: DbDep,
     profiles: ProfilesDep,
     hub: HubDep,
     dispatcher: DispatcherDep,

@@ -19,7 +19,7 @@ from fastapi.responses import StreamingResponse
 
 from instapay_common.errors import PROBLEM_RESPONSES
 from notification_service import service
-from notification_service.api.deps import DatabaseDep, HubDep, Reader, SettingsDep
+from notification_service.api.deps import DbDep, HubDep, Reader, SettingsDep
 from notification_service.metrics import SSE_STREAMS
 from notification_service.repository import NotificationRow
 
@@ -54,7 +54,7 @@ def _frame(row: NotificationRow) -> bytes:
 async def stream(
     request: Request,
     principal: Reader,
-    db: DatabaseDep,
+    db: DbDep,
     hub: HubDep,
     settings: SettingsDep,
     last_event_id: Annotated[str | None, Header()] = None,

@@ -5,10 +5,9 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from instapay_common.db.database import Database
 from instapay_common.security.scopes import ROLE_ADMIN, TRANSACTIONS_READ, TRANSFERS_WRITE, WALLET_READ
 from instapay_common.security.tokens import Principal, require_role, require_scope
-from instapay_common.web.deps import get_db
+from instapay_common.web.deps import DbDep as DbDep  # re-exported: routes take every alias from here
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import IdempotencyKeyRequired
 from transaction_service.funding_provider import FundingProvider
@@ -37,7 +36,6 @@ async def idempotency_key(idempotency_key: Annotated[str | None, Header()] = Non
     return idempotency_key
 
 
-DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[TransactionSettings, Depends(get_settings)]
 PeersDep = Annotated[Peers, Depends(get_peers)]
 FundingDep = Annotated[FundingProvider, Depends(get_funding)]

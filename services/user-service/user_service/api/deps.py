@@ -6,10 +6,9 @@ from typing import Annotated
 
 from instapay_common.security.scopes import PROFILE_READ, PROFILE_WRITE
 from instapay_common.security.tokens import Principal, require_scope
-from instapay_common.web.deps import DatabaseDep, ReadSessionDep, SessionDep
+from instapay_common.web.deps import DbDep, ReadSessionDep, SessionDep
 
 __all__ = ["DbDep", "ProfileReader", "ProfileWriter", "ReadSessionDep", "SessionDep"]
 
-DbDep = DatabaseDep
 ProfileReader = Annotated[Principal, require_scope(PROFILE_READ)]
 ProfileWriter = Annotated[Principal, require_scope(PROFILE_WRITE)]
