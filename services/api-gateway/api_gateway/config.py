@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from pydantic import Field, model_validator
 
-from api_gateway.rate_policies import DEFAULT_POLICIES, RateLimitPolicy
+from api_gateway.guard.rate_policies import DEFAULT_POLICIES, RateLimitPolicy
 from instapay_common.settings import ServiceSettings
 
 # Path prefix -> upstream name. Longest prefix wins; a prefix matches the path itself or the

@@ -12,17 +12,17 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
-from api_gateway.access_control import AccessControl, forward_identity
-from api_gateway.client_address import ClientAddress
+from api_gateway.api.health import router as health_router
+from api_gateway.api.openapi_docs import install_docs
+from api_gateway.api.static_site import mount_web_app
 from api_gateway.config import GatewaySettings
-from api_gateway.guard_setup import guard_lifespan
-from api_gateway.health import router as health_router
-from api_gateway.openapi_docs import install_docs
-from api_gateway.operator_paths import OperatorPathsGuard
+from api_gateway.guard.access_control import AccessControl, forward_identity
+from api_gateway.guard.client_address import ClientAddress
+from api_gateway.guard.operator_paths import OperatorPathsGuard
+from api_gateway.guard.security_headers import SecurityHeaders
+from api_gateway.guard.setup import guard_lifespan
 from api_gateway.proxy import GatewayProxy
 from api_gateway.routing import RouteTable
-from api_gateway.security_headers import SecurityHeaders
-from api_gateway.static_site import mount_web_app
 from instapay_common.web.app import create_service_app
 
 CORS_EXPOSED = ["RateLimit", "RateLimit-Policy", "Retry-After", "X-Request-ID", "Idempotent-Replayed", "Location"]

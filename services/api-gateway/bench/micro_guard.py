@@ -13,14 +13,14 @@ import asyncio
 import os
 import time
 
-from api_gateway.access_control import AccessControl, GuardState
-from api_gateway.client_address import ClientAddress
 from api_gateway.config import GatewaySettings
-from api_gateway.rate_counters import MemoryCounterStore, RedisCounterStore, SlidingWindowLimiter
-from api_gateway.rate_limiter import RateLimiter
-from api_gateway.revocation import RevocationList
+from api_gateway.guard.access_control import AccessControl, GuardState
+from api_gateway.guard.client_address import ClientAddress
+from api_gateway.guard.rate_counters import MemoryCounterStore, RedisCounterStore, SlidingWindowLimiter
+from api_gateway.guard.rate_limiter import RateLimiter
+from api_gateway.guard.revocation import RevocationList
+from api_gateway.guard.security_headers import SecurityHeaders
 from api_gateway.routing import RouteTable
-from api_gateway.security_headers import SecurityHeaders
 from instapay_common.security.tokens import JwksVerifier
 from instapay_stack.tokens import TestIssuer
 

@@ -3,7 +3,7 @@
 import base64
 import json
 
-from api_gateway.account_key import account_of
+from api_gateway.guard.account_key import account_of
 
 LOGIN, TOKEN, REGISTER = "/api/v1/auth/login", "/api/v1/auth/token", "/api/v1/auth/register"
 

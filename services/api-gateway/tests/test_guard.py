@@ -14,8 +14,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from prometheus_client import REGISTRY
 
-from api_gateway.client_address import ClientAddress, rate_key
 from api_gateway.config import GatewaySettings
+from api_gateway.guard.client_address import ClientAddress, rate_key
 from instapay_common.security.tokens import ACCESS_TOKEN_TYPE
 
 

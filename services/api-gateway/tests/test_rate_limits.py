@@ -7,7 +7,7 @@ import re
 import pytest
 from prometheus_client import REGISTRY
 
-from api_gateway.rate_counters import Check, MemoryCounterStore, RedisCounterStore, SlidingWindowLimiter
+from api_gateway.guard.rate_counters import Check, MemoryCounterStore, RedisCounterStore, SlidingWindowLimiter
 
 LOGIN = "/api/v1/auth/login"
 CORRECT = "correct horse battery staple"
@@ -202,7 +202,7 @@ async def test_sliding_window_weighs_the_previous_window(redis_url, redis_prefix
 
 def test_test_environment_scales_volume_quotas_but_never_account_ones():
     from api_gateway.config import GatewaySettings
-    from api_gateway.rate_limiter import effective_policies
+    from api_gateway.guard.rate_limiter import effective_policies
 
     for environment, factor in (("test", 50), ("development", 1), ("production", 1)):
         settings = GatewaySettings(environment=environment, internal_token="a-real-secret")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from prometheus_client import Counter
 
-from api_gateway.rate_counters import Check, SlidingWindowLimiter, Window
-from api_gateway.rate_policies import RateLimitPolicy
+from api_gateway.guard.rate_counters import Check, SlidingWindowLimiter, Window
+from api_gateway.guard.rate_policies import RateLimitPolicy
 
 RATE_LIMITED = Counter("gateway_rate_limited_total", "Requests refused with 429, by the policy exceeded.", ["policy"])
 

@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api_gateway.access_control import GuardState
 from api_gateway.config import GatewaySettings
-from api_gateway.rate_counters import CounterStore, MemoryCounterStore, RedisCounterStore, SlidingWindowLimiter
-from api_gateway.rate_limiter import RateLimiter, effective_policies
-from api_gateway.revocation import RevocationList
+from api_gateway.guard.access_control import GuardState
+from api_gateway.guard.rate_counters import CounterStore, MemoryCounterStore, RedisCounterStore, SlidingWindowLimiter
+from api_gateway.guard.rate_limiter import RateLimiter, effective_policies
+from api_gateway.guard.revocation import RevocationList
 from instapay_common.logging import get_logger
 from instapay_common.security.tokens import JwksVerifier
 from instapay_common.web.app import LifespanHook

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, unquote_plus
 
 import orjson
 
-from api_gateway.rate_policies import LOGIN, REGISTER, TOKEN
+from api_gateway.guard.rate_policies import LOGIN, REGISTER, TOKEN
 
 BODY_ACCOUNT_PATHS = frozenset({LOGIN, TOKEN, REGISTER})
 

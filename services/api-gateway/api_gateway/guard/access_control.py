@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from prometheus_client import Counter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api_gateway.account_key import BODY_ACCOUNT_PATHS, account_of
-from api_gateway.client_address import ClientAddress, rate_key
+from api_gateway.guard.account_key import BODY_ACCOUNT_PATHS, account_of
+from api_gateway.guard.client_address import ClientAddress, rate_key
+from api_gateway.guard.rate_counters import Window
+from api_gateway.guard.rate_limiter import Applied, RateLimiter
+from api_gateway.guard.rate_policies import RateLimitPolicy
+from api_gateway.guard.revocation import RevocationList
 from api_gateway.proxy import PayloadTooLarge, read_body
-from api_gateway.rate_counters import Window
-from api_gateway.rate_limiter import Applied, RateLimiter
-from api_gateway.rate_policies import RateLimitPolicy
-from api_gateway.revocation import RevocationList
 from api_gateway.routing import RouteTable
 from instapay_common.errors import DomainError, RateLimited, problem_response
 from instapay_common.security.tokens import JwksVerifier, Principal, TokenRejected

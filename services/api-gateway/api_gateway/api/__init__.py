@@ -1,0 +1,1 @@
+"""The gateway's own routes: platform health, the merged OpenAPI and docs, the web app."""
