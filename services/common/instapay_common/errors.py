@@ -209,7 +209,7 @@ def database_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError):
         if exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError)):
             return True
-        exc = exc.orig  # type: ignore[assignment]
+        exc = exc.orig  # type: ignore[assignment]  # DBAPIError.orig is typed as Exception | None: the driver's error
     sqlstate = getattr(exc, "sqlstate", None)
     if isinstance(sqlstate, str) and sqlstate.startswith(UNAVAILABLE_SQLSTATES):
         return True
@@ -274,6 +274,7 @@ class UnhandledErrorMiddleware:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    # Starlette types handlers as taking any Exception; each of these takes the one class it is registered for.
     app.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]

@@ -36,6 +36,7 @@ class UpstreamError(DomainError):
             str(body.get("detail") or body.get("title") or "upstream error"),
             headers={"Retry-After": retry_after} if retry_after else None,
         )
+        # DomainError declares status/code/title per class (ClassVar); an upstream's error sets them per instance.
         self.status = status  # type: ignore[misc]
         self.code = str(body.get("code") or "upstream_error")  # type: ignore[misc]
         self.title = str(body.get("title") or "Upstream error")  # type: ignore[misc]

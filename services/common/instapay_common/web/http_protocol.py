@@ -57,6 +57,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self.transport.write(REQUEST_TIMEOUT_RESPONSE)
             self.transport.close()
 
+    # The same narrowed signature as uvicorn's own (asyncio types it with BaseTransport; TCP gives a Transport).
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm()
