@@ -10,7 +10,7 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-DEFAULT_DIST = Path(__file__).resolve().parents[3] / "frontend" / "dist"
+DEFAULT_DIST = Path(__file__).resolve().parents[4] / "frontend" / "dist"  # api_gateway/api/ -> repo root
 
 
 class SpaStaticFiles(StaticFiles):
