@@ -5,36 +5,11 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from instapay_stack.testing import running_app
-from instapay_stack.tokens import TestIssuer
 from user_service import service
-from user_service.config import UserSettings
-from user_service.main import build_app
 from user_service.schemas import ProfileCreate, ProfilePatch
 
 INTERNAL = {"X-Internal-Token": "t-internal"}
 _EVENTS = text("SELECT event_type, payload FROM users.outbox_events WHERE payload->>'user_id' = :u ORDER BY seq")
-
-
-@pytest.fixture
-async def ctx(database_url):
-    settings = UserSettings(database_url=database_url, internal_token="t-internal", environment="test")
-    app = build_app(settings)
-    issuer = TestIssuer(settings)
-    async with running_app(app) as client:
-        issuer.install(app)
-        yield client, issuer, app
-
-
-def new_profile() -> dict[str, str]:
-    tag = uuid.uuid4().hex[:8]
-    return {
-        "user_id": str(uuid.uuid4()),
-        "email": f"e{tag}@example.com",
-        "phone": "+2015" + str(uuid.uuid4().int)[:8],
-        "full_name": "Mona Adel Hassan",
-        "handle": f"mona.{tag}",
-    }
 
 
 async def events_of(app, user_id, session=None):
@@ -44,9 +19,9 @@ async def events_of(app, user_id, session=None):
         return await events_of(app, user_id, own)
 
 
-async def test_create_emits_one_event_and_a_retry_none(ctx):
+async def test_create_emits_one_event_and_a_retry_none(ctx, new_profile):
     client, _, app = ctx
-    body = new_profile()
+    body = new_profile(full_name="Mona Adel Hassan")
     assert (await client.post("/internal/users", json=body, headers=INTERNAL)).status_code == 201
     assert (await client.post("/internal/users", json=body, headers=INTERNAL)).status_code == 200
     [(event_type, data)] = await events_of(app, body["user_id"])
@@ -64,9 +39,9 @@ async def test_create_emits_one_event_and_a_retry_none(ctx):
     assert isinstance(data["version"], int)
 
 
-async def test_identity_changes_emit_with_increasing_versions(ctx):
+async def test_identity_changes_emit_with_increasing_versions(ctx, new_profile):
     client, issuer, app = ctx
-    body = new_profile()
+    body = new_profile(full_name="Mona Adel Hassan")
     await client.post("/internal/users", json=body, headers=INTERNAL)
     auth = {"Authorization": "Bearer " + issuer.token(body["user_id"])}
     new_handle = "m" + uuid.uuid4().hex[:10]
@@ -111,9 +86,9 @@ def refuse_commit(session, seen):
     session.commit = commit
 
 
-async def test_create_and_its_event_roll_back_together(ctx):
+async def test_create_and_its_event_roll_back_together(ctx, new_profile):
     _, _, app = ctx
-    body = new_profile()
+    body = new_profile(full_name="Mona Adel Hassan")
     seen = [body["user_id"]]
     async with app.state.db.sessionmaker() as session:
         refuse_commit(session, seen)
@@ -127,9 +102,9 @@ async def test_create_and_its_event_roll_back_together(ctx):
         ).first() is None
 
 
-async def test_handle_change_and_its_event_roll_back_together(ctx):
+async def test_handle_change_and_its_event_roll_back_together(ctx, new_profile):
     client, _, app = ctx
-    body = new_profile()
+    body = new_profile(full_name="Mona Adel Hassan")
     await client.post("/internal/users", json=body, headers=INTERNAL)
     seen = [body["user_id"]]
     async with app.state.db.sessionmaker() as session:

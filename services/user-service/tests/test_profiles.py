@@ -6,36 +6,9 @@ import uuid
 import pytest
 
 from instapay_common.security.scopes import CLIENT_SCOPES
-from instapay_stack.testing import running_app
-from instapay_stack.tokens import TestIssuer
-from user_service.config import UserSettings
 from user_service.display_name import masked_display_name
-from user_service.main import build_app
 
 INTERNAL = {"X-Internal-Token": "t-internal"}
-
-
-@pytest.fixture
-async def ctx(database_url):
-    settings = UserSettings(database_url=database_url, internal_token="t-internal", environment="test")
-    app = build_app(settings)
-    issuer = TestIssuer(settings)
-    async with running_app(app) as client:
-        issuer.install(app)
-        yield client, issuer
-
-
-def new_profile(**overrides):
-    tag = uuid.uuid4().hex[:8]
-    body = {
-        "user_id": str(uuid.uuid4()),
-        "email": f"p{tag}@example.com",
-        "phone": "+2012" + str(uuid.uuid4().int)[:8],
-        "full_name": "Ahmed Mohamed Ali",
-        "handle": f"ahmed.{tag}",
-    }
-    body.update(overrides)
-    return body
 
 
 def test_masked_display_name():
@@ -44,8 +17,8 @@ def test_masked_display_name():
     assert masked_display_name("  sara   el masry ") == "sara M."
 
 
-async def test_internal_create_is_idempotent_and_refuses_duplicates(ctx):
-    client, _ = ctx
+async def test_internal_create_is_idempotent_and_refuses_duplicates(ctx, new_profile):
+    client, _, _ = ctx
     body = new_profile()
     r1 = await client.post("/internal/users", json=body, headers=INTERNAL)
     assert r1.status_code == 201 and r1.json()["display_name"] == "Ahmed A."
@@ -58,8 +31,8 @@ async def test_internal_create_is_idempotent_and_refuses_duplicates(ctx):
     assert (await client.post("/internal/users", json=body)).status_code == 401
 
 
-async def test_resolve_get_and_delete(ctx):
-    client, _ = ctx
+async def test_resolve_get_and_delete(ctx, new_profile):
+    client, _, _ = ctx
     body = new_profile()
     await client.post("/internal/users", json=body, headers=INTERNAL)
     for q in (body["handle"], "@" + body["handle"], body["phone"], body["email"].upper()):
@@ -78,8 +51,8 @@ async def test_resolve_get_and_delete(ctx):
     assert r.status_code == 404 and r.json()["code"] == "recipient_not_found"
 
 
-async def test_parties_finds_recipient_and_sender_in_one_call(ctx):
-    client, _ = ctx
+async def test_parties_finds_recipient_and_sender_in_one_call(ctx, new_profile):
+    client, _, _ = ctx
     sender, recipient = new_profile(), new_profile()
     for body in (sender, recipient):
         await client.post("/internal/users", json=body, headers=INTERNAL)
@@ -117,8 +90,8 @@ async def test_parties_finds_recipient_and_sender_in_one_call(ctx):
         assert [e["field"] for e in r.json()["errors"]] == [field]
 
 
-async def test_me_patch_and_forbidden_fields(ctx):
-    client, issuer = ctx
+async def test_me_patch_and_forbidden_fields(ctx, new_profile):
+    client, issuer, _ = ctx
     body = new_profile()
     await client.post("/internal/users", json=body, headers=INTERNAL)
     auth = {"Authorization": "Bearer " + issuer.token(body["user_id"])}
@@ -151,8 +124,8 @@ async def test_me_patch_and_forbidden_fields(ctx):
     assert r.status_code == 409 and r.json()["code"] == "handle_taken"
 
 
-async def test_scopes_and_lookup(ctx):
-    client, issuer = ctx
+async def test_scopes_and_lookup(ctx, new_profile):
+    client, issuer, _ = ctx
     body = new_profile(full_name="Mona Zaki")
     await client.post("/internal/users", json=body, headers=INTERNAL)
     reader = {"Authorization": "Bearer " + issuer.token(body["user_id"], scopes=CLIENT_SCOPES, client_id="ipc_x")}
@@ -167,9 +140,9 @@ async def test_scopes_and_lookup(ctx):
 
 
 @pytest.mark.parametrize("value", [0, 1, "true", "no", 1.0, [], {}], ids=repr)
-async def test_preference_flags_are_json_booleans(ctx, value):
+async def test_preference_flags_are_json_booleans(ctx, value, new_profile):
     """Preference flags are JSON booleans only: `{"preferences": {"notify_push": 0}}` is a 422, not false."""
-    client, issuer = ctx
+    client, issuer, _ = ctx
     body = new_profile()
     await client.post("/internal/users", json=body, headers=INTERNAL)
     auth = {"Authorization": "Bearer " + issuer.token(body["user_id"])}
@@ -185,10 +158,10 @@ async def test_preference_flags_are_json_booleans(ctx, value):
 
 
 @pytest.mark.parametrize("value", ["a\u0000b", "\u0000", "\ud800", "a\u001bb"], ids=repr)
-async def test_full_name_refuses_what_cannot_be_stored(ctx, value):
+async def test_full_name_refuses_what_cannot_be_stored(ctx, value, new_profile):
     """A full name PostgreSQL cannot store (NUL) is a 422 on PATCH /users/me and on the internal
     create that registration calls, never a 500 or a compensated 503."""
-    client, issuer = ctx
+    client, issuer, _ = ctx
     body = new_profile()
     # sent as escaped JSON (\\ud800 cannot be encoded as UTF-8 by the client either)
     r = await client.post(
