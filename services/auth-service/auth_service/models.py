@@ -7,16 +7,16 @@ server-side pepper, refresh tokens and client secrets SHA-256 digests of 256-bit
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ARRAY, DateTime, ForeignKey, Integer, MetaData, String, Text, func
+from sqlalchemy import ARRAY, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from instapay_common.db.database import NAMING_CONVENTION
+from instapay_common.db.database import schema_metadata
 from instapay_common.events.outbox import outbox_table
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(schema="auth", naming_convention=NAMING_CONVENTION)
+    metadata = schema_metadata("auth")
 
 
 # Events this service emits, written in the same transaction as the change they describe.

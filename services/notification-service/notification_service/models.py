@@ -15,11 +15,15 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase
 
-from instapay_common.db.database import make_base
+from instapay_common.db.database import schema_metadata
 from instapay_common.events.inbox import inbox_table
 
-Base = make_base("notifications")
+
+class Base(DeclarativeBase):
+    metadata = schema_metadata("notifications")
+
 
 # Ids of events already applied: this subscriber dedupes on them.
 processed_events = inbox_table(Base.metadata)

@@ -3,16 +3,16 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, MetaData, Sequence, String, func
+from sqlalchemy import BigInteger, Boolean, DateTime, Sequence, String, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from instapay_common.db.database import NAMING_CONVENTION
+from instapay_common.db.database import schema_metadata
 from instapay_common.events.outbox import outbox_table
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(schema="users", naming_convention=NAMING_CONVENTION)
+    metadata = schema_metadata("users")
 
 
 # Events this service emits, written in the same transaction as the change they describe.

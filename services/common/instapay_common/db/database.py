@@ -8,7 +8,6 @@ from typing import Any
 import asyncpg
 from sqlalchemy import MetaData, event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names make Alembic autogenerate and hand-written migrations agree.
 NAMING_CONVENTION = {
@@ -20,13 +19,12 @@ NAMING_CONVENTION = {
 }
 
 
-def make_base(schema: str) -> type[DeclarativeBase]:
-    """A declarative base whose tables all live in `schema`."""
+def schema_metadata(schema: str) -> MetaData:
+    """The metadata of one service's tables: all in `schema`, constraints named by convention.
 
-    class Base(DeclarativeBase):
-        metadata = MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
-
-    return Base
+    Every service declares `class Base(DeclarativeBase): metadata = schema_metadata("...")` in its
+    models.py (a class statement, so mypy and SQLAlchemy both see a real declarative base)."""
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
 
 
 def normalize_async_url(url: str) -> str:
