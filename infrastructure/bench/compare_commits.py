@@ -7,7 +7,7 @@ against its base measured in the same minutes. The runs go in A-B-B-A order (bas
 this checkout, base, repeated `--rounds / 2` times) so that a steady drift falls on both sides
 equally; the table gives every run and the change of the means. The base is checked out as a
 detached git worktree under .data/bench-base/<rev> with its own environment (`make install` there).
-Each run's JSON is kept in test-artifacts/bench-compare/.
+Each run's log and JSON are kept in test-artifacts/bench-compare/.
 """
 
 from __future__ import annotations
@@ -62,13 +62,17 @@ def base_checkout(rev: str) -> Path:
 
 
 def run_bench(checkout: Path, label: str, bench_args: list[str]) -> dict[str, Any]:
-    print(f"==> {label}: make bench in {checkout}", flush=True)
-    subprocess.run(
-        ["make", "--no-print-directory", "bench", f"BENCH_ARGS={shlex.join(bench_args)}"],
-        cwd=checkout,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    log = OUT / f"{label}.log"
+    print(f"==> {label}: make bench in {checkout} (log: {log})", flush=True)
+    with log.open("w") as out:
+        done = subprocess.run(
+            ["make", "--no-print-directory", "bench", f"BENCH_ARGS={shlex.join(bench_args)}"],
+            cwd=checkout,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    if done.returncode:
+        raise SystemExit(f"make bench failed in {checkout}; see {log}")
     target = OUT / f"{label}.json"
     shutil.copy(checkout / "test-artifacts" / "bench.json", target)
     result: dict[str, Any] = json.loads(target.read_text())
