@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import aiohttp
 import asyncpg
 
-from instapay_common.events.envelope import envelope
+from instapay_common.events.envelope_builder import envelope
 from instapay_common.events.wakeup import wakeup_channel
 from instapay_common.logging import get_logger
 from outbox_relay.backoff import backoff_delay

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import Table, select
 
-from instapay_common.events.envelope import logged_envelope
+from instapay_common.events.envelope_builder import logged_envelope
 from instapay_common.security.internal import InternalCaller
 
 
