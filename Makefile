@@ -72,7 +72,7 @@ lint: install ## ruff (lint and format) on every Python file, mypy on every pack
 	@$(UV) run --no-sync ruff format --check --quiet .
 	@$(MAKE) --no-print-directory typecheck
 
-# Every importable package; the library, the money path and the relay are strict (pyproject [tool.mypy]).
+# Every importable package, all strict (pyproject [tool.mypy]).
 MYPY_PACKAGES := instapay_common instapay_stack auth_service user_service transaction_service \
 	reporting_service notification_service api_gateway outbox_relay
 
