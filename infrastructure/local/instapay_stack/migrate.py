@@ -12,7 +12,7 @@ import asyncpg
 
 from instapay_common.db.migration_heads import migration_heads
 from instapay_stack.processes import Progress, StackError
-from instapay_stack.services import SERVICES, ServiceSpec
+from instapay_stack.services import LOCAL_SERVICES, ServiceSpec
 
 
 class MigrationFailed(StackError):
@@ -45,7 +45,7 @@ def _behind_head(database_url: str, specs: list[ServiceSpec]) -> list[ServiceSpe
 def migrate_all(
     database_url: str,
     *,
-    services: Iterable[ServiceSpec] = SERVICES,
+    services: Iterable[ServiceSpec] = LOCAL_SERVICES,
     python: str = sys.executable,
     progress: Progress = print,
 ) -> None:

@@ -1,0 +1,147 @@
+"""The background worker: confirms pending operations when their time comes, and delivers queued
+callbacks until the receiver answers 2xx, with exponential backoff between attempts.
+
+Everything it acts on is in the database (the queue, the due times), so a restart resumes where
+the last process stopped; a callback whose attempt was cut short by a crash is retried once its
+lease runs out. The same event id and body are sent on every attempt; the signature is made per
+attempt, so it is never stale on arrival.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+import aiohttp
+
+from instapay_common.db.database import Database
+from instapay_common.db.rawsql import transaction
+from instapay_common.logging import get_logger
+from instapay_common.security.callback_signature import sign
+from provider_simulator.config import SimulatorSettings
+from provider_simulator.repository import callbacks
+from provider_simulator.repository.callbacks import QueuedCallback
+from provider_simulator.service.faults import FaultSwitch
+from provider_simulator.service.operations import confirm_due
+
+SIGNATURE_HEADER = "Simulator-Signature"
+log = get_logger("delivery")
+_jitter = random.Random()  # noqa: S311  (spreads retries; nothing secret depends on it)
+
+
+def backoff_ms(attempts: int, *, base_ms: int, max_ms: int) -> int:
+    """Delay before the next attempt, after `attempts` failed ones: doubling, capped, jittered."""
+    ceiling = min(max_ms, base_ms * 2 ** min(attempts - 1, 30))
+    return int(ceiling * (0.5 + _jitter.random() / 2))
+
+
+class DeliveryWorker:
+    def __init__(
+        self, db: Database, http: aiohttp.ClientSession, settings: SimulatorSettings, faults: FaultSwitch
+    ) -> None:
+        self.db = db
+        self.http = http
+        self.settings = settings
+        self.faults = faults
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def wake(self) -> None:
+        """Look now (something was just enqueued or became pending) rather than at the next poll."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self._loop(self.confirm_once), name="simulator-confirm"),
+            asyncio.create_task(self._loop(self.deliver_once), name="simulator-delivery"),
+        ]
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        _done, pending = await asyncio.wait(self._tasks, timeout=self.settings.simulator_callback_timeout_seconds + 1)
+        for task in pending:  # an attempt still in flight: its lease makes the next process retry it
+            task.cancel()
+
+    async def _loop(self, step: Callable[[], Awaitable[bool]]) -> None:
+        poll = self.settings.simulator_poll_ms / 1000
+        while not self._stopping:
+            try:
+                busy = await step()
+            except Exception as exc:
+                log.warning("simulator_worker_step_failed", step=getattr(step, "__name__", "?"), error=repr(exc))
+                busy = False
+            if busy:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), poll)
+            self._wake.clear()
+
+    async def confirm_once(self) -> bool:
+        changed = await confirm_due(self.db, callback_delay_ms=self.faults.current.callback_delay_ms)
+        if changed:
+            self._wake.set()
+        return changed > 0
+
+    async def deliver_once(self) -> bool:
+        """Delivers one batch of due callbacks; True if there was one (look again at once)."""
+        faults = self.faults.current
+        lease = self.settings.simulator_callback_timeout_seconds * 3 + 5
+        async with transaction(self.db) as conn:
+            if faults.reorder_callbacks:
+                batch = self.settings.simulator_reorder_batch
+                head = await callbacks.head(conn)
+                held_ms = (datetime.now(UTC) - head.oldest_due_at).total_seconds() * 1000 if head.oldest_due_at else 0.0
+                if head.due == 0 or (head.due < batch and held_ms < self.settings.simulator_reorder_hold_ms):
+                    return False
+                claimed = await callbacks.claim(conn, limit=batch, lease_seconds=lease)
+            else:
+                claimed = await callbacks.claim(conn, limit=50, lease_seconds=lease)
+        if not claimed:
+            return False
+        if faults.reorder_callbacks:
+            for queued in reversed(claimed):
+                await self._deliver(queued)
+        else:
+            await asyncio.gather(*(self._deliver(queued) for queued in claimed))
+        return True
+
+    async def _deliver(self, queued: QueuedCallback) -> None:
+        faults = self.faults.current
+        secret = self.settings.simulator_webhook_secret.get_secret_value().encode()
+        if faults.forge_callbacks:
+            await self._post(queued.body, sign(secret + b"-forged", queued.body))
+        error = await self._post(queued.body, sign(secret, queued.body))
+        if error is None and faults.duplicate_callbacks:
+            await self._post(queued.body, sign(secret, queued.body))
+        async with transaction(self.db) as conn:
+            if error is None:
+                await callbacks.delivered(conn, id=queued.id)
+                return
+            delay = backoff_ms(
+                queued.attempts + 1,
+                base_ms=self.settings.simulator_retry_base_ms,
+                max_ms=self.settings.simulator_retry_max_ms,
+            )
+            await callbacks.retry_later(conn, id=queued.id, delay_ms=delay, error=error)
+        log.info("callback_retry_scheduled", event_id=queued.event_id, attempts=queued.attempts + 1, error=error)
+
+    async def _post(self, body: bytes, signature: str) -> str | None:
+        """None if the receiver answered 2xx, else what went wrong."""
+        url = self.settings.simulator_webhook_url
+        if not url:
+            return "SIMULATOR_WEBHOOK_URL is not set"
+        headers = {"Content-Type": "application/json", SIGNATURE_HEADER: signature}
+        timeout = aiohttp.ClientTimeout(total=self.settings.simulator_callback_timeout_seconds)
+        try:
+            async with self.http.post(url, data=body, headers=headers, timeout=timeout) as resp:
+                await resp.read()
+                return None if 200 <= resp.status < 300 else f"HTTP {resp.status}"
+        except TimeoutError:
+            return "timeout"
+        except aiohttp.ClientError as exc:
+            return type(exc).__name__
