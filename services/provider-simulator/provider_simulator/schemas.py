@@ -9,9 +9,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-Amount = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)]
+
+def _decimal_text(value: object) -> object:
+    # A JSON number may have lost digits in the client's float; money travels as text.
+    if not isinstance(value, str):
+        raise ValueError('amount must be a decimal string, e.g. "10.00"')
+    return value
+
+
+Amount = Annotated[Decimal, BeforeValidator(_decimal_text), Field(gt=0, max_digits=18, decimal_places=2)]
 Reference = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Metadata = dict[Annotated[str, StringConstraints(max_length=64)], Annotated[str, StringConstraints(max_length=500)]]
 
