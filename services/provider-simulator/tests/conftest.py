@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
 import httpx
 import orjson
 import pytest
@@ -41,8 +42,8 @@ class Receiver:
     def for_key(self, key: str) -> list[Callback]:
         return [c for c in self.received if c.event.get("data", {}).get("idempotency_key") == key]
 
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 8.0) -> None:
-        deadline = time.monotonic() + timeout
+    async def wait_for(self, predicate: Callable[[], bool], within: float = 8.0) -> None:
+        deadline = time.monotonic() + within
         while not predicate():
             assert time.monotonic() < deadline, f"timed out; received {[c.event for c in self.received]}"
             await asyncio.sleep(0.02)
@@ -87,6 +88,19 @@ class Sim:
     async def get(self, path: str) -> httpx.Response:
         return await self.client.get(path, headers=self.running.api_headers())
 
+    async def drain(self, within: float = 10.0) -> None:
+        """Waits until every queued callback (this test's and earlier tests') has been delivered,
+        so a test that checks delivery order sees only its own."""
+        url = self.running.settings.database_url.replace("postgresql+asyncpg://", "postgresql://")
+        conn = await asyncpg.connect(url)
+        try:
+            deadline = time.monotonic() + within
+            while await conn.fetchval("SELECT count(*) FROM simulator.callbacks WHERE delivered_at IS NULL"):
+                assert time.monotonic() < deadline, "callbacks still queued"
+                await asyncio.sleep(0.05)
+        finally:
+            await conn.close()
+
     async def faults(self, **values: Any) -> httpx.Response:
         return await self.client.post("/_sim/faults", json=values, headers=self.running.control_headers())
 
@@ -117,9 +131,12 @@ class Sim:
 
 @asynccontextmanager
 async def open_sim(database_url: str, **overrides: Any) -> AsyncIterator[Sim]:
-    async with receiver() as hook, running_simulator(database_url, webhook_url=hook.url, **overrides) as running:
-        async with httpx.AsyncClient(base_url=running.url, timeout=30) as client:
-            yield Sim(running=running, client=client, hook=hook)
+    async with (
+        receiver() as hook,
+        running_simulator(database_url, webhook_url=hook.url, **overrides) as running,
+        httpx.AsyncClient(base_url=running.url, timeout=30) as client,
+    ):
+        yield Sim(running=running, client=client, hook=hook)
 
 
 @pytest.fixture

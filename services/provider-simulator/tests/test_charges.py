@@ -80,9 +80,7 @@ async def test_an_invalid_reference_gets_a_malformed_answer(sim):
 async def test_the_same_key_and_body_is_the_same_charge_and_a_different_body_is_409(sim):
     key = sim.key()
     body = sim.charge_body("42.00")
-    first, second = await asyncio.gather(
-        sim.post("/v1/charges", body, key=key), sim.post("/v1/charges", body, key=key)
-    )
+    first, second = await asyncio.gather(sim.post("/v1/charges", body, key=key), sim.post("/v1/charges", body, key=key))
     assert first.status_code == second.status_code == 200
     assert first.json() == second.json()
     # The amount spelled differently is the same request.

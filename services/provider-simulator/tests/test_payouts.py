@@ -115,5 +115,7 @@ async def test_unknown_and_unauthenticated(sim):
     assert (await sim.get(f"/v1/payouts/by-key/{sim.key()}")).status_code == 404
     r = await sim.client.post(f"/v1/payouts/by-key/{sim.key()}/cancel")
     assert r.status_code == 401
-    r = await sim.post("/v1/payouts", {**sim.payout_body(), "destination": {"type": "card", "reference": "x"}}, key=sim.key())
+    r = await sim.post(
+        "/v1/payouts", {**sim.payout_body(), "destination": {"type": "card", "reference": "x"}}, key=sim.key()
+    )
     assert r.status_code == 422
