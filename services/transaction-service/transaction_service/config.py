@@ -2,10 +2,16 @@
 
 from decimal import Decimal
 from functools import lru_cache
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import NoDecode
 
 from instapay_common.settings import ServiceSettings
+
+# Providers that only pretend to move money: refused when ENVIRONMENT is staging or production
+# (transaction_service.funding.factory, at start-up).
+SIMULATED_FUNDING_PROVIDERS = ("in_process", "simulator")
 
 
 class TransactionSettings(ServiceSettings):
@@ -35,6 +41,36 @@ class TransactionSettings(ServiceSettings):
     funding_latency_ms: int = Field(default=0, ge=0)
     # Refresh period of the wallets_total gauge.
     wallet_gauge_seconds: float = Field(default=30.0, gt=0)
+
+    # The funding provider (docs/PROVIDER_SIMULATOR.md has its API): `in_process` (in memory, for
+    # the service's own tests), `simulator` (the provider simulator over HTTP, dev and tests), `http`
+    # (a provider speaking the same API). Staging and production accept only `http`.
+    funding_provider: Literal["in_process", "simulator", "http"] = "in_process"
+    funding_provider_url: str = "http://127.0.0.1:8010"
+    funding_api_key: SecretStr = SecretStr("")
+    # Comma-separated: callbacks signed with any of them verify, so the secret can be rotated
+    # (add the new one, let the provider switch, drop the old one).
+    funding_webhook_secrets: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    # One provider call may take this long; then its outcome is unknown (FundingProviderError).
+    funding_timeout_seconds: float = Field(default=5.0, gt=0)
+    # A callback whose signed timestamp is further than this from now is refused (replays).
+    funding_callback_tolerance_seconds: int = Field(default=300, gt=0)
+
+    @field_validator("funding_webhook_secrets", mode="before")
+    @classmethod
+    def _split_secrets(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _require_provider_credentials(self) -> "TransactionSettings":
+        if self.funding_provider != "in_process":
+            if not self.funding_api_key.get_secret_value():
+                raise ValueError(f"FUNDING_API_KEY must be set with FUNDING_PROVIDER={self.funding_provider}")
+            if not self.funding_webhook_secrets:
+                raise ValueError(f"FUNDING_WEBHOOK_SECRETS must be set with FUNDING_PROVIDER={self.funding_provider}")
+        return self
 
 
 @lru_cache
