@@ -50,6 +50,9 @@ COMPOSE_LINT_ENV = {
     "PIN_PEPPER": "lint-only",
     "JWT_PRIVATE_KEY_PATH": "/etc/instapay/jwt_ed25519.pem",
     "SMTP_HOST": "smtp.example.com",
+    "SIMULATOR_API_KEY": "lint-only",
+    "SIMULATOR_WEBHOOK_SECRET": "lint-only",
+    "SIMULATOR_CONTROL_TOKEN": "lint-only",
 }
 
 

@@ -375,6 +375,10 @@ async def test_the_factory_builds_the_configured_provider_and_refuses_simulated_
             funding_webhook_secrets="a",
         )
         assert build_funding_provider(real, session).name == "http"
+        named = TransactionSettings(
+            funding_provider="http", funding_provider_name="simulator", funding_api_key="k", funding_webhook_secrets="a"
+        )
+        assert build_funding_provider(named, session).name == "simulator"
         with pytest.raises(ValueError, match="FUNDING_API_KEY"):
             TransactionSettings(funding_provider="http", funding_webhook_secrets="a")
         with pytest.raises(ValueError, match="FUNDING_WEBHOOK_SECRETS"):

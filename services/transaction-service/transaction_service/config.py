@@ -46,6 +46,9 @@ class TransactionSettings(ServiceSettings):
     # the service's own tests), `simulator` (the provider simulator over HTTP, dev and tests), `http`
     # (a provider speaking the same API). Staging and production accept only `http`.
     funding_provider: Literal["in_process", "simulator", "http"] = "in_process"
+    # The `{provider}` segment of its callback URL, POST /api/v1/funding/webhooks/{provider}
+    # (default: FUNDING_PROVIDER; staging names the simulator it talks to as `http`).
+    funding_provider_name: str = Field(default="", pattern=r"^[a-z0-9_-]{0,40}$")
     funding_provider_url: str = "http://127.0.0.1:8010"
     funding_api_key: SecretStr = SecretStr("")
     # Comma-separated: callbacks signed with any of them verify, so the secret can be rotated

@@ -32,11 +32,13 @@ def build_funding_provider(settings: TransactionSettings, session: aiohttp.Clien
         # Its callbacks are built by the tests through the provider object itself, so any secret works.
         secret = webhook_secrets[0] if webhook_secrets else secrets.token_bytes(32)
         return InProcessFundingProvider(
-            secret=secret, callback_tolerance_seconds=settings.funding_callback_tolerance_seconds
+            secret=secret,
+            name=settings.funding_provider_name or "in_process",
+            callback_tolerance_seconds=settings.funding_callback_tolerance_seconds,
         )
     return HttpFundingProvider(
         session,
-        name=settings.funding_provider,
+        name=settings.funding_provider_name or settings.funding_provider,
         base_url=settings.funding_provider_url,
         api_key=settings.funding_api_key.get_secret_value(),
         webhook_secrets=webhook_secrets,
