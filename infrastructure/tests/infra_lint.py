@@ -54,6 +54,8 @@ COMPOSE_LINT_ENV = {
     "SIMULATOR_WEBHOOK_SECRET": "lint-only",
     "SIMULATOR_CONTROL_TOKEN": "lint-only",
 }
+# Required by docker-compose.staging.yml only (production has no provider simulator).
+STAGING_ONLY_ENV = frozenset({"SIMULATOR_API_KEY", "SIMULATOR_WEBHOOK_SECRET", "SIMULATOR_CONTROL_TOKEN"})
 
 
 @dataclass

@@ -9,10 +9,12 @@ import tempfile
 import infra_lint as lint
 import pytest
 
-from instapay_stack.services import RELAY_DIRECTORY, RELAYS, SERVICES
+from instapay_stack.services import RELAY_DIRECTORY, RELAYS, SERVICES, SIMULATOR, SIMULATOR_WEBHOOK_PATH
 
 APP_SERVICES = {s.directory for s in SERVICES}
 MIGRATIONS = {f"migrate-{s.name}" for s in SERVICES if s.migrates}
+# One-shot containers: every migration, the provider simulator's included (dev and staging only).
+ONE_SHOTS = MIGRATIONS | {f"migrate-{SIMULATOR.name}"}
 
 
 def resolved(env: str) -> dict:
@@ -41,7 +43,7 @@ def test_every_service_is_on_instapay_net_and_long_running_ones_have_healthcheck
     assert config["networks"]["instapay-net"]["name"] == "instapay-net"
     for name, svc in config["services"].items():
         assert set(svc["networks"]) == {"instapay-net"}, name
-        if name not in MIGRATIONS:
+        if name not in ONE_SHOTS:
             assert svc.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
             assert svc["restart"] == "unless-stopped", name
 
@@ -138,3 +140,36 @@ def test_dev_mounts_code_into_the_reload_target():
     assert {"postgres", "redis", "mailpit", "prometheus", "loki", "grafana"} <= set(services)
     grafana_mounts = {v["target"] for v in services["grafana"]["volumes"]}
     assert "/etc/grafana/provisioning" in grafana_mounts
+
+
+@pytest.mark.parametrize("env", ["dev", "staging"])
+def test_dev_and_staging_run_the_provider_simulator_and_point_the_transaction_service_at_it(env):
+    services = resolved(env)["services"]
+    simulator = services[SIMULATOR.directory]
+    migrate = services[f"migrate-{SIMULATOR.name}"]
+    assert migrate["command"] == ["python", "-m", "alembic", "-c", "alembic.ini", "upgrade", "head"]
+    assert migrate["image"] == simulator["image"]
+    assert simulator["depends_on"][f"migrate-{SIMULATOR.name}"]["condition"] == "service_completed_successfully"
+    port = SIMULATOR.port(8000)
+    assert f"127.0.0.1:{port}/readyz" in simulator["healthcheck"]["test"][-1]
+    assert simulator["environment"]["SIMULATOR_WEBHOOK_URL"] == f"http://api-gateway:8000{SIMULATOR_WEBHOOK_PATH}"
+    funding = services["transaction-service"]["environment"]
+    assert funding["FUNDING_PROVIDER_URL"] == f"http://{SIMULATOR.directory}:{port}"
+    if env == "dev":
+        assert funding["FUNDING_PROVIDER"] == "simulator"
+        assert simulator["build"]["target"] == "dev"
+    else:
+        # Staging refuses FUNDING_PROVIDER=simulator: it speaks to the simulator as to a real provider.
+        assert (funding["FUNDING_PROVIDER"], funding["FUNDING_PROVIDER_NAME"]) == ("http", "simulator")
+        assert funding["FUNDING_API_KEY"] == simulator["environment"]["SIMULATOR_API_KEY"]
+        assert funding["FUNDING_WEBHOOK_SECRETS"] == simulator["environment"]["SIMULATOR_WEBHOOK_SECRET"]
+        assert simulator["read_only"] is True and simulator["cap_drop"] == ["ALL"]
+        assert not simulator.get("ports")
+
+
+def test_production_has_no_provider_simulator():
+    services = resolved("prod")["services"]
+    assert SIMULATOR.directory not in services and f"migrate-{SIMULATOR.name}" not in services
+    assert "FUNDING_PROVIDER" not in services["transaction-service"]["environment"] or (
+        services["transaction-service"]["environment"]["FUNDING_PROVIDER"] == "http"
+    )
