@@ -169,7 +169,7 @@ async def running_simulator(
         "simulator_payout_delay_ms": 150,
         "simulator_retry_base_ms": 50,
         "simulator_retry_max_ms": 400,
-        "simulator_poll_ms": 50,
+        "simulator_max_idle_ms": 200,
         **SIMULATOR_TEST_SECRETS,
         **overrides,
     }

@@ -34,8 +34,9 @@ class SimulatorSettings(ServiceSettings):
     simulator_callback_timeout_seconds: float = Field(default=5.0, gt=0)
     simulator_retry_base_ms: int = Field(default=250, gt=0)
     simulator_retry_max_ms: int = Field(default=15_000, gt=0)
-    # The worker looks for due operations and callbacks this often (and at once when woken).
-    simulator_poll_ms: int = Field(default=100, gt=0)
+    # The worker sleeps until the next operation or callback is due, or until new work wakes it,
+    # but never longer than this (work another replica scheduled, a clock step).
+    simulator_max_idle_ms: int = Field(default=1000, gt=0)
     # reorder_callbacks fault: callbacks are held until this many are due (or the oldest has waited
     # reorder_hold_ms) and sent newest first.
     simulator_reorder_batch: int = Field(default=3, ge=2)

@@ -43,6 +43,10 @@ _RETRY_LATER = Sql(
     "UPDATE simulator.callbacks SET attempts = attempts + 1, last_error = :error, "
     "next_attempt_at = now() + make_interval(secs => :delay_ms::int / 1000.0) WHERE id = :id"
 )
+_NEXT_ATTEMPT_IN = Sql(
+    "SELECT EXTRACT(EPOCH FROM min(next_attempt_at) - now())::float8 FROM simulator.callbacks "
+    "WHERE delivered_at IS NULL"
+)
 _UNDELIVERED = Sql("SELECT count(*) FROM simulator.callbacks WHERE delivered_at IS NULL")
 
 
@@ -72,3 +76,9 @@ async def retry_later(conn: RawConnection, *, id: int, delay_ms: int, error: str
 
 async def undelivered(conn: RawConnection) -> int:
     return int(await conn.fetchval(_UNDELIVERED))
+
+
+async def next_attempt_in(conn: RawConnection) -> float | None:
+    """Seconds until the next undelivered callback is due (<= 0: now); None if the queue is empty."""
+    value = await conn.fetchval(_NEXT_ATTEMPT_IN)
+    return None if value is None else float(value)

@@ -59,6 +59,9 @@ _SETTLED_BETWEEN = Sql(
     f"SELECT {_COLUMNS} FROM simulator.operations WHERE settled_at >= :start AND settled_at < :end "  # noqa: S608
     "AND status IN ('succeeded', 'paid') ORDER BY settled_at, id"
 )
+_NEXT_DUE_IN = Sql(
+    "SELECT EXTRACT(EPOCH FROM min(due_at) - now())::float8 FROM simulator.operations WHERE status = 'pending'"
+)
 _ALL_OF_KIND = Sql(f"SELECT {_COLUMNS} FROM simulator.operations WHERE kind = :kind ORDER BY created_at, id")  # noqa: S608
 
 
@@ -147,3 +150,9 @@ async def settled_between(conn: RawConnection, *, start: datetime, end: datetime
 
 async def all_of_kind(conn: RawConnection, *, kind: str) -> list[OperationRow]:
     return [_row(r) for r in await conn.fetch(_ALL_OF_KIND, kind=kind)]
+
+
+async def next_due_in(conn: RawConnection) -> float | None:
+    """Seconds until the next pending operation is due (<= 0: now); None if none is pending."""
+    value = await conn.fetchval(_NEXT_DUE_IN)
+    return None if value is None else float(value)

@@ -46,49 +46,57 @@ class DeliveryWorker:
         self.http = http
         self.settings = settings
         self.faults = faults
-        self._wake = asyncio.Event()
+        # One per loop: a wake-up one loop consumed must not be lost to the other.
+        self._wakes = (asyncio.Event(), asyncio.Event())
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
 
     def wake(self) -> None:
-        """Look now (something was just enqueued or became pending) rather than at the next poll."""
-        self._wake.set()
+        """Look now: something was just enqueued or became pending (its due time may be sooner
+        than what the loops are sleeping for)."""
+        for event in self._wakes:
+            event.set()
 
     def start(self) -> None:
         self._tasks = [
-            asyncio.create_task(self._loop(self.confirm_once), name="simulator-confirm"),
-            asyncio.create_task(self._loop(self.deliver_once), name="simulator-delivery"),
+            asyncio.create_task(self._loop(self.confirm_once, self._wakes[0]), name="simulator-confirm"),
+            asyncio.create_task(self._loop(self.deliver_once, self._wakes[1]), name="simulator-delivery"),
         ]
 
     async def stop(self) -> None:
         self._stopping = True
-        self._wake.set()
+        self.wake()
         _done, pending = await asyncio.wait(self._tasks, timeout=self.settings.simulator_callback_timeout_seconds + 1)
         for task in pending:  # an attempt still in flight: its lease makes the next process retry it
             task.cancel()
 
-    async def _loop(self, step: Callable[[], Awaitable[bool]]) -> None:
-        poll = self.settings.simulator_poll_ms / 1000
+    async def _loop(self, step: Callable[[], Awaitable[float | None]], wake: asyncio.Event) -> None:
+        """Runs `step` again when the time it returned has passed (None: nothing scheduled), when
+        woken, and at least every SIMULATOR_MAX_IDLE_MS (work another replica scheduled)."""
+        idle = self.settings.simulator_max_idle_ms / 1000
         while not self._stopping:
             try:
-                busy = await step()
+                wait = await step()
             except Exception as exc:
                 log.warning("simulator_worker_step_failed", step=getattr(step, "__name__", "?"), error=repr(exc))
-                busy = False
-            if busy:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), poll)
-            self._wake.clear()
+                wait = idle
+            wait = idle if wait is None else min(max(wait, 0.0), idle)
+            if wait > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), wait)
+            wake.clear()
 
-    async def confirm_once(self) -> bool:
-        changed = await confirm_due(self.db, callback_delay_ms=self.faults.current.callback_delay_ms)
+    async def confirm_once(self) -> float | None:
+        """Confirms what is due; returns seconds until the next confirmation is due."""
+        changed, next_in = await confirm_due(self.db, callback_delay_ms=self.faults.current.callback_delay_ms)
         if changed:
-            self._wake.set()
-        return changed > 0
+            self._wakes[1].set()  # their callbacks are queued
+            return 0.0
+        return next_in
 
-    async def deliver_once(self) -> bool:
-        """Delivers one batch of due callbacks; True if there was one (look again at once)."""
+    async def deliver_once(self) -> float | None:
+        """Delivers one batch of due callbacks; returns seconds until the next one is due (0 after
+        a batch: look again at once)."""
         faults = self.faults.current
         lease = self.settings.simulator_callback_timeout_seconds * 3 + 5
         async with transaction(self.db) as conn:
@@ -96,19 +104,21 @@ class DeliveryWorker:
                 batch = self.settings.simulator_reorder_batch
                 head = await callbacks.head(conn)
                 held_ms = (datetime.now(UTC) - head.oldest_due_at).total_seconds() * 1000 if head.oldest_due_at else 0.0
-                if head.due == 0 or (head.due < batch and held_ms < self.settings.simulator_reorder_hold_ms):
-                    return False
+                if head.due == 0:
+                    return await callbacks.next_attempt_in(conn)
+                if head.due < batch and held_ms < self.settings.simulator_reorder_hold_ms:
+                    return (self.settings.simulator_reorder_hold_ms - held_ms) / 1000
                 claimed = await callbacks.claim(conn, limit=batch, lease_seconds=lease)
             else:
                 claimed = await callbacks.claim(conn, limit=50, lease_seconds=lease)
-        if not claimed:
-            return False
+            if not claimed:
+                return await callbacks.next_attempt_in(conn)
         if faults.reorder_callbacks:
             for queued in reversed(claimed):
                 await self._deliver(queued)
         else:
             await asyncio.gather(*(self._deliver(queued) for queued in claimed))
-        return True
+        return 0.0
 
     async def _deliver(self, queued: QueuedCallback) -> None:
         faults = self.faults.current

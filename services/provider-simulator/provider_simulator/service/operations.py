@@ -164,9 +164,10 @@ async def list_all(db: Database, *, kind: str) -> list[OperationRow]:
         return await operations.all_of_kind(conn, kind=kind)
 
 
-async def confirm_due(db: Database, *, callback_delay_ms: int, limit: int = 100) -> int:
+async def confirm_due(db: Database, *, callback_delay_ms: int, limit: int = 100) -> tuple[int, float | None]:
     """Settles the pending operations whose time has come: bank debits succeed, payouts are paid
-    (or fail, for a `fail-` account). Returns how many changed."""
+    (or fail, for a `fail-` account). Returns how many changed, and the seconds until the next one
+    is due (None: nothing pending)."""
     async with transaction(db) as conn:
         due = await operations.lock_due(conn, limit=limit)
         for row in due:
@@ -178,4 +179,5 @@ async def confirm_due(db: Database, *, callback_delay_ms: int, limit: int = 100)
                 status, reason = "paid", None
             changed = await operations.set_status(conn, id=row.id, status=status, failure_reason=reason)
             await _announce(conn, changed, delay_ms=callback_delay_ms)
-    return len(due)
+        next_in = await operations.next_due_in(conn)
+    return len(due), next_in
