@@ -42,9 +42,7 @@ async def create_topup(body: TopupIn, call: MoneyCall, provider: FundingDep) -> 
     "/withdrawals",
     status_code=201,
     responses={
-        **documented(
-            201, Transaction, "Requested: `status` pending, the amount held until the provider pays it out"
-        ),
+        **documented(201, Transaction, "Requested: `status` pending, the amount held until the provider pays it out"),
         **money_problems(423, 502),
     },
 )
