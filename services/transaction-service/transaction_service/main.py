@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 from fastapi import FastAPI
 
 from instapay_common.events.feed import outbox_feed_router
@@ -38,17 +39,17 @@ async def wire_dependencies(app: FastAPI) -> AsyncIterator[None]:
         user=ServiceClient(app.state.http, settings.user_url, name="user", internal_token=token),
     )
     if not hasattr(app.state, "funding"):  # a test may have installed its own
-        app.state.funding = funding_provider(settings, app)
+        app.state.funding = funding_provider(settings, app.state.http)
     yield
 
 
-def funding_provider(settings: TransactionSettings, app: FastAPI) -> FundingProvider:
+def funding_provider(settings: TransactionSettings, http: aiohttp.ClientSession) -> FundingProvider:
     """The configured provider (settings refuse the simulated ones in production)."""
     if settings.funding_provider == "in_process":
         return InProcessFundingProvider()
     from transaction_service.funding.http_provider import HttpFundingProvider
 
-    return HttpFundingProvider.from_settings(settings, app.state.http)
+    return HttpFundingProvider.from_settings(settings, http)
 
 
 async def sweep_funding(app: FastAPI) -> None:
