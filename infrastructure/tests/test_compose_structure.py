@@ -155,12 +155,12 @@ def test_dev_and_staging_run_the_provider_simulator_and_point_the_transaction_se
     assert simulator["environment"]["SIMULATOR_WEBHOOK_URL"] == f"http://api-gateway:8000{SIMULATOR_WEBHOOK_PATH}"
     funding = services["transaction-service"]["environment"]
     assert funding["FUNDING_PROVIDER_URL"] == f"http://{SIMULATOR.directory}:{port}"
+    assert funding["FUNDING_PROVIDER"] == "simulator"
     if env == "dev":
-        assert funding["FUNDING_PROVIDER"] == "simulator"
         assert simulator["build"]["target"] == "dev"
     else:
-        # Staging refuses FUNDING_PROVIDER=simulator: it speaks to the simulator as to a real provider.
-        assert (funding["FUNDING_PROVIDER"], funding["FUNDING_PROVIDER_NAME"]) == ("http", "simulator")
+        # Staging accepts the simulator only when told so explicitly (production never).
+        assert funding["FUNDING_SIMULATOR_IN_STAGING"] == "true"
         assert funding["FUNDING_API_KEY"] == simulator["environment"]["SIMULATOR_API_KEY"]
         assert funding["FUNDING_WEBHOOK_SECRETS"] == simulator["environment"]["SIMULATOR_WEBHOOK_SECRET"]
         assert simulator["read_only"] is True and simulator["cap_drop"] == ["ALL"]

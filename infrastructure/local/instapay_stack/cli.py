@@ -118,8 +118,8 @@ def migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
-def rebuild_reports(_args: argparse.Namespace) -> int:
-    """Runs `python -m reporting_service.rebuild` with the environment `make up` gives the services."""
+def _run_with_service_env(service: str, argv: list[str]) -> int:
+    """Runs `python argv...` in `service`'s directory with the environment `make up` gives it."""
     import subprocess
 
     from instapay_stack.services import SERVICES
@@ -128,14 +128,24 @@ def rebuild_reports(_args: argparse.Namespace) -> int:
     try:
         base = int(os.environ.get("INSTAPAY_PORT_BASE", "8000"))
         stack = Stack(StackConfig(database_url=db_url, base_port=base, data_dir=DATA_DIR, log_dir=DATA_DIR / "logs"))
-        reporting = next(s for s in SERVICES if s.name == "reporting")
+        spec = next(s for s in SERVICES if s.name == service)
         return subprocess.call(
-            [sys.executable, "-m", "reporting_service.rebuild"],
-            cwd=reporting.path,
-            env={**stack.env, "LOG_LEVEL": "WARNING"},
+            [sys.executable, *argv], cwd=spec.path, env={**stack.env, **spec.extra_env, "LOG_LEVEL": "WARNING"}
         )
     finally:
         handle.stop()
+
+
+def rebuild_reports(_args: argparse.Namespace) -> int:
+    """Runs `python -m reporting_service.rebuild` with the environment `make up` gives the services."""
+    return _run_with_service_env("reporting", ["-m", "reporting_service.rebuild"])
+
+
+def reconcile(args: argparse.Namespace) -> int:
+    """Runs `python -m transaction_service.reconcile` for a day, as the service's daily job does."""
+    return _run_with_service_env(
+        "transaction", ["-m", "transaction_service.reconcile", *(["--date", args.date] if args.date else [])]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser(
         "rebuild-reports", help="rebuild the reporting read model from the event logs (the stack must be running)"
     ).set_defaults(func=rebuild_reports)
+    p_reconcile = sub.add_parser("reconcile", help="reconcile a day of the funding provider with the ledger")
+    p_reconcile.add_argument("--date", help="UTC day, YYYY-MM-DD (default: yesterday)")
+    p_reconcile.set_defaults(func=reconcile)
     args = parser.parse_args(argv)
     status: int = args.func(args)
     return status

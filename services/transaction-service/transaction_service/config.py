@@ -1,5 +1,6 @@
 """Configuration of the transaction service (environment variables only)."""
 
+from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Literal
@@ -8,10 +9,6 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from instapay_common.settings import ServiceSettings
-
-# Providers that only pretend to move money: refused when ENVIRONMENT is staging or production
-# (transaction_service.funding.factory, at start-up).
-SIMULATED_FUNDING_PROVIDERS = ("in_process", "simulator")
 
 
 class TransactionSettings(ServiceSettings):
@@ -37,18 +34,11 @@ class TransactionSettings(ServiceSettings):
     idempotency_retention_hours: int = Field(default=30 * 24, ge=24)
     idempotency_purge_seconds: float = Field(default=3600.0, gt=0)
 
-    # Development funding provider: simulated latency (to make kill -9 tests hit mid-flight).
-    funding_latency_ms: int = Field(default=0, ge=0)
-    # Refresh period of the wallets_total gauge.
-    wallet_gauge_seconds: float = Field(default=30.0, gt=0)
-
-    # The funding provider (docs/PROVIDER_SIMULATOR.md has its API): `in_process` (in memory, for
-    # the service's own tests), `simulator` (the provider simulator over HTTP, dev and tests), `http`
-    # (a provider speaking the same API). Staging and production accept only `http`.
+    # Where money comes from and goes: `http` (a PSP of the simulator's API shape, the only one
+    # allowed in production), `simulator` (the same adapter, pointed at the provider simulator)
+    # or `in_process` (the service's own tests).
     funding_provider: Literal["in_process", "simulator", "http"] = "in_process"
-    # The `{provider}` segment of its callback URL, POST /api/v1/funding/webhooks/{provider}
-    # (default: FUNDING_PROVIDER; staging names the simulator it talks to as `http`).
-    funding_provider_name: str = Field(default="", pattern=r"^[a-z0-9_-]{0,40}$")
+    # The provider's API (docs/PROVIDER_SIMULATOR.md), for `simulator` and `http`.
     funding_provider_url: str = "http://127.0.0.1:8010"
     funding_api_key: SecretStr = SecretStr("")
     # Comma-separated: callbacks signed with any of them verify, so the secret can be rotated
@@ -58,6 +48,42 @@ class TransactionSettings(ServiceSettings):
     funding_timeout_seconds: float = Field(default=5.0, gt=0)
     # A callback whose signed timestamp is further than this from now is refused (replays).
     funding_callback_tolerance_seconds: int = Field(default=300, gt=0)
+    # Money in: top-ups per day and per month (contract defaults), in the limits' time zone.
+    topup_limit_daily: Decimal = Field(default=Decimal("50000.00"), gt=0)
+    topup_limit_monthly: Decimal = Field(default=Decimal("200000.00"), gt=0)
+    # A withdrawal's hold lasts this long unconfirmed; then its payout is cancelled (or, if the
+    # provider already paid it, posted) by the funding sweeper.
+    withdrawal_hold_ttl: timedelta = Field(default=timedelta(days=3), gt=timedelta(0))
+    # A bank top-up with no callback after this long is looked up at the provider.
+    topup_inquiry_after_seconds: float = Field(default=600.0, gt=0)
+    funding_sweep_seconds: float = Field(default=30.0, gt=0)
+    # How often yesterday's (and today's so far) settlement report is reconciled.
+    reconciliation_seconds: float = Field(default=3600.0, gt=0)
+    # Staging may run against the provider simulator only when this says so explicitly.
+    funding_simulator_in_staging: bool = False
+
+    # Refresh period of the wallets_total gauge.
+    wallet_gauge_seconds: float = Field(default=30.0, gt=0)
+
+    @model_validator(mode="after")
+    def _refuse_simulated_funding(self) -> "TransactionSettings":
+        """Money must not be creatable from nothing outside development: the in-process provider
+        approves anything, and the simulator is nobody's bank."""
+        if self.funding_provider == "in_process" and self.is_production_like:
+            raise ValueError(f"FUNDING_PROVIDER=in_process is refused with ENVIRONMENT={self.environment}")
+        if self.funding_provider == "simulator" and (
+            self.environment == "production"
+            or (self.environment == "staging" and not self.funding_simulator_in_staging)
+        ):
+            raise ValueError(
+                f"FUNDING_PROVIDER=simulator is refused with ENVIRONMENT={self.environment}"
+                + (
+                    " (set FUNDING_SIMULATOR_IN_STAGING=true for a staging sandbox)"
+                    if self.environment == "staging"
+                    else ""
+                )
+            )
+        return self
 
     @field_validator("funding_webhook_secrets", mode="before")
     @classmethod

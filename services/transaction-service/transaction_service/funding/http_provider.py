@@ -22,8 +22,10 @@ import orjson
 
 from instapay_common.logging import get_logger
 from instapay_common.web.request_context import current_request_id
+from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import FundingProviderError
 from transaction_service.funding import wire
+from transaction_service.funding.callback_body import parse_event
 from transaction_service.funding.provider import (
     ProviderCharge,
     ProviderEvent,
@@ -57,6 +59,19 @@ class HttpFundingProvider:
         self._secrets = list(webhook_secrets)
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds, connect=min(2.0, timeout_seconds))
         self._tolerance = callback_tolerance_seconds
+
+    @classmethod
+    def from_settings(cls, settings: TransactionSettings, session: aiohttp.ClientSession) -> HttpFundingProvider:
+        """The provider FUNDING_PROVIDER (`simulator` or `http`) and the FUNDING_* settings name."""
+        return cls(
+            session,
+            name=settings.funding_provider,
+            base_url=settings.funding_provider_url,
+            api_key=settings.funding_api_key.get_secret_value(),
+            webhook_secrets=[s.get_secret_value().encode() for s in settings.funding_webhook_secrets],
+            timeout_seconds=settings.funding_timeout_seconds,
+            callback_tolerance_seconds=settings.funding_callback_tolerance_seconds,
+        )
 
     async def _call(self, method: str, path: str, *, body: Any = None, key: uuid.UUID | None = None) -> bytes:
         """The answer's body (200 or 202); FundingProviderError for anything else."""
@@ -153,4 +168,5 @@ class HttpFundingProvider:
         return wire.read_settlement(raw, day=day)
 
     def parse_callback(self, headers: Mapping[str, str], body: bytes) -> ProviderEvent:
-        return wire.parse_signed_callback(headers, body, secrets=self._secrets, tolerance_seconds=self._tolerance)
+        # The one callback parser of the service (the in-process provider's too): signature first.
+        return parse_event(headers, body, secrets=self._secrets, tolerance_seconds=self._tolerance)

@@ -1,22 +1,16 @@
-"""`InProcessFundingProvider`: the `FundingProvider` protocol in memory, for the transaction
-service's own unit tests only (staging and production refuse it: funding.factory).
-
-It behaves like the provider simulator (docs/PROVIDER_SIMULATOR.md) without a network: a card is
-captured at once, bank debits and payouts stay pending until the test calls
-`callback(operation_id, type)`, which settles the operation and returns the signed callback
-(headers, body) for the test to post to the intake. Reference prefixes as in the simulator:
-`error-` (the provider fails: FundingProviderError, nothing recorded), `invalid-` (a malformed
-answer: FundingProviderError, nothing recorded), `fail-` (a charge declined at once; a payout
-accepted, to fail on its callback).
+"""An in-process funding provider, for the transaction service's own tests only (start-up refuses
+it outside development and test): it keeps its charges and payouts in memory, answers like the
+simulator (card captured at once; bank debits and payouts pending until a callback), and builds
+correctly signed callbacks for a test to post. References starting with `fail-` are declined,
+`error-` makes the provider fail, `invalid-` makes it answer nonsense.
 """
 
 from __future__ import annotations
 
-import secrets
 import time
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Literal
@@ -25,7 +19,7 @@ import orjson
 
 from instapay_common.security.callback_signature import sign
 from transaction_service.exceptions import FundingProviderError
-from transaction_service.funding import wire
+from transaction_service.funding.callback_body import SIGNATURE_HEADER, parse_event
 from transaction_service.funding.provider import (
     CallbackType,
     ProviderCharge,
@@ -34,55 +28,32 @@ from transaction_service.funding.provider import (
     SettlementItem,
 )
 
-CHARGE_DECLINES = {"card": "card declined by issuer", "bank": "bank account refused the debit"}
-PAYOUT_REFUSED = "the bank refused the account"
-CANCELED = "canceled"
-
 
 @dataclass
-class _Operation:
+class _Record:
     kind: Literal["charge", "payout"]
     provider_id: str
     operation_id: uuid.UUID
-    request: tuple[object, ...] | None  # None: a payout canceled before it was requested
     amount: Decimal
-    currency: str
-    reference: str
-    metadata: dict[str, str]
     status: str
-    reason: str | None = None
+    reason: str | None
+    metadata: dict[str, str]
     settled_at: datetime | None = None
-    created: int = field(default_factory=lambda: int(time.time()))
 
 
 class InProcessFundingProvider:
-    def __init__(self, *, secret: bytes, name: str = "in_process", callback_tolerance_seconds: int = 300) -> None:
-        self.name = name
-        self._secret = secret
-        self._tolerance = callback_tolerance_seconds
-        self._charges: dict[uuid.UUID, _Operation] = {}
-        self._payouts: dict[uuid.UUID, _Operation] = {}
+    name = "in_process"
 
-    @staticmethod
-    def _refuse_faulty(reference: str) -> None:
+    def __init__(self, *, secret: bytes = b"in-process-test-secret-of-32-bytes!", tolerance_seconds: int = 300) -> None:
+        self.secret = secret
+        self.tolerance = tolerance_seconds
+        self.records: dict[tuple[str, uuid.UUID], _Record] = {}
+
+    def _check(self, reference: str) -> None:
         if reference.startswith("error-"):
-            raise FundingProviderError("the funding provider answered 503")
+            raise FundingProviderError("the funding provider is unavailable; nothing was charged")
         if reference.startswith("invalid-"):
-            raise FundingProviderError("the funding provider's answer is malformed")
-
-    @staticmethod
-    def _same(existing: _Operation, request: tuple[object, ...]) -> _Operation:
-        if existing.request != request:
-            raise FundingProviderError("the funding provider holds this operation with a different request")
-        return existing
-
-    @staticmethod
-    def _charge_view(op: _Operation) -> ProviderCharge:
-        return ProviderCharge(provider_id=op.provider_id, status=op.status, amount=op.amount, reason=op.reason)  # type: ignore[arg-type]  # only charge statuses are stored for charges
-
-    @staticmethod
-    def _payout_view(op: _Operation) -> ProviderPayout:
-        return ProviderPayout(provider_id=op.provider_id, status=op.status, amount=op.amount, reason=op.reason)  # type: ignore[arg-type]  # only payout statuses are stored for payouts
+            raise FundingProviderError("the funding provider sent an invalid answer")
 
     async def charge(
         self,
@@ -94,127 +65,92 @@ class InProcessFundingProvider:
         currency: str,
         metadata: Mapping[str, str],
     ) -> ProviderCharge:
-        self._refuse_faulty(reference)
-        request = (source_type, reference, amount, currency, tuple(sorted(metadata.items())))
-        existing = self._charges.get(operation_id)
-        if existing is not None:
-            return self._charge_view(self._same(existing, request))
-        declined = reference.startswith("fail-")
-        op = _Operation(
-            kind="charge",
-            provider_id=f"ch_{secrets.token_hex(12)}",
-            operation_id=operation_id,
-            request=request,
-            amount=amount,
-            currency=currency,
-            reference=reference,
-            metadata=dict(metadata),
-            status="failed" if declined else ("succeeded" if source_type == "card" else "pending"),
-            reason=CHARGE_DECLINES[source_type] if declined else None,
-        )
-        if op.status == "succeeded":
-            op.settled_at = datetime.now(UTC)
-        self._charges[operation_id] = op
-        return self._charge_view(op)
+        record = self.records.get(("charge", operation_id))
+        if record is None:
+            self._check(reference)
+            declined = reference.startswith("fail-")
+            status = "failed" if declined else ("succeeded" if source_type == "card" else "pending")
+            record = self.records[("charge", operation_id)] = _Record(
+                "charge",
+                f"ch_{uuid.uuid4().hex[:16]}",
+                operation_id,
+                amount,
+                status,
+                "card declined by issuer" if declined else None,
+                dict(metadata),
+                datetime.now(UTC) if status == "succeeded" else None,
+            )
+        return ProviderCharge(record.provider_id, record.status, record.amount, record.reason)  # type: ignore[arg-type]
 
     async def payout(
         self, *, operation_id: uuid.UUID, reference: str, amount: Decimal, currency: str, metadata: Mapping[str, str]
     ) -> ProviderPayout:
-        self._refuse_faulty(reference)
-        request = (reference, amount, currency, tuple(sorted(metadata.items())))
-        existing = self._payouts.get(operation_id)
-        if existing is not None:
-            if existing.request is None:  # canceled before it was requested: stays canceled
-                existing.request, existing.amount, existing.currency = request, amount, currency
-                existing.reference, existing.metadata = reference, dict(metadata)
-            return self._payout_view(self._same(existing, request))
-        op = _Operation(
-            kind="payout",
-            provider_id=f"po_{secrets.token_hex(12)}",
-            operation_id=operation_id,
-            request=request,
-            amount=amount,
-            currency=currency,
-            reference=reference,
-            metadata=dict(metadata),
-            status="pending",
-        )
-        self._payouts[operation_id] = op
-        return self._payout_view(op)
+        record = self.records.get(("payout", operation_id))
+        if record is None:
+            self._check(reference)
+            record = self.records[("payout", operation_id)] = _Record(
+                "payout", f"po_{uuid.uuid4().hex[:16]}", operation_id, amount, "pending", None, dict(metadata)
+            )
+        return ProviderPayout(record.provider_id, record.status, record.amount, record.reason)  # type: ignore[arg-type]
 
     async def charge_status(self, operation_id: uuid.UUID) -> ProviderCharge | None:
-        op = self._charges.get(operation_id)
-        return None if op is None else self._charge_view(op)
+        record = self.records.get(("charge", operation_id))
+        if record is None:
+            return None
+        return ProviderCharge(record.provider_id, record.status, record.amount, record.reason)  # type: ignore[arg-type]
 
     async def cancel_payout(self, operation_id: uuid.UUID) -> ProviderPayout:
-        op = self._payouts.get(operation_id)
-        if op is None:
-            op = _Operation(
-                kind="payout",
-                provider_id=f"po_{secrets.token_hex(12)}",
-                operation_id=operation_id,
-                request=None,
-                amount=Decimal("0.00"),
-                currency="EGP",
-                reference="",
-                metadata={},
-                status="failed",
-                reason=CANCELED,
+        record = self.records.get(("payout", operation_id))
+        if record is None:
+            record = self.records[("payout", operation_id)] = _Record(
+                "payout", f"po_{uuid.uuid4().hex[:16]}", operation_id, Decimal("0.01"), "failed", "canceled", {}
             )
-            self._payouts[operation_id] = op
-        elif op.status == "pending":
-            op.status, op.reason = "failed", CANCELED
-        return self._payout_view(op)
+        elif record.status == "pending":
+            record.status, record.reason = "failed", "canceled"
+        return ProviderPayout(record.provider_id, record.status, record.amount, record.reason)  # type: ignore[arg-type]
 
     async def settlement(self, day: date) -> list[SettlementItem]:
         return [
-            SettlementItem(
-                kind=op.kind,
-                provider_id=op.provider_id,
-                operation_id=op.operation_id,
-                amount=op.amount,
-                currency=op.currency,
-                settled_at=op.settled_at,
-            )
-            for op in (*self._charges.values(), *self._payouts.values())
-            if op.settled_at is not None and op.settled_at.date() == day
+            SettlementItem(r.kind, r.provider_id, r.operation_id, r.amount, "EGP", r.settled_at)
+            for r in self.records.values()
+            if r.settled_at is not None and r.settled_at.date() == day
         ]
 
     def parse_callback(self, headers: Mapping[str, str], body: bytes) -> ProviderEvent:
-        return wire.parse_signed_callback(headers, body, secrets=[self._secret], tolerance_seconds=self._tolerance)
+        return parse_event(headers, body, secrets=[self.secret], tolerance_seconds=self.tolerance)
 
-    def callback(self, operation_id: uuid.UUID, type: CallbackType) -> tuple[dict[str, str], bytes]:
-        """Settles the operation as `type` says (pending -> succeeded/paid/failed; a settled one
-        stays as it is) and returns the signed callback announcing it: (headers, body). Each call
-        is a new event; post the same pair twice to test a duplicate."""
-        kind, status = wire.EVENT_SHAPES[type]
-        book = self._charges if kind == "charge" else self._payouts
-        op = book.get(operation_id)
-        if op is None:
-            raise KeyError(f"no {kind} under {operation_id}")
-        if op.status == "pending":
-            op.status = status
-            if status == "failed":
-                op.reason = CHARGE_DECLINES["bank"] if kind == "charge" else PAYOUT_REFUSED
-            else:
-                op.settled_at = datetime.now(UTC)
-        elif op.status != status:
-            raise ValueError(f"the {kind} is {op.status}; a provider would not announce {type}")
-        event = {
-            "id": f"evt_{secrets.token_hex(12)}",
-            "type": type,
-            "created": int(time.time()),
-            "data": {
-                "object": kind,
-                "id": op.provider_id,
-                "idempotency_key": str(op.operation_id),
-                "amount": f"{op.amount.quantize(Decimal('0.01'))}",
-                "currency": op.currency,
-                "status": op.status,
-                "failure_reason": op.reason,
-                "metadata": op.metadata,
-            },
-        }
-        body = orjson.dumps(event)
-        headers = {"Content-Type": "application/json", wire.SIGNATURE_HEADER: sign(self._secret, body)}
-        return headers, body
+    def settle(self, operation_id: uuid.UUID, event_type: CallbackType) -> tuple[dict[str, str], bytes]:
+        """Ends a pending charge or payout as `event_type` says and returns its signed callback
+        (headers, body), for the test to post (as many times, and in any order, as it likes)."""
+        kind: Literal["charge", "payout"] = "charge" if event_type.startswith("charge.") else "payout"
+        record = self.records[(kind, operation_id)]
+        succeeded = event_type in ("charge.succeeded", "payout.paid")
+        record.status = event_type.split(".")[1]
+        record.reason = None if succeeded else "refused by the bank"
+        record.settled_at = datetime.now(UTC) if succeeded else None
+        return self.callback(record, event_type)
+
+    def callback(
+        self, record: _Record, event_type: str, *, timestamp: int | None = None
+    ) -> tuple[dict[str, str], bytes]:
+        body = orjson.dumps(
+            {
+                "id": f"evt_{uuid.uuid4().hex}",
+                "type": event_type,
+                "created": int(time.time()),
+                "data": {
+                    "object": record.kind,
+                    "id": record.provider_id,
+                    "idempotency_key": str(record.operation_id),
+                    "amount": str(record.amount),
+                    "currency": "EGP",
+                    "status": record.status,
+                    "failure_reason": record.reason,
+                    "metadata": record.metadata,
+                },
+            }
+        )
+        return {
+            SIGNATURE_HEADER: sign(self.secret, body, timestamp=timestamp),
+            "Content-Type": "application/json",
+        }, body

@@ -1,35 +1,29 @@
-"""The provider's wire format (docs/PROVIDER_SIMULATOR.md), read strictly (pydantic's strict JSON
-mode: no number where text is due, no text where a number is due): anything that does not
-fit is refused rather than guessed at, because a guess here is money created or lost.
+"""The provider's answers to our calls (docs/PROVIDER_SIMULATOR.md), read strictly (pydantic's
+strict JSON mode: no number where text is due, no text where a number is due): anything that does
+not fit is refused rather than guessed at, because a guess here is money created or lost.
 
-Answers to our calls that do not fit raise `FundingProviderError` (the caller cannot know what the
-provider did, and asks again with the same operation id); callbacks that are signed but do not fit
-raise `InvalidCallback`. The signature is checked before any of this reads the body.
+An answer that does not fit raises `FundingProviderError`: the caller cannot know what the provider
+did, and asks again with the same operation id. Callbacks are read by `callback_body`.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, ValidationError
 
-from instapay_common.security.callback_signature import SignatureError, verify
-from transaction_service.exceptions import FundingProviderError, InvalidCallback, InvalidSignature
+from transaction_service.exceptions import FundingProviderError
 from transaction_service.funding.provider import (
-    CallbackType,
     ChargeStatus,
     PayoutStatus,
     ProviderCharge,
-    ProviderEvent,
     ProviderPayout,
     SettlementItem,
 )
 
-SIGNATURE_HEADER = "Simulator-Signature"
 # Money is text with exactly two fraction digits: a JSON number would have passed through a float.
 AmountText = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,18}\.[0-9]{2}$")]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -73,33 +67,6 @@ class WireSettlementItem(_Wire):
 class WireSettlement(_Wire):
     date: str
     items: list[WireSettlementItem]
-
-
-class WireEventData(_Wire):
-    object: Literal["charge", "payout"]
-    id: NonEmpty
-    idempotency_key: NonEmpty
-    amount: AmountText
-    currency: Currency
-    status: Literal["succeeded", "failed", "paid"]
-    failure_reason: str | None = None
-    metadata: dict[str, str] = {}
-
-
-class WireEvent(_Wire):
-    id: NonEmpty
-    type: CallbackType
-    created: int
-    data: WireEventData
-
-
-# What each callback type says about its object; anything else is a contradiction.
-EVENT_SHAPES: dict[str, tuple[str, str]] = {
-    "charge.succeeded": ("charge", "succeeded"),
-    "charge.failed": ("charge", "failed"),
-    "payout.paid": ("payout", "paid"),
-    "payout.failed": ("payout", "failed"),
-}
 
 
 def _uuid(value: str) -> uuid.UUID:
@@ -166,39 +133,3 @@ def read_settlement(raw: bytes, *, day: date) -> list[SettlementItem]:
     if wire.date != day.isoformat():
         raise FundingProviderError("the funding provider sent the settlement report of another day")
     return items
-
-
-def signature_header(headers: Mapping[str, str]) -> str | None:
-    """The signature header whatever its case (a plain dict is not case-insensitive)."""
-    wanted = SIGNATURE_HEADER.lower()
-    return next((value for name, value in headers.items() if name.lower() == wanted), None)
-
-
-def parse_signed_callback(
-    headers: Mapping[str, str], body: bytes, *, secrets: list[bytes], tolerance_seconds: int
-) -> ProviderEvent:
-    """The verified event: the signature first (InvalidSignature), then the body (InvalidCallback)."""
-    try:
-        verify(secrets, signature_header(headers), body, tolerance_seconds=tolerance_seconds)
-    except SignatureError as exc:
-        raise InvalidSignature(str(exc)) from None
-    try:
-        wire = WireEvent.model_validate_json(body)
-        operation_id = _uuid(wire.data.idempotency_key)
-    except (ValidationError, ValueError):
-        raise InvalidCallback("the callback body is not a provider event") from None
-    if EVENT_SHAPES[wire.type] != (wire.data.object, wire.data.status):
-        raise InvalidCallback(f"a {wire.type} event about a {wire.data.status} {wire.data.object}")
-    if wire.data.status == "failed" and not wire.data.failure_reason:
-        raise InvalidCallback("a failure without a reason")
-    return ProviderEvent(
-        event_id=wire.id,
-        type=wire.type,
-        provider_id=wire.data.id,
-        operation_id=operation_id,
-        amount=Decimal(wire.data.amount),
-        currency=wire.data.currency,
-        created_at=datetime.fromtimestamp(wire.created, UTC),
-        reason=wire.data.failure_reason,
-        metadata=dict(wire.data.metadata),
-    )
