@@ -1,8 +1,9 @@
 """The whole platform as local processes: database, secrets, migrations, six services, one outbox
 relay per emitting service and the SMTP sink (e-mail lands in <data_dir>/mail/*.eml).
 
-Used by `make up` (instapay_stack.cli) and by end-to-end tests (which pick free ports and a
-private database so several runs can share a machine).
+Used by `make up` (instapay_stack.cli, which restarts a process that dies: `Stack.supervise`) and
+by end-to-end tests (which pick free ports and a private database so several runs can share a
+machine, and by default leave a dead process dead: see `private_stack`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from instapay_stack.bytecode import compile_workspace
 from instapay_stack.migrate import migrate_all
 from instapay_stack.postgres import PostgresHandle, drop_database, ensure_database
-from instapay_stack.processes import ProcessSpec, Progress, Supervisor, free_port_base
+from instapay_stack.processes import ProcessSpec, Progress, RestartPolicy, Supervisor, free_port_base
 from instapay_stack.secrets import ensure_dev_secrets
 from instapay_stack.services import (
     RELAYS,
@@ -167,6 +168,11 @@ class Stack:
             )
         self.supervisor.wait_ready([s.name for s in specs], timeout, progress=progress)
 
+    def supervise(self, policy: RestartPolicy | None = None, *, events: Progress = print) -> None:
+        """Restart policy for every process once it is ready (the relays too, when they start later):
+        a dead one is started again with backoff, one line per event to `events`."""
+        self.supervisor.supervise(policy, events=events)
+
     def stop(self) -> None:
         # The sink last: a notification service still sending when told to stop reaches it, so a
         # clean stop logs no delivery retries.
@@ -183,12 +189,18 @@ def private_stack(
     extra_env: dict[str, str] | None = None,
     migrate: bool = True,
     ports: int = 10,
+    supervise: bool = False,
 ) -> Iterator[Stack]:
     """The whole stack on a database of its own on `pg` and on free ports, started and ready.
 
     Several test runs, benchmarks and the bank test share one machine and one server: the
     database name carries the process id and a random suffix, and on exit the stack is stopped
-    and its database dropped whatever happened inside."""
+    and its database dropped whatever happened inside.
+
+    `supervise=True` restarts a process that dies, as `make up` does (events in
+    <data_dir>/logs/supervisor.log). Off by default: in a test a crash is a finding to report,
+    not to heal behind the test's back; the fault tests kill and restart processes themselves;
+    a benchmark must not measure a restart."""
     name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
     url = ensure_database(pg, name)
     stack = Stack(
@@ -205,6 +217,14 @@ def private_stack(
         if migrate:
             stack.migrate(progress=lambda _m: None)
         stack.start(timeout=240, progress=lambda _m: None)
+        if supervise:
+            log = stack.config.log_dir / "supervisor.log"
+
+            def record(line: str) -> None:
+                with log.open("a") as f:
+                    f.write(line + "\n")
+
+            stack.supervise(events=record)
         yield stack
     finally:
         stack.stop()
