@@ -137,7 +137,7 @@ def rebuild_reports(_args: argparse.Namespace) -> int:
         return subprocess.call(
             [sys.executable, "-m", "reporting_service.rebuild"],
             cwd=reporting.path,
-            env={**stack.env, "LOG_LEVEL": "WARNING"},
+            env={**stack.service_env("reporting"), "LOG_LEVEL": "WARNING"},
         )
     finally:
         handle.stop()
