@@ -8,13 +8,18 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 import pytest
 
-from instapay_common.db.roles import SCHEMAS
+from instapay_common.db.roles import EMITTERS, SCHEMAS, RoleNames
 from instapay_stack.migrate import migrate_all
-from instapay_stack.postgres import drop_database, drop_roles, ensure_database
+from instapay_stack.postgres import DatabaseRoles, drop_database, drop_roles, ensure_database
+from instapay_stack.services import SERVICES
 from instapay_stack.stack import Stack, StackConfig
 
 
@@ -108,3 +113,57 @@ def test_a_database_migrated_before_roles_existed_is_handed_over(pg, tmp_path):
     finally:
         drop_database(pg, name)
         drop_roles(pg, stack.role_names)
+
+
+ROLE_SCRIPT = Path(__file__).resolve().parents[2] / "db" / "create-roles.sh"
+
+
+def test_the_compose_and_kubernetes_role_script_then_migrations_as_the_migrator(pg, tmp_path):
+    """infrastructure/db/create-roles.sh as the postgres image runs it (POSTGRES_USER, POSTGRES_DB and
+    the DB_*_PASSWORD variables), twice (the Kubernetes Job re-runs it), then each service's
+    migration as compose runs it: as the migrator with DB_RUNTIME_ROLE/DB_RELAY_ROLE."""
+    import pgserver
+
+    name = f"script_{os.getpid()}_{secrets.token_hex(3)}"
+    url = ensure_database(pg, name)
+    names = RoleNames(name)
+    passwords = {role: secrets.token_urlsafe(24) for role in names.all()}
+    env = {
+        "PATH": f"{Path(pgserver.__file__).parent / 'pginstall' / 'bin'}:{os.environ['PATH']}",
+        "PGHOST": parse_qs(urlsplit(url).query)["host"][0],
+        "POSTGRES_USER": urlsplit(url).username or "postgres",
+        "POSTGRES_DB": name,
+        **{f"DB_{role.removeprefix(name + '_').upper()}_PASSWORD": pw for role, pw in passwords.items()},
+    }
+    roles = DatabaseRoles(names, passwords, url)
+    try:
+        for _ in range(2):
+            done = subprocess.run(["sh", str(ROLE_SCRIPT)], env=env, capture_output=True, text=True, check=False)
+            assert done.returncode == 0, done.stderr
+        for spec in SERVICES:
+            if not spec.migrates:
+                continue
+            migrate = subprocess.run(
+                [sys.executable, "-m", "alembic", "-c", "alembic.ini", "upgrade", "head"],
+                cwd=spec.path,
+                env={
+                    **os.environ,
+                    "DATABASE_URL": roles.url(names.migrator),
+                    "DB_RUNTIME_ROLE": names.service(spec.name),
+                    "DB_RELAY_ROLE": names.relay(spec.name) if spec.name in EMITTERS else "",
+                },
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+        transaction = roles.url(names.service("transaction"))
+        assert asyncio.run(_fetchval(transaction, "SELECT count(*) FROM ledger.accounts")) is not None
+        asyncio.run(_denied(transaction, "SELECT * FROM auth.alembic_version"))
+        asyncio.run(_denied(transaction, "CREATE TABLE ledger.sneaky (id int)"))
+        relay = roles.url(names.relay("user"))
+        assert asyncio.run(_fetchval(relay, "SELECT count(*) FROM users.outbox_events")) == 0
+        asyncio.run(_denied(relay, "SELECT * FROM users.profiles"))
+    finally:
+        drop_database(pg, name)
+        drop_roles(pg, names)
