@@ -301,7 +301,9 @@ class Supervisor:
                 f"{name} keeps crashing: {len(recent)} exits within {policy.window:.0f}s (last: "
                 f"{describe_exit(code)}); not restarting it. Last log lines ({child.log_path}):\n{tail(child.log_path)}"
             )
-            self._events(f"{stamp()} {name} {describe_exit(code)}; gave up after {len(recent)} exits in a row")
+            self._events(
+                f"{stamp()} {name} {describe_exit(code)}; gave up: {len(recent)} exits within {policy.window:.0f}s"
+            )
             return
         delay = policy.delay(len(recent))
         child.restart_at = now + delay
