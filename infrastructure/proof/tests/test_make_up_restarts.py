@@ -33,8 +33,9 @@ from proof_support.bank import (
     ledger_invariants,
 )
 
+from instapay_common.db.roles import RoleNames
 from instapay_stack.e2e import register_user_async
-from instapay_stack.postgres import PostgresHandle, drop_database, ensure_database
+from instapay_stack.postgres import PostgresHandle, drop_database, drop_roles, ensure_database
 from instapay_stack.processes import free_port_base
 from instapay_stack.stack import Stack, StackConfig
 
@@ -103,6 +104,7 @@ def make_up(pg: PostgresHandle, tmp_path: Path) -> Iterator[tuple[MakeUp, Stack]
             if up.proc.poll() is None:
                 up.proc.kill()
             drop_database(pg, name)
+            drop_roles(pg, RoleNames(name))  # the database roles `up` created
 
 
 async def _kill_and_watch_503(up: MakeUp, gateway_url: str, token: str) -> dict[str, Any]:
