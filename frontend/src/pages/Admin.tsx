@@ -40,8 +40,8 @@ function Reconciliation() {
   const discrepancies = r ? LISTS.reduce((n, k) => n + r[k].length, 0) : 0;
 
   return (
-    <section aria-labelledby="rec-h">
-      <h2 id="rec-h" className="h3">
+    <section aria-labelledby="recon-h">
+      <h2 id="recon-h" className="h3">
         {t("rec.title")}
       </h2>
       <div className="filters">
