@@ -389,7 +389,7 @@ def test_pending_funding_on_a_phone(new_page, console, screenshots: Path, fundin
         expect(p.get_by_test_id("history-list").locator("li[data-status=pending]")).to_have_count(0)
 
 
-def test_admin_sees_reconciliation(new_page, grant_admin) -> None:
+def test_admin_sees_reconciliation(new_page, grant_admin, screenshots: Path) -> None:
     """An operator opens the admin screen: yesterday's reconciliation by default, the matched count
     and, on a clean day, "No discrepancies"; a user without the role has no admin link."""
     olga = new_identity("Olga")
@@ -407,3 +407,4 @@ def test_admin_sees_reconciliation(new_page, grant_admin) -> None:
     expect(o.get_by_test_id("rec-matched")).to_have_text(re.compile(r"^\d+$"))
     expect(o.get_by_test_id("rec-clean")).to_have_text("No discrepancies")
     check_a11y(o, "admin, reconciliation")
+    o.screenshot(path=screenshots / "admin-reconciliation.png", full_page=True)

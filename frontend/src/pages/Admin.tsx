@@ -45,7 +45,7 @@ function Reconciliation() {
         {t("rec.title")}
       </h2>
       <div className="filters">
-        <div className="field">
+        <div className="field compact">
           <label htmlFor="rec-date">{t("rec.date")}</label>
           <input id="rec-date" type="date" value={day} max={isoDate(new Date())} onChange={(e) => setDay(e.target.value)} />
         </div>
