@@ -50,12 +50,30 @@ COMPOSE_LINT_ENV = {
     "PIN_PEPPER": "lint-only",
     "JWT_PRIVATE_KEY_PATH": "/etc/instapay/jwt_ed25519.pem",
     "SMTP_HOST": "smtp.example.com",
+    # One database role per process (infrastructure/db/create-roles.sh).
+    **{
+        f"DB_{role.upper()}_PASSWORD": "lint-only"
+        for role in (
+            "migrator",
+            "auth",
+            "user",
+            "transaction",
+            "reporting",
+            "notification",
+            "auth_relay",
+            "user_relay",
+            "transaction_relay",
+            "simulator",
+        )
+    },
     "SIMULATOR_API_KEY": "lint-only",
     "SIMULATOR_WEBHOOK_SECRET": "lint-only",
     "SIMULATOR_CONTROL_TOKEN": "lint-only",
 }
 # Required by docker-compose.staging.yml only (production has no provider simulator).
-STAGING_ONLY_ENV = frozenset({"SIMULATOR_API_KEY", "SIMULATOR_WEBHOOK_SECRET", "SIMULATOR_CONTROL_TOKEN"})
+STAGING_ONLY_ENV = frozenset(
+    {"SIMULATOR_API_KEY", "SIMULATOR_WEBHOOK_SECRET", "SIMULATOR_CONTROL_TOKEN", "DB_SIMULATOR_PASSWORD"}
+)
 
 
 @dataclass
