@@ -66,6 +66,9 @@ COMPOSE_LINT_ENV = {
             "simulator",
         )
     },
+    "FUNDING_PROVIDER_URL": "https://psp.example.com",
+    "FUNDING_API_KEY": "lint-only",
+    "FUNDING_WEBHOOK_SECRETS": "lint-only",
     "SIMULATOR_API_KEY": "lint-only",
     "SIMULATOR_WEBHOOK_SECRET": "lint-only",
     "SIMULATOR_CONTROL_TOKEN": "lint-only",
@@ -74,6 +77,8 @@ COMPOSE_LINT_ENV = {
 STAGING_ONLY_ENV = frozenset(
     {"SIMULATOR_API_KEY", "SIMULATOR_WEBHOOK_SECRET", "SIMULATOR_CONTROL_TOKEN", "DB_SIMULATOR_PASSWORD"}
 )
+# Required by docker-compose.prod.yml only (staging runs the provider simulator as its provider).
+PROD_ONLY_ENV = frozenset({"FUNDING_PROVIDER_URL", "FUNDING_API_KEY", "FUNDING_WEBHOOK_SECRETS"})
 
 
 @dataclass

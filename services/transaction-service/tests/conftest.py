@@ -146,16 +146,23 @@ class Ctx:
     async def deliver_payout_requests(self, *op_ids: uuid.UUID) -> list[str]:
         """What the outbox relay does for subscriber `payouts`: the `withdrawal.requested` events of
         these operations posted to POST /internal/events/batch; returns each event's outcome."""
-        feed = await self.client.get(
-            "/internal/events", params={"after_seq": 0, "limit": 1000}, headers=self.internal()
-        )
-        assert feed.status_code == 200, feed.text
         wanted = {str(op_id) for op_id in op_ids}
-        events = [
-            e
-            for e in feed.json()["items"]
-            if e["type"] == "withdrawal.requested" and e["data"]["transaction_id"] in wanted
-        ]
+        events: list[dict[str, Any]] = []
+        after = 0
+        while True:  # the whole event log, page by page (tests share the database)
+            feed = await self.client.get(
+                "/internal/events", params={"after_seq": after, "limit": 1000}, headers=self.internal()
+            )
+            assert feed.status_code == 200, feed.text
+            page = feed.json()
+            events += [
+                e
+                for e in page["items"]
+                if e["type"] == "withdrawal.requested" and e["data"]["transaction_id"] in wanted
+            ]
+            if not page["items"]:
+                break
+            after = page["next_after_seq"]
         if not events:
             return []
         r = await self.client.post("/internal/events/batch", json={"events": events}, headers=self.internal())
