@@ -4,9 +4,12 @@ clients were told.
 
 Every money-moving request carries an Idempotency-Key and is retried with the same key (and body)
 after a timeout, a dropped connection, a 5xx or `idempotency_in_progress`, so an operation ends up
-definite: acknowledged (201), declined (a 4xx decided by the ledger, e.g. insufficient funds), or
-still unknown. Unknown ones are resolved at the end, once everything is back, by replaying their key:
-the idempotency store answers with the original outcome. Only then is the accounting exact.
+definite: acknowledged (201, or 202 for a bank top-up), declined (a 4xx decided by the ledger, e.g.
+insufficient funds), or still unknown. Unknown ones are resolved at the end, once everything is back,
+by replaying their key: the idempotency store answers with the original outcome. Money in and out
+goes through the provider simulator with its faults on: a withdrawal's 201 and a bank top-up's 202
+mean pending, so the final accounting waits until the provider has confirmed or failed every one
+(callbacks, or the funding sweeper's inquiry), then counts what completed.
 """
 
 from __future__ import annotations
@@ -15,20 +18,23 @@ import asyncio
 import json
 import random
 import secrets
+import subprocess
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import aiohttp
 import asyncpg
 
-from instapay_stack.e2e import TestUser, login
+from instapay_stack.e2e import TestUser, login, make_admin, register_user
 from instapay_stack.postgres import PostgresHandle
 from instapay_stack.stack import Stack
-from proof_support.faults import FaultLog, inject_faults
+from proof_support.faults import FaultLog, callback_phases, inject_faults
+from proof_support.simulator import SimulatorControl
 
 RETRYABLE = {409, 429, 500, 502, 503, 504}
 # Undelivered events of every emitter's outbox (transaction, auth, user service: each has its relay).
@@ -40,9 +46,27 @@ BACKLOG_SQL = (
     "+ (SELECT count(*) FROM users.outbox_events WHERE dispatched_at IS NULL) "
     "+ (SELECT count(*) FROM users.outbox_deliveries WHERE delivered_at IS NULL)"
 )
-MONEY_TYPES = ("transfer.completed", "topup.completed", "withdrawal.completed")
-# Per event type: how many reporting movements and in-app notifications it must produce.
-EXPECTED_PER_EVENT = {"transfer.completed": 2, "topup.completed": 1, "withdrawal.completed": 1}
+# Per money event type: how many reporting movements and in-app notifications it must produce (a
+# failed top-up or withdrawal moved no money: nothing to report, one notification to its owner).
+EXPECTED_PER_EVENT = {
+    "transfer.completed": (2, 2),
+    "topup.completed": (1, 1),
+    "withdrawal.completed": (1, 1),
+    "topup.failed": (0, 1),
+    "withdrawal.failed": (0, 1),
+}
+MONEY_TYPES = tuple(EXPECTED_PER_EVENT)
+# Settings of the bank test's stack (private_stack's extra_env) for the funding provider: the
+# simulator confirms slowly enough that kills land between a payout request and its confirmation,
+# and the funding sweeper looks up a bank top-up whose callback is late after seconds, not minutes.
+FUNDING_SETTINGS = {
+    "SIMULATOR_PAYOUT_DELAY_MS": "1500",
+    "SIMULATOR_BANK_DELAY_MS": "1000",
+    "TOPUP_INQUIRY_AFTER_SECONDS": "15",
+    "FUNDING_SWEEP_SECONDS": "3",
+    "TOPUP_LIMIT_DAILY": "1000000000.00",
+    "TOPUP_LIMIT_MONTHLY": "1000000000.00",
+}
 
 # The workload is many operations per user per second: per-user and per-address quotas are not
 # what this test is about (the security suite tests them), so they are raised here.
@@ -67,6 +91,8 @@ class BankConfig:
     seed: int = 0
     client_timeout: float = 3.0
     settle_timeout: float = 180.0
+    # Each phase of the provider's callback faults lasts this long (faults.CALLBACK_PHASES).
+    callback_phase: float = 8.0
 
 
 @dataclass
@@ -81,6 +107,20 @@ class Op:
     result_id: str | None = None
     amount: Decimal = Decimal("0")
     attempts: int = 0
+    method: str = ""  # card | bank for top-ups and withdrawals
+    acked_status: str | None = None  # the status the acknowledgement said (pending | completed)
+    final_status: str | None = None  # a funding operation's status once nothing is pending
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} ({self.method})" if self.method else self.kind
+
+    @property
+    def in_ledger(self) -> bool:
+        """An acknowledged operation that moved money: a transfer, or a funding operation known completed."""
+        if self.outcome != "acked":
+            return False
+        return self.kind == "transfer" or "completed" in (self.acked_status, self.final_status)
 
 
 @dataclass
@@ -137,6 +177,8 @@ class Bank:
         # (monotonic time, HTTP status or 0 for a timeout/connection error) of every answer during
         # the load, to show what a fault looked like to the clients.
         self.answers: list[tuple[float, int]] = []
+        self.sim = SimulatorControl(stack)
+        self.run_started_at = datetime.now(UTC)
 
     # ---- HTTP with retries ----
 
@@ -182,15 +224,24 @@ class Bank:
 
     def _settle(self, op: Op, status: int, body: dict) -> None:
         op.status = status
-        if status == 201:
+        if status == 201 or (status == 202 and op.method == "bank" and op.kind == "topup"):
             op.outcome = "acked"
+            op.acked_status = str(body.get("status"))
+            want = "completed" if op.kind == "transfer" or (op.kind == "topup" and op.method == "card") else "pending"
+            if op.acked_status != want:
+                self.report.anomaly(f"{op.kind} key {op.key} answered {status} with status {op.acked_status}")
             op.result_id = str(body.get("id"))
             first = self.seen_ids.setdefault(op.key, op.result_id)
             if first != op.result_id:
                 self.report.anomaly(f"key {op.key} answered two different ids: {first} then {op.result_id}")
             if Decimal(str(body.get("amount"))) != op.amount:
                 self.report.anomaly(f"{op.kind} {op.result_id} answered amount {body.get('amount')}, sent {op.amount}")
-        elif status in (422, 423) and body.get("code") in ("insufficient_funds", "limit_exceeded", "account_frozen"):
+        elif status in (422, 423) and body.get("code") in (
+            "insufficient_funds",
+            "limit_exceeded",
+            "account_frozen",
+            "funding_declined",
+        ):
             op.outcome = "declined"
         else:
             op.outcome = "declined"
@@ -211,13 +262,21 @@ class Bank:
             to = self.rng.choice([u for u in self.users if u is not user])
             body = {"recipient": to.handle, "amount": str(amount), "pin": user.pin, "note": "bank test"}
             path = "/api/v1/transfers"
+            method = ""
         elif kind == "topup":
-            body = {"amount": str(amount), "source": {"type": "card", "reference": f"card-{key}"}}
+            # Half by card (captured at once, 201), half by bank debit (202 pending, confirmed by the
+            # provider's callback); a few bank debits the bank refuses (`fail-`: failed later).
+            method = self.rng.choice(("card", "bank"))
+            ref = f"fail-{key}" if method == "bank" and self.rng.random() < 0.1 else f"{method}-{key}"
+            body = {"amount": str(amount), "source": {"type": method, "reference": ref}}
             path = "/api/v1/wallet/topups"
         else:
-            body = {"amount": str(amount), "destination": {"type": "bank", "reference": f"iban-{key}"}, "pin": user.pin}
+            # A few payouts the bank refuses: the hold is released, the money stays.
+            method = "bank"
+            ref = f"fail-{key}" if self.rng.random() < 0.1 else f"iban-{key}"
+            body = {"amount": str(amount), "destination": {"type": "bank", "reference": ref}, "pin": user.pin}
             path = "/api/v1/wallet/withdrawals"
-        return Op(kind=kind, user=user, key=key, body=body, path=path, amount=amount)
+        return Op(kind=kind, user=user, key=key, body=body, path=path, amount=amount, method=method)
 
     async def _read(self, session: aiohttp.ClientSession, user: TestUser) -> None:
         try:
@@ -230,8 +289,11 @@ class Bank:
                 if resp.status == 200:
                     wallet = await resp.json()
                     self.report.operations["read wallet ok"] += 1
-                    if Decimal(wallet["balance"]) < 0:
-                        self.report.anomaly(f"negative balance read: {user.handle} {wallet['balance']}")
+                    if Decimal(wallet["balance"]) < 0 or Decimal(wallet["available_balance"]) < 0:
+                        self.report.anomaly(
+                            f"negative balance read: {user.handle} balance {wallet['balance']} "
+                            f"available {wallet['available_balance']}"
+                        )
                 elif resp.status == 401:
                     await self._relogin(user)
                 else:
@@ -265,7 +327,7 @@ class Bank:
                     f"anomalies {len(self.report.anomalies)}"
                 )
             try:
-                problems = await ledger_invariants(self.db_url, [o for o in self.ops if o.outcome == "acked"])
+                problems = await ledger_invariants(self.db_url, [o for o in self.ops if o.in_ledger])
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError):
                 # InternalClientError: the audit's own connection read the server's "terminating
                 # connection" (a PostgreSQL restart fault) in the middle of its COMMIT.
@@ -284,8 +346,9 @@ class Bank:
                     user=user,
                     key=f"bank-seed-{secrets.token_hex(8)}",
                     amount=amount,
-                    body={"amount": str(amount), "source": {"type": "bank", "reference": "seed"}},
+                    body={"amount": str(amount), "source": {"type": "card", "reference": "card-seed"}},
                     path="/api/v1/wallet/topups",
+                    method="card",
                 )
                 self.ops.append(op)
                 await self.attempt(session, op, max_attempts=20, deadline=time.monotonic() + 60)
@@ -310,10 +373,23 @@ class Bank:
                         started=started,
                         rng=self.rng,
                         pg=self.pg,
+                        sim=self.sim,
+                    )
+                )
+            )
+            tasks.append(
+                asyncio.create_task(
+                    callback_phases(
+                        self.sim,
+                        until=until,
+                        phase=self.config.callback_phase,
+                        log=self.report.faults,
+                        started=started,
                     )
                 )
             )
         await asyncio.gather(*tasks)
+        await self.sim.reset()  # every provider fault off: what is pending gets confirmed
         progress("load over; settling unknown operations")
         self.report.figures["load seconds"] = round(time.monotonic() - started, 1)
         self.report.figures.update(self.database_outages(started))
@@ -358,8 +434,20 @@ class Bank:
                 await self.attempt(session, op, max_attempts=op.attempts + 200, deadline=deadline)
         for op in self.ops:
             self.report.operations[f"{op.kind} {op.outcome}"] += 1
+            if op.method:
+                self.report.operations[f"{op.label} {op.outcome}"] += 1
             if op.outcome == "unknown":
                 self.report.anomaly(f"{op.kind} key {op.key} still unresolved after the settle time")
+        progress("waiting until the provider has settled every pending funding operation")
+        begun = time.monotonic()
+        for p in await funding_settled(self.db_url, wait_seconds=self.config.settle_timeout):
+            self.report.anomaly(p)
+        self.report.figures["seconds until no funding operation was pending"] = round(time.monotonic() - begun, 1)
+        final = await funding_statuses(self.db_url)
+        for op in self.ops:
+            if op.outcome == "acked" and op.kind != "transfer":
+                op.final_status = final.get(op.result_id or "")
+                self.report.operations[f"{op.label} acked, finally {op.final_status}"] += 1
 
     async def final_checks(self) -> None:
         # The bank's stack runs without supervision (private_stack's default): only the faults
@@ -368,11 +456,15 @@ class Bank:
             if (code := child.proc.poll()) is not None:
                 self.report.anomaly(f"process {name} exited (code {code}) and is not running at the end")
         acked = [o for o in self.ops if o.outcome == "acked"]
-        for p in await ledger_invariants(self.db_url, acked):
+        for p in await ledger_invariants(self.db_url, [o for o in acked if o.in_ledger]):
             self.report.anomaly(p)
         for p in await accounting(self.db_url, self.ops, self.users):
             self.report.anomaly(p)
         for p in await self.api_views(acked):
+            self.report.anomaly(p)
+        for p in await funding_matches_provider(self.db_url, self.ops, self.sim, self.report.figures):
+            self.report.anomaly(p)
+        for p in await self.reconciliation():
             self.report.anomaly(p)
         progress("ledger and API checked; waiting for every event to be delivered")
         started = time.monotonic()
@@ -381,6 +473,50 @@ class Bank:
         self.report.figures["seconds until every event was delivered"] = round(time.monotonic() - started, 1)
         for p in await reporting_matches_ledger(self.db_url):
             self.report.anomaly(p)
+
+    async def reconciliation(self) -> list[str]:
+        """Reconciles each UTC day of the run afresh (`python -m transaction_service.reconcile`, as
+        the daily job does), then reads the result as an admin through the gateway: no discrepancy."""
+        problems: list[str] = []
+        day, last = self.run_started_at.date(), datetime.now(UTC).date()
+        days = []
+        while day <= last:
+            days.append(day)
+            day += timedelta(days=1)
+        admin = await asyncio.to_thread(register_user, self.url)
+        await asyncio.to_thread(make_admin, self.stack, admin)
+        async with aiohttp.ClientSession() as session:
+            for day in days:
+                done = await asyncio.to_thread(
+                    subprocess.run,
+                    [sys.executable, "-m", "transaction_service.reconcile", "--date", day.isoformat()],
+                    env=self.stack.service_env("transaction"),
+                    capture_output=True,
+                    text=True,
+                    timeout=120,
+                )
+                if done.returncode != 0:
+                    problems.append(
+                        f"reconcile {day}: exit {done.returncode}: {done.stdout[-2000:]} {done.stderr[-2000:]}"
+                    )
+                async with session.get(
+                    self.url + "/api/v1/admin/reconciliation",
+                    params={"date": day.isoformat()},
+                    headers={"Authorization": f"Bearer {admin.access_token}"},
+                ) as resp:
+                    if resp.status != 200:
+                        problems.append(f"reconciliation of {day} via the API: {resp.status} {await resp.text()}")
+                        continue
+                    run = await resp.json()
+                self.report.figures[f"reconciliation {day}"] = (
+                    f"matched {run['matched']}, missing in ledger {len(run['missing_in_ledger'])}, "
+                    f"missing at provider {len(run['missing_at_provider'])}, "
+                    f"amount mismatch {len(run['amount_mismatch'])}"
+                )
+                for k in ("missing_in_ledger", "missing_at_provider", "amount_mismatch"):
+                    if run[k]:
+                        problems.append(f"reconciliation of {day}: {k} {run[k][:5]}")
+        return problems
 
     async def api_views(self, acked: list[Op]) -> list[str]:
         """Through the API: balances equal the ledger's, and each acknowledged transfer appears exactly
@@ -398,22 +534,35 @@ class Bank:
                     wallet = await resp.json()
                 total += Decimal(wallet["balance"])
                 seen: Counter = Counter()
+                statuses: dict[str, str] = {}
                 cursor = None
                 while True:
-                    params = {"limit": "100", "type": "transfer", **({"cursor": cursor} if cursor else {})}
+                    params = {"limit": "100", **({"cursor": cursor} if cursor else {})}
                     async with session.get(self.url + "/api/v1/transactions", headers=headers, params=params) as resp:
                         if resp.status != 200:
                             problems.append(f"history of {user.handle}: {resp.status} {await resp.text()}")
                             break
                         page = await resp.json()
-                    seen.update(row["transfer_id"] for row in page["items"])
+                    seen.update(row["transfer_id"] for row in page["items"] if row["type"] == "transfer")
+                    seen.update(row["id"] for row in page["items"] if row["type"] != "transfer")
+                    statuses.update({row["id"]: row["status"] for row in page["items"]})
                     cursor = page.get("next_cursor")
                     if not cursor:
                         break
                 user.extra["history_transfers"] = seen
+                user.extra["history_statuses"] = statuses
             self.report.figures["sum of balances via the API"] = str(total)
         for op in acked:
             if op.kind != "transfer":
+                # The client's book of a funding operation: once in its owner's history, with the
+                # status the ledger ended with.
+                n = op.user.extra.get("history_transfers", Counter()).get(op.result_id, 0)
+                shown = op.user.extra.get("history_statuses", {}).get(op.result_id)
+                if n != 1 or shown != op.final_status:
+                    problems.append(
+                        f"{op.label} {op.result_id} appears {n} times in {op.user.handle}'s history "
+                        f"with status {shown}, the ledger says {op.final_status}"
+                    )
                 continue
             recipient = next(u for u in self.users if u.handle == op.body["recipient"])
             for side in (op.user, recipient):
@@ -428,15 +577,21 @@ async def _connect(db_url: str) -> asyncpg.Connection:
 
 
 async def ledger_invariants(db_url: str, acked: list[Op]) -> list[str]:
-    """One REPEATABLE READ snapshot of the ledger: money is conserved, no user balance below zero,
-    balances equal their postings, each entry balances, every acknowledged operation is in it once."""
+    """One REPEATABLE READ snapshot of the ledger: money is conserved, no user balance (nor available
+    balance) below zero, balances equal their postings, each entry balances, what is held equals the
+    pending holds, every acknowledged operation that moved money is in it once."""
     conn = await _connect(db_url)
     problems: list[str] = []
     try:
         async with conn.transaction(isolation="repeatable_read", readonly=True):
-            users_total, negatives = await conn.fetchrow(
-                "SELECT coalesce(sum(balance), 0), count(*) FILTER (WHERE balance < 0) FROM ledger.accounts "
-                "WHERE kind = 'user'"
+            users_total, negatives, below_available = await conn.fetchrow(
+                "SELECT coalesce(sum(balance), 0), count(*) FILTER (WHERE balance < 0), "
+                "count(*) FILTER (WHERE balance - held < 0) FROM ledger.accounts WHERE kind = 'user'"
+            )
+            held_drift = await conn.fetchval(
+                "SELECT count(*) FROM ledger.accounts a LEFT JOIN (SELECT account_id, sum(amount) s "
+                "FROM ledger.holds WHERE status = 'pending' GROUP BY account_id) h ON h.account_id = a.id "
+                "WHERE a.held <> coalesce(h.s, 0)"
             )
             topups, withdrawals = await conn.fetchrow(
                 "SELECT coalesce(sum(amount) FILTER (WHERE type = 'topup'), 0), "
@@ -469,6 +624,10 @@ async def ledger_invariants(db_url: str, acked: list[Op]) -> list[str]:
         problems.append(f"sum of all account balances (users + funding accounts) is {all_total}, not 0")
     if negatives:
         problems.append(f"{negatives} user accounts with a negative balance")
+    if below_available:
+        problems.append(f"{below_available} user accounts with a negative available balance (balance - held)")
+    if held_drift:
+        problems.append(f"{held_drift} accounts whose held amount differs from the sum of their pending holds")
     if drift:
         problems.append(f"{drift} accounts whose balance differs from the sum of their postings")
     if unbalanced:
@@ -501,7 +660,7 @@ async def accounting(db_url: str, ops: list[Op], users: list[TestUser]) -> list[
     finally:
         await conn.close()
     in_ledger = {str(r["id"]): r["type"] for r in rows}
-    acked = {o.result_id: o for o in ops if o.outcome == "acked"}
+    acked = {o.result_id: o for o in ops if o.in_ledger}
     for entry_id, kind in in_ledger.items():
         if entry_id not in acked:
             problems.append(f"{kind} {entry_id} is in the ledger but no client was ever told of it")
@@ -513,6 +672,119 @@ async def accounting(db_url: str, ops: list[Op], users: list[TestUser]) -> list[
     )
     if total != expected:
         problems.append(f"users' balances total {total}, clients' books say {expected}")
+    return problems
+
+
+async def funding_settled(db_url: str, *, wait_seconds: float) -> list[str]:
+    """Waits until no funding operation is pending (the provider's callbacks, or the funding
+    sweeper's inquiry, settled each); fails if their number stops going down for `wait_seconds`."""
+    conn = await _connect(db_url)
+    try:
+        best, stalled_since = None, time.monotonic()
+        while True:
+            pending = await conn.fetchval("SELECT count(*) FROM ledger.funding_operations WHERE status = 'pending'")
+            if pending == 0:
+                return []
+            if best is None or pending < best:
+                best, stalled_since = pending, time.monotonic()
+            elif time.monotonic() - stalled_since > wait_seconds:
+                return [f"{pending} funding operations still pending, none settled for {wait_seconds:.0f}s"]
+            await asyncio.sleep(1.0)
+    finally:
+        await conn.close()
+
+
+async def funding_statuses(db_url: str) -> dict[str, str]:
+    conn = await _connect(db_url)
+    try:
+        return {str(r["id"]): r["status"] for r in await conn.fetch("SELECT id, status FROM ledger.funding_operations")}
+    finally:
+        await conn.close()
+
+
+async def funding_matches_provider(
+    db_url: str, ops: list[Op], sim: SimulatorControl, figures: dict[str, Any]
+) -> list[str]:
+    """Once nothing is pending: the users' money equals the completed top-ups minus the completed
+    withdrawals; every funding operation is one a client was told of; every hold is resolved and
+    matches its withdrawal's outcome; and what the provider captured and paid out is, one for one,
+    what the ledger completed (no payout paid twice, none paid for a withdrawal that failed)."""
+    problems: list[str] = []
+    conn = await _connect(db_url)
+    try:
+        operations = {
+            str(r["id"]): r
+            for r in await conn.fetch(
+                "SELECT o.id, o.kind, o.method, o.amount, o.status, h.status hold_status "
+                "FROM ledger.funding_operations o LEFT JOIN ledger.holds h ON h.id = o.hold_id"
+            )
+        }
+        users_total, held_total = await conn.fetchrow(
+            "SELECT coalesce(sum(balance), 0), coalesce(sum(held), 0) FROM ledger.accounts WHERE kind = 'user'"
+        )
+        holds = dict(await conn.fetch("SELECT status, count(*) FROM ledger.holds GROUP BY status"))
+    finally:
+        await conn.close()
+    completed = Counter()
+    for row in operations.values():
+        if row["status"] == "completed":
+            completed[row["kind"]] += row["amount"]
+    if users_total != completed["topup"] - completed["withdrawal"]:
+        problems.append(
+            f"users' balances total {users_total} != completed top-ups {completed['topup']} - "
+            f"completed withdrawals {completed['withdrawal']}"
+        )
+    if held_total != 0:
+        problems.append(f"{held_total} still held at the end")
+    if holds.get("pending"):
+        problems.append(f"{holds['pending']} holds still pending at the end")
+    figures["holds by status"] = {k: holds[k] for k in sorted(holds)}
+    figures["funding operations by kind, method, status"] = dict(
+        sorted(Counter(f"{r['kind']} {r['method']} {r['status']}" for r in operations.values()).items())
+    )
+    told = {o.result_id: o for o in ops if o.outcome == "acked" and o.kind != "transfer"}
+    for op_id, row in operations.items():
+        if op_id not in told:
+            problems.append(f"{row['kind']} {op_id} ({row['status']}) exists but no client was ever told of it")
+        elif told[op_id].amount != row["amount"] or told[op_id].kind != row["kind"]:
+            problems.append(f"{row['kind']} {op_id}: the client asked {told[op_id].kind} {told[op_id].amount}")
+        if row["kind"] == "withdrawal":
+            want = {"completed": {"posted"}, "failed": {"released", "expired"}}.get(row["status"], {"pending"})
+            if row["hold_status"] not in want:
+                problems.append(f"withdrawal {op_id} is {row['status']} but its hold is {row['hold_status']}")
+    for op_id, op in told.items():
+        if op_id not in operations:
+            problems.append(f"acknowledged {op.label} {op_id} (key {op.key}) has no funding operation")
+    for kind, listing, done in (
+        ("withdrawal", await sim.payouts(), "paid"),
+        ("topup", await sim.charges(), "succeeded"),
+    ):
+        by_key: dict[str, list[dict[str, Any]]] = {}
+        for item in listing:
+            by_key.setdefault(item["idempotency_key"], []).append(item)
+            if item["status"] == "pending":
+                problems.append(f"the provider still has {kind} {item['id']} pending at the end")
+        figures[f"provider {'payouts' if kind == 'withdrawal' else 'charges'} by status"] = dict(
+            Counter(i["status"] for i in listing)
+        )
+        for key, items in by_key.items():
+            settled = [i for i in items if i["status"] == done]
+            if len(items) > 1:
+                problems.append(f"the provider made {len(items)} {kind} operations under key {key}")
+            row = operations.get(key)
+            for item in settled:
+                if row is None or row["kind"] != kind or row["status"] != "completed":
+                    problems.append(
+                        f"provider {done} {item['id']} ({item['amount']}) has no completed {kind}: "
+                        f"{row['status'] if row else 'no operation'}"
+                    )
+                elif Decimal(item["amount"]) != row["amount"]:
+                    problems.append(f"provider {done} {item['id']} {item['amount']} != {kind} {key} {row['amount']}")
+        for op_id, row in operations.items():
+            if row["kind"] == kind and row["status"] == "completed":
+                n = sum(1 for i in by_key.get(op_id, []) if i["status"] == done)
+                if n != 1:
+                    problems.append(f"completed {kind} {op_id} has {n} {done} operations at the provider")
     return problems
 
 
@@ -555,17 +827,18 @@ async def events_delivered_once(db_url: str, *, wait_seconds: float) -> list[str
     per_entry: Counter = Counter()
     for ev in events:
         data = json.loads(ev["payload"]) if isinstance(ev["payload"], str) else ev["payload"]
-        per_entry[data.get("transfer_id") or data.get("transaction_id")] += 1
-        want = EXPECTED_PER_EVENT[ev["event_type"]]
+        if ev["event_type"].endswith(".completed"):
+            per_entry[data.get("transfer_id") or data.get("transaction_id")] += 1
+        want, want_notes = EXPECTED_PER_EVENT[ev["event_type"]]
         if movements.get(ev["id"], 0) != want:
             problems.append(
                 f"event {ev['id']} ({ev['event_type']}) applied {movements.get(ev['id'], 0)} times "
                 f"by reporting, expected {want} movements"
             )
         n, users = notes.get(ev["id"], (0, 0))
-        if n != want or users != want:
+        if n != want_notes or users != want_notes:
             problems.append(
-                f"event {ev['id']} ({ev['event_type']}) gave {n} notifications to {users} users, expected {want}"
+                f"event {ev['id']} ({ev['event_type']}) gave {n} notifications to {users} users, expected {want_notes}"
             )
     for entry in entries:
         if per_entry.get(str(entry["id"]), 0) != 1:

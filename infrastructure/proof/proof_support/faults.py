@@ -1,5 +1,7 @@
-"""Fault injection on a running Stack: kill -9 + restart of a process, a PostgreSQL restart, dropped
-database connections, a stalled (slow) upstream. Each fault returns when the platform has been given back."""
+"""Fault injection on a running Stack: kill -9 + restart of a process (also timed to hit a payout in
+flight), a PostgreSQL restart, dropped database connections, a stalled (slow) upstream, the funding
+provider down, and phases of bad callbacks from the provider (duplicated, reordered, delayed,
+forged). Each fault returns when the platform has been given back."""
 
 from __future__ import annotations
 
@@ -15,6 +17,22 @@ import asyncpg
 
 from instapay_stack.postgres import PostgresHandle
 from instapay_stack.stack import Stack
+from proof_support.simulator import NO_FAULTS, SimulatorControl
+
+PROVIDER_DOWN_SECONDS = 5.0
+# Callback faults, switched on and off in turn for `phase` seconds each (then all off for one phase):
+# every combination of them happens during a long run, each of them during a short one.
+CALLBACK_PHASES: list[tuple[str, dict[str, object]]] = [
+    ("callbacks duplicated", {"duplicate_callbacks": True}),
+    ("callbacks reordered", {"reorder_callbacks": True}),
+    ("callbacks delayed 3s", {"callback_delay_ms": 3000}),
+    ("callbacks forged", {"forge_callbacks": True}),
+    (
+        "callbacks duplicated+reordered+delayed+forged",
+        {"duplicate_callbacks": True, "reorder_callbacks": True, "callback_delay_ms": 2000, "forge_callbacks": True},
+    ),
+    ("callbacks clean", {}),
+]
 
 
 @dataclass
@@ -79,6 +97,45 @@ async def stall(stack: Stack, name: str, seconds: float) -> None:
         os.kill(pid, signal.SIGCONT)
 
 
+async def payout_in_flight(sim: SimulatorControl, *, within: float = 10.0) -> bool:
+    """Waits until the provider holds a payout it was asked for and has not confirmed yet (the
+    window between a withdrawal's payout request and its callback); False if none came."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if any(p["status"] == "pending" for p in await sim.payouts()):
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+async def provider_down(sim: SimulatorControl, seconds: float = PROVIDER_DOWN_SECONDS) -> None:
+    """The provider answers every API call 503 for `seconds` (its queued callbacks still go out)."""
+    await sim.set_faults(down=True)
+    try:
+        await asyncio.sleep(seconds)
+    finally:
+        await sim.set_faults(down=False)
+
+
+async def callback_phases(sim: SimulatorControl, *, until: float, phase: float, log: FaultLog, started: float) -> None:
+    """Turns the provider's callback faults on and off in phases until `until`, then all off."""
+    i = 0
+    try:
+        while time.monotonic() + 1 < until:
+            name, faults = CALLBACK_PHASES[i % len(CALLBACK_PHASES)]
+            i += 1
+            await sim.set_faults(**{**NO_FAULTS, **faults})
+            if faults:
+                log.add(started, name)
+                print(f"[bank {time.strftime('%H:%M:%S')}] provider: {name}", file=sys.stderr, flush=True)
+            begun = time.monotonic()
+            await asyncio.sleep(max(0.0, min(phase, until - time.monotonic())))
+            if faults:
+                log.windows.append((begun, time.monotonic(), name))
+    finally:
+        await sim.reset()
+
+
 async def inject_faults(
     stack: Stack,
     database_url: str,
@@ -89,15 +146,21 @@ async def inject_faults(
     started: float,
     rng: random.Random,
     pg: PostgresHandle | None = None,
+    sim: SimulatorControl | None = None,
 ) -> None:
     """Injects one fault every `interval` seconds until `until` (monotonic): every kind in turn, then at
     random. `pg` is the stack's server when this run started it (so it may restart it); a server
-    named by DATABASE_URL is not ours to restart and gets dropped connections only."""
+    named by DATABASE_URL is not ours to restart and gets dropped connections only. With `sim` (the
+    provider simulator's control), the provider goes down for a while, and the transaction service
+    and its relay are killed while a payout is in flight (requested, not yet confirmed)."""
     # The most telling faults first: a short run (restarts take tens of seconds on a loaded 2-core
     # machine) still gets them; a long run goes through all, then draws at random.
     kinds = [
         "kill -9 transaction",
+        "provider down",
+        "kill -9 transaction-relay (payout in flight)",
         "postgres restarted",
+        "kill -9 transaction (payout in flight)",
         "postgres connections terminated",
         "slow transaction (SIGSTOP 3s)",
         "kill -9 gateway",
@@ -109,15 +172,24 @@ async def inject_faults(
     ]
     if pg is None or pg.server is None:
         kinds.remove("postgres restarted")
+    if sim is None:
+        kinds = [k for k in kinds if "payout" not in k and "provider" not in k]
     order = list(kinds)
     while time.monotonic() + interval < until:
         await asyncio.sleep(interval * rng.uniform(0.6, 1.4))
         kind = order.pop(0) if order else rng.choice(kinds)
+        if "(payout in flight)" in kind:
+            assert sim is not None
+            if not await payout_in_flight(sim):
+                kind = kind.removesuffix(" (payout in flight)")  # none came: a plain kill
         log.add(started, kind)
         print(f"[bank {time.strftime('%H:%M:%S')}] fault: {kind}", file=sys.stderr, flush=True)
         begun = time.monotonic()
         if kind.startswith("kill -9 "):
-            await kill_and_restart(stack, kind.removeprefix("kill -9 "))
+            await kill_and_restart(stack, kind.removeprefix("kill -9 ").removesuffix(" (payout in flight)"))
+        elif kind == "provider down":
+            assert sim is not None
+            await provider_down(sim)
         elif kind == "postgres restarted":
             assert pg is not None
             await restart_postgres(pg)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from proof_support.bank import GENEROUS_LIMITS, GENEROUS_MONEY_LIMITS, Bank, BankConfig
+from proof_support.bank import FUNDING_SETTINGS, GENEROUS_LIMITS, GENEROUS_MONEY_LIMITS, Bank, BankConfig
 from proof_support.relays import start_relays
 
 from instapay_stack.e2e import register_user
@@ -60,7 +60,7 @@ def bank_stack(bank_pg: PostgresHandle, tmp_path_factory: pytest.TempPathFactory
         bank_pg,
         prefix="bank",
         data_dir=tmp_path_factory.mktemp("bank-stack"),
-        extra_env={"GATEWAY_RATE_LIMITS": GENEROUS_LIMITS, **GENEROUS_MONEY_LIMITS},
+        extra_env={"GATEWAY_RATE_LIMITS": GENEROUS_LIMITS, **GENEROUS_MONEY_LIMITS, **FUNDING_SETTINGS},
     ) as stack:
         start_relays(stack)
         yield stack
@@ -87,7 +87,21 @@ async def test_bank_under_faults(bank_stack, bank_pg, artifacts_dir):
     acked = {k: v for k, v in report.operations.items() if k.endswith(" acked")}
     assert acked.get("transfer acked", 0) > 20, report.render()
     assert acked.get("topup acked", 0) > 0 and acked.get("withdrawal acked", 0) > 0, report.render()
+    assert acked.get("topup (card) acked", 0) > 0 and acked.get("topup (bank) acked", 0) > 0, report.render()
+    finally_ = report.operations
+    assert finally_.get("withdrawal (bank) acked, finally completed", 0) > 0, report.render()
+    assert finally_.get("topup (bank) acked, finally completed", 0) > 0, report.render()
     kinds = set(report.faults.counts())
+    # The provider's faults, in every run: its callbacks duplicated, reordered, delayed, forged (in
+    # phases), the provider down, and the transaction relay killed while a payout is in flight.
+    assert {
+        "callbacks duplicated",
+        "callbacks reordered",
+        "callbacks delayed 3s",
+        "callbacks forged",
+        "provider down",
+        "kill -9 transaction-relay (payout in flight)",
+    } <= kinds, kinds
     # PostgreSQL is restarted only when this run started it (not with DATABASE_URL).
     restart = {"postgres restarted"} if bank_pg.server is not None else set()
     if bank_pg.server is None:
@@ -95,6 +109,7 @@ async def test_bank_under_faults(bank_stack, bank_pg, artifacts_dir):
     if duration >= 300:  # the soak goes through every fault
         assert {
             "kill -9 transaction",
+            "kill -9 transaction (payout in flight)",
             "kill -9 gateway",
             "kill -9 notification",
             "kill -9 reporting",
