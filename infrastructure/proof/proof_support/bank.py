@@ -227,9 +227,17 @@ class Bank:
         if status == 201 or (status == 202 and op.method == "bank" and op.kind == "topup"):
             op.outcome = "acked"
             op.acked_status = str(body.get("status"))
-            want = "completed" if op.kind == "transfer" or (op.kind == "topup" and op.method == "card") else "pending"
-            if op.acked_status != want:
+            # A bank debit the provider had already confirmed when our answer was made (a retry after
+            # a lost answer, or its callback came first) is answered 201 `completed`: true, not pending.
+            want = {
+                "transfer": {(201, "completed")},
+                "topup": {(201, "completed")} if op.method == "card" else {(202, "pending"), (201, "completed")},
+                "withdrawal": {(201, "pending")},
+            }[op.kind]
+            if (status, op.acked_status) not in want:
                 self.report.anomaly(f"{op.kind} key {op.key} answered {status} with status {op.acked_status}")
+            elif op.kind == "topup" and op.method == "bank" and status == 201:
+                self.report.operations["topup (bank) answered 201 completed (confirmed before the answer)"] += 1
             op.result_id = str(body.get("id"))
             first = self.seen_ids.setdefault(op.key, op.result_id)
             if first != op.result_id:
