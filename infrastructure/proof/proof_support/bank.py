@@ -62,7 +62,7 @@ MONEY_TYPES = tuple(EXPECTED_PER_EVENT)
 FUNDING_SETTINGS = {
     "SIMULATOR_PAYOUT_DELAY_MS": "1500",
     "SIMULATOR_BANK_DELAY_MS": "1000",
-    "TOPUP_INQUIRY_AFTER_SECONDS": "15",
+    "TOPUP_INQUIRY_AFTER_SECONDS": "10",
     "FUNDING_SWEEP_SECONDS": "3",
     "TOPUP_LIMIT_DAILY": "1000000000.00",
     "TOPUP_LIMIT_MONTHLY": "1000000000.00",
@@ -731,6 +731,14 @@ async def funding_matches_provider(
             "SELECT coalesce(sum(balance), 0), coalesce(sum(held), 0) FROM ledger.accounts WHERE kind = 'user'"
         )
         holds = dict(await conn.fetch("SELECT status, count(*) FROM ledger.holds GROUP BY status"))
+        figures["bank top-ups completed before any callback came (sweeper inquiry or a retry)"] = await conn.fetchval(
+            "SELECT count(*) FROM ledger.funding_operations o WHERE kind = 'topup' AND method = 'bank' "
+            "AND status = 'completed' AND NOT EXISTS (SELECT 1 FROM ledger.provider_callbacks c "
+            "WHERE c.operation_id = o.id AND c.received_at <= o.completed_at)"
+        )
+        figures["provider callbacks stored (one per event id)"] = await conn.fetchval(
+            "SELECT count(*) FROM ledger.provider_callbacks"
+        )
     finally:
         await conn.close()
     completed = Counter()

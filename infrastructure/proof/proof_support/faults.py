@@ -26,6 +26,9 @@ CALLBACK_PHASES: list[tuple[str, dict[str, object]]] = [
     ("callbacks duplicated", {"duplicate_callbacks": True}),
     ("callbacks reordered", {"reorder_callbacks": True}),
     ("callbacks delayed 3s", {"callback_delay_ms": 3000}),
+    # Later than the funding sweeper's inquiry (bank.FUNDING_SETTINGS): it settles bank top-ups
+    # first, and the late callback must then change nothing.
+    ("callbacks delayed 20s", {"callback_delay_ms": 20000}),
     ("callbacks forged", {"forge_callbacks": True}),
     (
         "callbacks duplicated+reordered+delayed+forged",

@@ -98,6 +98,7 @@ async def test_bank_under_faults(bank_stack, bank_pg, artifacts_dir):
         "callbacks duplicated",
         "callbacks reordered",
         "callbacks delayed 3s",
+        "callbacks delayed 20s",
         "callbacks forged",
         "provider down",
         "kill -9 transaction-relay (payout in flight)",
