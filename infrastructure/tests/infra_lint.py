@@ -46,7 +46,10 @@ COMPOSE_LINT_ENV = {
     "ACME_EMAIL": "ops@example.com",
     "POSTGRES_PASSWORD": "lint-only",
     "REDIS_PASSWORD": "lint-only",
-    "INTERNAL_TOKEN": "lint-only",
+    **{
+        f"INTERNAL_SECRET_{c}": "lint-only"
+        for c in ("GATEWAY", "AUTH", "TRANSACTION", "REPORTING", "NOTIFICATION", "RELAY")
+    },
     "PIN_PEPPER": "lint-only",
     "JWT_PRIVATE_KEY_PATH": "/etc/instapay/jwt_ed25519.pem",
     "SMTP_HOST": "smtp.example.com",

@@ -5,6 +5,7 @@
 - `stack`: all six services as processes on free ports, exactly as `make up` runs them.
 - `running_app(app)`: run an app's lifespan for in-process ASGI tests with httpx.
 - `start_fake(app)`: serve an aiohttp app (a fake upstream or subscriber) on a free localhost port.
+- `internal_headers(caller, env)`: the internal credential of `caller` (a stack's, or the dev one).
 Several test runs can share one machine: databases and ports are private to each run.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Protocol
@@ -23,10 +24,18 @@ import pytest
 from aiohttp import web
 from fastapi import FastAPI
 
+from instapay_common.security.internal import CALLER_HEADER, TOKEN_HEADER, dev_secret, secret_env_name
 from instapay_stack.migrate import migrate_all
 from instapay_stack.paths import DATA_DIR
 from instapay_stack.postgres import PostgresHandle, drop_database, ensure_database, open_postgres
 from instapay_stack.stack import Stack, private_stack
+
+
+def internal_headers(caller: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Headers of an internal call made as `caller`: with its secret in `env` (a stack's
+    environment), or its development secret (services built with ENVIRONMENT=test)."""
+    secret = env[secret_env_name(caller)] if env is not None else dev_secret(caller)
+    return {CALLER_HEADER: caller, TOKEN_HEADER: secret}
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import uuid
 import httpx
 import pytest
 
+from instapay_stack.testing import internal_headers
 from transaction_service.exceptions import FundingDeclined, FundingProviderError
 from transaction_service.funding_provider import validate_answer
 
@@ -43,7 +44,7 @@ def test_declines_are_declines_and_long_reasons_are_cut():
 @pytest.mark.parametrize("subscriber", ["reporting", "notification"])
 def test_subscribers_refuse_malformed_events(proof_stack, subscriber):
     url = proof_stack.url_of(subscriber) + "/internal/events"
-    headers = {"X-Internal-Token": proof_stack.env["INTERNAL_TOKEN"]}
+    headers = internal_headers("relay", proof_stack.env)  # the subscribers' only caller
     bad_events = [
         {},
         {

@@ -39,6 +39,9 @@ def _middleware(
         "timeout_seconds": settings.upstream_timeout_seconds,
         "stream_paths": settings.stream_paths,
         "guards": [forward_identity],
+        # Only the auth service records client addresses (sessions, sign-in notices); the others
+        # never see the gateway's credential.
+        "address_credentials": {"auth": settings.internal_credentials().headers()},
     }
     access_kwargs: dict[str, Any] = {
         "table": table,

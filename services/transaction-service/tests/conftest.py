@@ -12,12 +12,11 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from instapay_stack.testing import running_app, start_fake
+from instapay_stack.testing import internal_headers, running_app, start_fake
 from instapay_stack.tokens import TestIssuer
 from transaction_service.config import TransactionSettings
 from transaction_service.main import build_app
 
-INTERNAL_TOKEN = "test-internal-token"
 GOOD_PIN = "123456"
 
 
@@ -55,7 +54,8 @@ def _problem(status: int, code: str) -> web.Response:
 
 async def start_peers(directory: FakeDirectory) -> tuple[web.AppRunner, str]:
     async def verify(request: web.Request) -> web.Response:
-        if request.headers.get("X-Internal-Token") != INTERNAL_TOKEN:
+        # The stand-in auth service checks the caller as the real one does (its dev credential).
+        if request.headers.get("X-Internal-Token") != internal_headers("transaction")["X-Internal-Token"]:
             return _problem(401, "unauthenticated")
         body = await request.json()
         expected = directory.pins.get(body["user_id"])
@@ -105,7 +105,8 @@ class Ctx:
         return {"Authorization": f"Bearer {self.issuer.token(user_id, **kw)}"}
 
     def internal(self) -> dict[str, str]:
-        return {"X-Internal-Token": INTERNAL_TOKEN}
+        """The auth service's credential: the wallet routes' only caller."""
+        return internal_headers("auth")
 
     async def user(self, handle: str | None = None, *, balance: str | None = None, **kw: Any) -> dict[str, Any]:
         """A user with a wallet (and optionally topped-up balance)."""
@@ -125,7 +126,6 @@ class Ctx:
 def make_settings(database_url: str, peers_url: str, **overrides: Any) -> TransactionSettings:
     return TransactionSettings(
         database_url=database_url,
-        internal_token=INTERNAL_TOKEN,
         auth_url=peers_url,
         user_url=peers_url,
         environment="test",

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 from functools import lru_cache
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -9,6 +10,9 @@ from instapay_common.settings import ServiceSettings
 
 
 class TransactionSettings(ServiceSettings):
+    # Calls auth (PIN) and user (parties). Auth: wallet create/remove; reporting: the event log.
+    internal_identity: ClassVar[str | None] = "transaction"
+    internal_peers: ClassVar[tuple[str, ...]] = ("auth", "reporting")
     service_name: str = "transaction-service"
     port: int = 8003
     db_schema: str = "ledger"

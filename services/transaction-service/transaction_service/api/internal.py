@@ -2,11 +2,12 @@
 feed router, mounted in `main`."""
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from instapay_common.security.internal import InternalCaller
+from instapay_common.security.internal import internal_callers
 from transaction_service.api.deps import DbDep, SettingsDep
 from transaction_service.api.responses import documented
 from transaction_service.metrics import WALLETS
@@ -15,6 +16,8 @@ from transaction_service.service import wallets
 from transaction_service.service.limits import limits_view
 
 router = APIRouter(prefix="/internal", include_in_schema=False)
+# Wallets are opened (and, on a failed registration, removed) by the auth service only.
+FromAuth = Annotated[str, internal_callers("auth")]
 
 
 @router.post(
@@ -26,7 +29,7 @@ router = APIRouter(prefix="/internal", include_in_schema=False)
         **documented(200, Wallet, "The user already had this wallet"),
     },
 )
-async def create_wallet(body: WalletCreate, _: InternalCaller, db: DbDep, settings: SettingsDep) -> JSONResponse:
+async def create_wallet(body: WalletCreate, _: FromAuth, db: DbDep, settings: SettingsDep) -> JSONResponse:
     """Idempotent: 201 with a new wallet, 200 with the one the user already has."""
     wallet, created = await wallets.create_wallet(db, user_id=body.user_id)
     if created:
@@ -35,6 +38,6 @@ async def create_wallet(body: WalletCreate, _: InternalCaller, db: DbDep, settin
 
 
 @router.delete("/wallets/{user_id}", status_code=204)
-async def delete_wallet(user_id: uuid.UUID, _: InternalCaller, db: DbDep) -> None:
+async def delete_wallet(user_id: uuid.UUID, _: FromAuth, db: DbDep) -> None:
     """Compensation for a failed registration: 409 `wallet_has_postings` once money moved."""
     await wallets.delete_wallet(db, user_id=user_id)
