@@ -73,7 +73,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- else if .Values.secrets.generateForDevelopment -}}
 {{- printf "%s-dev-secrets" (include "instapay.fullname" .) -}}
 {{- else -}}
-{{- fail "secrets.existingSecret is required (a Secret with INTERNAL_TOKEN, PIN_PEPPER, DATABASE_URL, REDIS_URL, jwt-private-key.pem; see docs/K8S_GUIDE.md)" -}}
+{{- fail "secrets.existingSecret is required (a Secret with INTERNAL_SECRET_<CALLER> for each internal caller, PIN_PEPPER, DATABASE_URL, REDIS_URL, jwt-private-key.pem; see docs/K8S_GUIDE.md)" -}}
 {{- end -}}
 {{- end -}}
 
@@ -85,7 +85,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "%s-redis" (include "instapay.fullname" .) -}}
 {{- end -}}
 
-{{/* Environment entries shared by services and migrations: the database URL and internal token. */}}
+{{/* Environment entries shared by services, relays and migrations: the database URL. */}}
 {{- define "instapay.coreEnv" -}}
 {{- $secret := include "instapay.secretName" . -}}
 {{- if .Values.postgresql.enabled }}
@@ -103,11 +103,28 @@ app.kubernetes.io/component: {{ .component }}
       name: {{ $secret }}
       key: DATABASE_URL
 {{- end }}
-- name: INTERNAL_TOKEN
+{{- end -}}
+
+{{/* The internal secrets one workload holds (internalSecrets.<holder>): its own credential and
+those of the callers it accepts, nothing else. Call with (dict "root" $ "holder" "auth"). */}}
+{{- define "instapay.internalSecretEnv" -}}
+{{- $secret := include "instapay.secretName" .root -}}
+{{- range $caller := index .root.Values.internalSecrets .holder }}
+- name: {{ printf "INTERNAL_SECRET_%s" (upper $caller) }}
   valueFrom:
     secretKeyRef:
       name: {{ $secret }}
-      key: INTERNAL_TOKEN
+      key: {{ printf "INTERNAL_SECRET_%s" (upper $caller) }}
+{{- end }}
+{{- end -}}
+
+{{/* Every internal caller with a secret (the keys the Secret must hold). */}}
+{{- define "instapay.internalCallers" -}}
+{{- $all := list -}}
+{{- range $holder, $callers := .Values.internalSecrets -}}
+{{- $all = concat $all $callers -}}
+{{- end -}}
+{{- $all | uniq | sortAlpha | join " " -}}
 {{- end -}}
 
 {{/* An HTTP probe on the service port. */}}
