@@ -69,6 +69,8 @@ class GatewaySettings(ServiceSettings):
     trusted_proxies: tuple[str, ...] = Field(default=(), alias="GATEWAY_TRUSTED_PROXIES")
     # CORS allow-list (no wildcard); the web app is same-origin in the local stack, so none by default.
     cors_origins: tuple[str, ...] = Field(default=(), alias="GATEWAY_CORS_ORIGINS")
+    # /api/v1/health answers from every upstream's readiness, asked this often in the background.
+    health_refresh_seconds: float = Field(default=2.0, gt=0)
     # Sessions revoked at the auth service are polled this often (contract: refused within 5 s).
     revocation_poll_seconds: float = Field(default=1.0, gt=0)
 
