@@ -36,7 +36,11 @@ COMPOSE_FILES = [ROOT / f"docker-compose.{env}.yml" for env in ("dev", "staging"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 VALUES_FILES = ["values.yaml", "values-dev.yaml", "values-staging.yaml", "values-production.yaml"]
 # values.yaml alone is production-safe and refuses to render without a Secret to reference.
-BASE_VALUES_OVERRIDES = {"secrets": {"existingSecret": "instapay-secrets"}}
+# values.yaml alone is not installable: it names no Secret and no database/Redis destination.
+BASE_VALUES_OVERRIDES = {
+    "secrets": {"existingSecret": "instapay-secrets"},
+    "networkPolicy": {"externalDatabase": {"cidr": "10.0.10.0/24"}, "externalRedis": {"cidr": "10.0.11.0/24"}},
+}
 
 # Dummy values for the variables the staging/prod compose files require (`${VAR:?}`), so the loader
 # can check everything else; a test checks that each of them is really required.

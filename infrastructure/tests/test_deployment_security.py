@@ -9,6 +9,7 @@ import importlib
 import helm_python as helm
 import infra_lint as lint
 import pytest
+import yaml
 from test_compose_structure import resolved
 
 from instapay_stack.services import RELAYS, SERVICES
@@ -83,3 +84,113 @@ def test_compose_gives_each_service_only_the_internal_secrets_it_holds(env):
     gateway = config["services"]["api-gateway"]["environment"]
     subnet = config["networks"]["edge"]["ipam"]["config"][0]["subnet"]
     assert gateway["GATEWAY_TRUSTED_PROXIES"] == f'["{subnet}"]'
+
+
+def _policies(values: dict) -> dict[str, dict]:
+    return {
+        o["metadata"]["name"].removeprefix("instapay-"): o["spec"]
+        for o in lint.rendered_objects(values)
+        if o["kind"] == "NetworkPolicy"
+    }
+
+
+def _outside(rules: list[dict]) -> list[tuple[str, frozenset[int]]]:
+    """(destination, ports) of the rules reaching outside the namespace, DNS left out."""
+    found = []
+    for rule in rules:
+        ports = frozenset(p["port"] for p in rule.get("ports", []))
+        if ports == {53}:
+            continue
+        for peer in rule.get("to", [{"everywhere": True}]):
+            if "ipBlock" in peer:
+                found.append((peer["ipBlock"]["cidr"], ports))
+            elif "namespaceSelector" in peer or "everywhere" in peer:
+                found.append((str(peer), ports))
+    return found
+
+
+@pytest.mark.parametrize("values_file", lint.VALUES_FILES)
+def test_egress_reaches_only_the_database_redis_and_the_smtp_relay(values_file):
+    values = lint.chart_values(values_file)
+    merged = yaml_merge(yaml.safe_load((lint.CHART / "values.yaml").read_text()), values)
+    np = merged["networkPolicy"]
+    policies = _policies(values)
+    db, redis = np["externalDatabase"], np["externalRedis"]
+    bundled = merged["postgresql"]["enabled"]
+    for name, spec in policies.items():
+        for rule in spec.get("egress", []):
+            assert "to" in rule, f"{name}: an egress rule without destinations opens everything"
+            for peer in rule["to"]:
+                assert not peer.get("ipBlock", {}).get("cidr", "").endswith("/0"), name
+        if bundled or name in ("default-deny",):
+            continue
+        outside = _outside(spec.get("egress", []))
+        if name == "api-gateway":
+            assert outside == [(redis["cidr"], frozenset({redis["port"]}))]
+        elif name in ("migrate", *held_by_code()):
+            expected = [(db["cidr"], frozenset({db["port"]}))]
+            if name == "notification-service" and merged["config"]["smtp"]["host"]:
+                expected.append((np["smtpRelay"]["cidr"], frozenset({int(merged["config"]["smtp"]["port"])})))
+            assert outside == expected, name
+
+
+def test_prometheus_alone_reaches_the_metrics_port():
+    for name, spec in _policies(lint.chart_values("values-production.yaml")).items():
+        if name in ("default-deny", "migrate"):
+            continue
+        (rule,) = [
+            r
+            for r in spec["ingress"]
+            if any(
+                p.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name") == "monitoring"
+                for p in r["from"]
+            )
+        ]
+        (peer,) = rule["from"]
+        assert peer["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "prometheus"}, name
+        assert rule["ports"] == [{"port": "http", "protocol": "TCP"}], name
+
+
+def test_egress_to_everything_or_nowhere_named_is_refused():
+    base = lint.chart_values("values-production.yaml")
+    for key, override, message in (
+        ("externalDatabase", {"cidr": "0.0.0.0/0"}, "opens egress to everything"),
+        ("externalRedis", {"cidr": "::/0"}, "opens egress to everything"),
+        ("smtpRelay", {"cidr": ""}, "networkPolicy.smtpRelay: set cidr"),
+        ("externalDatabase", {"cidr": ""}, "networkPolicy.externalDatabase: set cidr"),
+    ):
+        values = {**base, "networkPolicy": {**base["networkPolicy"], key: {**base["networkPolicy"][key], **override}}}
+        with pytest.raises(helm.HelmError, match=message):
+            lint.render_chart(values)
+    # An in-cluster database (e.g. CloudNativePG) by its pods instead of an address.
+    cnpg = {"cidr": "", "namespace": "databases", "podLabels": {"cnpg.io/cluster": "instapay"}, "port": 5432}
+    values = {**base, "networkPolicy": {**base["networkPolicy"], "externalDatabase": cnpg}}
+    rules = _policies(values)["auth-service"]["egress"]
+    (peer,) = [
+        p for r in rules for p in r.get("to", []) if p.get("podSelector", {}).get("matchLabels") == cnpg["podLabels"]
+    ]
+    assert peer["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "databases"}
+
+
+def yaml_merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = (
+            yaml_merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+        )
+    return merged
+
+
+def test_production_references_images_by_digest_or_immutable_tag():
+    values = lint.chart_values("values-production.yaml")
+    assert values["image"]["pullPolicy"] == "IfNotPresent"
+    assert values["image"].get("tag", "") in ("",), "production takes the commit tag from the deploy job"
+    digest = "sha256:" + "ab" * 32
+    pinned = {**values, "image": {**values["image"], "digests": {"auth-service": digest}}}
+    images = {
+        d["metadata"]["labels"]["app.kubernetes.io/component"]: d["spec"]["template"]["spec"]["containers"][0]["image"]
+        for d in lint.rendered_objects(pinned)
+        if d["kind"] == "Deployment"
+    }
+    assert images["auth-service"] == f"ghcr.io/mini-instapay/auth-service@{digest}"
+    assert images["user-service"] == "ghcr.io/mini-instapay/user-service:0.1.0"

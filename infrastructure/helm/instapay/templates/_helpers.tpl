@@ -57,9 +57,15 @@ app.kubernetes.io/component: {{ .component }}
 {{- default .Chart.AppVersion .Values.image.tag -}}
 {{- end -}}
 
-{{/* Image of one service: (dict "root" $ "component" "auth-service"). */}}
+{{/* Image of one service: (dict "root" $ "component" "auth-service"). By digest when
+image.digests names one for the component (what production deploys), else by tag. */}}
 {{- define "instapay.image" -}}
+{{- $digest := get (.root.Values.image.digests | default dict) .component -}}
+{{- if $digest -}}
+{{- printf "%s/%s@%s" .root.Values.image.registry .component $digest -}}
+{{- else -}}
 {{- printf "%s/%s:%s" .root.Values.image.registry .component (include "instapay.imageTag" .root) -}}
+{{- end -}}
 {{- end -}}
 
 {{- define "instapay.configMapName" -}}
@@ -125,6 +131,29 @@ those of the callers it accepts, nothing else. Call with (dict "root" $ "holder"
 {{- $all = concat $all $callers -}}
 {{- end -}}
 {{- $all | uniq | sortAlpha | join " " -}}
+{{- end -}}
+
+{{/* A destination outside the namespace (database, Redis, SMTP relay) as NetworkPolicy peers: an
+in-cluster Service's pods (namespace + podLabels) or an address range (cidr), never everything.
+Call with (dict "peer" .Values.networkPolicy.externalDatabase "what" "externalDatabase"). */}}
+{{- define "instapay.externalPeer" -}}
+{{- $p := .peer -}}
+{{- if $p.namespace }}
+- namespaceSelector:
+    matchLabels:
+      kubernetes.io/metadata.name: {{ $p.namespace }}
+  podSelector:
+    matchLabels:
+      {{- toYaml $p.podLabels | nindent 6 }}
+{{- else if $p.cidr }}
+{{- if hasSuffix "/0" $p.cidr }}
+{{- fail (printf "networkPolicy.%s.cidr %s opens egress to everything: give the address range of that one destination" .what $p.cidr) }}
+{{- end }}
+- ipBlock:
+    cidr: {{ $p.cidr }}
+{{- else }}
+{{- fail (printf "networkPolicy.%s: set cidr (its private address range) or namespace and podLabels (its in-cluster pods)" .what) }}
+{{- end }}
 {{- end -}}
 
 {{/* An HTTP probe on the service port. */}}
