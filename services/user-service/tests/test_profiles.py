@@ -10,7 +10,7 @@ from instapay_stack.testing import internal_headers
 from user_service.display_name import masked_display_name
 
 INTERNAL = internal_headers("auth")  # the auth service: creates, resolves, removes profiles
-TRANSACTION = internal_headers("transaction")  # parties: transfers only
+TRANSACTION = internal_headers("transaction")  # parties and profiles: transfers
 
 
 def test_masked_display_name():
@@ -40,7 +40,7 @@ async def test_resolve_get_and_delete(ctx, new_profile):
     for q in (body["handle"], "@" + body["handle"], body["phone"], body["email"].upper()):
         r = await client.get("/internal/users/resolve", params={"q": q}, headers=INTERNAL)
         assert r.status_code == 200 and r.json()["user_id"] == body["user_id"], q
-    got = await client.get(f"/internal/users/{body['user_id']}", headers=INTERNAL)
+    got = await client.get(f"/internal/users/{body['user_id']}", headers=TRANSACTION)
     assert got.json()["preferences"] == {
         "language": "en",
         "notify_email": True,
@@ -71,7 +71,7 @@ async def test_each_internal_route_admits_only_its_callers(ctx, new_profile):
     for caller in ("relay", "gateway"):
         r = await client.delete(f"/internal/users/{body['user_id']}", headers=internal_headers(caller))
         assert r.status_code == 401 and r.json()["code"] == "unauthenticated", caller
-    assert (await client.get(f"/internal/users/{body['user_id']}", headers=INTERNAL)).status_code == 200
+    assert (await client.get(f"/internal/users/{body['user_id']}", headers=TRANSACTION)).status_code == 200
 
 
 async def test_parties_finds_recipient_and_sender_in_one_call(ctx, new_profile):
@@ -195,7 +195,7 @@ async def test_full_name_refuses_what_cannot_be_stored(ctx, value, new_profile):
         headers={**INTERNAL, "Content-Type": "application/json"},
     )
     assert r.status_code == 422 and r.json()["code"] == "validation_error", r.text
-    assert (await client.get(f"/internal/users/{body['user_id']}", headers=INTERNAL)).status_code == 404
+    assert (await client.get(f"/internal/users/{body['user_id']}", headers=TRANSACTION)).status_code == 404
     await client.post("/internal/users", json=body, headers=INTERNAL)
     auth = {"Authorization": "Bearer " + issuer.token(body["user_id"])}
     r = await client.patch(

@@ -20,7 +20,7 @@ FromAuth = Annotated[str, internal_callers("auth")]
 # Sign-in by handle (auth) and transfer recipients (transaction).
 FromAuthOrTransaction = Annotated[str, internal_callers("auth", "transaction")]
 # A profile's contact details: transfers (transaction) and notices (notification).
-FromReaders = Annotated[str, internal_callers("auth", "transaction", "notification")]
+FromReaders = Annotated[str, internal_callers("transaction", "notification")]
 
 
 @router.post("", response_model=InternalProfileOut, status_code=status.HTTP_201_CREATED)
