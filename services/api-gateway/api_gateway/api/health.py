@@ -2,8 +2,10 @@
 
 A periodic job (instapay_common.periodic) asks every upstream's /readyz in parallel every
 HEALTH_REFRESH_SECONDS; requests read the last answer. So a flood of health checks (a load
-balancer, a monitor, anyone on the internet: the route is public) costs no upstream call; only
-the first request after start-up waits for the first refresh.
+balancer, a monitor, anyone on the internet: the route is public) costs no upstream call while
+the platform is healthy. While it is not (start-up, an outage), a request re-checks a status
+older than RECHECK_DEGRADED_SECONDS, one refresh at a time shared by every waiting request, so a
+recovery shows at once and the cost stays bounded by time, not by the number of requests.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from instapay_common.periodic import periodic
 router = APIRouter(tags=["health"])
 
 PROBE_TIMEOUT_SECONDS = 2.0
+RECHECK_DEGRADED_SECONDS = 0.25
 
 
 async def _probe(session: aiohttp.ClientSession, url: str) -> ServiceState:
@@ -40,27 +43,30 @@ class PlatformStatus:
         self._upstreams = upstreams
         self._session = session
         self._services: dict[str, ServiceState] | None = None
-        self._first = asyncio.Event()
-        self.checked_at: float | None = None
+        self._checked: float = 0.0  # monotonic time the last refresh started
+        self._inflight: asyncio.Task[None] | None = None
 
     async def refresh(self) -> None:
+        """Asks every upstream now; joins the refresh already running if there is one."""
+        if self._inflight is None or self._inflight.done():
+            self._inflight = asyncio.create_task(self._probe_all(), name="platform_health_refresh")
+        await asyncio.shield(self._inflight)
+
+    async def _probe_all(self) -> None:
+        self._checked = time.monotonic()
         names = list(self._upstreams)
         session = self._session()
         states = await asyncio.gather(*(_probe(session, self._upstreams[n]) for n in names))
         self._services = {"gateway": "up", **dict(zip(names, states, strict=True))}
-        self.checked_at = time.time()
-        self._first.set()
 
     async def current(self) -> dict[str, ServiceState]:
-        """The last status; before the first refresh has finished, waits for it (bounded)."""
-        if self._services is None:
-            try:
-                await asyncio.wait_for(self._first.wait(), PROBE_TIMEOUT_SECONDS + 1)
-            except TimeoutError:
-                pass
-        if self._services is None:
-            return {"gateway": "up", **dict.fromkeys(self._upstreams, "down")}
-        return self._services
+        """The last status: refreshed first when there is none yet, or when it is not healthy and
+        older than RECHECK_DEGRADED_SECONDS."""
+        services = self._services
+        stale = time.monotonic() - self._checked >= RECHECK_DEGRADED_SECONDS
+        if services is None or (stale and any(s != "up" for s in services.values())):
+            await self.refresh()
+        return self._services or {"gateway": "up", **dict.fromkeys(self._upstreams, "down")}
 
 
 def health_lifespan(every_seconds: float) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
