@@ -58,7 +58,9 @@ def test_one_deployment_and_service_per_service_with_probes_and_hardening(values
         assert container["image"].endswith(f"/{image_of}:0.1.0")
         annotations = deployments[name]["spec"]["template"]["metadata"]["annotations"]
         assert annotations["prometheus.io/scrape"] == "true"
-        assert annotations["prometheus.io/port"] == str(container["ports"][0]["containerPort"])
+        # Scraped on the metrics-only port (the relays': their one port).
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        assert annotations["prometheus.io/port"] == str(ports.get("metrics", ports["http"]))
         labels = deployments[name]["metadata"]["labels"]
         assert labels["app.kubernetes.io/name"] == "instapay"
         assert labels["app.kubernetes.io/instance"] == lint.RELEASE

@@ -135,6 +135,16 @@ def test_egress_reaches_only_the_database_redis_and_the_smtp_relay(values_file):
 
 
 def test_prometheus_alone_reaches_the_metrics_port():
+    """Only Prometheus's pods, and only on the port serving /metrics alone: the services'
+    METRICS_PORT (never the API port), the relays' one port."""
+    objs = lint.rendered_objects(lint.chart_values("values-production.yaml"))
+    for deployment in (o for o in objs if o["kind"] == "Deployment"):
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        if "metrics" in ports:
+            env = _env_names(container)
+            assert env["METRICS_PORT"]["value"] == str(ports["metrics"]) != str(ports["http"])
+    relays = {r.name for r in RELAYS}
     for name, spec in _policies(lint.chart_values("values-production.yaml")).items():
         if name in ("default-deny", "migrate"):
             continue
@@ -148,7 +158,8 @@ def test_prometheus_alone_reaches_the_metrics_port():
         ]
         (peer,) = rule["from"]
         assert peer["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "prometheus"}, name
-        assert rule["ports"] == [{"port": "http", "protocol": "TCP"}], name
+        metrics_port = "http" if name in relays else "metrics"
+        assert rule["ports"] == [{"port": metrics_port, "protocol": "TCP"}], name
 
 
 def test_egress_to_everything_or_nowhere_named_is_refused():

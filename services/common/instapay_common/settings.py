@@ -60,6 +60,9 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     host: str = "127.0.0.1"
     port: int = 8000
+    # A second port serving /metrics alone (Kubernetes: Prometheus may reach only this one; the
+    # service port serves the API). Unset: /metrics on the service port only (`make up`, compose).
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
 
     # One PostgreSQL database; every service owns one schema inside it.
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/instapay"
