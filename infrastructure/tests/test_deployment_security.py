@@ -10,9 +10,10 @@ import helm_python as helm
 import infra_lint as lint
 import pytest
 import yaml
+from dockerfile_spec import parse_stages
 from test_compose_structure import resolved
 
-from instapay_stack.services import RELAYS, SERVICES
+from instapay_stack.services import RELAYS, SERVICES, uvicorn_argv
 
 SETTINGS_CLASSES = {
     "auth": "auth_service.config:AuthSettings",
@@ -205,3 +206,13 @@ def test_production_references_images_by_digest_or_immutable_tag():
     }
     assert images["auth-service"] == f"ghcr.io/mini-instapay/auth-service@{digest}"
     assert images["user-service"] == "ghcr.io/mini-instapay/user-service:0.1.0"
+
+
+def test_uvicorn_never_takes_the_client_from_proxy_headers():
+    """Only the gateway's own rule (GATEWAY_TRUSTED_PROXIES) decides who the client is: every
+    uvicorn (`make up`, each image's dev and prod command) runs with --no-proxy-headers."""
+    for spec in SERVICES:
+        assert "--no-proxy-headers" in uvicorn_argv(spec, host="0.0.0.0", port=8000, python="python")
+        stages = parse_stages(lint.ROOT / "services" / spec.directory / "Dockerfile")
+        for target in ("dev", "prod"):
+            assert "--no-proxy-headers" in stages[target].cmd, (spec.name, target)
