@@ -1,6 +1,10 @@
-"""Deployment security as configured: each workload gets exactly the internal secrets its code
-holds (its own and its accepted callers'), the gateway knows its trusted proxies, and the
-Services' placeholders are refused (services/common/tests/test_internal_credentials.py)."""
+"""Deployment security as configured (the chart, the plain manifests' values, the compose files,
+the images' commands): each workload gets exactly the internal secrets its code holds (its own
+and its accepted callers'), the gateway knows its trusted proxies and uvicorn never reads proxy
+headers, egress reaches only the named database, Redis and SMTP relay, Prometheus only the
+metrics ports, and production pins images. The services' own refusals (short or placeholder
+secrets, missing trusted proxies) are tested beside them (services/common/tests/
+test_internal_credentials.py, services/api-gateway/tests/test_client_addresses.py)."""
 
 from __future__ import annotations
 
