@@ -57,6 +57,21 @@ COMPOSE_LINT_ENV = {
     "PIN_PEPPER": "lint-only",
     "JWT_PRIVATE_KEY_PATH": "/etc/instapay/jwt_ed25519.pem",
     "SMTP_HOST": "smtp.example.com",
+    # One database role per process (infrastructure/db/create-roles.sh).
+    **{
+        f"DB_{role.upper()}_PASSWORD": "lint-only"
+        for role in (
+            "migrator",
+            "auth",
+            "user",
+            "transaction",
+            "reporting",
+            "notification",
+            "auth_relay",
+            "user_relay",
+            "transaction_relay",
+        )
+    },
 }
 
 

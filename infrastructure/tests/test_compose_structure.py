@@ -107,7 +107,10 @@ def test_outbox_relays_run_the_local_stack_command_from_the_relay_image(env):
         assert repository.rsplit("/", 1)[1] == RELAY_DIRECTORY
         assert tag == emitter["image"].rsplit(":", 1)[1]
         assert str(spec.port(8000)) in relay["healthcheck"]["test"][-1]
-        assert relay["environment"]["DATABASE_URL"] == emitter["environment"]["DATABASE_URL"]
+        # The emitter's database, as the relay's own role (instapay_common.db.roles).
+        relay_db, emitter_db = relay["environment"]["DATABASE_URL"], emitter["environment"]["DATABASE_URL"]
+        assert relay_db.rsplit("@", 1)[1] == emitter_db.rsplit("@", 1)[1]
+        assert relay_db.split("://", 1)[1].startswith(f"instapay_{spec.service}_relay:")
         if env != "dev":
             assert "build" not in relay
             assert relay["read_only"] is True and relay["cap_drop"] == ["ALL"]
@@ -140,3 +143,33 @@ def test_dev_mounts_code_into_the_reload_target():
     assert {"postgres", "redis", "mailpit", "prometheus", "loki", "grafana"} <= set(services)
     grafana_mounts = {v["target"] for v in services["grafana"]["volumes"]}
     assert "/etc/grafana/provisioning" in grafana_mounts
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_each_process_connects_as_its_own_database_role_and_migrations_as_the_migrator(env):
+    """instapay_common.db.roles: runtime roles per service and relay, the migrator for DDL; the
+    roles are created by create-roles.sh on the postgres container's first start."""
+    services = resolved(env)["services"]
+
+    def user_of(url: str) -> str:
+        return url.split("://", 1)[1].split(":", 1)[0]
+
+    for spec in SERVICES:
+        environment = services[spec.directory]["environment"]
+        if spec.migrates:
+            assert user_of(environment["DATABASE_URL"]) == f"instapay_{spec.name}", spec.name
+            migrate = services[f"migrate-{spec.name}"]["environment"]
+            assert user_of(migrate["DATABASE_URL"]) == "instapay_migrator"
+            assert migrate["DB_RUNTIME_ROLE"] == f"instapay_{spec.name}"
+        else:
+            assert "DATABASE_URL" not in environment, f"{spec.directory} holds database credentials"
+    for relay in RELAYS:
+        relay_env = services[relay.name]["environment"]
+        assert user_of(relay_env["DATABASE_URL"]) == f"instapay_{relay.service}_relay"
+        assert services[f"migrate-{relay.service}"]["environment"]["DB_RELAY_ROLE"] == f"instapay_{relay.service}_relay"
+    postgres = services["postgres"]
+    assert any(
+        v["source"].endswith("infrastructure/db/create-roles.sh")
+        and v["target"] == "/docker-entrypoint-initdb.d/10-create-roles.sh"
+        for v in postgres["volumes"]
+    )

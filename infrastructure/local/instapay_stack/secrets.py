@@ -42,3 +42,14 @@ def ensure_dev_secrets(secrets_dir: Path) -> dict[str, str]:
         "PIN_PEPPER": values["pin_pepper"],
         **{secret_env_name(caller): values[f"internal_secret_{caller}"] for caller in CALLERS},
     }
+
+
+def ensure_db_passwords(secrets_dir: Path, roles: list[str]) -> dict[str, str]:
+    """A generated password per database role (`db_<role>`), kept for the next run."""
+    passwords: dict[str, str] = {}
+    for role in roles:
+        path = secrets_dir / f"db_{role}"
+        if not path.exists():
+            _write_private(path, secrets.token_urlsafe(32).encode())
+        passwords[role] = path.read_text().strip()
+    return passwords

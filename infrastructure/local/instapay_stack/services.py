@@ -101,6 +101,8 @@ def service_urls(base: int, host: str = "127.0.0.1") -> dict[str, str]:
         "TRANSACTION_URL": by_name["transaction"],
         "REPORTING_URL": by_name["reporting"],
         "NOTIFICATION_URL": by_name["notification"],
+        # The outbox relay's `payouts` subscriber is the transaction service's payout submitter.
+        "PAYOUTS_URL": by_name["transaction"],
         "JWKS_URL": by_name["auth"] + "/.well-known/jwks.json",
     }
 

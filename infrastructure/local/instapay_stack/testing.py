@@ -24,10 +24,11 @@ import pytest
 from aiohttp import web
 from fastapi import FastAPI
 
+from instapay_common.db.roles import RoleNames
 from instapay_common.security.internal import CALLER_HEADER, TOKEN_HEADER, dev_secret, secret_env_name
 from instapay_stack.migrate import migrate_all
 from instapay_stack.paths import DATA_DIR
-from instapay_stack.postgres import PostgresHandle, drop_database, ensure_database, open_postgres
+from instapay_stack.postgres import PostgresHandle, drop_database, drop_roles, ensure_database, open_postgres
 from instapay_stack.stack import Stack, private_stack
 
 
@@ -52,6 +53,7 @@ def database_url(pg: PostgresHandle) -> Iterator[str]:
     migrate_all(url, progress=lambda _m: None)
     yield url
     drop_database(pg, name)
+    drop_roles(pg, RoleNames(name))  # those a `make up` on this database created (test_cli_up)
 
 
 class StackFactory(Protocol):

@@ -23,6 +23,7 @@ DEFAULT_ROUTES: dict[str, str] = {
     "/api/v1/transactions": "transaction",
     "/api/v1/payment-requests": "transaction",
     "/api/v1/admin": "transaction",
+    "/api/v1/funding": "transaction",
     "/api/v1/reports": "reporting",
     "/api/v1/admin/reports": "reporting",
     "/api/v1/notifications": "notification",
@@ -36,6 +37,8 @@ DEFAULT_PUBLIC_PATHS: tuple[str, ...] = (
     "/api/v1/auth/token",
     "/api/v1/auth/refresh",
     "/.well-known/jwks.json",
+    # Authenticated by the provider's signature, not a token (transaction service, api/funding.py).
+    "/api/v1/funding/webhooks/simulator",
 )
 
 

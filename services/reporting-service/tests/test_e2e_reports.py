@@ -57,7 +57,7 @@ async def test_user_counts_from_events_and_rebuild_through_the_stack(stack):
             subprocess.run,
             [sys.executable, "-m", "reporting_service.rebuild"],
             cwd=reporting.path,
-            env={**stack.env, "LOG_LEVEL": "WARNING"},
+            env={**stack.service_env("reporting"), "LOG_LEVEL": "WARNING"},
             capture_output=True,
             text=True,
             timeout=300,

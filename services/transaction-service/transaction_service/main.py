@@ -2,8 +2,10 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 from fastapi import FastAPI
 
 from instapay_common.events.feed import outbox_feed_router
@@ -15,10 +17,12 @@ from transaction_service.api.openapi_doc import document_idempotency_key
 from transaction_service.api.routes import routers
 from transaction_service.config import TransactionSettings, get_settings
 from transaction_service.events import SOURCE
-from transaction_service.funding_provider import DevFundingProvider
+from transaction_service.funding.in_process import InProcessFundingProvider
+from transaction_service.funding.provider import FundingProvider
 from transaction_service.metrics import WALLETS
 from transaction_service.models import outbox
 from transaction_service.peers import Peers
+from transaction_service.service import funding_sweeper, reconciliation
 from transaction_service.service.idempotency import purge_expired_keys
 from transaction_service.service.wallets import count_wallets
 
@@ -34,9 +38,29 @@ async def wire_dependencies(app: FastAPI) -> AsyncIterator[None]:
         auth=ServiceClient(app.state.http, settings.auth_url, name="auth", credentials=creds),
         user=ServiceClient(app.state.http, settings.user_url, name="user", credentials=creds),
     )
-    if not hasattr(app.state, "funding"):
-        app.state.funding = DevFundingProvider(latency_ms=settings.funding_latency_ms)
+    if not hasattr(app.state, "funding"):  # a test may have installed its own
+        app.state.funding = funding_provider(settings, app.state.http)
     yield
+
+
+def funding_provider(settings: TransactionSettings, http: aiohttp.ClientSession) -> FundingProvider:
+    """The configured provider (settings refuse the simulated ones in production)."""
+    if settings.funding_provider == "in_process":
+        return InProcessFundingProvider()
+    from transaction_service.funding.http_provider import HttpFundingProvider
+
+    return HttpFundingProvider.from_settings(settings, http)
+
+
+async def sweep_funding(app: FastAPI) -> None:
+    await funding_sweeper.sweep(app.state.db, app.state.funding, app.state.settings)
+
+
+async def reconcile_recent_days(app: FastAPI) -> None:
+    """Yesterday's settlement (final once the day is over) and today's so far."""
+    today = datetime.now(UTC).date()
+    for day in (today - timedelta(days=1), today):
+        await reconciliation.reconcile(app.state.db, app.state.funding, day)
 
 
 async def refresh_wallet_gauge(app: FastAPI) -> None:
@@ -60,6 +84,8 @@ def build_app(settings: TransactionSettings | None = None) -> FastAPI:
         lifespan_hooks=[
             wire_dependencies,
             periodic("wallet_gauge", lambda app: app.state.settings.wallet_gauge_seconds, refresh_wallet_gauge),
+            periodic("funding_sweep", lambda app: app.state.settings.funding_sweep_seconds, sweep_funding),
+            periodic("reconciliation", lambda app: app.state.settings.reconciliation_seconds, reconcile_recent_days),
             periodic(
                 "idempotency_purge", lambda app: app.state.settings.idempotency_purge_seconds, purge_idempotency_keys
             ),

@@ -91,10 +91,12 @@ image.digests names one for the component (what production deploys), else by tag
 {{- printf "%s-redis" (include "instapay.fullname" .) -}}
 {{- end -}}
 
-{{/* Environment entries shared by services, relays and migrations: the database URL. */}}
+{{/* Environment entries shared by services, relays and migrations: the database URL (unless each
+process has its own role: instapay.databaseEnv). Internal secrets: instapay.internalSecretEnv. */}}
 {{- define "instapay.coreEnv" -}}
 {{- $secret := include "instapay.secretName" . -}}
-{{- if .Values.postgresql.enabled }}
+{{- if .Values.databaseRoles.enabled }}
+{{- else if .Values.postgresql.enabled }}
 - name: POSTGRES_PASSWORD
   valueFrom:
     secretKeyRef:
@@ -164,4 +166,34 @@ httpGet:
 periodSeconds: {{ .probe.periodSeconds }}
 timeoutSeconds: {{ .probe.timeoutSeconds }}
 failureThreshold: {{ .probe.failureThreshold }}
+{{- end -}}
+
+
+{{/* Database roles (instapay_common.db.roles): the database name, also the roles' prefix. */}}
+{{- define "instapay.databaseName" -}}
+{{- if .Values.postgresql.enabled -}}{{ .Values.postgresql.database }}{{- else -}}{{ .Values.databaseRoles.database }}{{- end -}}
+{{- end -}}
+
+{{/* Every role's suffix: the migrator, each migrating service, each relay ("auth_relay"). */}}
+{{- define "instapay.databaseRoles" -}}
+{{- $roles := list "migrator" -}}
+{{- range $key, $svc := .Values.services }}{{ if $svc.migrates }}{{ $roles = append $roles $key }}{{ end }}{{ end -}}
+{{- range $key, $_ := .Values.relays }}{{ $roles = append $roles (printf "%s_relay" $key) }}{{ end -}}
+{{- join " " $roles -}}
+{{- end -}}
+
+{{/* The Secret of one role, (dict "root" $ "role" "auth_relay"): keys `password` and `DATABASE_URL`. */}}
+{{- define "instapay.databaseSecretName" -}}
+{{- printf "%s-db-%s" (include "instapay.fullname" .root) (.role | replace "_" "-") -}}
+{{- end -}}
+
+{{/* DATABASE_URL of one role, (dict "root" $ "role" "auth"), when roles are enabled. */}}
+{{- define "instapay.databaseEnv" -}}
+{{- if .root.Values.databaseRoles.enabled }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "instapay.databaseSecretName" . }}
+      key: DATABASE_URL
+{{- end }}
 {{- end -}}
