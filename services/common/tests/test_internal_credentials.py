@@ -113,7 +113,8 @@ def _production(**secrets_by_caller: str) -> UsersLikeSettings:
 
 def _example_secret_values() -> list[str]:
     """The example Secret's values: what an operator who copies it unchanged would deploy."""
-    doc = yaml.safe_load((REPO / "infrastructure/k8s/secret.example.yaml").read_text())
+    docs = yaml.safe_load_all((REPO / "infrastructure/k8s/secret.example.yaml").read_text())
+    (doc,) = [d for d in docs if d and d["metadata"]["name"] == "instapay-secrets"]
     return [v for k, v in doc["stringData"].items() if k.startswith("INTERNAL_SECRET_") or k == "PIN_PEPPER"]
 
 
