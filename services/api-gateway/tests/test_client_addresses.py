@@ -126,3 +126,11 @@ async def test_sessions_and_sign_in_notices_record_the_real_client(stack):
         sessions = (await direct.get(stack.url_of("auth") + "/api/v1/auth/sessions", headers=bearer)).json()["items"]
     current = next(s for s in sessions if s["current"])
     assert current["ip"] == "127.0.0.1"
+
+
+def test_the_gateway_holds_only_its_own_internal_secret():
+    """It accepts no internal calls, so it reads no other caller's secret (the deployments give
+    it INTERNAL_SECRET_GATEWAY alone: infrastructure/tests/test_deployment_security.py)."""
+    settings = GatewaySettings(environment="test")
+    assert settings.held_internal_callers() == ("gateway",)
+    assert set(settings.secrets_to_check()) == {"INTERNAL_SECRET_GATEWAY"}
