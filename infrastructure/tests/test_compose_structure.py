@@ -9,10 +9,12 @@ import tempfile
 import infra_lint as lint
 import pytest
 
-from instapay_stack.services import RELAY_DIRECTORY, RELAYS, SERVICES
+from instapay_stack.services import RELAY_DIRECTORY, RELAYS, SERVICES, SIMULATOR, SIMULATOR_WEBHOOK_PATH
 
 APP_SERVICES = {s.directory for s in SERVICES}
 MIGRATIONS = {f"migrate-{s.name}" for s in SERVICES if s.migrates}
+# One-shot containers: every migration, the provider simulator's included (dev and staging only).
+ONE_SHOTS = MIGRATIONS | {f"migrate-{SIMULATOR.name}"}
 
 
 def resolved(env: str) -> dict:
@@ -43,7 +45,7 @@ def test_every_service_is_on_instapay_net_and_long_running_ones_have_healthcheck
     edge = {"caddy": {"edge"}, "api-gateway": {"instapay-net", "edge"}} if env != "dev" else {}
     for name, svc in config["services"].items():
         assert set(svc["networks"]) == edge.get(name, {"instapay-net"}), name
-        if name not in MIGRATIONS:
+        if name not in ONE_SHOTS:
             assert svc.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
             assert svc["restart"] == "unless-stopped", name
 
@@ -172,4 +174,42 @@ def test_each_process_connects_as_its_own_database_role_and_migrations_as_the_mi
         v["source"].endswith("infrastructure/db/create-roles.sh")
         and v["target"] == "/docker-entrypoint-initdb.d/10-create-roles.sh"
         for v in postgres["volumes"]
+    )
+
+
+@pytest.mark.parametrize("env", ["dev", "staging"])
+def test_dev_and_staging_run_the_provider_simulator_and_point_the_transaction_service_at_it(env):
+    services = resolved(env)["services"]
+    simulator = services[SIMULATOR.directory]
+    migrate = services[f"migrate-{SIMULATOR.name}"]
+    assert migrate["command"] == ["python", "-m", "alembic", "-c", "alembic.ini", "upgrade", "head"]
+    assert migrate["image"] == simulator["image"]
+    assert simulator["depends_on"][f"migrate-{SIMULATOR.name}"]["condition"] == "service_completed_successfully"
+    port = SIMULATOR.port(8000)
+    assert f"127.0.0.1:{port}/readyz" in simulator["healthcheck"]["test"][-1]
+    assert simulator["environment"]["SIMULATOR_WEBHOOK_URL"] == f"http://api-gateway:8000{SIMULATOR_WEBHOOK_PATH}"
+    # Its own database role, like a service's (instapay_common.db.roles).
+    assert simulator["environment"]["DATABASE_URL"].startswith("postgresql://instapay_simulator:")
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgresql://instapay_migrator:")
+    assert migrate["environment"]["DB_RUNTIME_ROLE"] == "instapay_simulator"
+    assert "DB_SIMULATOR_PASSWORD" in services["postgres"]["environment"]
+    funding = services["transaction-service"]["environment"]
+    assert funding["FUNDING_PROVIDER_URL"] == f"http://{SIMULATOR.directory}:{port}"
+    assert funding["FUNDING_PROVIDER"] == "simulator"
+    if env == "dev":
+        assert simulator["build"]["target"] == "dev"
+    else:
+        # Staging accepts the simulator only when told so explicitly (production never).
+        assert funding["FUNDING_SIMULATOR_IN_STAGING"] == "true"
+        assert funding["FUNDING_API_KEY"] == simulator["environment"]["SIMULATOR_API_KEY"]
+        assert funding["FUNDING_WEBHOOK_SECRETS"] == simulator["environment"]["SIMULATOR_WEBHOOK_SECRET"]
+        assert simulator["read_only"] is True and simulator["cap_drop"] == ["ALL"]
+        assert not simulator.get("ports")
+
+
+def test_production_has_no_provider_simulator():
+    services = resolved("prod")["services"]
+    assert SIMULATOR.directory not in services and f"migrate-{SIMULATOR.name}" not in services
+    assert "FUNDING_PROVIDER" not in services["transaction-service"]["environment"] or (
+        services["transaction-service"]["environment"]["FUNDING_PROVIDER"] == "http"
     )

@@ -15,7 +15,7 @@ from instapay_common.db.migration_heads import migration_heads
 from instapay_common.db.roles import EMITTERS, grant_statements
 from instapay_stack.postgres import DatabaseRoles
 from instapay_stack.processes import Progress, StackError
-from instapay_stack.services import SERVICES, ServiceSpec
+from instapay_stack.services import LOCAL_SERVICES, ServiceSpec
 
 
 class MigrationFailed(StackError):
@@ -69,7 +69,7 @@ async def _grant(database_url: str, specs: list[ServiceSpec], roles: DatabaseRol
 def migrate_all(
     database_url: str,
     *,
-    services: Iterable[ServiceSpec] = SERVICES,
+    services: Iterable[ServiceSpec] = LOCAL_SERVICES,
     python: str = sys.executable,
     progress: Progress = print,
     roles: DatabaseRoles | None = None,

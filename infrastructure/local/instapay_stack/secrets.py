@@ -32,7 +32,13 @@ def ensure_dev_secrets(secrets_dir: Path) -> dict[str, str]:
         )
         _write_private(key_path, pem)
     values: dict[str, str] = {}
-    for name in ("pin_pepper", *(f"internal_secret_{caller}" for caller in CALLERS)):
+    for name in (
+        "pin_pepper",
+        *(f"internal_secret_{caller}" for caller in CALLERS),
+        "simulator_api_key",
+        "simulator_webhook_secret",
+        "simulator_control_token",
+    ):
         path = secrets_dir / name
         if not path.exists():
             _write_private(path, secrets.token_urlsafe(32).encode())
@@ -41,6 +47,11 @@ def ensure_dev_secrets(secrets_dir: Path) -> dict[str, str]:
         "JWT_PRIVATE_KEY_FILE": str(key_path),
         "PIN_PEPPER": values["pin_pepper"],
         **{secret_env_name(caller): values[f"internal_secret_{caller}"] for caller in CALLERS},
+        # The provider simulator's credentials; the transaction service gets the same values as
+        # FUNDING_API_KEY / FUNDING_WEBHOOK_SECRETS (instapay_stack.services.funding_env).
+        "SIMULATOR_API_KEY": values["simulator_api_key"],
+        "SIMULATOR_WEBHOOK_SECRET": values["simulator_webhook_secret"],
+        "SIMULATOR_CONTROL_TOKEN": values["simulator_control_token"],
     }
 
 

@@ -1,5 +1,6 @@
 """The whole platform as local processes: database, secrets, migrations, six services, one outbox
-relay per emitting service and the SMTP sink (e-mail lands in <data_dir>/mail/*.eml).
+relay per emitting service, the SMTP sink (e-mail lands in <data_dir>/mail/*.eml) and the provider
+simulator standing in for the payment provider.
 
 Used by `make up` (instapay_stack.cli, which restarts a process that dies: `Stack.supervise`) and
 by end-to-end tests (which pick free ports and a private database so several runs can share a
@@ -32,10 +33,12 @@ from instapay_stack.postgres import (
 from instapay_stack.processes import ProcessSpec, Progress, RestartPolicy, Supervisor, free_port_base
 from instapay_stack.secrets import ensure_db_passwords, ensure_dev_secrets
 from instapay_stack.services import (
+    LOCAL_SERVICES,
+    PORT_COUNT,
     RELAYS,
-    SERVICES,
     SMTP_SINK_NAME,
     SMTP_SINK_OFFSET,
+    funding_env,
     service_urls,
     smtp_sink_argv,
     uvicorn_argv,
@@ -71,7 +74,7 @@ class Stack:
         return f"http://{self.config.host}:{self.config.base_port}"
 
     def url_of(self, name: str) -> str:
-        spec = next(s for s in SERVICES if s.name == name)
+        spec = next(s for s in LOCAL_SERVICES if s.name == name)
         return f"http://{self.config.host}:{spec.port(self.config.base_port)}"
 
     @property
@@ -89,8 +92,10 @@ class Stack:
     def _base_env(self) -> dict[str, str]:
         cfg = self.config
         env = {k: v for k, v in os.environ.items() if not k.startswith(("INSTAPAY_",))}
-        env.update(ensure_dev_secrets(cfg.data_dir / "secrets"))
+        dev_secrets = ensure_dev_secrets(cfg.data_dir / "secrets")
+        env.update(dev_secrets)
         env.update(service_urls(cfg.base_port, cfg.host))
+        env.update(funding_env(cfg.base_port, cfg.host, dev_secrets))
         env.update(
             {
                 "ENVIRONMENT": cfg.environment,
@@ -139,7 +144,7 @@ class Stack:
                 ready_path=None,
             )
         ]
-        for svc in SERVICES:
+        for svc in LOCAL_SERVICES:
             port = svc.port(cfg.base_port)
             # The gateway holds no database credentials: it has no schema.
             base = self.service_env(svc.name) if svc.schema else self.env
@@ -224,7 +229,7 @@ def private_stack(
     environment: str = "test",
     extra_env: dict[str, str] | None = None,
     migrate: bool = True,
-    ports: int = 10,
+    ports: int = PORT_COUNT,
     supervise: bool = False,
 ) -> Iterator[Stack]:
     """The whole stack on a database of its own on `pg` and on free ports, started and ready.

@@ -39,6 +39,7 @@ DEFAULT_PUBLIC_PATHS: tuple[str, ...] = (
     "/.well-known/jwks.json",
     # Authenticated by the provider's signature, not a token (transaction service, api/funding.py).
     "/api/v1/funding/webhooks/simulator",
+    "/api/v1/funding/webhooks/http",
 )
 
 

@@ -150,7 +150,7 @@ class Ctx:
         wanted = {str(op_id) for op_id in op_ids}
         events: list[dict[str, Any]] = []
         after = 0
-        while True:  # the whole log (the suite's shared database holds more than one page)
+        while True:  # the whole event log, page by page (tests share the database)
             feed = await self.client.get(
                 "/internal/events", params={"after_seq": after, "limit": 1000}, headers=internal_headers("reporting")
             )

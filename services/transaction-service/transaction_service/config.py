@@ -3,9 +3,10 @@
 from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import NoDecode
 
 from instapay_common.settings import ServiceSettings
 
@@ -41,6 +42,16 @@ class TransactionSettings(ServiceSettings):
     # allowed in production), `simulator` (the same adapter, pointed at the provider simulator)
     # or `in_process` (the service's own tests).
     funding_provider: Literal["in_process", "simulator", "http"] = "in_process"
+    # The provider's API (docs/PROVIDER_SIMULATOR.md), for `simulator` and `http`.
+    funding_provider_url: str = "http://127.0.0.1:8010"
+    funding_api_key: SecretStr = SecretStr("")
+    # Comma-separated: callbacks signed with any of them verify, so the secret can be rotated
+    # (add the new one, let the provider switch, drop the old one).
+    funding_webhook_secrets: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    # One provider call may take this long; then its outcome is unknown (FundingProviderError).
+    funding_timeout_seconds: float = Field(default=5.0, gt=0)
+    # A callback whose signed timestamp is further than this from now is refused (replays).
+    funding_callback_tolerance_seconds: int = Field(default=300, gt=0)
     # Money in: top-ups per day and per month (contract defaults), in the limits' time zone.
     topup_limit_daily: Decimal = Field(default=Decimal("50000.00"), gt=0)
     topup_limit_monthly: Decimal = Field(default=Decimal("200000.00"), gt=0)
@@ -76,6 +87,22 @@ class TransactionSettings(ServiceSettings):
                     else ""
                 )
             )
+        return self
+
+    @field_validator("funding_webhook_secrets", mode="before")
+    @classmethod
+    def _split_secrets(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _require_provider_credentials(self) -> "TransactionSettings":
+        if self.funding_provider != "in_process":
+            if not self.funding_api_key.get_secret_value():
+                raise ValueError(f"FUNDING_API_KEY must be set with FUNDING_PROVIDER={self.funding_provider}")
+            if not self.funding_webhook_secrets:
+                raise ValueError(f"FUNDING_WEBHOOK_SECRETS must be set with FUNDING_PROVIDER={self.funding_provider}")
         return self
 
 

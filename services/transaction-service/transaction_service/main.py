@@ -17,6 +17,7 @@ from transaction_service.api.openapi_doc import document_idempotency_key
 from transaction_service.api.routes import routers
 from transaction_service.config import TransactionSettings, get_settings
 from transaction_service.events import SOURCE
+from transaction_service.funding.http_provider import HttpFundingProvider
 from transaction_service.funding.in_process import InProcessFundingProvider
 from transaction_service.funding.provider import FundingProvider
 from transaction_service.metrics import WALLETS
@@ -47,8 +48,6 @@ def funding_provider(settings: TransactionSettings, http: aiohttp.ClientSession)
     """The configured provider (settings refuse the simulated ones in production)."""
     if settings.funding_provider == "in_process":
         return InProcessFundingProvider()
-    from transaction_service.funding.http_provider import HttpFundingProvider
-
     return HttpFundingProvider.from_settings(settings, http)
 
 

@@ -8,7 +8,8 @@
 # init container runs it with PGHOST/PGPASSWORD set (idempotent: roles are created or updated).
 # Environment: POSTGRES_USER, POSTGRES_DB (also the roles' prefix) and a password per role:
 # DB_MIGRATOR_PASSWORD, DB_{AUTH,USER,TRANSACTION,REPORTING,NOTIFICATION}_PASSWORD,
-# DB_{AUTH,USER,TRANSACTION}_RELAY_PASSWORD.
+# DB_{AUTH,USER,TRANSACTION}_RELAY_PASSWORD; DB_SIMULATOR_PASSWORD only where the provider
+# simulator runs (dev, staging): without it that role is not created.
 # The same statements as the local stack's (instapay_stack.postgres.provision_roles).
 set -eu
 psql -v ON_ERROR_STOP=1 --no-psqlrc --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
@@ -21,7 +22,8 @@ psql -v ON_ERROR_STOP=1 --no-psqlrc --username "$POSTGRES_USER" --dbname "$POSTG
   -v notification="$DB_NOTIFICATION_PASSWORD" \
   -v auth_relay="$DB_AUTH_RELAY_PASSWORD" \
   -v user_relay="$DB_USER_RELAY_PASSWORD" \
-  -v transaction_relay="$DB_TRANSACTION_RELAY_PASSWORD" <<'SQL'
+  -v transaction_relay="$DB_TRANSACTION_RELAY_PASSWORD" \
+  -v simulator="${DB_SIMULATOR_PASSWORD:-}" <<'SQL'
 -- Nobody but these roles connects, and no runtime role creates anything (TEMP included).
 SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'db') \gexec
 -- Each role created (or its password set again), then allowed to connect; the migrator may
@@ -36,7 +38,8 @@ SELECT s.statement
     (:'db' || '_notification', :'notification', true),
     (:'db' || '_auth_relay', :'auth_relay', true),
     (:'db' || '_user_relay', :'user_relay', true),
-    (:'db' || '_transaction_relay', :'transaction_relay', true)
+    (:'db' || '_transaction_relay', :'transaction_relay', true),
+    (:'db' || '_simulator', :'simulator', true)
   ) AS w(name, password, runtime),
   LATERAL (VALUES
     (1, format('%s ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD %L',
@@ -45,6 +48,7 @@ SELECT s.statement
     (2, format('GRANT CONNECT%s ON DATABASE %I TO %I', CASE WHEN w.runtime THEN '' ELSE ', CREATE' END,
                :'db', w.name))
   ) AS s(step, statement)
+  WHERE w.password <> ''
   ORDER BY s.step \gexec
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 SQL

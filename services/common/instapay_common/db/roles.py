@@ -1,7 +1,8 @@
 """Database roles: least privilege per process.
 
 - `<prefix>_migrator` owns every service schema and runs the migrations (DDL); nothing else uses it.
-- `<prefix>_<service>` (auth, user, transaction, reporting, notification) is the service's runtime
+- `<prefix>_<service>` (auth, user, transaction, reporting, notification, and the provider
+  simulator where it runs) is the service's runtime
   role: USAGE on its own schema and DML on its tables and sequences, nothing on any other schema,
   no DDL (it owns nothing and has no CREATE anywhere).
 - `<prefix>_<service>_relay` (auth, user, transaction) is an outbox relay's: only what it does to
@@ -17,13 +18,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Service short name -> the schema it owns (instapay_stack.services.SERVICES agrees).
+# Service short name -> the schema it owns (instapay_stack.services.LOCAL_SERVICES agrees).
 SCHEMAS: dict[str, str] = {
     "auth": "auth",
     "user": "users",
     "transaction": "ledger",
     "reporting": "reporting",
     "notification": "notifications",
+    # The provider simulator (dev, tests, staging; instapay_stack.services.SIMULATOR): a stand-in for
+    # an outside company, kept to its own schema like the platform's services.
+    "simulator": "simulator",
 }
 EMITTERS: tuple[str, ...] = ("auth", "user", "transaction")
 DML = "SELECT, INSERT, UPDATE, DELETE"

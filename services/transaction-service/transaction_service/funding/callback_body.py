@@ -48,6 +48,8 @@ def parse_event(
         event_type = str(raw["type"])
         if event_type not in CALLBACK_TYPES:
             raise ValueError(f"unknown type {event_type[:40]!r}")
+        if data.get("object") != event_type.split(".")[0]:  # a payout.paid carrying a charge
+            raise ValueError("the event's type and object disagree")
         metadata = data.get("metadata") or {}
         if not isinstance(metadata, dict):
             raise ValueError("metadata is not an object")
