@@ -99,6 +99,11 @@ async def test_production_services_serve_no_docs(module, monkeypatch, database_u
         "PIN_PEPPER": secrets.token_urlsafe(36),
         "JWT_PRIVATE_KEY_FILE": str(key_file),
         "DATABASE_URL": database_url,
+        # Production talks to a real PSP over HTTP only (the simulated providers are refused).
+        "FUNDING_PROVIDER": "http",
+        "FUNDING_PROVIDER_URL": "https://psp.example.com",
+        "FUNDING_API_KEY": secrets.token_urlsafe(36),
+        "FUNDING_WEBHOOK_SECRETS": secrets.token_urlsafe(36),
     }.items():
         monkeypatch.setenv(key, value)
     main = importlib.import_module(module)
