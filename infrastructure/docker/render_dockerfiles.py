@@ -131,7 +131,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _service(name: str, d: str, pkg: str, port: int, manifests: str) -> str:
     is_gw = name == "gateway"
-    uvicorn = f'["python", "-m", "uvicorn", "{pkg}.main:app", "--host", "0.0.0.0", "--port", "{port}"'
+    # --no-proxy-headers: uvicorn never rewrites the peer from X-Forwarded-For; only the gateway's
+    # own rule (GATEWAY_TRUSTED_PROXIES) decides who the client is.
+    uvicorn = (
+        f'["python", "-m", "uvicorn", "{pkg}.main:app", "--host", "0.0.0.0", "--port", "{port}", "--no-proxy-headers"'
+    )
     return TEMPLATE.format(
         title={
             "gateway": "API gateway (also serves the built web app)",

@@ -60,7 +60,9 @@ def test_one_deployment_and_service_per_service_with_probes_and_hardening(values
         assert container["image"].endswith(f"/{image_of}:0.1.0")
         annotations = deployments[name]["spec"]["template"]["metadata"]["annotations"]
         assert annotations["prometheus.io/scrape"] == "true"
-        assert annotations["prometheus.io/port"] == str(container["ports"][0]["containerPort"])
+        # Scraped on the metrics-only port (the relays': their one port).
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        assert annotations["prometheus.io/port"] == str(ports.get("metrics", ports["http"]))
         labels = deployments[name]["metadata"]["labels"]
         assert labels["app.kubernetes.io/name"] == "instapay"
         assert labels["app.kubernetes.io/instance"] == lint.RELEASE
@@ -177,7 +179,8 @@ def test_network_policies_allow_only_the_documented_paths():
             "notification-service",
         },  # everyone fetches JWKS from auth
         "user-service": {"api-gateway", "auth-service", "transaction-service", "notification-service"},
-        "transaction-service": {"api-gateway", "auth-service", "reporting-service"},
+        # the transaction relay delivers withdrawal.requested to the payout submitter
+        "transaction-service": {"api-gateway", "auth-service", "reporting-service", "transaction-relay"},
         # events arrive from the outbox relays, never from the emitting services themselves
         "reporting-service": {"api-gateway"} | RELAY_COMPONENTS,
         "notification-service": {"api-gateway"} | RELAY_COMPONENTS,
@@ -204,7 +207,8 @@ def test_network_policies_allow_only_the_documented_paths():
     ports = {p["port"] for rule in gateway_egress for p in rule.get("ports", [])}
     assert 6379 in ports and 5432 not in ports
     for name in RELAY_COMPONENTS:
-        assert _peers(_policy(objs, name)["spec"]["egress"]) == {"reporting-service", "notification-service"}
+        payouts = {"transaction-service"} if name == "transaction-relay" else set()
+        assert _peers(_policy(objs, name)["spec"]["egress"]) == {"reporting-service", "notification-service"} | payouts
     for name in (COMPONENTS | RELAY_COMPONENTS) - {"api-gateway"}:
         egress_ports = {p["port"] for rule in _policy(objs, name)["spec"]["egress"] for p in rule.get("ports", [])}
         assert 5432 in egress_ports and 6379 not in egress_ports, name

@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from types import FrameType
@@ -43,10 +44,22 @@ def _database(progress: Progress, data_dir: Path = DATA_DIR) -> tuple[PostgresHa
     return handle, ensure_database(handle, database)
 
 
-def _health(url: str) -> dict[str, Any]:
-    with urllib.request.urlopen(url + "/api/v1/health", timeout=3) as resp:  # noqa: S310 - local URL
-        health: dict[str, Any] = json.load(resp)
-        return health
+def _health(url: str, patience: float = 5.0) -> dict[str, Any]:
+    """The platform health; a 503 (a status the gateway took while services were still starting)
+    is asked again for a few seconds, then returned as it is."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/api/v1/health", timeout=3) as resp:  # noqa: S310 - local URL
+                health: dict[str, Any] = json.load(resp)
+                return health
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503:
+                raise
+            degraded: dict[str, Any] = json.load(exc)
+            if time.monotonic() > deadline:
+                return degraded
+        time.sleep(0.3)
 
 
 def up(args: argparse.Namespace) -> int:

@@ -137,6 +137,8 @@ HTTP_PROTOCOL = "instapay_common.web.http_protocol:GuardedHttpToolsProtocol"
 def uvicorn_argv(spec: ServiceSpec, *, host: str, port: int, python: str) -> list[str]:
     # Same flags as the prod Dockerfile's CMD.
     # --http: uvicorn's protocol plus header timeout/size limits and no server header (slowloris, API4).
+    # --no-proxy-headers: the peer is never rewritten from X-Forwarded-For (uvicorn trusts 127.0.0.1
+    # by default); only the gateway's own rule (GATEWAY_TRUSTED_PROXIES) decides who the client is.
     return [
         python,
         "-m",
@@ -146,6 +148,7 @@ def uvicorn_argv(spec: ServiceSpec, *, host: str, port: int, python: str) -> lis
         host,
         "--port",
         str(port),
+        "--no-proxy-headers",
         "--no-access-log",
         "--timeout-graceful-shutdown",
         "5",

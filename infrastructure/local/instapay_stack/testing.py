@@ -7,6 +7,7 @@
 - `start_fake(app)`: serve an aiohttp app (a fake upstream or subscriber) on a free localhost port.
 - `serve_asgi(app)`: serve an ASGI app (lifespan included) with uvicorn on a free localhost port.
 - `running_simulator(database_url, webhook_url=...)`: the provider simulator, served that way.
+- `internal_headers(caller, env)`: the internal credential of `caller` (a stack's, or the dev one).
 Several test runs can share one machine: databases and ports are private to each run.
 """
 
@@ -17,7 +18,7 @@ import contextlib
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from instapay_common.db.roles import RoleNames
+from instapay_common.security.internal import CALLER_HEADER, TOKEN_HEADER, dev_secret, secret_env_name
 from instapay_stack.migrate import migrate_all
 from instapay_stack.paths import DATA_DIR
 from instapay_stack.postgres import PostgresHandle, drop_database, drop_roles, ensure_database, open_postgres
@@ -38,6 +40,13 @@ from instapay_stack.stack import Stack, private_stack
 
 if TYPE_CHECKING:
     from provider_simulator.config import SimulatorSettings
+
+
+def internal_headers(caller: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Headers of an internal call made as `caller`: with its secret in `env` (a stack's
+    environment), or its development secret (services built with ENVIRONMENT=test)."""
+    secret = env[secret_env_name(caller)] if env is not None else dev_secret(caller)
+    return {CALLER_HEADER: caller, TOKEN_HEADER: secret}
 
 
 @pytest.fixture(scope="session")

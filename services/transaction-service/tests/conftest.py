@@ -14,12 +14,11 @@ import pytest
 from aiohttp import web
 from sqlalchemy import text
 
-from instapay_stack.testing import running_app, start_fake
+from instapay_stack.testing import internal_headers, running_app, start_fake
 from instapay_stack.tokens import TestIssuer
 from transaction_service.config import TransactionSettings
 from transaction_service.main import build_app
 
-INTERNAL_TOKEN = "test-internal-token"
 GOOD_PIN = "123456"
 
 
@@ -57,7 +56,8 @@ def _problem(status: int, code: str) -> web.Response:
 
 async def start_peers(directory: FakeDirectory) -> tuple[web.AppRunner, str]:
     async def verify(request: web.Request) -> web.Response:
-        if request.headers.get("X-Internal-Token") != INTERNAL_TOKEN:
+        # The stand-in auth service checks the caller as the real one does (its dev credential).
+        if request.headers.get("X-Internal-Token") != internal_headers("transaction")["X-Internal-Token"]:
             return _problem(401, "unauthenticated")
         body = await request.json()
         expected = directory.pins.get(body["user_id"])
@@ -107,7 +107,8 @@ class Ctx:
         return {"Authorization": f"Bearer {self.issuer.token(user_id, **kw)}"}
 
     def internal(self) -> dict[str, str]:
-        return {"X-Internal-Token": INTERNAL_TOKEN}
+        """The auth service's credential: the wallet routes' only caller."""
+        return internal_headers("auth")
 
     async def user(self, handle: str | None = None, *, balance: str | None = None, **kw: Any) -> dict[str, Any]:
         """A user with a wallet (and optionally topped-up balance)."""
@@ -151,7 +152,7 @@ class Ctx:
         after = 0
         while True:  # the whole event log, page by page (tests share the database)
             feed = await self.client.get(
-                "/internal/events", params={"after_seq": after, "limit": 1000}, headers=self.internal()
+                "/internal/events", params={"after_seq": after, "limit": 1000}, headers=internal_headers("reporting")
             )
             assert feed.status_code == 200, feed.text
             page = feed.json()
@@ -165,7 +166,7 @@ class Ctx:
             after = page["next_after_seq"]
         if not events:
             return []
-        r = await self.client.post("/internal/events/batch", json={"events": events}, headers=self.internal())
+        r = await self.client.post("/internal/events/batch", json={"events": events}, headers=internal_headers("relay"))
         assert r.status_code == 200, r.text
         return [result["outcome"] for result in r.json()["results"]]
 
@@ -181,7 +182,6 @@ class Ctx:
 def make_settings(database_url: str, peers_url: str, **overrides: Any) -> TransactionSettings:
     return TransactionSettings(
         database_url=database_url,
-        internal_token=INTERNAL_TOKEN,
         auth_url=peers_url,
         user_url=peers_url,
         environment="test",

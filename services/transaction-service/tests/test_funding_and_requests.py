@@ -4,6 +4,8 @@ import uuid
 
 from sqlalchemy import text
 
+from instapay_stack.testing import internal_headers
+
 
 def k() -> str:
     return uuid.uuid4().hex
@@ -207,7 +209,8 @@ async def test_ledger_rows_are_append_only_and_entries_must_balance(ctx):
 
 async def test_event_log_replay(ctx):
     await ctx.user(balance="10.00")
-    r = await ctx.client.get("/internal/events", headers=ctx.internal(), params={"after_seq": 0, "limit": 1000})
+    reporting = internal_headers("reporting")  # the event log's reader
+    r = await ctx.client.get("/internal/events", headers=reporting, params={"after_seq": 0, "limit": 1000})
     body = r.json()
     assert r.status_code == 200 and body["items"] and body["next_after_seq"] == body["items"][-1]["seq"]
     assert {"id", "type", "occurred_at", "source", "data", "seq"} <= set(body["items"][0])

@@ -4,6 +4,7 @@ a stand-in that answers malformed things: every answer is checked before it is b
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -364,7 +365,8 @@ async def test_the_settings_build_the_adapter_and_require_its_credentials():
         assert isinstance(funding_provider(TransactionSettings(environment="test"), session), InProcessFundingProvider)
         real = TransactionSettings(
             environment="production",
-            internal_token="a-real-one",
+            **{f"internal_secret_{c}": secrets.token_urlsafe(36) for c in TransactionSettings.internal_peers},
+            internal_secret_transaction=secrets.token_urlsafe(36),
             funding_provider="http",
             funding_api_key="k",
             funding_webhook_secrets="a",

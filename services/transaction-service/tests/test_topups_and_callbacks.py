@@ -1,6 +1,7 @@
 """Top-ups the provider confirms, the callback intake's checks, and the top-up limits."""
 
 import asyncio
+import secrets
 import time
 import uuid
 from decimal import Decimal
@@ -125,6 +126,8 @@ def test_simulated_providers_are_refused_outside_development(environment, provid
         TransactionSettings(
             environment=environment,
             funding_provider=provider,
-            internal_token="x" * 40,
+            # real internal secrets: the funding rule is what is refused
+            **{f"internal_secret_{c}": secrets.token_urlsafe(36) for c in TransactionSettings.internal_peers},
+            internal_secret_transaction=secrets.token_urlsafe(36),
         )
     assert f"FUNDING_PROVIDER={provider} is refused with ENVIRONMENT={environment}" in str(refused.value)

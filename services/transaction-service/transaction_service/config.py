@@ -3,7 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
@@ -12,6 +12,10 @@ from instapay_common.settings import ServiceSettings
 
 
 class TransactionSettings(ServiceSettings):
+    # Calls auth (PIN) and user (parties). Auth: wallet create/remove; reporting: the event log;
+    # relay: withdrawal events for the payout submitter.
+    internal_identity: ClassVar[str | None] = "transaction"
+    internal_peers: ClassVar[tuple[str, ...]] = ("auth", "reporting", "relay")
     service_name: str = "transaction-service"
     port: int = 8003
     db_schema: str = "ledger"

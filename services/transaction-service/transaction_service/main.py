@@ -34,10 +34,10 @@ log = get_logger("transaction")
 @asynccontextmanager
 async def wire_dependencies(app: FastAPI) -> AsyncIterator[None]:
     settings: TransactionSettings = app.state.settings
-    token = settings.internal_token.get_secret_value()
+    creds = settings.internal_credentials()
     app.state.peers = Peers(
-        auth=ServiceClient(app.state.http, settings.auth_url, name="auth", internal_token=token),
-        user=ServiceClient(app.state.http, settings.user_url, name="user", internal_token=token),
+        auth=ServiceClient(app.state.http, settings.auth_url, name="auth", credentials=creds),
+        user=ServiceClient(app.state.http, settings.user_url, name="user", credentials=creds),
     )
     if not hasattr(app.state, "funding"):  # a test may have installed its own
         app.state.funding = funding_provider(settings, app.state.http)
@@ -78,7 +78,7 @@ def build_app(settings: TransactionSettings | None = None) -> FastAPI:
     app = create_service_app(
         settings or get_settings(),
         title="Mini-InstaPay transaction service",
-        routers=[*routers, outbox_feed_router(outbox, source=SOURCE)],
+        routers=[*routers, outbox_feed_router(outbox, source=SOURCE, callers=("reporting",))],
         migrations_dir=MIGRATIONS_DIR,
         lifespan_hooks=[
             wire_dependencies,

@@ -4,6 +4,7 @@ event log is the shared feed router, mounted in `main`."""
 
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
@@ -12,7 +13,7 @@ from instapay_common.db.database import Database
 from instapay_common.errors import ServiceUnavailable
 from instapay_common.events.batch import EventBatchIn, EventBatchOut, apply_batch
 from instapay_common.events.envelope import EventEnvelope
-from instapay_common.security.internal import InternalCaller
+from instapay_common.security.internal import internal_callers
 from transaction_service.api.deps import DbDep, FundingDep, SettingsDep
 from transaction_service.api.responses import documented
 from transaction_service.config import TransactionSettings
@@ -23,6 +24,10 @@ from transaction_service.service import payouts, wallets
 from transaction_service.service.limits import limits_view
 
 router = APIRouter(prefix="/internal", include_in_schema=False)
+# Wallets are opened (and, on a failed registration, removed) by the auth service only.
+FromAuth = Annotated[str, internal_callers("auth")]
+# Events (withdrawal.requested, for the payout submitter) arrive from the outbox relays only.
+FromRelay = Annotated[str, internal_callers("relay")]
 
 
 @router.post(
@@ -34,7 +39,7 @@ router = APIRouter(prefix="/internal", include_in_schema=False)
         **documented(200, Wallet, "The user already had this wallet"),
     },
 )
-async def create_wallet(body: WalletCreate, _: InternalCaller, db: DbDep, settings: SettingsDep) -> JSONResponse:
+async def create_wallet(body: WalletCreate, _: FromAuth, db: DbDep, settings: SettingsDep) -> JSONResponse:
     """Idempotent: 201 with a new wallet, 200 with the one the user already has."""
     wallet, created = await wallets.create_wallet(db, user_id=body.user_id)
     if created:
@@ -43,7 +48,7 @@ async def create_wallet(body: WalletCreate, _: InternalCaller, db: DbDep, settin
 
 
 @router.delete("/wallets/{user_id}", status_code=204)
-async def delete_wallet(user_id: uuid.UUID, _: InternalCaller, db: DbDep) -> None:
+async def delete_wallet(user_id: uuid.UUID, _: FromAuth, db: DbDep) -> None:
     """Compensation for a failed registration: 409 `wallet_has_postings` once money moved."""
     await wallets.delete_wallet(db, user_id=user_id)
 
@@ -61,7 +66,7 @@ def _payout_submitter(
 
 @router.post("/events", status_code=204, response_class=Response)
 async def receive_event(
-    event: EventEnvelope, _: InternalCaller, db: DbDep, funding: FundingDep, settings: SettingsDep
+    event: EventEnvelope, _: FromRelay, db: DbDep, funding: FundingDep, settings: SettingsDep
 ) -> Response:
     """One event from the relay; a provider that cannot be reached answers 503 (retried)."""
     try:
@@ -73,7 +78,7 @@ async def receive_event(
 
 @router.post("/events/batch", response_model=EventBatchOut)
 async def receive_events(
-    batch: EventBatchIn, _: InternalCaller, db: DbDep, funding: FundingDep, settings: SettingsDep
+    batch: EventBatchIn, _: FromRelay, db: DbDep, funding: FundingDep, settings: SettingsDep
 ) -> EventBatchOut:
     """Events from the relay, one payout request each (`failed` ones are retried by the relay)."""
     return await apply_batch(batch, EventEnvelope, _payout_submitter(db, funding, settings))

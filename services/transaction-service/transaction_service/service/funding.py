@@ -16,6 +16,7 @@ database transaction; the provider's callback posts the hold (`completed`) or re
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from instapay_common.db.rawsql import RawConnection
 from instapay_common.errors import DomainError
@@ -71,6 +72,11 @@ async def _check_topup_limits(
         raise LimitExceeded(f"the monthly top-up limit of {settings.topup_limit_monthly} EGP would be exceeded")
 
 
+def _operation(op_id: uuid.UUID, wallet: Wallet, **fields: Any) -> NewOperation:
+    """The operation of the wallet's owner, on the wallet's account."""
+    return NewOperation(id=op_id, user_id=wallet.user_id, account_id=wallet.id, **fields)
+
+
 def _answer(op: FundingOperation, wallet: Wallet) -> tuple[int, JsonObject]:
     """The answer for an operation recorded earlier (by a callback, after a lost answer)."""
     return (201 if op.status != "pending" or op.kind == "withdrawal" else 202), funding_outcomes.operation_body(
@@ -106,10 +112,9 @@ async def topup(ctx: MoneyContext, funding: FundingProvider, body: TopupIn) -> O
                 raise FundingProviderError("the funding provider answered another amount; nothing was credited")
             op = await funding_operations.insert(
                 conn,
-                NewOperation(
-                    id=op_id,
-                    user_id=owner,
-                    account_id=wallet.id,
+                _operation(
+                    op_id,
+                    wallet,
                     kind="topup",
                     method=body.source.type,
                     reference=body.source.reference,
@@ -169,10 +174,9 @@ async def withdraw(ctx: MoneyContext, funding: FundingProvider, body: Withdrawal
             )
             op = await funding_operations.insert(
                 conn,
-                NewOperation(
-                    id=op_id,
-                    user_id=owner,
-                    account_id=wallet.id,
+                _operation(
+                    op_id,
+                    wallet,
                     kind="withdrawal",
                     method="bank",
                     reference=body.destination.reference,
