@@ -9,7 +9,7 @@ CONTAINER_PACKAGES := podman buildah runc debootstrap uidmap slirp4netns netavar
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENV ?= prod
 
-.PHONY: container-tools images compose-up compose-down test-deploy
+.PHONY: container-tools images compose-up compose-down compose-ca test-deploy
 
 container-tools:
 	@missing=""; for p in $(CONTAINER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -26,6 +26,9 @@ compose-up: install container-tools ## run docker-compose.$(ENV).yml under podma
 
 compose-down: install ## remove the compose stack(s) (ENV=...; KEEP_DATA=1 keeps the volumes)
 	@$(PODMAN_STACK) down $(if $(filter command line environment,$(origin ENV)),$(ENV)) $(if $(KEEP_DATA),--keep-data)
+
+compose-ca: install ## print the root certificate of Caddy's internal CA of a running stack (ENV=staging|prod)
+	@$(PODMAN_STACK) ca $(ENV)
 
 test-deploy: install container-tools ## prod (2 gateways, 2 transaction services), staging and dev stacks under podman
 	@echo "==> test-deploy (images, then the prod, staging and dev compose stacks under podman)"

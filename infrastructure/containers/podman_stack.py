@@ -602,7 +602,7 @@ def up(env: str, *, scale: Mapping[str, int], publish: bool, tag: str) -> None:
     say(f"{project} up in {time.monotonic() - started:.0f} s; every container healthy")
     if env != "dev":
         port = os.environ.get("INSTAPAY_HTTPS_PORT", "443")
-        step(f"https://localhost:{port}/  (Caddy's internal CA: infrastructure/containers/podman_stack.py ca {env})")
+        step(f"https://localhost:{port}/  (Caddy's internal root certificate: make -s compose-ca ENV={env})")
 
 
 def down(env: str | None, *, keep_data: bool, quiet: bool = False) -> None:
