@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,7 +85,9 @@ class StandIn:
 
 
 def _pgserver_dir() -> Path:
-    import pgserver  # the wheel the local stack runs PostgreSQL 16 from
+    with warnings.catch_warnings():  # platformdirs on import: no XDG_RUNTIME_DIR (irrelevant here)
+        warnings.simplefilter("ignore")
+        import pgserver  # the wheel the local stack runs PostgreSQL 16 from
 
     return Path(pgserver.__file__).resolve().parent
 
