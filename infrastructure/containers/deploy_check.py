@@ -43,6 +43,8 @@ GATEWAY_REPLICAS = 2
 TRANSACTION_REPLICAS = 2
 TIMEOUT = 20.0
 STREAM_TIMEOUT = httpx.Timeout(TIMEOUT, read=60)
+# One tag for the whole run: a commit made meanwhile does not switch images between the stacks.
+TAG = ps.git_tag()
 
 
 def free_port() -> int:
@@ -312,7 +314,7 @@ def prod() -> None:
         "prod",
         scale={"api-gateway": GATEWAY_REPLICAS, "transaction-service": TRANSACTION_REPLICAS},
         publish=True,
-        tag=ps.git_tag(),
+        tag=TAG,
     )
     client, ca = https_client("prod", https_port)
     base_url = f"https://localhost:{https_port}"
@@ -329,7 +331,7 @@ def prod() -> None:
 def staging() -> None:
     https_port, http_port = free_port(), free_port()
     os.environ.update({"INSTAPAY_HTTPS_PORT": str(https_port), "INSTAPAY_HTTP_PORT": str(http_port)})
-    ps.up("staging", scale={}, publish=True, tag=ps.git_tag())
+    ps.up("staging", scale={}, publish=True, tag=TAG)
     client, _ = https_client("staging", https_port)
     with client:
         wait_answering(client)
@@ -340,7 +342,7 @@ def staging() -> None:
 def dev() -> None:
     # Dev publishes its ports on the host's defaults (5432, 6379, 8000, ...), which the host's own
     # services may hold: the check reaches the containers from inside instead.
-    ps.up("dev", scale={}, publish=False, tag=ps.git_tag())
+    ps.up("dev", scale={}, publish=False, tag=TAG)
     gateway = f"{ps.project_name('dev')}-api-gateway-1"
     probe = ps.ROOT / "services" / "api-gateway" / "api_gateway" / "_reload_probe.py"
     since = ps.podman("logs", gateway).count("Started server process")
@@ -362,7 +364,7 @@ def dev() -> None:
 
 def main() -> None:
     started = time.monotonic()
-    ps.build_images(ps.git_tag())
+    ps.build_images(TAG)
     for name, run in (("prod", prod), ("staging", staging), ("dev", dev)):
         phase = time.monotonic()
         try:
