@@ -308,6 +308,8 @@ def build_images(tag: str) -> None:
     for directory in IMAGE_DIRS:
         started = time.monotonic()
         build_image(directory, "prod", image_name(directory, tag), source)
+        if source and source != tag:  # what later commits that change no input retag
+            podman("tag", image_name(directory, tag), image_name(directory, source))
         step(f"{image_name(directory, tag)}  {time.monotonic() - started:.0f} s")
     step(f"images ready in {time.monotonic() - total:.0f} s")
 
