@@ -1,15 +1,16 @@
 # The shipped images and compose files, run under podman (issue 16). Docker is not needed: Debian's
 # podman, buildah and runc are installed by `make container-tools`; registry base images are
 # replaced by stand-ins built once (infrastructure/containers/). See docs/OPERATIONS.md.
-TEST_SUITES += test-deploy
+TEST_SUITES += test-deploy test-kube-play
 
 CONTAINERS_CONF := $(CURDIR)/infrastructure/containers/containers.conf
 PODMAN_STACK = CONTAINERS_CONF=$(CONTAINERS_CONF) $(VENV_PY) infrastructure/containers/podman_stack.py
-CONTAINER_PACKAGES := podman buildah runc debootstrap uidmap slirp4netns netavark aardvark-dns iptables
+# catatonit: the pause process of `podman kube play` pods.
+CONTAINER_PACKAGES := podman buildah runc debootstrap uidmap slirp4netns netavark aardvark-dns iptables catatonit
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENV ?= prod
 
-.PHONY: container-tools images compose-up compose-down compose-ca test-deploy
+.PHONY: container-tools images compose-up compose-down compose-ca test-deploy test-kube-play
 
 container-tools:
 	@missing=""; for p in $(CONTAINER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -33,3 +34,7 @@ compose-ca: install ## print the root certificate of Caddy's internal CA of a ru
 test-deploy: install container-tools ## prod (2 gateways, 2 transaction services), staging and dev stacks under podman
 	@echo "==> test-deploy (images, then the prod, staging and dev compose stacks under podman)"
 	@$(PODMAN_STACK:podman_stack.py=deploy_check.py)
+
+test-kube-play: install container-tools ## the Helm chart's Deployments (values-dev) started by podman kube play, probes asked
+	@echo "==> test-kube-play (the chart's workloads under podman kube play)"
+	@$(PODMAN_STACK:podman_stack.py=kube_play_check.py)
