@@ -158,6 +158,10 @@ def podman_ok(*args: str, timeout: float | None = None) -> bool:
     return proc.returncode == 0
 
 
+def image_id(name: str) -> str:
+    return podman("image", "inspect", "--format", "{{.Id}}", name, check=False).strip()
+
+
 def image_exists(name: str) -> bool:
     return podman_ok("image", "exists", name)
 
@@ -318,21 +322,24 @@ def build_dev_images(model: Mapping[str, object]) -> None:
     services = model["services"]
     assert isinstance(services, dict)
     built: set[str] = set()
-    # Dev images carry no commit tag: a label records the commit they were built from, when clean.
+    # Dev images carry no commit tag: when built from a clean tree, they are cached by source commit.
     source = last_source_commit() if sources_clean() else ""
     for svc in services.values():
         build = svc.get("build")
         if not build or svc["image"] in built:
             continue
         built.add(svc["image"])
-        labels = podman("image", "inspect", "--format", "{{json .Labels}}", svc["image"], check=False).strip()
-        if source and labels and (json.loads(labels) or {}).get(SOURCE_LABEL) == source:
+        # A second tag names the commit (a label would not do: a fully cached build keeps the old one).
+        marker = f"{svc['image']}-{source}"
+        if source and image_exists(marker) and image_id(marker) == image_id(svc["image"]):
             step(f"{svc['image']} present (built from {source}; cached)")
             continue
         started = time.monotonic()
         dockerfile = Path(build["dockerfile"])
         directory = dockerfile.parent.name
         build_image(directory, build.get("target", "prod"), svc["image"], source)
+        if source:
+            podman("tag", svc["image"], marker)
         step(f"{svc['image']}  {time.monotonic() - started:.0f} s")
 
 
