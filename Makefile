@@ -74,7 +74,7 @@ lint: install ## ruff (lint and format) on every Python file, mypy on every pack
 
 # Every importable package, all strict (pyproject [tool.mypy]).
 MYPY_PACKAGES := instapay_common instapay_stack auth_service user_service transaction_service \
-	reporting_service notification_service api_gateway outbox_relay
+	reporting_service notification_service api_gateway outbox_relay provider_simulator
 
 typecheck: install ## mypy over every service package, the relay and the library
 	@echo "==> mypy"

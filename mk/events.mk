@@ -1,5 +1,5 @@
 # Events, notifications and reports: outbox relays, notification-service, reporting-service.
-.PHONY: test-events rebuild-reports bench-events
+.PHONY: test-events rebuild-reports bench-events reconcile
 
 # `make bench` (if defined in mk/bench.mk) runs every step listed here.
 BENCH_STEPS += bench-events
@@ -14,3 +14,6 @@ rebuild-reports: install ## rebuild the reporting read model by replaying the ev
 # EVENTS_BENCH_ARGS=--skip-relay measures the summary alone.
 bench-events: install ## reporting summary p95 over a year for a 100k-transaction user, and outbox relay events/s
 	@$(VENV_PY) infrastructure/bench/events_bench.py $(EVENTS_BENCH_ARGS)
+
+reconcile: install ## reconcile the funding provider's settlement report of DATE=YYYY-MM-DD (default yesterday) with the ledger
+	@$(VENV_PY) -m instapay_stack.cli reconcile $(if $(DATE),--date $(DATE))

@@ -4,6 +4,8 @@ serves the built app (frontend/dist) at /."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -70,6 +72,26 @@ def browser(web_url: str) -> Iterator[Browser]:
 def web_url(stack) -> str:
     assert DIST_INDEX.is_file(), "frontend/dist is not built: run `make frontend-build` first"
     return stack.gateway_url
+
+
+@pytest.fixture(scope="session")
+def funding_confirms(stack) -> bool:
+    """Whether the stack's funding provider ever confirms: the provider simulator sends the signed
+    callbacks that complete bank top-ups and withdrawals; the in-process provider never does, so
+    they stay pending there."""
+    return stack.env.get("FUNDING_PROVIDER", "in_process") != "in_process"
+
+
+@pytest.fixture
+def grant_admin(stack) -> Callable[[str], None]:
+    """Gives the account with this e-mail the admin role, as an operator would (`make admin`)."""
+
+    def grant(email: str) -> None:
+        subprocess.run([sys.executable, "-m", "auth_service.admin", "grant", "--email", email],
+                       env={**os.environ, "DATABASE_URL": stack.config.database_url},
+                       check=True, capture_output=True, timeout=60)
+
+    return grant
 
 
 @pytest.fixture

@@ -116,6 +116,20 @@ def top_up(page: Page, amount: str) -> None:
     expect(page.get_by_role("status").filter(has_text="Added")).to_be_visible()
 
 
+def withdraw(page: Page, amount: str, iban: str = "EG380019000500000000263180002") -> None:
+    """Requests a withdrawal: the answer is always pending (the bank confirms it later)."""
+    nav(page, "Top up & withdraw")
+    form = page.get_by_role("region", name="Withdraw")
+    form.get_by_label("Amount (EGP)").fill(amount)
+    form.get_by_label("Bank account (IBAN)").fill(iban)
+    form.get_by_label("Transaction PIN").fill(PIN)
+    form.get_by_role("button", name="Withdraw", exact=True).click()
+    expect(form.get_by_role("status")).to_contain_text("we'll notify you when it is done")
+    # The form is emptied: the same withdrawal cannot go out twice by a second click.
+    expect(form.get_by_label("Amount (EGP)")).to_have_value("")
+    expect(form.get_by_label("Bank account (IBAN)")).to_have_value("")
+
+
 def open_bell(page: Page) -> None:
     page.get_by_role("button", name=re.compile("^Notifications")).click()
     expect(page.get_by_role("dialog", name="Notifications")).to_be_visible()

@@ -25,6 +25,8 @@ from helpers import (
     tab_to,
     top_up,
     unread_count,
+    wait_loaded,
+    withdraw,
 )
 from playwright.sync_api import Page, expect
 
@@ -148,15 +150,10 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     csv_text = Path(download.path()).read_text(encoding="utf-8")
     assert "125.50" in csv_text and "500.00" in csv_text, csv_text[:500]
 
-    # Withdraw with the PIN.
-    nav(a, "Top up & withdraw")
-    a.get_by_label("Amount (EGP)").nth(1).fill("4.50")
-    a.get_by_label("Bank account (IBAN)").fill("EG380019000500000000263180002")
-    a.get_by_label("Transaction PIN").fill(PIN)
-    a.get_by_role("button", name="Withdraw", exact=True).click()
-    expect(a.get_by_role("status").filter(has_text="Withdrew")).to_be_visible()
-    expect_balance(a, "350.00")  # 500 - 125.50 - 20 - 4.50
-    check_a11y(a, "top up & withdraw, withdrawn")
+    # Withdraw with the PIN: requested (pending), the amount no longer available at once.
+    withdraw(a, "4.50")
+    expect_balance(a, "350.00")  # available: 500 - 125.50 - 20 - 4.50
+    check_a11y(a, "top up & withdraw, withdrawal requested")
     for path in ("/profile", "/security"):
         go(a, path)
         check_a11y(a, path)
@@ -313,3 +310,111 @@ def test_phone_layout_and_arabic(new_page, screenshots: Path) -> None:
     nav(phone, "الملف الشخصي")
     expect(phone.get_by_label("اللغة")).to_have_value("ar")
     expect(phone.locator("html")).to_have_attribute("lang", "ar")
+
+
+def test_pending_funding_on_a_phone(new_page, console, screenshots: Path, funding_confirms: bool) -> None:
+    """A bank top-up and a withdrawal are pending until the bank confirms: the app says so, holds
+    the withdrawal apart from the available balance, marks the rows, and refuses a top-up over the
+    limit in words. With the provider simulator in the stack they then complete; with the
+    in-process provider (which never calls back) they stay pending."""
+    console.allow(422, "/api/v1/wallet/topups")
+    ivy = new_identity("Ivy")
+    p = new_page(width=375, height=812)
+    sign_up(p, ivy)
+    top_up(p, "100.00")  # card: completed at once
+
+    # Bank top-up: 202 pending; nothing is added until the bank confirms.
+    form = p.get_by_role("region", name="Top up")
+    form.get_by_label("Amount (EGP)").fill("50.00")
+    form.get_by_label("Bank account", exact=True).check()
+    form.get_by_label("Card or account reference").fill("EG-TEST-ACCOUNT")
+    form.get_by_role("button", name="Top up", exact=True).click()
+    expect(form.get_by_role("status")).to_contain_text("We'll notify you when your bank confirms it")
+    expect(form.get_by_label("Amount (EGP)")).to_have_value("")
+
+    # Over the daily top-up limit (50,000.00 by default): explained, and the values are kept.
+    form.get_by_label("Card", exact=True).check()
+    form.get_by_label("Amount (EGP)").fill("50000.00")
+    form.get_by_label("Card or account reference").fill("4111-TEST")
+    form.get_by_role("button", name="Top up", exact=True).click()
+    expect(form.get_by_role("alert")).to_contain_text("daily or monthly top-up limit")
+    expect(form.get_by_label("Amount (EGP)")).to_have_value("50000.00")
+
+    withdraw(p, "30.00")
+    if not funding_confirms:  # (with the simulator the bank top-up may already be in: 120.00)
+        expect_balance(p, "70.00")  # available: 100 - 30 held (the bank top-up is not in yet)
+    assert_fits(p, 375)
+    check_a11y(p, "top up & withdraw, pending (phone)")
+    p.screenshot(path=screenshots / "wallet-pending-375.png", full_page=True)
+
+    nav(p, "Dashboard")
+    wait_loaded(p)
+    recent = p.get_by_role("region", name="Recent activity")
+    if not funding_confirms:
+        expect(p.get_by_test_id("held-amount")).to_have_text(money_re("30.00"))
+        expect(p.get_by_test_id("ledger-balance")).to_have_text(money_re("100.00"))
+        expect(recent.locator("li[data-status=pending]")).to_have_count(2)
+        expect(recent.locator("li[data-status=pending]").first).to_contain_text("Pending")
+    assert_fits(p, 375)
+    check_a11y(p, "dashboard, pending (phone)")
+    p.screenshot(path=screenshots / "dashboard-pending-375.png", full_page=True)
+
+    # The same at desktop width, on another device.
+    d = new_page()
+    log_in(d, ivy)
+    wait_loaded(d)
+    check_a11y(d, "dashboard, pending (desktop)")
+    d.screenshot(path=screenshots / "dashboard-pending.png", full_page=True)
+    go(d, "/history")
+    d.screenshot(path=screenshots / "history-pending.png", full_page=True)
+
+    # Arabic, right to left: the same states in Arabic words and digits.
+    nav(p, "Profile")
+    p.get_by_label("Language").select_option("ar")
+    p.get_by_role("button", name="Save").click()
+    expect(p.locator("html")).to_have_attribute("dir", "rtl")
+    nav(p, "الرئيسية")
+    wait_loaded(p)
+    expect(p.get_by_text("المتاح", exact=True)).to_be_visible()
+    if not funding_confirms:
+        expect(p.get_by_test_id("balance")).to_contain_text("٧٠٫٠٠")
+        expect(p.get_by_text("محجوز لعمليات سحب قيد التنفيذ")).to_be_visible()
+        expect(p.get_by_test_id("tx-status").first).to_have_text("قيد التنفيذ")
+    assert_fits(p, 375)
+    check_a11y(p, "dashboard, pending (ar, phone)")
+    p.screenshot(path=screenshots / "dashboard-pending-375-ar.png", full_page=True)
+    go(p, "/wallet")
+    assert_fits(p, 375)
+    p.screenshot(path=screenshots / "wallet-pending-375-ar.png", full_page=True)
+
+    if funding_confirms:
+        # The simulator confirms both: 100 + 50 - 30, nothing held, no pending row left.
+        def settled() -> None:
+            p.reload()
+            expect(p.get_by_test_id("balance")).to_contain_text("١٢٠٫٠٠", timeout=5_000)
+            expect(p.get_by_test_id("balance-split")).to_have_count(0)
+
+        poll(settled, timeout=90, what="the bank top-up and the withdrawal to complete")
+        go(p, "/history")
+        expect(p.get_by_test_id("history-list").locator("li[data-status=pending]")).to_have_count(0)
+
+
+def test_admin_sees_reconciliation(new_page, grant_admin, screenshots: Path) -> None:
+    """An operator opens the admin screen: yesterday's reconciliation by default, the matched count
+    and, on a clean day, "No discrepancies"; a user without the role has no admin link."""
+    olga = new_identity("Olga")
+    o = new_page()
+    sign_up(o, olga)
+    expect(o.get_by_role("navigation").get_by_role("link", name="Admin")).to_have_count(0)
+    grant_admin(olga.email)
+    o.reload()  # roles travel in the access token: the refresh after the reload carries the new one
+    nav(o, "Admin")
+    expect(o.get_by_role("heading", name="Reconciliation")).to_be_visible()
+    wait_loaded(o)
+    day = o.get_by_label("Day (UTC)")
+    yesterday = o.evaluate("() => new Date(Date.now() - 86400000).toISOString().slice(0, 10)")
+    expect(day).to_have_value(yesterday)
+    expect(o.get_by_test_id("rec-matched")).to_have_text(re.compile(r"^\d+$"))
+    expect(o.get_by_test_id("rec-clean")).to_have_text("No discrepancies")
+    check_a11y(o, "admin, reconciliation")
+    o.screenshot(path=screenshots / "admin-reconciliation.png", full_page=True)

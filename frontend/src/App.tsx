@@ -5,6 +5,7 @@ import { ApiError } from "./api/http";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/States";
 import { I18nProvider } from "./i18n/I18nProvider";
+import { Admin } from "./pages/Admin";
 import { Dashboard } from "./pages/Dashboard";
 import { History } from "./pages/History";
 import { Login } from "./pages/Login";
@@ -72,6 +73,7 @@ export function AppRoutes() {
         <Route path="reports" element={<Reports />} />
         <Route path="profile" element={<Profile />} />
         <Route path="security" element={<Security />} />
+        <Route path="admin" element={<Admin />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>

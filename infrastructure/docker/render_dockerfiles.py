@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (the template holds Dockerfile lines, which are long by nature)
-"""Writes the six service Dockerfiles and the outbox relay's (and their .dockerignore) from one template.
+"""Writes the six service Dockerfiles, the provider simulator's and the outbox relay's (and their .dockerignore) from one template.
 
 They differ only in names, ports and commands, so they are generated rather than edited by hand:
     python infrastructure/docker/render_dockerfiles.py
@@ -15,6 +15,8 @@ SERVICES = [
     ("reporting", "reporting-service", "reporting_service", 8004),
     ("notification", "notification-service", "notification_service", 8005),
     ("gateway", "api-gateway", "api_gateway", 8000),
+    # The payment provider's stand-in: dev and staging only (instapay_stack.services.SIMULATOR).
+    ("simulator", "provider-simulator", "provider_simulator", 8010),
 ]
 MEMBERS = [
     "services/common",
@@ -25,6 +27,7 @@ MEMBERS = [
     "services/notification-service",
     "services/api-gateway",
     "services/outbox-relay",
+    "services/provider-simulator",
     "infrastructure/local",
 ]
 
@@ -128,9 +131,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _service(name: str, d: str, pkg: str, port: int, manifests: str) -> str:
     is_gw = name == "gateway"
-    uvicorn = f'["python", "-m", "uvicorn", "{pkg}.main:app", "--host", "0.0.0.0", "--port", "{port}"'
+    # --no-proxy-headers: uvicorn never rewrites the peer from X-Forwarded-For; only the gateway's
+    # own rule (GATEWAY_TRUSTED_PROXIES) decides who the client is.
+    uvicorn = (
+        f'["python", "-m", "uvicorn", "{pkg}.main:app", "--host", "0.0.0.0", "--port", "{port}", "--no-proxy-headers"'
+    )
     return TEMPLATE.format(
-        title={"gateway": "API gateway (also serves the built web app)"}.get(name, f"{name.capitalize()} service"),
+        title={
+            "gateway": "API gateway (also serves the built web app)",
+            "simulator": "Provider simulator (a payment provider stand-in for dev and staging, never production)",
+        }.get(name, f"{name.capitalize()} service"),
         targets=SERVICE_TARGETS,
         dir=d,
         port_env=f" \\\n    PORT={port}",

@@ -35,8 +35,12 @@ DOCKERFILES = sorted(ROOT.glob("services/*/Dockerfile"))
 COMPOSE_FILES = [ROOT / f"docker-compose.{env}.yml" for env in ("dev", "staging", "prod")]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 VALUES_FILES = ["values.yaml", "values-dev.yaml", "values-staging.yaml", "values-production.yaml"]
-# values.yaml alone is production-safe and refuses to render without a Secret to reference.
-BASE_VALUES_OVERRIDES = {"secrets": {"existingSecret": "instapay-secrets"}}
+# values.yaml alone is production-safe: it refuses to render without a Secret to reference and
+# without the database/Redis destinations of its NetworkPolicies.
+BASE_VALUES_OVERRIDES = {
+    "secrets": {"existingSecret": "instapay-secrets"},
+    "networkPolicy": {"externalDatabase": {"cidr": "10.0.10.0/24"}, "externalRedis": {"cidr": "10.0.11.0/24"}},
+}
 
 # Dummy values for the variables the staging/prod compose files require (`${VAR:?}`), so the loader
 # can check everything else; a test checks that each of them is really required.
@@ -46,11 +50,42 @@ COMPOSE_LINT_ENV = {
     "ACME_EMAIL": "ops@example.com",
     "POSTGRES_PASSWORD": "lint-only",
     "REDIS_PASSWORD": "lint-only",
-    "INTERNAL_TOKEN": "lint-only",
+    **{
+        f"INTERNAL_SECRET_{c}": "lint-only"
+        for c in ("GATEWAY", "AUTH", "TRANSACTION", "REPORTING", "NOTIFICATION", "RELAY")
+    },
     "PIN_PEPPER": "lint-only",
     "JWT_PRIVATE_KEY_PATH": "/etc/instapay/jwt_ed25519.pem",
     "SMTP_HOST": "smtp.example.com",
+    # One database role per process (infrastructure/db/create-roles.sh).
+    **{
+        f"DB_{role.upper()}_PASSWORD": "lint-only"
+        for role in (
+            "migrator",
+            "auth",
+            "user",
+            "transaction",
+            "reporting",
+            "notification",
+            "auth_relay",
+            "user_relay",
+            "transaction_relay",
+            "simulator",
+        )
+    },
+    "FUNDING_PROVIDER_URL": "https://psp.example.com",
+    "FUNDING_API_KEY": "lint-only",
+    "FUNDING_WEBHOOK_SECRETS": "lint-only",
+    "SIMULATOR_API_KEY": "lint-only",
+    "SIMULATOR_WEBHOOK_SECRET": "lint-only",
+    "SIMULATOR_CONTROL_TOKEN": "lint-only",
 }
+# Required by docker-compose.staging.yml only (production has no provider simulator).
+STAGING_ONLY_ENV = frozenset(
+    {"SIMULATOR_API_KEY", "SIMULATOR_WEBHOOK_SECRET", "SIMULATOR_CONTROL_TOKEN", "DB_SIMULATOR_PASSWORD"}
+)
+# Required by docker-compose.prod.yml only (staging runs the provider simulator as its provider).
+PROD_ONLY_ENV = frozenset({"FUNDING_PROVIDER_URL", "FUNDING_API_KEY", "FUNDING_WEBHOOK_SECRETS"})
 
 
 @dataclass

@@ -14,6 +14,8 @@ from instapay_stack.services import RELAY_DIRECTORY, RELAYS, SERVICES
 COMPONENTS = {f"{s.directory}" for s in SERVICES}  # api-gateway, auth-service, ...
 RELAY_COMPONENTS = {r.name for r in RELAYS}  # auth-relay, user-relay, transaction-relay
 MIGRATING = {s.directory for s in SERVICES if s.migrates}
+# One database role per process (instapay_common.db.roles), a Secret each: <release>-db-<role>.
+ROLE_SECRETS = {"migrator"} | {s.name for s in SERVICES if s.migrates} | {f"{r.service}-relay" for r in RELAYS}
 
 
 def objects(values_file: str) -> list[dict]:
@@ -58,7 +60,9 @@ def test_one_deployment_and_service_per_service_with_probes_and_hardening(values
         assert container["image"].endswith(f"/{image_of}:0.1.0")
         annotations = deployments[name]["spec"]["template"]["metadata"]["annotations"]
         assert annotations["prometheus.io/scrape"] == "true"
-        assert annotations["prometheus.io/port"] == str(container["ports"][0]["containerPort"])
+        # Scraped on the metrics-only port (the relays': their one port).
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        assert annotations["prometheus.io/port"] == str(ports.get("metrics", ports["http"]))
         labels = deployments[name]["metadata"]["labels"]
         assert labels["app.kubernetes.io/name"] == "instapay"
         assert labels["app.kubernetes.io/instance"] == lint.RELEASE
@@ -67,7 +71,7 @@ def test_one_deployment_and_service_per_service_with_probes_and_hardening(values
 
 @pytest.mark.parametrize("values_file", lint.VALUES_FILES)
 def test_config_points_every_service_at_the_others(values_file):
-    (config,) = by_kind(objects(values_file), "ConfigMap")
+    (config,) = [c for c in by_kind(objects(values_file), "ConfigMap") if c["metadata"]["name"] == "instapay-config"]
     data = config["data"]
     ports = {s.name: 8000 + s.port_offset for s in SERVICES}
     for spec in SERVICES:
@@ -120,7 +124,7 @@ def test_secrets_are_referenced_never_inlined():
             for e in auth["spec"]["template"]["spec"]["containers"][0]["env"]
             if "valueFrom" in e
         }
-        assert refs == {secret}
+        assert refs == {secret, "instapay-db-auth"}  # the shared Secret and its database role's
     # Without a Secret to reference, the chart refuses to render.
     import helm_python as helm
 
@@ -131,7 +135,11 @@ def test_secrets_are_referenced_never_inlined():
 def test_dev_values_bundle_postgres_and_redis_and_generate_dev_secrets():
     objs = objects("values-dev.yaml")
     assert [component(s) for s in by_kind(objs, "StatefulSet")] == ["postgresql"]
-    assert {o["metadata"]["name"] for o in by_kind(objs, "Secret")} == {"instapay-dev-secrets", "instapay-postgresql"}
+    roles = {f"instapay-db-{r}" for r in ROLE_SECRETS}
+    assert {o["metadata"]["name"] for o in by_kind(objs, "Secret")} == {
+        "instapay-dev-secrets",
+        "instapay-postgresql",
+    } | roles
     assert by_kind(objs, "Ingress") == [] and by_kind(objs, "HorizontalPodAutoscaler") == []
 
 
@@ -171,7 +179,8 @@ def test_network_policies_allow_only_the_documented_paths():
             "notification-service",
         },  # everyone fetches JWKS from auth
         "user-service": {"api-gateway", "auth-service", "transaction-service", "notification-service"},
-        "transaction-service": {"api-gateway", "auth-service", "reporting-service"},
+        # the transaction relay delivers withdrawal.requested to the payout submitter
+        "transaction-service": {"api-gateway", "auth-service", "reporting-service", "transaction-relay"},
         # events arrive from the outbox relays, never from the emitting services themselves
         "reporting-service": {"api-gateway"} | RELAY_COMPONENTS,
         "notification-service": {"api-gateway"} | RELAY_COMPONENTS,
@@ -198,7 +207,8 @@ def test_network_policies_allow_only_the_documented_paths():
     ports = {p["port"] for rule in gateway_egress for p in rule.get("ports", [])}
     assert 6379 in ports and 5432 not in ports
     for name in RELAY_COMPONENTS:
-        assert _peers(_policy(objs, name)["spec"]["egress"]) == {"reporting-service", "notification-service"}
+        payouts = {"transaction-service"} if name == "transaction-relay" else set()
+        assert _peers(_policy(objs, name)["spec"]["egress"]) == {"reporting-service", "notification-service"} | payouts
     for name in (COMPONENTS | RELAY_COMPONENTS) - {"api-gateway"}:
         egress_ports = {p["port"] for rule in _policy(objs, name)["spec"]["egress"] for p in rule.get("ports", [])}
         assert 5432 in egress_ports and 6379 not in egress_ports, name
@@ -214,3 +224,40 @@ def test_plain_manifests_are_the_chart_rendered_with_their_values():
     kinds = Counter(o["kind"] for text in expected.values() for o in yaml.safe_load_all(text) if o)
     assert kinds["Namespace"] == 1 and kinds["Deployment"] == 9 and kinds["Service"] == 9
     assert kinds["Ingress"] == 1 and kinds["Job"] == 1 and kinds["HorizontalPodAutoscaler"] == 2
+
+
+def _database_secret(container: dict) -> str | None:
+    refs = [e["valueFrom"]["secretKeyRef"]["name"] for e in container["env"] if e["name"] == "DATABASE_URL"]
+    assert len(refs) <= 1
+    return refs[0] if refs else None
+
+
+@pytest.mark.parametrize("values_file", lint.VALUES_FILES)
+def test_each_process_reads_its_own_database_role_and_a_job_creates_the_roles(values_file):
+    objs = objects(values_file)
+    deployments = {component(d): d["spec"]["template"]["spec"]["containers"][0] for d in by_kind(objs, "Deployment")}
+    for spec in SERVICES:
+        expected = f"instapay-db-{spec.name}" if spec.migrates else None  # the gateway holds none
+        assert _database_secret(deployments[spec.directory]) == expected, spec.directory
+    for relay in RELAYS:
+        assert _database_secret(deployments[relay.name]) == f"instapay-db-{relay.service}-relay"
+    (job,) = by_kind(objs, "Job")
+    pod = job["spec"]["template"]["spec"]
+    for container in pod["containers"]:
+        assert _database_secret(container) == "instapay-db-migrator"
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        service = container["name"].removeprefix("migrate-")
+        assert env["DB_RUNTIME_ROLE"] == f"instapay_{service}"
+        assert env.get("DB_RELAY_ROLE") == (
+            f"instapay_{service}_relay" if f"{service}-relay" in RELAY_COMPONENTS else None
+        )
+    (create,) = pod["initContainers"]
+    assert create["command"] == ["sh", "/scripts/create-roles.sh"]
+    passwords = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in create["env"] if e["name"].startswith("DB_")}
+    assert passwords == {
+        f"DB_{r.replace('-', '_').upper()}_PASSWORD": {"name": f"instapay-db-{r}", "key": "password"}
+        for r in ROLE_SECRETS
+    }
+    (script,) = [c for c in by_kind(objs, "ConfigMap") if c["metadata"]["name"] == "instapay-create-roles"]
+    # The chart's copy is the script compose runs and the local tests run against PostgreSQL.
+    assert script["data"]["create-roles.sh"] == (lint.ROOT / "infrastructure/db/create-roles.sh").read_text()

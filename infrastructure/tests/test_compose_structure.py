@@ -9,10 +9,12 @@ import tempfile
 import infra_lint as lint
 import pytest
 
-from instapay_stack.services import RELAY_DIRECTORY, RELAYS, SERVICES
+from instapay_stack.services import RELAY_DIRECTORY, RELAYS, SERVICES, SIMULATOR, SIMULATOR_WEBHOOK_PATH
 
 APP_SERVICES = {s.directory for s in SERVICES}
 MIGRATIONS = {f"migrate-{s.name}" for s in SERVICES if s.migrates}
+# One-shot containers: every migration, the provider simulator's included (dev and staging only).
+ONE_SHOTS = MIGRATIONS | {f"migrate-{SIMULATOR.name}"}
 
 
 def resolved(env: str) -> dict:
@@ -39,9 +41,11 @@ def resolved(env: str) -> dict:
 def test_every_service_is_on_instapay_net_and_long_running_ones_have_healthchecks(env):
     config = resolved(env)
     assert config["networks"]["instapay-net"]["name"] == "instapay-net"
+    # staging/prod: Caddy is on the `edge` network alone with the gateway (its trusted proxy range).
+    edge = {"caddy": {"edge"}, "api-gateway": {"instapay-net", "edge"}} if env != "dev" else {}
     for name, svc in config["services"].items():
-        assert set(svc["networks"]) == {"instapay-net"}, name
-        if name not in MIGRATIONS:
+        assert set(svc["networks"]) == edge.get(name, {"instapay-net"}), name
+        if name not in ONE_SHOTS:
             assert svc.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
             assert svc["restart"] == "unless-stopped", name
 
@@ -105,7 +109,10 @@ def test_outbox_relays_run_the_local_stack_command_from_the_relay_image(env):
         assert repository.rsplit("/", 1)[1] == RELAY_DIRECTORY
         assert tag == emitter["image"].rsplit(":", 1)[1]
         assert str(spec.port(8000)) in relay["healthcheck"]["test"][-1]
-        assert relay["environment"]["DATABASE_URL"] == emitter["environment"]["DATABASE_URL"]
+        # The emitter's database, as the relay's own role (instapay_common.db.roles).
+        relay_db, emitter_db = relay["environment"]["DATABASE_URL"], emitter["environment"]["DATABASE_URL"]
+        assert relay_db.rsplit("@", 1)[1] == emitter_db.rsplit("@", 1)[1]
+        assert relay_db.split("://", 1)[1].startswith(f"instapay_{spec.service}_relay:")
         if env != "dev":
             assert "build" not in relay
             assert relay["read_only"] is True and relay["cap_drop"] == ["ALL"]
@@ -138,3 +145,71 @@ def test_dev_mounts_code_into_the_reload_target():
     assert {"postgres", "redis", "mailpit", "prometheus", "loki", "grafana"} <= set(services)
     grafana_mounts = {v["target"] for v in services["grafana"]["volumes"]}
     assert "/etc/grafana/provisioning" in grafana_mounts
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_each_process_connects_as_its_own_database_role_and_migrations_as_the_migrator(env):
+    """instapay_common.db.roles: runtime roles per service and relay, the migrator for DDL; the
+    roles are created by create-roles.sh on the postgres container's first start."""
+    services = resolved(env)["services"]
+
+    def user_of(url: str) -> str:
+        return url.split("://", 1)[1].split(":", 1)[0]
+
+    for spec in SERVICES:
+        environment = services[spec.directory]["environment"]
+        if spec.migrates:
+            assert user_of(environment["DATABASE_URL"]) == f"instapay_{spec.name}", spec.name
+            migrate = services[f"migrate-{spec.name}"]["environment"]
+            assert user_of(migrate["DATABASE_URL"]) == "instapay_migrator"
+            assert migrate["DB_RUNTIME_ROLE"] == f"instapay_{spec.name}"
+        else:
+            assert "DATABASE_URL" not in environment, f"{spec.directory} holds database credentials"
+    for relay in RELAYS:
+        relay_env = services[relay.name]["environment"]
+        assert user_of(relay_env["DATABASE_URL"]) == f"instapay_{relay.service}_relay"
+        assert services[f"migrate-{relay.service}"]["environment"]["DB_RELAY_ROLE"] == f"instapay_{relay.service}_relay"
+    postgres = services["postgres"]
+    assert any(
+        v["source"].endswith("infrastructure/db/create-roles.sh")
+        and v["target"] == "/docker-entrypoint-initdb.d/10-create-roles.sh"
+        for v in postgres["volumes"]
+    )
+
+
+@pytest.mark.parametrize("env", ["dev", "staging"])
+def test_dev_and_staging_run_the_provider_simulator_and_point_the_transaction_service_at_it(env):
+    services = resolved(env)["services"]
+    simulator = services[SIMULATOR.directory]
+    migrate = services[f"migrate-{SIMULATOR.name}"]
+    assert migrate["command"] == ["python", "-m", "alembic", "-c", "alembic.ini", "upgrade", "head"]
+    assert migrate["image"] == simulator["image"]
+    assert simulator["depends_on"][f"migrate-{SIMULATOR.name}"]["condition"] == "service_completed_successfully"
+    port = SIMULATOR.port(8000)
+    assert f"127.0.0.1:{port}/readyz" in simulator["healthcheck"]["test"][-1]
+    assert simulator["environment"]["SIMULATOR_WEBHOOK_URL"] == f"http://api-gateway:8000{SIMULATOR_WEBHOOK_PATH}"
+    # Its own database role, like a service's (instapay_common.db.roles).
+    assert simulator["environment"]["DATABASE_URL"].startswith("postgresql://instapay_simulator:")
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgresql://instapay_migrator:")
+    assert migrate["environment"]["DB_RUNTIME_ROLE"] == "instapay_simulator"
+    assert "DB_SIMULATOR_PASSWORD" in services["postgres"]["environment"]
+    funding = services["transaction-service"]["environment"]
+    assert funding["FUNDING_PROVIDER_URL"] == f"http://{SIMULATOR.directory}:{port}"
+    assert funding["FUNDING_PROVIDER"] == "simulator"
+    if env == "dev":
+        assert simulator["build"]["target"] == "dev"
+    else:
+        # Staging accepts the simulator only when told so explicitly (production never).
+        assert funding["FUNDING_SIMULATOR_IN_STAGING"] == "true"
+        assert funding["FUNDING_API_KEY"] == simulator["environment"]["SIMULATOR_API_KEY"]
+        assert funding["FUNDING_WEBHOOK_SECRETS"] == simulator["environment"]["SIMULATOR_WEBHOOK_SECRET"]
+        assert simulator["read_only"] is True and simulator["cap_drop"] == ["ALL"]
+        assert not simulator.get("ports")
+
+
+def test_production_has_no_provider_simulator():
+    services = resolved("prod")["services"]
+    assert SIMULATOR.directory not in services and f"migrate-{SIMULATOR.name}" not in services
+    assert "FUNDING_PROVIDER" not in services["transaction-service"]["environment"] or (
+        services["transaction-service"]["environment"]["FUNDING_PROVIDER"] == "http"
+    )

@@ -11,6 +11,7 @@ import type {
   PaymentRequest,
   Preferences,
   Profile,
+  Reconciliation,
   Session,
   Summary,
   TokenResponse,
@@ -81,4 +82,6 @@ export const api = {
     request<Page<AppNotification>>("GET", "/api/v1/notifications", { query }),
   readNotification: (id: string) => request<void>("POST", `/api/v1/notifications/${encodeURIComponent(id)}/read`),
   readAllNotifications: () => request<void>("POST", "/api/v1/notifications/read-all"),
+
+  reconciliation: (date: string) => request<Reconciliation>("GET", "/api/v1/admin/reconciliation", { query: { date } }),
 };

@@ -128,6 +128,25 @@ interface ContractNotification {
   read_at: string | null;
 }
 
+interface ContractReconciliationItem {
+  operation_id: string;
+  kind: string;
+  amount: Money;
+  provider_id?: string | null;
+  settled_at?: string | null;
+  completed_at?: string | null;
+  ledger_amount?: Money | null;
+}
+
+interface ContractReconciliation {
+  date: string;
+  matched: number;
+  missing_in_ledger: ContractReconciliationItem[];
+  missing_at_provider: ContractReconciliationItem[];
+  amount_mismatch: ContractReconciliationItem[];
+  ran_at: string | null;
+}
+
 export const API_CLIENT_SCOPES = [
   "profile:read",
   "wallet:read",
@@ -151,3 +170,5 @@ export type PaymentRequest = ApiResponse<"/api/v1/payment-requests", "get", Page
 export type Session = ApiResponse<"/api/v1/auth/sessions", "get", { items: ContractSession[] }>["items"][number];
 export type ApiClient = ApiResponse<"/api/v1/auth/clients", "get", { items: ContractApiClient[] }>["items"][number];
 export type AppNotification = ApiResponse<"/api/v1/notifications", "get", Page<ContractNotification>>["items"][number];
+export type Reconciliation = ApiResponse<"/api/v1/admin/reconciliation", "get", ContractReconciliation>;
+export type ReconciliationItem = Reconciliation["missing_in_ledger"][number];

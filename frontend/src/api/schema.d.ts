@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Reconciliation
+         * @description The provider's settlement report of the day against the ledger (run now if not yet run).
+         */
+        get: operations["get_reconciliation_api_v1_admin_reconciliation_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/reports/overview": {
         parameters: {
             query?: never;
@@ -269,6 +289,27 @@ export interface paths {
          * @description OAuth 2.0 token endpoint (RFC 6749): password, refresh_token and client_credentials grants.
          */
         post: operations["token_api_v1_auth_token_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funding/webhooks/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Provider Callback
+         * @description A provider's callback. Authenticated by its signature (HMAC-SHA256 over `timestamp.body`),
+         *     not by a token; stored before it is applied; a duplicate is answered 200 and changes nothing.
+         */
+        post: operations["provider_callback_api_v1_funding_webhooks__provider__post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -607,7 +648,8 @@ export interface paths {
         put?: never;
         /**
          * Create Topup
-         * @description Adds money from a card or bank account (through the funding provider).
+         * @description Adds money from a saved card (captured at once) or a bank account (confirmed later by the
+         *     provider; `limit_exceeded` above the daily or monthly top-up limit).
          */
         post: operations["create_topup_api_v1_wallet_topups_post"];
         delete?: never;
@@ -627,7 +669,9 @@ export interface paths {
         put?: never;
         /**
          * Create Withdrawal
-         * @description Sends money to a bank account (PIN needed with a user's own token).
+         * @description Sends money to a bank account (PIN needed with a user's own token): the amount is held at
+         *     once (`available_balance`) and leaves when the provider confirms the payout, or is released if
+         *     the payout fails.
          */
         post: operations["create_withdrawal_api_v1_wallet_withdrawals_post"];
         delete?: never;
@@ -671,6 +715,14 @@ export interface components {
             scope?: string | null;
             /** Username */
             username?: string | null;
+        };
+        /** CallbackAnswer */
+        CallbackAnswer: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "applied" | "duplicate";
         };
         /** ClientCreateRequest */
         ClientCreateRequest: {
@@ -1107,6 +1159,57 @@ export interface components {
             handle?: string | null;
             preferences?: components["schemas"]["PreferencesPatch"] | null;
         };
+        /**
+         * Reconciliation
+         * @description The provider's settlement report of a day against the ledger.
+         */
+        Reconciliation: {
+            /** Amount Mismatch */
+            amount_mismatch: components["schemas"]["ReconciliationItem"][];
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Matched */
+            matched: number;
+            /** Missing At Provider */
+            missing_at_provider: components["schemas"]["ReconciliationItem"][];
+            /** Missing In Ledger */
+            missing_in_ledger: components["schemas"]["ReconciliationItem"][];
+            /** Ran At */
+            ran_at: string | null;
+        };
+        /** ReconciliationItem */
+        ReconciliationItem: {
+            /**
+             * Amount
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            amount: string;
+            /** Completed At */
+            completed_at?: string | null;
+            /**
+             * Kind
+             * @description `charge`/`payout` for a provider item, `topup`/`withdrawal` for a ledger one
+             */
+            kind: string;
+            /**
+             * Ledger Amount
+             * @description Our amount, for an `amount_mismatch` item
+             */
+            ledger_amount?: string | null;
+            /**
+             * Operation Id
+             * Format: uuid
+             */
+            operation_id: string;
+            /** Provider Id */
+            provider_id?: string | null;
+            /** Settled At */
+            settled_at?: string | null;
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
@@ -1403,9 +1506,10 @@ export interface components {
             note: string | null;
             /**
              * Status
-             * @constant
+             * @description A top-up or withdrawal is `pending` until the provider confirms it (`completed`) or not (`failed`)
+             * @enum {string}
              */
-            status: "completed";
+            status: "pending" | "completed" | "failed" | "reversed";
             /**
              * Transfer Id
              * @description The transfer's id for type `transfer`, else null
@@ -1505,6 +1609,12 @@ export interface components {
              * Format: uuid
              */
             account_id: string;
+            /**
+             * Available Balance
+             * @description The balance less money held for pending withdrawals: what can be sent or withdrawn now
+             * @example 125.50
+             */
+            available_balance: string;
             /**
              * Balance
              * @description Decimal string with 2 fraction digits (never a JSON number)
@@ -1619,6 +1729,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Jwks"];
+                };
+            };
+        };
+    };
+    get_reconciliation_api_v1_admin_reconciliation_get: {
+        parameters: {
+            query: {
+                /** @description The UTC day, YYYY-MM-DD */
+                date: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matched items and every discrepancy of the day */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reconciliation"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3091,6 +3304,108 @@ export interface operations {
                 };
             };
             /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    provider_callback_api_v1_funding_webhooks__provider__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Applied now, or a duplicate that changed nothing */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackAnswer"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, wrong or stale signature (`invalid_signature`); nothing changed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5089,8 +5404,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Topped up: the wallet's new history row (`direction` in) */
+            /** @description Topped up (a saved card, captured at once): the wallet's new history row */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transaction"];
+                };
+            };
+            /** @description Accepted (a bank debit): `status` pending until the provider confirms it */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5216,7 +5540,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Withdrawn: the wallet's new history row (`direction` out) */
+            /** @description Requested: `status` pending, the amount held until the provider pays it out */
             201: {
                 headers: {
                     [name: string]: unknown;

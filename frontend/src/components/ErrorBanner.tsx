@@ -1,12 +1,18 @@
 import type { Ref } from "react";
 import { ApiError } from "../api/http";
+import type { MessageId } from "../i18n/en";
 import { useI18n } from "../i18n/I18nProvider";
 
+/** Per-screen wording for an error code, where the general one would be too vague. */
+export type ErrorMessages = Partial<Record<string, MessageId>>;
+
 /** The message for an API error: the contract's code when we know it, else the server's detail. */
-export function useErrorMessage(): (err: unknown) => string {
+export function useErrorMessage(messages?: ErrorMessages): (err: unknown) => string {
   const { t } = useI18n();
   return (err: unknown) => {
     if (err instanceof ApiError) {
+      const own = messages?.[err.code];
+      if (own) return t(own);
       const key = `err.${err.code}`;
       const known = t(key);
       if (known !== key) return known;
@@ -18,8 +24,8 @@ export function useErrorMessage(): (err: unknown) => string {
 }
 
 /** An error, announced when it appears (role=alert); with a ref, focusable by script (tabIndex -1). */
-export function ErrorBanner({ error, ref }: { error: unknown; ref?: Ref<HTMLDivElement> }) {
-  const message = useErrorMessage();
+export function ErrorBanner({ error, ref, messages }: { error: unknown; ref?: Ref<HTMLDivElement>; messages?: ErrorMessages }) {
+  const message = useErrorMessage(messages);
   if (!error) return null;
   return (
     <div

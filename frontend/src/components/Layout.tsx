@@ -16,16 +16,19 @@ const LINKS = [
   ["/profile", "nav.profile"],
   ["/security", "nav.security"],
 ] as const;
+// Shown to admins only (the server refuses everyone else anyway).
+const ADMIN_LINK = ["/admin", "nav.admin"] as const;
 
 export function Layout() {
   const { t } = useI18n();
-  const { logout } = useSession();
+  const { logout, roles } = useSession();
+  const links = roles.includes("admin") ? [...LINKS, ADMIN_LINK] : LINKS;
   const navigate = useNavigate();
   const location = useLocation();
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
   useProfileLanguage();
-  const current = LINKS.find(([to]) => to === location.pathname);
+  const current = links.find(([to]) => to === location.pathname);
   useDocumentTitle(current ? t(current[1]) : "", t("app.name"));
 
   // A client-side navigation does not move focus by itself: bring keyboard and screen-reader
@@ -61,7 +64,7 @@ export function Layout() {
         </div>
       </header>
       <nav className="nav" aria-label={t("nav.menu")}>
-        {LINKS.map(([to, key]) => (
+        {links.map(([to, key]) => (
           <NavLink key={to} to={to} end={to === "/"}>
             {t(key)}
           </NavLink>

@@ -38,4 +38,30 @@ describe("NotificationBell", () => {
     const stream = server.calls.find((c) => c.url.endsWith("/stream"))!;
     expect(stream.headers.Accept).toBe("text/event-stream");
   });
+
+  it("shows the funding outcomes the server sends, marking a failure", async () => {
+    const notes = [
+      { ...note, id: "n3", type: "topup.failed", title: "Top-up failed", body: "Your bank declined the top-up of EGP 50.00", read_at: null },
+      { ...note, id: "n2", type: "withdrawal.failed", title: "Withdrawal failed", body: "EGP 30.00 is back in your available balance", read_at: null },
+      { ...note, id: "n1", type: "withdrawal.completed", title: "Withdrawal completed", body: "EGP 30.00 was paid to your bank", read_at: null },
+    ];
+    const server = fakeServer({
+      "GET /api/v1/notifications": () => json(200, { items: notes, next_cursor: null }),
+      "GET /api/v1/notifications/stream": () => new Response(new ReadableStream(), { status: 200, headers: { "Content-Type": "text/event-stream" } }),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<NotificationBell />);
+    expect(await screen.findByRole("button", { name: "Notifications: 3 unread" })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: /Notifications/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Notifications" });
+    await vi.waitFor(() => expect(dialog.querySelectorAll("li")).toHaveLength(3));
+    const [topupFailed, withdrawalFailed, completed] = [...dialog.querySelectorAll("li")];
+    expect(topupFailed).toHaveTextContent("Top-up failed");
+    expect(topupFailed).toHaveClass("notif-failed");
+    expect(withdrawalFailed).toHaveTextContent("EGP 30.00 is back in your available balance");
+    expect(withdrawalFailed).toHaveClass("notif-failed");
+    expect(completed).toHaveTextContent("Withdrawal completed");
+    expect(completed).not.toHaveClass("notif-failed");
+  });
 });

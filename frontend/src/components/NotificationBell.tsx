@@ -7,6 +7,11 @@ import { Empty } from "./States";
 
 const UNREAD_KEY = ["notifications", "unread"];
 
+/** A kind that reports money that did not move (`withdrawal.failed`, `topup.failed`...): marked. */
+export function isFailure(type: string): boolean {
+  return type.endsWith(".failed");
+}
+
 /** Bell with the unread count, kept live by the notification stream (SSE over fetch). */
 export function NotificationBell() {
   const { t, dateTime } = useI18n();
@@ -93,7 +98,7 @@ export function NotificationBell() {
           {recent.data && recent.data.items.length === 0 && <Empty text={t("notif.empty")} />}
           <ul className="list">
             {recent.data?.items.map((n) => (
-              <li key={n.id} className={n.read_at ? "notif" : "notif unread"}>
+              <li key={n.id} className={`notif${n.read_at ? "" : " unread"}${isFailure(n.type) ? " notif-failed" : ""}`} data-type={n.type}>
                 <button type="button" className="notif-btn" onClick={() => !n.read_at && readOne.mutate(n.id)}>
                   <strong>{n.title}</strong>
                   <span>{n.body}</span>

@@ -28,3 +28,21 @@ export function formatDateTime(iso: string, lang: string): string {
 export function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
+
+/**
+ * a − b for two decimal strings of at most 2 fraction digits, as a decimal string (e.g. the money
+ * held: balance − available). Done in integer cents (BigInt), so it is exact, unlike floats.
+ */
+export function subtractMoney(a: string, b: string): string {
+  const diff = toCents(a) - toCents(b);
+  const sign = diff < 0n ? "-" : "";
+  const abs = diff < 0n ? -diff : diff;
+  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
+}
+
+function toCents(amount: string): bigint {
+  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(amount.trim());
+  if (!m) throw new Error(`not a money amount: ${amount}`);
+  const cents = BigInt(m[2]) * 100n + BigInt((m[3] ?? "").padEnd(2, "0"));
+  return m[1] ? -cents : cents;
+}

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { api } from "../api/endpoints";
+import { BalanceSummary } from "../components/BalanceSummary";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { LimitBar } from "../components/LimitBar";
@@ -13,7 +14,7 @@ import { useWallet } from "./useProfile";
 import { focusFirstInvalid } from "../lib/focus";
 
 export function Dashboard() {
-  const { t, money } = useI18n();
+  const { t } = useI18n();
   const wallet = useWallet();
   const recent = useQuery({ queryKey: ["transactions", "recent"], queryFn: () => api.transactions({ limit: "5" }) });
 
@@ -27,9 +28,7 @@ export function Dashboard() {
         <ErrorBanner error={wallet.error} />
         {wallet.data && (
           <>
-            <p className="balance" data-testid="balance">
-              <bdi>{money(wallet.data.balance, wallet.data.currency)}</bdi>
-            </p>
+            <BalanceSummary wallet={wallet.data} />
             {wallet.data.status === "frozen" && <p className="banner banner-error">{t("dash.frozen")}</p>}
             <div className="row wrap">
               <Link className="btn btn-primary" to="/send">

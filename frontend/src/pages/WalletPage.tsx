@@ -2,9 +2,12 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type FormEvent } from "react";
 import { api } from "../api/endpoints";
 import { ApiError } from "../api/http";
-import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
+import type { Transaction } from "../api/models";
+import { BalanceSummary } from "../components/BalanceSummary";
+import { ErrorBanner, SuccessBanner, type ErrorMessages } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { PinField } from "../components/PinField";
+import type { MessageId } from "../i18n/en";
 import { useI18n } from "../i18n/I18nProvider";
 import { useAttemptKeys } from "../lib/useAttemptKeys";
 import { normaliseAmount, validateAmount, validatePin, validateRequired } from "../lib/validation";
@@ -12,17 +15,13 @@ import { useWallet } from "./useProfile";
 import { focusFirstInvalid } from "../lib/focus";
 
 export function WalletPage() {
-  const { t, money } = useI18n();
+  const { t } = useI18n();
   const wallet = useWallet();
   return (
     <div className="grid">
       <section className="card span-2">
         <h1 className="h3">{t("nav.wallet")}</h1>
-        {wallet.data && (
-          <p className="balance" data-testid="balance">
-            <bdi>{money(wallet.data.balance, wallet.data.currency)}</bdi>
-          </p>
-        )}
+        {wallet.data && <BalanceSummary wallet={wallet.data} />}
       </section>
       <TopUp />
       <Withdraw />
@@ -30,13 +29,31 @@ export function WalletPage() {
   );
 }
 
-function useMoneyMutation<V>(fn: (key: string, v: V) => Promise<unknown>, keys: ReturnType<typeof useAttemptKeys>) {
+/** What the server's answer means for the user: done, waiting on the bank, or refused. */
+const OUTCOME: Record<"topup" | "withdrawal", Record<string, MessageId>> = {
+  topup: { completed: "wallet.topped_up", pending: "wallet.topup_pending", failed: "wallet.topup_failed" },
+  withdrawal: { completed: "wallet.withdrawn", pending: "wallet.withdraw_pending", failed: "wallet.withdraw_failed" },
+};
+
+// A top-up limit is its own limit (not the transfer limits shown on the dashboard): say which.
+const TOPUP_ERRORS: ErrorMessages = { limit_exceeded: "wallet.topup_limit" };
+
+function Outcome({ kind, tx }: { kind: "topup" | "withdrawal"; tx: Transaction | undefined }) {
+  const { t, money } = useI18n();
+  const id = tx ? (OUTCOME[kind][tx.status] ?? OUTCOME[kind].completed) : null;
+  const text = tx && id ? t(id, { amount: money(tx.amount, tx.currency) }) : null;
+  return <SuccessBanner>{text}</SuccessBanner>;
+}
+
+function useMoneyMutation<V>(fn: (key: string, v: V) => Promise<Transaction>, keys: ReturnType<typeof useAttemptKeys>, onDone: () => void) {
   const qc = useQueryClient();
   const inFlight = useRef(false);
   const m = useMutation({
     mutationFn: (v: { key: string; body: V }) => fn(v.key, v.body),
     onSuccess: () => {
       keys.settle(false);
+      // Empty the form: the same values submitted again by accident would be a second payment.
+      onDone();
       void qc.invalidateQueries({ queryKey: ["wallet"] });
       void qc.invalidateQueries({ queryKey: ["transactions"] });
     },
@@ -49,13 +66,17 @@ function useMoneyMutation<V>(fn: (key: string, v: V) => Promise<unknown>, keys: 
 }
 
 function TopUp() {
-  const { t, money } = useI18n();
+  const { t } = useI18n();
   const keys = useAttemptKeys();
   const [amount, setAmount] = useState("");
   const [type, setType] = useState<"card" | "bank">("card");
   const [reference, setReference] = useState("");
   const [touched, setTouched] = useState(false);
-  const { m, inFlight } = useMoneyMutation(api.topup, keys);
+  const { m, inFlight } = useMoneyMutation(api.topup, keys, () => {
+    setAmount("");
+    setReference("");
+    setTouched(false);
+  });
   const amountValue = normaliseAmount(amount);
   const errs = { amount: validateAmount(amountValue), reference: validateRequired(reference) };
 
@@ -75,8 +96,8 @@ function TopUp() {
         {t("wallet.topup")}
       </h2>
       <form onSubmit={submit} noValidate>
-        <ErrorBanner error={m.error} />
-        <SuccessBanner>{m.isSuccess ? t("wallet.topped_up", { amount: money(amountValue) }) : null}</SuccessBanner>
+        <ErrorBanner error={m.error} messages={TOPUP_ERRORS} />
+        <Outcome kind="topup" tx={m.isSuccess ? m.data : undefined} />
         <Field label={t("common.amount")} name="topup-amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} error={touched && errs.amount ? t(errs.amount) : null} />
         <fieldset className="field">
           <legend>{t("wallet.source")}</legend>
@@ -97,13 +118,17 @@ function TopUp() {
 }
 
 function Withdraw() {
-  const { t, money } = useI18n();
+  const { t } = useI18n();
   const keys = useAttemptKeys();
   const [amount, setAmount] = useState("");
   const [reference, setReference] = useState("");
   const [pin, setPin] = useState("");
   const [touched, setTouched] = useState(false);
-  const { m, inFlight } = useMoneyMutation(api.withdraw, keys);
+  const { m, inFlight } = useMoneyMutation(api.withdraw, keys, () => {
+    setAmount("");
+    setReference("");
+    setTouched(false);
+  });
   const amountValue = normaliseAmount(amount);
   const errs = { amount: validateAmount(amountValue), reference: validateRequired(reference), pin: validatePin(pin) };
 
@@ -125,7 +150,7 @@ function Withdraw() {
       </h2>
       <form onSubmit={submit} noValidate>
         <ErrorBanner error={m.error} />
-        <SuccessBanner>{m.isSuccess ? t("wallet.withdrawn", { amount: money(amountValue) }) : null}</SuccessBanner>
+        <Outcome kind="withdrawal" tx={m.isSuccess ? m.data : undefined} />
         <Field label={t("common.amount")} name="withdraw-amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} error={touched && errs.amount ? t(errs.amount) : null} />
         <Field label={t("wallet.bank_reference")} name="withdraw-reference" dir="ltr" value={reference} onChange={(e) => setReference(e.target.value)} error={touched && errs.reference ? t(errs.reference) : null} />
         <PinField name="withdraw-pin" value={pin} onChange={setPin} error={errs.pin} touched={touched} />

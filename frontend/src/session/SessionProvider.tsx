@@ -1,12 +1,15 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { api } from "../api/endpoints";
-import { onTokenChange, refreshAccessToken, setAccessToken } from "../api/http";
+import { getAccessToken, onTokenChange, refreshAccessToken, setAccessToken } from "../api/http";
+import { rolesOf } from "./roles";
 
 type Status = "loading" | "signed-in" | "signed-out";
 
 interface SessionValue {
   status: Status;
+  /** The signed-in user's roles (from the access token; renewed with it). */
+  roles: string[];
   login: (username: string, password: string) => Promise<void>;
   logout: () => Promise<void>;
 }
@@ -15,6 +18,7 @@ const SessionContext = createContext<SessionValue | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<Status>("loading");
+  const [roles, setRoles] = useState<string[]>(() => rolesOf(getAccessToken()));
   const queryClient = useQueryClient();
 
   useEffect(() => {
@@ -22,6 +26,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     let alive = true;
     refreshAccessToken().then((token) => alive && setStatus(token ? "signed-in" : "signed-out"));
     const off = onTokenChange((token) => {
+      setRoles((prev) => {
+        const next = rolesOf(token);
+        return next.join() === prev.join() ? prev : next;
+      });
       if (token) return;
       // The session ended (refresh refused, revoked elsewhere): drop every cached answer so the
       // next person to log in on this tab never sees this one's data.
@@ -50,7 +58,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, [queryClient]);
 
-  const value = useMemo(() => ({ status, login, logout }), [status, login, logout]);
+  const value = useMemo(() => ({ status, roles, login, logout }), [status, roles, login, logout]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

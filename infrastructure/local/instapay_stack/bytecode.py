@@ -15,19 +15,19 @@ import importlib.util
 from collections.abc import Iterable
 from pathlib import Path
 
-from instapay_stack.services import SERVICES
+from instapay_stack.services import LOCAL_SERVICES
 
 
 def workspace_packages() -> list[Path]:
     """Directories of the packages the stack's processes import from the workspace, and the
     migration scripts (Alembic and every service's readiness check load them to find the heads)."""
-    names = ["instapay_common", "instapay_stack", *(s.module.split(".", 1)[0] for s in SERVICES)]
+    names = ["instapay_common", "instapay_stack", *(s.module.split(".", 1)[0] for s in LOCAL_SERVICES)]
     dirs: list[Path] = []
     for name in names:
         spec = importlib.util.find_spec(name)  # finds the package without importing it
         if spec is not None and spec.submodule_search_locations:
             dirs.extend(Path(p) for p in spec.submodule_search_locations)
-    dirs.extend(s.path / "migrations" for s in SERVICES if s.migrates)
+    dirs.extend(s.path / "migrations" for s in LOCAL_SERVICES if s.migrates)
     return dirs
 
 

@@ -12,10 +12,12 @@ import os
 import signal
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from urllib.parse import urlsplit
 
 from instapay_stack.paths import DATA_DIR
 from instapay_stack.postgres import PostgresHandle, ensure_database, open_postgres
@@ -33,7 +35,8 @@ def _database(progress: Progress, data_dir: Path = DATA_DIR) -> tuple[PostgresHa
     if url:
         progress("using the PostgreSQL server in DATABASE_URL")
         handle = open_postgres(data_dir / "pg")
-        database = url.rsplit("/", 1)[-1].split("?")[0] or "instapay"
+        # The path, not the URL's last "/": a socket directory in `?host=/...` has slashes too.
+        database = urlsplit(url).path.lstrip("/") or "instapay"
     else:
         progress(f"starting embedded PostgreSQL in {data_dir / 'pg'} (set DATABASE_URL to use your own)")
         handle = open_postgres(data_dir / "pg")
@@ -41,10 +44,22 @@ def _database(progress: Progress, data_dir: Path = DATA_DIR) -> tuple[PostgresHa
     return handle, ensure_database(handle, database)
 
 
-def _health(url: str) -> dict[str, Any]:
-    with urllib.request.urlopen(url + "/api/v1/health", timeout=3) as resp:  # noqa: S310 - local URL
-        health: dict[str, Any] = json.load(resp)
-        return health
+def _health(url: str, patience: float = 5.0) -> dict[str, Any]:
+    """The platform health; a 503 (a status the gateway took while services were still starting)
+    is asked again for a few seconds, then returned as it is."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/api/v1/health", timeout=3) as resp:  # noqa: S310 - local URL
+                health: dict[str, Any] = json.load(resp)
+                return health
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503:
+                raise
+            degraded: dict[str, Any] = json.load(exc)
+            if time.monotonic() > deadline:
+                return degraded
+        time.sleep(0.3)
 
 
 def up(args: argparse.Namespace) -> int:
@@ -73,6 +88,8 @@ def up(args: argparse.Namespace) -> int:
         _step("services")
         # The relays start once the services are ready (see Stack.start): the API is usable sooner.
         stack.start(timeout=args.timeout, progress=lambda m: print(m, flush=True), relays=False)
+        # From here a process that dies is restarted, like compose's `restart: unless-stopped`.
+        stack.supervise(events=lambda m: print(m, flush=True))
         health = _health(stack.gateway_url)
         up_count = sum(1 for s in health["services"].values() if s == "up")
         print(f"\nall six services up in {time.monotonic() - t0:.1f}s ({up_count} reporting up):", flush=True)
@@ -87,13 +104,14 @@ def up(args: argparse.Namespace) -> int:
         )
         stack.start_relays(timeout=args.timeout, progress=lambda m: print(m, flush=True))
         print(f"outbox relays up in {time.monotonic() - t0:.1f}s. Press Ctrl-C to stop everything.", flush=True)
-        while True:
-            for name, child in stack.supervisor.children.items():
-                if child.proc.poll() is not None:
-                    raise StackError(
-                        f"{name} stopped unexpectedly (code {child.proc.returncode}); see {child.log_path}"
-                    )
+        print(
+            "  a process that dies is restarted (backoff 0.5 s doubling; more than 5 exits of one "
+            "within a minute stop everything)",
+            flush=True,
+        )
+        while stack.supervisor.gave_up is None:
             time.sleep(0.5)
+        raise StackError(stack.supervisor.gave_up)
     except KeyboardInterrupt:
         print("\nstopping...", flush=True)
         return 0
@@ -118,8 +136,8 @@ def migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
-def rebuild_reports(_args: argparse.Namespace) -> int:
-    """Runs `python -m reporting_service.rebuild` with the environment `make up` gives the services."""
+def _run_with_service_env(service: str, argv: list[str]) -> int:
+    """Runs `python argv...` in `service`'s directory with the environment `make up` gives it."""
     import subprocess
 
     from instapay_stack.services import SERVICES
@@ -128,14 +146,26 @@ def rebuild_reports(_args: argparse.Namespace) -> int:
     try:
         base = int(os.environ.get("INSTAPAY_PORT_BASE", "8000"))
         stack = Stack(StackConfig(database_url=db_url, base_port=base, data_dir=DATA_DIR, log_dir=DATA_DIR / "logs"))
-        reporting = next(s for s in SERVICES if s.name == "reporting")
+        spec = next(s for s in SERVICES if s.name == service)
         return subprocess.call(
-            [sys.executable, "-m", "reporting_service.rebuild"],
-            cwd=reporting.path,
-            env={**stack.env, "LOG_LEVEL": "WARNING"},
+            [sys.executable, *argv],
+            cwd=spec.path,
+            env={**stack.service_env(service), **spec.extra_env, "LOG_LEVEL": "WARNING"},
         )
     finally:
         handle.stop()
+
+
+def rebuild_reports(_args: argparse.Namespace) -> int:
+    """Runs `python -m reporting_service.rebuild` with the environment `make up` gives the services."""
+    return _run_with_service_env("reporting", ["-m", "reporting_service.rebuild"])
+
+
+def reconcile(args: argparse.Namespace) -> int:
+    """Runs `python -m transaction_service.reconcile` for a day, as the service's daily job does."""
+    return _run_with_service_env(
+        "transaction", ["-m", "transaction_service.reconcile", *(["--date", args.date] if args.date else [])]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser(
         "rebuild-reports", help="rebuild the reporting read model from the event logs (the stack must be running)"
     ).set_defaults(func=rebuild_reports)
+    p_reconcile = sub.add_parser("reconcile", help="reconcile a day of the funding provider with the ledger")
+    p_reconcile.add_argument("--date", help="UTC day, YYYY-MM-DD (default: yesterday)")
+    p_reconcile.set_defaults(func=reconcile)
     args = parser.parse_args(argv)
     status: int = args.func(args)
     return status

@@ -136,7 +136,7 @@ def make_admin(stack: Any, user: TestUser) -> TestUser:
 
     subprocess.run(
         [sys.executable, "-m", "auth_service.admin", "grant", "--email", user.email],
-        env={**stack.env},
+        env=stack.service_env("auth"),
         check=True,
         capture_output=True,
         timeout=60,

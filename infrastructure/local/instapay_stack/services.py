@@ -1,5 +1,5 @@
 """What the local stack runs: the six services and their helper processes (an outbox relay per
-emitting service, the SMTP sink).
+emitting service, the SMTP sink, the provider simulator).
 
 The command for each service is the one its production container runs (see the Dockerfiles);
 only host, port and environment differ.
@@ -43,6 +43,17 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("gateway", "api-gateway", "api_gateway.main:app", 0),
 )
 
+# The payment service provider's stand-in (services/provider-simulator). In production the provider
+# is an outside company, so the simulator is not one of the platform's SERVICES (no Helm chart
+# entry, no prod compose entry); the local stack, the tests and the dev/staging
+# compose files run it like a service, with its own schema.
+SIMULATOR = ServiceSpec("simulator", "provider-simulator", "provider_simulator.main:app", 10, "simulator")
+# Everything the local stack starts as a uvicorn app, and the schemas it migrates.
+LOCAL_SERVICES: tuple[ServiceSpec, ...] = (*SERVICES, SIMULATOR)
+# Ports a local stack takes from its base: the services, relays, SMTP sink and simulator.
+PORT_COUNT = 11
+# Where the simulator sends its callbacks: the transaction service's intake, through the gateway.
+SIMULATOR_WEBHOOK_PATH = "/api/v1/funding/webhooks/simulator"
 
 # The outbox relay's worker package (services/outbox-relay): one image for every relay.
 RELAY_DIRECTORY = "outbox-relay"
@@ -101,7 +112,22 @@ def service_urls(base: int, host: str = "127.0.0.1") -> dict[str, str]:
         "TRANSACTION_URL": by_name["transaction"],
         "REPORTING_URL": by_name["reporting"],
         "NOTIFICATION_URL": by_name["notification"],
+        # The outbox relay's `payouts` subscriber is the transaction service's payout submitter.
+        "PAYOUTS_URL": by_name["transaction"],
         "JWKS_URL": by_name["auth"] + "/.well-known/jwks.json",
+    }
+
+
+def funding_env(base: int, host: str, dev_secrets: dict[str, str]) -> dict[str, str]:
+    """The simulator's callback target, and the transaction service's provider settings pointing at
+    the simulator with the same (generated) credentials."""
+    gateway = next(s for s in SERVICES if s.name == "gateway")
+    return {
+        "SIMULATOR_WEBHOOK_URL": f"http://{host}:{gateway.port(base)}{SIMULATOR_WEBHOOK_PATH}",
+        "FUNDING_PROVIDER": "simulator",
+        "FUNDING_PROVIDER_URL": f"http://{host}:{SIMULATOR.port(base)}",
+        "FUNDING_API_KEY": dev_secrets["SIMULATOR_API_KEY"],
+        "FUNDING_WEBHOOK_SECRETS": dev_secrets["SIMULATOR_WEBHOOK_SECRET"],
     }
 
 
@@ -111,6 +137,8 @@ HTTP_PROTOCOL = "instapay_common.web.http_protocol:GuardedHttpToolsProtocol"
 def uvicorn_argv(spec: ServiceSpec, *, host: str, port: int, python: str) -> list[str]:
     # Same flags as the prod Dockerfile's CMD.
     # --http: uvicorn's protocol plus header timeout/size limits and no server header (slowloris, API4).
+    # --no-proxy-headers: the peer is never rewritten from X-Forwarded-For (uvicorn trusts 127.0.0.1
+    # by default); only the gateway's own rule (GATEWAY_TRUSTED_PROXIES) decides who the client is.
     return [
         python,
         "-m",
@@ -120,6 +148,7 @@ def uvicorn_argv(spec: ServiceSpec, *, host: str, port: int, python: str) -> lis
         host,
         "--port",
         str(port),
+        "--no-proxy-headers",
         "--no-access-log",
         "--timeout-graceful-shutdown",
         "5",

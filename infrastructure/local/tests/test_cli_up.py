@@ -11,7 +11,7 @@ import httpx
 import psutil
 
 from instapay_stack.processes import free_port_base, port_is_free
-from instapay_stack.services import RELAYS, SERVICES
+from instapay_stack.services import LOCAL_SERVICES, PORT_COUNT, RELAYS, SERVICES
 
 
 def running(pid: int) -> bool:
@@ -22,7 +22,7 @@ def running(pid: int) -> bool:
 
 
 def test_up_then_ctrl_c_leaves_no_process_behind(database_url, tmp_path):
-    base = free_port_base(10)
+    base = free_port_base(PORT_COUNT)
     env = {**os.environ, "DATABASE_URL": database_url, "INSTAPAY_PORT_BASE": str(base)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "instapay_stack.cli", "up", "--timeout", "240", "--data-dir", str(tmp_path)],
@@ -42,7 +42,7 @@ def test_up_then_ctrl_c_leaves_no_process_behind(database_url, tmp_path):
         assert any(line.startswith("all six services up") for line in lines), output
 
         pids = {m[1]: int(m[2]) for m in (re.match(r"\s+started (\S+) \(pid (\d+)", x) for x in lines) if m}
-        assert set(pids) == {s.name for s in SERVICES} | {r.name for r in RELAYS} | {"smtp-sink"}, output
+        assert set(pids) == {s.name for s in LOCAL_SERVICES} | {r.name for r in RELAYS} | {"smtp-sink"}, output
         events = [
             (m.group(1) or m.group(4), m.group(2) or m.group(3))
             for m in (re.match(r"\s+(started) (\S+) |\s+(\S+) (ready) ", x) for x in lines)
@@ -68,4 +68,4 @@ def test_up_then_ctrl_c_leaves_no_process_behind(database_url, tmp_path):
     assert proc.returncode == 0, rest
     assert "stopped;" in rest
     assert not {name: pid for name, pid in pids.items() if running(pid)}
-    assert all(port_is_free("127.0.0.1", base + i) for i in range(10))
+    assert all(port_is_free("127.0.0.1", base + i) for i in range(PORT_COUNT))

@@ -22,6 +22,8 @@ ALERTS = {
     "NotificationDeliveryFailing",
     "LoginFailureSpike",
     "DatabasePoolNearExhaustion",
+    "ReconciliationDiscrepancy",
+    "FundingAnomaly",
 }
 
 

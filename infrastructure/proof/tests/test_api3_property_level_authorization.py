@@ -26,6 +26,7 @@ FORBIDDEN_KEYS = {
     "failed_attempts",
     "locked_until",
     "internal_token",
+    "internal_secret",
     "private_key",
 }
 PRIVILEGED = {

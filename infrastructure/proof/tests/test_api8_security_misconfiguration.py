@@ -3,14 +3,24 @@ allow-list, no docs or debug in the production configuration, errors without int
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from proof_support.answers import assert_no_leak, is_problem
 
 from api_gateway.config import GatewaySettings
 from api_gateway.gateway_app import build_gateway
+from instapay_common.security.internal import CALLERS, secret_env_name
 from instapay_stack.testing import running_app
 
-PRODUCTION = {"environment": "production", "internal_token": "p" * 48, "docs_enabled": True}
+# Real-looking secrets (production refuses short, repetitive or placeholder ones).
+SECRETS = {caller: secrets.token_urlsafe(36) for caller in CALLERS}
+PRODUCTION = {
+    "environment": "production",
+    "internal_secret_gateway": SECRETS["gateway"],
+    "GATEWAY_TRUSTED_PROXIES": ["10.0.0.0/8"],
+    "docs_enabled": True,
+}
 
 
 def test_security_headers_on_success_error_and_unauthenticated_answers(gw, alice):
@@ -84,10 +94,16 @@ async def test_production_services_serve_no_docs(module, monkeypatch, database_u
     )
     for key, value in {
         "ENVIRONMENT": "production",
-        "INTERNAL_TOKEN": "p" * 48,
-        "PIN_PEPPER": "q" * 48,
+        **{secret_env_name(caller): secret for caller, secret in SECRETS.items()},
+        "GATEWAY_TRUSTED_PROXIES": '["10.0.0.0/8"]',
+        "PIN_PEPPER": secrets.token_urlsafe(36),
         "JWT_PRIVATE_KEY_FILE": str(key_file),
         "DATABASE_URL": database_url,
+        # Production talks to a real PSP over HTTP only (the simulated providers are refused).
+        "FUNDING_PROVIDER": "http",
+        "FUNDING_PROVIDER_URL": "https://psp.example.com",
+        "FUNDING_API_KEY": secrets.token_urlsafe(36),
+        "FUNDING_WEBHOOK_SECRETS": secrets.token_urlsafe(36),
     }.items():
         monkeypatch.setenv(key, value)
     main = importlib.import_module(module)
@@ -99,7 +115,7 @@ async def test_production_services_serve_no_docs(module, monkeypatch, database_u
     try:
         app = main.build_app()  # settings from the environment, as in a production container
     except ValueError as exc:  # production refuses development secrets: say which one is missing
-        pytest.fail(f"{module}: production settings need more than ENVIRONMENT/INTERNAL_TOKEN: {exc}")
+        pytest.fail(f"{module}: production settings need more than ENVIRONMENT and the secrets: {exc}")
     finally:
         config.get_settings.cache_clear()
     assert app.docs_url is None and app.openapi_url is None and app.redoc_url is None, module

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from proof_support.answers import assert_no_leak
 
+from instapay_stack.testing import internal_headers
+
 INTERNAL = [
     ("POST", "/internal/events"),
     ("POST", "/internal/pin/verify"),
@@ -28,8 +30,8 @@ INTERNAL = [
 
 @pytest.mark.parametrize(("method", "path"), INTERNAL)
 def test_internal_and_unversioned_paths_are_not_routed(proof_stack, gw, alice, method, path):
-    # Even with the real internal token: the gateway never forwards these.
-    headers = alice.auth_headers(**{"X-Internal-Token": proof_stack.env["INTERNAL_TOKEN"]})
+    # Even with a real internal credential: the gateway never forwards these.
+    headers = alice.auth_headers(**internal_headers("auth", proof_stack.env))
     resp = gw.request(method, path, headers=headers, json={})
     # 404/405, or for a GET the web app's index page (it answers every path nothing else claims).
     web_app = (

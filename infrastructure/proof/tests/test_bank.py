@@ -15,26 +15,13 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from proof_support.bank import Bank, BankConfig
+from proof_support.bank import GENEROUS_LIMITS, GENEROUS_MONEY_LIMITS, Bank, BankConfig
 from proof_support.relays import start_relays
 
 from instapay_stack.e2e import register_user
 from instapay_stack.paths import DATA_DIR
 from instapay_stack.postgres import PostgresHandle, open_postgres
 from instapay_stack.stack import Stack, private_stack
-
-# The workload is many operations per user per second: per-user and per-address quotas are not
-# what this test is about (the security suite tests them), so they are raised here.
-GENEROUS_LIMITS = json.dumps(
-    [
-        {"name": "ip", "limit": 1_000_000, "window_seconds": 60, "key": "ip"},
-        {"name": "principal", "limit": 1_000_000, "window_seconds": 60, "key": "principal"},
-    ]
-)
-# Likewise the money limits (the money core's tests cover them): with InstaPay's real daily and
-# monthly caps the six users of a 10-minute soak hit them within minutes, and from then on about
-# half of all operations were `limit_exceeded` declines instead of money moving under the faults.
-GENEROUS_MONEY_LIMITS = {"LIMIT_DAILY": "1000000000.00", "LIMIT_MONTHLY": "1000000000.00"}
 
 
 def _claim_data_dir() -> tuple[Path, IO]:

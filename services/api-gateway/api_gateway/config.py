@@ -3,7 +3,9 @@ are configuration (JSON in the environment), not code."""
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
+from typing import ClassVar
 
 from pydantic import Field, model_validator
 
@@ -21,6 +23,7 @@ DEFAULT_ROUTES: dict[str, str] = {
     "/api/v1/transactions": "transaction",
     "/api/v1/payment-requests": "transaction",
     "/api/v1/admin": "transaction",
+    "/api/v1/funding": "transaction",
     "/api/v1/reports": "reporting",
     "/api/v1/admin/reports": "reporting",
     "/api/v1/notifications": "notification",
@@ -34,10 +37,15 @@ DEFAULT_PUBLIC_PATHS: tuple[str, ...] = (
     "/api/v1/auth/token",
     "/api/v1/auth/refresh",
     "/.well-known/jwks.json",
+    # Authenticated by the provider's signature, not a token (transaction service, api/funding.py).
+    "/api/v1/funding/webhooks/simulator",
+    "/api/v1/funding/webhooks/http",
 )
 
 
 class GatewaySettings(ServiceSettings):
+    # Calls auth (revocation feed, client addresses); no internal routes of its own.
+    internal_identity: ClassVar[str | None] = "gateway"
     service_name: str = "api-gateway"
     port: int = 8000
     routes: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_ROUTES), alias="GATEWAY_ROUTES")
@@ -59,10 +67,14 @@ class GatewaySettings(ServiceSettings):
     # ENVIRONMENT=test, where whole end-to-end and load suites run from 127.0.0.1 with few users.
     # Per-account quotas (failed logins, registrations, password re-checks) are never scaled.
     rate_limit_multiplier: float | None = Field(default=None, gt=0)
-    # X-Forwarded-For is only believed when the peer is one of these (CIDRs), e.g. the ingress.
+    # X-Forwarded-For is only believed when the peer is one of these (CIDRs, JSON list), e.g. the
+    # ingress controller's or Caddy's network. Required in production: behind a proxy, without it
+    # every client would share the proxy's address and its per-address quotas.
     trusted_proxies: tuple[str, ...] = Field(default=(), alias="GATEWAY_TRUSTED_PROXIES")
     # CORS allow-list (no wildcard); the web app is same-origin in the local stack, so none by default.
     cors_origins: tuple[str, ...] = Field(default=(), alias="GATEWAY_CORS_ORIGINS")
+    # /api/v1/health answers from every upstream's readiness, asked this often in the background.
+    health_refresh_seconds: float = Field(default=2.0, gt=0)
     # Sessions revoked at the auth service are polled this often (contract: refused within 5 s).
     revocation_poll_seconds: float = Field(default=1.0, gt=0)
 
@@ -70,6 +82,16 @@ class GatewaySettings(ServiceSettings):
     def _defaults_by_environment(self) -> GatewaySettings:
         if self.rate_limit_multiplier is None:
             object.__setattr__(self, "rate_limit_multiplier", 50.0 if self.environment == "test" else 1.0)
+        for cidr in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(cidr.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"GATEWAY_TRUSTED_PROXIES: {cidr!r} is not an address or CIDR") from None
+        if self.environment == "production" and not [c for c in self.trusted_proxies if c.strip()]:
+            raise ValueError(
+                "GATEWAY_TRUSTED_PROXIES is required when ENVIRONMENT=production: the CIDRs of the proxy "
+                'in front of the gateway (ingress controller, Caddy), e.g. ["10.0.0.0/8"]'
+            )
         if any(o.strip() == "*" for o in self.cors_origins):
             raise ValueError("GATEWAY_CORS_ORIGINS must list origins; a wildcard is not allowed")
         return self

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
+from api_gateway.api.health import health_lifespan
 from api_gateway.api.health import router as health_router
 from api_gateway.api.openapi_docs import install_docs
 from api_gateway.api.static_site import mount_web_app
@@ -39,6 +40,9 @@ def _middleware(
         "timeout_seconds": settings.upstream_timeout_seconds,
         "stream_paths": settings.stream_paths,
         "guards": [forward_identity],
+        # Only the auth service records client addresses (sessions, sign-in notices); the others
+        # never see the gateway's credential.
+        "address_credentials": {"auth": settings.internal_credentials().headers()},
     }
     access_kwargs: dict[str, Any] = {
         "table": table,
@@ -80,7 +84,7 @@ def build_gateway(settings: GatewaySettings) -> FastAPI:
         own_settings,
         title="Mini-InstaPay API",
         routers=[health_router],
-        lifespan_hooks=[guard_lifespan(settings)],
+        lifespan_hooks=[guard_lifespan(settings), health_lifespan(settings.health_refresh_seconds)],
         inner_middleware=_middleware(settings, table, holder),
     )
     holder["app"] = app

@@ -7,7 +7,7 @@ per-hop cost near what nginx adds; see docs/PERFORMANCE.md. Streams (SSE) are re
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 import aiohttp
 from prometheus_client import Counter, Histogram
@@ -51,6 +51,7 @@ CLIENT_FORBIDDEN_PREFIXES = (
     b"x-authenticated",
     b"x-forwarded-user",
     b"x-client-id",
+    b"x-client-address",
     b"x-roles",
     b"x-scopes",
 )
@@ -94,6 +95,7 @@ class GatewayProxy:
         timeout_seconds: float,
         stream_paths: tuple[str, ...],
         guards: list[Guard] | None = None,
+        address_credentials: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.app = app
         self.table = table
@@ -103,6 +105,10 @@ class GatewayProxy:
         self.stream_timeout = aiohttp.ClientTimeout(total=None, connect=2.0, sock_read=None)
         self.stream_paths = frozenset(stream_paths)
         self.guards: list[Guard] = guards if guards is not None else []
+        # Upstream name -> the gateway's internal credential headers: those upstreams get the
+        # client address the gateway decided in X-Client-Address, which they believe only with
+        # this credential (instapay_common.security.internal.client_address).
+        self.address_credentials = dict(address_credentials or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -120,7 +126,7 @@ class GatewayProxy:
             response = problem_response(exc.status, exc.code, exc.title, exc.detail, headers=exc.headers, **exc.extra)
             await response(scope, receive, send)
 
-    def _upstream_headers(self, scope: Scope, extra: list[tuple[str, str]]) -> dict[str, str]:
+    def _upstream_headers(self, scope: Scope, extra: list[tuple[str, str]], upstream: str) -> dict[str, str]:
         headers: dict[str, str] = {}
         for key, value in scope["headers"]:
             if key in HOP_BY_HOP or key.startswith(CLIENT_FORBIDDEN_PREFIXES) or key == b"x-request-id":
@@ -136,6 +142,10 @@ class GatewayProxy:
             prior = headers.get("x-forwarded-for")
             headers["x-forwarded-for"] = f"{prior}, {client[0]}" if prior else client[0]
         headers["x-request-id"] = current_request_id() or ""
+        credential = self.address_credentials.get(upstream)
+        if credential is not None:
+            headers["x-client-address"] = client_ip or (client[0] if client else "")
+            headers.update(credential)
         for key, value in extra:
             headers[key] = value
         return headers
@@ -156,7 +166,7 @@ class GatewayProxy:
                 scope["method"],
                 URL(target, encoded=True),
                 data=body or None,
-                headers=self._upstream_headers(scope, extra),
+                headers=self._upstream_headers(scope, extra, upstream),
                 allow_redirects=False,
                 timeout=self.stream_timeout if streaming else self.timeout,
             )

@@ -21,6 +21,7 @@ from api_gateway.guard.rate_limiter import RateLimiter
 from api_gateway.guard.revocation import RevocationList
 from api_gateway.guard.security_headers import SecurityHeaders
 from api_gateway.routing import RouteTable
+from instapay_common.security.internal import InternalCredentials
 from instapay_common.security.tokens import JwksVerifier
 from instapay_stack.tokens import TestIssuer
 
@@ -43,7 +44,9 @@ async def measure(cache_size: int, store) -> tuple[float, float]:
     unlimited = [p.model_copy(update={"limit": 10**9}) for p in settings.rate_limits]
     state = GuardState(
         verifier=verifier,
-        revocations=RevocationList(auth_url="http://x", internal_token="t", session=lambda: None),
+        revocations=RevocationList(
+            auth_url="http://x", credentials=InternalCredentials("gateway", {"gateway": "t"}), session=lambda: None
+        ),
         limiter=RateLimiter(SlidingWindowLimiter(store), unlimited),
     )
     table = RouteTable(settings.routes, settings.upstream_urls())

@@ -33,6 +33,8 @@ class FakeUpstream:
     url: str
     seen: list[dict[str, Any]] = field(default_factory=list)
     revoked: list[str] = field(default_factory=list)
+    ready_calls: int = 0  # /readyz answered (the platform health refresh)
+    ready_status: int = 200
 
 
 @pytest.fixture
@@ -64,7 +66,8 @@ async def upstream() -> AsyncIterator[FakeUpstream]:
         return web.json_response({"ok": True})
 
     async def ready(_request: web.Request) -> web.Response:
-        return web.json_response({"status": "ready"})
+        state.ready_calls += 1
+        return web.json_response({"status": "ready"}, status=state.ready_status)
 
     app = web.Application()
     app.router.add_get("/readyz", ready)

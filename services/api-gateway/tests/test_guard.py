@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 import time
 import uuid
 
@@ -192,7 +193,7 @@ async def test_security_headers_on_every_response(make_gateway, upstream, issuer
 
 
 async def test_hsts_outside_development(make_gateway, upstream, issuer, serve):
-    app = make_gateway(environment="staging", internal_token="a-real-secret-for-staging")
+    app = make_gateway(environment="staging", internal_secret_gateway="k" + secrets.token_urlsafe(32))
     async with serve(app) as clients:
         r = await clients().get("/api/v1/health")
     assert r.headers["strict-transport-security"].startswith("max-age=")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 import pytest
 from prometheus_client import REGISTRY
@@ -205,7 +206,11 @@ def test_test_environment_scales_volume_quotas_but_never_account_ones():
     from api_gateway.guard.rate_limiter import effective_policies
 
     for environment, factor in (("test", 50), ("development", 1), ("production", 1)):
-        settings = GatewaySettings(environment=environment, internal_token="a-real-secret")
+        settings = GatewaySettings(
+            environment=environment,
+            internal_secret_gateway="k" + secrets.token_urlsafe(32),
+            GATEWAY_TRUSTED_PROXIES=["10.0.0.0/8"],
+        )
         defaults = {p.name: p for p in settings.rate_limits}
         scaled = {p.name: p for p in effective_policies(settings.rate_limits, settings.rate_limit_multiplier)}
         assert scaled["ip"].limit == defaults["ip"].limit * factor

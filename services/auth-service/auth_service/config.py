@@ -1,6 +1,7 @@
 """Configuration of the auth service (environment variables only)."""
 
 from functools import lru_cache
+from typing import ClassVar
 
 from pydantic import Field, SecretStr, model_validator
 
@@ -10,6 +11,10 @@ DEV_PIN_PEPPER = "dev-pin-pepper-not-for-production"
 
 
 class AuthSettings(ServiceSettings):
+    # Gateway: the revocation feed (and its client-address header); transaction: PIN checks;
+    # reporting: the event log, for rebuilds.
+    internal_identity: ClassVar[str | None] = "auth"
+    internal_peers: ClassVar[tuple[str, ...]] = ("gateway", "transaction", "reporting")
     service_name: str = "auth-service"
     port: int = 8001
     db_schema: str = "auth"
@@ -45,13 +50,13 @@ class AuthSettings(ServiceSettings):
     def cookie_secure(self) -> bool:
         return self.environment not in ("development", "test")
 
+    def secrets_to_check(self) -> dict[str, str]:
+        return {**super().secrets_to_check(), "PIN_PEPPER": self.pin_pepper.get_secret_value()}
+
     @model_validator(mode="after")
-    def _refuse_dev_pepper_in_production(self) -> "AuthSettings":
-        if self.is_production_like:
-            if self.pin_pepper.get_secret_value() == DEV_PIN_PEPPER:
-                raise ValueError("PIN_PEPPER must be set to a real secret outside development")
-            if not (self.jwt_private_key_file or self.jwt_private_key):
-                raise ValueError("JWT_PRIVATE_KEY_FILE or JWT_PRIVATE_KEY must be set outside development")
+    def _refuse_missing_key_in_production(self) -> "AuthSettings":
+        if self.is_production_like and not (self.jwt_private_key_file or self.jwt_private_key):
+            raise ValueError("JWT_PRIVATE_KEY_FILE or JWT_PRIVATE_KEY must be set outside development")
         return self
 
 

@@ -23,14 +23,14 @@ def _context_hook(settings: AuthSettings) -> LifespanHook:
     @asynccontextmanager
     async def hook(app: FastAPI) -> AsyncIterator[None]:
         keys = SigningKeys.from_settings(settings)
-        token = settings.internal_token.get_secret_value()
+        creds = settings.internal_credentials()
         app.state.auth = AuthContext(
             settings=settings,
             keys=keys,
             passwords=Passwords(settings),
-            users=ServiceClient(app.state.http, settings.user_url, name="user-service", internal_token=token),
+            users=ServiceClient(app.state.http, settings.user_url, name="user-service", credentials=creds),
             wallets=ServiceClient(
-                app.state.http, settings.transaction_url, name="transaction-service", internal_token=token
+                app.state.http, settings.transaction_url, name="transaction-service", credentials=creds
             ),
         )
         # This service verifies its own tokens with its own keys (no HTTP round trip to itself).
@@ -54,7 +54,7 @@ def build_app(settings: AuthSettings | None = None) -> FastAPI:
             jwks.router,
             internal.router,
             # the event log (for read-model rebuilds, e.g. reporting's user counts)
-            outbox_feed_router(outbox, source="auth-service"),
+            outbox_feed_router(outbox, source="auth-service", callers=("reporting",)),
         ],
         migrations_dir=MIGRATIONS_DIR,
         lifespan_hooks=[_context_hook(settings)],

@@ -8,15 +8,15 @@ from auth_service.config import AuthSettings
 from auth_service.main import build_app
 from auth_service.models import Credential, Session
 from auth_service.pins import pin_digest
+from instapay_stack.testing import internal_headers as caller_headers
 from instapay_stack.testing import running_app
 
-INTERNAL = "test-internal-token"
 PEPPER = "test-pepper"
 
 
 @pytest.fixture
 def settings(database_url):
-    return AuthSettings(database_url=database_url, internal_token=INTERNAL, pin_pepper=PEPPER, environment="test")
+    return AuthSettings(database_url=database_url, pin_pepper=PEPPER, environment="test")
 
 
 @pytest.fixture
@@ -29,7 +29,14 @@ async def app_client(settings):
 
 @pytest.fixture
 def internal_headers():
-    return {"X-Internal-Token": INTERNAL}
+    """The transaction service's credential: the PIN check's only caller."""
+    return caller_headers("transaction")
+
+
+@pytest.fixture
+def gateway_headers():
+    """The gateway's credential: the revocation feed's only caller."""
+    return caller_headers("gateway")
 
 
 @pytest.fixture

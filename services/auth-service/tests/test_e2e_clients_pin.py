@@ -6,6 +6,7 @@ import pytest
 
 from instapay_common.security.scopes import CLIENT_SCOPES
 from instapay_stack.e2e import claims_of, create_api_client, fetch_rows, make_admin, problem, register_user
+from instapay_stack.testing import internal_headers
 
 
 @pytest.fixture
@@ -94,7 +95,7 @@ def test_api_client_token_is_limited_to_its_scopes(gw, stack):
 
 def test_transaction_pin_set_change_and_internal_verify(gw, stack):
     user = register_user(stack.gateway_url, pin=None)
-    internal = {"X-Internal-Token": stack.env["INTERNAL_TOKEN"]}
+    internal = internal_headers("transaction", stack.env)
     verify_url = stack.url_of("auth") + "/internal/pin/verify"
     problem(
         httpx.post(verify_url, json={"user_id": user.user_id, "pin": "123456"}, headers=internal), 403, "pin_not_set"

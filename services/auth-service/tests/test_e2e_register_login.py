@@ -8,6 +8,7 @@ import jwt
 import pytest
 
 from instapay_stack.e2e import claims_of, problem, register_user, unique_identity
+from instapay_stack.testing import internal_headers
 
 STRONG = "Nile-River-42x"
 
@@ -33,7 +34,7 @@ def test_register_creates_login_profile_and_wallet(gw, stack):
     wallet = httpx.post(
         stack.url_of("transaction") + "/internal/wallets",
         json={"user_id": created["user_id"]},
-        headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]},
+        headers=internal_headers("auth", stack.env),
         timeout=10,
     )
     assert wallet.status_code == 200, wallet.text
@@ -173,7 +174,7 @@ def test_auth_metrics_count_logins_and_registrations(gw, stack):
     httpx.post(
         stack.url_of("auth") + "/internal/pin/verify",
         json={"user_id": user.user_id, "pin": "135790"},
-        headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]},
+        headers=internal_headers("transaction", stack.env),
         timeout=10,
     )
     after = scrape()

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from instapay_common.db.database import normalize_async_url
 from instapay_stack.e2e import fetch_rows, problem, unique_identity
+from instapay_stack.testing import internal_headers
 
 PASSWORD = "Cairo-Tower-1961"
 
@@ -48,7 +49,7 @@ async def test_registration_with_a_service_down_leaves_no_trace_and_can_be_resen
         wallet = await direct.post(
             stack.url_of("transaction") + "/internal/wallets",
             json={"user_id": again.json()["user_id"]},
-            headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]},
+            headers=internal_headers("auth", stack.env),
         )
     assert wallet.status_code == 200, wallet.text  # the wallet already existed
 

@@ -8,15 +8,22 @@ from sqlalchemy import select
 from auth_service.models import Credential
 
 
-async def test_internal_endpoints_need_the_internal_token(app_client):
+async def test_internal_endpoints_need_the_callers_own_credential(app_client, internal_headers, gateway_headers):
     r = await app_client.get("/internal/sessions/revoked")
-    assert r.status_code == 401
-    r = await app_client.post(
-        "/internal/pin/verify",
-        json={"user_id": "00000000-0000-0000-0000-000000000000", "pin": "123456"},
-        headers={"X-Internal-Token": "nope"},
-    )
-    assert r.status_code == 401
+    assert r.status_code == 401 and r.headers["content-type"].startswith("application/problem+json")
+    pin = {"user_id": "00000000-0000-0000-0000-000000000000", "pin": "123456"}
+    wrong = {**internal_headers, "X-Internal-Token": "nope"}
+    r = await app_client.post("/internal/pin/verify", json=pin, headers=wrong)
+    assert r.status_code == 401 and r.json()["code"] == "unauthenticated"
+    # Another caller's secret under this caller's name is no credential.
+    swapped = {**internal_headers, "X-Internal-Token": gateway_headers["X-Internal-Token"]}
+    assert (await app_client.post("/internal/pin/verify", json=pin, headers=swapped)).status_code == 401
+    # Right credentials, wrong route: the gateway may read the revocation feed, not check PINs;
+    # the transaction service the reverse.
+    r = await app_client.post("/internal/pin/verify", json=pin, headers=gateway_headers)
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    r = await app_client.get("/internal/sessions/revoked", headers=internal_headers)
+    assert r.status_code == 403 and "transaction" in r.json()["detail"]
 
 
 async def test_a_malformed_pin_request_gets_field_errors_not_a_500(app_client, internal_headers):
@@ -90,20 +97,20 @@ async def test_pin_not_set_and_unknown_user(app_client, internal_headers, active
     assert r.status_code == 404
 
 
-async def test_revoked_sessions_feed(app_client, internal_headers, active_user):
+async def test_revoked_sessions_feed(app_client, gateway_headers, active_user):
     from auth_service.service.sessions import revoke_session
 
     before = time.time() - 1
     async with app_client.app.state.db.sessionmaker() as db:
         await revoke_session(db, session_id=active_user["session_id"], user_id=active_user["user_id"], reason="t")
         await db.commit()
-    r = await app_client.get("/internal/sessions/revoked", params={"since": before}, headers=internal_headers)
+    r = await app_client.get("/internal/sessions/revoked", params={"since": before}, headers=gateway_headers)
     assert r.status_code == 200
     body = r.json()
     assert str(active_user["session_id"]) in {i["session_id"] for i in body["items"]}
     assert body["now"] <= time.time()
     later = await app_client.get(
-        "/internal/sessions/revoked", params={"since": time.time() + 5}, headers=internal_headers
+        "/internal/sessions/revoked", params={"since": time.time() + 5}, headers=gateway_headers
     )
     assert later.json()["items"] == []
 

@@ -1,5 +1,6 @@
 """Signing keys (file, env, rotation in JWKS), token shape, password rules, PIN digests."""
 
+import secrets
 import time
 import uuid
 
@@ -98,5 +99,15 @@ def test_pin_digest_is_keyed_and_per_user():
 
 
 def test_production_refuses_dev_secrets():
-    with pytest.raises(ValueError):
-        AuthSettings(environment="production", internal_token="real-token-xyz")
+    with pytest.raises(ValueError, match="INTERNAL_SECRET_AUTH is required"):
+        AuthSettings(environment="production")
+    internal = {f"internal_secret_{c}": "k" + secrets.token_urlsafe(32) for c in ("auth", *AuthSettings.internal_peers)}
+    key = {"jwt_private_key": "-----BEGIN PRIVATE KEY-----"}
+    for pepper, message in (
+        ("dev-pin-pepper-not-for-production", "PIN_PEPPER holds a placeholder"),
+        ("replace-with-a-random-32-byte-secret", "PIN_PEPPER holds a placeholder"),
+        ("short-pepper-1234", "PIN_PEPPER must be at least 32 bytes"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            AuthSettings(environment="production", pin_pepper=pepper, **internal, **key)
+    AuthSettings(environment="production", pin_pepper=secrets.token_urlsafe(32), **internal, **key)

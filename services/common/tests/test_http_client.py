@@ -3,6 +3,7 @@
 import pytest
 from aiohttp import web
 
+from instapay_common.security.internal import InternalCredentials
 from instapay_common.web.http_client import ServiceClient, UpstreamError, new_session
 from instapay_stack.testing import start_fake
 
@@ -28,7 +29,9 @@ async def test_upstream_problem_keeps_its_retry_after():
     runner, url = await start_fake(app)
     session = new_session(timeout_seconds=5)
     try:
-        client = ServiceClient(session, url, name="auth", internal_token="t")
+        client = ServiceClient(
+            session, url, name="auth", credentials=InternalCredentials("transaction", {"transaction": "t"})
+        )
         with pytest.raises(UpstreamError) as exc:
             await client.request("POST", "/locked", json={})
         assert (exc.value.status, exc.value.code, exc.value.detail) == (423, "pin_locked", "in 900 s")

@@ -2,7 +2,10 @@
 
 import json
 import logging
+import socket
 
+import httpx
+import pytest
 from fastapi import APIRouter
 
 from instapay_common.logging import get_logger
@@ -44,3 +47,23 @@ async def test_metrics_use_route_templates_not_raw_paths():
     assert 'route="/items/{item_id}"' in text
     assert 'http_requests_total{method="GET",route="/items/{item_id}",service="metrics-test",status="200"} 3.0' in text
     assert "/items/1" not in text
+
+
+async def test_metrics_port_serves_metrics_and_nothing_else():
+    """METRICS_PORT: a port Prometheus may be let into without reaching the API."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = ServiceSettings(service_name="metrics-port-test", metrics_port=port)
+    app = create_service_app(settings, title="t", routers=[router])
+    async with running_app(app) as client:
+        await client.get("/items/7")
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as metrics_only:
+            scraped = await metrics_only.get("/metrics")
+            assert scraped.status_code == 200
+            assert 'service="metrics-port-test"' in scraped.text
+            for path in ("/items/7", "/healthz", "/readyz", "/docs"):
+                assert (await metrics_only.get(path)).status_code == 404, path
+    async with httpx.AsyncClient() as after:
+        with pytest.raises(httpx.ConnectError):  # closed with the app
+            await after.get(f"http://127.0.0.1:{port}/metrics", timeout=2)

@@ -1,7 +1,7 @@
 """Configuration of the notification service (environment variables only)."""
 
 from functools import lru_cache
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, SecretStr
 
@@ -9,6 +9,9 @@ from instapay_common.settings import ServiceSettings
 
 
 class NotificationSettings(ServiceSettings):
+    # Calls user (contact details). Relay: events.
+    internal_identity: ClassVar[str | None] = "notification"
+    internal_peers: ClassVar[tuple[str, ...]] = ("relay",)
     service_name: str = "notification-service"
     port: int = 8005
     db_schema: str = "notifications"

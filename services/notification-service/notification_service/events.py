@@ -83,7 +83,12 @@ def _wallet(kind: str) -> Builder:
             NotificationSpec(
                 _uid(d.get("user_id"), "user_id"),
                 kind,
-                {**_money(d), "transaction_id": d.get("transaction_id"), "balance_after": d.get("balance_after")},
+                {
+                    **_money(d),
+                    "transaction_id": d.get("transaction_id"),
+                    "balance_after": d.get("balance_after"),
+                    **({"reason": str(d["reason"])[:200]} if d.get("reason") else {}),
+                },
             )
         ]
 
@@ -171,6 +176,8 @@ HANDLERS: dict[str, Builder] = {
     "transfer.completed": _transfer,
     "topup.completed": _wallet("topup.completed"),
     "withdrawal.completed": _wallet("withdrawal.completed"),
+    "withdrawal.failed": _wallet("withdrawal.failed"),
+    "topup.failed": _wallet("topup.failed"),
     "payment_request.created": _payment_request("payment_request.sent", "payment_request.received"),
     "payment_request.accepted": _payment_request("payment_request.accepted", "payment_request.accepted"),
     "payment_request.declined": _payment_request("payment_request.declined", "payment_request.declined"),

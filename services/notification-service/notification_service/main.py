@@ -29,7 +29,7 @@ async def notification_runtime(app: FastAPI) -> AsyncIterator[None]:
         app.state.http,
         settings.user_url,
         name="user-service",
-        internal_token=settings.internal_token.get_secret_value(),
+        credentials=settings.internal_credentials(),
     )
     app.state.profiles = profiles = ProfileDirectory(client, ttl_seconds=settings.profile_cache_seconds)
     mailer = SmtpMailer(settings)

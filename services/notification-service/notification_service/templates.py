@@ -52,6 +52,27 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "تم سحب {amount} {currency} إلى حسابك البنكي. الرصيد: {balance_after} {currency}.",
         ),
     },
+    "withdrawal.failed": {
+        "en": (
+            "Withdrawal of {amount} {currency} failed",
+            "Your withdrawal of {amount} {currency} could not be paid out ({reason}). "
+            "The money is back in your wallet.",
+        ),
+        "ar": (
+            "فشل سحب {amount} {currency}",
+            "تعذر تحويل {amount} {currency} إلى حسابك البنكي ({reason}). عاد المبلغ إلى محفظتك.",
+        ),
+    },
+    "topup.failed": {
+        "en": (
+            "Top-up of {amount} {currency} failed",
+            "Your bank did not confirm the top-up of {amount} {currency} ({reason}). Nothing was charged.",
+        ),
+        "ar": (
+            "فشل شحن {amount} {currency}",
+            "لم يؤكد البنك شحن {amount} {currency} ({reason}). لم يتم خصم أي مبلغ.",
+        ),
+    },
     "payment_request.received": {
         "en": ("Payment request from {counterparty}", "{counterparty} asks you to pay {amount} {currency}."),
         "ar": ("طلب دفع من {counterparty}", "يطلب منك {counterparty} دفع {amount} {currency}."),

@@ -25,12 +25,12 @@ from instapay_stack.postgres import drop_database, ensure_database
 from instapay_stack.processes import free_port_base
 from instapay_stack.services import SERVICES
 from instapay_stack.smtp_sink import SmtpSink
-from instapay_stack.testing import start_fake
+from instapay_stack.testing import internal_headers, start_fake
 from instapay_stack.tokens import TestIssuer
 from notification_service.config import NotificationSettings
 from notification_service.main import build_app
 
-INTERNAL_TOKEN = "test-internal-token"
+RELAY = internal_headers("relay")
 
 
 @contextlib.contextmanager
@@ -80,7 +80,7 @@ class Users:
 
     async def handle(self, request: web.Request) -> web.Response:
         self.calls += 1
-        if request.headers.get("X-Internal-Token") != INTERNAL_TOKEN:
+        if request.headers.get("X-Internal-Token") != internal_headers("notification")["X-Internal-Token"]:
             return web.json_response({"status": 401, "code": "unauthenticated"}, status=401)
         profile = self.profiles.get(request.match_info["user_id"])
         if profile is None:
@@ -126,12 +126,10 @@ class Service:
         return {"Authorization": f"Bearer {self.issuer.token(user_id, **kw)}"}
 
     async def post_event(self, event: dict[str, Any]) -> httpx.Response:
-        return await self.client.post("/internal/events", json=event, headers={"X-Internal-Token": INTERNAL_TOKEN})
+        return await self.client.post("/internal/events", json=event, headers=RELAY)
 
-    async def post_batch(self, events: list[Any], *, token: str | None = INTERNAL_TOKEN) -> httpx.Response:
-        return await self.client.post(
-            "/internal/events/batch", json={"events": events}, headers={"X-Internal-Token": token} if token else {}
-        )
+    async def post_batch(self, events: list[Any], *, headers: dict[str, str] | None = RELAY) -> httpx.Response:
+        return await self.client.post("/internal/events/batch", json={"events": events}, headers=headers or {})
 
 
 @contextlib.asynccontextmanager
@@ -159,7 +157,6 @@ def make_settings(notifications_db, users, smtp_port, tmp_path) -> Callable[...,
         values: dict[str, Any] = dict(
             database_url=notifications_db,
             user_url=users.url,
-            internal_token=INTERNAL_TOKEN,
             environment="test",
             port=free_port_base(1),
             smtp_port=smtp_port,

@@ -142,7 +142,7 @@ async def test_a_batch_applies_each_event_once_and_refuses_only_the_bad_one(serv
     first, second = ev.transfer(alice, bob), ev.transfer(bob, alice)
     bad = ev.envelope("transfer.completed", {"amount": "1.00"})
     batch = [first, bad, second, first, {"type": "no id"}]
-    assert (await service.post_batch(batch, token=None)).status_code == 401
+    assert (await service.post_batch(batch, headers=None)).status_code == 401
     r = await service.post_batch(batch)
     assert r.status_code == 200, r.text
     outcomes = [(x["id"], x["outcome"]) for x in r.json()["results"]]

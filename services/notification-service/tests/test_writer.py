@@ -36,9 +36,11 @@ async def db(notifications_db) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def directory(users, make_settings) -> AsyncIterator[ProfileDirectory]:
-    token = make_settings().internal_token.get_secret_value()
+    credentials = make_settings().internal_credentials()
     async with aiohttp.ClientSession() as http:
-        yield ProfileDirectory(ServiceClient(http, users.url, name="user-service", internal_token=token), ttl_seconds=0)
+        yield ProfileDirectory(
+            ServiceClient(http, users.url, name="user-service", credentials=credentials), ttl_seconds=0
+        )
 
 
 def _envelopes(raw: list[dict[str, Any]]) -> list[EventEnvelope]:

@@ -12,11 +12,17 @@ from collections.abc import Iterable, Mapping, Sequence
 
 REPORTING = "reporting"
 NOTIFICATION = "notification"
+# The transaction service's payout submitter (PAYOUTS_URL is the transaction service itself): a
+# withdrawal's payout is requested from the provider outside the transaction that held the money.
+PAYOUTS = "payouts"
 
 DEFAULT_SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
     "transfer.completed": (REPORTING, NOTIFICATION),
     "topup.completed": (REPORTING, NOTIFICATION),
     "withdrawal.completed": (REPORTING, NOTIFICATION),
+    "withdrawal.requested": (PAYOUTS,),
+    "withdrawal.failed": (NOTIFICATION,),
+    "topup.failed": (NOTIFICATION,),
     "payment_request.created": (NOTIFICATION,),
     "payment_request.accepted": (NOTIFICATION,),
     "payment_request.declined": (NOTIFICATION,),

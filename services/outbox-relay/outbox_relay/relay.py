@@ -53,7 +53,7 @@ class OutboxRelay:
         self.subscribers = SubscriberClient(
             http,
             config.subscriber_urls,
-            internal_token=config.internal_token,
+            credentials=config.credentials(),
             request_timeout=config.request_timeout,
             batch_timeout=config.batch_timeout,
             post_batch_size=config.post_batch_size,

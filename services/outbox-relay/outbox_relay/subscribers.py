@@ -17,6 +17,8 @@ from typing import Any, Literal, NamedTuple
 import aiohttp
 import orjson
 
+from instapay_common.security.internal import InternalCredentials
+
 OutcomeName = Literal["delivered", "rejected", "failed"]
 
 
@@ -44,7 +46,7 @@ class SubscriberClient:
         http: aiohttp.ClientSession,
         urls: Mapping[str, str],
         *,
-        internal_token: str,
+        credentials: InternalCredentials,
         request_timeout: float,
         batch_timeout: float,
         post_batch_size: int,
@@ -54,7 +56,7 @@ class SubscriberClient:
         self.request_timeout = request_timeout
         self.batch_timeout = batch_timeout
         self.post_batch_size = max(1, post_batch_size)
-        self._headers = {"Content-Type": "application/json", "X-Internal-Token": internal_token}
+        self._headers = {"Content-Type": "application/json", **credentials.headers()}
         self._no_batch_route: set[str] = set()  # subscribers that answered 404/405 to the batch route
 
     async def deliver(self, sub: str, envelopes: Sequence[dict[str, Any]]) -> list[Outcome]:

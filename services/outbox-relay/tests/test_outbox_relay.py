@@ -28,11 +28,11 @@ from instapay_stack.postgres import drop_database, ensure_database
 from instapay_stack.processes import free_port_base
 from instapay_stack.testing import start_fake
 from outbox_relay.backoff import backoff_delay
-from outbox_relay.config import RelayConfig
+from outbox_relay.config import RelayConfig, config_from_env
 from outbox_relay.metrics import OUTBOX_DELIVERIES
 from outbox_relay.relay import OutboxRelay
 
-TOKEN = "relay-test-token"
+SECRET = "relay-test-" + secrets.token_urlsafe(32)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ class Subscriber:
 
     async def _refusal(self, request: web.Request) -> web.Response | None:
         """Wrong token (401), or a planned failure (500); None when the request goes through."""
-        if request.headers.get("X-Internal-Token") != TOKEN:
+        if request.headers.get("X-Internal-Caller") != "relay" or request.headers.get("X-Internal-Token") != SECRET:
             self.bad_tokens += 1
             return web.Response(status=401)
         if self.delay:
@@ -147,7 +147,7 @@ def config(subs: dict[str, Subscriber], **kw) -> RelayConfig:
     return RelayConfig(
         service="transaction",
         schema="ledger",
-        internal_token=TOKEN,
+        internal_secret=SECRET,
         subscriber_urls={n: s.url for n, s in subs.items()},
         **kw,
     )
@@ -298,7 +298,7 @@ async def test_relay_process_killed_mid_batch_loses_nothing(outbox_url, conn):
     env = {
         **os.environ,
         "DATABASE_URL": outbox_url,
-        "INTERNAL_TOKEN": TOKEN,
+        "INTERNAL_SECRET_RELAY": SECRET,
         "NOTIFICATION_URL": slow.url,
         "OUTBOX_BATCH_SIZE": "20",
     }
@@ -458,3 +458,19 @@ async def test_relay_survives_a_connection_the_server_is_terminating(tmp_path, s
         pool.terminate()
         server.close()
         await server.wait_closed()
+
+
+def test_relay_credential_outside_development_is_required_long_and_not_a_placeholder():
+    """The relay names itself with its own secret; staging and production refuse to start
+    without a real one, naming the setting."""
+    assert config_from_env("auth", {}).credentials().headers()["X-Internal-Caller"] == "relay"
+    assert config_from_env("auth", {"INTERNAL_SECRET_RELAY": SECRET}).internal_secret == SECRET
+    for value, message in (
+        (None, "INTERNAL_SECRET_RELAY is required"),
+        ("replace-with-a-random-32-byte-secret", "INTERNAL_SECRET_RELAY holds a placeholder"),
+        ("short-but-random-9f8e7d", "INTERNAL_SECRET_RELAY must be at least 32 bytes"),
+    ):
+        env = {"ENVIRONMENT": "production", **({"INTERNAL_SECRET_RELAY": value} if value else {})}
+        with pytest.raises(ValueError, match=message):
+            config_from_env("auth", env)
+    assert config_from_env("auth", {"ENVIRONMENT": "production", "INTERNAL_SECRET_RELAY": SECRET}).internal_secret

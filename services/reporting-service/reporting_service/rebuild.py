@@ -7,7 +7,7 @@ transaction-service `GET /internal/events?after_seq=&limit=` and auth-service's 
 (user.registered, for user counts) and applies each page with the writer the live
 `POST /internal/events` uses (`service.apply_events`), so the result equals the live-built model.
 Events that arrive live during the rebuild are deduped by id like any redelivery. Environment as for the service
-(DATABASE_URL, TRANSACTION_URL, AUTH_URL, INTERNAL_TOKEN).
+(DATABASE_URL, TRANSACTION_URL, AUTH_URL, INTERNAL_SECRET_REPORTING).
 """
 
 from __future__ import annotations
@@ -80,13 +80,11 @@ async def rebuild(
 async def main_async(settings: ReportingSettings) -> RebuildResult:
     db = Database(settings.database_url, pool_size=2, max_overflow=0)
     http = new_session(timeout_seconds=30)
-    token = settings.internal_token.get_secret_value()
+    creds = settings.internal_credentials()
     try:
         sources = {
-            "transaction": ServiceClient(
-                http, settings.transaction_url, name="transaction-service", internal_token=token
-            ),
-            "auth": ServiceClient(http, settings.auth_url, name="auth-service", internal_token=token),
+            "transaction": ServiceClient(http, settings.transaction_url, name="transaction-service", credentials=creds),
+            "auth": ServiceClient(http, settings.auth_url, name="auth-service", credentials=creds),
         }
         return await rebuild(db, sources, optional=frozenset({"auth"}))
     finally:

@@ -275,7 +275,9 @@ async def truncate(db: Database) -> None:
     """Empties every read-model table and the inbox (the rebuild starts from nothing)."""
     names = ", ".join(f'"{t.schema}"."{t.name}"' for t in READ_MODEL)
     async with db.engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
+        # Not RESTART IDENTITY: that needs ownership of the sequences, and the service's runtime
+        # role owns nothing (instapay_common.db.roles); ids only need to keep increasing.
+        await conn.execute(text(f"TRUNCATE {names}"))
 
 
 # --- the summary ---------------------------------------------------------------------------------

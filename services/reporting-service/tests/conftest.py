@@ -19,12 +19,10 @@ import pytest
 from instapay_stack.migrate import migrate_all
 from instapay_stack.postgres import drop_database, ensure_database
 from instapay_stack.services import SERVICES
-from instapay_stack.testing import running_app
+from instapay_stack.testing import internal_headers, running_app
 from instapay_stack.tokens import TestIssuer
 from reporting_service.config import ReportingSettings
 from reporting_service.main import build_app
-
-INTERNAL_TOKEN = "test-internal-token"
 
 
 def _migrated_db(pg, prefix: str) -> Iterator[str]:
@@ -56,7 +54,7 @@ class Client:
         return {"Authorization": f"Bearer {self.issuer.token(user_id, **kw)}"}
 
     async def post_event(self, event: dict[str, Any]) -> httpx.Response:
-        return await self.http.post("/internal/events", json=event, headers={"X-Internal-Token": INTERNAL_TOKEN})
+        return await self.http.post("/internal/events", json=event, headers=internal_headers("relay"))
 
     async def get(self, path: str, user_id: str, **params: Any) -> httpx.Response:
         return await self.http.get(path, params=params, headers=self.auth(user_id))
@@ -64,7 +62,7 @@ class Client:
 
 @pytest.fixture
 async def reporting(reporting_db) -> AsyncIterator[Client]:
-    settings = ReportingSettings(database_url=reporting_db, internal_token=INTERNAL_TOKEN, environment="test")
+    settings = ReportingSettings(database_url=reporting_db, environment="test")
     app = build_app(settings)
     async with running_app(app) as http:
         issuer = TestIssuer()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import asyncpg
 
-from instapay_stack.testing import running_app
+from instapay_stack.testing import internal_headers, running_app
 from reporting_service import service
 from reporting_service.config import ReportingSettings
 from reporting_service.main import build_app
@@ -167,10 +167,10 @@ def alembic(url: str, *args: str) -> None:
 async def test_migration_0004_backfills_what_the_writer_builds(fresh_db, ledger):
     users = [ledger.user(h, START) for h in ("amal", "badr", "camelia", "dina")]
     ledger.random_activity(users, 200, START, days=70)
-    app = build_app(ReportingSettings(database_url=fresh_db, internal_token="test-internal-token", environment="test"))
+    app = build_app(ReportingSettings(database_url=fresh_db, environment="test"))
     async with running_app(app) as http:
         for e in ledger.auth_events + ledger.events:
-            r = await http.post("/internal/events", json=e, headers={"X-Internal-Token": "test-internal-token"})
+            r = await http.post("/internal/events", json=e, headers=internal_headers("relay"))
             assert r.status_code == 204
     live = (await fetch(fresh_db, TOTALS_SQL), await fetch(fresh_db, RUNNING_SQL))
     assert live == recompute(await fetch(fresh_db, MOVEMENTS_SQL))

@@ -14,6 +14,7 @@ import httpx
 
 from instapay_stack.e2e import make_admin, register_user_async
 from instapay_stack.services import SERVICES
+from instapay_stack.testing import internal_headers
 
 
 async def test_user_counts_from_events_and_rebuild_through_the_stack(stack):
@@ -45,7 +46,7 @@ async def test_user_counts_from_events_and_rebuild_through_the_stack(stack):
         feed = await gw.get(
             stack.url_of("auth") + "/internal/events",
             params={"limit": 1000},
-            headers={"X-Internal-Token": stack.env["INTERNAL_TOKEN"]},
+            headers=internal_headers("reporting", stack.env),
         )
         assert feed.status_code == 200
         registered = {e["data"]["user_id"] for e in feed.json()["items"] if e["type"] == "user.registered"}
@@ -56,7 +57,7 @@ async def test_user_counts_from_events_and_rebuild_through_the_stack(stack):
             subprocess.run,
             [sys.executable, "-m", "reporting_service.rebuild"],
             cwd=reporting.path,
-            env={**stack.env, "LOG_LEVEL": "WARNING"},
+            env={**stack.service_env("reporting"), "LOG_LEVEL": "WARNING"},
             capture_output=True,
             text=True,
             timeout=300,

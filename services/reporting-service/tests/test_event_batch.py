@@ -7,14 +7,13 @@ import random
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from instapay_stack.testing import internal_headers
+
 START = datetime(2026, 8, 1, 9, 0, tzinfo=UTC)
-INTERNAL_TOKEN = "test-internal-token"  # the reporting fixture's (conftest.py cannot be imported)
 
 
 async def post_batch(reporting, events: list) -> list[str]:
-    r = await reporting.http.post(
-        "/internal/events/batch", json={"events": events}, headers={"X-Internal-Token": INTERNAL_TOKEN}
-    )
+    r = await reporting.http.post("/internal/events/batch", json={"events": events}, headers=internal_headers("relay"))
     assert r.status_code == 200, r.text
     return [x["outcome"] for x in r.json()["results"]]
 

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from instapay_common.security.scopes import ROLE_ADMIN
 from instapay_common.web.http_client import ServiceClient, new_session
 from instapay_stack.testing import start_fake
+from reporting_service.config import ReportingSettings
 from reporting_service.rebuild import rebuild
 
 START = datetime(2026, 6, 1, tzinfo=UTC)
@@ -27,6 +28,11 @@ TABLES = (
 )
 
 
+# The reporting service's own credential (ENVIRONMENT=test: the development one).
+CREDENTIALS = ReportingSettings(environment="test").internal_credentials()
+REPORTING = CREDENTIALS.headers()
+
+
 class EventLog:
     """Serves `GET /internal/events?after_seq=&limit=` over a list, like transaction-service."""
 
@@ -35,7 +41,7 @@ class EventLog:
         self.pages = 0
 
     async def handle(self, request: web.Request) -> web.Response:
-        if request.headers.get("X-Internal-Token") != "test-internal-token":
+        if request.headers.get("X-Internal-Token") != REPORTING["X-Internal-Token"]:
             return web.json_response({"status": 401, "code": "unauthenticated"}, status=401)
         after, limit = int(request.query.get("after_seq", 0)), int(request.query.get("limit", 100))
         items = [e for e in self.events if e["seq"] > after][:limit]
@@ -108,10 +114,7 @@ async def test_rebuild_replays_to_an_identical_read_model(reporting, ledger, log
 
     http = new_session(timeout_seconds=10)
     try:
-        sources = {
-            name: ServiceClient(http, url, name=name, internal_token="test-internal-token")
-            for name, url in logs.items()
-        }
+        sources = {name: ServiceClient(http, url, name=name, credentials=CREDENTIALS) for name, url in logs.items()}
         result = await rebuild(reporting.app.state.db, sources, optional=frozenset({"auth"}))
     finally:
         await http.close()
@@ -130,8 +133,8 @@ async def test_rebuild_without_an_auth_event_log_keeps_going(reporting, ledger, 
     ledger.topup(uid, Decimal("10.00"), START)
     http = new_session(timeout_seconds=10)
     try:
-        missing = ServiceClient(http, logs["transaction"] + "/old", name="auth", internal_token="x")
-        present = ServiceClient(http, logs["transaction"], name="transaction", internal_token="test-internal-token")
+        missing = ServiceClient(http, logs["transaction"] + "/old", name="auth", credentials=CREDENTIALS)
+        present = ServiceClient(http, logs["transaction"], name="transaction", credentials=CREDENTIALS)
         result = await rebuild(
             reporting.app.state.db, {"transaction": present, "auth": missing}, optional=frozenset({"auth"})
         )

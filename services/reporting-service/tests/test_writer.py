@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from instapay_common.events.envelope import EventEnvelope
-from instapay_stack.testing import running_app
+from instapay_stack.testing import internal_headers, running_app
 from reporting_service import service
 from reporting_service.config import ReportingSettings
 from reporting_service.events import PairDay, Party, PlatformDay, UserDay, effects
@@ -27,15 +27,14 @@ from reporting_service.metrics import EVENTS_APPLIED
 from reporting_service.models import READ_MODEL
 
 START = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
-INTERNAL_TOKEN = "test-internal-token"  # the reporting fixture's (conftest.py cannot be imported)
-HEADERS = {"X-Internal-Token": INTERNAL_TOKEN}
+HEADERS = internal_headers("relay")
 ZERO = Decimal("0.00")
 
 
 @pytest.fixture
 async def one_by_one(fresh_db) -> AsyncIterator[tuple[str, httpx.AsyncClient]]:
     """A second reporting app on its own fresh database: the reference, fed one event at a time."""
-    app = build_app(ReportingSettings(database_url=fresh_db, internal_token=INTERNAL_TOKEN, environment="test"))
+    app = build_app(ReportingSettings(database_url=fresh_db, environment="test"))
     async with running_app(app) as http:
         yield fresh_db, http
 

@@ -7,17 +7,18 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from aiohttp import web
+from sqlalchemy import text
 
-from instapay_stack.testing import running_app, start_fake
+from instapay_stack.testing import internal_headers, running_app, start_fake
 from instapay_stack.tokens import TestIssuer
 from transaction_service.config import TransactionSettings
 from transaction_service.main import build_app
 
-INTERNAL_TOKEN = "test-internal-token"
 GOOD_PIN = "123456"
 
 
@@ -55,7 +56,8 @@ def _problem(status: int, code: str) -> web.Response:
 
 async def start_peers(directory: FakeDirectory) -> tuple[web.AppRunner, str]:
     async def verify(request: web.Request) -> web.Response:
-        if request.headers.get("X-Internal-Token") != INTERNAL_TOKEN:
+        # The stand-in auth service checks the caller as the real one does (its dev credential).
+        if request.headers.get("X-Internal-Token") != internal_headers("transaction")["X-Internal-Token"]:
             return _problem(401, "unauthenticated")
         body = await request.json()
         expected = directory.pins.get(body["user_id"])
@@ -105,7 +107,8 @@ class Ctx:
         return {"Authorization": f"Bearer {self.issuer.token(user_id, **kw)}"}
 
     def internal(self) -> dict[str, str]:
-        return {"X-Internal-Token": INTERNAL_TOKEN}
+        """The auth service's credential: the wallet routes' only caller."""
+        return internal_headers("auth")
 
     async def user(self, handle: str | None = None, *, balance: str | None = None, **kw: Any) -> dict[str, Any]:
         """A user with a wallet (and optionally topped-up balance)."""
@@ -121,11 +124,64 @@ class Ctx:
             assert r.status_code == 201, r.text
         return user
 
+    # ---- funding: what the outbox relay and the provider do, and ledger reads
+
+    async def scalar(self, sql: str, **params: Any) -> Any:
+        async with self.app.state.db.sessionmaker() as s:
+            return (await s.execute(text(sql), params)).scalar_one()
+
+    async def withdraw(self, user: dict[str, Any], amount: str, reference: str = "iban-1") -> Any:
+        return await self.client.post(
+            "/api/v1/wallet/withdrawals",
+            headers={**self.auth(user["user_id"]), "Idempotency-Key": uuid.uuid4().hex},
+            json={"amount": amount, "destination": {"type": "bank", "reference": reference}, "pin": GOOD_PIN},
+        )
+
+    async def topup(self, user: dict[str, Any], amount: str, method: str = "card", reference: str = "ref-1") -> Any:
+        return await self.client.post(
+            "/api/v1/wallet/topups",
+            headers={**self.auth(user["user_id"]), "Idempotency-Key": uuid.uuid4().hex},
+            json={"amount": amount, "source": {"type": method, "reference": reference}},
+        )
+
+    async def deliver_payout_requests(self, *op_ids: uuid.UUID) -> list[str]:
+        """What the outbox relay does for subscriber `payouts`: the `withdrawal.requested` events of
+        these operations posted to POST /internal/events/batch; returns each event's outcome."""
+        wanted = {str(op_id) for op_id in op_ids}
+        events: list[dict[str, Any]] = []
+        after = 0
+        while True:  # the whole event log, page by page (tests share the database)
+            feed = await self.client.get(
+                "/internal/events", params={"after_seq": after, "limit": 1000}, headers=internal_headers("reporting")
+            )
+            assert feed.status_code == 200, feed.text
+            page = feed.json()
+            events += [
+                e
+                for e in page["items"]
+                if e["type"] == "withdrawal.requested" and e["data"]["transaction_id"] in wanted
+            ]
+            if not page["items"]:
+                break
+            after = page["next_after_seq"]
+        if not events:
+            return []
+        r = await self.client.post("/internal/events/batch", json={"events": events}, headers=internal_headers("relay"))
+        assert r.status_code == 200, r.text
+        return [result["outcome"] for result in r.json()["results"]]
+
+    async def post_callback(self, headers: dict[str, str], body: bytes) -> Any:
+        return await self.client.post("/api/v1/funding/webhooks/in_process", headers=headers, content=body)
+
+    async def balances(self, user: dict[str, Any]) -> tuple[Decimal, Decimal]:
+        """(balance, available_balance) of the user's wallet."""
+        w = (await self.client.get("/api/v1/wallet", headers=self.auth(user["user_id"]))).json()
+        return Decimal(w["balance"]), Decimal(w["available_balance"])
+
 
 def make_settings(database_url: str, peers_url: str, **overrides: Any) -> TransactionSettings:
     return TransactionSettings(
         database_url=database_url,
-        internal_token=INTERNAL_TOKEN,
         auth_url=peers_url,
         user_url=peers_url,
         environment="test",

@@ -4,6 +4,8 @@ import uuid
 
 from sqlalchemy import text
 
+from instapay_stack.testing import internal_headers
+
 
 async def test_create_wallet_is_idempotent_and_starts_at_zero(ctx):
     uid = str(uuid.uuid4())
@@ -14,9 +16,16 @@ async def test_create_wallet_is_idempotent_and_starts_at_zero(ctx):
     assert r2.status_code == 200 and r2.json()["account_id"] == r1.json()["account_id"]
 
 
-async def test_internal_endpoints_need_the_internal_token(ctx):
+async def test_internal_endpoints_need_the_callers_own_credential(ctx):
     r = await ctx.client.post("/internal/wallets", json={"user_id": str(uuid.uuid4())})
     assert r.status_code == 401 and r.json()["code"] == "unauthenticated"
+    # The reporting service may read the event log, not open or remove wallets.
+    reporting = internal_headers("reporting")
+    r = await ctx.client.post("/internal/wallets", json={"user_id": str(uuid.uuid4())}, headers=reporting)
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    assert (await ctx.client.delete(f"/internal/wallets/{uuid.uuid4()}", headers=reporting)).status_code == 403
+    assert (await ctx.client.get("/internal/events", headers=reporting)).status_code == 200
+    assert (await ctx.client.get("/internal/events", headers=ctx.internal())).status_code == 403
     r = await ctx.client.post("/internal/wallets", json={"user_id": "nope"}, headers=ctx.internal())
     assert r.status_code == 422 and r.json()["code"] == "validation_error"
 

@@ -17,6 +17,7 @@ from transaction_service import schemas as rm
 DOCUMENTED = {
     ("get", "/api/v1/wallet", "200"): "Wallet",
     ("post", "/api/v1/wallet/topups", "201"): "Transaction",
+    ("post", "/api/v1/wallet/topups", "202"): "Transaction",
     ("post", "/api/v1/wallet/withdrawals", "201"): "Transaction",
     ("post", "/api/v1/transfers", "201"): "Transfer",
     ("get", "/api/v1/transfers/{transfer_id}", "200"): "Transfer",
@@ -28,6 +29,8 @@ DOCUMENTED = {
     ("post", "/api/v1/payment-requests/{request_id}/cancel", "200"): "PaymentRequest",
     ("post", "/api/v1/admin/wallets/{user_id}/freeze", "200"): "Wallet",
     ("post", "/api/v1/admin/wallets/{user_id}/unfreeze", "200"): "Wallet",
+    ("post", "/api/v1/funding/webhooks/{provider}", "200"): "CallbackAnswer",
+    ("get", "/api/v1/admin/reconciliation", "200"): "Reconciliation",
 }
 
 _strict: dict[type[BaseModel], type[BaseModel]] = {}
@@ -152,15 +155,16 @@ async def test_real_answers_conform_to_their_documented_models(ctx):
         headers={**ha, "Idempotency-Key": k()},
         json={"amount": "25.50", "source": {"type": "bank", "reference": "iban-1"}},
     )
-    assert r.status_code == 201, r.text
-    assert conforms(rm.Transaction, r.json())["counterparty"] is None
+    assert r.status_code == 202, r.text
+    assert conforms(rm.Transaction, r.json())["status"] == "pending"
+    wallet_topup_id = r.json()["id"]
     r = await c.post(
         "/api/v1/wallet/withdrawals",
         headers={**ha, "Idempotency-Key": k()},
         json={"amount": "10", "destination": {"type": "bank", "reference": "iban-1"}, "pin": "123456"},
     )
     assert r.status_code == 201, r.text
-    assert conforms(rm.Transaction, r.json())["direction"] == "out"
+    assert conforms(rm.Transaction, r.json())["status"] == "pending"
 
     key = k()
     body = {"recipient": bob["handle"], "amount": "40.00", "note": "rent", "pin": "123456"}
@@ -182,7 +186,8 @@ async def test_real_answers_conform_to_their_documented_models(ctx):
     r = await c.get("/api/v1/transactions", headers=ha, params={"limit": 1})
     assert conforms(rm.TransactionPage, r.json())["next_cursor"]
     r = await c.get("/api/v1/wallet", headers=ha)
-    assert r.status_code == 200 and conforms(rm.Wallet, r.json())["balance"] == "475.50"
+    wallet = conforms(rm.Wallet, r.json())
+    assert (wallet["balance"], wallet["available_balance"]) == ("460.00", "450.00")  # 25.50 and 10 pending
 
     requests = []
     for amount in ("5.00", "6.00", "7.00"):
@@ -213,3 +218,8 @@ async def test_real_answers_conform_to_their_documented_models(ctx):
     assert r.status_code == 200 and conforms(rm.Wallet, r.json())["status"] == "frozen"
     r = await c.post(f"/api/v1/admin/wallets/{bob['user_id']}/unfreeze", headers=admin)
     assert r.status_code == 200 and conforms(rm.Wallet, r.json())["status"] == "active"
+    r = await c.get("/api/v1/admin/reconciliation", headers=admin, params={"date": "2026-01-01"})
+    assert r.status_code == 200 and conforms(rm.Reconciliation, r.json())["matched"] == 0
+    headers, body = ctx.app.state.funding.settle(uuid.UUID(wallet_topup_id), "charge.succeeded")
+    r = await c.post("/api/v1/funding/webhooks/in_process", headers=headers, content=body)
+    assert r.status_code == 200 and conforms(rm.CallbackAnswer, r.json())["status"] == "applied"

@@ -1,14 +1,21 @@
 """Configuration of the transaction service (environment variables only)."""
 
+from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import NoDecode
 
 from instapay_common.settings import ServiceSettings
 
 
 class TransactionSettings(ServiceSettings):
+    # Calls auth (PIN) and user (parties). Auth: wallet create/remove; reporting: the event log;
+    # relay: withdrawal events for the payout submitter.
+    internal_identity: ClassVar[str | None] = "transaction"
+    internal_peers: ClassVar[tuple[str, ...]] = ("auth", "reporting", "relay")
     service_name: str = "transaction-service"
     port: int = 8003
     db_schema: str = "ledger"
@@ -31,10 +38,72 @@ class TransactionSettings(ServiceSettings):
     idempotency_retention_hours: int = Field(default=30 * 24, ge=24)
     idempotency_purge_seconds: float = Field(default=3600.0, gt=0)
 
-    # Development funding provider: simulated latency (to make kill -9 tests hit mid-flight).
-    funding_latency_ms: int = Field(default=0, ge=0)
+    # Where money comes from and goes: `http` (a PSP of the simulator's API shape, the only one
+    # allowed in production), `simulator` (the same adapter, pointed at the provider simulator)
+    # or `in_process` (the service's own tests).
+    funding_provider: Literal["in_process", "simulator", "http"] = "in_process"
+    # The provider's API (docs/PROVIDER_SIMULATOR.md), for `simulator` and `http`.
+    funding_provider_url: str = "http://127.0.0.1:8010"
+    funding_api_key: SecretStr = SecretStr("")
+    # Comma-separated: callbacks signed with any of them verify, so the secret can be rotated
+    # (add the new one, let the provider switch, drop the old one).
+    funding_webhook_secrets: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    # One provider call may take this long; then its outcome is unknown (FundingProviderError).
+    funding_timeout_seconds: float = Field(default=5.0, gt=0)
+    # A callback whose signed timestamp is further than this from now is refused (replays).
+    funding_callback_tolerance_seconds: int = Field(default=300, gt=0)
+    # Money in: top-ups per day and per month (contract defaults), in the limits' time zone.
+    topup_limit_daily: Decimal = Field(default=Decimal("50000.00"), gt=0)
+    topup_limit_monthly: Decimal = Field(default=Decimal("200000.00"), gt=0)
+    # A withdrawal's hold lasts this long unconfirmed; then its payout is cancelled (or, if the
+    # provider already paid it, posted) by the funding sweeper.
+    withdrawal_hold_ttl: timedelta = Field(default=timedelta(days=3), gt=timedelta(0))
+    # A bank top-up with no callback after this long is looked up at the provider.
+    topup_inquiry_after_seconds: float = Field(default=600.0, gt=0)
+    funding_sweep_seconds: float = Field(default=30.0, gt=0)
+    # How often yesterday's (and today's so far) settlement report is reconciled.
+    reconciliation_seconds: float = Field(default=3600.0, gt=0)
+    # Staging may run against the provider simulator only when this says so explicitly.
+    funding_simulator_in_staging: bool = False
+
     # Refresh period of the wallets_total gauge.
     wallet_gauge_seconds: float = Field(default=30.0, gt=0)
+
+    @model_validator(mode="after")
+    def _refuse_simulated_funding(self) -> "TransactionSettings":
+        """Money must not be creatable from nothing outside development: the in-process provider
+        approves anything, and the simulator is nobody's bank."""
+        if self.funding_provider == "in_process" and self.is_production_like:
+            raise ValueError(f"FUNDING_PROVIDER=in_process is refused with ENVIRONMENT={self.environment}")
+        if self.funding_provider == "simulator" and (
+            self.environment == "production"
+            or (self.environment == "staging" and not self.funding_simulator_in_staging)
+        ):
+            raise ValueError(
+                f"FUNDING_PROVIDER=simulator is refused with ENVIRONMENT={self.environment}"
+                + (
+                    " (set FUNDING_SIMULATOR_IN_STAGING=true for a staging sandbox)"
+                    if self.environment == "staging"
+                    else ""
+                )
+            )
+        return self
+
+    @field_validator("funding_webhook_secrets", mode="before")
+    @classmethod
+    def _split_secrets(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _require_provider_credentials(self) -> "TransactionSettings":
+        if self.funding_provider != "in_process":
+            if not self.funding_api_key.get_secret_value():
+                raise ValueError(f"FUNDING_API_KEY must be set with FUNDING_PROVIDER={self.funding_provider}")
+            if not self.funding_webhook_secrets:
+                raise ValueError(f"FUNDING_WEBHOOK_SECRETS must be set with FUNDING_PROVIDER={self.funding_provider}")
+        return self
 
 
 @lru_cache

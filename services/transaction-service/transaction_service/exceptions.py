@@ -88,3 +88,15 @@ class FundingProviderError(DomainError):
 
 class InvalidCursor(DomainError):
     status, code, title = 422, "validation_error", "Invalid cursor"
+
+
+class InvalidSignature(DomainError):
+    status, code, title = 401, "invalid_signature", "The callback signature is missing, wrong or stale"
+
+
+class InvalidCallback(DomainError):
+    status, code, title = 422, "validation_error", "The callback is signed but not understood"
+
+
+class UnknownProvider(DomainError):
+    status, code, title = 404, "not_found", "No such funding provider"

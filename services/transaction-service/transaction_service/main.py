@@ -2,8 +2,10 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 from fastapi import FastAPI
 
 from instapay_common.events.feed import outbox_feed_router
@@ -15,10 +17,13 @@ from transaction_service.api.openapi_doc import document_idempotency_key
 from transaction_service.api.routes import routers
 from transaction_service.config import TransactionSettings, get_settings
 from transaction_service.events import SOURCE
-from transaction_service.funding_provider import DevFundingProvider
+from transaction_service.funding.http_provider import HttpFundingProvider
+from transaction_service.funding.in_process import InProcessFundingProvider
+from transaction_service.funding.provider import FundingProvider
 from transaction_service.metrics import WALLETS
 from transaction_service.models import outbox
 from transaction_service.peers import Peers
+from transaction_service.service import funding_sweeper, reconciliation
 from transaction_service.service.idempotency import purge_expired_keys
 from transaction_service.service.wallets import count_wallets
 
@@ -29,14 +34,32 @@ log = get_logger("transaction")
 @asynccontextmanager
 async def wire_dependencies(app: FastAPI) -> AsyncIterator[None]:
     settings: TransactionSettings = app.state.settings
-    token = settings.internal_token.get_secret_value()
+    creds = settings.internal_credentials()
     app.state.peers = Peers(
-        auth=ServiceClient(app.state.http, settings.auth_url, name="auth", internal_token=token),
-        user=ServiceClient(app.state.http, settings.user_url, name="user", internal_token=token),
+        auth=ServiceClient(app.state.http, settings.auth_url, name="auth", credentials=creds),
+        user=ServiceClient(app.state.http, settings.user_url, name="user", credentials=creds),
     )
-    if not hasattr(app.state, "funding"):
-        app.state.funding = DevFundingProvider(latency_ms=settings.funding_latency_ms)
+    if not hasattr(app.state, "funding"):  # a test may have installed its own
+        app.state.funding = funding_provider(settings, app.state.http)
     yield
+
+
+def funding_provider(settings: TransactionSettings, http: aiohttp.ClientSession) -> FundingProvider:
+    """The configured provider (settings refuse the simulated ones in production)."""
+    if settings.funding_provider == "in_process":
+        return InProcessFundingProvider()
+    return HttpFundingProvider.from_settings(settings, http)
+
+
+async def sweep_funding(app: FastAPI) -> None:
+    await funding_sweeper.sweep(app.state.db, app.state.funding, app.state.settings)
+
+
+async def reconcile_recent_days(app: FastAPI) -> None:
+    """Yesterday's settlement (final once the day is over) and today's so far."""
+    today = datetime.now(UTC).date()
+    for day in (today - timedelta(days=1), today):
+        await reconciliation.reconcile(app.state.db, app.state.funding, day)
 
 
 async def refresh_wallet_gauge(app: FastAPI) -> None:
@@ -55,11 +78,13 @@ def build_app(settings: TransactionSettings | None = None) -> FastAPI:
     app = create_service_app(
         settings or get_settings(),
         title="Mini-InstaPay transaction service",
-        routers=[*routers, outbox_feed_router(outbox, source=SOURCE)],
+        routers=[*routers, outbox_feed_router(outbox, source=SOURCE, callers=("reporting",))],
         migrations_dir=MIGRATIONS_DIR,
         lifespan_hooks=[
             wire_dependencies,
             periodic("wallet_gauge", lambda app: app.state.settings.wallet_gauge_seconds, refresh_wallet_gauge),
+            periodic("funding_sweep", lambda app: app.state.settings.funding_sweep_seconds, sweep_funding),
+            periodic("reconciliation", lambda app: app.state.settings.reconciliation_seconds, reconcile_recent_days),
             periodic(
                 "idempotency_purge", lambda app: app.state.settings.idempotency_purge_seconds, purge_idempotency_keys
             ),

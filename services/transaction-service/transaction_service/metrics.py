@@ -8,3 +8,14 @@ TOPUPS = Counter("topups_total", "Top-ups by outcome.", ["outcome"])
 WITHDRAWALS = Counter("withdrawals_total", "Withdrawals by outcome.", ["outcome"])
 WALLETS = Gauge("wallets_total", "User wallets in the ledger.")
 IDEMPOTENT_REPLAYS = Counter("idempotent_replays_total", "Answers replayed from a stored idempotency key.")
+FUNDING_OUTCOMES = Counter(
+    "funding_outcomes_total", "Top-ups and withdrawals finished after the provider answered.", ["kind", "outcome"]
+)
+FUNDING_ANOMALIES = Counter(
+    "funding_anomalies_total", "Provider statements that contradict the ledger (nothing was moved).", ["kind"]
+)
+PROVIDER_CALLBACKS = Counter("provider_callbacks_total", "Provider callbacks by outcome.", ["outcome"])
+PENDING_HOLDS = Gauge("holds_pending", "Holds not yet posted, released or expired.")
+RECONCILIATION_DISCREPANCIES = Gauge(
+    "reconciliation_discrepancies", "Items of the last reconciliation that did not match, by day.", ["provider", "day"]
+)

@@ -9,6 +9,7 @@ models with unknown fields forbidden, so a field a builder adds must be added to
 Unknown fields are not forbidden in the document itself: the contract lets the API add fields.
 """
 
+import datetime as dt
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -106,6 +107,7 @@ def wallet_body(wallet: WalletRow, limits: Limits) -> JsonObject:
         "account_id": str(wallet.id),
         "user_id": str(wallet.user_id),
         "balance": fmt(wallet.balance),
+        "available_balance": fmt(wallet.available),
         "currency": wallet.currency,
         "status": wallet.status,
         "limits": {k: fmt(v) for k, v in limits._asdict().items()},
@@ -138,6 +140,7 @@ def transaction_body(
     sender: PartyRef | None,
     recipient: PartyRef | None,
     created_at: datetime,
+    status: str = "completed",
 ) -> JsonObject:
     """`Transaction`: one history row from the side of the account that got `signed_amount`."""
     incoming = signed_amount > 0
@@ -152,7 +155,7 @@ def transaction_body(
         "counterparty": counterparty,
         "transfer_id": str(entry_id) if entry_type == "transfer" else None,
         "note": note,
-        "status": "completed",
+        "status": status,
         "created_at": rfc3339(created_at),
     }
 
@@ -224,6 +227,9 @@ class Wallet(BaseModel):
     account_id: Id
     user_id: Id
     balance: Money
+    available_balance: Money = Field(
+        description="The balance less money held for pending withdrawals: what can be sent or withdrawn now"
+    )
     currency: Currency
     status: Literal["active", "frozen"]
     limits: WalletLimits
@@ -266,7 +272,9 @@ class Transaction(BaseModel):
     counterparty: Party | None = Field(description="The other user of a transfer; null for a top-up or withdrawal")
     transfer_id: Id | None = Field(description="The transfer's id for type `transfer`, else null")
     note: str | None
-    status: Literal["completed"]
+    status: Literal["pending", "completed", "failed", "reversed"] = Field(
+        description="A top-up or withdrawal is `pending` until the provider confirms it (`completed`) or not (`failed`)"
+    )
     created_at: Timestamp
 
 
@@ -292,3 +300,28 @@ class TransactionPage(BaseModel):
 class PaymentRequestPage(BaseModel):
     items: list[PaymentRequest]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
+class ReconciliationItem(BaseModel):
+    operation_id: Id
+    kind: str = Field(description="`charge`/`payout` for a provider item, `topup`/`withdrawal` for a ledger one")
+    amount: Money
+    provider_id: str | None = None
+    settled_at: Timestamp | None = None
+    completed_at: Timestamp | None = None
+    ledger_amount: Money | None = Field(default=None, description="Our amount, for an `amount_mismatch` item")
+
+
+class Reconciliation(BaseModel):
+    """The provider's settlement report of a day against the ledger."""
+
+    date: dt.date
+    matched: int
+    missing_in_ledger: list[ReconciliationItem]
+    missing_at_provider: list[ReconciliationItem]
+    amount_mismatch: list[ReconciliationItem]
+    ran_at: Timestamp | None
+
+
+class CallbackAnswer(BaseModel):
+    status: Literal["applied", "duplicate"]

@@ -15,7 +15,7 @@ from user_service.main import build_app
 @pytest.fixture
 async def ctx(database_url):
     """(client, issuer, app): the app's lifespan runs for the test."""
-    settings = UserSettings(database_url=database_url, internal_token="t-internal", environment="test")
+    settings = UserSettings(database_url=database_url, environment="test")
     app = build_app(settings)
     issuer = TestIssuer(settings)
     async with running_app(app) as client:

@@ -5,10 +5,12 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from instapay_stack.testing import internal_headers
 from user_service import service
 from user_service.schemas import ProfileCreate, ProfilePatch
 
-INTERNAL = {"X-Internal-Token": "t-internal"}
+INTERNAL = internal_headers("auth")  # the auth service: creates, resolves, removes profiles
+TRANSACTION = internal_headers("transaction")  # parties: transfers only
 _EVENTS = text("SELECT event_type, payload FROM users.outbox_events WHERE payload->>'user_id' = :u ORDER BY seq")
 
 

@@ -6,9 +6,11 @@ import uuid
 import pytest
 
 from instapay_common.security.scopes import CLIENT_SCOPES
+from instapay_stack.testing import internal_headers
 from user_service.display_name import masked_display_name
 
-INTERNAL = {"X-Internal-Token": "t-internal"}
+INTERNAL = internal_headers("auth")  # the auth service: creates, resolves, removes profiles
+TRANSACTION = internal_headers("transaction")  # parties and profiles: transfers
 
 
 def test_masked_display_name():
@@ -38,7 +40,7 @@ async def test_resolve_get_and_delete(ctx, new_profile):
     for q in (body["handle"], "@" + body["handle"], body["phone"], body["email"].upper()):
         r = await client.get("/internal/users/resolve", params={"q": q}, headers=INTERNAL)
         assert r.status_code == 200 and r.json()["user_id"] == body["user_id"], q
-    got = await client.get(f"/internal/users/{body['user_id']}", headers=INTERNAL)
+    got = await client.get(f"/internal/users/{body['user_id']}", headers=TRANSACTION)
     assert got.json()["preferences"] == {
         "language": "en",
         "notify_email": True,
@@ -51,6 +53,27 @@ async def test_resolve_get_and_delete(ctx, new_profile):
     assert r.status_code == 404 and r.json()["code"] == "recipient_not_found"
 
 
+async def test_each_internal_route_admits_only_its_callers(ctx, new_profile):
+    """The notification service reads contact details but cannot remove a profile; only the auth
+    service (a failed registration's compensation) can."""
+    client, _, _ = ctx
+    body = new_profile()
+    await client.post("/internal/users", json=body, headers=INTERNAL)
+    notification = internal_headers("notification")
+    assert (await client.get(f"/internal/users/{body['user_id']}", headers=notification)).status_code == 200
+    refused = await client.delete(f"/internal/users/{body['user_id']}", headers=notification)
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    for caller in ("notification", "transaction"):
+        r = await client.post("/internal/users", json=new_profile(), headers=internal_headers(caller))
+        assert r.status_code == 403, caller
+    # A caller the user service accepts nowhere (the relay, the gateway) is not authenticated at all.
+    for caller in ("relay", "gateway"):
+        r = await client.delete(f"/internal/users/{body['user_id']}", headers=internal_headers(caller))
+        assert r.status_code == 401 and r.json()["code"] == "unauthenticated", caller
+    assert (await client.get(f"/internal/users/{body['user_id']}", headers=TRANSACTION)).status_code == 200
+
+
 async def test_parties_finds_recipient_and_sender_in_one_call(ctx, new_profile):
     client, _, _ = ctx
     sender, recipient = new_profile(), new_profile()
@@ -58,23 +81,25 @@ async def test_parties_finds_recipient_and_sender_in_one_call(ctx, new_profile):
         await client.post("/internal/users", json=body, headers=INTERNAL)
     for q in (recipient["handle"], "@" + recipient["handle"], recipient["phone"], recipient["email"].upper()):
         r = await client.get(
-            "/internal/users/parties", params={"q": q, "sender_id": sender["user_id"]}, headers=INTERNAL
+            "/internal/users/parties", params={"q": q, "sender_id": sender["user_id"]}, headers=TRANSACTION
         )
         assert r.status_code == 200, r.text
         assert r.json()["recipient"]["user_id"] == recipient["user_id"], q
         assert r.json()["sender"]["user_id"] == sender["user_id"]
         assert r.json()["sender"]["handle"] == sender["handle"]
     to_self = await client.get(
-        "/internal/users/parties", headers=INTERNAL, params={"q": sender["handle"], "sender_id": sender["user_id"]}
+        "/internal/users/parties", headers=TRANSACTION, params={"q": sender["handle"], "sender_id": sender["user_id"]}
     )
     assert to_self.json()["recipient"] == to_self.json()["sender"], "self-transfer: the caller decides"
     unknown_sender = await client.get(
-        "/internal/users/parties", headers=INTERNAL, params={"q": recipient["handle"], "sender_id": str(uuid.uuid4())}
+        "/internal/users/parties",
+        headers=TRANSACTION,
+        params={"q": recipient["handle"], "sender_id": str(uuid.uuid4())},
     )
     assert unknown_sender.status_code == 200 and unknown_sender.json()["sender"] is None
     for q in ("nobody" + uuid.uuid4().hex[:6], "not a handle!"):
         r = await client.get(
-            "/internal/users/parties", params={"q": q, "sender_id": sender["user_id"]}, headers=INTERNAL
+            "/internal/users/parties", params={"q": q, "sender_id": sender["user_id"]}, headers=TRANSACTION
         )
         assert r.status_code == 404 and r.json()["code"] == "recipient_not_found", q
     assert (
@@ -85,7 +110,7 @@ async def test_parties_finds_recipient_and_sender_in_one_call(ctx, new_profile):
         ({"sender_id": sender["user_id"]}, "q"),
         ({"q": "x" * 255, "sender_id": sender["user_id"]}, "q"),
     ):
-        r = await client.get("/internal/users/parties", params=params, headers=INTERNAL)
+        r = await client.get("/internal/users/parties", params=params, headers=TRANSACTION)
         assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json"), params
         assert [e["field"] for e in r.json()["errors"]] == [field]
 
@@ -170,7 +195,7 @@ async def test_full_name_refuses_what_cannot_be_stored(ctx, value, new_profile):
         headers={**INTERNAL, "Content-Type": "application/json"},
     )
     assert r.status_code == 422 and r.json()["code"] == "validation_error", r.text
-    assert (await client.get(f"/internal/users/{body['user_id']}", headers=INTERNAL)).status_code == 404
+    assert (await client.get(f"/internal/users/{body['user_id']}", headers=TRANSACTION)).status_code == 404
     await client.post("/internal/users", json=body, headers=INTERNAL)
     auth = {"Authorization": "Bearer " + issuer.token(body["user_id"])}
     r = await client.patch(

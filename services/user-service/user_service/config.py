@@ -1,11 +1,15 @@
 """Configuration of the user service (environment variables only)."""
 
 from functools import lru_cache
+from typing import ClassVar
 
 from instapay_common.settings import ServiceSettings
 
 
 class UserSettings(ServiceSettings):
+    # Makes no internal calls of its own. Auth: create/remove profiles, sign-in lookups;
+    # transaction: recipients and parties; notification: contact details.
+    internal_peers: ClassVar[tuple[str, ...]] = ("auth", "transaction", "notification")
     service_name: str = "user-service"
     port: int = 8002
     db_schema: str = "users"

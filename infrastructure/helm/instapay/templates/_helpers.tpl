@@ -57,9 +57,15 @@ app.kubernetes.io/component: {{ .component }}
 {{- default .Chart.AppVersion .Values.image.tag -}}
 {{- end -}}
 
-{{/* Image of one service: (dict "root" $ "component" "auth-service"). */}}
+{{/* Image of one service: (dict "root" $ "component" "auth-service"). By digest when
+image.digests names one for the component (what production deploys), else by tag. */}}
 {{- define "instapay.image" -}}
+{{- $digest := get (.root.Values.image.digests | default dict) .component -}}
+{{- if $digest -}}
+{{- printf "%s/%s@%s" .root.Values.image.registry .component $digest -}}
+{{- else -}}
 {{- printf "%s/%s:%s" .root.Values.image.registry .component (include "instapay.imageTag" .root) -}}
+{{- end -}}
 {{- end -}}
 
 {{- define "instapay.configMapName" -}}
@@ -73,7 +79,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- else if .Values.secrets.generateForDevelopment -}}
 {{- printf "%s-dev-secrets" (include "instapay.fullname" .) -}}
 {{- else -}}
-{{- fail "secrets.existingSecret is required (a Secret with INTERNAL_TOKEN, PIN_PEPPER, DATABASE_URL, REDIS_URL, jwt-private-key.pem; see docs/K8S_GUIDE.md)" -}}
+{{- fail "secrets.existingSecret is required (a Secret with INTERNAL_SECRET_<CALLER> for each internal caller, PIN_PEPPER, DATABASE_URL, REDIS_URL, jwt-private-key.pem; see docs/K8S_GUIDE.md)" -}}
 {{- end -}}
 {{- end -}}
 
@@ -85,10 +91,12 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "%s-redis" (include "instapay.fullname" .) -}}
 {{- end -}}
 
-{{/* Environment entries shared by services and migrations: the database URL and internal token. */}}
+{{/* Environment entries shared by services, relays and migrations: the database URL (unless each
+process has its own role: instapay.databaseEnv). Internal secrets: instapay.internalSecretEnv. */}}
 {{- define "instapay.coreEnv" -}}
 {{- $secret := include "instapay.secretName" . -}}
-{{- if .Values.postgresql.enabled }}
+{{- if .Values.databaseRoles.enabled }}
+{{- else if .Values.postgresql.enabled }}
 - name: POSTGRES_PASSWORD
   valueFrom:
     secretKeyRef:
@@ -103,11 +111,51 @@ app.kubernetes.io/component: {{ .component }}
       name: {{ $secret }}
       key: DATABASE_URL
 {{- end }}
-- name: INTERNAL_TOKEN
+{{- end -}}
+
+{{/* The internal secrets one workload holds (internalSecrets.<holder>): its own credential and
+those of the callers it accepts, nothing else. Call with (dict "root" $ "holder" "auth"). */}}
+{{- define "instapay.internalSecretEnv" -}}
+{{- $secret := include "instapay.secretName" .root -}}
+{{- range $caller := index .root.Values.internalSecrets .holder }}
+- name: {{ printf "INTERNAL_SECRET_%s" (upper $caller) }}
   valueFrom:
     secretKeyRef:
       name: {{ $secret }}
-      key: INTERNAL_TOKEN
+      key: {{ printf "INTERNAL_SECRET_%s" (upper $caller) }}
+{{- end }}
+{{- end -}}
+
+{{/* Every internal caller with a secret (the keys the Secret must hold). */}}
+{{- define "instapay.internalCallers" -}}
+{{- $all := list -}}
+{{- range $holder, $callers := .Values.internalSecrets -}}
+{{- $all = concat $all $callers -}}
+{{- end -}}
+{{- $all | uniq | sortAlpha | join " " -}}
+{{- end -}}
+
+{{/* A destination outside the namespace (database, Redis, SMTP relay) as NetworkPolicy peers: an
+in-cluster Service's pods (namespace + podLabels) or an address range (cidr), never everything.
+Call with (dict "peer" .Values.networkPolicy.externalDatabase "what" "externalDatabase"). */}}
+{{- define "instapay.externalPeer" -}}
+{{- $p := .peer -}}
+{{- if $p.namespace }}
+- namespaceSelector:
+    matchLabels:
+      kubernetes.io/metadata.name: {{ $p.namespace }}
+  podSelector:
+    matchLabels:
+      {{- toYaml $p.podLabels | nindent 6 }}
+{{- else if $p.cidr }}
+{{- if hasSuffix "/0" $p.cidr }}
+{{- fail (printf "networkPolicy.%s.cidr %s opens egress to everything: give the address range of that one destination" .what $p.cidr) }}
+{{- end }}
+- ipBlock:
+    cidr: {{ $p.cidr }}
+{{- else }}
+{{- fail (printf "networkPolicy.%s: set cidr (its private address range) or namespace and podLabels (its in-cluster pods)" .what) }}
+{{- end }}
 {{- end -}}
 
 {{/* An HTTP probe on the service port. */}}
@@ -118,4 +166,34 @@ httpGet:
 periodSeconds: {{ .probe.periodSeconds }}
 timeoutSeconds: {{ .probe.timeoutSeconds }}
 failureThreshold: {{ .probe.failureThreshold }}
+{{- end -}}
+
+
+{{/* Database roles (instapay_common.db.roles): the database name, also the roles' prefix. */}}
+{{- define "instapay.databaseName" -}}
+{{- if .Values.postgresql.enabled -}}{{ .Values.postgresql.database }}{{- else -}}{{ .Values.databaseRoles.database }}{{- end -}}
+{{- end -}}
+
+{{/* Every role's suffix: the migrator, each migrating service, each relay ("auth_relay"). */}}
+{{- define "instapay.databaseRoles" -}}
+{{- $roles := list "migrator" -}}
+{{- range $key, $svc := .Values.services }}{{ if $svc.migrates }}{{ $roles = append $roles $key }}{{ end }}{{ end -}}
+{{- range $key, $_ := .Values.relays }}{{ $roles = append $roles (printf "%s_relay" $key) }}{{ end -}}
+{{- join " " $roles -}}
+{{- end -}}
+
+{{/* The Secret of one role, (dict "root" $ "role" "auth_relay"): keys `password` and `DATABASE_URL`. */}}
+{{- define "instapay.databaseSecretName" -}}
+{{- printf "%s-db-%s" (include "instapay.fullname" .root) (.role | replace "_" "-") -}}
+{{- end -}}
+
+{{/* DATABASE_URL of one role, (dict "root" $ "role" "auth"), when roles are enabled. */}}
+{{- define "instapay.databaseEnv" -}}
+{{- if .root.Values.databaseRoles.enabled }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "instapay.databaseSecretName" . }}
+      key: DATABASE_URL
+{{- end }}
 {{- end -}}

@@ -22,6 +22,7 @@ import aiohttp
 from prometheus_client import Counter, Gauge
 
 from instapay_common.logging import get_logger
+from instapay_common.security.internal import InternalCredentials
 
 POLLS = Counter(
     "gateway_revocation_polls_total", "Polls of the auth service's revoked-sessions list, by outcome.", ["outcome"]
@@ -38,13 +39,13 @@ class RevocationList:
         self,
         *,
         auth_url: str,
-        internal_token: str,
+        credentials: InternalCredentials,
         session: Callable[[], aiohttp.ClientSession],
         poll_seconds: float = 1.0,
         retention_seconds: float = RETENTION_SECONDS,
     ) -> None:
         self._url = auth_url.rstrip("/") + "/internal/sessions/revoked"
-        self._token = internal_token
+        self._headers = credentials.headers()
         self._session = session
         self.poll_seconds = poll_seconds
         self._retention = retention_seconds
@@ -68,10 +69,9 @@ class RevocationList:
 
     async def poll_once(self) -> bool:
         params = {"since": str(int(self._since))}
-        headers = {"X-Internal-Token": self._token}
         try:
             async with self._session().get(
-                self._url, params=params, headers=headers, timeout=aiohttp.ClientTimeout(total=2)
+                self._url, params=params, headers=self._headers, timeout=aiohttp.ClientTimeout(total=2)
             ) as resp:
                 if resp.status != 200:
                     return self._failed(f"status {resp.status}")

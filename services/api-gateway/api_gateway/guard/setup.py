@@ -42,7 +42,7 @@ def guard_lifespan(settings: GatewaySettings) -> LifespanHook:
         policies = effective_policies(settings.rate_limits, settings.rate_limit_multiplier or 1.0)
         revocations = RevocationList(
             auth_url=settings.auth_url,
-            internal_token=settings.internal_token.get_secret_value(),
+            credentials=settings.internal_credentials(),
             session=lambda: app.state.http,
             poll_seconds=settings.revocation_poll_seconds,
         )

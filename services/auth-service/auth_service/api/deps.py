@@ -11,6 +11,7 @@ from auth_service.exceptions import SessionRevoked
 from auth_service.service.context import AuthContext
 from auth_service.service.sessions import ClientInfo, is_session_live
 from instapay_common.errors import InsufficientScope
+from instapay_common.security.internal import client_address
 from instapay_common.security.scopes import ACCOUNT_MANAGE
 from instapay_common.security.tokens import CurrentPrincipal, Principal
 from instapay_common.web.deps import DbDep, SessionDep
@@ -24,9 +25,9 @@ async def _context(request: Request) -> AuthContext:
 
 
 async def _client_info(request: Request) -> ClientInfo:
-    # The gateway appends the peer it saw to X-Forwarded-For; the last entry is that peer.
-    forwarded = request.headers.get("x-forwarded-for", "")
-    ip = forwarded.split(",")[-1].strip() if forwarded else (request.client.host if request.client else None)
+    # The client address the gateway decided (its trusted-proxy rule), believed only with the
+    # gateway's own credential; otherwise the peer. X-Forwarded-For is never read here.
+    ip = client_address(request)
     return ClientInfo(ip=ip or None, user_agent=request.headers.get("user-agent"))
 
 

@@ -12,7 +12,7 @@ from auth_service.api.deps import ContextDep, SessionDep
 from auth_service.schemas import PinVerifyRequest, RevokedSession, RevokedSessions
 from auth_service.service import account, sessions
 from auth_service.service.context import AuthContext
-from instapay_common.security.internal import InternalCaller
+from instapay_common.security.internal import internal_callers
 from instapay_common.web.fast_routes import body_as, internal_endpoint
 
 router = APIRouter(include_in_schema=False)
@@ -29,12 +29,20 @@ async def verify_pin(request: Request) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-router.add_route("/internal/pin/verify", internal_endpoint(verify_pin), methods=["POST"], include_in_schema=False)
+router.add_route(
+    "/internal/pin/verify",
+    internal_endpoint(verify_pin, allow=("transaction",)),
+    methods=["POST"],
+    include_in_schema=False,
+)
 
 
 @router.get("/internal/sessions/revoked", response_model=RevokedSessions)
 async def revoked_sessions(
-    _: InternalCaller, ctx: ContextDep, session: SessionDep, since: Annotated[float, Query(ge=0)] = 0
+    _: Annotated[str, internal_callers("gateway")],
+    ctx: ContextDep,
+    session: SessionDep,
+    since: Annotated[float, Query(ge=0)] = 0,
 ) -> RevokedSessions:
     now = time.time()
     # A revocation older than the longest access-token life no longer matters: its tokens are expired.

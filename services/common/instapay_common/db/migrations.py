@@ -2,6 +2,10 @@
 
 A service's env.py is three lines: import its metadata and call `run_alembic(metadata)`.
 The version table lives in the service's own schema, so services migrate independently.
+
+Run as the migration role (which then owns the schema it creates) with DB_RUNTIME_ROLE (and, for
+an emitting service, DB_RELAY_ROLE) set, it also grants those roles their privileges on the
+schema (instapay_common.db.roles), in the migration's transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from instapay_common.db.database import normalize_async_url
+from instapay_common.db.roles import grant_statements
 
 
 def _database_url() -> str:
@@ -36,6 +41,10 @@ def _run_sync(connection: Connection, metadata: MetaData, schema: str) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    runtime_role = os.environ.get("DB_RUNTIME_ROLE")
+    if runtime_role:
+        for statement in grant_statements(schema, runtime_role, os.environ.get("DB_RELAY_ROLE") or None):
+            connection.execute(text(statement))
 
 
 async def _run_online(metadata: MetaData, schema: str) -> None:

@@ -21,7 +21,7 @@ from instapay_common.security.tokens import JwksVerifier
 from instapay_common.settings import ServiceSettings
 from instapay_common.web.health import ReadinessCheck, database_check, health_router
 from instapay_common.web.http_client import new_session
-from instapay_common.web.metrics import PrometheusMiddleware, metrics_router
+from instapay_common.web.metrics import PrometheusMiddleware, metrics_listener, metrics_router
 from instapay_common.web.request_context import RequestContextMiddleware
 
 LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -69,6 +69,8 @@ def create_service_app(
                 stack.push_async_callback(db.dispose)
                 app.state.db = db
                 holder["database"] = database_check(db, settings.db_schema, migrations_dir)
+            if settings.metrics_port:
+                await stack.enter_async_context(metrics_listener(settings.host, settings.metrics_port))
             for hook in lifespan_hooks:
                 await stack.enter_async_context(hook(app))
             log.info("service_started", port=settings.port, environment=settings.environment)

@@ -4,20 +4,19 @@ Every transfer calls the auth service (PIN) and the user service (recipient and 
 extra HTTP hops. Through FastAPI each paid ~0.4-0.8 ms of CPU for dependency solving (an
 AsyncExitStack per request, yield dependencies, a session object) and response-model
 serialisation before any work - as much as the work itself (docs/PERFORMANCE.md, "Fast internal
-routes"). These routes keep what matters: the constant-time internal token check, pydantic
+routes"). These routes keep what matters: the per-caller internal credential check, pydantic
 validation with the same 422 problem+json as FastAPI's (`RequestValidationError` goes through the
 shared handler), the shared error handlers (a route's DomainError is answered the same way), the
 request-id, metrics and access-log middleware (they wrap the router); they drop the dependency
 machinery and read through `rawsql` connections.
 
-    router.add_route("/internal/users/parties", internal_endpoint(parties), methods=["GET"],
-                     include_in_schema=False)
+    router.add_route("/internal/users/parties", internal_endpoint(parties, allow=("transaction",)),
+                     methods=["GET"], include_in_schema=False)
 """
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import orjson
@@ -26,25 +25,19 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from instapay_common.errors import Unauthenticated
+from instapay_common.security.internal import authorize_request
 
 M = TypeVar("M", bound=BaseModel)
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def check_internal_token(presented: str | None, expected: str) -> None:
-    """Internal calls carry `X-Internal-Token`; compared in constant time."""
-    if not presented or not hmac.compare_digest(presented.encode(), expected.encode()):
-        raise Unauthenticated("internal endpoint: missing or wrong service credentials")
-
-
-def internal_endpoint(handler: Handler) -> Handler:
-    """`handler` runs only for callers holding the internal token (401 problem+json otherwise)."""
+def internal_endpoint(handler: Handler, *, allow: Iterable[str]) -> Handler:
+    """`handler` runs only for the callers in `allow`, each with its own secret
+    (instapay_common.security.internal: 401 or 403 problem+json otherwise)."""
+    allowed = tuple(allow)
 
     async def endpoint(request: Request) -> Response:
-        check_internal_token(
-            request.headers.get("x-internal-token"), request.app.state.settings.internal_token.get_secret_value()
-        )
+        authorize_request(request, allowed)
         return await handler(request)
 
     endpoint.__name__ = handler.__name__  # route name, metrics and logs show the handler's

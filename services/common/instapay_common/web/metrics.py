@@ -1,9 +1,13 @@
-"""RED metrics by route template (never raw paths or ids) and the `/metrics` endpoint."""
+"""RED metrics by route template (never raw paths or ids), the `/metrics` endpoint, and the
+optional metrics-only listener (METRICS_PORT)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+from aiohttp import web
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.routing import Match
@@ -75,3 +79,22 @@ metrics_router = APIRouter()
 @metrics_router.get("/metrics", include_in_schema=False)
 async def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def _metrics_only(_request: web.Request) -> web.Response:
+    return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+@asynccontextmanager
+async def metrics_listener(host: str, port: int) -> AsyncIterator[None]:
+    """Serves GET /metrics (nothing else) on host:port while the context is open: a port a
+    NetworkPolicy can open to Prometheus without opening the API."""
+    app = web.Application()
+    app.router.add_get("/metrics", _metrics_only)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        yield
+    finally:
+        await runner.cleanup()

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from instapay_common.security.internal import InternalCaller
+from instapay_common.security.internal import internal_callers
 from instapay_common.security.scopes import NOTIFICATIONS
 from instapay_common.security.tokens import Principal, require_scope
 from instapay_common.web.deps import DbDep, SessionDep
@@ -34,6 +34,8 @@ async def get_dispatcher(request: Request) -> Dispatcher:
     return dispatcher
 
 
+# Events arrive from the outbox relays only.
+FromRelay = Annotated[str, internal_callers("relay")]
 SettingsDep = Annotated[NotificationSettings, Depends(get_settings)]
 HubDep = Annotated[LiveHub, Depends(get_hub)]
 ProfilesDep = Annotated[ProfileDirectory, Depends(get_profiles)]
@@ -43,8 +45,8 @@ Reader = Annotated[Principal, require_scope(NOTIFICATIONS)]
 __all__ = [
     "DbDep",
     "DispatcherDep",
+    "FromRelay",
     "HubDep",
-    "InternalCaller",
     "ProfilesDep",
     "Reader",
     "SessionDep",

@@ -11,7 +11,7 @@ from instapay_common.db.database import Database
 from instapay_common.events.batch import EventBatchIn, EventBatchOut, apply_batch
 from instapay_common.events.envelope import EventEnvelope
 from notification_service import service
-from notification_service.api.deps import DbDep, DispatcherDep, HubDep, InternalCaller, ProfilesDep
+from notification_service.api.deps import DbDep, DispatcherDep, FromRelay, HubDep, ProfilesDep
 from notification_service.live import LiveHub
 from notification_service.metrics import NOTIFICATION_DELIVERIES
 from notification_service.profiles import ProfileDirectory
@@ -36,7 +36,7 @@ async def _consume(
 @router.post("/events", status_code=204, response_class=Response)
 async def receive_event(
     event: EventEnvelope,
-    _caller: InternalCaller,
+    _caller: FromRelay,
     db: DbDep,
     profiles: ProfilesDep,
     hub: HubDep,
@@ -50,7 +50,7 @@ async def receive_event(
 @router.post("/events/batch", response_model=EventBatchOut)
 async def receive_events(
     batch: EventBatchIn,
-    _caller: InternalCaller,
+    _caller: FromRelay,
     db: DbDep,
     profiles: ProfilesDep,
     hub: HubDep,

@@ -11,7 +11,7 @@ from instapay_common.db.database import Database
 from instapay_common.events.batch import EventBatchIn, EventBatchOut, apply_batch
 from instapay_common.events.envelope import EventEnvelope
 from reporting_service import service
-from reporting_service.api.deps import DbDep, InternalCaller
+from reporting_service.api.deps import DbDep, FromRelay
 from reporting_service.metrics import EVENTS_APPLIED
 
 router = APIRouter(prefix="/internal", include_in_schema=False)
@@ -30,13 +30,13 @@ async def _consume(db: Database, events: Sequence[EventEnvelope]) -> set[uuid.UU
 
 
 @router.post("/events", status_code=204, response_class=Response)
-async def receive_event(event: EventEnvelope, _caller: InternalCaller, db: DbDep) -> Response:
+async def receive_event(event: EventEnvelope, _caller: FromRelay, db: DbDep) -> Response:
     await _consume(db, [event])
     return Response(status_code=204)
 
 
 @router.post("/events/batch", response_model=EventBatchOut)
-async def receive_events(batch: EventBatchIn, _caller: InternalCaller, db: DbDep) -> EventBatchOut:
+async def receive_events(batch: EventBatchIn, _caller: FromRelay, db: DbDep) -> EventBatchOut:
     async def one(event: EventEnvelope) -> bool:
         return bool(await _consume(db, [event]))
 

@@ -10,7 +10,7 @@ from instapay_common.security.tokens import Principal, require_role, require_sco
 from instapay_common.web.deps import DbDep as DbDep  # re-exported: routes take every alias from here
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import IdempotencyKeyRequired
-from transaction_service.funding_provider import FundingProvider
+from transaction_service.funding.provider import FundingProvider
 from transaction_service.peers import Peers
 from transaction_service.service.money_operation import MoneyContext
 

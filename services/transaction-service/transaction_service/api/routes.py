@@ -1,5 +1,13 @@
 """All routers of the transaction service (the shared event-log feed is added in `main`)."""
 
-from transaction_service.api import admin, internal, payment_requests, transactions, transfers, wallet
+from transaction_service.api import admin, funding, internal, payment_requests, transactions, transfers, wallet
 
-routers = [wallet.router, transfers.router, transactions.router, payment_requests.router, admin.router, internal.router]
+routers = [
+    wallet.router,
+    transfers.router,
+    transactions.router,
+    payment_requests.router,
+    admin.router,
+    funding.router,
+    internal.router,
+]

@@ -27,12 +27,14 @@ async def get_wallet(principal: WalletReader, db: DbDep, settings: SettingsDep) 
     "/topups",
     status_code=201,
     responses={
-        **documented(201, Transaction, "Topped up: the wallet's new history row (`direction` in)"),
+        **documented(201, Transaction, "Topped up (a saved card, captured at once): the wallet's new history row"),
+        **documented(202, Transaction, "Accepted (a bank debit): `status` pending until the provider confirms it"),
         **money_problems(423, 502),
     },
 )
 async def create_topup(body: TopupIn, call: MoneyCall, provider: FundingDep) -> Response:
-    """Adds money from a card or bank account (through the funding provider)."""
+    """Adds money from a saved card (captured at once) or a bank account (confirmed later by the
+    provider; `limit_exceeded` above the daily or monthly top-up limit)."""
     return await counted_answer("topup", funding.topup(call, provider, body))
 
 
@@ -40,10 +42,12 @@ async def create_topup(body: TopupIn, call: MoneyCall, provider: FundingDep) -> 
     "/withdrawals",
     status_code=201,
     responses={
-        **documented(201, Transaction, "Withdrawn: the wallet's new history row (`direction` out)"),
+        **documented(201, Transaction, "Requested: `status` pending, the amount held until the provider pays it out"),
         **money_problems(423, 502),
     },
 )
 async def create_withdrawal(body: WithdrawalIn, call: MoneyCall, provider: FundingDep) -> Response:
-    """Sends money to a bank account (PIN needed with a user's own token)."""
+    """Sends money to a bank account (PIN needed with a user's own token): the amount is held at
+    once (`available_balance`) and leaves when the provider confirms the payout, or is released if
+    the payout fails."""
     return await counted_answer("withdrawal", funding.withdraw(call, provider, body))

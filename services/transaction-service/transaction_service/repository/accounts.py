@@ -11,18 +11,24 @@ SYSTEM_ACCOUNTS = {"card": "funding:card", "bank": "funding:bank"}
 
 
 class Wallet(NamedTuple):
-    """A user's wallet. The spent counters count money sent out in the period that starts on
-    their date (a counter of another period counts zero) and change only under the row lock."""
+    """A user's wallet. `available` (balance less holds) is what may still leave it. The spent
+    counters count money sent out in the period that starts on their date (a counter of another
+    period counts zero) and change only under the row lock."""
 
     id: uuid.UUID
     user_id: uuid.UUID
     balance: Decimal
+    held: Decimal  # the sum of its pending holds (repository.holds)
     currency: str
     status: str
     spent_day: Decimal
     spent_day_date: date | None
     spent_month: Decimal
     spent_month_start: date | None
+
+    @property
+    def available(self) -> Decimal:
+        return self.balance - self.held
 
 
 _COLUMNS = ", ".join(Wallet._fields)
@@ -35,6 +41,7 @@ _CREATE = Sql(
     f"ON CONFLICT (user_id) DO NOTHING RETURNING {_COLUMNS}"
 )
 _LOCK_ID = Sql("SELECT id FROM ledger.accounts WHERE user_id = :u FOR UPDATE")
+_LOCK_ACCOUNT = Sql("SELECT id FROM ledger.accounts WHERE id = :a FOR UPDATE")
 _HAS_POSTINGS = Sql("SELECT 1 FROM ledger.postings WHERE account_id = :a LIMIT 1")
 _DELETE = Sql("DELETE FROM ledger.accounts WHERE id = :a")
 _COUNT = Sql("SELECT count(*) FROM ledger.accounts WHERE kind = 'user'")
@@ -45,6 +52,13 @@ _SET_STATUS = Sql(
 _AUDIT = Sql(
     "INSERT INTO ledger.admin_audit_log (actor_user_id, action, target_user_id, reason, request_id) "
     "VALUES (:a, :act, :t, :r, :rid)"
+)
+# Only under the row lock. Holds change before the balance (and are released before a posting),
+# so the database's CHECK on balance - held never sees a transient negative.
+_ADD_HELD = Sql("UPDATE ledger.accounts SET held = held + :d, updated_at = now() WHERE id = :a")
+_SET_SPENT = Sql(
+    "UPDATE ledger.accounts SET spent_day = :sd, spent_day_date = :sdd, spent_month = :sm, "
+    "spent_month_start = :sms WHERE id = :a"
 )
 _SYSTEM_ACCOUNT = Sql("SELECT id FROM ledger.accounts WHERE system_code = :c")
 
@@ -68,6 +82,10 @@ async def create(conn: RawConnection, user_id: uuid.UUID) -> Wallet | None:
 async def lock_id(conn: RawConnection, user_id: uuid.UUID) -> uuid.UUID | None:
     account_id: uuid.UUID | None = await conn.fetchval(_LOCK_ID, u=user_id)
     return account_id
+
+
+async def lock_account(conn: RawConnection, account_id: uuid.UUID) -> None:
+    await conn.execute(_LOCK_ACCOUNT, a=account_id)
 
 
 async def has_postings(conn: RawConnection, account_id: uuid.UUID) -> bool:
@@ -98,6 +116,16 @@ async def audit(
 ) -> None:
     """Appends to the admin audit log (append-only: a trigger refuses UPDATE and DELETE)."""
     await conn.execute(_AUDIT, a=actor_id, act=action, t=target_user_id, r=reason, rid=request_id)
+
+
+async def add_held(conn: RawConnection, account_id: uuid.UUID, delta: Decimal) -> None:
+    await conn.execute(_ADD_HELD, a=account_id, d=delta)
+
+
+async def set_spent(
+    conn: RawConnection, account_id: uuid.UUID, *, day: Decimal, day_date: date, month: Decimal, month_start: date
+) -> None:
+    await conn.execute(_SET_SPENT, a=account_id, sd=day, sdd=day_date, sm=month, sms=month_start)
 
 
 async def system_account_id(conn: RawConnection, code: str) -> uuid.UUID:

@@ -152,8 +152,10 @@ async def post_entry(
     funding_reference: str | None = None,
     spent: SpentCounters | None = None,
     spent_account: uuid.UUID | None = None,
+    entry_id: uuid.UUID | None = None,
 ) -> Posted:
-    """Writes one balanced journal entry and sets `spent_account`'s counters to `spent`."""
+    """Writes one balanced journal entry and sets `spent_account`'s counters to `spent`. A funding
+    operation passes its own id as `entry_id`, so the transaction keeps one id from pending on."""
     legs_json = [
         {
             "ord": i,
@@ -163,7 +165,7 @@ async def post_entry(
         }
         for i, leg in enumerate(legs)
     ]
-    entry_id = uuid.uuid4()
+    entry_id = entry_id or uuid.uuid4()
     rows = await conn.fetch(
         _POST,
         id=entry_id,

@@ -60,8 +60,8 @@ def check_outgoing(wallet: Wallet, amount: Decimal, settings: TransactionSetting
         raise LimitExceeded(f"daily limit of {settings.limit_daily} EGP would be exceeded")
     if spent.month + amount > settings.limit_monthly:
         raise LimitExceeded(f"monthly limit of {settings.limit_monthly} EGP would be exceeded")
-    if wallet.balance < amount:
-        raise InsufficientFunds("the wallet balance is too low for this amount")
+    if wallet.available < amount:
+        raise InsufficientFunds("the wallet's available balance is too low for this amount")
     return SpentCounters(
         day=spent.day + amount, day_date=spent.today, month=spent.month + amount, month_start=spent.month_start
     )

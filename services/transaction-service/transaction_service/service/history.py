@@ -1,6 +1,8 @@
-"""Transaction history: keyset pagination over a wallet's postings, newest first.
+"""Transaction history: keyset pagination over a wallet's postings, newest first, merged with its
+pending and failed top-ups and withdrawals (funding operations without a posting).
 
-The cursor is (created_at, id) of the last posting of a page (opaque to clients). New rows land
+The cursor is (created_at, id) of the last row of a page (opaque to clients); a funding
+operation's `seq` comes from the postings' id sequence, so (created_at, id) orders both kinds. New rows land
 before page 1 and never shift later pages; each page, with or without a date range, is one range
 scan on (account_id, created_at DESC, id DESC), so its cost does not depend on how deep the client
 pages or where the range lies.
@@ -16,9 +18,10 @@ from instapay_common.db.database import Database
 from instapay_common.web.cursor import bigint, unpack, utc_timestamp
 from transaction_service.exceptions import InvalidCursor, RecipientNotFound, WalletNotFound
 from transaction_service.peers import Peers
-from transaction_service.repository import accounts, ledger
+from transaction_service.repository import accounts, funding_operations, ledger
 from transaction_service.repository.ledger import HistoryFilter
 from transaction_service.schemas import JsonObject, page_body, transaction_body
+from transaction_service.service.funding_outcomes import operation_body
 
 
 def encode_cursor(created_at: datetime, posting_id: int) -> str:
@@ -84,19 +87,43 @@ async def list_transactions(
             counterparty=counterparty_id,
         )
         rows = await ledger.history(conn, query, limit=limit + 1)
-    page = rows[:limit]
-    items = [
-        transaction_body(
-            entry_id=r.entry_id,
-            entry_type=r.type,
-            signed_amount=r.amount,
-            currency=r.currency,
-            balance_after=r.balance_after,
-            note=r.note,
-            sender=r.sender,
-            recipient=r.recipient,
-            created_at=r.created_at,
+        # Funding operations have no counterparty: a counterparty filter leaves them out.
+        open_ops = (
+            []
+            if counterparty_id
+            else await funding_operations.open_history(
+                conn,
+                account_id=wallet.id,
+                before=query.before,
+                direction=direction,
+                entry_type=entry_type,
+                start=start,
+                end=end,
+                limit=limit + 1,
+            )
         )
-        for r in page
+    merged: list[tuple[datetime, int, JsonObject]] = [
+        (
+            r.created_at,
+            r.posting_id,
+            transaction_body(
+                entry_id=r.entry_id,
+                entry_type=r.type,
+                signed_amount=r.amount,
+                currency=r.currency,
+                balance_after=r.balance_after,
+                note=r.note,
+                sender=r.sender,
+                recipient=r.recipient,
+                created_at=r.created_at,
+            ),
+        )
+        for r in rows
     ]
-    return page_body(items, encode_cursor(page[-1].created_at, page[-1].posting_id) if len(rows) > limit else None)
+    # A pending or failed operation left the balance as it was: the wallet's balance now is
+    # exact for a pending one, and the best there is for a failed one.
+    merged += [(op.created_at, op.seq, operation_body(op, balance_after=wallet.balance)) for op in open_ops]
+    merged.sort(key=lambda row: (row[0], row[1]), reverse=True)
+    page = merged[:limit]
+    items = [row[2] for row in page]
+    return page_body(items, encode_cursor(page[-1][0], page[-1][1]) if len(merged) > limit else None)

@@ -5,7 +5,7 @@ they are exact under concurrency without summing postings.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -59,3 +59,20 @@ def limits_view(wallet: Wallet, settings: TransactionSettings) -> Limits:
         monthly_used=spent.month,
         monthly_remaining=max(Decimal("0"), settings.limit_monthly - spent.month),
     )
+
+
+def period_starts(settings: TransactionSettings, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The instants today and this month began in the limits' time zone: (day, month)."""
+    zone = ZoneInfo(settings.limits_timezone)
+    today = local_today(settings, now)
+    return datetime.combine(today, time(0), zone), datetime.combine(today.replace(day=1), time(0), zone)
+
+
+def given_back(wallet: Wallet, amount: Decimal, spent_at: datetime, settings: TransactionSettings) -> SpentSoFar:
+    """The wallet's counters once `amount`, counted when it was sent at `spent_at`, is given back
+    (a failed withdrawal): only a counter still of that period goes down."""
+    spent = spent_so_far(wallet, settings)
+    day_of = local_today(settings, spent_at)
+    day = max(Decimal("0"), spent.day - amount) if day_of == spent.today else spent.day
+    month = max(Decimal("0"), spent.month - amount) if day_of.replace(day=1) == spent.month_start else spent.month
+    return SpentSoFar(day=day, month=month, today=spent.today, month_start=spent.month_start)

@@ -66,6 +66,7 @@ async def run_money_operation(
         work=work,
         declines_before_writing=declines_before_writing,
     )
-    if outcome.status == 201 and not outcome.replayed:
+    # A withdrawal answers 201 while pending: its money moves when the provider confirms it.
+    if outcome.status == 201 and not outcome.replayed and outcome.body.get("status", "completed") == "completed":
         MONEY_MOVED.labels(kind).inc(float(str(outcome.body["amount"])))
     return outcome

@@ -8,17 +8,23 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
-from instapay_common.security.internal import InternalCaller
+from instapay_common.security.internal import internal_callers
 from instapay_common.web.fast_routes import internal_endpoint, json_response, query_as
 from user_service import service
 from user_service.api.deps import ReadSessionDep, SessionDep
 from user_service.schemas import InternalProfileOut, LookupResult, ProfileCreate
 
 router = APIRouter(prefix="/internal/users", include_in_schema=False)
+# Profiles are created and removed (a failed registration's compensation) by the auth service only.
+FromAuth = Annotated[str, internal_callers("auth")]
+# Sign-in by handle (auth) and transfer recipients (transaction).
+FromAuthOrTransaction = Annotated[str, internal_callers("auth", "transaction")]
+# A profile's contact details: transfers (transaction) and notices (notification).
+FromReaders = Annotated[str, internal_callers("transaction", "notification")]
 
 
 @router.post("", response_model=InternalProfileOut, status_code=status.HTTP_201_CREATED)
-async def create(body: ProfileCreate, _: InternalCaller, session: SessionDep, response: Response) -> InternalProfileOut:
+async def create(body: ProfileCreate, _: FromAuth, session: SessionDep, response: Response) -> InternalProfileOut:
     profile, created = await service.create_profile(session, data=body)
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -27,7 +33,7 @@ async def create(body: ProfileCreate, _: InternalCaller, session: SessionDep, re
 
 @router.get("/resolve", response_model=LookupResult)
 async def resolve(
-    _: InternalCaller, session: ReadSessionDep, q: Annotated[str, Query(min_length=1, max_length=254)]
+    _: FromAuthOrTransaction, session: ReadSessionDep, q: Annotated[str, Query(min_length=1, max_length=254)]
 ) -> LookupResult:
     return await service.resolve(session, q=q)
 
@@ -45,15 +51,20 @@ async def parties(request: Request) -> Response:
     return json_response(await service.parties(request.app.state.db, q=query.q, sender_id=query.sender_id))
 
 
-router.add_route("/internal/users/parties", internal_endpoint(parties), methods=["GET"], include_in_schema=False)
+router.add_route(
+    "/internal/users/parties",
+    internal_endpoint(parties, allow=("transaction",)),
+    methods=["GET"],
+    include_in_schema=False,
+)
 
 
 @router.get("/{user_id}", response_model=InternalProfileOut)
-async def get(user_id: uuid.UUID, _: InternalCaller, session: ReadSessionDep) -> InternalProfileOut:
+async def get(user_id: uuid.UUID, _: FromReaders, session: ReadSessionDep) -> InternalProfileOut:
     return service.internal_out(await service.get_profile(session, user_id=user_id))
 
 
 @router.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove(user_id: uuid.UUID, _: InternalCaller, session: SessionDep) -> Response:
+async def remove(user_id: uuid.UUID, _: FromAuth, session: SessionDep) -> Response:
     await service.delete_profile(session, user_id=user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,66 @@
+import { screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import type { Transaction } from "../api/models";
+import { renderWithProviders } from "../test/render";
+import { TransactionRow } from "./TransactionRow";
+
+const tx = (status: Transaction["status"], over: Partial<Transaction> = {}): Transaction => ({
+  id: `tx-${status}`,
+  type: "withdrawal",
+  direction: "out",
+  amount: "30.00",
+  currency: "EGP",
+  balance_after: "70.00",
+  counterparty: null,
+  transfer_id: null,
+  note: null,
+  status,
+  created_at: "2026-11-25T10:00:00Z",
+  ...over,
+});
+
+function row(t: Transaction, lang: "en" | "ar" = "en") {
+  renderWithProviders(
+    <ul>
+      <TransactionRow tx={t} />
+    </ul>,
+    { lang },
+  );
+  return screen.getByRole("listitem");
+}
+
+describe("TransactionRow", () => {
+  it("shows no status label on a completed row, and the signed amount", () => {
+    const li = row(tx("completed"));
+    expect(screen.queryByTestId("tx-status")).toBeNull();
+    expect(li).toHaveTextContent("−");
+    expect(li.querySelector(".amount")).not.toHaveClass("pending");
+  });
+
+  it("labels a pending withdrawal and dims its amount", () => {
+    const li = row(tx("pending"));
+    expect(screen.getByTestId("tx-status")).toHaveTextContent("Pending");
+    expect(li).toHaveAttribute("data-status", "pending");
+    expect(li.querySelector(".amount")).toHaveClass("pending");
+    expect(li).toHaveTextContent("−");
+  });
+
+  it("labels a failed top-up and never shows its amount as money moved", () => {
+    const li = row(tx("failed", { type: "topup", direction: "in" }));
+    expect(screen.getByTestId("tx-status")).toHaveTextContent("Failed");
+    const amount = li.querySelector(".amount")!;
+    expect(amount).toHaveClass("not-moved");
+    expect(amount).toHaveTextContent("30.00");
+    expect(amount.textContent).not.toMatch(/[+−]/);
+  });
+
+  it("labels the states in Arabic", () => {
+    row(tx("pending"), "ar");
+    expect(screen.getByTestId("tx-status")).toHaveTextContent("قيد التنفيذ");
+  });
+
+  it("labels a failed withdrawal in Arabic", () => {
+    row(tx("failed"), "ar");
+    expect(screen.getByTestId("tx-status")).toHaveTextContent("فشلت");
+  });
+});
