@@ -1,14 +1,17 @@
 """`make test-deploy`: the shipped images and compose files, run under podman and used as a client would.
 
 1. `make images` (cached): every prod image from its Dockerfile, tagged with the commit.
-2. docker-compose.prod.yml with two gateway and two transaction-service replicas sharing Redis; through
+2. docker-compose.prod.yml with two gateway and two transaction-service replicas sharing Redis, through
    Caddy over HTTPS (verified against Caddy's own root certificate): health, internal paths closed,
-   security headers, the end-to-end contract scenario (sign up, PIN, top-up, transfer by handle,
-   phone and e-mail, history, a live SSE notification, report, CSV statement), then transfers kept
-   running while a transaction replica, a gateway replica and the transaction relay are killed:
-   the restart policy brings each back, the platform keeps answering, and every balance, the sum of
-   all balances and the relay-fed report come out exact.
-3. docker-compose.staging.yml starts and answers health through Caddy.
+   security headers, signed-in calls on every service. Production needs the real payment provider
+   (FUNDING_PROVIDER_URL), which this machine has not, so money is not moved there.
+3. docker-compose.staging.yml (the production layout, the provider simulator as payment provider),
+   also with two gateway and two transaction replicas: the same checks, the end-to-end contract
+   scenario (sign up, PIN, top-up, transfer by handle, phone and e-mail, history, a live SSE
+   notification, report, CSV statement), then transfers kept running while a transaction replica, a
+   gateway replica and the transaction relay are killed: the restart policy brings each back, the
+   platform keeps answering, and every balance, the sum of all balances and the relay-fed report
+   come out exact.
 4. docker-compose.dev.yml starts (dev images, sources mounted) and a change to a mounted source file
    restarts the gateway by reload.
 
@@ -271,7 +274,7 @@ def faults(client: httpx.Client, base_url: str) -> None:
         topup(client, user, "1000.00")
     load = Load(client, users)
     load.start()
-    project = ps.project_name("prod")
+    project = ps.project_name("staging")
     for service in ("transaction-service", "api-gateway", "transaction-relay"):
         time.sleep(4)
         started = time.monotonic()
@@ -314,36 +317,39 @@ def faults(client: httpx.Client, base_url: str) -> None:
     )
 
 
-def prod() -> None:
+def scaled(env: str) -> tuple[httpx.Client, Path, str]:
     https_port, http_port = free_port(), free_port()
     os.environ.update({"INSTAPAY_HTTPS_PORT": str(https_port), "INSTAPAY_HTTP_PORT": str(http_port)})
     ps.up(
-        "prod",
-        scale={"api-gateway": GATEWAY_REPLICAS, "transaction-service": TRANSACTION_REPLICAS},
-        publish=True,
-        tag=TAG,
+        env, scale={"api-gateway": GATEWAY_REPLICAS, "transaction-service": TRANSACTION_REPLICAS}, publish=True, tag=TAG
     )
-    client, ca = https_client("prod", https_port)
-    base_url = f"https://localhost:{https_port}"
+    client, ca = https_client(env, https_port)
+    return client, ca, f"https://localhost:{https_port}"
+
+
+def prod() -> None:
+    """Production talks to the real payment provider, which this machine has not: the prod stack is
+    checked up to money (health, edge, every service signed in); the money runs on staging."""
+    client, _, base_url = scaled("prod")
     with client:
         wait_answering(client)
         say(f"prod through Caddy at {base_url} (verified with Caddy's root certificate)")
         edge_checks(client)
         warm_up(client, base_url)
-        contract_scenario(client, base_url, ca)
-        say("faults: crashes of a transaction replica, a gateway replica and the relay under load")
-        faults(client, base_url)
 
 
 def staging() -> None:
-    https_port, http_port = free_port(), free_port()
-    os.environ.update({"INSTAPAY_HTTPS_PORT": str(https_port), "INSTAPAY_HTTP_PORT": str(http_port)})
-    ps.up("staging", scale={}, publish=True, tag=TAG)
-    client, _ = https_client("staging", https_port)
+    """The production layout with the provider simulator as the payment provider: the end-to-end
+    scenario and the crash faults run here."""
+    client, ca, base_url = scaled("staging")
     with client:
         wait_answering(client)
-        health = expect(client.get("/api/v1/health"), 200, "staging health")
-        step(f"staging health through Caddy: {health.get('status')}")
+        say(f"staging through Caddy at {base_url} (verified with Caddy's root certificate)")
+        edge_checks(client)
+        warm_up(client, base_url)
+        contract_scenario(client, base_url, ca)
+        say("faults: crashes of a transaction replica, a gateway replica and the relay under load")
+        faults(client, base_url)
 
 
 def dev() -> None:

@@ -23,6 +23,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -55,6 +56,7 @@ IMAGE_DIRS = [
     "notification-service",
     "api-gateway",
     "outbox-relay",
+    "provider-simulator",
 ]
 DEBIAN_BASE = "localhost/instapay-standin/debian:bookworm"
 STANDIN_LABEL = "org.instapay.standin"
@@ -358,13 +360,26 @@ def state_dir(env: str) -> Path:
     return COMPOSE_DATA / env
 
 
+# Required variables that are configuration, set by compose_env (or the operator), not generated.
+NOT_SECRETS = {
+    "IMAGE_TAG",
+    "INSTAPAY_DOMAIN",
+    "ACME_EMAIL",
+    "SMTP_HOST",
+    "JWT_PRIVATE_KEY_PATH",
+    "FUNDING_PROVIDER_URL",
+}
+
+
 def ensure_secrets(env: str) -> dict[str, str]:
     """Generated once per environment into .data/compose/<env>/ (git-ignored), never printed."""
     directory = state_dir(env)
     directory.mkdir(parents=True, exist_ok=True)
     directory.chmod(0o700)
     values: dict[str, str] = {}
-    for name in ("POSTGRES_PASSWORD", "REDIS_PASSWORD", "INTERNAL_TOKEN", "PIN_PEPPER"):
+    # Every `${NAME:?}` the compose file requires and the local defaults do not give is a secret.
+    required = set(re.findall(r"\$\{([A-Z0-9_]+):\?", compose_file(env).read_text()))
+    for name in sorted(required - NOT_SECRETS):
         path = directory / name.lower()
         if not path.exists():
             path.touch(mode=0o600)
@@ -397,6 +412,9 @@ def compose_env(env: str, tag: str) -> dict[str, str]:
         "ACME_EMAIL": "ops@localhost",
         # No mail relay on this machine: mails fail and are retried, the rest works.
         "SMTP_HOST": "localhost",
+        # Production talks to the real payment provider; there is none here, so top-ups fail in a
+        # local prod stack (staging runs the provider simulator).
+        "FUNDING_PROVIDER_URL": "http://funding-provider.invalid",
         "SMTP_STARTTLS": "false",
     }
     if env != "dev":
@@ -608,7 +626,8 @@ def up(env: str, *, scale: Mapping[str, int], publish: bool, tag: str) -> None:
     say(f"starting {project} from {compose_file(env).name} (podman)")
     for net in model.get("networks", {}).values():
         if not podman_ok("network", "exists", net["name"]):
-            podman("network", "create", "--label", f"{PROJECT_LABEL}={project}", net["name"])
+            subnets = [f"--subnet={c['subnet']}" for c in (net.get("ipam") or {}).get("config", []) if "subnet" in c]
+            podman("network", "create", "--label", f"{PROJECT_LABEL}={project}", *subnets, net["name"])
     for vol in model.get("volumes", {}).values():
         if not podman_ok("volume", "exists", vol["name"]):
             podman("volume", "create", "--label", f"{PROJECT_LABEL}={project}", vol["name"])
