@@ -38,8 +38,10 @@ def option(args: list[str], flag: str) -> list[str]:
 def test_generated_secrets_are_long_private_and_not_in_the_repository(prod, tmp_path):
     directory = tmp_path / "prod"
     assert directory.stat().st_mode & 0o777 == 0o700
-    for name in ("postgres_password", "redis_password", "internal_token", "pin_pepper"):
-        assert len((directory / name).read_text()) >= 32
+    generated = {path.name: path.read_text() for path in directory.iterdir() if path.suffix != ".pem"}
+    assert {"postgres_password", "redis_password", "pin_pepper", "internal_secret_gateway"} <= set(generated)
+    assert all(len(value) >= 32 for value in generated.values())
+    assert "funding_provider_url" not in generated and "image_tag" not in generated
     assert (directory / "jwt_ed25519.pem").read_text().startswith("-----BEGIN PRIVATE KEY-----")
 
 
