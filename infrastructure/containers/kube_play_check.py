@@ -138,9 +138,13 @@ def wait_probes(pod: str, workload: Obj, within: float = 120) -> str:
     return ", ".join(results)
 
 
-def cleanup(files: list[Path], secret_names: list[str]) -> None:
+def cleanup(files: list[Path], secret_names: list[str], config_maps: list[str]) -> None:
     for path in files:
         ps.podman("kube", "down", str(path), check=False)
+    # A ConfigMap mounted as a volume becomes a named podman volume that `kube down` keeps.
+    for name in config_maps:
+        if ps.podman_ok("volume", "exists", name):
+            ps.podman("volume", "rm", "-f", name, check=False)
     ps.podman("rm", "-f", "instapay-kube-postgresql", check=False)
     for name in secret_names:
         ps.podman("secret", "rm", name, check=False)
@@ -156,7 +160,8 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="instapay-kube-"))
     files: list[Path] = []
     ps.say(f"podman kube play of the chart's workloads (values-dev.yaml, tag {tag})")
-    cleanup([], list(secrets))
+    config_maps = [o["metadata"]["name"] for o in objects if o["kind"] == "ConfigMap"]
+    cleanup([], list(secrets), config_maps)
     try:
         ps.podman("network", "create", NETWORK)
         for name, data in secrets.items():
@@ -202,7 +207,7 @@ def main() -> None:
             ps.step(f"Deployment {name}: probes answer ({asked})")
         ps.say(f"kube play: {len(deployments)} Deployments healthy in {time.monotonic() - started:.0f} s")
     finally:
-        cleanup(files, list(secrets))
+        cleanup(files, list(secrets), config_maps)
 
 
 if __name__ == "__main__":
