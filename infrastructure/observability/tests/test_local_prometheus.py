@@ -51,7 +51,7 @@ def test_observe_scrapes_the_configured_ports_and_stops_cleanly():
             "transaction-relay": f"http://127.0.0.1:{base + 8}/metrics",
         }
         rules = _get(f"http://127.0.0.1:{port}/api/v1/rules")["data"]["groups"]
-        assert sum(1 for g in rules for r in g["rules"] if r["type"] == "alerting") == 9
+        assert sum(1 for g in rules for r in g["rules"] if r["type"] == "alerting") == 11
         workdir = Path(re.search(r"data in (\S+) ", proc.stdout.readline()).group(1))
         assert (workdir / "data").is_dir()
     finally:

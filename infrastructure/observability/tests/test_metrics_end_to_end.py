@@ -248,7 +248,8 @@ def test_transfers_declines_and_money_move_the_business_counters_exactly(prometh
         )
         wallet = client.get("/api/v1/wallet", headers=alice.auth_headers())
         forwarded += 1
-    assert wallet.json()["balance"] == "270.00"  # 500 - 125.50 - 74.50 + 20 - 50
+    # 500 - 125.50 - 74.50 + 20 - 50: the withdrawal is held at once, paid out when the provider confirms
+    assert wallet.json()["available_balance"] == "270.00"
 
     expected = {
         "completed": 3,
@@ -266,8 +267,9 @@ def test_transfers_declines_and_money_move_the_business_counters_exactly(prometh
         "pin_wrong": 1,
         "upstream_ok": forwarded,
         "upstream_bad": 0,
-        # transfer.completed (x3), topup and withdrawal: each to reporting and notification
-        "transfer_events": 2 * 5,
+        # transfer.completed (x3), topup and withdrawal: each to reporting and notification; and
+        # withdrawal.requested to the payout submitter
+        "transfer_events": 2 * 5 + 1,
     }
     assert counters.wait_for(expected) == expected
 

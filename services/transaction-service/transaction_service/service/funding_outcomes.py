@@ -14,7 +14,7 @@ from instapay_common.db.rawsql import RawConnection
 from instapay_common.logging import get_logger
 from transaction_service import events
 from transaction_service.config import TransactionSettings
-from transaction_service.metrics import FUNDING_ANOMALIES, FUNDING_OUTCOMES
+from transaction_service.metrics import FUNDING_ANOMALIES, FUNDING_OUTCOMES, MONEY_MOVED
 from transaction_service.repository import accounts, funding_operations, ledger
 from transaction_service.repository.accounts import SYSTEM_ACCOUNTS, Wallet
 from transaction_service.repository.funding_operations import FundingOperation
@@ -97,6 +97,7 @@ async def complete(
     )
     await events.emit(conn, f"{op.kind}.completed", _event(row, op))
     FUNDING_OUTCOMES.labels(op.kind, "completed").inc()
+    MONEY_MOVED.labels(op.kind).inc(float(op.amount))
     return row
 
 

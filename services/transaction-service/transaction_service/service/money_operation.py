@@ -45,8 +45,8 @@ async def run_money_operation(
     request asks for (it may check more input; `pin` is left out) and its hash, and a stored answer
     of (caller, key) is replayed (422 if it was for another request). Only then `prepare()` does
     what must happen before the ledger (PIN, lookups: nothing is stored if it raises) and returns
-    the work, which `execute_once` runs at most once; a fresh success adds `amount` of the answer
-    to `money_moved_total`."""
+    the work, which `execute_once` runs at most once; a fresh transfer adds its `amount` to
+    `money_moved_total`."""
     if currency is not None:
         check_currency(currency)
     if amount is not None:
@@ -66,7 +66,7 @@ async def run_money_operation(
         work=work,
         declines_before_writing=declines_before_writing,
     )
-    # A withdrawal answers 201 while pending: its money moves when the provider confirms it.
-    if outcome.status == 201 and not outcome.replayed and outcome.body.get("status", "completed") == "completed":
+    # Top-ups and withdrawals count when the provider confirms them (service.funding_outcomes).
+    if kind == "transfer" and outcome.status == 201 and not outcome.replayed:
         MONEY_MOVED.labels(kind).inc(float(str(outcome.body["amount"])))
     return outcome
