@@ -265,7 +265,9 @@ def test_transfers_declines_and_money_move_the_business_counters_exactly(prometh
         "withdrawals": 1,
         "replays": 1,
         "pin_wrong": 1,
-        "upstream_ok": forwarded,
+        # and the provider simulator's two signed callbacks (the card capture, the payout paid),
+        # which reach the transaction service through the gateway too
+        "upstream_ok": forwarded + 2,
         "upstream_bad": 0,
         # transfer.completed (x3), topup and withdrawal: each to reporting and notification; and
         # withdrawal.requested to the payout submitter
