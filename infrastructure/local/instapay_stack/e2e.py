@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from instapay_common.db.database import normalize_async_url
 
 DEFAULT_PASSWORD_PREFIX = "Str0ng!Pass-"
+# A PIN the weak-PIN rules accept (no repeat, run or common PIN); tests use it unless they test PINs.
+DEFAULT_PIN = "482915"
 TIMEOUT = 15.0
 
 
@@ -94,7 +96,7 @@ def set_pin(gateway_url: str, user: TestUser, pin: str, *, client: httpx.Client 
 
 
 def register_user(
-    gateway_url: str, *, pin: str | None = "123456", client: httpx.Client | None = None, **overrides: Any
+    gateway_url: str, *, pin: str | None = DEFAULT_PIN, client: httpx.Client | None = None, **overrides: Any
 ) -> TestUser:
     """Registers a new user, logs in, sets the PIN (pin=None skips it). Overrides: email, phone,
     handle, full_name, password."""
@@ -146,13 +148,18 @@ def make_admin(stack: Any, user: TestUser) -> TestUser:
     return user
 
 
+MONEY_SCOPES = frozenset({"transfers:write", "wallet:withdraw"})
+
+
 def create_api_client(gateway_url: str, user: TestUser, scopes: list[str], name: str = "test client") -> dict[str, Any]:
-    """Creates an API client and returns {client_id, client_secret, ..., access_token}."""
+    """Creates an API client (with the user's password, and PIN for a money scope) and returns
+    {client_id, client_secret, ..., access_token}."""
+    body: dict[str, Any] = {"name": name, "scopes": scopes, "password": user.password}
+    if MONEY_SCOPES & set(scopes):
+        body["pin"] = user.pin
     with httpx.Client(timeout=TIMEOUT) as c:
         client = _check(
-            c.post(
-                gateway_url + "/api/v1/auth/clients", json={"name": name, "scopes": scopes}, headers=user.auth_headers()
-            ),
+            c.post(gateway_url + "/api/v1/auth/clients", json=body, headers=user.auth_headers()),
             201,
             "create client",
         )

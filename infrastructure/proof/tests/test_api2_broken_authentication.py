@@ -10,7 +10,7 @@ import time
 import pytest
 from proof_support.tokens import Forger
 
-from instapay_stack.e2e import create_api_client, login, problem, register_user
+from instapay_stack.e2e import DEFAULT_PIN, create_api_client, login, problem, register_user
 
 ME = "/api/v1/users/me"
 
@@ -151,7 +151,7 @@ def test_pin_and_password_guessing_is_rate_limited(proof_stack, gw):
     user = register_user(proof_stack.gateway_url, pin=None)
     statuses = [
         gw.put(
-            "/api/v1/auth/pin", json={"pin": "123456", "password": f"Wrong-{i}-pass!"}, headers=user.auth_headers()
+            "/api/v1/auth/pin", json={"pin": DEFAULT_PIN, "password": f"Wrong-{i}-pass!"}, headers=user.auth_headers()
         ).status_code
         for i in range(7)
     ]

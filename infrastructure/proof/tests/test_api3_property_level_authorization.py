@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from instapay_stack.e2e import DEFAULT_PASSWORD_PREFIX, claims_of, create_api_client, problem, unique_identity
+from instapay_stack.e2e import (
+    DEFAULT_PASSWORD_PREFIX,
+    DEFAULT_PIN,
+    claims_of,
+    create_api_client,
+    problem,
+    unique_identity,
+)
 
 FORBIDDEN_KEYS = {
     "password",
@@ -79,7 +86,7 @@ def test_secret_bodies_refuse_extra_fields(gw, alice):
     problem(
         gw.put(
             "/api/v1/auth/pin",
-            json={"pin": "123456", "password": alice.password, "user_id": "x"},
+            json={"pin": DEFAULT_PIN, "password": alice.password, "user_id": "x"},
             headers=alice.auth_headers(),
         ),
         422,
@@ -97,7 +104,12 @@ def test_secret_bodies_refuse_extra_fields(gw, alice):
     problem(
         gw.post(
             "/api/v1/auth/clients",
-            json={"name": "x", "scopes": ["wallet:read"], "client_secret": "chosen-by-attacker"},
+            json={
+                "name": "x",
+                "scopes": ["wallet:read"],
+                "password": alice.password,
+                "client_secret": "chosen-by-attacker",
+            },
             headers=alice.auth_headers(),
         ),
         422,
@@ -105,7 +117,9 @@ def test_secret_bodies_refuse_extra_fields(gw, alice):
     )
     problem(
         gw.post(
-            "/api/v1/auth/clients", json={"name": "x", "scopes": ["wallet:read", "admin"]}, headers=alice.auth_headers()
+            "/api/v1/auth/clients",
+            json={"name": "x", "scopes": ["wallet:read", "admin"], "password": alice.password},
+            headers=alice.auth_headers(),
         ),
         422,
         "validation_error",

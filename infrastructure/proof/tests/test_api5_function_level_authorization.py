@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from instapay_stack.e2e import create_api_client, problem
+from instapay_stack.e2e import DEFAULT_PIN, create_api_client, problem
 
 # The wallet admin routes (freeze/unfreeze) are covered in test_money_security.py.
 ADMIN_CALLS = [
@@ -33,7 +33,7 @@ def test_api_client_token_is_limited_to_its_scopes(proof_stack, gw, alice):
         ("GET", "/api/v1/reports/summary?from=2026-01-01&to=2026-01-31", None),
         ("PATCH", "/api/v1/users/me", {"full_name": "Hijacked"}),
         ("POST", "/api/v1/auth/clients", {"name": "more", "scopes": ["transfers:write"]}),
-        ("PUT", "/api/v1/auth/pin", {"pin": "654321", "password": "x"}),
+        ("PUT", "/api/v1/auth/pin", {"pin": DEFAULT_PIN, "password": "x"}),
         ("GET", "/api/v1/auth/sessions", None),
     ]:
         resp = gw.request(method, path, json=body, headers=h)

@@ -50,7 +50,7 @@ def test_no_user_supplied_url_is_fetched(gw, alice, listener):
     h = alice.auth_headers()
     attempts = [
         ("PATCH", "/api/v1/users/me", {"full_name": url}),
-        ("POST", "/api/v1/auth/clients", {"name": url, "scopes": ["wallet:read"]}),
+        ("POST", "/api/v1/auth/clients", {"name": url, "scopes": ["wallet:read"], "password": alice.password}),
         ("GET", f"/api/v1/users/lookup?q={url}", None),
         ("POST", "/api/v1/wallet/topups", {"amount": "10.00", "source": {"type": "card", "reference": url}}),
         (

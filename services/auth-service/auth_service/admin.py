@@ -3,8 +3,9 @@
     DATABASE_URL=postgresql://... python -m auth_service.admin grant --email ops@example.com
     python -m auth_service.admin revoke --email ops@example.com [--role admin]
 
-Roles travel in access tokens, so the change shows in the user's next login or refresh
-(within 15 minutes at most); `make admin EMAIL=...` runs this against the local stack's database.
+Roles travel in access tokens, so a change ends the account's login sessions (their tokens are
+refused within seconds) and shows in its next login; `make admin EMAIL=...` runs this against the
+local stack's database.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import asyncio
 import os
 import sys
 
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from auth_service.repository import credentials
+from auth_service.service import account
 from instapay_common.db.database import normalize_async_url
 from instapay_common.security.scopes import ROLE_ADMIN
 
@@ -24,8 +25,8 @@ from instapay_common.security.scopes import ROLE_ADMIN
 async def change_role(database_url: str, *, email: str, role: str, grant: bool) -> list[str] | None:
     engine = create_async_engine(normalize_async_url(database_url))
     try:
-        async with engine.begin() as conn:
-            return await credentials.change_role(conn, email=email, role=role, grant=grant)
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            return await account.change_role(session, email=email, role=role, grant=grant)
     finally:
         await engine.dispose()
 
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     if roles is None:
         print(f"error: no account with e-mail {args.email}", file=sys.stderr)
         return 1
-    print(f"{args.email}: roles now {roles} (effective from the next login or token refresh)")
+    print(f"{args.email}: roles now {roles} (its open sessions are ended; effective from its next login)")
     return 0
 
 

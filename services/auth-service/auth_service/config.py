@@ -32,6 +32,10 @@ class AuthSettings(ServiceSettings):
     pin_pepper: SecretStr = SecretStr(DEV_PIN_PEPPER)
     pin_max_attempts: int = 5
     pin_lock_seconds: int = 15 * 60
+    # A released phone or e-mail stays its previous account's this long (nobody else can claim it).
+    identifier_quarantine_days: int = Field(default=30, ge=0)
+    # Live API clients per user: each is a standing grant with its own per-principal quota.
+    max_api_clients: int = Field(default=10, ge=1)
     # Failed password logins per account in a window, whatever username form (e-mail, phone,
     # handle) they came with: the gateway counts per username as typed, which one account multiplies.
     login_max_failures: int = Field(default=10, ge=1)

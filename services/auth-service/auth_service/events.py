@@ -15,6 +15,7 @@ USER_REGISTERED = "user.registered"
 LOGIN = "security.login"
 PASSWORD_CHANGED = "security.password_changed"
 PIN_CHANGED = "security.pin_changed"
+PIN_LOCKED = "security.pin_locked"
 API_CLIENT_CREATED = "security.api_client_created"
 
 

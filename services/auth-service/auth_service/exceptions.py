@@ -45,6 +45,14 @@ class ClientNotFound(NotFound):
     code, title = "client_not_found", "No such API client"
 
 
+class WeakPin(DomainError):
+    status, code, title = 422, "weak_pin", "PIN too easy to guess"
+
+
+class TooManyClients(DomainError):
+    status, code, title = 422, "too_many_clients", "Too many API clients"
+
+
 class PinNotSet(Forbidden):
     code, title = "pin_not_set", "Set a transaction PIN first"
 

@@ -81,3 +81,16 @@ class ApiClient(Base):
     secret_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReleasedIdentifier(Base):
+    """A phone or e-mail an account gave up, kept from every other account until
+    `quarantined_until` (the previous owner may take it back)."""
+
+    __tablename__ = "released_identifiers"
+
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # "email" or "phone"
+    value: Mapped[str] = mapped_column(String(254), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    released_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    quarantined_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))

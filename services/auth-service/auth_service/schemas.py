@@ -113,6 +113,12 @@ class ClientCreateRequest(Strict):
     scopes: Annotated[list[str], AfterValidator(_scopes)] = Field(
         max_length=10, json_schema_extra={"minItems": 1, "items": {"type": "string", "enum": _SCOPE_NAMES}}
     )
+    # A standing grant outlives any token: the password proves the owner asks, not a token thief,
+    # and a money scope needs the PIN too, as moving the money itself does.
+    password: Password
+    pin: Annotated[str, StringConstraints(max_length=32), AfterValidator(plain_text)] | None = Field(
+        default=None, description="The transaction PIN; required when `scopes` holds transfers:write or wallet:withdraw"
+    )
 
 
 class ClientOut(BaseModel):

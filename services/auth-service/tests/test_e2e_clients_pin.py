@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from instapay_common.security.scopes import CLIENT_SCOPES
-from instapay_stack.e2e import claims_of, create_api_client, fetch_rows, make_admin, problem, register_user
+from instapay_stack.e2e import DEFAULT_PIN, claims_of, create_api_client, fetch_rows, make_admin, problem, register_user
 from instapay_stack.testing import internal_headers
 
 
@@ -47,7 +47,7 @@ def test_api_client_token_is_limited_to_its_scopes(gw, stack):
         "insufficient_scope",
     )
     problem(
-        gw.put("/api/v1/auth/pin", json={"pin": "123456", "password": user.password}, headers=token),
+        gw.put("/api/v1/auth/pin", json={"pin": DEFAULT_PIN, "password": user.password}, headers=token),
         403,
         "insufficient_scope",
     )
@@ -98,7 +98,7 @@ def test_transaction_pin_set_change_and_internal_verify(gw, stack):
     internal = internal_headers("transaction", stack.env)
     verify_url = stack.url_of("auth") + "/internal/pin/verify"
     problem(
-        httpx.post(verify_url, json={"user_id": user.user_id, "pin": "123456"}, headers=internal), 403, "pin_not_set"
+        httpx.post(verify_url, json={"user_id": user.user_id, "pin": DEFAULT_PIN}, headers=internal), 403, "pin_not_set"
     )
     problem(
         gw.put("/api/v1/auth/pin", json={"pin": "12345", "password": user.password}, headers=user.auth_headers()),

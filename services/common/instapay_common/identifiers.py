@@ -8,15 +8,19 @@ same syntax (`pattern`), so clients and schemathesis draw values the API takes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from instapay_common.errors import Conflict
+from instapay_common.errors import Conflict, DomainError
 
 HANDLE_RE = re.compile(r"^[a-z0-9._]{3,30}$")
 E164_RE = re.compile(r"^\+[1-9][0-9]{7,14}$")
 HANDLE_RULE = "handle must be 3-30 characters of a-z, 0-9, '.' and '_'"
+RESERVED_LIST = Path(__file__).resolve().parent / "data" / "reserved_handles.txt"
+BRAND = "instapay"
 PHONE_RULE = "phone must be in E.164 format, e.g. +201001234567"
 
 
@@ -52,6 +56,23 @@ Phone = Annotated[
         json_schema_extra={"pattern": r"^\s*\+[1-9][0-9]{7,14}\s*$"}, examples=["+201001234567"], description="E.164"
     ),
 ]
+
+
+@lru_cache(maxsize=1)
+def reserved_handles() -> frozenset[str]:
+    lines = RESERVED_LIST.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def is_reserved_handle(value: str) -> bool:
+    """True for a handle that reads as the platform or its staff (`admin`, `support_2`,
+    `insta.pay`, `instapay.eg`): compared without '.', '_' and trailing digits."""
+    core = value.lower().replace(".", "").replace("_", "")
+    return core.rstrip("0123456789") in reserved_handles() or core.startswith(BRAND)
+
+
+class HandleReserved(DomainError):
+    status, code, title = 422, "handle_reserved", "This handle is reserved"
 
 
 # An identifier already in use. Auth (credentials) and user (profiles) both hold e-mail, phone and

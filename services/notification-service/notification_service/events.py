@@ -157,6 +157,16 @@ def _pin(d: dict[str, Any]) -> list[NotificationSpec]:
     ]
 
 
+def _pin_locked(d: dict[str, Any]) -> list[NotificationSpec]:
+    return [
+        NotificationSpec(
+            _uid(d.get("user_id"), "user_id"),
+            "security.pin_locked",
+            {"locked_until": d.get("locked_until"), "lock_minutes": d.get("lock_minutes")},
+        )
+    ]
+
+
 def _api_client(d: dict[str, Any]) -> list[NotificationSpec]:
     scopes = d.get("scopes") or []
     return [
@@ -186,6 +196,7 @@ HANDLERS: dict[str, Builder] = {
     "security.login": _login,
     "security.password_changed": _password,
     "security.pin_changed": _pin,
+    "security.pin_locked": _pin_locked,
     "security.api_client_created": _api_client,
 }
 

@@ -124,6 +124,18 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "تم {pin_action_ar} رمز المعاملات الخاص بك. إن لم يكن أنت فتواصل مع الدعم فورًا.",
         ),
     },
+    "security.pin_locked": {
+        "en": (
+            "Your transaction PIN is locked",
+            "Five wrong PINs in a row: payments with your PIN are blocked for {lock_minutes} minutes. "
+            "If this was not you, change your password now. You can set a new PIN with your password at any time.",
+        ),
+        "ar": (
+            "تم قفل رمز المعاملات",
+            "تم إدخال رمز معاملات خاطئ خمس مرات متتالية، لذا تم إيقاف الدفع برمزك لمدة {lock_minutes} دقيقة. "
+            "إن لم يكن أنت فغيّر كلمة المرور فورًا. يمكنك تعيين رمز جديد بكلمة المرور في أي وقت.",
+        ),
+    },
     "security.api_client_created": {
         "en": ("New API client: {client_name}", 'An API client "{client_name}" was created with scopes: {scopes}.'),
         "ar": ("عميل API جديد: {client_name}", 'تم إنشاء عميل API باسم "{client_name}" بالصلاحيات: {scopes}.'),

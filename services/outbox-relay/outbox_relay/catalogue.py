@@ -31,6 +31,7 @@ DEFAULT_SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
     "security.login": (NOTIFICATION,),
     "security.password_changed": (NOTIFICATION,),
     "security.pin_changed": (NOTIFICATION,),
+    "security.pin_locked": (NOTIFICATION,),
     "security.api_client_created": (NOTIFICATION,),
     # Emitted for the transaction service's recipient directory, which does not subscribe yet.
     "user.profile_changed": (),

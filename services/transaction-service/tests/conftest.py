@@ -14,12 +14,13 @@ import pytest
 from aiohttp import web
 from sqlalchemy import text
 
+from instapay_stack.e2e import DEFAULT_PIN
 from instapay_stack.testing import internal_headers, running_app, start_fake
 from instapay_stack.tokens import TestIssuer
 from transaction_service.config import TransactionSettings
 from transaction_service.main import build_app
 
-GOOD_PIN = "123456"
+GOOD_PIN = DEFAULT_PIN
 
 
 @dataclass

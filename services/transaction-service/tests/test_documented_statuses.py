@@ -4,6 +4,8 @@ and schemathesis expect them."""
 
 import uuid
 
+from instapay_stack.e2e import DEFAULT_PIN
+
 
 def _documented(ctx, path: str, status: int) -> None:
     operation = ctx.app.openapi()["paths"][path]["post"]
@@ -32,13 +34,13 @@ async def test_locked_and_provider_failure_answers_are_documented(ctx):
     r = await ctx.client.post(f"/api/v1/admin/wallets/{alice['user_id']}/freeze", headers=admin, json={"reason": "t"})
     assert r.status_code == 200
     for path, body in (
-        ("/api/v1/transfers", {"recipient": bob["handle"], "amount": "1.00", "pin": "123456"}),
+        ("/api/v1/transfers", {"recipient": bob["handle"], "amount": "1.00", "pin": DEFAULT_PIN}),
         ("/api/v1/wallet/topups", {"amount": "1.00", "source": {"type": "card", "reference": "c"}}),
         (
             "/api/v1/wallet/withdrawals",
-            {"amount": "1.00", "destination": {"type": "bank", "reference": "b"}, "pin": "123456"},
+            {"amount": "1.00", "destination": {"type": "bank", "reference": "b"}, "pin": DEFAULT_PIN},
         ),
-        (f"/api/v1/payment-requests/{request.json()['id']}/accept", {"pin": "123456"}),
+        (f"/api/v1/payment-requests/{request.json()['id']}/accept", {"pin": DEFAULT_PIN}),
     ):
         r = await ctx.client.post(path, headers=as_user(alice), json=body)
         assert r.status_code == 423 and r.json()["code"] == "account_frozen", (path, r.text)

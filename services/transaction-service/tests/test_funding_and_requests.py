@@ -4,6 +4,7 @@ import uuid
 
 from sqlalchemy import text
 
+from instapay_stack.e2e import DEFAULT_PIN as PIN
 from instapay_stack.testing import internal_headers
 
 
@@ -54,7 +55,7 @@ async def test_topup_and_withdrawal_and_provider_failures(ctx):
     r = await ctx.client.post(
         "/api/v1/wallet/withdrawals",
         headers={**h, "Idempotency-Key": k()},
-        json={"amount": "50", "destination": {"type": "bank", "reference": "iban-1"}, "pin": "123456"},
+        json={"amount": "50", "destination": {"type": "bank", "reference": "iban-1"}, "pin": PIN},
     )
     # Two-phase: held now, paid out when the provider confirms (tests/test_withdrawals.py).
     assert r.status_code == 201 and r.json()["status"] == "pending" and r.json()["balance_after"] == "250.50"
@@ -79,7 +80,7 @@ async def test_payment_request_lifecycle_and_at_most_once(ctx):
     assert [i["id"] for i in out["items"]] == [req["id"]]
     # only the payer can accept: the requester (who sees the request) is told so, a stranger gets 404
     r = await ctx.client.post(
-        f"/api/v1/payment-requests/{req['id']}/accept", headers={**ha, "Idempotency-Key": k()}, json={"pin": "123456"}
+        f"/api/v1/payment-requests/{req['id']}/accept", headers={**ha, "Idempotency-Key": k()}, json={"pin": PIN}
     )
     assert r.status_code == 403 and r.json()["code"] == "forbidden"
     assert r.json()["detail"] == "only the payer can accept a payment request"
@@ -88,15 +89,15 @@ async def test_payment_request_lifecycle_and_at_most_once(ctx):
         r = await ctx.client.post(
             f"/api/v1/payment-requests/{req['id']}/{action}",
             headers={**stranger, "Idempotency-Key": k()},
-            json={"pin": "123456"},
+            json={"pin": PIN},
         )
         assert r.status_code == 404 and r.json()["code"] == "not_found", action
     r = await ctx.client.post(
-        f"/api/v1/payment-requests/{req['id']}/accept", headers={**hb, "Idempotency-Key": k()}, json={"pin": "123456"}
+        f"/api/v1/payment-requests/{req['id']}/accept", headers={**hb, "Idempotency-Key": k()}, json={"pin": PIN}
     )
     assert r.status_code == 201 and r.json()["payment_request_id"] == req["id"] and r.json()["amount"] == "30.00"
     r2 = await ctx.client.post(
-        f"/api/v1/payment-requests/{req['id']}/accept", headers={**hb, "Idempotency-Key": k()}, json={"pin": "123456"}
+        f"/api/v1/payment-requests/{req['id']}/accept", headers={**hb, "Idempotency-Key": k()}, json={"pin": PIN}
     )
     assert r2.status_code == 409 and r2.json()["code"] == "payment_request_not_pending"
     assert (await ctx.client.get("/api/v1/wallet", headers=hb)).json()["balance"] == "70.00"
@@ -134,7 +135,7 @@ async def test_expired_request_cannot_be_accepted(ctx):
     r = await ctx.client.post(
         f"/api/v1/payment-requests/{rid}/accept",
         headers={**ctx.auth(bob["user_id"]), "Idempotency-Key": k()},
-        json={"pin": "123456"},
+        json={"pin": PIN},
     )
     assert r.status_code == 409 and r.json()["code"] == "payment_request_expired"
     lst = (
@@ -158,13 +159,13 @@ async def test_admin_freeze_blocks_money_and_is_audited(ctx):
     r = await ctx.client.post(
         "/api/v1/transfers",
         headers={**ctx.auth(alice["user_id"]), "Idempotency-Key": k()},
-        json={"recipient": bob["handle"], "amount": "1", "pin": "123456"},
+        json={"recipient": bob["handle"], "amount": "1", "pin": PIN},
     )
     assert r.status_code == 423 and r.json()["code"] == "account_frozen"
     r = await ctx.client.post(
         "/api/v1/transfers",
         headers={**ctx.auth(bob["user_id"]), "Idempotency-Key": k()},
-        json={"recipient": alice["handle"], "amount": "1", "pin": "123456"},
+        json={"recipient": alice["handle"], "amount": "1", "pin": PIN},
     )
     assert r.status_code == 423
     r = await ctx.client.post(f"/api/v1/admin/wallets/{alice['user_id']}/unfreeze", headers=admin)

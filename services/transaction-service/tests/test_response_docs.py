@@ -12,6 +12,7 @@ import pytest
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
+from instapay_stack.e2e import DEFAULT_PIN
 from transaction_service import schemas as rm
 
 DOCUMENTED = {
@@ -161,13 +162,13 @@ async def test_real_answers_conform_to_their_documented_models(ctx):
     r = await c.post(
         "/api/v1/wallet/withdrawals",
         headers={**ha, "Idempotency-Key": k()},
-        json={"amount": "10", "destination": {"type": "bank", "reference": "iban-1"}, "pin": "123456"},
+        json={"amount": "10", "destination": {"type": "bank", "reference": "iban-1"}, "pin": DEFAULT_PIN},
     )
     assert r.status_code == 201, r.text
     assert conforms(rm.Transaction, r.json())["status"] == "pending"
 
     key = k()
-    body = {"recipient": bob["handle"], "amount": "40.00", "note": "rent", "pin": "123456"}
+    body = {"recipient": bob["handle"], "amount": "40.00", "note": "rent", "pin": DEFAULT_PIN}
     r = await c.post("/api/v1/transfers", headers={**ha, "Idempotency-Key": key}, json=body)
     assert r.status_code == 201, r.text
     transfer = conforms(rm.Transfer, r.json())
@@ -197,7 +198,7 @@ async def test_real_answers_conform_to_their_documented_models(ctx):
     r = await c.post(
         f"/api/v1/payment-requests/{requests[0]['id']}/accept",
         headers={**ha, "Idempotency-Key": k()},
-        json={"pin": "123456"},
+        json={"pin": DEFAULT_PIN},
     )
     assert r.status_code == 201, r.text
     assert conforms(rm.Transfer, r.json())["payment_request_id"] == requests[0]["id"]

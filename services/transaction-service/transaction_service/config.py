@@ -31,6 +31,9 @@ class TransactionSettings(ServiceSettings):
 
     note_max_length: int = Field(default=140, gt=0)
     payment_request_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
+    # Payment requests one user may create in any 24 hours: each one notifies (and names) its
+    # payer, so an unbounded stream is spam and a way to test which phones are registered.
+    payment_requests_per_day: int = Field(default=50, gt=0)
     # A duplicate request waits this long for the first one with its key before 409 in_progress.
     idempotency_wait_seconds: float = Field(default=3.0, ge=0)
     # Stored answers are kept this long, then purged (the API contract promises at least 24 h; a

@@ -1,6 +1,7 @@
 """`user.profile_changed`: written through the outbox in the transaction of the change it describes."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -113,7 +114,10 @@ async def test_handle_change_and_its_event_roll_back_together(ctx, new_profile):
         refuse_commit(session, seen)
         with pytest.raises(CommitRefused):
             await service.update_profile(
-                session, user_id=uuid.UUID(body["user_id"]), patch=ProfilePatch(handle="x" + uuid.uuid4().hex[:10])
+                session,
+                user_id=uuid.UUID(body["user_id"]),
+                patch=ProfilePatch(handle="x" + uuid.uuid4().hex[:10]),
+                quarantine=timedelta(days=30),
             )
     assert seen[1] == 2, "the creation's event and exactly one for the change"
     assert len(await events_of(app, body["user_id"])) == 1

@@ -7,16 +7,9 @@ import pytest
 
 from instapay_common.security.scopes import CLIENT_SCOPES
 from instapay_stack.testing import internal_headers
-from user_service.display_name import masked_display_name
 
 INTERNAL = internal_headers("auth")  # the auth service: creates, resolves, removes profiles
 TRANSACTION = internal_headers("transaction")  # parties and profiles: transfers
-
-
-def test_masked_display_name():
-    assert masked_display_name("Ahmed Mohamed") == "Ahmed M."
-    assert masked_display_name("Mona") == "Mona"
-    assert masked_display_name("  sara   el masry ") == "sara M."
 
 
 async def test_internal_create_is_idempotent_and_refuses_duplicates(ctx, new_profile):

@@ -3,6 +3,8 @@
 from functools import lru_cache
 from typing import ClassVar
 
+from pydantic import Field
+
 from instapay_common.settings import ServiceSettings
 
 
@@ -13,6 +15,8 @@ class UserSettings(ServiceSettings):
     service_name: str = "user-service"
     port: int = 8002
     db_schema: str = "users"
+    # A released handle stays its previous owner's this long (nobody else can claim it).
+    handle_quarantine_days: int = Field(default=30, ge=0)
 
 
 @lru_cache

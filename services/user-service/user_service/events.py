@@ -15,8 +15,8 @@ from typing import Literal
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from instapay_common.display_names import masked_display_name
 from instapay_common.events.outbox import emit_event
-from user_service.display_name import masked_display_name
 from user_service.models import outbox
 from user_service.repository import ProfileRow
 
@@ -44,7 +44,7 @@ def profile_changed(row: ProfileRow, *, status: ProfileStatus) -> ProfileChanged
         email=row.email,
         phone=row.phone,
         full_name=row.full_name,
-        display_name=masked_display_name(row.full_name),
+        display_name=masked_display_name(row.full_name, handle=row.handle),
         status=status,
         version=row.version,
     )

@@ -42,3 +42,15 @@ class Profile(Base):
     # The version of the identity fields (handle, full name, e-mail, phone) that `user.profile_changed`
     # carries: a new PROFILE_VERSIONS value on creation and on every change of them.
     version: Mapped[int] = mapped_column(BigInteger, server_default=PROFILE_VERSIONS.next_value())
+
+
+class ReleasedHandle(Base):
+    """A handle its owner gave up, kept from everyone else until `quarantined_until` (the owner may
+    take it back): payers who saved it must not pay a newcomer."""
+
+    __tablename__ = "released_handles"
+
+    handle: Mapped[str] = mapped_column(String(30), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    released_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    quarantined_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,7 +1,7 @@
-"""All SQL of the user service: the profiles table. Functions take the caller's `session`
-(AsyncSession) or `db` (the raw `Database`) and return frozen rows; they never commit (the use
-case does, so a change and its event share a transaction), and roll back only to turn a
-unique-key violation into its conflict error."""
+"""All SQL of the user service: the profiles table and the released (quarantined) handles.
+Functions take the caller's `session` (AsyncSession) or `db` (the raw `Database`) and return
+frozen rows; they never commit (the use case does, so a change and its event share a
+transaction), and roll back only to turn a unique-key violation into its conflict error."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Literal, NamedTuple, NoReturn
 
-from sqlalchemy import Row, delete, insert, or_, select, update
+from sqlalchemy import Row, delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +20,7 @@ from instapay_common.db.database import Database
 from instapay_common.db.rawsql import Sql
 from instapay_common.errors import DomainError
 from instapay_common.identifiers import EmailTaken, HandleTaken, PhoneTaken
-from user_service.models import PROFILE_VERSIONS, Profile
+from user_service.models import PROFILE_VERSIONS, Profile, ReleasedHandle
 from user_service.schemas import Language
 
 LookupColumn = Literal["phone", "email", "handle"]
@@ -139,6 +140,31 @@ async def delete_profile(session: AsyncSession, user_id: uuid.UUID) -> ProfileRo
     )
     row = (await session.execute(statement)).first()
     return ProfileRow(**row._asdict()) if row is not None else None
+
+
+async def quarantine_handle(session: AsyncSession, handle: str, *, user_id: uuid.UUID, until: datetime) -> None:
+    """Keeps `handle` for `user_id` (its last owner) until `until`; a later release restarts it."""
+    statement = pg_insert(ReleasedHandle).values(handle=handle, user_id=user_id, quarantined_until=until)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ReleasedHandle.handle],
+            set_={"user_id": user_id, "released_at": func.now(), "quarantined_until": until},
+        )
+    )
+
+
+async def handle_quarantined_for_others(session: AsyncSession, handle: str, *, user_id: uuid.UUID | None) -> bool:
+    """True while `handle` is in quarantine for someone other than `user_id`."""
+    query = select(ReleasedHandle.user_id).where(
+        ReleasedHandle.handle == handle, ReleasedHandle.quarantined_until > func.now()
+    )
+    holder = await session.scalar(query)
+    return holder is not None and holder != user_id
+
+
+async def end_quarantine(session: AsyncSession, handle: str) -> None:
+    """The handle is held again (by its previous owner, or after the quarantine ended)."""
+    await session.execute(delete(ReleasedHandle).where(ReleasedHandle.handle == handle))
 
 
 # A transfer's two lookups in one statement on the raw asyncpg connection (every transfer calls

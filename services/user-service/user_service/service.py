@@ -6,14 +6,22 @@ it in the same transaction (`events`)."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from instapay_common.db.database import Database
-from instapay_common.identifiers import HANDLE_RE, EmailTaken, HandleTaken, PhoneTaken
+from instapay_common.display_names import masked_display_name
+from instapay_common.identifiers import (
+    HANDLE_RE,
+    EmailTaken,
+    HandleReserved,
+    HandleTaken,
+    PhoneTaken,
+    is_reserved_handle,
+)
 from user_service import events, repository
-from user_service.display_name import masked_display_name
 from user_service.exceptions import ProfileNotFound, RecipientNotFound
 from user_service.repository import LookupColumn, PartyRow, ProfileRow
 from user_service.schemas import (
@@ -45,7 +53,18 @@ def profile_out(p: ProfileRow) -> ProfileOut:
 
 
 def internal_out(p: ProfileRow) -> InternalProfileOut:
-    return InternalProfileOut(**profile_out(p).model_dump(), display_name=masked_display_name(p.full_name))
+    return InternalProfileOut(
+        **profile_out(p).model_dump(), display_name=masked_display_name(p.full_name, handle=p.handle)
+    )
+
+
+async def _check_claim(session: AsyncSession, handle: str, *, user_id: uuid.UUID) -> None:
+    """A handle may be taken unless it is reserved (reads as the platform or its staff) or still
+    in quarantine for its previous owner (who alone may take it back)."""
+    if is_reserved_handle(handle):
+        raise HandleReserved("this handle is reserved; choose another")
+    if await repository.handle_quarantined_for_others(session, handle, user_id=user_id):
+        raise HandleTaken()
 
 
 async def create_profile(session: AsyncSession, *, data: ProfileCreate) -> tuple[ProfileRow, bool]:
@@ -57,6 +76,7 @@ async def create_profile(session: AsyncSession, *, data: ProfileCreate) -> tuple
         if existing.email == data.email and existing.phone == data.phone:
             return existing, False
         raise EmailTaken("this user id already has a different profile")
+    await _check_claim(session, data.handle, user_id=data.user_id)
     clash = await repository.holding_any(session, email=data.email, phone=data.phone, handle=data.handle)
     if clash is not None:
         raise (
@@ -76,7 +96,10 @@ async def create_profile(session: AsyncSession, *, data: ProfileCreate) -> tuple
 
 
 async def delete_profile(session: AsyncSession, *, user_id: uuid.UUID) -> None:
-    """Idempotent; deleting an existing profile emits `user.profile_changed` with status "deleted"."""
+    """Idempotent; deleting an existing profile emits `user.profile_changed` with status "deleted".
+    The only deletion today undoes a registration that never completed (the account never
+    existed, nobody could pay it), so its handle is not quarantined; deleting a live account must
+    call `release_handle` in its transaction."""
     deleted = await repository.delete_profile(session, user_id)
     if deleted is not None:
         await events.emit_profile_changed(session, deleted, status="deleted")
@@ -90,14 +113,23 @@ async def get_profile(session: AsyncSession, *, user_id: uuid.UUID) -> ProfileRo
     return profile
 
 
-async def update_profile(session: AsyncSession, *, user_id: uuid.UUID, patch: ProfilePatch) -> ProfileRow:
+async def release_handle(session: AsyncSession, handle: str, *, user_id: uuid.UUID, quarantine: timedelta) -> None:
+    """`user_id` gives up `handle`: nobody else may claim it for `quarantine`. The caller commits."""
+    await repository.quarantine_handle(session, handle, user_id=user_id, until=datetime.now(UTC) + quarantine)
+
+
+async def update_profile(
+    session: AsyncSession, *, user_id: uuid.UUID, patch: ProfilePatch, quarantine: timedelta
+) -> ProfileRow:
     """Applies the patch; a changed full name or handle gets a new version and emits
-    `user.profile_changed` in the same transaction (preferences alone emit nothing)."""
+    `user.profile_changed` in the same transaction (preferences alone emit nothing). The handle
+    given up is quarantined for `quarantine`."""
     profile = await get_profile(session, user_id=user_id)
     values: dict[str, Any] = {}
     if patch.full_name is not None and patch.full_name != profile.full_name:
         values["full_name"] = patch.full_name
     if patch.handle is not None and patch.handle != profile.handle:
+        await _check_claim(session, patch.handle, user_id=user_id)
         if await repository.handle_holder(session, patch.handle):
             raise HandleTaken()
         values["handle"] = patch.handle
@@ -109,6 +141,9 @@ async def update_profile(session: AsyncSession, *, user_id: uuid.UUID, patch: Pr
     updated = await repository.update_profile(session, user_id, values=values, new_version=identity_changed)
     if updated is None:  # deleted since it was read
         raise ProfileNotFound()
+    if "handle" in values:
+        await release_handle(session, profile.handle, user_id=user_id, quarantine=quarantine)
+        await repository.end_quarantine(session, updated.handle)  # held again: by its owner
     if identity_changed:
         await events.emit_profile_changed(session, updated, status="active")
     await session.commit()
@@ -128,7 +163,7 @@ def _lookup_key(q: str) -> tuple[LookupColumn, str]:
 
 
 def _lookup_result(user_id: uuid.UUID, handle: str, full_name: str) -> LookupResult:
-    return LookupResult(user_id=user_id, handle=handle, display_name=masked_display_name(full_name))
+    return LookupResult(user_id=user_id, handle=handle, display_name=masked_display_name(full_name, handle=handle))
 
 
 async def resolve(session: AsyncSession, *, q: str) -> LookupResult:

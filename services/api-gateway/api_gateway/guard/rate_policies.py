@@ -23,6 +23,7 @@ REGISTER = "/api/v1/auth/register"
 REFRESH = "/api/v1/auth/refresh"
 PIN = "/api/v1/auth/pin"
 PASSWORD = "/api/v1/auth/password"
+CLIENTS = "/api/v1/auth/clients"
 LOOKUP = "/api/v1/users/lookup"
 
 
@@ -77,9 +78,16 @@ DEFAULT_POLICIES: tuple[RateLimitPolicy, ...] = (
     RateLimitPolicy(
         name="account-register", limit=10, window_seconds=3600, key="account", paths=(REGISTER,), methods=("POST",)
     ),
-    # Endpoints that check the password again (PIN change, password change): wrong answers per user.
+    # Endpoints that check the password (and PIN) again: PIN change, password change, a new API
+    # client. Wrong answers per user, so a stolen token cannot guess either.
     RateLimitPolicy(
-        name="account-secrets", limit=5, window_seconds=900, key="account", paths=(PIN, PASSWORD), count="failures"
+        name="account-secrets",
+        limit=5,
+        window_seconds=900,
+        key="account",
+        paths=(PIN, PASSWORD, CLIENTS),
+        methods=("POST", "PUT"),
+        count="failures",
     ),
     # Recipient lookup reveals who is registered: per user and per address.
     RateLimitPolicy(name="lookup", limit=30, window_seconds=60, key="principal", paths=(LOOKUP,)),

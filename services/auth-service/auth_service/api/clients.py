@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from auth_service.api.deps import AccountOwner, ClientInfoDep, SessionDep
+from auth_service.api.deps import AccountOwner, ClientInfoDep, ContextDep, DbDep, SessionDep
 from auth_service.api.tokens import NO_STORE
 from auth_service.schemas import ClientCreated, ClientCreateRequest, ClientList
 from auth_service.service import clients
@@ -34,11 +34,27 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=PROBLEM_RESPO
     },
 )
 async def create_client(
-    body: ClientCreateRequest, response: Response, principal: AccountOwner, session: SessionDep, info: ClientInfoDep
+    body: ClientCreateRequest,
+    response: Response,
+    principal: AccountOwner,
+    ctx: ContextDep,
+    db: DbDep,
+    session: SessionDep,
+    info: ClientInfoDep,
 ) -> ClientCreated:
+    """Needs the account's password, and its PIN when `scopes` holds a money scope
+    (transfers:write, wallet:withdraw); at most 10 live clients per user."""
     response.headers.update(NO_STORE)
     return await clients.create_client(
-        session, user_id=uuid.UUID(principal.user_id), name=body.name, scopes=body.scopes, info=info
+        ctx,
+        db,
+        session,
+        user_id=uuid.UUID(principal.user_id),
+        name=body.name,
+        scopes=body.scopes,
+        password=body.password,
+        pin=body.pin,
+        info=info,
     )
 
 

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth_service.models import ApiClient
@@ -59,3 +59,14 @@ async def live_of_user(session: AsyncSession, user_id: uuid.UUID) -> list[Client
 
 async def mark_revoked(session: AsyncSession, client_id: str, *, at: datetime) -> None:
     await session.execute(update(ApiClient).where(ApiClient.client_id == client_id).values(revoked_at=at))
+
+
+async def count_live_of_user(session: AsyncSession, user_id: uuid.UUID) -> int:
+    query = select(func.count()).where(ApiClient.user_id == user_id, ApiClient.revoked_at.is_(None))
+    return int(await session.scalar(query) or 0)
+
+
+async def revoke_all_of_user(session: AsyncSession, *, user_id: uuid.UUID, at: datetime) -> None:
+    await session.execute(
+        update(ApiClient).where(ApiClient.user_id == user_id, ApiClient.revoked_at.is_(None)).values(revoked_at=at)
+    )

@@ -8,9 +8,9 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, or_, select, text, update
+from sqlalchemy import Row, delete, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth_service.models import Credential
 from instapay_common.db import rawsql
@@ -168,18 +168,16 @@ async def pin_state(db: Database, user_id: uuid.UUID) -> PinState | None:
     return PinState(row["pin_hash"], row["pin_failed_attempts"], row["pin_locked_until"])
 
 
-async def change_role(conn: AsyncConnection, *, email: str, role: str, grant: bool) -> list[str] | None:
-    """Adds (once) or removes `role` on the account with this e-mail; its roles after, or None."""
-    roles = (
-        func.array_append(func.array_remove(Credential.roles, role), role)
-        if grant
-        else func.array_remove(Credential.roles, role)
-    )
-    result = await conn.execute(
-        update(Credential)
-        .where(Credential.email == email.strip().lower())
-        .values(roles=roles)
-        .returning(Credential.roles)
-    )
-    row = result.first()
-    return None if row is None else list(row[0])
+async def change_role(
+    session: AsyncSession, *, email: str, role: str, grant: bool
+) -> tuple[uuid.UUID, list[str], list[str]] | None:
+    """Adds (once) or removes `role` on the account with this e-mail, its row locked meanwhile;
+    (user id, roles before, roles after), or None when there is no such account."""
+    query = select(Credential.user_id, Credential.roles).where(Credential.email == email.strip().lower())
+    row = (await session.execute(query.with_for_update())).first()
+    if row is None:
+        return None
+    user_id, before = row[0], list(row[1] or [])
+    after = [r for r in before if r != role] + ([role] if grant else [])
+    await session.execute(update(Credential).where(Credential.user_id == user_id).values(roles=after))
+    return user_id, before, after

@@ -100,18 +100,21 @@ async def revoke_login(
     return bool(result.rowcount)
 
 
-async def revoke_other_logins(
-    session: AsyncSession, *, user_id: uuid.UUID, keep: uuid.UUID, at: datetime, reason: str
+async def revoke_all_of_user(
+    session: AsyncSession, *, user_id: uuid.UUID, keep: uuid.UUID | None, at: datetime, reason: str
 ) -> None:
-    """Revokes the user's live login sessions except `keep`; API clients' sessions stay."""
+    """Revokes every live session of the user, logins and API clients' alike, except `keep`."""
+    query = update(Session).where(Session.user_id == user_id, Session.revoked_at.is_(None))
+    if keep is not None:
+        query = query.where(Session.id != keep)
+    await session.execute(query.values(revoked_at=at, revoked_reason=reason))
+
+
+async def revoke_logins_of_user(session: AsyncSession, *, user_id: uuid.UUID, at: datetime, reason: str) -> None:
+    """Revokes every live login session of the user; API clients' sessions stay."""
     await session.execute(
         update(Session)
-        .where(
-            Session.user_id == user_id,
-            Session.id != keep,
-            Session.client_id.is_(None),
-            Session.revoked_at.is_(None),
-        )
+        .where(Session.user_id == user_id, Session.client_id.is_(None), Session.revoked_at.is_(None))
         .values(revoked_at=at, revoked_reason=reason)
     )
 

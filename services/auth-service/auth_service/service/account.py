@@ -1,4 +1,4 @@
-"""Account security: password change, transaction PIN (set and verify)."""
+"""Account security: password change, transaction PIN (set and verify), role changes."""
 
 from __future__ import annotations
 
@@ -8,13 +8,23 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth_service import events
-from auth_service.exceptions import InvalidPassword, InvalidPin, PinLocked, PinNotSet, UserNotFound, WeakPassword
+from auth_service.exceptions import (
+    InvalidPassword,
+    InvalidPin,
+    PinLocked,
+    PinNotSet,
+    UserNotFound,
+    WeakPassword,
+    WeakPin,
+)
 from auth_service.metrics import PIN_VERIFICATIONS
 from auth_service.password_policy import password_problem
+from auth_service.pin_policy import pin_problem
 from auth_service.pins import PIN_PATTERN, pin_digest, pin_matches
 from auth_service.repository import credentials, sessions
 from auth_service.repository.credentials import CredentialRow
 from auth_service.service.context import AuthContext
+from auth_service.service.revocation import revoke_all_access
 from auth_service.service.sessions import now
 from instapay_common.db.database import Database
 
@@ -47,16 +57,18 @@ async def change_password(
     await credentials.set_password(
         session, user_id, password_hash=await ctx.passwords.hash(new_password), changed_at=changed_at
     )
-    # Every other login ends (a thief's session too); API clients are standing grants and stay.
-    await sessions.revoke_other_logins(
-        session, user_id=user_id, keep=current_session, at=changed_at, reason="password_changed"
-    )
+    # Every other login and every API client ends (a thief's too): grants made with the old
+    # password do not outlive it.
+    await revoke_all_access(session, user_id=user_id, reason="password_changed", keep_session=current_session)
     await events.emit(session, events.PASSWORD_CHANGED, user_id=user_id)
     await session.commit()
 
 
 async def set_pin(ctx: AuthContext, session: AsyncSession, *, user_id: uuid.UUID, pin: str, password: str) -> None:
     """Sets the PIN; the password proves who asks, so it also clears failures and a lock."""
+    problem = pin_problem(pin)
+    if problem:
+        raise WeakPin(problem)
     credential = await _credential(session, user_id)
     if not await ctx.passwords.verify(password, credential.password_hash):
         raise InvalidPassword()
@@ -112,6 +124,14 @@ async def _verify_pin_locked(ctx: AuthContext, session: AsyncSession, *, user_id
         # The lock replaces the count: after it expires the user has the full number of tries.
         locked_until = current + timedelta(seconds=ctx.settings.pin_lock_seconds)
         await credentials.set_pin_failures(session, user_id, failed_attempts=0, locked_until=locked_until)
+        # The owner hears of it: five wrong PINs are someone guessing, or a PIN to reset.
+        await events.emit(
+            session,
+            events.PIN_LOCKED,
+            user_id=user_id,
+            locked_until=locked_until.isoformat(),
+            lock_minutes=ctx.settings.pin_lock_seconds // 60,
+        )
     else:
         await credentials.set_pin_failures(
             session, user_id, failed_attempts=failed, locked_until=credential.pin_locked_until
@@ -121,3 +141,18 @@ async def _verify_pin_locked(ctx: AuthContext, session: AsyncSession, *, user_id
     if left <= 0:
         raise InvalidPin(f"Wrong PIN; the PIN is now locked for {ctx.settings.pin_lock_seconds // 60} minutes")
     raise InvalidPin(f"Wrong PIN; {left} attempt(s) left before the PIN is locked")
+
+
+async def change_role(session: AsyncSession, *, email: str, role: str, grant: bool) -> list[str] | None:
+    """Grants or revokes `role` on the account with this e-mail; its roles after, or None when
+    there is no such account. Roles travel in access tokens, so a change ends the account's login
+    sessions: a revoked admin's tokens are refused within seconds, like a logout (API clients
+    carry no roles and stay)."""
+    changed = await credentials.change_role(session, email=email, role=role, grant=grant)
+    if changed is None:
+        return None
+    user_id, before, after = changed
+    if sorted(before) != sorted(after):
+        await sessions.revoke_logins_of_user(session, user_id=user_id, at=now(), reason="roles_changed")
+    await session.commit()
+    return after

@@ -9,13 +9,24 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth_service import events
-from auth_service.exceptions import ClientNotFound, InvalidClient, InvalidScope
+from auth_service.exceptions import (
+    ClientNotFound,
+    InvalidClient,
+    InvalidCredentials,
+    InvalidScope,
+    TooManyClients,
+    UserNotFound,
+)
 from auth_service.repository import clients, credentials, sessions
 from auth_service.repository.clients import ClientRow
 from auth_service.schemas import ClientCreated, ClientOut, TokenResponse
+from auth_service.service.account import verify_pin
 from auth_service.service.context import AuthContext
 from auth_service.service.sessions import ClientInfo, now, open_session
 from auth_service.tokens import issue_access_token, new_opaque_token, token_digest
+from instapay_common.db.database import Database
+from instapay_common.errors import ValidationFailed
+from instapay_common.security.scopes import MONEY_SCOPES
 from instapay_common.text import is_plain_text
 
 _DUMMY_DIGEST = token_digest("no-such-client")
@@ -27,10 +38,56 @@ def _out(client: ClientRow) -> ClientOut:
     )
 
 
+async def _check_owner(
+    ctx: AuthContext,
+    db: Database,
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    password: str,
+    pin: str | None,
+    money: bool,
+) -> None:
+    """The caller proves it is the owner, not a thief holding a 15-minute token: the password
+    (argon2, one run whatever the outcome), and the PIN for a money scope (counted towards the
+    PIN lock exactly as a transfer's)."""
+    credential = await credentials.active(session, user_id)
+    if credential is None:
+        raise UserNotFound()
+    if not await ctx.passwords.verify(password, credential.password_hash):
+        raise InvalidCredentials("The password is not correct")
+    if money:
+        if not pin:
+            raise ValidationFailed(
+                "pin is required for transfers:write or wallet:withdraw",
+                errors=[{"field": "pin", "message": "field required for a money scope"}],
+            )
+        await verify_pin(ctx, db, user_id=user_id, pin=pin)
+
+
 async def create_client(
-    session: AsyncSession, *, user_id: uuid.UUID, name: str, scopes: list[str], info: ClientInfo
+    ctx: AuthContext,
+    db: Database,
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    name: str,
+    scopes: list[str],
+    password: str,
+    pin: str | None,
+    info: ClientInfo,
 ) -> ClientCreated:
-    """The secret is returned once, here; only its digest is stored."""
+    """The secret is returned once, here; only its digest is stored. At most
+    `max_api_clients` live clients per user: each is a standing grant with its own quota."""
+    await _check_owner(
+        ctx, db, session, user_id=user_id, password=password, pin=pin, money=bool(MONEY_SCOPES & set(scopes))
+    )
+    # The account row locked while counting, so parallel creations cannot pass the cap together
+    # (taken after the PIN check, which locks the same row in its own transaction).
+    if await credentials.active(session, user_id, lock=True) is None:
+        raise UserNotFound()
+    if await clients.count_live_of_user(session, user_id) >= ctx.settings.max_api_clients:
+        raise TooManyClients(f"at most {ctx.settings.max_api_clients} API clients; delete one first")
     client_id = "ipc_" + secrets.token_hex(12)
     secret = new_opaque_token("ipcs_")
     # The client's own session: its `sid` lets the gateway refuse its tokens once it is deleted.

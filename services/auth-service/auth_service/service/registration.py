@@ -17,11 +17,11 @@ from auth_service import events
 from auth_service.exceptions import WeakPassword
 from auth_service.metrics import REGISTRATIONS
 from auth_service.password_policy import password_problem
-from auth_service.repository import credentials
+from auth_service.repository import credentials, quarantine
 from auth_service.schemas import RegisterRequest, RegisterResponse
 from auth_service.service.context import AuthContext
 from instapay_common.errors import DomainError, ServiceUnavailable
-from instapay_common.identifiers import EmailTaken, PhoneTaken
+from instapay_common.identifiers import EmailTaken, HandleReserved, PhoneTaken, is_reserved_handle
 from instapay_common.logging import get_logger
 from instapay_common.web.http_client import UpstreamError
 
@@ -37,8 +37,11 @@ def _never_arrived(exc: DomainError) -> bool:
 
 
 def derive_handle(email: str) -> str:
+    """A handle from the e-mail's local part; never a reserved one (`admin@...` gets `user`, and
+    the numbered tries that follow)."""
     base = re.sub(r"[^a-z0-9._]", "", email.split("@")[0].lower())[:24]
-    return base if len(base) >= 3 else (base + "user")[:24]
+    base = base if len(base) >= 3 else (base + "user")[:24]
+    return "user" if is_reserved_handle(base) else base
 
 
 async def _reserve(ctx: AuthContext, session: AsyncSession, req: RegisterRequest) -> uuid.UUID:
@@ -62,6 +65,11 @@ async def _reserve(ctx: AuthContext, session: AsyncSession, req: RegisterRequest
         rows = await credentials.with_email_or_phone(session, email=req.email, phone=req.phone)
     if rows:
         raise EmailTaken() if any(r.email == req.email for r in rows) else PhoneTaken()
+    # Released by another account lately: payments sent to it must not reach a newcomer.
+    if await quarantine.is_quarantined(session, kind="email", value=req.email):
+        raise EmailTaken()
+    if await quarantine.is_quarantined(session, kind="phone", value=req.phone):
+        raise PhoneTaken()
     user_id = uuid.uuid4()
     password_hash = await ctx.passwords.hash(req.password)
     await credentials.insert_pending(
@@ -120,6 +128,9 @@ async def register(ctx: AuthContext, session: AsyncSession, req: RegisterRequest
     if problem:
         REGISTRATIONS.labels("weak_password").inc()
         raise WeakPassword(problem)
+    if req.handle is not None and is_reserved_handle(req.handle):
+        REGISTRATIONS.labels("conflict").inc()
+        raise HandleReserved("this handle is reserved; choose another")
     try:
         user_id = await _reserve(ctx, session, req)
     except DomainError:
@@ -133,7 +144,7 @@ async def register(ctx: AuthContext, session: AsyncSession, req: RegisterRequest
     except DomainError as exc:
         unsure = not _never_arrived(exc)  # the failing call may still have acted
         await _compensate(ctx, session, user_id, profile=profile_done or unsure, wallet=profile_done and unsure)
-        if isinstance(exc, UpstreamError) and exc.status == 409:
+        if isinstance(exc, UpstreamError) and (exc.status == 409 or exc.code == HandleReserved.code):
             REGISTRATIONS.labels("conflict").inc()
             raise
         REGISTRATIONS.labels("unavailable").inc()

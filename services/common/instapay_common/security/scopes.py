@@ -6,9 +6,14 @@
 PROFILE_READ = "profile:read"
 WALLET_READ = "wallet:read"
 TRANSACTIONS_READ = "transactions:read"
-TRANSFERS_WRITE = "transfers:write"
+TRANSFERS_WRITE = "transfers:write"  # transfers, top-ups, paying requests
+WALLET_WITHDRAW = "wallet:withdraw"  # money out of the platform: a grant of its own
 REPORTS_READ = "reports:read"
-CLIENT_SCOPES = frozenset({PROFILE_READ, WALLET_READ, TRANSACTIONS_READ, TRANSFERS_WRITE, REPORTS_READ})
+CLIENT_SCOPES = frozenset(
+    {PROFILE_READ, WALLET_READ, TRANSACTIONS_READ, TRANSFERS_WRITE, WALLET_WITHDRAW, REPORTS_READ}
+)
+# Scopes that move money: granting one to an API client needs the PIN, as moving money does.
+MONEY_SCOPES = frozenset({TRANSFERS_WRITE, WALLET_WITHDRAW})
 
 # Scopes only a user's own (password-login) token carries: account management.
 PROFILE_WRITE = "profile:write"

@@ -5,8 +5,15 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from instapay_common.security.scopes import ROLE_ADMIN, TRANSACTIONS_READ, TRANSFERS_WRITE, WALLET_READ
-from instapay_common.security.tokens import Principal, require_role, require_scope
+from instapay_common.errors import InsufficientScope
+from instapay_common.security.scopes import (
+    ROLE_ADMIN,
+    TRANSACTIONS_READ,
+    TRANSFERS_WRITE,
+    WALLET_READ,
+    WALLET_WITHDRAW,
+)
+from instapay_common.security.tokens import CurrentPrincipal, Principal, require_role, require_scope
 from instapay_common.web.deps import DbDep as DbDep  # re-exported: routes take every alias from here
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import IdempotencyKeyRequired
@@ -54,3 +61,26 @@ async def money_context(
 
 
 MoneyCall = Annotated[MoneyContext, Depends(money_context)]
+
+
+async def _withdrawer(principal: CurrentPrincipal) -> Principal:
+    # Money leaving the platform is a grant of its own for API clients. A user's own login holds
+    # every scope; one whose token predates `wallet:withdraw` (issued by the previous release,
+    # at most 15 minutes old) is still let through by `transfers:write`.
+    if principal.has_scope(WALLET_WITHDRAW) or (not principal.is_api_client and principal.has_scope(TRANSFERS_WRITE)):
+        return principal
+    raise InsufficientScope(f"this call needs the '{WALLET_WITHDRAW}' scope")
+
+
+async def withdrawal_context(
+    principal: Annotated[Principal, Depends(_withdrawer)],
+    key: IdempotencyKey,
+    db: DbDep,
+    peers: PeersDep,
+    settings: SettingsDep,
+) -> MoneyContext:
+    """A withdrawal's caller (scope `wallet:withdraw`, checked first), key and resources."""
+    return MoneyContext(db=db, peers=peers, settings=settings, principal=principal, key=key)
+
+
+WithdrawalCall = Annotated[MoneyContext, Depends(withdrawal_context)]

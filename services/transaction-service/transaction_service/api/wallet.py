@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
-from transaction_service.api.deps import DbDep, FundingDep, MoneyCall, SettingsDep, WalletReader
+from transaction_service.api.deps import DbDep, FundingDep, MoneyCall, SettingsDep, WalletReader, WithdrawalCall
 from transaction_service.api.outcomes import counted_answer
 from transaction_service.api.responses import documented, money_problems
 from transaction_service.schemas import JsonObject, TopupIn, Transaction, Wallet, WithdrawalIn, wallet_body
@@ -46,8 +46,9 @@ async def create_topup(body: TopupIn, call: MoneyCall, provider: FundingDep) -> 
         **money_problems(423, 502),
     },
 )
-async def create_withdrawal(body: WithdrawalIn, call: MoneyCall, provider: FundingDep) -> Response:
-    """Sends money to a bank account (PIN needed with a user's own token): the amount is held at
+async def create_withdrawal(body: WithdrawalIn, call: WithdrawalCall, provider: FundingDep) -> Response:
+    """Sends money to a bank account (PIN needed with a user's own token; an API client needs the
+    `wallet:withdraw` scope, which `transfers:write` does not cover): the amount is held at
     once (`available_balance`) and leaves when the provider confirms the payout, or is released if
     the payout fails."""
     return await counted_answer("withdrawal", funding.withdraw(call, provider, body))

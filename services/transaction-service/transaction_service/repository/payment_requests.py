@@ -69,6 +69,25 @@ _STATUS = {
     "stored": "status = :s",
 }
 _list_sql: dict[tuple[str | None, str | None, bool], Sql] = {}
+# One requester's creations one at a time (until commit), so a parallel burst cannot pass the cap.
+_LOCK_REQUESTER = Sql("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+_RECENT = Sql(
+    "SELECT count(*) AS n, min(created_at) AS oldest FROM ledger.payment_requests "
+    "WHERE requester_id = :u AND created_at > now() - make_interval(secs => :w)"
+)
+
+
+class RecentRequests(NamedTuple):
+    made: int
+    oldest: datetime | None
+
+
+async def recent_of_requester(conn: RawConnection, requester_id: uuid.UUID, *, window_seconds: int) -> RecentRequests:
+    """How many requests `requester_id` made in the last `window_seconds`, and when the oldest of
+    them was; holds the requester's lock until the transaction ends."""
+    await conn.execute(_LOCK_REQUESTER, key=f"payment_requests:{requester_id}")
+    row = await conn.fetchrow(_RECENT, u=requester_id, w=window_seconds)
+    return RecentRequests(0, None) if row is None else RecentRequests(int(row["n"]), row["oldest"])
 
 
 async def insert(

@@ -14,6 +14,7 @@ from typing import Literal
 from instapay_common.db import rawsql
 from instapay_common.db.database import Database
 from instapay_common.db.rawsql import RawConnection
+from instapay_common.errors import RateLimited
 from instapay_common.security.tokens import Principal
 from instapay_common.web.cursor import unpack, utc_timestamp
 from transaction_service import events
@@ -56,16 +57,39 @@ async def create(
     check_currency(body.currency)
     check_amount(body.amount, settings)
     note = clean_note(body.note, settings)
+    requester_id = uuid.UUID(principal.user_id)
+    # Checked before the payer is looked up too, so a user past the cap learns nothing of who exists.
+    async with rawsql.transaction(db) as conn:
+        await _check_daily_cap(conn, requester_id, settings)
     payer, requester = await peers.parties(body.payer.strip(), principal.user_id)
     if payer["user_id"] == principal.user_id:
         raise SelfTransfer("you cannot request money from yourself")
     expires_at = datetime.now(UTC) + timedelta(seconds=settings.payment_request_ttl_seconds)
     async with rawsql.transaction(db) as conn:
+        await _check_daily_cap(conn, requester_id, settings)  # again, under the lock, for parallel calls
         row = await requests.insert(
             conn, requester=requester, payer=payer, amount=body.amount, note=note, expires_at=expires_at
         )
         await events.emit(conn, "payment_request.created", events.payment_request_event(row))
     return request_body(row)
+
+
+_DAY = 24 * 3600
+
+
+async def _check_daily_cap(conn: RawConnection, requester_id: uuid.UUID, settings: TransactionSettings) -> None:
+    """At most `payment_requests_per_day` in any 24 hours: 429 `rate_limited` (a quota, like the
+    gateway's) with Retry-After until the oldest of them leaves the window."""
+    cap = settings.payment_requests_per_day
+    recent = await requests.recent_of_requester(conn, requester_id, window_seconds=_DAY)
+    if recent.made < cap:
+        return
+    frees_at = (recent.oldest or datetime.now(UTC)) + timedelta(seconds=_DAY)
+    retry = max(1, int((frees_at - datetime.now(UTC)).total_seconds()) + 1)
+    raise RateLimited(
+        f"at most {cap} payment requests in 24 hours; try again in {retry} seconds",
+        headers={"Retry-After": str(retry)},
+    )
 
 
 def _cursor(row: PaymentRequest) -> str:
