@@ -59,6 +59,7 @@ def test_generated_requests_get_no_5xx_and_schema_conformant_answers(proof_stack
         "PYTHONPATH": os.pathsep.join(filter(None, (str(PROOF_DIR), os.environ.get("PYTHONPATH")))),
         "INSTAPAY_FUZZ_PEER": peer.handle,
         "INSTAPAY_FUZZ_PIN": user.pin,
+        "INSTAPAY_FUZZ_PASSWORD": user.password,
     }
     st = shutil.which("st", path=str(Path(sys.executable).parent)) or "st"
     argv = [

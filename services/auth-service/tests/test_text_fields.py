@@ -35,7 +35,7 @@ async def test_text_fields_refuse_what_cannot_be_stored(app_client, active_user,
     ).json()
     auth = {"Authorization": f"Bearer {tokens['access_token']}"}
 
-    kw = _json({"name": value, "scopes": ["wallet:read"]})
+    kw = _json({"name": value, "scopes": ["wallet:read"], "password": PASSWORD})
     _validation_error(
         await app_client.post("/api/v1/auth/clients", content=kw["content"], headers={**kw["headers"], **auth}), "name"
     )
