@@ -91,6 +91,9 @@ async def test_every_event_type_yields_its_notifications(service, users, ev):
         ev.envelope("security.password_changed", {"user_id": uid}),
         ev.envelope("security.pin_changed", {"user_id": uid, "first_time": True}),
         ev.envelope(
+            "security.pin_locked", {"user_id": uid, "locked_until": "2026-12-03T10:15:00Z", "lock_minutes": 15}
+        ),
+        ev.envelope(
             "security.api_client_created",
             {"user_id": uid, "client_id": "c", "name": "Books", "scopes": ["reports:read"]},
         ),
@@ -111,6 +114,7 @@ async def test_every_event_type_yields_its_notifications(service, users, ev):
             "security.login",
             "security.password_changed",
             "security.pin_changed",
+            "security.pin_locked",
             "security.api_client_created",
         ]
     )

@@ -198,3 +198,42 @@ async def test_full_name_refuses_what_cannot_be_stored(ctx, value, new_profile):
     )
     assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["full_name"], r.text
     assert (await client.get("/api/v1/users/me", headers=auth)).json()["full_name"] == body["full_name"]
+
+
+async def test_reserved_and_released_handles(ctx, new_profile):
+    client, issuer, _ = ctx
+    owner, other = new_profile(), new_profile()
+    for body in (owner, other):
+        await client.post("/internal/users", json=body, headers=INTERNAL)
+    owner_auth = {"Authorization": "Bearer " + issuer.token(owner["user_id"])}
+    other_auth = {"Authorization": "Bearer " + issuer.token(other["user_id"])}
+    for reserved in ("admin", "support_2", "insta.pay", "instapay.eg"):
+        r = await client.patch("/api/v1/users/me", headers=owner_auth, json={"handle": reserved})
+        assert r.status_code == 422 and r.json()["code"] == "handle_reserved", reserved
+    r = await client.post("/internal/users", json=new_profile(handle="billing"), headers=INTERNAL)
+    assert r.status_code == 422 and r.json()["code"] == "handle_reserved"
+    # Given up: nobody else may take it (nor register with it) while its owner may take it back.
+    released, moved = owner["handle"], "m" + uuid.uuid4().hex[:10]
+    assert (await client.patch("/api/v1/users/me", headers=owner_auth, json={"handle": moved})).status_code == 200
+    r = await client.patch("/api/v1/users/me", headers=other_auth, json={"handle": released})
+    assert r.status_code == 409 and r.json()["code"] == "handle_taken"
+    r = await client.post("/internal/users", json=new_profile(handle=released), headers=INTERNAL)
+    assert r.status_code == 409 and r.json()["code"] == "handle_taken"
+    r = await client.get("/internal/users/resolve", params={"q": released}, headers=INTERNAL)
+    assert r.status_code == 404
+    r = await client.patch("/api/v1/users/me", headers=owner_auth, json={"handle": released})
+    assert r.status_code == 200 and r.json()["handle"] == released
+    # Taken back and given up again: the quarantine now keeps `moved` for the owner.
+    r = await client.patch("/api/v1/users/me", headers=other_auth, json={"handle": moved})
+    assert r.status_code == 409 and r.json()["code"] == "handle_taken"
+
+
+async def test_lookup_by_an_api_client_needs_profile_read(ctx, new_profile):
+    client, issuer, _ = ctx
+    body = new_profile()
+    await client.post("/internal/users", json=body, headers=INTERNAL)
+    wallet_only = issuer.token(body["user_id"], scopes={"wallet:read"}, client_id="ipc_y")
+    r = await client.get(
+        "/api/v1/users/lookup", params={"q": body["handle"]}, headers={"Authorization": "Bearer " + wallet_only}
+    )
+    assert r.status_code == 403 and r.json()["code"] == "insufficient_scope"
