@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from proof_support.answers import is_problem, not_found
 
+from instapay_stack.e2e import DEFAULT_PIN as PIN
 from instapay_stack.e2e import create_api_client, problem, register_user
 
 
@@ -191,7 +192,7 @@ def test_money_without_pin_or_with_missing_pin_is_refused(proof_stack, gw, alice
     problem(
         gw.post(
             "/api/v1/transfers",
-            json={"recipient": bob.handle, "amount": "1.00", "pin": "123456"},
+            json={"recipient": bob.handle, "amount": "1.00", "pin": PIN},
             headers=nopin.auth_headers(**_key()),
         ),
         403,

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from instapay_common.security.scopes import CLIENT_SCOPES, WALLET_READ
+from instapay_stack.e2e import DEFAULT_PIN as PIN
 
 
 class Raw(str):
@@ -69,11 +70,11 @@ async def test_bad_amounts_are_validation_errors_and_write_nothing(ctx, amount):
     before = await _ledger_size(ctx)
     h = {**ctx.auth(alice["user_id"]), "Idempotency-Key": uuid.uuid4().hex}
     for path, body in (
-        ("/api/v1/transfers", {"recipient": bob["handle"], "amount": amount, "pin": "123456"}),
+        ("/api/v1/transfers", {"recipient": bob["handle"], "amount": amount, "pin": PIN}),
         ("/api/v1/wallet/topups", {"amount": amount, "source": {"type": "card", "reference": "c"}}),
         (
             "/api/v1/wallet/withdrawals",
-            {"amount": amount, "destination": {"type": "bank", "reference": "b"}, "pin": "123456"},
+            {"amount": amount, "destination": {"type": "bank", "reference": "b"}, "pin": PIN},
         ),
         ("/api/v1/payment-requests", {"payer": bob["handle"], "amount": amount}),
     ):
@@ -94,7 +95,7 @@ async def test_every_transfer_error_code(ctx):
         return await ctx.client.post(
             "/api/v1/transfers",
             headers={**(headers or h), "Idempotency-Key": uuid.uuid4().hex},
-            json={"recipient": bob["handle"], "amount": "1", "pin": "123456", **body},
+            json={"recipient": bob["handle"], "amount": "1", "pin": PIN, **body},
             **kw,
         )
 
@@ -122,7 +123,7 @@ async def test_every_transfer_error_code(ctx):
     r = await ctx.client.post(
         "/api/v1/transfers",
         headers={**h, "Idempotency-Key": "k" * 256},
-        json={"recipient": bob["handle"], "amount": "1", "pin": "123456"},
+        json={"recipient": bob["handle"], "amount": "1", "pin": PIN},
     )
     _problem(r, 400, "idempotency_key_required")
     assert await _ledger_size(ctx) == before
@@ -215,7 +216,7 @@ async def test_text_fields_refuse_what_cannot_be_stored_and_write_nothing(ctx, b
     cases = [
         (
             "/api/v1/transfers",
-            {"recipient": bob["handle"], "amount": "1.00", "pin": "123456", "note": "n"},
+            {"recipient": bob["handle"], "amount": "1.00", "pin": PIN, "note": "n"},
             ("recipient", "currency", "note", "pin"),
         ),
         (
@@ -225,7 +226,7 @@ async def test_text_fields_refuse_what_cannot_be_stored_and_write_nothing(ctx, b
         ),
         (
             "/api/v1/wallet/withdrawals",
-            {"amount": "1.00", "destination": {"type": "bank", "reference": "b"}, "pin": "123456"},
+            {"amount": "1.00", "destination": {"type": "bank", "reference": "b"}, "pin": PIN},
             ("currency", "destination.reference", "pin"),
         ),
         (

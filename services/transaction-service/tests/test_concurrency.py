@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from instapay_common.security.scopes import CLIENT_SCOPES
+from instapay_stack.e2e import DEFAULT_PIN as PIN
 
 
 async def _ledger_totals(ctx) -> dict:
@@ -119,7 +120,7 @@ async def test_same_key_sent_10_times_concurrently_moves_money_once(ctx):
     alice = await ctx.user(balance="100.00")
     bob = await ctx.user()
     headers = {**ctx.auth(alice["user_id"]), "Idempotency-Key": "same-key"}
-    body = {"recipient": bob["handle"], "amount": "40.00", "pin": "123456"}
+    body = {"recipient": bob["handle"], "amount": "40.00", "pin": PIN}
     answers = await asyncio.gather(
         *(ctx.client.post("/api/v1/transfers", headers=headers, json=body) for _ in range(10))
     )

@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import text
 
+from instapay_stack.e2e import DEFAULT_PIN as PIN
 from transaction_service.config import TransactionSettings
 from transaction_service.service.idempotency import purge_expired_keys
 
@@ -18,7 +19,7 @@ async def _send(ctx, sender, recipient, key: str):
     return await ctx.client.post(
         "/api/v1/transfers",
         headers={**ctx.auth(sender["user_id"]), "Idempotency-Key": key},
-        json={"recipient": recipient["handle"], "amount": "1.00", "pin": "123456"},
+        json={"recipient": recipient["handle"], "amount": "1.00", "pin": PIN},
     )
 
 

@@ -8,6 +8,7 @@ import asyncpg
 from sqlalchemy import text
 
 from instapay_common.db.urls import asyncpg_dsn
+from instapay_stack.e2e import DEFAULT_PIN as PIN
 
 
 def key() -> dict[str, str]:
@@ -20,7 +21,7 @@ async def test_transfer_moves_money_and_both_sides_see_it(ctx):
     r = await ctx.client.post(
         "/api/v1/transfers",
         headers={**ctx.auth(alice["user_id"]), **key()},
-        json={"recipient": "@" + bob["handle"], "amount": "125.50", "note": "عشاء 🍕", "pin": "123456"},
+        json={"recipient": "@" + bob["handle"], "amount": "125.50", "note": "عشاء 🍕", "pin": PIN},
     )
     assert r.status_code == 201, r.text
     t = r.json()
@@ -76,7 +77,7 @@ async def test_history_pagination_and_filters(ctx):
         r = await ctx.client.post(
             "/api/v1/transfers",
             headers={**ctx.auth(alice["user_id"]), **key()},
-            json={"recipient": (bob if i % 2 else carol)["email"], "amount": f"{i + 1}.00", "pin": "123456"},
+            json={"recipient": (bob if i % 2 else carol)["email"], "amount": f"{i + 1}.00", "pin": PIN},
         )
         assert r.status_code == 201, r.text
     h = ctx.auth(alice["user_id"])
@@ -110,7 +111,7 @@ async def test_idempotent_replay_and_key_rules(ctx):
     alice = await ctx.user(balance="100.00")
     bob = await ctx.user()
     h = {**ctx.auth(alice["user_id"]), "Idempotency-Key": "k-1"}
-    body = {"recipient": bob["handle"], "amount": "10", "pin": "123456"}
+    body = {"recipient": bob["handle"], "amount": "10", "pin": PIN}
     r1 = await ctx.client.post("/api/v1/transfers", headers=h, json=body)
     r2 = await ctx.client.post("/api/v1/transfers", headers=h, json={**body, "pin": "000000"})  # pin not compared
     assert r1.status_code == r2.status_code == 201 and r1.json() == r2.json()
@@ -140,7 +141,7 @@ async def test_idempotent_replay_and_key_rules(ctx):
     r5 = await ctx.client.post(
         "/api/v1/transfers",
         headers={**ctx.auth(bob["user_id"]), "Idempotency-Key": "k-1"},
-        json={"recipient": alice["handle"], "amount": "1", "pin": "123456"},
+        json={"recipient": alice["handle"], "amount": "1", "pin": PIN},
     )
     assert r5.status_code == 201 and r5.json()["id"] != r1.json()["id"]
 
@@ -175,7 +176,7 @@ async def test_a_transfer_is_one_database_transaction_and_a_decline_keeps_only_i
             ctx.client.post(
                 "/api/v1/transfers",
                 headers={**ctx.auth(alice["user_id"]), "Idempotency-Key": "one-tx"},
-                json={"recipient": bob["handle"], "amount": "20", "pin": "123456"},
+                json={"recipient": bob["handle"], "amount": "20", "pin": PIN},
             )
         )
         for _ in range(500):  # until the transfer waits for the holder's key (its last statement)
@@ -213,7 +214,7 @@ async def test_a_transfer_is_one_database_transaction_and_a_decline_keeps_only_i
     d = await ctx.client.post(
         "/api/v1/transfers",
         headers={**ctx.auth(alice["user_id"]), "Idempotency-Key": "declined"},
-        json={"recipient": bob["handle"], "amount": "40", "pin": "123456"},
+        json={"recipient": bob["handle"], "amount": "40", "pin": PIN},
     )
     assert d.status_code == 422 and d.json()["code"] == "insufficient_funds"
     assert await _one(ctx, versions, a=alice["user_id"], b=bob["user_id"]) == before
