@@ -3,6 +3,8 @@
 from functools import lru_cache
 from typing import ClassVar
 
+from pydantic import Field
+
 from instapay_common.settings import ServiceSettings
 
 
@@ -13,6 +15,10 @@ class UserSettings(ServiceSettings):
     service_name: str = "user-service"
     port: int = 8002
     db_schema: str = "users"
+    # Per-user budget of new recipient identifiers resolved (recipient_budget.py): enumeration of
+    # phone numbers into names is bounded by this, whichever route or API client asks.
+    recipient_lookups_per_minute: int = Field(default=30, ge=1)
+    recipient_lookups_per_day: int = Field(default=200, ge=1)
 
 
 @lru_cache

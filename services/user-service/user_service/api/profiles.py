@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from instapay_common.errors import PROBLEM_RESPONSES
-from instapay_common.security.tokens import CurrentPrincipal
 from user_service import service
-from user_service.api.deps import ProfileReader, ProfileWriter, SessionDep
+from user_service.api.deps import LookupBudget, ProfileReader, ProfileWriter, SessionDep
 from user_service.schemas import LookupResult, ProfileOut, ProfilePatch
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=PROBLEM_RESPONSES)
@@ -30,7 +29,8 @@ async def update_me(body: ProfilePatch, principal: ProfileWriter, session: Sessi
 
 @router.get("/lookup", response_model=LookupResult)
 async def lookup(
-    _: CurrentPrincipal, session: SessionDep, q: Annotated[str, Query(min_length=1, max_length=254)]
+    budget: LookupBudget, session: SessionDep, q: Annotated[str, Query(min_length=1, max_length=254)]
 ) -> LookupResult:
-    """Finds a recipient by handle, phone or e-mail; the name comes back masked ("Ahmed M.")."""
-    return await service.resolve(session, q=q)
+    """Finds a recipient by handle, phone or e-mail; the name comes back masked ("Ahmed M.").
+    Each new identifier spends the caller's (the user's, for an API client) lookup budget."""
+    return await service.resolve(session, q=q, budget=budget)
