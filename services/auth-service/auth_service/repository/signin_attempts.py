@@ -44,6 +44,15 @@ async def save(session: AsyncSession, key: str, *, failures: int, last_failure_a
     )
 
 
+async def touch(session: AsyncSession, keys: Sequence[str], *, at: datetime) -> None:
+    """Moves the last failure forward to `at` (never back)."""
+    await session.execute(
+        update(SigninAttempt)
+        .where(SigninAttempt.key.in_(sorted(set(keys))), SigninAttempt.last_failure_at < at)
+        .values(last_failure_at=at)
+    )
+
+
 async def take_back(session: AsyncSession, key: str) -> None:
     """Returns one reserved failure (the attempt succeeded)."""
     await session.execute(

@@ -86,6 +86,7 @@ async def client_credentials_token(
     # Compare even for an unknown id, so timing does not tell which client ids exist.
     ok = hmac.compare_digest(token_digest(client_secret), client.secret_hash if client else _DUMMY_DIGEST)
     if client is None or not ok or client.revoked_at is not None:
+        await signin_throttle.failed(session, reservation)
         raise InvalidClient(headers={"WWW-Authenticate": 'Basic realm="instapay"'})
     await signin_throttle.succeeded(session, reservation)  # committed below, with the grant's use
     owner = await credentials.by_user_id(session, client.user_id)

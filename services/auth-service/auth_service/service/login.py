@@ -77,6 +77,7 @@ async def authenticate(
     )
     ok = await ctx.passwords.verify(password, credential.password_hash if credential else None)
     if not ok or credential is None:
+        await signin_throttle.failed(session, reservation)
         LOGINS.labels("invalid_credentials").inc()
         raise InvalidCredentials()
     await signin_throttle.succeeded(session, reservation)

@@ -63,9 +63,10 @@ def account_schedule(s: AuthSettings) -> Schedule:
 
 
 def address_schedule(s: AuthSettings) -> Schedule:
+    free = s.signin_address_free_failures
+    assert free is not None  # set by the settings' validator
     return Schedule(
-        s.signin_address_free_failures, s.signin_address_forgive_seconds, s.signin_base_delay_seconds,
-        s.signin_max_delay_seconds,
+        free, s.signin_address_forgive_seconds, s.signin_base_delay_seconds, s.signin_max_delay_seconds
     )  # fmt: skip
 
 
@@ -125,6 +126,14 @@ async def reserve(settings: AuthSettings, session: AsyncSession, *, account: str
         await signin_attempts.sweep(session, quiet_since=at - _SWEEP_AFTER)
     await session.commit()
     return Reservation(account, address)
+
+
+async def failed(session: AsyncSession, reservation: Reservation) -> None:
+    """The password was wrong: the failure was counted at reservation; its delay runs from now,
+    when the client gets the answer (hashing takes a while), so Retry-After means what it says."""
+    keys = [reservation.account] + ([reservation.address] if reservation.address else [])
+    await signin_attempts.touch(session, keys, at=now())
+    await session.commit()
 
 
 async def succeeded(session: AsyncSession, reservation: Reservation) -> None:
