@@ -23,6 +23,8 @@ describe("request", () => {
       "GET /api/v1/wallet",
     ]);
     expect(server.calls[0].headers.Authorization).toBe("Bearer old-token");
+    // Every call asks for cookie-only refresh tokens (sign-in and refresh answers omit it from the body).
+    expect(server.calls.every((c) => c.headers["X-Refresh-Transport"] === "cookie")).toBe(true);
     expect(server.calls[2].headers.Authorization).toBe("Bearer new-token");
     expect(getAccessToken()).toBe("new-token");
   });

@@ -1,7 +1,14 @@
 // One fetch wrapper for the whole app: bearer token from memory, one transparent refresh on 401,
 // RFC 9457 problem+json turned into ApiError. Tokens never touch localStorage/sessionStorage:
 // the access token lives in this module, the refresh token in the httpOnly cookie the auth
-// service sets (Path=/api/v1/auth, SameSite=Strict), which scripts cannot read.
+// service sets (Path=/api/v1/auth, SameSite=Strict), which scripts cannot read. Every request
+// says `X-Refresh-Transport: cookie`, so sign-in and refresh answers carry the refresh token in
+// that cookie only, never in a body a script could read.
+
+import { clearSessionHint } from "../session/hint";
+
+/** Asks the auth service to keep the refresh token in the httpOnly cookie only. */
+export const REFRESH_TRANSPORT = { "X-Refresh-Transport": "cookie" } as const;
 
 export interface FieldError {
   field: string;
@@ -69,10 +76,11 @@ export function refreshAccessToken(): Promise<string | null> {
         const resp = await fetch("/api/v1/auth/refresh", {
           method: "POST",
           credentials: "same-origin",
-          headers: { "Content-Type": "application/json" },
+          headers: { "Content-Type": "application/json", ...REFRESH_TRANSPORT },
           body: "{}",
         });
         if (!resp.ok) {
+          if (resp.status === 401) clearSessionHint();
           setAccessToken(null);
           return null;
         }
@@ -109,7 +117,11 @@ export function buildUrl(path: string, query?: RequestOptions["query"]): string 
 }
 
 async function send(method: string, path: string, opts: RequestOptions, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = { Accept: "application/json, application/problem+json", ...opts.headers };
+  const headers: Record<string, string> = {
+    Accept: "application/json, application/problem+json",
+    ...REFRESH_TRANSPORT,
+    ...opts.headers,
+  };
   if (opts.body !== undefined) headers["Content-Type"] = "application/json";
   if (token && !opts.anonymous) headers.Authorization = `Bearer ${token}`;
   try {

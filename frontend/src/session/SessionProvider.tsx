@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { api } from "../api/endpoints";
 import { getAccessToken, onTokenChange, refreshAccessToken, setAccessToken } from "../api/http";
+import { clearSessionHint, hasSessionHint } from "./hint";
 import { rolesOf } from "./roles";
 
 type Status = "loading" | "signed-in" | "signed-out";
@@ -22,9 +23,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
 
   useEffect(() => {
-    // On load the access token is gone (memory only): the httpOnly refresh cookie brings it back.
+    // On load the access token is gone (memory only): the httpOnly refresh cookie brings it back,
+    // if the session hint says there is one; otherwise there is nothing to ask for.
     let alive = true;
-    refreshAccessToken().then((token) => alive && setStatus(token ? "signed-in" : "signed-out"));
+    const restored = hasSessionHint() ? refreshAccessToken() : Promise.resolve(null);
+    restored.then((token) => alive && setStatus(token ? "signed-in" : "signed-out"));
     const off = onTokenChange((token) => {
       setRoles((prev) => {
         const next = rolesOf(token);
@@ -52,6 +55,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       await api.logout();
     } finally {
+      clearSessionHint(); // the server clears it too; this covers a logout that did not reach it
       setAccessToken(null);
       queryClient.clear();
       setStatus("signed-out");

@@ -53,6 +53,12 @@ class GatewaySettings(ServiceSettings):
     upstream_timeout_seconds: float = 10.0
     # Streams (SSE) stay open; only the connect phase is bounded.
     stream_paths: tuple[str, ...] = ("/api/v1/notifications/stream",)
+    # Streams have their own upstream pool of this size: the most this replica relays at once.
+    stream_max_per_replica: int = Field(default=1000, gt=0)
+    # Open streams per user (contract: 5); beyond, 429 with Retry-After.
+    stream_max_per_user: int = Field(default=5, gt=0)
+    # How often an open stream checks that its token is unexpired and its session not revoked.
+    stream_check_seconds: float = Field(default=1.0, gt=0, le=5)
 
     # --- security (docs/ARCHITECTURE.md, "Gateway security") ---
     public_paths: tuple[str, ...] = Field(default=DEFAULT_PUBLIC_PATHS, alias="GATEWAY_PUBLIC_PATHS")

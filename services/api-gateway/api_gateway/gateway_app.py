@@ -17,7 +17,7 @@ from api_gateway.api.health import router as health_router
 from api_gateway.api.openapi_docs import install_docs
 from api_gateway.api.static_site import mount_web_app
 from api_gateway.config import GatewaySettings
-from api_gateway.guard.access_control import AccessControl, forward_identity
+from api_gateway.guard.access_control import AccessControl, forward_identity, stream_gate
 from api_gateway.guard.client_address import ClientAddress
 from api_gateway.guard.operator_paths import OperatorPathsGuard
 from api_gateway.guard.security_headers import SecurityHeaders
@@ -27,7 +27,14 @@ from api_gateway.routing import RouteTable
 from instapay_common.web.app import create_service_app
 
 CORS_EXPOSED = ["RateLimit", "RateLimit-Policy", "Retry-After", "X-Request-ID", "Idempotent-Replayed", "Location"]
-CORS_ALLOWED_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID", "Last-Event-ID"]
+CORS_ALLOWED_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "Idempotency-Key",
+    "X-Request-ID",
+    "Last-Event-ID",
+    "X-Refresh-Transport",
+]
 
 
 def _middleware(
@@ -43,6 +50,9 @@ def _middleware(
         # Only the auth service records client addresses (sessions, sign-in notices); the others
         # never see the gateway's credential.
         "address_credentials": {"auth": settings.internal_credentials().headers()},
+        "stream_session_getter": lambda: holder["app"].state.stream_http,
+        "stream_gate": stream_gate(lambda: holder["app"].state.gateway_guard),
+        "stream_check_seconds": settings.stream_check_seconds,
     }
     access_kwargs: dict[str, Any] = {
         "table": table,

@@ -6,14 +6,17 @@ per-hop cost near what nginx adds; see docs/PERFORMANCE.md. Streams (SSE) are re
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import suppress
 
 import aiohttp
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Receive, Scope, Send
 from yarl import URL
 
+from api_gateway.guard.streams import StreamLease
 from api_gateway.routing import RouteTable
 from instapay_common.errors import DomainError, ServiceUnavailable, UpstreamTimeout, problem_response
 from instapay_common.web.request_context import current_request_id
@@ -60,6 +63,8 @@ RESPONSE_SKIP = frozenset({"connection", "keep-alive", "transfer-encoding", "con
 # A guard inspects the request before forwarding; it may raise a DomainError (answered as problem+json)
 # and returns extra headers to send upstream (e.g. the verified identity).
 Guard = Callable[[Scope, dict[bytes, bytes]], Awaitable[list[tuple[str, str]]]]
+# Admits a stream (raising RateLimited past its caps) and says when it must end.
+StreamGate = Callable[[Scope], StreamLease | None]
 
 
 class PayloadTooLarge(DomainError):
@@ -96,6 +101,9 @@ class GatewayProxy:
         stream_paths: tuple[str, ...],
         guards: list[Guard] | None = None,
         address_credentials: Mapping[str, Mapping[str, str]] | None = None,
+        stream_session_getter: Callable[[], aiohttp.ClientSession] | None = None,
+        stream_gate: StreamGate | None = None,
+        stream_check_seconds: float = 1.0,
     ) -> None:
         self.app = app
         self.table = table
@@ -109,6 +117,11 @@ class GatewayProxy:
         # client address the gateway decided in X-Client-Address, which they believe only with
         # this credential (instapay_common.security.internal.client_address).
         self.address_credentials = dict(address_credentials or {})
+        # Streams hold their connection while open: they get their own pool, so they can never
+        # exhaust the one every ordinary call (and the revocation poller) needs.
+        self._stream_session = stream_session_getter or session_getter
+        self._stream_gate = stream_gate
+        self._stream_check_seconds = stream_check_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -160,56 +173,96 @@ class GatewayProxy:
         qs = scope.get("query_string", b"")
         target = self.table.upstreams[upstream] + path.decode("latin-1") + (("?" + qs.decode("latin-1")) if qs else "")
         streaming = scope["path"] in self.stream_paths
-        started = time.perf_counter()
+        lease = self._stream_gate(scope) if streaming and self._stream_gate is not None else None
         try:
-            resp = await self._session().request(
-                scope["method"],
-                URL(target, encoded=True),
-                data=body or None,
-                headers=self._upstream_headers(scope, extra, upstream),
-                allow_redirects=False,
-                timeout=self.stream_timeout if streaming else self.timeout,
-            )
-        except TimeoutError:
-            UPSTREAM_REQUESTS.labels(upstream, "timeout").inc()
-            raise_timeout(upstream)
-        except aiohttp.ClientError:
-            UPSTREAM_REQUESTS.labels(upstream, "unavailable").inc()
-            raise_unavailable(upstream)
-        UPSTREAM_LATENCY.labels(upstream).observe(time.perf_counter() - started)
-        try:
-            await self._relay(resp, send, streaming, upstream)
-        finally:
-            resp.release()
-
-    async def _relay(self, resp: aiohttp.ClientResponse, send: Send, streaming: bool, upstream: str) -> None:
-        headers = [
-            (k.lower().encode("latin-1"), v.encode("latin-1"))
-            for k, v in resp.headers.items()
-            if k.lower() not in RESPONSE_SKIP
-        ]
-        if not streaming:
+            started = time.perf_counter()
+            session = self._stream_session() if streaming else self._session()
             try:
-                payload = await resp.read()
+                resp = await session.request(
+                    scope["method"],
+                    URL(target, encoded=True),
+                    data=body or None,
+                    headers=self._upstream_headers(scope, extra, upstream),
+                    allow_redirects=False,
+                    timeout=self.stream_timeout if streaming else self.timeout,
+                )
             except TimeoutError:
                 UPSTREAM_REQUESTS.labels(upstream, "timeout").inc()
                 raise_timeout(upstream)
             except aiohttp.ClientError:
                 UPSTREAM_REQUESTS.labels(upstream, "unavailable").inc()
                 raise_unavailable(upstream)
-            UPSTREAM_REQUESTS.labels(upstream, "5xx" if resp.status >= 500 else "ok").inc()
-            headers.append((b"content-length", str(len(payload)).encode()))
-            await send({"type": "http.response.start", "status": resp.status, "headers": headers})
-            await send({"type": "http.response.body", "body": payload})
-            return
-        UPSTREAM_REQUESTS.labels(upstream, "stream").inc()
-        await send({"type": "http.response.start", "status": resp.status, "headers": headers})
+            UPSTREAM_LATENCY.labels(upstream).observe(time.perf_counter() - started)
+            try:
+                if streaming:
+                    await self._relay_stream(resp, receive, send, upstream, lease)
+                else:
+                    await self._relay(resp, send, upstream)
+            finally:
+                resp.release()
+        finally:
+            if lease is not None:
+                lease.release()
+
+    @staticmethod
+    def _response_headers(resp: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
+        return [
+            (k.lower().encode("latin-1"), v.encode("latin-1"))
+            for k, v in resp.headers.items()
+            if k.lower() not in RESPONSE_SKIP
+        ]
+
+    async def _relay(self, resp: aiohttp.ClientResponse, send: Send, upstream: str) -> None:
+        headers = self._response_headers(resp)
         try:
-            async for chunk in resp.content.iter_any():
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        except (aiohttp.ClientError, TimeoutError):
-            pass  # upstream went away mid-stream: end the stream; the client reconnects with Last-Event-ID
-        await send({"type": "http.response.body", "body": b""})
+            payload = await resp.read()
+        except TimeoutError:
+            UPSTREAM_REQUESTS.labels(upstream, "timeout").inc()
+            raise_timeout(upstream)
+        except aiohttp.ClientError:
+            UPSTREAM_REQUESTS.labels(upstream, "unavailable").inc()
+            raise_unavailable(upstream)
+        UPSTREAM_REQUESTS.labels(upstream, "5xx" if resp.status >= 500 else "ok").inc()
+        headers.append((b"content-length", str(len(payload)).encode()))
+        await send({"type": "http.response.start", "status": resp.status, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+    async def _relay_stream(
+        self, resp: aiohttp.ClientResponse, receive: Receive, send: Send, upstream: str, lease: StreamLease | None
+    ) -> None:
+        """Relays chunk by chunk until the upstream ends, the client goes away, or the lease ends
+        (token expired, session revoked): then the stream is closed; the client reconnects with
+        Last-Event-ID, with a token that is still good."""
+        UPSTREAM_REQUESTS.labels(upstream, "stream").inc()
+        await send({"type": "http.response.start", "status": resp.status, "headers": self._response_headers(resp)})
+
+        async def pump() -> None:
+            try:
+                async for chunk in resp.content.iter_any():
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            except (aiohttp.ClientError, TimeoutError):
+                pass  # upstream went away mid-stream: end the stream
+
+        async def client_gone() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        tasks = {asyncio.create_task(pump()), asyncio.create_task(client_gone())}
+        try:
+            while True:
+                done, _ = await asyncio.wait(
+                    tasks, timeout=self._stream_check_seconds, return_when=asyncio.FIRST_COMPLETED
+                )
+                if done or (lease is not None and lease.ended()):
+                    break
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with suppress(asyncio.CancelledError, Exception):
+                    await task
+        with suppress(OSError, RuntimeError):  # the client may already be gone
+            await send({"type": "http.response.body", "body": b""})
 
 
 def raise_timeout(upstream: str) -> None:

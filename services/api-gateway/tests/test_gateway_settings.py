@@ -31,4 +31,4 @@ def test_defaults_are_safe(monkeypatch):
     settings = GatewaySettings()
     assert settings.redis_url is None and settings.trusted_proxies == () and settings.cors_origins == ()
     assert "/api/v1/auth/logout" not in settings.public_paths
-    assert {p.name for p in settings.rate_limits} >= {"ip", "ip-auth", "account-login", "principal"}
+    assert {p.name for p in settings.rate_limits} >= {"ip", "ip-auth", "account-register", "principal"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import uuid
 
 import pytest
 from prometheus_client import REGISTRY
@@ -91,6 +92,20 @@ async def test_per_user_limit_follows_the_token_not_the_address(limits_gateway, 
         codes = [(await clients(f"198.51.100.{i}").get("/api/v1/wallet", headers=alice)).status_code for i in range(3)]
         assert (await clients().get("/api/v1/wallet", headers=bob)).status_code == 200
     assert codes == [200, 200, 429]
+
+
+async def test_api_clients_of_one_user_share_the_users_quota(limits_gateway, issuer, serve):
+    """An API client's token acts for its user: every client of one user counts on that user."""
+    app = limits_gateway([policy("ip", 1000), policy("principal", 3, key="principal")])
+    user = str(uuid.uuid4())
+    tokens = [issuer.token(user, client_id=f"cl_{i}", scopes={"wallet:read"}) for i in range(3)]
+    tokens.append(issuer.token(user))
+    async with serve(app) as clients:
+        codes = [
+            (await clients().get("/api/v1/wallet", headers={"Authorization": f"Bearer {t}"})).status_code
+            for t in tokens
+        ]
+    assert codes == [200, 200, 200, 429]
 
 
 async def test_failed_logins_per_account_are_limited_across_addresses(limits_gateway, issuer, serve):
@@ -215,5 +230,5 @@ def test_test_environment_scales_volume_quotas_but_never_account_ones():
         scaled = {p.name: p for p in effective_policies(settings.rate_limits, settings.rate_limit_multiplier)}
         assert scaled["ip"].limit == defaults["ip"].limit * factor
         assert scaled["principal"].limit == defaults["principal"].limit * factor
-        assert scaled["account-login"].limit == defaults["account-login"].limit == 10
+        assert scaled["account-register"].limit == defaults["account-register"].limit == 10
         assert scaled["account-secrets"].limit == defaults["account-secrets"].limit

@@ -29,6 +29,10 @@ class UnsupportedGrantType(DomainError):
     status, code, title = 400, "unsupported_grant_type", "Unsupported grant_type"
 
 
+class UnsupportedMediaType(DomainError):
+    status, code, title = 415, "unsupported_media_type", "Unsupported request body type"
+
+
 class InvalidRequest(DomainError):
     status, code, title = 400, "invalid_request", "Invalid token request"
 

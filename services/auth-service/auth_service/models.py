@@ -7,7 +7,7 @@ server-side pepper, refresh tokens and client secrets SHA-256 digests of 256-bit
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ARRAY, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import ARRAY, DateTime, ForeignKey, Integer, LargeBinary, String, Text, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -36,6 +36,7 @@ class Credential(Base):
     pin_hash: Mapped[str | None] = mapped_column(String(64))
     pin_failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     pin_locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Unused since sign-in throttling moved to `signin_attempts`; kept for the previous release's pods.
     login_failures: Mapped[int] = mapped_column(Integer, default=0)
     login_failures_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -56,6 +57,9 @@ class Session(Base):
     last_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     revoked_reason: Mapped[str | None] = mapped_column(String(32))
+    # Refreshes of this session in the current fixed window (the per-session refresh limit).
+    refresh_window_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    refresh_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class RefreshToken(Base):
@@ -68,6 +72,22 @@ class RefreshToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The pair its rotation issued, for the reuse grace: the successor's digest, and the pair
+    # sealed (AES-GCM) under a key derived from this token itself, so only its holder can open it.
+    successor_hash: Mapped[str | None] = mapped_column(String(64))
+    successor_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class SigninAttempt(Base):
+    """Failed password sign-ins counted on one key: an account, an unknown username's normalised
+    form, or a client address. Each attempt is reserved here (row lock) before its password is
+    checked; a success takes its reservation back."""
+
+    __tablename__ = "signin_attempts"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
 
 
 class ApiClient(Base):

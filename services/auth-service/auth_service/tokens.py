@@ -34,8 +34,13 @@ def issue_access_token(
     scopes: Iterable[str],
     roles: Iterable[str],
     client_id: str | None = None,
+    not_after: int | None = None,
 ) -> str:
+    """`not_after`: the token expires then at the latest (its session's end)."""
     now = int(time.time())
+    exp = now + settings.access_token_ttl_seconds
+    if not_after is not None:
+        exp = max(min(exp, not_after), now + 1)
     claims: dict[str, object] = {
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
@@ -44,7 +49,7 @@ def issue_access_token(
         "scope": " ".join(sorted(scopes)),
         "roles": sorted(roles),
         "iat": now,
-        "exp": now + settings.access_token_ttl_seconds,
+        "exp": exp,
         "jti": uuid.uuid4().hex,
     }
     if client_id:

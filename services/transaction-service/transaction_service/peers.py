@@ -14,10 +14,13 @@ class Peers:
         """204 or the auth service's problem (403 pin_not_set/invalid_pin, 423 pin_locked) passed on."""
         await self.auth.request("POST", "/internal/pin/verify", json={"user_id": user_id, "pin": pin})
 
-    async def resolve(self, query: str) -> PartyRef:
-        """`{user_id, handle, display_name}` for a handle, phone or e-mail."""
+    async def resolve(self, query: str, *, acting_user_id: str) -> PartyRef:
+        """`{user_id, handle, display_name}` for a handle, phone or e-mail, resolved by (and
+        counted on the lookup budget of) `acting_user_id`; 429 past that budget is passed on."""
         try:
-            _, body = await self.user.request("GET", "/internal/users/resolve", params={"q": query})
+            _, body = await self.user.request(
+                "GET", "/internal/users/resolve", params={"q": query, "acting_user_id": acting_user_id}
+            )
         except UpstreamError as exc:
             if exc.status in (404, 422):
                 raise RecipientNotFound("no user with that handle, phone or e-mail") from exc
@@ -25,7 +28,8 @@ class Peers:
         return party(body)
 
     async def parties(self, query: str, sender_id: str) -> tuple[PartyRef, PartyRef]:
-        """(recipient, sender) in one call: the recipient by handle/phone/e-mail, the sender by id."""
+        """(recipient, sender) in one call: the recipient by handle/phone/e-mail, the sender by id
+        (the acting user, whose lookup budget the resolution spends; 429 past it is passed on)."""
         try:
             _, body = await self.user.request(
                 "GET", "/internal/users/parties", params={"q": query, "sender_id": sender_id}

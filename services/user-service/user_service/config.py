@@ -17,6 +17,10 @@ class UserSettings(ServiceSettings):
     db_schema: str = "users"
     # A released handle stays its previous owner's this long (nobody else can claim it).
     handle_quarantine_days: int = Field(default=30, ge=0)
+    # Per-user budget of new recipient identifiers resolved (recipient_budget.py): enumeration of
+    # phone numbers into names is bounded by this, whichever route or API client asks.
+    recipient_lookups_per_minute: int = Field(default=30, ge=1)
+    recipient_lookups_per_day: int = Field(default=200, ge=1)
 
 
 @lru_cache

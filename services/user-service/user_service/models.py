@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Sequence, String, func
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, Sequence, String, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -54,3 +54,16 @@ class ReleasedHandle(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     released_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     quarantined_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RecipientLookup(Base):
+    """A recipient identifier a user resolved (lookup, transfer, payment request, history filter),
+    kept a day: the per-user budget counts new identifiers (recipient_budget.py). The identifier
+    is a digest, so no phone or e-mail is stored here."""
+
+    __tablename__ = "recipient_lookups"
+    __table_args__ = (Index("ix_recipient_lookups_user_id_looked_up_at", "user_id", "looked_up_at"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    target: Mapped[str] = mapped_column(String(64), primary_key=True)
+    looked_up_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,11 +1,13 @@
-"""All SQL of the user service: the profiles table and the released (quarantined) handles.
-Functions take the caller's `session` (AsyncSession) or `db` (the raw `Database`) and return
-frozen rows; they never commit (the use case does, so a change and its event share a
+"""All SQL of the user service: profiles, released (quarantined) handles and recipient
+resolutions. Functions take the caller's `session` (AsyncSession) or `db` (the raw `Database`)
+and return frozen rows; they never commit (the use case does, so a change and its event share a
 transaction), and roll back only to turn a unique-key violation into its conflict error."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Literal, NamedTuple, NoReturn
@@ -17,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from instapay_common.db import rawsql
 from instapay_common.db.database import Database
-from instapay_common.db.rawsql import Sql
+from instapay_common.db.rawsql import RawConnection, Sql
 from instapay_common.errors import DomainError
 from instapay_common.identifiers import EmailTaken, HandleTaken, PhoneTaken
 from user_service.models import PROFILE_VERSIONS, Profile, ReleasedHandle
@@ -183,3 +185,58 @@ async def parties(db: Database, *, column: LookupColumn, value: str, sender_id: 
     async with rawsql.connection(db) as conn:
         rows = await conn.fetch(_PARTIES[column], v=value, sender=sender_id)
     return [PartyRow(r["user_id"], r["handle"], r["full_name"], r["is_recipient"]) for r in rows]
+
+
+# --- recipient resolutions (recipient_budget.py) ---
+
+_SEEN_SINCE = Sql(
+    "SELECT EXISTS (SELECT 1 FROM users.recipient_lookups WHERE user_id = :u AND target = :t AND looked_up_at > :since)"
+)
+# Serialises one user's new resolutions (the count and the insert below), across replicas.
+_LOCK_USER = Sql("SELECT pg_advisory_xact_lock(hashtextextended('users.recipient_lookups:' || :u::text, 0))")
+_FORGET = Sql("DELETE FROM users.recipient_lookups WHERE user_id = :u AND looked_up_at <= :day_start")
+_USAGE = Sql(
+    "SELECT count(*) FILTER (WHERE looked_up_at > :minute_start) AS minute, "
+    "min(looked_up_at) FILTER (WHERE looked_up_at > :minute_start) AS minute_oldest, "
+    "count(*) AS day, min(looked_up_at) AS day_oldest "
+    "FROM users.recipient_lookups WHERE user_id = :u AND target <> :t"
+)
+_RECORD = Sql(
+    "INSERT INTO users.recipient_lookups (user_id, target, looked_up_at) VALUES (:u, :t, :at) "
+    "ON CONFLICT (user_id, target) DO UPDATE SET looked_up_at = EXCLUDED.looked_up_at"
+)
+
+
+class LookupUsage(NamedTuple):
+    minute: int
+    minute_oldest: datetime | None
+    day: int
+    day_oldest: datetime | None
+
+
+async def resolved_since(db: Database, *, user_id: uuid.UUID, target: str, since: datetime) -> bool:
+    """Whether this user resolved this identifier after `since` (one read, no transaction)."""
+    async with rawsql.connection(db) as conn:
+        return bool(await conn.fetchval(_SEEN_SINCE, u=user_id, t=target, since=since))
+
+
+@asynccontextmanager
+async def lookups_of(db: Database, user_id: uuid.UUID) -> AsyncIterator[RawConnection]:
+    """A transaction holding this user's resolution lock until it ends."""
+    async with rawsql.transaction(db) as conn:
+        await conn.execute(_LOCK_USER, u=str(user_id))
+        yield conn
+
+
+async def lookup_usage(
+    conn: RawConnection, *, user_id: uuid.UUID, target: str, day_start: datetime, minute_start: datetime
+) -> LookupUsage:
+    """Other identifiers resolved since `minute_start` and since `day_start` (older ones dropped)."""
+    await conn.execute(_FORGET, u=user_id, day_start=day_start)
+    row = await conn.fetchrow(_USAGE, u=user_id, t=target, minute_start=minute_start)
+    assert row is not None  # an aggregate always answers one row
+    return LookupUsage(row["minute"], row["minute_oldest"], row["day"], row["day_oldest"])
+
+
+async def record_lookup(conn: RawConnection, *, user_id: uuid.UUID, target: str, at: datetime) -> None:
+    await conn.execute(_RECORD, u=user_id, t=target, at=at)

@@ -23,6 +23,7 @@ from instapay_common.identifiers import (
 )
 from user_service import events, repository
 from user_service.exceptions import ProfileNotFound, RecipientNotFound
+from user_service.recipient_budget import Budget
 from user_service.repository import LookupColumn, PartyRow, ProfileRow
 from user_service.schemas import (
     InternalProfileOut,
@@ -166,8 +167,12 @@ def _lookup_result(user_id: uuid.UUID, handle: str, full_name: str) -> LookupRes
     return LookupResult(user_id=user_id, handle=handle, display_name=masked_display_name(full_name, handle=handle))
 
 
-async def resolve(session: AsyncSession, *, q: str) -> LookupResult:
+async def resolve(session: AsyncSession, *, q: str, budget: Budget | None) -> LookupResult:
+    """The recipient `q` names. `budget`: the acting user's, spent before the lookup (a hit and a
+    miss cost the same); None only for sign-in by handle, which resolves no recipient."""
     column, value = _lookup_key(q)
+    if budget is not None:
+        await budget.spend(column, value)
     profile = await repository.by_identifier(session, column, value)
     if profile is None:
         raise RecipientNotFound()
@@ -178,9 +183,11 @@ def _party(row: PartyRow) -> LookupResult:
     return _lookup_result(row.user_id, row.handle, row.full_name)
 
 
-async def parties(db: Database, *, q: str, sender_id: uuid.UUID) -> PartiesOut:
-    """Recipient by `q` and the sender by id in one statement: a transfer's two lookups."""
+async def parties(db: Database, *, q: str, sender_id: uuid.UUID, budget: Budget) -> PartiesOut:
+    """Recipient by `q` and the sender by id in one statement: a transfer's two lookups. The
+    sender is the acting user: the resolution is spent from their budget first."""
     column, value = _lookup_key(q)
+    await budget.spend(column, value)
     rows = await repository.parties(db, column=column, value=value, sender_id=sender_id)
     recipient = next((r for r in rows if r.is_recipient), None)
     if recipient is None:

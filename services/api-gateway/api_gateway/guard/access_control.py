@@ -22,6 +22,7 @@ from api_gateway.guard.rate_counters import Window
 from api_gateway.guard.rate_limiter import Applied, RateLimiter
 from api_gateway.guard.rate_policies import RateLimitPolicy
 from api_gateway.guard.revocation import RevocationList
+from api_gateway.guard.streams import StreamLease, StreamSlots
 from api_gateway.proxy import PayloadTooLarge, read_body
 from api_gateway.routing import RouteTable
 from instapay_common.errors import DomainError, RateLimited, problem_response
@@ -40,6 +41,7 @@ class GuardState:
     verifier: JwksVerifier
     revocations: RevocationList
     limiter: RateLimiter
+    streams: StreamSlots
 
 
 def _bearer(scope: Scope) -> str | None:
@@ -68,6 +70,16 @@ async def forward_identity(scope: Scope, _headers: dict[bytes, bytes]) -> list[t
     if principal.client_id:
         headers.append(("x-authenticated-client-id", principal.client_id))
     return headers
+
+
+def stream_gate(state: Callable[[], GuardState]) -> Callable[[Scope], StreamLease | None]:
+    """Proxy hook: admits a stream for the verified caller (guard/streams.py)."""
+
+    def open_stream(scope: Scope) -> StreamLease | None:
+        principal: Principal | None = scope.get(PRINCIPAL_SCOPE_KEY)
+        return None if principal is None else state().streams.open(principal)
+
+    return open_stream
 
 
 class AccessControl:
@@ -165,11 +177,8 @@ class AccessControl:
             if policy.key == "ip":
                 subject: str | None = ip_key
             elif policy.key == "principal":
-                subject = (
-                    None
-                    if principal is None
-                    else (f"client:{principal.client_id}" if principal.client_id else f"user:{principal.user_id}")
-                )
+                # Every token of one user (its own, any of its API clients') shares one quota.
+                subject = None if principal is None else f"user:{principal.user_id}"
             else:
                 subject = f"user:{principal.user_id}" if principal is not None else account
             if subject is not None:

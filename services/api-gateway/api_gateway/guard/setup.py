@@ -1,5 +1,6 @@
 """Builds the guard's runtime parts in the app's lifespan: the caching token verifier, the
-rate-limit counters (Redis when REDIS_URL is set, else memory) and the revoked-sessions poller."""
+rate-limit counters (Redis when REDIS_URL is set, else memory), the revoked-sessions poller, and
+the streams' slots and connection pool."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from api_gateway.guard.access_control import GuardState
 from api_gateway.guard.rate_counters import CounterStore, MemoryCounterStore, RedisCounterStore, SlidingWindowLimiter
 from api_gateway.guard.rate_limiter import RateLimiter, effective_policies
 from api_gateway.guard.revocation import RevocationList
+from api_gateway.guard.streams import StreamSlots
 from instapay_common.logging import get_logger
 from instapay_common.security.tokens import JwksVerifier
 from instapay_common.web.app import LifespanHook
+from instapay_common.web.http_client import new_session
 
 _log = get_logger("gateway.guard")
 
@@ -46,8 +49,21 @@ def guard_lifespan(settings: GatewaySettings) -> LifespanHook:
             session=lambda: app.state.http,
             poll_seconds=settings.revocation_poll_seconds,
         )
+        streams = StreamSlots(
+            per_user=settings.stream_max_per_user,
+            per_replica=settings.stream_max_per_replica,
+            is_revoked=revocations.is_revoked,
+            check_seconds=settings.stream_check_seconds,
+        )
+        # The streams' own pool (guard/streams.py), as large as the number of streams admitted.
+        app.state.stream_http = new_session(
+            timeout_seconds=settings.http_timeout_seconds, limit=settings.stream_max_per_replica
+        )
         app.state.gateway_guard = GuardState(
-            verifier=verifier, revocations=revocations, limiter=RateLimiter(SlidingWindowLimiter(store), policies)
+            verifier=verifier,
+            revocations=revocations,
+            limiter=RateLimiter(SlidingWindowLimiter(store), policies),
+            streams=streams,
         )
         _log.info(
             "gateway_guard_ready",
@@ -59,5 +75,6 @@ def guard_lifespan(settings: GatewaySettings) -> LifespanHook:
                 yield
         finally:
             await store.close()
+            await app.state.stream_http.close()
 
     return hook

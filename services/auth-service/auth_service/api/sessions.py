@@ -21,6 +21,7 @@ async def list_sessions(principal: AccountOwner, ctx: ContextDep, session: Sessi
         session,
         user_id=uuid.UUID(principal.user_id),
         idle_limit=timedelta(seconds=ctx.settings.refresh_token_ttl_seconds),
+        max_age=timedelta(seconds=ctx.settings.session_max_age_seconds),
     )
     return SessionList(
         items=[

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections import Counter
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response, status
+from fastapi import APIRouter, Depends, Form, Request, Response, status
 
-from auth_service.api.cookies import clear_refresh_cookie, refresh_from, set_refresh_cookie
+from auth_service.api.cookies import clear_refresh_cookie, cookie_transport, refresh_from, set_refresh_cookie
 from auth_service.api.deps import ClientInfoDep, ContextDep, LivePrincipal, SessionDep
 from auth_service.exceptions import (
     InvalidClient,
@@ -17,30 +18,55 @@ from auth_service.exceptions import (
     InvalidRequest,
     SessionNotFound,
     UnsupportedGrantType,
+    UnsupportedMediaType,
 )
 from auth_service.schemas import LoginRequest, LogoutRequest, RefreshRequest, TokenResponse
 from auth_service.service import clients, login, sessions
 from auth_service.service.context import AuthContext
-from instapay_common.errors import PROBLEM_RESPONSES
+from instapay_common.errors import PROBLEM_RESPONSES, ValidationFailed, problem_doc
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
 # Answers that carry a token or a secret are never cached (RFC 6749 5.1).
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
-def _token_reply(response: Response, ctx: AuthContext, pair: TokenResponse) -> TokenResponse:
+def _token_reply(request: Request, response: Response, ctx: AuthContext, pair: TokenResponse) -> TokenResponse:
+    """The pair, with the refresh token also in the httpOnly cookie; a request that chose cookie
+    transport (the web app) gets it there only, so no script can ever read it from a body."""
     response.headers.update(NO_STORE)
     if pair.refresh_token:
         set_refresh_cookie(response, ctx.settings, pair.refresh_token)
+        if cookie_transport(request):
+            return pair.model_copy(update={"refresh_token": None})
     return pair
+
+
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+
+
+async def _one_form(request: Request) -> None:
+    """RFC 6749: the token request is one `application/x-www-form-urlencoded` body whose
+    parameters appear at most once (3.2). Anything else is refused before it is read, so every
+    layer that looks at the body (the gateway, this service) reads the same single value."""
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != FORM_MEDIA_TYPE:
+        raise UnsupportedMediaType(f"the token endpoint takes {FORM_MEDIA_TYPE} bodies only")
+    form = await request.form()  # already parsed (and cached) by FastAPI for the Form() fields
+    counts = Counter(name for name, _ in form.multi_items())
+    repeated = sorted(name for name, n in counts.items() if n > 1)
+    if repeated:
+        raise ValidationFailed(
+            "token request parameters must not be repeated",
+            errors=[{"field": name, "message": "given more than once"} for name in repeated],
+        )
 
 
 @router.post("/login", response_model=TokenResponse, response_model_exclude_none=True)
 async def login_(
-    body: LoginRequest, response: Response, ctx: ContextDep, session: SessionDep, info: ClientInfoDep
+    request: Request, body: LoginRequest, response: Response, ctx: ContextDep, session: SessionDep, info: ClientInfoDep
 ) -> TokenResponse:
     pair = await login.password_login(ctx, session, username=body.username, password=body.password, info=info)
-    return _token_reply(response, ctx, pair)
+    return _token_reply(request, response, ctx, pair)
 
 
 def _basic_client(request: Request) -> tuple[str, str] | None:
@@ -54,7 +80,13 @@ def _basic_client(request: Request) -> tuple[str, str] | None:
     return client_id, secret
 
 
-@router.post("/token", response_model=TokenResponse, response_model_exclude_none=True)
+@router.post(
+    "/token",
+    response_model=TokenResponse,
+    response_model_exclude_none=True,
+    dependencies=[Depends(_one_form)],
+    responses={415: problem_doc("Not an application/x-www-form-urlencoded body")},
+)
 async def token(
     request: Request,
     response: Response,
@@ -84,10 +116,12 @@ async def token(
         cid, secret = basic if basic else (client_id, client_secret)
         if not cid or not secret:
             raise InvalidClient("client_id and client_secret are required")
-        pair = await clients.client_credentials_token(ctx, session, client_id=cid, client_secret=secret, scope=scope)
+        pair = await clients.client_credentials_token(
+            ctx, session, client_id=cid, client_secret=secret, scope=scope, ip=info.ip
+        )
     else:
         raise UnsupportedGrantType("grant_type must be password, refresh_token or client_credentials")
-    return _token_reply(response, ctx, pair)
+    return _token_reply(request, response, ctx, pair)
 
 
 @router.post("/refresh", response_model=TokenResponse, response_model_exclude_none=True)
@@ -99,7 +133,7 @@ async def refresh(
     if not presented:
         raise InvalidRefreshToken("No refresh token given")
     pair = await sessions.rotate_refresh(ctx, session, refresh_token=presented)
-    return _token_reply(response, ctx, pair)
+    return _token_reply(request, response, ctx, pair)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)

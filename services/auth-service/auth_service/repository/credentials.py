@@ -1,5 +1,5 @@
-"""Credentials: the login identity of an account (e-mail, phone, password hash, roles), its
-transaction PIN and its count of failed password logins."""
+"""Credentials: the login identity of an account (e-mail, phone, password hash, roles) and
+its transaction PIN."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, or_, select, text, update
+from sqlalchemy import Row, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,8 +33,6 @@ class CredentialRow:
     pin_hash: str | None
     pin_failed_attempts: int
     pin_locked_until: datetime | None
-    login_failures: int
-    login_failures_since: datetime | None
     created_at: datetime
 
     @property
@@ -101,27 +99,6 @@ async def delete_pending(session: AsyncSession, user_id: uuid.UUID) -> None:
 
 async def activate(session: AsyncSession, user_id: uuid.UUID) -> None:
     await session.execute(update(Credential).where(Credential.user_id == user_id).values(status=ACTIVE))
-
-
-# One statement, so concurrent failures all count: a window older than its length starts over.
-_COUNT_LOGIN_FAILURE = text(
-    "UPDATE auth.credentials SET "
-    "login_failures = CASE WHEN login_failures_since IS NULL OR login_failures_since < now() - "
-    "make_interval(secs => :window) THEN 1 ELSE login_failures + 1 END, "
-    "login_failures_since = CASE WHEN login_failures_since IS NULL OR login_failures_since < now() - "
-    "make_interval(secs => :window) THEN now() ELSE login_failures_since END "
-    "WHERE user_id = :u"
-)
-
-
-async def count_login_failure(session: AsyncSession, user_id: uuid.UUID, *, window_seconds: int) -> None:
-    await session.execute(_COUNT_LOGIN_FAILURE, {"u": user_id, "window": window_seconds})
-
-
-async def reset_login_failures(session: AsyncSession, user_id: uuid.UUID) -> None:
-    await session.execute(
-        update(Credential).where(Credential.user_id == user_id).values(login_failures=0, login_failures_since=None)
-    )
 
 
 async def set_password(session: AsyncSession, user_id: uuid.UUID, *, password_hash: str, changed_at: datetime) -> None:

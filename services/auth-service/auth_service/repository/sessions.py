@@ -25,6 +25,8 @@ class SessionRow:
     created_at: datetime
     last_used_at: datetime
     revoked_at: datetime | None
+    refresh_window_started_at: datetime | None
+    refresh_count: int
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class RefreshTokenRow:
     session_id: uuid.UUID
     expires_at: datetime
     used_at: datetime | None
+    successor_hash: str | None
+    successor_sealed: bytes | None
 
 
 class Revocation(NamedTuple):
@@ -78,6 +82,16 @@ async def touch(session: AsyncSession, session_id: uuid.UUID, *, at: datetime) -
     await session.execute(update(Session).where(Session.id == session_id).values(last_used_at=at))
 
 
+async def count_refresh(
+    session: AsyncSession, session_id: uuid.UUID, *, window_started_at: datetime, count: int
+) -> None:
+    await session.execute(
+        update(Session)
+        .where(Session.id == session_id)
+        .values(refresh_window_started_at=window_started_at, refresh_count=count)
+    )
+
+
 async def revoke(session: AsyncSession, session_id: uuid.UUID, *, at: datetime, reason: str) -> None:
     await session.execute(update(Session).where(Session.id == session_id).values(revoked_at=at, revoked_reason=reason))
 
@@ -119,8 +133,11 @@ async def revoke_logins_of_user(session: AsyncSession, *, user_id: uuid.UUID, at
     )
 
 
-async def live_logins(session: AsyncSession, *, user_id: uuid.UUID, used_after: datetime) -> list[SessionRow]:
-    """The user's unrevoked login sessions used after `used_after`, most recently used first."""
+async def live_logins(
+    session: AsyncSession, *, user_id: uuid.UUID, used_after: datetime, created_after: datetime
+) -> list[SessionRow]:
+    """The user's unrevoked login sessions begun after `created_after` and used after
+    `used_after`, most recently used first."""
     rows = await session.execute(
         select(*_SESSION_COLUMNS)
         .where(
@@ -128,6 +145,7 @@ async def live_logins(session: AsyncSession, *, user_id: uuid.UUID, used_after: 
             Session.client_id.is_(None),
             Session.revoked_at.is_(None),
             Session.last_used_at > used_after,
+            Session.created_at > created_after,
         )
         .order_by(Session.last_used_at.desc())
     )
@@ -156,8 +174,21 @@ async def refresh_token_for_update(session: AsyncSession, token_hash: str) -> Re
     return RefreshTokenRow(**row._asdict()) if row is not None else None
 
 
-async def mark_refresh_token_used(session: AsyncSession, token_hash: str, *, at: datetime) -> None:
-    await session.execute(update(RefreshToken).where(RefreshToken.token_hash == token_hash).values(used_at=at))
+async def refresh_token(session: AsyncSession, token_hash: str) -> RefreshTokenRow | None:
+    query = select(*_REFRESH_COLUMNS).where(RefreshToken.token_hash == token_hash)
+    row = (await session.execute(query)).first()
+    return RefreshTokenRow(**row._asdict()) if row is not None else None
+
+
+async def mark_refresh_token_used(
+    session: AsyncSession, token_hash: str, *, at: datetime, successor_hash: str, successor_sealed: bytes
+) -> None:
+    """Spent, with the pair its rotation issued (sealed: refresh_successor.py) for the reuse grace."""
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.token_hash == token_hash)
+        .values(used_at=at, successor_hash=successor_hash, successor_sealed=successor_sealed)
+    )
 
 
 async def session_of_refresh_token(session: AsyncSession, token_hash: str) -> uuid.UUID | None:

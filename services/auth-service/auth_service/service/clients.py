@@ -20,6 +20,7 @@ from auth_service.exceptions import (
 from auth_service.repository import clients, credentials, sessions
 from auth_service.repository.clients import ClientRow
 from auth_service.schemas import ClientCreated, ClientOut, TokenResponse
+from auth_service.service import signin_throttle
 from auth_service.service.account import verify_pin
 from auth_service.service.context import AuthContext
 from auth_service.service.sessions import ClientInfo, now, open_session
@@ -127,14 +128,24 @@ async def delete_client(session: AsyncSession, *, user_id: uuid.UUID, client_id:
 
 
 async def client_credentials_token(
-    ctx: AuthContext, session: AsyncSession, *, client_id: str, client_secret: str, scope: str | None
+    ctx: AuthContext, session: AsyncSession, *, client_id: str, client_secret: str, scope: str | None, ip: str | None
 ) -> TokenResponse:
+    """Wrong secrets are throttled like passwords (service/signin_throttle.py), on the client id
+    as typed and on the address."""
+    reservation = await signin_throttle.reserve(
+        ctx.settings,
+        session,
+        account=signin_throttle.name_key("client:" + client_id),
+        address=signin_throttle.address_key(ip),
+    )
     # An id with NUL names no client (and PostgreSQL would refuse the query): unknown, like any other.
     client = await clients.by_id(session, client_id) if is_plain_text(client_id) else None
     # Compare even for an unknown id, so timing does not tell which client ids exist.
     ok = hmac.compare_digest(token_digest(client_secret), client.secret_hash if client else _DUMMY_DIGEST)
     if client is None or not ok or client.revoked_at is not None:
+        await signin_throttle.failed(session, reservation)
         raise InvalidClient(headers={"WWW-Authenticate": 'Basic realm="instapay"'})
+    await signin_throttle.succeeded(session, reservation)  # committed below, with the grant's use
     owner = await credentials.by_user_id(session, client.user_id)
     grant = await sessions.get(session, client.session_id)
     if owner is None or not owner.active or grant is None or grant.revoked_at is not None:

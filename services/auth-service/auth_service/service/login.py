@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,9 +12,9 @@ from auth_service.metrics import LOGINS
 from auth_service.repository import credentials
 from auth_service.repository.credentials import CredentialRow
 from auth_service.schemas import TokenResponse
+from auth_service.service import signin_throttle
 from auth_service.service.context import AuthContext
-from auth_service.service.sessions import ClientInfo, issue_user_tokens, now, open_session
-from instapay_common.errors import RateLimited
+from auth_service.service.sessions import ClientInfo, issue_user_tokens, now, open_session, session_end
 from instapay_common.identifiers import E164_RE, HANDLE_RE
 from instapay_common.web.http_client import UpstreamError
 
@@ -31,65 +30,68 @@ async def _user_id_for_handle(ctx: AuthContext, handle: str) -> uuid.UUID | None
     return uuid.UUID(body["user_id"])
 
 
-async def find_credential(ctx: AuthContext, session: AsyncSession, username: str) -> CredentialRow | None:
-    """The active account named by `username` (e-mail, phone, or handle with or without "@")."""
+def normalised_username(username: str) -> tuple[str, str]:
+    """(kind, value): an e-mail lower-cased, an E.164 phone, or a handle without "@", lower-cased.
+    Every form that names one account maps to one value of its kind."""
     name = username.strip()
     if "@" in name[1:]:  # a leading "@" marks a handle
-        credential = await credentials.by_email(session, name.lower())
-    elif E164_RE.match(name):
-        credential = await credentials.by_phone(session, name)
+        return "email", name.lower()
+    if E164_RE.match(name):
+        return "phone", name
+    return "handle", name.removeprefix("@").lower()
+
+
+async def find_credential(ctx: AuthContext, session: AsyncSession, username: str) -> CredentialRow | None:
+    """The active account named by `username` (e-mail, phone, or handle with or without "@")."""
+    kind, value = normalised_username(username)
+    if kind == "email":
+        credential = await credentials.by_email(session, value)
+    elif kind == "phone":
+        credential = await credentials.by_phone(session, value)
     else:
-        handle = name.removeprefix("@").lower()
-        user_id = await _user_id_for_handle(ctx, handle) if HANDLE_RE.match(handle) else None
+        user_id = await _user_id_for_handle(ctx, value) if HANDLE_RE.match(value) else None
         if user_id is None:
             return None
         credential = await credentials.by_user_id(session, user_id)
     return credential if credential is not None and credential.active else None
 
 
-def _too_many_failures(ctx: AuthContext, credential: CredentialRow) -> int | None:
-    """Seconds until this account may try again, or None."""
-    s = ctx.settings
-    if credential.login_failures < s.login_max_failures or credential.login_failures_since is None:
-        return None
-    left = credential.login_failures_since + timedelta(seconds=s.login_failure_window_seconds) - now()
-    return int(left.total_seconds()) + 1 if left.total_seconds() > 0 else None
-
-
-async def authenticate(ctx: AuthContext, session: AsyncSession, *, username: str, password: str) -> CredentialRow:
+async def authenticate(
+    ctx: AuthContext, session: AsyncSession, *, username: str, password: str, ip: str | None
+) -> CredentialRow:
     """Same answer and the same argon2 work whether the user exists or not.
 
-    Failed attempts are counted per account, whichever username form they used; past
-    `login_max_failures` in the window the account answers 429 `rate_limited` (the same answer
-    as the gateway's per-username limit, which an attacker sees first for any username) until the
-    window has passed, even with the right password. A success resets the count (committed with
-    the caller's transaction)."""
+    The attempt is first reserved on the account's counter (an unknown name's normalised form
+    stands in for it) and on the client address's (service/signin_throttle.py): inside a delay it
+    answers 429 `rate_limited` with `Retry-After`, exactly as for an unknown name. The
+    reservation is committed before the password is hashed, so parallel attempts all count; a
+    success takes it back (committed with the caller's transaction)."""
     credential = await find_credential(ctx, session, username)
-    if credential is not None and (retry := _too_many_failures(ctx, credential)) is not None:
-        LOGINS.labels("rate_limited").inc()
-        raise RateLimited(
-            "too many failed logins for this account; try again later", headers={"Retry-After": str(retry)}
-        )
+    account = (
+        signin_throttle.account_key(credential.user_id)
+        if credential is not None
+        else signin_throttle.name_key(":".join(normalised_username(username)))
+    )
+    reservation = await signin_throttle.reserve(
+        ctx.settings, session, account=account, address=signin_throttle.address_key(ip)
+    )
     ok = await ctx.passwords.verify(password, credential.password_hash if credential else None)
     if not ok or credential is None:
-        if credential is not None:
-            await credentials.count_login_failure(
-                session, credential.user_id, window_seconds=ctx.settings.login_failure_window_seconds
-            )
-            await session.commit()
+        await signin_throttle.failed(session, reservation)
         LOGINS.labels("invalid_credentials").inc()
         raise InvalidCredentials()
-    if credential.login_failures:
-        await credentials.reset_login_failures(session, credential.user_id)
+    await signin_throttle.succeeded(session, reservation)
     return credential
 
 
 async def password_login(
     ctx: AuthContext, session: AsyncSession, *, username: str, password: str, info: ClientInfo
 ) -> TokenResponse:
-    credential = await authenticate(ctx, session, username=username, password=password)
+    credential = await authenticate(ctx, session, username=username, password=password, ip=info.ip)
     session_id = await open_session(session, user_id=credential.user_id, info=info)
-    pair = await issue_user_tokens(ctx, session, credential=credential, session_id=session_id)
+    pair = await issue_user_tokens(
+        ctx, session, credential=credential, session_id=session_id, session_ends_at=session_end(ctx, now())
+    )
     await events.emit(
         session,
         events.LOGIN,

@@ -2,7 +2,7 @@
 stays that account's for a quarantine, so nobody else receives payments sent to it meanwhile.
 
 Revision ID: 0006_clients_pins
-Revises: 0003
+Revises: 0005_signin_sessions
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0006_clients_pins"
-down_revision: str | None = "0003"
+down_revision: str | None = "0005_signin_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -42,13 +42,14 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         ) from exc
 
 
-async def _counterparty_id(peers: Peers, counterparty: str) -> uuid.UUID | None:
-    """A user id as given, else the user a handle, phone or e-mail names (None: nobody)."""
+async def _counterparty_id(peers: Peers, counterparty: str, *, acting_user_id: uuid.UUID) -> uuid.UUID | None:
+    """A user id as given, else the user a handle, phone or e-mail names (None: nobody). A name
+    is a recipient resolution: it spends the acting user's lookup budget (user service)."""
     try:
         return uuid.UUID(counterparty)
     except ValueError:
         try:
-            return uuid.UUID((await peers.resolve(counterparty))["user_id"])
+            return uuid.UUID((await peers.resolve(counterparty, acting_user_id=str(acting_user_id)))["user_id"])
         except RecipientNotFound:
             return None
 
@@ -74,7 +75,7 @@ async def list_transactions(
             raise WalletNotFound("no wallet for this user")
         counterparty_id = None
         if counterparty:
-            counterparty_id = await _counterparty_id(peers, counterparty)
+            counterparty_id = await _counterparty_id(peers, counterparty, acting_user_id=user_id)
             if counterparty_id is None:
                 return page_body([], None)
         query = HistoryFilter(

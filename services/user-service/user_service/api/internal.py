@@ -12,6 +12,7 @@ from instapay_common.security.internal import internal_callers
 from instapay_common.web.fast_routes import internal_endpoint, json_response, query_as
 from user_service import service
 from user_service.api.deps import ReadSessionDep, SessionDep
+from user_service.recipient_budget import Budget
 from user_service.schemas import InternalProfileOut, LookupResult, ProfileCreate
 
 router = APIRouter(prefix="/internal/users", include_in_schema=False)
@@ -33,9 +34,16 @@ async def create(body: ProfileCreate, _: FromAuth, session: SessionDep, response
 
 @router.get("/resolve", response_model=LookupResult)
 async def resolve(
-    _: FromAuthOrTransaction, session: ReadSessionDep, q: Annotated[str, Query(min_length=1, max_length=254)]
+    _: FromAuthOrTransaction,
+    request: Request,
+    session: ReadSessionDep,
+    q: Annotated[str, Query(min_length=1, max_length=254)],
+    acting_user_id: uuid.UUID | None = None,
 ) -> LookupResult:
-    return await service.resolve(session, q=q)
+    """`acting_user_id`: the user resolving a recipient (the transaction service passes it; it
+    spends that user's lookup budget). Sign-in by handle (auth) passes none."""
+    budget = Budget.of(request.app.state.db, request.app.state.settings, acting_user_id) if acting_user_id else None
+    return await service.resolve(session, q=q, budget=budget)
 
 
 class PartiesQuery(BaseModel):
@@ -48,7 +56,9 @@ async def parties(request: Request) -> Response:
     Starlette route (instapay_common.web.fast_routes): every transfer calls it. Declared before
     `/{user_id}`, which would otherwise match it."""
     query = query_as(request, PartiesQuery)
-    return json_response(await service.parties(request.app.state.db, q=query.q, sender_id=query.sender_id))
+    db = request.app.state.db
+    budget = Budget.of(db, request.app.state.settings, query.sender_id)
+    return json_response(await service.parties(db, q=query.q, sender_id=query.sender_id, budget=budget))
 
 
 router.add_route(

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from instapay_common.errors import PROBLEM_RESPONSES
 from user_service import service
-from user_service.api.deps import ProfileReader, ProfileWriter, SessionDep, SettingsDep
+from user_service.api.deps import LookupBudget, ProfileReader, ProfileWriter, SessionDep, SettingsDep
 from user_service.schemas import LookupResult, ProfileOut, ProfilePatch
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=PROBLEM_RESPONSES)
@@ -39,8 +39,12 @@ async def update_me(
 
 @router.get("/lookup", response_model=LookupResult)
 async def lookup(
-    _: ProfileReader, session: SessionDep, q: Annotated[str, Query(min_length=1, max_length=254)]
+    _: ProfileReader,
+    budget: LookupBudget,
+    session: SessionDep,
+    q: Annotated[str, Query(min_length=1, max_length=254)],
 ) -> LookupResult:
     """Finds a recipient by handle, phone or e-mail; the name comes back masked ("Ahmed M.").
-    An API client needs `profile:read`: a lookup tells who is registered."""
-    return await service.resolve(session, q=q)
+    An API client needs `profile:read` (a lookup tells who is registered); each new identifier
+    spends the caller's (the user's, for an API client) lookup budget."""
+    return await service.resolve(session, q=q, budget=budget)
