@@ -3,15 +3,15 @@
 from functools import lru_cache
 from typing import ClassVar, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
 from instapay_common.settings import ServiceSettings
 
 
 class NotificationSettings(ServiceSettings):
-    # Calls user (contact details). Relay: events.
+    # Calls user (contact details). Relay: events; auth: one-time codes (POST /internal/messages).
     internal_identity: ClassVar[str | None] = "notification"
-    internal_peers: ClassVar[tuple[str, ...]] = ("relay",)
+    internal_peers: ClassVar[tuple[str, ...]] = ("relay", "auth")
     service_name: str = "notification-service"
     port: int = 8005
     db_schema: str = "notifications"
@@ -28,6 +28,8 @@ class NotificationSettings(ServiceSettings):
     smtp_local_hostname: str = "instapay.local"  # our name in EHLO
 
     # SMS through a provider adapter: "file" (development: .data/sms/*.txt), "log", or "http".
+    # Outside development the file sink is refused (a code in a file is a code anyone with the
+    # disk reads) and "log" (which logs no text) cannot deliver one-time codes.
     sms_provider: Literal["file", "log", "http"] = "file"
     sms_dir: str = ".data/sms"
     sms_http_url: str = ""
@@ -43,6 +45,17 @@ class NotificationSettings(ServiceSettings):
     # User profiles (language, channel preferences, addresses) are cached this long.
     profile_cache_seconds: float = Field(default=3.0, ge=0)
     sse_keepalive_seconds: float = Field(default=15.0, gt=0)
+
+    @property
+    def sms_can_deliver_codes(self) -> bool:
+        """Whether one-time codes can go by SMS: a real provider, or the file sink in development."""
+        return self.sms_provider == "http" or (self.sms_provider == "file" and not self.is_production_like)
+
+    @model_validator(mode="after")
+    def _refuse_file_sms_outside_development(self) -> "NotificationSettings":
+        if self.is_production_like and self.sms_provider == "file":
+            raise ValueError("SMS_PROVIDER=file is for development only; use http (or log, which sends nothing)")
+        return self
 
 
 @lru_cache

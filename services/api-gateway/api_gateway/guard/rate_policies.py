@@ -24,6 +24,8 @@ REFRESH = "/api/v1/auth/refresh"
 PIN = "/api/v1/auth/pin"
 PASSWORD = "/api/v1/auth/password"
 LOOKUP = "/api/v1/users/lookup"
+FORGOT = "/api/v1/auth/password/forgot"
+RESET = "/api/v1/auth/password/reset"
 
 
 class RateLimitPolicy(BaseModel):
@@ -80,6 +82,14 @@ DEFAULT_POLICIES: tuple[RateLimitPolicy, ...] = (
     # Endpoints that check the password again (PIN change, password change): wrong answers per user.
     RateLimitPolicy(
         name="account-secrets", limit=5, window_seconds=900, key="account", paths=(PIN, PASSWORD), count="failures"
+    ),
+    # Password recovery (public): per address, and per account named in the body. The auth
+    # service adds its own limits per account (codes: resends, tries).
+    RateLimitPolicy(
+        name="ip-recovery", limit=10, window_seconds=60, key="ip", paths=(FORGOT, RESET), methods=("POST",)
+    ),
+    RateLimitPolicy(
+        name="account-recovery", limit=10, window_seconds=3600, key="account", paths=(FORGOT, RESET), methods=("POST",)
     ),
     # Recipient lookup reveals who is registered: per user and per address.
     RateLimitPolicy(name="lookup", limit=30, window_seconds=60, key="principal", paths=(LOOKUP,)),

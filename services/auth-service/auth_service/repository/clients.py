@@ -59,3 +59,10 @@ async def live_of_user(session: AsyncSession, user_id: uuid.UUID) -> list[Client
 
 async def mark_revoked(session: AsyncSession, client_id: str, *, at: datetime) -> None:
     await session.execute(update(ApiClient).where(ApiClient.client_id == client_id).values(revoked_at=at))
+
+
+async def revoke_all_of_user(session: AsyncSession, user_id: uuid.UUID, *, at: datetime) -> None:
+    """Marks every live client of the user revoked (their sessions are revoked with the user's)."""
+    await session.execute(
+        update(ApiClient).where(ApiClient.user_id == user_id, ApiClient.revoked_at.is_(None)).values(revoked_at=at)
+    )

@@ -116,6 +116,15 @@ async def revoke_other_logins(
     )
 
 
+async def revoke_all(session: AsyncSession, *, user_id: uuid.UUID, at: datetime, reason: str) -> None:
+    """Revokes every live session of the user: logins and API clients' grants."""
+    await session.execute(
+        update(Session)
+        .where(Session.user_id == user_id, Session.revoked_at.is_(None))
+        .values(revoked_at=at, revoked_reason=reason)
+    )
+
+
 async def live_logins(session: AsyncSession, *, user_id: uuid.UUID, used_after: datetime) -> list[SessionRow]:
     """The user's unrevoked login sessions used after `used_after`, most recently used first."""
     rows = await session.execute(

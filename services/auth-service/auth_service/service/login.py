@@ -16,7 +16,7 @@ from auth_service.schemas import TokenResponse
 from auth_service.service.context import AuthContext
 from auth_service.service.sessions import ClientInfo, issue_user_tokens, now, open_session
 from instapay_common.errors import RateLimited
-from instapay_common.identifiers import E164_RE, HANDLE_RE
+from instapay_common.identifiers import HANDLE_RE, as_e164
 from instapay_common.web.http_client import UpstreamError
 
 
@@ -31,20 +31,34 @@ async def _user_id_for_handle(ctx: AuthContext, handle: str) -> uuid.UUID | None
     return uuid.UUID(body["user_id"])
 
 
-async def find_credential(ctx: AuthContext, session: AsyncSession, username: str) -> CredentialRow | None:
-    """The active account named by `username` (e-mail, phone, or handle with or without "@")."""
+async def find_credentials(ctx: AuthContext, session: AsyncSession, username: str) -> list[CredentialRow]:
+    """The active accounts `username` may name (e-mail, phone in E.164 or local form, or handle
+    with or without "@"). A phone or e-mail names its verified holder alone when there is one;
+    otherwise every unverified claimant (at most credentials.MAX_CLAIMANTS, oldest first), since
+    an unverified claim blocks nobody (docs/ARCHITECTURE.md, "Verified phone and e-mail")."""
     name = username.strip()
+    phone = as_e164(name)
     if "@" in name[1:]:  # a leading "@" marks a handle
-        credential = await credentials.by_email(session, name.lower())
-    elif E164_RE.match(name):
-        credential = await credentials.by_phone(session, name)
-    else:
-        handle = name.removeprefix("@").lower()
-        user_id = await _user_id_for_handle(ctx, handle) if HANDLE_RE.match(handle) else None
-        if user_id is None:
-            return None
-        credential = await credentials.by_user_id(session, user_id)
-    return credential if credential is not None and credential.active else None
+        return await credentials.claimants(session, "email", name.lower())
+    if phone is not None:
+        return await credentials.claimants(session, "phone", phone)
+    handle = name.removeprefix("@").lower()
+    user_id = await _user_id_for_handle(ctx, handle) if HANDLE_RE.match(handle) else None
+    credential = await credentials.by_user_id(session, user_id) if user_id is not None else None
+    return [credential] if credential is not None and credential.active else []
+
+
+async def find_credential(
+    ctx: AuthContext, session: AsyncSession, username: str, *, password: str
+) -> CredentialRow | None:
+    """The account `username` names; among several unverified claimants of a phone or e-mail,
+    the one whose password this is (else the oldest, which then fails the password check)."""
+    candidates = await find_credentials(ctx, session, username)
+    if len(candidates) > 1:
+        for candidate in candidates:
+            if await ctx.passwords.verify(password, candidate.password_hash):
+                return candidate
+    return candidates[0] if candidates else None
 
 
 def _too_many_failures(ctx: AuthContext, credential: CredentialRow) -> int | None:
@@ -64,7 +78,7 @@ async def authenticate(ctx: AuthContext, session: AsyncSession, *, username: str
     as the gateway's per-username limit, which an attacker sees first for any username) until the
     window has passed, even with the right password. A success resets the count (committed with
     the caller's transaction)."""
-    credential = await find_credential(ctx, session, username)
+    credential = await find_credential(ctx, session, username, password=password)
     if credential is not None and (retry := _too_many_failures(ctx, credential)) is not None:
         LOGINS.labels("rate_limited").inc()
         raise RateLimited(

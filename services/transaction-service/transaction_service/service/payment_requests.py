@@ -25,12 +25,20 @@ from transaction_service.exceptions import (
     PaymentRequestNotPending,
     PaymentRequestOtherSide,
     SelfTransfer,
+    WalletNotFound,
 )
 from transaction_service.peers import Peers
+from transaction_service.repository import accounts
 from transaction_service.repository import payment_requests as requests
 from transaction_service.repository.payment_requests import PaymentRequest, RequestFilter, Side
 from transaction_service.schemas import JsonObject, PaymentRequestIn, page_body, payment_request_body, transfer_body
-from transaction_service.service.checks import check_amount, check_currency, clean_note, needs_pin
+from transaction_service.service.checks import (
+    check_amount,
+    check_currency,
+    clean_note,
+    ensure_phone_verified,
+    needs_pin,
+)
 from transaction_service.service.idempotency import Outcome, Work
 from transaction_service.service.money_operation import MoneyContext, run_money_operation
 from transaction_service.service.transfers import post_transfer
@@ -61,6 +69,10 @@ async def create(
         raise SelfTransfer("you cannot request money from yourself")
     expires_at = datetime.now(UTC) + timedelta(seconds=settings.payment_request_ttl_seconds)
     async with rawsql.transaction(db) as conn:
+        own = await accounts.get(conn, uuid.UUID(principal.user_id))
+        if own is None:
+            raise WalletNotFound("you have no wallet")
+        ensure_phone_verified(own)
         row = await requests.insert(
             conn, requester=requester, payer=payer, amount=body.amount, note=note, expires_at=expires_at
         )

@@ -12,7 +12,7 @@ from instapay_common.security.internal import internal_callers
 from instapay_common.web.fast_routes import internal_endpoint, json_response, query_as
 from user_service import service
 from user_service.api.deps import ReadSessionDep, SessionDep
-from user_service.schemas import InternalProfileOut, LookupResult, ProfileCreate
+from user_service.schemas import InternalProfileOut, LookupResult, ProfileCreate, VerificationState
 
 router = APIRouter(prefix="/internal/users", include_in_schema=False)
 # Profiles are created and removed (a failed registration's compensation) by the auth service only.
@@ -62,6 +62,13 @@ router.add_route(
 @router.get("/{user_id}", response_model=InternalProfileOut)
 async def get(user_id: uuid.UUID, _: FromReaders, session: ReadSessionDep) -> InternalProfileOut:
     return service.internal_out(await service.get_profile(session, user_id=user_id))
+
+
+@router.put("/{user_id}/verification", status_code=status.HTTP_204_NO_CONTENT)
+async def set_verification(user_id: uuid.UUID, body: VerificationState, _: FromAuth, session: SessionDep) -> Response:
+    """The contact state the auth service decided (idempotent; an older version is ignored)."""
+    await service.set_verification(session, user_id=user_id, state=body)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
