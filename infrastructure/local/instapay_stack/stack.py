@@ -20,6 +20,7 @@ from pathlib import Path
 
 from instapay_common.db.roles import RoleNames
 from instapay_stack.bytecode import compile_workspace
+from instapay_stack.message_sinks import register_data_dir
 from instapay_stack.migrate import migrate_all
 from instapay_stack.postgres import (
     DatabaseRoles,
@@ -186,6 +187,7 @@ class Stack:
         the relays' starting interpreters. Nothing is lost meanwhile: events wait in the outbox.
         """
         started = time.monotonic()
+        register_data_dir(self.gateway_url, self.config.data_dir)  # tests read codes from its SMS sink
         compile_workspace()  # else each process compiles the workspace's modules again (see bytecode.py)
         relay_names = {r.name for r in RELAYS}
         specs = [s for s in self.process_specs() if relays or s.name not in relay_names]
