@@ -29,7 +29,7 @@ class NotificationSettings(ServiceSettings):
 
     # SMS through a provider adapter: "file" (development: .data/sms/*.txt), "log", or "http".
     # Outside development the file sink is refused (a code in a file is a code anyone with the
-    # disk reads) and "log" (which logs no text) cannot deliver one-time codes.
+    # disk reads); "log" (which logs no text) cannot deliver one-time codes anywhere.
     sms_provider: Literal["file", "log", "http"] = "file"
     sms_dir: str = ".data/sms"
     sms_http_url: str = ""

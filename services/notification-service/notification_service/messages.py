@@ -3,8 +3,8 @@ e-mail verification, password reset.
 
 Nothing is stored: the code exists here only while it is handed to the SMS provider or the SMTP
 server, and it is never logged (the "log" SMS provider logs no text). Each text holds the code as
-its only 6-digit number. A log-only SMS provider cannot deliver a code, so outside development
-such a message is refused (503) instead of being lost silently.
+its only 6-digit number. The log-only SMS provider cannot deliver a code, so such a message is
+refused (503) instead of being lost silently.
 """
 
 from __future__ import annotations

@@ -94,6 +94,10 @@ async def recipient(session: AsyncSession, column: LookupColumn, value: str) -> 
     return _row((await session.execute(query)).first())
 
 
+async def by_handle(session: AsyncSession, handle: str) -> ProfileRow | None:
+    return _row((await session.execute(select(*_COLUMNS).where(Profile.handle == handle))).first())
+
+
 async def holding_any(session: AsyncSession, *, email: str, phone: str, handle: str) -> ProfileRow | None:
     """A profile that holds this handle, or has verified this e-mail or phone (an unverified
     claim blocks nobody)."""

@@ -170,6 +170,15 @@ async def resolve(session: AsyncSession, *, q: str) -> LookupResult:
     return _lookup_result(profile.user_id, profile.handle, profile.full_name)
 
 
+async def resolve_handle(session: AsyncSession, *, q: str) -> LookupResult:
+    """The account holding this handle, verified or not (sign-in by handle)."""
+    column, value = _lookup_key(q)
+    profile = await repository.by_handle(session, value) if column == "handle" else None
+    if profile is None:
+        raise RecipientNotFound()
+    return _lookup_result(profile.user_id, profile.handle, profile.full_name)
+
+
 def _party(row: PartyRow) -> LookupResult:
     return _lookup_result(row.user_id, row.handle, row.full_name)
 

@@ -23,7 +23,7 @@ from instapay_common.web.http_client import UpstreamError
 async def _user_id_for_handle(ctx: AuthContext, handle: str) -> uuid.UUID | None:
     # Handles can change (PATCH /users/me), so the user service is their source of truth.
     try:
-        _, body = await ctx.users.request("GET", "/internal/users/resolve", params={"q": handle})
+        _, body = await ctx.users.request("GET", "/internal/users/resolve", params={"q": handle, "sign_in": "true"})
     except UpstreamError as exc:
         if exc.status == 404:
             return None

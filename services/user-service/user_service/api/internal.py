@@ -33,8 +33,15 @@ async def create(body: ProfileCreate, _: FromAuth, session: SessionDep, response
 
 @router.get("/resolve", response_model=LookupResult)
 async def resolve(
-    _: FromAuthOrTransaction, session: ReadSessionDep, q: Annotated[str, Query(min_length=1, max_length=254)]
+    _: FromAuthOrTransaction,
+    session: ReadSessionDep,
+    q: Annotated[str, Query(min_length=1, max_length=254)],
+    sign_in: bool = False,
 ) -> LookupResult:
+    """A recipient (verified phone; by e-mail, verified e-mail too). `sign_in=true` (auth, a
+    handle typed at sign-in) finds the account by handle whatever its verification."""
+    if sign_in:
+        return await service.resolve_handle(session, q=q)
     return await service.resolve(session, q=q)
 
 
