@@ -4,7 +4,9 @@ new password with that code.
 `forgot` answers the same, in the same time, whether or not the account exists: the route
 answers 202 first and does the work after the answer (nothing is sent for an unknown account, an
 account without a verified phone or e-mail, or past the resend limits). `reset` answers 422
-`invalid_code` for an unknown account exactly as for a wrong code. A reset ends every session
+`invalid_code` for an unknown account exactly as for a wrong, used or expired code (after 5
+wrong codes an account's live code is dead: 429, as the contract says; that a code was sent is
+then visible, but sending one also told the owner by SMS or e-mail). A reset ends every session
 and every API client of the account and sends a security notice.
 """
 
@@ -14,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth_service import events
 from auth_service.codes import code_digest
-from auth_service.exceptions import InvalidCode, WeakPassword
+from auth_service.exceptions import CodeExpired, InvalidCode, WeakPassword
 from auth_service.password_policy import password_problem
 from auth_service.repository import clients, credentials, sessions
 from auth_service.repository.credentials import CredentialRow
@@ -69,7 +71,12 @@ async def reset(ctx: AuthContext, session: AsyncSession, *, username: str, code:
         code_digest(ctx.pepper, user_id="", purpose="password_reset", destination="", code=code)
         raise InvalidCode("the code is not correct")
     user_id = credential.user_id
-    await check_code(ctx, session, user_id=user_id, purpose="password_reset", code=code)
+    try:
+        await check_code(ctx, session, user_id=user_id, purpose="password_reset", code=code)
+    except (InvalidCode, CodeExpired) as exc:
+        # One answer for every wrong case, as for an account that does not exist: the detail of
+        # a verification code (tries left, expired) would tell a stranger the account is real.
+        raise InvalidCode("the code is not correct") from exc
     at = now()
     await credentials.set_password(
         session, user_id, password_hash=await ctx.passwords.hash(new_password), changed_at=at
