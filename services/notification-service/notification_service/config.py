@@ -3,7 +3,7 @@
 from functools import lru_cache
 from typing import ClassVar, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr
 
 from instapay_common.settings import ServiceSettings
 
@@ -28,8 +28,8 @@ class NotificationSettings(ServiceSettings):
     smtp_local_hostname: str = "instapay.local"  # our name in EHLO
 
     # SMS through a provider adapter: "file" (development: .data/sms/*.txt), "log", or "http".
-    # Outside development the file sink is refused (a code in a file is a code anyone with the
-    # disk reads); "log" (which logs no text) cannot deliver one-time codes anywhere.
+    # One-time codes go only through "http", or "file" in development: a code in a file outside
+    # development is a code anyone with the disk reads, and "log" logs no text (it delivers none).
     sms_provider: Literal["file", "log", "http"] = "file"
     sms_dir: str = ".data/sms"
     sms_http_url: str = ""
@@ -50,12 +50,6 @@ class NotificationSettings(ServiceSettings):
     def sms_can_deliver_codes(self) -> bool:
         """Whether one-time codes can go by SMS: a real provider, or the file sink in development."""
         return self.sms_provider == "http" or (self.sms_provider == "file" and not self.is_production_like)
-
-    @model_validator(mode="after")
-    def _refuse_file_sms_outside_development(self) -> "NotificationSettings":
-        if self.is_production_like and self.sms_provider == "file":
-            raise ValueError("SMS_PROVIDER=file is for development only; use http (or log, which sends nothing)")
-        return self
 
 
 @lru_cache

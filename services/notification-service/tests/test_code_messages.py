@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 import uuid
 
-import pytest
-
 from instapay_stack.smtp_sink import read_mailbox
 from instapay_stack.testing import internal_headers
 from instapay_stack.tokens import TestIssuer
@@ -70,11 +68,12 @@ async def test_a_log_only_sms_provider_cannot_deliver_codes(make_settings, serve
     assert refused.status_code == 503 and refused.json()["code"] == "service_unavailable"
 
 
-def test_the_file_sms_sink_is_refused_outside_development():
-    with pytest.raises(ValueError, match="SMS_PROVIDER=file"):
-        NotificationSettings(environment="production", sms_provider="file", **_production_secrets())
+def test_codes_go_only_through_a_provider_that_delivers_them():
     assert NotificationSettings(environment="development", sms_provider="file").sms_can_deliver_codes
+    assert NotificationSettings(environment="development", sms_provider="http").sms_can_deliver_codes
     assert not NotificationSettings(environment="development", sms_provider="log").sms_can_deliver_codes
+    production = NotificationSettings(environment="production", sms_provider="file", **_production_secrets())
+    assert not production.sms_can_deliver_codes
 
 
 def _production_secrets() -> dict[str, str]:
