@@ -69,6 +69,8 @@ class Stack:
         self.role_names = RoleNames(database_name(config.database_url) or "instapay")
         self.roles: DatabaseRoles | None = None
         self._provisioned = False
+        # Tests find its SMS and mail sinks by its gateway URL (also when `make up` runs it).
+        register_data_dir(self.gateway_url, config.data_dir)
 
     @property
     def gateway_url(self) -> str:
@@ -187,7 +189,6 @@ class Stack:
         the relays' starting interpreters. Nothing is lost meanwhile: events wait in the outbox.
         """
         started = time.monotonic()
-        register_data_dir(self.gateway_url, self.config.data_dir)  # tests read codes from its SMS sink
         compile_workspace()  # else each process compiles the workspace's modules again (see bytecode.py)
         relay_names = {r.name for r in RELAYS}
         specs = [s for s in self.process_specs() if relays or s.name not in relay_names]
