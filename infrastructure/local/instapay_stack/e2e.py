@@ -22,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from instapay_common.db.database import normalize_async_url
+from instapay_stack.message_sinks import mail_dir_for, messages_to, sms_dir_for, wait_for_code
 
 DEFAULT_PASSWORD_PREFIX = "Str0ng!Pass-"
 # A PIN the weak-PIN rules accept (no repeat, run or common PIN); tests use it unless they test PINs.
@@ -95,11 +96,58 @@ def set_pin(gateway_url: str, user: TestUser, pin: str, *, client: httpx.Client 
             c.close()
 
 
+def send_and_read_code(
+    gateway_url: str, user: TestUser, channel: str = "phone", *, client: httpx.Client | None = None
+) -> str:
+    """Asks for a verification code for the user's phone (SMS) or e-mail and reads it back from
+    the stack's message sinks (instapay_stack.message_sinks)."""
+    email = channel == "email"
+    directory = mail_dir_for(gateway_url) if email else sms_dir_for(gateway_url)
+    to = user.email if email else user.phone
+    seen = messages_to(directory, to, email=email)
+    c = client or httpx.Client(timeout=TIMEOUT)
+    try:
+        _check(
+            c.post(gateway_url + f"/api/v1/auth/verify/{channel}/send", headers=user.auth_headers()),
+            202,
+            f"send {channel} code",
+        )
+    finally:
+        if client is None:
+            c.close()
+    return wait_for_code(directory=directory, to=to, seen=seen, email=email)
+
+
+def verify_contact(
+    gateway_url: str, user: TestUser, channel: str = "phone", *, client: httpx.Client | None = None
+) -> None:
+    """Verifies the user's phone (what money needs) or e-mail with the code the stack sent."""
+    code = send_and_read_code(gateway_url, user, channel, client=client)
+    c = client or httpx.Client(timeout=TIMEOUT)
+    try:
+        _check(
+            c.post(gateway_url + f"/api/v1/auth/verify/{channel}", json={"code": code}, headers=user.auth_headers()),
+            204,
+            f"verify {channel}",
+        )
+    finally:
+        if client is None:
+            c.close()
+
+
 def register_user(
-    gateway_url: str, *, pin: str | None = DEFAULT_PIN, client: httpx.Client | None = None, **overrides: Any
+    gateway_url: str,
+    *,
+    pin: str | None = DEFAULT_PIN,
+    verify_phone: bool = True,
+    verify_email: bool = True,
+    client: httpx.Client | None = None,
+    **overrides: Any,
 ) -> TestUser:
-    """Registers a new user, logs in, sets the PIN (pin=None skips it). Overrides: email, phone,
-    handle, full_name, password."""
+    """Registers a new user, logs in, verifies the phone and the e-mail with the codes the stack
+    sent (its SMS and mail sinks), sets the PIN (pin=None skips it). verify_phone=False leaves an
+    account that moves no money and is no recipient; verify_email=False one not found by e-mail.
+    Overrides: email, phone, handle, full_name, password."""
     body = unique_identity()
     body["password"] = DEFAULT_PASSWORD_PREFIX + secrets.token_hex(4)
     body.update(overrides)
@@ -117,6 +165,10 @@ def register_user(
             access_token=tokens["access_token"],
             refresh_token=tokens["refresh_token"],
         )
+        if verify_phone:
+            verify_contact(gateway_url, user, "phone", client=c)
+        if verify_email:
+            verify_contact(gateway_url, user, "email", client=c)
         if pin is not None:
             set_pin(gateway_url, user, pin, client=c)
         return user

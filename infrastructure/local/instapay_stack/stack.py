@@ -20,6 +20,7 @@ from pathlib import Path
 
 from instapay_common.db.roles import RoleNames
 from instapay_stack.bytecode import compile_workspace
+from instapay_stack.message_sinks import register_data_dir
 from instapay_stack.migrate import migrate_all
 from instapay_stack.postgres import (
     DatabaseRoles,
@@ -68,6 +69,8 @@ class Stack:
         self.role_names = RoleNames(database_name(config.database_url) or "instapay")
         self.roles: DatabaseRoles | None = None
         self._provisioned = False
+        # Tests find its SMS and mail sinks by its gateway URL (also when `make up` runs it).
+        register_data_dir(self.gateway_url, config.data_dir)
 
     @property
     def gateway_url(self) -> str:

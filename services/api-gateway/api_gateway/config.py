@@ -36,6 +36,8 @@ DEFAULT_PUBLIC_PATHS: tuple[str, ...] = (
     "/api/v1/auth/login",
     "/api/v1/auth/token",
     "/api/v1/auth/refresh",
+    "/api/v1/auth/password/forgot",
+    "/api/v1/auth/password/reset",
     "/.well-known/jwks.json",
     # Authenticated by the provider's signature, not a token (transaction service, api/funding.py).
     "/api/v1/funding/webhooks/simulator",

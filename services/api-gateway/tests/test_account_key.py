@@ -31,3 +31,9 @@ def test_unreadable_bodies_have_no_account():
     assert account_of(LOGIN, b'{"username": 5}', None) is None
     assert account_of(LOGIN, b'{"username": "   "}', None) is None
     assert account_of(TOKEN, b"grant_type=client_credentials", b"Basic !!!") is None
+
+
+def test_password_recovery_counts_on_the_username_it_names():
+    login = account_of(LOGIN, b'{"username": "ahmed@example.com"}', None)
+    for path in ("/api/v1/auth/password/forgot", "/api/v1/auth/password/reset"):
+        assert account_of(path, b'{"username": "Ahmed@Example.com", "code": "123456"}', None) == login

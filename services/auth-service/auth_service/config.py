@@ -12,7 +12,7 @@ DEV_PIN_PEPPER = "dev-pin-pepper-not-for-production"
 
 class AuthSettings(ServiceSettings):
     # Gateway: the revocation feed (and its client-address header); transaction: PIN checks;
-    # reporting: the event log, for rebuilds.
+    # reporting: the event log, for rebuilds. Calls user, transaction and notification (codes).
     internal_identity: ClassVar[str | None] = "auth"
     internal_peers: ClassVar[tuple[str, ...]] = ("gateway", "transaction", "reporting")
     service_name: str = "auth-service"
@@ -58,6 +58,15 @@ class AuthSettings(ServiceSettings):
     refresh_reuse_grace_seconds: float = Field(default=10.0, ge=0, le=60)
     refresh_per_session_limit: int = Field(default=20, ge=1)
     refresh_per_session_window_seconds: int = Field(default=60, ge=1)
+
+    # One-time codes (verification, password reset): life, tries, and resend limits per account
+    # and purpose (one per `code_resend_seconds`, `code_sends_per_hour` an hour).
+    code_ttl_seconds: int = Field(default=600, ge=60)
+    code_max_attempts: int = Field(default=5, ge=1)
+    code_resend_seconds: int = Field(default=60, ge=0)
+    code_sends_per_hour: int = Field(default=5, ge=1)
+    # Contact state not yet pushed to the user and transaction services is retried this often.
+    contact_sync_seconds: float = Field(default=5.0, gt=0)
 
     # argon2id cost (OWASP minimum: m=19 MiB, t=2, p=1).
     argon2_memory_kib: int = Field(default=19 * 1024, ge=19 * 1024)

@@ -17,6 +17,11 @@ PASSWORD_CHANGED = "security.password_changed"
 PIN_CHANGED = "security.pin_changed"
 PIN_LOCKED = "security.pin_locked"
 API_CLIENT_CREATED = "security.api_client_created"
+PASSWORD_RESET = "security.password_reset"
+CONTACT_VERIFIED = "user.contact_verified"
+CONTACT_CHANGED = "security.contact_changed"
+# An unverified claim of a phone or e-mail lost to the account that verified it.
+CONTACT_CLAIM_DROPPED = "security.contact_claim_dropped"
 
 
 async def emit(session: AsyncSession, event_type: str, **data: Any) -> None:

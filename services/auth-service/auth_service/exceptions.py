@@ -1,6 +1,6 @@
 """Domain errors of the auth service (codes from the API contract), answered as problem+json."""
 
-from instapay_common.errors import DomainError, Forbidden, NotFound, Unauthenticated
+from instapay_common.errors import Conflict, DomainError, Forbidden, NotFound, Unauthenticated
 
 
 class InvalidCredentials(Unauthenticated):
@@ -75,3 +75,15 @@ class UserNotFound(NotFound):
 
 class InvalidScope(DomainError):
     status, code, title = 400, "invalid_scope", "Requested scope is outside the client's grant"
+
+
+class InvalidCode(DomainError):
+    status, code, title = 422, "invalid_code", "The code is not correct"
+
+
+class CodeExpired(DomainError):
+    status, code, title = 422, "code_expired", "The code has expired; ask for a new one"
+
+
+class AlreadyVerified(Conflict):
+    code, title = "already_verified", "This is already verified"

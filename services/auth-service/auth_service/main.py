@@ -6,13 +6,15 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from auth_service.api import account, clients, internal, jwks, registration, sessions, tokens
+from auth_service.api import account, clients, internal, jwks, registration, sessions, tokens, verification
 from auth_service.config import AuthSettings, get_settings
 from auth_service.keys import SigningKeys
 from auth_service.models import outbox
 from auth_service.passwords import Passwords
+from auth_service.service import contact_sync
 from auth_service.service.context import AuthContext
 from instapay_common.events.feed import outbox_feed_router
+from instapay_common.periodic import periodic
 from instapay_common.web.app import LifespanHook, create_service_app
 from instapay_common.web.http_client import ServiceClient
 
@@ -32,6 +34,9 @@ def _context_hook(settings: AuthSettings) -> LifespanHook:
             wallets=ServiceClient(
                 app.state.http, settings.transaction_url, name="transaction-service", credentials=creds
             ),
+            notifications=ServiceClient(
+                app.state.http, settings.notification_url, name="notification-service", credentials=creds
+            ),
         )
         # This service verifies its own tokens with its own keys (no HTTP round trip to itself).
         app.state.jwt_verifier.install_keys(keys.jwks)
@@ -50,6 +55,7 @@ def build_app(settings: AuthSettings | None = None) -> FastAPI:
             tokens.router,
             sessions.router,
             account.router,
+            verification.router,
             clients.router,
             jwks.router,
             internal.router,
@@ -57,7 +63,11 @@ def build_app(settings: AuthSettings | None = None) -> FastAPI:
             outbox_feed_router(outbox, source="auth-service", callers=("reporting",)),
         ],
         migrations_dir=MIGRATIONS_DIR,
-        lifespan_hooks=[_context_hook(settings)],
+        lifespan_hooks=[
+            _context_hook(settings),
+            # contact state a failed push left behind (service.contact_sync)
+            periodic("contact_sync", lambda app: settings.contact_sync_seconds, contact_sync.sweep_job),
+        ],
     )
 
 

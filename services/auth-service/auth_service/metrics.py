@@ -4,6 +4,7 @@ from prometheus_client import Counter
 
 LOGINS = Counter("auth_logins_total", "Login attempts by outcome.", ["outcome"])
 PIN_VERIFICATIONS = Counter("auth_pin_verifications_total", "PIN checks by outcome.", ["outcome"])
+CODES = Counter("auth_codes_total", "One-time codes sent and checked, by purpose and outcome.", ["purpose", "outcome"])
 REGISTRATIONS = Counter("auth_registrations_total", "Registrations by outcome.", ["outcome"])
 
 # Present from the start (0), so dashboards and alerts see every series before the first event.

@@ -7,7 +7,7 @@ server-side pepper, refresh tokens and client secrets SHA-256 digests of 256-bit
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ARRAY, DateTime, ForeignKey, Integer, LargeBinary, String, Text, func
+from sqlalchemy import ARRAY, BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -27,8 +27,10 @@ class Credential(Base):
     __tablename__ = "credentials"
 
     user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
-    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    # Unique among the accounts that verified them only (the partial indexes below): an
+    # unverified claim never blocks the owner, who verifies first and holds it.
+    email: Mapped[str] = mapped_column(String(254), index=True)  # stored lower-cased
+    phone: Mapped[str] = mapped_column(String(16), index=True)
     password_hash: Mapped[str] = mapped_column(Text)
     # "pending" while registration is still creating the profile and wallet; only "active" logs in.
     status: Mapped[str] = mapped_column(String(16), default="pending")
@@ -41,6 +43,47 @@ class Credential(Base):
     login_failures_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    phone_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Bumped by every change of the contact state; the user and transaction services have been
+    # told up to `contacts_synced_version` (service.contact_sync pushes the difference).
+    contacts_version: Mapped[int] = mapped_column(BigInteger, default=0)
+    contacts_synced_version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    __table_args__ = (
+        Index(
+            "uq_credentials_verified_email",
+            "email",
+            unique=True,
+            postgresql_where=text("email_verified_at IS NOT NULL"),
+        ),
+        Index(
+            "uq_credentials_verified_phone",
+            "phone",
+            unique=True,
+            postgresql_where=text("phone_verified_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_credentials_unsynced", "user_id", postgresql_where=text("contacts_synced_version < contacts_version")
+        ),
+    )
+
+
+class VerificationCode(Base):
+    """The live one-time code of one purpose ("phone", "email", "password_reset") of an account,
+    and its send counters (resend limits). Only an HMAC of the code is stored."""
+
+    __tablename__ = "verification_codes"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("credentials.user_id", ondelete="CASCADE"), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(16), primary_key=True)
+    code_hash: Mapped[str | None] = mapped_column(String(64))  # None once used or dead
+    destination: Mapped[str | None] = mapped_column(String(254))  # the phone or e-mail it went to
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    window_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sends_in_window: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Session(Base):

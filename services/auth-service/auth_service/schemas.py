@@ -101,6 +101,36 @@ class PasswordChangeRequest(Strict):
     new_password: Password
 
 
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)]
+
+
+class CodeRequest(Strict):
+    """A one-time code as received (6 digits); anything else counts as a wrong try."""
+
+    code: Code
+
+
+class PasswordForgotRequest(Strict):
+    username: Username = Field(description="e-mail, phone (E.164 or 01xxxxxxxxx) or handle")
+
+
+class PasswordResetRequest(Strict):
+    username: Username
+    code: Code
+    new_password: Password
+
+
+class PhoneChangeRequest(Strict):
+    phone: Phone
+    password: Password
+
+
+class EmailChangeRequest(Strict):
+    email: Email
+    password: Password
+
+
 class PinRequest(Strict):
     pin: Pin
     password: Password

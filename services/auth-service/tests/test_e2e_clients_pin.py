@@ -150,7 +150,18 @@ def test_users_api_through_the_gateway(gw, stack):
     user = register_user(stack.gateway_url, pin=None, full_name="Ahmed Mohamed")
     me = gw.get("/api/v1/users/me", headers=user.auth_headers())
     assert me.status_code == 200
-    assert set(me.json()) == {"user_id", "full_name", "email", "phone", "handle", "created_at", "preferences"}
+    assert set(me.json()) == {
+        "user_id",
+        "full_name",
+        "email",
+        "phone",
+        "handle",
+        "created_at",
+        "preferences",
+        "phone_verified",
+        "email_verified",
+    }
+    assert me.json()["phone_verified"] is True and me.json()["email_verified"] is True
     assert set(me.json()["preferences"]) == {"language", "notify_email", "notify_sms", "notify_push"}
     r = gw.patch(
         "/api/v1/users/me", json={"preferences": {"language": "ar", "notify_sms": True}}, headers=user.auth_headers()

@@ -53,7 +53,8 @@ def test_register_duplicates_and_bad_input(gw):
     for weak in ("password123", "Password1!", "short1!A", "alllowercaseletters", "qwertyuiop123"):
         problem(gw.post("/api/v1/auth/register", json={**unique_identity(), "password": weak}), 422, "weak_password")
     for field, value in (
-        ("phone", "01001234567"),
+        ("phone", "0100123456"),  # the local form has 11 digits (01001234567 is accepted)
+        ("phone", "02001234567"),  # and is a mobile number (01...)
         ("phone", "+20 100 123"),
         ("email", "not-an-email"),
         ("handle", "No Caps"),

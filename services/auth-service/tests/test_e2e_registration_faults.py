@@ -56,7 +56,7 @@ async def test_registration_with_a_service_down_leaves_no_trace_and_can_be_resen
 
 async def test_registration_abandoned_half_way_is_resumed_or_cleared(stack):
     """A pending row left by a crashed registration: the same request resumes it; after 10 minutes
-    a different request for the same e-mail clears it instead of answering email_taken forever."""
+    a different request for the same e-mail clears it instead of leaving it behind forever."""
     body = {**unique_identity(), "password": PASSWORD}
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as gw:
         assert (await gw.post("/api/v1/auth/register", json=body)).status_code == 201
@@ -71,10 +71,12 @@ async def test_registration_abandoned_half_way_is_resumed_or_cleared(stack):
                 401,
                 "invalid_credentials",
             )
+            # Another password is another person: the unverified e-mail and phone block nobody,
+            # the handle does.
             problem(
                 await gw.post("/api/v1/auth/register", json={**body, "password": "Other-Secret-99x"}),
                 409,
-                "email_taken",
+                "handle_taken",
             )
             resumed = await gw.post("/api/v1/auth/register", json=body)
             assert resumed.status_code == 201, resumed.text

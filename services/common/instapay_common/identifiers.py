@@ -18,10 +18,14 @@ from instapay_common.errors import Conflict, DomainError
 
 HANDLE_RE = re.compile(r"^[a-z0-9._]{3,30}$")
 E164_RE = re.compile(r"^\+[1-9][0-9]{7,14}$")
+# An Egyptian mobile number as typed locally: 0 + 1 + 9 digits (`01001234567`), which is
+# +20 followed by the number without its leading 0 (`+201001234567`).
+EGYPT_LOCAL_RE = re.compile(r"^01[0-9]{9}$")
+EGYPT_COUNTRY_CODE = "+20"
 HANDLE_RULE = "handle must be 3-30 characters of a-z, 0-9, '.' and '_'"
 RESERVED_LIST = Path(__file__).resolve().parent / "data" / "reserved_handles.txt"
 BRAND = "instapay"
-PHONE_RULE = "phone must be in E.164 format, e.g. +201001234567"
+PHONE_RULE = "phone must be in E.164 format (+201001234567) or the local Egyptian form (01001234567)"
 
 
 def handle(value: str) -> str:
@@ -32,11 +36,24 @@ def handle(value: str) -> str:
     return value
 
 
-def phone(value: str) -> str:
+def as_e164(value: str) -> str | None:
+    """The E.164 form of a phone number typed as E.164 or in the local Egyptian form, else None.
+
+    The one normaliser of every place a phone is accepted (registration, sign-in, recipients,
+    payers, password recovery): a number typed either way names the same account."""
     value = value.strip()
-    if not E164_RE.match(value):
+    if E164_RE.match(value):
+        return value
+    if EGYPT_LOCAL_RE.match(value):
+        return EGYPT_COUNTRY_CODE + value[1:]
+    return None
+
+
+def phone(value: str) -> str:
+    normalised = as_e164(value)
+    if normalised is None:
         raise ValueError(PHONE_RULE)
-    return value
+    return normalised
 
 
 # Documented as accepted: surrounding spaces and a leading `@` are taken off before the check.
@@ -53,7 +70,9 @@ Phone = Annotated[
     str,
     AfterValidator(phone),
     Field(
-        json_schema_extra={"pattern": r"^\s*\+[1-9][0-9]{7,14}\s*$"}, examples=["+201001234567"], description="E.164"
+        json_schema_extra={"pattern": r"^\s*(\+[1-9][0-9]{7,14}|01[0-9]{9})\s*$"},
+        examples=["+201001234567"],
+        description="E.164, or the local Egyptian form 01xxxxxxxxx (stored and shown as E.164)",
     ),
 ]
 

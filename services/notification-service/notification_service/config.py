@@ -9,9 +9,9 @@ from instapay_common.settings import ServiceSettings
 
 
 class NotificationSettings(ServiceSettings):
-    # Calls user (contact details). Relay: events.
+    # Calls user (contact details). Relay: events; auth: one-time codes (POST /internal/messages).
     internal_identity: ClassVar[str | None] = "notification"
-    internal_peers: ClassVar[tuple[str, ...]] = ("relay",)
+    internal_peers: ClassVar[tuple[str, ...]] = ("relay", "auth")
     service_name: str = "notification-service"
     port: int = 8005
     db_schema: str = "notifications"
@@ -28,6 +28,8 @@ class NotificationSettings(ServiceSettings):
     smtp_local_hostname: str = "instapay.local"  # our name in EHLO
 
     # SMS through a provider adapter: "file" (development: .data/sms/*.txt), "log", or "http".
+    # One-time codes go only through "http", or "file" in development: a code in a file outside
+    # development is a code anyone with the disk reads, and "log" logs no text (it delivers none).
     sms_provider: Literal["file", "log", "http"] = "file"
     sms_dir: str = ".data/sms"
     sms_http_url: str = ""
@@ -43,6 +45,11 @@ class NotificationSettings(ServiceSettings):
     # User profiles (language, channel preferences, addresses) are cached this long.
     profile_cache_seconds: float = Field(default=3.0, ge=0)
     sse_keepalive_seconds: float = Field(default=15.0, gt=0)
+
+    @property
+    def sms_can_deliver_codes(self) -> bool:
+        """Whether one-time codes can go by SMS: a real provider, or the file sink in development."""
+        return self.sms_provider == "http" or (self.sms_provider == "file" and not self.is_production_like)
 
 
 @lru_cache

@@ -182,6 +182,25 @@ def _api_client(d: dict[str, Any]) -> list[NotificationSpec]:
     ]
 
 
+def _password_reset(d: dict[str, Any]) -> list[NotificationSpec]:
+    return [NotificationSpec(_uid(d.get("user_id"), "user_id"), "security.password_reset", {})]
+
+
+_CHANNEL_NAMES = {"phone": ("phone number", "رقم الهاتف"), "email": ("e-mail address", "البريد الإلكتروني")}
+
+
+def _contact(kind: str) -> Builder:
+    def build(d: dict[str, Any]) -> list[NotificationSpec]:
+        channel = str(d.get("channel"))
+        if channel not in _CHANNEL_NAMES:
+            raise InvalidEvent("event data field 'channel' must be 'phone' or 'email'")
+        name, name_ar = _CHANNEL_NAMES[channel]
+        data = {"channel": channel, "channel_name": name, "channel_name_ar": name_ar}
+        return [NotificationSpec(_uid(d.get("user_id"), "user_id"), kind, data)]
+
+    return build
+
+
 HANDLERS: dict[str, Builder] = {
     "transfer.completed": _transfer,
     "topup.completed": _wallet("topup.completed"),
@@ -198,6 +217,9 @@ HANDLERS: dict[str, Builder] = {
     "security.pin_changed": _pin,
     "security.pin_locked": _pin_locked,
     "security.api_client_created": _api_client,
+    "security.password_reset": _password_reset,
+    "security.contact_changed": _contact("security.contact_changed"),
+    "security.contact_claim_dropped": _contact("security.contact_claim_dropped"),
 }
 
 

@@ -33,7 +33,7 @@ async def notification_runtime(app: FastAPI) -> AsyncIterator[None]:
     )
     app.state.profiles = profiles = ProfileDirectory(client, ttl_seconds=settings.profile_cache_seconds)
     mailer = SmtpMailer(settings)
-    channels = Channels(mailer=mailer, sms=build_sms_provider(settings, app.state.http))
+    app.state.channels = channels = Channels(mailer=mailer, sms=build_sms_provider(settings, app.state.http))
     app.state.dispatcher = dispatcher = Dispatcher(app.state.db, channels, profiles, settings)
     listener.start()
     dispatcher.start()

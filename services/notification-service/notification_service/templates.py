@@ -136,6 +136,41 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "إن لم يكن أنت فغيّر كلمة المرور فورًا. يمكنك تعيين رمز جديد بكلمة المرور في أي وقت.",
         ),
     },
+    "security.password_reset": {
+        "en": (
+            "Your password was reset",
+            "Your password was reset with a code; every session and API client was signed out. "
+            "If this was not you, contact support now.",
+        ),
+        "ar": (
+            "تمت إعادة تعيين كلمة المرور",
+            "تمت إعادة تعيين كلمة المرور برمز تحقق وتم إنهاء كل الجلسات وعملاء API. "
+            "إن لم يكن أنت فتواصل مع الدعم فورًا.",
+        ),
+    },
+    "security.contact_changed": {
+        "en": (
+            "Your {channel_name} was changed",
+            "The {channel_name} of your account was changed; verify the new one. "
+            "If this was not you, contact support now.",
+        ),
+        "ar": (
+            "تم تغيير {channel_name_ar}",
+            "تم تغيير {channel_name_ar} الخاص بحسابك؛ قم بتأكيد الجديد. إن لم يكن أنت فتواصل مع الدعم فورًا.",
+        ),
+    },
+    "security.contact_claim_dropped": {
+        "en": (
+            "Set a new {channel_name}",
+            "Another account verified the {channel_name} you registered with, so it is no longer yours "
+            "on InstaPay. Set a new {channel_name} in your profile and verify it.",
+        ),
+        "ar": (
+            "أضف {channel_name_ar} جديدًا",
+            "قام حساب آخر بتأكيد {channel_name_ar} الذي سجلت به، فلم يعد مرتبطًا بحسابك في إنستاباي. "
+            "أضف {channel_name_ar} جديدًا من ملفك الشخصي وقم بتأكيده.",
+        ),
+    },
     "security.api_client_created": {
         "en": ("New API client: {client_name}", 'An API client "{client_name}" was created with scopes: {scopes}.'),
         "ar": ("عميل API جديد: {client_name}", 'تم إنشاء عميل API باسم "{client_name}" بالصلاحيات: {scopes}.'),

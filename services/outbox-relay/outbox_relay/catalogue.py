@@ -33,6 +33,12 @@ DEFAULT_SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
     "security.pin_changed": (NOTIFICATION,),
     "security.pin_locked": (NOTIFICATION,),
     "security.api_client_created": (NOTIFICATION,),
+    "security.password_reset": (NOTIFICATION,),
+    "security.contact_changed": (NOTIFICATION,),
+    "security.contact_claim_dropped": (NOTIFICATION,),
+    # The record of a verification; the user and transaction services are told by direct,
+    # retried calls (auth_service.service.contact_sync), not by this event.
+    "user.contact_verified": (),
     # Emitted for the transaction service's recipient directory, which does not subscribe yet.
     "user.profile_changed": (),
 }

@@ -111,11 +111,16 @@ class Ctx:
         """The auth service's credential: the wallet routes' only caller."""
         return internal_headers("auth")
 
-    async def user(self, handle: str | None = None, *, balance: str | None = None, **kw: Any) -> dict[str, Any]:
-        """A user with a wallet (and optionally topped-up balance)."""
+    async def user(
+        self, handle: str | None = None, *, balance: str | None = None, phone_verified: bool = True, **kw: Any
+    ) -> dict[str, Any]:
+        """A user with a wallet, its phone verified unless told otherwise (as the auth service
+        tells after the code), and optionally a topped-up balance."""
         user = self.directory.add(handle or f"u{uuid.uuid4().hex[:10]}", **kw)
         r = await self.client.post("/internal/wallets", json={"user_id": user["user_id"]}, headers=self.internal())
         assert r.status_code == 201, r.text
+        if phone_verified:
+            await self.set_phone_verified(user, True)
         if balance:
             r = await self.client.post(
                 "/api/v1/wallet/topups",
@@ -124,6 +129,14 @@ class Ctx:
             )
             assert r.status_code == 201, r.text
         return user
+
+    async def set_phone_verified(self, user: dict[str, Any], verified: bool) -> None:
+        r = await self.client.put(
+            f"/internal/wallets/{user['user_id']}/verification",
+            json={"phone_verified": verified},
+            headers=self.internal(),
+        )
+        assert r.status_code == 204, r.text
 
     # ---- funding: what the outbox relay and the provider do, and ledger reads
 

@@ -41,3 +41,65 @@ async def test_delete_wallet_compensates_only_unused_wallets(ctx):
         assert (
             await s.execute(text("SELECT count(*) FROM ledger.accounts WHERE user_id = :u"), {"u": uid})
         ).scalar_one() == 0
+
+
+def _key() -> dict[str, str]:
+    return {"Idempotency-Key": uuid.uuid4().hex}
+
+
+async def test_money_waits_for_a_verified_phone(ctx):
+    """Until the auth service says the owner's phone is verified, the wallet's money operations
+    answer 403 phone_not_verified and it receives nothing (404, as if it did not exist); the same
+    Idempotency-Key works once the phone is verified (nothing was stored)."""
+    payer = await ctx.user(balance="100.00")
+    fresh = await ctx.user(phone_verified=False)
+    headers = {**ctx.auth(fresh["user_id"]), **_key()}
+    topup = {"amount": "50.00", "source": {"type": "card", "reference": "card-4242"}}
+    r = await ctx.client.post("/api/v1/wallet/topups", headers=headers, json=topup)
+    assert r.status_code == 403 and r.json()["code"] == "phone_not_verified"
+    r = await ctx.client.post(
+        "/api/v1/transfers",
+        headers={**ctx.auth(fresh["user_id"]), **_key()},
+        json={"recipient": payer["handle"], "amount": "1.00", "pin": "123456"},
+    )
+    assert r.status_code == 403 and r.json()["code"] == "phone_not_verified"
+    r = await ctx.client.post(
+        "/api/v1/wallet/withdrawals",
+        headers={**ctx.auth(fresh["user_id"]), **_key()},
+        json={"amount": "1.00", "destination": {"type": "bank", "reference": "iban-1"}, "pin": "123456"},
+    )
+    assert r.status_code == 403 and r.json()["code"] == "phone_not_verified"
+    r = await ctx.client.post(
+        "/api/v1/payment-requests", headers=ctx.auth(fresh["user_id"]), json={"payer": payer["handle"], "amount": "2"}
+    )
+    assert r.status_code == 403 and r.json()["code"] == "phone_not_verified"
+    # As a recipient (even if a lookup answered from an older state): not found, no money moved.
+    r = await ctx.client.post(
+        "/api/v1/transfers",
+        headers={**ctx.auth(payer["user_id"]), **_key()},
+        json={"recipient": fresh["handle"], "amount": "1.00", "pin": "123456"},
+    )
+    assert r.status_code == 404 and r.json()["code"] == "recipient_not_found"
+
+    await ctx.set_phone_verified(fresh, True)
+    await ctx.set_phone_verified(fresh, True)  # idempotent
+    r = await ctx.client.post("/api/v1/wallet/topups", headers=headers, json=topup)  # the same key
+    assert r.status_code == 201, r.text
+    await ctx.set_phone_verified(fresh, False)  # a new, unverified phone stops it again
+    r = await ctx.client.post("/api/v1/wallet/topups", headers={**ctx.auth(fresh["user_id"]), **_key()}, json=topup)
+    assert r.status_code == 403 and r.json()["code"] == "phone_not_verified"
+
+
+async def test_verification_route_is_the_auth_services_only(ctx):
+    user = await ctx.user()
+    path = f"/internal/wallets/{user['user_id']}/verification"
+    r = await ctx.client.put(path, json={"phone_verified": True}, headers=internal_headers("reporting"))
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    r = await ctx.client.put(path, json={"phone_verified": True})
+    assert r.status_code == 401
+    r = await ctx.client.put(
+        f"/internal/wallets/{uuid.uuid4()}/verification", json={"phone_verified": True}, headers=ctx.internal()
+    )
+    assert r.status_code == 404 and r.json()["code"] == "wallet_not_found"
+    r = await ctx.client.put(path, json={"phone_verified": "yes please"}, headers=ctx.internal())
+    assert r.status_code == 422

@@ -35,6 +35,12 @@ class PaymentRequestExpired(StoredDecline):
     status, code, title = 409, "payment_request_expired", "Payment request has expired"
 
 
+class PhoneNotVerified(DomainError):
+    """Not a stored decline: once the phone is verified, the same Idempotency-Key may be retried."""
+
+    status, code, title = 403, "phone_not_verified", "Verify your phone number before moving money"
+
+
 class RecipientNotFound(DomainError):
     status, code, title = 404, "recipient_not_found", "Recipient not found"
 

@@ -87,6 +87,12 @@ class WalletCreate(Strict):
     user_id: uuid.UUID
 
 
+class WalletVerification(Strict):
+    """Internal: whether the wallet owner's phone is verified (the auth service decides)."""
+
+    phone_verified: bool
+
+
 # ---- serialisation of ledger rows (money as 2-decimal strings, times as RFC 3339 UTC)
 
 

@@ -12,6 +12,19 @@ INTERNAL = internal_headers("auth")  # the auth service: creates, resolves, remo
 TRANSACTION = internal_headers("transaction")  # parties and profiles: transfers
 
 
+async def _verify(client, body, *, phone=True, email=True, version=1):
+    """What the auth service pushes once the phone and e-mail are verified."""
+    state = {
+        "phone": body["phone"],
+        "email": body["email"],
+        "phone_verified": phone,
+        "email_verified": email,
+        "version": version,
+    }
+    r = await client.put(f"/internal/users/{body['user_id']}/verification", json=state, headers=INTERNAL)
+    assert r.status_code == 204, r.text
+
+
 async def test_internal_create_is_idempotent_and_refuses_duplicates(ctx, new_profile):
     client, _, _ = ctx
     body = new_profile()
@@ -19,6 +32,12 @@ async def test_internal_create_is_idempotent_and_refuses_duplicates(ctx, new_pro
     assert r1.status_code == 201 and r1.json()["display_name"] == "Ahmed A."
     r2 = await client.post("/internal/users", json=body, headers=INTERNAL)
     assert r2.status_code == 200 and r2.json()["user_id"] == body["user_id"]
+    # An unverified e-mail or phone is a claim that blocks nobody...
+    for field in ("email", "phone"):
+        claim = await client.post("/internal/users", json=new_profile(**{field: body[field]}), headers=INTERNAL)
+        assert claim.status_code == 201, claim.text
+    # ...a verified one is held.
+    await _verify(client, body)
     for field, code in (("email", "email_taken"), ("phone", "phone_taken"), ("handle", "handle_taken")):
         other = new_profile(**{field: body[field]})
         r = await client.post("/internal/users", json=other, headers=INTERNAL)
@@ -30,7 +49,20 @@ async def test_resolve_get_and_delete(ctx, new_profile):
     client, _, _ = ctx
     body = new_profile()
     await client.post("/internal/users", json=body, headers=INTERNAL)
-    for q in (body["handle"], "@" + body["handle"], body["phone"], body["email"].upper()):
+    # No recipient before the phone is verified; by e-mail only once that is verified too.
+    local_phone = "0" + body["phone"].removeprefix("+20")
+    for q in (body["handle"], body["phone"], body["email"]):
+        r = await client.get("/internal/users/resolve", params={"q": q}, headers=INTERNAL)
+        assert r.status_code == 404 and r.json()["code"] == "recipient_not_found", q
+    signing_in = await client.get(
+        "/internal/users/resolve", params={"q": body["handle"], "sign_in": "true"}, headers=INTERNAL
+    )
+    assert signing_in.status_code == 200 and signing_in.json()["user_id"] == body["user_id"]
+    await _verify(client, body, email=False)
+    r = await client.get("/internal/users/resolve", params={"q": body["email"]}, headers=INTERNAL)
+    assert r.status_code == 404
+    await _verify(client, body, version=2)
+    for q in (body["handle"], "@" + body["handle"], body["phone"], local_phone, body["email"].upper()):
         r = await client.get("/internal/users/resolve", params={"q": q}, headers=INTERNAL)
         assert r.status_code == 200 and r.json()["user_id"] == body["user_id"], q
     got = await client.get(f"/internal/users/{body['user_id']}", headers=TRANSACTION)
@@ -72,6 +104,14 @@ async def test_parties_finds_recipient_and_sender_in_one_call(ctx, new_profile):
     sender, recipient = new_profile(), new_profile()
     for body in (sender, recipient):
         await client.post("/internal/users", json=body, headers=INTERNAL)
+    unverified = await client.get(
+        "/internal/users/parties",
+        params={"q": recipient["handle"], "sender_id": sender["user_id"]},
+        headers=TRANSACTION,
+    )
+    assert unverified.status_code == 404 and unverified.json()["code"] == "recipient_not_found"
+    for body in (sender, recipient):
+        await _verify(client, body)
     for q in (recipient["handle"], "@" + recipient["handle"], recipient["phone"], recipient["email"].upper()):
         r = await client.get(
             "/internal/users/parties", params={"q": q, "sender_id": sender["user_id"]}, headers=TRANSACTION
@@ -146,6 +186,7 @@ async def test_scopes_and_lookup(ctx, new_profile):
     client, issuer, _ = ctx
     body = new_profile(full_name="Mona Zaki")
     await client.post("/internal/users", json=body, headers=INTERNAL)
+    await _verify(client, body)
     reader = {"Authorization": "Bearer " + issuer.token(body["user_id"], scopes=CLIENT_SCOPES, client_id="ipc_x")}
     assert (await client.get("/api/v1/users/me", headers=reader)).status_code == 200
     r = await client.patch("/api/v1/users/me", headers=reader, json={"full_name": "X"})
@@ -237,3 +278,46 @@ async def test_lookup_by_an_api_client_needs_profile_read(ctx, new_profile):
         "/api/v1/users/lookup", params={"q": body["handle"]}, headers={"Authorization": "Bearer " + wallet_only}
     )
     assert r.status_code == 403 and r.json()["code"] == "insufficient_scope"
+
+
+async def test_verification_state_applies_the_newest_version_only(ctx, new_profile):
+    client, issuer, _ = ctx
+    body = new_profile()
+    await client.post("/internal/users", json=body, headers=INTERNAL)
+    auth = {"Authorization": "Bearer " + issuer.token(body["user_id"])}
+    me = (await client.get("/api/v1/users/me", headers=auth)).json()
+    assert (me["phone_verified"], me["email_verified"]) == (False, False)
+    await _verify(client, body, version=3)
+    await _verify(client, {**body, "phone": "+201199999999"}, phone=False, email=False, version=2)  # late, older
+    me = (await client.get("/api/v1/users/me", headers=auth)).json()
+    assert (me["phone"], me["phone_verified"], me["email_verified"]) == (body["phone"], True, True)
+    # A new phone from the auth service (unverified) replaces the old one.
+    new_phone = "+2015" + str(uuid.uuid4().int)[:8]
+    await _verify(client, {**body, "phone": new_phone}, phone=False, version=4)
+    me = (await client.get("/api/v1/users/me", headers=auth)).json()
+    assert (me["phone"], me["phone_verified"], me["email_verified"]) == (new_phone, False, True)
+    other = new_profile()
+    r = await client.put(
+        f"/internal/users/{other['user_id']}/verification",
+        json={
+            "phone": other["phone"],
+            "email": other["email"],
+            "phone_verified": True,
+            "email_verified": True,
+            "version": 1,
+        },
+        headers=INTERNAL,
+    )
+    assert r.status_code == 404 and r.json()["code"] == "user_not_found"
+    forbidden = await client.put(
+        f"/internal/users/{body['user_id']}/verification",
+        json={
+            "phone": body["phone"],
+            "email": body["email"],
+            "phone_verified": True,
+            "email_verified": True,
+            "version": 9,
+        },
+        headers=TRANSACTION,
+    )
+    assert forbidden.status_code == 403

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Index, Sequence, String, func
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, Sequence, String, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -27,8 +27,9 @@ class Profile(Base):
 
     # Same id as the auth service's credentials (it creates the profile during registration).
     user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)  # lower-cased by the auth service
-    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    # Unique among the profiles that verified them only (the partial indexes below).
+    email: Mapped[str] = mapped_column(String(254), index=True)  # lower-cased by the auth service
+    phone: Mapped[str] = mapped_column(String(16), index=True)
     handle: Mapped[str] = mapped_column(String(30), unique=True)
     full_name: Mapped[str] = mapped_column(String(100))
     language: Mapped[str] = mapped_column(String(2), default="en")
@@ -42,6 +43,17 @@ class Profile(Base):
     # The version of the identity fields (handle, full name, e-mail, phone) that `user.profile_changed`
     # carries: a new PROFILE_VERSIONS value on creation and on every change of them.
     version: Mapped[int] = mapped_column(BigInteger, server_default=PROFILE_VERSIONS.next_value())
+    # Decided by the auth service and pushed here (PUT /internal/users/{id}/verification): an
+    # account is a recipient only once its phone is verified, by e-mail only once that is too.
+    phone_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    email_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The auth service's count of contact changes this row reflects (a late, older push is ignored).
+    contacts_version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    __table_args__ = (
+        Index("uq_profiles_verified_email", "email", unique=True, postgresql_where=text("email_verified")),
+        Index("uq_profiles_verified_phone", "phone", unique=True, postgresql_where=text("phone_verified")),
+    )
 
 
 class ReleasedHandle(Base):

@@ -41,6 +41,9 @@ class ProfileRow:
     notify_push: bool
     created_at: datetime
     version: int
+    phone_verified: bool
+    email_verified: bool
+    contacts_version: int
 
 
 class PartyRow(NamedTuple):
@@ -52,9 +55,16 @@ class PartyRow(NamedTuple):
 
 _COLUMNS = tuple(getattr(Profile, f.name) for f in fields(ProfileRow))
 _CONFLICTS: dict[str, type[DomainError]] = {
-    "uq_profiles_email": EmailTaken,
-    "uq_profiles_phone": PhoneTaken,
+    "uq_profiles_verified_email": EmailTaken,
+    "uq_profiles_verified_phone": PhoneTaken,
     "uq_profiles_handle": HandleTaken,
+}
+# Who may be found as a recipient, per lookup column: an account whose phone is verified, and by
+# e-mail only when that e-mail is verified too. Verified ones are unique, so at most one matches.
+_RECIPIENT_RULE: dict[LookupColumn, str] = {
+    "phone": "phone_verified",
+    "email": "phone_verified AND email_verified",
+    "handle": "phone_verified",
 }
 
 
@@ -76,14 +86,31 @@ async def get(session: AsyncSession, user_id: uuid.UUID) -> ProfileRow | None:
     return _row((await session.execute(select(*_COLUMNS).where(Profile.user_id == user_id))).first())
 
 
-async def by_identifier(session: AsyncSession, column: LookupColumn, value: str) -> ProfileRow | None:
-    query = select(*_COLUMNS).where(getattr(Profile, column) == value)
+def _recipient_condition(column: LookupColumn) -> Any:
+    verified = Profile.phone_verified
+    return verified & Profile.email_verified if column == "email" else verified
+
+
+async def recipient(session: AsyncSession, column: LookupColumn, value: str) -> ProfileRow | None:
+    """The profile found as a recipient by this handle, phone or e-mail (`_RECIPIENT_RULE`)."""
+    query = select(*_COLUMNS).where(getattr(Profile, column) == value, _recipient_condition(column))
     return _row((await session.execute(query)).first())
 
 
+async def by_handle(session: AsyncSession, handle: str) -> ProfileRow | None:
+    return _row((await session.execute(select(*_COLUMNS).where(Profile.handle == handle))).first())
+
+
 async def holding_any(session: AsyncSession, *, email: str, phone: str, handle: str) -> ProfileRow | None:
-    """A profile that already holds this e-mail, phone or handle."""
-    query = select(*_COLUMNS).where(or_(Profile.email == email, Profile.phone == phone, Profile.handle == handle))
+    """A profile that holds this handle, or has verified this e-mail or phone (an unverified
+    claim blocks nobody)."""
+    query = select(*_COLUMNS).where(
+        or_(
+            Profile.handle == handle,
+            (Profile.email == email) & Profile.email_verified,
+            (Profile.phone == phone) & Profile.phone_verified,
+        )
+    )
     return _row((await session.execute(query.limit(1))).first())
 
 
@@ -132,6 +159,41 @@ async def update_profile(
         await _conflict(session, exc)
 
 
+async def set_verification(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    phone: str,
+    email: str,
+    phone_verified: bool,
+    email_verified: bool,
+    contacts_version: int,
+    new_version: bool,
+) -> ProfileRow | None:
+    """Applies the auth service's contact state if it is newer than the one held; the row after,
+    or None when there is no such profile or the state held is as new. A verified phone or
+    e-mail another profile holds verified (a late push of a change) rolls back and raises."""
+    values: dict[str, Any] = {
+        "phone": phone,
+        "email": email,
+        "phone_verified": phone_verified,
+        "email_verified": email_verified,
+        "contacts_version": contacts_version,
+    }
+    if new_version:
+        values["version"] = PROFILE_VERSIONS.next_value()
+    statement = (
+        update(Profile)
+        .where(Profile.user_id == user_id, Profile.contacts_version < contacts_version)
+        .values(values)
+        .returning(*_COLUMNS)
+    )
+    try:
+        return _row((await session.execute(statement)).first())
+    except IntegrityError as exc:
+        await _conflict(session, exc)
+
+
 async def delete_profile(session: AsyncSession, user_id: uuid.UUID) -> ProfileRow | None:
     """Deletes the profile; the row as it was with a new version (the deletion's), or None."""
     columns = [c for c in _COLUMNS if c.key != "version"]
@@ -173,10 +235,10 @@ async def end_quarantine(session: AsyncSession, handle: str) -> None:
 # it; ORM entities cost several times the query). One statement per lookup column.
 _PARTIES = {
     column: Sql(
-        f"SELECT user_id, handle, full_name, {column} = :v AS is_recipient "  # noqa: S608
-        f"FROM users.profiles WHERE {column} = :v OR user_id = :sender"
+        f"SELECT user_id, handle, full_name, ({column} = :v AND {rule}) AS is_recipient "  # noqa: S608
+        f"FROM users.profiles WHERE ({column} = :v AND {rule}) OR user_id = :sender"
     )
-    for column in ("phone", "email", "handle")
+    for column, rule in _RECIPIENT_RULE.items()
 }
 
 

@@ -55,6 +55,8 @@ class ProfileOut(BaseModel):
     handle: str
     created_at: datetime
     preferences: Preferences
+    phone_verified: bool
+    email_verified: bool
 
 
 class InternalProfileOut(ProfileOut):
@@ -69,6 +71,18 @@ class ProfileCreate(BaseModel):
     phone: Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{7,14}$")]
     full_name: FullName
     handle: Handle
+
+
+class VerificationState(BaseModel):
+    """The contact state the auth service decided (internal): the whole of it, with its version."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    phone: Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{7,14}$")]
+    email: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=3, max_length=254)]
+    phone_verified: bool
+    email_verified: bool
+    version: int
 
 
 class LookupResult(BaseModel):

@@ -19,6 +19,7 @@ from instapay_common.identifiers import (
     HandleReserved,
     HandleTaken,
     PhoneTaken,
+    as_e164,
     is_reserved_handle,
 )
 from user_service import events, repository
@@ -33,6 +34,7 @@ from user_service.schemas import (
     ProfileCreate,
     ProfileOut,
     ProfilePatch,
+    VerificationState,
 )
 
 
@@ -50,6 +52,8 @@ def profile_out(p: ProfileRow) -> ProfileOut:
             notify_sms=p.notify_sms,
             notify_push=p.notify_push,
         ),
+        phone_verified=p.phone_verified,
+        email_verified=p.email_verified,
     )
 
 
@@ -81,7 +85,11 @@ async def create_profile(session: AsyncSession, *, data: ProfileCreate) -> tuple
     clash = await repository.holding_any(session, email=data.email, phone=data.phone, handle=data.handle)
     if clash is not None:
         raise (
-            EmailTaken() if clash.email == data.email else PhoneTaken() if clash.phone == data.phone else HandleTaken()
+            EmailTaken()
+            if clash.email == data.email and clash.email_verified
+            else PhoneTaken()
+            if clash.phone == data.phone and clash.phone_verified
+            else HandleTaken()
         )
     profile = await repository.insert_profile(
         session,
@@ -151,11 +159,35 @@ async def update_profile(
     return updated
 
 
+async def set_verification(session: AsyncSession, *, user_id: uuid.UUID, state: VerificationState) -> None:
+    """Applies the auth service's contact state (idempotent; an older state than the one held
+    changes nothing). A changed phone or e-mail is an identity change: new version, event."""
+    profile = await get_profile(session, user_id=user_id)
+    identity_changed = (profile.phone, profile.email) != (state.phone, state.email)
+    updated = await repository.set_verification(
+        session,
+        user_id,
+        phone=state.phone,
+        email=state.email,
+        phone_verified=state.phone_verified,
+        email_verified=state.email_verified,
+        contacts_version=state.version,
+        new_version=identity_changed,
+    )
+    if updated is not None and identity_changed:
+        await events.emit_profile_changed(session, updated, status="active")
+    await session.commit()
+
+
 def _lookup_key(q: str) -> tuple[LookupColumn, str]:
-    """`q` is a handle (optionally @-prefixed), an E.164 phone or an e-mail -> (column, value)."""
+    """`q` is a handle (optionally @-prefixed), a phone (E.164 or local `01...`) or an e-mail ->
+    (column, value)."""
     q = q.strip()
+    phone = as_e164(q)
+    if phone is not None:
+        return "phone", phone
     if q.startswith("+"):
-        return "phone", q
+        raise RecipientNotFound()
     if "@" in q.lstrip("@"):
         return "email", q.lower()
     if HANDLE_RE.match(q.removeprefix("@").lower()):
@@ -173,7 +205,16 @@ async def resolve(session: AsyncSession, *, q: str, budget: Budget | None) -> Lo
     column, value = _lookup_key(q)
     if budget is not None:
         await budget.spend(column, value)
-    profile = await repository.by_identifier(session, column, value)
+    profile = await repository.recipient(session, column, value)
+    if profile is None:
+        raise RecipientNotFound()
+    return _lookup_result(profile.user_id, profile.handle, profile.full_name)
+
+
+async def resolve_handle(session: AsyncSession, *, q: str) -> LookupResult:
+    """The account holding this handle, verified or not (sign-in by handle)."""
+    column, value = _lookup_key(q)
+    profile = await repository.by_handle(session, value) if column == "handle" else None
     if profile is None:
         raise RecipientNotFound()
     return _lookup_result(profile.user_id, profile.handle, profile.full_name)

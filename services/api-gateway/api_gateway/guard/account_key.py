@@ -1,6 +1,6 @@
 """The account a public auth request targets, read from its body (for per-account quotas).
 
-Only the login, token and register bodies are read; the value is normalised (trimmed, case-folded)
+Only the login, token, register and password-recovery bodies are read; the value is normalised (trimmed, case-folded)
 and hashed, so counters never hold e-mail addresses or phone numbers in clear (e.g. in Redis).
 """
 
@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, unquote_plus
 
 import orjson
 
-from api_gateway.guard.rate_policies import LOGIN, REGISTER, TOKEN
+from api_gateway.guard.rate_policies import FORGOT, LOGIN, REGISTER, RESET, TOKEN
 
-BODY_ACCOUNT_PATHS = frozenset({LOGIN, TOKEN, REGISTER})
+BODY_ACCOUNT_PATHS = frozenset({LOGIN, TOKEN, REGISTER, FORGOT, RESET})
 
 
 def _digest(value: str) -> str | None:
@@ -58,7 +58,7 @@ def _token_account(body: bytes, authorization: bytes | None) -> str | None:
 
 
 def account_of(path: str, body: bytes, authorization: bytes | None) -> str | None:
-    if path == LOGIN:
+    if path in (LOGIN, FORGOT, RESET):
         value = _json_field(body, "username")
     elif path == REGISTER:
         value = _json_field(body, "email")

@@ -25,6 +25,8 @@ PIN = "/api/v1/auth/pin"
 PASSWORD = "/api/v1/auth/password"
 CLIENTS = "/api/v1/auth/clients"
 LOOKUP = "/api/v1/users/lookup"
+FORGOT = "/api/v1/auth/password/forgot"
+RESET = "/api/v1/auth/password/reset"
 
 
 class RateLimitPolicy(BaseModel):
@@ -81,6 +83,14 @@ DEFAULT_POLICIES: tuple[RateLimitPolicy, ...] = (
         paths=(PIN, PASSWORD, CLIENTS),
         methods=("POST", "PUT"),
         count="failures",
+    ),
+    # Password recovery (public): per address, and per account named in the body. The auth
+    # service adds its own limits per account (codes: resends, tries).
+    RateLimitPolicy(
+        name="ip-recovery", limit=10, window_seconds=60, key="ip", paths=(FORGOT, RESET), methods=("POST",)
+    ),
+    RateLimitPolicy(
+        name="account-recovery", limit=10, window_seconds=3600, key="account", paths=(FORGOT, RESET), methods=("POST",)
     ),
     # Recipient lookup reveals who is registered: per user and per address.
     RateLimitPolicy(name="lookup", limit=30, window_seconds=60, key="principal", paths=(LOOKUP,)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Row, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,10 @@ from instapay_common.db.rawsql import Sql
 from instapay_common.identifiers import EmailTaken, PhoneTaken
 
 PENDING, ACTIVE = "pending", "active"
+# A contact channel of an account: its phone or its e-mail.
+Channel = Literal["phone", "email"]
+# At most this many unverified claimants of one phone or e-mail are considered at sign-in.
+MAX_CLAIMANTS = 5
 
 
 @dataclass(frozen=True)
@@ -34,10 +38,27 @@ class CredentialRow:
     pin_failed_attempts: int
     pin_locked_until: datetime | None
     created_at: datetime
+    phone_verified_at: datetime | None
+    email_verified_at: datetime | None
+    contacts_version: int
 
     @property
     def active(self) -> bool:
         return self.status == ACTIVE
+
+    @property
+    def phone_verified(self) -> bool:
+        return self.phone_verified_at is not None
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def verified(self, channel: Channel) -> bool:
+        return self.phone_verified if channel == "phone" else self.email_verified
+
+    def address(self, channel: Channel) -> str:
+        return self.phone if channel == "phone" else self.email
 
 
 @dataclass(frozen=True)
@@ -54,12 +75,41 @@ def _row(row: Row[Any] | None) -> CredentialRow | None:
     return CredentialRow(**row._asdict()) if row is not None else None
 
 
-async def by_email(session: AsyncSession, email: str) -> CredentialRow | None:
-    return _row((await session.execute(select(*_COLUMNS).where(Credential.email == email))).first())
+def _column(channel: Channel) -> Any:
+    return Credential.phone if channel == "phone" else Credential.email
 
 
-async def by_phone(session: AsyncSession, phone: str) -> CredentialRow | None:
-    return _row((await session.execute(select(*_COLUMNS).where(Credential.phone == phone))).first())
+def _verified_at(channel: Channel) -> Any:
+    return Credential.phone_verified_at if channel == "phone" else Credential.email_verified_at
+
+
+async def claimants(session: AsyncSession, channel: Channel, value: str) -> list[CredentialRow]:
+    """The active accounts naming this phone or e-mail: its verified holder alone when there is
+    one, else up to MAX_CLAIMANTS unverified claimants, oldest first."""
+    verified = _verified_at(channel)
+    query = (
+        select(*_COLUMNS)
+        .where(_column(channel) == value, Credential.status == ACTIVE)
+        .order_by(verified.is_(None), Credential.created_at)
+        .limit(MAX_CLAIMANTS)
+    )
+    rows = [CredentialRow(**r._asdict()) for r in await session.execute(query)]
+    return rows[:1] if rows and rows[0].verified(channel) else rows
+
+
+async def other_unverified_claimants(
+    session: AsyncSession, channel: Channel, value: str, *, holder: uuid.UUID
+) -> list[uuid.UUID]:
+    """Every other account (active or still registering) that claims this phone or e-mail unverified."""
+    query = select(Credential.user_id).where(
+        _column(channel) == value, _verified_at(channel).is_(None), Credential.user_id != holder
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def verified_holder(session: AsyncSession, channel: Channel, value: str) -> uuid.UUID | None:
+    query = select(Credential.user_id).where(_column(channel) == value, _verified_at(channel).is_not(None))
+    return await session.scalar(query)
 
 
 async def by_user_id(session: AsyncSession, user_id: uuid.UUID) -> CredentialRow | None:
@@ -80,17 +130,13 @@ async def with_email_or_phone(session: AsyncSession, *, email: str, phone: str) 
 async def insert_pending(
     session: AsyncSession, *, user_id: uuid.UUID, email: str, phone: str, password_hash: str
 ) -> None:
-    """Reserves the e-mail and phone (unique columns); a concurrent registration that took one of
-    them first rolls the transaction back and raises EmailTaken or PhoneTaken."""
-    try:
-        await session.execute(
-            insert(Credential).values(
-                user_id=user_id, email=email, phone=phone, status=PENDING, roles=[], password_hash=password_hash
-            )
+    """A new account, unverified: its e-mail and phone are claims until verified, so nothing
+    here is unique but the id."""
+    await session.execute(
+        insert(Credential).values(
+            user_id=user_id, email=email, phone=phone, status=PENDING, roles=[], password_hash=password_hash
         )
-    except IntegrityError as exc:
-        await session.rollback()
-        raise EmailTaken() if "email" in str(exc.orig) else PhoneTaken() from exc
+    )
 
 
 async def delete_pending(session: AsyncSession, user_id: uuid.UUID) -> None:
@@ -99,6 +145,56 @@ async def delete_pending(session: AsyncSession, user_id: uuid.UUID) -> None:
 
 async def activate(session: AsyncSession, user_id: uuid.UUID) -> None:
     await session.execute(update(Credential).where(Credential.user_id == user_id).values(status=ACTIVE))
+
+
+_BUMP = Credential.contacts_version + 1
+
+
+async def mark_verified(session: AsyncSession, user_id: uuid.UUID, channel: Channel, *, at: datetime) -> None:
+    """Marks the account's phone or e-mail verified. Another account that verified the same one
+    first (the partial unique index) rolls the transaction back and raises PhoneTaken/EmailTaken."""
+    try:
+        await session.execute(
+            update(Credential)
+            .where(Credential.user_id == user_id)
+            .values({_verified_at(channel).key: at, "contacts_version": _BUMP})
+        )
+    except IntegrityError as exc:
+        await session.rollback()
+        raise PhoneTaken() if channel == "phone" else EmailTaken() from exc
+
+
+async def set_contact(session: AsyncSession, user_id: uuid.UUID, channel: Channel, value: str) -> None:
+    """A new phone or e-mail, unverified until its code comes back."""
+    await session.execute(
+        update(Credential)
+        .where(Credential.user_id == user_id)
+        .values({_column(channel).key: value, _verified_at(channel).key: None, "contacts_version": _BUMP})
+    )
+
+
+async def bump_contacts(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """The contact state must be pushed again (a claim of this account was dropped)."""
+    await session.execute(update(Credential).where(Credential.user_id == user_id).values(contacts_version=_BUMP))
+
+
+async def unsynced(session: AsyncSession, *, limit: int) -> list[CredentialRow]:
+    """Active accounts whose contact state the user and transaction services have not been told."""
+    query = (
+        select(*_COLUMNS)
+        .where(Credential.contacts_synced_version < Credential.contacts_version, Credential.status == ACTIVE)
+        .limit(limit)
+    )
+    return [CredentialRow(**r._asdict()) for r in await session.execute(query)]
+
+
+async def mark_synced(session: AsyncSession, user_id: uuid.UUID, *, version: int) -> None:
+    """Records that the state of `version` was pushed (never moves backwards)."""
+    await session.execute(
+        update(Credential)
+        .where(Credential.user_id == user_id, Credential.contacts_synced_version < version)
+        .values(contacts_synced_version=version)
+    )
 
 
 async def set_password(session: AsyncSession, user_id: uuid.UUID, *, password_hash: str, changed_at: datetime) -> None:

@@ -17,6 +17,7 @@ class AuthContext:
     passwords: Passwords
     users: ServiceClient
     wallets: ServiceClient
+    notifications: ServiceClient  # sends one-time codes (POST /internal/messages)
 
     @property
     def pepper(self) -> str:

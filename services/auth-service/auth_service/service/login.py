@@ -15,14 +15,14 @@ from auth_service.schemas import TokenResponse
 from auth_service.service import signin_throttle
 from auth_service.service.context import AuthContext
 from auth_service.service.sessions import ClientInfo, issue_user_tokens, now, open_session, session_end
-from instapay_common.identifiers import E164_RE, HANDLE_RE
+from instapay_common.identifiers import HANDLE_RE, as_e164
 from instapay_common.web.http_client import UpstreamError
 
 
 async def _user_id_for_handle(ctx: AuthContext, handle: str) -> uuid.UUID | None:
     # Handles can change (PATCH /users/me), so the user service is their source of truth.
     try:
-        _, body = await ctx.users.request("GET", "/internal/users/resolve", params={"q": handle})
+        _, body = await ctx.users.request("GET", "/internal/users/resolve", params={"q": handle, "sign_in": "true"})
     except UpstreamError as exc:
         if exc.status == 404:
             return None
@@ -31,29 +31,31 @@ async def _user_id_for_handle(ctx: AuthContext, handle: str) -> uuid.UUID | None
 
 
 def normalised_username(username: str) -> tuple[str, str]:
-    """(kind, value): an e-mail lower-cased, an E.164 phone, or a handle without "@", lower-cased.
-    Every form that names one account maps to one value of its kind."""
+    """(kind, value): an e-mail lower-cased, a phone in E.164 (typed in E.164 or the local
+    form), or a handle without "@", lower-cased. Every form that names one account maps to one
+    value of its kind."""
     name = username.strip()
     if "@" in name[1:]:  # a leading "@" marks a handle
         return "email", name.lower()
-    if E164_RE.match(name):
-        return "phone", name
+    phone = as_e164(name)
+    if phone is not None:
+        return "phone", phone
     return "handle", name.removeprefix("@").lower()
 
 
-async def find_credential(ctx: AuthContext, session: AsyncSession, username: str) -> CredentialRow | None:
-    """The active account named by `username` (e-mail, phone, or handle with or without "@")."""
+async def find_credentials(ctx: AuthContext, session: AsyncSession, username: str) -> list[CredentialRow]:
+    """The active accounts `username` may name. A phone or e-mail names its verified holder alone
+    when there is one; otherwise every unverified claimant (at most credentials.MAX_CLAIMANTS,
+    oldest first), since an unverified claim blocks nobody (docs/ARCHITECTURE.md, "Verified
+    phone and e-mail")."""
     kind, value = normalised_username(username)
     if kind == "email":
-        credential = await credentials.by_email(session, value)
-    elif kind == "phone":
-        credential = await credentials.by_phone(session, value)
-    else:
-        user_id = await _user_id_for_handle(ctx, value) if HANDLE_RE.match(value) else None
-        if user_id is None:
-            return None
-        credential = await credentials.by_user_id(session, user_id)
-    return credential if credential is not None and credential.active else None
+        return await credentials.claimants(session, "email", value)
+    if kind == "phone":
+        return await credentials.claimants(session, "phone", value)
+    user_id = await _user_id_for_handle(ctx, value) if HANDLE_RE.match(value) else None
+    credential = await credentials.by_user_id(session, user_id) if user_id is not None else None
+    return [credential] if credential is not None and credential.active else []
 
 
 async def authenticate(
@@ -62,19 +64,27 @@ async def authenticate(
     """Same answer and the same argon2 work whether the user exists or not.
 
     The attempt is first reserved on the account's counter (an unknown name's normalised form
-    stands in for it) and on the client address's (service/signin_throttle.py): inside a delay it
-    answers 429 `rate_limited` with `Retry-After`, exactly as for an unknown name. The
-    reservation is committed before the password is hashed, so parallel attempts all count; a
-    success takes it back (committed with the caller's transaction)."""
-    credential = await find_credential(ctx, session, username)
+    stands in for it, and so does a phone or e-mail that several unverified accounts claim) and
+    on the client address's (service/signin_throttle.py): inside a delay it answers 429
+    `rate_limited` with `Retry-After`, exactly as for an unknown name. The reservation is
+    committed before any password is hashed, so parallel attempts all count; a success takes it
+    back (committed with the caller's transaction). Among several claimants the password picks
+    the account (at most MAX_CLAIMANTS argon2 checks)."""
+    candidates = await find_credentials(ctx, session, username)
     account = (
-        signin_throttle.account_key(credential.user_id)
-        if credential is not None
+        signin_throttle.account_key(candidates[0].user_id)
+        if len(candidates) == 1
         else signin_throttle.name_key(":".join(normalised_username(username)))
     )
     reservation = await signin_throttle.reserve(
         ctx.settings, session, account=account, address=signin_throttle.address_key(ip)
     )
+    credential = candidates[0] if candidates else None
+    if len(candidates) > 1:
+        for candidate in candidates:
+            if await ctx.passwords.verify(password, candidate.password_hash):
+                await signin_throttle.succeeded(session, reservation)
+                return candidate
     ok = await ctx.passwords.verify(password, credential.password_hash if credential else None)
     if not ok or credential is None:
         await signin_throttle.failed(session, reservation)

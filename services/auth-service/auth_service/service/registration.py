@@ -63,8 +63,12 @@ async def _reserve(ctx: AuthContext, session: AsyncSession, req: RegisterRequest
         for user_id in stale:
             await _compensate(ctx, session, user_id, profile=True, wallet=True)
         rows = await credentials.with_email_or_phone(session, email=req.email, phone=req.phone)
-    if rows:
-        raise EmailTaken() if any(r.email == req.email for r in rows) else PhoneTaken()
+    # Only a verified holder blocks: an unverified claim never keeps the owner out (whoever
+    # verifies first holds the phone or e-mail; the other claims are dropped then).
+    if any(r.email == req.email and r.email_verified for r in rows):
+        raise EmailTaken()
+    if any(r.phone == req.phone and r.phone_verified for r in rows):
+        raise PhoneTaken()
     # Released by another account lately: payments sent to it must not reach a newcomer.
     if await quarantine.is_quarantined(session, kind="email", value=req.email):
         raise EmailTaken()

@@ -143,3 +143,9 @@ async def succeeded(session: AsyncSession, reservation: Reservation) -> None:
     await signin_attempts.clear(session, reservation.account)
     if reservation.address is not None:
         await signin_attempts.take_back(session, reservation.address)
+
+
+async def forgive_account(session: AsyncSession, user_id: object) -> None:
+    """The owner proved themselves another way (a password reset): the account's failures and
+    delay end. The address counts stay: they are about the client, not the account."""
+    await signin_attempts.clear(session, account_key(user_id))

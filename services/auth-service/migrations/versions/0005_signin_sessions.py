@@ -4,7 +4,7 @@ Additive only (the previous release's pods keep running during a rollout): the o
 `credentials.login_failures*` columns stay, unused, until a later release drops them.
 
 Revision ID: 0005_signin_sessions
-Revises: 0003
+Revises: 0004_verification
 Create Date: 2026-12-01
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_signin_sessions"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004_verification"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -9,7 +9,7 @@ from instapay_common.security.scopes import NOTIFICATIONS
 from instapay_common.security.tokens import Principal, require_scope
 from instapay_common.web.deps import DbDep, SessionDep
 from notification_service.config import NotificationSettings
-from notification_service.dispatcher import Dispatcher
+from notification_service.dispatcher import Channels, Dispatcher
 from notification_service.live import LiveHub
 from notification_service.profiles import ProfileDirectory
 
@@ -34,17 +34,27 @@ async def get_dispatcher(request: Request) -> Dispatcher:
     return dispatcher
 
 
+async def get_channels(request: Request) -> Channels:
+    channels: Channels = request.app.state.channels
+    return channels
+
+
 # Events arrive from the outbox relays only.
 FromRelay = Annotated[str, internal_callers("relay")]
+# One-time codes (verification, password reset) come from the auth service only.
+FromAuth = Annotated[str, internal_callers("auth")]
 SettingsDep = Annotated[NotificationSettings, Depends(get_settings)]
 HubDep = Annotated[LiveHub, Depends(get_hub)]
 ProfilesDep = Annotated[ProfileDirectory, Depends(get_profiles)]
 DispatcherDep = Annotated[Dispatcher, Depends(get_dispatcher)]
+ChannelsDep = Annotated[Channels, Depends(get_channels)]
 Reader = Annotated[Principal, require_scope(NOTIFICATIONS)]
 
 __all__ = [
+    "ChannelsDep",
     "DbDep",
     "DispatcherDep",
+    "FromAuth",
     "FromRelay",
     "HubDep",
     "ProfilesDep",

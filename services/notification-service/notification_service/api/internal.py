@@ -4,15 +4,27 @@ event is a batch of one."""
 
 import uuid
 from collections.abc import Sequence
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Response
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from instapay_common.db.database import Database
 from instapay_common.events.batch import EventBatchIn, EventBatchOut, apply_batch
 from instapay_common.events.envelope import EventEnvelope
 from notification_service import service
-from notification_service.api.deps import DbDep, DispatcherDep, FromRelay, HubDep, ProfilesDep
+from notification_service.api.deps import (
+    ChannelsDep,
+    DbDep,
+    DispatcherDep,
+    FromAuth,
+    FromRelay,
+    HubDep,
+    ProfilesDep,
+    SettingsDep,
+)
 from notification_service.live import LiveHub
+from notification_service.messages import CodeMessage, MessageKind, send_code_message
 from notification_service.metrics import NOTIFICATION_DELIVERIES
 from notification_service.profiles import ProfileDirectory
 
@@ -66,3 +78,28 @@ async def receive_events(
     if any(r.outcome == "applied" for r in result.results):
         dispatcher.poke()  # once per batch: the dispatcher sends what is pending in one go
     return result
+
+
+class MessageIn(BaseModel):
+    """A one-time code to send now (never stored, never logged)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: uuid.UUID  # whose language preference the text follows
+    channel: Literal["phone", "email"]
+    to: Annotated[str, StringConstraints(min_length=3, max_length=254)]
+    kind: MessageKind
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+
+
+@router.post("/messages", status_code=202, response_class=Response)
+async def send_message(
+    body: MessageIn, _caller: FromAuth, channels: ChannelsDep, profiles: ProfilesDep, settings: SettingsDep
+) -> Response:
+    await send_code_message(
+        CodeMessage(user_id=body.user_id, channel=body.channel, to=body.to, kind=body.kind, code=body.code),
+        channels=channels,
+        profiles=profiles,
+        sms_can_deliver=settings.sms_can_deliver_codes,
+    )
+    return Response(status_code=202)

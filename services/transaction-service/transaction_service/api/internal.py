@@ -19,7 +19,7 @@ from transaction_service.api.responses import documented
 from transaction_service.config import TransactionSettings
 from transaction_service.funding.provider import FundingProvider
 from transaction_service.metrics import WALLETS
-from transaction_service.schemas import Wallet, WalletCreate, wallet_body
+from transaction_service.schemas import Wallet, WalletCreate, WalletVerification, wallet_body
 from transaction_service.service import payouts, wallets
 from transaction_service.service.limits import limits_view
 
@@ -51,6 +51,13 @@ async def create_wallet(body: WalletCreate, _: FromAuth, db: DbDep, settings: Se
 async def delete_wallet(user_id: uuid.UUID, _: FromAuth, db: DbDep) -> None:
     """Compensation for a failed registration: 409 `wallet_has_postings` once money moved."""
     await wallets.delete_wallet(db, user_id=user_id)
+
+
+@router.put("/wallets/{user_id}/verification", status_code=204, response_class=Response)
+async def set_verification(user_id: uuid.UUID, body: WalletVerification, _: FromAuth, db: DbDep) -> Response:
+    """Whether the owner's phone is verified (idempotent); money moves only once it is."""
+    await wallets.set_phone_verified(db, user_id=user_id, verified=body.phone_verified)
+    return Response(status_code=204)
 
 
 def _payout_submitter(

@@ -25,6 +25,7 @@ class Wallet(NamedTuple):
     spent_day_date: date | None
     spent_month: Decimal
     spent_month_start: date | None
+    phone_verified: bool  # the owner's phone, as the auth service last told (money waits for it)
 
     @property
     def available(self) -> Decimal:
@@ -59,6 +60,9 @@ _ADD_HELD = Sql("UPDATE ledger.accounts SET held = held + :d, updated_at = now()
 _SET_SPENT = Sql(
     "UPDATE ledger.accounts SET spent_day = :sd, spent_day_date = :sdd, spent_month = :sm, "
     "spent_month_start = :sms WHERE id = :a"
+)
+_SET_PHONE_VERIFIED = Sql(
+    "UPDATE ledger.accounts SET phone_verified = :v, updated_at = now() WHERE user_id = :u RETURNING id"
 )
 _SYSTEM_ACCOUNT = Sql("SELECT id FROM ledger.accounts WHERE system_code = :c")
 
@@ -126,6 +130,11 @@ async def set_spent(
     conn: RawConnection, account_id: uuid.UUID, *, day: Decimal, day_date: date, month: Decimal, month_start: date
 ) -> None:
     await conn.execute(_SET_SPENT, a=account_id, sd=day, sdd=day_date, sm=month, sms=month_start)
+
+
+async def set_phone_verified(conn: RawConnection, user_id: uuid.UUID, *, verified: bool) -> bool:
+    """False when the user has no wallet."""
+    return await conn.fetchval(_SET_PHONE_VERIFIED, v=verified, u=user_id) is not None
 
 
 async def system_account_id(conn: RawConnection, code: str) -> uuid.UUID:

@@ -6,7 +6,14 @@ from decimal import Decimal
 from instapay_common.errors import ValidationFailed
 from instapay_common.security.tokens import Principal
 from transaction_service.config import TransactionSettings
-from transaction_service.exceptions import AccountFrozen, CurrencyNotSupported, InsufficientFunds, LimitExceeded
+from transaction_service.exceptions import (
+    AccountFrozen,
+    CurrencyNotSupported,
+    InsufficientFunds,
+    LimitExceeded,
+    PhoneNotVerified,
+    RecipientNotFound,
+)
 from transaction_service.repository.accounts import Wallet
 from transaction_service.repository.ledger import SpentCounters
 from transaction_service.service.limits import spent_so_far
@@ -51,6 +58,19 @@ def needs_pin(principal: Principal, pin: str | None) -> str | None:
 def ensure_active(wallet: Wallet, detail: str) -> None:
     if wallet.status != "active":
         raise AccountFrozen(detail)
+
+
+def ensure_phone_verified(wallet: Wallet) -> None:
+    """The owner's own money operations wait for a verified phone (403 `phone_not_verified`)."""
+    if not wallet.phone_verified:
+        raise PhoneNotVerified("verify your phone number first (POST /api/v1/auth/verify/phone/send)")
+
+
+def ensure_recipient_verified(wallet: Wallet) -> None:
+    """An account whose phone is not verified is no recipient, as the user service's lookup says;
+    checked again under the lock in case the lookup was answered from an older state."""
+    if not wallet.phone_verified:
+        raise RecipientNotFound("no user with that handle, phone or e-mail")
 
 
 def check_outgoing(wallet: Wallet, amount: Decimal, settings: TransactionSettings) -> SpentCounters:

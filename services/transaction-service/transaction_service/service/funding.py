@@ -31,7 +31,7 @@ from transaction_service.repository.accounts import Wallet
 from transaction_service.repository.funding_operations import FundingOperation, NewOperation
 from transaction_service.schemas import JsonObject, TopupIn, WithdrawalIn, rfc3339
 from transaction_service.service import funding_outcomes, holds
-from transaction_service.service.checks import check_outgoing, ensure_active, needs_pin
+from transaction_service.service.checks import check_outgoing, ensure_active, ensure_phone_verified, needs_pin
 from transaction_service.service.idempotency import Outcome, Work
 from transaction_service.service.limits import period_starts
 from transaction_service.service.money_operation import MoneyContext, run_money_operation
@@ -49,6 +49,7 @@ async def _locked_active_wallet(conn: RawConnection, user_id: uuid.UUID) -> Wall
     wallet = (await accounts.lock(conn, [user_id])).get(user_id)
     if wallet is None:
         raise WalletNotFound("you have no wallet")
+    ensure_phone_verified(wallet)
     ensure_active(wallet, "your wallet is frozen; contact support")
     return wallet
 

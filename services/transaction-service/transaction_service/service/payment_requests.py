@@ -26,12 +26,20 @@ from transaction_service.exceptions import (
     PaymentRequestNotPending,
     PaymentRequestOtherSide,
     SelfTransfer,
+    WalletNotFound,
 )
 from transaction_service.peers import Peers
+from transaction_service.repository import accounts
 from transaction_service.repository import payment_requests as requests
 from transaction_service.repository.payment_requests import PaymentRequest, RequestFilter, Side
 from transaction_service.schemas import JsonObject, PaymentRequestIn, page_body, payment_request_body, transfer_body
-from transaction_service.service.checks import check_amount, check_currency, clean_note, needs_pin
+from transaction_service.service.checks import (
+    check_amount,
+    check_currency,
+    clean_note,
+    ensure_phone_verified,
+    needs_pin,
+)
 from transaction_service.service.idempotency import Outcome, Work
 from transaction_service.service.money_operation import MoneyContext, run_money_operation
 from transaction_service.service.transfers import post_transfer
@@ -58,8 +66,13 @@ async def create(
     check_amount(body.amount, settings)
     note = clean_note(body.note, settings)
     requester_id = uuid.UUID(principal.user_id)
-    # Checked before the payer is looked up too, so a user past the cap learns nothing of who exists.
+    # Checked before the payer is looked up, so an unverified account or a user past the cap
+    # learns nothing of who exists.
     async with rawsql.transaction(db) as conn:
+        own = await accounts.get(conn, requester_id)
+        if own is None:
+            raise WalletNotFound("you have no wallet")
+        ensure_phone_verified(own)
         await _check_daily_cap(conn, requester_id, settings)
     payer, requester = await peers.parties(body.payer.strip(), principal.user_id)
     if payer["user_id"] == principal.user_id:

@@ -15,7 +15,14 @@ from transaction_service.parties import PartyRef
 from transaction_service.repository import accounts, ledger
 from transaction_service.repository.ledger import Leg, TransferEntry
 from transaction_service.schemas import JsonObject, TransferIn, transfer_body
-from transaction_service.service.checks import check_outgoing, clean_note, ensure_active, needs_pin
+from transaction_service.service.checks import (
+    check_outgoing,
+    clean_note,
+    ensure_active,
+    ensure_phone_verified,
+    ensure_recipient_verified,
+    needs_pin,
+)
 from transaction_service.service.idempotency import Outcome, Work
 from transaction_service.service.money_operation import MoneyContext, run_money_operation
 
@@ -31,8 +38,8 @@ async def post_transfer(
     payment_request_id: uuid.UUID | None = None,
 ) -> TransferEntry:
     """Moves `amount` from sender to recipient inside the caller's transaction; returns the
-    transfer. Every decline (no wallet, frozen, limits, funds) is raised before the
-    first write."""
+    transfer. Every decline (no wallet, unverified phone, frozen, limits, funds) is raised
+    before the first write."""
     sender_id, recipient_id = uuid.UUID(sender["user_id"]), uuid.UUID(recipient["user_id"])
     wallets = await accounts.lock(conn, [sender_id, recipient_id])
     source, target = wallets.get(sender_id), wallets.get(recipient_id)
@@ -40,6 +47,8 @@ async def post_transfer(
         raise WalletNotFound("you have no wallet")
     if target is None:
         raise RecipientNotFound("the recipient has no wallet")
+    ensure_phone_verified(source)
+    ensure_recipient_verified(target)
     ensure_active(source, "your wallet is frozen; contact support")
     ensure_active(target, "the recipient's wallet cannot receive money right now")
     spent = check_outgoing(source, amount, settings)

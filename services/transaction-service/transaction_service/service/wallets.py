@@ -41,6 +41,13 @@ async def delete_wallet(db: Database, *, user_id: uuid.UUID) -> None:
         await accounts.delete(conn, account_id)
 
 
+async def set_phone_verified(db: Database, *, user_id: uuid.UUID, verified: bool) -> None:
+    """The auth service's word on the owner's phone (idempotent)."""
+    async with rawsql.connection(db) as conn:
+        if not await accounts.set_phone_verified(conn, user_id, verified=verified):
+            raise WalletNotFound("no wallet for this user")
+
+
 async def count_wallets(db: Database) -> int:
     async with rawsql.connection(db) as conn:
         return await accounts.count_user_wallets(conn)

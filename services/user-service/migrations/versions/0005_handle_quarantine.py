@@ -2,7 +2,7 @@
 previous owner's for a quarantine, so nobody else receives payments meant for that owner.
 
 Revision ID: 0005_handle_quarantine
-Revises: 0003
+Revises: 0004_verification
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0005_handle_quarantine"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004_verification"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -13,7 +13,7 @@ from instapay_common.web.fast_routes import internal_endpoint, json_response, qu
 from user_service import service
 from user_service.api.deps import ReadSessionDep, SessionDep
 from user_service.recipient_budget import Budget
-from user_service.schemas import InternalProfileOut, LookupResult, ProfileCreate
+from user_service.schemas import InternalProfileOut, LookupResult, ProfileCreate, VerificationState
 
 router = APIRouter(prefix="/internal/users", include_in_schema=False)
 # Profiles are created and removed (a failed registration's compensation) by the auth service only.
@@ -39,9 +39,14 @@ async def resolve(
     session: ReadSessionDep,
     q: Annotated[str, Query(min_length=1, max_length=254)],
     acting_user_id: uuid.UUID | None = None,
+    sign_in: bool = False,
 ) -> LookupResult:
-    """`acting_user_id`: the user resolving a recipient (the transaction service passes it; it
-    spends that user's lookup budget). Sign-in by handle (auth) passes none."""
+    """A recipient (verified phone; by e-mail, verified e-mail too). `acting_user_id`: the user
+    resolving a recipient (the transaction service passes it; it spends that user's lookup
+    budget). `sign_in=true` (auth, a handle typed at sign-in) finds the account by handle whatever
+    its verification, and spends no budget."""
+    if sign_in:
+        return await service.resolve_handle(session, q=q)
     budget = Budget.of(request.app.state.db, request.app.state.settings, acting_user_id) if acting_user_id else None
     return await service.resolve(session, q=q, budget=budget)
 
@@ -72,6 +77,13 @@ router.add_route(
 @router.get("/{user_id}", response_model=InternalProfileOut)
 async def get(user_id: uuid.UUID, _: FromReaders, session: ReadSessionDep) -> InternalProfileOut:
     return service.internal_out(await service.get_profile(session, user_id=user_id))
+
+
+@router.put("/{user_id}/verification", status_code=status.HTTP_204_NO_CONTENT)
+async def set_verification(user_id: uuid.UUID, body: VerificationState, _: FromAuth, session: SessionDep) -> Response:
+    """The contact state the auth service decided (idempotent; an older version is ignored)."""
+    await service.set_verification(session, user_id=user_id, state=body)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
