@@ -75,7 +75,7 @@ async def test_events_made_while_notification_service_is_down_arrive_once_after_
         stack.supervisor.kill("notification")
         try:
             for i in range(12):
-                await _set_pin(gw, user, f"{246800 + i}")
+                await _set_pin(gw, user, str(480000 + 7919 * (i + 1)))  # twelve PINs none of them weak
         finally:
             await asyncio.to_thread(stack.supervisor.restart, "notification", timeout=60)
         deadline = time.monotonic() + 60  # the relay's backoff may wait a few seconds before retrying

@@ -24,6 +24,14 @@ async def test_new_identifiers_share_one_budget_per_user_whatever_the_route(ctx,
     per_minute = app.state.settings.recipient_lookups_per_minute
     friend = new_profile()
     await client.post("/internal/users", json=friend, headers=internal_headers("auth"))
+    # A recipient is an account with a verified phone (pushed by the auth service).
+    state = {"phone": friend["phone"], "email": friend["email"], "phone_verified": True, "email_verified": False}
+    r = await client.put(
+        f"/internal/users/{friend['user_id']}/verification",
+        json={**state, "version": 1},
+        headers=internal_headers("auth"),
+    )
+    assert r.status_code == 204, r.text
     known = await client.get("/api/v1/users/lookup", params={"q": friend["handle"]}, headers=own)
     assert known.status_code == 200
     statuses = []
@@ -52,6 +60,6 @@ async def test_new_identifiers_share_one_budget_per_user_whatever_the_route(ctx,
     other = {"Authorization": f"Bearer {issuer.token()}"}
     assert (await client.get("/api/v1/users/lookup", params={"q": _phone()}, headers=other)).status_code == 404
     signin = await client.get(
-        "/internal/users/resolve", params={"q": friend["handle"]}, headers=internal_headers("auth")
+        "/internal/users/resolve", params={"q": friend["handle"], "sign_in": "true"}, headers=internal_headers("auth")
     )
     assert signin.status_code == 200

@@ -1,8 +1,11 @@
 """Checks of a money request: its input against the configuration (422 `validation_error` or
 `currency_not_supported`), and a wallet's state, limits and funds under its row lock (declines)."""
 
+import uuid
 from decimal import Decimal
 
+from instapay_common.db import rawsql
+from instapay_common.db.database import Database
 from instapay_common.errors import ValidationFailed
 from instapay_common.security.tokens import Principal
 from transaction_service.config import TransactionSettings
@@ -13,7 +16,9 @@ from transaction_service.exceptions import (
     LimitExceeded,
     PhoneNotVerified,
     RecipientNotFound,
+    WalletNotFound,
 )
+from transaction_service.repository import accounts
 from transaction_service.repository.accounts import Wallet
 from transaction_service.repository.ledger import SpentCounters
 from transaction_service.service.limits import spent_so_far
@@ -64,6 +69,17 @@ def ensure_phone_verified(wallet: Wallet) -> None:
     """The owner's own money operations wait for a verified phone (403 `phone_not_verified`)."""
     if not wallet.phone_verified:
         raise PhoneNotVerified("verify your phone number first (POST /api/v1/auth/verify/phone/send)")
+
+
+async def require_verified_sender(db: Database, user_id: uuid.UUID) -> None:
+    """Before anything else of a money operation (the PIN, a recipient lookup): an account whose
+    phone is not verified gets 403 `phone_not_verified` and learns nothing of other accounts.
+    Checked again under the wallet lock by the operation itself."""
+    async with rawsql.connection(db) as conn:
+        own = await accounts.get(conn, user_id)
+    if own is None:
+        raise WalletNotFound("you have no wallet")
+    ensure_phone_verified(own)
 
 
 def ensure_recipient_verified(wallet: Wallet) -> None:

@@ -31,7 +31,13 @@ from transaction_service.repository.accounts import Wallet
 from transaction_service.repository.funding_operations import FundingOperation, NewOperation
 from transaction_service.schemas import JsonObject, TopupIn, WithdrawalIn, rfc3339
 from transaction_service.service import funding_outcomes, holds
-from transaction_service.service.checks import check_outgoing, ensure_active, ensure_phone_verified, needs_pin
+from transaction_service.service.checks import (
+    check_outgoing,
+    ensure_active,
+    ensure_phone_verified,
+    needs_pin,
+    require_verified_sender,
+)
 from transaction_service.service.idempotency import Outcome, Work
 from transaction_service.service.limits import period_starts
 from transaction_service.service.money_operation import MoneyContext, run_money_operation
@@ -156,6 +162,7 @@ async def withdraw(ctx: MoneyContext, funding: FundingProvider, body: Withdrawal
     op_id = operation_id("withdrawal", owner, ctx.key)
 
     async def prepare() -> Work:
+        await require_verified_sender(ctx.db, owner)  # before the PIN, so it costs no PIN try
         pin = needs_pin(principal, body.pin)
         if pin is not None:
             await peers.verify_pin(user_id=principal.user_id, pin=pin)

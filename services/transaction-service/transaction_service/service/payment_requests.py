@@ -26,10 +26,8 @@ from transaction_service.exceptions import (
     PaymentRequestNotPending,
     PaymentRequestOtherSide,
     SelfTransfer,
-    WalletNotFound,
 )
 from transaction_service.peers import Peers
-from transaction_service.repository import accounts
 from transaction_service.repository import payment_requests as requests
 from transaction_service.repository.payment_requests import PaymentRequest, RequestFilter, Side
 from transaction_service.schemas import JsonObject, PaymentRequestIn, page_body, payment_request_body, transfer_body
@@ -37,8 +35,8 @@ from transaction_service.service.checks import (
     check_amount,
     check_currency,
     clean_note,
-    ensure_phone_verified,
     needs_pin,
+    require_verified_sender,
 )
 from transaction_service.service.idempotency import Outcome, Work
 from transaction_service.service.money_operation import MoneyContext, run_money_operation
@@ -68,11 +66,8 @@ async def create(
     requester_id = uuid.UUID(principal.user_id)
     # Checked before the payer is looked up, so an unverified account or a user past the cap
     # learns nothing of who exists.
+    await require_verified_sender(db, requester_id)
     async with rawsql.transaction(db) as conn:
-        own = await accounts.get(conn, requester_id)
-        if own is None:
-            raise WalletNotFound("you have no wallet")
-        ensure_phone_verified(own)
         await _check_daily_cap(conn, requester_id, settings)
     payer, requester = await peers.parties(body.payer.strip(), principal.user_id)
     if payer["user_id"] == principal.user_id:
@@ -189,6 +184,7 @@ async def accept(ctx: MoneyContext, *, request_id: uuid.UUID, pin: str | None) -
             raise _other_side_error("payer", "accept")
         if not payer:
             raise PaymentRequestNotFound("no such payment request")
+        await require_verified_sender(db, owner)
         checked_pin = needs_pin(principal, pin)
         if checked_pin is not None:
             await peers.verify_pin(user_id=principal.user_id, pin=checked_pin)

@@ -22,6 +22,7 @@ from transaction_service.service.checks import (
     ensure_phone_verified,
     ensure_recipient_verified,
     needs_pin,
+    require_verified_sender,
 )
 from transaction_service.service.idempotency import Outcome, Work
 from transaction_service.service.money_operation import MoneyContext, run_money_operation
@@ -97,6 +98,7 @@ async def transfer(ctx: MoneyContext, body: TransferIn) -> Outcome:
 
     async def prepare() -> Work:
         note = clean_note(body.note, settings)  # valid: `request()` checked it
+        await require_verified_sender(ctx.db, uuid.UUID(principal.user_id))
         pin = needs_pin(principal, body.pin)
         # PIN check and the parties' lookup run side by side; a PIN refusal is raised before a
         # lookup error, so a wrong PIN never tells whether the recipient exists.
