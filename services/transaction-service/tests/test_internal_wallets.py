@@ -4,6 +4,7 @@ import uuid
 
 from sqlalchemy import text
 
+from instapay_stack.e2e import DEFAULT_PIN
 from instapay_stack.testing import internal_headers
 
 
@@ -60,13 +61,13 @@ async def test_money_waits_for_a_verified_phone(ctx):
     r = await ctx.client.post(
         "/api/v1/transfers",
         headers={**ctx.auth(fresh["user_id"]), **_key()},
-        json={"recipient": payer["handle"], "amount": "1.00", "pin": "123456"},
+        json={"recipient": payer["handle"], "amount": "1.00", "pin": DEFAULT_PIN},
     )
     assert r.status_code == 403 and r.json()["code"] == "phone_not_verified"
     r = await ctx.client.post(
         "/api/v1/wallet/withdrawals",
         headers={**ctx.auth(fresh["user_id"]), **_key()},
-        json={"amount": "1.00", "destination": {"type": "bank", "reference": "iban-1"}, "pin": "123456"},
+        json={"amount": "1.00", "destination": {"type": "bank", "reference": "iban-1"}, "pin": DEFAULT_PIN},
     )
     assert r.status_code == 403 and r.json()["code"] == "phone_not_verified"
     r = await ctx.client.post(
@@ -77,7 +78,7 @@ async def test_money_waits_for_a_verified_phone(ctx):
     r = await ctx.client.post(
         "/api/v1/transfers",
         headers={**ctx.auth(payer["user_id"]), **_key()},
-        json={"recipient": fresh["handle"], "amount": "1.00", "pin": "123456"},
+        json={"recipient": fresh["handle"], "amount": "1.00", "pin": DEFAULT_PIN},
     )
     assert r.status_code == 404 and r.json()["code"] == "recipient_not_found"
 
