@@ -13,13 +13,16 @@ export class ApiError extends Error {
   readonly code: string;
   readonly errors: FieldError[];
   readonly requestId?: string;
+  /** Seconds from a 429/423 `Retry-After` header (a resend countdown starts from it). */
+  readonly retryAfter?: number;
 
-  constructor(status: number, code: string, detail: string, errors: FieldError[] = [], requestId?: string) {
+  constructor(status: number, code: string, detail: string, errors: FieldError[] = [], requestId?: string, retryAfter?: number) {
     super(detail);
     this.status = status;
     this.code = code;
     this.errors = errors;
     this.requestId = requestId;
+    this.retryAfter = retryAfter;
   }
 
   /** True when the outcome is unknown (the request may or may not have been applied). */
@@ -58,7 +61,15 @@ async function toApiError(resp: Response): Promise<ApiError> {
   const code = typeof body.code === "string" ? body.code : resp.status >= 500 ? "server_error" : "http_error";
   const detail = typeof body.detail === "string" ? body.detail : typeof body.title === "string" ? body.title : resp.statusText;
   const errors = Array.isArray(body.errors) ? (body.errors as FieldError[]) : [];
-  return new ApiError(resp.status, code, detail, errors, resp.headers.get("X-Request-ID") ?? undefined);
+  return new ApiError(resp.status, code, detail, errors, resp.headers.get("X-Request-ID") ?? undefined, retryAfterSeconds(resp));
+}
+
+/** `Retry-After` as seconds: delta-seconds or an HTTP date (RFC 9110 10.2.3); undefined if absent. */
+function retryAfterSeconds(resp: Response): number | undefined {
+  const raw = resp.headers.get("Retry-After");
+  if (!raw) return undefined;
+  const seconds = /^\d+$/.test(raw.trim()) ? Number(raw) : Math.ceil((Date.parse(raw) - Date.now()) / 1000);
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined;
 }
 
 /** Exchanges the refresh cookie for a new access token; concurrent callers share one call. */
