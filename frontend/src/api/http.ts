@@ -137,10 +137,19 @@ async function send(method: string, path: string, opts: RequestOptions, token: s
   }
 }
 
+/** A 401 that refuses the password typed to confirm an action (not the token): no refresh, no retry. */
+async function refusesCredentials(resp: Response): Promise<boolean> {
+  try {
+    return ((await resp.clone().json()) as { code?: unknown }).code === "invalid_credentials";
+  } catch {
+    return false;
+  }
+}
+
 /** Raw response (for downloads and streams) with the same auth and refresh rules. */
 export async function rawRequest(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
   let resp = await send(method, path, opts, accessToken);
-  if (resp.status === 401 && !opts.anonymous) {
+  if (resp.status === 401 && !opts.anonymous && !(await refusesCredentials(resp))) {
     const token = await refreshAccessToken();
     if (token) resp = await send(method, path, opts, token);
   }

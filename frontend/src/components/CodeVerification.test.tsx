@@ -1,7 +1,7 @@
 import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fakeServer, json, renderWithProviders } from "../test/render";
+import { fakeServer, renderWithProviders } from "../test/render";
 import { CodeVerification, RESEND_SECONDS } from "./CodeVerification";
 
 const accepted = () => new Response(null, { status: 202 });

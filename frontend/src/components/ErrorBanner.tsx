@@ -8,13 +8,15 @@ import { useI18n } from "../i18n/I18nProvider";
 export type ErrorMessages = Partial<Record<string, MessageId>>;
 
 /**
- * Wrong PINs left before the lock, when the server says (its invalid_pin detail reads "Wrong PIN;
- * 3 attempt(s) left before the PIN is locked"); null when it does not.
+ * Wrong PINs left before the lock, when the server says: its invalid_pin detail reads "Wrong PIN;
+ * 3 attempt(s) left before the PIN is locked", or "...the PIN is now locked..." after the last
+ * one (0). Null when it does not say.
  */
 export function pinTriesLeft(err: unknown): number | null {
   if (!(err instanceof ApiError) || err.code !== "invalid_pin") return null;
   const m = /(\d+)\s+attempt/i.exec(err.message);
-  return m ? Number(m[1]) : null;
+  if (m) return Number(m[1]);
+  return /now locked/i.test(err.message) ? 0 : null;
 }
 
 /** Where the person can fix what the error is about (a link after the message). */

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { api } from "../api/endpoints";
 import { API_CLIENT_SCOPES, MONEY_SCOPES, type ApiClientScope, type CreatedApiClient } from "../api/models";
-import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
+import { ErrorBanner, SuccessBanner, type ErrorMessages } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { PinField } from "../components/PinField";
 import { Empty, Loading } from "../components/States";
@@ -10,6 +10,9 @@ import { useI18n } from "../i18n/I18nProvider";
 import { describeUserAgent } from "../lib/userAgent";
 import { validateNewPin, validatePassword, validatePin, validateRequired } from "../lib/validation";
 import { focusFirstInvalid } from "../lib/focus";
+
+// Creating a client: the password typed to confirm it was wrong (401 in v1.1's contract).
+const WRONG_PASSWORD: ErrorMessages = { invalid_credentials: "sec.wrong_password", invalid_password: "sec.wrong_password" };
 
 export function Security() {
   const { t } = useI18n();
@@ -207,7 +210,7 @@ function ApiClients() {
         </div>
       )}
       <form onSubmit={submit} noValidate>
-        <ErrorBanner error={create.error ?? remove.error} messages={{ invalid_credentials: "sec.wrong_password" }} />
+        <ErrorBanner error={create.error ?? remove.error} messages={WRONG_PASSWORD} />
         <Field label={t("sec.client_name")} name="client_name" value={name} onChange={(e) => setName(e.target.value)} error={touched && nameErr ? t(nameErr) : null} />
         <fieldset className="field">
           <legend>{t("sec.scopes")}</legend>
