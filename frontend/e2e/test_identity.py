@@ -71,7 +71,7 @@ def test_new_user_verifies_the_phone_pays_by_local_number_and_resets_the_passwor
 
     # The code screen: the number in E.164, the code field focused, a countdown before a resend.
     expect(p.get_by_role("heading", name="Verify your mobile number")).to_be_visible()
-    expect(p.get_by_role("status")).to_contain_text(newbie.phone)
+    expect(p.get_by_role("status").filter(has_text=newbie.phone)).to_be_visible()
     expect(p.get_by_role("timer")).to_contain_text("You can ask for a new code in")
     code = sms.code_for(newbie.phone, since=before)
     verify_with_code(p, wrong(code))
@@ -135,7 +135,7 @@ def test_new_user_verifies_the_phone_pays_by_local_number_and_resets_the_passwor
     p.get_by_label("Email, phone or handle").fill(local_form(newbie.phone))
     before = sms.seen()
     p.get_by_role("button", name="Send code").click()
-    expect(p.get_by_role("status")).to_contain_text("If an account matches")
+    expect(p.get_by_role("status").filter(has_text="If an account matches")).to_be_visible()
     reset_code = sms.code_for(newbie.phone, since=before)
     new_password = newbie.password + "!2"
     p.get_by_label("6-digit code").fill(reset_code)
@@ -146,7 +146,7 @@ def test_new_user_verifies_the_phone_pays_by_local_number_and_resets_the_passwor
     p.screenshot(path=screenshots / "reset-password-375.png", full_page=True)
     p.get_by_role("button", name="Set new password").click()
     expect(p.get_by_role("heading", name="Log in to Mini-InstaPay")).to_be_visible()
-    expect(p.get_by_role("status")).to_contain_text("Your password was changed")
+    expect(p.get_by_role("status").filter(has_text="Your password was changed")).to_be_visible()
     p.screenshot(path=screenshots / "login-after-reset-375.png", full_page=True)
 
     # The old password no longer works; the new one does (typed with the local phone too).
@@ -191,6 +191,8 @@ def test_an_unverified_phone_is_walked_to_the_code(new_page, sms: SmsInbox, cons
     """Leaving sign-up at the code step: the next login lands on the code screen, every screen
     reminds, and a payment is refused with the way to fix it."""
     console.allow(403, "/api/v1/wallet/topups")
+    # Each code screen asks for a code when it opens; one opened soon after another is told to wait.
+    console.allow(429, "/api/v1/auth/verify/phone/send")
     omar = new_identity("Omar")
     p = new_page()
     p.goto("/register")
@@ -219,7 +221,7 @@ def test_an_unverified_phone_is_walked_to_the_code(new_page, sms: SmsInbox, cons
     expect(q.get_by_role("heading", name=EN.verify_phone)).to_be_visible()
     # Each screen asks for a code when it opens (a resend too soon is refused, and the code already
     # sent stays good): the newest code sent to the phone is the one to type.
-    expect(q.get_by_role("status")).to_contain_text(omar.phone)
+    expect(q.get_by_role("status").filter(has_text=omar.phone)).to_be_visible()
     verify_with_code(q, sms.code_for(omar.phone, since=set()))
     q.get_by_role("button", name=EN.verify, exact=True).click()
     expect(q.get_by_role("status").filter(has_text="Your mobile number is verified.")).to_be_visible()
