@@ -18,6 +18,8 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, e
 # test folders on sys.path, so this folder is added here.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from helpers import SmsInbox  # (importable once the path above is set)
+
 # The stack runs on a shared, busy machine: give each expectation room (no fixed sleeps anywhere).
 expect.set_options(timeout=15_000)
 
@@ -125,3 +127,9 @@ def new_page(browser: Browser, web_url: str, console: ConsoleLog) -> Iterator[Ca
     yield open_page
     for ctx in contexts:
         ctx.close()
+
+
+@pytest.fixture(scope="session")
+def sms(stack) -> SmsInbox:
+    """The stack's SMS sink (verification and password-reset codes arrive there)."""
+    return SmsInbox(stack.sms_dir)

@@ -12,6 +12,38 @@ from playwright.sync_api import Page, expect
 from instapay_stack.e2e import TestUser, login, unique_identity, verify_contact
 
 PIN = "246810"
+CODE_RE = re.compile(r"(?<![\d.,])\d{6}(?![\d.,])")
+
+
+class SmsInbox:
+    """The local stack's SMS sink: one file per message in the data dir's sms/ folder, with a
+    `To: <phone>` line; a verification or reset message holds its code as its only 6-digit number."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def seen(self) -> set[str]:
+        """Names of the messages already there (a later code_for looks only at newer ones)."""
+        return {p.name for p in self.directory.glob("*.txt")} if self.directory.is_dir() else set()
+
+    def code_for(self, phone: str, *, since: set[str], timeout: float = 30.0) -> str:
+        """The code in the newest message to `phone` that was not in `since`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            fresh = [p for p in self.directory.glob("*.txt") if p.name not in since] if self.directory.is_dir() else []
+            for path in sorted(fresh, key=lambda p: p.stat().st_mtime, reverse=True):
+                text = path.read_text(encoding="utf-8")
+                if f"To: {phone}" in text.splitlines() and (codes := CODE_RE.findall(text)):
+                    return codes[0]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no code sent to {phone} within {timeout} s in {self.directory}")
+            time.sleep(0.3)
+
+
+def local_form(phone: str) -> str:
+    """+201001234567 as Egyptians type it: 01001234567."""
+    assert phone.startswith("+20"), phone
+    return "0" + phone[3:]
 
 
 @dataclass
@@ -43,18 +75,31 @@ class SignUpText:
     pin_confirm: str
     pin_set: str
     balance: str
+    verify_phone: str
+    code: str
+    verify: str
+    verify_email: str
+    skip: str
 
 
 EN = SignUpText("Full name", "Email", "Mobile number", "Payment handle", "Password", "Create account",
-                "Set your transaction PIN", "Transaction PIN", "Confirm PIN", "Set PIN and continue", "Balance")
+                "Set your transaction PIN", "Transaction PIN", "Confirm PIN", "Set PIN and continue", "Balance",
+                "Verify your mobile number", "6-digit code", "Verify", "Verify your email (optional)", "Skip for now")
 AR = SignUpText("الاسم الكامل", "البريد الإلكتروني", "رقم الهاتف", "معرّف الدفع", "كلمة المرور", "إنشاء الحساب",
                 "عيّن الرقم السري للمعاملات", "الرقم السري للمعاملات", "تأكيد الرقم السري",
-                "تعيين الرقم والمتابعة", "الرصيد")
+                "تعيين الرقم والمتابعة", "الرصيد", "أكّد رقم هاتفك", "الرمز المكوّن من 6 أرقام", "تأكيد",
+                "أكّد بريدك الإلكتروني (اختياري)", "تخطَّ الآن")
 
 
-def sign_up(page: Page, user: WebUser, *, text: SignUpText = EN, audit: bool = False) -> None:
-    """Registers and sets the PIN. With audit, both screens are checked with axe, and an empty
-    submit first shows the errors with focus on the first invalid field."""
+def sign_up(page: Page, user: WebUser, sms: SmsInbox, *, text: SignUpText = EN, audit: bool = False,
+            phone_as_typed: str | None = None, shots: Path | None = None, suffix: str = "") -> None:
+    """Registers, verifies the phone with the code from the SMS sink, sets the PIN and skips the
+    e-mail step. With audit, every screen is checked with axe, and an empty submit first shows the
+    errors with focus on the first invalid field. With shots, the new screens are photographed
+    (verify-phone{suffix}.png, pin{suffix}.png, verify-email{suffix}.png).
+
+    A server that does not report verification (GET /users/me without phone_verified) skips the
+    two code steps, and so does this helper; the acceptance test (test_identity.py) requires them."""
     page.goto("/register")
     expect(page.get_by_label(text.full_name)).to_be_visible()
     if audit:
@@ -65,16 +110,37 @@ def sign_up(page: Page, user: WebUser, *, text: SignUpText = EN, audit: bool = F
         check_a11y(page, "register with errors shown")
     page.get_by_label(text.full_name).fill(user.full_name)
     page.get_by_label(text.email).fill(user.email)
-    page.get_by_label(text.phone).fill(user.phone)
+    page.get_by_label(text.phone).fill(phone_as_typed or user.phone)
     page.get_by_label(text.handle).fill(user.handle)
     page.get_by_label(text.password, exact=True).fill(user.password)
+    before = sms.seen()
     page.get_by_role("button", name=text.create).click()
+    next_step = f"^({re.escape(text.verify_phone)}|{re.escape(text.pin_title)})$"
+    step = page.get_by_role("heading", name=re.compile(next_step))
+    expect(step).to_be_visible()
+    verifies = step.inner_text() == text.verify_phone
+    if verifies:
+        verify_with_code(page, sms.code_for(user.phone, since=before), text)
+        if audit:
+            check_a11y(page, "register: phone verification")
+        if shots:
+            page.screenshot(path=shots / f"verify-phone{suffix}.png", full_page=True)
+        page.get_by_role("button", name=text.verify, exact=True).click()
     expect(page.get_by_role("heading", name=text.pin_title)).to_be_visible()
     if audit:
         check_a11y(page, "register: PIN setup")
     page.get_by_label(text.pin).fill(PIN)
     page.get_by_label(text.pin_confirm).fill(PIN)
+    if shots:
+        page.screenshot(path=shots / f"pin{suffix}.png", full_page=True)
     page.get_by_role("button", name=text.pin_set).click()
+    if verifies:
+        expect(page.get_by_role("heading", name=text.verify_email)).to_be_visible()
+        if audit:
+            check_a11y(page, "register: e-mail verification")
+        if shots:
+            page.screenshot(path=shots / f"verify-email{suffix}.png", full_page=True)
+        page.get_by_role("button", name=text.skip).click()
     expect(page.get_by_test_id("balance")).to_be_visible()
     verify_contacts(page, user)
 
@@ -88,6 +154,13 @@ def verify_contacts(page: Page, user: WebUser) -> None:
                         password=user.password, full_name=user.full_name, access_token=tokens["access_token"])
     verify_contact(gateway, api_user, "phone")
     verify_contact(gateway, api_user, "email")
+
+
+def verify_with_code(page: Page, code: str, text: SignUpText = EN) -> None:
+    """Types the code on the code screen (the caller presses Verify, after a screenshot if it likes)."""
+    field = page.get_by_label(text.code)
+    expect(field).to_be_focused()
+    field.fill(code)
 
 
 def log_in(page: Page, user: WebUser) -> None:

@@ -39,14 +39,14 @@ def assert_fits(page: Page, width: int) -> None:
     assert overflow <= width, f"{page.url} is {overflow}px wide at a {width}px viewport"
 
 
-def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
+def test_two_people_pay_each_other(new_page, screenshots: Path, sms) -> None:
     alice, bob = new_identity("Alice"), new_identity("Bob")
     a = new_page()
     b = new_page()
 
     # Sign up (with PIN setup) on both sides.
-    sign_up(a, alice, audit=True)
-    sign_up(b, bob)
+    sign_up(a, alice, sms, audit=True)
+    sign_up(b, bob, sms)
     expect_balance(a, "0.00")
     check_a11y(a, "dashboard")
     a.screenshot(path=screenshots / "dashboard.png", full_page=True)
@@ -166,15 +166,15 @@ def test_two_people_pay_each_other(new_page, screenshots: Path) -> None:
     expect(a).to_have_url(re.compile(r"/login$"))
 
 
-def test_errors_are_explained(new_page, console) -> None:
+def test_errors_are_explained(new_page, console, sms) -> None:
     # The wrong PIN (403) and the insufficient funds (422) are provoked on purpose.
     console.allow(403, "/api/v1/transfers")
     console.allow(422, "/api/v1/transfers")
     carol, dave = new_identity("Carol"), new_identity("Dave")
     d = new_page()
-    sign_up(d, dave)
+    sign_up(d, dave, sms)
     c = new_page()
-    sign_up(c, carol)
+    sign_up(c, carol, sms)
 
     nav(c, "Send")
     c.get_by_label("Recipient (handle, phone or email)").fill(dave.handle)
@@ -196,15 +196,15 @@ def test_errors_are_explained(new_page, console) -> None:
     expect(c.get_by_role("alert")).to_contain_text("Insufficient funds")
 
 
-def test_send_money_with_the_keyboard_only(new_page, console) -> None:
+def test_send_money_with_the_keyboard_only(new_page, console, sms) -> None:
     """Tab, typing and Enter only, from the dashboard to a completed transfer. A refused submit puts
     focus on the first invalid field (whose error is its description), a refused PIN on the PIN."""
     console.allow(403, "/api/v1/transfers")
     gina, hank = new_identity("Gina"), new_identity("Hank")
     h = new_page()
-    sign_up(h, hank)
+    sign_up(h, hank, sms)
     g = new_page()
-    sign_up(g, gina)
+    sign_up(g, gina, sms)
     top_up(g, "50.00")
     nav(g, "Dashboard")
     expect(g.get_by_role("main")).to_be_focused()  # the app moves focus to the new screen's content
@@ -250,10 +250,10 @@ def test_send_money_with_the_keyboard_only(new_page, console) -> None:
     expect_balance(h, "12.50")
 
 
-def test_phone_layout_and_arabic(new_page, screenshots: Path) -> None:
+def test_phone_layout_and_arabic(new_page, screenshots: Path, sms) -> None:
     erin = new_identity("Erin")
     setup = new_page()
-    sign_up(setup, erin)
+    sign_up(setup, erin, sms)
     top_up(setup, "100.00")  # something in the history, the limits and the bell
 
     phone = new_page(width=375, height=812)
@@ -286,6 +286,7 @@ def test_phone_layout_and_arabic(new_page, screenshots: Path) -> None:
     nav(phone, "الأمان")
     expect(phone.get_by_text("هذا الجهاز")).to_be_visible()
     phone.get_by_label("اسم التطبيق").fill("budget app")
+    phone.get_by_label("أكّد بكلمة المرور").fill(erin.password)
     phone.get_by_role("button", name="إنشاء تطبيق").click()
     expect(phone.get_by_test_id("client-secret")).not_to_be_empty()
     phone.screenshot(path=screenshots / "security-375-ar.png", full_page=True)
@@ -304,7 +305,7 @@ def test_phone_layout_and_arabic(new_page, screenshots: Path) -> None:
         page.get_by_role("button", name="تسجيل الخروج").click()
         expect(page.get_by_role("heading", name="تسجيل الدخول إلى ميني إنستاباي")).to_be_visible()
         check_a11y(page, f"login (ar, {where})")
-    sign_up(phone, new_identity("Farida"), text=AR, audit=True)
+    sign_up(phone, new_identity("Farida"), sms, text=AR, audit=True)
     # Signed up in Arabic, the account is saved in Arabic: its profile (loaded by the page) says so,
     # and the app stays right-to-left instead of switching to the new profile's English default.
     nav(phone, "الملف الشخصي")
@@ -312,7 +313,7 @@ def test_phone_layout_and_arabic(new_page, screenshots: Path) -> None:
     expect(phone.locator("html")).to_have_attribute("lang", "ar")
 
 
-def test_pending_funding_on_a_phone(new_page, console, screenshots: Path, funding_confirms: bool) -> None:
+def test_pending_funding_on_a_phone(new_page, console, screenshots: Path, funding_confirms: bool, sms) -> None:
     """A bank top-up and a withdrawal are pending until the bank confirms: the app says so, holds
     the withdrawal apart from the available balance, marks the rows, and refuses a top-up over the
     limit in words. With the provider simulator in the stack they then complete; with the
@@ -320,7 +321,7 @@ def test_pending_funding_on_a_phone(new_page, console, screenshots: Path, fundin
     console.allow(422, "/api/v1/wallet/topups")
     ivy = new_identity("Ivy")
     p = new_page(width=375, height=812)
-    sign_up(p, ivy)
+    sign_up(p, ivy, sms)
     top_up(p, "100.00")  # card: completed at once
 
     # Bank top-up: 202 pending; nothing is added until the bank confirms.
@@ -399,12 +400,12 @@ def test_pending_funding_on_a_phone(new_page, console, screenshots: Path, fundin
         expect(p.get_by_test_id("history-list").locator("li[data-status=pending]")).to_have_count(0)
 
 
-def test_admin_sees_reconciliation(new_page, grant_admin, screenshots: Path) -> None:
+def test_admin_sees_reconciliation(new_page, grant_admin, screenshots: Path, sms) -> None:
     """An operator opens the admin screen: yesterday's reconciliation by default, the matched count
     and, on a clean day, "No discrepancies"; a user without the role has no admin link."""
     olga = new_identity("Olga")
     o = new_page()
-    sign_up(o, olga)
+    sign_up(o, olga, sms)
     expect(o.get_by_role("navigation").get_by_role("link", name="Admin")).to_have_count(0)
     grant_admin(olga.email)
     o.reload()  # roles travel in the access token: the refresh after the reload carries the new one

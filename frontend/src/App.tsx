@@ -1,4 +1,4 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { ApiError } from "./api/http";
@@ -7,6 +7,7 @@ import { Loading } from "./components/States";
 import { I18nProvider } from "./i18n/I18nProvider";
 import { Admin } from "./pages/Admin";
 import { Dashboard } from "./pages/Dashboard";
+import { ForgotPassword } from "./pages/ForgotPassword";
 import { History } from "./pages/History";
 import { Login } from "./pages/Login";
 import { Profile } from "./pages/Profile";
@@ -15,11 +16,20 @@ import { Reports } from "./pages/Reports";
 import { Requests } from "./pages/Requests";
 import { Security } from "./pages/Security";
 import { Send } from "./pages/Send";
+import { Verify } from "./pages/Verify";
 import { WalletPage } from "./pages/WalletPage";
 import { SessionProvider, useSession } from "./session/SessionProvider";
 
 export function makeQueryClient(): QueryClient {
-  return new QueryClient({
+  const client: QueryClient = new QueryClient({
+    // A payment refused for an unverified phone means the profile we hold is out of date (say, a
+    // claim dropped because another account verified the number first): read it again, so the
+    // reminder to verify shows.
+    mutationCache: new MutationCache({
+      onError: (err) => {
+        if (err instanceof ApiError && err.code === "phone_not_verified") void client.invalidateQueries({ queryKey: ["me"] });
+      },
+    }),
     defaultOptions: {
       queries: {
         staleTime: 10_000,
@@ -29,6 +39,7 @@ export function makeQueryClient(): QueryClient {
       mutations: { retry: false },
     },
   });
+  return client;
 }
 
 function RequireSession({ children }: { children: ReactNode }) {
@@ -57,6 +68,14 @@ export function AppRoutes() {
           </GuestOnly>
         }
       />
+      <Route
+        path="/forgot-password"
+        element={
+          <GuestOnly>
+            <ForgotPassword />
+          </GuestOnly>
+        }
+      />
       <Route path="/register" element={<Register />} />
       <Route
         element={
@@ -74,6 +93,7 @@ export function AppRoutes() {
         <Route path="profile" element={<Profile />} />
         <Route path="security" element={<Security />} />
         <Route path="admin" element={<Admin />} />
+        <Route path="verify" element={<Verify />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>

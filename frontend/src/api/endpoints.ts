@@ -22,6 +22,18 @@ import type {
 
 const idem = (key: string) => ({ "Idempotency-Key": key });
 
+interface ContractClientCreate {
+  name: string;
+  scopes: ApiClientScope[];
+  password: string;
+  pin?: string;
+}
+// v1.1 adds the password and the PIN; the generated body is used once it has them.
+type GeneratedClientCreate = ApiBody<"/api/v1/auth/clients", "post", ContractClientCreate>;
+type ClientCreate = GeneratedClientCreate extends { password: string } ? GeneratedClientCreate : ContractClientCreate;
+
+type Channel = "phone" | "email";
+
 export const api = {
   register: (body: ApiBody<"/api/v1/auth/register", "post", { email: string; phone: string; password: string; full_name: string; handle?: string }>) =>
     request<{ user_id: string; email: string; phone: string; handle: string }>("POST", "/api/v1/auth/register", {
@@ -37,8 +49,17 @@ export const api = {
     request<void>("POST", "/api/v1/auth/password", { body }),
   setPin: (body: ApiBody<"/api/v1/auth/pin", "put", { pin: string; password: string }>) => request<void>("PUT", "/api/v1/auth/pin", { body }),
   clients: () => request<{ items: ApiClient[] }>("GET", "/api/v1/auth/clients"),
-  createClient: (body: ApiBody<"/api/v1/auth/clients", "post", { name: string; scopes: ApiClientScope[] }>) =>
+  createClient: (body: ClientCreate) =>
     request<CreatedApiClient>("POST", "/api/v1/auth/clients", { body }),
+  /** 202: a 6-digit code goes to the phone (SMS) or the e-mail; 429 with Retry-After when asked too often. */
+  sendCode: (channel: Channel) => request<void>("POST", `/api/v1/auth/verify/${channel}/send`),
+  /** 204; 422 invalid_code / code_expired, 429 rate_limited after too many tries. */
+  verifyCode: (channel: Channel, code: string) => request<void>("POST", `/api/v1/auth/verify/${channel}`, { body: { code } }),
+  /** 202 whether or not the account exists. */
+  forgotPassword: (body: ApiBody<"/api/v1/auth/password/forgot", "post", { username: string }>) =>
+    request<void>("POST", "/api/v1/auth/password/forgot", { body, anonymous: true }),
+  resetPassword: (body: ApiBody<"/api/v1/auth/password/reset", "post", { username: string; code: string; new_password: string }>) =>
+    request<void>("POST", "/api/v1/auth/password/reset", { body, anonymous: true }),
   deleteClient: (id: string) => request<void>("DELETE", `/api/v1/auth/clients/${encodeURIComponent(id)}`),
 
   me: () => request<Profile>("GET", "/api/v1/users/me"),

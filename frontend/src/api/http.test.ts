@@ -41,6 +41,32 @@ describe("request", () => {
     expect(getAccessToken()).toBeNull();
   });
 
+  it("a wrong confirming password (401 invalid_credentials) is not an expired session: no refresh", async () => {
+    const server = fakeServer({
+      "POST /api/v1/auth/clients": () => json(401, { code: "invalid_credentials", detail: "wrong password" }),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    setAccessToken("tok");
+    await expect(request("POST", "/api/v1/auth/clients", { body: {} })).rejects.toMatchObject({ status: 401, code: "invalid_credentials" });
+    expect(server.calls).toHaveLength(1);
+    expect(getAccessToken()).toBe("tok");
+  });
+
+  it("reads Retry-After (seconds or an HTTP date) into the error", async () => {
+    const at = new Date(Date.now() + 120_000).toUTCString();
+    const server = fakeServer({
+      "POST /api/v1/auth/verify/phone/send": [
+        () => new Response(JSON.stringify({ code: "rate_limited" }), { status: 429, headers: { "Retry-After": "42" } }),
+        () => new Response(JSON.stringify({ code: "rate_limited" }), { status: 429, headers: { "Retry-After": at } }),
+      ],
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    await expect(request("POST", "/api/v1/auth/verify/phone/send")).rejects.toMatchObject({ retryAfter: 42 });
+    const err = (await request("POST", "/api/v1/auth/verify/phone/send").catch((e: unknown) => e)) as ApiError;
+    expect(err.retryAfter).toBeGreaterThan(100);
+    expect(err.retryAfter).toBeLessThanOrEqual(120);
+  });
+
   it("turns problem+json into ApiError with field errors", async () => {
     const server = fakeServer({
       "POST /api/v1/transfers": () =>

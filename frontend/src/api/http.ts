@@ -20,13 +20,16 @@ export class ApiError extends Error {
   readonly code: string;
   readonly errors: FieldError[];
   readonly requestId?: string;
+  /** Seconds from a 429/423 `Retry-After` header (a resend countdown starts from it). */
+  readonly retryAfter?: number;
 
-  constructor(status: number, code: string, detail: string, errors: FieldError[] = [], requestId?: string) {
+  constructor(status: number, code: string, detail: string, errors: FieldError[] = [], requestId?: string, retryAfter?: number) {
     super(detail);
     this.status = status;
     this.code = code;
     this.errors = errors;
     this.requestId = requestId;
+    this.retryAfter = retryAfter;
   }
 
   /** True when the outcome is unknown (the request may or may not have been applied). */
@@ -65,7 +68,15 @@ async function toApiError(resp: Response): Promise<ApiError> {
   const code = typeof body.code === "string" ? body.code : resp.status >= 500 ? "server_error" : "http_error";
   const detail = typeof body.detail === "string" ? body.detail : typeof body.title === "string" ? body.title : resp.statusText;
   const errors = Array.isArray(body.errors) ? (body.errors as FieldError[]) : [];
-  return new ApiError(resp.status, code, detail, errors, resp.headers.get("X-Request-ID") ?? undefined);
+  return new ApiError(resp.status, code, detail, errors, resp.headers.get("X-Request-ID") ?? undefined, retryAfterSeconds(resp));
+}
+
+/** `Retry-After` as seconds: delta-seconds or an HTTP date (RFC 9110 10.2.3); undefined if absent. */
+function retryAfterSeconds(resp: Response): number | undefined {
+  const raw = resp.headers.get("Retry-After");
+  if (!raw) return undefined;
+  const seconds = /^\d+$/.test(raw.trim()) ? Number(raw) : Math.ceil((Date.parse(raw) - Date.now()) / 1000);
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined;
 }
 
 /** Exchanges the refresh cookie for a new access token; concurrent callers share one call. */
@@ -138,10 +149,19 @@ async function send(method: string, path: string, opts: RequestOptions, token: s
   }
 }
 
+/** A 401 that refuses the password typed to confirm an action (not the token): no refresh, no retry. */
+async function refusesCredentials(resp: Response): Promise<boolean> {
+  try {
+    return ((await resp.clone().json()) as { code?: unknown }).code === "invalid_credentials";
+  } catch {
+    return false;
+  }
+}
+
 /** Raw response (for downloads and streams) with the same auth and refresh rules. */
 export async function rawRequest(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
   let resp = await send(method, path, opts, accessToken);
-  if (resp.status === 401 && !opts.anonymous) {
+  if (resp.status === 401 && !opts.anonymous && !(await refusesCredentials(resp))) {
     const token = await refreshAccessToken();
     if (token) resp = await send(method, path, opts, token);
   }

@@ -28,6 +28,12 @@ interface ContractProfile {
   preferences: Preferences;
 }
 
+/** v1.1: `GET /users/me` says whether the phone and the e-mail are proven (see `verified` below). */
+interface ContractVerification {
+  phone_verified: boolean;
+  email_verified: boolean;
+}
+
 interface ContractLookupResult {
   user_id: string;
   handle: string;
@@ -152,11 +158,23 @@ export const API_CLIENT_SCOPES = [
   "wallet:read",
   "transactions:read",
   "transfers:write",
+  "wallet:withdraw",
   "reports:read",
 ] as const;
+/** Scopes that move money: creating a client with one needs the PIN as well as the password. */
+export const MONEY_SCOPES: readonly ApiClientScope[] = ["transfers:write", "wallet:withdraw"];
 export type ApiClientScope = (typeof API_CLIENT_SCOPES)[number];
 export type TokenResponse = ApiResponse<"/api/v1/auth/login", "post", ContractTokenResponse>;
-export type Profile = ApiResponse<"/api/v1/users/me", "get", ContractProfile>;
+// Partial until the generated schema carries the v1.1 fields (then they are plain booleans).
+export type Profile = ApiResponse<"/api/v1/users/me", "get", ContractProfile> & Partial<ContractVerification>;
+
+/**
+ * Whether the phone / e-mail is verified. A server that does not report it (no field) predates
+ * verification and lets everything through, so the app does not ask for a code it cannot check.
+ */
+export function verified(profile: Profile | undefined, what: "phone" | "email"): boolean {
+  return profile?.[`${what}_verified`] !== false;
+}
 export type LookupResult = ApiResponse<"/api/v1/users/lookup", "get", ContractLookupResult>;
 export type Wallet = ApiResponse<"/api/v1/wallet", "get", ContractWallet>;
 export type Transfer = ApiResponse<"/api/v1/transfers", "post", ContractTransfer>;

@@ -1,9 +1,10 @@
 import { useEffect, useRef } from "react";
-import { NavLink, Outlet, useLocation, useNavigate } from "react-router-dom";
+import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router-dom";
+import { verified } from "../api/models";
 import { useI18n } from "../i18n/I18nProvider";
 import { useSession } from "../session/SessionProvider";
 import { NotificationBell } from "./NotificationBell";
-import { useProfileLanguage } from "../pages/useProfile";
+import { useProfile, useProfileLanguage } from "../pages/useProfile";
 import { useDocumentTitle } from "../lib/useDocumentTitle";
 
 const LINKS = [
@@ -27,9 +28,23 @@ export function Layout() {
   const location = useLocation();
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
+  const prompted = useRef(false);
   useProfileLanguage();
+  const profile = useProfile();
   const current = links.find(([to]) => to === location.pathname);
-  useDocumentTitle(current ? t(current[1]) : "", t("app.name"));
+  const onVerify = location.pathname === "/verify";
+  useDocumentTitle(current ? t(current[1]) : onVerify ? t("verify.title") : "", t("app.name"));
+
+  // Opening the app (after logging in, or a reload) on the dashboard with an unverified phone goes
+  // to the code screen first: nothing on the dashboard works until then. Once per page load, so
+  // the person can still come back here; the reminder above every screen stays.
+  useEffect(() => {
+    if (prompted.current || !profile.data) return;
+    prompted.current = true;
+    if (!verified(profile.data, "phone") && location.pathname === "/") navigate("/verify", { replace: true });
+    // only when the profile first arrives
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [profile.data]);
 
   // A client-side navigation does not move focus by itself: bring keyboard and screen-reader
   // users to the new screen's content, as a page load would.
@@ -71,6 +86,12 @@ export function Layout() {
         ))}
       </nav>
       <main id="main" className="content" tabIndex={-1} ref={mainRef}>
+        {/* Until the phone is verified no money moves and nobody can pay this account. */}
+        {profile.data && !verified(profile.data, "phone") && !onVerify && (
+          <p className="banner banner-warn" data-testid="verify-reminder">
+            {t("verify.reminder")} <Link to="/verify">{t("verify.now")}</Link>
+          </p>
+        )}
         <Outlet />
       </main>
     </div>

@@ -1,9 +1,10 @@
-import type { Ref } from "react";
+import type { ReactNode, Ref } from "react";
 import { useI18n } from "../i18n/I18nProvider";
 import type { MessageKey } from "../lib/validation";
+import { PIN_LENGTH } from "../lib/pin";
 import { Field } from "./Field";
 
-export const PIN_LENGTH = 6;
+export { PIN_LENGTH };
 
 interface PinFieldProps {
   name: string;
@@ -14,6 +15,8 @@ interface PinFieldProps {
   touched: boolean;
   /** Defaults to "Transaction PIN" (common.pin). */
   label?: string;
+  /** Shown under the field (e.g. what makes a new PIN too easy to guess). */
+  hint?: ReactNode;
   ref?: Ref<HTMLInputElement>;
 }
 
@@ -22,7 +25,7 @@ interface PinFieldProps {
  * phones, never autofilled or remembered by the browser (a PIN is not a password a manager should
  * offer), at most six characters. Its error is announced like any Field's.
  */
-export function PinField({ name, value, onChange, error, touched, label, ref }: PinFieldProps) {
+export function PinField({ name, value, onChange, error, touched, label, hint, ref }: PinFieldProps) {
   const { t } = useI18n();
   return (
     <Field
@@ -36,6 +39,7 @@ export function PinField({ name, value, onChange, error, touched, label, ref }: 
       value={value}
       onChange={(e) => onChange(e.target.value)}
       error={touched && error ? t(error) : null}
+      hint={hint}
     />
   );
 }

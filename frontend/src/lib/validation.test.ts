@@ -6,6 +6,9 @@ import {
   validatePassword,
   validatePhone,
   validatePin,
+  validateNewPin,
+  validateCode,
+  normaliseCode,
   validateRecipient,
 } from "./validation";
 
@@ -34,9 +37,11 @@ describe("amount", () => {
 });
 
 describe("identity fields", () => {
-  it("phone must be E.164", () => {
+  it("phone is E.164 or the local Egyptian form", () => {
     expect(validatePhone("+201001234567")).toBeNull();
-    expect(validatePhone("01001234567")).toBe("v.phone");
+    expect(validatePhone("01001234567")).toBeNull();
+    expect(validatePhone("0100 123 4567")).toBeNull();
+    expect(validatePhone("0100123456")).toBe("v.phone");
     expect(validatePhone("+0123")).toBe("v.phone");
   });
   it("handle is 3-30 of a-z0-9._", () => {
@@ -51,6 +56,20 @@ describe("identity fields", () => {
     expect(validatePin("12345")).toBe("v.pin");
     expect(validatePin("12345a")).toBe("v.pin");
   });
+  it("a new PIN is also not an easy one (entering an existing PIN checks the format only)", () => {
+    expect(validateNewPin("246810")).toBeNull();
+    expect(validateNewPin("123456")).toBe("v.pin_weak");
+    expect(validateNewPin("000000")).toBe("v.pin_weak");
+    expect(validateNewPin("12345")).toBe("v.pin");
+    expect(validatePin("000000")).toBeNull();
+  });
+  it("a one-time code is 6 digits, Arabic-Indic digits too", () => {
+    expect(validateCode("042917")).toBeNull();
+    expect(validateCode("٠٤٢٩١٧")).toBeNull();
+    expect(normaliseCode("٠٤٢ ٩١٧")).toBe("042917");
+    expect(validateCode("04291")).toBe("v.code");
+    expect(validateCode("04291a")).toBe("v.code");
+  });
   it("password needs length and a mix", () => {
     expect(validatePassword("short1")).toBe("v.password_length");
     expect(validatePassword("onlyletterslong")).toBe("v.password_mix");
@@ -61,6 +80,7 @@ describe("identity fields", () => {
   it("recipient is a handle, phone or email", () => {
     expect(validateRecipient("@ahmed.m")).toBeNull();
     expect(validateRecipient("+201001234567")).toBeNull();
+    expect(validateRecipient("01101234567")).toBeNull();
     expect(validateRecipient("a@b.co")).toBeNull();
     expect(validateRecipient("no spaces")).toBe("v.recipient");
     expect(validateRecipient(" ")).toBe("v.recipient_required");

@@ -10,6 +10,7 @@ import { Empty, Loading } from "../components/States";
 import { TransactionRow } from "../components/TransactionRow";
 import { useI18n } from "../i18n/I18nProvider";
 import { normaliseAmount, validateAmount, validateRecipient } from "../lib/validation";
+import { normaliseRecipient } from "../lib/phone";
 import { useWallet } from "./useProfile";
 import { focusFirstInvalid } from "../lib/focus";
 
@@ -87,7 +88,7 @@ function QuickSend() {
     e.preventDefault();
     if (errs.to || errs.amount) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    navigate(`/send?${new URLSearchParams({ to: to.trim(), amount: normaliseAmount(amount) })}`);
+    navigate(`/send?${new URLSearchParams({ to: normaliseRecipient(to), amount: normaliseAmount(amount) })}`);
   }
 
   return (

@@ -1,18 +1,20 @@
 import { useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate } from "react-router-dom";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { useI18n } from "../i18n/I18nProvider";
 import { useSession } from "../session/SessionProvider";
 import { validateRequired } from "../lib/validation";
 import { focusFirstInvalid } from "../lib/focus";
 import { useDocumentTitle } from "../lib/useDocumentTitle";
+import { normaliseRecipient } from "../lib/phone";
 
 export function Login() {
   const { t } = useI18n();
   const { login } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
+  const state = location.state as { from?: string; passwordReset?: boolean } | null;
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [touched, setTouched] = useState(false);
@@ -30,9 +32,9 @@ export function Login() {
     setBusy(true);
     setError(null);
     try {
-      await login(username.trim(), password);
-      const to = (location.state as { from?: string } | null)?.from ?? "/";
-      navigate(to, { replace: true });
+      // A phone typed as 010... is the account's +2010... (handles and e-mails are left alone).
+      await login(normaliseRecipient(username), password);
+      navigate(state?.from ?? "/", { replace: true });
     } catch (err) {
       setError(err);
     } finally {
@@ -44,6 +46,7 @@ export function Login() {
     <main className="auth-page">
       <form className="card auth-card" onSubmit={submit} noValidate>
         <h1>{t("auth.login_title")}</h1>
+        <SuccessBanner>{state?.passwordReset && !error ? t("reset.done") : null}</SuccessBanner>
         <ErrorBanner error={error} />
         <Field
           label={t("auth.username")}
@@ -65,6 +68,9 @@ export function Login() {
         <button className="btn btn-primary" type="submit" disabled={busy}>
           {busy ? t("common.loading") : t("auth.login")}
         </button>
+        <p>
+          <Link to="/forgot-password">{t("auth.forgot")}</Link>
+        </p>
         <p>
           {t("auth.no_account")} <Link to="/register">{t("auth.create")}</Link>
         </p>

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
+import { Link, useLocation } from "react-router-dom";
 import { api } from "../api/endpoints";
 import type { Preferences, Profile as ProfileT } from "../api/models";
 import { ErrorBanner, SuccessBanner, fieldErrors } from "../components/ErrorBanner";
@@ -13,9 +14,12 @@ import { focusFirstInvalid } from "../lib/focus";
 export function Profile() {
   const { t } = useI18n();
   const profile = useProfile();
+  const location = useLocation();
+  const justVerified = (location.state as { verified?: string } | null)?.verified === "email";
   return (
     <section className="card narrow">
       <h1>{t("prof.title")}</h1>
+      {justVerified && <SuccessBanner>{t("verify.email_done")}</SuccessBanner>}
       {profile.isPending && <Loading />}
       <ErrorBanner error={profile.error} />
       {profile.data && <ProfileForm profile={profile.data} />}
@@ -65,12 +69,14 @@ function ProfileForm({ profile }: { profile: ProfileT }) {
       <SuccessBanner>{save.isSuccess ? t("common.saved") : null}</SuccessBanner>
       <dl className="facts">
         <dt>{t("auth.email")}</dt>
-        <dd>
+        <dd className="verify-row">
           <bdi>{profile.email}</bdi>
+          <VerifiedBadge state={profile.email_verified} to="/verify?channel=email&next=/profile" what={t("auth.email")} />
         </dd>
         <dt>{t("auth.phone")}</dt>
-        <dd>
+        <dd className="verify-row">
           <bdi>{profile.phone}</bdi>
+          <VerifiedBadge state={profile.phone_verified} to="/verify?next=/profile" what={t("auth.phone")} />
         </dd>
       </dl>
       <Field label={t("auth.full_name")} name="full_name" value={fullName} onChange={(e) => setFullName(e.target.value)} error={touched && errs.full_name ? t(errs.full_name) : server.full_name} />
@@ -96,5 +102,20 @@ function ProfileForm({ profile }: { profile: ProfileT }) {
         {t("common.save")}
       </button>
     </form>
+  );
+}
+
+/** "Verified", or "Not verified" with the way to do it; nothing from a server that does not say. */
+function VerifiedBadge({ state, to, what }: { state: boolean | undefined; to: string; what: string }) {
+  const { t } = useI18n();
+  if (state === undefined) return null;
+  if (state) return <span className="pill pill-ok">{t("verify.verified")}</span>;
+  return (
+    <>
+      <span className="pill pill-warn">{t("verify.not_verified")}</span>
+      <Link to={to} aria-label={t("verify.verify_what", { what })}>
+        {t("verify.verify")}
+      </Link>
+    </>
   );
 }

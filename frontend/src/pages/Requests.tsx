@@ -11,6 +11,7 @@ import { useI18n } from "../i18n/I18nProvider";
 import { useAttemptKeys } from "../lib/useAttemptKeys";
 import { normaliseAmount, validateAmount, validatePin, validateRecipient } from "../lib/validation";
 import { focusFirstInvalid } from "../lib/focus";
+import { normaliseRecipient } from "../lib/phone";
 
 const ROLES = ["incoming", "outgoing"] as const;
 type Role = (typeof ROLES)[number];
@@ -94,7 +95,7 @@ function NewRequest() {
     if (errs.payer || errs.amount) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
     if (create.isPending) return;
-    create.mutate({ payer: payer.trim().replace(/^@/, ""), amount: normaliseAmount(amount), note: note.trim() || undefined });
+    create.mutate({ payer: normaliseRecipient(payer), amount: normaliseAmount(amount), note: note.trim() || undefined });
   }
 
   return (

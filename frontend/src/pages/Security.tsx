@@ -1,15 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { api } from "../api/endpoints";
-import { API_CLIENT_SCOPES, type ApiClientScope, type CreatedApiClient } from "../api/models";
-import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
+import { API_CLIENT_SCOPES, MONEY_SCOPES, type ApiClientScope, type CreatedApiClient } from "../api/models";
+import { ErrorBanner, SuccessBanner, type ErrorMessages } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { PinField } from "../components/PinField";
 import { Empty, Loading } from "../components/States";
 import { useI18n } from "../i18n/I18nProvider";
 import { describeUserAgent } from "../lib/userAgent";
-import { validatePassword, validatePin, validateRequired } from "../lib/validation";
+import { validateNewPin, validatePassword, validatePin, validateRequired } from "../lib/validation";
 import { focusFirstInvalid } from "../lib/focus";
+
+// Creating a client: the password typed to confirm it was wrong (401 in v1.1's contract).
+const WRONG_PASSWORD: ErrorMessages = { invalid_credentials: "sec.wrong_password", invalid_password: "sec.wrong_password" };
 
 export function Security() {
   const { t } = useI18n();
@@ -100,23 +103,26 @@ function ChangePassword() {
   );
 }
 
+/** Also the way out of a PIN lock: a new PIN (with the password) starts with no failures. */
 function ChangePin() {
   const { t } = useI18n();
   const [pin, setPin] = useState("");
+  const [pin2, setPin2] = useState("");
   const [password, setPassword] = useState("");
   const [touched, setTouched] = useState(false);
   const change = useMutation({
     mutationFn: api.setPin,
     onSuccess: () => {
       setPin("");
+      setPin2("");
       setPassword("");
       setTouched(false);
     },
   });
-  const errs = { pin: validatePin(pin), password: validateRequired(password) };
+  const errs = { pin: validateNewPin(pin), pin2: pin2 !== pin ? "auth.pin_mismatch" : null, password: validateRequired(password) };
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    if (errs.pin || errs.password) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
+    if (errs.pin || errs.pin2 || errs.password) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
     if (change.isPending) return;
     change.mutate({ pin, password });
@@ -129,7 +135,9 @@ function ChangePin() {
       <form onSubmit={submit} noValidate>
         <ErrorBanner error={change.error} />
         <SuccessBanner>{change.isSuccess ? t("sec.pin_changed") : null}</SuccessBanner>
-        <PinField label={t("sec.new_pin")} name="new_pin" value={pin} onChange={setPin} error={errs.pin} touched={touched} />
+        <p className="muted">{t("sec.pin_intro")}</p>
+        <PinField label={t("sec.new_pin")} name="new_pin" value={pin} onChange={setPin} error={errs.pin} touched={touched} hint={t("auth.pin_hint")} />
+        <PinField label={t("auth.pin_confirm")} name="new_pin_confirm" value={pin2} onChange={setPin2} error={errs.pin2} touched={touched} />
         <Field label={t("auth.password")} name="pin_password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={touched && errs.password ? t(errs.password) : null} />
         <button className="btn btn-primary" type="submit" disabled={change.isPending}>
           {t("sec.pin")}
@@ -145,14 +153,20 @@ function ApiClients() {
   const clients = useQuery({ queryKey: ["clients"], queryFn: api.clients });
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<ApiClientScope[]>(["wallet:read"]);
+  const [password, setPassword] = useState("");
+  const [pin, setPin] = useState("");
   const [created, setCreated] = useState<CreatedApiClient | null>(null);
   const [touched, setTouched] = useState(false);
+  // A client holding a money scope moves money without a PIN: creating it costs the PIN once.
+  const movesMoney = scopes.some((s) => MONEY_SCOPES.includes(s));
   const create = useMutation({
     mutationFn: api.createClient,
     onSuccess: (c) => {
       // The secret lives only in this component's state: it is gone once the user leaves.
       setCreated(c);
       setName("");
+      setPassword("");
+      setPin("");
       setTouched(false);
       void qc.invalidateQueries({ queryKey: ["clients"] });
     },
@@ -160,14 +174,16 @@ function ApiClients() {
   const remove = useMutation({ mutationFn: api.deleteClient, onSuccess: () => qc.invalidateQueries({ queryKey: ["clients"] }) });
   const nameErr = validateRequired(name);
   const scopeErr = scopes.length === 0 ? "v.required" : null;
+  const passwordErr = validateRequired(password);
+  const pinErr = movesMoney ? validatePin(pin) : null;
   const scopeErrId = useId();
 
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    if (nameErr || scopeErr) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
+    if (nameErr || scopeErr || passwordErr || pinErr) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
     if (create.isPending) return;
-    create.mutate({ name: name.trim(), scopes });
+    create.mutate({ name: name.trim(), scopes, password, ...(movesMoney ? { pin } : {}) });
   }
 
   return (
@@ -194,7 +210,7 @@ function ApiClients() {
         </div>
       )}
       <form onSubmit={submit} noValidate>
-        <ErrorBanner error={create.error ?? remove.error} />
+        <ErrorBanner error={create.error ?? remove.error} messages={WRONG_PASSWORD} />
         <Field label={t("sec.client_name")} name="client_name" value={name} onChange={(e) => setName(e.target.value)} error={touched && nameErr ? t(nameErr) : null} />
         <fieldset className="field">
           <legend>{t("sec.scopes")}</legend>
@@ -216,6 +232,19 @@ function ApiClients() {
             </small>
           )}
         </fieldset>
+        <Field
+          label={t("sec.client_password")}
+          name="client_password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={touched && passwordErr ? t(passwordErr) : null}
+          hint={t("sec.client_password_hint")}
+        />
+        {movesMoney && (
+          <PinField name="client_pin" value={pin} onChange={setPin} error={pinErr} touched={touched} hint={t("sec.client_pin_hint")} />
+        )}
         <button className="btn btn-primary" type="submit" disabled={create.isPending}>
           {t("sec.create_client")}
         </button>

@@ -118,6 +118,49 @@ describe("Send money", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent(text);
   });
 
+  it("says how many PIN tries are left, and on a lock how long and how to get out of it", async () => {
+    const server = fakeServer({
+      "GET /api/v1/users/lookup": lookup,
+      "POST /api/v1/transfers": [
+        () => json(403, { code: "invalid_pin", detail: "Wrong PIN; 2 attempt(s) left before the PIN is locked" }),
+        () => json(403, { code: "invalid_pin", detail: "Wrong PIN; the PIN is now locked for 15 minutes" }),
+        () => json(423, { code: "pin_locked", detail: "PIN locked; try again in 900 seconds" }),
+      ],
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<Send />);
+    await fillUntilConfirm(user);
+    await user.click(screen.getByRole("button", { name: "Confirm and send" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Wrong PIN. Tries left before the PIN locks for 15 minutes: 2.");
+    await user.type(screen.getByLabelText("Transaction PIN"), "123456");
+    await user.click(screen.getByRole("button", { name: "Confirm and send" }));
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("Your PIN is now locked for 15 minutes"));
+    await user.type(screen.getByLabelText("Transaction PIN"), "123456");
+    await user.click(screen.getByRole("button", { name: "Confirm and send" }));
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("set a new PIN with your password on the Security page"));
+    expect(screen.getByRole("link", { name: "Change transaction PIN" })).toHaveAttribute("href", "/security");
+  });
+
+  it("looks a local phone up in E.164, and sends an unverified sender to verify", async () => {
+    const server = fakeServer({
+      "GET /api/v1/users/lookup": lookup,
+      "POST /api/v1/transfers": () => json(403, { code: "phone_not_verified", detail: "verify your phone" }),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<Send />);
+    await user.type(screen.getByLabelText(/Recipient/), "011 0123 4567");
+    await user.click(screen.getByRole("button", { name: "Find recipient" }));
+    await screen.findByTestId("recipient-name");
+    expect(server.calls[0].url).toBe("/api/v1/users/lookup?q=%2B201101234567");
+    await user.type(screen.getByLabelText("Amount (EGP)"), "10");
+    await user.type(screen.getByLabelText("Transaction PIN"), "802413");
+    await user.click(screen.getByRole("button", { name: "Confirm and send" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Verify your mobile number before moving money.");
+    expect(screen.getByRole("link", { name: "Verify now" })).toHaveAttribute("href", "/verify");
+  });
+
   it("shows recipient_not_found from the lookup", async () => {
     const server = fakeServer({ "GET /api/v1/users/lookup": () => json(404, { code: "recipient_not_found" }) });
     vi.stubGlobal("fetch", server.fetchImpl);

@@ -12,6 +12,7 @@ import { useI18n } from "../i18n/I18nProvider";
 import { useAttemptKeys } from "../lib/useAttemptKeys";
 import { normaliseAmount, validateAmount, validatePin, validateRecipient } from "../lib/validation";
 import { focusFirstInvalid } from "../lib/focus";
+import { normaliseRecipient } from "../lib/phone";
 
 export function Send() {
   const { t, money } = useI18n();
@@ -33,7 +34,8 @@ export function Send() {
   const doneRef = useRef<HTMLDivElement>(null);
 
   const lookup = useMutation({
-    mutationFn: (q: string) => api.lookup(q.trim().replace(/^@/, "")),
+    // A phone typed as 011... is looked up as +2011... (lib/phone.ts).
+    mutationFn: (q: string) => api.lookup(normaliseRecipient(q)),
     onSuccess: (r) => {
       setFound(r);
       setTouched(false); // the next step's fields start clean
