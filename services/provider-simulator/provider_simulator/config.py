@@ -9,6 +9,7 @@ from instapay_common.settings import ServiceSettings
 DEV_API_KEY = "dev-simulator-api-key"
 DEV_WEBHOOK_SECRET = "dev-simulator-webhook-secret"
 DEV_CONTROL_TOKEN = "dev-simulator-control-token"
+DEV_SMS_API_KEY = "dev-simulator-sms-api-key"
 
 
 class SimulatorSettings(ServiceSettings):
@@ -24,6 +25,11 @@ class SimulatorSettings(ServiceSettings):
     simulator_webhook_secret: SecretStr = SecretStr(DEV_WEBHOOK_SECRET)
     simulator_api_key: SecretStr = SecretStr(DEV_API_KEY)
     simulator_control_token: SecretStr = SecretStr(DEV_CONTROL_TOKEN)
+    # The SMS gateway of the sandbox (POST /v1/sms): its own key, so the notification service holds
+    # no key that moves money.
+    simulator_sms_api_key: SecretStr = SecretStr(DEV_SMS_API_KEY)
+    # Text messages kept for GET /_sim/sms (the oldest are dropped beyond this).
+    simulator_sms_inbox_size: int = Field(default=1000, gt=0, le=100_000)
 
     # A bank debit is confirmed, and a payout paid or failed, this long after it was accepted.
     simulator_bank_delay_ms: int = Field(default=200, ge=0)
@@ -49,6 +55,7 @@ class SimulatorSettings(ServiceSettings):
                 ("SIMULATOR_API_KEY", self.simulator_api_key, DEV_API_KEY),
                 ("SIMULATOR_WEBHOOK_SECRET", self.simulator_webhook_secret, DEV_WEBHOOK_SECRET),
                 ("SIMULATOR_CONTROL_TOKEN", self.simulator_control_token, DEV_CONTROL_TOKEN),
+                ("SIMULATOR_SMS_API_KEY", self.simulator_sms_api_key, DEV_SMS_API_KEY),
             ):
                 if value.get_secret_value() == dev:
                     raise ValueError(f"{name} must be set to a real secret outside development")
