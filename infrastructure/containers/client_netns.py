@@ -65,10 +65,11 @@ class NetnsClient:
             argv += ["-H", f"{name}: {value}"]
         if body is not None:
             argv += ["-H", "Content-Type: application/json", "--data-binary", json.dumps(body)]
-        proc = subprocess.run([*argv, url], capture_output=True, text=True, timeout=30, check=False)
+        # Bytes: text mode would turn the header block's CRLFs into LFs.
+        proc = subprocess.run([*argv, url], capture_output=True, timeout=30, check=False)
         if proc.returncode != 0:
-            raise RuntimeError(f"curl in {self.namespace} ({self.address}): {proc.stderr.strip()}")
-        head, _, rest = proc.stdout.partition("\r\n\r\n")
+            raise RuntimeError(f"curl in {self.namespace} ({self.address}): {proc.stderr.decode().strip()}")
+        head, _, rest = proc.stdout.decode().partition("\r\n\r\n")
         while head.startswith("HTTP/") and " 100 " in head.split("\r\n", 1)[0]:  # 100 Continue
             head, _, rest = rest.partition("\r\n\r\n")
         lines = head.split("\r\n")

@@ -612,20 +612,50 @@ def wait_healthy(names: Sequence[str], svc: Json) -> None:
         time.sleep(1)
 
 
-def wait_completed(names: Sequence[str]) -> None:
-    for name in names:
-        code = podman("wait", name).strip()
-        if code != "0":
-            raise SystemExit(f"{name} exited with {code}; its last log lines:\n{tail_logs(name)}")
+# A one-shot (a migration) that has not finished after this long is reported, not waited on forever.
+COMPLETION_TIMEOUT = 600.0
 
 
-def wait_running(names: Sequence[str]) -> None:
-    for name in names:
-        for _ in range(60):
-            state = podman("inspect", "-f", "{{.State.Status}}", name).strip()
-            if state == "running":
-                break
-            time.sleep(0.5)
+class DependencyWaits:
+    """Whether a `depends_on` condition holds yet, asked without blocking, for the start loop; each
+    container is asked once per round. Raises, with the container's last log lines, once a
+    condition can no longer hold: a one-shot that failed, a health check past its budget."""
+
+    def __init__(self, services: Mapping[str, Json]) -> None:
+        self.services = services
+        self.since: dict[str, float] = {}
+        self.healthy: set[str] = set()  # containers that passed their check once
+        self.round: dict[tuple[str, str], bool] = {}
+
+    def new_round(self) -> None:
+        self.round = {}
+
+    def started(self, service: str) -> None:
+        self.since[service] = time.monotonic()
+
+    def met(self, dep: str, condition: str, names: Sequence[str] | None) -> bool:
+        if names is None:  # not started yet
+            return False
+        if (dep, condition) not in self.round:
+            self.round[dep, condition] = all(self._holds(dep, condition, name) for name in names)
+        return self.round[dep, condition]
+
+    def _holds(self, dep: str, condition: str, name: str) -> bool:
+        waited = time.monotonic() - self.since[dep]
+        if condition == "service_healthy":
+            if name not in self.healthy and podman_ok("healthcheck", "run", name, timeout=30):
+                self.healthy.add(name)
+            if name not in self.healthy and waited > health_timeout(self.services[dep]):
+                raise SystemExit(f"{name} did not become healthy; its last log lines:\n{tail_logs(name)}")
+            return name in self.healthy
+        status, code = podman("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", name).split()
+        if condition == "service_completed_successfully":
+            if status in ("exited", "stopped") and code != "0":
+                raise SystemExit(f"{name} exited with {code}; its last log lines:\n{tail_logs(name)}")
+            if status not in ("exited", "stopped") and waited > COMPLETION_TIMEOUT:
+                raise SystemExit(f"{name} still runs after {COMPLETION_TIMEOUT:.0f} s:\n{tail_logs(name)}")
+            return status in ("exited", "stopped")
+        return status in ("running", "exited", "stopped")  # service_started
 
 
 def available(svc: Json) -> bool:
@@ -665,27 +695,34 @@ def up(env: str, *, scale: Mapping[str, int], publish: bool, tag: str, sandbox: 
             podman("volume", "create", "--label", f"{PROJECT_LABEL}={project}", vol["name"])
     started = time.monotonic()
     replicas_of: dict[str, list[str]] = {}
-    for name in start_order(services):
-        if name in skipped:
-            continue
-        svc = services[name]
-        for dep, cond in (svc.get("depends_on") or {}).items():
-            if dep in skipped:
-                continue
-            condition = cond.get("condition", "service_started")
-            if condition == "service_healthy":
-                wait_healthy(replicas_of[dep], services[dep])
-            elif condition == "service_completed_successfully":
-                wait_completed(replicas_of[dep])
-            else:
-                wait_running(replicas_of[dep])
-        count = scale.get(name, int((svc.get("deploy") or {}).get("replicas") or 1))
-        names = container_names(project, name, count)
-        for cname in names:
-            podman(*create_args(project, cname, svc, model, publish))
-            podman("start", cname)
-        replicas_of[name] = names
-        step(f"{name}: started {len(names)} container(s)  (+{time.monotonic() - started:.0f} s)")
+    waits = DependencyWaits(services)
+    # Like compose: every service starts as soon as its own `depends_on` conditions hold, so
+    # independent ones (the migrations, then the services) start together.
+    pending = [name for name in start_order(services) if name not in skipped]
+    while pending:
+        waits.new_round()
+        ready = [
+            name
+            for name in pending
+            if all(
+                waits.met(dep, cond.get("condition", "service_started"), replicas_of.get(dep))
+                for dep, cond in (services[name].get("depends_on") or {}).items()
+                if dep not in skipped
+            )
+        ]
+        for name in ready:
+            svc = services[name]
+            count = scale.get(name, int((svc.get("deploy") or {}).get("replicas") or 1))
+            names = container_names(project, name, count)
+            for cname in names:
+                podman(*create_args(project, cname, svc, model, publish))
+                podman("start", cname)
+            replicas_of[name] = names
+            waits.started(name)
+            pending.remove(name)
+            step(f"{name}: started {len(names)} container(s)  (+{time.monotonic() - started:.0f} s)")
+        if not ready:
+            time.sleep(1)
     for name, names in replicas_of.items():
         if services[name].get("healthcheck"):
             wait_healthy(names, services[name])
