@@ -560,6 +560,28 @@ class Bank:
                         problems.append(f"reconciliation of {day}: {k} {run[k][:5]}")
         return problems
 
+    async def _read_json(
+        self, session: aiohttp.ClientSession, user: TestUser, path: str, params: dict[str, str] | None = None
+    ) -> tuple[int, Any]:
+        """A GET as a well-behaved client makes it: signed in again after a 401; after a 429 (a
+        platform with its production quotas) or a 502-504, again once Retry-After has passed."""
+        deadline = time.monotonic() + self.config.settle_timeout
+        while True:
+            headers = {"Authorization": f"Bearer {user.access_token}"}
+            async with session.get(self.url + path, headers=headers, params=params) as resp:
+                text = await resp.text()
+                status, retry_after = resp.status, resp.headers.get("Retry-After", "1")
+            try:
+                body = json.loads(text) if text else None
+            except ValueError:
+                body = text[:500]
+            if status == 401:
+                await self._relogin(user)
+            elif status not in (429, 502, 503, 504) or time.monotonic() > deadline:
+                return status, body
+            else:
+                await asyncio.sleep(min(float(retry_after) if retry_after.isdigit() else 1.0, 10.0))
+
     async def api_views(self, acked: list[Op]) -> list[str]:
         """Through the API: balances equal the ledger's, and each acknowledged transfer appears exactly
         once in the history of both sides."""
@@ -567,24 +589,20 @@ class Bank:
         async with self.session() as session:
             total = Decimal(0)
             for user in self.users:
-                headers = {"Authorization": f"Bearer {user.access_token}"}
-                async with session.get(self.url + "/api/v1/wallet", headers=headers) as resp:
-                    if resp.status == 401:
-                        await self._relogin(user)
-                        headers = {"Authorization": f"Bearer {user.access_token}"}
-                async with session.get(self.url + "/api/v1/wallet", headers=headers) as resp:
-                    wallet = await resp.json()
+                status, wallet = await self._read_json(session, user, "/api/v1/wallet")
+                if status != 200:
+                    problems.append(f"wallet of {user.handle}: {status} {wallet}")
+                    continue
                 total += Decimal(wallet["balance"])
                 seen: Counter = Counter()
                 statuses: dict[str, str] = {}
                 cursor = None
                 while True:
                     params = {"limit": "100", **({"cursor": cursor} if cursor else {})}
-                    async with session.get(self.url + "/api/v1/transactions", headers=headers, params=params) as resp:
-                        if resp.status != 200:
-                            problems.append(f"history of {user.handle}: {resp.status} {await resp.text()}")
-                            break
-                        page = await resp.json()
+                    status, page = await self._read_json(session, user, "/api/v1/transactions", params)
+                    if status != 200:
+                        problems.append(f"history of {user.handle}: {status} {page}")
+                        break
                     seen.update(row["transfer_id"] for row in page["items"] if row["type"] == "transfer")
                     seen.update(row["id"] for row in page["items"] if row["type"] != "transfer")
                     statuses.update({row["id"]: row["status"] for row in page["items"]})
