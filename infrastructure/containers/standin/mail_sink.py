@@ -20,7 +20,8 @@ def _address(value: str) -> dict[str, str]:
 
 
 def _store(envelope_to: list[str], raw: str) -> None:
-    parsed = email.message_from_string(raw, policy=email.policy.default)
+    # SMTP ends every line with CRLF; the parts are read with plain newlines, as Mailpit shows them.
+    parsed = email.message_from_string(raw.replace("\r\n", "\n"), policy=email.policy.default)
     body = parsed.get_body(preferencelist=("plain",))
     html = parsed.get_body(preferencelist=("html",))
     text = body.get_content() if body is not None else ""

@@ -4,12 +4,11 @@ from functools import lru_cache
 
 from pydantic import Field, SecretStr, model_validator
 
-from instapay_common.settings import ServiceSettings
+from instapay_common.settings import ServiceSettings, secret_problem
 
 DEV_API_KEY = "dev-simulator-api-key"
 DEV_WEBHOOK_SECRET = "dev-simulator-webhook-secret"
 DEV_CONTROL_TOKEN = "dev-simulator-control-token"
-DEV_SMS_API_KEY = "dev-simulator-sms-api-key"
 
 
 class SimulatorSettings(ServiceSettings):
@@ -26,8 +25,8 @@ class SimulatorSettings(ServiceSettings):
     simulator_api_key: SecretStr = SecretStr(DEV_API_KEY)
     simulator_control_token: SecretStr = SecretStr(DEV_CONTROL_TOKEN)
     # The SMS gateway of the sandbox (POST /v1/sms): its own key, so the notification service holds
-    # no key that moves money.
-    simulator_sms_api_key: SecretStr = SecretStr(DEV_SMS_API_KEY)
+    # no key that moves money. Empty (the default): the gateway is off (every call 401).
+    simulator_sms_api_key: SecretStr = SecretStr("")
     # Text messages kept for GET /_sim/sms (the oldest are dropped beyond this).
     simulator_sms_inbox_size: int = Field(default=1000, gt=0, le=100_000)
 
@@ -55,10 +54,12 @@ class SimulatorSettings(ServiceSettings):
                 ("SIMULATOR_API_KEY", self.simulator_api_key, DEV_API_KEY),
                 ("SIMULATOR_WEBHOOK_SECRET", self.simulator_webhook_secret, DEV_WEBHOOK_SECRET),
                 ("SIMULATOR_CONTROL_TOKEN", self.simulator_control_token, DEV_CONTROL_TOKEN),
-                ("SIMULATOR_SMS_API_KEY", self.simulator_sms_api_key, DEV_SMS_API_KEY),
             ):
                 if value.get_secret_value() == dev:
                     raise ValueError(f"{name} must be set to a real secret outside development")
+            sms_key = self.simulator_sms_api_key.get_secret_value()
+            if sms_key and (problem := secret_problem("SIMULATOR_SMS_API_KEY", sms_key)):
+                raise ValueError(problem)
         return self
 
 

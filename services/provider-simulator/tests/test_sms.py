@@ -3,6 +3,8 @@ adapter sends), read back with GET /_sim/sms (control token)."""
 
 from __future__ import annotations
 
+import secrets
+
 import aiohttp
 import pytest
 
@@ -94,12 +96,24 @@ async def test_the_inbox_keeps_the_newest_messages_only(sim_factory):
         assert [m["text"] for m in await _inbox(sim, "+201000000006")] == ["m2", "m3", "m4"]
 
 
-def test_outside_development_the_sms_key_must_be_a_real_secret():
+def test_outside_development_a_set_sms_key_must_be_a_real_secret():
     from pydantic import ValidationError
 
     from provider_simulator.config import SimulatorSettings
 
     real = {name: "r" * 48 for name in ("simulator_api_key", "simulator_webhook_secret", "simulator_control_token")}
-    with pytest.raises(ValidationError, match="SIMULATOR_SMS_API_KEY"):
-        SimulatorSettings(environment="production", **real)
-    assert SimulatorSettings(environment="production", simulator_sms_api_key="s" * 48, **real).is_production_like
+    with pytest.raises(ValidationError, match="SIMULATOR_SMS_API_KEY must be at least"):
+        SimulatorSettings(environment="production", simulator_sms_api_key="short", **real)
+    # Unset: the SMS gateway is off (staging runs the simulator as its payment provider only).
+    assert SimulatorSettings(environment="staging", **real).simulator_sms_api_key.get_secret_value() == ""
+    random_key = secrets.token_urlsafe(36)
+    assert SimulatorSettings(environment="production", simulator_sms_api_key=random_key, **real).is_production_like
+
+
+async def test_without_a_key_the_sms_gateway_is_off(sim):
+    # "Bearer" with no token: what an empty key would match if it were compared at all.
+    for headers in ({}, {"Authorization": "Bearer"}, sim.running.api_headers()):
+        r = await sim.client.post("/v1/sms", json={"to": "+201000000007", "text": "hi"}, headers=headers)
+        assert r.status_code == 401, r.text
+        assert "off" in r.json()["detail"]
+    assert await _inbox(sim, "+201000000007") == []

@@ -63,6 +63,8 @@ async def api_client(
 
 async def sms_client(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
     """/v1/sms: the SMS key (not the payment API key; the provider's faults do not apply)."""
+    if not settings.simulator_sms_api_key.get_secret_value():
+        raise Unauthenticated("the SMS gateway is off (SIMULATOR_SMS_API_KEY is not set)")
     if not _bearer_matches(authorization, settings.simulator_sms_api_key):
         raise Unauthenticated("send Authorization: Bearer <SIMULATOR_SMS_API_KEY>")
 
