@@ -73,8 +73,10 @@ async def _under_crashes(bank: Bank, project: str) -> None:
     # The load runs until the last crash is over; a client stopped mid-request leaves its operation
     # unknown, and `settle` resolves it by replaying its key, as after a client's own timeout.
     clients = [asyncio.create_task(bank.client(i, time.monotonic() + 900)) for i in range(CLIENTS)]
+    started = time.monotonic()
     for service in CRASHED:
         await asyncio.sleep(4)
+        bank.report.faults.add(started, f"{service} replica crashed (SIGKILL)")
         took = await asyncio.to_thread(crash, f"{project}-{service}-1")
         done = Counter(o.outcome for o in bank.ops)
         ps.step(f"killed {project}-{service}-1 (SIGKILL): back and healthy in {took:.0f} s; operations {dict(done)}")
