@@ -213,8 +213,21 @@ class Bank:
     # ---- HTTP with retries ----
 
     def _login(self, user: TestUser) -> dict[str, Any]:
+        """Signs in again, as a client does after a 401: a sign-in answered 429 or 5xx (a process
+        of the platform restarting) is sent again after a pause, for up to the settle time."""
+        deadline = time.monotonic() + self.config.settle_timeout
         with httpx.Client(verify=self.platform.ssl, timeout=15) as client:
-            return login(self.url, user.email, user.password, client=client)
+            while True:
+                try:
+                    return login(self.url, user.email, user.password, client=client)
+                except (AssertionError, httpx.HTTPError) as exc:
+                    retry = isinstance(exc, httpx.HTTPError) or any(
+                        f"got {s}" in str(exc) for s in (429, 502, 503, 504)
+                    )
+                    if not retry or time.monotonic() > deadline:
+                        raise
+                    self.report.operations["sign-in again answered 429/5xx (retried)"] += 1
+                    time.sleep(1.0)
 
     async def _relogin(self, user: TestUser) -> None:
         async with self.relogin_lock:
