@@ -22,8 +22,12 @@ container-tools:
 images: install container-tools ## build every prod image (podman; stand-in bases cached), tagged with the commit
 	@$(PODMAN_STACK) images
 
-compose-up: install container-tools ## run docker-compose.$(ENV).yml under podman (ENV=dev|staging|prod; INSTAPAY_HTTPS_PORT)
-	@$(PODMAN_STACK) up $(ENV)
+# prod adds docker-compose.sandbox.yml (the provider simulator as payment provider) unless
+# FUNDING_PROVIDER_URL is set; SANDBOX=1 or SANDBOX=0 decides instead.
+SANDBOX_FLAG = $(if $(SANDBOX),$(if $(filter 0 no false,$(SANDBOX)),--no-sandbox,--sandbox))
+
+compose-up: install container-tools ## run docker-compose.$(ENV).yml under podman (ENV=dev|staging|prod; INSTAPAY_HTTPS_PORT; SANDBOX=0|1)
+	@$(PODMAN_STACK) up $(ENV) $(SANDBOX_FLAG)
 
 compose-down: install ## remove the compose stack(s) (ENV=...; KEEP_DATA=1 keeps the volumes)
 	@$(PODMAN_STACK) down $(if $(filter command line environment,$(origin ENV)),$(ENV)) $(if $(KEEP_DATA),--keep-data)
@@ -31,7 +35,7 @@ compose-down: install ## remove the compose stack(s) (ENV=...; KEEP_DATA=1 keeps
 compose-ca: install ## print the root certificate of Caddy's internal CA of a running stack (ENV=staging|prod)
 	@$(PODMAN_STACK) ca $(ENV)
 
-test-deploy: install container-tools ## prod (2 gateways, 2 transaction services), staging and dev stacks under podman
+test-deploy: install container-tools ## prod + sandbox (2 gateways, 2 transaction services: scenario, bank, quotas), staging and dev stacks under podman
 	@echo "==> test-deploy (images, then the prod, staging and dev compose stacks under podman)"
 	@$(PODMAN_STACK:podman_stack.py=deploy_check.py)
 

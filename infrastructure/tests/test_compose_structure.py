@@ -18,11 +18,12 @@ ONE_SHOTS = MIGRATIONS | {f"migrate-{SIMULATOR.name}"}
 
 
 def resolved(env: str) -> dict:
+    """One compose file resolved; "prod+sandbox" is the prod file with docker-compose.sandbox.yml."""
+    paths = lint.PROD_WITH_SANDBOX if env == "prod+sandbox" else [lint.ROOT / f"docker-compose.{env}.yml"]
     out = subprocess.run(
         [
             str(lint.compose_binary()),
-            "-f",
-            str(lint.ROOT / f"docker-compose.{env}.yml"),
+            *[arg for path in paths for arg in ("-f", str(path))],
             "--project-directory",
             str(lint.ROOT),
             "config",
@@ -213,3 +214,40 @@ def test_production_has_no_provider_simulator():
     assert "FUNDING_PROVIDER" not in services["transaction-service"]["environment"] or (
         services["transaction-service"]["environment"]["FUNDING_PROVIDER"] == "http"
     )
+
+
+def test_the_sandbox_is_the_prod_stack_with_the_simulator_as_its_http_provider():
+    prod, sandboxed = resolved("prod")["services"], resolved("prod+sandbox")["services"]
+    assert set(sandboxed) - set(prod) == {SIMULATOR.directory, f"migrate-{SIMULATOR.name}", "mailpit"}
+    port = SIMULATOR.port(8000)
+    funding = sandboxed["transaction-service"]["environment"]
+    # Used exactly as a real provider is: FUNDING_PROVIDER=http (production refuses `simulator`).
+    assert funding["FUNDING_PROVIDER"] == "http" and funding["ENVIRONMENT"] == "production"
+    assert funding["FUNDING_PROVIDER_URL"] == f"http://{SIMULATOR.directory}:{port}"
+    simulator = sandboxed[SIMULATOR.directory]
+    assert simulator["environment"]["SIMULATOR_API_KEY"] == funding["FUNDING_API_KEY"]
+    assert simulator["environment"]["SIMULATOR_WEBHOOK_SECRET"] == funding["FUNDING_WEBHOOK_SECRETS"]
+    assert simulator["environment"]["SIMULATOR_WEBHOOK_URL"] == "http://api-gateway:8000/api/v1/funding/webhooks/http"
+    assert simulator["environment"]["ENVIRONMENT"] == "production"  # refuses its development secrets
+    assert simulator["environment"]["DATABASE_URL"].startswith("postgresql://instapay_simulator:")
+    assert "DB_SIMULATOR_PASSWORD" in sandboxed["postgres"]["environment"]
+    migrate = sandboxed[f"migrate-{SIMULATOR.name}"]
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgresql://instapay_migrator:")
+    assert migrate["environment"]["DB_RUNTIME_ROLE"] == "instapay_simulator"
+    assert simulator["read_only"] is True and simulator["cap_drop"] == ["ALL"]
+    # SMS through the simulator's gateway with a key of its own; mail to the sink.
+    notification = sandboxed["notification-service"]["environment"]
+    assert notification["SMS_PROVIDER"] == "http"
+    assert notification["SMS_HTTP_URL"] == f"http://{SIMULATOR.directory}:{port}/v1/sms"
+    assert notification["SMS_API_KEY"] == simulator["environment"]["SIMULATOR_SMS_API_KEY"]
+    # (its own variable: the lint gives every variable the same dummy value)
+    assert "SMS_API_KEY: ${SANDBOX_SMS_API_KEY:?" in lint.SANDBOX_FILE.read_text()
+    assert (notification["SMTP_HOST"], notification["SMTP_PORT"]) == ("mailpit", "1025")
+    # What the sandbox publishes besides Caddy: its two inboxes, on the host's loopback only.
+    published = {n: s["ports"] for n, s in sandboxed.items() if s.get("ports") and n != "caddy"}
+    assert set(published) == {SIMULATOR.directory, "mailpit"}
+    assert all(p["host_ip"] == "127.0.0.1" for ports in published.values() for p in ports)
+    # Everything else is production as shipped.
+    for name, svc in prod.items():
+        if name not in ("postgres", "transaction-service", "notification-service"):
+            assert sandboxed[name] == svc, name

@@ -91,3 +91,79 @@ def test_replicas_get_compose_style_names():
         "instapay-prod-api-gateway-1",
         "instapay-prod-api-gateway-2",
     ]
+
+
+def test_prod_runs_the_sandbox_unless_the_operator_names_a_provider(monkeypatch):
+    monkeypatch.delenv("FUNDING_PROVIDER_URL", raising=False)
+    assert ps.wants_sandbox("prod", None) is True
+    assert ps.wants_sandbox("prod", False) is False  # SANDBOX=0
+    assert ps.wants_sandbox("staging", None) is False and ps.wants_sandbox("dev", None) is False
+    monkeypatch.setenv("FUNDING_PROVIDER_URL", "https://api.psp.example.com")
+    assert ps.wants_sandbox("prod", None) is False
+    assert ps.wants_sandbox("prod", True) is True  # SANDBOX=1
+    with pytest.raises(SystemExit, match="addition to the prod stack"):
+        ps.wants_sandbox("staging", True)
+
+
+def test_the_sandbox_gets_its_secrets_and_points_production_at_the_simulator(tmp_path, monkeypatch):
+    monkeypatch.setattr(ps, "COMPOSE_DATA", tmp_path)
+    monkeypatch.delenv("FUNDING_PROVIDER_URL", raising=False)
+    values = ps.compose_env("prod", "abc123", sandbox=True)
+    assert values["FUNDING_PROVIDER_URL"] == ps.SANDBOX_PROVIDER_URL
+    generated = {path.name for path in (tmp_path / "prod").iterdir()}
+    assert {"sandbox_sms_api_key", "simulator_control_token", "db_simulator_password", "funding_api_key"} <= generated
+    # Only what the files use: `${VAR:?}` in their comments is no variable.
+    assert "var" not in generated
+    services = ps.resolve("prod", values, sandbox=True)["services"]
+    transaction = services["transaction-service"]["environment"]
+    assert transaction["FUNDING_PROVIDER"] == "http"
+    assert transaction["FUNDING_API_KEY"] == services["provider-simulator"]["environment"]["SIMULATOR_API_KEY"]
+    assert ps.compose_env("prod", "abc123")["FUNDING_PROVIDER_URL"] != ps.SANDBOX_PROVIDER_URL
+
+
+def test_the_mail_sink_stand_in_answers_mailpits_message_api(tmp_path):
+    """The stand-in (dev stack, sandbox) on free ports: a mail sent over SMTP is listed and read
+    back in Mailpit's shapes, which SandboxInbox and a person's tools expect."""
+    import smtplib
+    import subprocess
+    import time
+    from email.message import EmailMessage
+
+    import httpx
+
+    from instapay_stack.processes import free_port_base
+
+    smtp_port = free_port_base(2)
+    http_port = smtp_port + 1
+    env = {
+        "MP_SMTP_BIND_ADDR": f"127.0.0.1:{smtp_port}",
+        "MP_UI_BIND_ADDR": f"127.0.0.1:{http_port}",
+        "PATH": "/usr/bin",
+    }
+    sink = subprocess.Popen([sys.executable, str(ps.STANDIN / "mail_sink.py")], env=env)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{http_port}/livez").text == "ok"
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline, "the sink did not start"
+                time.sleep(0.1)
+        mail = EmailMessage()
+        mail["From"], mail["To"], mail["Subject"] = "InstaPay <no-reply@instapay.local>", "bob@example.com", "Code"
+        mail.set_content("Your code is 123456.\n.leading dot kept\n")
+        with smtplib.SMTP("127.0.0.1", smtp_port, timeout=10) as smtp:
+            smtp.send_message(mail, to_addrs=["bob@example.com", "audit@example.com"])
+        listed = httpx.get(f"http://127.0.0.1:{http_port}/api/v1/messages").json()
+        assert listed["total"] == 1
+        summary = listed["messages"][0]
+        assert summary["From"] == {"Name": "InstaPay", "Address": "no-reply@instapay.local"}
+        assert [t["Address"] for t in summary["To"]] == ["bob@example.com", "audit@example.com"]
+        assert summary["Subject"] == "Code"
+        message = httpx.get(f"http://127.0.0.1:{http_port}/api/v1/message/{summary['ID']}").json()
+        assert message["Text"] == "Your code is 123456.\n.leading dot kept\n"
+        assert httpx.get(f"http://127.0.0.1:{http_port}/api/v1/message/nope").status_code == 404
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)

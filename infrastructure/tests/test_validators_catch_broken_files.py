@@ -61,11 +61,17 @@ def test_compose_config_fails_a_dependency_on_a_missing_service(tmp_path, env):
         (env, variable)
         for env in ("staging", "prod")
         for variable in sorted(lint.COMPOSE_LINT_ENV)
-        if variable not in (lint.PROD_ONLY_ENV if env == "staging" else lint.STAGING_ONLY_ENV)
+        if variable not in (lint.PROD_ONLY_ENV if env == "staging" else lint.STAGING_ONLY_ENV) | lint.SANDBOX_ONLY_ENV
+    ]
+    # The prod file with the sandbox: prod's variables and the sandbox's own.
+    + [
+        ("prod+sandbox", variable)
+        for variable in sorted(lint.COMPOSE_LINT_ENV)
+        if variable not in lint.STAGING_ONLY_ENV - {"DB_SIMULATOR_PASSWORD", "SIMULATOR_CONTROL_TOKEN"}
     ],
 )
 def test_compose_refuses_to_start_without_each_required_secret(env, variable):
-    path = lint.ROOT / f"docker-compose.{env}.yml"
+    path = lint.PROD_WITH_SANDBOX if env == "prod+sandbox" else lint.ROOT / f"docker-compose.{env}.yml"
     env_without = {k: v for k, v in lint.COMPOSE_LINT_ENV.items() if k != variable}
     result = lint.compose_config(path, env=env_without)
     assert not result.ok

@@ -18,6 +18,7 @@ import asyncio
 import json
 import random
 import secrets
+import ssl
 import subprocess
 import sys
 import time
@@ -29,6 +30,7 @@ from typing import Any
 
 import aiohttp
 import asyncpg
+import httpx
 
 from instapay_stack.e2e import TestUser, login, make_admin, register_user
 from instapay_stack.postgres import PostgresHandle
@@ -80,6 +82,21 @@ GENEROUS_LIMITS = json.dumps(
 # monthly caps the six users of a 10-minute soak hit them within minutes, and from then on about
 # half of all operations were `limit_exceeded` declines instead of money moving under the faults.
 GENEROUS_MONEY_LIMITS = {"LIMIT_DAILY": "1000000000.00", "LIMIT_MONTHLY": "1000000000.00"}
+
+
+@dataclass
+class Platform:
+    """What the bank talks to: the gateway (directly, or through a proxy over HTTPS: `ssl` then
+    verifies it), the database its checks read, and the provider's control API."""
+
+    gateway_url: str
+    database_url: str
+    simulator: SimulatorControl
+    ssl: ssl.SSLContext | bool = True
+
+    @classmethod
+    def of(cls, stack: Stack) -> Platform:
+        return cls(stack.gateway_url, stack.config.database_url, SimulatorControl.of(stack))
 
 
 @dataclass
@@ -161,12 +178,15 @@ def progress(msg: str) -> None:
 
 class Bank:
     def __init__(
-        self, stack: Stack, users: list[TestUser], config: BankConfig, pg: PostgresHandle | None = None
+        self, stack: Stack | Platform, users: list[TestUser], config: BankConfig, pg: PostgresHandle | None = None
     ) -> None:
-        self.stack = stack
+        # A local stack (`run` injects faults into its processes and checks them), or any platform
+        # the caller drives itself (a compose stack: the caller kills containers, then checks).
+        self.platform = Platform.of(stack) if isinstance(stack, Stack) else stack
+        self._stack = stack if isinstance(stack, Stack) else None
         self.pg = pg  # the stack's server if this run started it (then it is restarted as a fault)
-        self.url = stack.gateway_url
-        self.db_url = stack.config.database_url
+        self.url = self.platform.gateway_url
+        self.db_url = self.platform.database_url
         self.users = users
         self.config = config
         self.rng = random.Random(config.seed)  # noqa: S311 - a workload, not security
@@ -177,14 +197,41 @@ class Bank:
         # (monotonic time, HTTP status or 0 for a timeout/connection error) of every answer during
         # the load, to show what a fault looked like to the clients.
         self.answers: list[tuple[float, int]] = []
-        self.sim = SimulatorControl(stack)
+        self.sim = self.platform.simulator
         self.run_started_at = datetime.now(UTC)
+
+    @property
+    def stack(self) -> Stack:
+        """The local stack: its processes are what `run` faults and checks."""
+        if self._stack is None:
+            raise TypeError("run() and its checks need a local Stack; drive a Platform with client() and settle()")
+        return self._stack
+
+    def session(self) -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=self.platform.ssl))
 
     # ---- HTTP with retries ----
 
+    def _login(self, user: TestUser) -> dict[str, Any]:
+        """Signs in again, as a client does after a 401: a sign-in answered 429 or 5xx (a process
+        of the platform restarting) is sent again after a pause, for up to the settle time."""
+        deadline = time.monotonic() + self.config.settle_timeout
+        with httpx.Client(verify=self.platform.ssl, timeout=15) as client:
+            while True:
+                try:
+                    return login(self.url, user.email, user.password, client=client)
+                except (AssertionError, httpx.HTTPError) as exc:
+                    retry = isinstance(exc, httpx.HTTPError) or any(
+                        f"got {s}" in str(exc) for s in (429, 502, 503, 504)
+                    )
+                    if not retry or time.monotonic() > deadline:
+                        raise
+                    self.report.operations["sign-in again answered 429/5xx (retried)"] += 1
+                    time.sleep(1.0)
+
     async def _relogin(self, user: TestUser) -> None:
         async with self.relogin_lock:
-            tokens = await asyncio.to_thread(login, self.url, user.email, user.password)
+            tokens = await asyncio.to_thread(self._login, user)
             user.access_token = tokens["access_token"]
 
     async def _send(self, session: aiohttp.ClientSession, op: Op, limit: float) -> tuple[int, dict] | None:
@@ -312,7 +359,7 @@ class Bank:
             self.report.operations["read wallet timeout/conn error"] += 1
 
     async def client(self, index: int, until: float) -> None:
-        async with aiohttp.ClientSession() as session:
+        async with self.session() as session:
             while time.monotonic() < until:
                 user = self.users[(index + self.rng.randrange(len(self.users))) % len(self.users)]
                 if self.rng.random() < 0.25:
@@ -347,7 +394,7 @@ class Bank:
 
     async def seed_balances(self, amount: Decimal = Decimal("500.00")) -> None:
         """Every user starts with a top-up (counted like any other), so transfers have money to move."""
-        async with aiohttp.ClientSession() as session:
+        async with self.session() as session:
             for user in self.users:
                 op = Op(
                     kind="topup",
@@ -437,7 +484,7 @@ class Bank:
         deadline = time.monotonic() + self.config.settle_timeout
         unknown = [o for o in self.ops if o.outcome == "unknown"]
         self.report.figures["operations unknown at the end of the load"] = len(unknown)
-        async with aiohttp.ClientSession() as session:
+        async with self.session() as session:
             for op in unknown:
                 await self.attempt(session, op, max_attempts=op.attempts + 200, deadline=deadline)
         for op in self.ops:
@@ -493,7 +540,7 @@ class Bank:
             day += timedelta(days=1)
         admin = await asyncio.to_thread(register_user, self.url)
         await asyncio.to_thread(make_admin, self.stack, admin)
-        async with aiohttp.ClientSession() as session:
+        async with self.session() as session:
             for day in days:
                 done = await asyncio.to_thread(
                     subprocess.run,
@@ -526,31 +573,49 @@ class Bank:
                         problems.append(f"reconciliation of {day}: {k} {run[k][:5]}")
         return problems
 
+    async def _read_json(
+        self, session: aiohttp.ClientSession, user: TestUser, path: str, params: dict[str, str] | None = None
+    ) -> tuple[int, Any]:
+        """A GET as a well-behaved client makes it: signed in again after a 401; after a 429 (a
+        platform with its production quotas) or a 502-504, again once Retry-After has passed."""
+        deadline = time.monotonic() + self.config.settle_timeout
+        while True:
+            headers = {"Authorization": f"Bearer {user.access_token}"}
+            async with session.get(self.url + path, headers=headers, params=params) as resp:
+                text = await resp.text()
+                status, retry_after = resp.status, resp.headers.get("Retry-After", "1")
+            try:
+                body = json.loads(text) if text else None
+            except ValueError:
+                body = text[:500]
+            if status == 401:
+                await self._relogin(user)
+            elif status not in (429, 502, 503, 504) or time.monotonic() > deadline:
+                return status, body
+            else:
+                await asyncio.sleep(min(float(retry_after) if retry_after.isdigit() else 1.0, 10.0))
+
     async def api_views(self, acked: list[Op]) -> list[str]:
         """Through the API: balances equal the ledger's, and each acknowledged transfer appears exactly
         once in the history of both sides."""
         problems: list[str] = []
-        async with aiohttp.ClientSession() as session:
+        async with self.session() as session:
             total = Decimal(0)
             for user in self.users:
-                headers = {"Authorization": f"Bearer {user.access_token}"}
-                async with session.get(self.url + "/api/v1/wallet", headers=headers) as resp:
-                    if resp.status == 401:
-                        await self._relogin(user)
-                        headers = {"Authorization": f"Bearer {user.access_token}"}
-                async with session.get(self.url + "/api/v1/wallet", headers=headers) as resp:
-                    wallet = await resp.json()
+                status, wallet = await self._read_json(session, user, "/api/v1/wallet")
+                if status != 200:
+                    problems.append(f"wallet of {user.handle}: {status} {wallet}")
+                    continue
                 total += Decimal(wallet["balance"])
                 seen: Counter = Counter()
                 statuses: dict[str, str] = {}
                 cursor = None
                 while True:
                     params = {"limit": "100", **({"cursor": cursor} if cursor else {})}
-                    async with session.get(self.url + "/api/v1/transactions", headers=headers, params=params) as resp:
-                        if resp.status != 200:
-                            problems.append(f"history of {user.handle}: {resp.status} {await resp.text()}")
-                            break
-                        page = await resp.json()
+                    status, page = await self._read_json(session, user, "/api/v1/transactions", params)
+                    if status != 200:
+                        problems.append(f"history of {user.handle}: {status} {page}")
+                        break
                     seen.update(row["transfer_id"] for row in page["items"] if row["type"] == "transfer")
                     seen.update(row["id"] for row in page["items"] if row["type"] != "transfer")
                     statuses.update({row["id"]: row["status"] for row in page["items"]})

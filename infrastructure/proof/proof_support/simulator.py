@@ -22,9 +22,14 @@ NO_FAULTS: dict[str, Any] = {
 
 
 class SimulatorControl:
-    def __init__(self, stack: Stack) -> None:
-        self.url = stack.url_of("simulator")
-        self.headers = {"Authorization": f"Bearer {stack.env['SIMULATOR_CONTROL_TOKEN']}"}
+    def __init__(self, url: str, control_token: str) -> None:
+        self.url = url
+        self.headers = {"Authorization": f"Bearer {control_token}"}
+
+    @classmethod
+    def of(cls, stack: Stack) -> SimulatorControl:
+        """The simulator of a local stack."""
+        return cls(stack.url_of("simulator"), stack.env["SIMULATOR_CONTROL_TOKEN"])
 
     async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         async with (

@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from pydantic import Field, SecretStr, model_validator
 
-from instapay_common.settings import ServiceSettings
+from instapay_common.settings import ServiceSettings, secret_problem
 
 DEV_API_KEY = "dev-simulator-api-key"
 DEV_WEBHOOK_SECRET = "dev-simulator-webhook-secret"
@@ -24,6 +24,11 @@ class SimulatorSettings(ServiceSettings):
     simulator_webhook_secret: SecretStr = SecretStr(DEV_WEBHOOK_SECRET)
     simulator_api_key: SecretStr = SecretStr(DEV_API_KEY)
     simulator_control_token: SecretStr = SecretStr(DEV_CONTROL_TOKEN)
+    # The SMS gateway of the sandbox (POST /v1/sms): its own key, so the notification service holds
+    # no key that moves money. Empty (the default): the gateway is off (every call 401).
+    simulator_sms_api_key: SecretStr = SecretStr("")
+    # Text messages kept for GET /_sim/sms (the oldest are dropped beyond this).
+    simulator_sms_inbox_size: int = Field(default=1000, gt=0, le=100_000)
 
     # A bank debit is confirmed, and a payout paid or failed, this long after it was accepted.
     simulator_bank_delay_ms: int = Field(default=200, ge=0)
@@ -52,6 +57,9 @@ class SimulatorSettings(ServiceSettings):
             ):
                 if value.get_secret_value() == dev:
                     raise ValueError(f"{name} must be set to a real secret outside development")
+            sms_key = self.simulator_sms_api_key.get_secret_value()
+            if sms_key and (problem := secret_problem("SIMULATOR_SMS_API_KEY", sms_key)):
+                raise ValueError(problem)
         return self
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from instapay_common.web.app import create_service_app
-from provider_simulator.api import charges, control, payouts, settlements
+from provider_simulator.api import charges, control, payouts, settlements, sms
 from provider_simulator.config import SimulatorSettings, get_settings
 from provider_simulator.service.delivery import DeliveryWorker
 from provider_simulator.service.faults import FaultSwitch
+from provider_simulator.service.sms_inbox import SmsInbox
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -27,14 +28,16 @@ async def run_worker(app: FastAPI) -> AsyncIterator[None]:
 
 
 def build_app(settings: SimulatorSettings | None = None) -> FastAPI:
+    settings = settings or get_settings()
     app = create_service_app(
-        settings or get_settings(),
+        settings,
         title="Mini-InstaPay provider simulator",
-        routers=[charges.router, payouts.router, settlements.router, control.router],
+        routers=[charges.router, payouts.router, settlements.router, sms.router, control.router],
         migrations_dir=MIGRATIONS_DIR,
         lifespan_hooks=[run_worker],
     )
     app.state.faults = FaultSwitch()
+    app.state.sms_inbox = SmsInbox(settings.simulator_sms_inbox_size)
     return app
 
 

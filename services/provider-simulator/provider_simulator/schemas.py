@@ -113,3 +113,25 @@ class OperationSummary(BaseModel):
     amount: str | None
     status: str
     failure_reason: str | None
+
+
+class SmsRequest(_Strict):
+    """POST /v1/sms: what the notification service's HTTP SMS adapter sends."""
+
+    to: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    sender: Annotated[str, StringConstraints(max_length=32)] = Field(default="", alias="from")
+    text: Annotated[str, StringConstraints(min_length=1, max_length=1600)]
+
+
+class Sms(BaseModel):
+    """A text message the sandbox's SMS gateway accepted (and keeps for GET /_sim/sms)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str
+    object: Literal["sms"] = "sms"
+    status: Literal["accepted"] = "accepted"
+    to: str
+    sender: str = Field(alias="from")
+    text: str
+    created: int

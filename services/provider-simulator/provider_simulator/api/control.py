@@ -1,10 +1,12 @@
-"""Control endpoints for the proof suites (`/_sim/...`, control token): faults, and everything
-the simulator has charged and paid out."""
+"""Control endpoints for the proof suites and the sandbox (`/_sim/...`, control token): faults,
+everything the simulator has charged and paid out, and the text messages it accepted."""
 
-from fastapi import APIRouter, Depends
+from typing import Annotated
 
-from provider_simulator.api.deps import DbDep, FaultsDep, controller
-from provider_simulator.schemas import Faults, FaultsUpdate, OperationSummary
+from fastapi import APIRouter, Depends, Query
+
+from provider_simulator.api.deps import DbDep, FaultsDep, SmsInboxDep, controller
+from provider_simulator.schemas import Faults, FaultsUpdate, OperationSummary, Sms
 from provider_simulator.service import operations
 from provider_simulator.service.wire import money
 
@@ -48,3 +50,12 @@ async def all_charges(db: DbDep) -> list[OperationSummary]:
 @router.get("/payouts", response_model=list[OperationSummary])
 async def all_payouts(db: DbDep) -> list[OperationSummary]:
     return await _summaries(db, "payout")
+
+
+@router.get("/sms", response_model=list[Sms])
+async def sms_sent(
+    inbox: SmsInboxDep,
+    to: Annotated[str | None, Query(max_length=32, description="only messages to this number (E.164)")] = None,
+) -> list[Sms]:
+    """Text messages accepted by POST /v1/sms, oldest first."""
+    return inbox.sent_to(to)

@@ -1,5 +1,5 @@
 """`Annotated` dependency aliases of the simulator's routes, and the checks every /v1 call passes
-(API key, the `down` fault) and every control call passes (control token)."""
+(API key, the `down` fault; the SMS key for /v1/sms) and every control call passes (control token)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from provider_simulator.config import SimulatorSettings
 from provider_simulator.exceptions import IdempotencyKeyRequired, ProviderUnavailable, Unauthenticated
 from provider_simulator.service.delivery import DeliveryWorker
 from provider_simulator.service.faults import FaultSwitch
+from provider_simulator.service.sms_inbox import SmsInbox
 
 
 async def get_settings(request: Request) -> SimulatorSettings:
@@ -32,9 +33,15 @@ async def get_worker(request: Request) -> DeliveryWorker:
     return worker
 
 
+async def get_sms_inbox(request: Request) -> SmsInbox:
+    inbox: SmsInbox = request.app.state.sms_inbox
+    return inbox
+
+
 SettingsDep = Annotated[SimulatorSettings, Depends(get_settings)]
 FaultsDep = Annotated[FaultSwitch, Depends(get_faults)]
 WorkerDep = Annotated[DeliveryWorker, Depends(get_worker)]
+SmsInboxDep = Annotated[SmsInbox, Depends(get_sms_inbox)]
 
 
 def _bearer_matches(authorization: str | None, secret: SecretStr) -> bool:
@@ -52,6 +59,14 @@ async def api_client(
         raise Unauthenticated("send Authorization: Bearer <SIMULATOR_API_KEY>")
     if faults.current.down:
         raise ProviderUnavailable("the provider is down")
+
+
+async def sms_client(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
+    """/v1/sms: the SMS key (not the payment API key; the provider's faults do not apply)."""
+    if not settings.simulator_sms_api_key.get_secret_value():
+        raise Unauthenticated("the SMS gateway is off (SIMULATOR_SMS_API_KEY is not set)")
+    if not _bearer_matches(authorization, settings.simulator_sms_api_key):
+        raise Unauthenticated("send Authorization: Bearer <SIMULATOR_SMS_API_KEY>")
 
 
 async def controller(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
