@@ -60,6 +60,11 @@ class SandboxInbox:
                 found.append({"subject": resp.json()["Subject"], "text": resp.json()["Text"]})
             return found
 
+    def texts(self, to: str, email: bool) -> list[str]:
+        """Everything sent to `to` (a phone, or with email=True an e-mail address), oldest first:
+        the reader instapay_stack.message_sinks uses to find verification codes."""
+        return [m["subject"] + "\n" + m["text"] for m in self.mail_to(to)] if email else self.sms_to(to)
+
     def wait_for(self, read: Callable[[], list[T]], what: str, within: float = 30) -> list[T]:
         """Until `read` finds something (deliveries are asynchronous and retried)."""
         deadline = time.monotonic() + within

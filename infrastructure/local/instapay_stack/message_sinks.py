@@ -3,7 +3,8 @@
 A stack writes each SMS as a file in `<data_dir>/sms/` (a `To: <phone>` line, then the text) and
 each e-mail as a `.eml` file in `<data_dir>/mail/`. Tests find a stack's directories by its
 gateway URL: every `Stack` started in this process registers them; otherwise INSTAPAY_DATA_DIR,
-else the checkout's `.data/` (`make up`'s) is assumed.
+else the checkout's `.data/` (`make up`'s) is assumed. A stack whose messages go elsewhere (the
+containers' sandbox: an SMS gateway and a mail sink with APIs) registers a reader instead.
 """
 
 from __future__ import annotations
@@ -11,18 +12,43 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Callable
 from email import message_from_bytes, policy
 from pathlib import Path
 
 from instapay_stack.paths import DATA_DIR
 
 _DATA_DIRS: dict[str, Path] = {}
+# reader(to, email) -> the texts sent to `to` (an SMS, or with email=True an e-mail), oldest first.
+MessageReader = Callable[[str, bool], list[str]]
+_READERS: dict[str, MessageReader] = {}
 # A one-time code is the message's only 6-digit number (not part of a longer number or an amount).
 CODE_RE = re.compile(r"(?<!\d)(?<!\d[.,])\d{6}(?!\d)(?![.,]\d)")
 
 
 def register_data_dir(gateway_url: str, data_dir: Path) -> None:
     _DATA_DIRS[gateway_url.rstrip("/")] = data_dir.resolve()
+
+
+def register_reader(gateway_url: str, reader: MessageReader) -> None:
+    _READERS[gateway_url.rstrip("/")] = reader
+
+
+def reader_for(gateway_url: str) -> MessageReader | None:
+    return _READERS.get(gateway_url.rstrip("/"))
+
+
+def wait_for_new_code(reader: MessageReader, to: str, *, email: bool, after: int, within: float = 30.0) -> str:
+    """The code in the first message to `to` after the first `after` ones (those sent before it
+    was asked for)."""
+    deadline = time.monotonic() + within
+    while True:
+        for text in reader(to, email)[after:]:
+            if (code := code_in(text)) is not None:
+                return code
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no code for {to} arrived within {within} s")
+        time.sleep(0.25)
 
 
 def data_dir_for(gateway_url: str) -> Path:
