@@ -25,8 +25,15 @@ expect.set_options(timeout=15_000)
 
 CHROMIUM = Path("/usr/bin/chromium")
 DIST_INDEX = Path(__file__).resolve().parents[1] / "dist" / "index.html"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # Signed out, the app asks the refresh endpoint whether the httpOnly cookie holds a session (it
 # cannot read the cookie): a 401 there is the expected "no session" answer. Chromium logs every
 # non-2xx response as a console error, so only that one is tolerated; anything else fails.
@@ -89,9 +96,13 @@ def grant_admin(stack) -> Callable[[str], None]:
     """Gives the account with this e-mail the admin role, as an operator would (`make admin`)."""
 
     def grant(email: str) -> None:
-        subprocess.run([sys.executable, "-m", "auth_service.admin", "grant", "--email", email],
-                       env={**os.environ, "DATABASE_URL": stack.config.database_url},
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [sys.executable, "-m", "auth_service.admin", "grant", "--email", email],
+            env={**os.environ, "DATABASE_URL": stack.config.database_url},
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
 
     return grant
 
@@ -116,8 +127,9 @@ def new_page(browser: Browser, web_url: str, console: ConsoleLog) -> Iterator[Ca
     contexts: list[BrowserContext] = []
 
     def open_page(*, width: int = 1280, height: int = 860) -> Page:
-        ctx = browser.new_context(base_url=web_url, viewport={"width": width, "height": height},
-                                  accept_downloads=True, locale="en-US")
+        ctx = browser.new_context(
+            base_url=web_url, viewport={"width": width, "height": height}, accept_downloads=True, locale="en-US"
+        )
         ctx.set_default_timeout(20_000)
         contexts.append(ctx)
         page = ctx.new_page()

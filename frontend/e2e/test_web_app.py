@@ -56,8 +56,9 @@ def test_two_people_pay_each_other(new_page, screenshots: Path, sms) -> None:
     expect(a.get_by_test_id("balance")).to_have_text(money_re("500.00"))
     a.reload()
     expect_balance(a, "500.00")
-    assert a.evaluate("() => JSON.stringify({...localStorage, ...sessionStorage})").find("eyJ") < 0, \
+    assert a.evaluate("() => JSON.stringify({...localStorage, ...sessionStorage})").find("eyJ") < 0, (
         "a token was written to web storage"
+    )
 
     # Bob waits on his dashboard with nothing unread.
     b.goto("/")

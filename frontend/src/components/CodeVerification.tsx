@@ -69,6 +69,14 @@ export function CodeVerification({ channel, destination, onVerified, onSkip, pro
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // Back to the code after a refusal, once the field is enabled again (a disabled field cannot
+  // take focus, so focusing inside the catch lost it).
+  useEffect(() => {
+    if (busy || !verifyError) return;
+    codeRef.current?.focus();
+    codeRef.current?.select();
+  }, [busy, verifyError]);
+
   const codeError = validateCode(code);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
@@ -84,8 +92,6 @@ export function CodeVerification({ channel, destination, onVerified, onSkip, pro
     } catch (err) {
       setVerifyError(err);
       if (err instanceof ApiError && err.status === 429) countdown.start(err.retryAfter ?? RESEND_SECONDS);
-      codeRef.current?.focus();
-      codeRef.current?.select();
     } finally {
       setBusy(false);
     }

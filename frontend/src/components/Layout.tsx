@@ -47,13 +47,14 @@ export function Layout() {
   }, [profile.data]);
 
   // A client-side navigation does not move focus by itself: bring keyboard and screen-reader
-  // users to the new screen's content, as a page load would.
+  // users to the new screen's content, as a page load would, unless the new screen already put
+  // focus where it belongs (the code screen on its code field; this effect runs after the screen's).
   useEffect(() => {
     if (firstRender.current) {
       firstRender.current = false;
       return;
     }
-    mainRef.current?.focus();
+    if (!mainRef.current?.contains(document.activeElement)) mainRef.current?.focus();
   }, [location.pathname]);
   return (
     <div className="shell">
