@@ -409,7 +409,11 @@ def test_admin_sees_reconciliation(new_page, grant_admin, screenshots: Path, sms
     sign_up(o, olga, sms)
     expect(o.get_by_role("navigation").get_by_role("link", name="Admin")).to_have_count(0)
     grant_admin(olga.email)
-    o.reload()  # roles travel in the access token: the refresh after the reload carries the new one
+    # A role change ends the account's sessions (so a revoked role stops at once): sign in again,
+    # and the new access token carries the role.
+    o.reload()
+    expect(o.get_by_role("button", name="Log in")).to_be_visible()
+    log_in(o, olga)
     nav(o, "Admin")
     expect(o.get_by_role("heading", name="Reconciliation")).to_be_visible()
     wait_loaded(o)
