@@ -112,7 +112,9 @@ export function CodeVerification({ channel, destination, onVerified, onSkip, pro
       <div role="status">
         {notice && (
           <p>
-            {t(notice === "sent" ? "verify.sent_to" : "verify.sent_recently", { to: "\u2068" + destination + "\u2069" })}
+            {/* A phone or e-mail reads left to right even in Arabic: isolated as LTR (LRI), not by its first
+                strong character, which a phone ("+20...") has none of. */}
+            {t(notice === "sent" ? "verify.sent_to" : "verify.sent_recently", { to: "\u2066" + destination + "\u2069" })}
           </p>
         )}
       </div>

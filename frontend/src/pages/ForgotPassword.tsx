@@ -132,7 +132,9 @@ export function ForgotPassword() {
     <main className="auth-page">
       <div className="card auth-card">
         <h1>{t("reset.title")}</h1>
-        <p role="status">{t("reset.sent", { who: "\u2068" + account + "\u2069" })}</p>
+        {/* A phone or e-mail reads left to right even in Arabic: isolated as LTR (LRI), not by its first
+            strong character, which a phone ("+20...") has none of. */}
+        <p role="status">{t("reset.sent", { who: "\u2066" + account + "\u2069" })}</p>
         <ErrorBanner error={sendError} messages={SEND_ERRORS} />
         <form onSubmit={submitReset} noValidate>
           <ErrorBanner error={resetError} messages={RESET_ERRORS} />
