@@ -22,20 +22,24 @@ class AttemptRow:
 
 async def lock(session: AsyncSession, keys: Sequence[str], *, at: datetime) -> dict[str, AttemptRow]:
     """Every key's row, created when missing and locked until the transaction ends. Keys are
-    locked in sorted order, so two attempts that share keys never deadlock."""
+    locked in sorted order, so two attempts that share keys never deadlock. A row deleted while
+    this one waited for it (the sweep) is created again."""
     ordered = sorted(set(keys))
-    await session.execute(
-        insert(SigninAttempt)
-        .values([{"key": k, "failures": 0, "last_failure_at": at} for k in ordered])
-        .on_conflict_do_nothing(index_elements=[SigninAttempt.key])
-    )
-    rows = await session.execute(
-        select(SigninAttempt.key, SigninAttempt.failures, SigninAttempt.last_failure_at)
-        .where(SigninAttempt.key.in_(ordered))
-        .order_by(SigninAttempt.key)
-        .with_for_update()
-    )
-    return {r.key: AttemptRow(r.key, r.failures, r.last_failure_at) for r in rows}
+    while True:
+        await session.execute(
+            insert(SigninAttempt)
+            .values([{"key": k, "failures": 0, "last_failure_at": at} for k in ordered])
+            .on_conflict_do_nothing(index_elements=[SigninAttempt.key])
+        )
+        rows = await session.execute(
+            select(SigninAttempt.key, SigninAttempt.failures, SigninAttempt.last_failure_at)
+            .where(SigninAttempt.key.in_(ordered))
+            .order_by(SigninAttempt.key)
+            .with_for_update()
+        )
+        found = {r.key: AttemptRow(r.key, r.failures, r.last_failure_at) for r in rows}
+        if len(found) == len(ordered):
+            return found
 
 
 async def save(session: AsyncSession, key: str, *, failures: int, last_failure_at: datetime) -> None:
@@ -63,7 +67,9 @@ async def take_back(session: AsyncSession, key: str) -> None:
 
 
 async def clear(session: AsyncSession, key: str) -> None:
-    await session.execute(delete(SigninAttempt).where(SigninAttempt.key == key))
+    """No failures held against the key. The row stays (the sweep drops it later): deleting it
+    here would leave an attempt waiting for its lock with no row at all."""
+    await session.execute(update(SigninAttempt).where(SigninAttempt.key == key).values(failures=0))
 
 
 async def sweep(session: AsyncSession, *, quiet_since: datetime) -> None:

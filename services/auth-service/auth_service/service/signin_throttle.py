@@ -107,10 +107,14 @@ async def reserve(settings: AuthSettings, session: AsyncSession, *, account: str
     if address is not None:
         schedules[address] = address_schedule(settings)
     rows = await signin_attempts.lock(session, list(schedules), at=at)
+    # The clock is read again once the rows are ours: a parallel attempt that held them may have
+    # stamped a later time, and only a delay that is due (failures past the free ones) may wait.
+    at = now()
     wait = max(
         (
-            (rows[key].last_failure_at + sched.delay(rows[key].failures) - at).total_seconds()
+            (rows[key].last_failure_at + delay - at).total_seconds()
             for key, sched in schedules.items()
+            if (delay := sched.delay(rows[key].failures)) > timedelta(0)
         ),
         default=0.0,
     )
