@@ -183,7 +183,8 @@ def test_network_policies_allow_only_the_documented_paths():
         "transaction-service": {"api-gateway", "auth-service", "reporting-service", "transaction-relay"},
         # events arrive from the outbox relays, never from the emitting services themselves
         "reporting-service": {"api-gateway"} | RELAY_COMPONENTS,
-        "notification-service": {"api-gateway"} | RELAY_COMPONENTS,
+        # and auth sends one-time codes through POST /internal/messages
+        "notification-service": {"api-gateway", "auth-service"} | RELAY_COMPONENTS,
         "api-gateway": set(),
         "auth-relay": set(),
         "user-relay": set(),
