@@ -11,7 +11,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from instapay_stack.e2e import TestUser, login, unique_identity, verify_contact
-from instapay_stack.message_sinks import CODE_RE, code_in, mail_dir_for, mail_texts, wait_for_code
+from instapay_stack.message_sinks import code_in, mail_dir_for, mail_texts, wait_for_code
 
 PIN = "246810"
 
@@ -34,8 +34,8 @@ class SmsInbox:
             fresh = [p for p in self.directory.glob("*.txt") if p.name not in since] if self.directory.is_dir() else []
             for path in sorted(fresh, key=lambda p: p.stat().st_mtime, reverse=True):
                 text = path.read_text(encoding="utf-8")
-                if f"To: {phone}" in text.splitlines() and (codes := CODE_RE.findall(text)):
-                    return codes[0]
+                if f"To: {phone}" in text.splitlines() and (code := code_in(text)) is not None:
+                    return code
             if time.monotonic() > deadline:
                 raise AssertionError(f"no code sent to {phone} within {timeout} s in {self.directory}")
             time.sleep(0.3)

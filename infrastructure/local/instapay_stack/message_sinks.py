@@ -22,8 +22,11 @@ _DATA_DIRS: dict[str, Path] = {}
 # reader(to, email) -> the texts sent to `to` (an SMS, or with email=True an e-mail), oldest first.
 MessageReader = Callable[[str, bool], list[str]]
 _READERS: dict[str, MessageReader] = {}
-# A one-time code is the message's only 6-digit number (not part of a longer number or an amount).
+# A one-time code is the message's only 6-digit number (not part of a longer number or an amount),
+# in a message that says it is a code: other messages race it into the sinks, and a welcome or a
+# sign-in notice may hold a handle or an id with six digits in a row.
 CODE_RE = re.compile(r"(?<!\d)(?<!\d[.,])\d{6}(?!\d)(?![.,]\d)")
+CODE_WORDS = re.compile(r"\bcode\b|رمز", re.IGNORECASE)
 
 
 def register_data_dir(gateway_url: str, data_dir: Path) -> None:
@@ -90,6 +93,8 @@ def mail_texts(directory: Path, address: str) -> list[tuple[Path, str]]:
 
 
 def code_in(text: str) -> str | None:
+    if CODE_WORDS.search(text) is None:
+        return None
     codes = CODE_RE.findall(text)
     return codes[0] if len(codes) == 1 else None
 
