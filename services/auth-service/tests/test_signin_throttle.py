@@ -133,3 +133,29 @@ async def test_parallel_right_passwords_all_sign_in(app_client, active_user):
         *(app_client.post(LOGIN, json={"username": email, "password": PASSWORD}) for _ in range(free))
     )
     assert [r.status_code for r in answers] == [200] * free, [r.text for r in answers if r.status_code != 200]
+
+
+async def test_the_delay_follows_the_failures_quiet_time_left(settings):
+    """An address quiet for ten minutes (one failure forgiven a minute) waits what its remaining
+    failures ask, not the cap its total once earned."""
+    from auth_service.main import build_app
+    from instapay_stack.testing import running_app
+
+    app = build_app(settings.model_copy(update={"signin_address_free_failures": 3}))
+    async with running_app(app) as client:
+        async with app.state.db.sessionmaker() as db:
+            await db.execute(delete(SigninAttempt).where(SigninAttempt.key == "address:127.0.0.1"))
+            # 15 failures earned the 15-minute cap; 10 quiet minutes leave 5, a 2-second delay.
+            await db.execute(
+                SigninAttempt.__table__.insert().values(
+                    key="address:127.0.0.1", failures=15, last_failure_at=now() - timedelta(minutes=10)
+                )
+            )
+            await db.commit()
+        answer = await client.post(
+            LOGIN, json={"username": f"quiet.{uuid.uuid4().hex[:8]}@example.com", "password": "Summer-2026!"}
+        )
+        assert answer.status_code == 401, answer.text  # checked, not refused for five more minutes
+        async with app.state.db.sessionmaker() as db:
+            await db.execute(delete(SigninAttempt).where(SigninAttempt.key == "address:127.0.0.1"))
+            await db.commit()

@@ -114,7 +114,8 @@ async def reserve(settings: AuthSettings, session: AsyncSession, *, account: str
         (
             (rows[key].last_failure_at + delay - at).total_seconds()
             for key, sched in schedules.items()
-            if (delay := sched.delay(rows[key].failures)) > timedelta(0)
+            # The delay of the failures still held (quiet time forgives), not of every one counted.
+            if (delay := sched.delay(sched.remaining(rows[key], at))) > timedelta(0)
         ),
         default=0.0,
     )
