@@ -35,12 +35,11 @@ class Channels:
 
 
 def _address(channel: str, profile: Profile | None, row: DueDelivery) -> str | None:
-    """The address to use now, or None when the user does not want this channel."""
+    """The address to use now, or None when the user does not want this channel or has not
+    verified its address."""
     if profile is None:
         return row.address
-    if channel == "email":
-        return profile.email if profile.notify_email else None
-    return profile.phone if profile.notify_sms else None
+    return profile.email_address if channel == "email" else profile.sms_number
 
 
 class Dispatcher:

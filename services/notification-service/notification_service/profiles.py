@@ -26,6 +26,19 @@ class Profile:
     language: str
     notify_email: bool
     notify_sms: bool
+    # An unverified phone or e-mail may be someone else's (a claim nobody proved): no notice goes there.
+    email_verified: bool = False
+    phone_verified: bool = False
+
+    @property
+    def email_address(self) -> str | None:
+        """Where e-mail notices go: the verified e-mail the user wants them at, else nowhere."""
+        return self.email if self.notify_email and self.email_verified else None
+
+    @property
+    def sms_number(self) -> str | None:
+        """Where SMS notices go: the verified phone the user wants them at, else nowhere."""
+        return self.phone if self.notify_sms and self.phone_verified else None
 
     @classmethod
     def from_json(cls, body: dict[str, Any]) -> Profile:
@@ -37,6 +50,8 @@ class Profile:
             language=str(prefs.get("language") or "en"),
             notify_email=bool(prefs.get("notify_email")),
             notify_sms=bool(prefs.get("notify_sms")),
+            email_verified=bool(body.get("email_verified")),
+            phone_verified=bool(body.get("phone_verified")),
         )
 
 

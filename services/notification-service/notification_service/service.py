@@ -47,10 +47,10 @@ def wanted_channels(profile: Profile | None) -> list[tuple[str, str | None]]:
     if profile is None:
         return [("email", None), ("sms", None)]
     rows: list[tuple[str, str | None]] = []
-    if profile.notify_email and profile.email:
-        rows.append(("email", profile.email))
-    if profile.notify_sms and profile.phone:
-        rows.append(("sms", profile.phone))
+    if profile.email_address:
+        rows.append(("email", profile.email_address))
+    if profile.sms_number:
+        rows.append(("sms", profile.sms_number))
     return rows
 
 

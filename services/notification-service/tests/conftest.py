@@ -65,7 +65,9 @@ class Users:
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: int = 0
 
-    def add(self, handle: str, *, language: str = "en", email: bool = False, sms: bool = False) -> dict[str, Any]:
+    def add(
+        self, handle: str, *, language: str = "en", email: bool = False, sms: bool = False, verified: bool = True
+    ) -> dict[str, Any]:
         uid = str(uuid.uuid4())
         self.profiles[uid] = {
             "user_id": uid,
@@ -75,6 +77,8 @@ class Users:
             "email": f"{handle}@example.com",
             "phone": f"+2010{uuid.uuid4().int % 10**8:08d}",
             "preferences": {"language": language, "notify_email": email, "notify_sms": sms, "notify_push": True},
+            "email_verified": verified,
+            "phone_verified": verified,
         }
         return self.profiles[uid]
 

@@ -342,3 +342,44 @@ async def _dispatch_a_batch(db, directory, users, ev, make_settings) -> None:
     ]
     after = {o: NOTIFICATION_DELIVERIES.labels("email", o)._value.get() for o in before}
     assert {o: after[o] - before[o] for o in before} == {"sent": 1, "skipped": 1, "retry": 2, "failed": 1}
+
+
+async def test_no_notice_goes_to_an_unverified_phone_or_e_mail(
+    empty_notifications_db, directory, users, ev, make_settings
+):
+    """An unverified claim may be someone else's number or address: the notice stays in the app.
+    Known unverified when stored: no delivery at all; unknown then, unverified when sent: skipped."""
+    db = Database(empty_notifications_db, pool_size=2, max_overflow=2)
+    try:
+        claimant = users.add("claimant", email=True, sms=True, verified=False)
+        later = str(uuid.uuid4())  # no profile when the event is stored
+        raw = [
+            ev.envelope(
+                "topup.completed",
+                {"user_id": u, "amount": "9.00", "currency": "EGP", "balance_after": "9.00", "transaction_id": "t"},
+            )
+            for u in (claimant["user_id"], later)
+        ]
+        done = await service.apply_events(db, _envelopes(raw), directory)
+        assert len(done.created) == 2  # both see it in the app
+        users.profiles[later] = {**users.add("later", email=True, sms=True, verified=False), "user_id": later}
+
+        mailer, sms = FakeMailer(set()), FakeSms()
+        dispatcher = Dispatcher(db, Channels(mailer=mailer, sms=sms), directory, make_settings(), batch_size=100)
+        assert await dispatcher.run_once() == 2  # the later user's e-mail and SMS rows; none for the claimant
+        async with db.sessionmaker() as s:
+            rows = (
+                await s.execute(
+                    text(
+                        "SELECT n.user_id::text AS user_id, d.channel, d.status FROM notifications.deliveries d "
+                        "JOIN notifications.notifications n ON n.seq = d.notification_seq"
+                    )
+                )
+            ).all()
+        assert sorted((r.user_id, r.channel, r.status) for r in rows) == [
+            (later, "email", "skipped"),
+            (later, "sms", "skipped"),
+        ]
+        assert mailer.sent == [] and sms.sent == []
+    finally:
+        await db.dispose()
