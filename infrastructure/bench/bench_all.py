@@ -15,6 +15,8 @@
 4-6. the money engineer's history benchmark and the events engineer's summary/relay benchmark,
    run as they are and their JSON merged in.
 Prints a table and writes test-artifacts/bench.json. wrk is pinned to one CPU with taskset.
+Each transfer run also records ms of CPU per transfer by process (gateway, each service, each
+relay, PostgreSQL) from /proc over the run and the outbox drain (`proc_cpu.py`), printed as tables.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ sys.path.insert(0, str(HERE))
 from calibrate_bare import run_bare  # noqa: E402
 from nginx_proxy import NginxProxy  # noqa: E402
 from pgbench_runner import run_pgbench  # noqa: E402
+from proc_cpu import CpuMeter, cpu_table, parent_pid  # noqa: E402
 from wrk_runner import run_wrk, wrk_available  # noqa: E402
 
 from instapay_stack.e2e import register_user  # noqa: E402
@@ -101,6 +104,21 @@ async def outbox_backlog(db_url: str) -> int:
         await conn.close()
 
 
+async def _backend_pid(db_url: str) -> int:
+    conn = await asyncpg.connect(db_url)
+    try:
+        return int(await conn.fetchval("SELECT pg_backend_pid()"))
+    finally:
+        await conn.close()
+
+
+def stack_meter(stack: Stack) -> CpuMeter:
+    """Every live process of the stack and its PostgreSQL server (found from one of its backends,
+    so the machine's own server and an embedded one are measured alike)."""
+    pids = {name: child.proc.pid for name, child in stack.supervisor.children.items() if child.proc.poll() is None}
+    return CpuMeter(pids, postmaster=parent_pid(asyncio.run(_backend_pid(stack.config.database_url))))
+
+
 def drain_seconds(db_url: str, limit: float = 120) -> tuple[int, float]:
     backlog = asyncio.run(outbox_backlog(db_url))
     started = time.monotonic()
@@ -111,11 +129,15 @@ def drain_seconds(db_url: str, limit: float = 120) -> tuple[int, float]:
 
 def bench_transfers(stack: Stack, users_file: Path, concurrencies: list[int], seconds: float) -> dict:
     runs = []
+    meter = stack_meter(stack)
     for c in concurrencies:
+        before = meter.snapshot()
         result = run_wrk(
             stack.gateway_url, "transfer.lua", users_file=users_file, connections=c, seconds=seconds, cpu="1"
         )
         backlog, drain = drain_seconds(stack.config.database_url)
+        # After the drain: the relays' and consumers' work for these transfers is in the figures.
+        result["cpu_ms_per_transfer"] = CpuMeter.per_unit(before, meter.snapshot(), result["ok"])
         result.update(outbox_backlog_at_end=backlog, outbox_drain_seconds=drain)
         log(
             f"  transfers c={c:<3} {result['ok_per_s']:8.1f}/s  p50 {result['p50_ms']:.1f} ms  "
@@ -133,9 +155,12 @@ def bench_sync_path(stack: Stack, users_file: Path, connections: int, seconds: f
     last: the relays stay down and the stack is thrown away afterwards."""
     for name in [n for n in stack.supervisor.children if n.endswith("-relay")]:
         stack.supervisor.kill(name)
+    meter = stack_meter(stack)
+    before = meter.snapshot()
     result = run_wrk(
         stack.gateway_url, "transfer.lua", users_file=users_file, connections=connections, seconds=seconds, cpu="1"
     )
+    result["cpu_ms_per_transfer"] = CpuMeter.per_unit(before, meter.snapshot(), result["ok"])
     log(
         f"  transfers c={connections:<3} {result['ok_per_s']:8.1f}/s  p99 {result['p99_ms']:.1f} ms  "
         f"errors {result['not_ok']}  (outbox relays stopped)"
@@ -273,7 +298,15 @@ def table(result: dict) -> str:
         )
     )
     width = max(len(r[0]) for r in rows)
-    return "\n".join(f"{a:<{width}}  {b}" for a, b in rows)
+    lines = [f"{a:<{width}}  {b}" for a, b in rows]
+    # Where a transfer's time goes: /proc counters of every process over the run (and the drain).
+    for title, run in (
+        (f"(1) CPU by process, c={t.get('connections')}", t),
+        ("(1b) CPU by process, relays stopped", result.get("sync_path", {})),
+    ):
+        if run.get("cpu_ms_per_transfer"):
+            lines += ["", cpu_table(run["cpu_ms_per_transfer"], title=title)]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -27,6 +27,7 @@ sys.path.insert(0, str(HERE))
 
 from bench_all import bench_stack, setup_users  # noqa: E402
 from pgbench_runner import run_pgbench  # noqa: E402
+from proc_cpu import cpu_seconds, machine_busy_seconds, postgres_cpu_seconds, postmaster_pid  # noqa: E402
 from wrk_runner import run_wrk  # noqa: E402
 
 from instapay_stack.paths import REPO_ROOT  # noqa: E402
@@ -37,35 +38,6 @@ SCENARIOS = {  # name -> (Lua script, which URL it targets, one user or all)
     "wallet-direct": ("wallet.lua", "transaction", True),
     "wallet-gateway": ("wallet.lua", "gateway", True),
 }
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process from /proc (clock ticks -> seconds)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def postgres_cpu_seconds(pgdata: Path) -> float:
-    """CPU of the whole PostgreSQL server: the postmaster, its live children, and (cutime/cstime)
-    the children it has already reaped, i.e. backends of connections closed meanwhile."""
-    postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
-    fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = sum(int(f) for f in fields[11:15])
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                child = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:  # exited meanwhile: its time is in the postmaster's cutime now
-                continue
-            if int(child[1]) == postmaster:
-                ticks += int(child[11]) + int(child[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds all cores spent not idle (and not waiting for I/O) since boot, from /proc/stat."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def sessions_opened(pg_url: str) -> int:
@@ -183,20 +155,20 @@ def main(argv: list[str] | None = None) -> None:
                 for name, pid in pids.items()
             }
         )
-        pgdata = Path(pg.server.pgdata) if pg.server is not None else None
+        postmaster = postmaster_pid(Path(pg.server.pgdata)) if pg.server is not None else None
         db_url = stack.config.database_url.replace("postgresql+asyncpg://", "postgresql://")
         sessions_before = sessions_opened(db_url)
         before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-        if pgdata is not None:
-            before["postgres"] = postgres_cpu_seconds(pgdata)
+        if postmaster is not None:
+            before["postgres"] = postgres_cpu_seconds(postmaster)
         machine_before, wall_before = machine_busy_seconds(), time.monotonic()
         result = run_wrk(
             url, script, users_file=users_file, connections=args.connections, seconds=args.seconds, cpu="1"
         )
         machine_used, wall = machine_busy_seconds() - machine_before, time.monotonic() - wall_before
         used = {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()}
-        if pgdata is not None:
-            used["postgres"] = postgres_cpu_seconds(pgdata) - before["postgres"]
+        if postmaster is not None:
+            used["postgres"] = postgres_cpu_seconds(postmaster) - before["postgres"]
         # Minus the two connections these reads opened themselves.
         churn = sessions_opened(db_url) - sessions_before - 1
         for spy in spies.values():
