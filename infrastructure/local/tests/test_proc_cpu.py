@@ -11,7 +11,7 @@ from instapay_stack.paths import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "infrastructure" / "bench"))
 
-from proc_cpu import CpuMeter, cpu_table, parent_pid  # noqa: E402
+from proc_cpu import CpuMeter, cpu_table, parent_pid
 
 
 def test_a_busy_process_is_charged_and_an_idle_one_is_not():
