@@ -16,7 +16,7 @@ from api_gateway.guard.rate_limiter import RateLimiter, effective_policies
 from api_gateway.guard.revocation import RevocationList
 from api_gateway.guard.streams import StreamSlots
 from instapay_common.logging import get_logger
-from instapay_common.security.tokens import JwksVerifier
+from instapay_common.security.tokens import JwksVerifier, keys_prefetched
 from instapay_common.web.app import LifespanHook
 from instapay_common.web.http_client import new_session
 
@@ -71,7 +71,7 @@ def guard_lifespan(settings: GatewaySettings) -> LifespanHook:
             policies=[p.name for p in policies],
         )
         try:
-            async with revocations.running():
+            async with revocations.running(), keys_prefetched(verifier):
                 yield
         finally:
             await store.close()

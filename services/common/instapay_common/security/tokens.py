@@ -8,8 +8,11 @@ of forged kids cannot hammer the auth service).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -122,18 +125,36 @@ class JwksVerifier:
         async with self._lock:
             if time.monotonic() - self._last_fetch < self._min_refresh and self._keys:
                 return
-            self._last_fetch = time.monotonic()
-            own = self._session is None
-            session = self._session or aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3))
-            try:
-                async with session.get(self.jwks_url) as resp:
-                    if resp.status == 200:
-                        self.install_keys(await resp.json(content_type=None))
-            except (aiohttp.ClientError, TimeoutError):
-                pass  # keep the keys we have; an unknown kid is then refused
-            finally:
-                if own:
-                    await session.close()
+            await self._fetch()
+
+    async def prefetch(self, *, first_delay: float = 0.5, max_delay: float = 5.0) -> None:
+        """Fetches the keys, retrying with backoff, until some are installed. Started with the
+        service, so the first request neither waits for the first fetch nor fails on it (right
+        after a container stack starts, its DNS can take seconds: a valid token answered 401)."""
+        delay = first_delay
+        while not self._keys:
+            async with self._lock:
+                if not self._keys:
+                    await self._fetch()
+            if self._keys:
+                return
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, max_delay)
+
+    async def _fetch(self) -> None:
+        """One GET of the JWKS (the caller holds the lock); a failure keeps the keys we have."""
+        self._last_fetch = time.monotonic()
+        own = self._session is None
+        session = self._session or aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3))
+        try:
+            async with session.get(self.jwks_url) as resp:
+                if resp.status == 200:
+                    self.install_keys(await resp.json(content_type=None))
+        except (aiohttp.ClientError, TimeoutError):
+            pass  # keep the keys we have; an unknown kid is then refused
+        finally:
+            if own:
+                await session.close()
 
     async def key_for(self, kid: str) -> Any:
         key = self._keys.get(kid)
@@ -191,6 +212,18 @@ class JwksVerifier:
         if lifetime is None or lifetime > MAX_ACCESS_TOKEN_LIFETIME + self._leeway:
             raise TokenRejected("lifetime")
         return principal_from_claims(claims)
+
+
+@asynccontextmanager
+async def keys_prefetched(verifier: JwksVerifier) -> AsyncIterator[None]:
+    """Runs `verifier.prefetch()` in the background for as long as the block (a service's lifespan)."""
+    task = asyncio.create_task(verifier.prefetch())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:

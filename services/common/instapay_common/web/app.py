@@ -17,7 +17,7 @@ from instapay_common.db.database import Database
 from instapay_common.db.metrics import instrument_engine
 from instapay_common.errors import UnhandledErrorMiddleware, install_error_handlers
 from instapay_common.logging import configure_logging, get_logger
-from instapay_common.security.tokens import JwksVerifier
+from instapay_common.security.tokens import JwksVerifier, keys_prefetched
 from instapay_common.settings import ServiceSettings
 from instapay_common.web.health import ReadinessCheck, database_check, health_router
 from instapay_common.web.http_client import new_session
@@ -59,6 +59,7 @@ def create_service_app(
                 session=http,
                 cache_size=settings.token_cache_size,
             )
+            await stack.enter_async_context(keys_prefetched(app.state.jwt_verifier))
             if migrations_dir is not None:
                 db = Database(
                     settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
