@@ -9,7 +9,7 @@ user's endpoints, its clients' included, and creates endpoints of the user's own
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from instapay_common.errors import PROBLEM_RESPONSES, InsufficientScope
 from instapay_common.security.scopes import ACCOUNT_MANAGE, TRANSACTIONS_READ
@@ -26,6 +26,7 @@ from notification_service.webhooks.schemas import (
     WebhookEndpointPage,
     WebhookEndpointWithSecret,
 )
+from notification_service.webhooks.transport import Lookup
 
 
 async def webhook_owner(principal: CurrentPrincipal) -> Owner:
@@ -40,6 +41,14 @@ async def webhook_owner(principal: CurrentPrincipal) -> Owner:
 
 OwnerDep = Annotated[Owner, Depends(webhook_owner)]
 
+
+async def webhook_lookup(request: Request) -> Lookup:
+    book: Lookup = request.app.state.webhook_sender.lookup
+    return book
+
+
+LookupDep = Annotated[Lookup, Depends(webhook_lookup)]
+
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], responses=PROBLEM_RESPONSES)
 
 
@@ -50,10 +59,15 @@ router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], responses=PROBL
     summary="Create a webhook endpoint (its secret is shown only in this response)",
 )
 async def create_endpoint(
-    body: EndpointCreate, owner: OwnerDep, db: DbDep, settings: SettingsDep
+    body: EndpointCreate, owner: OwnerDep, db: DbDep, settings: SettingsDep, lookup: LookupDep
 ) -> WebhookEndpointWithSecret:
     return await service.create(
-        db, owner=owner, body=body, allow_local=settings.webhooks_allow_local, cap=settings.webhook_max_endpoints
+        db,
+        owner=owner,
+        body=body,
+        allow_local=settings.webhooks_allow_local,
+        lookup=lookup,
+        cap=settings.webhook_max_endpoints,
     )
 
 
@@ -68,10 +82,10 @@ async def list_endpoints(owner: OwnerDep, db: DbDep) -> WebhookEndpointPage:
     summary="Change a webhook endpoint's URL, events, description, or enable/disable it",
 )
 async def update_endpoint(
-    endpoint_id: uuid.UUID, body: EndpointUpdate, owner: OwnerDep, db: DbDep, settings: SettingsDep
+    endpoint_id: uuid.UUID, body: EndpointUpdate, owner: OwnerDep, db: DbDep, settings: SettingsDep, lookup: LookupDep
 ) -> WebhookEndpoint:
     return await service.update(
-        db, owner=owner, endpoint_id=endpoint_id, body=body, allow_local=settings.webhooks_allow_local
+        db, owner=owner, endpoint_id=endpoint_id, body=body, allow_local=settings.webhooks_allow_local, lookup=lookup
     )
 
 

@@ -89,7 +89,7 @@ async def create_endpoint(
     cap: int,
 ) -> EndpointRow | None:
     """None when the user already has `cap` endpoints."""
-    await conn.execute(_LOCK_OWNER, user_id=owner.user_id)
+    await conn.execute(_LOCK_OWNER, user_id=str(owner.user_id))
     if await conn.fetchval(_COUNT, user_id=owner.user_id) >= cap:
         return None
     row = await conn.fetchrow(

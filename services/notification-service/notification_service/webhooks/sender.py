@@ -36,7 +36,7 @@ from notification_service.webhooks.addresses import AddressRefused, check_url
 from notification_service.webhooks.metrics import WEBHOOK_ATTEMPTS
 from notification_service.webhooks.repository import Attempt, ClaimedDelivery
 from notification_service.webhooks.service import message_id
-from notification_service.webhooks.transport import Lookup, checked_session, system_lookup
+from notification_service.webhooks.transport import AddressBook, Lookup, checked_session
 
 log = get_logger("webhooks")
 
@@ -44,7 +44,6 @@ log = get_logger("webhooks")
 # last one fails, about 3 days after the first, the delivery has failed for good.
 SCHEDULE: tuple[float, ...] = (0, 5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600)
 JITTER = 0.2  # +-20 %: endpoints that failed together do not all come back in the same second
-LEASE_MARGIN_SECONDS = 10.0
 ERROR_TEXT_LIMIT = 300
 _WHY = {
     "gone": ("the receiver answered 410 Gone", "أجاب المستقبل 410 Gone"),
@@ -84,14 +83,15 @@ class WebhookSender:
         db: Database,
         settings: NotificationSettings,
         *,
-        lookup: Lookup = system_lookup,
+        lookup: Lookup | None = None,
         batch_size: int = 20,
     ) -> None:
         self.db = db
         self.settings = settings
-        self.lookup = lookup
+        self.lookup = lookup or AddressBook()
         self.batch_size = batch_size
-        self.lease_seconds = settings.webhook_timeout_seconds + LEASE_MARGIN_SECONDS
+        # A claim outlives the longest attempt (the timeout) with room to record its outcome.
+        self.lease_seconds = 2 * settings.webhook_timeout_seconds + 1
         self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
 

@@ -31,6 +31,7 @@ from notification_service.webhooks.schemas import (
     WebhookEndpointPage,
     WebhookEndpointWithSecret,
 )
+from notification_service.webhooks.transport import Lookup, check_name
 
 SECRET_BYTES = 32  # Standard Webhooks: 24 to 64 bytes
 ROTATION_GRACE_SECONDS = 24 * 3600  # the old secret keeps signing this long after a rotation
@@ -49,9 +50,10 @@ def _rfc3339(ts: datetime | None) -> str | None:
     return ts.isoformat().replace("+00:00", "Z") if ts else None
 
 
-def _checked_url(url: str, *, allow_local: bool) -> str:
+async def _checked_url(url: str, *, allow_local: bool, lookup: Lookup) -> str:
     try:
-        check_url(url, allow_local=allow_local)
+        host = check_url(url, allow_local=allow_local)
+        await check_name(lookup, host, allow_local=allow_local)
     except AddressRefused as exc:
         raise WebhookUrlNotAllowed(str(exc), errors=[{"field": "url", "message": str(exc)}]) from exc
     return url
@@ -77,9 +79,9 @@ def _with_secret(row: EndpointRow) -> WebhookEndpointWithSecret:
 
 
 async def create(
-    db: Database, *, owner: Owner, body: EndpointCreate, allow_local: bool, cap: int
+    db: Database, *, owner: Owner, body: EndpointCreate, allow_local: bool, lookup: Lookup, cap: int
 ) -> WebhookEndpointWithSecret:
-    url = _checked_url(body.url, allow_local=allow_local)
+    url = await _checked_url(body.url, allow_local=allow_local, lookup=lookup)
     async with transaction(db) as conn:
         row = await repository.create_endpoint(
             conn,
@@ -103,9 +105,9 @@ async def list_endpoints(db: Database, *, owner: Owner) -> WebhookEndpointPage:
 
 
 async def update(
-    db: Database, *, owner: Owner, endpoint_id: uuid.UUID, body: EndpointUpdate, allow_local: bool
+    db: Database, *, owner: Owner, endpoint_id: uuid.UUID, body: EndpointUpdate, allow_local: bool, lookup: Lookup
 ) -> WebhookEndpoint:
-    url = _checked_url(body.url, allow_local=allow_local) if body.url is not None else None
+    url = await _checked_url(body.url, allow_local=allow_local, lookup=lookup) if body.url is not None else None
     async with transaction(db) as conn:
         row = await repository.update_endpoint(
             conn,

@@ -25,6 +25,32 @@ async def system_lookup(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+class AddressBook:
+    """The one name lookup of registration and sending; tests swap `lookup` for a resolver of their
+    own (names that change their address between registration and sending, offline)."""
+
+    def __init__(self, lookup: Lookup = system_lookup) -> None:
+        self.lookup = lookup
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        return await self.lookup(host, port)
+
+
+async def check_name(book: Lookup, host: str, *, allow_local: bool) -> None:
+    """Registration's check of a name's present addresses: refuses one that resolves to a refused
+    address; a name that does not resolve (yet) passes, as sending checks again at connect time."""
+    if literal_ip(host) is not None:
+        return
+    try:
+        found = await book(host, 443)
+    except OSError:
+        return
+    for text in found:
+        ip = literal_ip(text)
+        if ip is not None:
+            check_address(ip, allow_local=allow_local)
+
+
 class CheckedResolver(AbstractResolver):
     """Resolves with `lookup` and refuses the name if any of its addresses is refused: one bad
     address is enough for a rebinding attack, so none of them is used."""
