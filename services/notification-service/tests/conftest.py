@@ -264,8 +264,8 @@ class Receiver:
     def hook(self, path: str = "/hook") -> str:
         return f"{self.url}{path}"
 
-    async def wait_for(self, count: int, timeout: float = 20.0) -> list[Received]:
-        deadline = asyncio.get_running_loop().time() + timeout
+    async def wait_for(self, count: int, within: float = 20.0) -> list[Received]:
+        deadline = asyncio.get_running_loop().time() + within
         while len(self.received) < count:
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError(f"receiver got {len(self.received)} requests, expected {count}")

@@ -38,9 +38,9 @@ async def deliveries(svc, user: dict, endpoint_id: str) -> list[dict[str, Any]]:
     return r.json()["items"]
 
 
-async def settled(svc, user: dict, endpoint_id: str, count: int = 1, timeout: float = 20.0) -> list[dict[str, Any]]:
+async def settled(svc, user: dict, endpoint_id: str, count: int = 1, within: float = 20.0) -> list[dict[str, Any]]:
     """The endpoint's deliveries once `count` of them are no longer pending."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         items = await deliveries(svc, user, endpoint_id)
         if len([d for d in items if d["status"] != "pending"]) >= count:
@@ -229,7 +229,7 @@ async def test_sustained_failure_disables_the_endpoint_after_the_schedule(hooks_
     endpoint = await create_endpoint(svc, alice, receiver.hook(), ["transfer.sent"])
     await svc.post_event(ev.transfer(alice, bob))
 
-    [delivery] = await settled(svc, alice, endpoint["id"], timeout=30)
+    [delivery] = await settled(svc, alice, endpoint["id"], within=30)
     assert delivery["status"] == "failed"
     assert [a["status_code"] for a in delivery["attempts"]] == [500] * 8
     [listed] = (await svc.client.get("/api/v1/webhooks/endpoints", headers=svc.auth(alice["user_id"]))).json()["items"]
