@@ -182,7 +182,9 @@ async def deliveries(
 ) -> WebhookDeliveryPage:
     """Newest first, with each delivery's attempts (oldest first)."""
     before = _decode_cursor(cursor) if cursor else None
-    async with transaction(db) as conn:  # one snapshot for the page and its attempts
+    # One snapshot for the page and its attempts (READ COMMITTED would take one per statement,
+    # and a delivery could show an attempt its own row does not reflect yet).
+    async with connection(db) as conn, conn.raw.transaction(isolation="repeatable_read", readonly=True):
         if await repository.get_endpoint(conn, owner=owner, endpoint_id=endpoint_id) is None:
             raise WebhookEndpointNotFound("no such webhook endpoint")
         rows = await repository.deliveries(
