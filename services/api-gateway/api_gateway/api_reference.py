@@ -96,6 +96,7 @@ def render(spec: dict[str, Any]) -> str:
             for status, resp in op.get("responses", {}).items():
                 out.append(f"| {status} | {resp.get('description', '')} | {_body_schema(resp.get('content'))} |")
             out.append("")
+    out += _webhooks(spec)
     out += ["## Schemas", ""]
     for name, schema in sorted(spec.get("components", {}).get("schemas", {}).items()):
         out.append(f"### `{name}`")
@@ -112,6 +113,63 @@ def render(spec: dict[str, Any]) -> str:
             out.append("One of: " + ", ".join(f"`{v}`" for v in schema["enum"]))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+VERIFY_SIGNATURES = """\
+### Verifying a signature
+
+Verify the raw body (the bytes as received, before any JSON parsing) with the endpoint's
+`whsec_...` secret and the three headers; during a secret rotation `webhook-signature` carries
+two signatures and either verifies. Keep `webhook-id`s you have handled to drop repeats: delivery
+is at least once, and a retry or replay carries the same id and body.
+
+Python (`pip install standardwebhooks`):
+
+```python
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+wh = Webhook(secret)  # "whsec_..."
+try:
+    event = wh.verify(raw_body, {k: v for k, v in request.headers.items()})
+except WebhookVerificationError:
+    return 400
+# event["type"], event["data"]
+```
+
+Node (`npm install standardwebhooks`):
+
+```js
+import { Webhook } from "standardwebhooks";
+
+const wh = new Webhook(secret); // "whsec_..."
+const event = wh.verify(rawBody, {
+  "webhook-id": req.headers["webhook-id"],
+  "webhook-timestamp": req.headers["webhook-timestamp"],
+  "webhook-signature": req.headers["webhook-signature"],
+}); // throws if the signature or timestamp is wrong
+```
+"""
+
+
+def _webhooks(spec: dict[str, Any]) -> list[str]:
+    """The OpenAPI `webhooks` section: what we POST to third parties' endpoints."""
+    hooks = spec.get("webhooks") or {}
+    if not hooks:
+        return []
+    out = [
+        "## Webhooks",
+        "",
+        "Requests Mini-InstaPay sends to the endpoints registered under `/api/v1/webhooks/endpoints`",
+        "(Standard Webhooks 1.0; the body of each is `{type, timestamp, data}`).",
+        "",
+        "| event | body |",
+        "|---|---|",
+    ]
+    for name, item in hooks.items():
+        body = item.get("post", {}).get("requestBody", {}).get("content")
+        out.append(f"| `{name}` | {_body_schema(body)} |")
+    out += ["", VERIFY_SIGNATURES]
+    return out
 
 
 if __name__ == "__main__":

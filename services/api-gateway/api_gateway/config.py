@@ -27,6 +27,7 @@ DEFAULT_ROUTES: dict[str, str] = {
     "/api/v1/reports": "reporting",
     "/api/v1/admin/reports": "reporting",
     "/api/v1/notifications": "notification",
+    "/api/v1/webhooks": "notification",
 }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from api_gateway.routing import RouteTable
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
+WEBHOOK_ROUTES = "/api/v1/webhooks/endpoints"  # whoever serves these sends the webhooks
 
 
 def _rename_refs(spec: dict[str, Any], renames: dict[str, str]) -> dict[str, Any]:
@@ -51,6 +52,11 @@ def merge_specs(
                 if method in HTTP_METHODS:
                     op.setdefault("tags", [service])
             merged["paths"][path] = item
+        # OpenAPI 3.1 `webhooks` (requests we send, not routes): kept from the service that
+        # owns the webhook routes, so generated clients get the payload types.
+        owner = table.match(WEBHOOK_ROUTES)
+        if spec.get("webhooks") and owner is not None and owner[1] == service:
+            merged.setdefault("webhooks", {}).update(spec["webhooks"])
     merged["paths"] = dict(sorted(merged["paths"].items()))
     merged["components"]["securitySchemes"] = merged["components"].get("securitySchemes") or {
         "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}

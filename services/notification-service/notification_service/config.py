@@ -46,6 +46,21 @@ class NotificationSettings(ServiceSettings):
     profile_cache_seconds: float = Field(default=3.0, ge=0)
     sse_keepalive_seconds: float = Field(default=15.0, gt=0)
 
+    # Webhooks (notification_service.webhooks; docs/ARCHITECTURE.md, "Webhooks").
+    webhook_timeout_seconds: float = Field(default=15.0, gt=0)  # one delivery attempt, connect to last byte
+    # Multiplies the retry schedule (Standard Webhooks: now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
+    # 10 h); tests scale it down. Retry-After of a 429/503 is honoured up to the cap, unscaled.
+    webhook_retry_scale: float = Field(default=1.0, gt=0, le=1.0)
+    webhook_retry_after_cap_seconds: float = Field(default=3600.0, gt=0)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_max_endpoints: int = Field(default=10, ge=1, le=100)  # per user
+    webhook_worker_enabled: bool = True  # the sender loop runs inside the service process
+
+    @property
+    def webhooks_allow_local(self) -> bool:
+        """http:// and loopback receivers: only a development machine may call itself."""
+        return self.environment == "development"
+
     @property
     def sms_can_deliver_codes(self) -> bool:
         """Whether one-time codes can go by SMS: a real provider, or the file sink in development."""

@@ -31,6 +31,7 @@ from notification_service.profiles import Profile, ProfileDirectory
 from notification_service.repository import NewNotification, NotificationRow
 from notification_service.schemas import Notification, NotificationPage
 from notification_service.templates import render
+from notification_service.webhooks import deliveries as webhook_deliveries
 
 STREAM_PAGE = 100  # rows a live stream reads at a time
 
@@ -88,10 +89,13 @@ async def apply_events(db: Database, events: Sequence[EventEnvelope], profiles: 
             specs[event.id] = (event, notifications_for(event))  # InvalidEvent: nothing written
     found = await profiles.get_many(s.user_id for _, event_specs in specs.values() for s in event_specs)
     rows = {eid: _rows(event, event_specs, found) for eid, (event, event_specs) in specs.items()}
+    hooks = {eid: webhook_deliveries.messages_for(event) for eid, (event, _) in specs.items()}
     async with transaction(db) as conn:
         claimed = await repository.claim(conn, {eid: event.type for eid, (event, _) in specs.items()})
         todo = [row for eid, event_rows in rows.items() if eid in claimed for row in event_rows]
         created = await repository.insert(conn, todo)
+        # Same transaction as the claim: webhooks exactly once per event (webhooks/deliveries.py).
+        await webhook_deliveries.enqueue(conn, [m for eid, ms in hooks.items() if eid in claimed for m in ms])
     return Applied({r.event_id for r in todo}, created)
 
 

@@ -175,6 +175,10 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("New API client: {client_name}", 'An API client "{client_name}" was created with scopes: {scopes}.'),
         "ar": ("عميل API جديد: {client_name}", 'تم إنشاء عميل API باسم "{client_name}" بالصلاحيات: {scopes}.'),
     },
+    "webhook.endpoint_disabled": {
+        "en": ("Webhook endpoint disabled", "Webhooks to {url} were stopped: {why}. Fix the receiver, then enable it."),
+        "ar": ("تم إيقاف نقطة webhook", "تم إيقاف إرسال webhooks إلى {url}: {why_ar}. أصلح المستقبل ثم أعد تفعيلها."),
+    },
 }
 
 

@@ -233,3 +233,70 @@ def transfer_event(sender: dict, recipient: dict, amount: str = "125.50", **kw: 
         },
         **kw,
     )
+
+
+# --- webhooks -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: str
+
+
+@dataclass
+class Receiver:
+    """A third party's webhook receiver on loopback: answers each request with the next step of
+    `script` (a status, (status, headers), or "stall": answer only after `stall_seconds`), then 200;
+    records every request as it arrives."""
+
+    script: list[Any] = field(default_factory=list)
+    received: list[Received] = field(default_factory=list)
+    stall_seconds: float = 2.0
+    url: str = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.received.append(Received(request.path, dict(request.headers), await request.text()))
+        step = self.script.pop(0) if self.script else 200
+        if step == "stall":
+            await asyncio.sleep(self.stall_seconds)
+            return web.Response(status=200)
+        status, headers = step if isinstance(step, tuple) else (step, {})
+        return web.Response(status=status, headers=headers)
+
+    def hook(self, path: str = "/hook") -> str:
+        return f"{self.url}{path}"
+
+    async def wait_for(self, count: int, within: float = 20.0) -> list[Received]:
+        deadline = asyncio.get_running_loop().time() + within
+        while len(self.received) < count:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"receiver got {len(self.received)} requests, expected {count}")
+            await asyncio.sleep(0.02)
+        return self.received
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    hooks = Receiver()
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", hooks.handle)
+    runner, hooks.url = await start_fake(app)
+    yield hooks
+    await runner.cleanup()
+
+
+# A delivery test's settings: development mode (loopback receivers), a short timeout, the retry
+# schedule scaled down (8 attempts in about 5 s), the sender polling often.
+FAST_WEBHOOKS: dict[str, Any] = dict(
+    environment="development",
+    webhook_timeout_seconds=0.5,
+    webhook_retry_scale=0.00005,
+    webhook_poll_seconds=0.05,
+)
+
+
+@pytest.fixture
+def fast_webhooks() -> dict[str, Any]:
+    return dict(FAST_WEBHOOKS)
