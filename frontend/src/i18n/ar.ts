@@ -285,7 +285,7 @@ export const ar: Record<MessageId, string> = {
   "flows.copy_handle": "انسخ معرّفك",
   "flows.copy_secret": "انسخ سرّ التطبيق",
   "flows.your_handle": "معرّفك (يدفع لك الآخرون به)",
-  "flows.hello": "مرحبًا، {name}",
+  "flows.hello": "مرحبًا،",
   "flows.frozen_title": "محفظتك مجمّدة.",
   "flows.frozen_body": "ما دامت مجمّدة لا يمكنك الإرسال أو الشحن أو السحب أو دفع الطلبات؛ وتبقى أموالك فيها بأمان.",
   "flows.frozen_contact": "لمعرفة السبب ورفع التجميد راسل الدعم:",

@@ -283,7 +283,7 @@ export const en = {
   "flows.copy_handle": "Copy your handle",
   "flows.copy_secret": "Copy the client secret",
   "flows.your_handle": "Your handle (others pay you with it)",
-  "flows.hello": "Hello, {name}",
+  "flows.hello": "Hello,",
   "flows.frozen_title": "Your wallet is frozen.",
   "flows.frozen_body": "While it is frozen you cannot send, top up, withdraw or pay requests; your money stays safe in it.",
   "flows.frozen_contact": "To find out why and lift it, write to support:",
