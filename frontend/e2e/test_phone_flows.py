@@ -61,6 +61,14 @@ def nav_inside_one_row(page: Page, where: str) -> None:
         inside(page, bar.nth(i), f"top bar control {label!r} ({where})")
 
 
+def shot(page: Page, path: Path, *, top: bool = True) -> None:
+    """A phone screenshot as the person sees it: the screen, not a stitched full page (the top bar
+    and the tab bar are fixed, so a full-page capture would draw them mid-page)."""
+    if top:
+        page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=path)
+
+
 def sheet_inside(page: Page, lang: str, shots: Path, name: str) -> None:
     """Opens the notifications: a sheet the width of the phone, whole on screen, in either direction."""
     page.get_by_role("banner").locator(".bell > button").click()
@@ -69,7 +77,7 @@ def sheet_inside(page: Page, lang: str, shots: Path, name: str) -> None:
     inside(page, sheet, f"notification sheet ({lang})")
     box = sheet.bounding_box()
     assert box and box["width"] >= 370, f"the sheet is {box and box['width']}px wide on a 375px phone"
-    page.screenshot(path=shots / name)
+    shot(page, shots / name, top=False)
 
 
 def amount_re(western: str, arabic: str) -> re.Pattern[str]:
@@ -115,7 +123,7 @@ def test_phone_first_money_flows(new_page, console, screenshots: Path, sms) -> N
         expect(tabs.get_by_role("link", name=name, exact=True)).to_be_visible()
     expect(tabs.get_by_role("button", name="More", exact=True)).to_be_visible()
     nav_inside_one_row(p, "en, 375")
-    p.screenshot(path=screenshots / "phone-dashboard-375-en.png", full_page=True)
+    shot(p, screenshots / "phone-dashboard-375-en.png")
     tabs.get_by_role("button", name="More").click()
     for name in ("Top up & withdraw", "Reports", "Profile", "Security"):
         expect(tabs.get_by_role("link", name=name, exact=True)).to_be_visible()
@@ -148,7 +156,7 @@ def test_phone_first_money_flows(new_page, console, screenshots: Path, sms) -> N
     pin = p.get_by_label(en["common.pin"])
     expect(pin).to_be_focused()
     inside(p, p.get_by_role("button", name=en["send.confirm"]), "Confirm and send")
-    p.screenshot(path=screenshots / "phone-send-review-375-en.png", full_page=True)
+    shot(p, screenshots / "phone-send-review-375-en.png")
 
     pin.fill("000000")
     pin.press("Enter")
@@ -166,7 +174,7 @@ def test_phone_first_money_flows(new_page, console, screenshots: Path, sms) -> N
     expect(p.get_by_test_id("new-balance")).to_contain_text(money_re("174.50"))
     expect(p.get_by_role("button", name=en["send.confirm"])).to_have_count(0)  # nothing to send twice
     expect(p.get_by_role("button", name="Send again")).to_be_visible()
-    p.screenshot(path=screenshots / "phone-send-success-375-en.png", full_page=True)
+    shot(p, screenshots / "phone-send-success-375-en.png")
 
     # --- A withdrawal to something that is not an IBAN is refused before it is asked for ----------
     nav(p, "Top up & withdraw")
@@ -192,7 +200,7 @@ def test_phone_first_money_flows(new_page, console, screenshots: Path, sms) -> N
     expect(asked).to_contain_text("coffee")
     waiting = p.get_by_test_id("requests-pending")
     expect(waiting).to_contain_text("coffee")
-    p.screenshot(path=screenshots / "phone-requests-375-en.png", full_page=True)
+    shot(p, screenshots / "phone-requests-375-en.png", top=False)  # the app scrolled to the request
     asked.get_by_role("button", name="Accept and pay").click()
     asked.get_by_label(en["common.pin"]).fill(PIN)
     asked.get_by_role("button", name="Accept and pay").click()
@@ -209,7 +217,7 @@ def test_phone_first_money_flows(new_page, console, screenshots: Path, sms) -> N
     go(p, "/")
     expect(p.get_by_test_id("my-handle")).to_have_text(f"@{nour.handle}")
     nav_inside_one_row(p, "ar, 375")
-    p.screenshot(path=screenshots / "phone-dashboard-375-ar.png", full_page=True)
+    shot(p, screenshots / "phone-dashboard-375-ar.png")
     go(p, "/send")
     p.get_by_label(ar["send.recipient"]).fill(bassem.handle)
     p.get_by_role("button", name=ar["send.lookup"]).click()
@@ -217,16 +225,17 @@ def test_phone_first_money_flows(new_page, console, screenshots: Path, sms) -> N
     p.get_by_role("button", name=ar["send.review"]).click()
     expect(p.get_by_test_id("send-review")).to_contain_text(amount_re("10.00", "١٠٫٠٠"))
     inside(p, p.get_by_role("button", name=ar["send.confirm"]), "تأكيد وإرسال")
-    p.screenshot(path=screenshots / "phone-send-review-375-ar.png", full_page=True)
+    shot(p, screenshots / "phone-send-review-375-ar.png")
     p.get_by_label(ar["common.pin"]).fill(PIN)
     p.get_by_role("button", name=ar["send.confirm"]).click()
     expect(p.get_by_test_id("send-success")).to_contain_text(amount_re("10.00", "١٠٫٠٠"))
-    p.screenshot(path=screenshots / "phone-send-success-375-ar.png", full_page=True)
+    shot(p, screenshots / "phone-send-success-375-ar.png")
     sheet_inside(p, "ar", screenshots, "phone-notifications-375-ar.png")
     p.keyboard.press("Escape")
     go(p, "/requests")
     expect(p.get_by_test_id("requests-finished")).to_contain_text("coffee")
-    p.screenshot(path=screenshots / "phone-requests-375-ar.png", full_page=True)
+    p.get_by_test_id("requests-pending").scroll_into_view_if_needed()
+    shot(p, screenshots / "phone-requests-375-ar.png", top=False)
 
     # --- Desktop: the top menu on one row with the badge, no tab bar ------------------------------
     d = new_page()
@@ -256,4 +265,4 @@ def test_phone_first_money_flows(new_page, console, screenshots: Path, sms) -> N
     expect(p.get_by_test_id("signed-out-notice")).to_have_text(ar["flows.signed_out_revoked"], timeout=20_000)
     expect(p).to_have_url(re.compile(r"/login$"))
     expect(p.get_by_test_id("balance")).to_have_count(0)
-    p.screenshot(path=screenshots / "phone-signed-out-375-ar.png", full_page=True)
+    shot(p, screenshots / "phone-signed-out-375-ar.png")
