@@ -129,8 +129,9 @@ export function NotificationBell() {
             {recent.data?.items.map((n) => (
               <li key={n.id} className={`notif${n.read_at ? "" : " unread"}${isFailure(n.type) ? " notif-failed" : ""}`} data-type={n.type}>
                 <button type="button" className="notif-btn" onClick={() => openNotification(n)}>
-                  <strong>{n.title}</strong>
-                  <span>{n.body}</span>
+                  {/* Each text in its own direction: an older English notice stays left to right in Arabic. */}
+                  <strong dir="auto">{n.title}</strong>
+                  <span dir="auto">{n.body}</span>
                   <small className="muted">{dateTime(n.created_at)}</small>
                 </button>
               </li>

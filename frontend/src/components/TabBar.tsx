@@ -64,7 +64,10 @@ export function TabBar({ more, pending, onLogout }: { more: readonly NavEntry[];
         <ul id={sheetId} className="more-sheet" ref={sheetRef}>
           {more.map(([to, key]) => (
             <li key={to}>
-              <NavLink to={to}>{t(key)}</NavLink>
+              {/* Closes on a tap even when already on that screen (the path does not change then). */}
+              <NavLink to={to} onClick={() => setOpen(false)}>
+                {t(key)}
+              </NavLink>
             </li>
           ))}
           <li>

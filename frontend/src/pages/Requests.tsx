@@ -225,9 +225,9 @@ function RequestList({ role, highlight, onPaid }: { role: Role; highlight: strin
         ] as const
       ).map(([kind, items]) => (
         <div key={kind} className="req-section" data-testid={`requests-${kind}`}>
-          <h3>
+          <h2>
             {t(`flows.${kind}`)} <span className="muted">({items.length})</span>
-          </h3>
+          </h2>
           {items.length === 0 ? (
             <Empty />
           ) : (
