@@ -243,11 +243,30 @@ def expect_balance(page: Page, amount: str, timeout: float = 20_000) -> None:
     expect(page.get_by_test_id("balance")).to_have_text(money_re(amount), timeout=timeout)
 
 
+# The phone's tab bar keeps Home, Send, Requests and History; the rest is under More.
+MORE = re.compile(r"^(More|المزيد)$")
+# Dashboard's link in the phone's tab bar is "Home" (the same word in Arabic).
+PHONE_NAMES = {"Dashboard": "Home"}
+
+
+def open_more_if_needed(page: Page, link) -> None:
+    """On a phone the link may be under More: opens the More sheet when the link is not shown."""
+    more = page.get_by_role("navigation").get_by_role("button", name=MORE)
+    if link.count() == 0 and more.count() == 1 and more.get_attribute("aria-expanded") != "true":
+        more.click()
+
+
 def nav(page: Page, name: str) -> None:
-    """Follows a link of the main navigation (the only navigation landmark, in either language)
-    and waits until the app is on that route: a field filled before the new page has rendered
-    would land in the old page's form (the dashboard has an amount field too)."""
-    link = page.get_by_role("navigation").get_by_role("link", name=name, exact=True)
+    """Follows a link of the main navigation (the only navigation landmark shown, in either
+    language: the top menu on a desktop, the tab bar and its More sheet on a phone) and waits until
+    the app is on that route: a field filled before the new page has rendered would land in the old
+    page's form (the dashboard has an amount field too)."""
+    navigation = page.get_by_role("navigation")
+    expect(navigation).to_be_visible()
+    link = navigation.get_by_role("link", name=name, exact=True)
+    if link.count() == 0 and name in PHONE_NAMES:
+        link = navigation.get_by_role("link", name=PHONE_NAMES[name], exact=True)
+    open_more_if_needed(page, link)
     href = link.get_attribute("href") or ""
     link.click()
     expect(page).to_have_url(re.compile(re.escape(href) + r"(\?.*)?$"))
@@ -275,6 +294,15 @@ def withdraw(page: Page, amount: str, iban: str = "EG380019000500000000263180002
     # The form is emptied: the same withdrawal cannot go out twice by a second click.
     expect(form.get_by_label("Amount (EGP)")).to_have_value("")
     expect(form.get_by_label("Bank account (IBAN)")).to_have_value("")
+
+
+def log_out(page: Page) -> None:
+    """The log-out button: in the top bar on a desktop, under More on a phone (either language)."""
+    name = re.compile(r"^(Log out|تسجيل الخروج)$")
+    button = page.get_by_role("button", name=name)
+    if button.count() == 0:
+        page.get_by_role("navigation").get_by_role("button", name=MORE).click()
+    button.click()
 
 
 def open_bell(page: Page) -> None:
@@ -381,7 +409,9 @@ def wait_loaded(page: Page) -> None:
 
 def go(page: Page, path: str) -> None:
     """Follows the main navigation's link to path, in any language, and waits for its data."""
-    page.get_by_role("navigation").locator(f'a[href="{path}"]').click()
+    link = page.get_by_role("navigation").locator(f'a[href="{path}"]')
+    open_more_if_needed(page, link)
+    link.click()
     expect(page).to_have_url(re.compile(re.escape(path) + r"(\?.*)?$"))
     expect(page.get_by_role("main").get_by_role("heading").first).to_be_visible()
     wait_loaded(page)

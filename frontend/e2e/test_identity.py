@@ -20,6 +20,7 @@ from helpers import (
     expect_balance,
     go,
     local_form,
+    log_out,
     nav,
     new_identity,
     sign_up,
@@ -112,6 +113,7 @@ def test_new_user_verifies_the_phone_pays_by_local_number_and_resets_the_passwor
     p.get_by_role("button", name="Find recipient").click()
     expect(p.get_by_test_id("recipient-name")).to_have_text(re.compile(r"^Karim\b"))
     p.get_by_label("Amount (EGP)").fill("25.00")
+    p.get_by_role("button", name="Review").click()
     p.get_by_label("Transaction PIN").fill(PIN)
     p.get_by_role("button", name="Confirm and send").click()
     expect(p.get_by_role("status").filter(has_text="Sent")).to_be_visible()
@@ -130,7 +132,7 @@ def test_new_user_verifies_the_phone_pays_by_local_number_and_resets_the_passwor
     p.screenshot(path=screenshots / "profile-verified-375.png", full_page=True)
 
     # Forgotten password: from the login page, the username typed as 010..., the code by SMS.
-    p.get_by_role("button", name="Log out").click()
+    log_out(p)
     p.get_by_role("link", name="Forgot your password?").click()
     expect(p.get_by_role("heading", name="Reset your password")).to_be_visible()
     p.get_by_label("Email, phone or handle").fill(local_form(newbie.phone))
@@ -182,7 +184,7 @@ def test_the_new_screens_in_arabic_on_a_phone(new_page, sms: SmsInbox, screensho
     assert_fits(p)
     p.screenshot(path=screenshots / "profile-verified-375-ar.png", full_page=True)
 
-    p.get_by_role("button", name="تسجيل الخروج").click()
+    log_out(p)
     p.get_by_role("link", name="نسيت كلمة المرور؟").click()
     expect(p.get_by_role("heading", name="إعادة تعيين كلمة المرور")).to_be_visible()
     check_a11y(p, "forgot password (ar, phone)")

@@ -16,6 +16,7 @@ from helpers import (
     expect_balance,
     go,
     log_in,
+    log_out,
     money_re,
     nav,
     new_identity,
@@ -78,6 +79,8 @@ def test_two_people_pay_each_other(new_page, screenshots: Path, sms) -> None:
     assert shown.inner_text() != bob.full_name, "the recipient's full name must not be revealed"
     a.get_by_label("Amount (EGP)").fill("125.50")
     a.get_by_label("Note (optional)").fill("lunch")
+    a.get_by_role("button", name="Review").click()
+    expect(a.get_by_test_id("send-review")).to_contain_text("lunch")
     a.get_by_label("Transaction PIN").fill(PIN)
     a.screenshot(path=screenshots / "send.png", full_page=True)
     check_a11y(a, "send, recipient found")
@@ -97,6 +100,8 @@ def test_two_people_pay_each_other(new_page, screenshots: Path, sms) -> None:
     # Bob requests 20.00 from Alice; Alice accepts with her PIN.
     nav(b, "Requests")
     b.get_by_label("Who pays").fill(alice.handle)
+    b.get_by_role("button", name="Find who pays").click()
+    expect(b.get_by_test_id("payer-name")).to_have_text(re.compile(r"^Alice\b"))
     b.get_by_label("Amount (EGP)").fill("20")
     b.get_by_label("Note (optional)").fill("coffee")
     b.get_by_role("button", name="Send request").click()
@@ -160,7 +165,7 @@ def test_two_people_pay_each_other(new_page, screenshots: Path, sms) -> None:
         check_a11y(a, path)
 
     # Log out: back to the login page, and a reload does not bring the session back.
-    a.get_by_role("button", name="Log out").click()
+    log_out(a)
     expect(a.get_by_role("heading", name="Log in to Mini-InstaPay")).to_be_visible()
     check_a11y(a, "login")
     a.goto("/")
@@ -182,11 +187,12 @@ def test_errors_are_explained(new_page, console, sms) -> None:
     c.get_by_role("button", name="Find recipient").click()
     expect(c.get_by_test_id("recipient-name")).to_be_visible()
     c.get_by_label("Amount (EGP)").fill("10.123")
-    c.get_by_role("button", name="Confirm and send").click()
+    c.get_by_role("button", name="Review").click()
     expect(c.get_by_text("at most 2 decimals")).to_be_visible()
     check_a11y(c, "send with a validation error")
 
     c.get_by_label("Amount (EGP)").fill("10")
+    c.get_by_role("button", name="Review").click()
     c.get_by_label("Transaction PIN").fill("000000")
     c.get_by_role("button", name="Confirm and send").click()
     expect(c.get_by_role("alert")).to_contain_text("Wrong PIN")
@@ -234,9 +240,11 @@ def test_send_money_with_the_keyboard_only(new_page, console, sms) -> None:
     g.keyboard.press("Tab")
     expect(g.get_by_label("Note (optional)")).to_be_focused()
     g.keyboard.type("keyboard only")
-    g.keyboard.press("Enter")  # no PIN yet
+    g.keyboard.press("Enter")  # to the review, never straight to sending
+    expect(g.get_by_test_id("send-review")).to_contain_text("keyboard only")
     pin = g.get_by_label("Transaction PIN")
     expect(pin).to_be_focused()
+    g.keyboard.press("Enter")  # no PIN yet
     expect(pin).to_have_attribute("aria-invalid", "true")
     g.keyboard.type("000000")
     g.keyboard.press("Enter")
@@ -252,7 +260,8 @@ def test_send_money_with_the_keyboard_only(new_page, console, sms) -> None:
 
 
 def test_phone_layout_and_arabic(new_page, screenshots: Path, sms) -> None:
-    erin = new_identity("Erin")
+    erin, jade = new_identity("Erin"), new_identity("Jade")
+    sign_up(new_page(), jade, sms)  # someone to send to (sending to oneself is refused at the lookup)
     setup = new_page()
     sign_up(setup, erin, sms)
     top_up(setup, "100.00")  # something in the history, the limits and the bell
@@ -262,11 +271,12 @@ def test_phone_layout_and_arabic(new_page, screenshots: Path, sms) -> None:
     assert_fits(phone, 375)
     phone.screenshot(path=screenshots / "dashboard-375.png", full_page=True)
     nav(phone, "Send")
-    phone.get_by_label("Recipient (handle, phone or email)").fill(erin.handle)
+    phone.get_by_label("Recipient (handle, phone or email)").fill(jade.handle)
     phone.get_by_role("button", name="Find recipient").click()
-    expect(phone.get_by_test_id("recipient-name")).to_have_text(re.compile(r"^Erin\b"))
+    expect(phone.get_by_test_id("recipient-name")).to_have_text(re.compile(r"^Jade\b"))
     phone.get_by_label("Amount (EGP)").fill("70000.00")
     phone.get_by_label("Note (optional)").fill("rent for November, flat 12")
+    phone.get_by_role("button", name="Review").click()
     expect(phone.get_by_role("button", name="Confirm and send")).to_be_in_viewport()
     assert_fits(phone, 375)
     phone.screenshot(path=screenshots / "send-375.png", full_page=True)
@@ -303,7 +313,7 @@ def test_phone_layout_and_arabic(new_page, screenshots: Path, sms) -> None:
 
     # Signed out, still in Arabic: login at both widths, and a new account with its PIN step.
     for page, where in ((setup, "desktop"), (phone, "phone")):
-        page.get_by_role("button", name="تسجيل الخروج").click()
+        log_out(page)
         expect(page.get_by_role("heading", name="تسجيل الدخول إلى ميني إنستاباي")).to_be_visible()
         check_a11y(page, f"login (ar, {where})")
     sign_up(phone, new_identity("Farida"), sms, text=AR, audit=True)

@@ -4,6 +4,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-route
 import { ApiError } from "./api/http";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/States";
+import { SignedOutNotice } from "./components/SignedOutNotice";
 import { I18nProvider } from "./i18n/I18nProvider";
 import { Admin } from "./pages/Admin";
 import { Dashboard } from "./pages/Dashboard";
@@ -64,6 +65,7 @@ export function AppRoutes() {
         path="/login"
         element={
           <GuestOnly>
+            <SignedOutNotice />
             <Login />
           </GuestOnly>
         }

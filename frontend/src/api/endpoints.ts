@@ -74,6 +74,7 @@ export const api = {
     request<Transaction>("POST", "/api/v1/wallet/withdrawals", { body, headers: idem(key) }),
   transfer: (key: string, body: ApiBody<"/api/v1/transfers", "post", { recipient: string; amount: string; note?: string; pin: string }>) =>
     request<Transfer>("POST", "/api/v1/transfers", { body, headers: idem(key) }),
+  getTransfer: (id: string) => request<Transfer>("GET", `/api/v1/transfers/${encodeURIComponent(id)}`),
   transactions: (query: Record<string, string | undefined>) =>
     request<Page<Transaction>>("GET", "/api/v1/transactions", { query }),
 

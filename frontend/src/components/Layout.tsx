@@ -1,9 +1,13 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useId, useRef } from "react";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { verified } from "../api/models";
 import { useI18n } from "../i18n/I18nProvider";
 import { useSession } from "../session/SessionProvider";
 import { NotificationBell } from "./NotificationBell";
+import { BadgeDescription, NavBadge } from "./NavBadge";
+import { TabBar, TAB_LINKS } from "./TabBar";
+import { TransactionFocus } from "./TransactionFocus";
+import { usePendingIncoming } from "./usePendingRequests";
 import { useProfile, useProfileLanguage } from "../pages/useProfile";
 import { useDocumentTitle } from "../lib/useDocumentTitle";
 
@@ -24,6 +28,10 @@ export function Layout() {
   const { t } = useI18n();
   const { logout, roles } = useSession();
   const links = roles.includes("admin") ? [...LINKS, ADMIN_LINK] : LINKS;
+  // The phone's More sheet: every destination the tab bar does not show.
+  const more = links.filter(([to]) => !TAB_LINKS.some(([tab]) => tab === to));
+  const pending = usePendingIncoming();
+  const badgeId = useId();
   const navigate = useNavigate();
   const location = useLocation();
   const mainRef = useRef<HTMLElement>(null);
@@ -56,6 +64,11 @@ export function Layout() {
     }
     if (!mainRef.current?.contains(document.activeElement)) mainRef.current?.focus();
   }, [location.pathname]);
+  async function signOut() {
+    await logout();
+    navigate("/login");
+  }
+
   return (
     <div className="shell">
       <a className="skip" href="#main">
@@ -67,24 +80,20 @@ export function Layout() {
         </NavLink>
         <div className="row">
           <NotificationBell />
-          <button
-            type="button"
-            className="btn btn-ghost"
-            onClick={async () => {
-              await logout();
-              navigate("/login");
-            }}
-          >
+          {/* On a phone, signing out is under More in the tab bar. */}
+          <button type="button" className="btn btn-ghost desktop-only" onClick={() => void signOut()}>
             {t("nav.logout")}
           </button>
         </div>
       </header>
       <nav className="nav" aria-label={t("nav.menu")}>
         {links.map(([to, key]) => (
-          <NavLink key={to} to={to} end={to === "/"}>
+          <NavLink key={to} to={to} end={to === "/"} aria-describedby={to === "/requests" && pending > 0 ? badgeId : undefined}>
             {t(key)}
+            {to === "/requests" && <NavBadge count={pending} />}
           </NavLink>
         ))}
+        <BadgeDescription count={pending} id={badgeId} />
       </nav>
       <main id="main" className="content" tabIndex={-1} ref={mainRef}>
         {/* Until the phone is verified no money moves and nobody can pay this account. */}
@@ -93,8 +102,10 @@ export function Layout() {
             {t("verify.reminder")} <Link to="/verify">{t("verify.now")}</Link>
           </p>
         )}
+        {location.pathname === "/history" && <TransactionFocus />}
         <Outlet />
       </main>
+      <TabBar more={more} pending={pending} onLogout={() => void signOut()} />
     </div>
   );
 }

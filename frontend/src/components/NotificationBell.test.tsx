@@ -1,6 +1,7 @@
-import { screen } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { Route, Routes, useLocation } from "react-router-dom";
 import { fakeServer, json, renderWithProviders } from "../test/render";
 import { NotificationBell } from "./NotificationBell";
 
@@ -64,4 +65,33 @@ describe("NotificationBell", () => {
     expect(completed).toHaveTextContent("Withdrawal completed");
     expect(completed).not.toHaveClass("notif-failed");
   });
+
+  it("tapping a notification marks it read and opens what it is about", async () => {
+    const server = fakeServer({
+      "GET /api/v1/notifications": () => json(200, { items: [{ ...note, data: { transfer_id: "t-42" } }], next_cursor: null }),
+      "POST /api/v1/notifications/n1/read": () => new Response(null, { status: 204 }),
+      "GET /api/v1/notifications/stream": () => new Response(new ReadableStream(), { status: 200, headers: { "Content-Type": "text/event-stream" } }),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    function Where() {
+      const loc = useLocation();
+      return <p data-testid="where">{loc.pathname + loc.search}</p>;
+    }
+    renderWithProviders(
+      <>
+        <NotificationBell />
+        <Routes>
+          <Route path="*" element={<Where />} />
+        </Routes>
+      </>,
+    );
+    await user.click(await screen.findByRole("button", { name: "Notifications: 1 unread" }));
+    const dialog = await screen.findByRole("dialog", { name: "Notifications" });
+    await user.click(await within(dialog).findByRole("button", { name: /Money received/ }));
+    expect(screen.getByTestId("where")).toHaveTextContent("/history?transfer=t-42");
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument(); // the sheet closes on the new screen
+    await vi.waitFor(() => expect(server.calls.some((c) => c.method === "POST" && c.url.endsWith("/n1/read"))).toBe(true));
+  });
 });
+

@@ -1,8 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
+import { useLocation, useNavigate } from "react-router-dom";
 import { api } from "../api/endpoints";
+import type { AppNotification } from "../api/models";
 import { followStream } from "../api/sse";
 import { useI18n } from "../i18n/I18nProvider";
+import { notificationTarget } from "../lib/notificationTarget";
 import { Empty } from "./States";
 
 const UNREAD_KEY = ["notifications", "unread"];
@@ -20,6 +23,8 @@ export function NotificationBell() {
   const panelRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const panelId = useId();
+  const navigate = useNavigate();
+  const location = useLocation();
   const unread = useQuery({ queryKey: UNREAD_KEY, queryFn: () => api.notifications({ unread_only: true, limit: 100 }) });
   const recent = useQuery({ queryKey: ["notifications", "recent"], queryFn: () => api.notifications({ limit: 20 }), enabled: open });
   const readAll = useMutation({
@@ -50,6 +55,18 @@ export function NotificationBell() {
     );
     return () => ctrl.abort();
   }, [qc]);
+
+  // A new screen (a tapped notification, a tab) closes the sheet.
+  useEffect(() => setOpen(false), [location.pathname, location.search]);
+
+  /** Tapping a notification marks it read and opens what it is about. */
+  function openNotification(n: AppNotification) {
+    if (!n.read_at) readOne.mutate(n.id);
+    const target = notificationTarget(n);
+    if (!target) return;
+    setOpen(false);
+    navigate(target);
+  }
 
   useEffect(() => {
     if (!open) return;
@@ -88,20 +105,33 @@ export function NotificationBell() {
         )}
       </button>
       {open && (
-        <div id={panelId} className="bell-panel card" role="dialog" aria-label={t("notif.title")} tabIndex={-1} ref={panelRef}>
+        <div id={panelId} className="bell-panel card" data-testid="notification-sheet" role="dialog" aria-label={t("notif.title")} tabIndex={-1} ref={panelRef}>
           <div className="row between">
             <h2 className="h3">{t("notif.title")}</h2>
-            <button type="button" className="link" onClick={() => readAll.mutate()} disabled={count === 0}>
-              {t("notif.mark_all")}
-            </button>
+            <div className="row">
+              <button type="button" className="link" onClick={() => readAll.mutate()} disabled={count === 0}>
+                {t("notif.mark_all")}
+              </button>
+              <button
+                type="button"
+                className="link phone-only"
+                onClick={() => {
+                  setOpen(false);
+                  buttonRef.current?.focus();
+                }}
+              >
+                {t("flows.close")}
+              </button>
+            </div>
           </div>
           {recent.data && recent.data.items.length === 0 && <Empty text={t("notif.empty")} />}
           <ul className="list">
             {recent.data?.items.map((n) => (
               <li key={n.id} className={`notif${n.read_at ? "" : " unread"}${isFailure(n.type) ? " notif-failed" : ""}`} data-type={n.type}>
-                <button type="button" className="notif-btn" onClick={() => !n.read_at && readOne.mutate(n.id)}>
-                  <strong>{n.title}</strong>
-                  <span>{n.body}</span>
+                <button type="button" className="notif-btn" onClick={() => openNotification(n)}>
+                  {/* Each text in its own direction: an older English notice stays left to right in Arabic. */}
+                  <strong dir="auto">{n.title}</strong>
+                  <span dir="auto">{n.body}</span>
                   <small className="muted">{dateTime(n.created_at)}</small>
                 </button>
               </li>

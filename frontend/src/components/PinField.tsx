@@ -18,6 +18,7 @@ interface PinFieldProps {
   /** Shown under the field (e.g. what makes a new PIN too easy to guess). */
   hint?: ReactNode;
   ref?: Ref<HTMLInputElement>;
+  onBlur?: () => void;
 }
 
 /**
@@ -25,7 +26,7 @@ interface PinFieldProps {
  * phones, never autofilled or remembered by the browser (a PIN is not a password a manager should
  * offer), at most six characters. Its error is announced like any Field's.
  */
-export function PinField({ name, value, onChange, error, touched, label, hint, ref }: PinFieldProps) {
+export function PinField({ name, value, onChange, error, touched, label, hint, ref, onBlur }: PinFieldProps) {
   const { t } = useI18n();
   return (
     <Field
@@ -38,6 +39,7 @@ export function PinField({ name, value, onChange, error, touched, label, hint, r
       maxLength={PIN_LENGTH}
       value={value}
       onChange={(e) => onChange(e.target.value)}
+      onBlur={onBlur}
       error={touched && error ? t(error) : null}
       hint={hint}
     />

@@ -11,17 +11,35 @@ import { TransactionRow } from "../components/TransactionRow";
 import { useI18n } from "../i18n/I18nProvider";
 import { normaliseAmount, validateAmount, validateRecipient } from "../lib/validation";
 import { normaliseRecipient } from "../lib/phone";
-import { useWallet } from "./useProfile";
+import { useProfile, useWallet } from "./useProfile";
+import { CopyButton } from "../components/CopyButton";
+import { FrozenNotice } from "../components/FrozenNotice";
 import { focusFirstInvalid } from "../lib/focus";
 
 export function Dashboard() {
   const { t } = useI18n();
   const wallet = useWallet();
+  const profile = useProfile();
+  const frozen = wallet.data?.status === "frozen";
   const recent = useQuery({ queryKey: ["transactions", "recent"], queryFn: () => api.transactions({ limit: "5" }) });
 
   return (
     <div className="grid">
       <section className="card balance-card" aria-labelledby="bal-h">
+        {profile.data && (
+          // Who is signed in, and the handle others need to pay them (one tap to copy and share).
+          <div className="identity" data-testid="identity">
+            <span className="name">
+              {t("flows.hello")}{" "}
+              <bdi data-testid="my-name">{profile.data.full_name}</bdi>
+            </span>
+            <span className="muted">{t("flows.your_handle")}:</span>
+            <bdi className="mono" data-testid="my-handle">
+              @{profile.data.handle}
+            </bdi>
+            <CopyButton value={`@${profile.data.handle}`} label={t("flows.copy_handle")} testId="copy-handle" />
+          </div>
+        )}
         <h1 id="bal-h" className="h3">
           {t("dash.balance")}
         </h1>
@@ -30,14 +48,28 @@ export function Dashboard() {
         {wallet.data && (
           <>
             <BalanceSummary wallet={wallet.data} />
-            {wallet.data.status === "frozen" && <p className="banner banner-error">{t("dash.frozen")}</p>}
+            <FrozenNotice />
             <div className="row wrap">
-              <Link className="btn btn-primary" to="/send">
-                {t("nav.send")}
-              </Link>
-              <Link className="btn" to="/wallet">
-                {t("wallet.topup")}
-              </Link>
+              {frozen ? (
+                // Frozen: the actions stay in place (so the layout does not jump) but lead nowhere.
+                <>
+                  <span className="btn btn-primary" aria-disabled="true">
+                    {t("nav.send")}
+                  </span>
+                  <span className="btn" aria-disabled="true">
+                    {t("wallet.topup")}
+                  </span>
+                </>
+              ) : (
+                <>
+                  <Link className="btn btn-primary" to="/send">
+                    {t("nav.send")}
+                  </Link>
+                  <Link className="btn" to="/wallet">
+                    {t("wallet.topup")}
+                  </Link>
+                </>
+              )}
               <Link className="btn" to="/requests">
                 {t("req.new")}
               </Link>

@@ -1,9 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useSearchParams } from "react-router-dom";
 import { api } from "../api/endpoints";
 import { ApiError } from "../api/http";
-import type { PaymentRequest } from "../api/models";
-import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
+import type { LookupResult, PaymentRequest } from "../api/models";
+import { ConfirmAction } from "../components/ConfirmAction";
+import { ErrorBanner, SuccessBanner, type ErrorMessages } from "../components/ErrorBanner";
+import { FrozenNotice, useFrozen } from "../components/FrozenNotice";
 import { Field } from "../components/Field";
 import { PinField } from "../components/PinField";
 import { Empty, Loading } from "../components/States";
@@ -12,13 +15,21 @@ import { useAttemptKeys } from "../lib/useAttemptKeys";
 import { normaliseAmount, validateAmount, validatePin, validateRecipient } from "../lib/validation";
 import { focusFirstInvalid } from "../lib/focus";
 import { normaliseRecipient } from "../lib/phone";
+import { useProfile } from "./useProfile";
+
+// A request to oneself is refused in words about requesting, not sending.
+const REQUEST_ERRORS: ErrorMessages = { self_transfer: "flows.self_request" };
 
 const ROLES = ["incoming", "outgoing"] as const;
 type Role = (typeof ROLES)[number];
 
 export function Requests() {
   const { t, dir } = useI18n();
-  const [tab, setTab] = useState<Role>("incoming");
+  const [params] = useSearchParams();
+  const [tab, setTab] = useState<Role>(params.get("tab") === "outgoing" ? "outgoing" : "incoming");
+  // What the last payment did, said above the lists (the paid request itself moves to Finished).
+  const [paid, setPaid] = useState<string | null>(null);
+  const highlight = params.get("request");
   const id = useId();
   const tabs = useRef<Partial<Record<Role, HTMLButtonElement | null>>>({});
 
@@ -44,6 +55,8 @@ export function Requests() {
         <h1 id="req-h" className="h3">
           {t("req.title")}
         </h1>
+        <FrozenNotice />
+        <SuccessBanner>{paid}</SuccessBanner>
         <div role="tablist" className="tabs" aria-label={t("req.title")} onKeyDown={onKeyDown}>
           {ROLES.map((r) => (
             <button
@@ -64,7 +77,7 @@ export function Requests() {
           ))}
         </div>
         <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${tab}`} tabIndex={0}>
-          <RequestList role={tab} />
+          <RequestList role={tab} highlight={highlight} onPaid={setPaid} />
         </div>
       </section>
     </div>
@@ -74,28 +87,63 @@ export function Requests() {
 function NewRequest() {
   const { t } = useI18n();
   const qc = useQueryClient();
+  const me = useProfile();
   const [payer, setPayer] = useState("");
+  const [found, setFound] = useState<LookupResult | null>(null);
+  const [self, setSelf] = useState(false);
   const [amount, setAmount] = useState("");
   const [note, setNote] = useState("");
   const [touched, setTouched] = useState(false);
+  const payerRef = useRef<HTMLInputElement>(null);
+  const amountRef = useRef<HTMLInputElement>(null);
+  // The payer is looked up first: the person sees whom they are asking (the masked name) before
+  // the request goes out, and a request to themselves is refused there.
+  const lookup = useMutation({
+    mutationFn: (q: string) => api.lookup(normaliseRecipient(q)),
+    onSuccess: (r) => {
+      if (me.data && r.user_id === me.data.user_id) return setSelf(true);
+      setFound(r);
+      setTouched(false);
+    },
+  });
   const create = useMutation({
     mutationFn: api.createPaymentRequest,
     onSuccess: () => {
       setPayer("");
+      setFound(null);
       setAmount("");
       setNote("");
       setTouched(false);
       void qc.invalidateQueries({ queryKey: ["payment-requests"] });
     },
   });
+  useEffect(() => {
+    if (found) amountRef.current?.focus();
+  }, [found]);
   const errs = { payer: validateRecipient(payer), amount: validateAmount(normaliseAmount(amount)) };
+
+  function submitLookup(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setSelf(false);
+    create.reset();
+    if (errs.payer) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
+    setTouched(true);
+    lookup.mutate(payer);
+  }
 
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    if (errs.payer || errs.amount) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
+    if (errs.amount) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (create.isPending) return;
-    create.mutate({ payer: normaliseRecipient(payer), amount: normaliseAmount(amount), note: note.trim() || undefined });
+    if (create.isPending || !found) return;
+    create.mutate({ payer: found.handle, amount: normaliseAmount(amount), note: note.trim() || undefined });
+  }
+
+  function change() {
+    setFound(null);
+    create.reset();
+    lookup.reset();
+    setTimeout(() => payerRef.current?.focus());
   }
 
   return (
@@ -103,16 +151,54 @@ function NewRequest() {
       <h2 id="new-req-h" className="h3">
         {t("req.new")}
       </h2>
-      <form onSubmit={submit} noValidate>
-        <ErrorBanner error={create.error} />
-        <SuccessBanner>{create.isSuccess ? t("req.created") : null}</SuccessBanner>
-        <Field label={t("req.payer")} name="payer" dir="ltr" value={payer} onChange={(e) => setPayer(e.target.value)} error={touched && errs.payer ? t(errs.payer) : null} />
-        <Field label={t("common.amount")} name="amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} error={touched && errs.amount ? t(errs.amount) : null} />
-        <Field label={t("common.note")} name="note" maxLength={140} value={note} onChange={(e) => setNote(e.target.value)} />
-        <button className="btn btn-primary" type="submit" disabled={create.isPending}>
-          {t("req.create")}
-        </button>
-      </form>
+      <SuccessBanner>{create.isSuccess ? t("req.created") : null}</SuccessBanner>
+      {!found ? (
+        <form onSubmit={submitLookup} noValidate>
+          {self ? (
+            <div role="alert" className="banner banner-error" data-code="self_transfer">
+              {t("flows.self_request")}
+            </div>
+          ) : (
+            <ErrorBanner error={lookup.error} />
+          )}
+          <Field
+            ref={payerRef}
+            label={t("req.payer")}
+            name="payer"
+            dir="ltr"
+            autoComplete="off"
+            value={payer}
+            onChange={(e) => {
+              setPayer(e.target.value);
+              setSelf(false);
+              if (create.isSuccess) create.reset();
+            }}
+            error={touched && errs.payer ? t(errs.payer) : null}
+          />
+          <button className="btn btn-primary" type="submit" disabled={lookup.isPending}>
+            {lookup.isPending ? t("common.loading") : t("flows.find_payer")}
+          </button>
+        </form>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <div className="recipient" aria-live="polite">
+            <span className="muted">{t("flows.request_to")}</span>
+            <strong data-testid="payer-name">
+              <bdi>{found.display_name}</bdi>
+            </strong>
+            <bdi className="muted">@{found.handle}</bdi>
+            <button type="button" className="link" onClick={change} disabled={create.isPending}>
+              {t("send.change")}
+            </button>
+          </div>
+          <ErrorBanner error={create.error} messages={REQUEST_ERRORS} />
+          <Field ref={amountRef} label={t("common.amount")} name="amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} error={touched && errs.amount ? t(errs.amount) : null} />
+          <Field label={t("common.note")} name="note" maxLength={140} value={note} onChange={(e) => setNote(e.target.value)} />
+          <button className="btn btn-primary" type="submit" disabled={create.isPending}>
+            {t("req.create")}
+          </button>
+        </form>
+      )}
     </section>
   );
 }
@@ -122,22 +208,48 @@ function partyName(p: PaymentRequest["payer"]): string {
   return p.display_name || `@${p.handle}`;
 }
 
-function RequestList({ role }: { role: Role }) {
+function RequestList({ role, highlight, onPaid }: { role: Role; highlight: string | null; onPaid: (msg: string) => void }) {
+  const { t } = useI18n();
   const list = useQuery({ queryKey: ["payment-requests", role], queryFn: () => api.paymentRequests({ role }) });
   if (list.isPending) return <Loading />;
   if (list.error) return <ErrorBanner error={list.error} />;
-  if (list.data.items.length === 0) return <Empty />;
+  // What still needs someone to act, apart from what is settled (paid, declined, cancelled...).
+  const waiting = list.data.items.filter((r) => r.status === "pending");
+  const finished = list.data.items.filter((r) => r.status !== "pending");
   return (
-    <ul className="list">
-      {list.data.items.map((r) => (
-        <RequestItem key={r.id} req={r} role={role} />
+    <>
+      {(
+        [
+          ["pending", waiting],
+          ["finished", finished],
+        ] as const
+      ).map(([kind, items]) => (
+        <div key={kind} className="req-section" data-testid={`requests-${kind}`}>
+          <h2>
+            {t(`flows.${kind}`)} <span className="muted">({items.length})</span>
+          </h2>
+          {items.length === 0 ? (
+            <Empty />
+          ) : (
+            <ul className="list">
+              {items.map((r) => (
+                <RequestItem key={r.id} req={r} role={role} highlighted={r.id === highlight} onPaid={onPaid} />
+              ))}
+            </ul>
+          )}
+        </div>
       ))}
-    </ul>
+    </>
   );
 }
 
-function RequestItem({ req, role }: { req: PaymentRequest; role: Role }) {
+function RequestItem({ req, role, highlighted, onPaid }: { req: PaymentRequest; role: Role; highlighted: boolean; onPaid: (msg: string) => void }) {
   const { t, money, dateTime } = useI18n();
+  const frozen = useFrozen();
+  const itemRef = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (highlighted) itemRef.current?.scrollIntoView?.({ block: "center" });
+  }, [highlighted]);
   const qc = useQueryClient();
   const [pin, setPin] = useState("");
   const [paying, setPaying] = useState(false);
@@ -152,6 +264,7 @@ function RequestItem({ req, role }: { req: PaymentRequest; role: Role }) {
     mutationFn: (v: { key: string; pin: string }) => api.acceptPaymentRequest(req.id, v.key, v.pin),
     onSuccess: () => {
       keys.settle(false);
+      onPaid(t("flows.paid", { amount: money(req.amount, req.currency ?? "EGP"), name: partyName(req.requester) }));
       refresh();
     },
     onError: (err) => keys.settle(err instanceof ApiError && err.outcomeUnknown),
@@ -163,13 +276,20 @@ function RequestItem({ req, role }: { req: PaymentRequest; role: Role }) {
   const who = role === "incoming" ? t("req.from", { name: partyName(req.requester) }) : t("req.to", { name: partyName(req.payer) });
 
   return (
-    <li className="req" data-testid="payment-request">
+    <li ref={itemRef} className={`req${highlighted ? " highlight" : ""}`} data-testid="payment-request" aria-current={highlighted ? "true" : undefined}>
       <div className="row between wrap">
         <div className="tx-main">
-          <strong>{who}</strong>
+          <strong>
+            <bdi>{who}</bdi>
+          </strong>
           <small className="muted">
             {req.created_at ? dateTime(req.created_at) : ""}
-            {req.note ? ` · ${req.note}` : ""}
+            {req.note ? (
+              <>
+                {" · "}
+                <bdi>{req.note}</bdi>
+              </>
+            ) : null}
           </small>
         </div>
         <div className="tx-main end">
@@ -180,12 +300,17 @@ function RequestItem({ req, role }: { req: PaymentRequest; role: Role }) {
       <ErrorBanner error={accept.error ?? decline.error ?? cancel.error} />
       {req.status === "pending" && role === "incoming" && !paying && (
         <div className="row wrap">
-          <button type="button" className="btn btn-primary" onClick={() => setPaying(true)} disabled={busy}>
+          <button type="button" className="btn btn-primary" onClick={() => setPaying(true)} disabled={busy || frozen}>
             {t("req.accept")}
           </button>
-          <button type="button" className="btn" onClick={() => decline.mutate()} disabled={busy}>
-            {t("req.decline")}
-          </button>
+          <ConfirmAction
+            label={t("req.decline")}
+            question={t("flows.decline_q", { name: partyName(req.requester) })}
+            confirm={t("flows.decline_yes")}
+            cancel={t("flows.keep")}
+            onConfirm={() => decline.mutate()}
+            disabled={busy}
+          />
         </div>
       )}
       {req.status === "pending" && role === "incoming" && paying && (
@@ -201,7 +326,7 @@ function RequestItem({ req, role }: { req: PaymentRequest; role: Role }) {
           }}
         >
           <PinField name="pin" value={pin} onChange={setPin} error={pinError} touched={touched} />
-          <button type="submit" className="btn btn-primary" disabled={busy}>
+          <button type="submit" className="btn btn-primary" disabled={busy || frozen}>
             {t("req.accept")}
           </button>
           <button type="button" className="btn btn-ghost" onClick={() => setPaying(false)} disabled={busy}>
@@ -210,9 +335,14 @@ function RequestItem({ req, role }: { req: PaymentRequest; role: Role }) {
         </form>
       )}
       {req.status === "pending" && role === "outgoing" && (
-        <button type="button" className="btn" onClick={() => cancel.mutate()} disabled={busy}>
-          {t("req.cancel")}
-        </button>
+        <ConfirmAction
+          label={t("req.cancel")}
+          question={t("flows.cancel_q")}
+          confirm={t("flows.cancel_yes")}
+          cancel={t("flows.keep")}
+          onConfirm={() => cancel.mutate()}
+          disabled={busy}
+        />
       )}
     </li>
   );

@@ -47,7 +47,7 @@ describe("Security", () => {
     const form = screen.getByRole("region", { name: "API clients" });
     await user.type(within(form).getByLabelText("Client name"), "shop");
     expect(within(form).queryByLabelText("Transaction PIN")).not.toBeInTheDocument(); // read-only scope
-    await user.click(within(form).getByRole("checkbox", { name: "wallet:withdraw" }));
+    await user.click(within(form).getByRole("checkbox", { name: "Withdraw money to a bank wallet:withdraw" }));
     const pin = within(form).getByLabelText("Transaction PIN");
     expect(pin).toHaveAccessibleDescription(/move money without a PIN/);
     await user.click(within(form).getByRole("button", { name: "Create client" }));
@@ -68,5 +68,58 @@ describe("Security", () => {
       password: "Str0ng!Pass-1",
       pin: "802413",
     });
+  });
+
+  it("offers to copy the new secret, shows scopes in plain words, and asks before deleting a client", async () => {
+    const server = fakeServer({
+      ...base,
+      "GET /api/v1/auth/clients": () => json(200, { items: [{ client_id: "c1", name: "budget app", scopes: ["wallet:read", "transfers:write"] }] }),
+      "POST /api/v1/auth/clients": () => json(201, { client_id: "c2", name: "shop", scopes: ["wallet:read"], client_secret: "s3cret" }),
+      "DELETE /api/v1/auth/clients/c1": () => new Response(null, { status: 204 }),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<Security />);
+    const client = (await screen.findByText("budget app")).closest("li")!;
+    expect(client).toHaveTextContent("See your balance and limits, Send money from your wallet");
+    expect(within(client).getByText("Send money from your wallet")).toHaveAttribute("title", "transfers:write");
+
+    await user.click(within(client).getByRole("button", { name: "Delete" }));
+    expect(within(client).getByRole("alert")).toHaveTextContent("Delete budget app? Apps using it stop working at once.");
+    expect(server.calls.filter((c) => c.method === "DELETE")).toHaveLength(0);
+    await user.click(within(client).getByRole("button", { name: "Yes, delete" }));
+    await waitFor(() => expect(server.calls.filter((c) => c.method === "DELETE")).toHaveLength(1));
+
+    const form = screen.getByRole("region", { name: "API clients" });
+    await user.type(within(form).getByLabelText("Client name"), "shop");
+    await user.type(within(form).getByLabelText("Confirm with your password"), "Str0ng!Pass-1");
+    await user.click(within(form).getByRole("button", { name: "Create client" }));
+    await screen.findByTestId("client-secret");
+    await user.click(screen.getByRole("button", { name: "Copy the client secret" }));
+    expect(await navigator.clipboard.readText()).toBe("s3cret"); // user-event's clipboard stands in for the browser's
+    expect(await screen.findByText("Copied.")).toBeInTheDocument();
+  });
+
+  it("asks for a password different from the current one, before and after asking the server", async () => {
+    const server = fakeServer({
+      ...base,
+      "POST /api/v1/auth/password": () => json(422, { code: "weak_password", detail: "the new password must differ from the current one" }),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<Security />);
+    const form = screen.getByRole("region", { name: "Change password" });
+    await user.type(within(form).getByLabelText("Current password"), "Str0ng!Pass-1");
+    await user.type(within(form).getByLabelText("New password"), "Str0ng!Pass-1");
+    await user.click(within(form).getByRole("button", { name: "Change password" }));
+    expect(within(form).getByLabelText("New password")).toHaveAccessibleDescription(/Choose a password different from your current one/);
+    expect(server.calls.filter((c) => c.method === "POST")).toHaveLength(0);
+    // A server that compares differently (say, after a trim) says it in the same words.
+    await user.type(within(form).getByLabelText("New password"), "x");
+    await user.clear(within(form).getByLabelText("Current password"));
+    await user.type(within(form).getByLabelText("Current password"), "Str0ng!Pass-1x ");
+    await user.click(within(form).getByRole("button", { name: "Change password" }));
+    expect(await within(form).findByRole("alert")).toHaveTextContent("Choose a password different from your current one.");
+    expect(within(form).getByRole("alert")).not.toHaveTextContent("too weak");
   });
 });

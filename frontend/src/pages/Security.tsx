@@ -1,7 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { Fragment, useId, useState, type FormEvent } from "react";
 import { api } from "../api/endpoints";
+import { ApiError } from "../api/http";
 import { API_CLIENT_SCOPES, MONEY_SCOPES, type ApiClientScope, type CreatedApiClient } from "../api/models";
+import { ConfirmAction } from "../components/ConfirmAction";
+import { CopyButton } from "../components/CopyButton";
 import { ErrorBanner, SuccessBanner, type ErrorMessages } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { PinField } from "../components/PinField";
@@ -13,6 +16,16 @@ import { focusFirstInvalid } from "../lib/focus";
 
 // Creating a client: the password typed to confirm it was wrong (401 in v1.1's contract).
 const WRONG_PASSWORD: ErrorMessages = { invalid_credentials: "sec.wrong_password", invalid_password: "sec.wrong_password" };
+
+/**
+ * The auth service answers a new password equal to the current one with its `weak_password` code
+ * (the contract's) and a detail saying the password must differ: told apart here by that detail,
+ * so the person hears what to do rather than "too weak".
+ */
+export function isPasswordReuse(err: unknown): boolean {
+  return err instanceof ApiError && err.code === "weak_password" && /differ|same as|current/i.test(err.message);
+}
+const REUSED: ErrorMessages = { weak_password: "v.password_same" };
 
 export function Security() {
   const { t } = useI18n();
@@ -77,7 +90,10 @@ function ChangePassword() {
       void qc.invalidateQueries({ queryKey: ["sessions"] });
     },
   });
-  const errs = { current: validateRequired(current), next: validatePassword(next) };
+  const errs = {
+    current: validateRequired(current),
+    next: validatePassword(next) ?? (next && next === current ? "v.password_same" : null),
+  };
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     if (errs.current || errs.next) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
@@ -91,7 +107,7 @@ function ChangePassword() {
         {t("sec.password")}
       </h2>
       <form onSubmit={submit} noValidate>
-        <ErrorBanner error={change.error} />
+        <ErrorBanner error={change.error} messages={isPasswordReuse(change.error) ? REUSED : undefined} />
         <SuccessBanner>{change.isSuccess ? t("sec.password_changed") : null}</SuccessBanner>
         <Field label={t("sec.current_password")} name="current_password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={touched && errs.current ? t(errs.current) : null} />
         <Field label={t("sec.new_password")} name="new_password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} error={touched && errs.next ? t(errs.next) : null} hint={t("auth.password_hint")} />
@@ -201,7 +217,8 @@ function ApiClients() {
             </dd>
             <dt>{t("sec.client_secret")}</dt>
             <dd>
-              <code data-testid="client-secret">{created.client_secret}</code>
+              <code data-testid="client-secret">{created.client_secret}</code>{" "}
+              <CopyButton value={created.client_secret} label={t("flows.copy_secret")} testId="copy-secret" />
             </dd>
           </dl>
           <button type="button" className="btn" onClick={() => setCreated(null)}>
@@ -223,7 +240,8 @@ function ApiClients() {
                 checked={scopes.includes(s)}
                 onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))}
               />{" "}
-              <code>{s}</code>
+              {/* Plain words for what the app may do; the scope's code for developers, secondary. */}
+              <span>{t(`flows.scope.${s}`)}</span> <code className="muted scope-code">{s}</code>
             </label>
           ))}
           {touched && scopeErr && (
@@ -257,12 +275,23 @@ function ApiClients() {
             <div className="tx-main">
               <strong>{c.name}</strong>
               <small className="muted">
-                <code>{c.client_id}</code> · {c.scopes.join(", ")}
+                <code>{c.client_id}</code> ·{" "}
+                {c.scopes.map((sc, i) => (
+                  <Fragment key={sc}>
+                    {i > 0 && ", "}
+                    <span title={sc}>{t(`flows.scope.${sc}`)}</span>
+                  </Fragment>
+                ))}
               </small>
             </div>
-            <button type="button" className="btn" onClick={() => remove.mutate(c.client_id)} disabled={remove.isPending}>
-              {t("sec.delete")}
-            </button>
+            <ConfirmAction
+              label={t("sec.delete")}
+              question={t("flows.delete_q", { name: c.name })}
+              confirm={t("flows.delete_yes")}
+              cancel={t("flows.keep")}
+              onConfirm={() => remove.mutate(c.client_id)}
+              disabled={remove.isPending}
+            />
           </li>
         ))}
       </ul>

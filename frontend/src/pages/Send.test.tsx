@@ -19,17 +19,31 @@ const transfer = () =>
     created_at: "2026-11-25T10:00:00Z",
   });
 
+const me = () => json(200, { user_id: "u1", handle: "alice", full_name: "Alice A", email: "a@x.eg", phone: "+201001234567", created_at: "2026-01-01T00:00:00Z", preferences: { language: "en" } });
+const wallet = (status = "active", available = "500.00") => () =>
+  json(200, {
+    account_id: "w1",
+    balance: available,
+    available_balance: available,
+    currency: "EGP",
+    status,
+    limits: { per_transaction: "70000.00", daily: "100000.00", daily_remaining: "100000.00", monthly: "500000.00", monthly_remaining: "500000.00" },
+  });
+const base = { "GET /api/v1/users/me": me, "GET /api/v1/wallet": wallet() };
+
+/** Recipient, amount, Review: the review screen, with the PIN typed. */
 async function fillUntilConfirm(user: ReturnType<typeof userEvent.setup>) {
   await user.type(screen.getByLabelText(/Recipient/), "bob.s");
   await user.click(screen.getByRole("button", { name: "Find recipient" }));
   expect(await screen.findByTestId("recipient-name")).toHaveTextContent("Bob S.");
   await user.type(screen.getByLabelText("Amount (EGP)"), "125.50");
-  await user.type(screen.getByLabelText("Transaction PIN"), "123456");
+  await user.click(screen.getByRole("button", { name: "Review" }));
+  await user.type(await screen.findByLabelText("Transaction PIN"), "123456");
 }
 
 describe("Send money", () => {
   it("shows the masked name before confirming, then sends with an Idempotency-Key", async () => {
-    const server = fakeServer({ "GET /api/v1/users/lookup": lookup, "POST /api/v1/transfers": transfer });
+    const server = fakeServer({ ...base, "GET /api/v1/users/lookup": lookup, "POST /api/v1/transfers": transfer });
     vi.stubGlobal("fetch", server.fetchImpl);
     const user = userEvent.setup({ delay: null });
     renderWithProviders(<Send />);
@@ -42,7 +56,7 @@ describe("Send money", () => {
   });
 
   it("blocks invalid amounts client-side and sends nothing", async () => {
-    const server = fakeServer({ "GET /api/v1/users/lookup": lookup });
+    const server = fakeServer({ ...base, "GET /api/v1/users/lookup": lookup });
     vi.stubGlobal("fetch", server.fetchImpl);
     const user = userEvent.setup({ delay: null });
     renderWithProviders(<Send />);
@@ -50,16 +64,21 @@ describe("Send money", () => {
     await user.click(screen.getByRole("button", { name: "Find recipient" }));
     await screen.findByTestId("recipient-name");
     await user.type(screen.getByLabelText("Amount (EGP)"), "70000.01");
-    await user.type(screen.getByLabelText("Transaction PIN"), "12");
-    await user.click(screen.getByRole("button", { name: "Confirm and send" }));
+    await user.click(screen.getByRole("button", { name: "Review" }));
     expect(screen.getByText(/maximum per transaction/)).toBeInTheDocument();
-    expect(screen.getByText(/exactly 6 digits/)).toBeInTheDocument();
     expect(screen.getByLabelText("Amount (EGP)")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.queryByLabelText("Transaction PIN")).not.toBeInTheDocument(); // still not on the review
+    await user.clear(screen.getByLabelText("Amount (EGP)"));
+    await user.type(screen.getByLabelText("Amount (EGP)"), "10");
+    await user.click(screen.getByRole("button", { name: "Review" }));
+    await user.type(await screen.findByLabelText("Transaction PIN"), "12");
+    await user.click(screen.getByRole("button", { name: "Confirm and send" }));
+    expect(screen.getByText(/exactly 6 digits/)).toBeInTheDocument();
     expect(server.calls.filter((c) => c.method === "POST")).toHaveLength(0);
   });
 
   it("reuses the key when retrying after a network failure, and uses a new one after a decline", async () => {
-    const server = fakeServer({
+    const server = fakeServer({ ...base,
       "GET /api/v1/users/lookup": lookup,
       "POST /api/v1/transfers": [
         () => networkError(),
@@ -89,7 +108,7 @@ describe("Send money", () => {
 
   it("a double click sends one request", async () => {
     let release: () => void = () => {};
-    const server = fakeServer({
+    const server = fakeServer({ ...base,
       "GET /api/v1/users/lookup": lookup,
       "POST /api/v1/transfers": () => new Promise<Response>((r) => (release = () => r(transfer()))),
     });
@@ -109,7 +128,7 @@ describe("Send money", () => {
     ["limit_exceeded", 422, /daily or monthly limit/],
     ["invalid_pin", 403, /Wrong PIN/],
   ])("explains %s", async (code, status, text) => {
-    const server = fakeServer({ "GET /api/v1/users/lookup": lookup, "POST /api/v1/transfers": () => json(status, { code }) });
+    const server = fakeServer({ ...base, "GET /api/v1/users/lookup": lookup, "POST /api/v1/transfers": () => json(status, { code }) });
     vi.stubGlobal("fetch", server.fetchImpl);
     const user = userEvent.setup({ delay: null });
     renderWithProviders(<Send />);
@@ -119,7 +138,7 @@ describe("Send money", () => {
   });
 
   it("says how many PIN tries are left, and on a lock how long and how to get out of it", async () => {
-    const server = fakeServer({
+    const server = fakeServer({ ...base,
       "GET /api/v1/users/lookup": lookup,
       "POST /api/v1/transfers": [
         () => json(403, { code: "invalid_pin", detail: "Wrong PIN; 2 attempt(s) left before the PIN is locked" }),
@@ -143,7 +162,7 @@ describe("Send money", () => {
   });
 
   it("looks a local phone up in E.164, and sends an unverified sender to verify", async () => {
-    const server = fakeServer({
+    const server = fakeServer({ ...base,
       "GET /api/v1/users/lookup": lookup,
       "POST /api/v1/transfers": () => json(403, { code: "phone_not_verified", detail: "verify your phone" }),
     });
@@ -153,16 +172,17 @@ describe("Send money", () => {
     await user.type(screen.getByLabelText(/Recipient/), "011 0123 4567");
     await user.click(screen.getByRole("button", { name: "Find recipient" }));
     await screen.findByTestId("recipient-name");
-    expect(server.calls[0].url).toBe("/api/v1/users/lookup?q=%2B201101234567");
+    expect(server.calls.find((c) => c.url.includes("lookup"))!.url).toBe("/api/v1/users/lookup?q=%2B201101234567");
     await user.type(screen.getByLabelText("Amount (EGP)"), "10");
-    await user.type(screen.getByLabelText("Transaction PIN"), "802413");
+    await user.click(screen.getByRole("button", { name: "Review" }));
+    await user.type(await screen.findByLabelText("Transaction PIN"), "802413");
     await user.click(screen.getByRole("button", { name: "Confirm and send" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("Verify your mobile number before moving money.");
     expect(screen.getByRole("link", { name: "Verify now" })).toHaveAttribute("href", "/verify");
   });
 
   it("shows recipient_not_found from the lookup", async () => {
-    const server = fakeServer({ "GET /api/v1/users/lookup": () => json(404, { code: "recipient_not_found" }) });
+    const server = fakeServer({ ...base, "GET /api/v1/users/lookup": () => json(404, { code: "recipient_not_found" }) });
     vi.stubGlobal("fetch", server.fetchImpl);
     const user = userEvent.setup({ delay: null });
     renderWithProviders(<Send />);
@@ -172,7 +192,7 @@ describe("Send money", () => {
   });
 
   it("moves focus to the first invalid field after a refused submit, and to the error or PIN after a refusal", async () => {
-    const server = fakeServer({
+    const server = fakeServer({ ...base,
       "GET /api/v1/users/lookup": lookup,
       "POST /api/v1/transfers": [() => json(403, { code: "invalid_pin" }), () => json(422, { code: "insufficient_funds" }), transfer],
     });
@@ -184,21 +204,96 @@ describe("Send money", () => {
     await user.type(screen.getByLabelText(/Recipient/), "bob.s{Enter}");
     await screen.findByTestId("recipient-name");
     expect(screen.getByLabelText("Amount (EGP)")).toHaveFocus();
-    await user.type(screen.getByLabelText("Amount (EGP)"), "10{Enter}"); // no PIN yet
+    await user.type(screen.getByLabelText("Amount (EGP)"), "10{Enter}"); // Enter goes to the review, never sends
+    expect(await screen.findByTestId("send-review")).toHaveTextContent("Bob S.");
     expect(screen.getByLabelText("Transaction PIN")).toHaveFocus();
+    await user.keyboard("{Enter}"); // no PIN yet
     expect(screen.getByLabelText("Transaction PIN")).toHaveAccessibleDescription(/exactly 6 digits/);
     expect(server.calls.filter((c) => c.method === "POST")).toHaveLength(0);
 
     await user.type(screen.getByLabelText("Transaction PIN"), "000000{Enter}");
     expect(await screen.findByRole("alert")).toHaveTextContent("Wrong PIN");
     await waitFor(() => expect(screen.getByLabelText("Transaction PIN")).toHaveFocus());
+    // The PIN field was emptied: nothing typed yet, so no format error beside the server's.
+    expect(screen.queryByText(/exactly 6 digits/)).not.toBeInTheDocument();
+    expect(screen.getAllByRole("alert")).toHaveLength(1);
     await user.type(screen.getByLabelText("Transaction PIN"), "123456{Enter}");
     expect(await screen.findByRole("alert")).toHaveTextContent("Insufficient funds");
     await waitFor(() => expect(screen.getByRole("alert")).toHaveFocus());
     await user.type(screen.getByLabelText("Transaction PIN"), "123456{Enter}");
     await waitFor(() => expect(screen.getByRole("status")).toHaveFocus());
     expect(screen.getByRole("status")).toHaveTextContent("Bob S.");
-    await user.click(screen.getByRole("button", { name: "Send another" }));
-    expect(screen.getByLabelText(/Recipient/)).toHaveFocus();
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument(); // no old error beside the success
+    await user.click(screen.getByRole("button", { name: "Send again" }));
+    expect(screen.getByLabelText("Amount (EGP)")).toHaveFocus();
+    expect(screen.getByTestId("recipient-name")).toHaveTextContent("Bob S.");
+  });
+
+  it("reviews recipient, amount and note before the PIN; the success says what happened, once", async () => {
+    const server = fakeServer({
+      ...base,
+      "GET /api/v1/users/lookup": () => json(200, { user_id: "u2", handle: "bassem", display_name: "Bassem Y." }),
+      "GET /api/v1/wallet": [wallet(), wallet("active", "374.50")],
+      "POST /api/v1/transfers": () =>
+        json(201, {
+          id: "t1",
+          reference: "IP7K3Q9X2M",
+          status: "completed",
+          amount: "125.50",
+          currency: "EGP",
+          sender: { user_id: "u1", handle: "alice" },
+          recipient: { user_id: "u2", handle: "bassem", display_name: "Bassem Y." },
+          note: "lunch",
+          created_at: "2026-11-25T10:00:00Z",
+        }),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<Send />);
+    expect(await screen.findByTestId("send-available")).toHaveTextContent("500.00");
+    await user.type(screen.getByLabelText(/Recipient/), "bassem{Enter}");
+    await user.type(await screen.findByLabelText("Amount (EGP)"), "125.50");
+    await user.type(screen.getByLabelText("Note (optional)"), "lunch{Enter}");
+    const review = await screen.findByTestId("send-review");
+    expect(review).toHaveTextContent("Bassem Y.");
+    expect(review).toHaveTextContent("125.50");
+    expect(review).toHaveTextContent("lunch");
+    expect(server.calls.filter((c) => c.method === "POST")).toHaveLength(0);
+    await user.type(screen.getByLabelText("Transaction PIN"), "123456{Enter}");
+    const done = await screen.findByTestId("send-success");
+    expect(done).toHaveTextContent("125.50");
+    expect(screen.getByTestId("sent-to")).toHaveTextContent(/^Bassem Y\.$/);
+    expect(done.textContent).not.toContain(".."); // no full stop added after a name that has one
+    expect(await screen.findByTestId("new-balance")).toHaveTextContent("374.50");
+    expect(screen.getByTestId("reference")).toHaveTextContent("IP7K3Q9X2M");
+    // The form is gone: nothing left to submit a second time.
+    expect(screen.queryByRole("button", { name: "Confirm and send" })).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Done" })).toBeInTheDocument();
+    expect(server.calls.filter((c) => c.method === "POST")).toHaveLength(1);
+  });
+
+  it("refuses sending to oneself as soon as the recipient is found, before any PIN", async () => {
+    const server = fakeServer({ ...base, "GET /api/v1/users/lookup": () => json(200, { user_id: "u1", handle: "alice", display_name: "Alice A." }) });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<Send />);
+    await screen.findByTestId("send-available"); // the profile and wallet are in
+    await user.type(screen.getByLabelText(/Recipient/), "alice{Enter}");
+    expect(await screen.findByRole("alert")).toHaveTextContent("You cannot send money to yourself.");
+    expect(screen.queryByLabelText("Amount (EGP)")).not.toBeInTheDocument();
+    expect(screen.queryByLabelText("Transaction PIN")).not.toBeInTheDocument();
+  });
+
+  it("a frozen wallet cannot start a transfer, and says how to reach support", async () => {
+    const server = fakeServer({ ...base, "GET /api/v1/wallet": wallet("frozen"), "GET /api/v1/users/lookup": lookup });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<Send />);
+    const notice = await screen.findByTestId("frozen-notice");
+    expect(notice).toHaveTextContent("Your wallet is frozen.");
+    expect(screen.getByRole("link", { name: "support@instapay.local" })).toHaveAttribute("href", "mailto:support@instapay.local");
+    await user.type(screen.getByLabelText(/Recipient/), "bob.s{Enter}");
+    await user.type(await screen.findByLabelText("Amount (EGP)"), "10");
+    expect(screen.getByRole("button", { name: "Review" })).toBeDisabled();
   });
 });

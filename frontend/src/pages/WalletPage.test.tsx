@@ -63,6 +63,8 @@ describe("Top up", () => {
     await user.click(f.button("Top up"));
     expect(server.calls.filter((c) => c.method === "POST")).toHaveLength(1);
     expect(f.label("Amount (EGP)")).toHaveAttribute("aria-invalid", "true");
+    // ...and the last success is gone: it never stands beside the new errors.
+    expect(f.status()).toHaveTextContent("");
   });
 
   it("confirms a card top-up as done", async () => {
@@ -125,5 +127,28 @@ describe("Withdraw", () => {
     await vi.waitFor(() => expect(server.calls.filter((c) => c.method === "POST")).toHaveLength(2));
     const [first, second] = server.calls.filter((c) => c.method === "POST");
     expect(second.headers["Idempotency-Key"]).not.toBe(first.headers["Idempotency-Key"]);
+  });
+
+  it("refuses what is not an IBAN, or a mistyped one, before asking the server", async () => {
+    const { server, user, withdraw } = setup({ "POST /api/v1/wallet/withdrawals": () => answer(201, "withdrawal", "pending", "30.00") });
+    const f = within(withdraw);
+    await user.type(f.label("Amount (EGP)"), "30");
+    await user.type(f.label("Bank account (IBAN)"), "not an iban");
+    await user.type(f.label("Transaction PIN"), "246810");
+    await user.click(f.button("Withdraw"));
+    expect(f.label("Bank account (IBAN)")).toHaveAccessibleDescription(/Enter an IBAN/);
+    await user.clear(f.label("Bank account (IBAN)"));
+    await user.type(f.label("Bank account (IBAN)"), "EG38 0019 0005 0000 0000 2631 8000 3");
+    await user.click(f.button("Withdraw"));
+    expect(f.label("Bank account (IBAN)")).toHaveAccessibleDescription(/check digits do not match/);
+    expect(server.calls.filter((c) => c.method === "POST")).toHaveLength(0);
+  });
+
+  it("a frozen wallet cannot top up or withdraw, and says how to reach support", async () => {
+    const frozen = () => json(200, { account_id: "a1", balance: "100.00", available_balance: "100.00", currency: "EGP", status: "frozen", limits });
+    const { topup, withdraw } = setup({ "GET /api/v1/wallet": frozen });
+    expect(await screen.findByTestId("frozen-notice")).toHaveTextContent("support@instapay.local");
+    expect(within(topup).button("Top up")).toBeDisabled();
+    expect(within(withdraw).button("Withdraw")).toBeDisabled();
   });
 });

@@ -13,6 +13,8 @@ import { useAttemptKeys } from "../lib/useAttemptKeys";
 import { normaliseAmount, validateAmount, validatePin, validateRequired } from "../lib/validation";
 import { useWallet } from "./useProfile";
 import { focusFirstInvalid } from "../lib/focus";
+import { normaliseIban, validateIban } from "../lib/iban";
+import { FrozenNotice, useFrozen } from "../components/FrozenNotice";
 
 export function WalletPage() {
   const { t } = useI18n();
@@ -22,6 +24,7 @@ export function WalletPage() {
       <section className="card span-2">
         <h1 className="h3">{t("nav.wallet")}</h1>
         {wallet.data && <BalanceSummary wallet={wallet.data} />}
+        <FrozenNotice />
       </section>
       <TopUp />
       <Withdraw />
@@ -77,14 +80,21 @@ function TopUp() {
     setReference("");
     setTouched(false);
   });
+  const frozen = useFrozen();
   const amountValue = normaliseAmount(amount);
   const errs = { amount: validateAmount(amountValue), reference: validateRequired(reference) };
+  // One status at a time: editing after a result, or trying again, clears the last one.
+  const edit = (set: (v: string) => void) => (e: React.ChangeEvent<HTMLInputElement>) => {
+    set(e.target.value);
+    if (!m.isPending && (m.isSuccess || m.isError)) m.reset();
+  };
 
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (!m.isPending) m.reset();
     if (errs.amount || errs.reference) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (inFlight.current) return;
+    if (inFlight.current || frozen) return;
     inFlight.current = true;
     const body = { amount: amountValue, source: { type, reference: reference.trim() } };
     m.mutate({ key: keys.keyFor(body), body });
@@ -98,7 +108,7 @@ function TopUp() {
       <form onSubmit={submit} noValidate>
         <ErrorBanner error={m.error} messages={TOPUP_ERRORS} />
         <Outcome kind="topup" tx={m.isSuccess ? m.data : undefined} />
-        <Field label={t("common.amount")} name="topup-amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} error={touched && errs.amount ? t(errs.amount) : null} />
+        <Field label={t("common.amount")} name="topup-amount" inputMode="decimal" value={amount} onChange={edit(setAmount)} error={touched && errs.amount ? t(errs.amount) : null} />
         <fieldset className="field">
           <legend>{t("wallet.source")}</legend>
           <label className="inline">
@@ -108,8 +118,8 @@ function TopUp() {
             <input type="radio" name="source" checked={type === "bank"} onChange={() => setType("bank")} /> {t("wallet.bank")}
           </label>
         </fieldset>
-        <Field label={t("wallet.reference")} name="topup-reference" dir="ltr" value={reference} onChange={(e) => setReference(e.target.value)} error={touched && errs.reference ? t(errs.reference) : null} />
-        <button className="btn btn-primary" type="submit" disabled={m.isPending}>
+        <Field label={t("wallet.reference")} name="topup-reference" dir="ltr" value={reference} onChange={edit(setReference)} error={touched && errs.reference ? t(errs.reference) : null} />
+        <button className="btn btn-primary" type="submit" disabled={m.isPending || frozen}>
           {t("wallet.topup")}
         </button>
       </form>
@@ -129,16 +139,23 @@ function Withdraw() {
     setReference("");
     setTouched(false);
   });
+  const frozen = useFrozen();
   const amountValue = normaliseAmount(amount);
-  const errs = { amount: validateAmount(amountValue), reference: validateRequired(reference), pin: validatePin(pin) };
+  // The payout goes to an IBAN: its length and check digits are checked before it is requested.
+  const errs = { amount: validateAmount(amountValue), reference: validateIban(reference), pin: validatePin(pin) };
+  const edit = (set: (v: string) => void) => (e: React.ChangeEvent<HTMLInputElement>) => {
+    set(e.target.value);
+    if (!m.isPending && (m.isSuccess || m.isError)) m.reset();
+  };
 
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (!m.isPending) m.reset();
     if (errs.amount || errs.reference || errs.pin) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setTouched(true);
-    if (inFlight.current) return;
+    if (inFlight.current || frozen) return;
     inFlight.current = true;
-    const body = { amount: amountValue, destination: { type: "bank" as const, reference: reference.trim() } };
+    const body = { amount: amountValue, destination: { type: "bank" as const, reference: normaliseIban(reference) } };
     m.mutate({ key: keys.keyFor(body), body: { ...body, pin } });
     setPin("");
   }
@@ -151,10 +168,19 @@ function Withdraw() {
       <form onSubmit={submit} noValidate>
         <ErrorBanner error={m.error} />
         <Outcome kind="withdrawal" tx={m.isSuccess ? m.data : undefined} />
-        <Field label={t("common.amount")} name="withdraw-amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} error={touched && errs.amount ? t(errs.amount) : null} />
-        <Field label={t("wallet.bank_reference")} name="withdraw-reference" dir="ltr" value={reference} onChange={(e) => setReference(e.target.value)} error={touched && errs.reference ? t(errs.reference) : null} />
-        <PinField name="withdraw-pin" value={pin} onChange={setPin} error={errs.pin} touched={touched} />
-        <button className="btn btn-primary" type="submit" disabled={m.isPending}>
+        <Field label={t("common.amount")} name="withdraw-amount" inputMode="decimal" value={amount} onChange={edit(setAmount)} error={touched && errs.amount ? t(errs.amount) : null} />
+        <Field label={t("wallet.bank_reference")} name="withdraw-reference" dir="ltr" autoComplete="off" value={reference} onChange={edit(setReference)} error={touched && errs.reference ? t(errs.reference) : null} />
+        <PinField
+          name="withdraw-pin"
+          value={pin}
+          onChange={(v) => {
+            setPin(v);
+            if (!m.isPending && (m.isSuccess || m.isError)) m.reset();
+          }}
+          error={errs.pin}
+          touched={touched}
+        />
+        <button className="btn btn-primary" type="submit" disabled={m.isPending || frozen}>
           {t("wallet.withdraw")}
         </button>
       </form>

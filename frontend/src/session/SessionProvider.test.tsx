@@ -1,13 +1,19 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { setAccessToken } from "../api/http";
+import { request, setAccessToken } from "../api/http";
 import { fakeServer, json } from "../test/render";
 import { SESSION_HINT_COOKIE, clearSessionHint } from "./hint";
 import { SessionProvider, useSession } from "./SessionProvider";
 
 function Status() {
-  return <p>{useSession().status}</p>;
+  const { status, endedBy } = useSession();
+  return (
+    <p>
+      {status}
+      {endedBy ? ` (${endedBy})` : ""}
+    </p>
+  );
 }
 
 function renderSession() {
@@ -57,3 +63,22 @@ describe("SessionProvider on page load", () => {
     await waitFor(() => expect(document.cookie).not.toContain(`${SESSION_HINT_COOKIE}=`));
   });
 });
+
+describe("SessionProvider when the server ends the session", () => {
+  it("signs out at once and says the session was revoked, when a refresh is refused mid-session", async () => {
+    document.cookie = `${SESSION_HINT_COOKIE}=1; Path=/`;
+    const server = fakeServer({
+      "POST /api/v1/auth/refresh": [
+        () => json(200, { access_token: "first", token_type: "bearer", expires_in: 900 }),
+        () => json(401, { code: "invalid_refresh_token" }),
+      ],
+      "GET /api/v1/wallet": () => json(401, { code: "session_revoked" }),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    renderSession();
+    expect(await screen.findByText("signed-in")).toBeInTheDocument();
+    await request("GET", "/api/v1/wallet").catch(() => undefined); // revoked elsewhere: 401, refresh refused
+    expect(await screen.findByText("signed-out (revoked)")).toBeInTheDocument();
+  });
+});
+
