@@ -272,6 +272,25 @@ export const en = {
   "err.too_many_clients": "You already have 10 API clients. Delete one first.",
   "err.invalid_pin_left": "Wrong PIN. Tries left before the PIN locks for 15 minutes: {n}.",
   "err.invalid_pin_now_locked": "Wrong PIN. Your PIN is now locked for 15 minutes.",
+  // web-locale
+  "tx.source.topup.card": "Top-up from card",
+  "tx.source.topup.bank": "Top-up from bank account",
+  "tx.source.withdrawal.bank": "Withdrawal to bank account",
+  "tx.source.withdrawal.card": "Withdrawal to card",
+  "tx.paid_request": "Paid request",
+  "hist.clear": "Clear filters",
+  "hist.range_invalid": "“From” must be on or before “To”. Change one of the dates.",
+  "hist.counterparty_hint": "Part of a name or handle, or a phone number",
+  "rep.period": "Period",
+  "rep.preset.this_month": "This month",
+  "rep.preset.last_month": "Last month",
+  "rep.preset.last_3_months": "Last 3 months",
+  "rep.preset.this_year": "This year",
+  "rep.preset.custom": "Custom",
+  "rep.received_people": "Received from people",
+  "rep.topped_up": "Topped up",
+  "rep.received_total": "All money in:",
+  "rep.table_view": "Table view",
 } as const;
 
 export type MessageId = keyof typeof en;

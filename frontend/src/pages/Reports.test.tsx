@@ -24,7 +24,11 @@ const summary = (granularity: Summary["granularity"]): Summary => ({
     topup: { amount: "300.00", count: 1 },
     withdrawal: { amount: "50.00", count: 1 },
   },
-  series: [{ period: "2026-11", start: "2026-11-01", sent: "150.00", received: "320.50", count: 5 }],
+  received_from_people: "20.50",
+  topped_up: "300.00",
+  series: [
+    { period: "2026-11", start: "2026-11-01", sent: "150.00", received: "320.50", count: 5, received_from_people: "20.50", topped_up: "300.00" },
+  ],
   top_counterparties: [
     { user_id: "u2", handle: "bob.s", display_name: "Bob S.", sent: "100.00", received: "20.50", count: 3 },
     { user_id: "u3", handle: null, display_name: null, sent: "0.00", received: "0.00", count: 1 },
