@@ -8,14 +8,15 @@ import { useI18n } from "../i18n/I18nProvider";
 
 const NO_FILTERS: Filters = { direction: "", type: "", from: "", to: "", counterparty: "" };
 
-/** The value after the user stopped typing for `ms` (one request per pause, not per key). */
-function useSettled<T>(value: T, ms = 300): T {
+/** The text after the user stopped typing for `ms` (one request per pause, not per key); an
+ * emptied field counts at once (clearing a filter shows everything without a stale request). */
+function useSettled(value: string, ms = 300): string {
   const [settled, setSettled] = useState(value);
   useEffect(() => {
     const id = setTimeout(() => setSettled(value), ms);
     return () => clearTimeout(id);
   }, [value, ms]);
-  return settled;
+  return value ? settled : value;
 }
 
 interface Filters {
