@@ -60,7 +60,7 @@ export function ReportChart({
       {!tableView && (
         <div role="img" aria-label={t("rep.chart")} className="report-chart-area" dir="ltr">
           <ResponsiveContainer width="100%" height={280}>
-            <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }} accessibilityLayer={false} barCategoryGap="20%">
+            <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }} accessibilityLayer={false} barCategoryGap="10%" barGap={0}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="label" reversed={rtl} interval="preserveStartEnd" minTickGap={12} tick={{ fontSize: 12 }} />
               <YAxis
@@ -70,6 +70,7 @@ export function ReportChart({
                 tickFormatter={(v: number) => formatMoneyCompact(v, lang, currency)}
               />
               <Tooltip
+                wrapperStyle={{ direction: dir }}
                 labelFormatter={(_, payload) => {
                   const start = (payload?.[0]?.payload as Row | undefined)?.start;
                   return start ? formatPeriod(start, granularity, lang, true) : "";
@@ -80,10 +81,13 @@ export function ReportChart({
                   return [money(row.exact[key], currency), name];
                 }}
               />
-              <Legend wrapperStyle={{ direction: dir }} />
-              <Bar dataKey="sent" name={names.sent} fill={COLOURS.sent} />
-              <Bar dataKey="people" name={names.people} stackId="in" fill={COLOURS.people} />
-              <Bar dataKey="topups" name={names.topups} stackId="in" fill={COLOURS.topups} />
+              {/* In the bars' order (sent, then money in), not sorted by name. */}
+              <Legend wrapperStyle={{ direction: dir }} itemSorter={null} />
+              {/* No grow-in animation: the numbers are there at once (and nothing moves for people who
+                  prefer reduced motion). */}
+              <Bar dataKey="sent" name={names.sent} fill={COLOURS.sent} isAnimationActive={false} />
+              <Bar dataKey="people" name={names.people} stackId="in" fill={COLOURS.people} isAnimationActive={false} />
+              <Bar dataKey="topups" name={names.topups} stackId="in" fill={COLOURS.topups} isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
         </div>

@@ -83,9 +83,10 @@ export function formatDayShort(ymd: string, lang: string): string {
   return dateFormat(lang, "day-short", { day: "numeric", month: "short", timeZone: "UTC" }).format(day(ymd));
 }
 
-/** "3 Dec 2026": a day in full, in tooltips and tables. */
+/** "3 December 2026" / "3 ديسمبر 2026": a day in full, in tooltips and tables (the month by name:
+ * an all-number date with its separators reads ambiguously inside right-to-left text). */
 export function formatDay(ymd: string, lang: string): string {
-  return dateFormat(lang, "day", { dateStyle: "medium", timeZone: "UTC" }).format(day(ymd));
+  return dateFormat(lang, "day", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(day(ymd));
 }
 
 /** "Dec 2026" / "ديسمبر 2026": a month by the locale's month name, never "12". */
