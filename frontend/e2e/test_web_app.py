@@ -282,14 +282,15 @@ def test_phone_layout_and_arabic(new_page, screenshots: Path, sms) -> None:
     phone.screenshot(path=screenshots / "send-375.png", full_page=True)
     audit_every_screen(phone, "en, phone")
 
-    # Arabic: right-to-left layout, Arabic digits for money, saved as the user's preference.
+    # Arabic: right-to-left layout, money with the Arabic currency symbol (Latin digits, as the
+    # whole app writes numbers), saved as the user's preference.
     nav(phone, "Profile")
     phone.get_by_label("Language").select_option("ar")
     phone.get_by_role("button", name="Save").click()
     expect(phone.locator("html")).to_have_attribute("dir", "rtl")
     expect(phone.locator("html")).to_have_attribute("lang", "ar")
     nav(phone, "الرئيسية")
-    expect(phone.get_by_test_id("balance")).to_contain_text("٠٫٠٠")
+    expect(phone.get_by_test_id("balance")).to_contain_text("0.00 ج.م.")
     assert_fits(phone, 375)
     phone.screenshot(path=screenshots / "dashboard-375-ar.png", full_page=True)
 
@@ -389,7 +390,7 @@ def test_pending_funding_on_a_phone(new_page, console, screenshots: Path, fundin
     wait_loaded(p)
     expect(p.get_by_text("المتاح", exact=True)).to_be_visible()
     if not funding_confirms:
-        expect(p.get_by_test_id("balance")).to_contain_text("٧٠٫٠٠")
+        expect(p.get_by_test_id("balance")).to_contain_text("70.00 ج.م.")
         expect(p.get_by_text("محجوز لعمليات سحب قيد التنفيذ")).to_be_visible()
         expect(p.get_by_test_id("tx-status").first).to_have_text("قيد التنفيذ")
     assert_fits(p, 375)
@@ -403,7 +404,7 @@ def test_pending_funding_on_a_phone(new_page, console, screenshots: Path, fundin
         # The simulator confirms both: 100 + 50 - 30, nothing held, no pending row left.
         def settled() -> None:
             p.reload()
-            expect(p.get_by_test_id("balance")).to_contain_text("١٢٠٫٠٠", timeout=5_000)
+            expect(p.get_by_test_id("balance")).to_contain_text("120.00 ج.م.", timeout=5_000)
             expect(p.get_by_test_id("balance-split")).to_have_count(0)
 
         poll(settled, timeout=90, what="the bank top-up and the withdrawal to complete")

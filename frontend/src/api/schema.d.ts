@@ -509,7 +509,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List my notifications, newest first */
+        /**
+         * List my notifications, newest first
+         * @description Titles and bodies are in the caller's current language preference (rendered when read).
+         */
         get: operations["list_notifications_api_v1_notifications_get"];
         put?: never;
         post?: never;
@@ -691,7 +694,8 @@ export interface paths {
         };
         /**
          * List Transactions
-         * @description The caller's history, newest first; `counterparty` is a user id, handle, phone or e-mail.
+         * @description The caller's history, newest first. `counterparty` is a user id, a phone or e-mail (that
+         *     user), or text found in part, case-insensitively, in the other party's name or handle.
          */
         get: operations["list_transactions_api_v1_transactions_get"];
         put?: never;
@@ -1256,6 +1260,19 @@ export interface components {
         FundingSource: {
             /** Reference */
             reference: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "card" | "bank";
+        };
+        /** FundingSourceRef */
+        FundingSourceRef: {
+            /**
+             * Last4
+             * @description The last four letters or digits of the card or account reference
+             */
+            last4: string | null;
             /**
              * Type
              * @enum {string}
@@ -1984,7 +2001,8 @@ export interface components {
         /**
          * Summary
          * @description Sent = money out (transfers sent + withdrawals), received = money in (transfers received +
-         *     top-ups); `series` has every period touching the range, with or without activity.
+         *     top-ups), split into `received_from_people` and `topped_up` (received = their sum); `series`
+         *     has every period touching the range, with or without activity.
          */
         Summary: {
             breakdown: components["schemas"]["SummaryBreakdown"];
@@ -2006,6 +2024,11 @@ export interface components {
             granularity: "day" | "week" | "month";
             /** Net */
             net: string;
+            /**
+             * Received From People
+             * @description Transfers received (part of `total_received`)
+             */
+            received_from_people: string;
             /** Series */
             series: components["schemas"]["SummaryPoint"][];
             /**
@@ -2015,6 +2038,11 @@ export interface components {
             to: string;
             /** Top Counterparties */
             top_counterparties: components["schemas"]["TopCounterparty"][];
+            /**
+             * Topped Up
+             * @description Top-ups (the rest of `total_received`)
+             */
+            topped_up: string;
             /** Total Received */
             total_received: string;
             /** Total Sent */
@@ -2045,6 +2073,11 @@ export interface components {
             period: string;
             /** Received */
             received: string;
+            /**
+             * Received From People
+             * @description Transfers received in the period (part of `received`)
+             */
+            received_from_people: string;
             /** Sent */
             sent: string;
             /**
@@ -2052,6 +2085,11 @@ export interface components {
              * @description first day of the period (YYYY-MM-DD)
              */
             start: string;
+            /**
+             * Topped Up
+             * @description Top-ups in the period (the rest of `received`)
+             */
+            topped_up: string;
         };
         /** TokenResponse */
         TokenResponse: {
@@ -2154,6 +2192,8 @@ export interface components {
              * @enum {string}
              */
             direction: "in" | "out";
+            /** @description The card or bank account of a top-up or withdrawal, else null */
+            funding_source?: components["schemas"]["FundingSourceRef"] | null;
             /**
              * Id
              * Format: uuid
@@ -2161,6 +2201,11 @@ export interface components {
             id: string;
             /** Note */
             note: string | null;
+            /**
+             * Payment Request Id
+             * @description The payment request this transfer paid (a transfer only), else null
+             */
+            payment_request_id?: string | null;
             /**
              * Status
              * @description A top-up or withdrawal is `pending` until the provider confirms it (`completed`) or not (`failed`)

@@ -27,12 +27,12 @@ describe("BalanceSummary", () => {
     expect(screen.getByText("Held for pending withdrawals")).toBeInTheDocument();
   });
 
-  it("says the same in Arabic with Arabic digits", () => {
+  it("says the same in Arabic, with Latin digits and the Arabic currency symbol", () => {
     renderWithProviders(<BalanceSummary wallet={wallet("100.00", "70.00")} />, { lang: "ar" });
     expect(screen.getByText("المتاح")).toBeInTheDocument();
-    expect(screen.getByTestId("balance")).toHaveTextContent("٧٠٫٠٠");
+    expect(screen.getByTestId("balance")).toHaveTextContent("70.00 ج.م.");
     expect(screen.getByText("محجوز لعمليات سحب قيد التنفيذ")).toBeInTheDocument();
-    expect(screen.getByTestId("held-amount")).toHaveTextContent("٣٠٫٠٠");
+    expect(screen.getByTestId("held-amount")).toHaveTextContent("30.00 ج.م.");
     expect(document.documentElement.dir).toBe("rtl");
   });
 });

@@ -64,3 +64,43 @@ describe("TransactionRow", () => {
     expect(screen.getByTestId("tx-status")).toHaveTextContent("فشلت");
   });
 });
+
+describe("TransactionRow says what the row is about", () => {
+  it("isolates a Latin name in Arabic so its full stop stays at its end", () => {
+    const li = row(
+      tx("completed", {
+        type: "transfer",
+        direction: "in",
+        counterparty: { user_id: "u2", handle: "bassem", display_name: "Bassem Y." },
+        transfer_id: "t1",
+      }),
+      "ar",
+    );
+    const name = screen.getByTestId("tx-who").querySelector("bdi")!;
+    expect(name).toHaveAttribute("dir", "auto");
+    expect(name.textContent).toBe("Bassem Y.");
+    const amount = screen.getByTestId("tx-amount");
+    expect(amount.tagName).toBe("BDI");
+    expect(amount.textContent).toMatch(/^\+\u200f?30\.00\s?ج\.م\./);
+    expect(li.textContent).not.toMatch(/[\u0660-\u0669]/);
+  });
+
+  it("names a top-up's card and a withdrawal's bank account instead of repeating the type", () => {
+    row(tx("completed", { type: "topup", direction: "in", funding_source: { type: "card", last4: "1234" } }));
+    expect(screen.getByTestId("tx-who")).toHaveTextContent("Top-up from card ••1234");
+    expect(screen.getByTestId("tx-who").querySelector("bdi")).toHaveAttribute("dir", "ltr");
+    expect(screen.getByRole("listitem").querySelector("small")!.textContent).not.toContain("Top-up");
+  });
+
+  it("shows a transfer that paid a request as a paid request", () => {
+    row(
+      tx("completed", {
+        type: "transfer",
+        counterparty: { user_id: "u2", handle: "bob", display_name: "Bob S." },
+        transfer_id: "t1",
+        payment_request_id: "r1",
+      }),
+    );
+    expect(screen.getByRole("listitem")).toHaveTextContent("Paid request ·");
+  });
+});

@@ -342,6 +342,25 @@ export const en = {
   "flows.delete_yes": "Yes, delete",
   "flows.signed_out_revoked": "You were signed out on this device (the session was ended from another device, or your password changed). Log in again to continue.",
   "flows.notice": "Notice",
+  // web-locale
+  "tx.source.topup.card": "Top-up from card",
+  "tx.source.topup.bank": "Top-up from bank account",
+  "tx.source.withdrawal.bank": "Withdrawal to bank account",
+  "tx.source.withdrawal.card": "Withdrawal to card",
+  "tx.paid_request": "Paid request",
+  "hist.clear": "Clear filters",
+  "hist.range_invalid": "“From” must be on or before “To”. Change one of the dates.",
+  "hist.counterparty_hint": "Part of a name or handle, or a phone number",
+  "rep.period": "Period",
+  "rep.preset.this_month": "This month",
+  "rep.preset.last_month": "Last month",
+  "rep.preset.last_3_months": "Last 3 months",
+  "rep.preset.this_year": "This year",
+  "rep.preset.custom": "Custom",
+  "rep.received_people": "Received from people",
+  "rep.topped_up": "Topped up",
+  "rep.received_total": "All money in:",
+  "rep.table_view": "Table view",
 } as const;
 
 export type MessageId = keyof typeof en;

@@ -17,7 +17,7 @@ function Switcher() {
 }
 
 describe("language switch", () => {
-  it("switches to Arabic with a right-to-left document and Arabic amounts", async () => {
+  it("switches to Arabic with a right-to-left document and amounts in Arabic (Latin digits, Arabic currency symbol)", async () => {
     const user = userEvent.setup({ delay: null });
     render(
       <I18nProvider lang="en">
@@ -30,7 +30,7 @@ describe("language switch", () => {
     expect(document.documentElement.dir).toBe("rtl");
     expect(document.documentElement.lang).toBe("ar");
     expect(screen.getByText("إرسال")).toBeInTheDocument();
-    expect(screen.getByTestId("amount")).toHaveTextContent("١٬٥٠٠٫٠٠");
+    expect(screen.getByTestId("amount")).toHaveTextContent("1,500.00 ج.م.");
     await user.click(screen.getByRole("button", { name: "switch" }));
     expect(document.documentElement.dir).toBe("ltr");
   });

@@ -52,3 +52,34 @@ describe("History", () => {
     expect(last.get("cursor")).toBeNull();
   });
 });
+
+describe("History filters", () => {
+  it("searches by part of a name, refuses a From after To, and clears the filters", async () => {
+    const server = fakeServer({
+      "GET /api/v1/transactions": () => json(200, { items: [tx("1", "1.00", "in")], next_cursor: null }),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<History />);
+    await vi.waitFor(() => expect(screen.getByTestId("history-list").querySelectorAll("li")).toHaveLength(1));
+    expect(screen.queryByRole("button", { name: "Clear filters" })).toBeNull();
+
+    await user.type(screen.getByLabelText("Counterparty"), "Bassem");
+    await vi.waitFor(() => expect(new URL(server.calls.at(-1)!.url, "http://x").searchParams.get("counterparty")).toBe("Bassem"));
+
+    const before = server.calls.length;
+    await user.type(screen.getByLabelText("From"), "2026-12-05");
+    await user.type(screen.getByLabelText("To"), "2026-12-04");
+    expect(await screen.findByRole("alert")).toHaveTextContent("“From” must be on or before “To”.");
+    expect(screen.getByLabelText("From")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByTestId("history-list").querySelectorAll("li")).toHaveLength(0);
+    expect(server.calls.slice(before).every((c) => !new URL(c.url, "http://x").searchParams.get("to"))).toBe(true);
+
+    await user.click(screen.getByRole("button", { name: "Clear filters" }));
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.getByLabelText("Counterparty")).toHaveValue("");
+    await vi.waitFor(() => expect(screen.getByTestId("history-list").querySelectorAll("li")).toHaveLength(1));
+    const last = new URL(server.calls.at(-1)!.url, "http://x").searchParams;
+    expect([last.get("counterparty"), last.get("from"), last.get("to")]).toEqual([null, null, null]);
+  });
+});

@@ -6,6 +6,19 @@ import { Empty, Loading } from "../components/States";
 import { TransactionRow } from "../components/TransactionRow";
 import { useI18n } from "../i18n/I18nProvider";
 
+const NO_FILTERS: Filters = { direction: "", type: "", from: "", to: "", counterparty: "" };
+
+/** The text after the user stopped typing for `ms` (one request per pause, not per key); an
+ * emptied field counts at once (clearing a filter shows everything without a stale request). */
+function useSettled(value: string, ms = 300): string {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const id = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(id);
+  }, [value, ms]);
+  return value ? settled : value;
+}
+
 interface Filters {
   direction: string;
   type: string;
@@ -16,10 +29,14 @@ interface Filters {
 
 export function History() {
   const { t } = useI18n();
-  const [filters, setFilters] = useState<Filters>({ direction: "", type: "", from: "", to: "", counterparty: "" });
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const counterparty = useSettled(filters.counterparty.trim());
+  // ISO days compare as text. A From after To is said at once; the server would refuse it too.
+  const badRange = Boolean(filters.from && filters.to && filters.from > filters.to);
   const sentinel = useRef<HTMLDivElement>(null);
   const query = useInfiniteQuery({
-    queryKey: ["transactions", "history", filters],
+    queryKey: ["transactions", "history", { ...filters, counterparty }],
+    enabled: !badRange,
     queryFn: ({ pageParam }) =>
       api.transactions({
         limit: "20",
@@ -29,7 +46,8 @@ export function History() {
         // Dates are days; the API wants instants: the whole of the chosen days, in UTC.
         from: filters.from ? `${filters.from}T00:00:00Z` : undefined,
         to: filters.to ? `${filters.to}T23:59:59Z` : undefined,
-        counterparty: filters.counterparty.trim().replace(/^@/, "") || undefined,
+        // Part of a name or handle is enough ("Bassem" finds "Bassem Y."); a phone or e-mail names one person.
+        counterparty: counterparty || undefined,
       }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
@@ -48,7 +66,8 @@ export function History() {
 
   const set = (k: keyof Filters) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     setFilters({ ...filters, [k]: e.target.value });
-  const items = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = badRange ? [] : (query.data?.pages.flatMap((p) => p.items) ?? []);
+  const filtered = Object.values(filters).some(Boolean);
 
   return (
     <section className="card">
@@ -73,7 +92,14 @@ export function History() {
         </div>
         <div className="field">
           <label htmlFor="f-from">{t("common.from")}</label>
-          <input id="f-from" type="date" value={filters.from} onChange={set("from")} />
+          <input
+            id="f-from"
+            type="date"
+            value={filters.from}
+            onChange={set("from")}
+            aria-invalid={badRange || undefined}
+            aria-describedby={badRange ? "f-range-error" : undefined}
+          />
         </div>
         <div className="field">
           <label htmlFor="f-to">{t("common.to")}</label>
@@ -81,10 +107,23 @@ export function History() {
         </div>
         <div className="field">
           <label htmlFor="f-cp">{t("hist.counterparty")}</label>
-          <input id="f-cp" dir="ltr" value={filters.counterparty} onChange={set("counterparty")} />
+          <input id="f-cp" dir="auto" value={filters.counterparty} onChange={set("counterparty")} aria-describedby="f-cp-hint" />
+          <small id="f-cp-hint" className="muted">
+            {t("hist.counterparty_hint")}
+          </small>
         </div>
+        {filtered && (
+          <button type="button" className="btn" onClick={() => setFilters(NO_FILTERS)}>
+            {t("hist.clear")}
+          </button>
+        )}
       </form>
-      {query.isPending && <Loading />}
+      {badRange && (
+        <p className="banner banner-error" role="alert" id="f-range-error" data-testid="range-error">
+          {t("hist.range_invalid")}
+        </p>
+      )}
+      {query.isPending && !badRange && <Loading />}
       {/* Always in the page (a region inserted with its text is not always read out): tells a
           screen-reader user what a filter change found, which sighted users see in the list. */}
       <p className="sr-only" role="status" data-testid="history-count">

@@ -2,6 +2,8 @@ import { useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate } from "react-router-dom";
 import { ErrorBanner, SuccessBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
+import { LanguageSwitch } from "../components/LanguageSwitch";
+import { api } from "../api/endpoints";
 import { useI18n } from "../i18n/I18nProvider";
 import { useSession } from "../session/SessionProvider";
 import { validateRequired } from "../lib/validation";
@@ -10,8 +12,11 @@ import { useDocumentTitle } from "../lib/useDocumentTitle";
 import { normaliseRecipient } from "../lib/phone";
 
 export function Login() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { login } = useSession();
+  // A language picked here is saved to the profile after signing in: the app follows the
+  // profile's preference once signed in, which would otherwise switch it back.
+  const [switched, setSwitched] = useState(false);
   const navigate = useNavigate();
   const location = useLocation();
   const state = location.state as { from?: string; passwordReset?: boolean } | null;
@@ -34,6 +39,7 @@ export function Login() {
     try {
       // A phone typed as 010... is the account's +2010... (handles and e-mails are left alone).
       await login(normaliseRecipient(username), password);
+      if (switched) await api.updateMe({ preferences: { language: lang } }).catch(() => undefined);
       navigate(state?.from ?? "/", { replace: true });
     } catch (err) {
       setError(err);
@@ -45,6 +51,7 @@ export function Login() {
   return (
     <main className="auth-page">
       <form className="card auth-card" onSubmit={submit} noValidate>
+        <LanguageSwitch onSwitch={() => setSwitched(true)} />
         <h1>{t("auth.login_title")}</h1>
         <SuccessBanner>{state?.passwordReset && !error ? t("reset.done") : null}</SuccessBanner>
         <ErrorBanner error={error} />

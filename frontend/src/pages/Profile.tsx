@@ -4,6 +4,7 @@ import { Link, useLocation } from "react-router-dom";
 import { api } from "../api/endpoints";
 import type { Preferences, Profile as ProfileT } from "../api/models";
 import { ErrorBanner, SuccessBanner, fieldErrors } from "../components/ErrorBanner";
+import { Bdi } from "../components/Bdi";
 import { Field } from "../components/Field";
 import { Loading } from "../components/States";
 import { useI18n, type Lang } from "../i18n/I18nProvider";
@@ -39,6 +40,8 @@ function ProfileForm({ profile }: { profile: ProfileT }) {
     onSuccess: (p) => {
       qc.setQueryData(["me"], p);
       setLang(p.preferences.language);
+      // Notification texts are rendered in the reader's language when read: fetch them again.
+      void qc.invalidateQueries({ queryKey: ["notifications"] });
     },
   });
   useEffect(() => setPrefs(profile.preferences), [profile.preferences]);
@@ -70,12 +73,16 @@ function ProfileForm({ profile }: { profile: ProfileT }) {
       <dl className="facts">
         <dt>{t("auth.email")}</dt>
         <dd className="verify-row">
-          <bdi>{profile.email}</bdi>
+          <Bdi ltr testId="profile-email">
+            {profile.email}
+          </Bdi>
           <VerifiedBadge state={profile.email_verified} to="/verify?channel=email&next=/profile" what={t("auth.email")} />
         </dd>
         <dt>{t("auth.phone")}</dt>
         <dd className="verify-row">
-          <bdi>{profile.phone}</bdi>
+          <Bdi ltr testId="profile-phone">
+            {profile.phone}
+          </Bdi>
           <VerifiedBadge state={profile.phone_verified} to="/verify?next=/profile" what={t("auth.phone")} />
         </dd>
       </dl>

@@ -5,6 +5,7 @@ import { api } from "../api/endpoints";
 import { verified } from "../api/models";
 import { CodeVerification } from "../components/CodeVerification";
 import { ErrorBanner, fieldErrors } from "../components/ErrorBanner";
+import { LanguageSwitch } from "../components/LanguageSwitch";
 import { Field } from "../components/Field";
 import { PinField } from "../components/PinField";
 import { useI18n } from "../i18n/I18nProvider";
@@ -185,6 +186,7 @@ export function Register() {
     <main className="auth-page">
       <form className="card auth-card" onSubmit={submitAccount} noValidate>
         <p className="muted step">{progress}</p>
+        <LanguageSwitch />
         <h1>{t("auth.register_title")}</h1>
         <ErrorBanner error={error} />
         <Field label={t("auth.full_name")} name="full_name" autoComplete="name" value={form.full_name} onChange={set("full_name")} error={err("full_name")} />

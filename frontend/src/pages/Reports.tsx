@@ -1,19 +1,13 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "../api/endpoints";
-import { BarChart } from "../components/BarChart";
+import { Bdi } from "../components/Bdi";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { ReportChart } from "../components/ReportChart";
 import { Empty, Loading } from "../components/States";
 import { useI18n } from "../i18n/I18nProvider";
-import { isoDate } from "../lib/money";
-
-type Granularity = "day" | "week" | "month";
-
-function defaultRange(): { from: string; to: string } {
-  const to = new Date();
-  const from = new Date(to.getTime() - 29 * 24 * 3600 * 1000);
-  return { from: isoDate(from), to: isoDate(to) };
-}
+import type { Granularity } from "../lib/money";
+import { PRESETS, granularityFor, presetRange, type DayRange, type Preset } from "../lib/periods";
 
 async function downloadStatement(from: string, to: string): Promise<void> {
   const resp = await api.statementCsv({ from, to });
@@ -32,68 +26,127 @@ async function downloadStatement(from: string, to: string): Promise<void> {
 
 export function Reports() {
   const { t, money } = useI18n();
-  const [range, setRange] = useState(defaultRange);
-  const [granularity, setGranularity] = useState<Granularity>("day");
+  const [preset, setPreset] = useState<Preset>("this_month");
+  const [custom, setCustom] = useState<DayRange>(() => presetRange("this_month", new Date()));
+  // null: the bucket size follows the period; a choice in "Group by" overrides it until the period changes.
+  const [picked, setPicked] = useState<Granularity | null>(null);
+  const [tableView, setTableView] = useState(false);
+  const range = preset === "custom" ? custom : presetRange(preset, new Date());
+  const badRange = Boolean(range.from && range.to && range.from > range.to);
+  const granularity = picked ?? granularityFor(range);
   const summary = useQuery({
     queryKey: ["reports", "summary", range, granularity],
     queryFn: () => api.summary({ ...range, granularity }),
-    enabled: Boolean(range.from && range.to),
+    enabled: Boolean(range.from && range.to) && !badRange,
   });
   const download = useMutation({ mutationFn: () => downloadStatement(range.from, range.to) });
-  const s = summary.data;
+  const s = badRange ? undefined : summary.data;
+
+  function choose(next: Preset) {
+    if (next === "custom") setCustom(range); // start from what is shown
+    setPreset(next);
+    setPicked(null);
+  }
 
   return (
     <div className="grid">
       <section className="card span-2">
         <h1>{t("rep.title")}</h1>
+        <div className="period-choices" role="group" aria-label={t("rep.period")}>
+          {PRESETS.map((p) => (
+            <button key={p} type="button" className={`btn${p === preset ? " btn-primary" : ""}`} aria-pressed={p === preset} onClick={() => choose(p)}>
+              {t(`rep.preset.${p}`)}
+            </button>
+          ))}
+        </div>
         <div className="filters">
-          <div className="field">
-            <label htmlFor="r-from">{t("common.from")}</label>
-            <input id="r-from" type="date" value={range.from} onChange={(e) => setRange({ ...range, from: e.target.value })} />
-          </div>
-          <div className="field">
-            <label htmlFor="r-to">{t("common.to")}</label>
-            <input id="r-to" type="date" value={range.to} onChange={(e) => setRange({ ...range, to: e.target.value })} />
-          </div>
+          {preset === "custom" && (
+            <>
+              <div className="field">
+                <label htmlFor="r-from">{t("common.from")}</label>
+                <input
+                  id="r-from"
+                  type="date"
+                  value={custom.from}
+                  onChange={(e) => {
+                    setCustom({ ...custom, from: e.target.value });
+                    setPicked(null);
+                  }}
+                  aria-invalid={badRange || undefined}
+                  aria-describedby={badRange ? "r-range-error" : undefined}
+                />
+              </div>
+              <div className="field">
+                <label htmlFor="r-to">{t("common.to")}</label>
+                <input
+                  id="r-to"
+                  type="date"
+                  value={custom.to}
+                  onChange={(e) => {
+                    setCustom({ ...custom, to: e.target.value });
+                    setPicked(null);
+                  }}
+                />
+              </div>
+            </>
+          )}
           <div className="field">
             <label htmlFor="r-g">{t("rep.granularity")}</label>
-            <select id="r-g" value={granularity} onChange={(e) => setGranularity(e.target.value as Granularity)}>
+            <select id="r-g" value={granularity} onChange={(e) => setPicked(e.target.value as Granularity)}>
               <option value="day">{t("rep.day")}</option>
               <option value="week">{t("rep.week")}</option>
               <option value="month">{t("rep.month")}</option>
             </select>
           </div>
-          <button type="button" className="btn" onClick={() => download.mutate()} disabled={download.isPending}>
+          <button type="button" className="btn" onClick={() => download.mutate()} disabled={download.isPending || badRange}>
             {download.isPending ? t("rep.downloading") : t("rep.download")}
           </button>
         </div>
+        {badRange && (
+          <p className="banner banner-error" role="alert" id="r-range-error">
+            {t("hist.range_invalid")}
+          </p>
+        )}
         <ErrorBanner error={download.error} />
-        {summary.isPending && <Loading />}
+        {summary.isPending && !badRange && <Loading />}
         <ErrorBanner error={summary.error} />
         {s && (
           <>
-            <dl className="stats">
+            <dl className="stats stats-4">
               <div>
                 <dt>{t("rep.sent")}</dt>
                 <dd data-testid="total-sent">
-                  <bdi>{money(s.total_sent, s.currency)}</bdi>
+                  <Bdi>{money(s.total_sent, s.currency)}</Bdi>
                 </dd>
               </div>
               <div>
-                <dt>{t("rep.received")}</dt>
-                <dd data-testid="total-received">
-                  <bdi>{money(s.total_received, s.currency)}</bdi>
+                <dt>{t("rep.received_people")}</dt>
+                <dd data-testid="received-people">
+                  <Bdi>{money(s.received_from_people ?? s.total_received, s.currency)}</Bdi>
+                </dd>
+              </div>
+              <div>
+                <dt>{t("rep.topped_up")}</dt>
+                <dd data-testid="topped-up">
+                  <Bdi>{money(s.topped_up ?? "0.00", s.currency)}</Bdi>
                 </dd>
               </div>
               <div>
                 <dt>{t("rep.net")}</dt>
-                <dd>
-                  <bdi>{money(s.net, s.currency)}</bdi>
+                <dd data-testid="net">
+                  <Bdi>{money(s.net, s.currency)}</Bdi>
                 </dd>
               </div>
             </dl>
-            <p className="muted">{t("rep.count", { sent: s.count_sent, received: s.count_received })}</p>
-            {s.series.length ? <BarChart series={s.series} /> : <Empty />}
+            <p className="muted">
+              {t("rep.received_total")}{" "}
+              <Bdi testId="total-received">{money(s.total_received, s.currency)}</Bdi> ·{" "}
+              {t("rep.count", { sent: s.count_sent, received: s.count_received })}
+            </p>
+            <button type="button" className="btn" aria-pressed={tableView} onClick={() => setTableView(!tableView)}>
+              {t("rep.table_view")}
+            </button>
+            {s.series.length ? <ReportChart series={s.series} granularity={s.granularity} currency={s.currency} tableView={tableView} /> : <Empty />}
           </>
         )}
       </section>
@@ -107,15 +160,19 @@ export function Reports() {
             {s.top_counterparties.map((c) => (
               <li key={c.user_id} className="tx">
                 <div className="tx-main">
-                  <strong>{c.display_name}</strong>
-                  <bdi className="muted">@{c.handle}</bdi>
+                  <strong>{c.display_name ? <Bdi>{c.display_name}</Bdi> : null}</strong>
+                  {c.handle && (
+                    <Bdi ltr className="muted">
+                      @{c.handle}
+                    </Bdi>
+                  )}
                 </div>
                 <div className="tx-main end">
                   <small>
-                    {t("rep.sent")}: <bdi>{money(c.sent)}</bdi>
+                    {t("rep.sent")}: <Bdi>{money(c.sent)}</Bdi>
                   </small>
                   <small>
-                    {t("rep.received")}: <bdi>{money(c.received)}</bdi>
+                    {t("rep.received")}: <Bdi>{money(c.received)}</Bdi>
                   </small>
                 </div>
               </li>

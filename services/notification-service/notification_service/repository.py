@@ -120,6 +120,7 @@ class NotificationRow(NamedTuple):
     data: dict[str, Any]
     created_at: datetime
     read_at: datetime | None
+    language: str  # the language it was stored (delivered) in
 
 
 _PUBLIC_COLUMNS = tuple(notifications.c[name] for name in NotificationRow._fields)

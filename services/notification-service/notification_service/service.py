@@ -30,7 +30,7 @@ from notification_service.exceptions import InvalidCursor, NotificationNotFound
 from notification_service.profiles import Profile, ProfileDirectory
 from notification_service.repository import NewNotification, NotificationRow
 from notification_service.schemas import Notification, NotificationPage
-from notification_service.templates import render
+from notification_service.templates import TEMPLATES, render
 from notification_service.webhooks import deliveries as webhook_deliveries
 
 STREAM_PAGE = 100  # rows a live stream reads at a time
@@ -122,20 +122,40 @@ def _rfc3339(ts: datetime) -> str:
     return ts.isoformat().replace("+00:00", "Z")
 
 
-def public(row: NotificationRow) -> Notification:
+def public(row: NotificationRow, language: str | None = None) -> Notification:
+    """The notification as its reader sees it: title and body rendered again from its kind and
+    data in `language` (the reader's language now; None: the one it was stored in), so one stored
+    in English before the user switched to Arabic reads in Arabic. The stored text stays as the
+    record of what was delivered, and is shown for a kind this version has no template for."""
+    title, body = row.title, row.body
+    if row.type in TEMPLATES:
+        rendered = render(row.type, language or row.language, row.data)
+        title, body = rendered.title, rendered.body
     return Notification(
         id=str(row.id),
         type=row.type,
-        title=row.title,
-        body=row.body,
+        title=title,
+        body=body,
         data=row.data,
         created_at=_rfc3339(row.created_at),
         read_at=_rfc3339(row.read_at) if row.read_at else None,
     )
 
 
+async def reader_language(profiles: ProfileDirectory, user_id: uuid.UUID) -> str | None:
+    """The reader's language preference now (None if user-service cannot say: stored language)."""
+    profile = await profiles.get(user_id)
+    return profile.language if profile else None
+
+
 async def list_page(
-    session: AsyncSession, *, user_id: uuid.UUID, unread_only: bool, limit: int, cursor: str | None
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    unread_only: bool,
+    limit: int,
+    cursor: str | None,
+    language: str | None = None,
 ) -> NotificationPage:
     """Newest first, keyset on seq: stable while new notifications arrive."""
     rows = await repository.newest_first(
@@ -147,7 +167,9 @@ async def list_page(
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    return NotificationPage(items=[public(r) for r in rows], next_cursor=encode_cursor(rows[-1].seq) if more else None)
+    return NotificationPage(
+        items=[public(r, language) for r in rows], next_cursor=encode_cursor(rows[-1].seq) if more else None
+    )
 
 
 async def mark_read(session: AsyncSession, *, user_id: uuid.UUID, notification_id: uuid.UUID) -> None:

@@ -2,6 +2,11 @@
 
 Each template is (title, body) formatted with the notification's `data`; the same text serves
 in-app, e-mail (title = subject) and SMS (title + body). Unknown language -> English.
+
+Amounts are not in the data as text: `amount_text` and `balance_text` are formatted here, in the
+text's language (money_text), so a notification stored in one language renders in another when
+read. In Arabic every inserted value is wrapped in Unicode isolates (FSI ... PDI, the plain-text
+`<bdi>`): a name ending in "." or a "+20..." phone stays in its own order inside right-to-left text.
 """
 
 from __future__ import annotations
@@ -9,95 +14,96 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from notification_service.money_text import format_money
+
 DEFAULT_LANGUAGE = "en"
 
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     "transfer.sent": {
         "en": (
-            "You sent {amount} {currency}",
-            "You sent {amount} {currency} to {counterparty}. Balance: {balance_after} {currency}.",
+            "You sent {amount_text}",
+            "You sent {amount_text} to {counterparty}. Balance: {balance_text}.",
         ),
         "ar": (
-            "أرسلت {amount} {currency}",
-            "أرسلت {amount} {currency} إلى {counterparty}. الرصيد: {balance_after} {currency}.",
+            "أرسلت {amount_text}",
+            "أرسلت {amount_text} إلى {counterparty}. الرصيد: {balance_text}.",
         ),
     },
     "transfer.received": {
         "en": (
-            "You received {amount} {currency}",
-            "{counterparty} sent you {amount} {currency}. Balance: {balance_after} {currency}.",
+            "You received {amount_text}",
+            "{counterparty} sent you {amount_text}. Balance: {balance_text}.",
         ),
         "ar": (
-            "استلمت {amount} {currency}",
-            "أرسل لك {counterparty} مبلغ {amount} {currency}. الرصيد: {balance_after} {currency}.",
+            "استلمت {amount_text}",
+            "أرسل لك {counterparty} مبلغ {amount_text}. الرصيد: {balance_text}.",
         ),
     },
     "topup.completed": {
         "en": (
-            "Top-up of {amount} {currency}",
-            "Your wallet was topped up with {amount} {currency}. Balance: {balance_after} {currency}.",
+            "Top-up of {amount_text}",
+            "Your wallet was topped up with {amount_text}. Balance: {balance_text}.",
         ),
         "ar": (
-            "شحن بمبلغ {amount} {currency}",
-            "تم شحن محفظتك بمبلغ {amount} {currency}. الرصيد: {balance_after} {currency}.",
+            "شحن بمبلغ {amount_text}",
+            "تم شحن محفظتك بمبلغ {amount_text}. الرصيد: {balance_text}.",
         ),
     },
     "withdrawal.completed": {
         "en": (
-            "Withdrawal of {amount} {currency}",
-            "{amount} {currency} was withdrawn to your bank account. Balance: {balance_after} {currency}.",
+            "Withdrawal of {amount_text}",
+            "{amount_text} was withdrawn to your bank account. Balance: {balance_text}.",
         ),
         "ar": (
-            "سحب بمبلغ {amount} {currency}",
-            "تم سحب {amount} {currency} إلى حسابك البنكي. الرصيد: {balance_after} {currency}.",
+            "سحب بمبلغ {amount_text}",
+            "تم سحب {amount_text} إلى حسابك البنكي. الرصيد: {balance_text}.",
         ),
     },
     "withdrawal.failed": {
         "en": (
-            "Withdrawal of {amount} {currency} failed",
-            "Your withdrawal of {amount} {currency} could not be paid out ({reason}). "
-            "The money is back in your wallet.",
+            "Withdrawal of {amount_text} failed",
+            "Your withdrawal of {amount_text} could not be paid out ({reason}). The money is back in your wallet.",
         ),
         "ar": (
-            "فشل سحب {amount} {currency}",
-            "تعذر تحويل {amount} {currency} إلى حسابك البنكي ({reason}). عاد المبلغ إلى محفظتك.",
+            "فشل سحب {amount_text}",
+            "تعذر تحويل {amount_text} إلى حسابك البنكي ({reason}). عاد المبلغ إلى محفظتك.",
         ),
     },
     "topup.failed": {
         "en": (
-            "Top-up of {amount} {currency} failed",
-            "Your bank did not confirm the top-up of {amount} {currency} ({reason}). Nothing was charged.",
+            "Top-up of {amount_text} failed",
+            "Your bank did not confirm the top-up of {amount_text} ({reason}). Nothing was charged.",
         ),
         "ar": (
-            "فشل شحن {amount} {currency}",
-            "لم يؤكد البنك شحن {amount} {currency} ({reason}). لم يتم خصم أي مبلغ.",
+            "فشل شحن {amount_text}",
+            "لم يؤكد البنك شحن {amount_text} ({reason}). لم يتم خصم أي مبلغ.",
         ),
     },
     "payment_request.received": {
-        "en": ("Payment request from {counterparty}", "{counterparty} asks you to pay {amount} {currency}."),
-        "ar": ("طلب دفع من {counterparty}", "يطلب منك {counterparty} دفع {amount} {currency}."),
+        "en": ("Payment request from {counterparty}", "{counterparty} asks you to pay {amount_text}."),
+        "ar": ("طلب دفع من {counterparty}", "يطلب منك {counterparty} دفع {amount_text}."),
     },
     "payment_request.sent": {
-        "en": ("Payment request sent", "You asked {counterparty} to pay {amount} {currency}."),
-        "ar": ("تم إرسال طلب الدفع", "طلبت من {counterparty} دفع {amount} {currency}."),
+        "en": ("Payment request sent", "You asked {counterparty} to pay {amount_text}."),
+        "ar": ("تم إرسال طلب الدفع", "طلبت من {counterparty} دفع {amount_text}."),
     },
     "payment_request.accepted": {
-        "en": ("Payment request paid", "The request for {amount} {currency} between you and {counterparty} was paid."),
-        "ar": ("تم دفع طلب الدفع", "تم دفع الطلب بمبلغ {amount} {currency} بينك وبين {counterparty}."),
+        "en": ("Payment request paid", "The request for {amount_text} between you and {counterparty} was paid."),
+        "ar": ("تم دفع طلب الدفع", "تم دفع الطلب بمبلغ {amount_text} بينك وبين {counterparty}."),
     },
     "payment_request.declined": {
         "en": (
             "Payment request declined",
-            "The request for {amount} {currency} between you and {counterparty} was declined.",
+            "The request for {amount_text} between you and {counterparty} was declined.",
         ),
-        "ar": ("تم رفض طلب الدفع", "تم رفض الطلب بمبلغ {amount} {currency} بينك وبين {counterparty}."),
+        "ar": ("تم رفض طلب الدفع", "تم رفض الطلب بمبلغ {amount_text} بينك وبين {counterparty}."),
     },
     "payment_request.cancelled": {
         "en": (
             "Payment request cancelled",
-            "The request for {amount} {currency} between you and {counterparty} was cancelled.",
+            "The request for {amount_text} between you and {counterparty} was cancelled.",
         ),
-        "ar": ("تم إلغاء طلب الدفع", "تم إلغاء الطلب بمبلغ {amount} {currency} بينك وبين {counterparty}."),
+        "ar": ("تم إلغاء طلب الدفع", "تم إلغاء الطلب بمبلغ {amount_text} بينك وبين {counterparty}."),
     },
     "account.welcome": {
         "en": ("Welcome to InstaPay", "Hello {full_name}, your account @{handle} is ready."),
@@ -182,6 +188,14 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+RTL_LANGUAGES = frozenset({"ar"})
+FSI, PDI = "\u2068", "\u2069"
+
+
+def _isolate(value: Any) -> Any:
+    return f"{FSI}{value}{PDI}" if isinstance(value, str) and value else value
+
+
 class _Blank(dict[str, Any]):
     """Missing template fields render empty instead of failing the whole notification."""
 
@@ -201,4 +215,10 @@ def render(kind: str, language: str | None, data: dict[str, Any]) -> Rendered:
     lang = language if language in variants else DEFAULT_LANGUAGE
     title, body = variants[lang]
     values = _Blank({k: ("" if v is None else v) for k, v in data.items()})
+    if "amount" in data:
+        values["amount_text"] = format_money(data["amount"], data.get("currency"), lang)
+    if data.get("balance_after") is not None:
+        values["balance_text"] = format_money(data["balance_after"], data.get("currency"), lang)
+    if lang in RTL_LANGUAGES:
+        values = _Blank({k: _isolate(v) for k, v in values.items()})
     return Rendered(title.format_map(values), body.format_map(values), lang)

@@ -31,10 +31,11 @@ async def test_transfer_notifies_both_sides_once_in_their_language(service, user
     sent, received = await items(service, alice), await items(service, bob)
     assert len(sent) == 1 and len(received) == 1
     assert sent[0]["type"] == "transfer.sent" and sent[0]["read_at"] is None
-    assert sent[0]["title"] == "You sent 125.50 EGP"
+    assert sent[0]["title"] == "You sent EGP\u00a0125.50"
     assert "Bob X." in sent[0]["body"] and sent[0]["data"]["amount"] == "125.50"
     assert received[0]["type"] == "transfer.received"
-    assert received[0]["title"] == "استلمت 125.50 EGP" and "Alice X." in received[0]["body"]
+    assert received[0]["title"] == "استلمت \u2068\u200f125.50\u00a0ج.م.\u200f\u2069"
+    assert "\u2068Alice X.\u2069" in received[0]["body"]
     assert set(sent[0]) == {"id", "type", "title", "body", "data", "created_at", "read_at"}
 
 
@@ -240,11 +241,11 @@ async def test_email_and_sms_follow_preferences(service, users, smtp_sink, mail_
     await asyncio.sleep(0.5)  # anything else would have arrived by now
     mails = read_mailbox(mail_dir)
     assert [m["To"] for m in mails] == [wants_mail["email"]]
-    assert mails[0]["Subject"] == "You sent 125.50 EGP" and "Quiet X." in mails[0].get_content()
+    assert mails[0]["Subject"] == "You sent EGP\u00a0125.50" and "Quiet X." in mails[0].get_content()
     sms = [p for p in (tmp_path / "sms").glob("*.txt")]
     assert len(sms) == 1
     text = sms[0].read_text(encoding="utf-8")
-    assert text.startswith(f"To: {wants_sms['phone']}") and "أرسلت 125.50 EGP" in text
+    assert text.startswith(f"To: {wants_sms['phone']}") and "125.50\u00a0ج.م." in text and "EGP" not in text
 
 
 async def test_failing_smtp_is_retried_and_never_blocks_in_app_or_sms(

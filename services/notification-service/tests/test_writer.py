@@ -336,9 +336,12 @@ async def _dispatch_a_batch(db, directory, users, ev, make_settings) -> None:
         r = got[ghost, channel]
         assert (r.status, r.attempts, r.last_error) == ("pending", 1, "recipient profile unavailable")
         assert r.later
-    assert mailer.sent == [(sent["email"], "Top-up of 9.00 EGP", "en")]
+    assert mailer.sent == [(sent["email"], "Top-up of EGP\u00a09.00", "en")]
     assert sms.sent == [
-        (sent["phone"], "Top-up of 9.00 EGP\nYour wallet was topped up with 9.00 EGP. Balance: 9.00 EGP.")
+        (
+            sent["phone"],
+            "Top-up of EGP\u00a09.00\nYour wallet was topped up with EGP\u00a09.00. Balance: EGP\u00a09.00.",
+        )
     ]
     after = {o: NOTIFICATION_DELIVERIES.labels("email", o)._value.get() for o in before}
     assert {o: after[o] - before[o] for o in before} == {"sent": 1, "skipped": 1, "retry": 2, "failed": 1}

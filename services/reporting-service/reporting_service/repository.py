@@ -305,11 +305,13 @@ WITH agg AS (
     SELECT * FROM agg WHERE p = 'infinity'
 ), series AS (
     -- Every period touching the range, with or without activity, in order.
-    SELECT string_agg(format('{{"period":"%s","start":"%s","sent":"%s","received":"%s","count":%s}}',
+    SELECT string_agg(format('{{"period":"%s","start":"%s","sent":"%s","received":"%s","count":%s,'
+                             '"received_from_people":"%s","topped_up":"%s"}}',
                              to_char(periods.p, '{label}'), to_char(periods.p, 'YYYY-MM-DD'),
                              round(coalesce(transfer_out + withdrawal, 0), 2),
                              round(coalesce(transfer_in + topup, 0), 2),
-                             coalesce(transfer_out_count + withdrawal_count + transfer_in_count + topup_count, 0)),
+                             coalesce(transfer_out_count + withdrawal_count + transfer_in_count + topup_count, 0),
+                             round(coalesce(transfer_in, 0), 2), round(coalesce(topup, 0), 2)),
                       ',' ORDER BY periods.p) AS items
     FROM (SELECT generate_series(CAST(:first AS date)::timestamp, CAST(:end AS date)::timestamp,
                                  interval '{step}')::date AS p) AS periods

@@ -37,6 +37,8 @@ class SummaryPoint(BaseModel):
     sent: Money
     received: Money
     count: int
+    received_from_people: Money = Field(description="Transfers received in the period (part of `received`)")
+    topped_up: Money = Field(description="Top-ups in the period (the rest of `received`)")
 
 
 class TopCounterparty(BaseModel):
@@ -50,11 +52,14 @@ class TopCounterparty(BaseModel):
 
 class Summary(_Range):
     """Sent = money out (transfers sent + withdrawals), received = money in (transfers received +
-    top-ups); `series` has every period touching the range, with or without activity."""
+    top-ups), split into `received_from_people` and `topped_up` (received = their sum); `series`
+    has every period touching the range, with or without activity."""
 
     granularity: Literal["day", "week", "month"]
     total_sent: Money
     total_received: Money
+    received_from_people: Money = Field(description="Transfers received (part of `total_received`)")
+    topped_up: Money = Field(description="Top-ups (the rest of `total_received`)")
     net: Money
     count_sent: int
     count_received: int

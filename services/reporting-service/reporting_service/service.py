@@ -113,6 +113,9 @@ async def summary(
             "granularity": granularity.value,
             "total_sent": row.total_sent,
             "total_received": row.total_received,
+            # The two parts of `total_received`: money from people is not money the user topped up.
+            "received_from_people": row.amounts[1],
+            "topped_up": row.amounts[2],
             "net": row.net,
             "count_sent": row.count_sent,
             "count_received": row.count_received,

@@ -25,9 +25,13 @@ def expected(ledger, uid: str, first: date, last: date) -> dict:
     rows = [h for h in ledger.history[uid] if first <= h["at"].date() <= last]
     sent = sum((h["amount"] for h in rows if h["direction"] == "out"), Decimal("0.00"))
     received = sum((h["amount"] for h in rows if h["direction"] == "in"), Decimal("0.00"))
+    topped_up = sum((h["amount"] for h in rows if h["type"] == "topup"), Decimal("0.00"))
     return {
         "total_sent": f"{sent:.2f}",
         "total_received": f"{received:.2f}",
+        # received from people = transfers in only; the ledger's top-ups are the rest
+        "received_from_people": f"{received - topped_up:.2f}",
+        "topped_up": f"{topped_up:.2f}",
         "net": f"{received - sent:.2f}",
         "count_sent": sum(1 for h in rows if h["direction"] == "out"),
         "count_received": sum(1 for h in rows if h["direction"] == "in"),
@@ -58,6 +62,9 @@ async def test_summary_equals_the_history_for_every_month_week_and_day(reporting
                 assert sum(Decimal(s["sent"]) for s in body["series"]) == Decimal(want["total_sent"])
                 assert sum(Decimal(s["received"]) for s in body["series"]) == Decimal(want["total_received"])
                 assert sum(s["count"] for s in body["series"]) == want["count_sent"] + want["count_received"]
+                for part in ("received_from_people", "topped_up"):
+                    assert sum(Decimal(s[part]) for s in body["series"]) == Decimal(want[part])
+                assert body["received_from_people"] == body["breakdown"]["transfer_in"]["amount"]
         # day series: one entry per day, each matching that day's history
         r = (await reporting.get("/api/v1/reports/summary", uid, **{"from": "2026-09-01", "to": "2026-09-30"})).json()
         assert [s["period"] for s in r["series"]] == [(date(2026, 9, 1) + timedelta(d)).isoformat() for d in range(30)]
@@ -291,6 +298,8 @@ async def test_summary_body_is_compact_json_in_the_documented_order(reporting, l
         "granularity",
         "total_sent",
         "total_received",
+        "received_from_people",
+        "topped_up",
         "net",
         "count_sent",
         "count_received",
@@ -299,7 +308,15 @@ async def test_summary_body_is_compact_json_in_the_documented_order(reporting, l
         "top_counterparties",
     ]
     assert body["series"] == [
-        {"period": "2026-W31", "start": "2026-07-27", "sent": "12.30", "received": "100.00", "count": 2}
+        {
+            "period": "2026-W31",
+            "start": "2026-07-27",
+            "sent": "12.30",
+            "received": "100.00",
+            "count": 2,
+            "received_from_people": "0.00",
+            "topped_up": "100.00",
+        }
     ]
     assert body["top_counterparties"] == [
         {

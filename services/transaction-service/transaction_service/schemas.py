@@ -135,6 +135,15 @@ def transfer_body(entry: TransferEntry) -> JsonObject:
     }
 
 
+def funding_source_body(method: str | None, reference: str | None) -> JsonObject | None:
+    """`FundingSourceRef`: the card or bank account of a top-up or withdrawal, shown by its last
+    four characters only (enough for the owner to recognise it, nothing more in a list)."""
+    if not method:
+        return None
+    tail = "".join(ch for ch in (reference or "") if ch.isalnum())[-4:]
+    return {"type": method, "last4": tail or None}
+
+
 def transaction_body(
     *,
     entry_id: uuid.UUID,
@@ -147,6 +156,8 @@ def transaction_body(
     recipient: PartyRef | None,
     created_at: datetime,
     status: str = "completed",
+    payment_request_id: uuid.UUID | None = None,
+    funding_source: JsonObject | None = None,
 ) -> JsonObject:
     """`Transaction`: one history row from the side of the account that got `signed_amount`."""
     incoming = signed_amount > 0
@@ -163,6 +174,8 @@ def transaction_body(
         "note": note,
         "status": status,
         "created_at": rfc3339(created_at),
+        "payment_request_id": str(payment_request_id) if payment_request_id else None,
+        "funding_source": funding_source,
     }
 
 
@@ -266,6 +279,11 @@ class Transfer(BaseModel):
     payment_request_id: Id | None = Field(description="The payment request this transfer paid, if any")
 
 
+class FundingSourceRef(BaseModel):
+    type: Literal["card", "bank"]
+    last4: str | None = Field(description="The last four letters or digits of the card or account reference")
+
+
 class Transaction(BaseModel):
     """One row of the history, from the caller's side; top-ups and withdrawals also answer one."""
 
@@ -282,6 +300,12 @@ class Transaction(BaseModel):
         description="A top-up or withdrawal is `pending` until the provider confirms it (`completed`) or not (`failed`)"
     )
     created_at: Timestamp
+    payment_request_id: Id | None = Field(
+        default=None, description="The payment request this transfer paid (a transfer only), else null"
+    )
+    funding_source: FundingSourceRef | None = Field(
+        default=None, description="The card or bank account of a top-up or withdrawal, else null"
+    )
 
 
 class PaymentRequest(BaseModel):

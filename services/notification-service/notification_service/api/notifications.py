@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from instapay_common.errors import PROBLEM_RESPONSES
 from instapay_common.web.openapi_links import link
 from notification_service import service
-from notification_service.api.deps import Reader, SessionDep
+from notification_service.api.deps import ProfilesDep, Reader, SessionDep
 from notification_service.schemas import NotificationPage
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], responses=PROBLEM_RESPONSES)
@@ -34,12 +34,16 @@ router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], respo
 async def list_notifications(
     principal: Reader,
     session: SessionDep,
+    profiles: ProfilesDep,
     unread_only: bool = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> NotificationPage:
+    """Titles and bodies are in the caller's current language preference (rendered when read)."""
+    user_id = uuid.UUID(principal.user_id)
+    language = await service.reader_language(profiles, user_id)
     return await service.list_page(
-        session, user_id=uuid.UUID(principal.user_id), unread_only=unread_only, limit=limit, cursor=cursor
+        session, user_id=user_id, unread_only=unread_only, limit=limit, cursor=cursor, language=language
     )
 
 

@@ -19,7 +19,7 @@ from fastapi.responses import StreamingResponse
 
 from instapay_common.errors import PROBLEM_RESPONSES
 from notification_service import service
-from notification_service.api.deps import DbDep, HubDep, Reader, SettingsDep
+from notification_service.api.deps import DbDep, HubDep, ProfilesDep, Reader, SettingsDep
 from notification_service.metrics import SSE_STREAMS
 from notification_service.repository import NotificationRow
 
@@ -40,8 +40,8 @@ def _replay_from(last_event_id: str | None) -> int | None:
     return None
 
 
-def _frame(row: NotificationRow) -> bytes:
-    data = orjson.dumps(service.public(row).model_dump()).decode()
+def _frame(row: NotificationRow, language: str | None) -> bytes:
+    data = orjson.dumps(service.public(row, language).model_dump()).decode()
     return f"id: {row.seq}\nevent: notification\ndata: {data}\n\n".encode()
 
 
@@ -57,9 +57,13 @@ async def stream(
     db: DbDep,
     hub: HubDep,
     settings: SettingsDep,
+    profiles: ProfilesDep,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
     user_id = uuid.UUID(principal.user_id)
+    # The language when the stream opened; the list (which the app reads on each event) follows
+    # a change at once.
+    language = await service.reader_language(profiles, user_id)
     wake = hub.subscribe(user_id)  # before reading the position: nothing can slip in between
     try:
         async with db.sessionmaker() as session:
@@ -82,7 +86,7 @@ async def stream(
                     rows = await service.since(session, user_id=user_id, after_seq=position)
                 for row in rows:
                     position = row.seq
-                    yield _frame(row)
+                    yield _frame(row, language)
                 if len(rows) == service.STREAM_PAGE:
                     continue  # a long replay: keep reading before waiting
                 if await request.is_disconnected():

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from instapay_common.errors import PROBLEM_RESPONSES
+from instapay_common.errors import PROBLEM_RESPONSES, ValidationFailed
 from instapay_common.web.query_dates import IsoDateOrTimestamp
 from transaction_service.api.deps import DbDep, HistoryReader, PeersDep
 from transaction_service.api.responses import documented
@@ -43,7 +43,14 @@ async def list_transactions(
     to: IsoDateOrTimestamp | None = None,
     counterparty: Annotated[str | None, Query(max_length=320)] = None,
 ) -> JsonObject:
-    """The caller's history, newest first; `counterparty` is a user id, handle, phone or e-mail."""
+    """The caller's history, newest first. `counterparty` is a user id, a phone or e-mail (that
+    user), or text found in part, case-insensitively, in the other party's name or handle."""
+    start, end = _bound(from_, end=False), _bound(to, end=True)
+    if start is not None and end is not None and start >= end:
+        # An empty range is a mistake, not a question with no answer: say so instead of [].
+        raise ValidationFailed(
+            "`from` must be before `to`", errors=[{"field": "from", "message": "must be on or before `to`"}]
+        )
     return await history.list_transactions(
         db,
         peers,
@@ -52,7 +59,7 @@ async def list_transactions(
         cursor=cursor,
         direction=direction,
         entry_type=type,
-        start=_bound(from_, end=False),
-        end=_bound(to, end=True),
+        start=start,
+        end=end,
         counterparty=counterparty,
     )

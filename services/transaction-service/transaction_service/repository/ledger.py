@@ -66,6 +66,9 @@ class HistoryRow(NamedTuple):
     note: str | None
     sender: PartyRef | None
     recipient: PartyRef | None
+    payment_request_id: uuid.UUID | None
+    funding_method: str | None  # card | bank, for a top-up or withdrawal
+    funding_reference: str | None  # the user's card or account reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,15 @@ class HistoryFilter:
     start: datetime | None = None
     end: datetime | None = None
     counterparty: uuid.UUID | None = None
+    # A LIKE pattern (wildcards in the user's text escaped) matched case-insensitively against the
+    # other party's display name or handle, as the entry's snapshot holds them.
+    counterparty_like: str | None = None
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` with LIKE's own wildcards and escape character in `text` taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 # One statement (one round trip while the wallet locks are held): the entry, every balance
@@ -117,10 +129,16 @@ _TRANSFER = Sql(
 # Prepared statements would switch to a generic plan sized for an average wallet (a few hundred
 # rows: "fetch all, sort"), which is slow for a wallet with 100k postings; plan per call instead.
 _CUSTOM_PLANS = Sql("SET LOCAL plan_cache_mode = force_custom_plan")
+# A top-up's or withdrawal's entry has its funding operation's id: the join (a primary-key probe
+# per row of the page) brings the card or account the money came from or went to.
 _HISTORY_SELECT = (
     "SELECT p.id AS posting_id, p.amount, p.balance_after, p.type, p.created_at, e.id AS entry_id, e.currency, "
-    "e.note, e.sender, e.recipient FROM ledger.postings p JOIN ledger.journal_entries e ON e.id = p.entry_id "
+    "e.note, e.sender, e.recipient, e.payment_request_id, f.method, f.reference "
+    "FROM ledger.postings p JOIN ledger.journal_entries e ON e.id = p.entry_id "
+    "LEFT JOIN ledger.funding_operations f ON f.id = e.id AND e.type <> 'transfer' "
 )
+# The other party of the posting's transfer: the sender of money in, the recipient of money out.
+_OTHER_PARTY = "(CASE WHEN p.amount > 0 THEN e.sender ELSE e.recipient END)"
 # Each filter is a fixed fragment; every value is a bound parameter.
 _HISTORY_CONDITIONS = {
     "before": "(p.created_at, p.id) < (:cur_t, :cur_id)",
@@ -130,6 +148,12 @@ _HISTORY_CONDITIONS = {
     "start": "p.created_at >= :start",
     "end": "p.created_at < :end",
     "counterparty": "p.counterparty_user_id = :cp",
+    # Filtered on the rows of the wallet's own range scan (no index on names: a wallet's history is
+    # the only set searched, and a global trigram index could not be limited to one wallet).
+    "counterparty_like": (
+        f"p.type = 'transfer' AND ({_OTHER_PARTY}->>'display_name' ILIKE :cp_like ESCAPE '\\' "
+        f"OR {_OTHER_PARTY}->>'handle' ILIKE :cp_like ESCAPE '\\')"
+    ),
 }
 _history_sql: dict[tuple[str, ...], Sql] = {}
 
@@ -227,6 +251,9 @@ async def history(conn: RawConnection, query: HistoryFilter, *, limit: int) -> l
     if query.counterparty:
         keys.append("counterparty")
         params["cp"] = query.counterparty
+    if query.counterparty_like:
+        keys.append("counterparty_like")
+        params["cp_like"] = query.counterparty_like
     await conn.execute(_CUSTOM_PLANS)
     rows = await conn.fetch(_history_statement(tuple(keys)), **params)
     return [HistoryRow(*r) for r in rows]

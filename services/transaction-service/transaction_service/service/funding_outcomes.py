@@ -19,7 +19,7 @@ from transaction_service.repository import accounts, funding_operations, ledger
 from transaction_service.repository.accounts import SYSTEM_ACCOUNTS, Wallet
 from transaction_service.repository.funding_operations import FundingOperation
 from transaction_service.repository.ledger import Leg
-from transaction_service.schemas import JsonObject, transaction_body
+from transaction_service.schemas import JsonObject, funding_source_body, transaction_body
 from transaction_service.service import holds
 from transaction_service.service.limits import given_back
 
@@ -39,6 +39,7 @@ def operation_body(op: FundingOperation, *, balance_after: Decimal) -> JsonObjec
         recipient=None,
         created_at=op.created_at,
         status=op.status,
+        funding_source=funding_source_body(op.method, op.reference),
     )
 
 
@@ -94,6 +95,7 @@ async def complete(
         sender=None,
         recipient=None,
         created_at=posted.created_at,
+        funding_source=funding_source_body(op.method, op.reference),
     )
     await events.emit(conn, f"{op.kind}.completed", _event(row, op))
     FUNDING_OUTCOMES.labels(op.kind, "completed").inc()

@@ -9,6 +9,7 @@ pages or where the range lies.
 """
 
 import base64
+import re
 import uuid
 from datetime import datetime
 from typing import Literal
@@ -19,8 +20,8 @@ from instapay_common.web.cursor import bigint, unpack, utc_timestamp
 from transaction_service.exceptions import InvalidCursor, RecipientNotFound, WalletNotFound
 from transaction_service.peers import Peers
 from transaction_service.repository import accounts, funding_operations, ledger
-from transaction_service.repository.ledger import HistoryFilter
-from transaction_service.schemas import JsonObject, page_body, transaction_body
+from transaction_service.repository.ledger import HistoryFilter, like_pattern
+from transaction_service.schemas import JsonObject, funding_source_body, page_body, transaction_body
 from transaction_service.service.funding_outcomes import operation_body
 
 
@@ -40,6 +41,22 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
             "cursor is not valid; use next_cursor from the previous page",
             extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]},
         ) from exc
+
+
+# A phone number or an e-mail address names one user exactly (user service); anything else is text
+# searched in the names and handles of the wallet's own counterparties ("Bassem" finds "Bassem Y.").
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]{5,}")
+
+
+def _is_exact_identifier(counterparty: str) -> bool:
+    return bool(_PHONE.fullmatch(counterparty)) or "@" in counterparty[1:]
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 async def _counterparty_id(peers: Peers, counterparty: str, *, acting_user_id: uuid.UUID) -> uuid.UUID | None:
@@ -67,17 +84,22 @@ async def list_transactions(
     end: datetime | None,
     counterparty: str | None,
 ) -> JsonObject:
-    """The page of the user's history; `counterparty` is a user id, handle, phone or e-mail."""
+    """The page of the user's history; `counterparty` is a user id, a phone or e-mail (that user),
+    or text matched in part, case-insensitively, against the other party's name or handle."""
     # One transaction: the history statement's plan setting is transaction-scoped.
     async with rawsql.transaction(db) as conn:
         wallet = await accounts.get(conn, user_id)
         if wallet is None:
             raise WalletNotFound("no wallet for this user")
         counterparty_id = None
-        if counterparty:
-            counterparty_id = await _counterparty_id(peers, counterparty, acting_user_id=user_id)
+        counterparty_like = None
+        text = (counterparty or "").strip()
+        if text and (_uuid_or_none(text) or _is_exact_identifier(text)):
+            counterparty_id = await _counterparty_id(peers, text, acting_user_id=user_id)
             if counterparty_id is None:
                 return page_body([], None)
+        elif text.lstrip("@"):
+            counterparty_like = like_pattern(text.lstrip("@"))
         query = HistoryFilter(
             account_id=wallet.id,
             before=decode_cursor(cursor) if cursor else None,
@@ -86,12 +108,13 @@ async def list_transactions(
             start=start,
             end=end,
             counterparty=counterparty_id,
+            counterparty_like=counterparty_like,
         )
         rows = await ledger.history(conn, query, limit=limit + 1)
         # Funding operations have no counterparty: a counterparty filter leaves them out.
         open_ops = (
             []
-            if counterparty_id
+            if counterparty_id or counterparty_like
             else await funding_operations.open_history(
                 conn,
                 account_id=wallet.id,
@@ -117,6 +140,8 @@ async def list_transactions(
                 sender=r.sender,
                 recipient=r.recipient,
                 created_at=r.created_at,
+                payment_request_id=r.payment_request_id,
+                funding_source=funding_source_body(r.funding_method, r.funding_reference),
             ),
         )
         for r in rows
