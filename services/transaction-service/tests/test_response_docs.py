@@ -90,6 +90,7 @@ def test_the_strict_copies_refuse_an_unknown_field_at_any_depth_and_keep_the_fie
         "note": None,
         "created_at": "2026-11-25T10:00:00.000Z",
         "payment_request_id": None,
+        "reference": "IP7K3Q9X2M",
     }
     conforms(rm.Transfer, transfer)
     for bad in (
@@ -100,6 +101,7 @@ def test_the_strict_copies_refuse_an_unknown_field_at_any_depth_and_keep_the_fie
         {**transfer, "created_at": 0},
         {**transfer, "status": "pending"},
         {**transfer, "id": "42"},
+        {**transfer, "reference": "IP7K3Q9X2I"},  # I is not in the alphabet (reads as 1)
     ):
         with pytest.raises(ValidationError):
             conforms(rm.Transfer, bad)

@@ -24,6 +24,7 @@ def transfer_completed(transfer: TransferEntry, *, sender_balance: Decimal, reci
     """`transfer.completed`: the transfer and both parties' balances after it."""
     return {
         "transfer_id": str(transfer.id),
+        "reference": transfer.reference,
         "amount": fmt(transfer.amount),
         "currency": transfer.currency,
         "note": transfer.note,
@@ -41,6 +42,7 @@ def funding_completed(
     (`{"destination_type": ...}`) from the wallet's history row (`schemas.transaction_body`)."""
     return {
         "transaction_id": transaction["id"],
+        "reference": transaction["reference"],
         "user_id": user_id,
         "handle": handle,
         "amount": transaction["amount"],

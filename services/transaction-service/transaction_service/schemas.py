@@ -132,6 +132,7 @@ def transfer_body(entry: TransferEntry) -> JsonObject:
         "note": entry.note,
         "created_at": rfc3339(entry.created_at),
         "payment_request_id": str(entry.payment_request_id) if entry.payment_request_id else None,
+        "reference": entry.reference,
     }
 
 
@@ -146,7 +147,9 @@ def transaction_body(
     sender: PartyRef | None,
     recipient: PartyRef | None,
     created_at: datetime,
+    reference: str | None,
     status: str = "completed",
+    payment_request_id: uuid.UUID | None = None,
 ) -> JsonObject:
     """`Transaction`: one history row from the side of the account that got `signed_amount`."""
     incoming = signed_amount > 0
@@ -163,6 +166,8 @@ def transaction_body(
         "note": note,
         "status": status,
         "created_at": rfc3339(created_at),
+        "reference": reference,
+        "payment_request_id": str(payment_request_id) if payment_request_id else None,
     }
 
 
@@ -215,6 +220,14 @@ Id = Annotated[
     ),
 ]
 Currency = Annotated[str, Field(examples=["EGP"], description="ISO 4217")]
+Reference = Annotated[
+    str,
+    Field(
+        pattern=r"^IP[0-9A-HJKMNP-TV-Z]{8}$",
+        examples=["IP7K3Q9X2M"],
+        description="The transaction's human reference (both sides of a transfer see the same one)",
+    ),
+]
 
 
 class WalletLimits(BaseModel):
@@ -264,6 +277,7 @@ class Transfer(BaseModel):
     note: str | None
     created_at: Timestamp
     payment_request_id: Id | None = Field(description="The payment request this transfer paid, if any")
+    reference: Reference
 
 
 class Transaction(BaseModel):
@@ -282,6 +296,8 @@ class Transaction(BaseModel):
         description="A top-up or withdrawal is `pending` until the provider confirms it (`completed`) or not (`failed`)"
     )
     created_at: Timestamp
+    reference: Reference
+    payment_request_id: Id | None = Field(description="The payment request a transfer paid, if any")
 
 
 class PaymentRequest(BaseModel):

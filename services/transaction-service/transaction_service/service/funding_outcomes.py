@@ -39,6 +39,7 @@ def operation_body(op: FundingOperation, *, balance_after: Decimal) -> JsonObjec
         recipient=None,
         created_at=op.created_at,
         status=op.status,
+        reference=op.txn_reference,
     )
 
 
@@ -68,6 +69,7 @@ async def complete(
             funding_reference=op.provider_id,
             legs=[Leg(wallet.id, op.amount), Leg(system, -op.amount)],
             entry_id=op.id,
+            new_reference=False,  # the operation registered its reference when it began
         )
         signed = op.amount
     else:
@@ -94,6 +96,7 @@ async def complete(
         sender=None,
         recipient=None,
         created_at=posted.created_at,
+        reference=op.txn_reference,
     )
     await events.emit(conn, f"{op.kind}.completed", _event(row, op))
     FUNDING_OUTCOMES.labels(op.kind, "completed").inc()

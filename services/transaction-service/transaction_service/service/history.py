@@ -117,6 +117,8 @@ async def list_transactions(
                 sender=r.sender,
                 recipient=r.recipient,
                 created_at=r.created_at,
+                reference=r.reference,
+                payment_request_id=r.payment_request_id,
             ),
         )
         for r in rows

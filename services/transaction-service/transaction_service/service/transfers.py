@@ -74,6 +74,7 @@ async def post_transfer(
         recipient=recipient,
         payment_request_id=payment_request_id,
         created_at=posted.created_at,
+        reference=posted.reference,
     )
     await events.emit(
         conn,
