@@ -30,6 +30,7 @@ def transfer_completed(transfer: TransferEntry, *, sender_balance: Decimal, reci
         "note": transfer.note,
         "created_at": rfc3339(transfer.created_at),
         "payment_request_id": str(transfer.payment_request_id) if transfer.payment_request_id else None,
+        "payment_link_id": str(transfer.payment_link_id) if transfer.payment_link_id else None,
         "sender": {**transfer.sender, "balance_after": fmt(sender_balance)},
         "recipient": {**transfer.recipient, "balance_after": fmt(recipient_balance)},
     }

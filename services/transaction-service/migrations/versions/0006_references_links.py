@@ -9,9 +9,9 @@
   returns an operation row carries it.
 - Existing transactions get references here, drawn from `gen_random_uuid()` (cryptographically
   random bytes; bytes 6 and 8 hold the UUID's version and variant bits and are not used).
-- `payment_links`: a user's links to get paid (the signed token names the link's id); a
-  single-use link is consumed by the transfer that pays it (`paid_transfer_id`), in the same
-  transaction.
+- `payment_links`: a user's links to get paid (the signed token names the link's id), and the
+  user's one `static` link behind the receive code; a single-use link is consumed by the transfer
+  that pays it (`paid_transfer_id`), in the same transaction.
 - `favourites`: saved recipients per user, unique per (owner, recipient).
 
 Revision ID: 0006_references_links
@@ -77,6 +77,7 @@ UPGRADE = [
     CREATE TABLE ledger.payment_links (
         id uuid PRIMARY KEY,
         user_id uuid NOT NULL,
+        kind varchar(8) NOT NULL DEFAULT 'link',
         handle text NOT NULL,
         amount numeric(20, 2),
         reference varchar(64),
@@ -87,11 +88,14 @@ UPGRADE = [
         created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
         updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
         CONSTRAINT ck_payment_links_amount_positive CHECK (amount IS NULL OR amount > 0),
+        CONSTRAINT ck_payment_links_kind CHECK (kind IN ('link', 'static')),
         CONSTRAINT ck_payment_links_status CHECK (status IN ('active', 'used', 'cancelled')),
         CONSTRAINT ck_payment_links_used CHECK ((status = 'used') = (paid_transfer_id IS NOT NULL))
     )
     """,
     "CREATE INDEX ix_payment_links_user ON ledger.payment_links (user_id, created_at DESC, id DESC)",
+    # A user's static receive code is the one `static` link of the user.
+    "CREATE UNIQUE INDEX uq_payment_links_static ON ledger.payment_links (user_id) WHERE kind = 'static'",
     """
     CREATE TABLE ledger.favourites (
         id uuid PRIMARY KEY,
@@ -104,6 +108,8 @@ UPGRADE = [
         CONSTRAINT uq_favourites_user_recipient UNIQUE (user_id, recipient_user_id)
     )
     """,
+    # The link a transfer paid (a new, nullable column: no rewrite, no UPDATE of an entry).
+    "ALTER TABLE ledger.journal_entries ADD COLUMN payment_link_id uuid",
     "CREATE INDEX ix_favourites_user ON ledger.favourites (user_id, created_at DESC, id DESC)",
     # Recent recipients: a user's outgoing transfers, newest first.
     "CREATE INDEX ix_journal_entries_sender_recent ON ledger.journal_entries "
@@ -113,6 +119,7 @@ UPGRADE = [
 DOWNGRADE = [
     "DROP INDEX ledger.ix_journal_entries_sender_recent",
     "DROP TABLE ledger.favourites",
+    "ALTER TABLE ledger.journal_entries DROP COLUMN payment_link_id",
     "DROP TABLE ledger.payment_links",
     "ALTER TABLE ledger.funding_operations DROP COLUMN txn_reference",
     "DROP TABLE ledger.transaction_references",

@@ -62,6 +62,9 @@ _INSERT = Sql(
 )
 _EXISTS = Sql("SELECT EXISTS (SELECT 1 FROM ledger.transaction_references WHERE transaction_id = :id)")
 _GET = Sql(f"SELECT {_COLUMNS} FROM ledger.funding_operations WHERE id = :id")  # noqa: S608
+_OF_USER = Sql(
+    f"SELECT {_COLUMNS}, updated_at FROM ledger.funding_operations WHERE id = :id AND user_id = :u"  # noqa: S608
+)
 _LOCK = Sql(f"SELECT {_COLUMNS} FROM ledger.funding_operations WHERE id = :id FOR UPDATE")  # noqa: S608
 _FINISH = Sql(
     "UPDATE ledger.funding_operations SET status = :s, failure_reason = :why, "  # noqa: S608
@@ -131,6 +134,14 @@ async def insert(conn: RawConnection, op: NewOperation) -> FundingOperation | No
 async def get(conn: RawConnection, op_id: uuid.UUID) -> FundingOperation | None:
     row = await conn.fetchrow(_GET, id=op_id)
     return None if row is None else FundingOperation(*row)
+
+
+async def of_user(
+    conn: RawConnection, op_id: uuid.UUID, user_id: uuid.UUID
+) -> tuple[FundingOperation, datetime] | None:
+    """The user's operation and when its status last changed; None if unknown or someone else's."""
+    row = await conn.fetchrow(_OF_USER, id=op_id, u=user_id)
+    return None if row is None else (FundingOperation(*list(row)[:-1]), row["updated_at"])
 
 
 async def lock(conn: RawConnection, op_id: uuid.UUID) -> FundingOperation | None:

@@ -53,6 +53,7 @@ class TransferEntry(NamedTuple):
     recipient: PartyRef
     payment_request_id: uuid.UUID | None
     created_at: datetime
+    payment_link_id: uuid.UUID | None
     reference: str | None
 
 
@@ -86,11 +87,11 @@ class HistoryFilter:
 
 # One statement (one round trip while the wallet locks are held): the entry, every balance
 # change, and the postings carrying each account's balance_after.
-_ENTRY_VALUES = "(:id, :t, :a, :n, CAST(:s AS jsonb), CAST(:r AS jsonb), :pr, :ft, :fr)"
+_ENTRY_VALUES = "(:id, :t, :a, :n, CAST(:s AS jsonb), CAST(:r AS jsonb), :pr, :ft, :fr, :pl)"
 _POST_TEMPLATE = """
 WITH {ref}entry AS (
     INSERT INTO ledger.journal_entries (id, type, amount, note, sender, recipient, payment_request_id,
-                                        funding_type, funding_reference)
+                                        funding_type, funding_reference, payment_link_id)
     {values}
     RETURNING id, created_at
 ), legs AS (
@@ -122,7 +123,7 @@ _POST_WITH_REFERENCE = Sql(
     _POST_TEMPLATE.format(
         ref="ref AS (\n    INSERT INTO ledger.transaction_references (transaction_id, reference)\n"
         "    VALUES (:id, :ref) ON CONFLICT DO NOTHING RETURNING reference\n), ",
-        values=f"SELECT {_ENTRY_VALUES[1:-1]} FROM ref",
+        values=f"SELECT {_ENTRY_VALUES[1:-1]} FROM ref",  # noqa: S608 - fixed text
     )
 )
 
@@ -169,6 +170,7 @@ async def post_entry(
     sender: PartyRef | None = None,
     recipient: PartyRef | None = None,
     payment_request_id: uuid.UUID | None = None,
+    payment_link_id: uuid.UUID | None = None,
     funding_type: str | None = None,
     funding_reference: str | None = None,
     spent: SpentCounters | None = None,
@@ -202,6 +204,7 @@ async def post_entry(
             s=_json(sender) if sender else None,
             r=_json(recipient) if recipient else None,
             pr=payment_request_id,
+            pl=payment_link_id,
             ft=funding_type,
             fr=funding_reference,
             legs=_json(legs_json),
@@ -216,6 +219,26 @@ async def post_entry(
     if len(rows) != len(legs):  # an account vanished between lock and write: refuse (rolls back)
         raise RuntimeError("journal entry legs do not match the accounts written")
     return Posted(entry_id, rows[0]["created_at"], {r["account_id"]: r["balance_after"] for r in rows}, reference)
+
+
+class DetailRow(NamedTuple):
+    """A history row of one transaction for one wallet, with what its detail view adds."""
+
+    row: HistoryRow
+    payment_link_id: uuid.UUID | None
+
+
+_DETAIL = Sql(
+    f"{_HISTORY_SELECT.replace('SELECT ', 'SELECT e.payment_link_id, ', 1)}WHERE p.entry_id = :id AND p.account_id = :a"
+)
+
+
+async def detail_for_account(conn: RawConnection, entry_id: uuid.UUID, account_id: uuid.UUID) -> DetailRow | None:
+    """The account's posting of the entry (None: the entry is not this wallet's, or unknown)."""
+    row = await conn.fetchrow(_DETAIL, id=entry_id, a=account_id)
+    if row is None:
+        return None
+    return DetailRow(HistoryRow(*list(row)[1:]), row["payment_link_id"])
 
 
 async def transfer_for_party(conn: RawConnection, transfer_id: uuid.UUID, user_id: str) -> TransferEntry | None:
