@@ -208,6 +208,7 @@ def payment_request_body(row: PaymentRequestRow, *, status: str) -> JsonObject:
         "requester": row.requester,
         "payer": row.payer,
         "transfer_id": str(row.transfer_id) if row.transfer_id else None,
+        "transfer_reference": row.transfer_reference,
         "expires_at": rfc3339(row.expires_at),
         "created_at": rfc3339(row.created_at),
         "updated_at": rfc3339(row.updated_at),
@@ -336,6 +337,7 @@ class PaymentRequest(BaseModel):
     requester: Party
     payer: Party
     transfer_id: Id | None = Field(description="The transfer that paid it, once accepted")
+    transfer_reference: str | None = Field(description="That transfer's human reference (`IP7K3Q9X2M`)")
     expires_at: Timestamp
     created_at: Timestamp
     updated_at: Timestamp
