@@ -112,8 +112,13 @@ class TransactionSettings(ServiceSettings):
                 f"PAYMENT_LINK_SECRETS[{i}]": secret.get_secret_value()
                 for i, secret in enumerate(self.payment_link_secrets)
             },
-            **({} if self.payment_link_secrets else {"PAYMENT_LINK_SECRETS": ""}),
         }
+
+    @model_validator(mode="after")
+    def _require_a_link_key(self) -> "TransactionSettings":
+        if not self.payment_link_secrets:
+            raise ValueError("PAYMENT_LINK_SECRETS must hold at least one secret (the first signs)")
+        return self
 
     @field_validator("funding_webhook_secrets", "payment_link_secrets", mode="before")
     @classmethod
