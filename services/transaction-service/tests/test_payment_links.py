@@ -174,6 +174,8 @@ async def test_bad_link_input_is_a_validation_error(ctx):
         {"amount": "70000.01"},
         {"expires_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat()},
         {"expires_at": (datetime.now(UTC) + timedelta(days=400)).isoformat()},
+        {"expires_at": "0001-01-01T00:00:00+05:00"},  # the calendar's ends, once a 500
+        {"expires_at": "9999-12-31T23:59:59-05:00"},
         {"reference": "x" * 65},
         {"single_use": "maybe"},
         {"user_id": shop["user_id"]},

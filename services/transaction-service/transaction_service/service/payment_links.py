@@ -96,7 +96,10 @@ def _check_link_input(body: PaymentLinkIn, settings: TransactionSettings) -> dat
     if body.expires_at is None:
         return None
     expires = body.expires_at if body.expires_at.tzinfo else body.expires_at.replace(tzinfo=UTC)
-    expires = expires.astimezone(UTC).replace(microsecond=0)  # the token carries whole seconds
+    try:
+        expires = expires.astimezone(UTC).replace(microsecond=0)  # the token carries whole seconds
+    except OverflowError:  # year 1 or 9999 with an offset: outside any range we accept anyway
+        expires = datetime.min.replace(tzinfo=UTC)
     now = datetime.now(UTC)
     if not now < expires <= now + MAX_LIFETIME:
         raise ValidationFailed(
