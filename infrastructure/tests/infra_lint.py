@@ -58,6 +58,7 @@ COMPOSE_LINT_ENV = {
         for c in ("GATEWAY", "AUTH", "TRANSACTION", "REPORTING", "NOTIFICATION", "RELAY")
     },
     "PIN_PEPPER": "lint-only",
+    "PAYMENT_LINK_SECRETS": "lint-only",
     "JWT_PRIVATE_KEY_PATH": "/etc/instapay/jwt_ed25519.pem",
     "SMTP_HOST": "smtp.example.com",
     # One database role per process (infrastructure/db/create-roles.sh).

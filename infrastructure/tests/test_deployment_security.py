@@ -70,7 +70,7 @@ def test_development_secret_holds_every_callers_secret():
     objs = lint.rendered_objects(lint.chart_values("values-dev.yaml"))
     (secret,) = [o for o in objs if o["kind"] == "Secret" and o["metadata"]["name"] == "instapay-dev-secrets"]
     needed = set().union(*held_by_code().values())
-    assert set(secret["data"]) == needed | {"PIN_PEPPER"}
+    assert set(secret["data"]) == needed | {"PIN_PEPPER", "PAYMENT_LINK_SECRETS"}
 
 
 def test_production_chart_refuses_to_render_without_trusted_proxies():

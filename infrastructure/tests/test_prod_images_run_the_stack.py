@@ -93,7 +93,9 @@ def test_dockerfiles_are_generated_from_the_template():
 
 def compose_prod_config(keys: dict[str, str]) -> dict:
     # Real secrets (generated like `make up`'s): production refuses the lint placeholders.
-    real = {k: v for k, v in keys.items() if k.startswith("INTERNAL_SECRET_") or k == "PIN_PEPPER"}
+    real = {
+        k: v for k, v in keys.items() if k.startswith("INTERNAL_SECRET_") or k in ("PIN_PEPPER", "PAYMENT_LINK_SECRETS")
+    }
     env = {
         **lint.COMPOSE_LINT_ENV,
         **real,

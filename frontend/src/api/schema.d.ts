@@ -460,6 +460,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/favourites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Favourites */
+        get: operations["list_favourites_api_v1_favourites_get"];
+        put?: never;
+        /**
+         * Add Favourite
+         * @description Saves a recipient (handle, phone or e-mail) with an optional nickname (at most 40
+         *     characters). Already saved: 409 `favourite_exists`; more than `FAVOURITES_MAX` (50): 409
+         *     `favourites_full`. The lookup counts on the caller's recipient budget (429).
+         */
+        post: operations["add_favourite_api_v1_favourites_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/favourites/{favourite_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove Favourite */
+        delete: operations["remove_favourite_api_v1_favourites__favourite_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/funding/webhooks/{provider}": {
         parameters: {
             query?: never;
@@ -509,10 +549,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * List my notifications, newest first
-         * @description Titles and bodies are in the caller's current language preference (rendered when read).
-         */
+        /** List my notifications, newest first */
         get: operations["list_notifications_api_v1_notifications_get"];
         put?: never;
         post?: never;
@@ -568,6 +605,69 @@ export interface paths {
         /** Mark one notification read */
         post: operations["read_one_api_v1_notifications__notification_id__read_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payment-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Links */
+        get: operations["list_links_api_v1_payment_links_get"];
+        put?: never;
+        /**
+         * Create Link
+         * @description A link (and QR code) to get paid, optionally for one amount, with a reference, an expiry,
+         *     and single-use (a shop's dynamic code). At most `PAYMENT_LINKS_PER_DAY` a day (429).
+         */
+        post: operations["create_link_api_v1_payment_links_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payment-links/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resolve Link
+         * @description Tampered or unknown: 404 `payment_link_not_found`; expired: 410; a single-use link already
+         *     paid: 409 `payment_link_used`. Counts on the caller's recipient lookup budget (429).
+         */
+        get: operations["resolve_link_api_v1_payment_links_resolve_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payment-links/{link_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Cancel Link
+         * @description Cancels one of the caller's links (it can no longer be paid); again: 204; another's: 404.
+         */
+        delete: operations["cancel_link_api_v1_payment_links__link_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -651,6 +751,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/recipients/recent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent Recipients */
+        get: operations["recent_recipients_api_v1_recipients_recent_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/statement": {
         parameters: {
             query?: never;
@@ -694,10 +811,30 @@ export interface paths {
         };
         /**
          * List Transactions
-         * @description The caller's history, newest first. `counterparty` is a user id, a phone or e-mail (that
-         *     user), or text found in part, case-insensitively, in the other party's name or handle.
+         * @description The caller's history, newest first; `counterparty` is a user id, handle, phone or e-mail.
          */
         get: operations["list_transactions_api_v1_transactions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transactions/{transaction_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Transaction
+         * @description One of the caller's transactions with its reference, parties, fee and status timeline;
+         *     anyone else's (or an unknown id) answers 404.
+         */
+        get: operations["get_transaction_api_v1_transactions__transaction_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -717,7 +854,8 @@ export interface paths {
         put?: never;
         /**
          * Create Transfer
-         * @description Sends money to a handle, phone or e-mail (PIN needed with a user's own token).
+         * @description Sends money to a handle, phone or e-mail, or pays a payment link (`payment_link`: its token;
+         *     409 `payment_link_used`, 410 `payment_link_expired`); PIN needed with a user's own token.
          */
         post: operations["create_transfer_api_v1_transfers_post"];
         delete?: never;
@@ -791,6 +929,26 @@ export interface paths {
         patch: operations["update_me_api_v1_users_me_patch"];
         trace?: never;
     };
+    "/api/v1/users/me/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Receive Code
+         * @description The caller's own code to get paid any amount: `{handle, url, qr_svg}` (and its token).
+         */
+        get: operations["receive_code_api_v1_users_me_receive_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/wallet": {
         parameters: {
             query?: never;
@@ -855,256 +1013,8 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/webhooks/deliveries/{delivery_id}/replay": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Send a delivery again (same webhook-id and body) on a fresh retry schedule */
-        post: operations["replay_delivery_api_v1_webhooks_deliveries__delivery_id__replay_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/webhooks/endpoints": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List my webhook endpoints */
-        get: operations["list_endpoints_api_v1_webhooks_endpoints_get"];
-        put?: never;
-        /** Create a webhook endpoint (its secret is shown only in this response) */
-        post: operations["create_endpoint_api_v1_webhooks_endpoints_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/webhooks/endpoints/{endpoint_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Delete a webhook endpoint and its log */
-        delete: operations["delete_endpoint_api_v1_webhooks_endpoints__endpoint_id__delete"];
-        options?: never;
-        head?: never;
-        /** Change a webhook endpoint's URL, events, description, or enable/disable it */
-        patch: operations["update_endpoint_api_v1_webhooks_endpoints__endpoint_id__patch"];
-        trace?: never;
-    };
-    "/api/v1/webhooks/endpoints/{endpoint_id}/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** An endpoint's deliveries, newest first, with every attempt */
-        get: operations["list_deliveries_api_v1_webhooks_endpoints__endpoint_id__deliveries_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/webhooks/endpoints/{endpoint_id}/rotate-secret": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Rotate the signing secret (the previous one keeps signing for 24 h) */
-        post: operations["rotate_secret_api_v1_webhooks_endpoints__endpoint_id__rotate_secret_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
-export interface webhooks {
-    "payment_request.created": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * `payment_request.created`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
-         */
-        post: operations["webhook_payment_request_created"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "payment_request.paid": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * `payment_request.paid`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
-         */
-        post: operations["webhook_payment_request_paid"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "refund.created": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * `refund.created`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
-         */
-        post: operations["webhook_refund_created"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "topup.completed": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * `topup.completed`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
-         */
-        post: operations["webhook_topup_completed"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "transfer.received": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * `transfer.received`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
-         */
-        post: operations["webhook_transfer_received"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "transfer.sent": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * `transfer.sent`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
-         */
-        post: operations["webhook_transfer_sent"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "withdrawal.completed": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * `withdrawal.completed`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
-         */
-        post: operations["webhook_withdrawal_completed"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "withdrawal.failed": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * `withdrawal.failed`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
-         */
-        post: operations["webhook_withdrawal_failed"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-}
+export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** AcceptIn */
@@ -1204,16 +1114,6 @@ export interface components {
             /** Code */
             code: string;
         };
-        /** Counterparty */
-        Counterparty: {
-            /** Handle */
-            handle: string | null;
-            /**
-             * User Id
-             * Format: uuid
-             */
-            user_id: string;
-        };
         /** EmailChangeRequest */
         EmailChangeRequest: {
             /** Email */
@@ -1221,28 +1121,43 @@ export interface components {
             /** Password */
             password: string;
         };
-        /** EndpointCreate */
-        EndpointCreate: {
-            /** Description */
-            description?: string | null;
-            /** Events */
-            events: ("transfer.received" | "transfer.sent" | "topup.completed" | "withdrawal.completed" | "withdrawal.failed" | "payment_request.created" | "payment_request.paid" | "refund.created")[];
+        /** Favourite */
+        Favourite: {
             /**
-             * Url
-             * @example https://example.com/hooks/instapay
+             * Created At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
              */
-            url: string;
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Nickname */
+            nickname: string | null;
+            recipient: components["schemas"]["Party"];
         };
-        /** EndpointUpdate */
-        EndpointUpdate: {
-            /** Description */
-            description?: string | null;
-            /** Events */
-            events?: ("transfer.received" | "transfer.sent" | "topup.completed" | "withdrawal.completed" | "withdrawal.failed" | "payment_request.created" | "payment_request.paid" | "refund.created")[] | null;
-            /** Status */
-            status?: ("enabled" | "disabled") | null;
-            /** Url */
-            url?: string | null;
+        /** FavouriteIn */
+        FavouriteIn: {
+            /** Nickname */
+            nickname?: string | null;
+            /**
+             * Recipient
+             * @description Handle, phone or e-mail
+             */
+            recipient: string;
+        };
+        /** FavouriteList */
+        FavouriteList: {
+            /** Items */
+            items: components["schemas"]["Favourite"][];
+            /**
+             * Next Cursor
+             * @description Always null: the whole list is one page
+             */
+            next_cursor: null;
         };
         /** FieldError */
         FieldError: {
@@ -1266,29 +1181,11 @@ export interface components {
              */
             type: "card" | "bank";
         };
-        /** FundingSourceRef */
-        FundingSourceRef: {
-            /**
-             * Last4
-             * @description The last four letters or digits of the card or account reference
-             */
-            last4: string | null;
-            /**
-             * Type
-             * @enum {string}
-             */
-            type: "card" | "bank";
-        };
         /**
          * Granularity
          * @enum {string}
          */
         Granularity: "day" | "week" | "month";
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
-        };
         /**
          * Jwk
          * @description An Ed25519 public key (RFC 8037) with its RFC 7638 thumbprint as `kid`.
@@ -1492,6 +1389,84 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** PaymentLink */
+        PaymentLink: {
+            /**
+             * Amount
+             * @description The exact amount to pay; null: the payer chooses
+             */
+            amount: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /** Expires At */
+            expires_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Paid Transfer Id
+             * @description The transfer that used a single-use link
+             */
+            paid_transfer_id: string | null;
+            /**
+             * Qr Svg
+             * @description The URL as a QR code, an SVG document
+             */
+            qr_svg: string;
+            /** Reference */
+            reference: string | null;
+            /** Single Use */
+            single_use: boolean;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "used" | "cancelled" | "expired";
+            /**
+             * Token
+             * @description Signed, URL-safe; what the QR code and `url` carry
+             */
+            token: string;
+            /**
+             * Url
+             * @description `<public base url>/pay/<token>`
+             */
+            url: string;
+        };
+        /** PaymentLinkIn */
+        PaymentLinkIn: {
+            /** Amount */
+            amount?: (string | number) | null;
+            /** Expires At */
+            expires_at?: string | null;
+            /**
+             * Reference
+             * @description Shown to the payer, e.g. an order
+             */
+            reference?: string | null;
+            /**
+             * Single Use
+             * @default false
+             */
+            single_use?: boolean;
+        };
+        /** PaymentLinkPage */
+        PaymentLinkPage: {
+            /** Items */
+            items: components["schemas"]["PaymentLink"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
+        };
         /** PaymentRequest */
         PaymentRequest: {
             /**
@@ -1540,68 +1515,17 @@ export interface components {
              */
             transfer_id: string | null;
             /**
+             * Transfer Reference
+             * @description That transfer's human reference (`IP7K3Q9X2M`)
+             */
+            transfer_reference: string | null;
+            /**
              * Updated At
              * Format: date-time
              * @description RFC 3339, UTC
              * @example 2026-11-25T10:00:00.000Z
              */
             updated_at: string;
-        };
-        /**
-         * PaymentRequestCreatedWebhook
-         * @description The body of a `payment_request.created` webhook.
-         */
-        PaymentRequestCreatedWebhook: {
-            data: components["schemas"]["PaymentRequestData"];
-            /**
-             * Timestamp
-             * Format: date-time
-             * @description When the event happened (RFC 3339)
-             */
-            timestamp: string;
-            /**
-             * Type
-             * @constant
-             */
-            type: "payment_request.created";
-        };
-        /** PaymentRequestData */
-        PaymentRequestData: {
-            /**
-             * Amount
-             * @description Decimal string
-             * @example 125.50
-             */
-            amount: string;
-            counterparty: components["schemas"]["Counterparty"];
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Currency */
-            currency: string;
-            /**
-             * Expires At
-             * Format: date-time
-             */
-            expires_at: string | null;
-            /**
-             * Request Id
-             * Format: uuid
-             */
-            request_id: string;
-            /**
-             * Role
-             * @description The receiving user's side of the request
-             * @enum {string}
-             */
-            role: "requester" | "payer";
-            /**
-             * Transfer Id
-             * @description Set on payment_request.paid
-             */
-            transfer_id: string | null;
         };
         /** PaymentRequestIn */
         PaymentRequestIn: {
@@ -1630,24 +1554,6 @@ export interface components {
              * @description Pass as `cursor` for the next page; null on the last page
              */
             next_cursor: string | null;
-        };
-        /**
-         * PaymentRequestPaidWebhook
-         * @description The body of a `payment_request.paid` webhook.
-         */
-        PaymentRequestPaidWebhook: {
-            data: components["schemas"]["PaymentRequestData"];
-            /**
-             * Timestamp
-             * Format: date-time
-             * @description When the event happened (RFC 3339)
-             */
-            timestamp: string;
-            /**
-             * Type
-             * @constant
-             */
-            type: "payment_request.paid";
         };
         /** PhoneChangeRequest */
         PhoneChangeRequest: {
@@ -1761,6 +1667,38 @@ export interface components {
             handle?: string | null;
             preferences?: components["schemas"]["PreferencesPatch"] | null;
         };
+        /** ReceiveCode */
+        ReceiveCode: {
+            /** Handle */
+            handle: string;
+            /** Qr Svg */
+            qr_svg: string;
+            /** Token */
+            token: string;
+            /** Url */
+            url: string;
+        };
+        /** RecentRecipient */
+        RecentRecipient: {
+            /**
+             * Last Paid At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            last_paid_at: string;
+            recipient: components["schemas"]["Party"];
+        };
+        /** RecentRecipients */
+        RecentRecipients: {
+            /** Items */
+            items: components["schemas"]["RecentRecipient"][];
+            /**
+             * Next Cursor
+             * @description Always null: the whole list is one page
+             */
+            next_cursor: null;
+        };
         /**
          * Reconciliation
          * @description The provider's settlement report of a day against the ledger.
@@ -1817,50 +1755,6 @@ export interface components {
             /** Refresh Token */
             refresh_token?: string | null;
         };
-        /**
-         * RefundCreatedWebhook
-         * @description The body of a `refund.created` webhook.
-         */
-        RefundCreatedWebhook: {
-            data: components["schemas"]["RefundData"];
-            /**
-             * Timestamp
-             * Format: date-time
-             * @description When the event happened (RFC 3339)
-             */
-            timestamp: string;
-            /**
-             * Type
-             * @constant
-             */
-            type: "refund.created";
-        };
-        /** RefundData */
-        RefundData: {
-            /**
-             * Amount
-             * @description Decimal string
-             * @example 125.50
-             */
-            amount: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Currency */
-            currency: string;
-            /**
-             * Refund Id
-             * Format: uuid
-             */
-            refund_id: string;
-            /**
-             * Transfer Id
-             * Format: uuid
-             */
-            transfer_id: string;
-        };
         /** RegisterRequest */
         RegisterRequest: {
             /** Email */
@@ -1892,15 +1786,36 @@ export interface components {
              */
             user_id: string;
         };
-        /** ReplayAccepted */
-        ReplayAccepted: {
-            /** Id */
-            id: string;
+        /**
+         * ResolvedPaymentLink
+         * @description Who a link pays (the verified, masked name: never the full name) and what it asks.
+         */
+        ResolvedPaymentLink: {
+            /** Amount */
+            amount: string | null;
             /**
-             * Status
-             * @constant
+             * Display Name
+             * @description Masked name (`Ahmed M.`), else the handle
              */
-            status: "pending";
+            display_name: string | null;
+            /** Expires At */
+            expires_at: string | null;
+            /** Handle */
+            handle: string | null;
+            /**
+             * Link Id
+             * Format: uuid
+             */
+            link_id: string;
+            /** Reference */
+            reference: string | null;
+            /** Single Use */
+            single_use: boolean;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
         };
         /** SessionList */
         SessionList: {
@@ -2001,8 +1916,7 @@ export interface components {
         /**
          * Summary
          * @description Sent = money out (transfers sent + withdrawals), received = money in (transfers received +
-         *     top-ups), split into `received_from_people` and `topped_up` (received = their sum); `series`
-         *     has every period touching the range, with or without activity.
+         *     top-ups); `series` has every period touching the range, with or without activity.
          */
         Summary: {
             breakdown: components["schemas"]["SummaryBreakdown"];
@@ -2024,11 +1938,6 @@ export interface components {
             granularity: "day" | "week" | "month";
             /** Net */
             net: string;
-            /**
-             * Received From People
-             * @description Transfers received (part of `total_received`)
-             */
-            received_from_people: string;
             /** Series */
             series: components["schemas"]["SummaryPoint"][];
             /**
@@ -2038,11 +1947,6 @@ export interface components {
             to: string;
             /** Top Counterparties */
             top_counterparties: components["schemas"]["TopCounterparty"][];
-            /**
-             * Topped Up
-             * @description Top-ups (the rest of `total_received`)
-             */
-            topped_up: string;
             /** Total Received */
             total_received: string;
             /** Total Sent */
@@ -2073,11 +1977,6 @@ export interface components {
             period: string;
             /** Received */
             received: string;
-            /**
-             * Received From People
-             * @description Transfers received in the period (part of `received`)
-             */
-            received_from_people: string;
             /** Sent */
             sent: string;
             /**
@@ -2085,11 +1984,21 @@ export interface components {
              * @description first day of the period (YYYY-MM-DD)
              */
             start: string;
+        };
+        /** TimelineStep */
+        TimelineStep: {
             /**
-             * Topped Up
-             * @description Top-ups in the period (the rest of `received`)
+             * At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
              */
-            topped_up: string;
+            at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "completed" | "failed" | "reversed";
         };
         /** TokenResponse */
         TokenResponse: {
@@ -2121,24 +2030,6 @@ export interface components {
             sent: string;
             /** User Id */
             user_id: string;
-        };
-        /**
-         * TopupCompletedWebhook
-         * @description The body of a `topup.completed` webhook.
-         */
-        TopupCompletedWebhook: {
-            data: components["schemas"]["WalletData"];
-            /**
-             * Timestamp
-             * Format: date-time
-             * @description When the event happened (RFC 3339)
-             */
-            timestamp: string;
-            /**
-             * Type
-             * @constant
-             */
-            type: "topup.completed";
         };
         /** TopupIn */
         TopupIn: {
@@ -2192,8 +2083,6 @@ export interface components {
              * @enum {string}
              */
             direction: "in" | "out";
-            /** @description The card or bank account of a top-up or withdrawal, else null */
-            funding_source?: components["schemas"]["FundingSourceRef"] | null;
             /**
              * Id
              * Format: uuid
@@ -2203,15 +2092,122 @@ export interface components {
             note: string | null;
             /**
              * Payment Request Id
-             * @description The payment request this transfer paid (a transfer only), else null
+             * @description The payment request a transfer paid, if any
              */
-            payment_request_id?: string | null;
+            payment_request_id: string | null;
+            /**
+             * Reference
+             * @description The transaction's human reference (both sides of a transfer see the same one)
+             * @example IP7K3Q9X2M
+             */
+            reference: string;
             /**
              * Status
              * @description A top-up or withdrawal is `pending` until the provider confirms it (`completed`) or not (`failed`)
              * @enum {string}
              */
             status: "pending" | "completed" | "failed" | "reversed";
+            /**
+             * Transfer Id
+             * @description The transfer's id for type `transfer`, else null
+             */
+            transfer_id: string | null;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "transfer" | "topup" | "withdrawal";
+        };
+        /**
+         * TransactionDetail
+         * @description The history row with everything a receipt shows.
+         */
+        TransactionDetail: {
+            /**
+             * Amount
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            amount: string;
+            /**
+             * Balance After
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            balance_after: string;
+            /** @description The other user of a transfer; null for a top-up or withdrawal */
+            counterparty: components["schemas"]["Party"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description ISO 4217
+             * @example EGP
+             */
+            currency: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /**
+             * Dispute Id
+             * @description An open or closed dispute about it (not offered yet: null)
+             */
+            dispute_id: string | null;
+            /**
+             * Fee
+             * @description What the platform charged for it (none today: 0.00)
+             * @example 125.50
+             */
+            fee: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Note */
+            note: string | null;
+            parties: components["schemas"]["TransactionParties"];
+            /**
+             * Payment Link Id
+             * @description The payment link this transfer paid, if any
+             */
+            payment_link_id: string | null;
+            /**
+             * Payment Request Id
+             * @description The payment request a transfer paid, if any
+             */
+            payment_request_id: string | null;
+            /**
+             * Reference
+             * @description The transaction's human reference (both sides of a transfer see the same one)
+             * @example IP7K3Q9X2M
+             */
+            reference: string;
+            /**
+             * Refund Of
+             * @description The transfer this one refunds (refunds are not offered yet: null)
+             */
+            refund_of: string | null;
+            /**
+             * Schedule Id
+             * @description The schedule that made it (not offered yet: null)
+             */
+            schedule_id: string | null;
+            /**
+             * Status
+             * @description A top-up or withdrawal is `pending` until the provider confirms it (`completed`) or not (`failed`)
+             * @enum {string}
+             */
+            status: "pending" | "completed" | "failed" | "reversed";
+            /** Timeline */
+            timeline: components["schemas"]["TimelineStep"][];
             /**
              * Transfer Id
              * @description The transfer's id for type `transfer`, else null
@@ -2232,6 +2228,13 @@ export interface components {
              * @description Pass as `cursor` for the next page; null on the last page
              */
             next_cursor: string | null;
+        };
+        /** TransactionParties */
+        TransactionParties: {
+            /** @description Who was paid; null for a withdrawal (money leaving) */
+            recipient: components["schemas"]["Party"] | null;
+            /** @description Who paid; null for a top-up (money from outside) */
+            sender: components["schemas"]["Party"] | null;
         };
         /** Transfer */
         Transfer: {
@@ -2262,46 +2265,28 @@ export interface components {
             /** Note */
             note: string | null;
             /**
+             * Payment Link Id
+             * @description The payment link this transfer paid, if any
+             */
+            payment_link_id: string | null;
+            /**
              * Payment Request Id
              * @description The payment request this transfer paid, if any
              */
             payment_request_id: string | null;
             recipient: components["schemas"]["Party"];
+            /**
+             * Reference
+             * @description The transaction's human reference (both sides of a transfer see the same one)
+             * @example IP7K3Q9X2M
+             */
+            reference: string;
             sender: components["schemas"]["TransferSender"];
             /**
              * Status
              * @constant
              */
             status: "completed";
-        };
-        /** TransferData */
-        TransferData: {
-            /**
-             * Amount
-             * @description Decimal string
-             * @example 125.50
-             */
-            amount: string;
-            /**
-             * Balance After
-             * @description The receiving user's balance after the transfer
-             */
-            balance_after: string | null;
-            counterparty: components["schemas"]["Counterparty"];
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Currency */
-            currency: string;
-            /** Payment Request Id */
-            payment_request_id: string | null;
-            /**
-             * Transfer Id
-             * Format: uuid
-             */
-            transfer_id: string;
         };
         /** TransferIn */
         TransferIn: {
@@ -2318,28 +2303,15 @@ export interface components {
             currency?: string;
             /** Note */
             note?: string | null;
+            /**
+             * Payment Link
+             * @description A payment link's token (from its URL or QR code), instead of `recipient`
+             */
+            payment_link?: string | null;
             /** Pin */
             pin?: string | null;
             /** Recipient */
-            recipient: string;
-        };
-        /**
-         * TransferReceivedWebhook
-         * @description The body of a `transfer.received` webhook.
-         */
-        TransferReceivedWebhook: {
-            data: components["schemas"]["TransferData"];
-            /**
-             * Timestamp
-             * Format: date-time
-             * @description When the event happened (RFC 3339)
-             */
-            timestamp: string;
-            /**
-             * Type
-             * @constant
-             */
-            type: "transfer.received";
+            recipient?: string | null;
         };
         /** TransferSender */
         TransferSender: {
@@ -2350,37 +2322,6 @@ export interface components {
              * Format: uuid
              */
             user_id: string;
-        };
-        /**
-         * TransferSentWebhook
-         * @description The body of a `transfer.sent` webhook.
-         */
-        TransferSentWebhook: {
-            data: components["schemas"]["TransferData"];
-            /**
-             * Timestamp
-             * Format: date-time
-             * @description When the event happened (RFC 3339)
-             */
-            timestamp: string;
-            /**
-             * Type
-             * @constant
-             */
-            type: "transfer.sent";
-        };
-        /** ValidationError */
-        ValidationError: {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
         };
         /** Wallet */
         Wallet: {
@@ -2418,29 +2359,6 @@ export interface components {
              * Format: uuid
              */
             user_id: string;
-        };
-        /** WalletData */
-        WalletData: {
-            /**
-             * Amount
-             * @description Decimal string
-             * @example 125.50
-             */
-            amount: string;
-            /** Balance After */
-            balance_after: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string | null;
-            /** Currency */
-            currency: string;
-            /**
-             * Transaction Id
-             * Format: uuid
-             */
-            transaction_id: string;
         };
         /**
          * WalletLimits
@@ -2489,238 +2407,6 @@ export interface components {
              * @example 125.50
              */
             per_transaction: string;
-        };
-        /** WebhookAttempt */
-        WebhookAttempt: {
-            /**
-             * Attempted At
-             * Format: date-time
-             */
-            attempted_at: string;
-            /** Error */
-            error: string | null;
-            /** Latency Ms */
-            latency_ms: number;
-            /**
-             * Status Code
-             * @description The receiver's HTTP status; null when none came back
-             */
-            status_code: number | null;
-        };
-        /** WebhookDelivery */
-        WebhookDelivery: {
-            /** Attempts */
-            attempts: components["schemas"]["WebhookAttempt"][];
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Event Id
-             * Format: uuid
-             */
-            event_id: string;
-            /** Event Type */
-            event_type: string;
-            /**
-             * Id
-             * @description The `webhook-id` header of every attempt of this message
-             * @example msg_2f1c...
-             */
-            id: string;
-            /** Last Error */
-            last_error: string | null;
-            /** Last Status Code */
-            last_status_code: number | null;
-            /**
-             * Next Attempt At
-             * Format: date-time
-             * @description Set while pending
-             */
-            next_attempt_at: string | null;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "pending" | "succeeded" | "failed";
-        };
-        /** WebhookDeliveryPage */
-        WebhookDeliveryPage: {
-            /** Items */
-            items: components["schemas"]["WebhookDelivery"][];
-            /**
-             * Next Cursor
-             * @description Pass as `cursor` for the next (older) page; null on the last
-             */
-            next_cursor: string | null;
-        };
-        /** WebhookEndpoint */
-        WebhookEndpoint: {
-            /**
-             * Client Id
-             * @description The API client it belongs to; null for the user's own endpoints
-             */
-            client_id: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Description */
-            description: string | null;
-            /**
-             * Disabled Reason
-             * @description Why it is disabled: by the user, the receiver answered 410 Gone, or every retry failed
-             */
-            disabled_reason: ("by_user" | "gone" | "failing") | null;
-            /** Events */
-            events: string[];
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /**
-             * Previous Secret Expires At
-             * Format: date-time
-             * @description Until when the secret before the last rotation also signs
-             */
-            previous_secret_expires_at: string | null;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "enabled" | "disabled";
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Url */
-            url: string;
-        };
-        /** WebhookEndpointPage */
-        WebhookEndpointPage: {
-            /** Items */
-            items: components["schemas"]["WebhookEndpoint"][];
-            /**
-             * Next Cursor
-             * @description Always null: a user has at most a handful of endpoints
-             */
-            next_cursor: string | null;
-        };
-        /** WebhookEndpointWithSecret */
-        WebhookEndpointWithSecret: {
-            /**
-             * Client Id
-             * @description The API client it belongs to; null for the user's own endpoints
-             */
-            client_id: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Description */
-            description: string | null;
-            /**
-             * Disabled Reason
-             * @description Why it is disabled: by the user, the receiver answered 410 Gone, or every retry failed
-             */
-            disabled_reason: ("by_user" | "gone" | "failing") | null;
-            /** Events */
-            events: string[];
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /**
-             * Previous Secret Expires At
-             * Format: date-time
-             * @description Until when the secret before the last rotation also signs
-             */
-            previous_secret_expires_at: string | null;
-            /**
-             * Secret
-             * @description `whsec_` + base64; shown only in this response
-             * @example whsec_MfKQ9r8...
-             */
-            secret: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "enabled" | "disabled";
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Url */
-            url: string;
-        };
-        /**
-         * WithdrawalCompletedWebhook
-         * @description The body of a `withdrawal.completed` webhook.
-         */
-        WithdrawalCompletedWebhook: {
-            data: components["schemas"]["WalletData"];
-            /**
-             * Timestamp
-             * Format: date-time
-             * @description When the event happened (RFC 3339)
-             */
-            timestamp: string;
-            /**
-             * Type
-             * @constant
-             */
-            type: "withdrawal.completed";
-        };
-        /** WithdrawalFailedData */
-        WithdrawalFailedData: {
-            /**
-             * Amount
-             * @description Decimal string
-             * @example 125.50
-             */
-            amount: string;
-            /** Balance After */
-            balance_after: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string | null;
-            /** Currency */
-            currency: string;
-            /** Reason */
-            reason: string | null;
-            /**
-             * Transaction Id
-             * Format: uuid
-             */
-            transaction_id: string;
-        };
-        /**
-         * WithdrawalFailedWebhook
-         * @description The body of a `withdrawal.failed` webhook.
-         */
-        WithdrawalFailedWebhook: {
-            data: components["schemas"]["WithdrawalFailedData"];
-            /**
-             * Timestamp
-             * Format: date-time
-             * @description When the event happened (RFC 3339)
-             */
-            timestamp: string;
-            /**
-             * Type
-             * @constant
-             */
-            type: "withdrawal.failed";
         };
         /** WithdrawalIn */
         WithdrawalIn: {
@@ -5228,6 +4914,310 @@ export interface operations {
             };
         };
     };
+    list_favourites_api_v1_favourites_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's favourites */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FavouriteList"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_favourite_api_v1_favourites_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FavouriteIn"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Favourite"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_favourite_api_v1_favourites__favourite_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                favourite_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     provider_callback_api_v1_funding_webhooks__provider__post: {
         parameters: {
             query?: never;
@@ -5669,6 +5659,435 @@ export interface operations {
             header?: never;
             path: {
                 notification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_links_api_v1_payment_links_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's links, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentLinkPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_link_api_v1_payment_links_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentLinkIn"];
+            };
+        };
+        responses: {
+            /** @description Created: the link, its URL and QR code */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentLink"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolve_link_api_v1_payment_links_resolve_get: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Who the link pays (masked name) and what it asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolvedPaymentLink"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone: the payment link has expired (`payment_link_expired`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Locked: the PIN after 5 wrong ones (`pin_locked`, with Retry-After) or a frozen wallet (`account_frozen`) */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_link_api_v1_payment_links__link_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: string;
             };
             cookie?: never;
         };
@@ -6295,6 +6714,106 @@ export interface operations {
             };
         };
     };
+    recent_recipients_api_v1_recipients_recent_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The last 10 people the caller paid, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecentRecipients"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_statement_api_v1_reports_statement_get: {
         parameters: {
             query?: {
@@ -6616,6 +7135,108 @@ export interface operations {
             };
         };
     };
+    get_transaction_api_v1_transactions__transaction_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transaction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transaction in full, for its owner */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionDetail"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     create_transfer_api_v1_transfers_post: {
         parameters: {
             query?: never;
@@ -6683,6 +7304,16 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone: the payment link has expired (`payment_link_expired`) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7141,6 +7772,106 @@ export interface operations {
             };
         };
     };
+    receive_code_api_v1_users_me_receive_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's static receive code */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiveCode"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_wallet_api_v1_wallet_get: {
         parameters: {
             query?: never;
@@ -7500,1077 +8231,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    replay_delivery_api_v1_webhooks_deliveries__delivery_id__replay_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                delivery_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReplayAccepted"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    list_endpoints_api_v1_webhooks_endpoints_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookEndpointPage"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    create_endpoint_api_v1_webhooks_endpoints_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["EndpointCreate"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    delete_endpoint_api_v1_webhooks_endpoints__endpoint_id__delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                endpoint_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    update_endpoint_api_v1_webhooks_endpoints__endpoint_id__patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                endpoint_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["EndpointUpdate"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookEndpoint"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    list_deliveries_api_v1_webhooks_endpoints__endpoint_id__deliveries_get: {
-        parameters: {
-            query?: {
-                limit?: number;
-                cursor?: string | null;
-            };
-            header?: never;
-            path: {
-                endpoint_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookDeliveryPage"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    rotate_secret_api_v1_webhooks_endpoints__endpoint_id__rotate_secret_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                endpoint_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    webhook_payment_request_created: {
-        parameters: {
-            query?: never;
-            header: {
-                "webhook-id": string;
-                "webhook-timestamp": string;
-                "webhook-signature": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PaymentRequestCreatedWebhook"];
-            };
-        };
-        responses: {
-            /** @description Received (any 2xx) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Gone: the endpoint is disabled */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    webhook_payment_request_paid: {
-        parameters: {
-            query?: never;
-            header: {
-                "webhook-id": string;
-                "webhook-timestamp": string;
-                "webhook-signature": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PaymentRequestPaidWebhook"];
-            };
-        };
-        responses: {
-            /** @description Received (any 2xx) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Gone: the endpoint is disabled */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    webhook_refund_created: {
-        parameters: {
-            query?: never;
-            header: {
-                "webhook-id": string;
-                "webhook-timestamp": string;
-                "webhook-signature": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefundCreatedWebhook"];
-            };
-        };
-        responses: {
-            /** @description Received (any 2xx) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Gone: the endpoint is disabled */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    webhook_topup_completed: {
-        parameters: {
-            query?: never;
-            header: {
-                "webhook-id": string;
-                "webhook-timestamp": string;
-                "webhook-signature": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TopupCompletedWebhook"];
-            };
-        };
-        responses: {
-            /** @description Received (any 2xx) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Gone: the endpoint is disabled */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    webhook_transfer_received: {
-        parameters: {
-            query?: never;
-            header: {
-                "webhook-id": string;
-                "webhook-timestamp": string;
-                "webhook-signature": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TransferReceivedWebhook"];
-            };
-        };
-        responses: {
-            /** @description Received (any 2xx) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Gone: the endpoint is disabled */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    webhook_transfer_sent: {
-        parameters: {
-            query?: never;
-            header: {
-                "webhook-id": string;
-                "webhook-timestamp": string;
-                "webhook-signature": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TransferSentWebhook"];
-            };
-        };
-        responses: {
-            /** @description Received (any 2xx) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Gone: the endpoint is disabled */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    webhook_withdrawal_completed: {
-        parameters: {
-            query?: never;
-            header: {
-                "webhook-id": string;
-                "webhook-timestamp": string;
-                "webhook-signature": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["WithdrawalCompletedWebhook"];
-            };
-        };
-        responses: {
-            /** @description Received (any 2xx) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Gone: the endpoint is disabled */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    webhook_withdrawal_failed: {
-        parameters: {
-            query?: never;
-            header: {
-                "webhook-id": string;
-                "webhook-timestamp": string;
-                "webhook-signature": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["WithdrawalFailedWebhook"];
-            };
-        };
-        responses: {
-            /** @description Received (any 2xx) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Gone: the endpoint is disabled */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -34,6 +34,7 @@ def ensure_dev_secrets(secrets_dir: Path) -> dict[str, str]:
     values: dict[str, str] = {}
     for name in (
         "pin_pepper",
+        "payment_link_secret",
         *(f"internal_secret_{caller}" for caller in CALLERS),
         "simulator_api_key",
         "simulator_webhook_secret",
@@ -46,6 +47,7 @@ def ensure_dev_secrets(secrets_dir: Path) -> dict[str, str]:
     return {
         "JWT_PRIVATE_KEY_FILE": str(key_path),
         "PIN_PEPPER": values["pin_pepper"],
+        "PAYMENT_LINK_SECRETS": values["payment_link_secret"],
         **{secret_env_name(caller): values[f"internal_secret_{caller}"] for caller in CALLERS},
         # The provider simulator's credentials; the transaction service gets the same values as
         # FUNDING_API_KEY / FUNDING_WEBHOOK_SECRETS (instapay_stack.services.funding_env).

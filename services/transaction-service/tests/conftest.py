@@ -230,3 +230,9 @@ async def ctx(database_url: str) -> AsyncIterator[Ctx]:
 def ctx_factory(database_url: str):
     """`async with ctx_factory(limit_daily="150") as c:` an app with other settings."""
     return lambda **overrides: open_ctx(database_url, **overrides)
+
+
+@pytest.fixture
+def ctx_at():
+    """`async with ctx_at(database_url) as c:` an app on another database (a migration test's own)."""
+    return open_ctx

@@ -367,6 +367,7 @@ async def test_the_settings_build_the_adapter_and_require_its_credentials():
             environment="production",
             **{f"internal_secret_{c}": secrets.token_urlsafe(36) for c in TransactionSettings.internal_peers},
             internal_secret_transaction=secrets.token_urlsafe(36),
+            payment_link_secrets=secrets.token_urlsafe(36),
             funding_provider="http",
             funding_api_key="k",
             funding_webhook_secrets="a",

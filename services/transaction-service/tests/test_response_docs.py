@@ -32,7 +32,17 @@ DOCUMENTED = {
     ("post", "/api/v1/admin/wallets/{user_id}/unfreeze", "200"): "Wallet",
     ("post", "/api/v1/funding/webhooks/{provider}", "200"): "CallbackAnswer",
     ("get", "/api/v1/admin/reconciliation", "200"): "Reconciliation",
+    ("get", "/api/v1/transactions/{transaction_id}", "200"): "TransactionDetail",
+    ("post", "/api/v1/payment-links", "201"): "PaymentLink",
+    ("get", "/api/v1/payment-links", "200"): "PaymentLinkPage",
+    ("get", "/api/v1/payment-links/resolve", "200"): "ResolvedPaymentLink",
+    ("get", "/api/v1/users/me/receive", "200"): "ReceiveCode",
+    ("get", "/api/v1/favourites", "200"): "FavouriteList",
+    ("post", "/api/v1/favourites", "201"): "Favourite",
+    ("get", "/api/v1/recipients/recent", "200"): "RecentRecipients",
 }
+# Routes that answer 204 without a body.
+NO_BODY = {("delete", "/api/v1/payment-links/{link_id}"), ("delete", "/api/v1/favourites/{favourite_id}")}
 
 _strict: dict[type[BaseModel], type[BaseModel]] = {}
 
@@ -90,6 +100,8 @@ def test_the_strict_copies_refuse_an_unknown_field_at_any_depth_and_keep_the_fie
         "note": None,
         "created_at": "2026-11-25T10:00:00.000Z",
         "payment_request_id": None,
+        "payment_link_id": None,
+        "reference": "IP7K3Q9X2M",
     }
     conforms(rm.Transfer, transfer)
     for bad in (
@@ -100,6 +112,7 @@ def test_the_strict_copies_refuse_an_unknown_field_at_any_depth_and_keep_the_fie
         {**transfer, "created_at": 0},
         {**transfer, "status": "pending"},
         {**transfer, "id": "42"},
+        {**transfer, "reference": "IP7K3Q9X2I"},  # I is not in the alphabet (reads as 1)
     ):
         with pytest.raises(ValidationError):
             conforms(rm.Transfer, bad)
@@ -140,7 +153,7 @@ def test_the_openapi_documents_the_models_and_no_route_validates_or_filters_its_
     assert schemas["Transfer"]["properties"]["amount"]["type"] == "string"
     assert schemas["Wallet"]["properties"]["status"]["enum"] == ["active", "frozen"]
     public = [r for r in _api_routes(ctx.app.routes) if r.path.startswith("/api/v1/")]
-    assert {(m.lower(), r.path) for r in public for m in r.methods} == {(m, p) for m, p, _ in DOCUMENTED}
+    assert {(m.lower(), r.path) for r in public for m in r.methods} == {(m, p) for m, p, _ in DOCUMENTED} | NO_BODY
     for route in public:  # documentation only: the answer is what the view built, as it built it
         assert route.response_model is None and route.response_field is None, route.path
 
@@ -224,3 +237,38 @@ async def test_real_answers_conform_to_their_documented_models(ctx):
     headers, body = ctx.app.state.funding.settle(uuid.UUID(wallet_topup_id), "charge.succeeded")
     r = await c.post("/api/v1/funding/webhooks/in_process", headers=headers, content=body)
     assert r.status_code == 200 and conforms(rm.CallbackAnswer, r.json())["status"] == "applied"
+
+
+async def test_link_favourite_and_detail_answers_conform_to_their_documented_models(ctx):
+    shop = await ctx.user()
+    buyer = await ctx.user(balance="100.00")
+    hs, hb = ctx.auth(shop["user_id"]), ctx.auth(buyer["user_id"])
+    c = ctx.client
+    r = await c.post(
+        "/api/v1/payment-links", headers=hs, json={"amount": "9.99", "reference": "o-1", "single_use": True}
+    )
+    assert r.status_code == 201, r.text
+    link = conforms(rm.PaymentLink, r.json())
+    assert conforms(rm.PaymentLinkPage, (await c.get("/api/v1/payment-links", headers=hs)).json())["items"] == [link]
+    r = await c.get("/api/v1/payment-links/resolve", headers=hb, params={"token": link["token"]})
+    assert conforms(rm.ResolvedPaymentLink, r.json())["amount"] == "9.99"
+    assert conforms(rm.ReceiveCode, (await c.get("/api/v1/users/me/receive", headers=hs)).json())["handle"]
+    r = await c.post(
+        "/api/v1/transfers",
+        headers={**hb, "Idempotency-Key": k()},
+        json={"payment_link": link["token"], "amount": "9.99", "pin": DEFAULT_PIN},
+    )
+    transfer = conforms(rm.Transfer, r.json())
+    used = conforms(rm.PaymentLinkPage, (await c.get("/api/v1/payment-links", headers=hs)).json())["items"][0]
+    assert (used["status"], used["paid_transfer_id"]) == ("used", transfer["id"])
+    for h in (hs, hb):
+        r = await c.get(f"/api/v1/transactions/{transfer['id']}", headers=h)
+        assert conforms(rm.TransactionDetail, r.json())["payment_link_id"] == link["id"]
+    topup = (await c.get("/api/v1/transactions", headers=hb)).json()["items"][-1]
+    r = await c.get(f"/api/v1/transactions/{topup['id']}", headers=hb)
+    assert conforms(rm.TransactionDetail, r.json())["parties"]["sender"] is None
+    r = await c.post("/api/v1/favourites", headers=hb, json={"recipient": shop["handle"], "nickname": "corner shop"})
+    favourite = conforms(rm.Favourite, r.json())
+    assert conforms(rm.FavouriteList, (await c.get("/api/v1/favourites", headers=hb)).json())["items"] == [favourite]
+    recent = conforms(rm.RecentRecipients, (await c.get("/api/v1/recipients/recent", headers=hb)).json())
+    assert recent["items"][0]["recipient"]["user_id"] == shop["user_id"]

@@ -129,5 +129,6 @@ def test_simulated_providers_are_refused_outside_development(environment, provid
             # real internal secrets: the funding rule is what is refused
             **{f"internal_secret_{c}": secrets.token_urlsafe(36) for c in TransactionSettings.internal_peers},
             internal_secret_transaction=secrets.token_urlsafe(36),
+            payment_link_secrets=secrets.token_urlsafe(36),
         )
     assert f"FUNDING_PROVIDER={provider} is refused with ENVIRONMENT={environment}" in str(refused.value)

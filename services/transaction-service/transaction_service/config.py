@@ -69,6 +69,19 @@ class TransactionSettings(ServiceSettings):
     # Staging may run against the provider simulator only when this says so explicitly.
     funding_simulator_in_staging: bool = False
 
+    # Payment links and receive codes (docs/ARCHITECTURE.md, "References, details, payment links,
+    # favourites"). Tokens are signed with the first secret and verified with any (rotation:
+    # add the new one first, drop the old one once its links may go). Outside development a
+    # default or weak secret is refused at start-up.
+    payment_link_secrets: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=lambda: [SecretStr("dev-payment-link-secret-not-for-production-7f3a")]
+    )
+    # Where the web app answers `/pay/<token>`: the link in a QR code and in `url`.
+    public_base_url: str = "http://localhost:8000"
+    # Links one user may create in any 24 hours (429 `rate_limited` beyond).
+    payment_links_per_day: int = Field(default=100, gt=0)
+    favourites_max: int = Field(default=50, gt=0)
+
     # Refresh period of the wallets_total gauge.
     wallet_gauge_seconds: float = Field(default=30.0, gt=0)
 
@@ -92,7 +105,22 @@ class TransactionSettings(ServiceSettings):
             )
         return self
 
-    @field_validator("funding_webhook_secrets", mode="before")
+    def secrets_to_check(self) -> dict[str, str]:
+        return {
+            **super().secrets_to_check(),
+            **{
+                f"PAYMENT_LINK_SECRETS[{i}]": secret.get_secret_value()
+                for i, secret in enumerate(self.payment_link_secrets)
+            },
+        }
+
+    @model_validator(mode="after")
+    def _require_a_link_key(self) -> "TransactionSettings":
+        if not self.payment_link_secrets:
+            raise ValueError("PAYMENT_LINK_SECRETS must hold at least one secret (the first signs)")
+        return self
+
+    @field_validator("funding_webhook_secrets", "payment_link_secrets", mode="before")
     @classmethod
     def _split_secrets(cls, value: object) -> object:
         if isinstance(value, str):

@@ -24,11 +24,13 @@ def transfer_completed(transfer: TransferEntry, *, sender_balance: Decimal, reci
     """`transfer.completed`: the transfer and both parties' balances after it."""
     return {
         "transfer_id": str(transfer.id),
+        "reference": transfer.reference,
         "amount": fmt(transfer.amount),
         "currency": transfer.currency,
         "note": transfer.note,
         "created_at": rfc3339(transfer.created_at),
         "payment_request_id": str(transfer.payment_request_id) if transfer.payment_request_id else None,
+        "payment_link_id": str(transfer.payment_link_id) if transfer.payment_link_id else None,
         "sender": {**transfer.sender, "balance_after": fmt(sender_balance)},
         "recipient": {**transfer.recipient, "balance_after": fmt(recipient_balance)},
     }
@@ -41,6 +43,7 @@ def funding_completed(
     (`{"destination_type": ...}`) from the wallet's history row (`schemas.transaction_body`)."""
     return {
         "transaction_id": transaction["id"],
+        "reference": transaction["reference"],
         "user_id": user_id,
         "handle": handle,
         "amount": transaction["amount"],

@@ -106,3 +106,34 @@ class InvalidCallback(DomainError):
 
 class UnknownProvider(DomainError):
     status, code, title = 404, "not_found", "No such funding provider"
+
+
+class TransactionNotFound(DomainError):
+    status, code, title = 404, "not_found", "Transaction not found"
+
+
+class PaymentLinkNotFound(DomainError):
+    """Unknown, cancelled, another user's, or a token whose signature does not verify: all look
+    the same, so a tampered token teaches nothing."""
+
+    status, code, title = 404, "payment_link_not_found", "Payment link not found"
+
+
+class PaymentLinkExpired(StoredDecline):
+    status, code, title = 410, "payment_link_expired", "Payment link has expired"
+
+
+class PaymentLinkUsed(StoredDecline):
+    status, code, title = 409, "payment_link_used", "Payment link was already paid"
+
+
+class FavouriteNotFound(DomainError):
+    status, code, title = 404, "not_found", "Favourite not found"
+
+
+class FavouriteExists(DomainError):
+    status, code, title = 409, "favourite_exists", "This recipient is already a favourite"
+
+
+class FavouritesFull(DomainError):
+    status, code, title = 409, "favourites_full", "Too many favourites"

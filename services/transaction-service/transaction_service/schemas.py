@@ -15,11 +15,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from instapay_common.text import PlainText
 from transaction_service.money import Amount, fmt
 from transaction_service.parties import PartyRef
+from transaction_service.payment_tokens import MAX_TOKEN_CHARS
 from transaction_service.repository.accounts import Wallet as WalletRow
 from transaction_service.repository.ledger import TransferEntry
 from transaction_service.repository.payment_requests import PaymentRequest as PaymentRequestRow
@@ -36,11 +37,35 @@ class Strict(BaseModel):
 
 
 class TransferIn(Strict):
-    recipient: PlainText = Field(min_length=1, max_length=320)
+    recipient: PlainText | None = Field(default=None, min_length=1, max_length=320)
+    payment_link: PlainText | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_TOKEN_CHARS,
+        description="A payment link's token (from its URL or QR code), instead of `recipient`",
+    )
     amount: Amount
     currency: PlainText = Field(default="EGP", min_length=1, max_length=8)
     note: PlainText | None = None
     pin: PlainText | None = Field(default=None, max_length=32)
+
+    @model_validator(mode="after")
+    def _one_recipient(self) -> "TransferIn":
+        if (self.recipient is None) == (self.payment_link is None):
+            raise ValueError("give exactly one of recipient and payment_link")
+        return self
+
+
+class PaymentLinkIn(Strict):
+    amount: Amount | None = None
+    reference: PlainText | None = Field(default=None, max_length=64, description="Shown to the payer, e.g. an order")
+    expires_at: datetime | None = None
+    single_use: bool = False
+
+
+class FavouriteIn(Strict):
+    recipient: PlainText = Field(min_length=1, max_length=320, description="Handle, phone or e-mail")
+    nickname: PlainText | None = Field(default=None, max_length=40)
 
 
 class FundingSource(Strict):
@@ -132,6 +157,8 @@ def transfer_body(entry: TransferEntry) -> JsonObject:
         "note": entry.note,
         "created_at": rfc3339(entry.created_at),
         "payment_request_id": str(entry.payment_request_id) if entry.payment_request_id else None,
+        "payment_link_id": str(entry.payment_link_id) if entry.payment_link_id else None,
+        "reference": entry.reference,
     }
 
 
@@ -155,6 +182,7 @@ def transaction_body(
     sender: PartyRef | None,
     recipient: PartyRef | None,
     created_at: datetime,
+    reference: str | None,
     status: str = "completed",
     payment_request_id: uuid.UUID | None = None,
     funding_source: JsonObject | None = None,
@@ -174,6 +202,7 @@ def transaction_body(
         "note": note,
         "status": status,
         "created_at": rfc3339(created_at),
+        "reference": reference,
         "payment_request_id": str(payment_request_id) if payment_request_id else None,
         "funding_source": funding_source,
     }
@@ -190,6 +219,7 @@ def payment_request_body(row: PaymentRequestRow, *, status: str) -> JsonObject:
         "requester": row.requester,
         "payer": row.payer,
         "transfer_id": str(row.transfer_id) if row.transfer_id else None,
+        "transfer_reference": row.transfer_reference,
         "expires_at": rfc3339(row.expires_at),
         "created_at": rfc3339(row.created_at),
         "updated_at": rfc3339(row.updated_at),
@@ -228,6 +258,14 @@ Id = Annotated[
     ),
 ]
 Currency = Annotated[str, Field(examples=["EGP"], description="ISO 4217")]
+Reference = Annotated[
+    str,
+    Field(
+        pattern=r"^IP[0-9A-HJKMNP-TV-Z]{8}$",
+        examples=["IP7K3Q9X2M"],
+        description="The transaction's human reference (both sides of a transfer see the same one)",
+    ),
+]
 
 
 class WalletLimits(BaseModel):
@@ -277,6 +315,8 @@ class Transfer(BaseModel):
     note: str | None
     created_at: Timestamp
     payment_request_id: Id | None = Field(description="The payment request this transfer paid, if any")
+    payment_link_id: Id | None = Field(description="The payment link this transfer paid, if any")
+    reference: Reference
 
 
 class FundingSourceRef(BaseModel):
@@ -300,6 +340,7 @@ class Transaction(BaseModel):
         description="A top-up or withdrawal is `pending` until the provider confirms it (`completed`) or not (`failed`)"
     )
     created_at: Timestamp
+    reference: Reference
     payment_request_id: Id | None = Field(
         default=None, description="The payment request this transfer paid (a transfer only), else null"
     )
@@ -317,6 +358,7 @@ class PaymentRequest(BaseModel):
     requester: Party
     payer: Party
     transfer_id: Id | None = Field(description="The transfer that paid it, once accepted")
+    transfer_reference: str | None = Field(description="That transfer's human reference (`IP7K3Q9X2M`)")
     expires_at: Timestamp
     created_at: Timestamp
     updated_at: Timestamp
@@ -355,3 +397,86 @@ class Reconciliation(BaseModel):
 
 class CallbackAnswer(BaseModel):
     status: Literal["applied", "duplicate"]
+
+
+class PaymentLink(BaseModel):
+    id: Id
+    token: str = Field(description="Signed, URL-safe; what the QR code and `url` carry")
+    url: str = Field(description="`<public base url>/pay/<token>`")
+    qr_svg: str = Field(description="The URL as a QR code, an SVG document")
+    amount: Money | None = Field(description="The exact amount to pay; null: the payer chooses")
+    reference: str | None
+    expires_at: Timestamp | None
+    single_use: bool
+    status: Literal["active", "used", "cancelled", "expired"]
+    paid_transfer_id: Id | None = Field(description="The transfer that used a single-use link")
+    created_at: Timestamp
+
+
+class PaymentLinkPage(BaseModel):
+    items: list[PaymentLink]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
+class ResolvedPaymentLink(BaseModel):
+    """Who a link pays (the verified, masked name: never the full name) and what it asks."""
+
+    link_id: Id
+    user_id: Id
+    handle: str | None
+    display_name: str | None = Field(description="Masked name (`Ahmed M.`), else the handle")
+    amount: Money | None
+    reference: str | None
+    expires_at: Timestamp | None
+    single_use: bool
+
+
+class ReceiveCode(BaseModel):
+    handle: str
+    token: str
+    url: str
+    qr_svg: str
+
+
+class Favourite(BaseModel):
+    id: Id
+    recipient: Party
+    nickname: str | None
+    created_at: Timestamp
+
+
+class FavouriteList(BaseModel):
+    items: list[Favourite]
+    next_cursor: None = Field(description="Always null: the whole list is one page")
+
+
+class RecentRecipient(BaseModel):
+    recipient: Party
+    last_paid_at: Timestamp
+
+
+class RecentRecipients(BaseModel):
+    items: list[RecentRecipient]
+    next_cursor: None = Field(description="Always null: the whole list is one page")
+
+
+class TimelineStep(BaseModel):
+    status: Literal["pending", "completed", "failed", "reversed"]
+    at: Timestamp
+
+
+class TransactionParties(BaseModel):
+    sender: Party | None = Field(description="Who paid; null for a top-up (money from outside)")
+    recipient: Party | None = Field(description="Who was paid; null for a withdrawal (money leaving)")
+
+
+class TransactionDetail(Transaction):
+    """The history row with everything a receipt shows."""
+
+    parties: TransactionParties
+    fee: Money = Field(description="What the platform charged for it (none today: 0.00)")
+    timeline: list[TimelineStep]
+    payment_link_id: Id | None = Field(description="The payment link this transfer paid, if any")
+    refund_of: Id | None = Field(description="The transfer this one refunds (refunds are not offered yet: null)")
+    dispute_id: Id | None = Field(description="An open or closed dispute about it (not offered yet: null)")
+    schedule_id: Id | None = Field(description="The schedule that made it (not offered yet: null)")

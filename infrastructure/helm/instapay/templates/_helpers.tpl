@@ -79,7 +79,7 @@ image.digests names one for the component (what production deploys), else by tag
 {{- else if .Values.secrets.generateForDevelopment -}}
 {{- printf "%s-dev-secrets" (include "instapay.fullname" .) -}}
 {{- else -}}
-{{- fail "secrets.existingSecret is required (a Secret with INTERNAL_SECRET_<CALLER> for each internal caller, PIN_PEPPER, DATABASE_URL, REDIS_URL, jwt-private-key.pem; see docs/K8S_GUIDE.md)" -}}
+{{- fail "secrets.existingSecret is required (a Secret with INTERNAL_SECRET_<CALLER> for each internal caller, PIN_PEPPER, PAYMENT_LINK_SECRETS, DATABASE_URL, REDIS_URL, jwt-private-key.pem; see docs/K8S_GUIDE.md)" -}}
 {{- end -}}
 {{- end -}}
 

@@ -25,6 +25,8 @@ PIN = "/api/v1/auth/pin"
 PASSWORD = "/api/v1/auth/password"
 CLIENTS = "/api/v1/auth/clients"
 LOOKUP = "/api/v1/users/lookup"
+# Resolving a payment link shows its owner's masked name: a lookup, on the same counters.
+RESOLVE = "/api/v1/payment-links/resolve"
 FORGOT = "/api/v1/auth/password/forgot"
 RESET = "/api/v1/auth/password/reset"
 
@@ -92,9 +94,10 @@ DEFAULT_POLICIES: tuple[RateLimitPolicy, ...] = (
     RateLimitPolicy(
         name="account-recovery", limit=10, window_seconds=3600, key="account", paths=(FORGOT, RESET), methods=("POST",)
     ),
-    # Recipient lookup reveals who is registered: per user and per address.
-    RateLimitPolicy(name="lookup", limit=30, window_seconds=60, key="principal", paths=(LOOKUP,)),
-    RateLimitPolicy(name="ip-lookup", limit=60, window_seconds=60, key="ip", paths=(LOOKUP,)),
+    # Recipient lookup reveals who is registered: per user and per address. Resolving a payment
+    # link names its owner too, so it shares these counters (and the user service's budget).
+    RateLimitPolicy(name="lookup", limit=30, window_seconds=60, key="principal", paths=(LOOKUP, RESOLVE)),
+    RateLimitPolicy(name="ip-lookup", limit=60, window_seconds=60, key="ip", paths=(LOOKUP, RESOLVE)),
     # Every authenticated call, per user or per API client.
     RateLimitPolicy(name="principal", limit=600, window_seconds=60, key="principal"),
 )

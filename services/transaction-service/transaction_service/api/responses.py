@@ -17,6 +17,7 @@ from transaction_service.service.idempotency import Outcome
 _MONEY_PROBLEMS = {
     423: "Locked: the PIN after 5 wrong ones (`pin_locked`, with Retry-After) or a frozen wallet (`account_frozen`)",
     502: "The funding provider failed (`funding_provider_error`); nothing was moved, retry later",
+    410: "Gone: the payment link has expired (`payment_link_expired`)",
 }
 
 

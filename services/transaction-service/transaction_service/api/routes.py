@@ -1,12 +1,24 @@
 """All routers of the transaction service (the shared event-log feed is added in `main`)."""
 
-from transaction_service.api import admin, funding, internal, payment_requests, transactions, transfers, wallet
+from transaction_service.api import (
+    admin,
+    favourites,
+    funding,
+    internal,
+    payment_links,
+    payment_requests,
+    transactions,
+    transfers,
+    wallet,
+)
 
 routers = [
     wallet.router,
     transfers.router,
     transactions.router,
     payment_requests.router,
+    payment_links.router,
+    favourites.router,
     admin.router,
     funding.router,
     internal.router,

@@ -10,8 +10,8 @@ from instapay_common.errors import PROBLEM_RESPONSES, ValidationFailed
 from instapay_common.web.query_dates import IsoDateOrTimestamp
 from transaction_service.api.deps import DbDep, HistoryReader, PeersDep
 from transaction_service.api.responses import documented
-from transaction_service.schemas import JsonObject, TransactionPage
-from transaction_service.service import history
+from transaction_service.schemas import JsonObject, TransactionDetail, TransactionPage
+from transaction_service.service import details, history
 
 router = APIRouter(prefix="/api/v1", tags=["transfers"], responses=PROBLEM_RESPONSES)
 
@@ -63,3 +63,14 @@ async def list_transactions(
         end=end,
         counterparty=counterparty,
     )
+
+
+@router.get(
+    "/transactions/{transaction_id}",
+    response_model=None,
+    responses=documented(200, TransactionDetail, "The transaction in full, for its owner"),
+)
+async def get_transaction(transaction_id: uuid.UUID, principal: HistoryReader, db: DbDep) -> JsonObject:
+    """One of the caller's transactions with its reference, parties, fee and status timeline;
+    anyone else's (or an unknown id) answers 404."""
+    return await details.transaction_detail(db, user_id=uuid.UUID(principal.user_id), transaction_id=transaction_id)

@@ -26,11 +26,12 @@ GET_TRANSFER = link(
     status_code=201,
     responses={
         **with_links(documented(201, Transfer, "Sent: the transfer"), 201, GetTransfer=GET_TRANSFER),
-        **money_problems(423),
+        **money_problems(410, 423),
     },
 )
 async def create_transfer(body: TransferIn, call: MoneyCall) -> Response:
-    """Sends money to a handle, phone or e-mail (PIN needed with a user's own token)."""
+    """Sends money to a handle, phone or e-mail, or pays a payment link (`payment_link`: its token;
+    409 `payment_link_used`, 410 `payment_link_expired`); PIN needed with a user's own token."""
     return await counted_answer("transfer", transfers.transfer(call, body))
 
 

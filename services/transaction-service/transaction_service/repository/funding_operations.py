@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from instapay_common.db.rawsql import RawConnection, Sql
+from transaction_service import references
 
 
 class FundingOperation(NamedTuple):
@@ -31,6 +32,7 @@ class FundingOperation(NamedTuple):
     handle: str | None
     created_at: datetime
     completed_at: datetime | None
+    txn_reference: str  # the transaction's human reference (`reference` is the card or bank account)
 
 
 class NewOperation(NamedTuple):
@@ -48,12 +50,21 @@ class NewOperation(NamedTuple):
 
 
 _COLUMNS = ", ".join(FundingOperation._fields)
+# The operation registers its human reference in the same statement; an existing operation (its
+# id is registered) or a reference already taken inserts nothing (`insert` tells them apart).
 _INSERT = Sql(
-    "INSERT INTO ledger.funding_operations (id, user_id, account_id, kind, method, reference, amount, "  # noqa: S608
-    "provider, handle, hold_id, provider_id) VALUES (:id, :u, :a, :k, :m, :ref, :amt, :p, :h, :hold, :pid) "
+    "WITH tref AS (INSERT INTO ledger.transaction_references (transaction_id, reference) "  # noqa: S608
+    "VALUES (:id, :tref) ON CONFLICT DO NOTHING RETURNING reference) "
+    "INSERT INTO ledger.funding_operations (id, user_id, account_id, kind, method, reference, amount, "
+    "provider, handle, hold_id, provider_id, txn_reference) "
+    "SELECT :id, :u, :a, :k, :m, :ref, :amt, :p, :h, :hold, :pid, tref.reference FROM tref "
     f"ON CONFLICT (id) DO NOTHING RETURNING {_COLUMNS}"
 )
+_EXISTS = Sql("SELECT EXISTS (SELECT 1 FROM ledger.transaction_references WHERE transaction_id = :id)")
 _GET = Sql(f"SELECT {_COLUMNS} FROM ledger.funding_operations WHERE id = :id")  # noqa: S608
+_OF_USER = Sql(
+    f"SELECT {_COLUMNS}, updated_at FROM ledger.funding_operations WHERE id = :id AND user_id = :u"  # noqa: S608
+)
 _LOCK = Sql(f"SELECT {_COLUMNS} FROM ledger.funding_operations WHERE id = :id FOR UPDATE")  # noqa: S608
 _FINISH = Sql(
     "UPDATE ledger.funding_operations SET status = :s, failure_reason = :why, "  # noqa: S608
@@ -97,26 +108,40 @@ _OPEN_CONDITIONS = {
 
 async def insert(conn: RawConnection, op: NewOperation) -> FundingOperation | None:
     """The new operation, or None if one with this id exists."""
-    row = await conn.fetchrow(
-        _INSERT,
-        id=op.id,
-        u=op.user_id,
-        a=op.account_id,
-        k=op.kind,
-        m=op.method,
-        ref=op.reference,
-        amt=op.amount,
-        p=op.provider,
-        h=op.handle,
-        hold=op.hold_id,
-        pid=op.provider_id,
-    )
-    return None if row is None else FundingOperation(*row)
+    for _ in range(references.ATTEMPTS):
+        row = await conn.fetchrow(
+            _INSERT,
+            id=op.id,
+            tref=references.new_reference(),
+            u=op.user_id,
+            a=op.account_id,
+            k=op.kind,
+            m=op.method,
+            ref=op.reference,
+            amt=op.amount,
+            p=op.provider,
+            h=op.handle,
+            hold=op.hold_id,
+            pid=op.provider_id,
+        )
+        if row is not None:
+            return FundingOperation(*row)
+        if await conn.fetchval(_EXISTS, id=op.id):
+            return None
+    raise RuntimeError("no free transaction reference after several draws")
 
 
 async def get(conn: RawConnection, op_id: uuid.UUID) -> FundingOperation | None:
     row = await conn.fetchrow(_GET, id=op_id)
     return None if row is None else FundingOperation(*row)
+
+
+async def of_user(
+    conn: RawConnection, op_id: uuid.UUID, user_id: uuid.UUID
+) -> tuple[FundingOperation, datetime] | None:
+    """The user's operation and when its status last changed; None if unknown or someone else's."""
+    row = await conn.fetchrow(_OF_USER, id=op_id, u=user_id)
+    return None if row is None else (FundingOperation(*list(row)[:-1]), row["updated_at"])
 
 
 async def lock(conn: RawConnection, op_id: uuid.UUID) -> FundingOperation | None:

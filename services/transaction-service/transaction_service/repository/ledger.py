@@ -16,6 +16,7 @@ from typing import NamedTuple
 import orjson
 
 from instapay_common.db.rawsql import RawConnection, Sql
+from transaction_service import references
 from transaction_service.parties import PartyRef
 
 
@@ -40,6 +41,7 @@ class Posted(NamedTuple):
     entry_id: uuid.UUID
     created_at: datetime
     balances: dict[uuid.UUID, Decimal]  # balance after the entry, per account of a leg
+    reference: str | None  # the reference registered with the entry (None: it had one already)
 
 
 class TransferEntry(NamedTuple):
@@ -51,6 +53,8 @@ class TransferEntry(NamedTuple):
     recipient: PartyRef
     payment_request_id: uuid.UUID | None
     created_at: datetime
+    payment_link_id: uuid.UUID | None
+    reference: str | None
 
 
 class HistoryRow(NamedTuple):
@@ -66,6 +70,7 @@ class HistoryRow(NamedTuple):
     note: str | None
     sender: PartyRef | None
     recipient: PartyRef | None
+    reference: str | None
     payment_request_id: uuid.UUID | None
     funding_method: str | None  # card | bank, for a top-up or withdrawal
     funding_reference: str | None  # the user's card or account reference
@@ -93,11 +98,12 @@ def like_pattern(text: str) -> str:
 
 # One statement (one round trip while the wallet locks are held): the entry, every balance
 # change, and the postings carrying each account's balance_after.
-_POST = Sql("""
-WITH entry AS (
+_ENTRY_VALUES = "(:id, :t, :a, :n, CAST(:s AS jsonb), CAST(:r AS jsonb), :pr, :ft, :fr, :pl)"
+_POST_TEMPLATE = """
+WITH {ref}entry AS (
     INSERT INTO ledger.journal_entries (id, type, amount, note, sender, recipient, payment_request_id,
-                                        funding_type, funding_reference)
-    VALUES (:id, :t, :a, :n, CAST(:s AS jsonb), CAST(:r AS jsonb), :pr, :ft, :fr)
+                                        funding_type, funding_reference, payment_link_id)
+    {values}
     RETURNING id, created_at
 ), legs AS (
     SELECT * FROM jsonb_to_recordset(CAST(:legs AS jsonb))
@@ -109,7 +115,7 @@ WITH entry AS (
         spent_day_date = CASE WHEN a.id = :spender THEN :sdd ELSE a.spent_day_date END,
         spent_month = CASE WHEN a.id = :spender THEN :sm ELSE a.spent_month END,
         spent_month_start = CASE WHEN a.id = :spender THEN :sms ELSE a.spent_month_start END
-    FROM legs WHERE a.id = legs.account_id
+    FROM legs CROSS JOIN entry WHERE a.id = legs.account_id
     RETURNING a.id, a.balance
 ), posted AS (
     INSERT INTO ledger.postings (entry_id, account_id, amount, balance_after, type, counterparty_user_id, created_at)
@@ -119,11 +125,24 @@ WITH entry AS (
     RETURNING account_id, balance_after, created_at
 )
 SELECT account_id, balance_after, created_at FROM posted
-""")
+"""
+_POST = Sql(_POST_TEMPLATE.format(ref="", values=f"VALUES {_ENTRY_VALUES}"))
+# A new transaction registers its reference in the same statement; a reference already taken
+# inserts nothing, so nothing else is written either (every step joins `entry`) and the caller
+# draws again.
+_POST_WITH_REFERENCE = Sql(
+    _POST_TEMPLATE.format(
+        ref="ref AS (\n    INSERT INTO ledger.transaction_references (transaction_id, reference)\n"
+        "    VALUES (:id, :ref) ON CONFLICT DO NOTHING RETURNING reference\n), ",
+        values=f"SELECT {_ENTRY_VALUES[1:-1]} FROM ref",  # noqa: S608 - fixed text
+    )
+)
 
+_TRANSFER_COLUMNS = ", ".join(f"e.{f}" for f in TransferEntry._fields if f != "reference") + ", tr.reference"
 _TRANSFER = Sql(
-    f"SELECT {', '.join(TransferEntry._fields)} FROM ledger.journal_entries "  # noqa: S608 - fixed column list
-    "WHERE id = :id AND type = 'transfer' AND (sender->>'user_id' = :u OR recipient->>'user_id' = :u)"
+    f"SELECT {_TRANSFER_COLUMNS} FROM ledger.journal_entries e "  # noqa: S608 - fixed column list
+    "LEFT JOIN ledger.transaction_references tr ON tr.transaction_id = e.id "
+    "WHERE e.id = :id AND e.type = 'transfer' AND (e.sender->>'user_id' = :u OR e.recipient->>'user_id' = :u)"
 )
 
 # Prepared statements would switch to a generic plan sized for an average wallet (a few hundred
@@ -133,9 +152,11 @@ _CUSTOM_PLANS = Sql("SET LOCAL plan_cache_mode = force_custom_plan")
 # per row of the page) brings the card or account the money came from or went to.
 _HISTORY_SELECT = (
     "SELECT p.id AS posting_id, p.amount, p.balance_after, p.type, p.created_at, e.id AS entry_id, e.currency, "
-    "e.note, e.sender, e.recipient, e.payment_request_id, f.method, f.reference "
+    "e.note, e.sender, e.recipient, tr.reference, e.payment_request_id, f.method AS funding_method, "
+    "f.reference AS funding_reference "
     "FROM ledger.postings p JOIN ledger.journal_entries e ON e.id = p.entry_id "
     "LEFT JOIN ledger.funding_operations f ON f.id = e.id AND e.type <> 'transfer' "
+    "LEFT JOIN ledger.transaction_references tr ON tr.transaction_id = e.id "
 )
 # The other party of the posting's transfer: the sender of money in, the recipient of money out.
 _OTHER_PARTY = "(CASE WHEN p.amount > 0 THEN e.sender ELSE e.recipient END)"
@@ -172,14 +193,18 @@ async def post_entry(
     sender: PartyRef | None = None,
     recipient: PartyRef | None = None,
     payment_request_id: uuid.UUID | None = None,
+    payment_link_id: uuid.UUID | None = None,
     funding_type: str | None = None,
     funding_reference: str | None = None,
     spent: SpentCounters | None = None,
     spent_account: uuid.UUID | None = None,
     entry_id: uuid.UUID | None = None,
+    new_reference: bool = True,
 ) -> Posted:
     """Writes one balanced journal entry and sets `spent_account`'s counters to `spent`. A funding
-    operation passes its own id as `entry_id`, so the transaction keeps one id from pending on."""
+    operation passes its own id as `entry_id`, so the transaction keeps one id from pending on, and
+    `new_reference=False`: it registered its reference when it was created. Otherwise the entry
+    registers a new reference (drawn again on the rare collision)."""
     legs_json = [
         {
             "ord": i,
@@ -190,27 +215,53 @@ async def post_entry(
         for i, leg in enumerate(legs)
     ]
     entry_id = entry_id or uuid.uuid4()
-    rows = await conn.fetch(
-        _POST,
-        id=entry_id,
-        t=entry_type,
-        a=amount,
-        n=note,
-        s=_json(sender) if sender else None,
-        r=_json(recipient) if recipient else None,
-        pr=payment_request_id,
-        ft=funding_type,
-        fr=funding_reference,
-        legs=_json(legs_json),
-        spender=spent_account,
-        sd=spent.day if spent else None,
-        sdd=spent.day_date if spent else None,
-        sm=spent.month if spent else None,
-        sms=spent.month_start if spent else None,
-    )
+    for _ in range(references.ATTEMPTS):
+        reference = references.new_reference() if new_reference else None
+        rows = await conn.fetch(
+            _POST_WITH_REFERENCE if reference else _POST,
+            **({"ref": reference} if reference else {}),
+            id=entry_id,
+            t=entry_type,
+            a=amount,
+            n=note,
+            s=_json(sender) if sender else None,
+            r=_json(recipient) if recipient else None,
+            pr=payment_request_id,
+            pl=payment_link_id,
+            ft=funding_type,
+            fr=funding_reference,
+            legs=_json(legs_json),
+            spender=spent_account,
+            sd=spent.day if spent else None,
+            sdd=spent.day_date if spent else None,
+            sm=spent.month if spent else None,
+            sms=spent.month_start if spent else None,
+        )
+        if rows or not reference:
+            break
     if len(rows) != len(legs):  # an account vanished between lock and write: refuse (rolls back)
         raise RuntimeError("journal entry legs do not match the accounts written")
-    return Posted(entry_id, rows[0]["created_at"], {r["account_id"]: r["balance_after"] for r in rows})
+    return Posted(entry_id, rows[0]["created_at"], {r["account_id"]: r["balance_after"] for r in rows}, reference)
+
+
+class DetailRow(NamedTuple):
+    """A history row of one transaction for one wallet, with what its detail view adds."""
+
+    row: HistoryRow
+    payment_link_id: uuid.UUID | None
+
+
+_DETAIL = Sql(
+    f"{_HISTORY_SELECT.replace('SELECT ', 'SELECT e.payment_link_id, ', 1)}WHERE p.entry_id = :id AND p.account_id = :a"
+)
+
+
+async def detail_for_account(conn: RawConnection, entry_id: uuid.UUID, account_id: uuid.UUID) -> DetailRow | None:
+    """The account's posting of the entry (None: the entry is not this wallet's, or unknown)."""
+    row = await conn.fetchrow(_DETAIL, id=entry_id, a=account_id)
+    if row is None:
+        return None
+    return DetailRow(HistoryRow(*list(row)[1:]), row["payment_link_id"])
 
 
 async def transfer_for_party(conn: RawConnection, transfer_id: uuid.UUID, user_id: str) -> TransferEntry | None:

@@ -29,6 +29,7 @@ class PaymentRequest(NamedTuple):
     expires_at: datetime
     created_at: datetime
     updated_at: datetime
+    transfer_reference: str | None  # the paying transfer's human reference, once accepted
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,10 @@ class RequestFilter:
     before: tuple[datetime, uuid.UUID] | None = None  # keyset: (created_at, id) of the last row seen
 
 
-_COLUMNS = ", ".join(PaymentRequest._fields)
+# The last field is read from the reference registry (`transfer_id` is the request row's column).
+_COLUMNS = ", ".join(PaymentRequest._fields[:-1]) + (  # noqa: S608 - fixed text
+    ", (SELECT reference FROM ledger.transaction_references WHERE transaction_id = transfer_id) AS transfer_reference"
+)
 _INSERT = Sql(
     "INSERT INTO ledger.payment_requests (id, requester_id, payer_id, requester, payer, amount, note, "  # noqa: S608
     "expires_at) VALUES (:id, :r, :p, CAST(:rj AS jsonb), CAST(:pj AS jsonb), :a, :n, :e) "

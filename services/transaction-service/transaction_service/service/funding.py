@@ -201,6 +201,7 @@ async def withdraw(ctx: MoneyContext, funding: FundingProvider, body: Withdrawal
                 "withdrawal.requested",
                 {
                     "transaction_id": str(op.id),
+                    "reference": op.txn_reference,
                     "user_id": str(owner),
                     "amount": fmt(op.amount),
                     "currency": op.currency,

@@ -40,6 +40,7 @@ def operation_body(op: FundingOperation, *, balance_after: Decimal) -> JsonObjec
         created_at=op.created_at,
         status=op.status,
         funding_source=funding_source_body(op.method, op.reference),
+        reference=op.txn_reference,
     )
 
 
@@ -69,6 +70,7 @@ async def complete(
             funding_reference=op.provider_id,
             legs=[Leg(wallet.id, op.amount), Leg(system, -op.amount)],
             entry_id=op.id,
+            new_reference=False,  # the operation registered its reference when it began
         )
         signed = op.amount
     else:
@@ -96,6 +98,7 @@ async def complete(
         recipient=None,
         created_at=posted.created_at,
         funding_source=funding_source_body(op.method, op.reference),
+        reference=op.txn_reference,
     )
     await events.emit(conn, f"{op.kind}.completed", _event(row, op))
     FUNDING_OUTCOMES.labels(op.kind, "completed").inc()

@@ -140,6 +140,7 @@ async def list_transactions(
                 sender=r.sender,
                 recipient=r.recipient,
                 created_at=r.created_at,
+                reference=r.reference,
                 payment_request_id=r.payment_request_id,
                 funding_source=funding_source_body(r.funding_method, r.funding_reference),
             ),

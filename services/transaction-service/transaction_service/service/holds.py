@@ -54,6 +54,7 @@ async def post(
         funding_reference=funding_reference,
         legs=[Leg(hold.account_id, -hold.amount), Leg(counter_account, hold.amount)],
         entry_id=entry_id,
+        new_reference=False,  # a hold's entry is its funding operation's, registered when it began
     )
 
 

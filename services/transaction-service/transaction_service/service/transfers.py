@@ -15,6 +15,7 @@ from transaction_service.parties import PartyRef
 from transaction_service.repository import accounts, ledger
 from transaction_service.repository.ledger import Leg, TransferEntry
 from transaction_service.schemas import JsonObject, TransferIn, transfer_body
+from transaction_service.service import payment_links
 from transaction_service.service.checks import (
     check_outgoing,
     clean_note,
@@ -37,6 +38,7 @@ async def post_transfer(
     amount: Decimal,
     note: str | None,
     payment_request_id: uuid.UUID | None = None,
+    payment_link_id: uuid.UUID | None = None,
 ) -> TransferEntry:
     """Moves `amount` from sender to recipient inside the caller's transaction; returns the
     transfer. Every decline (no wallet, unverified phone, frozen, limits, funds) is raised
@@ -61,6 +63,7 @@ async def post_transfer(
         sender=sender,
         recipient=recipient,
         payment_request_id=payment_request_id,
+        payment_link_id=payment_link_id,
         spent=spent,
         spent_account=source.id,
         legs=[Leg(source.id, -amount, recipient_id), Leg(target.id, amount, sender_id)],
@@ -74,6 +77,8 @@ async def post_transfer(
         recipient=recipient,
         payment_request_id=payment_request_id,
         created_at=posted.created_at,
+        payment_link_id=payment_link_id,
+        reference=posted.reference,
     )
     await events.emit(
         conn,
@@ -89,8 +94,13 @@ async def transfer(ctx: MoneyContext, body: TransferIn) -> Outcome:
     settings, principal, peers = ctx.settings, ctx.principal, ctx.peers
 
     def request() -> dict[str, object]:
+        target = (
+            {"recipient": body.recipient.strip().lower()}
+            if body.recipient is not None
+            else {"payment_link": (body.payment_link or "").strip()}
+        )
         return {
-            "recipient": body.recipient.strip().lower(),
+            **target,
             "amount": fmt(body.amount),
             "currency": body.currency.upper(),
             "note": clean_note(body.note, settings),
@@ -99,25 +109,44 @@ async def transfer(ctx: MoneyContext, body: TransferIn) -> Outcome:
     async def prepare() -> Work:
         note = clean_note(body.note, settings)  # valid: `request()` checked it
         await require_verified_sender(ctx.db, uuid.UUID(principal.user_id))
+        link = None
+        if body.payment_link is not None:
+            # Refused before the PIN: a link that cannot be paid needs no PIN to say so.
+            link = await payment_links.payable_link(ctx.db, settings, body.payment_link)
+            payment_links.check_link_amount(link, body.amount)
+        address = link.handle if link is not None else (body.recipient or "").strip()
         pin = needs_pin(principal, body.pin)
         # PIN check and the parties' lookup run side by side; a PIN refusal is raised before a
         # lookup error, so a wrong PIN never tells whether the recipient exists.
         pin_check = peers.verify_pin(user_id=principal.user_id, pin=pin) if pin is not None else asyncio.sleep(0)
         pin_result, lookup = await asyncio.gather(
-            pin_check, peers.parties(body.recipient.strip(), principal.user_id), return_exceptions=True
+            pin_check, peers.parties(address, principal.user_id), return_exceptions=True
         )
         if isinstance(pin_result, BaseException):
             raise pin_result
         if isinstance(lookup, BaseException):
             raise lookup
         recipient, sender = lookup
+        if link is not None:
+            payment_links.ensure_link_recipient(link, recipient)
         if recipient["user_id"] == principal.user_id:
             raise SelfTransfer("sender and recipient are the same wallet")
 
         async def work(conn: RawConnection) -> tuple[int, JsonObject]:
+            # The link is locked and checked again first (before any write): of two payments of a
+            # single-use link, the second waits here and is refused once the first committed.
+            paying = await payment_links.consume(conn, link.id, body.amount) if link is not None else None
             transfer = await post_transfer(
-                conn, settings=settings, sender=sender, recipient=recipient, amount=body.amount, note=note
+                conn,
+                settings=settings,
+                sender=sender,
+                recipient=recipient,
+                amount=body.amount,
+                note=note,
+                payment_link_id=paying.id if paying else None,
             )
+            if paying is not None:
+                await payment_links.mark_paid(conn, paying, transfer.id)
             return 201, transfer_body(transfer)
 
         return work

@@ -1,0 +1,84 @@
+"""One transaction in full (`GET /transactions/{id}`): the caller's history row plus its
+reference, both parties, the fee, the status timeline and what it is linked to.
+
+Owner only: the caller's wallet must have a posting of it, or (a pending or failed top-up or
+withdrawal) the operation must be theirs; anything else is 404, as if it did not exist.
+"""
+
+import uuid
+
+from instapay_common.db import rawsql
+from instapay_common.db.database import Database
+from transaction_service.exceptions import TransactionNotFound
+from transaction_service.parties import PartyRef
+from transaction_service.repository import accounts, funding_operations, ledger
+from transaction_service.repository.funding_operations import FundingOperation
+from transaction_service.schemas import JsonObject, funding_source_body, party_body, rfc3339, transaction_body
+from transaction_service.service.funding_outcomes import operation_body
+
+_NOT_YET: JsonObject = {"refund_of": None, "dispute_id": None, "schedule_id": None}
+
+
+def _owner(op: FundingOperation) -> PartyRef:
+    return {"user_id": str(op.user_id), "handle": op.handle, "display_name": op.handle}
+
+
+def _funding_parties(op: FundingOperation) -> JsonObject:
+    """Money from outside has no sender; money leaving has no recipient on the platform."""
+    owner = party_body(_owner(op))
+    return {"sender": None, "recipient": owner} if op.kind == "topup" else {"sender": owner, "recipient": None}
+
+
+async def transaction_detail(db: Database, *, user_id: uuid.UUID, transaction_id: uuid.UUID) -> JsonObject:
+    async with rawsql.connection(db) as conn:
+        wallet = await accounts.get(conn, user_id)
+        if wallet is None:
+            raise TransactionNotFound("no such transaction")
+        found = await ledger.detail_for_account(conn, transaction_id, wallet.id)
+        operation = await funding_operations.of_user(conn, transaction_id, user_id)
+    if found is not None:
+        r = found.row
+        body = transaction_body(
+            entry_id=r.entry_id,
+            entry_type=r.type,
+            signed_amount=r.amount,
+            currency=r.currency,
+            balance_after=r.balance_after,
+            note=r.note,
+            sender=r.sender,
+            recipient=r.recipient,
+            created_at=r.created_at,
+            reference=r.reference,
+            payment_request_id=r.payment_request_id,
+            funding_source=funding_source_body(r.funding_method, r.funding_reference),
+        )
+        if r.type == "transfer":
+            parties: JsonObject = {"sender": party_body(r.sender), "recipient": party_body(r.recipient)}
+            timeline = [{"status": "completed", "at": rfc3339(r.created_at)}]
+        else:
+            assert operation is not None  # a posted top-up or withdrawal is its operation's entry
+            op, _ = operation
+            parties = _funding_parties(op)
+            timeline = [
+                {"status": "pending", "at": rfc3339(op.created_at)},
+                {"status": "completed", "at": rfc3339(r.created_at)},
+            ]
+        link_id = found.payment_link_id
+    elif operation is not None:
+        op, changed_at = operation
+        body = operation_body(op, balance_after=wallet.balance)
+        parties = _funding_parties(op)
+        timeline = [{"status": "pending", "at": rfc3339(op.created_at)}]
+        if op.status == "failed":
+            timeline.append({"status": "failed", "at": rfc3339(changed_at)})
+        link_id = None
+    else:
+        raise TransactionNotFound("no such transaction")
+    return {
+        **body,
+        "parties": parties,
+        "fee": "0.00",
+        "timeline": timeline,
+        "payment_link_id": str(link_id) if link_id else None,
+        **_NOT_YET,
+    }
