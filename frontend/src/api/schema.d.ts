@@ -549,7 +549,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List my notifications, newest first */
+        /**
+         * List my notifications, newest first
+         * @description Titles and bodies are in the caller's current language preference (rendered when read).
+         */
         get: operations["list_notifications_api_v1_notifications_get"];
         put?: never;
         post?: never;
@@ -811,7 +814,8 @@ export interface paths {
         };
         /**
          * List Transactions
-         * @description The caller's history, newest first; `counterparty` is a user id, handle, phone or e-mail.
+         * @description The caller's history, newest first. `counterparty` is a user id, a phone or e-mail (that
+         *     user), or text found in part, case-insensitively, in the other party's name or handle.
          */
         get: operations["list_transactions_api_v1_transactions_get"];
         put?: never;
@@ -1013,8 +1017,256 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/deliveries/{delivery_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again (same webhook-id and body) on a fresh retry schedule */
+        post: operations["replay_delivery_api_v1_webhooks_deliveries__delivery_id__replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List my webhook endpoints */
+        get: operations["list_endpoints_api_v1_webhooks_endpoints_get"];
+        put?: never;
+        /** Create a webhook endpoint (its secret is shown only in this response) */
+        post: operations["create_endpoint_api_v1_webhooks_endpoints_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints/{endpoint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint and its log */
+        delete: operations["delete_endpoint_api_v1_webhooks_endpoints__endpoint_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a webhook endpoint's URL, events, description, or enable/disable it */
+        patch: operations["update_endpoint_api_v1_webhooks_endpoints__endpoint_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints/{endpoint_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An endpoint's deliveries, newest first, with every attempt */
+        get: operations["list_deliveries_api_v1_webhooks_endpoints__endpoint_id__deliveries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints/{endpoint_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the signing secret (the previous one keeps signing for 24 h) */
+        post: operations["rotate_secret_api_v1_webhooks_endpoints__endpoint_id__rotate_secret_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "payment_request.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `payment_request.created`
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         */
+        post: operations["webhook_payment_request_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment_request.paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `payment_request.paid`
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         */
+        post: operations["webhook_payment_request_paid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "refund.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `refund.created`
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         */
+        post: operations["webhook_refund_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "topup.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `topup.completed`
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         */
+        post: operations["webhook_topup_completed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "transfer.received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `transfer.received`
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         */
+        post: operations["webhook_transfer_received"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "transfer.sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `transfer.sent`
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         */
+        post: operations["webhook_transfer_sent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "withdrawal.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `withdrawal.completed`
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         */
+        post: operations["webhook_withdrawal_completed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "withdrawal.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `withdrawal.failed`
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         */
+        post: operations["webhook_withdrawal_failed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** AcceptIn */
@@ -1114,12 +1366,45 @@ export interface components {
             /** Code */
             code: string;
         };
+        /** Counterparty */
+        Counterparty: {
+            /** Handle */
+            handle: string | null;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
         /** EmailChangeRequest */
         EmailChangeRequest: {
             /** Email */
             email: string;
             /** Password */
             password: string;
+        };
+        /** EndpointCreate */
+        EndpointCreate: {
+            /** Description */
+            description?: string | null;
+            /** Events */
+            events: ("transfer.received" | "transfer.sent" | "topup.completed" | "withdrawal.completed" | "withdrawal.failed" | "payment_request.created" | "payment_request.paid" | "refund.created")[];
+            /**
+             * Url
+             * @example https://example.com/hooks/instapay
+             */
+            url: string;
+        };
+        /** EndpointUpdate */
+        EndpointUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Events */
+            events?: ("transfer.received" | "transfer.sent" | "topup.completed" | "withdrawal.completed" | "withdrawal.failed" | "payment_request.created" | "payment_request.paid" | "refund.created")[] | null;
+            /** Status */
+            status?: ("enabled" | "disabled") | null;
+            /** Url */
+            url?: string | null;
         };
         /** Favourite */
         Favourite: {
@@ -1181,11 +1466,29 @@ export interface components {
              */
             type: "card" | "bank";
         };
+        /** FundingSourceRef */
+        FundingSourceRef: {
+            /**
+             * Last4
+             * @description The last four letters or digits of the card or account reference
+             */
+            last4: string | null;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "card" | "bank";
+        };
         /**
          * Granularity
          * @enum {string}
          */
         Granularity: "day" | "week" | "month";
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
+        };
         /**
          * Jwk
          * @description An Ed25519 public key (RFC 8037) with its RFC 7638 thumbprint as `kid`.
@@ -1527,6 +1830,62 @@ export interface components {
              */
             updated_at: string;
         };
+        /**
+         * PaymentRequestCreatedWebhook
+         * @description The body of a `payment_request.created` webhook.
+         */
+        PaymentRequestCreatedWebhook: {
+            data: components["schemas"]["PaymentRequestData"];
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (RFC 3339)
+             */
+            timestamp: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "payment_request.created";
+        };
+        /** PaymentRequestData */
+        PaymentRequestData: {
+            /**
+             * Amount
+             * @description Decimal string
+             * @example 125.50
+             */
+            amount: string;
+            counterparty: components["schemas"]["Counterparty"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string | null;
+            /**
+             * Request Id
+             * Format: uuid
+             */
+            request_id: string;
+            /**
+             * Role
+             * @description The receiving user's side of the request
+             * @enum {string}
+             */
+            role: "requester" | "payer";
+            /**
+             * Transfer Id
+             * @description Set on payment_request.paid
+             */
+            transfer_id: string | null;
+        };
         /** PaymentRequestIn */
         PaymentRequestIn: {
             /**
@@ -1554,6 +1913,24 @@ export interface components {
              * @description Pass as `cursor` for the next page; null on the last page
              */
             next_cursor: string | null;
+        };
+        /**
+         * PaymentRequestPaidWebhook
+         * @description The body of a `payment_request.paid` webhook.
+         */
+        PaymentRequestPaidWebhook: {
+            data: components["schemas"]["PaymentRequestData"];
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (RFC 3339)
+             */
+            timestamp: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "payment_request.paid";
         };
         /** PhoneChangeRequest */
         PhoneChangeRequest: {
@@ -1755,6 +2132,50 @@ export interface components {
             /** Refresh Token */
             refresh_token?: string | null;
         };
+        /**
+         * RefundCreatedWebhook
+         * @description The body of a `refund.created` webhook.
+         */
+        RefundCreatedWebhook: {
+            data: components["schemas"]["RefundData"];
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (RFC 3339)
+             */
+            timestamp: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "refund.created";
+        };
+        /** RefundData */
+        RefundData: {
+            /**
+             * Amount
+             * @description Decimal string
+             * @example 125.50
+             */
+            amount: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Refund Id
+             * Format: uuid
+             */
+            refund_id: string;
+            /**
+             * Transfer Id
+             * Format: uuid
+             */
+            transfer_id: string;
+        };
         /** RegisterRequest */
         RegisterRequest: {
             /** Email */
@@ -1785,6 +2206,16 @@ export interface components {
              * Format: uuid
              */
             user_id: string;
+        };
+        /** ReplayAccepted */
+        ReplayAccepted: {
+            /** Id */
+            id: string;
+            /**
+             * Status
+             * @constant
+             */
+            status: "pending";
         };
         /**
          * ResolvedPaymentLink
@@ -1916,7 +2347,8 @@ export interface components {
         /**
          * Summary
          * @description Sent = money out (transfers sent + withdrawals), received = money in (transfers received +
-         *     top-ups); `series` has every period touching the range, with or without activity.
+         *     top-ups), split into `received_from_people` and `topped_up` (received = their sum); `series`
+         *     has every period touching the range, with or without activity.
          */
         Summary: {
             breakdown: components["schemas"]["SummaryBreakdown"];
@@ -1938,6 +2370,11 @@ export interface components {
             granularity: "day" | "week" | "month";
             /** Net */
             net: string;
+            /**
+             * Received From People
+             * @description Transfers received (part of `total_received`)
+             */
+            received_from_people: string;
             /** Series */
             series: components["schemas"]["SummaryPoint"][];
             /**
@@ -1947,6 +2384,11 @@ export interface components {
             to: string;
             /** Top Counterparties */
             top_counterparties: components["schemas"]["TopCounterparty"][];
+            /**
+             * Topped Up
+             * @description Top-ups (the rest of `total_received`)
+             */
+            topped_up: string;
             /** Total Received */
             total_received: string;
             /** Total Sent */
@@ -1977,6 +2419,11 @@ export interface components {
             period: string;
             /** Received */
             received: string;
+            /**
+             * Received From People
+             * @description Transfers received in the period (part of `received`)
+             */
+            received_from_people: string;
             /** Sent */
             sent: string;
             /**
@@ -1984,6 +2431,11 @@ export interface components {
              * @description first day of the period (YYYY-MM-DD)
              */
             start: string;
+            /**
+             * Topped Up
+             * @description Top-ups in the period (the rest of `received`)
+             */
+            topped_up: string;
         };
         /** TimelineStep */
         TimelineStep: {
@@ -2030,6 +2482,24 @@ export interface components {
             sent: string;
             /** User Id */
             user_id: string;
+        };
+        /**
+         * TopupCompletedWebhook
+         * @description The body of a `topup.completed` webhook.
+         */
+        TopupCompletedWebhook: {
+            data: components["schemas"]["WalletData"];
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (RFC 3339)
+             */
+            timestamp: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "topup.completed";
         };
         /** TopupIn */
         TopupIn: {
@@ -2083,6 +2553,8 @@ export interface components {
              * @enum {string}
              */
             direction: "in" | "out";
+            /** @description The card or bank account of a top-up or withdrawal, else null */
+            funding_source?: components["schemas"]["FundingSourceRef"] | null;
             /**
              * Id
              * Format: uuid
@@ -2092,9 +2564,9 @@ export interface components {
             note: string | null;
             /**
              * Payment Request Id
-             * @description The payment request a transfer paid, if any
+             * @description The payment request this transfer paid (a transfer only), else null
              */
-            payment_request_id: string | null;
+            payment_request_id?: string | null;
             /**
              * Reference
              * @description The transaction's human reference (both sides of a transfer see the same one)
@@ -2166,6 +2638,8 @@ export interface components {
              * @example 125.50
              */
             fee: string;
+            /** @description The card or bank account of a top-up or withdrawal, else null */
+            funding_source?: components["schemas"]["FundingSourceRef"] | null;
             /**
              * Id
              * Format: uuid
@@ -2181,9 +2655,9 @@ export interface components {
             payment_link_id: string | null;
             /**
              * Payment Request Id
-             * @description The payment request a transfer paid, if any
+             * @description The payment request this transfer paid (a transfer only), else null
              */
-            payment_request_id: string | null;
+            payment_request_id?: string | null;
             /**
              * Reference
              * @description The transaction's human reference (both sides of a transfer see the same one)
@@ -2288,6 +2762,35 @@ export interface components {
              */
             status: "completed";
         };
+        /** TransferData */
+        TransferData: {
+            /**
+             * Amount
+             * @description Decimal string
+             * @example 125.50
+             */
+            amount: string;
+            /**
+             * Balance After
+             * @description The receiving user's balance after the transfer
+             */
+            balance_after: string | null;
+            counterparty: components["schemas"]["Counterparty"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /** Payment Request Id */
+            payment_request_id: string | null;
+            /**
+             * Transfer Id
+             * Format: uuid
+             */
+            transfer_id: string;
+        };
         /** TransferIn */
         TransferIn: {
             /**
@@ -2313,6 +2816,24 @@ export interface components {
             /** Recipient */
             recipient?: string | null;
         };
+        /**
+         * TransferReceivedWebhook
+         * @description The body of a `transfer.received` webhook.
+         */
+        TransferReceivedWebhook: {
+            data: components["schemas"]["TransferData"];
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (RFC 3339)
+             */
+            timestamp: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "transfer.received";
+        };
         /** TransferSender */
         TransferSender: {
             /** Handle */
@@ -2322,6 +2843,37 @@ export interface components {
              * Format: uuid
              */
             user_id: string;
+        };
+        /**
+         * TransferSentWebhook
+         * @description The body of a `transfer.sent` webhook.
+         */
+        TransferSentWebhook: {
+            data: components["schemas"]["TransferData"];
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (RFC 3339)
+             */
+            timestamp: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "transfer.sent";
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
         };
         /** Wallet */
         Wallet: {
@@ -2359,6 +2911,29 @@ export interface components {
              * Format: uuid
              */
             user_id: string;
+        };
+        /** WalletData */
+        WalletData: {
+            /**
+             * Amount
+             * @description Decimal string
+             * @example 125.50
+             */
+            amount: string;
+            /** Balance After */
+            balance_after: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string | null;
+            /** Currency */
+            currency: string;
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
         };
         /**
          * WalletLimits
@@ -2407,6 +2982,238 @@ export interface components {
              * @example 125.50
              */
             per_transaction: string;
+        };
+        /** WebhookAttempt */
+        WebhookAttempt: {
+            /**
+             * Attempted At
+             * Format: date-time
+             */
+            attempted_at: string;
+            /** Error */
+            error: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Status Code
+             * @description The receiver's HTTP status; null when none came back
+             */
+            status_code: number | null;
+        };
+        /** WebhookDelivery */
+        WebhookDelivery: {
+            /** Attempts */
+            attempts: components["schemas"]["WebhookAttempt"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Event Id
+             * Format: uuid
+             */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            /**
+             * Id
+             * @description The `webhook-id` header of every attempt of this message
+             * @example msg_2f1c...
+             */
+            id: string;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /**
+             * Next Attempt At
+             * Format: date-time
+             * @description Set while pending
+             */
+            next_attempt_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+        };
+        /** WebhookDeliveryPage */
+        WebhookDeliveryPage: {
+            /** Items */
+            items: components["schemas"]["WebhookDelivery"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next (older) page; null on the last
+             */
+            next_cursor: string | null;
+        };
+        /** WebhookEndpoint */
+        WebhookEndpoint: {
+            /**
+             * Client Id
+             * @description The API client it belongs to; null for the user's own endpoints
+             */
+            client_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string | null;
+            /**
+             * Disabled Reason
+             * @description Why it is disabled: by the user, the receiver answered 410 Gone, or every retry failed
+             */
+            disabled_reason: ("by_user" | "gone" | "failing") | null;
+            /** Events */
+            events: string[];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Previous Secret Expires At
+             * Format: date-time
+             * @description Until when the secret before the last rotation also signs
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "enabled" | "disabled";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Url */
+            url: string;
+        };
+        /** WebhookEndpointPage */
+        WebhookEndpointPage: {
+            /** Items */
+            items: components["schemas"]["WebhookEndpoint"][];
+            /**
+             * Next Cursor
+             * @description Always null: a user has at most a handful of endpoints
+             */
+            next_cursor: string | null;
+        };
+        /** WebhookEndpointWithSecret */
+        WebhookEndpointWithSecret: {
+            /**
+             * Client Id
+             * @description The API client it belongs to; null for the user's own endpoints
+             */
+            client_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string | null;
+            /**
+             * Disabled Reason
+             * @description Why it is disabled: by the user, the receiver answered 410 Gone, or every retry failed
+             */
+            disabled_reason: ("by_user" | "gone" | "failing") | null;
+            /** Events */
+            events: string[];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Previous Secret Expires At
+             * Format: date-time
+             * @description Until when the secret before the last rotation also signs
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * Secret
+             * @description `whsec_` + base64; shown only in this response
+             * @example whsec_MfKQ9r8...
+             */
+            secret: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "enabled" | "disabled";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Url */
+            url: string;
+        };
+        /**
+         * WithdrawalCompletedWebhook
+         * @description The body of a `withdrawal.completed` webhook.
+         */
+        WithdrawalCompletedWebhook: {
+            data: components["schemas"]["WalletData"];
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (RFC 3339)
+             */
+            timestamp: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "withdrawal.completed";
+        };
+        /** WithdrawalFailedData */
+        WithdrawalFailedData: {
+            /**
+             * Amount
+             * @description Decimal string
+             * @example 125.50
+             */
+            amount: string;
+            /** Balance After */
+            balance_after: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string | null;
+            /** Currency */
+            currency: string;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+        };
+        /**
+         * WithdrawalFailedWebhook
+         * @description The body of a `withdrawal.failed` webhook.
+         */
+        WithdrawalFailedWebhook: {
+            data: components["schemas"]["WithdrawalFailedData"];
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (RFC 3339)
+             */
+            timestamp: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "withdrawal.failed";
         };
         /** WithdrawalIn */
         WithdrawalIn: {
@@ -8231,6 +9038,1077 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replay_delivery_api_v1_webhooks_deliveries__delivery_id__replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayAccepted"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_endpoints_api_v1_webhooks_endpoints_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_endpoint_api_v1_webhooks_endpoints_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_endpoint_api_v1_webhooks_endpoints__endpoint_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_endpoint_api_v1_webhooks_endpoints__endpoint_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndpointUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_deliveries_api_v1_webhooks_endpoints__endpoint_id__deliveries_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotate_secret_api_v1_webhooks_endpoints__endpoint_id__rotate_secret_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    webhook_payment_request_created: {
+        parameters: {
+            query?: never;
+            header: {
+                "webhook-id": string;
+                "webhook-timestamp": string;
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentRequestCreatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Gone: the endpoint is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    webhook_payment_request_paid: {
+        parameters: {
+            query?: never;
+            header: {
+                "webhook-id": string;
+                "webhook-timestamp": string;
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentRequestPaidWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Gone: the endpoint is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    webhook_refund_created: {
+        parameters: {
+            query?: never;
+            header: {
+                "webhook-id": string;
+                "webhook-timestamp": string;
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundCreatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Gone: the endpoint is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    webhook_topup_completed: {
+        parameters: {
+            query?: never;
+            header: {
+                "webhook-id": string;
+                "webhook-timestamp": string;
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopupCompletedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Gone: the endpoint is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    webhook_transfer_received: {
+        parameters: {
+            query?: never;
+            header: {
+                "webhook-id": string;
+                "webhook-timestamp": string;
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferReceivedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Gone: the endpoint is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    webhook_transfer_sent: {
+        parameters: {
+            query?: never;
+            header: {
+                "webhook-id": string;
+                "webhook-timestamp": string;
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferSentWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Gone: the endpoint is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    webhook_withdrawal_completed: {
+        parameters: {
+            query?: never;
+            header: {
+                "webhook-id": string;
+                "webhook-timestamp": string;
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawalCompletedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Gone: the endpoint is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    webhook_withdrawal_failed: {
+        parameters: {
+            query?: never;
+            header: {
+                "webhook-id": string;
+                "webhook-timestamp": string;
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawalFailedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Gone: the endpoint is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

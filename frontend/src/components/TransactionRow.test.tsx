@@ -16,6 +16,8 @@ const tx = (status: Transaction["status"], over: Partial<Transaction> = {}): Tra
   note: null,
   status,
   created_at: "2026-11-25T10:00:00Z",
+  reference: "IP7K3Q9X2M",
+  payment_request_id: null,
   ...over,
 });
 
