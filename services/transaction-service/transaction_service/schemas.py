@@ -241,6 +241,13 @@ class Wallet(BaseModel):
     limits: WalletLimits
 
 
+class AdminWallet(Wallet):
+    """An operator's view of a wallet: the owner's, with the freeze state."""
+
+    frozen_reason: str | None = Field(description="Why the wallet is frozen (the owner was told); null while active")
+    frozen_at: Timestamp | None = Field(description="Since when it is frozen; null while active")
+
+
 class TransferSender(BaseModel):
     user_id: Id
     handle: str | None
