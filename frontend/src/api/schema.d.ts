@@ -152,7 +152,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Unfreeze */
+        /**
+         * Unfreeze
+         * @description Lets money move again; the optional `reason` goes to the audit log.
+         */
         post: operations["unfreeze_api_v1_admin_wallets__user_id__unfreeze_post"];
         delete?: never;
         options?: never;
@@ -1949,6 +1952,14 @@ export interface components {
              */
             user_id: string;
         };
+        /**
+         * UnfreezeIn
+         * @description Optional body of an unfreeze: why, for the audit log (the owner is told only that it ended).
+         */
+        UnfreezeIn: {
+            /** Reason */
+            reason?: string | null;
+        };
         /** Wallet */
         Wallet: {
             /**
@@ -2712,7 +2723,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UnfreezeIn"] | null;
+            };
+        };
         responses: {
             /** @description Unfrozen: the wallet */
             200: {

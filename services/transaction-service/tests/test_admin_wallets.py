@@ -45,9 +45,10 @@ async def test_an_admin_reads_freezes_and_unfreezes_and_the_owner_is_told_once_p
     again = (await ctx.client.get(path, headers=admin)).json()
     assert again["frozen_reason"] == "Checking documents" and again["frozen_at"] == frozen["frozen_at"]
 
-    for _ in range(2):  # the second unfreeze changes nothing and tells nobody
-        r = await ctx.client.post(f"{path}/unfreeze", headers=admin)
-        assert r.status_code == 200 and r.json()["status"] == "active"
+    r = await ctx.client.post(f"{path}/unfreeze", headers=admin, json={"reason": "Customer called"})
+    assert r.status_code == 200 and r.json()["status"] == "active"
+    r = await ctx.client.post(f"{path}/unfreeze", headers=admin)  # changes nothing, tells nobody
+    assert r.status_code == 200 and r.json()["status"] == "active"
     active = (await ctx.client.get(path, headers=admin)).json()
     assert active["frozen_reason"] is None and active["frozen_at"] is None
 
@@ -59,6 +60,12 @@ async def test_an_admin_reads_freezes_and_unfreezes_and_the_owner_is_told_once_p
         "SELECT count(*) FROM ledger.admin_audit_log WHERE target_user_id = :u", u=uuid.UUID(alice["user_id"])
     )
     assert audited == 4  # every admin action is audited, changes or not
+    reasons = await ctx.scalar(
+        "SELECT string_agg(coalesce(reason, '-'), '|' ORDER BY id) FROM ledger.admin_audit_log "
+        "WHERE target_user_id = :u",
+        u=uuid.UUID(alice["user_id"]),
+    )
+    assert reasons == "Card reported stolen|Checking documents|Customer called|-"
 
 
 async def test_only_admins_and_bad_input(ctx):
@@ -74,6 +81,8 @@ async def test_only_admins_and_bad_input(ctx):
     r = await ctx.client.get(f"/api/v1/admin/wallets/{uuid.uuid4()}", headers=admin)
     assert r.status_code == 404 and r.json()["code"] == "wallet_not_found"
     assert r.headers["content-type"].startswith("application/problem+json")
+    r = await ctx.client.post(f"{path}/unfreeze", headers=admin, json={"reason": ""})
+    assert r.status_code == 422 and r.json()["code"] == "validation_error"
     for body in ({}, {"reason": ""}, {"reason": "x" * 501}):
         r = await ctx.client.post(f"{path}/freeze", headers=admin, json=body)
         assert r.status_code == 422 and r.json()["code"] == "validation_error", body

@@ -81,6 +81,12 @@ class FreezeIn(Strict):
     reason: PlainText = Field(min_length=1, max_length=500)
 
 
+class UnfreezeIn(Strict):
+    """Optional body of an unfreeze: why, for the audit log (the owner is told only that it ended)."""
+
+    reason: PlainText | None = Field(default=None, min_length=1, max_length=500)
+
+
 class WalletCreate(Strict):
     """Internal: the wallet of a newly registered user."""
 
