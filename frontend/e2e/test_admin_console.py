@@ -20,9 +20,18 @@ pytestmark = pytest.mark.timeout(900)
 SUPPORT = "support@instapay.local"
 
 
+_WIDEST = """(width) => [...document.querySelectorAll("body *")]
+  .filter((el) => el.getBoundingClientRect().right > width + 0.5 || el.getBoundingClientRect().left < -0.5)
+  .slice(-3).map((el) => { const r = el.getBoundingClientRect(); const p = el.parentElement.getBoundingClientRect();
+    return `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent || "").slice(0, 30)}" ` +
+      `[${Math.round(r.left)}-${Math.round(r.right)} in ${Math.round(p.left)}-${Math.round(p.right)}]`; })"""
+
+
 def assert_fits(page: Page, width: int) -> None:
+    """Nothing is cut off: the page does not scroll sideways (the message names what sticks out)."""
     overflow = page.evaluate("() => document.documentElement.scrollWidth")
-    assert overflow <= width, f"{page.url} is {overflow}px wide at a {width}px viewport"
+    if overflow > width:
+        raise AssertionError(f"{page.url} is {overflow}px wide at {width}px: {page.evaluate(_WIDEST, width)}")
 
 
 def set_language(page: Page, user: WebUser, lang: str) -> None:

@@ -107,10 +107,11 @@ function VolumeChart({ days, currency }: { days: OverviewDay[]; currency: string
   return (
     <figure className="admin-figure">
       <figcaption className="h3">{t("adm.chart.volume")}</figcaption>
-      {/* The chart is a picture of the table below; screen readers read the table. */}
+      {/* The chart is a picture of the table below; screen readers read the table. Recharts'
+          keyboard layer is off: focus inside an aria-hidden element would be a stop with no name. */}
       <div className="admin-chart" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+          <BarChart accessibilityLayer={false} data={rows} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="date" tickFormatter={label} reversed={rtl} minTickGap={12} />
             <YAxis orientation={rtl ? "right" : "left"} width={56} tickFormatter={(v: number) => compact(v, dir)} />
@@ -141,7 +142,7 @@ function UsersChart({ days }: { days: OverviewDay[] }) {
       <figcaption className="h3">{t("adm.chart.users")}</figcaption>
       <div className="admin-chart" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={days} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+          <LineChart accessibilityLayer={false} data={days} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="date" tickFormatter={label} reversed={rtl} minTickGap={12} />
             <YAxis orientation={rtl ? "right" : "left"} width={40} allowDecimals={false} />

@@ -73,11 +73,12 @@ function UserRow({ user, search }: { user: AdminUser; search: string }) {
           <bdi>{user.full_name}</bdi>
         </span>{" "}
         <bdi dir="ltr">@{user.handle}</bdi>
-        <br />
-        <span className="muted">
+        <span className="muted line">
           <bdi dir="ltr">{user.email}</bdi> · <bdi dir="ltr">{user.phone}</bdi>
-        </span>{" "}
-        <VerifiedBadge ok={Boolean(user.phone_verified)} label={t("adm.user.phone")} />
+        </span>
+        <span className="line">
+          <VerifiedBadge ok={Boolean(user.phone_verified)} label={t("adm.user.phone")} />
+        </span>
       </Link>
     </li>
   );

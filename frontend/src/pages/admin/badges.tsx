@@ -3,7 +3,7 @@ import { useI18n } from "../../i18n/I18nProvider";
 /** "Phone: verified" / "Phone: not verified", in words (not colour alone). */
 export function VerifiedBadge({ ok, label }: { ok: boolean; label: string }) {
   const { t } = useI18n();
-  return <span className={`badge ${ok ? "badge-ok" : "badge-warn"}`}>{t(ok ? "adm.verified" : "adm.unverified", { what: label })}</span>;
+  return <span className={`tag ${ok ? "tag-ok" : "tag-warn"}`}>{t(ok ? "adm.verified" : "adm.unverified", { what: label })}</span>;
 }
 
 /** A wallet's status in words. */
@@ -11,7 +11,7 @@ export function WalletStatusBadge({ status }: { status: string }) {
   const { t } = useI18n();
   const frozen = status === "frozen";
   return (
-    <span className={`badge ${frozen ? "badge-err" : "badge-ok"}`} data-testid="admin-wallet-status">
+    <span className={`tag ${frozen ? "tag-err" : "tag-ok"}`} data-testid="admin-wallet-status">
       {t(frozen ? "adm.wallet.frozen" : "adm.wallet.active")}
     </span>
   );
