@@ -47,7 +47,7 @@ def open_in_app(page: Page, path: str) -> None:
     per page; then waits for the screen's heading and for its data."""
     page.evaluate("(path) => { history.pushState({}, '', path); dispatchEvent(new PopStateEvent('popstate')); }", path)
     expect(page.locator("main h1, main h2").first).to_be_visible()
-    expect(page.locator("main [role=status].muted")).to_have_count(0)
+    expect(page.locator("main p.muted[role=status]")).to_have_count(0)  # the Loading placeholder
 
 
 def set_language(page: Page, user: WebUser, lang: str) -> None:

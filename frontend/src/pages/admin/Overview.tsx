@@ -136,6 +136,7 @@ function VolumeChart({ days, currency }: { days: OverviewDay[]; currency: string
 function UsersChart({ days }: { days: OverviewDay[] }) {
   const { t, dir } = useI18n();
   const label = useDayLabel();
+  const number = useNumber();
   const rtl = dir === "rtl";
   return (
     <figure className="admin-figure">
@@ -145,8 +146,8 @@ function UsersChart({ days }: { days: OverviewDay[] }) {
           <LineChart accessibilityLayer={false} data={days} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="date" tickFormatter={label} reversed={rtl} minTickGap={12} />
-            <YAxis orientation={rtl ? "right" : "left"} width={40} allowDecimals={false} />
-            <Tooltip labelFormatter={(d) => label(String(d))} />
+            <YAxis orientation={rtl ? "right" : "left"} width={40} allowDecimals={false} tickFormatter={(v: number) => compact(v, dir)} />
+            <Tooltip labelFormatter={(d) => label(String(d))} formatter={(value, name) => [number(Number(value)), String(name)]} />
             <Legend />
             <Line type="monotone" dataKey="active_users" name={t("adm.table.active")} stroke={COLOURS.active} strokeWidth={2} dot={false} />
             <Line type="monotone" dataKey="new_users" name={t("adm.table.new")} stroke={COLOURS.new} strokeWidth={2} dot={false} />
