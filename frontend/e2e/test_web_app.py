@@ -426,6 +426,7 @@ def test_admin_sees_reconciliation(new_page, grant_admin, screenshots: Path, sms
     expect(o.get_by_role("button", name="Log in")).to_be_visible()
     log_in(o, olga)
     nav(o, "Admin")
+    o.get_by_role("navigation", name="Administration sections").get_by_role("link", name="Reconciliation").click()
     expect(o.get_by_role("heading", name="Reconciliation")).to_be_visible()
     wait_loaded(o)
     day = o.get_by_label("Day (UTC)")

@@ -6,7 +6,11 @@ import { Layout } from "./components/Layout";
 import { Loading } from "./components/States";
 import { SignedOutNotice } from "./components/SignedOutNotice";
 import { I18nProvider } from "./i18n/I18nProvider";
-import { Admin } from "./pages/Admin";
+import { AdminLayout } from "./pages/admin/AdminLayout";
+import { Overview as AdminOverview } from "./pages/admin/Overview";
+import { Reconciliation } from "./pages/admin/Reconciliation";
+import { UserDetail as AdminUserDetail } from "./pages/admin/UserDetail";
+import { Users as AdminUsers } from "./pages/admin/Users";
 import { Dashboard } from "./pages/Dashboard";
 import { ForgotPassword } from "./pages/ForgotPassword";
 import { History } from "./pages/History";
@@ -94,7 +98,12 @@ export function AppRoutes() {
         <Route path="reports" element={<Reports />} />
         <Route path="profile" element={<Profile />} />
         <Route path="security" element={<Security />} />
-        <Route path="admin" element={<Admin />} />
+        <Route path="admin" element={<AdminLayout />}>
+          <Route index element={<AdminOverview />} />
+          <Route path="users" element={<AdminUsers />} />
+          <Route path="users/:userId" element={<AdminUserDetail />} />
+          <Route path="reconciliation" element={<Reconciliation />} />
+        </Route>
         <Route path="verify" element={<Verify />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />

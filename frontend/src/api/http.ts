@@ -22,14 +22,25 @@ export class ApiError extends Error {
   readonly requestId?: string;
   /** Seconds from a 429/423 `Retry-After` header (a resend countdown starts from it). */
   readonly retryAfter?: number;
+  /** The whole problem document, extension members included (e.g. `frozen_wallet`). */
+  readonly problem: Record<string, unknown>;
 
-  constructor(status: number, code: string, detail: string, errors: FieldError[] = [], requestId?: string, retryAfter?: number) {
+  constructor(
+    status: number,
+    code: string,
+    detail: string,
+    errors: FieldError[] = [],
+    requestId?: string,
+    retryAfter?: number,
+    problem: Record<string, unknown> = {},
+  ) {
     super(detail);
     this.status = status;
     this.code = code;
     this.errors = errors;
     this.requestId = requestId;
     this.retryAfter = retryAfter;
+    this.problem = problem;
   }
 
   /** True when the outcome is unknown (the request may or may not have been applied). */
@@ -68,7 +79,7 @@ async function toApiError(resp: Response): Promise<ApiError> {
   const code = typeof body.code === "string" ? body.code : resp.status >= 500 ? "server_error" : "http_error";
   const detail = typeof body.detail === "string" ? body.detail : typeof body.title === "string" ? body.title : resp.statusText;
   const errors = Array.isArray(body.errors) ? (body.errors as FieldError[]) : [];
-  return new ApiError(resp.status, code, detail, errors, resp.headers.get("X-Request-ID") ?? undefined, retryAfterSeconds(resp));
+  return new ApiError(resp.status, code, detail, errors, resp.headers.get("X-Request-ID") ?? undefined, retryAfterSeconds(resp), body);
 }
 
 /** `Retry-After` as seconds: delta-seconds or an HTTP date (RFC 9110 10.2.3); undefined if absent. */

@@ -32,6 +32,9 @@ export function useErrorMessage(messages?: ErrorMessages): (err: unknown) => str
     if (err instanceof ApiError) {
       const own = messages?.[err.code];
       if (own) return t(own);
+      // 423 account_frozen says whose wallet: the caller's own, or the recipient's.
+      if (err.code === "account_frozen" && (err.problem.frozen_wallet === "own" || err.problem.frozen_wallet === "recipient"))
+        return t(`err.account_frozen_${err.problem.frozen_wallet}`);
       const left = pinTriesLeft(err);
       if (left !== null) return t(left > 0 ? "err.invalid_pin_left" : "err.invalid_pin_now_locked", { n: left });
       const key = `err.${err.code}`;

@@ -31,6 +31,7 @@ DEFAULT_ROUTES: dict[str, str] = {
     "/api/v1/funding": "transaction",
     "/api/v1/reports": "reporting",
     "/api/v1/admin/reports": "reporting",
+    "/api/v1/admin/users": "user",
     "/api/v1/notifications": "notification",
     "/api/v1/webhooks": "notification",
 }

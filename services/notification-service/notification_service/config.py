@@ -7,6 +7,10 @@ from pydantic import Field, SecretStr
 
 from instapay_common.settings import ServiceSettings
 
+# Where a user is told to write when their wallet is frozen; the web app's VITE_SUPPORT_EMAIL has
+# the same default.
+DEFAULT_SUPPORT_CONTACT = "support@instapay.local"
+
 
 class NotificationSettings(ServiceSettings):
     # Calls user (contact details). Relay: events; auth: one-time codes (POST /internal/messages).
@@ -43,6 +47,9 @@ class NotificationSettings(ServiceSettings):
     delivery_backoff_cap_seconds: float = Field(default=300.0, gt=0)
 
     # User profiles (language, channel preferences, addresses) are cached this long.
+    # How users reach support (an e-mail address or a phone), named in freeze notices.
+    support_contact: str = Field(default=DEFAULT_SUPPORT_CONTACT, min_length=3, max_length=254)
+
     profile_cache_seconds: float = Field(default=3.0, ge=0)
     sse_keepalive_seconds: float = Field(default=15.0, gt=0)
 

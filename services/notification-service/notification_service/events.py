@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from instapay_common.events.envelope import EventEnvelope
+from notification_service.config import DEFAULT_SUPPORT_CONTACT
 from notification_service.exceptions import InvalidEvent
 
 
@@ -201,6 +202,18 @@ def _contact(kind: str) -> Builder:
     return build
 
 
+def _wallet_status(kind: str) -> Callable[[dict[str, Any], str], list[NotificationSpec]]:
+    """`wallet.frozen` (with the operator's reason, shortened) and `wallet.unfrozen`: the owner
+    only, told how to reach support."""
+
+    def build(d: dict[str, Any], support_contact: str) -> list[NotificationSpec]:
+        reason = str(d["reason"])[:200] if d.get("reason") else None
+        data = {"reason": reason, "support_contact": support_contact}
+        return [NotificationSpec(_uid(d.get("user_id"), "user_id"), kind, data)]
+
+    return build
+
+
 HANDLERS: dict[str, Builder] = {
     "transfer.completed": _transfer,
     "topup.completed": _wallet("topup.completed"),
@@ -223,7 +236,18 @@ HANDLERS: dict[str, Builder] = {
 }
 
 
-def notifications_for(event: EventEnvelope) -> list[NotificationSpec]:
+# Builders that also name how to reach support (the `support_contact` setting).
+SUPPORT_HANDLERS: dict[str, Callable[[dict[str, Any], str], list[NotificationSpec]]] = {
+    "wallet.frozen": _wallet_status("wallet.frozen"),
+    "wallet.unfrozen": _wallet_status("wallet.unfrozen"),
+}
+
+
+def notifications_for(
+    event: EventEnvelope, *, support_contact: str = DEFAULT_SUPPORT_CONTACT
+) -> list[NotificationSpec]:
     """Empty for event types this service does not notify about (they are acknowledged)."""
+    if event.type in SUPPORT_HANDLERS:
+        return SUPPORT_HANDLERS[event.type](event.data, support_contact)
     handler = HANDLERS.get(event.type)
     return handler(event.data) if handler else []

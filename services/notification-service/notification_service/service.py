@@ -25,6 +25,7 @@ from instapay_common.db.rawsql import transaction
 from instapay_common.events.envelope import EventEnvelope
 from instapay_common.web.cursor import bigint, unpack
 from notification_service import repository
+from notification_service.config import DEFAULT_SUPPORT_CONTACT
 from notification_service.events import NotificationSpec, notifications_for
 from notification_service.exceptions import InvalidCursor, NotificationNotFound
 from notification_service.profiles import Profile, ProfileDirectory
@@ -79,14 +80,21 @@ def _rows(
     return rows
 
 
-async def apply_events(db: Database, events: Sequence[EventEnvelope], profiles: ProfileDirectory) -> Applied:
+async def apply_events(
+    db: Database,
+    events: Sequence[EventEnvelope],
+    profiles: ProfileDirectory,
+    *,
+    support_contact: str = DEFAULT_SUPPORT_CONTACT,
+) -> Applied:
     """Stores the notifications of the events not seen before, in event order, in one
     transaction. Raises (nothing written) if an event is invalid or the database fails. A
     missing profile only means English text now and the channel choice later, by the dispatcher."""
     specs: dict[uuid.UUID, tuple[EventEnvelope, list[NotificationSpec]]] = {}
     for event in events:  # an id repeated in the batch: its first occurrence counts
         if event.id not in specs:
-            specs[event.id] = (event, notifications_for(event))  # InvalidEvent: nothing written
+            # InvalidEvent: nothing written
+            specs[event.id] = (event, notifications_for(event, support_contact=support_contact))
     found = await profiles.get_many(s.user_id for _, event_specs in specs.values() for s in event_specs)
     rows = {eid: _rows(event, event_specs, found) for eid, (event, event_specs) in specs.items()}
     hooks = {eid: webhook_deliveries.messages_for(event) for eid, (event, _) in specs.items()}

@@ -185,6 +185,29 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Webhook endpoint disabled", "Webhooks to {url} were stopped: {why}. Fix the receiver, then enable it."),
         "ar": ("تم إيقاف نقطة webhook", "تم إيقاف إرسال webhooks إلى {url}: {why_ar}. أصلح المستقبل ثم أعد تفعيلها."),
     },
+    # web-admin: an operator froze or unfroze the owner's wallet.
+    "wallet.frozen": {
+        "en": (
+            "Your wallet is frozen",
+            "Your wallet was frozen: {reason}. You cannot send, receive, top up or withdraw money until it is "
+            "unfrozen. To resolve this, contact support at {support_contact}.",
+        ),
+        "ar": (
+            "تم تجميد محفظتك",
+            "تم تجميد محفظتك: {reason}. لا يمكنك إرسال الأموال أو استلامها أو شحن المحفظة أو السحب منها حتى يُلغى "
+            "التجميد. لحل ذلك تواصل مع الدعم على \u2066{support_contact}\u2069.",
+        ),
+    },
+    "wallet.unfrozen": {
+        "en": (
+            "Your wallet is active again",
+            "Your wallet was unfrozen; you can send and receive money again. Questions: {support_contact}.",
+        ),
+        "ar": (
+            "عادت محفظتك للعمل",
+            "تم إلغاء تجميد محفظتك؛ يمكنك إرسال الأموال واستلامها من جديد. للاستفسار: \u2066{support_contact}\u2069.",
+        ),
+    },
 }
 
 

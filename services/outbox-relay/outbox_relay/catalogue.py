@@ -23,6 +23,8 @@ DEFAULT_SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
     "withdrawal.requested": (PAYOUTS,),
     "withdrawal.failed": (NOTIFICATION,),
     "topup.failed": (NOTIFICATION,),
+    "wallet.frozen": (NOTIFICATION,),
+    "wallet.unfrozen": (NOTIFICATION,),
     "payment_request.created": (NOTIFICATION,),
     "payment_request.accepted": (NOTIFICATION,),
     "payment_request.declined": (NOTIFICATION,),

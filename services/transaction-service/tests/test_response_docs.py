@@ -28,6 +28,7 @@ DOCUMENTED = {
     ("post", "/api/v1/payment-requests/{request_id}/accept", "201"): "Transfer",
     ("post", "/api/v1/payment-requests/{request_id}/decline", "200"): "PaymentRequest",
     ("post", "/api/v1/payment-requests/{request_id}/cancel", "200"): "PaymentRequest",
+    ("get", "/api/v1/admin/wallets/{user_id}", "200"): "AdminWallet",
     ("post", "/api/v1/admin/wallets/{user_id}/freeze", "200"): "Wallet",
     ("post", "/api/v1/admin/wallets/{user_id}/unfreeze", "200"): "Wallet",
     ("post", "/api/v1/funding/webhooks/{provider}", "200"): "CallbackAnswer",
@@ -230,6 +231,8 @@ async def test_real_answers_conform_to_their_documented_models(ctx):
     admin = ctx.auth(str(uuid.uuid4()), roles=["admin"])
     r = await c.post(f"/api/v1/admin/wallets/{bob['user_id']}/freeze", headers=admin, json={"reason": "review"})
     assert r.status_code == 200 and conforms(rm.Wallet, r.json())["status"] == "frozen"
+    r = await c.get(f"/api/v1/admin/wallets/{bob['user_id']}", headers=admin)
+    assert r.status_code == 200 and conforms(rm.AdminWallet, r.json())["frozen_reason"] == "review"
     r = await c.post(f"/api/v1/admin/wallets/{bob['user_id']}/unfreeze", headers=admin)
     assert r.status_code == 200 and conforms(rm.Wallet, r.json())["status"] == "active"
     r = await c.get("/api/v1/admin/reconciliation", headers=admin, params={"date": "2026-01-01"})

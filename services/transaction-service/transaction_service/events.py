@@ -3,6 +3,8 @@ one into the outbox inside the caller's transaction, so an event exists exactly 
 it describes was committed. The event log is the shared feed (`instapay_common.events.feed`),
 mounted in `main`."""
 
+import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from instapay_common.db.rawsql import RawConnection
@@ -66,3 +68,9 @@ def payment_request_event(row: PaymentRequest) -> JsonObject:
         "expires_at": rfc3339(row.expires_at),
         "created_at": rfc3339(row.created_at),
     }
+
+
+def wallet_status(*, user_id: uuid.UUID, reason: str | None) -> JsonObject:
+    """`wallet.frozen` (`reason`: the operator's words, which the owner is told) or
+    `wallet.unfrozen` (`reason` null)."""
+    return {"user_id": str(user_id), "reason": reason, "at": rfc3339(datetime.now(UTC))}

@@ -106,6 +106,12 @@ class FreezeIn(Strict):
     reason: PlainText = Field(min_length=1, max_length=500)
 
 
+class UnfreezeIn(Strict):
+    """Optional body of an unfreeze: why, for the audit log (the owner is told only that it ended)."""
+
+    reason: PlainText | None = Field(default=None, min_length=1, max_length=500)
+
+
 class WalletCreate(Strict):
     """Internal: the wallet of a newly registered user."""
 
@@ -290,6 +296,13 @@ class Wallet(BaseModel):
     currency: Currency
     status: Literal["active", "frozen"]
     limits: WalletLimits
+
+
+class AdminWallet(Wallet):
+    """An operator's view of a wallet: the owner's, with the freeze state."""
+
+    frozen_reason: str | None = Field(description="Why the wallet is frozen (the owner was told); null while active")
+    frozen_at: Timestamp | None = Field(description="Since when it is frozen; null while active")
 
 
 class TransferSender(BaseModel):

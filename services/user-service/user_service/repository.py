@@ -12,10 +12,11 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Literal, NamedTuple, NoReturn
 
-from sqlalchemy import Row, delete, func, insert, or_, select, update
+from sqlalchemy import Row, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from instapay_common.db import rawsql
 from instapay_common.db.database import Database
@@ -302,3 +303,34 @@ async def lookup_usage(
 
 async def record_lookup(conn: RawConnection, *, user_id: uuid.UUID, target: str, at: datetime) -> None:
     await conn.execute(_RECORD, u=user_id, t=target, at=at)
+
+
+def _like_escaped(text: str) -> str:
+    """`text` as a literal inside a LIKE pattern (its own % and _ match only themselves)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def search(
+    session: AsyncSession,
+    *,
+    text: str,
+    phone: str | None,
+    before: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[ProfileRow]:
+    """Profiles an operator may mean by `text` (lower-cased): a handle or e-mail starting with
+    it, the phone it names (`phone`, E.164), or a full name containing it; newest first, keyset
+    on (created_at, user_id) below `before`."""
+    pattern = _like_escaped(text)
+    matches: list[ColumnElement[bool]] = [
+        Profile.handle.like(pattern + "%", escape="\\"),
+        Profile.email.like(pattern + "%", escape="\\"),
+        func.lower(Profile.full_name).like("%" + pattern + "%", escape="\\"),
+    ]
+    if phone is not None:
+        matches.append(Profile.phone == phone)
+    query = select(*_COLUMNS).where(or_(*matches))
+    if before is not None:
+        query = query.where(tuple_(Profile.created_at, Profile.user_id) < tuple_(*before))
+    query = query.order_by(Profile.created_at.desc(), Profile.user_id.desc()).limit(limit)
+    return [ProfileRow(**row._asdict()) for row in (await session.execute(query)).all()]

@@ -96,3 +96,10 @@ class PartiesOut(BaseModel):
 
     recipient: LookupResult
     sender: LookupResult | None
+
+
+class AdminUserPage(BaseModel):
+    """Operators' search results: whole profiles (an admin sees what the owner sees), newest first."""
+
+    items: list[ProfileOut]
+    next_cursor: str | None

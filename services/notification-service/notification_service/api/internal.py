@@ -23,6 +23,7 @@ from notification_service.api.deps import (
     ProfilesDep,
     SettingsDep,
 )
+from notification_service.config import DEFAULT_SUPPORT_CONTACT
 from notification_service.live import LiveHub
 from notification_service.messages import CodeMessage, MessageKind, send_code_message
 from notification_service.metrics import NOTIFICATION_DELIVERIES
@@ -32,12 +33,16 @@ router = APIRouter(prefix="/internal", include_in_schema=False)
 
 
 async def _consume(
-    events: Sequence[EventEnvelope], db: Database, profiles: ProfileDirectory, hub: LiveHub
+    events: Sequence[EventEnvelope],
+    db: Database,
+    profiles: ProfileDirectory,
+    hub: LiveHub,
+    support_contact: str = DEFAULT_SUPPORT_CONTACT,
 ) -> set[uuid.UUID]:
     """Stores the events' notifications and wakes this replica's streams of their users (other
     replicas learn of them by NOTIFY); returns the ids that created notifications now. The caller
     pokes the dispatcher. If it raises, nothing was written."""
-    done = await service.apply_events(db, events, profiles)
+    done = await service.apply_events(db, events, profiles, support_contact=support_contact)
     for user_id in {user_id for user_id, _seq in done.created}:
         hub.publish(user_id)
     if done.created:
@@ -53,8 +58,9 @@ async def receive_event(
     profiles: ProfilesDep,
     hub: HubDep,
     dispatcher: DispatcherDep,
+    settings: SettingsDep,
 ) -> Response:
-    if await _consume([event], db, profiles, hub):
+    if await _consume([event], db, profiles, hub, settings.support_contact):
         dispatcher.poke()
     return Response(status_code=204)
 
@@ -67,12 +73,13 @@ async def receive_events(
     profiles: ProfilesDep,
     hub: HubDep,
     dispatcher: DispatcherDep,
+    settings: SettingsDep,
 ) -> EventBatchOut:
     async def one(event: EventEnvelope) -> bool:
-        return bool(await _consume([event], db, profiles, hub))
+        return bool(await _consume([event], db, profiles, hub, settings.support_contact))
 
     async def many(events: Sequence[EventEnvelope]) -> set[uuid.UUID]:
-        return await _consume(events, db, profiles, hub)
+        return await _consume(events, db, profiles, hub, settings.support_contact)
 
     result = await apply_batch(batch, EventEnvelope, one, many)
     if any(r.outcome == "applied" for r in result.results):

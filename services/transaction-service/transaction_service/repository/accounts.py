@@ -1,7 +1,7 @@
 """Wallet accounts (`ledger.accounts`) and the admin audit log."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -46,10 +46,13 @@ _LOCK_ACCOUNT = Sql("SELECT id FROM ledger.accounts WHERE id = :a FOR UPDATE")
 _HAS_POSTINGS = Sql("SELECT 1 FROM ledger.postings WHERE account_id = :a LIMIT 1")
 _DELETE = Sql("DELETE FROM ledger.accounts WHERE id = :a")
 _COUNT = Sql("SELECT count(*) FROM ledger.accounts WHERE kind = 'user'")
+# A wallet frozen again (a new reason) keeps the time it was first frozen.
 _SET_STATUS = Sql(
-    "UPDATE ledger.accounts SET status = :s, frozen_reason = :r, updated_at = now() "  # noqa: S608
+    "UPDATE ledger.accounts SET status = :s, frozen_reason = :r, "  # noqa: S608
+    "frozen_at = CASE WHEN :frozen THEN coalesce(frozen_at, now()) END, updated_at = now() "
     f"WHERE user_id = :u RETURNING {_COLUMNS}"
 )
+_FREEZE_STATE = Sql("SELECT frozen_reason, frozen_at FROM ledger.accounts WHERE user_id = :u")
 _AUDIT = Sql(
     "INSERT INTO ledger.admin_audit_log (actor_user_id, action, target_user_id, reason, request_id) "
     "VALUES (:a, :act, :t, :r, :rid)"
@@ -105,8 +108,19 @@ async def count_user_wallets(conn: RawConnection) -> int:
 
 
 async def set_status(conn: RawConnection, user_id: uuid.UUID, *, status: str, reason: str | None) -> Wallet | None:
-    row = await conn.fetchrow(_SET_STATUS, s=status, r=reason, u=user_id)
+    row = await conn.fetchrow(_SET_STATUS, s=status, r=reason, frozen=status == "frozen", u=user_id)
     return None if row is None else Wallet(*row)
+
+
+class FreezeState(NamedTuple):
+    reason: str | None
+    frozen_at: datetime | None
+
+
+async def freeze_state(conn: RawConnection, user_id: uuid.UUID) -> FreezeState | None:
+    """Why and since when the wallet is frozen (both None while active); None: no wallet."""
+    row = await conn.fetchrow(_FREEZE_STATE, u=user_id)
+    return None if row is None else FreezeState(*row)
 
 
 async def audit(

@@ -3,6 +3,7 @@
 
 import uuid
 from decimal import Decimal
+from typing import Literal
 
 from instapay_common.db import rawsql
 from instapay_common.db.database import Database
@@ -60,9 +61,17 @@ def needs_pin(principal: Principal, pin: str | None) -> str | None:
     return pin
 
 
-def ensure_active(wallet: Wallet, detail: str) -> None:
+_FROZEN_DETAIL = {
+    "own": "Your wallet is frozen; contact support",
+    "recipient": "The recipient's wallet is frozen; they cannot receive money now",
+}
+
+
+def ensure_active(wallet: Wallet, whose: Literal["own", "recipient"]) -> None:
+    """423 `account_frozen`; the problem's `frozen_wallet` member says whose wallet it is, so a
+    client tells "yours" from "the recipient's" without reading the English detail."""
     if wallet.status != "active":
-        raise AccountFrozen(detail)
+        raise AccountFrozen(_FROZEN_DETAIL[whose], extra={"frozen_wallet": whose})
 
 
 def ensure_phone_verified(wallet: Wallet) -> None:

@@ -56,7 +56,7 @@ async def _locked_active_wallet(conn: RawConnection, user_id: uuid.UUID) -> Wall
     if wallet is None:
         raise WalletNotFound("you have no wallet")
     ensure_phone_verified(wallet)
-    ensure_active(wallet, "your wallet is frozen; contact support")
+    ensure_active(wallet, "own")
     return wallet
 
 

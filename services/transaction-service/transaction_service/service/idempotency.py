@@ -58,6 +58,7 @@ def decline_body(exc: StoredDecline) -> JsonObject:
         "detail": exc.detail,
         "code": exc.code,
         "request_id": current_request_id(),
+        **exc.extra,  # extension members (`frozen_wallet`), replayed with the rest
     }
 
 

@@ -52,8 +52,8 @@ async def post_transfer(
         raise RecipientNotFound("the recipient has no wallet")
     ensure_phone_verified(source)
     ensure_recipient_verified(target)
-    ensure_active(source, "your wallet is frozen; contact support")
-    ensure_active(target, "the recipient's wallet cannot receive money right now")
+    ensure_active(source, "own")
+    ensure_active(target, "recipient")
     spent = check_outgoing(source, amount, settings)
     posted = await ledger.post_entry(
         conn,

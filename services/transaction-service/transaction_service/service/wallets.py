@@ -4,6 +4,7 @@ import uuid
 
 from instapay_common.db import rawsql
 from instapay_common.db.database import Database
+from transaction_service import events
 from transaction_service.exceptions import WalletHasPostings, WalletNotFound
 from transaction_service.repository import accounts
 from transaction_service.repository.accounts import Wallet
@@ -53,6 +54,16 @@ async def count_wallets(db: Database) -> int:
         return await accounts.count_user_wallets(conn)
 
 
+async def admin_view(db: Database, *, user_id: uuid.UUID) -> tuple[Wallet, accounts.FreezeState]:
+    """The wallet and why and since when it is frozen, for the operators' console."""
+    async with rawsql.connection(db) as conn:
+        wallet = await accounts.get(conn, user_id)
+        state = await accounts.freeze_state(conn, user_id)
+    if wallet is None or state is None:
+        raise WalletNotFound("no wallet for this user")
+    return wallet, state
+
+
 async def set_frozen(
     db: Database,
     *,
@@ -63,12 +74,16 @@ async def set_frozen(
     request_id: str | None,
 ) -> Wallet:
     """Freezes (every movement in or out refused) or unfreezes, with an audit-log row in the same
-    transaction."""
+    transaction. A change of status also emits `wallet.frozen` (with the reason, which the owner
+    is told) or `wallet.unfrozen`, so the owner hears of it exactly once per change; freezing a
+    frozen wallet again (a new reason) is audited and tells nobody twice."""
     async with rawsql.transaction(db) as conn:
-        wallet = await accounts.set_status(
-            conn, user_id, status="frozen" if frozen else "active", reason=reason if frozen else None
-        )
-        if wallet is None:
+        before = (await accounts.lock(conn, [user_id])).get(user_id)
+        if before is None:
+            raise WalletNotFound("no wallet for this user")
+        status = "frozen" if frozen else "active"
+        wallet = await accounts.set_status(conn, user_id, status=status, reason=reason if frozen else None)
+        if wallet is None:  # unreachable under the row lock (a wallet is deleted only under it)
             raise WalletNotFound("no wallet for this user")
         await accounts.audit(
             conn,
@@ -78,4 +93,7 @@ async def set_frozen(
             reason=reason,
             request_id=request_id,
         )
+        if before.status != status:
+            kind = "wallet.frozen" if frozen else "wallet.unfrozen"
+            await events.emit(conn, kind, events.wallet_status(user_id=user_id, reason=reason if frozen else None))
     return wallet

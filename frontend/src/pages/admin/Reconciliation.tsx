@@ -1,24 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { api } from "../api/endpoints";
-import type { Reconciliation as ReconciliationResult, ReconciliationItem } from "../api/models";
-import { ErrorBanner } from "../components/ErrorBanner";
-import { Loading } from "../components/States";
-import { useI18n } from "../i18n/I18nProvider";
-import { isoDate } from "../lib/money";
-
-/** The operators' screen (role admin; the server refuses anyone else with 403). */
-export function Admin() {
-  const { t } = useI18n();
-  return (
-    <div className="grid">
-      <section className="card span-2">
-        <h1>{t("admin.title")}</h1>
-        <Reconciliation />
-      </section>
-    </div>
-  );
-}
+import { api } from "../../api/endpoints";
+import type { Reconciliation as ReconciliationResult, ReconciliationItem } from "../../api/models";
+import { ErrorBanner } from "../../components/ErrorBanner";
+import { Loading } from "../../components/States";
+import { useI18n } from "../../i18n/I18nProvider";
+import { isoDate } from "../../lib/money";
 
 /** Yesterday's UTC day: the last day whose settlement report is complete. */
 function yesterday(): string {
@@ -28,7 +15,8 @@ function yesterday(): string {
 type ListKey = "missing_in_ledger" | "missing_at_provider" | "amount_mismatch";
 const LISTS: ListKey[] = ["missing_in_ledger", "missing_at_provider", "amount_mismatch"];
 
-function Reconciliation() {
+/** The provider's settlement report of a day against the ledger (role admin). */
+export function Reconciliation() {
   const { t, dateTime } = useI18n();
   const [day, setDay] = useState(yesterday);
   const result = useQuery({
@@ -40,10 +28,8 @@ function Reconciliation() {
   const discrepancies = r ? LISTS.reduce((n, k) => n + r[k].length, 0) : 0;
 
   return (
-    <section aria-labelledby="recon-h">
-      <h2 id="recon-h" className="h3">
-        {t("rec.title")}
-      </h2>
+    <section className="card" aria-labelledby="recon-h">
+      <h2 id="recon-h">{t("rec.title")}</h2>
       <div className="filters">
         <div className="field compact">
           <label htmlFor="rec-date">{t("rec.date")}</label>

@@ -1,8 +1,8 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fakeServer, json, renderWithProviders } from "../test/render";
-import { Admin } from "./Admin";
+import { fakeServer, json, renderWithProviders } from "../../test/render";
+import { Reconciliation } from "./Reconciliation";
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -12,12 +12,12 @@ afterEach(() => {
 const clean = (date: string) => json(200, { date, matched: 12, missing_in_ledger: [], missing_at_provider: [], amount_mismatch: [], ran_at: "2026-12-03T01:00:00Z" });
 const op = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
 
-describe("Admin: reconciliation", () => {
+describe("Admin console: reconciliation", () => {
   it("opens on yesterday (UTC) and shows the matched count and a clean day", async () => {
     vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-12-03T00:30:00Z") });
     const server = fakeServer({ "GET /api/v1/admin/reconciliation": (call) => clean(new URL(call.url, "http://x").searchParams.get("date")!) });
     vi.stubGlobal("fetch", server.fetchImpl);
-    renderWithProviders(<Admin />);
+    renderWithProviders(<Reconciliation />);
     expect(screen.getByRole("heading", { level: 2, name: "Reconciliation" })).toBeInTheDocument();
     expect(screen.getByLabelText("Day (UTC)")).toHaveValue("2026-12-02");
     expect(await screen.findByTestId("rec-matched")).toHaveTextContent("12");
@@ -42,7 +42,7 @@ describe("Admin: reconciliation", () => {
     });
     vi.stubGlobal("fetch", server.fetchImpl);
     const user = userEvent.setup({ delay: null });
-    renderWithProviders(<Admin />);
+    renderWithProviders(<Reconciliation />);
     const day = screen.getByLabelText("Day (UTC)");
     await user.clear(day);
     await user.type(day, "2026-12-01");
@@ -71,14 +71,14 @@ describe("Admin: reconciliation", () => {
   it("tells a user without the admin role that this is not for them", async () => {
     const server = fakeServer({ "GET /api/v1/admin/reconciliation": () => json(403, { code: "forbidden", status: 403, detail: "admin role required" }) });
     vi.stubGlobal("fetch", server.fetchImpl);
-    renderWithProviders(<Admin />);
+    renderWithProviders(<Reconciliation />);
     expect(await screen.findByRole("alert")).toHaveTextContent("You are not allowed to do this.");
   });
 
   it("reads in Arabic", async () => {
     const server = fakeServer({ "GET /api/v1/admin/reconciliation": (call) => clean(new URL(call.url, "http://x").searchParams.get("date")!) });
     vi.stubGlobal("fetch", server.fetchImpl);
-    renderWithProviders(<Admin />, { lang: "ar" });
+    renderWithProviders(<Reconciliation />, { lang: "ar" });
     expect(await screen.findByTestId("rec-clean")).toHaveTextContent("لا توجد فروقات");
     expect(screen.getByRole("heading", { level: 2, name: "المطابقة" })).toBeInTheDocument();
   });
