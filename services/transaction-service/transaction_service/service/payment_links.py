@@ -241,7 +241,7 @@ async def resolve(
         wallet = await accounts.get(conn, link.user_id)
     if wallet is None or not wallet.phone_verified:
         raise RecipientNotFound("no user with that handle, phone or e-mail")
-    ensure_active(wallet, "the recipient's wallet cannot receive money right now")
+    ensure_active(wallet, "recipient")
     return {
         "link_id": str(link.id),
         "user_id": recipient["user_id"],
