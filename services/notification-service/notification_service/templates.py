@@ -18,15 +18,18 @@ from notification_service.money_text import format_money
 
 DEFAULT_LANGUAGE = "en"
 
+# A name never ends a sentence here: a masked name ends with its own full stop ("Bassem Y."), and
+# another one after it read "Bassem Y..". Nor does an amount in Arabic: the Egyptian pound's
+# symbol is "ج.م.". (tests/test_templates_punctuation.py keeps it so.)
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     "transfer.sent": {
         "en": (
             "You sent {amount_text}",
-            "You sent {amount_text} to {counterparty}. Balance: {balance_text}.",
+            "You sent {amount_text} to {counterparty}; your balance is {balance_text}.",
         ),
         "ar": (
             "أرسلت {amount_text}",
-            "أرسلت {amount_text} إلى {counterparty}. الرصيد: {balance_text}.",
+            "أرسلت {amount_text} إلى {counterparty}، ورصيدك الآن {balance_text}",
         ),
     },
     "transfer.received": {
@@ -36,7 +39,7 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "ar": (
             "استلمت {amount_text}",
-            "أرسل لك {counterparty} مبلغ {amount_text}. الرصيد: {balance_text}.",
+            "أرسل لك {counterparty} مبلغ {amount_text}، والرصيد الآن {balance_text}",
         ),
     },
     "topup.completed": {
@@ -46,7 +49,7 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "ar": (
             "شحن بمبلغ {amount_text}",
-            "تم شحن محفظتك بمبلغ {amount_text}. الرصيد: {balance_text}.",
+            "تم شحن محفظتك بمبلغ {amount_text}، والرصيد الآن {balance_text}",
         ),
     },
     "withdrawal.completed": {
@@ -56,7 +59,7 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "ar": (
             "سحب بمبلغ {amount_text}",
-            "تم سحب {amount_text} إلى حسابك البنكي. الرصيد: {balance_text}.",
+            "تم سحب {amount_text} إلى حسابك البنكي. الرصيد: {balance_text}",
         ),
     },
     "withdrawal.failed": {
@@ -81,29 +84,29 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "payment_request.received": {
         "en": ("Payment request from {counterparty}", "{counterparty} asks you to pay {amount_text}."),
-        "ar": ("طلب دفع من {counterparty}", "يطلب منك {counterparty} دفع {amount_text}."),
+        "ar": ("طلب دفع من {counterparty}", "يطلب منك {counterparty} دفع {amount_text}"),
     },
     "payment_request.sent": {
         "en": ("Payment request sent", "You asked {counterparty} to pay {amount_text}."),
-        "ar": ("تم إرسال طلب الدفع", "طلبت من {counterparty} دفع {amount_text}."),
+        "ar": ("تم إرسال طلب الدفع", "طلبت من {counterparty} دفع {amount_text}"),
     },
     "payment_request.accepted": {
         "en": ("Payment request paid", "The request for {amount_text} between you and {counterparty} was paid."),
-        "ar": ("تم دفع طلب الدفع", "تم دفع الطلب بمبلغ {amount_text} بينك وبين {counterparty}."),
+        "ar": ("تم دفع طلب الدفع", "تم دفع الطلب بمبلغ {amount_text} بينك وبين {counterparty}"),
     },
     "payment_request.declined": {
         "en": (
             "Payment request declined",
             "The request for {amount_text} between you and {counterparty} was declined.",
         ),
-        "ar": ("تم رفض طلب الدفع", "تم رفض الطلب بمبلغ {amount_text} بينك وبين {counterparty}."),
+        "ar": ("تم رفض طلب الدفع", "تم رفض الطلب بمبلغ {amount_text} بينك وبين {counterparty}"),
     },
     "payment_request.cancelled": {
         "en": (
             "Payment request cancelled",
             "The request for {amount_text} between you and {counterparty} was cancelled.",
         ),
-        "ar": ("تم إلغاء طلب الدفع", "تم إلغاء الطلب بمبلغ {amount_text} بينك وبين {counterparty}."),
+        "ar": ("تم إلغاء طلب الدفع", "تم إلغاء الطلب بمبلغ {amount_text} بينك وبين {counterparty}"),
     },
     "account.welcome": {
         "en": ("Welcome to InstaPay", "Hello {full_name}, your account @{handle} is ready."),
