@@ -44,7 +44,7 @@ $(UV):
 # The stamp's name changed when installs started byte-compiling: an older .venv is synced once more.
 VENV_STAMP := .venv/.installed
 
-$(VENV_STAMP): uv.lock pyproject.toml $(wildcard services/*/pyproject.toml) infrastructure/local/pyproject.toml | $(UV)
+$(VENV_STAMP): uv.lock pyproject.toml $(wildcard services/*/pyproject.toml) infrastructure/local/pyproject.toml sdk/python/pyproject.toml | $(UV)
 	$(REQUIRE_PYTHON)
 	@echo "==> installing Python dependencies (uv sync --locked, byte-compiled)"
 	@$(UV) sync --locked --python $(PYTHON) --quiet
@@ -74,7 +74,7 @@ lint: install ## ruff (lint and format) on every Python file, mypy on every pack
 
 # Every importable package, all strict (pyproject [tool.mypy]).
 MYPY_PACKAGES := instapay_common instapay_stack auth_service user_service transaction_service \
-	reporting_service notification_service api_gateway outbox_relay provider_simulator
+	reporting_service notification_service api_gateway outbox_relay provider_simulator instapay_sdk
 
 typecheck: install ## mypy over every service package, the relay and the library
 	@echo "==> mypy"

@@ -29,6 +29,7 @@ MEMBERS = [
     "services/outbox-relay",
     "services/provider-simulator",
     "infrastructure/local",
+    "sdk/python",
 ]
 
 WEB_STAGE = """

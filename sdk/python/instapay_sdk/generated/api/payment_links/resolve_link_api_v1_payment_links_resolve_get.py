@@ -1,0 +1,223 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.resolved_payment_link import ResolvedPaymentLink
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    *,
+    token: str,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["token"] = token
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/payment-links/resolve",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | ResolvedPaymentLink | None:
+    if response.status_code == 200:
+        response_200 = ResolvedPaymentLink.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 410:
+        response_410 = Problem.from_dict(response.json())
+
+        return response_410
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 423:
+        response_423 = Problem.from_dict(response.json())
+
+        return response_423
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | ResolvedPaymentLink]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    token: str,
+) -> Response[Problem | ResolvedPaymentLink]:
+    """Resolve Link
+
+     Tampered or unknown: 404 `payment_link_not_found`; expired: 410; a single-use link already
+    paid: 409 `payment_link_used`. Counts on the caller's recipient lookup budget (429).
+
+    Args:
+        token (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ResolvedPaymentLink]
+    """
+
+    kwargs = _get_kwargs(
+        token=token,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    token: str,
+) -> Problem | ResolvedPaymentLink | None:
+    """Resolve Link
+
+     Tampered or unknown: 404 `payment_link_not_found`; expired: 410; a single-use link already
+    paid: 409 `payment_link_used`. Counts on the caller's recipient lookup budget (429).
+
+    Args:
+        token (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ResolvedPaymentLink
+    """
+
+    return sync_detailed(
+        client=client,
+        token=token,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    token: str,
+) -> Response[Problem | ResolvedPaymentLink]:
+    """Resolve Link
+
+     Tampered or unknown: 404 `payment_link_not_found`; expired: 410; a single-use link already
+    paid: 409 `payment_link_used`. Counts on the caller's recipient lookup budget (429).
+
+    Args:
+        token (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ResolvedPaymentLink]
+    """
+
+    kwargs = _get_kwargs(
+        token=token,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    token: str,
+) -> Problem | ResolvedPaymentLink | None:
+    """Resolve Link
+
+     Tampered or unknown: 404 `payment_link_not_found`; expired: 410; a single-use link already
+    paid: 409 `payment_link_used`. Counts on the caller's recipient lookup budget (429).
+
+    Args:
+        token (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ResolvedPaymentLink
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            token=token,
+        )
+    ).parsed

@@ -1,0 +1,209 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.transaction_detail import TransactionDetail
+from ...types import Response
+
+
+def _get_kwargs(
+    transaction_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/transactions/{transaction_id}".format(
+            transaction_id=quote(str(transaction_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | TransactionDetail | None:
+    if response.status_code == 200:
+        response_200 = TransactionDetail.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | TransactionDetail]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    transaction_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | TransactionDetail]:
+    """Get Transaction
+
+     One of the caller's transactions with its reference, parties, fee and status timeline;
+    anyone else's (or an unknown id) answers 404.
+
+    Args:
+        transaction_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | TransactionDetail]
+    """
+
+    kwargs = _get_kwargs(
+        transaction_id=transaction_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    transaction_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | TransactionDetail | None:
+    """Get Transaction
+
+     One of the caller's transactions with its reference, parties, fee and status timeline;
+    anyone else's (or an unknown id) answers 404.
+
+    Args:
+        transaction_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | TransactionDetail
+    """
+
+    return sync_detailed(
+        transaction_id=transaction_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    transaction_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | TransactionDetail]:
+    """Get Transaction
+
+     One of the caller's transactions with its reference, parties, fee and status timeline;
+    anyone else's (or an unknown id) answers 404.
+
+    Args:
+        transaction_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | TransactionDetail]
+    """
+
+    kwargs = _get_kwargs(
+        transaction_id=transaction_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    transaction_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | TransactionDetail | None:
+    """Get Transaction
+
+     One of the caller's transactions with its reference, parties, fee and status timeline;
+    anyone else's (or an unknown id) answers 404.
+
+    Args:
+        transaction_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | TransactionDetail
+    """
+
+    return (
+        await asyncio_detailed(
+            transaction_id=transaction_id,
+            client=client,
+        )
+    ).parsed

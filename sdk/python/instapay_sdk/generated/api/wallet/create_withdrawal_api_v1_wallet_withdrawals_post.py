@@ -1,0 +1,243 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.transaction import Transaction
+from ...models.withdrawal_in import WithdrawalIn
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: WithdrawalIn,
+    idempotency_key: str,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["idempotency-key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/wallet/withdrawals",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Transaction | None:
+    if response.status_code == 201:
+        response_201 = Transaction.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 423:
+        response_423 = Problem.from_dict(response.json())
+
+        return response_423
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 502:
+        response_502 = Problem.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | Transaction]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: WithdrawalIn,
+    idempotency_key: str,
+) -> Response[Problem | Transaction]:
+    """Create Withdrawal
+
+     Sends money to a bank account (PIN needed with a user's own token; an API client needs the
+    `wallet:withdraw` scope, which `transfers:write` does not cover): the amount is held at
+    once (`available_balance`) and leaves when the provider confirms the payout, or is released if
+    the payout fails.
+
+    Args:
+        idempotency_key (str):
+        body (WithdrawalIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Transaction]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: WithdrawalIn,
+    idempotency_key: str,
+) -> Problem | Transaction | None:
+    """Create Withdrawal
+
+     Sends money to a bank account (PIN needed with a user's own token; an API client needs the
+    `wallet:withdraw` scope, which `transfers:write` does not cover): the amount is held at
+    once (`available_balance`) and leaves when the provider confirms the payout, or is released if
+    the payout fails.
+
+    Args:
+        idempotency_key (str):
+        body (WithdrawalIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Transaction
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: WithdrawalIn,
+    idempotency_key: str,
+) -> Response[Problem | Transaction]:
+    """Create Withdrawal
+
+     Sends money to a bank account (PIN needed with a user's own token; an API client needs the
+    `wallet:withdraw` scope, which `transfers:write` does not cover): the amount is held at
+    once (`available_balance`) and leaves when the provider confirms the payout, or is released if
+    the payout fails.
+
+    Args:
+        idempotency_key (str):
+        body (WithdrawalIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Transaction]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: WithdrawalIn,
+    idempotency_key: str,
+) -> Problem | Transaction | None:
+    """Create Withdrawal
+
+     Sends money to a bank account (PIN needed with a user's own token; an API client needs the
+    `wallet:withdraw` scope, which `transfers:write` does not cover): the amount is held at
+    once (`available_balance`) and leaves when the provider confirms the payout, or is released if
+    the payout fails.
+
+    Args:
+        idempotency_key (str):
+        body (WithdrawalIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Transaction
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

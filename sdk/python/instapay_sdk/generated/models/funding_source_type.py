@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class FundingSourceType(StrEnum):
+    BANK = "bank"
+    CARD = "card"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class ListTransactionsApiV1TransactionsGetTypeType0(StrEnum):
+    TOPUP = "topup"
+    TRANSFER = "transfer"
+    WITHDRAWAL = "withdrawal"
+
+    def __str__(self) -> str:
+        return str(self.value)
