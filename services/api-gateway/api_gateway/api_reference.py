@@ -97,6 +97,7 @@ def render(spec: dict[str, Any]) -> str:
                 out.append(f"| {status} | {resp.get('description', '')} | {_body_schema(resp.get('content'))} |")
             out.append("")
     out += _webhooks(spec)
+    out += [PYTHON_SDK]
     out += ["## Schemas", ""]
     for name, schema in sorted(spec.get("components", {}).get("schemas", {}).items()):
         out.append(f"### `{name}`")
@@ -147,6 +148,50 @@ const event = wh.verify(rawBody, {
   "webhook-timestamp": req.headers["webhook-timestamp"],
   "webhook-signature": req.headers["webhook-signature"],
 }); // throws if the signature or timestamp is wrong
+```
+"""
+
+
+PYTHON_SDK = """\
+## Python SDK
+
+`sdk/python` in this repository is the `instapay-sdk` package (Python 3.11+): a client generated
+from this OpenAPI by openapi-python-client (`instapay_sdk.generated`, one module per operation
+under `generated.api.<tag>`, each with `sync`, `sync_detailed`, `asyncio`, `asyncio_detailed`),
+plus two hand-written helpers. Install it from a checkout: `pip install ./sdk/python`.
+
+A token for an API client (client credentials), fetched on the first call and replaced before it
+expires; a documented error comes back as the `Problem` model, refused credentials raise
+`TokenError`:
+
+```python
+import uuid
+
+from instapay_sdk import connect
+from instapay_sdk.generated.api.transfers import create_transfer_api_v1_transfers_post as create_transfer
+from instapay_sdk.generated.models import Problem, TransferIn
+
+client = connect("https://api.instapay.example", client_id, client_secret)
+key = str(uuid.uuid4())  # keep it: a retry with the same key moves the money once
+transfer = create_transfer.sync(
+    client=client, body=TransferIn(recipient="bob.handle", amount="125.50"), idempotency_key=key
+)
+if isinstance(transfer, Problem):
+    print(transfer.code, transfer.detail)
+```
+
+A webhook, verified (the `standardwebhooks` library) and parsed into its event model:
+
+```python
+from instapay_sdk import WebhookVerificationError, verify
+from instapay_sdk.generated.models import TransferSentWebhook
+
+try:
+    event = verify(raw_body, request.headers, endpoint_secret)  # "whsec_..."
+except WebhookVerificationError:
+    return 400
+if isinstance(event, TransferSentWebhook):
+    print(event.data.transfer_id, event.data.amount)
 ```
 """
 
