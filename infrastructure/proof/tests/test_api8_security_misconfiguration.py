@@ -104,6 +104,7 @@ async def test_production_services_serve_no_docs(module, monkeypatch, database_u
         "FUNDING_PROVIDER_URL": "https://psp.example.com",
         "FUNDING_API_KEY": secrets.token_urlsafe(36),
         "FUNDING_WEBHOOK_SECRETS": secrets.token_urlsafe(36),
+        "PAYMENT_LINK_SECRETS": secrets.token_urlsafe(36),
     }.items():
         monkeypatch.setenv(key, value)
     main = importlib.import_module(module)
