@@ -15,12 +15,15 @@ import { Dashboard } from "./pages/Dashboard";
 import { ForgotPassword } from "./pages/ForgotPassword";
 import { History } from "./pages/History";
 import { Login } from "./pages/Login";
+import { PayLink } from "./pages/PayLink";
 import { Profile } from "./pages/Profile";
+import { Receive } from "./pages/Receive";
 import { Register } from "./pages/Register";
 import { Reports } from "./pages/Reports";
 import { Requests } from "./pages/Requests";
 import { Security } from "./pages/Security";
 import { Send } from "./pages/Send";
+import { TransactionDetail } from "./pages/TransactionDetail";
 import { Verify } from "./pages/Verify";
 import { WalletPage } from "./pages/WalletPage";
 import { SessionProvider, useSession } from "./session/SessionProvider";
@@ -95,6 +98,9 @@ export function AppRoutes() {
         <Route path="requests" element={<Requests />} />
         <Route path="wallet" element={<WalletPage />} />
         <Route path="history" element={<History />} />
+        <Route path="transactions/:id" element={<TransactionDetail />} />
+        <Route path="receive" element={<Receive />} />
+        <Route path="pay/:token" element={<PayLink />} />
         <Route path="reports" element={<Reports />} />
         <Route path="profile" element={<Profile />} />
         <Route path="security" element={<Security />} />
