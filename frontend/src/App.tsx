@@ -60,8 +60,13 @@ function RequireSession({ children }: { children: ReactNode }) {
 
 function GuestOnly({ children }: { children: ReactNode }) {
   const { status } = useSession();
+  const location = useLocation();
   if (status === "loading") return <Loading />;
-  if (status === "signed-in") return <Navigate to="/" replace />;
+  // Signed in on the log-in screen: back where RequireSession sent the person from (a payment
+  // link opened signed out comes back to the link), else home. This renders as soon as the
+  // session starts, before the log-in form's own navigate would run.
+  const from = (location.state as { from?: string } | null)?.from;
+  if (status === "signed-in") return <Navigate to={from && from.startsWith("/") && !from.startsWith("//") ? from : "/"} replace />;
   return <>{children}</>;
 }
 
