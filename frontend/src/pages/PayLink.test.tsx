@@ -104,6 +104,7 @@ describe("Pay by link", () => {
     await user.type(screen.getByLabelText("الرقم السري للمعاملات"), "123456");
     await user.click(screen.getByRole("button", { name: /تأكيد/ }));
     await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("تم دفع رابط الدفع هذا بالفعل"));
+    expect(screen.getByRole("alert")).toHaveFocus(); // the form's button is not where attention should stay
   });
 
   it("refuses paying one's own link before any PIN", async () => {

@@ -80,13 +80,18 @@ export function PayLink() {
       if (err instanceof ApiError && (err.code === "invalid_pin" || err.code === "pin_locked")) {
         setPin("");
         setPinTouched(false);
-        pinRef.current?.focus();
-      } else errorRef.current?.focus();
+      }
     },
     onSettled: () => {
       inFlight.current = false;
     },
   });
+
+  // Focus follows a refusal once it is on screen: a wrong PIN -> the PIN field, else the message.
+  useEffect(() => {
+    if (!pay.error) return;
+    (pay.error instanceof ApiError && pay.error.code === "invalid_pin" ? pinRef : errorRef).current?.focus();
+  }, [pay.error]);
 
   if (done)
     return (
