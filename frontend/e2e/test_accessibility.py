@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers import WebUser, axe_violations, log_in, new_identity, sign_up
+from helpers import WebUser, axe_violations, log_in, new_identity, sign_up, top_up
 from playwright.sync_api import Page, expect
 
 from instapay_stack.e2e import login
@@ -24,13 +24,16 @@ BLOCKING = {"serious", "critical"}
 GUEST_PAGES = {"login": "/login", "register": "/register", "forgot password": "/forgot-password"}
 
 
-def signed_in_pages(user_id: str, handle: str) -> dict[str, str]:
+def signed_in_pages(user_id: str, handle: str, *, transaction_id: str, pay_token: str) -> dict[str, str]:
     return {
         "dashboard": "/",
         "send": "/send",
         "wallet": "/wallet",
         "requests": "/requests",
         "history": "/history",
+        "transaction detail": f"/transactions/{transaction_id}",
+        "receive": "/receive",
+        "pay by link": f"/pay/{pay_token}",
         "reports": "/reports",
         "profile": "/profile",
         "security": "/security",
@@ -76,8 +79,15 @@ def test_no_page_has_serious_or_critical_accessibility_violations(
     log_in(page, ada)
     gateway = "/".join(page.url.split("/", 3)[:3])
     token = login(gateway, ada.handle, ada.password)["access_token"]
-    me = httpx.get(gateway + "/api/v1/users/me", headers={"Authorization": f"Bearer {token}"}).json()
-    pages = signed_in_pages(me["user_id"], ada.handle)
+    auth = {"Authorization": f"Bearer {token}"}
+    me = httpx.get(gateway + "/api/v1/users/me", headers=auth).json()
+    # Something to show in a transaction's details, and a payment link to open (Ada's own: the
+    # pay screen then says she cannot pay herself, which is a screen too).
+    top_up(page, "10.00")
+    tx = httpx.get(gateway + "/api/v1/transactions", headers=auth).json()["items"][0]
+    link = httpx.post(gateway + "/api/v1/payment-links", json={"amount": "5.00", "reference": "axe"}, headers=auth)
+    assert link.status_code == 201, link.text
+    pages = signed_in_pages(me["user_id"], ada.handle, transaction_id=tx["id"], pay_token=link.json()["token"])
 
     summary: dict[str, dict] = {}
     blocking: list[str] = []

@@ -15,12 +15,15 @@ import { Dashboard } from "./pages/Dashboard";
 import { ForgotPassword } from "./pages/ForgotPassword";
 import { History } from "./pages/History";
 import { Login } from "./pages/Login";
+import { PayLink } from "./pages/PayLink";
 import { Profile } from "./pages/Profile";
+import { Receive } from "./pages/Receive";
 import { Register } from "./pages/Register";
 import { Reports } from "./pages/Reports";
 import { Requests } from "./pages/Requests";
 import { Security } from "./pages/Security";
 import { Send } from "./pages/Send";
+import { TransactionDetail } from "./pages/TransactionDetail";
 import { Verify } from "./pages/Verify";
 import { WalletPage } from "./pages/WalletPage";
 import { SessionProvider, useSession } from "./session/SessionProvider";
@@ -57,8 +60,13 @@ function RequireSession({ children }: { children: ReactNode }) {
 
 function GuestOnly({ children }: { children: ReactNode }) {
   const { status } = useSession();
+  const location = useLocation();
   if (status === "loading") return <Loading />;
-  if (status === "signed-in") return <Navigate to="/" replace />;
+  // Signed in on the log-in screen: back where RequireSession sent the person from (a payment
+  // link opened signed out comes back to the link), else home. This renders as soon as the
+  // session starts, before the log-in form's own navigate would run.
+  const from = (location.state as { from?: string } | null)?.from;
+  if (status === "signed-in") return <Navigate to={from && from.startsWith("/") && !from.startsWith("//") ? from : "/"} replace />;
   return <>{children}</>;
 }
 
@@ -95,6 +103,9 @@ export function AppRoutes() {
         <Route path="requests" element={<Requests />} />
         <Route path="wallet" element={<WalletPage />} />
         <Route path="history" element={<History />} />
+        <Route path="transactions/:id" element={<TransactionDetail />} />
+        <Route path="receive" element={<Receive />} />
+        <Route path="pay/:token" element={<PayLink />} />
         <Route path="reports" element={<Reports />} />
         <Route path="profile" element={<Profile />} />
         <Route path="security" element={<Security />} />

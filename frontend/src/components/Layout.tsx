@@ -15,6 +15,7 @@ const LINKS = [
   ["/", "nav.dashboard"],
   ["/send", "nav.send"],
   ["/requests", "nav.requests"],
+  ["/receive", "pay.receive_nav"],
   ["/wallet", "nav.wallet"],
   ["/history", "nav.history"],
   ["/reports", "nav.reports"],

@@ -89,7 +89,7 @@ describe("NotificationBell", () => {
     await user.click(await screen.findByRole("button", { name: "Notifications: 1 unread" }));
     const dialog = await screen.findByRole("dialog", { name: "Notifications" });
     await user.click(await within(dialog).findByRole("button", { name: /Money received/ }));
-    expect(screen.getByTestId("where")).toHaveTextContent("/history?transfer=t-42");
+    expect(screen.getByTestId("where")).toHaveTextContent("/transactions/t-42");
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument(); // the sheet closes on the new screen
     await vi.waitFor(() => expect(server.calls.some((c) => c.method === "POST" && c.url.endsWith("/n1/read"))).toBe(true));
   });

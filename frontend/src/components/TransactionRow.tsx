@@ -1,3 +1,4 @@
+import { Link } from "react-router-dom";
 import type { Transaction } from "../api/models";
 import { useI18n } from "../i18n/I18nProvider";
 import { Bdi } from "./Bdi";
@@ -48,7 +49,10 @@ export function TransactionRow({ tx }: { tx: Transaction }) {
     <li className={`tx tx-${status}`} data-status={status}>
       <div className="tx-main">
         <strong data-testid="tx-who">
-          <Who tx={tx} />
+          {/* The name opens the transaction's details (reference, parties, timeline). */}
+          <Link to={`/transactions/${encodeURIComponent(tx.id)}`} className="tx-link">
+            <Who tx={tx} />
+          </Link>
         </strong>
         <small className="muted">
           {kind && `${kind} · `}

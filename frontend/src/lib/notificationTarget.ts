@@ -13,17 +13,18 @@ export function notificationTarget(n: { type: AppNotification["type"]; data?: Re
   if (n.type.startsWith("payment_request.")) {
     // A paid request opens the money that moved; any other step opens the request itself.
     const transfer = text(d.transfer_id);
-    if (n.type === "payment_request.accepted" && transfer) return `/history?${new URLSearchParams({ transfer })}`;
+    if (n.type === "payment_request.accepted" && transfer) return `/transactions/${encodeURIComponent(transfer)}`;
     const request = text(d.request_id);
     const tab = n.type === "payment_request.received" ? "incoming" : n.type === "payment_request.sent" ? "outgoing" : null;
     const q = new URLSearchParams({ ...(tab ? { tab } : {}), ...(request ? { request } : {}) });
     return `/requests${q.size ? `?${q}` : ""}`;
   }
+  // Money that moved opens its details (a transfer's id is its transaction's id).
   const transfer = text(d.transfer_id);
-  if (n.type.startsWith("transfer.") && transfer) return `/history?${new URLSearchParams({ transfer })}`;
+  if (n.type.startsWith("transfer.") && transfer) return `/transactions/${encodeURIComponent(transfer)}`;
   const transaction = text(d.transaction_id);
   if ((n.type.startsWith("topup.") || n.type.startsWith("withdrawal.")) && transaction)
-    return `/history?${new URLSearchParams({ transaction })}`;
+    return `/transactions/${encodeURIComponent(transaction)}`;
   if (n.type === "account.welcome") return "/";
   return null;
 }

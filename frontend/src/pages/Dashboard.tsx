@@ -73,6 +73,9 @@ export function Dashboard() {
               <Link className="btn" to="/requests">
                 {t("req.new")}
               </Link>
+              <Link className="btn" to="/receive" data-testid="dash-receive">
+                {t("pay.receive_nav")}
+              </Link>
             </div>
           </>
         )}

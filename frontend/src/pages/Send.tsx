@@ -8,7 +8,10 @@ import type { LookupResult, Transfer } from "../api/models";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { FrozenNotice, useFrozen } from "../components/FrozenNotice";
+import { PaidFollowUp } from "../components/PaidResult";
+import { PayeeChips } from "../components/PayeeChips";
 import { PinField } from "../components/PinField";
+import { ScanQr } from "../components/ScanQr";
 import { useI18n } from "../i18n/I18nProvider";
 import { useAttemptKeys } from "../lib/useAttemptKeys";
 import { normaliseAmount, validateAmount, validatePin, validateRecipient } from "../lib/validation";
@@ -81,6 +84,7 @@ export function Send() {
       setPin("");
       void qc.invalidateQueries({ queryKey: ["wallet"] });
       void qc.invalidateQueries({ queryKey: ["transactions"] });
+      void qc.invalidateQueries({ queryKey: ["recent-recipients"] });
     },
     onError: (err) => {
       keys.settle(err instanceof ApiError && err.outcomeUnknown);
@@ -224,6 +228,7 @@ export function Send() {
             </>
           )}
         </dl>
+        <PaidFollowUp transfer={tr} showReference={false} />
         <div className="actions">
           <button className="btn btn-primary" type="button" onClick={() => restart(true)}>
             {t("flows.send_again")}
@@ -283,6 +288,16 @@ export function Send() {
           <button className="btn btn-primary" type="submit" disabled={lookup.isPending}>
             {lookup.isPending ? t("common.loading") : t("send.lookup")}
           </button>
+          <PayeeChips
+            disabled={lookup.isPending}
+            onPick={(handle) => {
+              setRecipient(handle);
+              setSelf(false);
+              setTouched(true);
+              lookup.mutate(handle);
+            }}
+          />
+          <ScanQr />
         </form>
       )}
       {step === "details" && found && (
