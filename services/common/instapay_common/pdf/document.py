@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
+from babel.numbers import format_decimal
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -32,6 +34,17 @@ _MUTED = (90, 90, 90)
 def money(amount: object, currency: object, language: Language) -> str:
     """Money as the web app and the notifications write it (Babel, Latin digits)."""
     return format_money(amount, currency, language)
+
+
+def amount(value: object, language: Language, *, signed: bool = False) -> str:
+    """A bare amount for a table whose currency is stated once ("1,250.50", "+0.01", "-74.50"),
+    grouped as the language groups it, with Latin digits."""
+    text = format_decimal(
+        abs(Decimal(str(value))), format="#,##0.00", locale=LOCALES[language], numbering_system="latn"
+    )
+    if not signed:
+        return text
+    return ("-" if Decimal(str(value)) < 0 else "+") + text
 
 
 def when(value: datetime, language: Language, zone: str) -> str:
