@@ -8,7 +8,7 @@ import io
 import unicodedata
 from pathlib import Path
 
-import pypdfium2
+import pypdfium2  # type: ignore[import-untyped]  # ships no type information
 from pypdf import PdfReader
 
 

@@ -68,7 +68,7 @@ async def test_the_english_statement_agrees_with_the_json_statement_and_the_summ
 
 
 async def test_the_arabic_statement_is_in_arabic_with_latin_digits(reporting, ledger, artifacts_dir):
-    a, b = await _month(reporting, ledger)
+    _, b = await _month(reporting, ledger)
     r = await reporting.http.get(
         "/api/v1/reports/statement",
         params={"format": "pdf", **AUGUST},
@@ -84,7 +84,7 @@ async def test_the_arabic_statement_is_in_arabic_with_latin_digits(reporting, le
 
 
 async def test_a_statement_shows_only_the_callers_own_movements(reporting, ledger):
-    a, _ = await _month(reporting, ledger)
+    await _month(reporting, ledger)
     stranger = ledger.user("carim", START)
     await feed(reporting, ledger)
     r = await reporting.get("/api/v1/reports/statement", stranger, format="pdf", lang="en", **AUGUST)

@@ -9,11 +9,10 @@ from fastapi import APIRouter, Depends, Query, Response
 from instapay_common.errors import PROBLEM_RESPONSES
 from instapay_common.web.language import DocumentLanguageName, document_language
 from instapay_common.web.query_dates import IsoDate
-from reporting_service import service
+from reporting_service import service, statement_pdf
 from reporting_service.api.deps import Admin, ReadSessionDep, ReportReader, SessionDep
 from reporting_service.periods import MAX_DAYS, Granularity, resolve_range
 from reporting_service.schemas import Overview, Statement, Summary
-from reporting_service import statement_pdf
 from reporting_service.statement_csv import filename, render_csv
 
 # Errors are problem+json (documented so clients and schemathesis expect that content type).

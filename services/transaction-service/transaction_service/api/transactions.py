@@ -82,7 +82,12 @@ async def get_transaction(transaction_id: uuid.UUID, principal: HistoryReader, d
 @router.get(
     "/transactions/{transaction_id}/receipt.pdf",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}},
+    responses={
+        200: {
+            "description": "The receipt as a PDF, in the asked language",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
 )
 async def get_receipt(
     transaction_id: uuid.UUID,
