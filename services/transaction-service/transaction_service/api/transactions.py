@@ -81,6 +81,7 @@ async def get_transaction(transaction_id: uuid.UUID, principal: HistoryReader, d
 
 @router.get(
     "/transactions/{transaction_id}/receipt.pdf",
+    summary="The transaction's PDF receipt",
     response_class=Response,
     responses={
         200: {
