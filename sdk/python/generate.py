@@ -27,6 +27,9 @@ CONFIG = """\
 project_name_override: instapay-sdk
 package_name_override: generated
 post_hooks: []
+# PDF receipts and statements: the generator knows binary answers as octet-stream (a `File`).
+content_type_overrides:
+  application/pdf: application/octet-stream
 """
 RUFF_SETTINGS = ["--isolated", "--line-length", "120", "--target-version", "py311"]
 

@@ -843,7 +843,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Statement with opening and closing balance (JSON or CSV) */
+        /**
+         * Statement with opening and closing balance (JSON, CSV or PDF)
+         * @description The PDF is in `lang` (en or ar), else the Accept-Language's language, else English.
+         */
         get: operations["get_statement_api_v1_reports_statement_get"];
         put?: never;
         post?: never;
@@ -904,6 +907,27 @@ export interface paths {
          *     anyone else's (or an unknown id) answers 404.
          */
         get: operations["get_transaction_api_v1_transactions__transaction_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transactions/{transaction_id}/receipt.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The transaction's PDF receipt
+         * @description The transaction's PDF receipt (reference, time, type, amount, fee, status, both parties,
+         *     note) in `lang` or the Accept-Language; owner only, like the detail (404 otherwise).
+         */
+        get: operations["get_receipt_api_v1_transactions__transaction_id__receipt_pdf_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8074,9 +8098,13 @@ export interface operations {
                 from?: string | null;
                 /** @description YYYY-MM-DD (UTC day), inclusive; default today */
                 to?: string | null;
-                format?: "json" | "csv";
+                format?: "json" | "csv" | "pdf";
+                /** @description en or ar; default from Accept-Language */
+                lang?: ("en" | "ar") | null;
             };
-            header?: never;
+            header?: {
+                "accept-language"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8089,6 +8117,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Statement"];
+                    "application/pdf": string;
                     "text/csv": string;
                 };
             };
@@ -8406,6 +8435,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransactionDetail"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_receipt_api_v1_transactions__transaction_id__receipt_pdf_get: {
+        parameters: {
+            query?: {
+                /** @description en or ar; default from Accept-Language */
+                lang?: ("en" | "ar") | null;
+            };
+            header?: {
+                "accept-language"?: string | null;
+            };
+            path: {
+                transaction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipt as a PDF, in the asked language */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             /** @description Bad request */

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from notification_service.money_text import format_money
+from instapay_common.money_text import format_money
 
 DEFAULT_LANGUAGE = "en"
 

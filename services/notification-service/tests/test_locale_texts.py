@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from notification_service.money_text import format_money
+from instapay_common.money_text import format_money
 from notification_service.templates import render
 
 ARABIC_INDIC = re.compile("[\u0660-\u0669\u06f0-\u06f9]")

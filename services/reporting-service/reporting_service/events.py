@@ -115,7 +115,7 @@ class Transfer:
             recipient,
             when,
             utc_day(when),
-            str(d.get("transfer_id") or "")[:64] or None,
+            _reference(d, "transfer_id"),
             str(d.get("currency") or "EGP"),
             d.get("note"),
         )
@@ -127,6 +127,12 @@ class Transfer:
             (self.recipient, self.sender, "in"),
         ]
         return sorted(sides, key=lambda side: side[0].user_id)
+
+
+def _reference(d: dict[str, Any], id_key: str) -> str | None:
+    """The human reference people see on receipts ("IP7K3Q9X2M"); events from before references
+    existed carry none, and their row keeps the movement's id as before."""
+    return str(d.get("reference") or d.get(id_key) or "")[:64] or None
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,7 @@ class WalletMovement:
             utc_day(when),
             str(d.get("currency") or "EGP"),
             parse_amount(d, "balance_after", required=False),
-            str(d.get("transaction_id") or "")[:64] or None,
+            _reference(d, "transaction_id"),
         )
 
 

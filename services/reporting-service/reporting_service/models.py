@@ -129,7 +129,7 @@ movements = Table(
     Column("counterparty_id", UUID(as_uuid=True), nullable=True),
     Column("counterparty_handle", String(64), nullable=True),
     Column("counterparty_name", String(200), nullable=True),
-    Column("reference", String(64), nullable=True),  # transfer_id or transaction_id
+    Column("reference", String(64), nullable=True),  # the human reference (older events: the id)
     Column("note", Text, nullable=True),
     Index("ix_movements_user_time", "user_id", "occurred_at", "id"),
 )

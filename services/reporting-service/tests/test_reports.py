@@ -179,7 +179,7 @@ async def test_bad_requests_get_clear_problems(reporting, ledger):
         ("/api/v1/reports/summary", {"from": "2025-01-01", "to": "2026-08-01"}),
         ("/api/v1/reports/summary", {"from": "2026-02-30"}),
         ("/api/v1/reports/summary", {"granularity": "year"}),
-        ("/api/v1/reports/statement", {"format": "pdf"}),
+        ("/api/v1/reports/statement", {"format": "xlsx"}),
         ("/api/v1/reports/statement", {"from": "2024-01-01", "to": "2026-01-01"}),
     ]:
         r = await reporting.get(path, uid, **params)

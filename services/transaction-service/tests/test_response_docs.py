@@ -44,6 +44,8 @@ DOCUMENTED = {
 }
 # Routes that answer 204 without a body.
 NO_BODY = {("delete", "/api/v1/payment-links/{link_id}"), ("delete", "/api/v1/favourites/{favourite_id}")}
+# Routes that answer a file, documented by its media type.
+FILES = {("get", "/api/v1/transactions/{transaction_id}/receipt.pdf"): "application/pdf"}
 
 _strict: dict[type[BaseModel], type[BaseModel]] = {}
 
@@ -154,7 +156,12 @@ def test_the_openapi_documents_the_models_and_no_route_validates_or_filters_its_
     assert schemas["Transfer"]["properties"]["amount"]["type"] == "string"
     assert schemas["Wallet"]["properties"]["status"]["enum"] == ["active", "frozen"]
     public = [r for r in _api_routes(ctx.app.routes) if r.path.startswith("/api/v1/")]
-    assert {(m.lower(), r.path) for r in public for m in r.methods} == {(m, p) for m, p, _ in DOCUMENTED} | NO_BODY
+    assert {(m.lower(), r.path) for r in public for m in r.methods} == {
+        (m, p) for m, p, _ in DOCUMENTED
+    } | NO_BODY | set(FILES)
+    for (method, path), media_type in FILES.items():
+        response = spec["paths"][path][method]["responses"]["200"]
+        assert list(response["content"]) == [media_type] and response["description"] != "Successful Response"
     for route in public:  # documentation only: the answer is what the view built, as it built it
         assert route.response_model is None and route.response_field is None, route.path
 

@@ -1,13 +1,15 @@
 """Public routes: the caller's summary and statement, the admin platform overview."""
 
+import asyncio
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
+from instapay_common.web.language import DocumentLanguageName, document_language
 from instapay_common.web.query_dates import IsoDate
-from reporting_service import service
+from reporting_service import service, statement_pdf
 from reporting_service.api.deps import Admin, ReadSessionDep, ReportReader, SessionDep
 from reporting_service.periods import MAX_DAYS, Granularity, resolve_range
 from reporting_service.schemas import Overview, Statement, Summary
@@ -43,17 +45,27 @@ async def get_summary(
 
 @router.get(
     "/api/v1/reports/statement",
-    summary="Statement with opening and closing balance (JSON or CSV)",
+    summary="Statement with opening and closing balance (JSON, CSV or PDF)",
     response_model=Statement,
-    responses={200: {"content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}}}},
+    responses={
+        200: {
+            "content": {
+                "application/json": {},
+                "text/csv": {"schema": {"type": "string"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            }
+        }
+    },
 )
 async def get_statement(
     principal: ReportReader,
     session: SessionDep,
     start: FromDate = None,
     end: ToDate = None,
-    format: Literal["json", "csv"] = "json",
+    format: Literal["json", "csv", "pdf"] = "json",
+    language: Annotated[DocumentLanguageName, Depends(document_language)] = "en",
 ) -> Statement | Response:
+    """The PDF is in `lang` (en or ar), else the Accept-Language's language, else English."""
     first, last = resolve_range(start, end, default_days=30, max_days=366)
     result = await service.statement(session, user_id=uuid.UUID(principal.user_id), start=first, end=last)
     if format == "csv":
@@ -61,6 +73,14 @@ async def get_statement(
             render_csv(result).encode("utf-8"),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{filename(result)}"'},
+        )
+    if format == "pdf":
+        # Drawing and shaping take CPU time that grows with the rows: off the event loop.
+        body = await asyncio.to_thread(statement_pdf.render_pdf, result, language)
+        return Response(
+            body,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{statement_pdf.filename(result)}"'},
         )
     return result
 

@@ -1,17 +1,20 @@
-"""The caller's transaction history."""
+"""The caller's transaction history, one transaction and its PDF receipt."""
 
+import asyncio
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from instapay_common.errors import PROBLEM_RESPONSES, ValidationFailed
+from instapay_common.web.language import DocumentLanguageName, document_language
 from instapay_common.web.query_dates import IsoDateOrTimestamp
 from transaction_service.api.deps import DbDep, HistoryReader, PeersDep
 from transaction_service.api.responses import documented
 from transaction_service.schemas import JsonObject, TransactionDetail, TransactionPage
 from transaction_service.service import details, history
+from transaction_service.service.receipt_pdf import render_receipt
 
 router = APIRouter(prefix="/api/v1", tags=["transfers"], responses=PROBLEM_RESPONSES)
 
@@ -74,3 +77,29 @@ async def get_transaction(transaction_id: uuid.UUID, principal: HistoryReader, d
     """One of the caller's transactions with its reference, parties, fee and status timeline;
     anyone else's (or an unknown id) answers 404."""
     return await details.transaction_detail(db, user_id=uuid.UUID(principal.user_id), transaction_id=transaction_id)
+
+
+@router.get(
+    "/transactions/{transaction_id}/receipt.pdf",
+    summary="The transaction's PDF receipt",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The receipt as a PDF, in the asked language",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+async def get_receipt(
+    transaction_id: uuid.UUID,
+    principal: HistoryReader,
+    db: DbDep,
+    language: Annotated[DocumentLanguageName, Depends(document_language)],
+) -> Response:
+    """The transaction's PDF receipt (reference, time, type, amount, fee, status, both parties,
+    note) in `lang` or the Accept-Language; owner only, like the detail (404 otherwise)."""
+    detail = await details.transaction_detail(db, user_id=uuid.UUID(principal.user_id), transaction_id=transaction_id)
+    # Drawing and shaping take a few hundred milliseconds of CPU: off the event loop.
+    body = await asyncio.to_thread(render_receipt, detail, language)
+    name = f"instapay-receipt-{detail.get('reference') or transaction_id}.pdf"
+    return Response(body, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})

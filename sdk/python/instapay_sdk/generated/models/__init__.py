@@ -30,7 +30,11 @@ from .funding_source import FundingSource
 from .funding_source_ref import FundingSourceRef
 from .funding_source_ref_type import FundingSourceRefType
 from .funding_source_type import FundingSourceType
+from .get_receipt_api_v1_transactions_transaction_id_receipt_pdf_get_lang_type_0 import (
+    GetReceiptApiV1TransactionsTransactionIdReceiptPdfGetLangType0,
+)
 from .get_statement_api_v1_reports_statement_get_format import GetStatementApiV1ReportsStatementGetFormat
+from .get_statement_api_v1_reports_statement_get_lang_type_0 import GetStatementApiV1ReportsStatementGetLangType0
 from .granularity import Granularity
 from .http_validation_error import HTTPValidationError
 from .jwk import Jwk
@@ -180,7 +184,9 @@ __all__ = (
     "FundingSourceRef",
     "FundingSourceRefType",
     "FundingSourceType",
+    "GetReceiptApiV1TransactionsTransactionIdReceiptPdfGetLangType0",
     "GetStatementApiV1ReportsStatementGetFormat",
+    "GetStatementApiV1ReportsStatementGetLangType0",
     "Granularity",
     "HTTPValidationError",
     "Jwk",

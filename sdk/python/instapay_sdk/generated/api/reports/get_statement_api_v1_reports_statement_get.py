@@ -7,6 +7,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.get_statement_api_v1_reports_statement_get_format import GetStatementApiV1ReportsStatementGetFormat
+from ...models.get_statement_api_v1_reports_statement_get_lang_type_0 import (
+    GetStatementApiV1ReportsStatementGetLangType0,
+)
 from ...models.problem import Problem
 from ...models.statement import Statement
 from ...types import UNSET, Response, Unset
@@ -17,7 +20,12 @@ def _get_kwargs(
     from_: datetime.date | None | Unset = UNSET,
     to: datetime.date | None | Unset = UNSET,
     format_: GetStatementApiV1ReportsStatementGetFormat | Unset = GetStatementApiV1ReportsStatementGetFormat.JSON,
+    lang: GetStatementApiV1ReportsStatementGetLangType0 | None | Unset = UNSET,
+    accept_language: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(accept_language, Unset):
+        headers["accept-language"] = accept_language
 
     params: dict[str, Any] = {}
 
@@ -45,6 +53,15 @@ def _get_kwargs(
 
     params["format"] = json_format_
 
+    json_lang: None | str | Unset
+    if isinstance(lang, Unset):
+        json_lang = UNSET
+    elif isinstance(lang, GetStatementApiV1ReportsStatementGetLangType0):
+        json_lang = lang.value
+    else:
+        json_lang = lang
+    params["lang"] = json_lang
+
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
@@ -53,6 +70,7 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -123,14 +141,21 @@ def sync_detailed(
     from_: datetime.date | None | Unset = UNSET,
     to: datetime.date | None | Unset = UNSET,
     format_: GetStatementApiV1ReportsStatementGetFormat | Unset = GetStatementApiV1ReportsStatementGetFormat.JSON,
+    lang: GetStatementApiV1ReportsStatementGetLangType0 | None | Unset = UNSET,
+    accept_language: None | str | Unset = UNSET,
 ) -> Response[Problem | Statement]:
-    """Statement with opening and closing balance (JSON or CSV)
+    """Statement with opening and closing balance (JSON, CSV or PDF)
+
+     The PDF is in `lang` (en or ar), else the Accept-Language's language, else English.
 
     Args:
         from_ (datetime.date | None | Unset): YYYY-MM-DD (UTC day), inclusive
         to (datetime.date | None | Unset): YYYY-MM-DD (UTC day), inclusive; default today
         format_ (GetStatementApiV1ReportsStatementGetFormat | Unset):  Default:
             GetStatementApiV1ReportsStatementGetFormat.JSON.
+        lang (GetStatementApiV1ReportsStatementGetLangType0 | None | Unset): en or ar; default
+            from Accept-Language
+        accept_language (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,6 +169,8 @@ def sync_detailed(
         from_=from_,
         to=to,
         format_=format_,
+        lang=lang,
+        accept_language=accept_language,
     )
 
     response = client.get_httpx_client().request(
@@ -159,14 +186,21 @@ def sync(
     from_: datetime.date | None | Unset = UNSET,
     to: datetime.date | None | Unset = UNSET,
     format_: GetStatementApiV1ReportsStatementGetFormat | Unset = GetStatementApiV1ReportsStatementGetFormat.JSON,
+    lang: GetStatementApiV1ReportsStatementGetLangType0 | None | Unset = UNSET,
+    accept_language: None | str | Unset = UNSET,
 ) -> Problem | Statement | None:
-    """Statement with opening and closing balance (JSON or CSV)
+    """Statement with opening and closing balance (JSON, CSV or PDF)
+
+     The PDF is in `lang` (en or ar), else the Accept-Language's language, else English.
 
     Args:
         from_ (datetime.date | None | Unset): YYYY-MM-DD (UTC day), inclusive
         to (datetime.date | None | Unset): YYYY-MM-DD (UTC day), inclusive; default today
         format_ (GetStatementApiV1ReportsStatementGetFormat | Unset):  Default:
             GetStatementApiV1ReportsStatementGetFormat.JSON.
+        lang (GetStatementApiV1ReportsStatementGetLangType0 | None | Unset): en or ar; default
+            from Accept-Language
+        accept_language (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -181,6 +215,8 @@ def sync(
         from_=from_,
         to=to,
         format_=format_,
+        lang=lang,
+        accept_language=accept_language,
     ).parsed
 
 
@@ -190,14 +226,21 @@ async def asyncio_detailed(
     from_: datetime.date | None | Unset = UNSET,
     to: datetime.date | None | Unset = UNSET,
     format_: GetStatementApiV1ReportsStatementGetFormat | Unset = GetStatementApiV1ReportsStatementGetFormat.JSON,
+    lang: GetStatementApiV1ReportsStatementGetLangType0 | None | Unset = UNSET,
+    accept_language: None | str | Unset = UNSET,
 ) -> Response[Problem | Statement]:
-    """Statement with opening and closing balance (JSON or CSV)
+    """Statement with opening and closing balance (JSON, CSV or PDF)
+
+     The PDF is in `lang` (en or ar), else the Accept-Language's language, else English.
 
     Args:
         from_ (datetime.date | None | Unset): YYYY-MM-DD (UTC day), inclusive
         to (datetime.date | None | Unset): YYYY-MM-DD (UTC day), inclusive; default today
         format_ (GetStatementApiV1ReportsStatementGetFormat | Unset):  Default:
             GetStatementApiV1ReportsStatementGetFormat.JSON.
+        lang (GetStatementApiV1ReportsStatementGetLangType0 | None | Unset): en or ar; default
+            from Accept-Language
+        accept_language (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -211,6 +254,8 @@ async def asyncio_detailed(
         from_=from_,
         to=to,
         format_=format_,
+        lang=lang,
+        accept_language=accept_language,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -224,14 +269,21 @@ async def asyncio(
     from_: datetime.date | None | Unset = UNSET,
     to: datetime.date | None | Unset = UNSET,
     format_: GetStatementApiV1ReportsStatementGetFormat | Unset = GetStatementApiV1ReportsStatementGetFormat.JSON,
+    lang: GetStatementApiV1ReportsStatementGetLangType0 | None | Unset = UNSET,
+    accept_language: None | str | Unset = UNSET,
 ) -> Problem | Statement | None:
-    """Statement with opening and closing balance (JSON or CSV)
+    """Statement with opening and closing balance (JSON, CSV or PDF)
+
+     The PDF is in `lang` (en or ar), else the Accept-Language's language, else English.
 
     Args:
         from_ (datetime.date | None | Unset): YYYY-MM-DD (UTC day), inclusive
         to (datetime.date | None | Unset): YYYY-MM-DD (UTC day), inclusive; default today
         format_ (GetStatementApiV1ReportsStatementGetFormat | Unset):  Default:
             GetStatementApiV1ReportsStatementGetFormat.JSON.
+        lang (GetStatementApiV1ReportsStatementGetLangType0 | None | Unset): en or ar; default
+            from Accept-Language
+        accept_language (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -247,5 +299,7 @@ async def asyncio(
             from_=from_,
             to=to,
             format_=format_,
+            lang=lang,
+            accept_language=accept_language,
         )
     ).parsed
