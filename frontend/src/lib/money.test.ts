@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatMoney, formatNumber, formatPeriod, subtractMoney } from "./money";
+import { formatDateTime, formatMoney, formatNumber, formatNumberCompact, formatPeriod, subtractMoney } from "./money";
 
 const ARABIC_INDIC = /[\u0660-\u0669\u06f0-\u06f9]/;
 
@@ -28,6 +28,9 @@ describe("one digit system per page in Arabic", () => {
     expect(when).not.toMatch(ARABIC_INDIC);
     expect(when).toMatch(/2026/);
     expect(formatNumber(1234, "ar")).toBe("1,234");
+    // Chart ticks too (the admin overview's axis once read "١ ٢ ٣" beside Latin amounts).
+    expect(formatNumberCompact(3, "ar")).toBe("3");
+    expect(formatNumberCompact(12_000, "ar")).not.toMatch(ARABIC_INDIC);
     expect(formatPeriod("2026-12-01", "month", "ar")).toBe("ديسمبر 2026");
     expect(formatPeriod("2026-12-01", "month", "en")).toBe("Dec 2026");
     expect(formatPeriod("2026-11-30", "week", "en")).toBe("Nov 30");

@@ -62,6 +62,11 @@ export function formatMoneyCompact(amount: number, lang: string, currency = "EGP
   }).format(amount);
 }
 
+/** A count for a chart axis: short ("1.2K"), in the page's digits. */
+export function formatNumberCompact(n: number, lang: string): string {
+  return numberFormat(lang, "number:compact", { notation: "compact", maximumFractionDigits: 1 }).format(n);
+}
+
 /** A count or plain number in the page's digits. */
 export function formatNumber(n: number, lang: string): string {
   return numberFormat(lang, "number", {}).format(n);

@@ -5,7 +5,7 @@ import { adminApi, type Overview as OverviewData, type OverviewDay } from "../..
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { Loading } from "../../components/States";
 import { useI18n } from "../../i18n/I18nProvider";
-import { isoDate, localeFor } from "../../lib/money";
+import { formatNumberCompact, isoDate, localeFor } from "../../lib/money";
 
 const PERIODS = [7, 30, 90] as const;
 type Period = (typeof PERIODS)[number];
@@ -158,9 +158,10 @@ function UsersChart({ days }: { days: OverviewDay[] }) {
   );
 }
 
-/** Axis ticks: short ("12K") in the page's locale; the exact amounts are in the tooltip and table. */
+/** Axis ticks: short ("12K") in the page's digits (lib/money.ts: Latin in Arabic too); the exact
+ * amounts are in the tooltip and table. */
 function compact(value: number, dir: "ltr" | "rtl"): string {
-  return new Intl.NumberFormat(dir === "rtl" ? "ar-EG" : "en-EG", { notation: "compact", maximumFractionDigits: 1 }).format(value);
+  return formatNumberCompact(value, dir === "rtl" ? "ar" : "en");
 }
 
 function OverviewTable({ days, currency }: { days: OverviewDay[]; currency: string }) {
