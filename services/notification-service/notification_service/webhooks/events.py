@@ -7,23 +7,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from instapay_common.events.envelope import EventEnvelope
 from notification_service.exceptions import InvalidEvent
+from notification_service.webhooks.schemas import EventType
 
-# The contract's event types, in its order. `refund.created` has no source event yet: it can be
-# subscribed to and is documented, and is mapped here when the refund event exists.
-EVENT_TYPES: tuple[str, ...] = (
-    "transfer.received",
-    "transfer.sent",
-    "topup.completed",
-    "withdrawal.completed",
-    "withdrawal.failed",
-    "payment_request.created",
-    "payment_request.paid",
-    "refund.created",
-)
+# The contract's event types, in its order (schemas.EventType, the API's own list).
+# `refund.created` has no source event yet: it can be subscribed to and is documented, and is
+# mapped here when the refund event exists.
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 
 
 @dataclass(frozen=True)

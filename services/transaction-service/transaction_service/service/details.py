@@ -13,8 +13,9 @@ from transaction_service.exceptions import TransactionNotFound
 from transaction_service.parties import PartyRef
 from transaction_service.repository import accounts, funding_operations, ledger
 from transaction_service.repository.funding_operations import FundingOperation
-from transaction_service.schemas import JsonObject, funding_source_body, party_body, rfc3339, transaction_body
+from transaction_service.schemas import JsonObject, party_body, rfc3339
 from transaction_service.service.funding_outcomes import operation_body
+from transaction_service.service.history import history_row_body
 
 _NOT_YET: JsonObject = {"refund_of": None, "dispute_id": None, "schedule_id": None}
 
@@ -38,20 +39,7 @@ async def transaction_detail(db: Database, *, user_id: uuid.UUID, transaction_id
         operation = await funding_operations.of_user(conn, transaction_id, user_id)
     if found is not None:
         r = found.row
-        body = transaction_body(
-            entry_id=r.entry_id,
-            entry_type=r.type,
-            signed_amount=r.amount,
-            currency=r.currency,
-            balance_after=r.balance_after,
-            note=r.note,
-            sender=r.sender,
-            recipient=r.recipient,
-            created_at=r.created_at,
-            reference=r.reference,
-            payment_request_id=r.payment_request_id,
-            funding_source=funding_source_body(r.funding_method, r.funding_reference),
-        )
+        body = history_row_body(r)
         if r.type == "transfer":
             parties: JsonObject = {"sender": party_body(r.sender), "recipient": party_body(r.recipient)}
             timeline = [{"status": "completed", "at": rfc3339(r.created_at)}]

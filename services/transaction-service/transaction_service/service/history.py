@@ -20,7 +20,7 @@ from instapay_common.web.cursor import bigint, unpack, utc_timestamp
 from transaction_service.exceptions import InvalidCursor, RecipientNotFound, WalletNotFound
 from transaction_service.peers import Peers
 from transaction_service.repository import accounts, funding_operations, ledger
-from transaction_service.repository.ledger import HistoryFilter, like_pattern
+from transaction_service.repository.ledger import HistoryFilter, HistoryRow, like_pattern
 from transaction_service.schemas import JsonObject, funding_source_body, page_body, transaction_body
 from transaction_service.service.funding_outcomes import operation_body
 
@@ -69,6 +69,24 @@ async def _counterparty_id(peers: Peers, counterparty: str, *, acting_user_id: u
             return uuid.UUID((await peers.resolve(counterparty, acting_user_id=str(acting_user_id)))["user_id"])
         except RecipientNotFound:
             return None
+
+
+def history_row_body(r: HistoryRow) -> JsonObject:
+    """`Transaction`: a posting of the wallet's history as the API shows it (lists and details)."""
+    return transaction_body(
+        entry_id=r.entry_id,
+        entry_type=r.type,
+        signed_amount=r.amount,
+        currency=r.currency,
+        balance_after=r.balance_after,
+        note=r.note,
+        sender=r.sender,
+        recipient=r.recipient,
+        created_at=r.created_at,
+        reference=r.reference,
+        payment_request_id=r.payment_request_id,
+        funding_source=funding_source_body(r.funding_method, r.funding_reference),
+    )
 
 
 async def list_transactions(
@@ -130,20 +148,7 @@ async def list_transactions(
         (
             r.created_at,
             r.posting_id,
-            transaction_body(
-                entry_id=r.entry_id,
-                entry_type=r.type,
-                signed_amount=r.amount,
-                currency=r.currency,
-                balance_after=r.balance_after,
-                note=r.note,
-                sender=r.sender,
-                recipient=r.recipient,
-                created_at=r.created_at,
-                reference=r.reference,
-                payment_request_id=r.payment_request_id,
-                funding_source=funding_source_body(r.funding_method, r.funding_reference),
-            ),
+            history_row_body(r),
         )
         for r in rows
     ]
