@@ -54,3 +54,13 @@ def test_gateway_serves_merged_openapi(stack):
     assert "/api/v1/health" in spec["paths"]
     assert not [p for p in spec["paths"] if p.startswith("/internal")]
     assert httpx.get(stack.gateway_url + "/docs", timeout=5).status_code == 200
+
+
+def test_receive_codes_point_at_this_stacks_web_app(stack):
+    """A QR code or link made by a local stack opens that stack's `/pay/<token>`, whatever its ports."""
+    from instapay_stack.e2e import register_user
+
+    user = register_user(stack.gateway_url)
+    r = httpx.get(f"{stack.gateway_url}/api/v1/users/me/receive", headers=user.auth_headers(), timeout=10)
+    assert r.status_code == 200, r.text
+    assert r.json()["url"].startswith(f"{stack.gateway_url}/pay/")
