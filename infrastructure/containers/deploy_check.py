@@ -254,8 +254,11 @@ def main() -> None:
             say(f"removing the {name} stack")
             ps.down(name, keep_data=False, quiet=True)
         step(f"{name}: {time.monotonic() - phase:.0f} s (total so far {time.monotonic() - started:.0f} s)")
-    leftovers = ps.podman("ps", "-a", "--filter", f"label={ps.PROJECT_LABEL}", "-q").split()
-    assert not leftovers, f"containers left behind: {leftovers}"
+    # What an operator checks after `make compose-down`: no container, network or volume of ours.
+    for kind in ("ps -a", "network ls", "volume ls"):
+        leftovers = ps.podman(*kind.split(), "--filter", f"label={ps.PROJECT_LABEL}", "-q").split()
+        assert not leftovers, f"left behind ({kind}): {leftovers}"
+    step("nothing left behind: podman ps -a, network ls and volume ls show none of the stacks")
     say(f"test-deploy passed in {time.monotonic() - started:.0f} s")
 
 
