@@ -117,6 +117,7 @@ def test_new_user_verifies_the_phone_pays_by_local_number_and_resets_the_passwor
     p.get_by_label("Transaction PIN").fill(PIN)
     p.get_by_role("button", name="Confirm and send").click()
     expect(p.get_by_role("status").filter(has_text="Sent")).to_be_visible()
+    p.screenshot(path=screenshots / "sent-to-local-phone-375.png", full_page=True)
     f.goto("/")
     expect_balance(f, "25.00")
 
