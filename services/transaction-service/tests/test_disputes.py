@@ -219,7 +219,8 @@ async def test_a_reversal_gives_back_what_was_not_refunded_and_leaves_the_origin
         [(payload,)] = (
             await s.execute(
                 text(
-                    "SELECT payload FROM ledger.outbox_events WHERE event_type = 'transfer.reversed' AND payload->>'reversal_of' = :t"
+                    "SELECT payload FROM ledger.outbox_events WHERE event_type = 'transfer.reversed' "
+                    "AND payload->>'reversal_of' = :t"
                 ),
                 {"t": t["id"]},
             )
