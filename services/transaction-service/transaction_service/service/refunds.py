@@ -9,6 +9,7 @@ parallel refunds of one transfer are decided one after the other.
 """
 
 import uuid
+from decimal import Decimal
 
 from instapay_common.db import rawsql
 from instapay_common.db.rawsql import RawConnection
@@ -60,9 +61,10 @@ async def refund(ctx: MoneyContext, *, transfer_id: uuid.UUID, body: RefundIn) -
             left = original.amount - await returns.returned(conn, transfer_id)
             amount = body.amount if body.amount is not None else left
             if left <= 0 or amount > left:
+                shown = fmt(left if left > 0 else Decimal(0))
                 raise RefundExceedsTransfer(
-                    f"{fmt(max(left, 0))} {original.currency} of this transfer is left to refund",
-                    extra={"refundable_amount": fmt(max(left, 0))},
+                    f"{shown} {original.currency} of this transfer is left to refund",
+                    extra={"refundable_amount": shown},
                 )
             # A transfer has both parties; the refund goes the other way.
             assert original.sender is not None and original.recipient is not None
