@@ -515,7 +515,7 @@ export const ar: Record<MessageId, string> = {
   "txd.refund_left": "يمكن رد حتى {amount}",
   "txd.refund_confirm": "رد المبلغ الآن",
   "txd.refund_max": "أقصى ما يمكنك رده {amount}",
-  "txd.refunded": "تم رد {amount}، المرجع:",
+  "txd.refunded": "تم رد {amount} ومرجع العملية:",
   "txd.note_optional": "ملاحظة (اختياري)",
   "txd.report": "الإبلاغ عن مشكلة",
   "txd.report_send": "إرسال البلاغ",
