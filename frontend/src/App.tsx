@@ -23,6 +23,7 @@ import { Reports } from "./pages/Reports";
 import { Requests } from "./pages/Requests";
 import { Security } from "./pages/Security";
 import { Send } from "./pages/Send";
+import { Disputes } from "./pages/Disputes";
 import { TransactionDetail } from "./pages/TransactionDetail";
 import { Verify } from "./pages/Verify";
 import { WalletPage } from "./pages/WalletPage";
@@ -104,6 +105,7 @@ export function AppRoutes() {
         <Route path="wallet" element={<WalletPage />} />
         <Route path="history" element={<History />} />
         <Route path="transactions/:id" element={<TransactionDetail />} />
+        <Route path="disputes" element={<Disputes />} />
         <Route path="receive" element={<Receive />} />
         <Route path="pay/:token" element={<PayLink />} />
         <Route path="reports" element={<Reports />} />

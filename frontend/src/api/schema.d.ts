@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Admin List Disputes
+         * @description Every case (role `admin`), newest first, optionally of one status (`open` for the queue).
+         */
+        get: operations["admin_list_disputes_api_v1_admin_disputes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/reconciliation": {
         parameters: {
             query?: never;
@@ -525,6 +545,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Disputes
+         * @description The cases the caller opened or that are about money they received, newest first; the
+         *     recipient does not see the sender's `note`.
+         */
+        get: operations["list_disputes_api_v1_disputes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/favourites": {
         parameters: {
             query?: never;
@@ -971,6 +1012,52 @@ export interface paths {
         get: operations["get_transfer_api_v1_transfers__transfer_id__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{transfer_id}/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open Dispute
+         * @description Reports a problem with a transfer the caller sent (sender only: 404 for anyone else). One
+         *     open case per transfer (409 `dispute_already_open`); a refund or a reversed transfer cannot be
+         *     disputed (422 `transfer_not_disputable`).
+         */
+        post: operations["open_dispute_api_v1_transfers__transfer_id__disputes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{transfer_id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Refund
+         * @description Gives money back to the sender of a transfer the caller received (recipient only: 404 for
+         *     anyone else). `amount` defaults to what is left to refund; all refunds together never exceed
+         *     the transfer (422 `refund_exceeds_transfer`, with `refundable_amount`); a top-up, withdrawal,
+         *     refund or reversal cannot be refunded (422 `transfer_not_refundable`). PIN and
+         *     Idempotency-Key as for a transfer.
+         */
+        post: operations["create_refund_api_v1_transfers__transfer_id__refunds_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1524,6 +1611,129 @@ export interface components {
              * Format: uuid
              */
             user_id: string;
+        };
+        /**
+         * Dispute
+         * @description A sender's report of a problem with a transfer. The recipient sees the case too, but not the
+         *     sender's `note` (null for them): what the sender tells the operators stays between them.
+         */
+        Dispute: {
+            /**
+             * Amount
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            amount: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description ISO 4217
+             * @example EGP
+             */
+            currency: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Note */
+            note: string | null;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "wrong_recipient" | "not_received" | "fraud" | "other";
+            recipient: components["schemas"]["Party"];
+            /**
+             * Reference
+             * @example DP4M7QK2ZT
+             */
+            reference: string;
+            /**
+             * Resolution Note
+             * @description The operators' words once resolved
+             */
+            resolution_note: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /**
+             * Reversal Id
+             * @description The reversal that gave the money back (`resolved_reversed`)
+             */
+            reversal_id: string | null;
+            /**
+             * Role
+             * @description The caller's side of the case
+             * @enum {string}
+             */
+            role: "sender" | "recipient" | "operator";
+            sender: components["schemas"]["Party"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "rejected" | "resolved_reversed";
+            /**
+             * Transaction Id
+             * Format: uuid
+             * @description The disputed transfer
+             */
+            transaction_id: string;
+            /** Transaction Reference */
+            transaction_reference: string | null;
+        };
+        /** DisputeIn */
+        DisputeIn: {
+            /** Note */
+            note?: string | null;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "wrong_recipient" | "not_received" | "fraud" | "other";
+        };
+        /** DisputePage */
+        DisputePage: {
+            /** Items */
+            items: components["schemas"]["Dispute"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** DisputeRef */
+        DisputeRef: {
+            /**
+             * Created At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "wrong_recipient" | "not_received" | "fraud" | "other";
+            /** Reference */
+            reference: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "rejected" | "resolved_reversed";
         };
         /** EmailChangeRequest */
         EmailChangeRequest: {
@@ -2307,6 +2517,7 @@ export interface components {
              * @example 125.50
              */
             amount: string;
+            counterparty?: components["schemas"]["Counterparty"] | null;
             /**
              * Created At
              * Format: date-time
@@ -2317,13 +2528,69 @@ export interface components {
             /**
              * Refund Id
              * Format: uuid
+             * @description The refund (a transfer)
              */
             refund_id: string;
             /**
+             * Role
+             * @description The receiving user's side: who gave money back, or who got it
+             * @default refunded
+             * @enum {string}
+             */
+            role?: "refunder" | "refunded";
+            /**
              * Transfer Id
              * Format: uuid
+             * @description The transfer it refunds
              */
             transfer_id: string;
+        };
+        /** RefundIn */
+        RefundIn: {
+            /**
+             * Amount
+             * @description Omitted: everything not refunded yet
+             */
+            amount?: (string | number) | null;
+            /** Note */
+            note?: string | null;
+            /** Pin */
+            pin?: string | null;
+        };
+        /**
+         * RefundRef
+         * @description A refund or the reversal of a transfer, as its detail links it.
+         */
+        RefundRef: {
+            /**
+             * Amount
+             * @description Decimal string with 2 fraction digits (never a JSON number)
+             * @example 125.50
+             */
+            amount: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Reference
+             * @description The transaction's human reference (both sides of a transfer see the same one)
+             * @example IP7K3Q9X2M
+             */
+            reference: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "refund" | "reversal";
         };
         /** RegisterRequest */
         RegisterRequest: {
@@ -2489,7 +2756,7 @@ export interface components {
             reference: string | null;
             /**
              * Type
-             * @description transfer, topup or withdrawal
+             * @description transfer (a refund is one too), reversal, topup or withdrawal
              */
             type: string;
         };
@@ -2723,6 +2990,16 @@ export interface components {
              */
             reference: string;
             /**
+             * Refund Of
+             * @description A refund: the transfer it gives money back for
+             */
+            refund_of?: string | null;
+            /**
+             * Reversal Of
+             * @description A reversal: the transfer it reverses
+             */
+            reversal_of?: string | null;
+            /**
              * Status
              * @description A top-up or withdrawal is `pending` until the provider confirms it (`completed`) or not (`failed`)
              * @enum {string}
@@ -2735,9 +3012,10 @@ export interface components {
             transfer_id: string | null;
             /**
              * Type
+             * @description A refund is a `transfer` with `refund_of`; a `reversal` is money an operator moved back on a dispute (`reversal_of`)
              * @enum {string}
              */
-            type: "transfer" | "topup" | "withdrawal";
+            type: "transfer" | "topup" | "withdrawal" | "reversal";
         };
         /**
          * TransactionDetail
@@ -2776,9 +3054,11 @@ export interface components {
              * @enum {string}
              */
             direction: "in" | "out";
+            /** @description The latest dispute about this transfer */
+            dispute?: components["schemas"]["DisputeRef"] | null;
             /**
              * Dispute Id
-             * @description An open or closed dispute about it (not offered yet: null)
+             * @description The latest dispute about this transfer, if any
              */
             dispute_id: string | null;
             /**
@@ -2815,9 +3095,29 @@ export interface components {
             reference: string;
             /**
              * Refund Of
-             * @description The transfer this one refunds (refunds are not offered yet: null)
+             * @description A refund: the transfer it gives money back for
              */
             refund_of: string | null;
+            /**
+             * Refundable Amount
+             * @description What the caller may still refund: set for the recipient of a completed transfer, else null
+             */
+            refundable_amount?: string | null;
+            /**
+             * Refunded Amount
+             * @description A transfer: what its refunds and reversal gave back so far; else null
+             */
+            refunded_amount?: string | null;
+            /**
+             * Refunds
+             * @description A transfer's refunds and reversal, oldest first (empty otherwise)
+             */
+            refunds?: components["schemas"]["RefundRef"][];
+            /**
+             * Reversal Of
+             * @description A reversal: the transfer it reverses
+             */
+            reversal_of?: string | null;
             /**
              * Schedule Id
              * @description The schedule that made it (not offered yet: null)
@@ -2838,9 +3138,10 @@ export interface components {
             transfer_id: string | null;
             /**
              * Type
+             * @description A refund is a `transfer` with `refund_of`; a `reversal` is money an operator moved back on a dispute (`reversal_of`)
              * @enum {string}
              */
-            type: "transfer" | "topup" | "withdrawal";
+            type: "transfer" | "topup" | "withdrawal" | "reversal";
         };
         /** TransactionPage */
         TransactionPage: {
@@ -2904,6 +3205,11 @@ export interface components {
              * @example IP7K3Q9X2M
              */
             reference: string;
+            /**
+             * Refund Of
+             * @description A refund: the transfer it gives money back for (the original's sender is paid)
+             */
+            refund_of?: string | null;
             sender: components["schemas"]["TransferSender"];
             /**
              * Status
@@ -3414,6 +3720,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Jwks"];
+                };
+            };
+        };
+    };
+    admin_list_disputes_api_v1_admin_disputes_get: {
+        parameters: {
+            query?: {
+                status?: ("open" | "rejected" | "resolved_reversed") | null;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of every case */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputePage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6191,6 +6601,110 @@ export interface operations {
             };
         };
     };
+    list_disputes_api_v1_disputes_get: {
+        parameters: {
+            query?: {
+                status?: ("open" | "rejected" | "resolved_reversed") | null;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the caller's cases */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputePage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_favourites_api_v1_favourites_get: {
         parameters: {
             query?: never;
@@ -8315,7 +8829,7 @@ export interface operations {
                 limit?: number;
                 cursor?: string | null;
                 direction?: ("in" | "out") | null;
-                type?: ("transfer" | "topup" | "withdrawal") | null;
+                type?: ("transfer" | "topup" | "withdrawal" | "reversal") | null;
                 from?: string | null;
                 to?: string | null;
                 counterparty?: string | null;
@@ -8825,6 +9339,231 @@ export interface operations {
             };
             /** @description Validation error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    open_dispute_api_v1_transfers__transfer_id__disputes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transfer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeIn"];
+            };
+        };
+        responses: {
+            /** @description Opened: the case, status `open` */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dispute"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_refund_api_v1_transfers__transfer_id__refunds_post: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Required. Scoped to the caller and kept at least 24 h: the same key with the same body replays the first answer (`Idempotent-Replayed: true`); with another body, 422 `idempotency_key_reused`; while the first is running, 409 `idempotency_in_progress`. */
+                "idempotency-key": string;
+            };
+            path: {
+                transfer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundIn"];
+            };
+        };
+        responses: {
+            /** @description Refunded: the refund, a transfer with `refund_of` */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Locked: the PIN after 5 wrong ones (`pin_locked`, with Retry-After) or a frozen wallet (`account_frozen`) */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };

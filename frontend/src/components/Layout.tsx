@@ -18,6 +18,7 @@ const LINKS = [
   ["/receive", "pay.receive_nav"],
   ["/wallet", "nav.wallet"],
   ["/history", "nav.history"],
+  ["/disputes", "nav.disputes"],
   ["/reports", "nav.reports"],
   ["/profile", "nav.profile"],
   ["/security", "nav.security"],

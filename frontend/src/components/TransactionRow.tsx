@@ -44,7 +44,13 @@ export function TransactionRow({ tx }: { tx: Transaction }) {
     .filter(Boolean)
     .join(" ");
   // A transfer that paid a payment request says so; a funding row's kind is already in its title.
-  const kind = tx.payment_request_id ? t("tx.paid_request") : tx.type === "transfer" || !tx.funding_source ? t(`hist.type.${tx.type}`) : null;
+  const kind = tx.payment_request_id
+    ? t("tx.paid_request")
+    : tx.refund_of
+      ? t("txd.kind.refund")
+      : tx.type === "transfer" || !tx.funding_source
+        ? t(`hist.type.${tx.type}`)
+        : null;
   return (
     <li className={`tx tx-${status}`} data-status={status}>
       <div className="tx-main">

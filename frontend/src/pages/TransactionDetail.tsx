@@ -1,12 +1,21 @@
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
-import { paymentsApi, type TransactionDetail as Detail } from "../api/payments";
+import { ApiError } from "../api/http";
+import type { Transfer } from "../api/models";
+import { DISPUTE_REASONS, paymentsApi, type Dispute, type TransactionDetail as Detail } from "../api/payments";
 import { Bdi } from "../components/Bdi";
 import { CopyButton } from "../components/CopyButton";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { Field } from "../components/Field";
+import { PinField } from "../components/PinField";
 import { SaveFavourite } from "../components/SaveFavourite";
 import { Loading } from "../components/States";
 import { useI18n } from "../i18n/I18nProvider";
+import { focusFirstInvalid } from "../lib/focus";
+import { subtractMoney } from "../lib/money";
+import { useAttemptKeys } from "../lib/useAttemptKeys";
+import { normaliseAmount, validateAmount, validatePin } from "../lib/validation";
 
 type PartyView = Detail["parties"]["sender"];
 
@@ -46,7 +55,7 @@ export function TransactionDetail() {
       <p>
         <Link to="/history">{t("pay.back_history")}</Link>
       </p>
-      <h1 id="txd-h">{d ? t(`hist.type.${d.type}`) : t("pay.detail_title")}</h1>
+      <h1 id="txd-h">{d ? t(kindKey(d)) : t("pay.detail_title")}</h1>
       {tx.isPending && <Loading />}
       <ErrorBanner error={tx.error} />
       {d && (
@@ -112,6 +121,47 @@ export function TransactionDetail() {
                 <dd>{t("pay.paid_link")}</dd>
               </>
             )}
+            {(d.refund_of || d.reversal_of) && (
+              <>
+                <dt>{t("pay.related")}</dt>
+                <dd>
+                  <Link to={`/transactions/${encodeURIComponent((d.refund_of || d.reversal_of) as string)}`} data-testid="detail-original">
+                    {t(d.refund_of ? "txd.refund_of" : "txd.reversal_of")}
+                  </Link>
+                </dd>
+              </>
+            )}
+            {d.refunds && d.refunds.length > 0 && (
+              <>
+                <dt>{t("txd.refunds")}</dt>
+                <dd>
+                  <ul className="plain" data-testid="detail-refunds">
+                    {d.refunds.map((r) => (
+                      <li key={r.id}>
+                        <Link to={`/transactions/${encodeURIComponent(r.id)}`}>{t(`txd.kind.${r.type}`)}</Link>{" "}
+                        <Bdi>{money(r.amount, d.currency)}</Bdi>{" "}
+                        <Bdi ltr className="mono muted">
+                          {r.reference}
+                        </Bdi>
+                      </li>
+                    ))}
+                  </ul>
+                </dd>
+              </>
+            )}
+            {d.dispute && (
+              <>
+                <dt>{t("txd.case")}</dt>
+                <dd data-testid="detail-dispute">
+                  <Link to="/disputes">
+                    <Bdi ltr className="mono">
+                      {d.dispute.reference}
+                    </Bdi>
+                  </Link>{" "}
+                  <span className={`pill pill-${d.dispute.status}`}>{t(`disp.status.${d.dispute.status}`)}</span>
+                </dd>
+              </>
+            )}
           </dl>
           <h2 className="h3">{t("pay.timeline")}</h2>
           <ol className="timeline" data-testid="timeline">
@@ -121,8 +171,252 @@ export function TransactionDetail() {
               </li>
             ))}
           </ol>
+          <ReceiptActions detail={d} />
+          {refundable(d) && <RefundPanel detail={d} />}
+          {disputable(d) && <ReportProblem detail={d} />}
           {d.type === "transfer" && other?.handle && <SaveFavourite handle={other.handle} />}
         </>
+      )}
+    </section>
+  );
+}
+
+const kindKey = (d: Detail) => (d.refund_of ? "txd.kind.refund" : `hist.type.${d.type}`);
+
+/** A transfer received (not a refund itself) with something left to give back. */
+function refundable(d: Detail): boolean {
+  return (
+    d.type === "transfer" &&
+    d.direction === "in" &&
+    d.status === "completed" &&
+    !d.refund_of &&
+    Boolean(d.refundable_amount) &&
+    d.refundable_amount !== "0.00"
+  );
+}
+
+/** A transfer the caller sent (not a refund), with no case open about it. */
+function disputable(d: Detail): boolean {
+  return d.type === "transfer" && d.direction === "out" && d.status === "completed" && !d.refund_of && d.dispute?.status !== "open";
+}
+
+/**
+ * The receipt as a PDF file (fetched with the session's token, then saved) and as a short text for
+ * the phone's share sheet, or the clipboard where there is none.
+ */
+function ReceiptActions({ detail: d }: { detail: Detail }) {
+  const { t, lang, money, dateTime } = useI18n();
+  const [said, setSaid] = useState<string | null>(null);
+  const download = useMutation({
+    mutationFn: async () => {
+      const resp = await paymentsApi.receipt(d.id, lang);
+      const url = URL.createObjectURL(await resp.blob());
+      const a = document.createElement("a");
+      a.href = url;
+      // The server names the file (Content-Disposition); ours is only a fallback.
+      const named = /filename="?([^";]+)"?/.exec(resp.headers.get("Content-Disposition") ?? "");
+      a.download = named?.[1] ?? `instapay-receipt-${d.reference}.pdf`;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    },
+  });
+  const text = t("txd.share_text", { kind: t(kindKey(d)), amount: money(d.amount, d.currency), reference: d.reference, when: dateTime(d.created_at) });
+  async function share() {
+    setSaid(null);
+    if (typeof navigator.share === "function") {
+      // Closing the share sheet rejects: nothing to tell the person.
+      await navigator.share({ title: t("txd.receipt"), text }).catch(() => undefined);
+      return;
+    }
+    try {
+      await navigator.clipboard.writeText(text);
+      setSaid(t("txd.share_copied"));
+    } catch {
+      setSaid(t("txd.share_failed"));
+    }
+  }
+  return (
+    <div className="row wrap" data-testid="receipt-actions">
+      <button type="button" className="btn btn-small" onClick={() => download.mutate()} disabled={download.isPending}>
+        {t("txd.download")}
+      </button>
+      <button type="button" className="btn btn-small" onClick={() => void share()}>
+        {t("txd.share")}
+      </button>
+      <span role="status" className="muted">
+        {said}
+      </span>
+      <ErrorBanner error={download.error} />
+    </div>
+  );
+}
+
+/** The recipient gives money back: amount (what is left, by default), optional note, PIN. */
+function RefundPanel({ detail: d }: { detail: Detail }) {
+  const { t, money } = useI18n();
+  const qc = useQueryClient();
+  const keys = useAttemptKeys();
+  const left = d.refundable_amount as string;
+  const [open, setOpen] = useState(false);
+  const [amount, setAmount] = useState(left);
+  const [note, setNote] = useState("");
+  const [pin, setPin] = useState("");
+  const [touched, setTouched] = useState(false);
+  const [done, setDone] = useState<Transfer | null>(null);
+  const refund = useMutation({
+    mutationFn: (v: { key: string; amount: string; note: string; pin: string }) =>
+      paymentsApi.refund(d.id, v.key, { amount: v.amount, pin: v.pin, ...(v.note ? { note: v.note } : {}) }),
+    onSuccess: (made) => {
+      keys.settle(false);
+      setDone(made);
+      setOpen(false);
+      setPin("");
+      void qc.invalidateQueries({ queryKey: ["transactions"] });
+      void qc.invalidateQueries({ queryKey: ["wallet"] });
+    },
+    onError: (err) => keys.settle(err instanceof ApiError && err.outcomeUnknown),
+  });
+  const value = normaliseAmount(amount);
+  const amountError = validateAmount(value) ?? (subtractMoney(left, value).startsWith("-") ? "txd.refund_max" : null);
+  const pinError = validatePin(pin);
+  return (
+    <section aria-labelledby="refund-h" className="stack">
+      <h2 id="refund-h" className="h3">
+        {t("txd.refund")}
+      </h2>
+      {done && (
+        <p className="banner banner-ok" role="status" data-testid="refund-done">
+          {t("txd.refunded", { amount: money(done.amount, done.currency) })}{" "}
+          <Link to={`/transactions/${encodeURIComponent(done.id)}`}>
+            <Bdi ltr className="mono" testId="refund-reference">
+              {done.reference}
+            </Bdi>
+          </Link>
+        </p>
+      )}
+      <ErrorBanner error={refund.error} />
+      {!open ? (
+        <p>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              setAmount(left);
+              setOpen(true);
+            }}
+          >
+            {t("txd.refund")}
+          </button>{" "}
+          <span className="muted">{t("txd.refund_left", { amount: money(left, d.currency) })}</span>
+        </p>
+      ) : (
+        <form
+          noValidate
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (amountError || pinError) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
+            if (refund.isPending) return;
+            refund.mutate({ key: keys.keyFor({ amount: value, note: note.trim() }), amount: value, note: note.trim(), pin });
+          }}
+        >
+          <Field
+            label={t("common.amount")}
+            name="refund-amount"
+            inputMode="decimal"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            error={touched && amountError ? t(amountError, { amount: money(left, d.currency) }) : null}
+          />
+          <Field label={t("txd.note_optional")} name="refund-note" value={note} maxLength={140} onChange={(e) => setNote(e.target.value)} />
+          <PinField name="refund-pin" value={pin} onChange={setPin} error={pinError} touched={touched} />
+          <div className="row wrap">
+            <button type="submit" className="btn btn-primary" disabled={refund.isPending}>
+              {t("txd.refund_confirm")}
+            </button>
+            <button type="button" className="btn btn-ghost" onClick={() => setOpen(false)} disabled={refund.isPending}>
+              {t("common.cancel")}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** The sender reports a problem: a reason and an optional note; then the case's reference. */
+function ReportProblem({ detail: d }: { detail: Detail }) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState<(typeof DISPUTE_REASONS)[number]>("wrong_recipient");
+  const [note, setNote] = useState("");
+  const [done, setDone] = useState<Dispute | null>(null);
+  const report = useMutation({
+    mutationFn: () => paymentsApi.openDispute(d.id, { reason, ...(note.trim() ? { note: note.trim() } : {}) }),
+    onSuccess: (made) => {
+      setDone(made);
+      setOpen(false);
+      void qc.invalidateQueries({ queryKey: ["disputes"] });
+    },
+  });
+  if (done) {
+    return (
+      <p className="banner banner-ok" role="status" data-testid="dispute-done">
+        {t("txd.reported")}{" "}
+        <Bdi ltr className="mono" testId="dispute-reference">
+          {done.reference}
+        </Bdi>{" "}
+        <span className={`pill pill-${done.status}`} data-testid="dispute-status">
+          {t(`disp.status.${done.status}`)}
+        </span>{" "}
+        <Link to="/disputes">{t("nav.disputes")}</Link>
+      </p>
+    );
+  }
+  return (
+    <section aria-labelledby="report-h" className="stack">
+      <h2 id="report-h" className="h3">
+        {t("txd.report")}
+      </h2>
+      <ErrorBanner error={report.error} />
+      {!open ? (
+        <p>
+          <button type="button" className="btn" onClick={() => setOpen(true)}>
+            {t("txd.report")}
+          </button>
+        </p>
+      ) : (
+        <form
+          noValidate
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!report.isPending) report.mutate();
+          }}
+        >
+          <div className="field">
+            <label htmlFor="report-reason">{t("txd.reason")}</label>
+            <select id="report-reason" value={reason} onChange={(e) => setReason(e.target.value as typeof reason)}>
+              {DISPUTE_REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {t(`disp.reason.${r}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <Field label={t("txd.note_optional")} name="report-note" value={note} maxLength={140} onChange={(e) => setNote(e.target.value)} />
+          <div className="row wrap">
+            <button type="submit" className="btn btn-primary" disabled={report.isPending}>
+              {t("txd.report_send")}
+            </button>
+            <button type="button" className="btn btn-ghost" onClick={() => setOpen(false)} disabled={report.isPending}>
+              {t("common.cancel")}
+            </button>
+          </div>
+        </form>
       )}
     </section>
   );

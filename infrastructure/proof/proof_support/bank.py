@@ -39,6 +39,7 @@ from proof_support.faults import FaultLog, callback_phases, inject_faults
 from proof_support.simulator import SimulatorControl
 
 RETRYABLE = {409, 429, 500, 502, 503, 504}
+CENT = Decimal("0.01")
 # Undelivered events of every emitter's outbox (transaction, auth, user service: each has its relay).
 BACKLOG_SQL = (
     "SELECT (SELECT count(*) FROM ledger.outbox_events WHERE dispatched_at IS NULL) "
@@ -52,12 +53,17 @@ BACKLOG_SQL = (
 # failed top-up or withdrawal moved no money: nothing to report, one notification to its owner).
 EXPECTED_PER_EVENT = {
     "transfer.completed": (2, 2),
+    # A refund's money moves as a `transfer.completed` with `refund_of` (reporting: 2 movements,
+    # no notice of its own); its `refund.created` tells both sides.
+    "refund.created": (0, 2),
     "topup.completed": (1, 1),
     "withdrawal.completed": (1, 1),
     "topup.failed": (0, 1),
     "withdrawal.failed": (0, 1),
 }
 MONEY_TYPES = tuple(EXPECTED_PER_EVENT)
+# Operations between two users (no funding provider): a transfer, or a refund of one.
+PERSON_TO_PERSON = ("transfer", "refund")
 # Settings of the bank test's stack (private_stack's extra_env) for the funding provider: the
 # simulator confirms slowly enough that kills land between a payout request and its confirmation,
 # and the funding sweeper looks up a bank top-up whose callback is late after seconds, not minutes.
@@ -114,7 +120,7 @@ class BankConfig:
 
 @dataclass
 class Op:
-    kind: str  # transfer | topup | withdrawal
+    kind: str  # transfer | topup | withdrawal | refund
     user: TestUser
     key: str
     body: dict[str, Any]
@@ -127,6 +133,9 @@ class Op:
     method: str = ""  # card | bank for top-ups and withdrawals
     acked_status: str | None = None  # the status the acknowledgement said (pending | completed)
     final_status: str | None = None  # a funding operation's status once nothing is pending
+    counterparty: TestUser | None = None  # a transfer's or refund's other user
+    refund_of: Op | None = None  # a refund: the acknowledged transfer it gives money back for
+    refund_kind: str = ""  # partial | full (no amount: what is left) | above (more than received)
 
     @property
     def label(self) -> str:
@@ -137,7 +146,7 @@ class Op:
         """An acknowledged operation that moved money: a transfer, or a funding operation known completed."""
         if self.outcome != "acked":
             return False
-        return self.kind == "transfer" or "completed" in (self.acked_status, self.final_status)
+        return self.kind in PERSON_TO_PERSON or "completed" in (self.acked_status, self.final_status)
 
 
 @dataclass
@@ -193,6 +202,7 @@ class Bank:
         self.report = BankReport()
         self.ops: list[Op] = []
         self.seen_ids: dict[str, str] = {}  # idempotency key -> the id its first 201 answered
+        self.received: dict[str, list[Op]] = {}  # handle -> acknowledged transfers it received
         self.relogin_lock = asyncio.Lock()
         # (monotonic time, HTTP status or 0 for a timeout/connection error) of every answer during
         # the load, to show what a fault looked like to the clients.
@@ -278,6 +288,7 @@ class Bank:
             # a lost answer, or its callback came first) is answered 201 `completed`: true, not pending.
             want = {
                 "transfer": {(201, "completed")},
+                "refund": {(201, "completed")},
                 "topup": {(201, "completed")} if op.method == "card" else {(202, "pending"), (201, "completed")},
                 "withdrawal": {(201, "pending")},
             }[op.kind]
@@ -289,23 +300,66 @@ class Bank:
             first = self.seen_ids.setdefault(op.key, op.result_id)
             if first != op.result_id:
                 self.report.anomaly(f"key {op.key} answered two different ids: {first} then {op.result_id}")
+            if op.refund_kind == "full":  # no amount asked: whatever was left of the transfer
+                op.amount = Decimal(str(body.get("amount")))
             if Decimal(str(body.get("amount"))) != op.amount:
                 self.report.anomaly(f"{op.kind} {op.result_id} answered amount {body.get('amount')}, sent {op.amount}")
+            if op.kind == "refund" and op.refund_kind == "above":
+                self.report.anomaly(f"refund {op.result_id} of more than was received was accepted: {body}")
+            if op.kind == "transfer" and op.counterparty is not None:
+                self.received.setdefault(op.counterparty.handle, []).append(op)
         elif status in (422, 423) and body.get("code") in (
             "insufficient_funds",
             "limit_exceeded",
             "account_frozen",
             "funding_declined",
+            "refund_exceeds_transfer",
         ):
             op.outcome = "declined"
+            if op.kind == "refund" and body.get("code") == "refund_exceeds_transfer":
+                self.report.operations[f"refund ({op.refund_kind}) refused: refund_exceeds_transfer"] += 1
         else:
             op.outcome = "declined"
             self.report.anomaly(f"{op.kind} key {op.key}: unexpected answer {status} {body}")
 
     # ---- the workload ----
 
+    def _new_refund(self, user: TestUser) -> Op | None:
+        """A refund of a transfer `user` received: the rest of it (no amount), part of it, or a
+        cent more than the whole transfer, which must always be refused."""
+        received = self.received.get(user.handle)
+        if not received:
+            return None
+        original = self.rng.choice(received)
+        roll = self.rng.random()
+        refund_kind = "full" if roll < 0.35 else ("partial" if roll < 0.8 else "above")
+        body: dict[str, Any] = {"pin": user.pin, "note": "bank test refund"}
+        amount = Decimal(0)
+        if refund_kind == "partial":
+            amount = max(CENT, (original.amount * Decimal(self.rng.randint(10, 60)) / 100).quantize(CENT))
+        elif refund_kind == "above":
+            amount = original.amount + CENT
+        if refund_kind != "full":
+            body["amount"] = str(amount)
+        return Op(
+            kind="refund",
+            user=user,
+            key=f"bank-{secrets.token_hex(8)}",
+            body=body,
+            path=f"/api/v1/transfers/{original.result_id}/refunds",
+            amount=amount,
+            counterparty=original.user,
+            refund_of=original,
+            refund_kind=refund_kind,
+        )
+
     def _new_op(self, user: TestUser) -> Op:
-        kind = self.rng.choices(("transfer", "topup", "withdrawal"), weights=(6, 2, 1))[0]
+        kind = self.rng.choices(("transfer", "topup", "withdrawal", "refund"), weights=(5, 2, 1, 1))[0]
+        if kind == "refund":
+            op = self._new_refund(user)
+            if op is not None:
+                return op
+            kind = "transfer"
         amount = Decimal(self.rng.randint(100, 5000)) / 100
         if kind != "topup" and self.rng.random() < 0.04:
             # More than a user usually holds (under the per-transaction maximum): an
@@ -317,8 +371,8 @@ class Bank:
             to = self.rng.choice([u for u in self.users if u is not user])
             body = {"recipient": to.handle, "amount": str(amount), "pin": user.pin, "note": "bank test"}
             path = "/api/v1/transfers"
-            method = ""
-        elif kind == "topup":
+            return Op(kind=kind, user=user, key=key, body=body, path=path, amount=amount, counterparty=to)
+        if kind == "topup":
             # Half by card (captured at once, 201), half by bank debit (202 pending, confirmed by the
             # provider's callback); a few bank debits the bank refuses (`fail-`: failed later).
             method = self.rng.choice(("card", "bank"))
@@ -500,7 +554,7 @@ class Bank:
         self.report.figures["seconds until no funding operation was pending"] = round(time.monotonic() - begun, 1)
         final = await funding_statuses(self.db_url)
         for op in self.ops:
-            if op.outcome == "acked" and op.kind != "transfer":
+            if op.outcome == "acked" and op.kind not in PERSON_TO_PERSON:
                 op.final_status = final.get(op.result_id or "")
                 self.report.operations[f"{op.label} acked, finally {op.final_status}"] += 1
 
@@ -626,7 +680,7 @@ class Bank:
                 user.extra["history_statuses"] = statuses
             self.report.figures["sum of balances via the API"] = str(total)
         for op in acked:
-            if op.kind != "transfer":
+            if op.kind not in PERSON_TO_PERSON:
                 # The client's book of a funding operation: once in its owner's history, with the
                 # status the ledger ended with.
                 n = op.user.extra.get("history_transfers", Counter()).get(op.result_id, 0)
@@ -637,8 +691,8 @@ class Bank:
                         f"with status {shown}, the ledger says {op.final_status}"
                     )
                 continue
-            recipient = next(u for u in self.users if u.handle == op.body["recipient"])
-            for side in (op.user, recipient):
+            assert op.counterparty is not None  # set for every transfer and refund
+            for side in (op.user, op.counterparty):
                 n = side.extra.get("history_transfers", Counter()).get(op.result_id, 0)
                 if n != 1:
                     problems.append(f"transfer {op.result_id} appears {n} times in {side.handle}'s history")
@@ -676,6 +730,13 @@ async def ledger_invariants(db_url: str, acked: list[Op]) -> list[str]:
                 "FROM ledger.postings GROUP BY account_id) p ON p.account_id = a.id "
                 "WHERE a.balance <> coalesce(p.s, 0)"
             )
+            # Refunds of a transfer never add up to more than it moved (the contract's invariant,
+            # however many were sent at once or retried under the faults).
+            over_refunded = await conn.fetch(
+                "SELECT o.id, o.amount, sum(r.amount) AS refunded FROM ledger.journal_entries o "
+                "JOIN ledger.journal_entries r ON r.refund_of = o.id GROUP BY o.id, o.amount "
+                "HAVING sum(r.amount) > o.amount"
+            )
             unbalanced = await conn.fetchval(
                 "SELECT count(*) FROM (SELECT entry_id FROM ledger.postings GROUP BY entry_id "
                 "HAVING sum(amount) <> 0) x"
@@ -705,6 +766,8 @@ async def ledger_invariants(db_url: str, acked: list[Op]) -> list[str]:
         problems.append(f"{drift} accounts whose balance differs from the sum of their postings")
     if unbalanced:
         problems.append(f"{unbalanced} journal entries whose postings do not sum to zero")
+    for row in over_refunded:
+        problems.append(f"transfer {row['id']} of {row['amount']} was refunded {row['refunded']} in total")
     for op in acked:
         postings = found.get(op.result_id)
         expected = 2  # every entry moves money between two accounts (funding accounts for top-ups/withdrawals)
@@ -823,7 +886,7 @@ async def funding_matches_provider(
     figures["funding operations by kind, method, status"] = dict(
         sorted(Counter(f"{r['kind']} {r['method']} {r['status']}" for r in operations.values()).items())
     )
-    told = {o.result_id: o for o in ops if o.outcome == "acked" and o.kind != "transfer"}
+    told = {o.result_id: o for o in ops if o.outcome == "acked" and o.kind not in PERSON_TO_PERSON}
     for op_id, row in operations.items():
         if op_id not in told:
             problems.append(f"{row['kind']} {op_id} ({row['status']}) exists but no client was ever told of it")
@@ -911,6 +974,8 @@ async def events_delivered_once(db_url: str, *, wait_seconds: float) -> list[str
         if ev["event_type"].endswith(".completed"):
             per_entry[data.get("transfer_id") or data.get("transaction_id")] += 1
         want, want_notes = EXPECTED_PER_EVENT[ev["event_type"]]
+        if ev["event_type"] == "transfer.completed" and data.get("refund_of"):
+            want_notes = 0  # told by the refund's `refund.created`
         if movements.get(ev["id"], 0) != want:
             problems.append(
                 f"event {ev['id']} ({ev['event_type']}) applied {movements.get(ev['id'], 0)} times "

@@ -21,7 +21,12 @@ PIN = os.environ.get("INSTAPAY_FUZZ_PIN", "")
 PASSWORD = os.environ.get("INSTAPAY_FUZZ_PASSWORD", "")
 CLIENTS = "/api/v1/auth/clients"
 PARTY_FIELD = {"/api/v1/transfers": "recipient", "/api/v1/payment-requests": "payer"}
-PIN_PATHS = ("/api/v1/transfers", "/api/v1/wallet/withdrawals", "/api/v1/payment-requests/{request_id}/accept")
+PIN_PATHS = (
+    "/api/v1/transfers",
+    "/api/v1/wallet/withdrawals",
+    "/api/v1/payment-requests/{request_id}/accept",
+    "/api/v1/transfers/{transfer_id}/refunds",
+)
 
 
 def _positive_body(case) -> bool:

@@ -88,6 +88,10 @@ async def test_bank_under_faults(bank_stack, bank_pg, artifacts_dir):
     assert acked.get("transfer acked", 0) > 20, report.render()
     assert acked.get("topup acked", 0) > 0 and acked.get("withdrawal acked", 0) > 0, report.render()
     assert acked.get("topup (card) acked", 0) > 0 and acked.get("topup (bank) acked", 0) > 0, report.render()
+    # Refunds moved money, and asking for more than was received was refused (the ledger check
+    # that no transfer's refunds add up to more than it ran in every audit).
+    assert acked.get("refund acked", 0) > 0, report.render()
+    assert report.operations.get("refund (above) refused: refund_exceeds_transfer", 0) > 0, report.render()
     finally_ = report.operations
     assert finally_.get("withdrawal (bank) acked, finally completed", 0) > 0, report.render()
     assert finally_.get("topup (bank) acked, finally completed", 0) > 0, report.render()

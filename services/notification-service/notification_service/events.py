@@ -69,6 +69,9 @@ def _both_sides(
 
 
 def _transfer(d: dict[str, Any]) -> list[NotificationSpec]:
+    if d.get("refund_of"):
+        # A refund's money movement: `refund.created`, emitted with it, tells both sides.
+        return []
     common = {
         **_money(d),
         "transfer_id": d.get("transfer_id"),
@@ -76,6 +79,51 @@ def _transfer(d: dict[str, Any]) -> list[NotificationSpec]:
         "payment_request_id": d.get("payment_request_id"),
     }
     return _both_sides(d, ("sender", "transfer.sent"), ("recipient", "transfer.received"), common, with_balance=True)
+
+
+def _refund(d: dict[str, Any]) -> list[NotificationSpec]:
+    """`refund.created`: the refunder (`sender`) and the original's sender (`recipient`)."""
+    common = {
+        **_money(d),
+        "refund_id": d.get("refund_id"),
+        "refund_of": d.get("refund_of"),
+        "original_reference": d.get("original_reference"),
+        "note": d.get("note"),
+    }
+    return _both_sides(d, ("sender", "refund.sent"), ("recipient", "refund.received"), common, with_balance=False)
+
+
+def _reversal(d: dict[str, Any]) -> list[NotificationSpec]:
+    """`transfer.reversed`: money taken back from the original's recipient (`sender` here) and
+    given to its sender (`recipient` here) after a dispute."""
+    common = {
+        **_money(d),
+        "reversal_id": d.get("reversal_id"),
+        "reversal_of": d.get("reversal_of"),
+        "original_reference": d.get("original_reference"),
+        "dispute_id": d.get("dispute_id"),
+    }
+    return _both_sides(d, ("sender", "reversal.debited"), ("recipient", "reversal.credited"), common, with_balance=True)
+
+
+_OUTCOME_KINDS = {"open": "dispute.opened", "rejected": "dispute.rejected", "resolved_reversed": "dispute.reversed"}
+
+
+def _dispute(d: dict[str, Any]) -> list[NotificationSpec]:
+    """`dispute.opened` / `dispute.resolved`: the sender who reported the problem is told; the
+    recipient learns of a reversal from its own notice (`reversal.debited`)."""
+    kind = _OUTCOME_KINDS.get(str(d.get("status")))
+    if kind is None:
+        raise InvalidEvent("event data field 'status' must be a dispute status")
+    sender = _party(d, "sender")
+    data = {
+        **_money(d),
+        "dispute_id": d.get("dispute_id"),
+        "reference": d.get("reference"),
+        "transfer_reference": d.get("transfer_reference"),
+        "counterparty": _name(_party(d, "recipient")),
+    }
+    return [NotificationSpec(_uid(sender["user_id"], "sender"), kind, data)]
 
 
 def _wallet(kind: str) -> Builder:
@@ -216,6 +264,10 @@ def _wallet_status(kind: str) -> Callable[[dict[str, Any], str], list[Notificati
 
 HANDLERS: dict[str, Builder] = {
     "transfer.completed": _transfer,
+    "refund.created": _refund,
+    "transfer.reversed": _reversal,
+    "dispute.opened": _dispute,
+    "dispute.resolved": _dispute,
     "topup.completed": _wallet("topup.completed"),
     "withdrawal.completed": _wallet("withdrawal.completed"),
     "withdrawal.failed": _wallet("withdrawal.failed"),

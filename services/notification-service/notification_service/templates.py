@@ -42,6 +42,81 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "أرسل لك {counterparty} مبلغ {amount_text}، والرصيد الآن {balance_text}",
         ),
     },
+    # refunds: a refund, a reversal after a dispute, and the dispute's own steps.
+    "refund.sent": {
+        "en": (
+            "You refunded {amount_text}",
+            "You gave {amount_text} back to {counterparty} for the transfer {original_reference}.",
+        ),
+        "ar": (
+            "رددت {amount_text}",
+            "رددت {amount_text} إلى {counterparty} عن التحويل {original_reference}",
+        ),
+    },
+    "refund.received": {
+        "en": (
+            "Refund of {amount_text}",
+            "{counterparty} refunded {amount_text} of your transfer {original_reference}.",
+        ),
+        "ar": (
+            "استرداد {amount_text}",
+            "رد إليك {counterparty} مبلغ {amount_text} من تحويلك {original_reference}",
+        ),
+    },
+    "reversal.debited": {
+        "en": (
+            "A transfer to you was reversed",
+            "After a dispute, {amount_text} of the transfer {original_reference} went back to {counterparty}; "
+            "your balance is {balance_text}.",
+        ),
+        "ar": (
+            "تم عكس تحويل إليك",
+            "بعد مراجعة نزاع أعيد {amount_text} من التحويل {original_reference} إلى {counterparty}، "
+            "ورصيدك الآن {balance_text}",
+        ),
+    },
+    "reversal.credited": {
+        "en": (
+            "{amount_text} returned to you",
+            "Your dispute was upheld: {amount_text} of the transfer {original_reference} is back in your wallet. "
+            "Balance: {balance_text}.",
+        ),
+        "ar": (
+            "أعيد إليك {amount_text}",
+            "تم قبول نزاعك وأعيد {amount_text} من التحويل {original_reference} إلى محفظتك، والرصيد الآن {balance_text}",
+        ),
+    },
+    "dispute.opened": {
+        "en": (
+            "We received your report {reference}",
+            "We are looking into your transfer {transfer_reference} of {amount_text} to {counterparty} "
+            "and will tell you the outcome.",
+        ),
+        "ar": (
+            "استلمنا بلاغك {reference}",
+            "نراجع تحويلك {transfer_reference} بمبلغ {amount_text} إلى {counterparty} وسنبلغك بالنتيجة.",
+        ),
+    },
+    "dispute.rejected": {
+        "en": (
+            "Your report {reference} was closed",
+            "After review, the transfer {transfer_reference} stands as made; nothing was reversed.",
+        ),
+        "ar": (
+            "تم إغلاق بلاغك {reference}",
+            "بعد المراجعة يبقى التحويل {transfer_reference} كما تم ولم يُعكس أي مبلغ.",
+        ),
+    },
+    "dispute.reversed": {
+        "en": (
+            "Your report {reference} was upheld",
+            "The transfer {transfer_reference} was reversed; the money is back in your wallet.",
+        ),
+        "ar": (
+            "تم قبول بلاغك {reference}",
+            "تم عكس التحويل {transfer_reference} وعاد المبلغ إلى محفظتك.",
+        ),
+    },
     "topup.completed": {
         "en": (
             "Top-up of {amount_text}",

@@ -18,6 +18,13 @@ PAYOUTS = "payouts"
 
 DEFAULT_SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
     "transfer.completed": (REPORTING, NOTIFICATION),
+    # A refund moves money as a `transfer.completed` (reporting counts that one); this event tells
+    # both parties and webhooks what it was.
+    "refund.created": (NOTIFICATION,),
+    # An operator's reversal after a dispute: money between two users, like a transfer.
+    "transfer.reversed": (REPORTING, NOTIFICATION),
+    "dispute.opened": (NOTIFICATION,),
+    "dispute.resolved": (NOTIFICATION,),
     "topup.completed": (REPORTING, NOTIFICATION),
     "withdrawal.completed": (REPORTING, NOTIFICATION),
     "withdrawal.requested": (PAYOUTS,),

@@ -180,7 +180,7 @@ class Movement:
     user_id: uuid.UUID
     event_id: uuid.UUID
     occurred_at: datetime
-    type: str  # transfer, topup, withdrawal
+    type: str  # transfer, reversal, topup, withdrawal
     direction: Direction
     amount: Decimal
     currency: str
@@ -256,7 +256,9 @@ class Effects:
 NONE = Effects()
 
 
-def _transfer(event: EventEnvelope) -> Effects:
+def _transfer(event: EventEnvelope, movement_type: str = "transfer") -> Effects:
+    """A transfer (a refund is one too), or a `reversal`: money between two users, so the same
+    effects, the movement rows typed as what they were (the statement names them)."""
     t = Transfer.of(event)
     movements: list[Movement] = []
     user_days: list[UserDay] = []
@@ -267,7 +269,7 @@ def _transfer(event: EventEnvelope) -> Effects:
                 me.user_id,
                 event.id,
                 t.when,
-                "transfer",
+                movement_type,
                 direction,
                 t.amount,
                 t.currency,
@@ -324,6 +326,8 @@ def effects(event: EventEnvelope) -> Effects:
     InvalidEvent if the data lacks what its type needs."""
     if event.type == "transfer.completed":
         return _transfer(event)
+    if event.type == "transfer.reversed":
+        return _transfer(event, "reversal")
     if event.type == "topup.completed":
         return _wallet_movement(event, "topup")
     if event.type == "withdrawal.completed":

@@ -75,7 +75,7 @@ class StatementCounterparty(BaseModel):
 
 class StatementItem(BaseModel):
     date: str = Field(description="RFC 3339, UTC")
-    type: str = Field(description="transfer, topup or withdrawal")
+    type: str = Field(description="transfer (a refund is one too), reversal, topup or withdrawal")
     direction: Literal["in", "out"]
     amount: Money
     currency: str

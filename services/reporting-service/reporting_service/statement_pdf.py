@@ -37,6 +37,8 @@ _T: dict[str, dict[Language, str]] = {
 _KINDS: dict[tuple[str, str], dict[Language, str]] = {
     ("transfer", "out"): {"en": "Transfer sent", "ar": "تحويل مرسل"},
     ("transfer", "in"): {"en": "Transfer received", "ar": "تحويل وارد"},
+    ("reversal", "out"): {"en": "Reversal (dispute)", "ar": "عكس تحويل (نزاع)"},
+    ("reversal", "in"): {"en": "Reversal received", "ar": "عكس تحويل وارد"},
     ("topup", "in"): {"en": "Top-up", "ar": "شحن الرصيد"},
     ("withdrawal", "out"): {"en": "Withdrawal", "ar": "سحب"},
 }

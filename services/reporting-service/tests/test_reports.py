@@ -358,3 +358,33 @@ async def test_report_dates_are_iso_days_in_range(reporting, ledger):
             )
             assert r.status_code == 200, (params, granularity, r.text)
             assert r.json()["total_sent"] == "0.00"
+
+
+async def test_refunds_and_reversals_count_like_the_ledger_moved_them(reporting, ledger):
+    """A refund is a `transfer.completed` (with `refund_of`); a reversal is `transfer.reversed`:
+    both move money between two users, so the summary and the statement follow the balances."""
+    a, b = ledger.user("amal", START), ledger.user("badr", START)
+    ledger.topup(a, Decimal("100.00"), START)
+    original = ledger.transfer(a, b, Decimal("80.00"), datetime(2026, 8, 2, 9, tzinfo=UTC))
+    refund = ledger.transfer(b, a, Decimal("30.00"), datetime(2026, 8, 2, 10, tzinfo=UTC))
+    refund["data"]["refund_of"] = original["data"]["transfer_id"]
+    # The reversal of the rest, shaped like the transaction service's `transfer.reversed`.
+    at = datetime(2026, 8, 3, 9, tzinfo=UTC)
+    reversal = ledger.transfer(b, a, Decimal("50.00"), at)
+    reversal["type"] = "transfer.reversed"
+    data = reversal["data"]
+    data["reversal_id"] = data.pop("transfer_id")
+    data["reversal_of"], data["reference"] = original["data"]["transfer_id"], "IP0000REV1"
+    await feed(reporting, ledger)
+    q = {"from": "2026-08-01", "to": "2026-08-31"}
+    body = (await reporting.get("/api/v1/reports/statement", b, **q)).json()
+    assert [(i["type"], i["direction"], i["amount"], i["balance_after"]) for i in body["items"]] == [
+        ("transfer", "in", "80.00", "80.00"),
+        ("transfer", "out", "30.00", "50.00"),
+        ("reversal", "out", "50.00", "0.00"),
+    ]
+    assert body["items"][-1]["reference"] == "IP0000REV1" and body["closing_balance"] == "0.00"
+    summary = (await reporting.get("/api/v1/reports/summary", a, **q)).json()
+    assert (summary["total_sent"], summary["total_received"], summary["net"]) == ("80.00", "180.00", "100.00")
+    pdf = await reporting.get("/api/v1/reports/statement", b, format="pdf", **q)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

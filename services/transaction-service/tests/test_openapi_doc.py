@@ -8,6 +8,7 @@ MONEY_POSTS = {
     "/api/v1/wallet/topups",
     "/api/v1/wallet/withdrawals",
     "/api/v1/payment-requests/{request_id}/accept",
+    "/api/v1/transfers/{transfer_id}/refunds",
 }
 
 

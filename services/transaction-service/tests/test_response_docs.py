@@ -41,6 +41,10 @@ DOCUMENTED = {
     ("get", "/api/v1/favourites", "200"): "FavouriteList",
     ("post", "/api/v1/favourites", "201"): "Favourite",
     ("get", "/api/v1/recipients/recent", "200"): "RecentRecipients",
+    ("post", "/api/v1/transfers/{transfer_id}/refunds", "201"): "Transfer",
+    ("post", "/api/v1/transfers/{transfer_id}/disputes", "201"): "Dispute",
+    ("get", "/api/v1/disputes", "200"): "DisputePage",
+    ("get", "/api/v1/admin/disputes", "200"): "DisputePage",
 }
 # Routes that answer 204 without a body.
 NO_BODY = {("delete", "/api/v1/payment-links/{link_id}"), ("delete", "/api/v1/favourites/{favourite_id}")}
@@ -282,3 +286,31 @@ async def test_link_favourite_and_detail_answers_conform_to_their_documented_mod
     assert conforms(rm.FavouriteList, (await c.get("/api/v1/favourites", headers=hb)).json())["items"] == [favourite]
     recent = conforms(rm.RecentRecipients, (await c.get("/api/v1/recipients/recent", headers=hb)).json())
     assert recent["items"][0]["recipient"]["user_id"] == shop["user_id"]
+
+
+async def test_refund_and_dispute_answers_conform_to_their_documented_models(ctx):
+    alice = await ctx.user(balance="100.00")
+    bob = await ctx.user()
+    ha, hb = ctx.auth(alice["user_id"]), ctx.auth(bob["user_id"])
+    c = ctx.client
+    body = {"recipient": bob["handle"], "amount": "40.00", "pin": DEFAULT_PIN}
+    transfer = (await c.post("/api/v1/transfers", headers={**ha, "Idempotency-Key": k()}, json=body)).json()
+    r = await c.post(
+        f"/api/v1/transfers/{transfer['id']}/refunds",
+        headers={**hb, "Idempotency-Key": k()},
+        json={"amount": "10.00", "pin": DEFAULT_PIN},
+    )
+    assert r.status_code == 201, r.text
+    refund = conforms(rm.Transfer, r.json())
+    r = await c.post(f"/api/v1/transfers/{transfer['id']}/disputes", headers=ha, json={"reason": "other"})
+    assert r.status_code == 201, r.text
+    conforms(rm.Dispute, r.json())
+    for h in (ha, hb):
+        conforms(rm.DisputePage, (await c.get("/api/v1/disputes", headers=h)).json())
+        for tid in (transfer["id"], refund["id"]):
+            detail = conforms(rm.TransactionDetail, (await c.get(f"/api/v1/transactions/{tid}", headers=h)).json())
+            assert detail["id"] == tid
+        page = conforms(rm.TransactionPage, (await c.get("/api/v1/transactions", headers=h)).json())
+        assert page["items"][0]["refund_of"] == transfer["id"]
+    admin = ctx.auth(str(uuid.uuid4()), roles=["admin"])
+    conforms(rm.DisputePage, (await c.get("/api/v1/admin/disputes", headers=admin)).json())

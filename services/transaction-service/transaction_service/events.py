@@ -11,6 +11,8 @@ from instapay_common.db.rawsql import RawConnection
 from instapay_common.events.outbox import emit_event_raw
 from transaction_service.models import outbox
 from transaction_service.money import fmt
+from transaction_service.parties import PartyRef
+from transaction_service.repository.disputes import Dispute
 from transaction_service.repository.ledger import TransferEntry
 from transaction_service.repository.payment_requests import PaymentRequest
 from transaction_service.schemas import JsonObject, rfc3339
@@ -33,8 +35,76 @@ def transfer_completed(transfer: TransferEntry, *, sender_balance: Decimal, reci
         "created_at": rfc3339(transfer.created_at),
         "payment_request_id": str(transfer.payment_request_id) if transfer.payment_request_id else None,
         "payment_link_id": str(transfer.payment_link_id) if transfer.payment_link_id else None,
+        "refund_of": str(transfer.refund_of) if transfer.refund_of else None,
         "sender": {**transfer.sender, "balance_after": fmt(sender_balance)},
         "recipient": {**transfer.recipient, "balance_after": fmt(recipient_balance)},
+    }
+
+
+def refund_created(refund: TransferEntry, *, original_reference: str | None) -> JsonObject:
+    """`refund.created`: a refund (the money moved is also a `transfer.completed`, which reporting
+    counts); this one tells both parties, and webhooks, what it was."""
+    return {
+        "refund_id": str(refund.id),
+        "reference": refund.reference,
+        "refund_of": str(refund.refund_of),
+        "original_reference": original_reference,
+        "amount": fmt(refund.amount),
+        "currency": refund.currency,
+        "note": refund.note,
+        "created_at": rfc3339(refund.created_at),
+        "sender": dict(refund.sender),
+        "recipient": dict(refund.recipient),
+    }
+
+
+def transfer_reversed(
+    *,
+    reversal_id: uuid.UUID,
+    reference: str | None,
+    original: uuid.UUID,
+    original_reference: str | None,
+    dispute_id: uuid.UUID,
+    amount: Decimal,
+    currency: str,
+    created_at: datetime,
+    sender: PartyRef,
+    recipient: PartyRef,
+    sender_balance: Decimal,
+    recipient_balance: Decimal,
+) -> JsonObject:
+    """`transfer.reversed`: money taken back from the original's recipient (`sender` here) to its
+    sender (`recipient` here) on an operator's decision; shaped like `transfer.completed`."""
+    return {
+        "reversal_id": str(reversal_id),
+        "reference": reference,
+        "reversal_of": str(original),
+        "original_reference": original_reference,
+        "dispute_id": str(dispute_id),
+        "amount": fmt(amount),
+        "currency": currency,
+        "created_at": rfc3339(created_at),
+        "sender": {**sender, "balance_after": fmt(sender_balance)},
+        "recipient": {**recipient, "balance_after": fmt(recipient_balance)},
+    }
+
+
+def dispute_event(row: Dispute) -> JsonObject:
+    """`dispute.opened` / `dispute.resolved`: the case as its sender sees it."""
+    return {
+        "dispute_id": str(row.id),
+        "reference": row.reference,
+        "transfer_id": str(row.transfer_id),
+        "transfer_reference": row.transfer_reference,
+        "amount": fmt(row.amount),
+        "currency": row.currency,
+        "reason": row.reason,
+        "status": row.status,
+        "sender": dict(row.sender),
+        "recipient": dict(row.recipient),
+        "reversal_id": str(row.reversal_id) if row.reversal_id else None,
+        "created_at": rfc3339(row.created_at),
+        "resolved_at": rfc3339(row.resolved_at) if row.resolved_at else None,
     }
 
 

@@ -137,3 +137,39 @@ class FavouriteExists(DomainError):
 
 class FavouritesFull(DomainError):
     status, code, title = 409, "favourites_full", "Too many favourites"
+
+
+class RefundExceedsTransfer(StoredDecline):
+    """Decided under the original transfer's row lock, so stored with the Idempotency-Key."""
+
+    status, code, title = 422, "refund_exceeds_transfer", "Refunds would exceed what was received"
+
+
+class TransferNotRefundable(DomainError):
+    """The caller's own top-up, withdrawal, refund or reversal: only a transfer received is refunded."""
+
+    status, code, title = 422, "transfer_not_refundable", "Only a transfer you received can be refunded"
+
+
+class TransferNotDisputable(DomainError):
+    status, code, title = 422, "transfer_not_disputable", "This transaction cannot be disputed"
+
+
+class DisputeAlreadyOpen(DomainError):
+    status, code, title = 409, "dispute_already_open", "This transfer already has an open dispute"
+
+
+class DisputeNotFound(DomainError):
+    status, code, title = 404, "not_found", "Dispute not found"
+
+
+class DisputeNotOpen(DomainError):
+    status, code, title = 409, "dispute_not_open", "The dispute is already resolved"
+
+
+class ReversalInsufficientFunds(DomainError):
+    status, code, title = 409, "reversal_insufficient_funds", "The recipient no longer holds the disputed amount"
+
+
+class NothingToReverse(DomainError):
+    status, code, title = 409, "nothing_to_reverse", "The transfer was already given back in full"

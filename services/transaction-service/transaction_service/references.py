@@ -10,9 +10,10 @@ import secrets
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 PREFIX = "IP"
+DISPUTE_PREFIX = "DP"  # a dispute's case reference: told apart from a transaction's at a glance
 LENGTH = 8
 ATTEMPTS = 5  # drawing a taken reference 5 times in a row means something else is wrong
 
 
-def new_reference() -> str:
-    return PREFIX + "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+def new_reference(prefix: str = PREFIX) -> str:
+    return prefix + "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))

@@ -56,6 +56,28 @@ class TransferIn(Strict):
         return self
 
 
+class RefundIn(Strict):
+    amount: Amount | None = Field(default=None, description="Omitted: everything not refunded yet")
+    note: PlainText | None = None
+    pin: PlainText | None = Field(default=None, max_length=32)
+
+
+DisputeReason = Literal["wrong_recipient", "not_received", "fraud", "other"]
+DisputeStatus = Literal["open", "rejected", "resolved_reversed"]
+
+
+class DisputeIn(Strict):
+    reason: DisputeReason
+    note: PlainText | None = None
+
+
+class DisputeResolutionIn(Strict):
+    """An operator's decision on an open dispute (carried out once a second admin approves it)."""
+
+    outcome: Literal["reverse", "reject"]
+    note: PlainText = Field(min_length=1, max_length=500)
+
+
 class PaymentLinkIn(Strict):
     amount: Amount | None = None
     reference: PlainText | None = Field(default=None, max_length=64, description="Shown to the payer, e.g. an order")
@@ -165,6 +187,7 @@ def transfer_body(entry: TransferEntry) -> JsonObject:
         "payment_request_id": str(entry.payment_request_id) if entry.payment_request_id else None,
         "payment_link_id": str(entry.payment_link_id) if entry.payment_link_id else None,
         "reference": entry.reference,
+        "refund_of": str(entry.refund_of) if entry.refund_of else None,
     }
 
 
@@ -192,10 +215,14 @@ def transaction_body(
     status: str = "completed",
     payment_request_id: uuid.UUID | None = None,
     funding_source: JsonObject | None = None,
+    refund_of: uuid.UUID | None = None,
+    reversal_of: uuid.UUID | None = None,
 ) -> JsonObject:
-    """`Transaction`: one history row from the side of the account that got `signed_amount`."""
+    """`Transaction`: one history row from the side of the account that got `signed_amount`.
+    Transfers (refunds too) and reversals move money between two users: they name the other one."""
     incoming = signed_amount > 0
-    counterparty = party_body(sender if incoming else recipient) if entry_type == "transfer" else None
+    between_users = entry_type in ("transfer", "reversal")
+    counterparty = party_body(sender if incoming else recipient) if between_users else None
     return {
         "id": str(entry_id),
         "type": entry_type,
@@ -211,6 +238,8 @@ def transaction_body(
         "reference": reference,
         "payment_request_id": str(payment_request_id) if payment_request_id else None,
         "funding_source": funding_source,
+        "refund_of": str(refund_of) if refund_of else None,
+        "reversal_of": str(reversal_of) if reversal_of else None,
     }
 
 
@@ -330,6 +359,9 @@ class Transfer(BaseModel):
     payment_request_id: Id | None = Field(description="The payment request this transfer paid, if any")
     payment_link_id: Id | None = Field(description="The payment link this transfer paid, if any")
     reference: Reference
+    refund_of: Id | None = Field(
+        default=None, description="A refund: the transfer it gives money back for (the original's sender is paid)"
+    )
 
 
 class FundingSourceRef(BaseModel):
@@ -341,7 +373,10 @@ class Transaction(BaseModel):
     """One row of the history, from the caller's side; top-ups and withdrawals also answer one."""
 
     id: Id
-    type: Literal["transfer", "topup", "withdrawal"]
+    type: Literal["transfer", "topup", "withdrawal", "reversal"] = Field(
+        description="A refund is a `transfer` with `refund_of`; a `reversal` is money an operator moved back "
+        "on a dispute (`reversal_of`)"
+    )
     direction: Literal["in", "out"]
     amount: Money
     currency: Currency
@@ -360,6 +395,8 @@ class Transaction(BaseModel):
     funding_source: FundingSourceRef | None = Field(
         default=None, description="The card or bank account of a top-up or withdrawal, else null"
     )
+    refund_of: Id | None = Field(default=None, description="A refund: the transfer it gives money back for")
+    reversal_of: Id | None = Field(default=None, description="A reversal: the transfer it reverses")
 
 
 class PaymentRequest(BaseModel):
@@ -483,6 +520,24 @@ class TransactionParties(BaseModel):
     recipient: Party | None = Field(description="Who was paid; null for a withdrawal (money leaving)")
 
 
+class RefundRef(BaseModel):
+    """A refund or the reversal of a transfer, as its detail links it."""
+
+    id: Id
+    type: Literal["refund", "reversal"]
+    amount: Money
+    reference: Reference
+    created_at: Timestamp
+
+
+class DisputeRef(BaseModel):
+    id: Id
+    reference: str
+    status: DisputeStatus
+    reason: DisputeReason
+    created_at: Timestamp
+
+
 class TransactionDetail(Transaction):
     """The history row with everything a receipt shows."""
 
@@ -490,6 +545,44 @@ class TransactionDetail(Transaction):
     fee: Money = Field(description="What the platform charged for it (none today: 0.00)")
     timeline: list[TimelineStep]
     payment_link_id: Id | None = Field(description="The payment link this transfer paid, if any")
-    refund_of: Id | None = Field(description="The transfer this one refunds (refunds are not offered yet: null)")
-    dispute_id: Id | None = Field(description="An open or closed dispute about it (not offered yet: null)")
+    refund_of: Id | None = Field(description="A refund: the transfer it gives money back for")
+    dispute_id: Id | None = Field(description="The latest dispute about this transfer, if any")
     schedule_id: Id | None = Field(description="The schedule that made it (not offered yet: null)")
+    refunds: list[RefundRef] = Field(
+        default_factory=list, description="A transfer's refunds and reversal, oldest first (empty otherwise)"
+    )
+    refunded_amount: Money | None = Field(
+        default=None, description="A transfer: what its refunds and reversal gave back so far; else null"
+    )
+    refundable_amount: Money | None = Field(
+        default=None,
+        description="What the caller may still refund: set for the recipient of a completed transfer, else null",
+    )
+    dispute: DisputeRef | None = Field(default=None, description="The latest dispute about this transfer")
+
+
+class Dispute(BaseModel):
+    """A sender's report of a problem with a transfer. The recipient sees the case too, but not the
+    sender's `note` (null for them): what the sender tells the operators stays between them."""
+
+    id: Id
+    reference: str = Field(pattern=r"^DP[0-9A-HJKMNP-TV-Z]{8}$", examples=["DP4M7QK2ZT"])
+    status: DisputeStatus
+    reason: DisputeReason
+    note: str | None
+    role: Literal["sender", "recipient", "operator"] = Field(description="The caller's side of the case")
+    transaction_id: Id = Field(description="The disputed transfer")
+    transaction_reference: str | None
+    amount: Money
+    currency: Currency
+    sender: Party
+    recipient: Party
+    resolution_note: str | None = Field(description="The operators' words once resolved")
+    reversal_id: Id | None = Field(description="The reversal that gave the money back (`resolved_reversed`)")
+    created_at: Timestamp
+    resolved_at: Timestamp | None
+
+
+class DisputePage(BaseModel):
+    items: list[Dispute]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")

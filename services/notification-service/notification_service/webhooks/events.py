@@ -14,8 +14,6 @@ from notification_service.exceptions import InvalidEvent
 from notification_service.webhooks.schemas import EventType
 
 # The contract's event types, in its order (schemas.EventType, the API's own list).
-# `refund.created` has no source event yet: it can be subscribed to and is documented, and is
-# mapped here when the refund event exists.
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 
 
@@ -68,6 +66,25 @@ def _transfer(d: dict[str, Any]) -> list[WebhookEvent]:
     ]
 
 
+def _refund(d: dict[str, Any]) -> list[WebhookEvent]:
+    """`refund.created` to both parties: `role` says whether the receiver refunded or was refunded."""
+    sender, recipient = _party(d, "sender"), _party(d, "recipient")
+
+    def one(me: dict[str, Any], key: str, role: str, other: dict[str, Any]) -> WebhookEvent:
+        data = {
+            "refund_id": d.get("refund_id"),
+            "transfer_id": d.get("refund_of"),
+            "amount": d.get("amount"),
+            "currency": d.get("currency", "EGP"),
+            "role": role,
+            "counterparty": _counterparty(other),
+            "created_at": d.get("created_at"),
+        }
+        return WebhookEvent(_uid(me["user_id"], key), "refund.created", data)
+
+    return [one(sender, "sender", "refunder", recipient), one(recipient, "recipient", "refunded", sender)]
+
+
 def _wallet(kind: str) -> Builder:
     def build(d: dict[str, Any]) -> list[WebhookEvent]:
         data: dict[str, Any] = {
@@ -109,6 +126,7 @@ def _payment_request(kind: str) -> Builder:
 # Source event type -> builder of its webhook messages.
 SOURCES: dict[str, Builder] = {
     "transfer.completed": _transfer,
+    "refund.created": _refund,
     "topup.completed": _wallet("topup.completed"),
     "withdrawal.completed": _wallet("withdrawal.completed"),
     "withdrawal.failed": _wallet("withdrawal.failed"),

@@ -141,10 +141,14 @@ class PaymentRequestData(BaseModel):
 
 
 class RefundData(BaseModel):
-    refund_id: str = Field(json_schema_extra={"format": "uuid"})
-    transfer_id: str = Field(json_schema_extra={"format": "uuid"})
+    refund_id: str = Field(json_schema_extra={"format": "uuid"}, description="The refund (a transfer)")
+    transfer_id: str = Field(json_schema_extra={"format": "uuid"}, description="The transfer it refunds")
     amount: Money
     currency: str
+    role: Literal["refunder", "refunded"] = Field(
+        default="refunded", description="The receiving user's side: who gave money back, or who got it"
+    )
+    counterparty: Counterparty | None = None
     created_at: str = Field(json_schema_extra=DATE_TIME)
 
 

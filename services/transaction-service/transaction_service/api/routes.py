@@ -2,6 +2,7 @@
 
 from transaction_service.api import (
     admin,
+    disputes,
     favourites,
     funding,
     internal,
@@ -15,6 +16,7 @@ from transaction_service.api import (
 routers = [
     wallet.router,
     transfers.router,
+    disputes.router,
     transactions.router,
     payment_requests.router,
     payment_links.router,

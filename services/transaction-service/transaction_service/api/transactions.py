@@ -41,7 +41,7 @@ async def list_transactions(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     direction: Literal["in", "out"] | None = None,
-    type: Literal["transfer", "topup", "withdrawal"] | None = None,
+    type: Literal["transfer", "topup", "withdrawal", "reversal"] | None = None,
     from_: Annotated[IsoDateOrTimestamp | None, Query(alias="from")] = None,
     to: IsoDateOrTimestamp | None = None,
     counterparty: Annotated[str | None, Query(max_length=320)] = None,

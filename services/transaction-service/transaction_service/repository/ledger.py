@@ -55,6 +55,7 @@ class TransferEntry(NamedTuple):
     created_at: datetime
     payment_link_id: uuid.UUID | None
     reference: str | None
+    refund_of: uuid.UUID | None = None  # the transfer this one refunds
 
 
 class HistoryRow(NamedTuple):
@@ -74,6 +75,9 @@ class HistoryRow(NamedTuple):
     payment_request_id: uuid.UUID | None
     funding_method: str | None  # card | bank, for a top-up or withdrawal
     funding_reference: str | None  # the user's card or account reference
+    refund_of: uuid.UUID | None  # a refund: the transfer it gives money back for
+    reversal_of: uuid.UUID | None  # a reversal: the transfer it reverses
+    reversed: bool  # a transfer that a reversal undid (its status reads `reversed`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +102,11 @@ def like_pattern(text: str) -> str:
 
 # One statement (one round trip while the wallet locks are held): the entry, every balance
 # change, and the postings carrying each account's balance_after.
-_ENTRY_VALUES = "(:id, :t, :a, :n, CAST(:s AS jsonb), CAST(:r AS jsonb), :pr, :ft, :fr, :pl)"
+_ENTRY_VALUES = "(:id, :t, :a, :n, CAST(:s AS jsonb), CAST(:r AS jsonb), :pr, :ft, :fr, :pl, :rf, :rv)"
 _POST_TEMPLATE = """
 WITH {ref}entry AS (
     INSERT INTO ledger.journal_entries (id, type, amount, note, sender, recipient, payment_request_id,
-                                        funding_type, funding_reference, payment_link_id)
+                                        funding_type, funding_reference, payment_link_id, refund_of, reversal_of)
     {values}
     RETURNING id, created_at
 ), legs AS (
@@ -138,7 +142,7 @@ _POST_WITH_REFERENCE = Sql(
     )
 )
 
-_TRANSFER_COLUMNS = ", ".join(f"e.{f}" for f in TransferEntry._fields if f != "reference") + ", tr.reference"
+_TRANSFER_COLUMNS = ", ".join("tr.reference" if f == "reference" else f"e.{f}" for f in TransferEntry._fields)
 _TRANSFER = Sql(
     f"SELECT {_TRANSFER_COLUMNS} FROM ledger.journal_entries e "  # noqa: S608 - fixed column list
     "LEFT JOIN ledger.transaction_references tr ON tr.transaction_id = e.id "
@@ -153,9 +157,12 @@ _CUSTOM_PLANS = Sql("SET LOCAL plan_cache_mode = force_custom_plan")
 _HISTORY_SELECT = (
     "SELECT p.id AS posting_id, p.amount, p.balance_after, p.type, p.created_at, e.id AS entry_id, e.currency, "
     "e.note, e.sender, e.recipient, tr.reference, e.payment_request_id, f.method AS funding_method, "
-    "f.reference AS funding_reference "
+    "f.reference AS funding_reference, e.refund_of, e.reversal_of, "
+    # A probe of the unique partial index per row of the page (only transfers can be reversed).
+    "(e.type = 'transfer' AND EXISTS (SELECT 1 FROM ledger.journal_entries rv WHERE rv.reversal_of = e.id)) "
+    "AS reversed "
     "FROM ledger.postings p JOIN ledger.journal_entries e ON e.id = p.entry_id "
-    "LEFT JOIN ledger.funding_operations f ON f.id = e.id AND e.type <> 'transfer' "
+    "LEFT JOIN ledger.funding_operations f ON f.id = e.id AND e.type IN ('topup', 'withdrawal') "
     "LEFT JOIN ledger.transaction_references tr ON tr.transaction_id = e.id "
 )
 # The other party of the posting's transfer: the sender of money in, the recipient of money out.
@@ -172,7 +179,7 @@ _HISTORY_CONDITIONS = {
     # Filtered on the rows of the wallet's own range scan (no index on names: a wallet's history is
     # the only set searched, and a global trigram index could not be limited to one wallet).
     "counterparty_like": (
-        f"p.type = 'transfer' AND ({_OTHER_PARTY}->>'display_name' ILIKE :cp_like ESCAPE '\\' "
+        f"p.type IN ('transfer', 'reversal') AND ({_OTHER_PARTY}->>'display_name' ILIKE :cp_like ESCAPE '\\' "
         f"OR {_OTHER_PARTY}->>'handle' ILIKE :cp_like ESCAPE '\\')"
     ),
 }
@@ -200,6 +207,8 @@ async def post_entry(
     spent_account: uuid.UUID | None = None,
     entry_id: uuid.UUID | None = None,
     new_reference: bool = True,
+    refund_of: uuid.UUID | None = None,
+    reversal_of: uuid.UUID | None = None,
 ) -> Posted:
     """Writes one balanced journal entry and sets `spent_account`'s counters to `spent`. A funding
     operation passes its own id as `entry_id`, so the transaction keeps one id from pending on, and
@@ -228,6 +237,8 @@ async def post_entry(
             r=_json(recipient) if recipient else None,
             pr=payment_request_id,
             pl=payment_link_id,
+            rf=refund_of,
+            rv=reversal_of,
             ft=funding_type,
             fr=funding_reference,
             legs=_json(legs_json),

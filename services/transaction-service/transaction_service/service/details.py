@@ -6,18 +6,23 @@ withdrawal) the operation must be theirs; anything else is 404, as if it did not
 """
 
 import uuid
+from decimal import Decimal
 
 from instapay_common.db import rawsql
 from instapay_common.db.database import Database
 from transaction_service.exceptions import TransactionNotFound
+from transaction_service.money import fmt
 from transaction_service.parties import PartyRef
-from transaction_service.repository import accounts, funding_operations, ledger
+from transaction_service.repository import accounts, disputes, funding_operations, ledger, returns
+from transaction_service.repository.disputes import Dispute
 from transaction_service.repository.funding_operations import FundingOperation
+from transaction_service.repository.ledger import HistoryRow
+from transaction_service.repository.returns import Given
 from transaction_service.schemas import JsonObject, party_body, rfc3339
 from transaction_service.service.funding_outcomes import operation_body
 from transaction_service.service.history import history_row_body
 
-_NOT_YET: JsonObject = {"refund_of": None, "dispute_id": None, "schedule_id": None}
+_NOT_YET: JsonObject = {"schedule_id": None}
 
 
 def _owner(op: FundingOperation) -> PartyRef:
@@ -37,12 +42,17 @@ async def transaction_detail(db: Database, *, user_id: uuid.UUID, transaction_id
             raise TransactionNotFound("no such transaction")
         found = await ledger.detail_for_account(conn, transaction_id, wallet.id)
         operation = await funding_operations.of_user(conn, transaction_id, user_id)
+        is_original = found is not None and found.row.type == "transfer" and found.row.refund_of is None
+        given = await returns.given(conn, transaction_id) if is_original else []
+        dispute = await disputes.latest_of_transfer(conn, transaction_id) if is_original else None
+    links: JsonObject = _links(found.row if found else None, given, dispute)
     if found is not None:
         r = found.row
         body = history_row_body(r)
-        if r.type == "transfer":
+        if r.type in ("transfer", "reversal"):
             parties: JsonObject = {"sender": party_body(r.sender), "recipient": party_body(r.recipient)}
             timeline = [{"status": "completed", "at": rfc3339(r.created_at)}]
+            timeline += [{"status": "reversed", "at": rfc3339(g.created_at)} for g in given if g.type == "reversal"]
         else:
             assert operation is not None  # a posted top-up or withdrawal is its operation's entry
             op, _ = operation
@@ -68,5 +78,51 @@ async def transaction_detail(db: Database, *, user_id: uuid.UUID, transaction_id
         "fee": "0.00",
         "timeline": timeline,
         "payment_link_id": str(link_id) if link_id else None,
+        **links,
         **_NOT_YET,
+    }
+
+
+def _links(row: HistoryRow | None, given: list[Given], dispute: Dispute | None) -> JsonObject:
+    """What a transfer is linked to: the transfer a refund refunds, an original's refunds and
+    reversal with what they gave back (and what its recipient may still refund), its latest
+    dispute. A dispute is shown to both sides, like `GET /disputes` does."""
+    refund_of = row.refund_of if row else None
+    if row is None or row.type != "transfer" or refund_of is not None:
+        return {
+            "refund_of": str(refund_of) if refund_of else None,
+            "refunds": [],
+            "refunded_amount": None,
+            "refundable_amount": None,
+            "dispute_id": None,
+            "dispute": None,
+        }
+    refunded = sum((g.amount for g in given), Decimal(0))
+    received = row.amount > 0
+    return {
+        "refund_of": None,
+        "refunds": [
+            {
+                "id": str(g.id),
+                "type": "reversal" if g.type == "reversal" else "refund",
+                "amount": fmt(g.amount),
+                "reference": g.reference,
+                "created_at": rfc3339(g.created_at),
+            }
+            for g in given
+        ],
+        "refunded_amount": fmt(refunded),
+        "refundable_amount": fmt(abs(row.amount) - refunded) if received else None,
+        "dispute_id": str(dispute.id) if dispute else None,
+        "dispute": (
+            {
+                "id": str(dispute.id),
+                "reference": dispute.reference,
+                "status": dispute.status,
+                "reason": dispute.reason,
+                "created_at": rfc3339(dispute.created_at),
+            }
+            if dispute
+            else None
+        ),
     }

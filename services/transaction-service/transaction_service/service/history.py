@@ -86,6 +86,10 @@ def history_row_body(r: HistoryRow) -> JsonObject:
         reference=r.reference,
         payment_request_id=r.payment_request_id,
         funding_source=funding_source_body(r.funding_method, r.funding_reference),
+        refund_of=r.refund_of,
+        reversal_of=r.reversal_of,
+        # The original transfer stays as it was in the ledger; a reversal of it shows as its status.
+        status="reversed" if r.reversed else "completed",
     )
 
 

@@ -39,10 +39,12 @@ async def post_transfer(
     note: str | None,
     payment_request_id: uuid.UUID | None = None,
     payment_link_id: uuid.UUID | None = None,
+    refund_of: uuid.UUID | None = None,
 ) -> TransferEntry:
     """Moves `amount` from sender to recipient inside the caller's transaction; returns the
     transfer. Every decline (no wallet, unverified phone, frozen, limits, funds) is raised
-    before the first write."""
+    before the first write. A refund is a transfer like any other, back to the original's sender
+    (`refund_of`: the original): the same checks, limits and event."""
     sender_id, recipient_id = uuid.UUID(sender["user_id"]), uuid.UUID(recipient["user_id"])
     wallets = await accounts.lock(conn, [sender_id, recipient_id])
     source, target = wallets.get(sender_id), wallets.get(recipient_id)
@@ -64,6 +66,7 @@ async def post_transfer(
         recipient=recipient,
         payment_request_id=payment_request_id,
         payment_link_id=payment_link_id,
+        refund_of=refund_of,
         spent=spent,
         spent_account=source.id,
         legs=[Leg(source.id, -amount, recipient_id), Leg(target.id, amount, sender_id)],
@@ -79,6 +82,7 @@ async def post_transfer(
         created_at=posted.created_at,
         payment_link_id=payment_link_id,
         reference=posted.reference,
+        refund_of=refund_of,
     )
     await events.emit(
         conn,
