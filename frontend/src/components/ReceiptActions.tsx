@@ -50,9 +50,9 @@ export function ReceiptActions({ transactionId, amount, currency, counterparty, 
           {download.isPending ? t("webui.receipt.downloading") : t("webui.receipt.download")}
         </button>
       </div>
-      <p role="status" className="muted" data-testid="receipt-status">
+      <div role="status" className="receipt-status" data-testid="receipt-status">
         {shared === "copied" ? t("webui.receipt.copied") : shared === "failed" ? t("webui.receipt.copy_failed") : ""}
-      </p>
+      </div>
       <ErrorBanner error={download.error} />
     </div>
   );

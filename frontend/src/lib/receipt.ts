@@ -4,6 +4,7 @@
 // one transaction (components/ReceiptActions.tsx is the buttons).
 
 import { rawRequest } from "../api/http";
+import { saveResponse } from "./download";
 
 /** What a receipt says about its payment, already formatted in the user's language. */
 export interface ReceiptFacts {
@@ -51,25 +52,6 @@ export async function shareReceipt(title: string, text: string): Promise<ShareOu
   } catch {
     return "failed";
   }
-}
-
-/** The file name a response asks for (Content-Disposition), else `fallback`. */
-export function fileNameOf(resp: Response, fallback: string): string {
-  const named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(resp.headers.get("Content-Disposition") ?? "");
-  return named ? decodeURIComponent(named[1]) : fallback;
-}
-
-/** Saves a response's body as a file (a Blob URL and a download link, clicked once). */
-export async function saveResponse(resp: Response, fallbackName: string): Promise<void> {
-  const blob = await resp.blob();
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = fileNameOf(resp, fallbackName);
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /** Fetches the transaction's PDF receipt with the session (the API client's auth and refresh) and saves it. */
