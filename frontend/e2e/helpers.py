@@ -434,3 +434,29 @@ def audit_every_screen(page: Page, where: str) -> None:
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(bell).to_be_focused()  # focus returns to the button that opened it
+
+
+# --- webui: the app's own words, and the profile's language ------------------------------------
+
+I18N_DIR = Path(__file__).resolve().parents[1] / "src" / "i18n"
+
+
+def app_messages(lang: str) -> dict[str, str]:
+    """The app's strings (src/i18n/<lang>.ts), so a test reads the screen with the words a person sees."""
+    import json
+
+    text = (I18N_DIR / f"{lang}.ts").read_text(encoding="utf-8")
+    return {k: json.loads(f'"{v}"') for k, v in re.findall(r'^\s*"([\w.:]+)": "((?:[^"\\]|\\.)*)",$', text, re.M)}
+
+
+def use_language(page: Page, user: WebUser, lang: str) -> str:
+    """Saves the profile's language (what a person picks in Profile), opens the app again in it,
+    and returns a bearer token of the user for API calls the test makes beside the browser."""
+    gateway = "/".join(page.url.split("/", 3)[:3])
+    token = login(gateway, user.handle, user.password)["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    r = httpx.patch(gateway + "/api/v1/users/me", json={"preferences": {"language": lang}}, headers=auth)
+    assert r.status_code == 200, r.text
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    return token

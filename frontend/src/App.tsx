@@ -7,6 +7,8 @@ import { Loading } from "./components/States";
 import { SignedOutNotice } from "./components/SignedOutNotice";
 import { I18nProvider } from "./i18n/I18nProvider";
 import { AdminLayout } from "./pages/admin/AdminLayout";
+import { Approvals as AdminApprovals } from "./pages/admin/Approvals";
+import { Audit as AdminAudit } from "./pages/admin/Audit";
 import { Overview as AdminOverview } from "./pages/admin/Overview";
 import { Reconciliation } from "./pages/admin/Reconciliation";
 import { UserDetail as AdminUserDetail } from "./pages/admin/UserDetail";
@@ -116,6 +118,8 @@ export function AppRoutes() {
           <Route path="users" element={<AdminUsers />} />
           <Route path="users/:userId" element={<AdminUserDetail />} />
           <Route path="reconciliation" element={<Reconciliation />} />
+          <Route path="audit" element={<AdminAudit />} />
+          <Route path="approvals" element={<AdminApprovals />} />
         </Route>
         <Route path="verify" element={<Verify />} />
       </Route>

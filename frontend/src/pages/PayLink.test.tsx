@@ -60,6 +60,10 @@ describe("Pay by link", () => {
     expect(await screen.findByTestId("send-success")).toHaveTextContent("Alice A.");
     expect(screen.getByTestId("paid-reference")).toHaveTextContent("IP7K3Q9X2M");
     expect(screen.getByTestId("see-details")).toHaveAttribute("href", "/transactions/t9");
+    // The same success screen as Send: the new balance, and the receipt to share or download.
+    expect(await screen.findByTestId("new-balance")).toHaveTextContent("500.00");
+    expect(screen.getByRole("button", { name: "Share receipt" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Download receipt" })).toBeInTheDocument();
     const post = server.calls.find((c) => c.method === "POST")!;
     expect(post.body).toEqual({ payment_link: "tok.abc", amount: "150.00", pin: "123456" });
     expect(post.headers["Idempotency-Key"]).toMatch(/^[0-9a-f-]{36}$/);

@@ -9,12 +9,12 @@ import { ErrorBanner, type ErrorMessages } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { FrozenNotice, useFrozen } from "../components/FrozenNotice";
 import { PaidResult } from "../components/PaidResult";
-import { PinField } from "../components/PinField";
+import { ConfirmWithPin, ReviewFacts } from "../components/ConfirmWithPin";
 import { Loading } from "../components/States";
 import { useI18n } from "../i18n/I18nProvider";
 import { focusFirstInvalid } from "../lib/focus";
 import { useAttemptKeys } from "../lib/useAttemptKeys";
-import { normaliseAmount, validateAmount, validatePin } from "../lib/validation";
+import { normaliseAmount, validateAmount } from "../lib/validation";
 import { useProfile } from "./useProfile";
 
 /** A link's refusals in plain words (the same whether resolving or paying). */
@@ -33,7 +33,7 @@ const LINK_ERRORS: ErrorMessages = {
  */
 export function PayLink() {
   const { token = "" } = useParams();
-  const { t, money } = useI18n();
+  const { t } = useI18n();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const me = useProfile();
@@ -43,23 +43,16 @@ export function PayLink() {
   const [step, setStep] = useState<"details" | "review">("details");
   const [amount, setAmount] = useState("");
   const [note, setNote] = useState("");
-  const [pin, setPin] = useState("");
   const [touched, setTouched] = useState(false);
-  const [pinTouched, setPinTouched] = useState(false);
-  const [done, setDone] = useState<Transfer | null>(null);
+  const [done, setDone] = useState<{ transfer: Transfer; at: number } | null>(null);
   const keys = useAttemptKeys();
   const inFlight = useRef(false);
-  const pinRef = useRef<HTMLInputElement>(null);
-  const errorRef = useRef<HTMLDivElement>(null);
   const doneRef = useRef<HTMLDivElement>(null);
 
   // A link with its amount goes straight to the review: there is nothing to fill in.
   useEffect(() => {
     if (fixed) setStep("review");
   }, [fixed]);
-  useEffect(() => {
-    if (step === "review") pinRef.current?.focus();
-  }, [step]);
   useEffect(() => {
     if (done) doneRef.current?.focus();
   }, [done]);
@@ -69,33 +62,22 @@ export function PayLink() {
       paymentsApi.payLink(v.key, { payment_link: v.payment_link, amount: v.amount, note: v.note, pin: v.pin }),
     onSuccess: (transfer) => {
       keys.settle(false);
-      setDone(transfer);
-      setPin("");
+      setDone({ transfer, at: Date.now() });
       void qc.invalidateQueries({ queryKey: ["wallet"] });
       void qc.invalidateQueries({ queryKey: ["transactions"] });
       void qc.invalidateQueries({ queryKey: ["recent-recipients"] });
     },
     onError: (err) => {
       keys.settle(err instanceof ApiError && err.outcomeUnknown);
-      if (err instanceof ApiError && (err.code === "invalid_pin" || err.code === "pin_locked")) {
-        setPin("");
-        setPinTouched(false);
-      }
     },
     onSettled: () => {
       inFlight.current = false;
     },
   });
 
-  // Focus follows a refusal once it is on screen: a wrong PIN -> the PIN field, else the message.
-  useEffect(() => {
-    if (!pay.error) return;
-    (pay.error instanceof ApiError && pay.error.code === "invalid_pin" ? pinRef : errorRef).current?.focus();
-  }, [pay.error]);
-
   if (done)
     return (
-      <PaidResult transfer={done} focusRef={doneRef}>
+      <PaidResult transfer={done.transfer} at={done.at} focusRef={doneRef}>
         <div className="actions">
           <button className="btn" type="button" onClick={() => navigate("/")}>
             {t("flows.done")}
@@ -105,18 +87,16 @@ export function PayLink() {
     );
 
   const amountValue = fixed ?? normaliseAmount(amount);
-  const errs = { amount: fixed ? null : validateAmount(amountValue), pin: validatePin(pin) };
+  const amountErr = fixed ? null : validateAmount(amountValue);
   const self = Boolean(link.data && me.data && link.data.user_id === me.data.user_id);
 
   function submitDetails(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    if (errs.amount) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
+    if (amountErr) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     setStep("review");
   }
 
-  function submitPay(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    if (errs.pin) return focusFirstInvalid(e.currentTarget, () => setPinTouched(true));
+  function submitPay(pin: string) {
     if (inFlight.current || done) return;
     inFlight.current = true; // a second click before React re-renders cannot pay twice
     pay.reset();
@@ -125,6 +105,16 @@ export function PayLink() {
   }
 
   const data = link.data;
+  const noteField = <Field label={t("common.note")} name="note" maxLength={140} value={note} onChange={(e) => setNote(e.target.value)} />;
+  // The link's own reference (what the shop asked to be paid for), beside whom and how much.
+  const linkReference = data?.reference ? (
+    <>
+      <dt>{t("flows.reference")}</dt>
+      <dd>
+        <Bdi testId="link-reference">{data.reference}</Bdi>
+      </dd>
+    </>
+  ) : null;
   return (
     <section className="card narrow" aria-labelledby="pay-h">
       <h1 id="pay-h">{t("pay.title")}</h1>
@@ -143,98 +133,44 @@ export function PayLink() {
           {t("flows.self_send")}
         </div>
       )}
-      {data && !self && (
+      {data && !self && step === "details" && (
         <>
-          <dl className="facts review" data-testid="pay-review">
-            <dt>{t("send.to")}</dt>
-            <dd>
-              <strong data-testid="recipient-name">
-                <Bdi>{data.display_name || `@${data.handle}`}</Bdi>
-              </strong>{" "}
-              {data.handle && (
-                <Bdi ltr className="muted">
-                  @{data.handle}
-                </Bdi>
-              )}
-            </dd>
-            {(fixed || step === "review") && (
-              <>
-                <dt>{t("common.amount")}</dt>
-                <dd className="big">
-                  <Bdi testId="review-amount">{money(amountValue)}</Bdi>
-                </dd>
-              </>
-            )}
-            {data.reference && (
-              <>
-                <dt>{t("flows.reference")}</dt>
-                <dd>
-                  <Bdi testId="link-reference">{data.reference}</Bdi>
-                </dd>
-              </>
-            )}
-            {step === "review" && note.trim() && (
-              <>
-                <dt>{t("flows.note")}</dt>
-                <dd>
-                  <Bdi>{note.trim()}</Bdi>
-                </dd>
-              </>
-            )}
-          </dl>
-          {step === "details" && (
-            <form onSubmit={submitDetails} noValidate>
-              <Field
-                label={t("common.amount")}
-                name="amount"
-                inputMode="decimal"
-                autoComplete="off"
-                autoFocus
-                value={amount}
-                onChange={(e) => setAmount(e.target.value)}
-                error={touched && errs.amount ? t(errs.amount) : null}
-              />
-              <Field label={t("common.note")} name="note" maxLength={140} value={note} onChange={(e) => setNote(e.target.value)} />
-              <button className="btn btn-primary" type="submit" disabled={frozen}>
-                {t("send.review")}
-              </button>
-            </form>
-          )}
-          {step === "review" && (
-            <form onSubmit={submitPay} noValidate aria-labelledby="pay-review-h">
-              <h2 id="pay-review-h" className="h3">
-                {t("flows.review_title")}
-              </h2>
-              {fixed && (
-                <Field label={t("common.note")} name="note" maxLength={140} value={note} onChange={(e) => setNote(e.target.value)} />
-              )}
-              <p className="muted">{t("flows.review_hint")}</p>
-              <ErrorBanner ref={errorRef} error={pay.error} messages={LINK_ERRORS} />
-              <PinField
-                ref={pinRef}
-                name="pin"
-                value={pin}
-                onChange={(v) => {
-                  setPin(v);
-                  if (pay.error) pay.reset();
-                }}
-                onBlur={() => pin && setPinTouched(true)}
-                error={errs.pin}
-                touched={pinTouched}
-              />
-              <div className="actions">
-                <button className="btn btn-primary" type="submit" disabled={pay.isPending || frozen}>
-                  {pay.isPending ? t("send.sending") : t("send.confirm")}
-                </button>
-                {!fixed && (
-                  <button className="btn" type="button" onClick={() => setStep("details")} disabled={pay.isPending}>
-                    {t("flows.edit")}
-                  </button>
-                )}
-              </div>
-            </form>
-          )}
+          <ReviewFacts recipient={data} extra={linkReference} testId="pay-review" />
+          <form onSubmit={submitDetails} noValidate>
+            <Field
+              label={t("common.amount")}
+              name="amount"
+              inputMode="decimal"
+              autoComplete="off"
+              autoFocus
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+              error={touched && amountErr ? t(amountErr) : null}
+            />
+            {noteField}
+            <button className="btn btn-primary" type="submit" disabled={frozen}>
+              {t("send.review")}
+            </button>
+          </form>
         </>
+      )}
+      {data && !self && step === "review" && (
+        <ConfirmWithPin
+          testId="pay-review"
+          recipient={data}
+          amount={amountValue}
+          note={note.trim()}
+          extra={linkReference}
+          error={pay.error}
+          errorMessages={LINK_ERRORS}
+          pending={pay.isPending}
+          disabled={frozen}
+          onConfirm={submitPay}
+          onRetype={() => pay.reset()}
+          onBack={fixed ? undefined : () => setStep("details")}
+        >
+          {fixed && noteField}
+        </ConfirmWithPin>
       )}
     </section>
   );

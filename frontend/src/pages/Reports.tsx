@@ -7,21 +7,12 @@ import { ReportChart } from "../components/ReportChart";
 import { Empty, Loading } from "../components/States";
 import { useI18n } from "../i18n/I18nProvider";
 import type { Granularity } from "../lib/money";
+import { saveResponse } from "../lib/download";
 import { PRESETS, granularityFor, presetRange, type DayRange, type Preset } from "../lib/periods";
 
 async function downloadStatement(from: string, to: string): Promise<void> {
-  const resp = await api.statementCsv({ from, to });
-  const blob = await resp.blob();
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
   // The server names the file (Content-Disposition); ours is only a fallback.
-  const named = /filename="?([^";]+)"?/.exec(resp.headers.get("Content-Disposition") ?? "");
-  a.download = named?.[1] ?? `instapay-statement-${from}-to-${to}.csv`;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  await saveResponse(await api.statementCsv({ from, to }), `instapay-statement-${from}-to-${to}.csv`);
 }
 
 export function Reports() {

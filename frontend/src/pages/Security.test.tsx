@@ -9,6 +9,7 @@ afterEach(() => vi.unstubAllGlobals());
 const base = {
   "GET /api/v1/auth/sessions": () => json(200, { items: [] }),
   "GET /api/v1/auth/clients": () => json(200, { items: [] }),
+  "GET /api/v1/webhooks/endpoints": () => json(200, { items: [], next_cursor: null }),
 };
 
 describe("Security", () => {

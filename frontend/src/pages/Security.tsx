@@ -11,6 +11,7 @@ import { PinField } from "../components/PinField";
 import { Empty, Loading } from "../components/States";
 import { useI18n } from "../i18n/I18nProvider";
 import { describeUserAgent } from "../lib/userAgent";
+import { Webhooks } from "./Webhooks";
 import { validateNewPin, validatePassword, validatePin, validateRequired } from "../lib/validation";
 import { focusFirstInvalid } from "../lib/focus";
 
@@ -34,6 +35,7 @@ export function Security() {
       <h1 className="span-2">{t("sec.title")}</h1>
       <Sessions />
       <ApiClients />
+      <Webhooks />
       <ChangePassword />
       <ChangePin />
     </div>

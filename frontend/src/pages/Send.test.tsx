@@ -49,7 +49,7 @@ describe("Send money", () => {
     renderWithProviders(<Send />);
     await fillUntilConfirm(user);
     await user.click(screen.getByRole("button", { name: "Confirm and send" }));
-    expect(await screen.findByRole("status")).toHaveTextContent("Bob S.");
+    expect(await screen.findByTestId("send-success")).toHaveTextContent("Bob S.");
     const post = server.calls.find((c) => c.method === "POST")!;
     expect(post.body).toEqual({ recipient: "bob.s", amount: "125.50", pin: "123456" });
     expect(post.headers["Idempotency-Key"]).toMatch(/^[0-9a-f-]{36}$/);
@@ -221,8 +221,10 @@ describe("Send money", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("Insufficient funds");
     await waitFor(() => expect(screen.getByRole("alert")).toHaveFocus());
     await user.type(screen.getByLabelText("Transaction PIN"), "123456{Enter}");
-    await waitFor(() => expect(screen.getByRole("status")).toHaveFocus());
-    expect(screen.getByRole("status")).toHaveTextContent("Bob S.");
+    // The result is announced (role=status) and focused; the receipt's own status region stays empty.
+    await waitFor(() => expect(screen.getByTestId("send-success")).toHaveFocus());
+    expect(screen.getByTestId("send-success")).toHaveAttribute("role", "status");
+    expect(screen.getByTestId("send-success")).toHaveTextContent("Bob S.");
     expect(screen.queryByRole("alert")).not.toBeInTheDocument(); // no old error beside the success
     await user.click(screen.getByRole("button", { name: "Send again" }));
     expect(screen.getByLabelText("Amount (EGP)")).toHaveFocus();
@@ -265,7 +267,7 @@ describe("Send money", () => {
     expect(screen.getByTestId("sent-to")).toHaveTextContent(/^Bassem Y\.$/);
     expect(done.textContent).not.toContain(".."); // no full stop added after a name that has one
     expect(await screen.findByTestId("new-balance")).toHaveTextContent("374.50");
-    expect(screen.getByTestId("reference")).toHaveTextContent("IP7K3Q9X2M");
+    expect(screen.getByTestId("paid-reference")).toHaveTextContent("IP7K3Q9X2M");
     // The form is gone: nothing left to submit a second time.
     expect(screen.queryByRole("button", { name: "Confirm and send" })).not.toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Done" })).toBeInTheDocument();

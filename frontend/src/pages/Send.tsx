@@ -8,13 +8,13 @@ import type { LookupResult, Transfer } from "../api/models";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { FrozenNotice, useFrozen } from "../components/FrozenNotice";
-import { PaidFollowUp } from "../components/PaidResult";
+import { PaidResult } from "../components/PaidResult";
 import { PayeeChips } from "../components/PayeeChips";
-import { PinField } from "../components/PinField";
+import { ConfirmWithPin } from "../components/ConfirmWithPin";
 import { ScanQr } from "../components/ScanQr";
 import { useI18n } from "../i18n/I18nProvider";
 import { useAttemptKeys } from "../lib/useAttemptKeys";
-import { normaliseAmount, validateAmount, validatePin, validateRecipient } from "../lib/validation";
+import { normaliseAmount, validateAmount, validateRecipient } from "../lib/validation";
 import { focusFirstInvalid } from "../lib/focus";
 import { normaliseRecipient } from "../lib/phone";
 import { useProfile, useWallet } from "./useProfile";
@@ -26,13 +26,8 @@ import { useProfile, useWallet } from "./useProfile";
  */
 type Step = "recipient" | "details" | "review";
 
-/** The name to show for a party: the masked display name, else the handle. */
-function partyName(p: { handle?: string | null; display_name?: string | null }): string {
-  return p.display_name || (p.handle ? `@${p.handle}` : "");
-}
-
 export function Send() {
-  const { t, money, dateTime } = useI18n();
+  const { t, money } = useI18n();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -45,18 +40,12 @@ export function Send() {
   const [self, setSelf] = useState(false);
   const [amount, setAmount] = useState(params.get("amount") ?? "");
   const [note, setNote] = useState("");
-  const [pin, setPin] = useState("");
   const [touched, setTouched] = useState(false);
-  // The PIN's format is judged when the person leaves the field or confirms, never while empty
-  // after a refused PIN cleared it.
-  const [pinTouched, setPinTouched] = useState(false);
   const [done, setDone] = useState<{ transfer: Transfer; at: number } | null>(null);
   const keys = useAttemptKeys();
   const inFlight = useRef(false);
   const amountRef = useRef<HTMLInputElement>(null);
   const recipientRef = useRef<HTMLInputElement>(null);
-  const pinRef = useRef<HTMLInputElement>(null);
-  const errorRef = useRef<HTMLDivElement>(null);
   const doneRef = useRef<HTMLDivElement>(null);
   const selfRef = useRef<HTMLDivElement>(null);
 
@@ -81,17 +70,12 @@ export function Send() {
     onSuccess: (transfer) => {
       keys.settle(false);
       setDone({ transfer, at: Date.now() });
-      setPin("");
       void qc.invalidateQueries({ queryKey: ["wallet"] });
       void qc.invalidateQueries({ queryKey: ["transactions"] });
       void qc.invalidateQueries({ queryKey: ["recent-recipients"] });
     },
     onError: (err) => {
       keys.settle(err instanceof ApiError && err.outcomeUnknown);
-      if (err instanceof ApiError && (err.code === "invalid_pin" || err.code === "pin_locked")) {
-        setPin("");
-        setPinTouched(false);
-      }
     },
     onSettled: () => {
       inFlight.current = false;
@@ -111,16 +95,10 @@ export function Send() {
 
   useEffect(() => {
     if (step === "details") amountRef.current?.focus();
-    if (step === "review") pinRef.current?.focus();
   }, [step]);
 
-  // Focus follows the outcome (the form or button just used may be gone): a refused PIN -> the
-  // PIN field, any other refusal -> the error, a lookup miss -> the recipient, success -> the result.
-  useEffect(() => {
-    if (!send.error) return;
-    const pinRefused = send.error instanceof ApiError && send.error.code === "invalid_pin";
-    (pinRefused ? pinRef : errorRef).current?.focus();
-  }, [send.error]);
+  // Focus follows the outcome (the form or button just used may be gone): a lookup miss -> the
+  // recipient, success -> the result (a refused PIN or transfer: ConfirmWithPin).
   useEffect(() => {
     if (lookup.error) recipientRef.current?.focus();
   }, [lookup.error]);
@@ -135,15 +113,13 @@ export function Send() {
     flushSync(() => {
       setStep(next);
       send.reset();
-      setPin("");
-      setPinTouched(false);
     });
     focus?.();
   }
 
   const recipientError = validateRecipient(recipient);
   const amountValue = normaliseAmount(amount);
-  const errs = { amount: validateAmount(amountValue), pin: validatePin(pin) };
+  const errs = { amount: validateAmount(amountValue) };
   const available = wallet.data ? (wallet.data.available_balance ?? wallet.data.balance) : null;
 
   function submitLookup(e: FormEvent<HTMLFormElement>) {
@@ -160,9 +136,7 @@ export function Send() {
     setStep("review");
   }
 
-  function submitTransfer(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    if (errs.pin) return focusFirstInvalid(e.currentTarget, () => setPinTouched(true));
+  function submitTransfer(pin: string) {
     if (!found || inFlight.current || done) return;
     inFlight.current = true; // a second click before React re-renders cannot send twice
     send.reset(); // one message at a time: the last attempt's error goes as this one starts
@@ -188,47 +162,9 @@ export function Send() {
     (samePerson ? amountRef : recipientRef).current?.focus();
   }
 
-  if (done) {
-    const tr = done.transfer;
-    const reference = (tr as { reference?: string | null }).reference;
-    // The balance after this transfer: the wallet as read after it (read-your-writes), not before.
-    const fresh = wallet.data && wallet.dataUpdatedAt >= done.at ? (wallet.data.available_balance ?? wallet.data.balance) : null;
+  if (done)
     return (
-      <section className="card narrow success-card" aria-labelledby="sent-h">
-        <h1 id="sent-h">{t("flows.sent_title")}</h1>
-        <div ref={doneRef} tabIndex={-1} role="status" className="banner banner-ok" data-testid="send-success">
-          <p className="big">
-            <bdi>{money(tr.amount, tr.currency)}</bdi>
-          </p>
-          <p>
-            {t("flows.sent_to")} <bdi data-testid="sent-to">{partyName(tr.recipient)}</bdi>
-          </p>
-        </div>
-        <dl className="facts">
-          <dt>{t("flows.new_balance")}</dt>
-          <dd data-testid="new-balance">{fresh ? <bdi>{money(fresh, wallet.data?.currency ?? tr.currency)}</bdi> : t("common.loading")}</dd>
-          <dt>{t("flows.when")}</dt>
-          <dd>{dateTime(tr.created_at)}</dd>
-          {tr.note && (
-            <>
-              <dt>{t("flows.note")}</dt>
-              <dd>
-                <bdi>{tr.note}</bdi>
-              </dd>
-            </>
-          )}
-          {reference && (
-            <>
-              <dt>{t("flows.reference")}</dt>
-              <dd>
-                <bdi className="mono" data-testid="reference">
-                  {reference}
-                </bdi>
-              </dd>
-            </>
-          )}
-        </dl>
-        <PaidFollowUp transfer={tr} showReference={false} />
+      <PaidResult transfer={done.transfer} at={done.at} focusRef={doneRef}>
         <div className="actions">
           <button className="btn btn-primary" type="button" onClick={() => restart(true)}>
             {t("flows.send_again")}
@@ -237,9 +173,8 @@ export function Send() {
             {t("flows.done")}
           </button>
         </div>
-      </section>
+      </PaidResult>
     );
-  }
 
   const recipientBox = found && (
     <div className="recipient" aria-live="polite">
@@ -320,55 +255,18 @@ export function Send() {
         </form>
       )}
       {step === "review" && found && (
-        <form onSubmit={submitTransfer} noValidate aria-labelledby="review-h">
-          <h2 id="review-h" className="h3">
-            {t("flows.review_title")}
-          </h2>
-          <dl className="facts review" data-testid="send-review">
-            <dt>{t("send.to")}</dt>
-            <dd>
-              <strong data-testid="recipient-name">
-                <bdi>{found.display_name}</bdi>
-              </strong>{" "}
-              <bdi className="muted">@{found.handle}</bdi>
-            </dd>
-            <dt>{t("common.amount")}</dt>
-            <dd className="big">
-              <bdi data-testid="review-amount">{money(amountValue)}</bdi>
-            </dd>
-            {note.trim() && (
-              <>
-                <dt>{t("flows.note")}</dt>
-                <dd>
-                  <bdi>{note.trim()}</bdi>
-                </dd>
-              </>
-            )}
-          </dl>
-          <p className="muted">{t("flows.review_hint")}</p>
-          <ErrorBanner ref={errorRef} error={send.error} />
-          <PinField
-            ref={pinRef}
-            name="pin"
-            value={pin}
-            onChange={(v) => {
-              setPin(v);
-              // Typing a new PIN starts a new attempt: the last refusal goes.
-              if (send.error) send.reset();
-            }}
-            onBlur={() => pin && setPinTouched(true)}
-            error={errs.pin}
-            touched={pinTouched}
-          />
-          <div className="actions">
-            <button className="btn btn-primary" type="submit" disabled={send.isPending || frozen}>
-              {send.isPending ? t("send.sending") : t("send.confirm")}
-            </button>
-            <button className="btn" type="button" onClick={() => goTo("details", () => amountRef.current?.focus())} disabled={send.isPending}>
-              {t("flows.edit")}
-            </button>
-          </div>
-        </form>
+        <ConfirmWithPin
+          testId="send-review"
+          recipient={found}
+          amount={amountValue}
+          note={note.trim()}
+          error={send.error}
+          pending={send.isPending}
+          disabled={frozen}
+          onConfirm={submitTransfer}
+          onRetype={() => send.reset()}
+          onBack={() => goTo("details", () => amountRef.current?.focus())}
+        />
       )}
     </section>
   );

@@ -3,12 +3,13 @@ import { useI18n } from "../../i18n/I18nProvider";
 import { useSession } from "../../session/SessionProvider";
 import "./admin.css";
 
-// The admin sections that exist. Disputes, audit and approvals join this list with their pages
-// (never as links to nothing).
+// The admin sections that exist. Disputes joins this list with its page (never as a link to nothing).
 const SECTIONS = [
   ["/admin", "adm.nav.overview"],
   ["/admin/users", "adm.nav.users"],
   ["/admin/reconciliation", "adm.nav.reconciliation"],
+  ["/admin/audit", "webui.adm.nav.audit"],
+  ["/admin/approvals", "webui.adm.nav.approvals"],
 ] as const;
 
 /**

@@ -1,0 +1,171 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { Route, Routes } from "react-router-dom";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { setAccessToken } from "../../api/http";
+import { fakeServer, json, renderWithProviders } from "../../test/render";
+import { Approvals } from "./Approvals";
+import { Audit } from "./Audit";
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+  setAccessToken(null);
+});
+
+const ME = "aaaaaaaa-0000-4000-8000-000000000001";
+const OTHER = "bbbbbbbb-0000-4000-8000-000000000002";
+/** An access token whose payload names the signed-in admin (the signature is the server's business). */
+function signInAs(sub: string) {
+  setAccessToken(`h.${btoa(JSON.stringify({ sub, roles: ["admin"] })).replace(/=+$/, "")}.s`);
+}
+
+const entry = (n: number, over: Record<string, unknown> = {}) => ({
+  id: `a${n}`,
+  at: "2026-12-01T09:00:00Z",
+  actor: OTHER,
+  actor_role: "admin",
+  action: "wallet.freeze",
+  subject: "user:11111111",
+  details: { reason: "fraud report", amount: "50.00" },
+  service: "transaction-service",
+  ...over,
+});
+
+const proposal = (id: string, over: Record<string, unknown> = {}) => ({
+  id,
+  action: "wallet.freeze",
+  subject: "wallet:w1",
+  payload: { reason: "fraud" },
+  proposed_by: OTHER,
+  proposed_at: "2026-12-03T09:00:00Z",
+  expires_at: "2026-12-04T09:00:00Z",
+  status: "pending",
+  approved_by: null,
+  approved_at: null,
+  ...over,
+});
+
+function openAudit(route = "/admin/audit", lang: "en" | "ar" = "en") {
+  return renderWithProviders(
+    <Routes>
+      <Route path="/admin/audit" element={<Audit />} />
+    </Routes>,
+    { route, lang },
+  );
+}
+
+describe("Admin console: audit log", () => {
+  it("lists entries with actor, role, action, subject, service and details, and filters through the URL", async () => {
+    const server = fakeServer({
+      "GET /api/v1/admin/audit": [
+        () => json(200, { items: [entry(1), entry(2, { action: "wallet.unfreeze", details: null })], next_cursor: "c2" }),
+        () => json(200, { items: [entry(3, { action: "limits.change" })], next_cursor: null }),
+        () => json(200, { items: [], next_cursor: null }),
+      ],
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    openAudit();
+    const rows = await screen.findAllByTestId("audit-row");
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toHaveTextContent("wallet.freeze");
+    expect(rows[0]).toHaveTextContent(OTHER);
+    expect(rows[0]).toHaveTextContent("admin");
+    expect(rows[0]).toHaveTextContent("user:11111111");
+    expect(rows[0]).toHaveTextContent("transaction-service");
+    expect(rows[0]).toHaveTextContent("fraud report");
+    await user.click(screen.getByRole("button", { name: "Load more" }));
+    await waitFor(() => expect(screen.getAllByTestId("audit-row")).toHaveLength(3));
+    expect(new URL(server.calls[1].url, "http://x").searchParams.get("cursor")).toBe("c2");
+
+    await user.type(screen.getByLabelText("Actor"), ` ${OTHER} `);
+    await user.type(screen.getByLabelText("Action"), "wallet.freeze");
+    await user.type(screen.getByLabelText("From"), "2026-12-01");
+    await user.type(screen.getByLabelText("To"), "2026-12-02");
+    await user.click(screen.getByRole("button", { name: "Filter" }));
+    expect(await screen.findByText("No entries match these filters.")).toBeInTheDocument();
+    const q = new URL(server.calls[2].url, "http://x").searchParams;
+    expect(Object.fromEntries(q)).toEqual({ actor: OTHER, action: "wallet.freeze", from: "2026-12-01", to: "2026-12-02" });
+  });
+
+  it("reads its filters from the URL, refuses a From after To, and reads in Arabic", async () => {
+    const server = fakeServer({ "GET /api/v1/admin/audit": () => json(200, { items: [entry(1)], next_cursor: null }) });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    openAudit("/admin/audit?subject=user%3A11111111", "ar");
+    expect(await screen.findByRole("heading", { name: "سجل التدقيق" })).toBeInTheDocument();
+    await screen.findAllByTestId("audit-row");
+    expect(new URL(server.calls[0].url, "http://x").searchParams.get("subject")).toBe("user:11111111");
+    expect(screen.getByLabelText("الهدف")).toHaveValue("user:11111111");
+    await user.type(screen.getByLabelText("من"), "2026-12-05");
+    await user.type(screen.getByLabelText("إلى"), "2026-12-01");
+    expect(screen.getByRole("alert")).toHaveTextContent("«من»");
+    expect(screen.getByRole("button", { name: "تصفية" })).toBeDisabled();
+  });
+
+  it("shows a refusal for a user without the admin role", async () => {
+    vi.stubGlobal("fetch", fakeServer({ "GET /api/v1/admin/audit": () => json(403, { code: "forbidden", detail: "admin role required" }) }).fetchImpl);
+    openAudit();
+    expect(await screen.findByRole("alert")).toHaveTextContent("You are not allowed to do this.");
+  });
+});
+
+describe("Admin console: approvals", () => {
+  it("lists what waits first, hides Approve on one's own proposals, shows expired ones, and approves after asking", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-12-03T12:00:00Z") });
+    signInAs(ME);
+    const server = fakeServer({
+      "GET /api/v1/admin/approvals": () =>
+        json(200, {
+          items: [
+            proposal("p-done", { status: "approved", approved_by: ME, approved_at: "2026-12-02T10:00:00Z", proposed_at: "2026-12-02T09:00:00Z" }),
+            proposal("p-mine", { proposed_by: ME, action: "wallet.unfreeze" }),
+            proposal("p-old", { expires_at: "2026-12-03T10:00:00Z" }), // pending on the server, past its expiry
+            proposal("p-theirs", { action: "limits.change", expires_at: "2026-12-03T18:00:00Z" }),
+          ],
+          next_cursor: null,
+        }),
+      "POST /api/v1/admin/approvals/p-theirs/approve": () => json(200, { id: "p-theirs", status: "approved" }),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<Approvals />);
+    await screen.findAllByTestId("approval");
+    const items = screen.getAllByTestId("approval");
+    // Waiting ones first, the one expiring soonest on top; then the decided and expired ones.
+    expect(items.map((i) => i.getAttribute("data-status"))).toEqual(["pending", "pending", "expired", "approved"]);
+    expect(items[0]).toHaveTextContent("limits.change");
+    expect(screen.getByTestId("approvals-count")).toHaveTextContent("Waiting for approval: 2");
+
+    const mine = items[1];
+    expect(mine).toHaveTextContent("wallet.unfreeze");
+    expect(within(mine).queryByRole("button", { name: "Approve" })).not.toBeInTheDocument();
+    expect(within(mine).getByTestId("approval-own")).toHaveTextContent("another admin must approve it");
+    expect(items[2]).toHaveTextContent("Expired");
+    expect(within(items[2]).queryByRole("button", { name: "Approve" })).not.toBeInTheDocument();
+    expect(items[3]).toHaveTextContent("Approved by");
+
+    await user.click(within(items[0]).getByRole("button", { name: "Approve" }));
+    expect(within(items[0]).getByRole("alert")).toHaveTextContent("Approve limits.change? It is carried out at once.");
+    expect(server.calls.filter((c) => c.method === "POST")).toHaveLength(0);
+    await user.click(within(items[0]).getByRole("button", { name: "Yes, approve" }));
+    expect(await screen.findByText("Approved and carried out.")).toBeInTheDocument();
+    expect(server.calls.filter((c) => c.method === "POST").map((c) => c.url)).toEqual(["/api/v1/admin/approvals/p-theirs/approve"]);
+  });
+
+  it("says the server's refusal of a self-approval, and reads in Arabic", async () => {
+    signInAs(ME);
+    const server = fakeServer({
+      "GET /api/v1/admin/approvals": () => json(200, { items: [proposal("p1", { expires_at: "2999-01-01T00:00:00Z" })], next_cursor: null }),
+      "POST /api/v1/admin/approvals/p1/approve": () => json(403, { code: "forbidden", detail: "self-approval" }),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<Approvals />, { lang: "ar" });
+    expect(await screen.findByRole("heading", { name: "الموافقات" })).toBeInTheDocument();
+    await user.click(await screen.findByRole("button", { name: "موافقة" }));
+    await user.click(screen.getByRole("button", { name: "نعم، وافق" }));
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveAttribute("data-code", "forbidden"));
+  });
+});
