@@ -15,6 +15,8 @@ interface ReceiptActionsProps {
   reference: string | null;
   /** When it happened (ISO 8601). */
   at: string;
+  /** Money received names its sender ("From"); money sent, its recipient ("To"). */
+  direction?: "in" | "out";
 }
 
 /**
@@ -22,20 +24,20 @@ interface ReceiptActionsProps {
  * "Download receipt" (the PDF, saved as a file). On Send's and a paid link's success screens; a
  * transaction's details page can show the same buttons.
  */
-export function ReceiptActions({ transactionId, amount, currency, counterparty, reference, at }: ReceiptActionsProps) {
-  const { t, money, dateTime } = useI18n();
+export function ReceiptActions({ transactionId, amount, currency, counterparty, reference, at, direction = "out" }: ReceiptActionsProps) {
+  const { t, lang, money, dateTime } = useI18n();
   const [shared, setShared] = useState<ShareOutcome | null>(null);
   useEffect(() => {
     if (shared !== "copied") return;
     const timer = setTimeout(() => setShared(null), 6000);
     return () => clearTimeout(timer);
   }, [shared]);
-  const download = useMutation({ mutationFn: () => downloadReceipt(transactionId, reference) });
+  const download = useMutation({ mutationFn: () => downloadReceipt(transactionId, reference, lang) });
 
   async function share() {
     const text = receiptText(
       { amount: money(amount, currency), counterparty, reference, at: dateTime(at) },
-      { title: t("webui.receipt.title"), to: t("pay.to"), reference: t("flows.reference"), at: t("flows.when") },
+      { title: t("webui.receipt.title"), to: t(direction === "in" ? "webui.receipt.from" : "pay.to"), reference: t("flows.reference"), at: t("flows.when") },
     );
     setShared(await shareReceipt(t("webui.receipt.title"), text));
   }

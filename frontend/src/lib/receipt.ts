@@ -3,7 +3,7 @@
 // language). Used by the success screens of Send and of a paid link, and by any screen that shows
 // one transaction (components/ReceiptActions.tsx is the buttons).
 
-import { rawRequest } from "../api/http";
+import { paymentsApi } from "../api/payments";
 import { saveResponse } from "./download";
 
 /** What a receipt says about its payment, already formatted in the user's language. */
@@ -54,10 +54,8 @@ export async function shareReceipt(title: string, text: string): Promise<ShareOu
   }
 }
 
-/** Fetches the transaction's PDF receipt with the session (the API client's auth and refresh) and saves it. */
-export async function downloadReceipt(transactionId: string, reference: string | null): Promise<void> {
-  const resp = await rawRequest("GET", `/api/v1/transactions/${encodeURIComponent(transactionId)}/receipt.pdf`, {
-    headers: { Accept: "application/pdf" },
-  });
+/** Fetches the transaction's PDF receipt in the reader's language with the session (the API client's auth and refresh) and saves it. */
+export async function downloadReceipt(transactionId: string, reference: string | null, lang: string): Promise<void> {
+  const resp = await paymentsApi.receipt(transactionId, lang);
   await saveResponse(resp, `instapay-receipt-${reference ?? transactionId}.pdf`);
 }

@@ -245,7 +245,7 @@ describe("Transaction detail", () => {
       const user = userEvent.setup({ delay: null });
       const view = open();
       await user.click(await screen.findByRole("button", { name: "Share receipt" }));
-      expect(share).toHaveBeenCalledWith({ title: "InstaPay receipt", text: expect.stringContaining("IP7K3Q9X2M") });
+      expect(share).toHaveBeenCalledWith({ title: "Mini-InstaPay receipt", text: expect.stringContaining("IP7K3Q9X2M") });
       view.unmount();
 
       Object.defineProperty(navigator, "share", { value: undefined, configurable: true });
@@ -253,7 +253,7 @@ describe("Transaction detail", () => {
       Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
       open();
       await user.click(await screen.findByRole("button", { name: "Share receipt" }));
-      expect(await screen.findByText("Receipt details copied.")).toBeInTheDocument();
+      expect(await screen.findByText("Receipt copied. Paste it wherever you want to share it.")).toBeInTheDocument();
       expect(writeText).toHaveBeenCalledWith(expect.stringContaining("150.00"));
     });
   });

@@ -7,6 +7,7 @@ import { DISPUTE_REASONS, paymentsApi, type Dispute, type TransactionDetail as D
 import { Bdi } from "../components/Bdi";
 import { CopyButton } from "../components/CopyButton";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { ReceiptActions } from "../components/ReceiptActions";
 import { Field } from "../components/Field";
 import { PinField } from "../components/PinField";
 import { SaveFavourite } from "../components/SaveFavourite";
@@ -171,7 +172,15 @@ export function TransactionDetail() {
               </li>
             ))}
           </ol>
-          <ReceiptActions detail={d} />
+          <ReceiptActions
+            transactionId={d.id}
+            amount={d.amount}
+            currency={d.currency}
+            counterparty={other ? other.display_name || `@${other.handle}` : t(kindKey(d))}
+            reference={d.reference}
+            at={d.created_at}
+            direction={d.direction === "in" ? "in" : "out"}
+          />
           {refundable(d) && <RefundPanel detail={d} />}
           {disputable(d) && <ReportProblem detail={d} />}
           {d.type === "transfer" && other?.handle && <SaveFavourite handle={other.handle} />}
@@ -198,59 +207,6 @@ function refundable(d: Detail): boolean {
 /** A transfer the caller sent (not a refund), with no case open about it. */
 function disputable(d: Detail): boolean {
   return d.type === "transfer" && d.direction === "out" && d.status === "completed" && !d.refund_of && d.dispute?.status !== "open";
-}
-
-/**
- * The receipt as a PDF file (fetched with the session's token, then saved) and as a short text for
- * the phone's share sheet, or the clipboard where there is none.
- */
-function ReceiptActions({ detail: d }: { detail: Detail }) {
-  const { t, lang, money, dateTime } = useI18n();
-  const [said, setSaid] = useState<string | null>(null);
-  const download = useMutation({
-    mutationFn: async () => {
-      const resp = await paymentsApi.receipt(d.id, lang);
-      const url = URL.createObjectURL(await resp.blob());
-      const a = document.createElement("a");
-      a.href = url;
-      // The server names the file (Content-Disposition); ours is only a fallback.
-      const named = /filename="?([^";]+)"?/.exec(resp.headers.get("Content-Disposition") ?? "");
-      a.download = named?.[1] ?? `instapay-receipt-${d.reference}.pdf`;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    },
-  });
-  const text = t("txd.share_text", { kind: t(kindKey(d)), amount: money(d.amount, d.currency), reference: d.reference, when: dateTime(d.created_at) });
-  async function share() {
-    setSaid(null);
-    if (typeof navigator.share === "function") {
-      // Closing the share sheet rejects: nothing to tell the person.
-      await navigator.share({ title: t("txd.receipt"), text }).catch(() => undefined);
-      return;
-    }
-    try {
-      await navigator.clipboard.writeText(text);
-      setSaid(t("txd.share_copied"));
-    } catch {
-      setSaid(t("txd.share_failed"));
-    }
-  }
-  return (
-    <div className="row wrap" data-testid="receipt-actions">
-      <button type="button" className="btn btn-small" onClick={() => download.mutate()} disabled={download.isPending}>
-        {t("txd.download")}
-      </button>
-      <button type="button" className="btn btn-small" onClick={() => void share()}>
-        {t("txd.share")}
-      </button>
-      <span role="status" className="muted">
-        {said}
-      </span>
-      <ErrorBanner error={download.error} />
-    </div>
-  );
 }
 
 /** The recipient gives money back: amount (what is left, by default), optional note, PIN. */
