@@ -184,7 +184,9 @@ class World:
         async with self.app.state.db.sessionmaker() as s:
             row = (
                 await s.execute(
-                    text("SELECT handle, phone, email, status, version FROM ledger.directory_entries WHERE user_id = :u"),
+                    text(
+                        "SELECT handle, phone, email, status, version FROM ledger.directory_entries WHERE user_id = :u"
+                    ),
                     {"u": p.user_id},
                 )
             ).first()
