@@ -82,8 +82,10 @@ async def test_bank_under_faults(bank_stack, bank_pg, artifacts_dir):
     )
     # Handles renamed and released under the load, paid all along (its own users and money).
     aliases = AliasScenario.prepare(bank_stack.gateway_url)
+    bank = Bank(bank_stack, users, config, pg=bank_pg)
+    bank.outside_operations = aliases.funding_ids
     alias_task = asyncio.create_task(aliases.run(duration))
-    report = await Bank(bank_stack, users, config, pg=bank_pg).run()
+    report = await bank.run()
     for problem in await aliases.finish(alias_task, bank_stack.config.database_url):
         report.anomaly(problem)
     report.figures.update({f"aliases: {k}": v for k, v in aliases.figures.items()})
