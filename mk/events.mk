@@ -1,5 +1,5 @@
 # Events, notifications and reports: outbox relays, notification-service, reporting-service.
-.PHONY: test-events rebuild-reports bench-events reconcile
+.PHONY: test-events rebuild-reports rebuild-directory bench-events reconcile
 
 # `make bench` (if defined in mk/bench.mk) runs every step listed here.
 BENCH_STEPS += bench-events
@@ -10,6 +10,9 @@ test-events: install ## outbox relay, notification and reporting tests (in-proce
 
 rebuild-reports: install ## rebuild the reporting read model by replaying the event logs (stack from `make up` running)
 	@$(VENV_PY) -m instapay_stack.cli rebuild-reports
+
+rebuild-directory: install ## rebuild the transaction service's recipient directory from the user service (stack from `make up` running)
+	@$(VENV_PY) -m instapay_stack.cli rebuild-directory
 
 # EVENTS_BENCH_ARGS=--skip-relay measures the summary alone.
 bench-events: install ## reporting summary p95 over a year for a 100k-transaction user, and outbox relay events/s

@@ -180,7 +180,7 @@ def test_network_policies_allow_only_the_documented_paths():
         },  # everyone fetches JWKS from auth
         "user-service": {"api-gateway", "auth-service", "transaction-service", "notification-service"},
         # the transaction relay delivers withdrawal.requested to the payout submitter
-        "transaction-service": {"api-gateway", "auth-service", "reporting-service", "transaction-relay"},
+        "transaction-service": {"api-gateway", "auth-service", "reporting-service", "transaction-relay", "user-relay"},
         # events arrive from the outbox relays, never from the emitting services themselves
         "reporting-service": {"api-gateway"} | RELAY_COMPONENTS,
         # and auth sends one-time codes through POST /internal/messages
@@ -208,7 +208,8 @@ def test_network_policies_allow_only_the_documented_paths():
     ports = {p["port"] for rule in gateway_egress for p in rule.get("ports", [])}
     assert 6379 in ports and 5432 not in ports
     for name in RELAY_COMPONENTS:
-        payouts = {"transaction-service"} if name == "transaction-relay" else set()
+        # payouts (transaction relay) and the recipient directory (user relay) are the transaction service.
+        payouts = {"transaction-service"} if name in ("transaction-relay", "user-relay") else set()
         assert _peers(_policy(objs, name)["spec"]["egress"]) == {"reporting-service", "notification-service"} | payouts
     for name in (COMPONENTS | RELAY_COMPONENTS) - {"api-gateway"}:
         egress_ports = {p["port"] for rule in _policy(objs, name)["spec"]["egress"] for p in rule.get("ports", [])}

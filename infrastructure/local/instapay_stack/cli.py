@@ -161,6 +161,11 @@ def rebuild_reports(_args: argparse.Namespace) -> int:
     return _run_with_service_env("reporting", ["-m", "reporting_service.rebuild"])
 
 
+def rebuild_directory(_args: argparse.Namespace) -> int:
+    """Runs `python -m transaction_service.rebuild_directory` with the environment `make up` gives the services."""
+    return _run_with_service_env("transaction", ["-m", "transaction_service.rebuild_directory"])
+
+
 def reconcile(args: argparse.Namespace) -> int:
     """Runs `python -m transaction_service.reconcile` for a day, as the service's daily job does."""
     return _run_with_service_env(
@@ -184,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser(
         "rebuild-reports", help="rebuild the reporting read model from the event logs (the stack must be running)"
     ).set_defaults(func=rebuild_reports)
+    sub.add_parser(
+        "rebuild-directory",
+        help="rebuild the transaction service's recipient directory from the user service (the stack must be running)",
+    ).set_defaults(func=rebuild_directory)
     p_reconcile = sub.add_parser("reconcile", help="reconcile a day of the funding provider with the ledger")
     p_reconcile.add_argument("--date", help="UTC day, YYYY-MM-DD (default: yesterday)")
     p_reconcile.set_defaults(func=reconcile)

@@ -114,6 +114,8 @@ def service_urls(base: int, host: str = "127.0.0.1") -> dict[str, str]:
         "NOTIFICATION_URL": by_name["notification"],
         # The outbox relay's `payouts` subscriber is the transaction service's payout submitter.
         "PAYOUTS_URL": by_name["transaction"],
+        # ... and its `directory` subscriber (user.profile_changed) the transaction service's directory.
+        "DIRECTORY_URL": by_name["transaction"],
         "JWKS_URL": by_name["auth"] + "/.well-known/jwks.json",
         # Where this stack's web app answers `/pay/<token>` (the links and QR codes it makes).
         "PUBLIC_BASE_URL": by_name["gateway"],

@@ -7,6 +7,7 @@ is not ours to restart: its connections are terminated instead."""
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import json
 import os
@@ -16,6 +17,7 @@ from typing import IO
 
 import pytest
 from proof_support.bank import FUNDING_SETTINGS, GENEROUS_LIMITS, GENEROUS_MONEY_LIMITS, Bank, BankConfig
+from proof_support.bank_aliases import AliasScenario
 from proof_support.relays import start_relays
 
 from instapay_stack.e2e import register_user
@@ -78,7 +80,15 @@ async def test_bank_under_faults(bank_stack, bank_pg, artifacts_dir):
         clients=int(os.environ.get("BANK_CLIENTS", "8")),
         fault_interval=float(os.environ.get("BANK_FAULT_INTERVAL", "3")),
     )
-    report = await Bank(bank_stack, users, config, pg=bank_pg).run()
+    # Handles renamed and released under the load, paid all along (its own users and money).
+    aliases = AliasScenario.prepare(bank_stack.gateway_url)
+    bank = Bank(bank_stack, users, config, pg=bank_pg)
+    bank.outside_operations = aliases.funding_ids
+    alias_task = asyncio.create_task(aliases.run(duration))
+    report = await bank.run()
+    for problem in await aliases.finish(alias_task, bank_stack.config.database_url):
+        report.anomaly(problem)
+    report.figures.update({f"aliases: {k}": v for k, v in aliases.figures.items()})
     name = "soak-report.json" if duration >= 300 else "bank-report.json"
     (artifacts_dir / name).write_text(json.dumps(report.as_dict(), indent=2, default=str))
     print("\n" + report.render())

@@ -7,10 +7,11 @@ same syntax (`pattern`), so clients and schemathesis draw values the API takes.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -75,6 +76,33 @@ Phone = Annotated[
         description="E.164, or the local Egyptian form 01xxxxxxxxx (stored and shown as E.164)",
     ),
 ]
+
+
+LookupColumn = Literal["phone", "email", "handle"]
+
+
+def recipient_key(q: str) -> tuple[LookupColumn, str] | None:
+    """What a typed recipient names: a handle (optionally @-prefixed), a phone (E.164 or local
+    `01...`) or an e-mail -> (column, normalised value); None when it can name nobody. The user
+    service resolves with it and the transaction service's directory reads with it, so both
+    normalise a recipient the same way."""
+    q = q.strip()
+    number = as_e164(q)
+    if number is not None:
+        return "phone", number
+    if q.startswith("+"):
+        return None
+    if "@" in q.lstrip("@"):
+        return "email", q.lower()
+    if HANDLE_RE.match(q.removeprefix("@").lower()):
+        return "handle", q.removeprefix("@").lower()
+    return None
+
+
+def lookup_target(column: str, value: str) -> str:
+    """A resolved identifier as the per-user lookup budget records it: a digest of its normalised
+    form, so no phone or e-mail is stored in clear (user service) or copied (transaction service)."""
+    return hashlib.sha256(f"{column}:{value}".encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,9 @@ NOTIFICATION = "notification"
 # The transaction service's payout submitter (PAYOUTS_URL is the transaction service itself): a
 # withdrawal's payout is requested from the provider outside the transaction that held the money.
 PAYOUTS = "payouts"
+# The transaction service's recipient directory (DIRECTORY_URL is the transaction service itself):
+# its local copy of the profiles that transfers resolve their parties from.
+DIRECTORY = "directory"
 
 DEFAULT_SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
     "transfer.completed": (REPORTING, NOTIFICATION),
@@ -48,8 +51,7 @@ DEFAULT_SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
     # The record of a verification; the user and transaction services are told by direct,
     # retried calls (auth_service.service.contact_sync), not by this event.
     "user.contact_verified": (),
-    # Emitted for the transaction service's recipient directory, which does not subscribe yet.
-    "user.profile_changed": (),
+    "user.profile_changed": (DIRECTORY,),
 }
 
 

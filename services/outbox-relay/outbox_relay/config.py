@@ -2,7 +2,7 @@
 
 Environment: DATABASE_URL (read by outbox_relay.main), INTERNAL_SECRET_RELAY (the relay's own
 internal credential; required and checked when ENVIRONMENT is staging or production), <SUBSCRIBER>_URL
-(REPORTING_URL, NOTIFICATION_URL: a subscriber without one receives nothing), OUTBOX_SCHEMA,
+(REPORTING_URL, NOTIFICATION_URL, PAYOUTS_URL, DIRECTORY_URL: a subscriber without one receives nothing), OUTBOX_SCHEMA,
 OUTBOX_BATCH_SIZE, OUTBOX_LINGER_SECONDS, OUTBOX_BACKOFF_CAP_SECONDS, and OUTBOX_SUBSCRIPTIONS
 (JSON `{"event.type": ["subscriber", ...]}`, replaces the catalogue's entries for the listed types).
 """

@@ -16,7 +16,7 @@ from outbox_relay.subscribers import _batch_outcome
 
 def _documented() -> dict[str, set[str]]:
     rows = re.findall(r"^\| `([a-z_.]+)` \| \w+ \| .* \| ([^|]+) \|$", (REPO_ROOT / "docs/EVENTS.md").read_text(), re.M)
-    return {event: set(re.findall(r"\b(reporting|notification|payouts)\b", subs)) for event, subs in rows}
+    return {event: set(re.findall(r"\b(reporting|notification|payouts|directory)\b", subs)) for event, subs in rows}
 
 
 def test_catalogue_is_the_table_of_events_md():

@@ -41,6 +41,10 @@ class TransactionSettings(ServiceSettings):
     idempotency_retention_hours: int = Field(default=30 * 24, ge=24)
     idempotency_purge_seconds: float = Field(default=3600.0, gt=0)
 
+    # Resolve transfer parties from the local recipient directory first (service/directory.py);
+    # false: always call the user service, as before the directory existed.
+    recipient_directory: bool = True
+
     # Where money comes from and goes: `http` (a PSP of the simulator's API shape, the only one
     # allowed in production), `simulator` (the same adapter, pointed at the provider simulator)
     # or `in_process` (the service's own tests).

@@ -24,6 +24,7 @@ from transaction_service.metrics import WALLETS
 from transaction_service.models import outbox
 from transaction_service.peers import Peers
 from transaction_service.service import funding_sweeper, reconciliation
+from transaction_service.service.directory import Directory, forget_old_counts
 from transaction_service.service.idempotency import purge_expired_keys
 from transaction_service.service.wallets import count_wallets
 
@@ -38,6 +39,7 @@ async def wire_dependencies(app: FastAPI) -> AsyncIterator[None]:
     app.state.peers = Peers(
         auth=ServiceClient(app.state.http, settings.auth_url, name="auth", credentials=creds),
         user=ServiceClient(app.state.http, settings.user_url, name="user", credentials=creds),
+        directory=Directory(app.state.db) if settings.recipient_directory else None,
     )
     if not hasattr(app.state, "funding"):  # a test may have installed its own
         app.state.funding = funding_provider(settings, app.state.http)
@@ -72,6 +74,10 @@ async def purge_idempotency_keys(app: FastAPI) -> None:
     removed = await purge_expired_keys(app.state.db, retention_hours=settings.idempotency_retention_hours)
     if removed:
         log.info("idempotency_keys_purged", removed=removed, retention_hours=settings.idempotency_retention_hours)
+    # The directory's copies of lookup-budget times, once too old to let it answer (same cadence).
+    forgotten = await forget_old_counts(app.state.db)
+    if forgotten:
+        log.info("directory_counts_forgotten", removed=forgotten)
 
 
 def build_app(settings: TransactionSettings | None = None) -> FastAPI:

@@ -19,3 +19,18 @@ PENDING_HOLDS = Gauge("holds_pending", "Holds not yet posted, released or expire
 RECONCILIATION_DISCREPANCIES = Gauge(
     "reconciliation_discrepancies", "Items of the last reconciliation that did not match, by day.", ["provider", "day"]
 )
+# Recipient resolutions by the local directory: `hit`, or why it asked the user service instead
+# (`no_entry`: unknown, deleted or in doubt; `not_counted`: an identifier the acting user's
+# lookup budget has not counted in the last day; `unparsable`).
+DIRECTORY_RESOLUTIONS = Counter(
+    "directory_resolutions_total",
+    "Recipient resolutions answered by the directory or passed to the user service.",
+    ["outcome"],
+)
+for _outcome in ("hit", "no_entry", "not_counted", "unparsable"):
+    DIRECTORY_RESOLUTIONS.labels(outcome=_outcome)
+DIRECTORY_EVENTS = Counter(
+    "directory_events_total", "Profile events applied to the directory, by outcome.", ["outcome"]
+)
+for _outcome in ("applied", "skipped"):
+    DIRECTORY_EVENTS.labels(outcome=_outcome)

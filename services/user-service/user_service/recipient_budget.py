@@ -14,7 +14,6 @@ identifiers are counted under a per-user advisory lock, so a parallel burst is c
 
 from __future__ import annotations
 
-import hashlib
 import math
 import uuid
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from instapay_common.db.database import Database
 from instapay_common.errors import RateLimited
+from instapay_common.identifiers import lookup_target
 from user_service import repository
 from user_service.config import UserSettings
 
@@ -29,17 +29,20 @@ MINUTE = timedelta(minutes=1)
 DAY = timedelta(days=1)
 
 
-def target_of(column: str, value: str) -> str:
-    """The identifier as stored: a digest of its normalised form (no phone or e-mail in clear)."""
-    return hashlib.sha256(f"{column}:{value}".encode()).hexdigest()
+# The identifier as stored: a digest of its normalised form (no phone or e-mail in clear).
+target_of = lookup_target
 
 
-async def spend(db: Database, *, user_id: uuid.UUID, column: str, value: str, per_minute: int, per_day: int) -> None:
-    """Counts this resolution on the user, or refuses it (429) past the budget."""
+async def spend(
+    db: Database, *, user_id: uuid.UUID, column: str, value: str, per_minute: int, per_day: int
+) -> datetime:
+    """Counts this resolution on the user, or refuses it (429) past the budget. Returns when the
+    identifier was counted (now, or earlier in the last day: then it costs nothing again)."""
     target = target_of(column, value)
     at = datetime.now(UTC)
-    if await repository.resolved_since(db, user_id=user_id, target=target, since=at - DAY):
-        return
+    counted = await repository.resolved_since(db, user_id=user_id, target=target, since=at - DAY)
+    if counted is not None:
+        return counted
     async with repository.lookups_of(db, user_id) as conn:
         usage = await repository.lookup_usage(
             conn, user_id=user_id, target=target, day_start=at - DAY, minute_start=at - MINUTE
@@ -49,6 +52,7 @@ async def spend(db: Database, *, user_id: uuid.UUID, column: str, value: str, pe
         if usage.minute >= per_minute and usage.minute_oldest is not None:
             _refuse(usage.minute_oldest + MINUTE - at, "recipients looked up in the last minute")
         await repository.record_lookup(conn, user_id=user_id, target=target, at=at)
+    return at
 
 
 def _refuse(wait: timedelta, what: str) -> None:
@@ -69,7 +73,7 @@ class Budget:
     def of(cls, db: Database, settings: UserSettings, user_id: uuid.UUID) -> Budget:
         return cls(db, user_id, settings.recipient_lookups_per_minute, settings.recipient_lookups_per_day)
 
-    async def spend(self, column: str, value: str) -> None:
-        await spend(
+    async def spend(self, column: str, value: str) -> datetime:
+        return await spend(
             self.db, user_id=self.user_id, column=column, value=value, per_minute=self.per_minute, per_day=self.per_day
         )

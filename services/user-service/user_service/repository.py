@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any, Literal, NamedTuple, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 from sqlalchemy import Row, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -22,11 +22,9 @@ from instapay_common.db import rawsql
 from instapay_common.db.database import Database
 from instapay_common.db.rawsql import RawConnection, Sql
 from instapay_common.errors import DomainError
-from instapay_common.identifiers import EmailTaken, HandleTaken, PhoneTaken
+from instapay_common.identifiers import EmailTaken, HandleTaken, LookupColumn, PhoneTaken
 from user_service.models import PROFILE_VERSIONS, Profile, ReleasedHandle
 from user_service.schemas import Language
-
-LookupColumn = Literal["phone", "email", "handle"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +49,11 @@ class PartyRow(NamedTuple):
     user_id: uuid.UUID
     handle: str
     full_name: str
+    phone: str
+    email: str
+    phone_verified: bool
+    email_verified: bool
+    version: int
     is_recipient: bool
 
 
@@ -232,11 +235,12 @@ async def end_quarantine(session: AsyncSession, handle: str) -> None:
     await session.execute(delete(ReleasedHandle).where(ReleasedHandle.handle == handle))
 
 
+_PARTY_COLUMNS = ", ".join(PartyRow._fields[:-1])
 # A transfer's two lookups in one statement on the raw asyncpg connection (every transfer calls
 # it; ORM entities cost several times the query). One statement per lookup column.
 _PARTIES = {
     column: Sql(
-        f"SELECT user_id, handle, full_name, ({column} = :v AND {rule}) AS is_recipient "  # noqa: S608
+        f"SELECT {_PARTY_COLUMNS}, ({column} = :v AND {rule}) AS is_recipient "  # noqa: S608
         f"FROM users.profiles WHERE ({column} = :v AND {rule}) OR user_id = :sender"
     )
     for column, rule in _RECIPIENT_RULE.items()
@@ -247,13 +251,13 @@ async def parties(db: Database, *, column: LookupColumn, value: str, sender_id: 
     """The profile whose `column` is `value` (is_recipient) and the sender's, in one read."""
     async with rawsql.connection(db) as conn:
         rows = await conn.fetch(_PARTIES[column], v=value, sender=sender_id)
-    return [PartyRow(r["user_id"], r["handle"], r["full_name"], r["is_recipient"]) for r in rows]
+    return [PartyRow(*r) for r in rows]
 
 
 # --- recipient resolutions (recipient_budget.py) ---
 
 _SEEN_SINCE = Sql(
-    "SELECT EXISTS (SELECT 1 FROM users.recipient_lookups WHERE user_id = :u AND target = :t AND looked_up_at > :since)"
+    "SELECT looked_up_at FROM users.recipient_lookups WHERE user_id = :u AND target = :t AND looked_up_at > :since"
 )
 # Serialises one user's new resolutions (the count and the insert below), across replicas.
 _LOCK_USER = Sql("SELECT pg_advisory_xact_lock(hashtextextended('users.recipient_lookups:' || :u::text, 0))")
@@ -277,10 +281,11 @@ class LookupUsage(NamedTuple):
     day_oldest: datetime | None
 
 
-async def resolved_since(db: Database, *, user_id: uuid.UUID, target: str, since: datetime) -> bool:
-    """Whether this user resolved this identifier after `since` (one read, no transaction)."""
+async def resolved_since(db: Database, *, user_id: uuid.UUID, target: str, since: datetime) -> datetime | None:
+    """When this user's resolution of this identifier was counted, if after `since` (one read)."""
     async with rawsql.connection(db) as conn:
-        return bool(await conn.fetchval(_SEEN_SINCE, u=user_id, t=target, since=since))
+        counted: datetime | None = await conn.fetchval(_SEEN_SINCE, u=user_id, t=target, since=since)
+        return counted
 
 
 @asynccontextmanager
@@ -303,6 +308,15 @@ async def lookup_usage(
 
 async def record_lookup(conn: RawConnection, *, user_id: uuid.UUID, target: str, at: datetime) -> None:
     await conn.execute(_RECORD, u=user_id, t=target, at=at)
+
+
+async def directory_page(session: AsyncSession, *, after: uuid.UUID | None, limit: int) -> list[ProfileRow]:
+    """Profiles in user id order after `after` (a rebuild of the transaction service's directory)."""
+    query = select(*_COLUMNS)
+    if after is not None:
+        query = query.where(Profile.user_id > after)
+    rows = (await session.execute(query.order_by(Profile.user_id).limit(limit))).all()
+    return [ProfileRow(**row._asdict()) for row in rows]
 
 
 def _like_escaped(text: str) -> str:

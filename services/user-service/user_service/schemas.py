@@ -91,11 +91,45 @@ class LookupResult(BaseModel):
     display_name: str
 
 
+class DirectoryEntry(BaseModel):
+    """A profile as the transaction service's recipient directory keeps it (internal): the
+    identifiers by which it can be found (phone and e-mail only once verified, else null), the
+    masked name, and the profile's `version` (the directory keeps the highest it has seen)."""
+
+    user_id: uuid.UUID
+    handle: str | None
+    phone: str | None
+    email: str | None
+    display_name: str
+    status: Literal["active", "deleted"]
+    version: int
+
+
+class DirectoryPage(BaseModel):
+    """`GET /internal/users/directory`: every profile by user id, for a rebuild of the directory."""
+
+    items: list[DirectoryEntry]
+    next_after: uuid.UUID | None
+
+
+class Resolution(LookupResult):
+    """An internal resolution: the recipient, the directory entry of what was found, and when the
+    acting user's lookup budget counted this identifier (null without an acting user). The
+    directory may resolve the same identifier for that user without a call until a day after
+    `counted_at`, the time the budget counts it as free (recipient_budget.py)."""
+
+    counted_at: datetime | None
+    entry: DirectoryEntry
+
+
 class PartiesOut(BaseModel):
-    """Both sides of a transfer (internal): the recipient found by handle/phone/e-mail, the sender by id."""
+    """Both sides of a transfer (internal): the recipient found by handle/phone/e-mail, the sender by
+    id; `entries` and `counted_at` let the transaction service's directory learn from the answer."""
 
     recipient: LookupResult
     sender: LookupResult | None
+    counted_at: datetime
+    entries: list[DirectoryEntry]
 
 
 class AdminUserPage(BaseModel):

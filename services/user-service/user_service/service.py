@@ -14,19 +14,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from instapay_common.db.database import Database
 from instapay_common.display_names import masked_display_name
 from instapay_common.identifiers import (
-    HANDLE_RE,
     EmailTaken,
     HandleReserved,
     HandleTaken,
+    LookupColumn,
     PhoneTaken,
-    as_e164,
     is_reserved_handle,
+    recipient_key,
 )
 from user_service import events, repository
 from user_service.exceptions import ProfileNotFound, RecipientNotFound
 from user_service.recipient_budget import Budget
-from user_service.repository import LookupColumn, PartyRow, ProfileRow
+from user_service.repository import PartyRow, ProfileRow
 from user_service.schemas import (
+    DirectoryPage,
     InternalProfileOut,
     LookupResult,
     PartiesOut,
@@ -34,6 +35,7 @@ from user_service.schemas import (
     ProfileCreate,
     ProfileOut,
     ProfilePatch,
+    Resolution,
     VerificationState,
 )
 
@@ -161,9 +163,16 @@ async def update_profile(
 
 async def set_verification(session: AsyncSession, *, user_id: uuid.UUID, state: VerificationState) -> None:
     """Applies the auth service's contact state (idempotent; an older state than the one held
-    changes nothing). A changed phone or e-mail is an identity change: new version, event."""
+    changes nothing). A changed phone or e-mail, or a change of whether either is verified, is an
+    identity change (it decides by what the profile can be found as a recipient): new version,
+    event."""
     profile = await get_profile(session, user_id=user_id)
-    identity_changed = (profile.phone, profile.email) != (state.phone, state.email)
+    identity_changed = (profile.phone, profile.email, profile.phone_verified, profile.email_verified) != (
+        state.phone,
+        state.email,
+        state.phone_verified,
+        state.email_verified,
+    )
     updated = await repository.set_verification(
         session,
         user_id,
@@ -181,43 +190,38 @@ async def set_verification(session: AsyncSession, *, user_id: uuid.UUID, state: 
 
 def _lookup_key(q: str) -> tuple[LookupColumn, str]:
     """`q` is a handle (optionally @-prefixed), a phone (E.164 or local `01...`) or an e-mail ->
-    (column, value)."""
-    q = q.strip()
-    phone = as_e164(q)
-    if phone is not None:
-        return "phone", phone
-    if q.startswith("+"):
+    (column, value) (instapay_common.identifiers.recipient_key); anything else names nobody."""
+    key = recipient_key(q)
+    if key is None:
         raise RecipientNotFound()
-    if "@" in q.lstrip("@"):
-        return "email", q.lower()
-    if HANDLE_RE.match(q.removeprefix("@").lower()):
-        return "handle", q.removeprefix("@").lower()
-    raise RecipientNotFound()
+    return key
 
 
 def _lookup_result(user_id: uuid.UUID, handle: str, full_name: str) -> LookupResult:
     return LookupResult(user_id=user_id, handle=handle, display_name=masked_display_name(full_name, handle=handle))
 
 
-async def resolve(session: AsyncSession, *, q: str, budget: Budget | None) -> LookupResult:
+async def resolve(session: AsyncSession, *, q: str, budget: Budget | None) -> Resolution:
     """The recipient `q` names. `budget`: the acting user's, spent before the lookup (a hit and a
-    miss cost the same); None only for sign-in by handle, which resolves no recipient."""
+    miss cost the same); None only for sign-in by handle, which resolves no recipient. The public
+    lookup answers the `LookupResult` part; the internal one all of it (the directory learns)."""
     column, value = _lookup_key(q)
-    if budget is not None:
-        await budget.spend(column, value)
+    counted_at = await budget.spend(column, value) if budget is not None else None
     profile = await repository.recipient(session, column, value)
     if profile is None:
         raise RecipientNotFound()
-    return _lookup_result(profile.user_id, profile.handle, profile.full_name)
+    found = _lookup_result(profile.user_id, profile.handle, profile.full_name)
+    return Resolution(**found.model_dump(), counted_at=counted_at, entry=events.directory_entry(profile))
 
 
-async def resolve_handle(session: AsyncSession, *, q: str) -> LookupResult:
-    """The account holding this handle, verified or not (sign-in by handle)."""
+async def resolve_handle(session: AsyncSession, *, q: str) -> Resolution:
+    """The account holding this handle, verified or not (sign-in by handle; no budget spent)."""
     column, value = _lookup_key(q)
     profile = await repository.by_handle(session, value) if column == "handle" else None
     if profile is None:
         raise RecipientNotFound()
-    return _lookup_result(profile.user_id, profile.handle, profile.full_name)
+    found = _lookup_result(profile.user_id, profile.handle, profile.full_name)
+    return Resolution(**found.model_dump(), counted_at=None, entry=events.directory_entry(profile))
 
 
 def _party(row: PartyRow) -> LookupResult:
@@ -228,10 +232,24 @@ async def parties(db: Database, *, q: str, sender_id: uuid.UUID, budget: Budget)
     """Recipient by `q` and the sender by id in one statement: a transfer's two lookups. The
     sender is the acting user: the resolution is spent from their budget first."""
     column, value = _lookup_key(q)
-    await budget.spend(column, value)
+    counted_at = await budget.spend(column, value)
     rows = await repository.parties(db, column=column, value=value, sender_id=sender_id)
     recipient = next((r for r in rows if r.is_recipient), None)
     if recipient is None:
         raise RecipientNotFound()
     sender = next((r for r in rows if r.user_id == sender_id), None)
-    return PartiesOut(recipient=_party(recipient), sender=_party(sender) if sender else None)
+    return PartiesOut(
+        recipient=_party(recipient),
+        sender=_party(sender) if sender else None,
+        counted_at=counted_at,
+        entries=[events.directory_entry(r) for r in rows],
+    )
+
+
+async def directory_page(session: AsyncSession, *, after: uuid.UUID | None, limit: int) -> DirectoryPage:
+    """A page of every profile as the transaction service's directory keeps it (its rebuild)."""
+    rows = await repository.directory_page(session, after=after, limit=limit)
+    return DirectoryPage(
+        items=[events.directory_entry(r) for r in rows],
+        next_after=rows[-1].user_id if len(rows) == limit else None,
+    )

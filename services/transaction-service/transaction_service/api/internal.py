@@ -1,6 +1,7 @@
-"""Internal endpoints (never routed by the gateway): wallet lifecycle, and the payout submitter's
-event intake (subscriber `payouts` of `withdrawal.requested`, delivered by the outbox relay). The
-event log is the shared feed router, mounted in `main`."""
+"""Internal endpoints (never routed by the gateway): wallet lifecycle, and the event intake of
+two subscribers the outbox relays deliver to here: the payout submitter (`payouts`, the
+transaction relay's `withdrawal.requested`) and the recipient directory (`directory`, the user
+relay's `user.profile_changed`). The event log is the shared feed router, mounted in `main`."""
 
 import uuid
 from collections.abc import Awaitable, Callable
@@ -21,12 +22,14 @@ from transaction_service.funding.provider import FundingProvider
 from transaction_service.metrics import WALLETS
 from transaction_service.schemas import Wallet, WalletCreate, WalletVerification, wallet_body
 from transaction_service.service import payouts, wallets
+from transaction_service.service.directory import PROFILE_CHANGED, Directory
 from transaction_service.service.limits import limits_view
 
 router = APIRouter(prefix="/internal", include_in_schema=False)
 # Wallets are opened (and, on a failed registration, removed) by the auth service only.
 FromAuth = Annotated[str, internal_callers("auth")]
-# Events (withdrawal.requested, for the payout submitter) arrive from the outbox relays only.
+# Events (withdrawal.requested for the payout submitter, user.profile_changed for the directory)
+# arrive from the outbox relays only.
 FromRelay = Annotated[str, internal_callers("relay")]
 
 
@@ -63,7 +66,13 @@ async def set_verification(user_id: uuid.UUID, body: WalletVerification, _: From
 def _payout_submitter(
     db: Database, funding: FundingProvider, settings: TransactionSettings
 ) -> Callable[[EventEnvelope], Awaitable[bool]]:
+    """One event's effect: a payout request, or a profile change for the directory (deduped by
+    event id in the inbox and applied only over an older version); other types are ignored."""
+    directory = Directory(db)
+
     async def submit(event: EventEnvelope) -> bool:
+        if event.type == PROFILE_CHANGED:
+            return await directory.apply_event(event)
         if event.type != "withdrawal.requested":
             return False
         return await payouts.submit(db, funding, settings, uuid.UUID(str(event.data["transaction_id"])))
@@ -75,7 +84,7 @@ def _payout_submitter(
 async def receive_event(
     event: EventEnvelope, _: FromRelay, db: DbDep, funding: FundingDep, settings: SettingsDep
 ) -> Response:
-    """One event from the relay; a provider that cannot be reached answers 503 (retried)."""
+    """One event from a relay; a provider that cannot be reached answers 503 (retried)."""
     try:
         await _payout_submitter(db, funding, settings)(event)
     except payouts.ProviderUnreachable as exc:
@@ -87,5 +96,5 @@ async def receive_event(
 async def receive_events(
     batch: EventBatchIn, _: FromRelay, db: DbDep, funding: FundingDep, settings: SettingsDep
 ) -> EventBatchOut:
-    """Events from the relay, one payout request each (`failed` ones are retried by the relay)."""
+    """Events from the relays, one effect each (`failed` ones are retried by the relay)."""
     return await apply_batch(batch, EventEnvelope, _payout_submitter(db, funding, settings))

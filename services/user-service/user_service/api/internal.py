@@ -13,7 +13,7 @@ from instapay_common.web.fast_routes import internal_endpoint, json_response, qu
 from user_service import service
 from user_service.api.deps import ReadSessionDep, SessionDep
 from user_service.recipient_budget import Budget
-from user_service.schemas import InternalProfileOut, LookupResult, ProfileCreate, VerificationState
+from user_service.schemas import DirectoryPage, InternalProfileOut, ProfileCreate, Resolution, VerificationState
 
 router = APIRouter(prefix="/internal/users", include_in_schema=False)
 # Profiles are created and removed (a failed registration's compensation) by the auth service only.
@@ -32,7 +32,7 @@ async def create(body: ProfileCreate, _: FromAuth, session: SessionDep, response
     return service.internal_out(profile)
 
 
-@router.get("/resolve", response_model=LookupResult)
+@router.get("/resolve", response_model=Resolution)
 async def resolve(
     _: FromAuthOrTransaction,
     request: Request,
@@ -40,7 +40,7 @@ async def resolve(
     q: Annotated[str, Query(min_length=1, max_length=254)],
     acting_user_id: uuid.UUID | None = None,
     sign_in: bool = False,
-) -> LookupResult:
+) -> Resolution:
     """A recipient (verified phone; by e-mail, verified e-mail too). `acting_user_id`: the user
     resolving a recipient (the transaction service passes it; it spends that user's lookup
     budget). `sign_in=true` (auth, a handle typed at sign-in) finds the account by handle whatever
@@ -72,6 +72,22 @@ router.add_route(
     methods=["GET"],
     include_in_schema=False,
 )
+
+
+# The transaction service's recipient directory is rebuilt from this (`make rebuild-directory`).
+FromTransaction = Annotated[str, internal_callers("transaction")]
+
+
+@router.get("/directory", response_model=DirectoryPage)
+async def directory(
+    _: FromTransaction,
+    session: ReadSessionDep,
+    after: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+) -> DirectoryPage:
+    """Every profile, by user id after `after`, as the directory keeps it (`next_after`: the next
+    page's `after`, null on the last page). Declared before `/{user_id}`, which would match it."""
+    return await service.directory_page(session, after=after, limit=limit)
 
 
 @router.get("/{user_id}", response_model=InternalProfileOut)

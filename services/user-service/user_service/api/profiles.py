@@ -47,4 +47,5 @@ async def lookup(
     """Finds a recipient by handle, phone or e-mail; the name comes back masked ("Ahmed M.").
     An API client needs `profile:read` (a lookup tells who is registered); each new identifier
     spends the caller's (the user's, for an API client) lookup budget."""
-    return await service.resolve(session, q=q, budget=budget)
+    found = await service.resolve(session, q=q, budget=budget)
+    return LookupResult(user_id=found.user_id, handle=found.handle, display_name=found.display_name)
