@@ -137,3 +137,15 @@ class FavouriteExists(DomainError):
 
 class FavouritesFull(DomainError):
     status, code, title = 409, "favourites_full", "Too many favourites"
+
+
+class ScheduleNotFound(DomainError):
+    status, code, title = 404, "not_found", "Scheduled transfer not found"
+
+
+class SchedulesFull(DomainError):
+    status, code, title = 409, "schedules_full", "Too many scheduled transfers"
+
+
+class ScheduleFinished(DomainError):
+    status, code, title = 409, "schedule_finished", "The scheduled transfer is cancelled or completed"

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from instapay_common.text import PlainText
 from transaction_service.money import Amount, fmt
@@ -66,6 +66,38 @@ class PaymentLinkIn(Strict):
 class FavouriteIn(Strict):
     recipient: PlainText = Field(min_length=1, max_length=320, description="Handle, phone or e-mail")
     nickname: PlainText | None = Field(default=None, max_length=40)
+
+
+class ScheduledTransferIn(Strict):
+    recipient: PlainText = Field(min_length=1, max_length=320, description="Handle, phone or e-mail")
+    amount: Amount
+    note: PlainText | None = None
+    pin: PlainText | None = Field(default=None, max_length=32)
+    start_at: AwareDatetime = Field(
+        description="The first run, RFC 3339 with an offset (stored and answered in UTC); in the future, "
+        "at most 365 days ahead"
+    )
+    repeat: Literal["none", "weekly", "monthly"] = Field(
+        description="`monthly` keeps start_at's day of the month, clamped to shorter months (Jan 31, Feb 28, Mar 31)"
+    )
+    end_after: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="How many occurrences run (completed or failed transfers); omitted: until cancelled",
+    )
+
+
+class ScheduledTransferPatch(Strict):
+    amount: Amount | None = Field(default=None, description="Applies from the next occurrence on; needs `pin`")
+    status: Literal["active", "paused"] | None = None
+    pin: PlainText | None = Field(default=None, max_length=32)
+
+    @model_validator(mode="after")
+    def _something(self) -> "ScheduledTransferPatch":
+        if self.amount is None and self.status is None:
+            raise ValueError("give amount, status or both")
+        return self
 
 
 class FundingSource(Strict):
@@ -192,6 +224,7 @@ def transaction_body(
     status: str = "completed",
     payment_request_id: uuid.UUID | None = None,
     funding_source: JsonObject | None = None,
+    schedule_id: uuid.UUID | None = None,
 ) -> JsonObject:
     """`Transaction`: one history row from the side of the account that got `signed_amount`."""
     incoming = signed_amount > 0
@@ -211,6 +244,7 @@ def transaction_body(
         "reference": reference,
         "payment_request_id": str(payment_request_id) if payment_request_id else None,
         "funding_source": funding_source,
+        "schedule_id": str(schedule_id) if schedule_id else None,
     }
 
 
@@ -360,6 +394,9 @@ class Transaction(BaseModel):
     funding_source: FundingSourceRef | None = Field(
         default=None, description="The card or bank account of a top-up or withdrawal, else null"
     )
+    schedule_id: Id | None = Field(
+        default=None, description="The scheduled transfer that made this transfer, else null"
+    )
 
 
 class PaymentRequest(BaseModel):
@@ -492,4 +529,29 @@ class TransactionDetail(Transaction):
     payment_link_id: Id | None = Field(description="The payment link this transfer paid, if any")
     refund_of: Id | None = Field(description="The transfer this one refunds (refunds are not offered yet: null)")
     dispute_id: Id | None = Field(description="An open or closed dispute about it (not offered yet: null)")
-    schedule_id: Id | None = Field(description="The schedule that made it (not offered yet: null)")
+
+
+class ScheduledTransfer(BaseModel):
+    id: Id
+    status: Literal["active", "paused", "cancelled", "completed"]
+    recipient: Party
+    amount: Money = Field(description="What each future occurrence sends")
+    currency: Currency
+    note: str | None
+    repeat: Literal["none", "weekly", "monthly"]
+    start_at: Timestamp
+    end_after: int | None = Field(description="How many occurrences run; null: until cancelled")
+    runs: int = Field(description="Occurrences that ran so far (completed or failed)")
+    next_run_at: Timestamp | None = Field(description="The next occurrence (UTC); null once cancelled or completed")
+    last_run_at: Timestamp | None
+    last_outcome: str | None = Field(
+        description="`completed`, or the decline's code (`insufficient_funds`, `limit_exceeded`, ...)"
+    )
+    last_transfer_id: Id | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class ScheduledTransferPage(BaseModel):
+    items: list[ScheduledTransfer]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")

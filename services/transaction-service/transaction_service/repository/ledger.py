@@ -74,6 +74,7 @@ class HistoryRow(NamedTuple):
     payment_request_id: uuid.UUID | None
     funding_method: str | None  # card | bank, for a top-up or withdrawal
     funding_reference: str | None  # the user's card or account reference
+    schedule_id: uuid.UUID | None  # the scheduled transfer that made it
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,10 +154,12 @@ _CUSTOM_PLANS = Sql("SET LOCAL plan_cache_mode = force_custom_plan")
 _HISTORY_SELECT = (
     "SELECT p.id AS posting_id, p.amount, p.balance_after, p.type, p.created_at, e.id AS entry_id, e.currency, "
     "e.note, e.sender, e.recipient, tr.reference, e.payment_request_id, f.method AS funding_method, "
-    "f.reference AS funding_reference "
+    "f.reference AS funding_reference, sr.schedule_id "
     "FROM ledger.postings p JOIN ledger.journal_entries e ON e.id = p.entry_id "
     "LEFT JOIN ledger.funding_operations f ON f.id = e.id AND e.type <> 'transfer' "
     "LEFT JOIN ledger.transaction_references tr ON tr.transaction_id = e.id "
+    # A transfer a schedule made: its occurrence's row (a unique-index probe per row of the page).
+    "LEFT JOIN ledger.scheduled_transfer_runs sr ON sr.transfer_id = e.id AND e.type = 'transfer' "
 )
 # The other party of the posting's transfer: the sender of money in, the recipient of money out.
 _OTHER_PARTY = "(CASE WHEN p.amount > 0 THEN e.sender ELSE e.recipient END)"

@@ -17,7 +17,7 @@ from transaction_service.schemas import JsonObject, party_body, rfc3339
 from transaction_service.service.funding_outcomes import operation_body
 from transaction_service.service.history import history_row_body
 
-_NOT_YET: JsonObject = {"refund_of": None, "dispute_id": None, "schedule_id": None}
+_NOT_YET: JsonObject = {"refund_of": None, "dispute_id": None}
 
 
 def _owner(op: FundingOperation) -> PartyRef:

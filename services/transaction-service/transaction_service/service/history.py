@@ -86,6 +86,7 @@ def history_row_body(r: HistoryRow) -> JsonObject:
         reference=r.reference,
         payment_request_id=r.payment_request_id,
         funding_source=funding_source_body(r.funding_method, r.funding_reference),
+        schedule_id=r.schedule_id,
     )
 
 
