@@ -109,7 +109,6 @@ def build_queue(settings: TransactionSettings) -> App:
         kwargs={"options": "-c search_path=ledger"},
         min_size=1,
         max_size=settings.schedule_worker_concurrency + 2,
-        open=False,
     )
     app = App(connector=connector)
     app.task(name=RUN_TASK, pass_context=True)(run)
