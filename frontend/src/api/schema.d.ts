@@ -873,6 +873,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scheduled-transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Schedules */
+        get: operations["list_schedules_api_v1_scheduled_transfers_get"];
+        put?: never;
+        /**
+         * Create Schedule
+         * @description A transfer to run at `start_at` (UTC), once, weekly or monthly, `end_after` times or until
+         *     cancelled; authorised now with the PIN. Each occurrence is a normal transfer (limits, funds,
+         *     frozen wallets) whose history row carries `schedule_id`; a declined one notifies the sender.
+         *     At most `SCHEDULES_MAX` (20) active or paused (409 `schedules_full`).
+         */
+        post: operations["create_schedule_api_v1_scheduled_transfers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduled-transfers/{schedule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Cancel Schedule
+         * @description Cancels it for good: no further occurrence runs (it stays in the list as `cancelled`).
+         */
+        delete: operations["cancel_schedule_api_v1_scheduled_transfers__schedule_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Schedule
+         * @description Pause (`status: paused`) or resume (`active`: ticks passed while paused are skipped), and/or
+         *     a new `amount` for the coming occurrences (with `pin`). Cancelled or completed: 409
+         *     `schedule_finished`.
+         */
+        patch: operations["update_schedule_api_v1_scheduled_transfers__schedule_id__patch"];
+        trace?: never;
+    };
     "/api/v1/transactions": {
         parameters: {
             query?: never;
@@ -2397,6 +2447,141 @@ export interface components {
              */
             user_id: string;
         };
+        /** ScheduledTransfer */
+        ScheduledTransfer: {
+            /**
+             * Amount
+             * @description What each future occurrence sends
+             * @example 125.50
+             */
+            amount: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description ISO 4217
+             * @example EGP
+             */
+            currency: string;
+            /**
+             * End After
+             * @description How many occurrences run; null: until cancelled
+             */
+            end_after: number | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Last Outcome
+             * @description `completed`, or the decline's code (`insufficient_funds`, `limit_exceeded`, ...)
+             */
+            last_outcome: string | null;
+            /** Last Run At */
+            last_run_at: string | null;
+            /** Last Transfer Id */
+            last_transfer_id: string | null;
+            /**
+             * Next Run At
+             * @description The next occurrence (UTC); null once cancelled or completed
+             */
+            next_run_at: string | null;
+            /** Note */
+            note: string | null;
+            recipient: components["schemas"]["Party"];
+            /**
+             * Repeat
+             * @enum {string}
+             */
+            repeat: "none" | "weekly" | "monthly";
+            /**
+             * Runs
+             * @description Occurrences that ran so far (completed or failed)
+             */
+            runs: number;
+            /**
+             * Start At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            start_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "paused" | "cancelled" | "completed";
+            /**
+             * Updated At
+             * Format: date-time
+             * @description RFC 3339, UTC
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+        };
+        /** ScheduledTransferIn */
+        ScheduledTransferIn: {
+            /**
+             * Amount
+             * @description Above zero, at most 2 fraction digits, at most 18 integer digits; a decimal string ("125.50") is preferred to a JSON number
+             * @example 125.50
+             */
+            amount: string | number;
+            /**
+             * End After
+             * @description How many occurrences run (completed or failed transfers); omitted: until cancelled
+             */
+            end_after?: number | null;
+            /** Note */
+            note?: string | null;
+            /** Pin */
+            pin?: string | null;
+            /**
+             * Recipient
+             * @description Handle, phone or e-mail
+             */
+            recipient: string;
+            /**
+             * Repeat
+             * @description `monthly` keeps start_at's day of the month, clamped to shorter months (Jan 31, Feb 28, Mar 31)
+             * @enum {string}
+             */
+            repeat: "none" | "weekly" | "monthly";
+            /**
+             * Start At
+             * Format: date-time
+             * @description The first run, RFC 3339 with an offset (stored and answered in UTC); in the future, at most 365 days ahead
+             */
+            start_at: string;
+        };
+        /** ScheduledTransferPage */
+        ScheduledTransferPage: {
+            /** Items */
+            items: components["schemas"]["ScheduledTransfer"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** ScheduledTransferPatch */
+        ScheduledTransferPatch: {
+            /**
+             * Amount
+             * @description Applies from the next occurrence on; needs `pin`
+             */
+            amount?: (string | number) | null;
+            /** Pin */
+            pin?: string | null;
+            /** Status */
+            status?: ("active" | "paused") | null;
+        };
         /** SessionList */
         SessionList: {
             /** Items */
@@ -2723,6 +2908,11 @@ export interface components {
              */
             reference: string;
             /**
+             * Schedule Id
+             * @description The scheduled transfer that made this transfer, else null
+             */
+            schedule_id?: string | null;
+            /**
              * Status
              * @description A top-up or withdrawal is `pending` until the provider confirms it (`completed`) or not (`failed`)
              * @enum {string}
@@ -2820,9 +3010,9 @@ export interface components {
             refund_of: string | null;
             /**
              * Schedule Id
-             * @description The schedule that made it (not offered yet: null)
+             * @description The scheduled transfer that made this transfer, else null
              */
-            schedule_id: string | null;
+            schedule_id?: string | null;
             /**
              * Status
              * @description A top-up or withdrawal is `pending` until the provider confirms it (`completed`) or not (`failed`)
@@ -8279,6 +8469,439 @@ export interface operations {
             };
             /** @description Validation error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_schedules_api_v1_scheduled_transfers_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's scheduled transfers, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledTransferPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_schedule_api_v1_scheduled_transfers_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduledTransferIn"];
+            };
+        };
+        responses: {
+            /** @description Scheduled: its first run is `next_run_at` */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledTransfer"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Locked: the PIN after 5 wrong ones (`pin_locked`, with Retry-After) or a frozen wallet (`account_frozen`) */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_schedule_api_v1_scheduled_transfers__schedule_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_schedule_api_v1_scheduled_transfers__schedule_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduledTransferPatch"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledTransfer"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Locked: the PIN after 5 wrong ones (`pin_locked`, with Retry-After) or a frozen wallet (`account_frozen`) */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
