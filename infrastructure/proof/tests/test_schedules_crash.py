@@ -100,7 +100,8 @@ async def test_every_occurrence_runs_exactly_once_across_a_kill_of_the_worker(sc
     runs = await fetch_rows(
         stack.config.database_url,
         "SELECT CAST(schedule_id AS text) AS schedule_id, occurrence, outcome, "
-        "CAST(transfer_id AS text) AS transfer_id FROM ledger.scheduled_transfer_runs WHERE CAST(schedule_id AS text) = ANY(:ids)",
+        "CAST(transfer_id AS text) AS transfer_id FROM ledger.scheduled_transfer_runs "
+        "WHERE CAST(schedule_id AS text) = ANY(:ids)",
         ids=ids,
     )
     assert sorted(r["schedule_id"] for r in runs) == sorted(ids)  # one run each, none twice
