@@ -21,6 +21,7 @@ import { Receive } from "./pages/Receive";
 import { Register } from "./pages/Register";
 import { Reports } from "./pages/Reports";
 import { Requests } from "./pages/Requests";
+import { Scheduled } from "./pages/Scheduled";
 import { Security } from "./pages/Security";
 import { Send } from "./pages/Send";
 import { TransactionDetail } from "./pages/TransactionDetail";
@@ -101,6 +102,7 @@ export function AppRoutes() {
         <Route index element={<Dashboard />} />
         <Route path="send" element={<Send />} />
         <Route path="requests" element={<Requests />} />
+        <Route path="scheduled" element={<Scheduled />} />
         <Route path="wallet" element={<WalletPage />} />
         <Route path="history" element={<History />} />
         <Route path="transactions/:id" element={<TransactionDetail />} />

@@ -11,6 +11,7 @@ import { FrozenNotice, useFrozen } from "../components/FrozenNotice";
 import { PaidFollowUp } from "../components/PaidResult";
 import { PayeeChips } from "../components/PayeeChips";
 import { PinField } from "../components/PinField";
+import { ScheduleLink } from "../components/ScheduleLink";
 import { ScanQr } from "../components/ScanQr";
 import { useI18n } from "../i18n/I18nProvider";
 import { useAttemptKeys } from "../lib/useAttemptKeys";
@@ -317,6 +318,7 @@ export function Send() {
           <button className="btn btn-primary" type="submit" disabled={frozen}>
             {t("send.review")}
           </button>
+          <ScheduleLink to={found.handle} amount={amount} />
         </form>
       )}
       {step === "review" && found && (
