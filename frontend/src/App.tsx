@@ -23,6 +23,7 @@ import { Receive } from "./pages/Receive";
 import { Register } from "./pages/Register";
 import { Reports } from "./pages/Reports";
 import { Requests } from "./pages/Requests";
+import { Scheduled } from "./pages/Scheduled";
 import { Security } from "./pages/Security";
 import { Send } from "./pages/Send";
 import { Disputes } from "./pages/Disputes";
@@ -104,6 +105,7 @@ export function AppRoutes() {
         <Route index element={<Dashboard />} />
         <Route path="send" element={<Send />} />
         <Route path="requests" element={<Requests />} />
+        <Route path="scheduled" element={<Scheduled />} />
         <Route path="wallet" element={<WalletPage />} />
         <Route path="history" element={<History />} />
         <Route path="transactions/:id" element={<TransactionDetail />} />

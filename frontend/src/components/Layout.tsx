@@ -15,6 +15,7 @@ const LINKS = [
   ["/", "nav.dashboard"],
   ["/send", "nav.send"],
   ["/requests", "nav.requests"],
+  ["/scheduled", "sched.nav"],
   ["/receive", "pay.receive_nav"],
   ["/wallet", "nav.wallet"],
   ["/history", "nav.history"],

@@ -11,6 +11,7 @@ import { FrozenNotice, useFrozen } from "../components/FrozenNotice";
 import { PaidResult } from "../components/PaidResult";
 import { PayeeChips } from "../components/PayeeChips";
 import { ConfirmWithPin } from "../components/ConfirmWithPin";
+import { ScheduleLink } from "../components/ScheduleLink";
 import { ScanQr } from "../components/ScanQr";
 import { useI18n } from "../i18n/I18nProvider";
 import { useAttemptKeys } from "../lib/useAttemptKeys";
@@ -252,6 +253,7 @@ export function Send() {
           <button className="btn btn-primary" type="submit" disabled={frozen}>
             {t("send.review")}
           </button>
+          <ScheduleLink to={found.handle} amount={amount} />
         </form>
       )}
       {step === "review" && found && (

@@ -27,6 +27,7 @@ DEFAULT_ROUTES: dict[str, str] = {
     "/api/v1/payment-links": "transaction",
     "/api/v1/favourites": "transaction",
     "/api/v1/disputes": "transaction",
+    "/api/v1/scheduled-transfers": "transaction",
     "/api/v1/recipients": "transaction",
     "/api/v1/admin": "transaction",
     "/api/v1/funding": "transaction",

@@ -126,6 +126,34 @@ def _dispute(d: dict[str, Any]) -> list[NotificationSpec]:
     return [NotificationSpec(_uid(sender["user_id"], "sender"), kind, data)]
 
 
+# Why a scheduled occurrence did not run, in the sender's words (en, ar); the event's `code` is
+# the transfer's decline code.
+_SCHEDULE_REASONS = {
+    "insufficient_funds": ("not enough money in your wallet", "الرصيد غير كافٍ"),
+    "limit_exceeded": ("it would pass your sending limit", "سيتجاوز حد التحويل"),
+    "account_frozen": ("a wallet is frozen", "المحفظة مجمدة"),
+    "recipient_not_found": ("the recipient can no longer receive money", "لم يعد بإمكان المستلم استلام الأموال"),
+}
+_OTHER_REASON = ("it was declined", "تم رفضه")
+
+
+def _scheduled_failed(d: dict[str, Any]) -> list[NotificationSpec]:
+    """`scheduled_transfer.failed`: the sender only (nothing reached the recipient)."""
+    reason, reason_ar = _SCHEDULE_REASONS.get(str(d.get("code")), _OTHER_REASON)
+    recipient = _party(d, "recipient")
+    data = {
+        **_money(d),
+        "schedule_id": d.get("schedule_id"),
+        "code": d.get("code"),
+        "counterparty": _name(recipient),
+        "counterparty_handle": recipient.get("handle"),
+        "next_run_at": d.get("next_run_at"),
+        "reason": reason,
+        "reason_ar": reason_ar,
+    }
+    return [NotificationSpec(_uid(d.get("user_id"), "user_id"), "scheduled_transfer.failed", data)]
+
+
 def _wallet(kind: str) -> Builder:
     def build(d: dict[str, Any]) -> list[NotificationSpec]:
         return [
@@ -272,6 +300,7 @@ HANDLERS: dict[str, Builder] = {
     "withdrawal.completed": _wallet("withdrawal.completed"),
     "withdrawal.failed": _wallet("withdrawal.failed"),
     "topup.failed": _wallet("topup.failed"),
+    "scheduled_transfer.failed": _scheduled_failed,
     "payment_request.created": _payment_request("payment_request.sent", "payment_request.received"),
     "payment_request.accepted": _payment_request("payment_request.accepted", "payment_request.accepted"),
     "payment_request.declined": _payment_request("payment_request.declined", "payment_request.declined"),

@@ -157,6 +157,17 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "لم يؤكد البنك شحن {amount_text} ({reason}). لم يتم خصم أي مبلغ.",
         ),
     },
+    "scheduled_transfer.failed": {
+        "en": (
+            "Scheduled transfer of {amount_text} failed",
+            "Your scheduled transfer of {amount_text} to {counterparty} did not go through ({reason}). "
+            "Nothing was sent.",
+        ),
+        "ar": (
+            "تعذر التحويل المجدول بمبلغ {amount_text}",
+            "لم يتم تحويلك المجدول بمبلغ {amount_text} إلى {counterparty} ({reason_ar}). لم يُرسل أي مبلغ.",
+        ),
+    },
     "payment_request.received": {
         "en": ("Payment request from {counterparty}", "{counterparty} asks you to pay {amount_text}."),
         "ar": ("طلب دفع من {counterparty}", "يطلب منك {counterparty} دفع {amount_text}"),

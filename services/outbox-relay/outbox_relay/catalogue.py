@@ -33,6 +33,7 @@ DEFAULT_SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
     "withdrawal.requested": (PAYOUTS,),
     "withdrawal.failed": (NOTIFICATION,),
     "topup.failed": (NOTIFICATION,),
+    "scheduled_transfer.failed": (NOTIFICATION,),
     "wallet.frozen": (NOTIFICATION,),
     "wallet.unfrozen": (NOTIFICATION,),
     "payment_request.created": (NOTIFICATION,),

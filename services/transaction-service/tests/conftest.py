@@ -201,7 +201,8 @@ def make_settings(database_url: str, peers_url: str, **overrides: Any) -> Transa
         environment="test",
         # the stand-in peers share the test's event loop, which 50 clients keep busy
         http_timeout_seconds=60,
-        **overrides,
+        # The tests drive scheduled runs themselves; test_schedules starts the real worker once.
+        **{"schedule_worker_enabled": False, **overrides},
     )
 
 

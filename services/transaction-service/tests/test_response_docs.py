@@ -45,9 +45,16 @@ DOCUMENTED = {
     ("post", "/api/v1/transfers/{transfer_id}/disputes", "201"): "Dispute",
     ("get", "/api/v1/disputes", "200"): "DisputePage",
     ("get", "/api/v1/admin/disputes", "200"): "DisputePage",
+    ("post", "/api/v1/scheduled-transfers", "201"): "ScheduledTransfer",
+    ("get", "/api/v1/scheduled-transfers", "200"): "ScheduledTransferPage",
+    ("patch", "/api/v1/scheduled-transfers/{schedule_id}", "200"): "ScheduledTransfer",
 }
 # Routes that answer 204 without a body.
-NO_BODY = {("delete", "/api/v1/payment-links/{link_id}"), ("delete", "/api/v1/favourites/{favourite_id}")}
+NO_BODY = {
+    ("delete", "/api/v1/payment-links/{link_id}"),
+    ("delete", "/api/v1/favourites/{favourite_id}"),
+    ("delete", "/api/v1/scheduled-transfers/{schedule_id}"),
+}
 # Routes that answer a file, documented by its media type.
 FILES = {("get", "/api/v1/transactions/{transaction_id}/receipt.pdf"): "application/pdf"}
 
@@ -314,3 +321,20 @@ async def test_refund_and_dispute_answers_conform_to_their_documented_models(ctx
         assert page["items"][0]["refund_of"] == transfer["id"]
     admin = ctx.auth(str(uuid.uuid4()), roles=["admin"])
     conforms(rm.DisputePage, (await c.get("/api/v1/admin/disputes", headers=admin)).json())
+
+
+async def test_scheduled_transfer_answers_conform_to_their_documented_models(ctx):
+    from datetime import UTC, datetime, timedelta
+
+    me, friend = await ctx.user(), await ctx.user()
+    start = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    body = {"recipient": friend["handle"], "amount": "5", "pin": DEFAULT_PIN, "start_at": start, "repeat": "monthly"}
+    r = await ctx.client.post("/api/v1/scheduled-transfers", headers=ctx.auth(me["user_id"]), json=body)
+    assert r.status_code == 201, r.text
+    conforms(rm.ScheduledTransfer, r.json())
+    r = await ctx.client.patch(
+        f"/api/v1/scheduled-transfers/{r.json()['id']}", headers=ctx.auth(me["user_id"]), json={"status": "paused"}
+    )
+    conforms(rm.ScheduledTransfer, r.json())
+    r = await ctx.client.get("/api/v1/scheduled-transfers", headers=ctx.auth(me["user_id"]))
+    conforms(rm.ScheduledTransferPage, r.json())

@@ -86,6 +86,19 @@ class TransactionSettings(ServiceSettings):
     payment_links_per_day: int = Field(default=100, gt=0)
     favourites_max: int = Field(default=50, gt=0)
 
+    # Scheduled transfers (docs/ARCHITECTURE.md, "Scheduled transfers"): live (active or paused)
+    # schedules per user, how far ahead the first run may be, and the job queue in this process.
+    schedules_max: int = Field(default=20, gt=0)
+    schedule_horizon_days: int = Field(default=365, gt=0)
+    # Runs the procrastinate worker inside the service (every replica: the queue's locking gives
+    # each job to one of them). Off for in-process tests that drive the runs themselves.
+    schedule_worker_enabled: bool = True
+    # How often due schedules are looked for (seconds, 1-59: a cron seconds field); a run is at
+    # most this late.
+    schedule_scan_seconds: int = Field(default=5, ge=1, le=59)
+    schedule_scan_batch: int = Field(default=500, gt=0)
+    schedule_worker_concurrency: int = Field(default=4, gt=0)
+
     # Refresh period of the wallets_total gauge.
     wallet_gauge_seconds: float = Field(default=30.0, gt=0)
 

@@ -173,3 +173,15 @@ class ReversalInsufficientFunds(DomainError):
 
 class NothingToReverse(DomainError):
     status, code, title = 409, "nothing_to_reverse", "The transfer was already given back in full"
+
+
+class ScheduleNotFound(DomainError):
+    status, code, title = 404, "not_found", "Scheduled transfer not found"
+
+
+class SchedulesFull(DomainError):
+    status, code, title = 409, "schedules_full", "Too many scheduled transfers"
+
+
+class ScheduleFinished(DomainError):
+    status, code, title = 409, "schedule_finished", "The scheduled transfer is cancelled or completed"

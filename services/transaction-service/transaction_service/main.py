@@ -23,6 +23,7 @@ from transaction_service.funding.provider import FundingProvider
 from transaction_service.metrics import WALLETS
 from transaction_service.models import outbox
 from transaction_service.peers import Peers
+from transaction_service.scheduler import schedule_worker
 from transaction_service.service import funding_sweeper, reconciliation
 from transaction_service.service.directory import Directory, forget_old_counts
 from transaction_service.service.idempotency import purge_expired_keys
@@ -88,6 +89,7 @@ def build_app(settings: TransactionSettings | None = None) -> FastAPI:
         migrations_dir=MIGRATIONS_DIR,
         lifespan_hooks=[
             wire_dependencies,
+            schedule_worker,
             periodic("wallet_gauge", lambda app: app.state.settings.wallet_gauge_seconds, refresh_wallet_gauge),
             periodic("funding_sweep", lambda app: app.state.settings.funding_sweep_seconds, sweep_funding),
             periodic("reconciliation", lambda app: app.state.settings.reconciliation_seconds, reconcile_recent_days),

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from instapay_common.text import PlainText
 from transaction_service.money import Amount, fmt
@@ -88,6 +88,38 @@ class PaymentLinkIn(Strict):
 class FavouriteIn(Strict):
     recipient: PlainText = Field(min_length=1, max_length=320, description="Handle, phone or e-mail")
     nickname: PlainText | None = Field(default=None, max_length=40)
+
+
+class ScheduledTransferIn(Strict):
+    recipient: PlainText = Field(min_length=1, max_length=320, description="Handle, phone or e-mail")
+    amount: Amount
+    note: PlainText | None = None
+    pin: PlainText | None = Field(default=None, max_length=32)
+    start_at: AwareDatetime = Field(
+        description="The first run, RFC 3339 with an offset (stored and answered in UTC); in the future, "
+        "at most 365 days ahead"
+    )
+    repeat: Literal["none", "weekly", "monthly"] = Field(
+        description="`monthly` keeps start_at's day of the month, clamped to shorter months (Jan 31, Feb 28, Mar 31)"
+    )
+    end_after: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="How many occurrences run (completed or failed transfers); omitted: until cancelled",
+    )
+
+
+class ScheduledTransferPatch(Strict):
+    amount: Amount | None = Field(default=None, description="Applies from the next occurrence on; needs `pin`")
+    status: Literal["active", "paused"] | None = None
+    pin: PlainText | None = Field(default=None, max_length=32)
+
+    @model_validator(mode="after")
+    def _something(self) -> "ScheduledTransferPatch":
+        if self.amount is None and self.status is None:
+            raise ValueError("give amount, status or both")
+        return self
 
 
 class FundingSource(Strict):
@@ -217,6 +249,7 @@ def transaction_body(
     funding_source: JsonObject | None = None,
     refund_of: uuid.UUID | None = None,
     reversal_of: uuid.UUID | None = None,
+    schedule_id: uuid.UUID | None = None,
 ) -> JsonObject:
     """`Transaction`: one history row from the side of the account that got `signed_amount`.
     Transfers (refunds too) and reversals move money between two users: they name the other one."""
@@ -240,6 +273,7 @@ def transaction_body(
         "funding_source": funding_source,
         "refund_of": str(refund_of) if refund_of else None,
         "reversal_of": str(reversal_of) if reversal_of else None,
+        "schedule_id": str(schedule_id) if schedule_id else None,
     }
 
 
@@ -397,6 +431,9 @@ class Transaction(BaseModel):
     )
     refund_of: Id | None = Field(default=None, description="A refund: the transfer it gives money back for")
     reversal_of: Id | None = Field(default=None, description="A reversal: the transfer it reverses")
+    schedule_id: Id | None = Field(
+        default=None, description="The scheduled transfer that made this transfer, else null"
+    )
 
 
 class PaymentRequest(BaseModel):
@@ -547,7 +584,7 @@ class TransactionDetail(Transaction):
     payment_link_id: Id | None = Field(description="The payment link this transfer paid, if any")
     refund_of: Id | None = Field(description="A refund: the transfer it gives money back for")
     dispute_id: Id | None = Field(description="The latest dispute about this transfer, if any")
-    schedule_id: Id | None = Field(description="The schedule that made it (not offered yet: null)")
+    schedule_id: Id | None = Field(description="The scheduled transfer that made it, else null")
     refunds: list[RefundRef] = Field(
         default_factory=list, description="A transfer's refunds and reversal, oldest first (empty otherwise)"
     )
@@ -585,4 +622,29 @@ class Dispute(BaseModel):
 
 class DisputePage(BaseModel):
     items: list[Dispute]
+
+
+class ScheduledTransfer(BaseModel):
+    id: Id
+    status: Literal["active", "paused", "cancelled", "completed"]
+    recipient: Party
+    amount: Money = Field(description="What each future occurrence sends")
+    currency: Currency
+    note: str | None
+    repeat: Literal["none", "weekly", "monthly"]
+    start_at: Timestamp
+    end_after: int | None = Field(description="How many occurrences run; null: until cancelled")
+    runs: int = Field(description="Occurrences that ran so far (completed or failed)")
+    next_run_at: Timestamp | None = Field(description="The next occurrence (UTC); null once cancelled or completed")
+    last_run_at: Timestamp | None
+    last_outcome: str | None = Field(
+        description="`completed`, or the decline's code (`insufficient_funds`, `limit_exceeded`, ...)"
+    )
+    last_transfer_id: Id | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class ScheduledTransferPage(BaseModel):
+    items: list[ScheduledTransfer]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")

@@ -78,6 +78,7 @@ class HistoryRow(NamedTuple):
     refund_of: uuid.UUID | None  # a refund: the transfer it gives money back for
     reversal_of: uuid.UUID | None  # a reversal: the transfer it reverses
     reversed: bool  # a transfer that a reversal undid (its status reads `reversed`)
+    schedule_id: uuid.UUID | None  # the scheduled transfer that made it
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,10 +161,12 @@ _HISTORY_SELECT = (
     "f.reference AS funding_reference, e.refund_of, e.reversal_of, "
     # A probe of the unique partial index per row of the page (only transfers can be reversed).
     "(e.type = 'transfer' AND EXISTS (SELECT 1 FROM ledger.journal_entries rv WHERE rv.reversal_of = e.id)) "
-    "AS reversed "
+    "AS reversed, sr.schedule_id "
     "FROM ledger.postings p JOIN ledger.journal_entries e ON e.id = p.entry_id "
     "LEFT JOIN ledger.funding_operations f ON f.id = e.id AND e.type IN ('topup', 'withdrawal') "
     "LEFT JOIN ledger.transaction_references tr ON tr.transaction_id = e.id "
+    # A transfer a schedule made: its occurrence's row (a unique-index probe per row of the page).
+    "LEFT JOIN ledger.scheduled_transfer_runs sr ON sr.transfer_id = e.id AND e.type = 'transfer' "
 )
 # The other party of the posting's transfer: the sender of money in, the recipient of money out.
 _OTHER_PARTY = "(CASE WHEN p.amount > 0 THEN e.sender ELSE e.recipient END)"

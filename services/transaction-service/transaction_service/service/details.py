@@ -22,8 +22,6 @@ from transaction_service.schemas import JsonObject, party_body, rfc3339
 from transaction_service.service.funding_outcomes import operation_body
 from transaction_service.service.history import history_row_body
 
-_NOT_YET: JsonObject = {"schedule_id": None}
-
 
 def _owner(op: FundingOperation) -> PartyRef:
     return {"user_id": str(op.user_id), "handle": op.handle, "display_name": op.handle}
@@ -79,7 +77,8 @@ async def transaction_detail(db: Database, *, user_id: uuid.UUID, transaction_id
         "timeline": timeline,
         "payment_link_id": str(link_id) if link_id else None,
         **links,
-        **_NOT_YET,
+        # A funding operation has no schedule; a transfer's row says which made it.
+        "schedule_id": body.get("schedule_id"),
     }
 
 

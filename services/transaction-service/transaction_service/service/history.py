@@ -90,6 +90,7 @@ def history_row_body(r: HistoryRow) -> JsonObject:
         reversal_of=r.reversal_of,
         # The original transfer stays as it was in the ledger; a reversal of it shows as its status.
         status="reversed" if r.reversed else "completed",
+        schedule_id=r.schedule_id,
     )
 
 

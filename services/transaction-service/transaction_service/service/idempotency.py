@@ -25,6 +25,7 @@ import orjson
 from instapay_common.db import rawsql
 from instapay_common.db.database import Database
 from instapay_common.db.rawsql import RawConnection
+from instapay_common.errors import DomainError
 from instapay_common.web.request_context import current_request_id
 from transaction_service.exceptions import IdempotencyInProgress, IdempotencyKeyReused, StoredDecline
 from transaction_service.metrics import IDEMPOTENT_REPLAYS
@@ -49,7 +50,7 @@ def request_hash(endpoint: str, payload: Mapping[str, object]) -> str:
     ).hexdigest()
 
 
-def decline_body(exc: StoredDecline) -> JsonObject:
+def decline_body(exc: DomainError) -> JsonObject:
     """The problem document a decline answers with (same shape as the shared error handler's)."""
     return {
         "type": f"https://docs.instapay.local/errors/{exc.code}",
