@@ -622,6 +622,7 @@ class Dispute(BaseModel):
 
 class DisputePage(BaseModel):
     items: list[Dispute]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
 
 
 class ScheduledTransfer(BaseModel):
