@@ -22,6 +22,8 @@ from instapay_common.audit.chain import AUDITED_SERVICES, ChainReport
 from instapay_common.db.rawsql import RawConnection
 from instapay_common.db.roles import SCHEMAS
 
+PROG = "python -m instapay_common.audit"
+
 
 async def verify_services(database_url: str, services: list[str]) -> list[ChainReport]:
     conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://"))
@@ -42,7 +44,9 @@ def describe(service: str, report: ChainReport) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m instapay_common.audit", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m instapay_common.audit",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("command", choices=("verify",))
     parser.add_argument(

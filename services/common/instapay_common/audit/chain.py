@@ -40,7 +40,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    Text,
     TextClause,
     text,
 )
@@ -157,7 +156,9 @@ class _Statements:
     walk: _Statement
 
 
-_COLUMNS = "id, at, actor, actor_role, action, subject, CAST(details AS text) AS details, ip, request_id, prev_hash, hash"
+_COLUMNS = (
+    "id, at, actor, actor_role, action, subject, CAST(details AS text) AS details, ip, request_id, prev_hash, hash"
+)
 _CACHE: dict[str, _Statements] = {}
 
 
@@ -208,7 +209,8 @@ class SessionRunner:
 
     async def fetch(self, statement: _Statement, **params: Any) -> Sequence[Mapping[str, Any]]:
         result = await self.session.execute(statement.text, params)
-        return [row._mapping for row in result] if result.returns_rows else []
+        # Every statement here answers rows (the lock's is one row of void).
+        return [dict(row._mapping) for row in result]
 
 
 class RawRunner:
@@ -220,7 +222,7 @@ class RawRunner:
         self.conn = conn
 
     async def fetch(self, statement: _Statement, **params: Any) -> Sequence[Mapping[str, Any]]:
-        return await self.conn.fetch(statement.raw, **params)
+        return [dict(r) for r in await self.conn.fetch(statement.raw, **params)]
 
 
 # --- append ------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """All routers of the transaction service (the shared event-log feed is added in `main`)."""
 
+from instapay_common.audit.api import audit_router
 from transaction_service.api import (
     admin,
+    approvals,
     favourites,
     funding,
     internal,
@@ -20,6 +22,9 @@ routers = [
     payment_links.router,
     favourites.router,
     admin.router,
+    approvals.router,
+    # its audit rows, for the gateway's GET /api/v1/admin/audit
+    audit_router("transaction"),
     funding.router,
     internal.router,
 ]
