@@ -4,6 +4,14 @@ from .accept_in import AcceptIn
 from .admin_user_page import AdminUserPage
 from .admin_wallet import AdminWallet
 from .admin_wallet_status import AdminWalletStatus
+from .approval import Approval
+from .approval_page import ApprovalPage
+from .approval_payload import ApprovalPayload
+from .approval_result_type_0 import ApprovalResultType0
+from .approval_status import ApprovalStatus
+from .audit_entry import AuditEntry
+from .audit_entry_details import AuditEntryDetails
+from .audit_page import AuditPage
 from .bank_destination import BankDestination
 from .body_token_api_v1_auth_token_post import BodyTokenApiV1AuthTokenPost
 from .callback_answer import CallbackAnswer
@@ -39,6 +47,7 @@ from .granularity import Granularity
 from .http_validation_error import HTTPValidationError
 from .jwk import Jwk
 from .jwks import Jwks
+from .list_approvals_api_v1_admin_approvals_get_status_type_0 import ListApprovalsApiV1AdminApprovalsGetStatusType0
 from .list_requests_api_v1_payment_requests_get_role_type_0 import ListRequestsApiV1PaymentRequestsGetRoleType0
 from .list_requests_api_v1_payment_requests_get_status_type_0 import ListRequestsApiV1PaymentRequestsGetStatusType0
 from .list_transactions_api_v1_transactions_get_direction_type_0 import (
@@ -158,6 +167,14 @@ __all__ = (
     "AdminUserPage",
     "AdminWallet",
     "AdminWalletStatus",
+    "Approval",
+    "ApprovalPage",
+    "ApprovalPayload",
+    "ApprovalResultType0",
+    "ApprovalStatus",
+    "AuditEntry",
+    "AuditEntryDetails",
+    "AuditPage",
     "BankDestination",
     "BodyTokenApiV1AuthTokenPost",
     "CallbackAnswer",
@@ -191,6 +208,7 @@ __all__ = (
     "HTTPValidationError",
     "Jwk",
     "Jwks",
+    "ListApprovalsApiV1AdminApprovalsGetStatusType0",
     "ListRequestsApiV1PaymentRequestsGetRoleType0",
     "ListRequestsApiV1PaymentRequestsGetStatusType0",
     "ListTransactionsApiV1TransactionsGetDirectionType0",
