@@ -496,4 +496,10 @@ export const ar: Record<MessageId, string> = {
   "err.payment_link_used": "تم دفع رابط الدفع هذا بالفعل؛ لا يمكن الدفع به إلا مرة واحدة.",
   "err.favourite_exists": "هذا الشخص موجود بالفعل في المفضلة.",
   "err.favourites_full": "المفضلة ممتلئة (50). أزل أحدها أولًا.",
+  // audit
+  "adm.freeze.proposed": "تم اقتراح تجميد محفظة {name}: يسري التجميد عندما يوافق عليه مسؤول آخر.",
+  "adm.unfreeze.proposed": "تم اقتراح إلغاء تجميد محفظة {name}: يسري عندما يوافق عليه مسؤول آخر.",
+  "err.approval_expired": "انتهت صلاحية طلب الموافقة هذا. اقترح الإجراء مرة أخرى.",
+  "err.approval_not_pending": "تم البت في طلب الموافقة هذا بالفعل.",
+  "err.approval_not_found": "طلب الموافقة هذا غير موجود.",
 };

@@ -494,6 +494,12 @@ export const en = {
   "err.payment_link_used": "This payment link has already been paid; it can be paid only once.",
   "err.favourite_exists": "This person is already in your favourites.",
   "err.favourites_full": "Your favourites are full (50). Remove one first.",
+  // audit
+  "adm.freeze.proposed": "Freezing the wallet of {name} is proposed: it takes effect when another admin approves it.",
+  "adm.unfreeze.proposed": "Unfreezing the wallet of {name} is proposed: it takes effect when another admin approves it.",
+  "err.approval_expired": "This approval has expired. Propose the action again.",
+  "err.approval_not_pending": "This approval has already been decided.",
+  "err.approval_not_found": "This approval does not exist.",
 } as const;
 
 export type MessageId = keyof typeof en;
