@@ -1,6 +1,7 @@
-"""The operators' console in a real browser against the real stack: an admin finds a user, freezes
-their wallet with a reason, the user is told (a notice and a notification) and how to reach
-support, the admin unfreezes it; a user without the admin role gets no console. Phone screenshots
+"""The operators' console in a real browser against the real stack: an admin finds a user, proposes
+freezing their wallet with a reason, a second admin approves it (two-person control), the user is
+told (a notice and a notification) and how to reach support, the admin unfreezes it (approved
+again); a user without the admin role gets no console. Phone screenshots
 of the overview in English and Arabic go to test-artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 from helpers import WebUser, check_a11y, log_in, new_identity, open_bell, poll, sign_up, wait_loaded
 from playwright.sync_api import Page, expect
 
-from instapay_stack.e2e import login
+from instapay_stack.e2e import approve_pending, login, make_admin, register_user
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -60,7 +61,7 @@ def freeze_panel_action(page: Page, reason: str, review: str, confirm: str, says
 
 
 def test_an_admin_freezes_and_unfreezes_a_wallet_and_its_owner_is_told(
-    new_page, grant_admin, console, screenshots: Path, sms
+    new_page, grant_admin, console, screenshots: Path, sms, stack
 ) -> None:
     # Granting the role ends the account's sessions: its open notification stream may be refused
     # (401) on reconnecting before the page reloads to the sign-in screen.
@@ -118,7 +119,13 @@ def test_an_admin_freezes_and_unfreezes_a_wallet_and_its_owner_is_told(
         "Yes, freeze the wallet",
         says="they will be told: \u2068Card reported stolen",
     )
-    expect(admin.get_by_text(re.compile("is frozen; they have been notified"))).to_be_visible()
+    # Proposed only: nothing changes until another admin approves it.
+    expect(admin.get_by_text(re.compile("another admin approves it"))).to_be_visible()
+    expect(admin.get_by_test_id("admin-wallet-status")).to_have_text("Active")
+    checker = make_admin(stack, register_user(stack.gateway_url))
+    mona_id = admin.url.rstrip("/").rsplit("/", 1)[-1]
+    approve_pending(stack.gateway_url, checker, action="wallet.freeze", subject=mona_id)
+    admin.reload()
     expect(admin.get_by_test_id("admin-wallet-status")).to_have_text("Frozen")
     expect(admin.get_by_test_id("admin-frozen-reason")).to_have_text("Card reported stolen")
     assert_fits(admin, 375)
@@ -151,6 +158,9 @@ def test_an_admin_freezes_and_unfreezes_a_wallet_and_its_owner_is_told(
     freeze_panel_action(
         admin, "Documents checked", "Unfreeze…", "Yes, unfreeze the wallet", says="Money can move again"
     )
+    expect(admin.get_by_text(re.compile("another admin approves it"))).to_be_visible()
+    approve_pending(stack.gateway_url, checker, action="wallet.unfreeze", subject=mona_id)
+    admin.reload()
     expect(admin.get_by_test_id("admin-wallet-status")).to_have_text("Active")
     owner.keyboard.press("Escape")
     told("wallet.unfrozen", "Your wallet is active again")

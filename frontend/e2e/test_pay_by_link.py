@@ -40,7 +40,11 @@ def set_language(page: Page, user: WebUser, lang: str) -> None:
     """The profile's language (what a person picks in Profile), then the app opened again."""
     gateway = "/".join(page.url.split("/", 3)[:3])
     token = login(gateway, user.handle, user.password)["access_token"]
-    r = httpx.patch(gateway + "/api/v1/users/me", json={"preferences": {"language": lang}}, headers={"Authorization": f"Bearer {token}"})
+    r = httpx.patch(
+        gateway + "/api/v1/users/me",
+        json={"preferences": {"language": lang}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert r.status_code == 200, r.text
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", lang)

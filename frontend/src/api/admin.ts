@@ -24,12 +24,24 @@ interface ContractOverview {
   }[];
 }
 
+// Freeze and unfreeze are two-person actions: the call proposes (202), a second admin approves.
+interface ContractApproval {
+  approval_id: string;
+  action: string;
+  subject: string;
+  status: "pending" | "approved" | "expired" | "rejected";
+  proposed_by: string;
+  proposed_at: string;
+  expires_at: string;
+}
+
 type ContractAdminWallet = Wallet & { user_id: string; available_balance: string; frozen_reason: string | null; frozen_at: string | null };
 
 export type Overview = ApiResponse<"/api/v1/admin/reports/overview", "get", ContractOverview>;
 export type OverviewDay = Overview["per_day"][number];
 export type AdminUser = ApiResponse<"/api/v1/admin/users/{user_id}", "get", Profile>;
 export type AdminUserPage = ApiResponse<"/api/v1/admin/users", "get", Page<AdminUser>>;
+export type Approval = ContractApproval;
 export type AdminWallet = ApiResponse<"/api/v1/admin/wallets/{user_id}", "get", ContractAdminWallet>;
 
 const id = (value: string) => encodeURIComponent(value);
@@ -39,7 +51,8 @@ export const adminApi = {
   searchUsers: (query: { q: string; cursor?: string }) => request<AdminUserPage>("GET", "/api/v1/admin/users", { query }),
   user: (userId: string) => request<AdminUser>("GET", `/api/v1/admin/users/${id(userId)}`),
   wallet: (userId: string) => request<AdminWallet>("GET", `/api/v1/admin/wallets/${id(userId)}`),
-  freeze: (userId: string, reason: string) => request<Wallet>("POST", `/api/v1/admin/wallets/${id(userId)}/freeze`, { body: { reason } }),
+  freeze: (userId: string, reason: string) =>
+    request<Approval>("POST", `/api/v1/admin/wallets/${id(userId)}/freeze`, { body: { reason } }),
   unfreeze: (userId: string, reason: string) =>
-    request<Wallet>("POST", `/api/v1/admin/wallets/${id(userId)}/unfreeze`, { body: { reason } }),
+    request<Approval>("POST", `/api/v1/admin/wallets/${id(userId)}/unfreeze`, { body: { reason } }),
 };

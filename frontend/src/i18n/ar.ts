@@ -671,4 +671,10 @@ export const ar: Record<MessageId, string> = {
   "sched.v_occurrences": "أدخل عددًا صحيحًا من 1 إلى 1000.",
   "err.schedules_full": "لديك 20 تحويلًا مجدولًا نشطًا أو متوقفًا. ألغِ واحدًا أولًا.",
   "err.schedule_finished": "هذا التحويل المجدول ملغى أو مكتمل بالفعل.",
+  // audit
+  "adm.freeze.proposed": "تم اقتراح تجميد محفظة {name}: يسري التجميد عندما يوافق عليه مسؤول آخر.",
+  "adm.unfreeze.proposed": "تم اقتراح إلغاء تجميد محفظة {name}: يسري عندما يوافق عليه مسؤول آخر.",
+  "err.approval_expired": "انتهت صلاحية طلب الموافقة هذا. اقترح الإجراء مرة أخرى.",
+  "err.approval_not_pending": "تم البت في طلب الموافقة هذا بالفعل.",
+  "err.approval_not_found": "طلب الموافقة هذا غير موجود.",
 };

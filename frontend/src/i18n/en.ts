@@ -669,6 +669,12 @@ export const en = {
   "sched.v_occurrences": "Enter a whole number from 1 to 1000.",
   "err.schedules_full": "You have 20 active or paused scheduled transfers. Cancel one first.",
   "err.schedule_finished": "This scheduled transfer is already cancelled or completed.",
+  // audit
+  "adm.freeze.proposed": "Freezing the wallet of {name} is proposed: it takes effect when another admin approves it.",
+  "adm.unfreeze.proposed": "Unfreezing the wallet of {name} is proposed: it takes effect when another admin approves it.",
+  "err.approval_expired": "This approval has expired. Propose the action again.",
+  "err.approval_not_pending": "This approval has already been decided.",
+  "err.approval_not_found": "This approval does not exist.",
 } as const;
 
 export type MessageId = keyof typeof en;

@@ -211,6 +211,23 @@ def make_admin(stack: Any, user: TestUser) -> TestUser:
     return user
 
 
+def approve_pending(gateway_url: str, approver: TestUser, *, action: str, subject: str) -> dict[str, Any]:
+    """Two-person control: `approver` (another admin than the proposer) approves the newest pending
+    approval of `action` on `subject` (e.g. "wallet.freeze" on a user id); the approval answered."""
+    with httpx.Client(timeout=TIMEOUT) as c:
+        page = _check(
+            c.get(
+                gateway_url + "/api/v1/admin/approvals", params={"status": "pending"}, headers=approver.auth_headers()
+            ),
+            200,
+            "list pending approvals",
+        )
+        found = [a for a in page["items"] if a["action"] == action and a["subject"] == subject]
+        assert found, f"no pending {action} of {subject}"
+        path = f"/api/v1/admin/approvals/{found[0]['approval_id']}/approve"
+        return _check(c.post(gateway_url + path, headers=approver.auth_headers()), 200, f"approve {action}")
+
+
 MONEY_SCOPES = frozenset({"transfers:write", "wallet:withdraw"})
 
 

@@ -34,6 +34,8 @@ DEFAULT_ROUTES: dict[str, str] = {
     "/api/v1/reports": "reporting",
     "/api/v1/admin/reports": "reporting",
     "/api/v1/admin/users": "user",
+    # Answered by the gateway itself (api/audit.py): every audited service's rows, merged by time.
+    "/api/v1/admin/audit": "gateway",
     "/api/v1/notifications": "notification",
     "/api/v1/webhooks": "notification",
 }

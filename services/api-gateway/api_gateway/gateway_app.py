@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
+from api_gateway.api.audit import router as audit_router
 from api_gateway.api.health import health_lifespan
 from api_gateway.api.health import router as health_router
 from api_gateway.api.openapi_docs import install_docs
@@ -93,7 +94,7 @@ def build_gateway(settings: GatewaySettings) -> FastAPI:
     app = create_service_app(
         own_settings,
         title="Mini-InstaPay API",
-        routers=[health_router],
+        routers=[health_router, audit_router],
         lifespan_hooks=[guard_lifespan(settings), health_lifespan(settings.health_refresh_seconds)],
         inner_middleware=_middleware(settings, table, holder),
     )

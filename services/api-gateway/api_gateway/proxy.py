@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from yarl import URL
 
 from api_gateway.guard.streams import StreamLease
-from api_gateway.routing import RouteTable
+from api_gateway.routing import GATEWAY, RouteTable
 from instapay_common.errors import DomainError, ServiceUnavailable, UpstreamTimeout, problem_response
 from instapay_common.web.request_context import current_request_id
 
@@ -133,6 +133,9 @@ class GatewayProxy:
             return
         prefix, upstream = matched
         scope["route_label"] = prefix + "/*"
+        if upstream == GATEWAY:  # authenticated by the guard, answered by the gateway's own route
+            await self.app(scope, receive, send)
+            return
         try:
             await self._forward(scope, receive, send, upstream)
         except DomainError as exc:

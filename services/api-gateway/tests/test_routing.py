@@ -23,6 +23,7 @@ TABLE = RouteTable(DEFAULT_ROUTES, GatewaySettings().upstream_urls())
         ("/api/v1/admin/reports/overview", "reporting"),
         ("/api/v1/admin/users", "user"),
         ("/api/v1/admin/users/u1", "user"),
+        ("/api/v1/admin/audit", "gateway"),  # answered by the gateway itself (api/audit.py)
         ("/api/v1/admin/usersx", "transaction"),
         ("/api/v1/reports/summary", "reporting"),
         ("/api/v1/notifications/stream", "notification"),

@@ -13,6 +13,7 @@ from auth_service.models import outbox
 from auth_service.passwords import Passwords
 from auth_service.service import contact_sync
 from auth_service.service.context import AuthContext
+from instapay_common.audit.api import audit_router
 from instapay_common.events.feed import outbox_feed_router
 from instapay_common.periodic import periodic
 from instapay_common.web.app import LifespanHook, create_service_app
@@ -61,6 +62,8 @@ def build_app(settings: AuthSettings | None = None) -> FastAPI:
             internal.router,
             # the event log (for read-model rebuilds, e.g. reporting's user counts)
             outbox_feed_router(outbox, source="auth-service", callers=("reporting",)),
+            # its audit rows, for the gateway's GET /api/v1/admin/audit
+            audit_router("auth"),
         ],
         migrations_dir=MIGRATIONS_DIR,
         lifespan_hooks=[

@@ -11,6 +11,7 @@ from sqlalchemy import ARRAY, BigInteger, DateTime, ForeignKey, Index, Integer, 
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from instapay_common.audit.chain import audit_table
 from instapay_common.db.database import schema_metadata
 from instapay_common.events.outbox import outbox_table
 
@@ -21,6 +22,8 @@ class Base(DeclarativeBase):
 
 # Events this service emits, written in the same transaction as the change they describe.
 outbox = outbox_table(Base.metadata)
+# The tamper-evident audit chain (auth_service.audit), append-only for the runtime role.
+audit_log = audit_table(Base.metadata)
 
 
 class Credential(Base):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from instapay_common.audit.api import audit_router
 from instapay_common.web.app import create_service_app
 from instapay_common.web.http_client import ServiceClient
 from notification_service.api import internal, notifications, stream, webhooks
@@ -55,7 +56,7 @@ def build_app(settings: NotificationSettings | None = None) -> FastAPI:
     app = create_service_app(
         settings or get_settings(),
         title="Mini-InstaPay notification service",
-        routers=[stream.router, notifications.router, webhooks.router, internal.router],
+        routers=[stream.router, notifications.router, webhooks.router, internal.router, audit_router("notification")],
         migrations_dir=MIGRATIONS_DIR,
         lifespan_hooks=[notification_runtime],
     )

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase
 
+from instapay_common.audit.chain import audit_table
 from instapay_common.db.database import schema_metadata
 from instapay_common.events.inbox import inbox_table
 
@@ -27,6 +28,8 @@ class Base(DeclarativeBase):
 
 # Ids of events already applied: this subscriber dedupes on them.
 processed_events = inbox_table(Base.metadata)
+# The tamper-evident audit chain (webhooks.audit), append-only for the runtime role.
+audit_log = audit_table(Base.metadata)
 
 # In-app notifications. `seq` is the SSE event id and the list's keyset cursor; inserts for one
 # user are serialized (advisory lock) so a user's seq order is also their commit order.

@@ -107,6 +107,22 @@ class Ctx:
     def auth(self, user_id: str, **kw: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.issuer.token(user_id, **kw)}"}
 
+    def admin(self) -> dict[str, str]:
+        """A new admin's headers (each call another person: two-person control tells them apart)."""
+        return self.auth(str(uuid.uuid4()), roles=["admin"])
+
+    async def freeze(self, user: dict[str, Any], *, frozen: bool = True, reason: str | None = "review") -> Any:
+        """A freeze (or unfreeze) as admins make one: one proposes, another approves; the
+        approval as the approver got it (its `result` is the wallet)."""
+        action = "freeze" if frozen else "unfreeze"
+        r = await self.client.post(
+            f"/api/v1/admin/wallets/{user['user_id']}/{action}", headers=self.admin(), json={"reason": reason}
+        )
+        assert r.status_code == 202, r.text
+        r = await self.client.post(f"/api/v1/admin/approvals/{r.json()['approval_id']}/approve", headers=self.admin())
+        assert r.status_code == 200, r.text
+        return r.json()
+
     def internal(self) -> dict[str, str]:
         """The auth service's credential: the wallet routes' only caller."""
         return internal_headers("auth")

@@ -35,20 +35,24 @@ async def test_an_admin_reads_freezes_and_unfreezes_and_the_owner_is_told_once_p
     assert body["status"] == "active" and body["balance"] == "40.00" and body["user_id"] == alice["user_id"]
     assert body["frozen_reason"] is None and body["frozen_at"] is None
 
+    # Proposed: nothing happens until a second admin approves.
     r = await ctx.client.post(f"{path}/freeze", headers=admin, json={"reason": "Card reported stolen"})
-    assert r.status_code == 200 and r.json()["status"] == "frozen"
+    assert r.status_code == 202 and r.json()["status"] == "pending", r.text
+    assert (await ctx.client.get(path, headers=admin)).json()["status"] == "active"
+    r = await ctx.client.post(f"/api/v1/admin/approvals/{r.json()['approval_id']}/approve", headers=ctx.admin())
+    assert r.status_code == 200 and r.json()["result"]["status"] == "frozen"
     frozen = (await ctx.client.get(path, headers=admin)).json()
     assert frozen["status"] == "frozen" and frozen["frozen_reason"] == "Card reported stolen" and frozen["frozen_at"]
     # Frozen again with another reason: the reason is the new one, the time and the owner's notice stay.
-    r = await ctx.client.post(f"{path}/freeze", headers=admin, json={"reason": "Checking documents"})
-    assert r.status_code == 200
+    await ctx.freeze(alice, reason="Checking documents")
     again = (await ctx.client.get(path, headers=admin)).json()
     assert again["frozen_reason"] == "Checking documents" and again["frozen_at"] == frozen["frozen_at"]
 
-    r = await ctx.client.post(f"{path}/unfreeze", headers=admin, json={"reason": "Customer called"})
-    assert r.status_code == 200 and r.json()["status"] == "active"
+    assert (await ctx.freeze(alice, frozen=False, reason="Customer called"))["result"]["status"] == "active"
     r = await ctx.client.post(f"{path}/unfreeze", headers=admin)  # changes nothing, tells nobody
-    assert r.status_code == 200 and r.json()["status"] == "active"
+    assert r.status_code == 202
+    r = await ctx.client.post(f"/api/v1/admin/approvals/{r.json()['approval_id']}/approve", headers=ctx.admin())
+    assert r.status_code == 200 and r.json()["result"]["status"] == "active"
     active = (await ctx.client.get(path, headers=admin)).json()
     assert active["frozen_reason"] is None and active["frozen_at"] is None
 
@@ -56,16 +60,16 @@ async def test_an_admin_reads_freezes_and_unfreezes_and_the_owner_is_told_once_p
     assert [t for t, _ in events] == ["wallet.frozen", "wallet.unfrozen"]
     assert events[0][1]["reason"] == "Card reported stolen" and events[0][1]["at"].endswith("Z")
     assert events[1][1]["reason"] is None
+    # Every proposal and approval is audited, changes or not.
     audited = await ctx.scalar(
-        "SELECT count(*) FROM ledger.admin_audit_log WHERE target_user_id = :u", u=uuid.UUID(alice["user_id"])
+        "SELECT string_agg(action || '=' || coalesce(details->>'reason', '-'), '|' ORDER BY id) "
+        "FROM ledger.audit_log WHERE subject = :u AND action LIKE '%.approved'",
+        u=alice["user_id"],
     )
-    assert audited == 4  # every admin action is audited, changes or not
-    reasons = await ctx.scalar(
-        "SELECT string_agg(coalesce(reason, '-'), '|' ORDER BY id) FROM ledger.admin_audit_log "
-        "WHERE target_user_id = :u",
-        u=uuid.UUID(alice["user_id"]),
+    assert audited == (
+        "wallet.freeze.approved=Card reported stolen|wallet.freeze.approved=Checking documents|"
+        "wallet.unfreeze.approved=Customer called|wallet.unfreeze.approved=-"
     )
-    assert reasons == "Card reported stolen|Checking documents|Customer called|-"
 
 
 async def test_only_admins_and_bad_input(ctx):
@@ -93,11 +97,7 @@ async def test_only_admins_and_bad_input(ctx):
 async def test_a_refused_transfer_says_whose_wallet_is_frozen(ctx):
     alice = await ctx.user(balance="20.00")
     bob = await ctx.user(balance="20.00")
-    admin = ctx.auth(str(uuid.uuid4()), roles=["admin"])
-    r = await ctx.client.post(
-        f"/api/v1/admin/wallets/{bob['user_id']}/freeze", headers=admin, json={"reason": "Review"}
-    )
-    assert r.status_code == 200
+    await ctx.freeze(bob, reason="Review")
 
     def send(sender, recipient):
         return ctx.client.post(

@@ -299,3 +299,58 @@ async def test_a_reversal_and_refunds_racing_never_give_back_more_than_the_trans
     )
     assert given <= Decimal("100.00"), results
     assert Decimal(await balance(ctx, alice)) == given
+
+
+async def test_an_operator_proposes_the_outcome_and_a_second_admin_carries_it_out(ctx):
+    alice = await ctx.user(balance="100.00")
+    bob = await ctx.user()
+    sent = await pay(ctx, alice, bob, "30.00")
+    case = (await report(ctx, alice, sent["id"], note="typed the wrong handle")).json()
+    maker, checker = ctx.admin(), ctx.admin()
+    path = f"/api/v1/admin/disputes/{case['id']}/resolve"
+
+    # Bad input and non-admins are refused before anything is proposed.
+    assert (await ctx.client.post(path, headers=maker, json={"outcome": "refund", "note": "x"})).status_code == 422
+    assert (
+        await ctx.client.post(path, headers=ctx.auth(alice["user_id"]), json={"outcome": "reverse", "note": "x"})
+    ).status_code == 403
+    unknown = f"/api/v1/admin/disputes/{uuid.uuid4()}/resolve"
+    assert (await ctx.client.post(unknown, headers=maker, json={"outcome": "reverse", "note": "x"})).status_code == 404
+
+    r = await ctx.client.post(path, headers=maker, json={"outcome": "reverse", "note": "sent to the wrong person"})
+    assert r.status_code == 202, r.text
+    proposal = r.json()
+    assert proposal["action"] == "dispute.resolve" and proposal["status"] == "pending"
+    assert proposal["subject"] == case["id"]
+    # Nothing happens on a proposal alone, and the proposer cannot approve it.
+    assert await balance(ctx, bob) == "30.00"
+    approve = f"/api/v1/admin/approvals/{proposal['approval_id']}/approve"
+    r = await ctx.client.post(approve, headers=maker)
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+
+    r = await ctx.client.post(approve, headers=checker)
+    assert r.status_code == 200, r.text
+    result = r.json()["result"]
+    assert result["status"] == "resolved_reversed" and result["reversal_id"]
+    assert (await balance(ctx, alice), await balance(ctx, bob)) == ("100.00", "0.00")
+    # A closed case cannot be proposed again.
+    r = await ctx.client.post(path, headers=maker, json={"outcome": "reject", "note": "again"})
+    assert r.status_code == 409 and r.json()["code"] == "dispute_not_open"
+
+
+async def test_an_approved_reversal_the_recipient_can_no_longer_cover_is_refused_and_stays_pending(ctx):
+    alice = await ctx.user(balance="100.00")
+    bob, carol = await ctx.user(), await ctx.user()
+    sent = await pay(ctx, alice, bob, "30.00")
+    case = (await report(ctx, alice, sent["id"])).json()
+    maker, checker = ctx.admin(), ctx.admin()
+    r = await ctx.client.post(
+        f"/api/v1/admin/disputes/{case['id']}/resolve", headers=maker, json={"outcome": "reverse", "note": "n"}
+    )
+    proposal = r.json()
+    await pay(ctx, bob, carol, "25.00")  # the money left before the second admin looked
+    r = await ctx.client.post(f"/api/v1/admin/approvals/{proposal['approval_id']}/approve", headers=checker)
+    assert r.status_code == 409 and r.json()["code"] == "reversal_insufficient_funds", r.text
+    assert (await balance(ctx, alice), await balance(ctx, bob)) == ("70.00", "5.00")
+    r = await ctx.client.get("/api/v1/admin/approvals", headers=checker, params={"status": "pending"})
+    assert proposal["approval_id"] in {a["approval_id"] for a in r.json()["items"]}

@@ -16,7 +16,6 @@ def _documented(ctx, path: str, status: int) -> None:
 async def test_locked_and_provider_failure_answers_are_documented(ctx):
     alice = await ctx.user(balance="100.00")
     bob = await ctx.user(balance="100.00")
-    admin = ctx.auth(str(uuid.uuid4()), roles=["admin"])
 
     def as_user(user):
         return {**ctx.auth(user["user_id"]), "Idempotency-Key": uuid.uuid4().hex}
@@ -31,8 +30,7 @@ async def test_locked_and_provider_failure_answers_are_documented(ctx):
         "/api/v1/payment-requests", headers=ctx.auth(bob["user_id"]), json={"payer": alice["handle"], "amount": "2.00"}
     )
     assert request.status_code == 201, request.text
-    r = await ctx.client.post(f"/api/v1/admin/wallets/{alice['user_id']}/freeze", headers=admin, json={"reason": "t"})
-    assert r.status_code == 200
+    await ctx.freeze(alice, reason="t")
     for path, body in (
         ("/api/v1/transfers", {"recipient": bob["handle"], "amount": "1.00", "pin": DEFAULT_PIN}),
         ("/api/v1/wallet/topups", {"amount": "1.00", "source": {"type": "card", "reference": "c"}}),

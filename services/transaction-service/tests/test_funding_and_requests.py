@@ -152,10 +152,7 @@ async def test_admin_freeze_blocks_money_and_is_audited(ctx):
         f"/api/v1/admin/wallets/{alice['user_id']}/freeze", headers=ctx.auth(bob["user_id"]), json={"reason": "x"}
     )
     assert r.status_code == 403
-    r = await ctx.client.post(
-        f"/api/v1/admin/wallets/{alice['user_id']}/freeze", headers=admin, json={"reason": "suspicious activity"}
-    )
-    assert r.status_code == 200 and r.json()["status"] == "frozen"
+    assert (await ctx.freeze(alice, reason="suspicious activity"))["result"]["status"] == "frozen"
     r = await ctx.client.post(
         "/api/v1/transfers",
         headers={**ctx.auth(alice["user_id"]), "Idempotency-Key": k()},
@@ -168,10 +165,9 @@ async def test_admin_freeze_blocks_money_and_is_audited(ctx):
         json={"recipient": alice["handle"], "amount": "1", "pin": PIN},
     )
     assert r.status_code == 423
-    r = await ctx.client.post(f"/api/v1/admin/wallets/{alice['user_id']}/unfreeze", headers=admin)
-    assert r.status_code == 200 and r.json()["status"] == "active"
-    audit = f"SELECT count(*) FROM ledger.admin_audit_log WHERE target_user_id = '{alice['user_id']}'"
-    assert await _count(ctx, audit) == 2
+    assert (await ctx.freeze(alice, frozen=False, reason=None))["result"]["status"] == "active"
+    audit = f"SELECT count(*) FROM ledger.audit_log WHERE subject = '{alice['user_id']}'"
+    assert await _count(ctx, audit) == 4  # each proposed, each approved
     r = await ctx.client.post(f"/api/v1/admin/wallets/{uuid.uuid4()}/freeze", headers=admin, json={"reason": "x"})
     assert r.status_code == 404
 

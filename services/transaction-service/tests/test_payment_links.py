@@ -195,14 +195,12 @@ async def test_a_frozen_or_unverified_recipient_is_refused_like_a_transfer(ctx):
     shop = await ctx.user()
     buyer = await ctx.user(balance="10.00")
     link = await _link(ctx, shop)
-    admin = ctx.auth(str(uuid.uuid4()), roles=["admin"])
-    r = await ctx.client.post(f"/api/v1/admin/wallets/{shop['user_id']}/freeze", headers=admin, json={"reason": "t"})
-    assert r.status_code == 200
+    await ctx.freeze(shop, reason="t")
     r = await _resolve(ctx, buyer, link["token"])
     assert r.status_code == 423 and r.json()["code"] == "account_frozen", r.text
     r = await _pay(ctx, buyer, link["token"], "1.00")
     assert r.status_code == 423 and r.json()["code"] == "account_frozen", r.text
-    await ctx.client.post(f"/api/v1/admin/wallets/{shop['user_id']}/unfreeze", headers=admin)
+    await ctx.freeze(shop, frozen=False)
     await ctx.set_phone_verified(shop, False)
     r = await _resolve(ctx, buyer, link["token"])
     assert r.status_code == 404 and r.json()["code"] == "recipient_not_found", r.text

@@ -29,8 +29,11 @@ DOCUMENTED = {
     ("post", "/api/v1/payment-requests/{request_id}/decline", "200"): "PaymentRequest",
     ("post", "/api/v1/payment-requests/{request_id}/cancel", "200"): "PaymentRequest",
     ("get", "/api/v1/admin/wallets/{user_id}", "200"): "AdminWallet",
-    ("post", "/api/v1/admin/wallets/{user_id}/freeze", "200"): "Wallet",
-    ("post", "/api/v1/admin/wallets/{user_id}/unfreeze", "200"): "Wallet",
+    ("post", "/api/v1/admin/wallets/{user_id}/freeze", "202"): "Approval",
+    ("post", "/api/v1/admin/wallets/{user_id}/unfreeze", "202"): "Approval",
+    ("get", "/api/v1/admin/approvals", "200"): "ApprovalPage",
+    ("post", "/api/v1/admin/approvals/{approval_id}/approve", "200"): "Approval",
+    ("post", "/api/v1/admin/approvals/{approval_id}/reject", "200"): "Approval",
     ("post", "/api/v1/funding/webhooks/{provider}", "200"): "CallbackAnswer",
     ("get", "/api/v1/admin/reconciliation", "200"): "Reconciliation",
     ("get", "/api/v1/transactions/{transaction_id}", "200"): "TransactionDetail",
@@ -70,7 +73,7 @@ def _strict_type(annotation: Any) -> Any:
         return typing.Union[tuple(_strict_type(a) for a in args)]  # noqa: UP007 - built from a tuple
     if origin is list:
         return list[_strict_type(args[0])]
-    if origin in (Literal, Annotated) or origin is None:
+    if origin in (Literal, Annotated, dict) or origin is None:  # a dict is free-form JSON
         return annotation
     raise TypeError(f"add {annotation!r} to _strict_type")
 
@@ -246,13 +249,20 @@ async def test_real_answers_conform_to_their_documented_models(ctx):
     r = await c.get("/api/v1/payment-requests", headers=ha, params={"status": "accepted"})
     assert conforms(rm.PaymentRequestPage, r.json())["items"][0]["transfer_id"]
 
-    admin = ctx.auth(str(uuid.uuid4()), roles=["admin"])
+    admin, second = ctx.admin(), ctx.admin()
     r = await c.post(f"/api/v1/admin/wallets/{bob['user_id']}/freeze", headers=admin, json={"reason": "review"})
-    assert r.status_code == 200 and conforms(rm.Wallet, r.json())["status"] == "frozen"
+    assert r.status_code == 202 and conforms(rm.Approval, r.json())["status"] == "pending"
+    r = await c.post(f"/api/v1/admin/approvals/{r.json()['approval_id']}/approve", headers=second)
+    assert r.status_code == 200 and conforms(rm.Approval, r.json())["result"]["status"] == "frozen"
+    conforms(rm.Wallet, r.json()["result"])
     r = await c.get(f"/api/v1/admin/wallets/{bob['user_id']}", headers=admin)
     assert r.status_code == 200 and conforms(rm.AdminWallet, r.json())["frozen_reason"] == "review"
     r = await c.post(f"/api/v1/admin/wallets/{bob['user_id']}/unfreeze", headers=admin)
-    assert r.status_code == 200 and conforms(rm.Wallet, r.json())["status"] == "active"
+    assert r.status_code == 202 and conforms(rm.Approval, r.json())["action"] == "wallet.unfreeze"
+    r = await c.post(f"/api/v1/admin/approvals/{r.json()['approval_id']}/reject", headers=second)
+    assert r.status_code == 200 and conforms(rm.Approval, r.json())["status"] == "rejected"
+    r = await c.get("/api/v1/admin/approvals", headers=admin, params={"limit": 1})
+    assert r.status_code == 200 and conforms(rm.ApprovalPage, r.json())["next_cursor"]
     r = await c.get("/api/v1/admin/reconciliation", headers=admin, params={"date": "2026-01-01"})
     assert r.status_code == 200 and conforms(rm.Reconciliation, r.json())["matched"] == 0
     headers, body = ctx.app.state.funding.settle(uuid.UUID(wallet_topup_id), "charge.succeeded")

@@ -31,6 +31,8 @@ class TransactionSettings(ServiceSettings):
 
     note_max_length: int = Field(default=140, gt=0)
     payment_request_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
+    # How long a proposed admin action (a freeze, an unfreeze) waits for a second admin's approval.
+    approval_ttl_seconds: int = Field(default=24 * 3600, gt=0)
     # Payment requests one user may create in any 24 hours: each one notifies (and names) its
     # payer, so an unbounded stream is spam and a way to test which phones are registered.
     payment_requests_per_day: int = Field(default=50, gt=0)

@@ -4,7 +4,7 @@
 stored under the Idempotency-Key and replayed, unlike validation/auth/PIN refusals.
 """
 
-from instapay_common.errors import DomainError
+from instapay_common.errors import DomainError, Forbidden
 
 
 class StoredDecline(DomainError):
@@ -185,3 +185,21 @@ class SchedulesFull(DomainError):
 
 class ScheduleFinished(DomainError):
     status, code, title = 409, "schedule_finished", "The scheduled transfer is cancelled or completed"
+
+
+class ApprovalNotFound(DomainError):
+    status, code, title = 404, "approval_not_found", "Approval not found"
+
+
+class ApprovalNotPending(DomainError):
+    """Approved, rejected or expired already: a decision is made once."""
+
+    status, code, title = 409, "approval_not_pending", "The approval is no longer pending"
+
+
+class ApprovalExpired(DomainError):
+    status, code, title = 409, "approval_expired", "The approval has expired; propose the action again"
+
+
+class SelfApproval(Forbidden):
+    """Two-person control: the admin who proposed an action cannot be the one who approves it."""

@@ -22,6 +22,7 @@ from transaction_service.money import Amount, fmt
 from transaction_service.parties import PartyRef
 from transaction_service.payment_tokens import MAX_TOKEN_CHARS
 from transaction_service.repository.accounts import Wallet as WalletRow
+from transaction_service.repository.approvals import ApprovalRow
 from transaction_service.repository.ledger import TransferEntry
 from transaction_service.repository.payment_requests import PaymentRequest as PaymentRequestRow
 from transaction_service.service.limits import Limits
@@ -649,3 +650,50 @@ class ScheduledTransfer(BaseModel):
 class ScheduledTransferPage(BaseModel):
     items: list[ScheduledTransfer]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
+# ---- two-person control (service.approvals)
+
+
+class Approval(BaseModel):
+    """An admin action waiting for, or decided by, a second admin."""
+
+    approval_id: Id
+    action: str = Field(examples=["wallet.freeze"], description="What is to be done: wallet.freeze, wallet.unfreeze")
+    subject: str = Field(description="What it acts on (for a wallet action, the owner's user id)")
+    payload: dict[str, object] = Field(description="Its arguments, e.g. {reason}")
+    status: Literal["pending", "approved", "expired", "rejected"]
+    proposed_by: Id
+    proposed_at: Timestamp
+    expires_at: Timestamp = Field(description="A pending approval can be approved until then")
+    approved_by: Id | None
+    approved_at: Timestamp | None
+    rejected_by: Id | None
+    rejected_at: Timestamp | None
+    result: dict[str, object] | None = Field(description="What carrying it out answered (a wallet action: the wallet)")
+
+
+class ApprovalPage(BaseModel):
+    items: list[Approval]
+    next_cursor: str | None
+
+
+def approval_body(row: ApprovalRow) -> JsonObject:
+    def when(value: datetime | None) -> str | None:
+        return rfc3339(value) if value else None
+
+    return {
+        "approval_id": str(row.id),
+        "action": row.action,
+        "subject": row.subject,
+        "payload": row.payload,
+        "status": row.status,
+        "proposed_by": str(row.proposed_by),
+        "proposed_at": rfc3339(row.proposed_at),
+        "expires_at": rfc3339(row.expires_at),
+        "approved_by": str(row.approved_by) if row.approved_by else None,
+        "approved_at": when(row.approved_at),
+        "rejected_by": str(row.rejected_by) if row.rejected_by else None,
+        "rejected_at": when(row.rejected_at),
+        "result": row.result,
+    }

@@ -147,15 +147,21 @@ describe("Admin console", () => {
     expect(screen.getByRole("link", { name: "Back to the search" })).toHaveAttribute("href", "/admin/users?q=mona");
   });
 
-  it("freezes only with a reason and after a confirmation, then shows the frozen wallet", async () => {
-    let current = wallet("active");
+  it("proposes a freeze only with a reason and after a confirmation, and says a second admin approves it", async () => {
     const server = fakeServer({
       [`GET /api/v1/admin/users/${MONA.user_id}`]: () => json(200, MONA),
-      [`GET /api/v1/admin/wallets/${MONA.user_id}`]: () => json(200, current),
-      [`POST /api/v1/admin/wallets/${MONA.user_id}/freeze`]: (call) => {
-        current = wallet("frozen", (call.body as { reason: string }).reason);
-        return json(200, current);
-      },
+      [`GET /api/v1/admin/wallets/${MONA.user_id}`]: () => json(200, wallet("active")),
+      // Two-person control: the call proposes (202); the wallet changes once another admin approves.
+      [`POST /api/v1/admin/wallets/${MONA.user_id}/freeze`]: () =>
+        json(202, {
+          approval_id: "a1",
+          action: "wallet.freeze",
+          subject: MONA.user_id,
+          status: "pending",
+          proposed_by: "admin-1",
+          proposed_at: "2026-12-01T10:00:00.000Z",
+          expires_at: "2026-12-02T10:00:00.000Z",
+        }),
     });
     vi.stubGlobal("fetch", server.fetchImpl);
     const user = userEvent.setup();
@@ -170,10 +176,8 @@ describe("Admin console", () => {
     expect(confirm).toHaveTextContent("Card reported stolen");
     expect(server.calls.some((c) => c.method === "POST")).toBe(false); // nothing before the confirmation
     await user.click(screen.getByRole("button", { name: "Yes, freeze the wallet" }));
-    expect(await screen.findByText(/is frozen; they have been notified/)).toBeInTheDocument();
-    expect(await screen.findByTestId("admin-frozen-reason")).toHaveTextContent("Card reported stolen");
-    expect(screen.getByTestId("admin-wallet-status")).toHaveTextContent("Frozen");
-    expect(screen.getByRole("heading", { name: "Unfreeze this wallet" })).toBeInTheDocument();
+    expect(await screen.findByText(/is proposed: it takes effect when another admin approves it/)).toBeInTheDocument();
+    expect(screen.getByTestId("admin-wallet-status")).toHaveTextContent("Active");
     expect(server.calls.filter((c) => c.method === "POST").map((c) => c.body)).toEqual([{ reason: "Card reported stolen" }]);
   });
 

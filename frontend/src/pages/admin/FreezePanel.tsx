@@ -8,7 +8,8 @@ import { SUPPORT_EMAIL } from "../../lib/support";
 /**
  * Freeze or unfreeze a wallet: a reason is required (a freeze's reason is what the owner is told;
  * an unfreeze's goes to the audit log), then an explicit confirmation that says what will happen,
- * because both block or release someone's money.
+ * because both block or release someone's money. The call proposes it (202): it takes effect when
+ * a second admin approves it, which the panel says.
  */
 export function FreezePanel({ user, wallet }: { user: AdminUser; wallet: AdminWallet }) {
   const { t } = useI18n();
@@ -26,7 +27,7 @@ export function FreezePanel({ user, wallet }: { user: AdminUser; wallet: AdminWa
   const action = useMutation({
     mutationFn: () => (freezing ? adminApi.freeze(user.user_id, reason.trim()) : adminApi.unfreeze(user.user_id, reason.trim())),
     onSuccess: async () => {
-      setDone(t(freezing ? "adm.freeze.done" : "adm.unfreeze.done", { name }));
+      setDone(t(freezing ? "adm.freeze.proposed" : "adm.unfreeze.proposed", { name }));
       setReason("");
       setConfirming(false);
       await queryClient.invalidateQueries({ queryKey: ["admin", "wallet", user.user_id] });

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auth_service import events
+from auth_service import audit, events
 from auth_service.exceptions import (
     InvalidPassword,
     InvalidPin,
@@ -61,6 +61,7 @@ async def change_password(
     # password do not outlive it.
     await revoke_all_access(session, user_id=user_id, reason="password_changed", keep_session=current_session)
     await events.emit(session, events.PASSWORD_CHANGED, user_id=user_id)
+    await audit.own(session, audit.PASSWORD_CHANGED, user_id)
     await session.commit()
 
 
@@ -74,6 +75,7 @@ async def set_pin(ctx: AuthContext, session: AsyncSession, *, user_id: uuid.UUID
         raise InvalidPassword()
     await credentials.set_pin(session, user_id, pin_hash=pin_digest(ctx.pepper, str(user_id), pin))
     await events.emit(session, events.PIN_CHANGED, user_id=user_id, first_time=credential.pin_hash is None)
+    await audit.own(session, audit.PIN_CHANGED, user_id, first_time=credential.pin_hash is None)
     await session.commit()
 
 
@@ -132,6 +134,7 @@ async def _verify_pin_locked(ctx: AuthContext, session: AsyncSession, *, user_id
             locked_until=locked_until.isoformat(),
             lock_minutes=ctx.settings.pin_lock_seconds // 60,
         )
+        await audit.own(session, audit.PIN_LOCKED, user_id, locked_until=locked_until)
     else:
         await credentials.set_pin_failures(
             session, user_id, failed_attempts=failed, locked_until=credential.pin_locked_until
@@ -154,5 +157,8 @@ async def change_role(session: AsyncSession, *, email: str, role: str, grant: bo
     user_id, before, after = changed
     if sorted(before) != sorted(after):
         await sessions.revoke_logins_of_user(session, user_id=user_id, at=now(), reason="roles_changed")
+        await audit.record(
+            session, audit.ROLE_CHANGED, actor=audit.OPERATOR, subject=user_id, role=role, grant=grant, roles=after
+        )
     await session.commit()
     return after

@@ -8,7 +8,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auth_service import events
+from auth_service import audit, events
 from auth_service.exceptions import (
     ClientNotFound,
     InvalidClient,
@@ -107,6 +107,7 @@ async def create_client(
     await events.emit(
         session, events.API_CLIENT_CREATED, user_id=user_id, client_id=client_id, name=name, scopes=scopes
     )
+    await audit.own(session, audit.CLIENT_CREATED, user_id, ip=info.ip, client_id=client_id, name=name, scopes=scopes)
     await session.commit()
     return ClientCreated(**_out(client).model_dump(), client_secret=secret)
 
@@ -124,6 +125,7 @@ async def delete_client(session: AsyncSession, *, user_id: uuid.UUID, client_id:
         raise ClientNotFound()
     await clients.mark_revoked(session, client_id, at=now())
     await sessions.revoke(session, client.session_id, at=now(), reason="client_deleted")
+    await audit.own(session, audit.CLIENT_DELETED, user_id, client_id=client_id)
     await session.commit()
 
 

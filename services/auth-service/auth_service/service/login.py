@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auth_service import events
+from auth_service import audit, events
 from auth_service.exceptions import InvalidCredentials
 from auth_service.metrics import LOGINS
 from auth_service.repository import credentials
@@ -87,6 +87,13 @@ async def authenticate(
                 return candidate
     ok = await ctx.passwords.verify(password, credential.password_hash if credential else None)
     if not ok or credential is None:
+        await audit.record(
+            session,
+            audit.SIGN_IN_FAILED,
+            actor=audit.ANONYMOUS,
+            subject=credential.user_id if credential else None,
+            ip=ip,
+        )
         await signin_throttle.failed(session, reservation)
         LOGINS.labels("invalid_credentials").inc()
         raise InvalidCredentials()
@@ -111,6 +118,7 @@ async def password_login(
         user_agent=info.user_agent,
         client="password",
     )
+    await audit.own(session, audit.SIGN_IN, credential.user_id, ip=info.ip, session_id=session_id)
     await session.commit()
     LOGINS.labels("success").inc()
     return pair

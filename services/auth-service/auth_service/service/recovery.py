@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auth_service import events
+from auth_service import audit, events
 from auth_service.codes import code_digest
 from auth_service.exceptions import CodeExpired, InvalidCode, WeakPassword
 from auth_service.password_policy import password_problem
@@ -88,4 +88,5 @@ async def reset(ctx: AuthContext, session: AsyncSession, *, username: str, code:
     # Whoever held the old password (or a token) is out: every login and every API client ends.
     await revoke_all_access(session, user_id=user_id, reason="password_reset")
     await events.emit(session, events.PASSWORD_RESET, user_id=user_id)
+    await audit.own(session, audit.PASSWORD_RESET, user_id)
     await session.commit()

@@ -3,7 +3,8 @@
 - `<prefix>_migrator` owns every service schema and runs the migrations (DDL); nothing else uses it.
 - `<prefix>_<service>` (auth, user, transaction, reporting, notification, and the provider
   simulator where it runs) is the service's runtime
-  role: USAGE on its own schema and DML on its tables and sequences, nothing on any other schema,
+  role: USAGE on its own schema and DML on its tables and sequences (INSERT and SELECT only on the
+  append-only `APPEND_ONLY_TABLES`), nothing on any other schema,
   no DDL (it owns nothing and has no CREATE anywhere).
 - `<prefix>_<service>_relay` (auth, user, transaction) is an outbox relay's: only what it does to
   its emitter's `outbox_events` and `outbox_deliveries` (outbox_relay.repository).
@@ -38,6 +39,10 @@ OUTBOX_PRIVILEGES: dict[str, str] = {
     "outbox_events": "SELECT, UPDATE",
     "outbox_deliveries": "SELECT, INSERT, UPDATE",
 }
+# Append-only for the runtime role, in whichever schema has them: the audit chain
+# (instapay_common.audit.chain) is only ever added to. Taken back after the grants above (which
+# cover every table), so every grant run ends with these refused.
+APPEND_ONLY_TABLES: tuple[str, ...] = ("audit_log",)
 
 
 def quote_ident(name: str) -> str:
@@ -84,6 +89,13 @@ def grant_statements(schema: str, runtime_role: str, relay_role: str | None = No
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {s} GRANT {privileges} ON TABLES TO {r}",
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {s} GRANT USAGE, SELECT ON SEQUENCES TO {r}",
     ]
+    for table in APPEND_ONLY_TABLES:
+        # Only where the table exists (a schema without a chain, a database not yet at head).
+        name = quote_literal(f"{s}.{quote_ident(table)}")
+        out.append(
+            f"DO $$ BEGIN IF to_regclass({name}) IS NOT NULL THEN "
+            f"REVOKE UPDATE, DELETE, TRUNCATE ON {s}.{quote_ident(table)} FROM {r}; END IF; END $$"
+        )
     if relay_role:
         rr = quote_ident(relay_role)
         out.append(f"GRANT USAGE ON SCHEMA {s} TO {rr}")

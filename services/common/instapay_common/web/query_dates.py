@@ -10,7 +10,7 @@ The JSON schema stays `format: date` / `date-time`.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, PlainValidator, TypeAdapter, ValidationError, WithJsonSchema
@@ -66,3 +66,15 @@ IsoDateOrTimestamp = Annotated[
     WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}),
 ]
 """A day (YYYY-MM-DD) or an RFC 3339 timestamp; numbers are not timestamps here."""
+
+
+def range_bound(value: date | datetime | None, *, end: bool) -> datetime | None:
+    """A `from`/`to` value as a timestamp: a date means the whole day (UTC), `from` its start,
+    `to` its end (inclusive, so the bound is the next day's start); a timestamp without an
+    offset is UTC."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    start = datetime.combine(value, time.min, tzinfo=UTC)
+    return start + timedelta(days=1) if end else start

@@ -12,7 +12,7 @@ from instapay_common.db.database import Database
 from instapay_common.db.rawsql import connection, transaction
 from instapay_common.web.cursor import bigint, unpack
 from notification_service.exceptions import InvalidCursor
-from notification_service.webhooks import repository
+from notification_service.webhooks import audit, repository
 from notification_service.webhooks.addresses import AddressRefused, check_url
 from notification_service.webhooks.exceptions import (
     TooManyWebhookEndpoints,
@@ -93,6 +93,8 @@ async def create(
             secret=new_secret(),
             cap=cap,
         )
+        if row is not None:
+            await audit.record(conn, audit.ENDPOINT_CREATED, owner, row.id, url=row.url, events=list(row.events))
     if row is None:
         raise TooManyWebhookEndpoints(f"at most {cap} webhook endpoints per user")
     return _with_secret(row)
@@ -118,6 +120,8 @@ async def update(
             description=("description" in body.model_fields_set, body.description),
             status=body.status,
         )
+        if row is not None:
+            await audit.record(conn, audit.ENDPOINT_UPDATED, owner, row.id, changed=sorted(body.model_fields_set))
     if row is None:
         raise WebhookEndpointNotFound("no such webhook endpoint")
     return public(row)
@@ -127,6 +131,7 @@ async def delete(db: Database, *, owner: Owner, endpoint_id: uuid.UUID) -> None:
     async with transaction(db) as conn:
         if not await repository.delete_endpoint(conn, owner=owner, endpoint_id=endpoint_id):
             raise WebhookEndpointNotFound("no such webhook endpoint")
+        await audit.record(conn, audit.ENDPOINT_DELETED, owner, endpoint_id)
 
 
 async def rotate(db: Database, *, owner: Owner, endpoint_id: uuid.UUID) -> WebhookEndpointWithSecret:
@@ -134,6 +139,8 @@ async def rotate(db: Database, *, owner: Owner, endpoint_id: uuid.UUID) -> Webho
         row = await repository.rotate_secret(
             conn, owner=owner, endpoint_id=endpoint_id, secret=new_secret(), grace_seconds=ROTATION_GRACE_SECONDS
         )
+        if row is not None:
+            await audit.record(conn, audit.SECRET_ROTATED, owner, row.id)
     if row is None:
         raise WebhookEndpointNotFound("no such webhook endpoint")
     return _with_secret(row)

@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql
 from instapay_common.events.tables_migration import create_inbox_tables, drop_inbox_tables
 
 revision: str = "0011_directory"
-down_revision: str | None = "0009_schedules"
+down_revision: str | None = "0010_approvals_audit"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,4 +1,5 @@
-"""Admin: read a wallet with its freeze state; freeze and unfreeze it (audit-logged)."""
+"""Admin: read a wallet with its freeze state; propose freezing or unfreezing it (two-person
+control: a second admin approves at /api/v1/admin/approvals/{id}/approve, api/approvals.py)."""
 
 import uuid
 from typing import Annotated
@@ -6,11 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 
 from instapay_common.errors import PROBLEM_RESPONSES
-from instapay_common.web.request_context import current_request_id
 from transaction_service.api.deps import Admin, DbDep, SettingsDep
 from transaction_service.api.responses import documented
-from transaction_service.schemas import AdminWallet, FreezeIn, JsonObject, UnfreezeIn, Wallet, rfc3339, wallet_body
-from transaction_service.service import wallets
+from transaction_service.schemas import (
+    AdminWallet,
+    Approval,
+    FreezeIn,
+    JsonObject,
+    UnfreezeIn,
+    approval_body,
+    rfc3339,
+    wallet_body,
+)
+from transaction_service.service import approvals, wallets
 from transaction_service.service.limits import limits_view
 
 router = APIRouter(prefix="/api/v1/admin/wallets", tags=["admin"], responses=PROBLEM_RESPONSES)
@@ -28,21 +37,32 @@ async def read(user_id: uuid.UUID, _: Admin, db: DbDep, settings: SettingsDep) -
     }
 
 
-@router.post("/{user_id}/freeze", response_model=None, responses=documented(200, Wallet, "Frozen: the wallet"))
+@router.post(
+    "/{user_id}/freeze",
+    status_code=202,
+    response_model=None,
+    responses=documented(202, Approval, "Proposed: pending a second admin's approval"),
+)
 async def freeze(user_id: uuid.UUID, body: FreezeIn, admin: Admin, db: DbDep, settings: SettingsDep) -> JsonObject:
-    """Blocks every movement in or out of the wallet until unfrozen."""
-    wallet = await wallets.set_frozen(
+    """Proposes blocking every movement in or out of the wallet; a different admin's approval
+    carries it out. 404 `wallet_not_found`."""
+    row = await approvals.propose(
         db,
-        user_id=user_id,
-        actor_id=uuid.UUID(admin.user_id),
-        frozen=True,
-        reason=body.reason,
-        request_id=current_request_id(),
+        settings,
+        action="wallet.freeze",
+        subject=user_id,
+        payload={"reason": body.reason},
+        proposed_by=uuid.UUID(admin.user_id),
     )
-    return wallet_body(wallet, limits_view(wallet, settings))
+    return approval_body(row)
 
 
-@router.post("/{user_id}/unfreeze", response_model=None, responses=documented(200, Wallet, "Unfrozen: the wallet"))
+@router.post(
+    "/{user_id}/unfreeze",
+    status_code=202,
+    response_model=None,
+    responses=documented(202, Approval, "Proposed: pending a second admin's approval"),
+)
 async def unfreeze(
     user_id: uuid.UUID,
     admin: Admin,
@@ -50,13 +70,14 @@ async def unfreeze(
     settings: SettingsDep,
     body: Annotated[UnfreezeIn | None, Body()] = None,
 ) -> JsonObject:
-    """Lets money move again; the optional `reason` goes to the audit log."""
-    wallet = await wallets.set_frozen(
+    """Proposes letting money move again (the optional `reason` goes to the audit log); a
+    different admin's approval carries it out."""
+    row = await approvals.propose(
         db,
-        user_id=user_id,
-        actor_id=uuid.UUID(admin.user_id),
-        frozen=False,
-        reason=body.reason if body else None,
-        request_id=current_request_id(),
+        settings,
+        action="wallet.unfreeze",
+        subject=user_id,
+        payload={"reason": body.reason if body else None},
+        proposed_by=uuid.UUID(admin.user_id),
     )
-    return wallet_body(wallet, limits_view(wallet, settings))
+    return approval_body(row)

@@ -10,8 +10,17 @@ from fastapi import APIRouter, Query
 from instapay_common.errors import PROBLEM_RESPONSES
 from transaction_service.api.deps import Admin, DbDep, HistoryReader, MoneyMover, SettingsDep
 from transaction_service.api.responses import documented
-from transaction_service.schemas import Dispute, DisputeIn, DisputePage, DisputeStatus, JsonObject
-from transaction_service.service import disputes
+from transaction_service.schemas import (
+    Approval,
+    Dispute,
+    DisputeIn,
+    DisputePage,
+    DisputeResolutionIn,
+    DisputeStatus,
+    JsonObject,
+    approval_body,
+)
+from transaction_service.service import approvals, disputes
 
 router = APIRouter(prefix="/api/v1", tags=["disputes"], responses=PROBLEM_RESPONSES)
 
@@ -63,3 +72,28 @@ async def admin_list_disputes(
 ) -> JsonObject:
     """Every case (role `admin`), newest first, optionally of one status (`open` for the queue)."""
     return await disputes.list_disputes(db, viewer=None, status=status, limit=limit, cursor=cursor)
+
+
+@router.post(
+    "/admin/disputes/{dispute_id}/resolve",
+    tags=["admin"],
+    status_code=202,
+    response_model=None,
+    responses=documented(202, Approval, "Proposed: pending a second admin's approval"),
+)
+async def resolve_dispute(
+    dispute_id: uuid.UUID, body: DisputeResolutionIn, admin: Admin, db: DbDep, settings: SettingsDep
+) -> JsonObject:
+    """Proposes an outcome for an open case (two-person rule): `reverse` gives the sender back
+    what the recipient still holds of the transfer, `reject` closes it. A different admin's
+    `POST /api/v1/admin/approvals/{id}/approve` carries it out (409 `reversal_insufficient_funds`
+    then if the recipient no longer holds the money). 404 `not_found`, 409 `dispute_not_open`."""
+    row = await approvals.propose(
+        db,
+        settings,
+        action="dispute.resolve",
+        subject=dispute_id,
+        payload={"outcome": body.outcome, "note": body.note},
+        proposed_by=uuid.UUID(admin.user_id),
+    )
+    return approval_body(row)

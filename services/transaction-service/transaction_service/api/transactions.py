@@ -2,14 +2,13 @@
 
 import asyncio
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from instapay_common.errors import PROBLEM_RESPONSES, ValidationFailed
 from instapay_common.web.language import DocumentLanguageName, document_language
-from instapay_common.web.query_dates import IsoDateOrTimestamp
+from instapay_common.web.query_dates import IsoDateOrTimestamp, range_bound
 from transaction_service.api.deps import DbDep, HistoryReader, PeersDep
 from transaction_service.api.responses import documented
 from transaction_service.schemas import JsonObject, TransactionDetail, TransactionPage
@@ -17,16 +16,6 @@ from transaction_service.service import details, history
 from transaction_service.service.receipt_pdf import render_receipt
 
 router = APIRouter(prefix="/api/v1", tags=["transfers"], responses=PROBLEM_RESPONSES)
-
-
-def _bound(value: datetime | date | None, *, end: bool) -> datetime | None:
-    """A date means the whole day (UTC): `from` its start, `to` its end (inclusive)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    start = datetime.combine(value, time.min, tzinfo=UTC)
-    return start + timedelta(days=1) if end else start
 
 
 @router.get(
@@ -48,7 +37,7 @@ async def list_transactions(
 ) -> JsonObject:
     """The caller's history, newest first. `counterparty` is a user id, a phone or e-mail (that
     user), or text found in part, case-insensitively, in the other party's name or handle."""
-    start, end = _bound(from_, end=False), _bound(to, end=True)
+    start, end = range_bound(from_, end=False), range_bound(to, end=True)
     if start is not None and end is not None and start >= end:
         # An empty range is a mistake, not a question with no answer: say so instead of [].
         raise ValidationFailed(

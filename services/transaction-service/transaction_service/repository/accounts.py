@@ -1,4 +1,5 @@
-"""Wallet accounts (`ledger.accounts`) and the admin audit log."""
+"""Wallet accounts (`ledger.accounts`). Admin actions are audited in `ledger.audit_log`
+(transaction_service.audit); `admin_audit_log` holds those before it, no longer written."""
 
 import uuid
 from datetime import date, datetime
@@ -53,10 +54,6 @@ _SET_STATUS = Sql(
     f"WHERE user_id = :u RETURNING {_COLUMNS}"
 )
 _FREEZE_STATE = Sql("SELECT frozen_reason, frozen_at FROM ledger.accounts WHERE user_id = :u")
-_AUDIT = Sql(
-    "INSERT INTO ledger.admin_audit_log (actor_user_id, action, target_user_id, reason, request_id) "
-    "VALUES (:a, :act, :t, :r, :rid)"
-)
 # Only under the row lock. Holds change before the balance (and are released before a posting),
 # so the database's CHECK on balance - held never sees a transient negative.
 _ADD_HELD = Sql("UPDATE ledger.accounts SET held = held + :d, updated_at = now() WHERE id = :a")
@@ -121,19 +118,6 @@ async def freeze_state(conn: RawConnection, user_id: uuid.UUID) -> FreezeState |
     """Why and since when the wallet is frozen (both None while active); None: no wallet."""
     row = await conn.fetchrow(_FREEZE_STATE, u=user_id)
     return None if row is None else FreezeState(*row)
-
-
-async def audit(
-    conn: RawConnection,
-    *,
-    actor_id: uuid.UUID,
-    action: str,
-    target_user_id: uuid.UUID,
-    reason: str | None,
-    request_id: str | None,
-) -> None:
-    """Appends to the admin audit log (append-only: a trigger refuses UPDATE and DELETE)."""
-    await conn.execute(_AUDIT, a=actor_id, act=action, t=target_user_id, r=reason, rid=request_id)
 
 
 async def add_held(conn: RawConnection, account_id: uuid.UUID, delta: Decimal) -> None:

@@ -138,13 +138,13 @@ async def list_disputes(
 
 async def carry_out_resolution(
     conn: RawConnection, *, dispute_id: uuid.UUID, outcome: str, note: str, approved_by: uuid.UUID
-) -> None:
+) -> JsonObject:
     """Carries out an approved decision on an open dispute inside the caller's transaction.
     `reject`: status `rejected`. `reverse`: a `reversal` entry gives the sender back what the
     recipient still holds of the transfer (its amount less its refunds), status
     `resolved_reversed`. Raises 404 `not_found`, 409 `dispute_not_open`, 409
     `nothing_to_reverse` (refunded in full), 409 `reversal_insufficient_funds`; nothing is
-    written then."""
+    written then. Returns the resolved case as operators see it (the approval's `result`)."""
     if outcome not in ("reverse", "reject"):
         raise ValueError(f"unknown dispute outcome {outcome!r}")
     row = await disputes.lock(conn, dispute_id)
@@ -166,6 +166,17 @@ async def carry_out_resolution(
     resolved = await disputes.get(conn, dispute_id)
     assert resolved is not None
     await events.emit(conn, "dispute.resolved", events.dispute_event(resolved))
+    return dispute_body(resolved, viewer=None)
+
+
+async def require_open(conn: RawConnection, dispute_id: uuid.UUID) -> None:
+    """At proposal time: a case that does not exist (404) or is closed (409) cannot be resolved,
+    so the first admin learns it, not only the second."""
+    row = await disputes.get(conn, dispute_id)
+    if row is None:
+        raise DisputeNotFound("no such dispute")
+    if row.status != "open":
+        raise DisputeNotOpen(f"this dispute is already {row.status}")
 
 
 async def _reverse(conn: RawConnection, row: Dispute) -> uuid.UUID:

@@ -1,9 +1,11 @@
-"""Wallets: creation and compensation for registration, reads, admin freeze (audit-logged)."""
+"""Wallets: creation and compensation for registration, reads, admin freeze (carried out by an
+approved approval, service.approvals)."""
 
 import uuid
 
 from instapay_common.db import rawsql
 from instapay_common.db.database import Database
+from instapay_common.db.rawsql import RawConnection
 from transaction_service import events
 from transaction_service.exceptions import WalletHasPostings, WalletNotFound
 from transaction_service.repository import accounts
@@ -64,36 +66,26 @@ async def admin_view(db: Database, *, user_id: uuid.UUID) -> tuple[Wallet, accou
     return wallet, state
 
 
-async def set_frozen(
-    db: Database,
-    *,
-    user_id: uuid.UUID,
-    actor_id: uuid.UUID,
-    frozen: bool,
-    reason: str | None,
-    request_id: str | None,
-) -> Wallet:
-    """Freezes (every movement in or out refused) or unfreezes, with an audit-log row in the same
-    transaction. A change of status also emits `wallet.frozen` (with the reason, which the owner
-    is told) or `wallet.unfrozen`, so the owner hears of it exactly once per change; freezing a
-    frozen wallet again (a new reason) is audited and tells nobody twice."""
-    async with rawsql.transaction(db) as conn:
-        before = (await accounts.lock(conn, [user_id])).get(user_id)
-        if before is None:
-            raise WalletNotFound("no wallet for this user")
-        status = "frozen" if frozen else "active"
-        wallet = await accounts.set_status(conn, user_id, status=status, reason=reason if frozen else None)
-        if wallet is None:  # unreachable under the row lock (a wallet is deleted only under it)
-            raise WalletNotFound("no wallet for this user")
-        await accounts.audit(
-            conn,
-            actor_id=actor_id,
-            action="wallet.freeze" if frozen else "wallet.unfreeze",
-            target_user_id=user_id,
-            reason=reason,
-            request_id=request_id,
-        )
-        if before.status != status:
-            kind = "wallet.frozen" if frozen else "wallet.unfrozen"
-            await events.emit(conn, kind, events.wallet_status(user_id=user_id, reason=reason if frozen else None))
+async def wallet_exists(conn: RawConnection, user_id: uuid.UUID) -> None:
+    """404 `wallet_not_found` unless the user has a wallet (checked when a freeze is proposed)."""
+    if await accounts.get(conn, user_id) is None:
+        raise WalletNotFound("no wallet for this user")
+
+
+async def apply_frozen(conn: RawConnection, *, user_id: uuid.UUID, frozen: bool, reason: str | None) -> Wallet:
+    """Freezes (every movement in or out refused) or unfreezes, in the caller's transaction (an
+    approved approval's: service.approvals audits it). A change of status also emits
+    `wallet.frozen` (with the reason, which the owner is told) or `wallet.unfrozen`, so the owner
+    hears of it exactly once per change; freezing a frozen wallet again (a new reason) tells
+    nobody twice."""
+    before = (await accounts.lock(conn, [user_id])).get(user_id)
+    if before is None:
+        raise WalletNotFound("no wallet for this user")
+    status = "frozen" if frozen else "active"
+    wallet = await accounts.set_status(conn, user_id, status=status, reason=reason if frozen else None)
+    if wallet is None:  # unreachable under the row lock (a wallet is deleted only under it)
+        raise WalletNotFound("no wallet for this user")
+    if before.status != status:
+        kind = "wallet.frozen" if frozen else "wallet.unfrozen"
+        await events.emit(conn, kind, events.wallet_status(user_id=user_id, reason=reason if frozen else None))
     return wallet

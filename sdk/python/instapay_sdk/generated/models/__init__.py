@@ -1,9 +1,20 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .accept_in import AcceptIn
+from .admin_list_disputes_api_v1_admin_disputes_get_status_type_0 import (
+    AdminListDisputesApiV1AdminDisputesGetStatusType0,
+)
 from .admin_user_page import AdminUserPage
 from .admin_wallet import AdminWallet
 from .admin_wallet_status import AdminWalletStatus
+from .approval import Approval
+from .approval_page import ApprovalPage
+from .approval_payload import ApprovalPayload
+from .approval_result_type_0 import ApprovalResultType0
+from .approval_status import ApprovalStatus
+from .audit_entry import AuditEntry
+from .audit_entry_details import AuditEntryDetails
+from .audit_page import AuditPage
 from .bank_destination import BankDestination
 from .body_token_api_v1_auth_token_post import BodyTokenApiV1AuthTokenPost
 from .callback_answer import CallbackAnswer
@@ -15,6 +26,18 @@ from .client_list import ClientList
 from .client_out import ClientOut
 from .code_request import CodeRequest
 from .counterparty import Counterparty
+from .dispute import Dispute
+from .dispute_in import DisputeIn
+from .dispute_in_reason import DisputeInReason
+from .dispute_page import DisputePage
+from .dispute_reason import DisputeReason
+from .dispute_ref import DisputeRef
+from .dispute_ref_reason import DisputeRefReason
+from .dispute_ref_status import DisputeRefStatus
+from .dispute_resolution_in import DisputeResolutionIn
+from .dispute_resolution_in_outcome import DisputeResolutionInOutcome
+from .dispute_role import DisputeRole
+from .dispute_status import DisputeStatus
 from .email_change_request import EmailChangeRequest
 from .endpoint_create import EndpointCreate
 from .endpoint_create_events_item import EndpointCreateEventsItem
@@ -39,6 +62,8 @@ from .granularity import Granularity
 from .http_validation_error import HTTPValidationError
 from .jwk import Jwk
 from .jwks import Jwks
+from .list_approvals_api_v1_admin_approvals_get_status_type_0 import ListApprovalsApiV1AdminApprovalsGetStatusType0
+from .list_disputes_api_v1_disputes_get_status_type_0 import ListDisputesApiV1DisputesGetStatusType0
 from .list_requests_api_v1_payment_requests_get_role_type_0 import ListRequestsApiV1PaymentRequestsGetRoleType0
 from .list_requests_api_v1_payment_requests_get_status_type_0 import ListRequestsApiV1PaymentRequestsGetStatusType0
 from .list_transactions_api_v1_transactions_get_direction_type_0 import (
@@ -93,10 +118,22 @@ from .reconciliation_item import ReconciliationItem
 from .refresh_request import RefreshRequest
 from .refund_created_webhook import RefundCreatedWebhook
 from .refund_data import RefundData
+from .refund_data_role import RefundDataRole
+from .refund_in import RefundIn
+from .refund_ref import RefundRef
+from .refund_ref_type import RefundRefType
 from .register_request import RegisterRequest
 from .register_response import RegisterResponse
 from .replay_accepted import ReplayAccepted
 from .resolved_payment_link import ResolvedPaymentLink
+from .scheduled_transfer import ScheduledTransfer
+from .scheduled_transfer_in import ScheduledTransferIn
+from .scheduled_transfer_in_repeat import ScheduledTransferInRepeat
+from .scheduled_transfer_page import ScheduledTransferPage
+from .scheduled_transfer_patch import ScheduledTransferPatch
+from .scheduled_transfer_patch_status_type_0 import ScheduledTransferPatchStatusType0
+from .scheduled_transfer_repeat import ScheduledTransferRepeat
+from .scheduled_transfer_status import ScheduledTransferStatus
 from .session_list import SessionList
 from .session_out import SessionOut
 from .statement import Statement
@@ -155,9 +192,18 @@ from .withdrawal_in import WithdrawalIn
 
 __all__ = (
     "AcceptIn",
+    "AdminListDisputesApiV1AdminDisputesGetStatusType0",
     "AdminUserPage",
     "AdminWallet",
     "AdminWalletStatus",
+    "Approval",
+    "ApprovalPage",
+    "ApprovalPayload",
+    "ApprovalResultType0",
+    "ApprovalStatus",
+    "AuditEntry",
+    "AuditEntryDetails",
+    "AuditPage",
     "BankDestination",
     "BodyTokenApiV1AuthTokenPost",
     "CallbackAnswer",
@@ -169,6 +215,18 @@ __all__ = (
     "ClientOut",
     "CodeRequest",
     "Counterparty",
+    "Dispute",
+    "DisputeIn",
+    "DisputeInReason",
+    "DisputePage",
+    "DisputeReason",
+    "DisputeRef",
+    "DisputeRefReason",
+    "DisputeRefStatus",
+    "DisputeResolutionIn",
+    "DisputeResolutionInOutcome",
+    "DisputeRole",
+    "DisputeStatus",
     "EmailChangeRequest",
     "EndpointCreate",
     "EndpointCreateEventsItem",
@@ -191,6 +249,8 @@ __all__ = (
     "HTTPValidationError",
     "Jwk",
     "Jwks",
+    "ListApprovalsApiV1AdminApprovalsGetStatusType0",
+    "ListDisputesApiV1DisputesGetStatusType0",
     "ListRequestsApiV1PaymentRequestsGetRoleType0",
     "ListRequestsApiV1PaymentRequestsGetStatusType0",
     "ListTransactionsApiV1TransactionsGetDirectionType0",
@@ -243,10 +303,22 @@ __all__ = (
     "RefreshRequest",
     "RefundCreatedWebhook",
     "RefundData",
+    "RefundDataRole",
+    "RefundIn",
+    "RefundRef",
+    "RefundRefType",
     "RegisterRequest",
     "RegisterResponse",
     "ReplayAccepted",
     "ResolvedPaymentLink",
+    "ScheduledTransfer",
+    "ScheduledTransferIn",
+    "ScheduledTransferInRepeat",
+    "ScheduledTransferPage",
+    "ScheduledTransferPatch",
+    "ScheduledTransferPatchStatusType0",
+    "ScheduledTransferRepeat",
+    "ScheduledTransferStatus",
     "SessionList",
     "SessionOut",
     "Statement",

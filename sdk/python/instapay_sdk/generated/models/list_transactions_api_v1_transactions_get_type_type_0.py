@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class ListTransactionsApiV1TransactionsGetTypeType0(StrEnum):
+    REVERSAL = "reversal"
     TOPUP = "topup"
     TRANSFER = "transfer"
     WITHDRAWAL = "withdrawal"

@@ -27,7 +27,7 @@ class StatementItem:
         direction (StatementItemDirection):
         note (None | str):
         reference (None | str):
-        type_ (str): transfer, topup or withdrawal
+        type_ (str): transfer (a refund is one too), reversal, topup or withdrawal
     """
 
     amount: str

@@ -38,9 +38,13 @@ class Transaction:
         status (TransactionStatus): A top-up or withdrawal is `pending` until the provider confirms it (`completed`) or
             not (`failed`)
         transfer_id (None | UUID): The transfer's id for type `transfer`, else null
-        type_ (TransactionType):
+        type_ (TransactionType): A refund is a `transfer` with `refund_of`; a `reversal` is money an operator moved back
+            on a dispute (`reversal_of`)
         funding_source (FundingSourceRef | None | Unset): The card or bank account of a top-up or withdrawal, else null
         payment_request_id (None | Unset | UUID): The payment request this transfer paid (a transfer only), else null
+        refund_of (None | Unset | UUID): A refund: the transfer it gives money back for
+        reversal_of (None | Unset | UUID): A reversal: the transfer it reverses
+        schedule_id (None | Unset | UUID): The scheduled transfer that made this transfer, else null
     """
 
     amount: str
@@ -57,6 +61,9 @@ class Transaction:
     type_: TransactionType
     funding_source: FundingSourceRef | None | Unset = UNSET
     payment_request_id: None | Unset | UUID = UNSET
+    refund_of: None | Unset | UUID = UNSET
+    reversal_of: None | Unset | UUID = UNSET
+    schedule_id: None | Unset | UUID = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,6 +119,30 @@ class Transaction:
         else:
             payment_request_id = self.payment_request_id
 
+        refund_of: None | str | Unset
+        if isinstance(self.refund_of, Unset):
+            refund_of = UNSET
+        elif isinstance(self.refund_of, UUID):
+            refund_of = str(self.refund_of)
+        else:
+            refund_of = self.refund_of
+
+        reversal_of: None | str | Unset
+        if isinstance(self.reversal_of, Unset):
+            reversal_of = UNSET
+        elif isinstance(self.reversal_of, UUID):
+            reversal_of = str(self.reversal_of)
+        else:
+            reversal_of = self.reversal_of
+
+        schedule_id: None | str | Unset
+        if isinstance(self.schedule_id, Unset):
+            schedule_id = UNSET
+        elif isinstance(self.schedule_id, UUID):
+            schedule_id = str(self.schedule_id)
+        else:
+            schedule_id = self.schedule_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -134,6 +165,12 @@ class Transaction:
             field_dict["funding_source"] = funding_source
         if payment_request_id is not UNSET:
             field_dict["payment_request_id"] = payment_request_id
+        if refund_of is not UNSET:
+            field_dict["refund_of"] = refund_of
+        if reversal_of is not UNSET:
+            field_dict["reversal_of"] = reversal_of
+        if schedule_id is not UNSET:
+            field_dict["schedule_id"] = schedule_id
 
         return field_dict
 
@@ -232,6 +269,57 @@ class Transaction:
 
         payment_request_id = _parse_payment_request_id(d.pop("payment_request_id", UNSET))
 
+        def _parse_refund_of(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                refund_of_type_0 = UUID(data)
+
+                return refund_of_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        refund_of = _parse_refund_of(d.pop("refund_of", UNSET))
+
+        def _parse_reversal_of(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                reversal_of_type_0 = UUID(data)
+
+                return reversal_of_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        reversal_of = _parse_reversal_of(d.pop("reversal_of", UNSET))
+
+        def _parse_schedule_id(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                schedule_id_type_0 = UUID(data)
+
+                return schedule_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        schedule_id = _parse_schedule_id(d.pop("schedule_id", UNSET))
+
         transaction = cls(
             amount=amount,
             balance_after=balance_after,
@@ -247,6 +335,9 @@ class Transaction:
             type_=type_,
             funding_source=funding_source,
             payment_request_id=payment_request_id,
+            refund_of=refund_of,
+            reversal_of=reversal_of,
+            schedule_id=schedule_id,
         )
 
         transaction.additional_properties = d

@@ -14,8 +14,10 @@ from ..models.transaction_detail_type import TransactionDetailType
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.dispute_ref import DisputeRef
     from ..models.funding_source_ref import FundingSourceRef
     from ..models.party import Party
+    from ..models.refund_ref import RefundRef
     from ..models.timeline_step import TimelineStep
     from ..models.transaction_parties import TransactionParties
 
@@ -34,22 +36,29 @@ class TransactionDetail:
         created_at (datetime.datetime): RFC 3339, UTC
         currency (str): ISO 4217
         direction (TransactionDetailDirection):
-        dispute_id (None | UUID): An open or closed dispute about it (not offered yet: null)
+        dispute_id (None | UUID): The latest dispute about this transfer, if any
         fee (str): What the platform charged for it (none today: 0.00)
         id (UUID):
         note (None | str):
         parties (TransactionParties):
         payment_link_id (None | UUID): The payment link this transfer paid, if any
         reference (str): The transaction's human reference (both sides of a transfer see the same one)
-        refund_of (None | UUID): The transfer this one refunds (refunds are not offered yet: null)
-        schedule_id (None | UUID): The schedule that made it (not offered yet: null)
+        refund_of (None | UUID): A refund: the transfer it gives money back for
+        schedule_id (None | UUID): The scheduled transfer that made it, else null
         status (TransactionDetailStatus): A top-up or withdrawal is `pending` until the provider confirms it
             (`completed`) or not (`failed`)
         timeline (list[TimelineStep]):
         transfer_id (None | UUID): The transfer's id for type `transfer`, else null
-        type_ (TransactionDetailType):
+        type_ (TransactionDetailType): A refund is a `transfer` with `refund_of`; a `reversal` is money an operator
+            moved back on a dispute (`reversal_of`)
+        dispute (DisputeRef | None | Unset): The latest dispute about this transfer
         funding_source (FundingSourceRef | None | Unset): The card or bank account of a top-up or withdrawal, else null
         payment_request_id (None | Unset | UUID): The payment request this transfer paid (a transfer only), else null
+        refundable_amount (None | str | Unset): What the caller may still refund: set for the recipient of a completed
+            transfer, else null
+        refunded_amount (None | str | Unset): A transfer: what its refunds and reversal gave back so far; else null
+        refunds (list[RefundRef] | Unset): A transfer's refunds and reversal, oldest first (empty otherwise)
+        reversal_of (None | Unset | UUID): A reversal: the transfer it reverses
     """
 
     amount: str
@@ -71,11 +80,17 @@ class TransactionDetail:
     timeline: list[TimelineStep]
     transfer_id: None | UUID
     type_: TransactionDetailType
+    dispute: DisputeRef | None | Unset = UNSET
     funding_source: FundingSourceRef | None | Unset = UNSET
     payment_request_id: None | Unset | UUID = UNSET
+    refundable_amount: None | str | Unset = UNSET
+    refunded_amount: None | str | Unset = UNSET
+    refunds: list[RefundRef] | Unset = UNSET
+    reversal_of: None | Unset | UUID = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.dispute_ref import DisputeRef  # noqa: PLC0415
         from ..models.funding_source_ref import FundingSourceRef  # noqa: PLC0415
         from ..models.party import Party  # noqa: PLC0415
 
@@ -145,6 +160,14 @@ class TransactionDetail:
 
         type_ = self.type_.value
 
+        dispute: dict[str, Any] | None | Unset
+        if isinstance(self.dispute, Unset):
+            dispute = UNSET
+        elif isinstance(self.dispute, DisputeRef):
+            dispute = self.dispute.to_dict()
+        else:
+            dispute = self.dispute
+
         funding_source: dict[str, Any] | None | Unset
         if isinstance(self.funding_source, Unset):
             funding_source = UNSET
@@ -160,6 +183,33 @@ class TransactionDetail:
             payment_request_id = str(self.payment_request_id)
         else:
             payment_request_id = self.payment_request_id
+
+        refundable_amount: None | str | Unset
+        if isinstance(self.refundable_amount, Unset):
+            refundable_amount = UNSET
+        else:
+            refundable_amount = self.refundable_amount
+
+        refunded_amount: None | str | Unset
+        if isinstance(self.refunded_amount, Unset):
+            refunded_amount = UNSET
+        else:
+            refunded_amount = self.refunded_amount
+
+        refunds: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.refunds, Unset):
+            refunds = []
+            for refunds_item_data in self.refunds:
+                refunds_item = refunds_item_data.to_dict()
+                refunds.append(refunds_item)
+
+        reversal_of: None | str | Unset
+        if isinstance(self.reversal_of, Unset):
+            reversal_of = UNSET
+        elif isinstance(self.reversal_of, UUID):
+            reversal_of = str(self.reversal_of)
+        else:
+            reversal_of = self.reversal_of
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -186,17 +236,29 @@ class TransactionDetail:
                 "type": type_,
             }
         )
+        if dispute is not UNSET:
+            field_dict["dispute"] = dispute
         if funding_source is not UNSET:
             field_dict["funding_source"] = funding_source
         if payment_request_id is not UNSET:
             field_dict["payment_request_id"] = payment_request_id
+        if refundable_amount is not UNSET:
+            field_dict["refundable_amount"] = refundable_amount
+        if refunded_amount is not UNSET:
+            field_dict["refunded_amount"] = refunded_amount
+        if refunds is not UNSET:
+            field_dict["refunds"] = refunds
+        if reversal_of is not UNSET:
+            field_dict["reversal_of"] = reversal_of
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.dispute_ref import DisputeRef  # noqa: PLC0415
         from ..models.funding_source_ref import FundingSourceRef  # noqa: PLC0415
         from ..models.party import Party  # noqa: PLC0415
+        from ..models.refund_ref import RefundRef  # noqa: PLC0415
         from ..models.timeline_step import TimelineStep  # noqa: PLC0415
         from ..models.transaction_parties import TransactionParties  # noqa: PLC0415
 
@@ -327,6 +389,23 @@ class TransactionDetail:
 
         type_ = TransactionDetailType(d.pop("type"))
 
+        def _parse_dispute(data: object) -> DisputeRef | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                dispute_type_0 = DisputeRef.from_dict(data)
+
+                return dispute_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DisputeRef | None | Unset, data)
+
+        dispute = _parse_dispute(d.pop("dispute", UNSET))
+
         def _parse_funding_source(data: object) -> FundingSourceRef | None | Unset:
             if data is None:
                 return data
@@ -361,6 +440,50 @@ class TransactionDetail:
 
         payment_request_id = _parse_payment_request_id(d.pop("payment_request_id", UNSET))
 
+        def _parse_refundable_amount(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        refundable_amount = _parse_refundable_amount(d.pop("refundable_amount", UNSET))
+
+        def _parse_refunded_amount(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        refunded_amount = _parse_refunded_amount(d.pop("refunded_amount", UNSET))
+
+        _refunds = d.pop("refunds", UNSET)
+        refunds: list[RefundRef] | Unset = UNSET
+        if _refunds is not UNSET:
+            refunds = []
+            for refunds_item_data in _refunds:
+                refunds_item = RefundRef.from_dict(refunds_item_data)
+
+                refunds.append(refunds_item)
+
+        def _parse_reversal_of(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                reversal_of_type_0 = UUID(data)
+
+                return reversal_of_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        reversal_of = _parse_reversal_of(d.pop("reversal_of", UNSET))
+
         transaction_detail = cls(
             amount=amount,
             balance_after=balance_after,
@@ -381,8 +504,13 @@ class TransactionDetail:
             timeline=timeline,
             transfer_id=transfer_id,
             type_=type_,
+            dispute=dispute,
             funding_source=funding_source,
             payment_request_id=payment_request_id,
+            refundable_amount=refundable_amount,
+            refunded_amount=refunded_amount,
+            refunds=refunds,
+            reversal_of=reversal_of,
         )
 
         transaction_detail.additional_properties = d

@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class TransactionDetailType(StrEnum):
+    REVERSAL = "reversal"
     TOPUP = "topup"
     TRANSFER = "transfer"
     WITHDRAWAL = "withdrawal"

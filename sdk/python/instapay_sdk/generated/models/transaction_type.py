@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class TransactionType(StrEnum):
+    REVERSAL = "reversal"
     TOPUP = "topup"
     TRANSFER = "transfer"
     WITHDRAWAL = "withdrawal"

@@ -8,6 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.party import Party
     from ..models.transfer_sender import TransferSender
@@ -31,6 +33,7 @@ class Transfer:
         reference (str): The transaction's human reference (both sides of a transfer see the same one)
         sender (TransferSender):
         status (Literal['completed']):
+        refund_of (None | Unset | UUID): A refund: the transfer it gives money back for (the original's sender is paid)
     """
 
     amount: str
@@ -44,6 +47,7 @@ class Transfer:
     reference: str
     sender: TransferSender
     status: Literal["completed"]
+    refund_of: None | Unset | UUID = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,6 +82,14 @@ class Transfer:
 
         status = self.status
 
+        refund_of: None | str | Unset
+        if isinstance(self.refund_of, Unset):
+            refund_of = UNSET
+        elif isinstance(self.refund_of, UUID):
+            refund_of = str(self.refund_of)
+        else:
+            refund_of = self.refund_of
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -95,6 +107,8 @@ class Transfer:
                 "status": status,
             }
         )
+        if refund_of is not UNSET:
+            field_dict["refund_of"] = refund_of
 
         return field_dict
 
@@ -159,6 +173,23 @@ class Transfer:
         if status != "completed":
             raise ValueError(f"status must match const 'completed', got '{status}'")
 
+        def _parse_refund_of(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                refund_of_type_0 = UUID(data)
+
+                return refund_of_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        refund_of = _parse_refund_of(d.pop("refund_of", UNSET))
+
         transfer = cls(
             amount=amount,
             created_at=created_at,
@@ -171,6 +202,7 @@ class Transfer:
             reference=reference,
             sender=sender,
             status=status,
+            refund_of=refund_of,
         )
 
         transfer.additional_properties = d

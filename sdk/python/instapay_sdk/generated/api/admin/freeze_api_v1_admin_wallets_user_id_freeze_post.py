@@ -7,9 +7,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.approval import Approval
 from ...models.freeze_in import FreezeIn
 from ...models.problem import Problem
-from ...models.wallet import Wallet
 from ...types import Response
 
 
@@ -35,11 +35,11 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Wallet | None:
-    if response.status_code == 200:
-        response_200 = Wallet.from_dict(response.json())
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Approval | Problem | None:
+    if response.status_code == 202:
+        response_202 = Approval.from_dict(response.json())
 
-        return response_200
+        return response_202
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -87,7 +87,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Wallet]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Approval | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -101,10 +101,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: FreezeIn,
-) -> Response[Problem | Wallet]:
+) -> Response[Approval | Problem]:
     """Freeze
 
-     Blocks every movement in or out of the wallet until unfrozen.
+     Proposes blocking every movement in or out of the wallet; a different admin's approval
+    carries it out. 404 `wallet_not_found`.
 
     Args:
         user_id (UUID):
@@ -115,7 +116,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | Wallet]
+        Response[Approval | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -135,10 +136,11 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: FreezeIn,
-) -> Problem | Wallet | None:
+) -> Approval | Problem | None:
     """Freeze
 
-     Blocks every movement in or out of the wallet until unfrozen.
+     Proposes blocking every movement in or out of the wallet; a different admin's approval
+    carries it out. 404 `wallet_not_found`.
 
     Args:
         user_id (UUID):
@@ -149,7 +151,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Wallet
+        Approval | Problem
     """
 
     return sync_detailed(
@@ -164,10 +166,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: FreezeIn,
-) -> Response[Problem | Wallet]:
+) -> Response[Approval | Problem]:
     """Freeze
 
-     Blocks every movement in or out of the wallet until unfrozen.
+     Proposes blocking every movement in or out of the wallet; a different admin's approval
+    carries it out. 404 `wallet_not_found`.
 
     Args:
         user_id (UUID):
@@ -178,7 +181,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | Wallet]
+        Response[Approval | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -196,10 +199,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: FreezeIn,
-) -> Problem | Wallet | None:
+) -> Approval | Problem | None:
     """Freeze
 
-     Blocks every movement in or out of the wallet until unfrozen.
+     Proposes blocking every movement in or out of the wallet; a different admin's approval
+    carries it out. 404 `wallet_not_found`.
 
     Args:
         user_id (UUID):
@@ -210,7 +214,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Wallet
+        Approval | Problem
     """
 
     return (

@@ -7,9 +7,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.approval import Approval
 from ...models.problem import Problem
 from ...models.unfreeze_in import UnfreezeIn
-from ...models.wallet import Wallet
 from ...types import UNSET, Response, Unset
 
 
@@ -38,11 +38,11 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Wallet | None:
-    if response.status_code == 200:
-        response_200 = Wallet.from_dict(response.json())
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Approval | Problem | None:
+    if response.status_code == 202:
+        response_202 = Approval.from_dict(response.json())
 
-        return response_200
+        return response_202
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -90,7 +90,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Wallet]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Approval | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -104,10 +104,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: None | UnfreezeIn | Unset = UNSET,
-) -> Response[Problem | Wallet]:
+) -> Response[Approval | Problem]:
     """Unfreeze
 
-     Lets money move again; the optional `reason` goes to the audit log.
+     Proposes letting money move again (the optional `reason` goes to the audit log); a
+    different admin's approval carries it out.
 
     Args:
         user_id (UUID):
@@ -118,7 +119,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | Wallet]
+        Response[Approval | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -138,10 +139,11 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: None | UnfreezeIn | Unset = UNSET,
-) -> Problem | Wallet | None:
+) -> Approval | Problem | None:
     """Unfreeze
 
-     Lets money move again; the optional `reason` goes to the audit log.
+     Proposes letting money move again (the optional `reason` goes to the audit log); a
+    different admin's approval carries it out.
 
     Args:
         user_id (UUID):
@@ -152,7 +154,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Wallet
+        Approval | Problem
     """
 
     return sync_detailed(
@@ -167,10 +169,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: None | UnfreezeIn | Unset = UNSET,
-) -> Response[Problem | Wallet]:
+) -> Response[Approval | Problem]:
     """Unfreeze
 
-     Lets money move again; the optional `reason` goes to the audit log.
+     Proposes letting money move again (the optional `reason` goes to the audit log); a
+    different admin's approval carries it out.
 
     Args:
         user_id (UUID):
@@ -181,7 +184,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | Wallet]
+        Response[Approval | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -199,10 +202,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: None | UnfreezeIn | Unset = UNSET,
-) -> Problem | Wallet | None:
+) -> Approval | Problem | None:
     """Unfreeze
 
-     Lets money move again; the optional `reason` goes to the audit log.
+     Proposes letting money move again (the optional `reason` goes to the audit log); a
+    different admin's approval carries it out.
 
     Args:
         user_id (UUID):
@@ -213,7 +217,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Wallet
+        Approval | Problem
     """
 
     return (

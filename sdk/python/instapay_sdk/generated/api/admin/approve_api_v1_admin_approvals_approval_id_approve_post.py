@@ -1,0 +1,205 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.approval import Approval
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    approval_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/admin/approvals/{approval_id}/approve".format(
+            approval_id=quote(str(approval_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Approval | Problem | None:
+    if response.status_code == 200:
+        response_200 = Approval.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Approval | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    approval_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Approval | Problem]:
+    """Approve
+
+     A different admin than the proposer (403 `forbidden` otherwise) carries the action out;
+    404 `approval_not_found`, 409 `approval_not_pending` (decided already), 409 `approval_expired`.
+
+    Args:
+        approval_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Approval | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        approval_id=approval_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    approval_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Approval | Problem | None:
+    """Approve
+
+     A different admin than the proposer (403 `forbidden` otherwise) carries the action out;
+    404 `approval_not_found`, 409 `approval_not_pending` (decided already), 409 `approval_expired`.
+
+    Args:
+        approval_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Approval | Problem
+    """
+
+    return sync_detailed(
+        approval_id=approval_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    approval_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Approval | Problem]:
+    """Approve
+
+     A different admin than the proposer (403 `forbidden` otherwise) carries the action out;
+    404 `approval_not_found`, 409 `approval_not_pending` (decided already), 409 `approval_expired`.
+
+    Args:
+        approval_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Approval | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        approval_id=approval_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    approval_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Approval | Problem | None:
+    """Approve
+
+     A different admin than the proposer (403 `forbidden` otherwise) carries the action out;
+    404 `approval_not_found`, 409 `approval_not_pending` (decided already), 409 `approval_expired`.
+
+    Args:
+        approval_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Approval | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            approval_id=approval_id,
+            client=client,
+        )
+    ).parsed

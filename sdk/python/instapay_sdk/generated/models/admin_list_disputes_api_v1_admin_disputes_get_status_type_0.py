@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class AdminListDisputesApiV1AdminDisputesGetStatusType0(StrEnum):
+    OPEN = "open"
+    REJECTED = "rejected"
+    RESOLVED_REVERSED = "resolved_reversed"
+
+    def __str__(self) -> str:
+        return str(self.value)
