@@ -190,11 +190,7 @@ async def test_refunds_go_through_the_transfer_checks(ctx_factory):
         r = await refund(ctx, bob, t["id"], amount="40.00")
         assert r.status_code == 422 and r.json()["code"] == "limit_exceeded", r.text
 
-        admin = ctx.auth(str(uuid.uuid4()), roles=["admin"])
-        frozen = await ctx.client.post(
-            f"/api/v1/admin/wallets/{bob['user_id']}/freeze", headers=admin, json={"reason": "check"}
-        )
-        assert frozen.status_code == 200
+        await ctx.freeze(bob, reason="check")
         r = await refund(ctx, bob, t["id"], amount="10.00")
         assert r.status_code == 423 and r.json()["code"] == "account_frozen"
 

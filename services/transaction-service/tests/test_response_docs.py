@@ -48,6 +48,7 @@ DOCUMENTED = {
     ("post", "/api/v1/transfers/{transfer_id}/disputes", "201"): "Dispute",
     ("get", "/api/v1/disputes", "200"): "DisputePage",
     ("get", "/api/v1/admin/disputes", "200"): "DisputePage",
+    ("post", "/api/v1/admin/disputes/{dispute_id}/resolve", "202"): "Approval",
     ("post", "/api/v1/scheduled-transfers", "201"): "ScheduledTransfer",
     ("get", "/api/v1/scheduled-transfers", "200"): "ScheduledTransferPage",
     ("patch", "/api/v1/scheduled-transfers/{schedule_id}", "200"): "ScheduledTransfer",
