@@ -9,6 +9,7 @@ import { I18nProvider } from "./i18n/I18nProvider";
 import { AdminLayout } from "./pages/admin/AdminLayout";
 import { Approvals as AdminApprovals } from "./pages/admin/Approvals";
 import { Audit as AdminAudit } from "./pages/admin/Audit";
+import { Disputes as AdminDisputes } from "./pages/admin/Disputes";
 import { Overview as AdminOverview } from "./pages/admin/Overview";
 import { Reconciliation } from "./pages/admin/Reconciliation";
 import { UserDetail as AdminUserDetail } from "./pages/admin/UserDetail";
@@ -121,6 +122,7 @@ export function AppRoutes() {
           <Route path="users/:userId" element={<AdminUserDetail />} />
           <Route path="reconciliation" element={<Reconciliation />} />
           <Route path="audit" element={<AdminAudit />} />
+          <Route path="disputes" element={<AdminDisputes />} />
           <Route path="approvals" element={<AdminApprovals />} />
         </Route>
         <Route path="verify" element={<Verify />} />

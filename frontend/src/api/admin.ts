@@ -1,5 +1,6 @@
 // The operators' endpoints (role admin; the server refuses everyone else with 403), one typed
 // function each, with their response types from the generated OpenAPI.
+import type { Approval } from "./adminAudit";
 import type { ApiResponse } from "./generated";
 import { request } from "./http";
 import type { Page, Profile, Wallet } from "./models";
@@ -24,24 +25,14 @@ interface ContractOverview {
   }[];
 }
 
-// Freeze and unfreeze are two-person actions: the call proposes (202), a second admin approves.
-interface ContractApproval {
-  approval_id: string;
-  action: string;
-  subject: string;
-  status: "pending" | "approved" | "expired" | "rejected";
-  proposed_by: string;
-  proposed_at: string;
-  expires_at: string;
-}
-
+// Freeze and unfreeze are two-person actions: the call proposes (202, an Approval), a second
+// admin approves.
 type ContractAdminWallet = Wallet & { user_id: string; available_balance: string; frozen_reason: string | null; frozen_at: string | null };
 
 export type Overview = ApiResponse<"/api/v1/admin/reports/overview", "get", ContractOverview>;
 export type OverviewDay = Overview["per_day"][number];
 export type AdminUser = ApiResponse<"/api/v1/admin/users/{user_id}", "get", Profile>;
 export type AdminUserPage = ApiResponse<"/api/v1/admin/users", "get", Page<AdminUser>>;
-export type Approval = ContractApproval;
 export type AdminWallet = ApiResponse<"/api/v1/admin/wallets/{user_id}", "get", ContractAdminWallet>;
 
 const id = (value: string) => encodeURIComponent(value);

@@ -3,11 +3,12 @@ import { useI18n } from "../../i18n/I18nProvider";
 import { useSession } from "../../session/SessionProvider";
 import "./admin.css";
 
-// The admin sections that exist. Disputes joins this list with its page (never as a link to nothing).
+// The admin sections that exist (a section joins this list with its page, never as a link to nothing).
 const SECTIONS = [
   ["/admin", "adm.nav.overview"],
   ["/admin/users", "adm.nav.users"],
   ["/admin/reconciliation", "adm.nav.reconciliation"],
+  ["/admin/disputes", "webadmin.nav.disputes"],
   ["/admin/audit", "webui.adm.nav.audit"],
   ["/admin/approvals", "webui.adm.nav.approvals"],
 ] as const;

@@ -11,6 +11,35 @@ import { DetailsList } from "./DetailsList";
 const FILTERS = ["actor", "subject", "action", "from", "to"] as const;
 type Filter = (typeof FILTERS)[number];
 
+// The server's limits on the text filters (instapay_common.audit.api.audit_filter): longer text
+// or an action outside [a-z0-9_.] is a 422, so the form holds them to the same rules.
+const MAX_LENGTH: Record<Filter, number | undefined> = { actor: 64, subject: 128, action: 64, from: undefined, to: undefined };
+const ACTION = /^[a-z0-9_.]+$/;
+const PAGE = 50;
+
+/** Midnight at the start of a local calendar day (YYYY-MM-DD), as an RFC 3339 UTC timestamp. */
+function localDayStart(day: string, plusDays = 0): string | undefined {
+  const [y, m, d] = day.split("-").map(Number);
+  if (!y || !m || !d) return undefined;
+  return new Date(y, m - 1, d + plusDays).toISOString();
+}
+
+/**
+ * The filters as the server takes them. The date fields are the operator's own calendar days,
+ * so they are sent as the timestamps those days start and end at (the server reads a bare date
+ * as a UTC day, which in Cairo is off by two or three hours): `from` the first day's start, `to`
+ * the start of the day after the last one (a timestamp `to` is exclusive).
+ */
+export function auditQuery(filters: Partial<Record<Filter, string>>): AuditQuery {
+  const q: AuditQuery = {};
+  if (filters.actor) q.actor = filters.actor;
+  if (filters.subject) q.subject = filters.subject;
+  if (filters.action) q.action = filters.action;
+  if (filters.from) q.from = localDayStart(filters.from);
+  if (filters.to) q.to = localDayStart(filters.to, 1);
+  return q;
+}
+
 /**
  * The audit log (role admin): who did what to whom, newest first, filtered by actor, subject,
  * action and a date range. The filters live in the URL, so a filtered view can be shared with
@@ -19,12 +48,13 @@ type Filter = (typeof FILTERS)[number];
 export function Audit() {
   const { t } = useI18n();
   const [params, setParams] = useSearchParams();
-  const applied: AuditQuery = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ""]).filter(([, v]) => v));
+  const applied = auditQuery(Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ""])));
   const [typed, setTyped] = useState<Record<Filter, string>>(() => Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ""])) as Record<Filter, string>);
   const badRange = Boolean(typed.from && typed.to && typed.from > typed.to);
+  const badAction = typed.action.trim() !== "" && !ACTION.test(typed.action.trim());
   const log = useInfiniteQuery({
     queryKey: ["admin", "audit", applied],
-    queryFn: ({ pageParam }) => adminAuditApi.audit({ ...applied, cursor: pageParam }),
+    queryFn: ({ pageParam }) => adminAuditApi.audit({ ...applied, limit: PAGE, cursor: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
@@ -32,7 +62,7 @@ export function Audit() {
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    if (badRange) return;
+    if (badRange || badAction) return;
     setParams(Object.fromEntries(FILTERS.map((f) => [f, typed[f].trim()]).filter(([, v]) => v)));
   }
   function clear() {
@@ -52,16 +82,16 @@ export function Audit() {
               type={f === "from" || f === "to" ? "date" : "text"}
               dir={f === "actor" || f === "subject" || f === "action" ? "ltr" : undefined}
               autoComplete="off"
-              maxLength={200}
+              maxLength={MAX_LENGTH[f]}
               value={typed[f]}
-              aria-invalid={f === "to" && badRange ? true : undefined}
-              aria-describedby={f === "to" && badRange ? "audit-range-err" : undefined}
+              aria-invalid={(f === "to" && badRange) || (f === "action" && badAction) ? true : undefined}
+              aria-describedby={f === "to" && badRange ? "audit-range-err" : f === "action" ? "audit-action-hint" : undefined}
               onChange={(e) => setTyped({ ...typed, [f]: e.target.value })}
             />
           </div>
         ))}
         <div className="actions">
-          <button type="submit" className="btn btn-primary" disabled={badRange}>
+          <button type="submit" className="btn btn-primary" disabled={badRange || badAction}>
             {t("webui.audit.apply")}
           </button>
           <button type="button" className="btn" onClick={clear}>
@@ -69,6 +99,9 @@ export function Audit() {
           </button>
         </div>
       </form>
+      <p id="audit-action-hint" className={badAction ? "banner banner-error" : "muted"} role={badAction ? "alert" : undefined}>
+        {t("webadmin.audit.action_hint")}
+      </p>
       {badRange && (
         <p className="banner banner-error" role="alert" id="audit-range-err">
           {t("hist.range_invalid")}
@@ -84,7 +117,8 @@ export function Audit() {
       {rows.length > 0 && (
         <ul className="admin-results audit-rows" data-testid="audit-rows">
           {rows.map((r) => (
-            <AuditRow key={r.id} entry={r} />
+            // A row's id is its place in its own service's chain: unique with the service only.
+            <AuditRow key={`${r.service}:${r.id}`} entry={r} />
           ))}
         </ul>
       )}
@@ -127,8 +161,28 @@ function AuditRow({ entry: r }: { entry: AuditEntry }) {
         <dd>
           <Bdi ltr>{r.service}</Bdi>
         </dd>
+        {r.ip && (
+          <>
+            <dt>{t("webadmin.audit.ip")}</dt>
+            <dd>
+              <Bdi ltr className="mono">
+                {r.ip}
+              </Bdi>
+            </dd>
+          </>
+        )}
+        {r.request_id && (
+          <>
+            <dt>{t("webadmin.audit.request_id")}</dt>
+            <dd>
+              <Bdi ltr className="mono">
+                {r.request_id}
+              </Bdi>
+            </dd>
+          </>
+        )}
       </dl>
-      {r.details && Object.keys(r.details).length > 0 && <DetailsList values={r.details} label={t("webui.audit.details")} />}
+      {Object.keys(r.details).length > 0 && <DetailsList values={r.details} label={t("webui.audit.details")} />}
     </li>
   );
 }

@@ -21,19 +21,23 @@ function signInAs(sub: string) {
 }
 
 const entry = (n: number, over: Record<string, unknown> = {}) => ({
-  id: `a${n}`,
-  at: "2026-12-01T09:00:00Z",
+  service: "transaction",
+  id: n,
+  at: "2026-12-01T09:00:00.000000Z",
   actor: OTHER,
   actor_role: "admin",
   action: "wallet.freeze",
   subject: "user:11111111",
   details: { reason: "fraud report", amount: "50.00" },
-  service: "transaction-service",
+  ip: "10.0.0.7",
+  request_id: `req-${n}`,
+  prev_hash: "0".repeat(64),
+  hash: "f".repeat(64),
   ...over,
 });
 
 const proposal = (id: string, over: Record<string, unknown> = {}) => ({
-  id,
+  approval_id: id,
   action: "wallet.freeze",
   subject: "wallet:w1",
   payload: { reason: "fraud" },
@@ -43,6 +47,9 @@ const proposal = (id: string, over: Record<string, unknown> = {}) => ({
   status: "pending",
   approved_by: null,
   approved_at: null,
+  rejected_by: null,
+  rejected_at: null,
+  result: null,
   ...over,
 });
 
@@ -59,7 +66,7 @@ describe("Admin console: audit log", () => {
   it("lists entries with actor, role, action, subject, service and details, and filters through the URL", async () => {
     const server = fakeServer({
       "GET /api/v1/admin/audit": [
-        () => json(200, { items: [entry(1), entry(2, { action: "wallet.unfreeze", details: null })], next_cursor: "c2" }),
+        () => json(200, { items: [entry(1), entry(2, { action: "wallet.unfreeze", details: {}, service: "auth" })], next_cursor: "c2" }),
         () => json(200, { items: [entry(3, { action: "limits.change" })], next_cursor: null }),
         () => json(200, { items: [], next_cursor: null }),
       ],
@@ -73,7 +80,9 @@ describe("Admin console: audit log", () => {
     expect(rows[0]).toHaveTextContent(OTHER);
     expect(rows[0]).toHaveTextContent("admin");
     expect(rows[0]).toHaveTextContent("user:11111111");
-    expect(rows[0]).toHaveTextContent("transaction-service");
+    expect(rows[0]).toHaveTextContent("transaction");
+    expect(rows[0]).toHaveTextContent("10.0.0.7");
+    expect(rows[0]).toHaveTextContent("req-1");
     expect(rows[0]).toHaveTextContent("fraud report");
     await user.click(screen.getByRole("button", { name: "Load more" }));
     await waitFor(() => expect(screen.getAllByTestId("audit-row")).toHaveLength(3));
@@ -86,7 +95,14 @@ describe("Admin console: audit log", () => {
     await user.click(screen.getByRole("button", { name: "Filter" }));
     expect(await screen.findByText("No entries match these filters.")).toBeInTheDocument();
     const q = new URL(server.calls[2].url, "http://x").searchParams;
-    expect(Object.fromEntries(q)).toEqual({ actor: OTHER, action: "wallet.freeze", from: "2026-12-01", to: "2026-12-02" });
+    // The operator's own days, as timestamps: From's start, and the start of the day after To.
+    expect(Object.fromEntries(q)).toEqual({
+      actor: OTHER,
+      action: "wallet.freeze",
+      from: new Date(2026, 11, 1).toISOString(),
+      to: new Date(2026, 11, 3).toISOString(),
+      limit: "50",
+    });
   });
 
   it("reads its filters from the URL, refuses a From after To, and reads in Arabic", async () => {
@@ -102,6 +118,19 @@ describe("Admin console: audit log", () => {
     await user.type(screen.getByLabelText("إلى"), "2026-12-01");
     expect(screen.getByRole("alert")).toHaveTextContent("«من»");
     expect(screen.getByRole("button", { name: "تصفية" })).toBeDisabled();
+  });
+
+  it("holds the action filter to what the server accepts (lowercase, digits, _ and .)", async () => {
+    const server = fakeServer({ "GET /api/v1/admin/audit": () => json(200, { items: [], next_cursor: null }) });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    openAudit();
+    await screen.findByText("No entries match these filters.");
+    await user.type(screen.getByLabelText("Action"), "Wallet Freeze");
+    expect(screen.getByLabelText("Action")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByRole("button", { name: "Filter" })).toBeDisabled();
+    expect(screen.getByLabelText("Actor")).toHaveAttribute("maxLength", "64");
+    expect(screen.getByLabelText("Subject")).toHaveAttribute("maxLength", "128");
   });
 
   it("shows a refusal for a user without the admin role", async () => {
@@ -167,5 +196,94 @@ describe("Admin console: approvals", () => {
     await user.click(await screen.findByRole("button", { name: "موافقة" }));
     await user.click(screen.getByRole("button", { name: "نعم، وافق" }));
     await waitFor(() => expect(screen.getByRole("alert")).toHaveAttribute("data-code", "forbidden"));
+  });
+
+  it("rejects another admin's proposal after asking", async () => {
+    signInAs(ME);
+    const server = fakeServer({
+      "GET /api/v1/admin/approvals": [
+        () => json(200, { items: [proposal("p1", { expires_at: "2999-01-01T00:00:00Z" })], next_cursor: null }),
+        () =>
+          json(200, {
+            items: [proposal("p1", { status: "rejected", rejected_by: ME, rejected_at: "2026-12-03T10:00:00Z", expires_at: "2999-01-01T00:00:00Z" })],
+            next_cursor: null,
+          }),
+      ],
+      "POST /api/v1/admin/approvals/p1/reject": () => json(200, proposal("p1", { status: "rejected", rejected_by: ME })),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<Approvals />);
+    const item = (await screen.findAllByTestId("approval"))[0];
+    await user.click(within(item).getByRole("button", { name: "Reject" }));
+    expect(within(item).getByRole("alert")).toHaveTextContent('Reject "wallet.freeze"? It will not be carried out.');
+    await user.click(within(item).getByRole("button", { name: "Yes, reject" }));
+    expect(await screen.findByText("Rejected: nothing was carried out.")).toBeInTheDocument();
+    expect(server.calls.filter((c) => c.method === "POST").map((c) => c.url)).toEqual(["/api/v1/admin/approvals/p1/reject"]);
+    await waitFor(() => expect(screen.getByTestId("approval")).toHaveAttribute("data-status", "rejected"));
+    expect(screen.getByTestId("approval")).toHaveTextContent("Rejected by");
+    expect(within(screen.getByTestId("approval")).queryByRole("button", { name: "Reject" })).not.toBeInTheDocument();
+  });
+
+  it("reads a dispute decision as one, shows its result, and explains a reversal the recipient cannot cover", async () => {
+    signInAs(ME);
+    const D1 = "dddddddd-0000-4000-8000-000000000001";
+    const D2 = "dddddddd-0000-4000-8000-000000000002";
+    const decision = (id: string, subject: string, over: Record<string, unknown> = {}) =>
+      proposal(id, { action: "dispute.resolve", subject, payload: { outcome: "reverse", note: "Wrong number typed" }, expires_at: "2999-01-01T00:00:00Z", ...over });
+    const server = fakeServer({
+      "GET /api/v1/admin/approvals": () =>
+        json(200, {
+          items: [
+            decision("p-open", D1),
+            decision("p-done", D2, {
+              status: "approved",
+              approved_by: ME,
+              approved_at: "2026-12-03T10:00:00Z",
+              payload: { outcome: "reject", note: "Goods were delivered" },
+              result: { id: D2, reference: "DPDONE0002", status: "rejected", reversal_id: null },
+            }),
+          ],
+          next_cursor: null,
+        }),
+      "GET /api/v1/admin/disputes": () => json(200, { items: [{ id: D1, reference: "DPOPEN0001" }], next_cursor: null }),
+      "POST /api/v1/admin/approvals/p-open/approve": () =>
+        json(409, { code: "reversal_insufficient_funds", detail: "low", reversal_amount: "150.00", available_balance: "20.00" }),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<Approvals />);
+    await waitFor(() => expect(screen.getAllByTestId("approval-dispute")[0]).toHaveTextContent("DPOPEN0001"));
+    const [open, done] = screen.getAllByTestId("approval");
+    expect(open).toHaveTextContent("Reverse a disputed transfer");
+    expect(within(open).getByTestId("approval-outcome")).toHaveTextContent("Reverse: money back to the sender");
+    expect(within(open).getByTestId("approval-note")).toHaveTextContent("Wrong number typed");
+    expect(open).not.toHaveTextContent("outcome"); // no raw payload keys
+    expect(done).toHaveTextContent("Reject a dispute");
+    expect(within(done).getByTestId("approval-dispute")).toHaveTextContent("DPDONE0002");
+    expect(within(done).getByTestId("approval-result")).toHaveTextContent("Result: Closed");
+
+    await user.click(within(open).getByRole("button", { name: "Approve" }));
+    await user.click(within(open).getByRole("button", { name: "Yes, approve" }));
+    expect(await screen.findByText(/the recipient no longer holds the disputed amount/)).toBeInTheDocument();
+    expect(screen.getByTestId("approval-shortfall")).toHaveTextContent("150.00");
+    expect(screen.getByTestId("approval-shortfall")).toHaveTextContent("20.00");
+  });
+
+  it("says a reversal the recipient cannot cover in Arabic", async () => {
+    signInAs(ME);
+    const server = fakeServer({
+      "GET /api/v1/admin/approvals": () =>
+        json(200, { items: [proposal("p1", { action: "dispute.resolve", subject: "d1", payload: { outcome: "reverse", note: "خطأ" }, expires_at: "2999-01-01T00:00:00Z" })], next_cursor: null }),
+      "GET /api/v1/admin/disputes": () => json(200, { items: [], next_cursor: null }),
+      "POST /api/v1/admin/approvals/p1/approve": () => json(409, { code: "reversal_insufficient_funds", detail: "low" }),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<Approvals />, { lang: "ar" });
+    expect(await screen.findByText("استرداد تحويل متنازع عليه")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "موافقة" }));
+    await user.click(screen.getByRole("button", { name: "نعم، وافق" }));
+    expect(await screen.findByText(/لم يعد المبلغ المتنازع عليه لدى المستلم/)).toBeInTheDocument();
   });
 });
