@@ -13,7 +13,7 @@ from instapay_common.security.tokens import Principal
 from transaction_service.config import TransactionSettings
 from transaction_service.metrics import MONEY_MOVED
 from transaction_service.peers import Peers
-from transaction_service.service.checks import check_amount, check_currency
+from transaction_service.service.checks import check_amount, check_currency, own_per_transaction
 from transaction_service.service.idempotency import Outcome, Work, execute_once, find_stored, request_hash
 
 MoneyKind = Literal["transfer", "topup", "withdrawal"]
@@ -49,9 +49,12 @@ async def run_money_operation(
     `money_moved_total`."""
     if currency is not None:
         check_currency(currency)
-    if amount is not None:
-        check_amount(amount, ctx.settings)
     owner = uuid.UUID(ctx.principal.user_id)
+    if amount is not None:
+        # Money sent out is bounded by the sender's own per-transaction limit (an admin may have
+        # changed it); a top-up by the default.
+        own = await own_per_transaction(ctx.db, owner, ctx.settings) if kind != "topup" else None
+        check_amount(amount, ctx.settings, own)
     hashed = request_hash(endpoint, request())
     stored = await find_stored(ctx.db, owner_id=owner, key=ctx.key, hashed=hashed)
     if stored is not None:
