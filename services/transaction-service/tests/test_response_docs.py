@@ -31,6 +31,8 @@ DOCUMENTED = {
     ("get", "/api/v1/admin/wallets/{user_id}", "200"): "AdminWallet",
     ("post", "/api/v1/admin/wallets/{user_id}/freeze", "202"): "Approval",
     ("post", "/api/v1/admin/wallets/{user_id}/unfreeze", "202"): "Approval",
+    ("post", "/api/v1/admin/wallets/{user_id}/limits", "202"): "Approval",
+    ("post", "/api/v1/admin/disputes/{dispute_id}/resolve", "202"): "Approval",
     ("get", "/api/v1/admin/approvals", "200"): "ApprovalPage",
     ("post", "/api/v1/admin/approvals/{approval_id}/approve", "200"): "Approval",
     ("post", "/api/v1/admin/approvals/{approval_id}/reject", "200"): "Approval",
