@@ -677,4 +677,16 @@ export const ar: Record<MessageId, string> = {
   "err.approval_expired": "انتهت صلاحية طلب الموافقة هذا. اقترح الإجراء مرة أخرى.",
   "err.approval_not_pending": "تم البت في طلب الموافقة هذا بالفعل.",
   "err.approval_not_found": "طلب الموافقة هذا غير موجود.",
+  // ops21
+  "adm.limits.title": "حدود الإنفاق",
+  "adm.limits.per_transaction": "للعملية الواحدة (جنيه)",
+  "adm.limits.daily": "في اليوم (جنيه)",
+  "adm.limits.monthly": "في الشهر (جنيه)",
+  "adm.limits.now_default": "الحالي {amount} (الافتراضي). اتركه فارغًا للإبقاء عليه.",
+  "adm.limits.now_own": "الحالي {amount} (خاص بهذه المحفظة). اتركه فارغًا للإبقاء عليه.",
+  "adm.limits.reason": "السبب (لسجل التدقيق)",
+  "adm.limits.submit": "اقترح الحدود الجديدة",
+  "adm.limits.invalid": "أدخل مبلغًا أكبر من صفر بخانتين عشريتين على الأكثر.",
+  "adm.limits.none": "أدخل حدًا جديدًا واحدًا على الأقل.",
+  "adm.limits.proposed": "تم اقتراح تغيير حدود {name}: يسري التغيير عندما يوافق عليه مسؤول آخر.",
 };

@@ -675,6 +675,18 @@ export const en = {
   "err.approval_expired": "This approval has expired. Propose the action again.",
   "err.approval_not_pending": "This approval has already been decided.",
   "err.approval_not_found": "This approval does not exist.",
+  // ops21
+  "adm.limits.title": "Spending limits",
+  "adm.limits.per_transaction": "Per transaction (EGP)",
+  "adm.limits.daily": "Per day (EGP)",
+  "adm.limits.monthly": "Per month (EGP)",
+  "adm.limits.now_default": "Now {amount} (the default). Leave empty to keep it.",
+  "adm.limits.now_own": "Now {amount} (set for this wallet). Leave empty to keep it.",
+  "adm.limits.reason": "Reason (for the audit log)",
+  "adm.limits.submit": "Propose the new limits",
+  "adm.limits.invalid": "Enter an amount above zero with at most 2 decimals.",
+  "adm.limits.none": "Enter at least one new limit.",
+  "adm.limits.proposed": "Changing the limits of {name} is proposed: it takes effect when another admin approves it.",
 } as const;
 
 export type MessageId = keyof typeof en;
