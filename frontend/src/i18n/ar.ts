@@ -689,4 +689,5 @@ export const ar: Record<MessageId, string> = {
   "adm.limits.invalid": "أدخل مبلغًا أكبر من صفر بخانتين عشريتين على الأكثر.",
   "adm.limits.none": "أدخل حدًا جديدًا واحدًا على الأقل.",
   "adm.limits.proposed": "تم اقتراح تغيير حدود {name}: يسري التغيير عندما يوافق عليه مسؤول آخر.",
+  "webui.wh.reason.client_revoked": "عُطّلت نهائيًا: حُذف عميل الواجهة البرمجية التابع لها أو أُلغي.",
 };

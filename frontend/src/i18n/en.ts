@@ -687,6 +687,7 @@ export const en = {
   "adm.limits.invalid": "Enter an amount above zero with at most 2 decimals.",
   "adm.limits.none": "Enter at least one new limit.",
   "adm.limits.proposed": "Changing the limits of {name} is proposed: it takes effect when another admin approves it.",
+  "webui.wh.reason.client_revoked": "Turned off for good: its API client was deleted or revoked.",
 } as const;
 
 export type MessageId = keyof typeof en;
