@@ -200,6 +200,4 @@ def test_every_metric_a_dashboard_queries_is_declared_by_a_service():
 
 
 def test_the_metric_name_check_sees_a_misspelt_metric():
-    assert _metric_names('sum by (outcome) (rate(webhook_atempts_total{outcome="x"}[1m]))') == {
-        "webhook_atempts_total"
-    }
+    assert _metric_names('sum by (outcome) (rate(webhook_atempts_total{outcome="x"}[1m]))') == {"webhook_atempts_total"}
