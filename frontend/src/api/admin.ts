@@ -25,9 +25,17 @@ interface ContractOverview {
   }[];
 }
 
-// Freeze and unfreeze are two-person actions: the call proposes (202, an Approval), a second
-// admin approves.
-type ContractAdminWallet = Wallet & { user_id: string; available_balance: string; frozen_reason: string | null; frozen_at: string | null };
+// Freeze, unfreeze and limit changes are two-person actions: the call proposes (202, an
+// Approval), a second admin approves.
+export type LimitName = "per_transaction" | "daily" | "monthly";
+type ContractAdminWallet = Wallet & {
+  user_id: string;
+  available_balance: string;
+  frozen_reason: string | null;
+  frozen_at: string | null;
+  // The wallet's own limits set by two admins; null: the default applies.
+  limit_overrides: Record<LimitName, string | null>;
+};
 
 export type Overview = ApiResponse<"/api/v1/admin/reports/overview", "get", ContractOverview>;
 export type OverviewDay = Overview["per_day"][number];
@@ -46,4 +54,7 @@ export const adminApi = {
     request<Approval>("POST", `/api/v1/admin/wallets/${id(userId)}/freeze`, { body: { reason } }),
   unfreeze: (userId: string, reason: string) =>
     request<Approval>("POST", `/api/v1/admin/wallets/${id(userId)}/unfreeze`, { body: { reason } }),
+  // A limit left out stays as it is; null restores the default. Proposed (202), like a freeze.
+  setLimits: (userId: string, limits: Partial<Record<LimitName, string | null>>, reason: string) =>
+    request<Approval>("POST", `/api/v1/admin/wallets/${id(userId)}/limits`, { body: { ...limits, reason } }),
 };

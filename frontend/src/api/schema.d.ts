@@ -269,6 +269,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/wallets/{user_id}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Limits
+         * @description Proposes the wallet's own spending limits (money sent out): each named limit above zero and
+         *     at most its configured ceiling (422 `validation_error`), `null` restoring the default; a
+         *     different admin's approval carries it out. 404 `wallet_not_found`.
+         */
+        post: operations["change_limits_api_v1_admin_wallets__user_id__limits_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/wallets/{user_id}/unfreeze": {
         parameters: {
             query?: never;
@@ -1619,7 +1641,8 @@ export interface components {
         };
         /**
          * AdminWallet
-         * @description An operator's view of a wallet: the owner's, with the freeze state.
+         * @description An operator's view of a wallet: the owner's (with its effective `limits`), with the freeze
+         *     state and the limit overrides.
          */
         AdminWallet: {
             /**
@@ -1655,6 +1678,7 @@ export interface components {
              * @description Why the wallet is frozen (the owner was told); null while active
              */
             frozen_reason: string | null;
+            limit_overrides: components["schemas"]["LimitOverrides"];
             limits: components["schemas"]["WalletLimits"];
             /**
              * Status
@@ -2178,6 +2202,33 @@ export interface components {
         Jwks: {
             /** Keys */
             keys: components["schemas"]["Jwk"][];
+        };
+        /**
+         * LimitOverrides
+         * @description A wallet's own limits set by two admins; null: the configured default applies.
+         */
+        LimitOverrides: {
+            /** Daily */
+            daily: string | null;
+            /** Monthly */
+            monthly: string | null;
+            /** Per Transaction */
+            per_transaction: string | null;
+        };
+        /**
+         * LimitsIn
+         * @description A change of a wallet's spending limits (two-person control). A limit left out stays as it
+         *     is; `null` restores the configured default; at least one limit must be named.
+         */
+        LimitsIn: {
+            /** Daily */
+            daily?: (string | number) | null;
+            /** Monthly */
+            monthly?: (string | number) | null;
+            /** Per Transaction */
+            per_transaction?: (string | number) | null;
+            /** Reason */
+            reason: string;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -3975,9 +4026,9 @@ export interface components {
             description: string | null;
             /**
              * Disabled Reason
-             * @description Why it is disabled: by the user, the receiver answered 410 Gone, or every retry failed
+             * @description Why it is disabled: by the user, the receiver answered 410 Gone, every retry failed, or its API client was deleted or revoked (for good: it cannot be enabled again)
              */
-            disabled_reason: ("by_user" | "gone" | "failing") | null;
+            disabled_reason: ("by_user" | "gone" | "failing" | "client_revoked") | null;
             /** Events */
             events: string[];
             /**
@@ -4030,9 +4081,9 @@ export interface components {
             description: string | null;
             /**
              * Disabled Reason
-             * @description Why it is disabled: by the user, the receiver answered 410 Gone, or every retry failed
+             * @description Why it is disabled: by the user, the receiver answered 410 Gone, every retry failed, or its API client was deleted or revoked (for good: it cannot be enabled again)
              */
-            disabled_reason: ("by_user" | "gone" | "failing") | null;
+            disabled_reason: ("by_user" | "gone" | "failing" | "client_revoked") | null;
             /** Events */
             events: string[];
             /**
@@ -5327,6 +5378,112 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["FreezeIn"];
+            };
+        };
+        responses: {
+            /** @description Proposed: pending a second admin's approval */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_limits_api_v1_admin_wallets__user_id__limits_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LimitsIn"];
             };
         };
         responses: {

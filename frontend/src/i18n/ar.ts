@@ -724,4 +724,17 @@ export const ar: Record<MessageId, string> = {
   "err.reversal_insufficient_funds": "تعذّر الاسترداد: لم يعد المبلغ المتنازع عليه لدى المستلم. ارفض الاقتراح أو حاول لاحقًا.",
   "err.nothing_to_reverse": "لا شيء للاسترداد: أعاد المستلم هذا التحويل كاملًا بالفعل. ارفض النزاع بدلًا من ذلك.",
   "err.dispute_not_open": "تم البت في هذا النزاع بالفعل.",
+  // ops21
+  "adm.limits.title": "حدود الإنفاق",
+  "adm.limits.per_transaction": "للعملية الواحدة (جنيه)",
+  "adm.limits.daily": "في اليوم (جنيه)",
+  "adm.limits.monthly": "في الشهر (جنيه)",
+  "adm.limits.now_default": "الحالي {amount} (الافتراضي). اتركه فارغًا للإبقاء عليه.",
+  "adm.limits.now_own": "الحالي {amount} (خاص بهذه المحفظة). اتركه فارغًا للإبقاء عليه.",
+  "adm.limits.reason": "السبب (لسجل التدقيق)",
+  "adm.limits.submit": "اقترح الحدود الجديدة",
+  "adm.limits.invalid": "أدخل مبلغًا أكبر من صفر بخانتين عشريتين على الأكثر.",
+  "adm.limits.none": "أدخل حدًا جديدًا واحدًا على الأقل.",
+  "adm.limits.proposed": "تم اقتراح تغيير حدود {name}: يسري التغيير عندما يوافق عليه مسؤول آخر.",
+  "webui.wh.reason.client_revoked": "عُطّلت نهائيًا: حُذف عميل الواجهة البرمجية التابع لها أو أُلغي.",
 };

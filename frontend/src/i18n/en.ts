@@ -722,6 +722,19 @@ export const en = {
   "err.reversal_insufficient_funds": "Cannot reverse: the recipient no longer holds the disputed amount. Reject the proposal, or try again later.",
   "err.nothing_to_reverse": "Nothing to reverse: the recipient already gave this transfer back in full. Reject the dispute instead.",
   "err.dispute_not_open": "This dispute is already resolved.",
+  // ops21
+  "adm.limits.title": "Spending limits",
+  "adm.limits.per_transaction": "Per transaction (EGP)",
+  "adm.limits.daily": "Per day (EGP)",
+  "adm.limits.monthly": "Per month (EGP)",
+  "adm.limits.now_default": "Now {amount} (the default). Leave empty to keep it.",
+  "adm.limits.now_own": "Now {amount} (set for this wallet). Leave empty to keep it.",
+  "adm.limits.reason": "Reason (for the audit log)",
+  "adm.limits.submit": "Propose the new limits",
+  "adm.limits.invalid": "Enter an amount above zero with at most 2 decimals.",
+  "adm.limits.none": "Enter at least one new limit.",
+  "adm.limits.proposed": "Changing the limits of {name} is proposed: it takes effect when another admin approves it.",
+  "webui.wh.reason.client_revoked": "Turned off for good: its API client was deleted or revoked.",
 } as const;
 
 export type MessageId = keyof typeof en;

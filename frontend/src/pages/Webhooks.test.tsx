@@ -142,3 +142,21 @@ describe("Webhooks (Security page)", () => {
     expect(server.calls.filter((c) => c.method === "POST").map((c) => c.url)).toEqual(["/api/v1/webhooks/deliveries/msg_1/replay"]);
   });
 });
+
+describe("Webhooks of a deleted API client (ops21)", () => {
+  it("says why the endpoint is off for good and offers no Enable", async () => {
+    const revoked = endpoint({ status: "disabled", disabled_reason: "client_revoked", client_id: "c1" });
+    vi.stubGlobal(
+      "fetch",
+      fakeServer({
+        "GET /api/v1/auth/clients": () => json(200, { items: [] }),
+        "GET /api/v1/webhooks/endpoints": () => json(200, { items: [revoked], next_cursor: null }),
+      }).fetchImpl,
+    );
+    renderWithProviders(<Webhooks />);
+    const item = await screen.findByTestId("webhook-endpoint");
+    expect(item).toHaveTextContent("Turned off for good: its API client was deleted or revoked.");
+    expect(within(item).queryByRole("button", { name: "Enable" })).toBeNull();
+    expect(within(item).getByRole("button", { name: "Delivery log" })).toBeInTheDocument();
+  });
+});

@@ -242,9 +242,12 @@ function EndpointItem({ endpoint: e, onRotated }: { endpoint: WebhookEndpoint; o
       <p className="muted wh-events">{e.events.map((ev) => t(`webui.wh.event.${ev}`)).join(" · ")}</p>
       <ErrorBanner error={toggle.error ?? rotate.error ?? remove.error} />
       <div className="actions">
-        <button type="button" className="btn" onClick={() => toggle.mutate()} disabled={busy}>
-          {t(enabled ? "webui.wh.disable" : "webui.wh.enable")}
-        </button>
+        {/* An endpoint whose API client was deleted cannot be enabled again (the server says 422). */}
+        {e.disabled_reason !== "client_revoked" && (
+          <button type="button" className="btn" onClick={() => toggle.mutate()} disabled={busy}>
+            {t(enabled ? "webui.wh.disable" : "webui.wh.enable")}
+          </button>
+        )}
         <button type="button" className="btn" aria-expanded={open} aria-controls={logId} onClick={() => setOpen(!open)}>
           {t("webui.wh.log")}
         </button>

@@ -476,13 +476,99 @@ def money_flow() -> dict[str, Any]:
         7,
     )
     lay.add(timeseries("Wallets", [("sum(wallets_total)", "wallets")]), 12, 7)
+    _webhooks_directory_approvals(lay)
     return dashboard(
         "instapay-money",
         "Mini-InstaPay / Money flow",
-        "Transfers per second, volume, declines by code, top-ups and withdrawals.",
+        "Transfers per second, volume, declines by code, top-ups and withdrawals; webhooks, the "
+        "recipient directory and pending approvals.",
         lay,
         tags=("business",),
     )
+
+
+def _webhooks_directory_approvals(lay: Layout) -> None:
+    """Webhook deliveries to third parties (notification service), the transaction service's
+    recipient directory, and admin actions waiting for a second admin."""
+    lay.row("Webhooks, recipient directory, approvals")
+    lay.add(
+        timeseries(
+            "Webhook attempts / s by outcome",
+            [(f"sum by (outcome) (rate(webhook_attempts_total[{RATE}]))", "{{outcome}}")],
+            unit="ops",
+            stack=True,
+            description="succeeded; retry = the receiver failed or did not answer (retried on the schedule); "
+            "gone = a 410 disabled the endpoint; exhausted = every retry failed, endpoint disabled.",
+        ),
+        12,
+        8,
+    )
+    lay.add(
+        bar_table(
+            "Webhook attempts by outcome (range)",
+            "sort_desc(sum by (outcome) (increase(webhook_attempts_total[$__range])))",
+            "{{outcome}}",
+        ),
+        6,
+        8,
+    )
+    lay.add(
+        stat(
+            "Webhook failure ratio",
+            f'sum(rate(webhook_attempts_total{{outcome!="succeeded"}}[{RATE}]))'
+            f" / sum(rate(webhook_attempts_total[{RATE}]))",
+            unit="percentunit",
+            thresholds=[(None, "green"), (0.2, "orange"), (0.5, "red")],
+            description="Attempts that did not succeed; receivers' problems, unless every receiver fails at once.",
+        ),
+        6,
+        8,
+    )
+    lay.add(
+        timeseries(
+            "Directory resolutions / s by outcome",
+            [(f"sum by (outcome) (rate(directory_resolutions_total[{RATE}]))", "{{outcome}}")],
+            unit="ops",
+            stack=True,
+            description="hit = answered from the local directory; otherwise why the user service was asked "
+            "(no_entry, not_counted, unparsable).",
+        ),
+        9,
+        8,
+    )
+    lay.add(
+        stat(
+            "Directory hit ratio",
+            f'sum(rate(directory_resolutions_total{{outcome="hit"}}[{RATE}]))'
+            f" / sum(rate(directory_resolutions_total[{RATE}]))",
+            unit="percentunit",
+            thresholds=[(None, "orange"), (0.5, "green")],
+        ),
+        5,
+        8,
+    )
+    lay.add(
+        timeseries(
+            "Directory profile events / s by outcome",
+            [(f"sum by (outcome) (rate(directory_events_total[{RATE}]))", "{{outcome}}")],
+            unit="ops",
+            description="user.profile_changed applied, or skipped (an older version than the one held).",
+        ),
+        10,
+        8,
+    )
+    lay.add(
+        stat(
+            "Approvals pending",
+            "sum(approvals_pending)",
+            thresholds=[(None, "green"), (1, "orange"), (10, "red")],
+            description="Admin actions (freeze, unfreeze, limit change, dispute outcome) waiting for a "
+            "second admin; refreshed by the funding sweeper's pass.",
+        ),
+        6,
+        7,
+    )
+    lay.add(timeseries("Approvals pending", [("sum(approvals_pending)", "pending")]), 18, 7)
 
 
 def gateway() -> dict[str, Any]:

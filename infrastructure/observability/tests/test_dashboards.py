@@ -154,3 +154,50 @@ def test_schema_check_rejects_invalid_dashboards(schema_checker, tmp_path):
         path.write_text(json.dumps(dash))
         result = subprocess.run(["node", str(schema_checker), str(path)], capture_output=True, text=True, timeout=300)
         assert result.returncode == 1, f"{name} passed the schema check"
+
+
+# ---- every metric a panel queries exists --------------------------------------------------------
+
+REPO_ROOT = OBS_DIR.parents[1]
+RULES = OBS_DIR / "prometheus" / "rules" / "instapay.rules.yml"
+# prometheus_client's own collectors and Prometheus's `up`: not declared in this repository.
+LIBRARY_METRICS = ("process_", "python_", "up")
+_DECLARED = re.compile(r'(?:Counter|Gauge|Histogram|Summary)\(\s*"([a-zA-Z_:][a-zA-Z0-9_:]*)"')
+
+
+def _declared_metrics() -> set[str]:
+    """Every metric the services declare (with a histogram's series), and the recording rules."""
+    names: set[str] = set()
+    for path in (REPO_ROOT / "services").glob("*/*/**/*.py"):
+        if "tests" not in path.parts:
+            names |= set(_DECLARED.findall(path.read_text()))
+    names |= {f"{n}{suffix}" for n in list(names) for suffix in ("_bucket", "_sum", "_count")}
+    for group in yaml.safe_load(RULES.read_text())["groups"]:
+        names |= {rule["record"] for rule in group["rules"] if "record" in rule}
+    return names
+
+
+def _metric_names(expr: str) -> set[str]:
+    """The metric names an expression selects: identifiers left once strings, label matchers,
+    ranges and grouping clauses are removed, other than function calls and keywords."""
+    expr = re.sub(r'"[^"]*"', "", expr)
+    expr = re.sub(r"\{[^}]*\}|\[[^\]]*\]", "", expr)
+    expr = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", expr)
+    found = set(re.findall(r"(?<![\w$])([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()", expr))
+    return found - {"and", "or", "unless", "bool", "offset"}
+
+
+def test_every_metric_a_dashboard_queries_is_declared_by_a_service():
+    declared = _declared_metrics()
+    missing = [
+        (dash, title, name)
+        for dash, title, expr in _queries("prometheus")
+        if not title.startswith("variable ")  # label_values(...): a label name, not a metric
+        for name in _metric_names(_substitute(expr))
+        if name not in declared and not name.startswith(LIBRARY_METRICS)
+    ]
+    assert not missing, missing
+
+
+def test_the_metric_name_check_sees_a_misspelt_metric():
+    assert _metric_names('sum by (outcome) (rate(webhook_atempts_total{outcome="x"}[1m]))') == {"webhook_atempts_total"}

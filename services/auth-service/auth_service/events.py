@@ -17,6 +17,9 @@ PASSWORD_CHANGED = "security.password_changed"
 PIN_CHANGED = "security.pin_changed"
 PIN_LOCKED = "security.pin_locked"
 API_CLIENT_CREATED = "security.api_client_created"
+# An API client deleted by its owner or revoked with every grant (a password change or reset):
+# the notification service disables the client's webhook endpoints.
+API_CLIENT_REVOKED = "security.api_client_revoked"
 PASSWORD_RESET = "security.password_reset"
 CONTACT_VERIFIED = "user.contact_verified"
 CONTACT_CHANGED = "security.contact_changed"

@@ -98,10 +98,15 @@ async def apply_events(
     found = await profiles.get_many(s.user_id for _, event_specs in specs.values() for s in event_specs)
     rows = {eid: _rows(event, event_specs, found) for eid, (event, event_specs) in specs.items()}
     hooks = {eid: webhook_deliveries.messages_for(event) for eid, (event, _) in specs.items()}
+    revoked = {eid: webhook_deliveries.revoked_client(event) for eid, (event, _) in specs.items()}
     async with transaction(db) as conn:
         claimed = await repository.claim(conn, {eid: event.type for eid, (event, _) in specs.items()})
         todo = [row for eid, event_rows in rows.items() if eid in claimed for row in event_rows]
         created = await repository.insert(conn, todo)
+        # A revoked API client's endpoints are disabled before this batch's messages are enqueued.
+        await webhook_deliveries.disable_revoked(
+            conn, [r for eid, r in revoked.items() if eid in claimed and r is not None]
+        )
         # Same transaction as the claim: webhooks exactly once per event (webhooks/deliveries.py).
         await webhook_deliveries.enqueue(conn, [m for eid, ms in hooks.items() if eid in claimed for m in ms])
     return Applied({r.event_id for r in todo}, created)

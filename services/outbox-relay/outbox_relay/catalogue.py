@@ -46,6 +46,7 @@ DEFAULT_SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
     "security.pin_changed": (NOTIFICATION,),
     "security.pin_locked": (NOTIFICATION,),
     "security.api_client_created": (NOTIFICATION,),
+    "security.api_client_revoked": (NOTIFICATION,),
     "security.password_reset": (NOTIFICATION,),
     "security.contact_changed": (NOTIFICATION,),
     "security.contact_claim_dropped": (NOTIFICATION,),

@@ -26,6 +26,10 @@ class TransactionSettings(ServiceSettings):
     limit_per_transaction: Decimal = Field(default=Decimal("70000.00"), gt=0)
     limit_daily: Decimal = Field(default=Decimal("120000.00"), gt=0)
     limit_monthly: Decimal = Field(default=Decimal("400000.00"), gt=0)
+    # The highest override two admins may set on one wallet (POST /admin/wallets/{id}/limits).
+    limit_ceiling_per_transaction: Decimal = Field(default=Decimal("250000.00"), gt=0)
+    limit_ceiling_daily: Decimal = Field(default=Decimal("500000.00"), gt=0)
+    limit_ceiling_monthly: Decimal = Field(default=Decimal("2000000.00"), gt=0)
     # Day/month boundaries of the limits are taken in this time zone.
     limits_timezone: str = "Africa/Cairo"
 

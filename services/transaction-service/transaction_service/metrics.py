@@ -16,6 +16,8 @@ FUNDING_ANOMALIES = Counter(
 )
 PROVIDER_CALLBACKS = Counter("provider_callbacks_total", "Provider callbacks by outcome.", ["outcome"])
 PENDING_HOLDS = Gauge("holds_pending", "Holds not yet posted, released or expired.")
+# Set by the funding sweeper's pass (every few seconds), next to holds_pending.
+APPROVALS_PENDING = Gauge("approvals_pending", "Admin actions proposed and waiting for a second admin (not expired).")
 RECONCILIATION_DISCREPANCIES = Gauge(
     "reconciliation_discrepancies", "Items of the last reconciliation that did not match, by day.", ["provider", "day"]
 )

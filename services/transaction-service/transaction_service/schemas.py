@@ -21,6 +21,7 @@ from instapay_common.text import PlainText
 from transaction_service.money import Amount, fmt
 from transaction_service.parties import PartyRef
 from transaction_service.payment_tokens import MAX_TOKEN_CHARS
+from transaction_service.repository.accounts import LIMIT_FIELDS
 from transaction_service.repository.accounts import Wallet as WalletRow
 from transaction_service.repository.approvals import ApprovalRow
 from transaction_service.repository.ledger import TransferEntry
@@ -165,6 +166,26 @@ class UnfreezeIn(Strict):
     """Optional body of an unfreeze: why, for the audit log (the owner is told only that it ended)."""
 
     reason: PlainText | None = Field(default=None, min_length=1, max_length=500)
+
+
+class LimitsIn(Strict):
+    """A change of a wallet's spending limits (two-person control). A limit left out stays as it
+    is; `null` restores the configured default; at least one limit must be named."""
+
+    per_transaction: Amount | None = None
+    daily: Amount | None = None
+    monthly: Amount | None = None
+    reason: PlainText = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _names_a_limit(self) -> "LimitsIn":
+        if not self.changes():
+            raise ValueError("name at least one of per_transaction, daily, monthly")
+        return self
+
+    def changes(self) -> dict[str, Decimal | None]:
+        """The limits the body names (a null among them: back to the default)."""
+        return {name: getattr(self, name) for name in LIMIT_FIELDS if name in self.model_fields_set}
 
 
 class WalletCreate(Strict):
@@ -362,8 +383,19 @@ class Wallet(BaseModel):
     limits: WalletLimits
 
 
+class LimitOverrides(BaseModel):
+    """A wallet's own limits set by two admins; null: the configured default applies."""
+
+    per_transaction: Money | None
+    daily: Money | None
+    monthly: Money | None
+
+
 class AdminWallet(Wallet):
-    """An operator's view of a wallet: the owner's, with the freeze state."""
+    """An operator's view of a wallet: the owner's (with its effective `limits`), with the freeze
+    state and the limit overrides."""
+
+    limit_overrides: LimitOverrides
 
     frozen_reason: str | None = Field(description="Why the wallet is frozen (the owner was told); null while active")
     frozen_at: Timestamp | None = Field(description="Since when it is frozen; null while active")

@@ -187,3 +187,65 @@ describe("Admin console", () => {
     expect(screen.getByRole("heading", { level: 1, name: "غير مسموح" })).toBeInTheDocument();
   });
 });
+
+describe("Admin console: spending limits (ops21)", () => {
+  const limited = {
+    ...wallet("active"),
+    limits: { per_transaction: "70000.00", daily: "50.00", daily_used: "0.00", daily_remaining: "50.00", monthly: "400000.00", monthly_used: "0.00", monthly_remaining: "400000.00" },
+    limit_overrides: { per_transaction: null, daily: "50.00", monthly: null },
+  };
+
+  it("proposes new limits with a reason, sends only the ones entered, and says a second admin approves it", async () => {
+    const server = fakeServer({
+      [`GET /api/v1/admin/users/${MONA.user_id}`]: () => json(200, MONA),
+      [`GET /api/v1/admin/wallets/${MONA.user_id}`]: () => json(200, limited),
+      [`POST /api/v1/admin/wallets/${MONA.user_id}/limits`]: () =>
+        json(202, {
+          approval_id: "a2",
+          action: "wallet.limits",
+          subject: MONA.user_id,
+          status: "pending",
+          proposed_by: "admin-1",
+          proposed_at: "2026-12-01T10:00:00.000Z",
+          expires_at: "2026-12-02T10:00:00.000Z",
+        }),
+    });
+    vi.stubGlobal("fetch", server.fetchImpl);
+    const user = userEvent.setup();
+    renderConsole(`/admin/users/${MONA.user_id}`);
+    const panel = await screen.findByTestId("limits-panel");
+    expect(panel).toHaveTextContent("(set for this wallet)");
+    expect(panel).toHaveTextContent("(the default)");
+    const submit = within(panel).getByRole("button", { name: "Propose the new limits" });
+
+    await user.click(submit);
+    expect(within(panel).getByRole("alert")).toHaveTextContent("Enter at least one new limit.");
+    await user.type(within(panel).getByLabelText("Per day (EGP)"), "1.001");
+    await user.click(submit);
+    expect(within(panel).getByRole("alert")).toHaveTextContent("Enter an amount above zero with at most 2 decimals.");
+    await user.clear(within(panel).getByLabelText("Per day (EGP)"));
+    await user.type(within(panel).getByLabelText("Per day (EGP)"), "150000.00");
+    await user.click(submit);
+    expect(within(panel).getByRole("alert")).toHaveTextContent("Write the reason first.");
+    expect(server.calls.some((c) => c.method === "POST")).toBe(false);
+
+    await user.type(within(panel).getByLabelText("Reason (for the audit log)"), "Business account");
+    await user.click(submit);
+    expect(await screen.findByText(/Changing the limits of .* is proposed: it takes effect when another admin approves it/)).toBeInTheDocument();
+    expect(server.calls.filter((c) => c.method === "POST").map((c) => c.body)).toEqual([{ daily: "150000.00", reason: "Business account" }]);
+  });
+
+  it("reads in Arabic", async () => {
+    vi.stubGlobal(
+      "fetch",
+      fakeServer({
+        [`GET /api/v1/admin/users/${MONA.user_id}`]: () => json(200, MONA),
+        [`GET /api/v1/admin/wallets/${MONA.user_id}`]: () => json(200, limited),
+      }).fetchImpl,
+    );
+    renderConsole(`/admin/users/${MONA.user_id}`, { lang: "ar" });
+    const panel = await screen.findByTestId("limits-panel");
+    expect(within(panel).getByRole("heading", { name: "حدود الإنفاق" })).toBeInTheDocument();
+    expect(within(panel).getByRole("button", { name: "اقترح الحدود الجديدة" })).toBeInTheDocument();
+  });
+});

@@ -6,8 +6,9 @@ import { Loading } from "../../components/States";
 import { useI18n } from "../../i18n/I18nProvider";
 import { VerifiedBadge, WalletStatusBadge } from "./badges";
 import { FreezePanel } from "./FreezePanel";
+import { LimitsPanel } from "./LimitsPanel";
 
-/** One user as operators see them: profile, verification, wallet, and freeze or unfreeze. */
+/** One user as operators see them: profile, verification, wallet, freeze or unfreeze, limits. */
 export function UserDetail() {
   const { t } = useI18n();
   const { userId = "" } = useParams();
@@ -32,6 +33,7 @@ export function UserDetail() {
         <ErrorBanner error={wallet.error} />
         {wallet.data && <WalletFacts wallet={wallet.data} />}
         {wallet.data && user.data && <FreezePanel user={user.data} wallet={wallet.data} />}
+        {wallet.data && user.data && <LimitsPanel user={user.data} wallet={wallet.data} />}
       </section>
     </>
   );

@@ -66,7 +66,12 @@ async def count_live_of_user(session: AsyncSession, user_id: uuid.UUID) -> int:
     return int(await session.scalar(query) or 0)
 
 
-async def revoke_all_of_user(session: AsyncSession, *, user_id: uuid.UUID, at: datetime) -> None:
-    await session.execute(
-        update(ApiClient).where(ApiClient.user_id == user_id, ApiClient.revoked_at.is_(None)).values(revoked_at=at)
+async def revoke_all_of_user(session: AsyncSession, *, user_id: uuid.UUID, at: datetime) -> list[str]:
+    """The ids of the clients this call revoked (those live until now)."""
+    result = await session.execute(
+        update(ApiClient)
+        .where(ApiClient.user_id == user_id, ApiClient.revoked_at.is_(None))
+        .values(revoked_at=at)
+        .returning(ApiClient.client_id)
     )
+    return sorted(result.scalars().all())

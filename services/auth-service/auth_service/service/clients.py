@@ -125,6 +125,7 @@ async def delete_client(session: AsyncSession, *, user_id: uuid.UUID, client_id:
         raise ClientNotFound()
     await clients.mark_revoked(session, client_id, at=now())
     await sessions.revoke(session, client.session_id, at=now(), reason="client_deleted")
+    await events.emit(session, events.API_CLIENT_REVOKED, user_id=user_id, client_id=client_id, reason="deleted")
     await audit.own(session, audit.CLIENT_DELETED, user_id, client_id=client_id)
     await session.commit()
 

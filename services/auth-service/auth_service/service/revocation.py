@@ -7,6 +7,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from auth_service import events
 from auth_service.repository import clients, sessions
 from auth_service.service.sessions import now
 
@@ -16,8 +17,10 @@ async def revoke_all_access(
 ) -> None:
     """Revokes every session (logins and API clients' own) and every API client of the user,
     except the login `keep_session` (the one that changed the password; None keeps nothing).
-    Access tokens of the revoked sessions are refused within seconds (the revocation feed).
+    Access tokens of the revoked sessions are refused within seconds (the revocation feed); each
+    revoked client's `security.api_client_revoked` disables its webhook endpoints.
     The caller commits, so the revocation and the change that caused it land together."""
     at = now()
     await sessions.revoke_all_of_user(session, user_id=user_id, keep=keep_session, at=at, reason=reason)
-    await clients.revoke_all_of_user(session, user_id=user_id, at=at)
+    for client_id in await clients.revoke_all_of_user(session, user_id=user_id, at=at):
+        await events.emit(session, events.API_CLIENT_REVOKED, user_id=user_id, client_id=client_id, reason=reason)

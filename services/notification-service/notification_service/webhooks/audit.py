@@ -16,6 +16,8 @@ ENDPOINT_CREATED = "webhook.endpoint_created"
 ENDPOINT_UPDATED = "webhook.endpoint_updated"
 ENDPOINT_DELETED = "webhook.endpoint_deleted"
 SECRET_ROTATED = "webhook.secret_rotated"
+# The endpoint's API client was deleted or revoked (auth's `security.api_client_revoked`).
+ENDPOINT_DISABLED = "webhook.endpoint_disabled"
 
 
 async def record(conn: RawConnection, action: str, owner: Owner, endpoint_id: object, **details: Any) -> None:
@@ -23,3 +25,8 @@ async def record(conn: RawConnection, action: str, owner: Owner, endpoint_id: ob
     if owner.client_id:
         details["client_id"] = owner.client_id
     await append_raw(conn, SCHEMA, action, actor=actor, subject=endpoint_id, details=details)
+
+
+async def record_system(conn: RawConnection, action: str, endpoint_id: object, **details: Any) -> None:
+    """A change no signed-in person made (an event the service consumed)."""
+    await append_raw(conn, SCHEMA, action, actor=Actor.system(), subject=endpoint_id, details=details)

@@ -152,6 +152,20 @@ async def rotate_secret(
     return EndpointRow(*row) if row else None
 
 
+# Every endpoint of an API client that no longer exists: disabled for good (the PATCH cannot
+# enable it again: service.update), so pending deliveries wait forever and none is added.
+_DISABLE_CLIENT = Sql(
+    f"UPDATE {_S}.webhook_endpoints SET status = 'disabled', disabled_reason = 'client_revoked', "  # noqa: S608
+    "updated_at = now() WHERE user_id = :user_id AND client_id = :client_id "
+    "AND disabled_reason IS DISTINCT FROM 'client_revoked' RETURNING id"
+)
+
+
+async def disable_client_endpoints(conn: RawConnection, *, user_id: uuid.UUID, client_id: str) -> list[uuid.UUID]:
+    """The ids of the client's endpoints this call disabled (none if done already)."""
+    return [r["id"] for r in await conn.fetch(_DISABLE_CLIENT, user_id=user_id, client_id=client_id)]
+
+
 async def disable_endpoint(conn: RawConnection, *, endpoint_id: uuid.UUID, reason: str) -> tuple[uuid.UUID, str] | None:
     """(user_id, url) if this call disabled it; None if it was disabled (or deleted) already."""
     row = await conn.fetchrow(_DISABLE, id=endpoint_id, reason=reason)

@@ -48,8 +48,9 @@ class WebhookEndpoint(BaseModel):
     events: list[str]
     description: str | None
     status: Literal["enabled", "disabled"]
-    disabled_reason: Literal["by_user", "gone", "failing"] | None = Field(
-        description="Why it is disabled: by the user, the receiver answered 410 Gone, or every retry failed"
+    disabled_reason: Literal["by_user", "gone", "failing", "client_revoked"] | None = Field(
+        description="Why it is disabled: by the user, the receiver answered 410 Gone, every retry failed, or its "
+        "API client was deleted or revoked (for good: it cannot be enabled again)"
     )
     client_id: str | None = Field(description="The API client it belongs to; null for the user's own endpoints")
     previous_secret_expires_at: str | None = Field(

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from instapay_common.db.database import Database
 from instapay_common.db.rawsql import connection, transaction
+from instapay_common.errors import ValidationFailed
 from instapay_common.web.cursor import bigint, unpack
 from notification_service.exceptions import InvalidCursor
 from notification_service.webhooks import audit, repository
@@ -111,6 +112,13 @@ async def update(
 ) -> WebhookEndpoint:
     url = await _checked_url(body.url, allow_local=allow_local, lookup=lookup) if body.url is not None else None
     async with transaction(db) as conn:
+        if body.status == "enabled":
+            current = await repository.get_endpoint(conn, owner=owner, endpoint_id=endpoint_id)
+            if current is not None and current.disabled_reason == "client_revoked":
+                raise ValidationFailed(
+                    "the endpoint's API client was deleted; create an endpoint of your own instead",
+                    errors=[{"field": "status", "message": "cannot be enabled: its API client no longer exists"}],
+                )
         row = await repository.update_endpoint(
             conn,
             owner=owner,

@@ -27,6 +27,11 @@ class Wallet(NamedTuple):
     spent_month: Decimal
     spent_month_start: date | None
     phone_verified: bool  # the owner's phone, as the auth service last told (money waits for it)
+    # Overrides of the configured spending limits set by two admins (`wallet.limits`); None: the
+    # default. service.limits.effective_limits combines them.
+    limit_per_transaction: Decimal | None
+    limit_daily: Decimal | None
+    limit_monthly: Decimal | None
 
     @property
     def available(self) -> Decimal:
@@ -51,6 +56,15 @@ _COUNT = Sql("SELECT count(*) FROM ledger.accounts WHERE kind = 'user'")
 _SET_STATUS = Sql(
     "UPDATE ledger.accounts SET status = :s, frozen_reason = :r, "  # noqa: S608
     "frozen_at = CASE WHEN :frozen THEN coalesce(frozen_at, now()) END, updated_at = now() "
+    f"WHERE user_id = :u RETURNING {_COLUMNS}"
+)
+# Only the overrides named in `fields` change (a flag per column): an approval that lowers the
+# daily limit leaves the monthly one as it is; a named override set to NULL restores the default.
+_SET_LIMITS = Sql(
+    "UPDATE ledger.accounts SET "  # noqa: S608
+    "limit_per_transaction = CASE WHEN :set_pt THEN :pt ELSE limit_per_transaction END, "
+    "limit_daily = CASE WHEN :set_d THEN :d ELSE limit_daily END, "
+    "limit_monthly = CASE WHEN :set_m THEN :m ELSE limit_monthly END, updated_at = now() "
     f"WHERE user_id = :u RETURNING {_COLUMNS}"
 )
 _FREEZE_STATE = Sql("SELECT frozen_reason, frozen_at FROM ledger.accounts WHERE user_id = :u")
@@ -106,6 +120,24 @@ async def count_user_wallets(conn: RawConnection) -> int:
 
 async def set_status(conn: RawConnection, user_id: uuid.UUID, *, status: str, reason: str | None) -> Wallet | None:
     row = await conn.fetchrow(_SET_STATUS, s=status, r=reason, frozen=status == "frozen", u=user_id)
+    return None if row is None else Wallet(*row)
+
+
+LIMIT_FIELDS = ("per_transaction", "daily", "monthly")
+
+
+async def set_limits(conn: RawConnection, user_id: uuid.UUID, overrides: dict[str, Decimal | None]) -> Wallet | None:
+    """Sets the overrides named in `overrides` (keys of LIMIT_FIELDS; None restores the default)."""
+    row = await conn.fetchrow(
+        _SET_LIMITS,
+        set_pt="per_transaction" in overrides,
+        pt=overrides.get("per_transaction"),
+        set_d="daily" in overrides,
+        d=overrides.get("daily"),
+        set_m="monthly" in overrides,
+        m=overrides.get("monthly"),
+        u=user_id,
+    )
     return None if row is None else Wallet(*row)
 
 

@@ -127,3 +127,11 @@ async def page(
         params["ba"], params["bi"] = before
     rows = await conn.fetch(_PAGE[(status, before is not None)], **params)
     return [_row(r) for r in rows]
+
+
+_PENDING_COUNT = Sql(f"SELECT count(*) FROM ledger.approvals WHERE {_STATUS['pending']}")  # noqa: S608 - fixed text
+
+
+async def pending_count(conn: RawConnection) -> int:
+    """Approvals waiting for a second admin (not expired): the `approvals_pending` gauge."""
+    return int(await conn.fetchval(_PENDING_COUNT))

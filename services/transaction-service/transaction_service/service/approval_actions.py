@@ -59,6 +59,11 @@ def _set_frozen(frozen: bool) -> Callable[[Execution], Awaitable[Any]]:
     return execute
 
 
+async def _set_limits(e: Execution) -> Any:
+    wallet = await wallets.apply_limits(e.conn, user_id=uuid.UUID(e.approval.subject), payload=e.approval.payload)
+    return wallet_body(wallet, limits_view(wallet, e.settings))
+
+
 async def _dispute_open(conn: RawConnection, subject: str) -> None:
     await disputes.require_open(conn, uuid.UUID(subject))
 
@@ -76,6 +81,8 @@ async def _resolve_dispute(e: Execution) -> Any:
 ACTIONS: dict[str, ApprovalAction] = {
     "wallet.freeze": ApprovalAction(_set_frozen(True), check=_wallet_exists),
     "wallet.unfreeze": ApprovalAction(_set_frozen(False), check=_wallet_exists),
+    # Per-wallet overrides of the spending limits (payload: the limits named, null = default).
+    "wallet.limits": ApprovalAction(_set_limits, check=_wallet_exists),
     # A dispute's outcome: `reverse` takes the money back from the recipient (a linked reversal
     # entry), `reject` closes the case.
     "dispute.resolve": ApprovalAction(_resolve_dispute, check=_dispute_open),

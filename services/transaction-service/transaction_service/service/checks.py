@@ -22,17 +22,28 @@ from transaction_service.exceptions import (
 from transaction_service.repository import accounts
 from transaction_service.repository.accounts import Wallet
 from transaction_service.repository.ledger import SpentCounters
-from transaction_service.service.limits import spent_so_far
+from transaction_service.service.limits import effective_limits, spent_so_far
 
 SUPPORTED_CURRENCIES = frozenset({"EGP"})
 
 
-def check_amount(amount: Decimal, settings: TransactionSettings) -> None:
-    if amount > settings.limit_per_transaction:
+def check_amount(amount: Decimal, settings: TransactionSettings, per_transaction: Decimal | None = None) -> None:
+    """422 `validation_error` above the per-transaction maximum: the sender's own
+    (`per_transaction`, their wallet's effective limit) when known, else the default."""
+    maximum = settings.limit_per_transaction if per_transaction is None else per_transaction
+    if amount > maximum:
         raise ValidationFailed(
-            f"amount is above the per-transaction maximum of {settings.limit_per_transaction}",
-            errors=[{"field": "amount", "message": f"must not exceed {settings.limit_per_transaction}"}],
+            f"amount is above the per-transaction maximum of {maximum}",
+            errors=[{"field": "amount", "message": f"must not exceed {maximum}"}],
         )
+
+
+async def own_per_transaction(db: Database, user_id: uuid.UUID, settings: TransactionSettings) -> Decimal | None:
+    """The effective per-transaction limit of the user's wallet (None: no wallet; the operation
+    declines later), read without a lock for the input check."""
+    async with rawsql.connection(db) as conn:
+        own = await accounts.get(conn, user_id)
+    return None if own is None else effective_limits(own, settings).per_transaction
 
 
 def check_currency(currency: str) -> None:
@@ -99,12 +110,17 @@ def ensure_recipient_verified(wallet: Wallet) -> None:
 
 
 def check_outgoing(wallet: Wallet, amount: Decimal, settings: TransactionSettings) -> SpentCounters:
-    """Limits and funds for money leaving a locked wallet; returns its counters after the movement."""
+    """Limits (the wallet's effective ones) and funds for money leaving a locked wallet; returns its
+    counters after the movement. The per-transaction limit was checked before the lock
+    (`check_amount`); it is checked again here because an override may have been lowered since."""
     spent = spent_so_far(wallet, settings)
-    if spent.day + amount > settings.limit_daily:
-        raise LimitExceeded(f"daily limit of {settings.limit_daily} EGP would be exceeded")
-    if spent.month + amount > settings.limit_monthly:
-        raise LimitExceeded(f"monthly limit of {settings.limit_monthly} EGP would be exceeded")
+    limits = effective_limits(wallet, settings)
+    if amount > limits.per_transaction:
+        raise LimitExceeded(f"per-transaction limit of {limits.per_transaction} EGP would be exceeded")
+    if spent.day + amount > limits.daily:
+        raise LimitExceeded(f"daily limit of {limits.daily} EGP would be exceeded")
+    if spent.month + amount > limits.monthly:
+        raise LimitExceeded(f"monthly limit of {limits.monthly} EGP would be exceeded")
     if wallet.available < amount:
         raise InsufficientFunds("the wallet's available balance is too low for this amount")
     return SpentCounters(

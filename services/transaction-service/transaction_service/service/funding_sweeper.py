@@ -18,8 +18,8 @@ from instapay_common.logging import get_logger
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import FundingProviderError
 from transaction_service.funding.provider import FundingProvider
-from transaction_service.metrics import PENDING_HOLDS
-from transaction_service.repository import accounts, funding_operations
+from transaction_service.metrics import APPROVALS_PENDING, PENDING_HOLDS
+from transaction_service.repository import accounts, approvals, funding_operations
 from transaction_service.repository import holds as hold_rows
 from transaction_service.service import funding_outcomes, holds
 
@@ -92,4 +92,5 @@ async def sweep(db: Database, funding: FundingProvider, settings: TransactionSet
             log.warning("topup_inquiry_deferred", operation_id=str(op_id), error=str(exc))
     async with rawsql.connection(db) as conn:
         PENDING_HOLDS.set(await hold_rows.pending_count(conn))
+        APPROVALS_PENDING.set(await approvals.pending_count(conn))
     return len(expired) + len(stale)

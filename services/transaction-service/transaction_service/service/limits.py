@@ -1,5 +1,9 @@
 """Spending limits on money sent out (transfers + withdrawals): per transaction, day and month.
 
+Each wallet has the configured defaults unless two admins set an override (approval action
+`wallet.limits`, stored on the account row): `effective_limits` is what every check and the
+wallet's `limits` view use.
+
 The day/month counters live on the account row and are only changed under its row lock, so
 they are exact under concurrency without summing postings.
 """
@@ -36,6 +40,34 @@ def spent_so_far(wallet: Wallet, settings: TransactionSettings) -> SpentSoFar:
     return SpentSoFar(day=day, month=month, today=today, month_start=month_start)
 
 
+class EffectiveLimits(NamedTuple):
+    """The limits a wallet's money out is checked against: its overrides, else the defaults."""
+
+    per_transaction: Decimal
+    daily: Decimal
+    monthly: Decimal
+
+
+def effective_limits(wallet: Wallet, settings: TransactionSettings) -> EffectiveLimits:
+    def pick(override: Decimal | None, default: Decimal) -> Decimal:
+        return default if override is None else override
+
+    return EffectiveLimits(
+        per_transaction=pick(wallet.limit_per_transaction, settings.limit_per_transaction),
+        daily=pick(wallet.limit_daily, settings.limit_daily),
+        monthly=pick(wallet.limit_monthly, settings.limit_monthly),
+    )
+
+
+def overrides_view(wallet: Wallet) -> dict[str, Decimal | None]:
+    """The wallet's overrides by name (None: the default applies), for the operators' view."""
+    return {
+        "per_transaction": wallet.limit_per_transaction,
+        "daily": wallet.limit_daily,
+        "monthly": wallet.limit_monthly,
+    }
+
+
 class Limits(NamedTuple):
     """A wallet's limits with what is used and left (the fields of `schemas.WalletLimits`)."""
 
@@ -50,14 +82,15 @@ class Limits(NamedTuple):
 
 def limits_view(wallet: Wallet, settings: TransactionSettings) -> Limits:
     spent = spent_so_far(wallet, settings)
+    limits = effective_limits(wallet, settings)
     return Limits(
-        per_transaction=settings.limit_per_transaction,
-        daily=settings.limit_daily,
+        per_transaction=limits.per_transaction,
+        daily=limits.daily,
         daily_used=spent.day,
-        daily_remaining=max(Decimal("0"), settings.limit_daily - spent.day),
-        monthly=settings.limit_monthly,
+        daily_remaining=max(Decimal("0"), limits.daily - spent.day),
+        monthly=limits.monthly,
         monthly_used=spent.month,
-        monthly_remaining=max(Decimal("0"), settings.limit_monthly - spent.month),
+        monthly_remaining=max(Decimal("0"), limits.monthly - spent.month),
     )
 
 

@@ -1,12 +1,15 @@
-"""Wallets: creation and compensation for registration, reads, admin freeze (carried out by an
-approved approval, service.approvals)."""
+"""Wallets: creation and compensation for registration, reads, admin freeze and limit changes
+(carried out by an approved approval, service.approvals)."""
 
 import uuid
+from decimal import Decimal
 
 from instapay_common.db import rawsql
 from instapay_common.db.database import Database
 from instapay_common.db.rawsql import RawConnection
+from instapay_common.errors import ValidationFailed
 from transaction_service import events
+from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import WalletHasPostings, WalletNotFound
 from transaction_service.repository import accounts
 from transaction_service.repository.accounts import Wallet
@@ -88,4 +91,35 @@ async def apply_frozen(conn: RawConnection, *, user_id: uuid.UUID, frozen: bool,
     if before.status != status:
         kind = "wallet.frozen" if frozen else "wallet.unfrozen"
         await events.emit(conn, kind, events.wallet_status(user_id=user_id, reason=reason if frozen else None))
+    return wallet
+
+
+def limit_change_payload(changes: dict[str, Decimal | None], settings: TransactionSettings) -> dict[str, str | None]:
+    """The approval payload of a limit change (money as strings; a null restores the default),
+    after refusing a limit above its configured ceiling (422 `validation_error`, per field)."""
+    ceilings = {
+        "per_transaction": settings.limit_ceiling_per_transaction,
+        "daily": settings.limit_ceiling_daily,
+        "monthly": settings.limit_ceiling_monthly,
+    }
+    errors = [
+        {"field": name, "message": f"must not exceed {ceilings[name]}"}
+        for name, value in changes.items()
+        if value is not None and value > ceilings[name]
+    ]
+    if errors:
+        raise ValidationFailed("a limit is above the highest one a wallet may have", errors=errors)
+    return {name: None if value is None else str(value) for name, value in changes.items()}
+
+
+async def apply_limits(conn: RawConnection, *, user_id: uuid.UUID, payload: dict[str, object]) -> Wallet:
+    """Sets the limit overrides an approved `wallet.limits` names, in the approving transaction."""
+    overrides = {
+        name: None if payload[name] is None else Decimal(str(payload[name]))
+        for name in accounts.LIMIT_FIELDS
+        if name in payload
+    }
+    wallet = await accounts.set_limits(conn, user_id, overrides)
+    if wallet is None:
+        raise WalletNotFound("no wallet for this user")
     return wallet

@@ -62,6 +62,8 @@ from .granularity import Granularity
 from .http_validation_error import HTTPValidationError
 from .jwk import Jwk
 from .jwks import Jwks
+from .limit_overrides import LimitOverrides
+from .limits_in import LimitsIn
 from .list_approvals_api_v1_admin_approvals_get_status_type_0 import ListApprovalsApiV1AdminApprovalsGetStatusType0
 from .list_disputes_api_v1_disputes_get_status_type_0 import ListDisputesApiV1DisputesGetStatusType0
 from .list_requests_api_v1_payment_requests_get_role_type_0 import ListRequestsApiV1PaymentRequestsGetRoleType0
@@ -249,6 +251,8 @@ __all__ = (
     "HTTPValidationError",
     "Jwk",
     "Jwks",
+    "LimitOverrides",
+    "LimitsIn",
     "ListApprovalsApiV1AdminApprovalsGetStatusType0",
     "ListDisputesApiV1DisputesGetStatusType0",
     "ListRequestsApiV1PaymentRequestsGetRoleType0",

@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.admin_wallet_status import AdminWalletStatus
 
 if TYPE_CHECKING:
+    from ..models.limit_overrides import LimitOverrides
     from ..models.wallet_limits import WalletLimits
 
 
@@ -19,18 +20,20 @@ T = TypeVar("T", bound="AdminWallet")
 
 @_attrs_define
 class AdminWallet:
-    """An operator's view of a wallet: the owner's, with the freeze state.
+    """An operator's view of a wallet: the owner's (with its effective `limits`), with the freeze
+    state and the limit overrides.
 
-    Attributes:
-        account_id (UUID):
-        available_balance (str): The balance less money held for pending withdrawals: what can be sent or withdrawn now
-        balance (str): Decimal string with 2 fraction digits (never a JSON number)
-        currency (str): ISO 4217
-        frozen_at (datetime.datetime | None): Since when it is frozen; null while active
-        frozen_reason (None | str): Why the wallet is frozen (the owner was told); null while active
-        limits (WalletLimits): Limits on money sent out (transfers and withdrawals), with what is used and left.
-        status (AdminWalletStatus):
-        user_id (UUID):
+        Attributes:
+            account_id (UUID):
+            available_balance (str): The balance less money held for pending withdrawals: what can be sent or withdrawn now
+            balance (str): Decimal string with 2 fraction digits (never a JSON number)
+            currency (str): ISO 4217
+            frozen_at (datetime.datetime | None): Since when it is frozen; null while active
+            frozen_reason (None | str): Why the wallet is frozen (the owner was told); null while active
+            limit_overrides (LimitOverrides): A wallet's own limits set by two admins; null: the configured default applies.
+            limits (WalletLimits): Limits on money sent out (transfers and withdrawals), with what is used and left.
+            status (AdminWalletStatus):
+            user_id (UUID):
     """
 
     account_id: UUID
@@ -39,6 +42,7 @@ class AdminWallet:
     currency: str
     frozen_at: datetime.datetime | None
     frozen_reason: None | str
+    limit_overrides: LimitOverrides
     limits: WalletLimits
     status: AdminWalletStatus
     user_id: UUID
@@ -62,6 +66,8 @@ class AdminWallet:
         frozen_reason: None | str
         frozen_reason = self.frozen_reason
 
+        limit_overrides = self.limit_overrides.to_dict()
+
         limits = self.limits.to_dict()
 
         status = self.status.value
@@ -78,6 +84,7 @@ class AdminWallet:
                 "currency": currency,
                 "frozen_at": frozen_at,
                 "frozen_reason": frozen_reason,
+                "limit_overrides": limit_overrides,
                 "limits": limits,
                 "status": status,
                 "user_id": user_id,
@@ -88,6 +95,7 @@ class AdminWallet:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.limit_overrides import LimitOverrides  # noqa: PLC0415
         from ..models.wallet_limits import WalletLimits  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -121,6 +129,8 @@ class AdminWallet:
 
         frozen_reason = _parse_frozen_reason(d.pop("frozen_reason"))
 
+        limit_overrides = LimitOverrides.from_dict(d.pop("limit_overrides"))
+
         limits = WalletLimits.from_dict(d.pop("limits"))
 
         status = AdminWalletStatus(d.pop("status"))
@@ -134,6 +144,7 @@ class AdminWallet:
             currency=currency,
             frozen_at=frozen_at,
             frozen_reason=frozen_reason,
+            limit_overrides=limit_overrides,
             limits=limits,
             status=status,
             user_id=user_id,

@@ -22,7 +22,8 @@ class WebhookEndpointWithSecret:
         created_at (datetime.datetime):
         description (None | str):
         disabled_reason (None | WebhookEndpointWithSecretDisabledReasonType0): Why it is disabled: by the user, the
-            receiver answered 410 Gone, or every retry failed
+            receiver answered 410 Gone, every retry failed, or its API client was deleted or revoked (for good: it cannot be
+            enabled again)
         events (list[str]):
         id (UUID):
         previous_secret_expires_at (None | str): Until when the secret before the last rotation also signs
