@@ -5,16 +5,19 @@ statement. Real PostgreSQL (the session's migrated notification database)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
+import asyncpg
 import pytest
 from sqlalchemy import text
 
 from instapay_common.db.database import Database
 from instapay_common.db.rawsql import Sql
+from instapay_common.db.urls import asyncpg_dsn
 from instapay_common.events.envelope import EventEnvelope
 from instapay_common.web.http_client import ServiceClient
 from notification_service import repository, service
@@ -235,12 +238,88 @@ async def test_one_invalid_event_in_a_posted_batch_is_rejected_and_the_others_la
         (alice["user_id"], "security.login"),
     ]
     assert uuid.UUID(bad["id"]) not in {row[0] for row in inbox}, "the bad event is retried, so not claimed"
+    good_ids = [i for i in ids if i != uuid.UUID(bad["id"])]
+    assert await _transactions(service.app.state.db, good_ids) == 1, "the others still land together"
+
+    # redelivered (the relay retries the bad one with its batch): nothing new, the bad one again rejected
+    r = await service.post_batch([first, bad, second, login])
+    assert [x["outcome"] for x in r.json()["results"]] == ["skipped", "rejected", "skipped", "skipped"]
+    assert await _snapshot(service.app.state.db, ids) == (notes, inbox)
 
     # without a bad event the posted batch takes the one-transaction path
     more = [ev.transfer(alice, bob, amount="4.00"), ev.transfer(bob, alice, amount="5.00")]
     r = await service.post_batch([*more, first])
     assert [x["outcome"] for x in r.json()["results"]] == ["applied", "applied", "skipped"]
     assert await _transactions(service.app.state.db, [uuid.UUID(e["id"]) for e in more]) == 1
+
+
+async def test_a_mixed_batch_with_poison_events_in_the_middle_matches_one_by_one(service, users, ev):
+    """Posted as a batch: the valid events give exactly the notifications they give one by one,
+    in one transaction; each poison event is rejected with the error it gets alone."""
+    alice, bob = users.add("alice", email=True), users.add("bob", language="ar", sms=True)
+    db = service.app.state.db
+
+    def mixed() -> list[dict[str, Any]]:
+        return [
+            ev.transfer(alice, bob),
+            ev.envelope("topup.completed", {"user_id": "nobody", "amount": "1.00"}),
+            ev.envelope("security.password_changed", {"user_id": bob["user_id"]}),
+            ev.envelope("dispute.resolved", {"status": "lost"}),
+            ev.transfer(bob, alice, amount="2.50"),
+        ]
+
+    alone = mixed()
+    answers = [(await service.post_batch([e])).json()["results"][0] for e in alone]
+    reference = await _snapshot(db, [uuid.UUID(e["id"]) for e in alone])
+
+    together = mixed()
+    r = await service.post_batch(together)
+    results = r.json()["results"]
+    assert [(x["outcome"], x.get("error")) for x in results] == [(a["outcome"], a.get("error")) for a in answers]
+    assert [x["outcome"] for x in results] == ["applied", "rejected", "applied", "rejected", "applied"]
+    good = [uuid.UUID(together[i]["id"]) for i in (0, 2, 4)]
+    notes, inbox = await _snapshot(db, good)
+    assert len(notes) == 5 and len(inbox) == 3
+    assert await _transactions(db, good) == 1
+
+    def comparable(rows: list[tuple]) -> list[tuple]:
+        """All but the event's id, time and transfer id, and the deliveries' state (the running
+        dispatcher may have tried the reference's already)."""
+        return [
+            (
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                {k: v for k, v in r[4].items() if k != "transfer_id"},
+                r[5],
+                [d.rsplit("|", 1)[0] for d in r[8]],
+            )
+            for r in rows
+        ]
+
+    assert comparable(notes) == comparable(reference[0])
+
+
+async def test_a_batch_wakes_each_user_once(db, directory, users, ev, notifications_db):
+    """One NOTIFY per user of the batch (with their last seq), not one per notification."""
+    alice, bob = users.add("alice"), users.add("bob")
+    heard: list[str] = []
+    listener = await asyncpg.connect(asyncpg_dsn(notifications_db))
+    try:
+        await listener.add_listener(repository.LIVE_CHANNEL, lambda *args: heard.append(args[-1]))
+        batch = _envelopes([ev.transfer(alice, bob), ev.transfer(bob, alice), ev.transfer(alice, bob)])
+        done = await service.apply_events(db, batch, directory)
+        assert len(done.created) == 6
+        for _ in range(50):
+            if len(heard) >= 2:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)
+        last = {str(u): seq for u, seq in done.created}
+        assert sorted(heard) == sorted(f"{u}:{seq}" for u, seq in last.items())
+    finally:
+        await listener.close()
 
 
 class FakeMailer:
