@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 import asyncpg
 import pytest
+from aiohttp import web
 from sqlalchemy import text
 
 from instapay_common.db.database import Database
@@ -20,6 +21,7 @@ from instapay_common.db.rawsql import Sql
 from instapay_common.db.urls import asyncpg_dsn
 from instapay_common.events.envelope import EventEnvelope
 from instapay_common.web.http_client import ServiceClient
+from instapay_stack.testing import start_fake
 from notification_service import repository, service
 from notification_service.api.internal import _consume
 from notification_service.channels import ChannelError
@@ -320,6 +322,48 @@ async def test_a_batch_wakes_each_user_once(db, directory, users, ev, notificati
         assert sorted(heard) == sorted(f"{u}:{seq}" for u, seq in last.items())
     finally:
         await listener.close()
+
+
+async def test_a_batch_reads_its_recipients_profiles_in_one_call(db, directory, users, ev):
+    people = [users.add(f"p{i}", email=True, language="ar" if i % 2 else "en") for i in range(6)]
+    batch = _envelopes([ev.transfer(people[i], people[(i + 1) % 6]) for i in range(6)])
+    calls = users.calls
+    done = await service.apply_events(db, batch, directory)
+    assert len(done.created) == 12
+    assert (users.calls - calls, users.lookups) == (1, 1), "one lookup for the six recipients"
+    notes, _ = await _snapshot(db, [e.id for e in batch])
+    by_user = {str(n[0]): n[5] for n in notes}
+    assert by_user == {p["user_id"]: p["preferences"]["language"] for p in people}
+
+
+async def test_without_the_lookup_route_profiles_are_read_one_by_one(users, make_settings):
+    """A user-service from before `POST /internal/users/lookup` (mid-upgrade): one GET each."""
+    a, b = users.add("a", language="ar"), users.add("b")
+    app = web.Application()
+    app.router.add_get("/internal/users/{user_id}", users.handle)
+
+    async def no_such_route(_request: web.Request) -> web.Response:  # as FastAPI answers it
+        return web.json_response({"status": 405, "code": "method_not_allowed"}, status=405)
+
+    app.router.add_post("/internal/users/lookup", no_such_route)
+    runner, url = await start_fake(app)
+    try:
+        async with aiohttp.ClientSession() as http:
+            credentials = make_settings().internal_credentials()
+            old = ProfileDirectory(
+                ServiceClient(http, url, name="user-service", credentials=credentials), ttl_seconds=0
+            )
+            ghost = uuid.uuid4()
+            ids = [uuid.UUID(a["user_id"]), uuid.UUID(b["user_id"]), ghost]
+            for _ in range(2):  # the second time straight to one GET each
+                found = await old.get_many(ids)
+                assert {u: p.language if p else None for u, p in found.items()} == {
+                    ids[0]: "ar",
+                    ids[1]: "en",
+                    ghost: None,
+                }
+    finally:
+        await runner.cleanup()
 
 
 class FakeMailer:
