@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from instapay_common.errors import DomainError
-from instapay_common.events.batch import EventBatchIn, apply_batch
+from instapay_common.events.batch import EventBatchIn, EventsInvalid, apply_batch
 
 
 class Event(BaseModel):
@@ -104,3 +104,46 @@ async def test_an_id_repeated_in_a_batch_is_applied_once_and_reported_skipped_af
 
     out = await apply_batch(batch, Event, one, many)
     assert [(r.id, r.outcome) for r in out.results] == [(ids[0], "applied"), (ids[1], "applied"), (ids[0], "skipped")]
+
+
+async def test_events_refused_before_writing_are_rejected_and_the_rest_still_go_together() -> None:
+    batch, ids = _batch("a", "bad", "b", "worse", "seen")
+    calls: list[list[str]] = []
+
+    async def many(events: Sequence[Event]) -> set[uuid.UUID]:
+        calls.append([e.type for e in events])
+        bad = {e.id: Refused(f"{e.type} data") for e in events if e.type in ("bad", "worse")}
+        if bad:
+            raise EventsInvalid(errors=bad)
+        return {e.id for e in events if e.type != "seen"}
+
+    async def one(event: Event) -> bool:
+        raise AssertionError("no event goes alone: the valid ones are applied together again")
+
+    out = await apply_batch(batch, Event, one, many)
+    assert calls == [["a", "bad", "b", "worse", "seen"], ["a", "b", "seen"]]
+    assert [(r.id, r.outcome, r.error) for r in out.results] == [
+        (ids[0], "applied", None),
+        (ids[1], "rejected", "bad data"),
+        (ids[2], "applied", None),
+        (ids[3], "rejected", "worse data"),
+        (ids[4], "skipped", None),
+    ]
+
+
+async def test_a_second_refusal_falls_back_to_one_by_one() -> None:
+    batch, ids = _batch("a", "b")
+
+    async def many(events: Sequence[Event]) -> set[uuid.UUID]:
+        raise EventsInvalid(errors={events[0].id: Refused("no")})
+
+    async def one(event: Event) -> bool:
+        if event.type == "a":
+            raise Refused("a alone")
+        return True
+
+    out = await apply_batch(batch, Event, one, many)
+    assert [(r.id, r.outcome, r.error) for r in out.results] == [
+        (ids[0], "rejected", "a alone"),
+        (ids[1], "applied", None),
+    ]

@@ -77,8 +77,8 @@ async def claim(conn: RawConnection, types: Mapping[uuid.UUID, str]) -> set[uuid
 
 
 async def insert(conn: RawConnection, rows: Sequence[NewNotification]) -> list[tuple[uuid.UUID, int]]:
-    """Inserts the notifications in order with their deliveries, and signals live streams (NOTIFY
-    is delivered on commit). Returns (user_id, seq) of each, in order."""
+    """Inserts the notifications in order with their deliveries, and signals live streams once
+    per user (NOTIFY is delivered on commit). Returns (user_id, seq) of each, in order."""
     if not rows:
         return []
     await conn.execute(_LOCK_USERS, keys=sorted({user_lock_key(r.user_id) for r in rows}))
@@ -104,7 +104,10 @@ async def insert(conn: RawConnection, rows: Sequence[NewNotification]) -> list[t
             addresses=[c[2] for c in channels],
         )
     created = [(r.user_id, seq_of[r.id]) for r in rows]
-    await conn.execute(_NOTIFY, ch=LIVE_CHANNEL, payloads=[f"{u}:{seq}" for u, seq in created])
+    # One NOTIFY per user, with their last seq: a wake-up makes the streams read every new row
+    # of that user anyway, and a batch with ten notices for one user need not wake them ten times.
+    last = dict(created)  # rows are in seq order, so each user's last seq wins
+    await conn.execute(_NOTIFY, ch=LIVE_CHANNEL, payloads=[f"{u}:{seq}" for u, seq in last.items()])
     return created
 
 

@@ -27,7 +27,7 @@ from instapay_common.web.cursor import bigint, unpack
 from notification_service import repository
 from notification_service.config import DEFAULT_SUPPORT_CONTACT
 from notification_service.events import NotificationSpec, notifications_for
-from notification_service.exceptions import InvalidCursor, NotificationNotFound
+from notification_service.exceptions import InvalidCursor, InvalidEvent, InvalidEvents, NotificationNotFound
 from notification_service.profiles import Profile, ProfileDirectory
 from notification_service.repository import NewNotification, NotificationRow
 from notification_service.schemas import Notification, NotificationPage
@@ -88,13 +88,21 @@ async def apply_events(
     support_contact: str = DEFAULT_SUPPORT_CONTACT,
 ) -> Applied:
     """Stores the notifications of the events not seen before, in event order, in one
-    transaction. Raises (nothing written) if an event is invalid or the database fails. A
+    transaction. Raises (nothing written) if the database fails, or InvalidEvents naming every
+    invalid event (checked before any profile lookup or write) so that a batch can be applied
+    again without them. A
     missing profile only means English text now and the channel choice later, by the dispatcher."""
     specs: dict[uuid.UUID, tuple[EventEnvelope, list[NotificationSpec]]] = {}
+    invalid: dict[uuid.UUID, InvalidEvent] = {}
     for event in events:  # an id repeated in the batch: its first occurrence counts
-        if event.id not in specs:
-            # InvalidEvent: nothing written
+        if event.id in specs or event.id in invalid:
+            continue
+        try:
             specs[event.id] = (event, notifications_for(event, support_contact=support_contact))
+        except InvalidEvent as exc:
+            invalid[event.id] = exc
+    if invalid:  # every bad one named at once, so the batch is applied again without them all
+        raise InvalidEvents(invalid)
     found = await profiles.get_many(s.user_id for _, event_specs in specs.values() for s in event_specs)
     rows = {eid: _rows(event, event_specs, found) for eid, (event, event_specs) in specs.items()}
     hooks = {eid: webhook_deliveries.messages_for(event) for eid, (event, _) in specs.items()}

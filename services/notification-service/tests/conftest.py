@@ -64,6 +64,7 @@ class Users:
 
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: int = 0
+    lookups: int = 0  # of those calls, `POST /internal/users/lookup`
 
     def add(
         self, handle: str, *, language: str = "en", email: bool = False, sms: bool = False, verified: bool = True
@@ -91,12 +92,22 @@ class Users:
             return web.json_response({"status": 404, "code": "not_found"}, status=404)
         return web.json_response(profile)
 
+    async def lookup(self, request: web.Request) -> web.Response:
+        """`POST /internal/users/lookup`: the profiles that exist among `ids`, in order."""
+        self.calls += 1
+        self.lookups += 1
+        if request.headers.get("X-Internal-Token") != internal_headers("notification")["X-Internal-Token"]:
+            return web.json_response({"status": 401, "code": "unauthenticated"}, status=401)
+        ids = list(dict.fromkeys((await request.json())["ids"]))
+        return web.json_response({"items": [self.profiles[i] for i in ids if i in self.profiles]})
+
 
 @pytest.fixture
 async def users() -> AsyncIterator[Users]:
     directory = Users()
     app = web.Application()
     app.router.add_get("/internal/users/{user_id}", directory.handle)
+    app.router.add_post("/internal/users/lookup", directory.lookup)
     runner, directory.url = await start_fake(app)  # type: ignore[attr-defined]
     yield directory
     await runner.cleanup()

@@ -5,18 +5,23 @@ statement. Real PostgreSQL (the session's migrated notification database)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
+import asyncpg
 import pytest
+from aiohttp import web
 from sqlalchemy import text
 
 from instapay_common.db.database import Database
 from instapay_common.db.rawsql import Sql
+from instapay_common.db.urls import asyncpg_dsn
 from instapay_common.events.envelope import EventEnvelope
 from instapay_common.web.http_client import ServiceClient
+from instapay_stack.testing import start_fake
 from notification_service import repository, service
 from notification_service.api.internal import _consume
 from notification_service.channels import ChannelError
@@ -235,12 +240,130 @@ async def test_one_invalid_event_in_a_posted_batch_is_rejected_and_the_others_la
         (alice["user_id"], "security.login"),
     ]
     assert uuid.UUID(bad["id"]) not in {row[0] for row in inbox}, "the bad event is retried, so not claimed"
+    good_ids = [i for i in ids if i != uuid.UUID(bad["id"])]
+    assert await _transactions(service.app.state.db, good_ids) == 1, "the others still land together"
+
+    # redelivered (the relay retries the bad one with its batch): nothing new, the bad one again rejected
+    r = await service.post_batch([first, bad, second, login])
+    assert [x["outcome"] for x in r.json()["results"]] == ["skipped", "rejected", "skipped", "skipped"]
+    assert await _snapshot(service.app.state.db, ids) == (notes, inbox)
 
     # without a bad event the posted batch takes the one-transaction path
     more = [ev.transfer(alice, bob, amount="4.00"), ev.transfer(bob, alice, amount="5.00")]
     r = await service.post_batch([*more, first])
     assert [x["outcome"] for x in r.json()["results"]] == ["applied", "applied", "skipped"]
     assert await _transactions(service.app.state.db, [uuid.UUID(e["id"]) for e in more]) == 1
+
+
+async def test_a_mixed_batch_with_poison_events_in_the_middle_matches_one_by_one(service, users, ev):
+    """Posted as a batch: the valid events give exactly the notifications they give one by one,
+    in one transaction; each poison event is rejected with the error it gets alone."""
+    alice, bob = users.add("alice", email=True), users.add("bob", language="ar", sms=True)
+    db = service.app.state.db
+
+    def mixed() -> list[dict[str, Any]]:
+        return [
+            ev.transfer(alice, bob),
+            ev.envelope("topup.completed", {"user_id": "nobody", "amount": "1.00"}),
+            ev.envelope("security.password_changed", {"user_id": bob["user_id"]}),
+            ev.envelope("dispute.resolved", {"status": "lost"}),
+            ev.transfer(bob, alice, amount="2.50"),
+        ]
+
+    alone = mixed()
+    answers = [(await service.post_batch([e])).json()["results"][0] for e in alone]
+    reference = await _snapshot(db, [uuid.UUID(e["id"]) for e in alone])
+
+    together = mixed()
+    r = await service.post_batch(together)
+    results = r.json()["results"]
+    assert [(x["outcome"], x.get("error")) for x in results] == [(a["outcome"], a.get("error")) for a in answers]
+    assert [x["outcome"] for x in results] == ["applied", "rejected", "applied", "rejected", "applied"]
+    good = [uuid.UUID(together[i]["id"]) for i in (0, 2, 4)]
+    notes, inbox = await _snapshot(db, good)
+    assert len(notes) == 5 and len(inbox) == 3
+    assert await _transactions(db, good) == 1
+
+    def comparable(rows: list[tuple]) -> list[tuple]:
+        """All but the event's id, time and transfer id, and the deliveries' state (the running
+        dispatcher may have tried the reference's already)."""
+        return [
+            (
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                {k: v for k, v in r[4].items() if k != "transfer_id"},
+                r[5],
+                [d.rsplit("|", 1)[0] for d in r[8]],
+            )
+            for r in rows
+        ]
+
+    assert comparable(notes) == comparable(reference[0])
+
+
+async def test_a_batch_wakes_each_user_once(db, directory, users, ev, notifications_db):
+    """One NOTIFY per user of the batch (with their last seq), not one per notification."""
+    alice, bob = users.add("alice"), users.add("bob")
+    heard: list[str] = []
+    listener = await asyncpg.connect(asyncpg_dsn(notifications_db))
+    try:
+        await listener.add_listener(repository.LIVE_CHANNEL, lambda *args: heard.append(args[-1]))
+        batch = _envelopes([ev.transfer(alice, bob), ev.transfer(bob, alice), ev.transfer(alice, bob)])
+        done = await service.apply_events(db, batch, directory)
+        assert len(done.created) == 6
+        for _ in range(50):
+            if len(heard) >= 2:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)
+        last = {str(u): seq for u, seq in done.created}
+        assert sorted(heard) == sorted(f"{u}:{seq}" for u, seq in last.items())
+    finally:
+        await listener.close()
+
+
+async def test_a_batch_reads_its_recipients_profiles_in_one_call(db, directory, users, ev):
+    people = [users.add(f"p{i}", email=True, language="ar" if i % 2 else "en") for i in range(6)]
+    batch = _envelopes([ev.transfer(people[i], people[(i + 1) % 6]) for i in range(6)])
+    calls = users.calls
+    done = await service.apply_events(db, batch, directory)
+    assert len(done.created) == 12
+    assert (users.calls - calls, users.lookups) == (1, 1), "one lookup for the six recipients"
+    notes, _ = await _snapshot(db, [e.id for e in batch])
+    by_user = {str(n[0]): n[5] for n in notes}
+    assert by_user == {p["user_id"]: p["preferences"]["language"] for p in people}
+
+
+async def test_without_the_lookup_route_profiles_are_read_one_by_one(users, make_settings):
+    """A user-service from before `POST /internal/users/lookup` (mid-upgrade): one GET each."""
+    a, b = users.add("a", language="ar"), users.add("b")
+    app = web.Application()
+    app.router.add_get("/internal/users/{user_id}", users.handle)
+
+    async def no_such_route(_request: web.Request) -> web.Response:  # as FastAPI answers it
+        return web.json_response({"status": 405, "code": "method_not_allowed"}, status=405)
+
+    app.router.add_post("/internal/users/lookup", no_such_route)
+    runner, url = await start_fake(app)
+    try:
+        async with aiohttp.ClientSession() as http:
+            credentials = make_settings().internal_credentials()
+            old = ProfileDirectory(
+                ServiceClient(http, url, name="user-service", credentials=credentials), ttl_seconds=0
+            )
+            ghost = uuid.uuid4()
+            ids = [uuid.UUID(a["user_id"]), uuid.UUID(b["user_id"]), ghost]
+            for _ in range(2):  # the second time straight to one GET each
+                found = await old.get_many(ids)
+                assert {u: p.language if p else None for u, p in found.items()} == {
+                    ids[0]: "ar",
+                    ids[1]: "en",
+                    ghost: None,
+                }
+    finally:
+        await runner.cleanup()
 
 
 class FakeMailer:

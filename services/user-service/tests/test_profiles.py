@@ -321,3 +321,23 @@ async def test_verification_state_applies_the_newest_version_only(ctx, new_profi
         headers=TRANSACTION,
     )
     assert forbidden.status_code == 403
+
+
+async def test_lookup_gives_several_profiles_in_one_call(ctx, new_profile):
+    """What `GET /internal/users/{id}` gives each, for the ids that exist, in the order asked."""
+    client, _, _ = ctx
+    a, b = new_profile(), new_profile()
+    for body in (a, b):
+        await client.post("/internal/users", json=body, headers=INTERNAL)
+    notification = internal_headers("notification")
+    ghost = str(uuid.uuid4())
+    r = await client.post(
+        "/internal/users/lookup", json={"ids": [b["user_id"], ghost, a["user_id"], b["user_id"]]}, headers=notification
+    )
+    assert r.status_code == 200, r.text
+    one_by_one = [(await client.get(f"/internal/users/{u['user_id']}", headers=notification)).json() for u in (b, a)]
+    assert r.json() == {"items": one_by_one}
+    assert (await client.post("/internal/users/lookup", json={"ids": []}, headers=notification)).status_code == 422
+    too_many = {"ids": [str(uuid.uuid4()) for _ in range(501)]}
+    assert (await client.post("/internal/users/lookup", json=too_many, headers=notification)).status_code == 422
+    assert (await client.post("/internal/users/lookup", json={"ids": [ghost]}, headers=INTERNAL)).status_code == 403

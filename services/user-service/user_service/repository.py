@@ -90,6 +90,12 @@ async def get(session: AsyncSession, user_id: uuid.UUID) -> ProfileRow | None:
     return _row((await session.execute(select(*_COLUMNS).where(Profile.user_id == user_id))).first())
 
 
+async def get_many(session: AsyncSession, user_ids: list[uuid.UUID]) -> list[ProfileRow]:
+    """The profiles of these users that exist (any order)."""
+    rows = (await session.execute(select(*_COLUMNS).where(Profile.user_id.in_(user_ids)))).all()
+    return [r for r in (_row(row) for row in rows) if r is not None]
+
+
 def _recipient_condition(column: LookupColumn) -> Any:
     verified = Profile.phone_verified
     return verified & Profile.email_verified if column == "email" else verified

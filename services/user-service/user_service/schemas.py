@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from instapay_common.identifiers import Handle
 from instapay_common.text import plain_text
@@ -103,6 +103,20 @@ class DirectoryEntry(BaseModel):
     display_name: str
     status: Literal["active", "deleted"]
     version: int
+
+
+class ProfileLookup(BaseModel):
+    """`POST /internal/users/lookup`: several profiles in one call (a batch of notices)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=500)
+
+
+class ProfileLookupOut(BaseModel):
+    """The profiles that exist among the ids asked for (an unknown id is simply absent)."""
+
+    items: list[InternalProfileOut]
 
 
 class DirectoryPage(BaseModel):

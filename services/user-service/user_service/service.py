@@ -33,6 +33,7 @@ from user_service.schemas import (
     PartiesOut,
     Preferences,
     ProfileCreate,
+    ProfileLookupOut,
     ProfileOut,
     ProfilePatch,
     Resolution,
@@ -122,6 +123,13 @@ async def get_profile(session: AsyncSession, *, user_id: uuid.UUID) -> ProfileRo
     if profile is None:
         raise ProfileNotFound()
     return profile
+
+
+async def lookup_profiles(session: AsyncSession, *, user_ids: list[uuid.UUID]) -> ProfileLookupOut:
+    """The profiles of `user_ids` that exist, in the order asked (duplicates once)."""
+    wanted = list(dict.fromkeys(user_ids))
+    found = {p.user_id: p for p in await repository.get_many(session, wanted)}
+    return ProfileLookupOut(items=[internal_out(found[u]) for u in wanted if u in found])
 
 
 async def release_handle(session: AsyncSession, handle: str, *, user_id: uuid.UUID, quarantine: timedelta) -> None:

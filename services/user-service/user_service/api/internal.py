@@ -13,7 +13,15 @@ from instapay_common.web.fast_routes import internal_endpoint, json_response, qu
 from user_service import service
 from user_service.api.deps import ReadSessionDep, SessionDep
 from user_service.recipient_budget import Budget
-from user_service.schemas import DirectoryPage, InternalProfileOut, ProfileCreate, Resolution, VerificationState
+from user_service.schemas import (
+    DirectoryPage,
+    InternalProfileOut,
+    ProfileCreate,
+    ProfileLookup,
+    ProfileLookupOut,
+    Resolution,
+    VerificationState,
+)
 
 router = APIRouter(prefix="/internal/users", include_in_schema=False)
 # Profiles are created and removed (a failed registration's compensation) by the auth service only.
@@ -88,6 +96,13 @@ async def directory(
     """Every profile, by user id after `after`, as the directory keeps it (`next_after`: the next
     page's `after`, null on the last page). Declared before `/{user_id}`, which would match it."""
     return await service.directory_page(session, after=after, limit=limit)
+
+
+@router.post("/lookup", response_model=ProfileLookupOut)
+async def lookup(body: ProfileLookup, _: FromReaders, session: ReadSessionDep) -> ProfileLookupOut:
+    """Up to 500 profiles in one call and one query (`GET /{user_id}` each would be a round trip
+    per recipient of a batch of notices); unknown ids are absent from `items`."""
+    return await service.lookup_profiles(session, user_ids=body.ids)
 
 
 @router.get("/{user_id}", response_model=InternalProfileOut)
