@@ -11,25 +11,22 @@ proposer withdrawing it, too). Every step is audited: `<action>.proposed`, `.app
 
 from __future__ import annotations
 
-import base64
 import uuid
-from datetime import datetime
 from typing import Any
 
 from instapay_common.db import rawsql
 from instapay_common.db.database import Database
-from instapay_common.web.cursor import unpack, utc_timestamp
 from transaction_service import audit
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import (
     ApprovalExpired,
     ApprovalNotFound,
     ApprovalNotPending,
-    InvalidCursor,
     SelfApproval,
 )
 from transaction_service.repository import approvals
 from transaction_service.repository.approvals import ApprovalRow
+from transaction_service.service import page_cursor
 from transaction_service.service.approval_actions import ACTIONS, Execution
 
 
@@ -105,26 +102,13 @@ async def reject(db: Database, *, approval_id: uuid.UUID, rejected_by: uuid.UUID
     return done
 
 
-def _cursor(row: ApprovalRow) -> str:
-    return base64.urlsafe_b64encode(f"{row.proposed_at.isoformat()}|{row.id}".encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        proposed, _, aid = unpack(cursor).partition("|")
-        return utc_timestamp(proposed), uuid.UUID(aid)
-    except ValueError as exc:
-        raise InvalidCursor(
-            "cursor is not valid; use next_cursor from the previous page",
-            extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]},
-        ) from exc
-
-
 async def list_approvals(
     db: Database, *, status: str | None, limit: int, cursor: str | None
 ) -> tuple[list[ApprovalRow], str | None]:
     """A page of approvals, newest proposal first, and the next page's cursor."""
     async with rawsql.connection(db) as conn:
-        rows = await approvals.page(conn, status=status, before=_decode(cursor) if cursor else None, limit=limit + 1)
+        rows = await approvals.page(
+            conn, status=status, before=page_cursor.decode(cursor) if cursor else None, limit=limit + 1
+        )
     page = rows[:limit]
-    return page, _cursor(page[-1]) if len(rows) > limit else None
+    return page, page_cursor.encode(page[-1].proposed_at, page[-1].id) if len(rows) > limit else None

@@ -1,6 +1,7 @@
 """Checks of a money request: its input against the configuration (422 `validation_error` or
 `currency_not_supported`), and a wallet's state, limits and funds under its row lock (declines)."""
 
+import asyncio
 import uuid
 from decimal import Decimal
 from typing import Literal
@@ -19,6 +20,8 @@ from transaction_service.exceptions import (
     RecipientNotFound,
     WalletNotFound,
 )
+from transaction_service.parties import PartyRef
+from transaction_service.peers import Peers
 from transaction_service.repository import accounts
 from transaction_service.repository.accounts import Wallet
 from transaction_service.repository.ledger import SpentCounters
@@ -70,6 +73,24 @@ def needs_pin(principal: Principal, pin: str | None) -> str | None:
     if not pin:
         raise ValidationFailed("pin is required", errors=[{"field": "pin", "message": "field required"}])
     return pin
+
+
+async def pin_and_parties(
+    peers: Peers, principal: Principal, pin: str | None, address: str
+) -> tuple[PartyRef, PartyRef]:
+    """(recipient, sender) for money the caller sends to `address`, with their PIN checked (a
+    user's own token). The PIN check and the lookup run side by side; a PIN refusal is raised
+    before a lookup error, so a wrong PIN never tells whether the recipient exists."""
+    checked = needs_pin(principal, pin)
+    pin_check = peers.verify_pin(user_id=principal.user_id, pin=checked) if checked is not None else asyncio.sleep(0)
+    pin_result, lookup = await asyncio.gather(
+        pin_check, peers.parties(address, principal.user_id), return_exceptions=True
+    )
+    if isinstance(pin_result, BaseException):
+        raise pin_result
+    if isinstance(lookup, BaseException):
+        raise lookup
+    return lookup
 
 
 _FROZEN_DETAIL = {

@@ -17,23 +17,19 @@
   stop it: it is the operators' decision, not the recipient's spending.
 """
 
-import base64
 import uuid
-from datetime import datetime
 
 from asyncpg import UniqueViolationError
 
 from instapay_common.db import rawsql
 from instapay_common.db.database import Database
 from instapay_common.db.rawsql import RawConnection
-from instapay_common.web.cursor import unpack, utc_timestamp
 from transaction_service import events, references
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import (
     DisputeAlreadyOpen,
     DisputeNotFound,
     DisputeNotOpen,
-    InvalidCursor,
     NothingToReverse,
     ReversalInsufficientFunds,
     TransferNotDisputable,
@@ -45,6 +41,7 @@ from transaction_service.repository import accounts, disputes, ledger, returns
 from transaction_service.repository.disputes import Dispute, DisputeFilter
 from transaction_service.repository.ledger import Leg
 from transaction_service.schemas import DisputeIn, JsonObject, page_body, party_body, rfc3339
+from transaction_service.service import page_cursor
 from transaction_service.service.checks import clean_note
 
 
@@ -110,30 +107,18 @@ async def open_dispute(
     return dispute_body(row, viewer=user_id)
 
 
-def _cursor(row: Dispute) -> str:
-    return base64.urlsafe_b64encode(f"{row.created_at.isoformat()}|{row.id}".encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created, _, rid = unpack(cursor).partition("|")
-        return utc_timestamp(created), uuid.UUID(rid)
-    except ValueError as exc:
-        raise InvalidCursor(
-            "cursor is not valid; use next_cursor from the previous page",
-            extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]},
-        ) from exc
-
-
 async def list_disputes(
     db: Database, *, viewer: uuid.UUID | None, status: str | None, limit: int, cursor: str | None
 ) -> JsonObject:
     """Either side's cases of `viewer`, or every case (an operator: `viewer` None); newest first."""
-    query = DisputeFilter(user_id=viewer, status=status, before=_decode(cursor) if cursor else None)
+    query = DisputeFilter(user_id=viewer, status=status, before=page_cursor.decode(cursor) if cursor else None)
     async with rawsql.connection(db) as conn:
         rows = await disputes.page(conn, query, limit=limit + 1)
     page = rows[:limit]
-    return page_body([dispute_body(r, viewer=viewer) for r in page], _cursor(page[-1]) if len(rows) > limit else None)
+    return page_body(
+        [dispute_body(r, viewer=viewer) for r in page],
+        page_cursor.encode(page[-1].created_at, page[-1].id) if len(rows) > limit else None,
+    )
 
 
 async def carry_out_resolution(

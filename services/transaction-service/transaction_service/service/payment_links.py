@@ -5,7 +5,6 @@ that moves the money (`consume`, under the link's row lock): paid exactly once, 
 parallel. The receive code is the user's one `static` link (no amount, no expiry, reusable).
 """
 
-import base64
 import io
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -18,11 +17,9 @@ from instapay_common.db.database import Database
 from instapay_common.db.rawsql import RawConnection
 from instapay_common.errors import RateLimited, ValidationFailed
 from instapay_common.security.tokens import Principal
-from instapay_common.web.cursor import unpack, utc_timestamp
 from transaction_service import payment_tokens
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import (
-    InvalidCursor,
     PaymentLinkExpired,
     PaymentLinkNotFound,
     PaymentLinkUsed,
@@ -35,6 +32,7 @@ from transaction_service.repository import accounts
 from transaction_service.repository import payment_links as links
 from transaction_service.repository.payment_links import PaymentLink
 from transaction_service.schemas import JsonObject, PaymentLinkIn, page_body, rfc3339
+from transaction_service.service import page_cursor
 from transaction_service.service.checks import check_amount, ensure_active, require_verified_sender
 
 _DAY = 24 * 3600
@@ -144,30 +142,18 @@ async def create(
     return link_body(link, settings)
 
 
-def _cursor(link: PaymentLink) -> str:
-    return base64.urlsafe_b64encode(f"{link.created_at.isoformat()}|{link.id}".encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created, _, lid = unpack(cursor).partition("|")
-        return utc_timestamp(created), uuid.UUID(lid)
-    except ValueError as exc:
-        raise InvalidCursor(
-            "cursor is not valid; use next_cursor from the previous page",
-            extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]},
-        ) from exc
-
-
 async def list_links(
     db: Database, *, settings: TransactionSettings, principal: Principal, limit: int, cursor: str | None
 ) -> JsonObject:
     async with rawsql.connection(db) as conn:
         rows = await links.page(
-            conn, uuid.UUID(principal.user_id), before=_decode(cursor) if cursor else None, limit=limit + 1
+            conn, uuid.UUID(principal.user_id), before=page_cursor.decode(cursor) if cursor else None, limit=limit + 1
         )
     page = rows[:limit]
-    return page_body([link_body(r, settings) for r in page], _cursor(page[-1]) if len(rows) > limit else None)
+    return page_body(
+        [link_body(r, settings) for r in page],
+        page_cursor.encode(page[-1].created_at, page[-1].id) if len(rows) > limit else None,
+    )
 
 
 async def cancel(db: Database, *, principal: Principal, link_id: uuid.UUID) -> None:

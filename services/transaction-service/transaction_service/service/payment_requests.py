@@ -6,7 +6,6 @@ Only the payer may accept or decline, only the requester cancel: the other party
 can see the request, so a 404 would be a lie), anyone else 404 as if it did not exist.
 """
 
-import base64
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -16,11 +15,9 @@ from instapay_common.db.database import Database
 from instapay_common.db.rawsql import RawConnection
 from instapay_common.errors import RateLimited
 from instapay_common.security.tokens import Principal
-from instapay_common.web.cursor import unpack, utc_timestamp
 from transaction_service import events
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import (
-    InvalidCursor,
     PaymentRequestExpired,
     PaymentRequestNotFound,
     PaymentRequestNotPending,
@@ -31,6 +28,7 @@ from transaction_service.peers import Peers
 from transaction_service.repository import payment_requests as requests
 from transaction_service.repository.payment_requests import PaymentRequest, RequestFilter, Side
 from transaction_service.schemas import JsonObject, PaymentRequestIn, page_body, payment_request_body, transfer_body
+from transaction_service.service import page_cursor
 from transaction_service.service.checks import (
     check_amount,
     check_currency,
@@ -100,21 +98,6 @@ async def _check_daily_cap(conn: RawConnection, requester_id: uuid.UUID, setting
     )
 
 
-def _cursor(row: PaymentRequest) -> str:
-    return base64.urlsafe_b64encode(f"{row.created_at.isoformat()}|{row.id}".encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created, _, rid = unpack(cursor).partition("|")
-        return utc_timestamp(created), uuid.UUID(rid)
-    except ValueError as exc:
-        raise InvalidCursor(
-            "cursor is not valid; use next_cursor from the previous page",
-            extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]},
-        ) from exc
-
-
 async def list_requests(
     db: Database,
     *,
@@ -126,12 +109,18 @@ async def list_requests(
 ) -> JsonObject:
     """incoming = requests where I am the payer; outgoing = requests I made; both when role is omitted."""
     query = RequestFilter(
-        user_id=uuid.UUID(principal.user_id), role=role, status=status, before=_decode(cursor) if cursor else None
+        user_id=uuid.UUID(principal.user_id),
+        role=role,
+        status=status,
+        before=page_cursor.decode(cursor) if cursor else None,
     )
     async with rawsql.connection(db) as conn:
         rows = await requests.page(conn, query, limit=limit + 1)
     page = rows[:limit]
-    return page_body([request_body(r) for r in page], _cursor(page[-1]) if len(rows) > limit else None)
+    return page_body(
+        [request_body(r) for r in page],
+        page_cursor.encode(page[-1].created_at, page[-1].id) if len(rows) > limit else None,
+    )
 
 
 def _other_side_error(side: Side, action: str) -> PaymentRequestOtherSide:

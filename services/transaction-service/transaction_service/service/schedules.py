@@ -15,8 +15,6 @@ Decisions (docs/ARCHITECTURE.md, "Scheduled transfers"):
   and notifies by itself.
 """
 
-import asyncio
-import base64
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -24,10 +22,8 @@ from instapay_common.db import rawsql
 from instapay_common.db.database import Database
 from instapay_common.errors import ValidationFailed
 from instapay_common.security.tokens import Principal
-from instapay_common.web.cursor import unpack, utc_timestamp
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import (
-    InvalidCursor,
     RecipientNotFound,
     ScheduleFinished,
     ScheduleNotFound,
@@ -46,11 +42,13 @@ from transaction_service.schemas import (
     party_body,
     rfc3339,
 )
+from transaction_service.service import page_cursor
 from transaction_service.service.checks import (
     check_amount,
     clean_note,
     ensure_recipient_verified,
     needs_pin,
+    pin_and_parties,
     require_verified_sender,
 )
 from transaction_service.service.schedule_calendar import as_repeat, first_tick_after, occurrence_at
@@ -108,17 +106,7 @@ async def create(
     start_at = _check_timing(body, settings)
     user_id = uuid.UUID(principal.user_id)
     await require_verified_sender(db, user_id)
-    pin = needs_pin(principal, body.pin)
-    # As a transfer: the PIN and the lookup side by side, a PIN refusal raised first.
-    pin_check = peers.verify_pin(user_id=principal.user_id, pin=pin) if pin is not None else asyncio.sleep(0)
-    pin_result, lookup = await asyncio.gather(
-        pin_check, peers.parties(body.recipient.strip(), principal.user_id), return_exceptions=True
-    )
-    if isinstance(pin_result, BaseException):
-        raise pin_result
-    if isinstance(lookup, BaseException):
-        raise lookup
-    recipient, sender = lookup
+    recipient, sender = await pin_and_parties(peers, principal, body.pin, body.recipient.strip())
     if recipient["user_id"] == principal.user_id:
         raise SelfTransfer("sender and recipient are the same wallet")
     async with rawsql.transaction(db) as conn:
@@ -142,29 +130,17 @@ async def create(
     return schedule_body(row)
 
 
-def _cursor(s: Schedule) -> str:
-    return base64.urlsafe_b64encode(f"{s.created_at.isoformat()}|{s.id}".encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created, _, sid = unpack(cursor).partition("|")
-        return utc_timestamp(created), uuid.UUID(sid)
-    except ValueError as exc:
-        raise InvalidCursor(
-            "cursor is not valid; use next_cursor from the previous page",
-            extra={"errors": [{"field": "cursor", "message": "invalid cursor"}]},
-        ) from exc
-
-
 async def list_schedules(db: Database, *, principal: Principal, limit: int, cursor: str | None) -> JsonObject:
     """The caller's schedules, newest first (cancelled and completed ones too)."""
     async with rawsql.connection(db) as conn:
         rows = await schedules.page(
-            conn, uuid.UUID(principal.user_id), before=_decode(cursor) if cursor else None, limit=limit + 1
+            conn, uuid.UUID(principal.user_id), before=page_cursor.decode(cursor) if cursor else None, limit=limit + 1
         )
     page = rows[:limit]
-    return page_body([schedule_body(r) for r in page], _cursor(page[-1]) if len(rows) > limit else None)
+    return page_body(
+        [schedule_body(r) for r in page],
+        page_cursor.encode(page[-1].created_at, page[-1].id) if len(rows) > limit else None,
+    )
 
 
 def _resumed(s: Schedule, now: datetime) -> Schedule:

@@ -1,6 +1,5 @@
 """Transfers between wallets: resolve, PIN, then one idempotent ledger transaction."""
 
-import asyncio
 import uuid
 from decimal import Decimal
 
@@ -22,7 +21,7 @@ from transaction_service.service.checks import (
     ensure_active,
     ensure_phone_verified,
     ensure_recipient_verified,
-    needs_pin,
+    pin_and_parties,
     require_verified_sender,
 )
 from transaction_service.service.idempotency import Outcome, Work
@@ -119,18 +118,7 @@ async def transfer(ctx: MoneyContext, body: TransferIn) -> Outcome:
             link = await payment_links.payable_link(ctx.db, settings, body.payment_link)
             payment_links.check_link_amount(link, body.amount)
         address = link.handle if link is not None else (body.recipient or "").strip()
-        pin = needs_pin(principal, body.pin)
-        # PIN check and the parties' lookup run side by side; a PIN refusal is raised before a
-        # lookup error, so a wrong PIN never tells whether the recipient exists.
-        pin_check = peers.verify_pin(user_id=principal.user_id, pin=pin) if pin is not None else asyncio.sleep(0)
-        pin_result, lookup = await asyncio.gather(
-            pin_check, peers.parties(address, principal.user_id), return_exceptions=True
-        )
-        if isinstance(pin_result, BaseException):
-            raise pin_result
-        if isinstance(lookup, BaseException):
-            raise lookup
-        recipient, sender = lookup
+        recipient, sender = await pin_and_parties(peers, principal, body.pin, address)
         if link is not None:
             payment_links.ensure_link_recipient(link, recipient)
         if recipient["user_id"] == principal.user_id:
