@@ -346,3 +346,34 @@ async def test_the_worker_in_the_service_runs_due_schedules(ctx_factory):
         assert rows[made[0]["id"]]["status"] == "completed" and rows[made[0]["id"]]["last_outcome"] == "completed"
         assert rows[made[1]["id"]]["status"] == "active" and rows[made[1]["id"]]["runs"] == 1
         assert await ctx.balances(friend) == (Decimal("10.00"), Decimal("10.00"))
+
+
+@pytest.mark.timeout(90)
+async def test_the_worker_runs_schedules_again_after_its_database_connections_were_dropped(ctx_factory):
+    """A restart of PostgreSQL (or an idle-connection killer) breaks the worker's connections:
+    procrastinate then stops the worker, and the service starts it again (else no schedule would
+    ever run in this process again, while its API kept answering)."""
+    async with ctx_factory(schedule_worker_enabled=True, schedule_scan_seconds=1) as ctx:
+        me, friend = await ctx.user(balance="100.00"), await ctx.user()
+        dropped = 0
+        for _ in range(100):  # the worker's connections (LISTEN, heartbeat, deferrer) are open
+            async with rawsql.connection(ctx.app.state.db) as conn:
+                dropped = await conn.fetchval(
+                    Sql(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                        "AND query ILIKE '%procrastinate%'"
+                    )
+                )
+            if dropped:
+                break
+            await asyncio.sleep(0.1)
+        assert dropped > 0
+        made = (await _create(ctx, me, friend, repeat="none", start_at=_at(1.0), amount="7.00")).json()
+        for _ in range(400):
+            if (await _one(ctx, me, made["id"]))["runs"] == 1:
+                break
+            await asyncio.sleep(0.1)
+        row = await _one(ctx, me, made["id"])
+        assert row["status"] == "completed" and row["last_outcome"] == "completed", row
+        assert await ctx.balances(friend) == (Decimal("7.00"), Decimal("7.00"))
