@@ -721,6 +721,10 @@ class Bank:
             return
         case.approval_id = answer[1]["approval_id"]
         count["reversal proposed (202)"] += 1
+        if self.rng.random() < 0.3:
+            # Before the second admin approves, the recipient spends what they have: the reversal
+            # must then be refused whole (409), never leave a negative balance or half a reversal.
+            await self._spend_all(session, op, deadline)
         answer = await self._call(
             session, checker, f"/api/v1/admin/approvals/{case.approval_id}/approve", {}, deadline=deadline
         )
@@ -741,6 +745,30 @@ class Bank:
             count["reversal approved (200)"] += 1
         else:
             count[f"reversal refused (409): {case.outcome}"] += 1
+
+    async def _spend_all(self, session: aiohttp.ClientSession, original: Op, deadline: float) -> None:
+        """The recipient of `original` sends their whole available balance to someone else (an
+        ordinary transfer of the workload, counted and checked like the others)."""
+        spender = original.counterparty
+        assert spender is not None
+        answer = await self._call(session, spender, "/api/v1/wallet", None, deadline=deadline)
+        if answer is None or answer[0] != 200 or Decimal(answer[1]["available_balance"]) < CENT:
+            return
+        to = self.rng.choice([u for u in self.users if u not in (spender, original.user)])
+        amount = Decimal(answer[1]["available_balance"])
+        body = {"recipient": to.handle, "amount": str(amount), "pin": spender.pin, "note": "bank test: spends all"}
+        op = Op(
+            kind="transfer",
+            user=spender,
+            key=f"bank-{secrets.token_hex(8)}",
+            body=body,
+            path="/api/v1/transfers",
+            amount=amount,
+            counterparty=to,
+        )
+        self.ops.append(op)
+        await self.attempt(session, op, max_attempts=20, deadline=deadline)
+        self.report.operations[f"recipient spent all before the approval: transfer {op.outcome}"] += 1
 
     async def operators(self, until: float) -> None:
         """Every few seconds a sender disputes one of their acknowledged transfers, and the two

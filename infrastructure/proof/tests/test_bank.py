@@ -120,6 +120,8 @@ async def test_bank_under_faults(bank_stack, bank_pg, artifacts_dir):
     # were reversed by two admins (never more than was left of them: the ledger audit).
     assert acked.get("schedule acked", 0) > 5 and acked.get("scheduled acked", 0) > 5, report.render()
     assert report.operations.get("reversal approved (200)", 0) > 0, report.render()
+    # ... and refused whole when the recipient had spent the money first.
+    assert report.operations.get("reversal refused (409): reversal_insufficient_funds", 0) > 0, report.render()
     finally_ = report.operations
     assert finally_.get("withdrawal (bank) acked, finally completed", 0) > 0, report.render()
     assert finally_.get("topup (bank) acked, finally completed", 0) > 0, report.render()
