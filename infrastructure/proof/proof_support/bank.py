@@ -176,6 +176,7 @@ class Case:
     back after an answer was lost)."""
 
     transfer: Op
+    drain: bool = False  # the recipient spends everything before the approval
     dispute_id: str | None = None
     approval_id: str | None = None
     outcome: str = "unknown"  # reversed | reversal_insufficient_funds | nothing_to_reverse | unknown | ...
@@ -721,7 +722,7 @@ class Bank:
             return
         case.approval_id = answer[1]["approval_id"]
         count["reversal proposed (202)"] += 1
-        if self.rng.random() < 0.3:
+        if case.drain:
             # Before the second admin approves, the recipient spends what they have: the reversal
             # must then be refused whole (409), never leave a negative balance or half a reversal.
             await self._spend_all(session, op, deadline)
@@ -748,27 +749,31 @@ class Bank:
 
     async def _spend_all(self, session: aiohttp.ClientSession, original: Op, deadline: float) -> None:
         """The recipient of `original` sends their whole available balance to someone else (an
-        ordinary transfer of the workload, counted and checked like the others)."""
+        ordinary transfer of the workload, counted and checked like the others); again if the
+        balance changed meanwhile (declined), up to three times."""
         spender = original.counterparty
         assert spender is not None
-        answer = await self._call(session, spender, "/api/v1/wallet", None, deadline=deadline)
-        if answer is None or answer[0] != 200 or Decimal(answer[1]["available_balance"]) < CENT:
-            return
-        to = self.rng.choice([u for u in self.users if u not in (spender, original.user)])
-        amount = Decimal(answer[1]["available_balance"])
-        body = {"recipient": to.handle, "amount": str(amount), "pin": spender.pin, "note": "bank test: spends all"}
-        op = Op(
-            kind="transfer",
-            user=spender,
-            key=f"bank-{secrets.token_hex(8)}",
-            body=body,
-            path="/api/v1/transfers",
-            amount=amount,
-            counterparty=to,
-        )
-        self.ops.append(op)
-        await self.attempt(session, op, max_attempts=20, deadline=deadline)
-        self.report.operations[f"recipient spent all before the approval: transfer {op.outcome}"] += 1
+        for _ in range(3):
+            answer = await self._call(session, spender, "/api/v1/wallet", None, deadline=deadline)
+            if answer is None or answer[0] != 200 or Decimal(answer[1]["available_balance"]) < CENT:
+                return
+            to = self.rng.choice([u for u in self.users if u not in (spender, original.user)])
+            amount = Decimal(answer[1]["available_balance"])
+            body = {"recipient": to.handle, "amount": str(amount), "pin": spender.pin, "note": "bank test: spends all"}
+            op = Op(
+                kind="transfer",
+                user=spender,
+                key=f"bank-{secrets.token_hex(8)}",
+                body=body,
+                path="/api/v1/transfers",
+                amount=amount,
+                counterparty=to,
+            )
+            self.ops.append(op)
+            await self.attempt(session, op, max_attempts=20, deadline=deadline)
+            self.report.operations[f"recipient spent all before the approval: transfer {op.outcome}"] += 1
+            if op.outcome == "acked":
+                return
 
     async def operators(self, until: float) -> None:
         """Every few seconds a sender disputes one of their acknowledged transfers, and the two
@@ -782,7 +787,10 @@ class Bank:
                 ]
                 if not candidates:
                     continue
-                case = Case(transfer=self.rng.choice(candidates))
+                drain = self.rng.random() < 0.4
+                if drain:  # a large transfer: what comes in before the approval hardly covers it
+                    candidates = sorted(candidates, key=lambda o: o.amount)[-max(1, len(candidates) // 4) :]
+                case = Case(transfer=self.rng.choice(candidates), drain=drain)
                 taken.add(str(case.transfer.result_id))
                 self.cases.append(case)
                 await self._reverse(session, case, time.monotonic() + 120)
