@@ -12,9 +12,9 @@ inside this service's process (a lifespan hook), on every replica.
   stays `doing` until `schedules.retry_stalled` (every minute) retries the jobs of workers
   without a heartbeat for 30 s; that retry then finds the occurrence done or runs it.
 - The worker is restarted when it stops on its own: procrastinate stops a worker whose side task
-  (heartbeat, LISTEN, periodic deferrer) failed, which a restart of PostgreSQL or a dropped
-  connection does; without a restart the process would serve requests and never run a schedule
-  again (the bank test found it).
+  (heartbeat, LISTEN, periodic deferrer) failed, e.g. the LISTEN connection lost and the server
+  refusing a new one for a moment (a restart of PostgreSQL); without a restart the process would
+  serve requests and never run a schedule again (the bank test found it).
 - The schedules table is the truth and the jobs are derived from it: a crash between any two
   steps loses nothing, and no job has to be deferred in the same transaction as a schedule.
 
