@@ -60,10 +60,20 @@ EXPECTED_PER_EVENT = {
     "withdrawal.completed": (1, 1),
     "topup.failed": (0, 1),
     "withdrawal.failed": (0, 1),
+    # A dispute's reversal: money between two users (2 movements), a notice to each side.
+    "transfer.reversed": (2, 2),
+    # A scheduled occurrence that was declined: no money, the sender is told.
+    "scheduled_transfer.failed": (0, 1),
 }
 MONEY_TYPES = tuple(EXPECTED_PER_EVENT)
-# Operations between two users (no funding provider): a transfer, or a refund of one.
-PERSON_TO_PERSON = ("transfer", "refund")
+# Operations between two users (no funding provider): a transfer, a refund of one, an occurrence of
+# a scheduled transfer (the scheduler's transfer), a reversal of a disputed transfer (operators').
+PERSON_TO_PERSON = ("transfer", "refund", "scheduled", "reversal")
+# Operations through the funding provider.
+FUNDING = ("topup", "withdrawal")
+# The bank test's stack finds due scheduled transfers every second (default 5): the occurrences
+# the clients schedule a few seconds ahead run within the load, under its faults.
+SCHEDULE_SETTINGS = {"SCHEDULE_SCAN_SECONDS": "1"}
 # Settings of the bank test's stack (private_stack's extra_env) for the funding provider: the
 # simulator confirms slowly enough that kills land between a payout request and its confirmation,
 # and the funding sweeper looks up a bank top-up whose callback is late after seconds, not minutes.
@@ -116,11 +126,19 @@ class BankConfig:
     settle_timeout: float = 180.0
     # Each phase of the provider's callback faults lasts this long (faults.CALLBACK_PHASES).
     callback_phase: float = 8.0
+    # Clients also schedule one-off transfers a few seconds ahead (the stack's scan interval should
+    # be short: SCHEDULE_SETTINGS), checked at the end: each ran exactly once.
+    schedules: bool = False
+    # Senders dispute transfers and two admins reverse them (needs a local Stack: admins are made
+    # with the operator command). Off for a Platform.
+    reversals: bool = False
+    # Seconds between two disputes the operators take up.
+    dispute_interval: float = 2.5
 
 
 @dataclass
 class Op:
-    kind: str  # transfer | topup | withdrawal | refund
+    kind: str  # transfer | topup | withdrawal | refund | schedule | scheduled | reversal
     user: TestUser
     key: str
     body: dict[str, Any]
@@ -146,7 +164,23 @@ class Op:
         """An acknowledged operation that moved money: a transfer, or a funding operation known completed."""
         if self.outcome != "acked":
             return False
-        return self.kind in PERSON_TO_PERSON or "completed" in (self.acked_status, self.final_status)
+        if self.kind in PERSON_TO_PERSON:
+            return True
+        return self.kind in FUNDING and "completed" in (self.acked_status, self.final_status)
+
+
+@dataclass
+class Case:
+    """A dispute the operators took up: the sender reports the transfer, one admin proposes
+    `reverse`, another approves; `outcome` is what the approval answered (or the case's state read
+    back after an answer was lost)."""
+
+    transfer: Op
+    drain: bool = False  # the recipient spends everything before the approval
+    dispute_id: str | None = None
+    approval_id: str | None = None
+    outcome: str = "unknown"  # reversed | reversal_insufficient_funds | nothing_to_reverse | unknown | ...
+    reversal_id: str | None = None
 
 
 @dataclass
@@ -212,6 +246,9 @@ class Bank:
         # Funding operations of scenarios run beside this workload with their own users and
         # checks (e.g. bank_aliases): known, so the funding check does not count them as untold.
         self.outside_operations: set[str] = set()
+        self.admins: list[TestUser] = []  # two admins (maker and checker) when reversals are on
+        self.cases: list[Case] = []
+        self.run_started_mono = time.monotonic()
 
     @property
     def stack(self) -> Stack:
@@ -294,6 +331,7 @@ class Bank:
                 "refund": {(201, "completed")},
                 "topup": {(201, "completed")} if op.method == "card" else {(202, "pending"), (201, "completed")},
                 "withdrawal": {(201, "pending")},
+                "schedule": {(201, "active")},
             }[op.kind]
             if (status, op.acked_status) not in want:
                 self.report.anomaly(f"{op.kind} key {op.key} answered {status} with status {op.acked_status}")
@@ -357,7 +395,10 @@ class Bank:
         )
 
     def _new_op(self, user: TestUser) -> Op:
-        kind = self.rng.choices(("transfer", "topup", "withdrawal", "refund"), weights=(5, 2, 1, 1))[0]
+        kinds, weights = ("transfer", "topup", "withdrawal", "refund"), (5, 2, 1, 1)
+        if self.config.schedules:
+            kinds, weights = (*kinds, "schedule"), (*weights, 1)
+        kind = self.rng.choices(kinds, weights=weights)[0]
         if kind == "refund":
             op = self._new_refund(user)
             if op is not None:
@@ -374,6 +415,15 @@ class Bank:
             to = self.rng.choice([u for u in self.users if u is not user])
             body = {"recipient": to.handle, "amount": str(amount), "pin": user.pin, "note": "bank test"}
             path = "/api/v1/transfers"
+            return Op(kind=kind, user=user, key=key, body=body, path=path, amount=amount, counterparty=to)
+        if kind == "schedule":
+            # A one-off transfer a few seconds ahead (`start_at` set at each send): weekly and
+            # monthly ones would not fall due within a run. The note names it: the route has no
+            # Idempotency-Key, so a lost answer is resolved by looking for it.
+            to = self.rng.choice([u for u in self.users if u is not user])
+            body = {"recipient": to.handle, "amount": str(amount), "pin": user.pin, "note": f"bank schedule {key}"}
+            body["repeat"] = "none"
+            path = "/api/v1/scheduled-transfers"
             return Op(kind=kind, user=user, key=key, body=body, path=path, amount=amount, counterparty=to)
         if kind == "topup":
             # Half by card (captured at once, 201), half by bank debit (202 pending, confirmed by the
@@ -424,7 +474,349 @@ class Bank:
                     continue
                 op = self._new_op(user)
                 self.ops.append(op)
-                await self.attempt(session, op, max_attempts=8, deadline=until)
+                if op.kind == "schedule":
+                    await self.create_schedule(session, op, deadline=until)
+                else:
+                    await self.attempt(session, op, max_attempts=8, deadline=until)
+
+    # ---- scheduled transfers ----
+
+    async def create_schedule(self, session: aiohttp.ClientSession, op: Op, *, deadline: float) -> None:
+        """POST /scheduled-transfers, retried as a careful client must without an Idempotency-Key:
+        after no answer (or one that asks for a retry) it first looks for the schedule by its note,
+        and sends again only if there is none."""
+        while op.attempts < 8 and time.monotonic() < deadline:
+            op.attempts += 1
+            op.body["start_at"] = (datetime.now(UTC) + timedelta(seconds=self.rng.uniform(2.0, 8.0))).isoformat()
+            answer = await self._send(session, op, self.config.client_timeout)
+            self.answers.append((time.monotonic(), answer[0] if answer else 0))
+            if answer is not None:
+                status, body = answer
+                if status == 401:
+                    await self._relogin(op.user)
+                    continue
+                if status == 409 and body.get("code") == "schedules_full":
+                    op.outcome, op.status = "declined", status
+                    self.report.operations["schedule refused: schedules_full"] += 1
+                    return
+                if status not in RETRYABLE:
+                    self._settle(op, status, body)
+                    return
+                self.report.operations[f"schedule {status} (looked up, retried)"] += 1
+                if status == 500:
+                    self.report.anomaly(f"schedule key {op.key}: 500 {body}")
+            await asyncio.sleep(1.0)  # a request still on its way lands before the look-up
+            if await self._resolve_schedule(op):
+                self.report.operations["schedule created though its answer was lost (found by its note)"] += 1
+                return
+
+    async def _resolve_schedule(self, op: Op) -> bool:
+        """The schedule `op` asked for, looked up by its note (the database may be restarting)."""
+        for _ in range(20):
+            try:
+                conn = await _connect(self.db_url)
+                try:
+                    found = await conn.fetchval(
+                        "SELECT id FROM ledger.scheduled_transfers WHERE note = $1 ORDER BY created_at LIMIT 1",
+                        op.body["note"],
+                    )
+                finally:
+                    await conn.close()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError):
+                await asyncio.sleep(1.0)
+                continue
+            if found is None:
+                return False
+            op.outcome, op.result_id, op.acked_status = "acked", str(found), "active"
+            return True
+        return False
+
+    async def schedules_settled(self) -> None:
+        """Waits until no schedule of the bank's users is still active (each is a one-off: it
+        completes when its occurrence ran), then turns every occurrence that ran into an operation:
+        `scheduled` acked (its transfer) or declined (a recorded decline)."""
+        for op in self.ops:
+            if op.kind == "schedule" and op.outcome == "unknown" and not await self._resolve_schedule(op):
+                op.outcome = "declined"  # never created: nothing was stored under its note
+                self.report.operations["schedule never created (no answer, none stored)"] += 1
+        user_ids = [u.user_id for u in self.users]
+        conn = await _connect(self.db_url)
+        try:
+            best, stalled_since = None, time.monotonic()
+            while True:
+                live = await conn.fetchval(
+                    "SELECT count(*) FROM ledger.scheduled_transfers WHERE user_id = ANY($1::uuid[]) "
+                    "AND status = 'active'",
+                    user_ids,
+                )
+                if live == 0:
+                    break
+                if best is None or live < best:
+                    best, stalled_since = live, time.monotonic()
+                elif time.monotonic() - stalled_since > self.config.settle_timeout:
+                    self.report.anomaly(f"{live} scheduled transfers still active (due, never run)")
+                    break
+                await asyncio.sleep(1.0)
+            runs = await conn.fetch(
+                "SELECT r.schedule_id, r.occurrence, r.outcome, r.transfer_id, s.amount, s.user_id, "
+                "s.recipient->>'user_id' AS recipient_id FROM ledger.scheduled_transfer_runs r "
+                "JOIN ledger.scheduled_transfers s ON s.id = r.schedule_id WHERE s.user_id = ANY($1::uuid[])",
+                user_ids,
+            )
+        finally:
+            await conn.close()
+        by_id = {u.user_id: u for u in self.users}
+        for r in runs:
+            op = Op(
+                kind="scheduled",
+                user=by_id[str(r["user_id"])],
+                key=f"{r['schedule_id']}:{r['occurrence']}",
+                body={},
+                path="",
+                outcome="acked" if r["transfer_id"] else "declined",
+                result_id=str(r["transfer_id"]) if r["transfer_id"] else None,
+                amount=r["amount"],
+                counterparty=by_id.get(r["recipient_id"]),
+            )
+            self.ops.append(op)
+            if op.outcome == "declined":
+                self.report.operations[f"scheduled occurrence declined (recorded): {r['outcome']}"] += 1
+
+    async def schedule_checks(self) -> list[str]:
+        """Every schedule is one a client asked for; every one whose start passed ran exactly once
+        (one run row, the schedule completed); each completed run's transfer is in the ledger with
+        the schedule's amount, and no other transfer carries the schedule's note (no occurrence
+        moved money twice, nor without its run)."""
+        problems: list[str] = []
+        asked = {o.body["note"]: o for o in self.ops if o.kind == "schedule"}
+        conn = await _connect(self.db_url)
+        try:
+            rows = await conn.fetch(
+                "SELECT s.id, s.note, s.amount, s.status, s.runs, s.start_at <= now() AS due, "
+                "(SELECT count(*) FROM ledger.scheduled_transfer_runs r WHERE r.schedule_id = s.id) AS run_rows, "
+                "(SELECT count(*) FROM ledger.scheduled_transfer_runs r JOIN ledger.journal_entries e "
+                " ON e.id = r.transfer_id WHERE r.schedule_id = s.id AND e.type = 'transfer' "
+                " AND e.amount = s.amount) AS good_transfers, "
+                "(SELECT count(*) FROM ledger.scheduled_transfer_runs r WHERE r.schedule_id = s.id "
+                " AND r.transfer_id IS NOT NULL) AS run_transfers, "
+                "(SELECT count(*) FROM ledger.journal_entries e WHERE e.note = s.note) AS noted, "
+                "(SELECT min(r.due_at) FROM ledger.scheduled_transfer_runs r WHERE r.schedule_id = s.id) AS due_at, "
+                "(SELECT min(r.ran_at) FROM ledger.scheduled_transfer_runs r WHERE r.schedule_id = s.id) AS ran_at "
+                "FROM ledger.scheduled_transfers s WHERE s.user_id = ANY($1::uuid[])",
+                [u.user_id for u in self.users],
+            )
+        finally:
+            await conn.close()
+        per_note = Counter(r["note"] for r in rows)
+        ids = {str(r["id"]) for r in rows}
+        for r in rows:
+            if r["note"] not in asked:
+                problems.append(f"schedule {r['id']} ({r['note']}) exists but no client asked for it")
+            if r["due"] and (r["run_rows"] != 1 or r["runs"] != 1 or r["status"] != "completed"):
+                problems.append(
+                    f"schedule {r['id']} is due but has {r['run_rows']} runs (counter {r['runs']}, {r['status']})"
+                )
+            if r["good_transfers"] != r["run_transfers"]:
+                problems.append(f"schedule {r['id']}: a run's transfer is missing or has another amount")
+            if r["noted"] != r["run_transfers"]:
+                problems.append(
+                    f"schedule {r['id']}: {r['noted']} transfers carry its note, {r['run_transfers']} runs moved money"
+                )
+        for op in asked.values():
+            if op.outcome == "acked" and op.result_id not in ids:
+                problems.append(f"acknowledged schedule {op.result_id} (key {op.key}) is not stored")
+        self.report.operations["schedule stored twice (retried after a lost answer)"] += sum(
+            n - 1 for n in per_note.values() if n > 1
+        )
+        # Occurrences that fell due while the transaction service (the scheduler's process) was
+        # down after a kill -9, and ran once it was back.
+        down = [
+            (
+                self.run_started_at + timedelta(seconds=b - self.run_started_mono),
+                self.run_started_at + timedelta(seconds=e - self.run_started_mono),
+            )
+            for b, e, kind in self.report.faults.windows
+            if kind.startswith("kill -9 transaction") and "relay" not in kind
+        ]
+        self.report.figures["scheduled occurrences due while the transaction service was killed, run after"] = sum(
+            1 for r in rows if r["due_at"] and any(b <= r["due_at"] <= e < r["ran_at"] for b, e in down)
+        )
+        self.report.figures["schedules stored"] = len(rows)
+        return problems
+
+    # ---- disputes and reversals ----
+
+    async def _call(
+        self, session: aiohttp.ClientSession, user: TestUser, path: str, body: dict[str, Any] | None, *, deadline: float
+    ) -> tuple[int, dict[str, Any]] | None:
+        """A POST (or a GET when `body` is None) sent again after no answer, a 401 (signed in
+        again), a 429 or a 5xx; None if `deadline` passed first. Anything else is returned."""
+        while time.monotonic() < deadline:
+            headers = {"Authorization": f"Bearer {user.access_token}"}
+            timeout = aiohttp.ClientTimeout(total=self.config.client_timeout)
+            try:
+                request = (
+                    session.get(self.url + path, headers=headers, timeout=timeout)
+                    if body is None
+                    else session.post(self.url + path, json=body, headers=headers, timeout=timeout)
+                )
+                async with request as resp:
+                    status = resp.status
+                    answer = await resp.json(content_type=None) if resp.content_length != 0 else {}
+            except (TimeoutError, aiohttp.ClientError, json.JSONDecodeError, ValueError):
+                self.report.operations["dispute/approval call timeout/conn error (retried)"] += 1
+                await asyncio.sleep(0.5)
+                continue
+            if status == 401:
+                await self._relogin(user)
+                continue
+            if status in (429, 500, 502, 503, 504):
+                if status == 500:
+                    self.report.anomaly(f"POST {path}: 500 {answer}")
+                await asyncio.sleep(0.5)
+                continue
+            return status, answer or {}
+        return None
+
+    async def _sender_case(self, session: aiohttp.ClientSession, case: Case, deadline: float) -> dict[str, Any] | None:
+        """The sender's view of the dispute on the case's transfer (GET /disputes, newest first)."""
+        answer = await self._call(session, case.transfer.user, "/api/v1/disputes?limit=100", None, deadline=deadline)
+        if answer is None or answer[0] != 200:
+            return None
+        found = [d for d in answer[1]["items"] if d["transaction_id"] == case.transfer.result_id]
+        return found[0] if found else None
+
+    async def _reverse(self, session: aiohttp.ClientSession, case: Case, deadline: float) -> None:
+        op, (maker, checker) = case.transfer, self.admins
+        count = self.report.operations
+        answer = await self._call(
+            session,
+            op.user,
+            f"/api/v1/transfers/{op.result_id}/disputes",
+            {"reason": "not_received", "note": "bank test dispute"},
+            deadline=deadline,
+        )
+        if answer is None:
+            return
+        status, body = answer
+        if status == 201:
+            case.dispute_id = body["id"]
+        elif status == 409 and body.get("code") == "dispute_already_open":  # our first attempt landed
+            found = await self._sender_case(session, case, deadline)
+            case.dispute_id = found["id"] if found else None
+        if case.dispute_id is None:
+            case.outcome = f"dispute refused {status} {body.get('code')}"
+            self.report.anomaly(f"dispute of transfer {op.result_id}: {status} {body}")
+            return
+        count["dispute opened"] += 1
+        answer = await self._call(
+            session,
+            maker,
+            f"/api/v1/admin/disputes/{case.dispute_id}/resolve",
+            {"outcome": "reverse", "note": "bank test: reverse"},
+            deadline=deadline,
+        )
+        if answer is None or answer[0] != 202:
+            case.outcome = "proposal refused"
+            self.report.anomaly(f"proposing the reversal of dispute {case.dispute_id}: {answer}")
+            return
+        case.approval_id = answer[1]["approval_id"]
+        count["reversal proposed (202)"] += 1
+        if case.drain:
+            # Before the second admin approves, the recipient spends what they have: the reversal
+            # must then be refused whole (409), never leave a negative balance or half a reversal.
+            await self._spend_all(session, op, deadline)
+        answer = await self._call(
+            session, checker, f"/api/v1/admin/approvals/{case.approval_id}/approve", {}, deadline=deadline
+        )
+        if answer is None:
+            return
+        status, body = answer
+        if status == 200:
+            case.outcome, case.reversal_id = "reversed", body["result"].get("reversal_id")
+        elif status == 409 and body.get("code") in ("reversal_insufficient_funds", "nothing_to_reverse"):
+            case.outcome = body["code"]
+        elif status == 409 and body.get("code") == "approval_not_pending":  # our first approval landed
+            found = await self._sender_case(session, case, deadline)
+            if found and found["status"] == "resolved_reversed":
+                case.outcome, case.reversal_id = "reversed", found["reversal_id"]
+        if case.outcome == "unknown":
+            self.report.anomaly(f"approving the reversal of dispute {case.dispute_id}: {status} {body}")
+        elif case.outcome == "reversed":
+            count["reversal approved (200)"] += 1
+        else:
+            count[f"reversal refused (409): {case.outcome}"] += 1
+
+    async def _spend_all(self, session: aiohttp.ClientSession, original: Op, deadline: float) -> None:
+        """The recipient of `original` sends their whole available balance to someone else (an
+        ordinary transfer of the workload, counted and checked like the others); again if the
+        balance changed meanwhile (declined), up to three times."""
+        spender = original.counterparty
+        assert spender is not None
+        for _ in range(3):
+            answer = await self._call(session, spender, "/api/v1/wallet", None, deadline=deadline)
+            if answer is None or answer[0] != 200 or Decimal(answer[1]["available_balance"]) < CENT:
+                return
+            to = self.rng.choice([u for u in self.users if u not in (spender, original.user)])
+            amount = Decimal(answer[1]["available_balance"])
+            body = {"recipient": to.handle, "amount": str(amount), "pin": spender.pin, "note": "bank test: spends all"}
+            op = Op(
+                kind="transfer",
+                user=spender,
+                key=f"bank-{secrets.token_hex(8)}",
+                body=body,
+                path="/api/v1/transfers",
+                amount=amount,
+                counterparty=to,
+            )
+            self.ops.append(op)
+            await self.attempt(session, op, max_attempts=20, deadline=deadline)
+            self.report.operations[f"recipient spent all before the approval: transfer {op.outcome}"] += 1
+            if op.outcome == "acked":
+                return
+
+    async def operators(self, until: float) -> None:
+        """Every few seconds a sender disputes one of their acknowledged transfers, and the two
+        admins reverse it (a case started before `until` is finished, with its own deadline)."""
+        taken: set[str] = set()
+        async with self.session() as session:
+            while time.monotonic() < until:
+                await asyncio.sleep(self.config.dispute_interval * self.rng.uniform(0.6, 1.4))
+                candidates = [
+                    o for o in self.ops if o.kind == "transfer" and o.outcome == "acked" and o.result_id not in taken
+                ]
+                if not candidates:
+                    continue
+                drain = self.rng.random() < 0.4
+                if drain:  # a large transfer: what comes in before the approval hardly covers it
+                    candidates = sorted(candidates, key=lambda o: o.amount)[-max(1, len(candidates) // 4) :]
+                case = Case(transfer=self.rng.choice(candidates), drain=drain)
+                taken.add(str(case.transfer.result_id))
+                self.cases.append(case)
+                await self._reverse(session, case, time.monotonic() + 120)
+
+    def reversal_ops(self) -> None:
+        """Each reversal an approval answered becomes an operation the clients were told of (from
+        the original's recipient back to its sender)."""
+        for case in self.cases:
+            self.report.operations[f"dispute case {case.outcome}"] += 1
+            if case.outcome == "reversed":
+                original = case.transfer
+                assert original.counterparty is not None
+                self.ops.append(
+                    Op(
+                        kind="reversal",
+                        user=original.counterparty,
+                        key=f"reversal-of-{original.result_id}",
+                        body={},
+                        path="",
+                        outcome="acked",
+                        result_id=case.reversal_id,
+                        counterparty=original.user,
+                    )
+                )
+            elif case.outcome == "unknown":
+                self.report.anomaly(f"dispute case of transfer {case.transfer.result_id} never resolved")
 
     async def auditor(self, until: float) -> None:
         """Reads the ledger in one snapshot every second and checks the invariants there."""
@@ -467,12 +859,22 @@ class Bank:
                 if op.outcome != "acked":
                     raise AssertionError(f"seeding {user.handle}: {op.status} after {op.attempts} attempts")
 
+    async def make_admins(self) -> None:
+        """The maker and the checker of the reversals (the operator command, as `make admin`)."""
+        for _ in range(2):
+            admin = await asyncio.to_thread(register_user, self.url)
+            self.admins.append(await asyncio.to_thread(make_admin, self.stack, admin))
+
     async def run(self) -> BankReport:
         await self.seed_balances()
+        if self.config.reversals:
+            await self.make_admins()
         started = time.monotonic()
         until = started + self.config.duration
         tasks = [asyncio.create_task(self.client(i, until)) for i in range(self.config.clients)]
         tasks.append(asyncio.create_task(self.auditor(until)))
+        if self.config.reversals:
+            tasks.append(asyncio.create_task(self.operators(until)))
         if self.config.faults:
             tasks.append(
                 asyncio.create_task(
@@ -501,6 +903,7 @@ class Bank:
                 )
             )
         await asyncio.gather(*tasks)
+        self.reversal_ops()
         await self.sim.reset()  # every provider fault off: what is pending gets confirmed
         progress("load over; settling unknown operations")
         self.report.figures["load seconds"] = round(time.monotonic() - started, 1)
@@ -543,7 +946,13 @@ class Bank:
         self.report.figures["operations unknown at the end of the load"] = len(unknown)
         async with self.session() as session:
             for op in unknown:
-                await self.attempt(session, op, max_attempts=op.attempts + 200, deadline=deadline)
+                if op.kind != "schedule":  # resolved by its note (no Idempotency-Key to replay)
+                    await self.attempt(session, op, max_attempts=op.attempts + 200, deadline=deadline)
+        if any(op.kind == "schedule" for op in self.ops):
+            progress("waiting until every scheduled transfer has run")
+            begun = time.monotonic()
+            await self.schedules_settled()
+            self.report.figures["seconds until every scheduled transfer had run"] = round(time.monotonic() - begun, 1)
         for op in self.ops:
             self.report.operations[f"{op.kind} {op.outcome}"] += 1
             if op.method:
@@ -557,7 +966,7 @@ class Bank:
         self.report.figures["seconds until no funding operation was pending"] = round(time.monotonic() - begun, 1)
         final = await funding_statuses(self.db_url)
         for op in self.ops:
-            if op.outcome == "acked" and op.kind not in PERSON_TO_PERSON:
+            if op.outcome == "acked" and op.kind in FUNDING:
                 op.final_status = final.get(op.result_id or "")
                 self.report.operations[f"{op.label} acked, finally {op.final_status}"] += 1
 
@@ -580,6 +989,9 @@ class Bank:
             self.report.anomaly(p)
         for p in await self.reconciliation():
             self.report.anomaly(p)
+        if any(op.kind == "schedule" for op in self.ops):
+            for p in await self.schedule_checks():
+                self.report.anomaly(p)
         progress("ledger and API checked; waiting for every event to be delivered")
         started = time.monotonic()
         for p in await events_delivered_once(self.db_url, wait_seconds=self.config.settle_timeout):
@@ -685,7 +1097,7 @@ class Bank:
                 user.extra["history_statuses"] = statuses
             self.report.figures["sum of balances via the API"] = str(total)
         for op in acked:
-            if op.kind not in PERSON_TO_PERSON:
+            if op.kind in FUNDING:
                 # The client's book of a funding operation: once in its owner's history, with the
                 # status the ledger ended with.
                 n = op.user.extra.get("history_transfers", Counter()).get(op.result_id, 0)
@@ -696,7 +1108,9 @@ class Bank:
                         f"with status {shown}, the ledger says {op.final_status}"
                     )
                 continue
-            assert op.counterparty is not None  # set for every transfer and refund
+            if op.kind not in PERSON_TO_PERSON:  # a schedule: its occurrences are checked as `scheduled`
+                continue
+            assert op.counterparty is not None  # set for every transfer, refund, occurrence and reversal
             for side in (op.user, op.counterparty):
                 n = side.extra.get("history_transfers", Counter()).get(op.result_id, 0)
                 if n != 1:
@@ -735,12 +1149,15 @@ async def ledger_invariants(db_url: str, acked: list[Op]) -> list[str]:
                 "FROM ledger.postings GROUP BY account_id) p ON p.account_id = a.id "
                 "WHERE a.balance <> coalesce(p.s, 0)"
             )
-            # Refunds of a transfer never add up to more than it moved (the contract's invariant,
-            # however many were sent at once or retried under the faults).
-            over_refunded = await conn.fetch(
-                "SELECT o.id, o.amount, sum(r.amount) AS refunded FROM ledger.journal_entries o "
-                "JOIN ledger.journal_entries r ON r.refund_of = o.id GROUP BY o.id, o.amount "
-                "HAVING sum(r.amount) > o.amount"
+            # Refunds and a reversal of a transfer never add up to more than it moved (the
+            # contract's invariant, however many were sent at once or retried under the faults); a
+            # transfer is reversed at most once, and a reversal gives back all that was left of it.
+            returned = await conn.fetch(
+                "SELECT o.id, o.amount, r.returned, r.reversals FROM (SELECT coalesce(refund_of, reversal_of) "
+                "AS original, sum(amount) AS returned, count(reversal_of) AS reversals FROM ledger.journal_entries "
+                "WHERE refund_of IS NOT NULL OR reversal_of IS NOT NULL GROUP BY 1) r "
+                "JOIN ledger.journal_entries o ON o.id = r.original "
+                "WHERE r.returned > o.amount OR r.reversals > 1 OR (r.reversals = 1 AND r.returned <> o.amount)"
             )
             unbalanced = await conn.fetchval(
                 "SELECT count(*) FROM (SELECT entry_id FROM ledger.postings GROUP BY entry_id "
@@ -771,8 +1188,11 @@ async def ledger_invariants(db_url: str, acked: list[Op]) -> list[str]:
         problems.append(f"{drift} accounts whose balance differs from the sum of their postings")
     if unbalanced:
         problems.append(f"{unbalanced} journal entries whose postings do not sum to zero")
-    for row in over_refunded:
-        problems.append(f"transfer {row['id']} of {row['amount']} was refunded {row['refunded']} in total")
+    for row in returned:
+        problems.append(
+            f"transfer {row['id']} of {row['amount']} got {row['returned']} back in refunds and "
+            f"{row['reversals']} reversals"
+        )
     for op in acked:
         postings = found.get(op.result_id)
         expected = 2  # every entry moves money between two accounts (funding accounts for top-ups/withdrawals)
@@ -891,7 +1311,7 @@ async def funding_matches_provider(
     figures["funding operations by kind, method, status"] = dict(
         sorted(Counter(f"{r['kind']} {r['method']} {r['status']}" for r in operations.values()).items())
     )
-    told = {o.result_id: o for o in ops if o.outcome == "acked" and o.kind not in PERSON_TO_PERSON}
+    told = {o.result_id: o for o in ops if o.outcome == "acked" and o.kind in FUNDING}
     for op_id, row in operations.items():
         if op_id in (outside or set()):
             continue
@@ -978,8 +1398,8 @@ async def events_delivered_once(db_url: str, *, wait_seconds: float) -> list[str
     per_entry: Counter = Counter()
     for ev in events:
         data = json.loads(ev["payload"]) if isinstance(ev["payload"], str) else ev["payload"]
-        if ev["event_type"].endswith(".completed"):
-            per_entry[data.get("transfer_id") or data.get("transaction_id")] += 1
+        if ev["event_type"].endswith(".completed") or ev["event_type"] == "transfer.reversed":
+            per_entry[data.get("transfer_id") or data.get("transaction_id") or data.get("reversal_id")] += 1
         want, want_notes = EXPECTED_PER_EVENT[ev["event_type"]]
         if ev["event_type"] == "transfer.completed" and data.get("refund_of"):
             want_notes = 0  # told by the refund's `refund.created`

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from proof_support.bank import FUNDING_SETTINGS, GENEROUS_LIMITS, GENEROUS_MONEY_LIMITS, Bank, BankConfig
+from proof_support.bank import (
+    FUNDING_SETTINGS,
+    GENEROUS_LIMITS,
+    GENEROUS_MONEY_LIMITS,
+    SCHEDULE_SETTINGS,
+    Bank,
+    BankConfig,
+)
 from proof_support.bank_aliases import AliasScenario
 from proof_support.relays import start_relays
 
@@ -62,7 +69,12 @@ def bank_stack(bank_pg: PostgresHandle, tmp_path_factory: pytest.TempPathFactory
         bank_pg,
         prefix="bank",
         data_dir=tmp_path_factory.mktemp("bank-stack"),
-        extra_env={"GATEWAY_RATE_LIMITS": GENEROUS_LIMITS, **GENEROUS_MONEY_LIMITS, **FUNDING_SETTINGS},
+        extra_env={
+            "GATEWAY_RATE_LIMITS": GENEROUS_LIMITS,
+            **GENEROUS_MONEY_LIMITS,
+            **FUNDING_SETTINGS,
+            **SCHEDULE_SETTINGS,
+        },
     ) as stack:
         start_relays(stack)
         yield stack
@@ -79,6 +91,8 @@ async def test_bank_under_faults(bank_stack, bank_pg, artifacts_dir):
         duration=duration,
         clients=int(os.environ.get("BANK_CLIENTS", "8")),
         fault_interval=float(os.environ.get("BANK_FAULT_INTERVAL", "3")),
+        schedules=True,
+        reversals=True,
     )
     # Handles renamed and released under the load, paid all along (its own users and money).
     aliases = AliasScenario.prepare(bank_stack.gateway_url)
@@ -102,6 +116,12 @@ async def test_bank_under_faults(bank_stack, bank_pg, artifacts_dir):
     # that no transfer's refunds add up to more than it ran in every audit).
     assert acked.get("refund acked", 0) > 0, report.render()
     assert report.operations.get("refund (above) refused: refund_exceeds_transfer", 0) > 0, report.render()
+    # Scheduled one-off transfers ran (each exactly once: schedule_checks), and disputed transfers
+    # were reversed by two admins (never more than was left of them: the ledger audit).
+    assert acked.get("schedule acked", 0) > 5 and acked.get("scheduled acked", 0) > 5, report.render()
+    assert report.operations.get("reversal approved (200)", 0) > 0, report.render()
+    # ... and refused whole when the recipient had spent the money first.
+    assert report.operations.get("reversal refused (409): reversal_insufficient_funds", 0) > 0, report.render()
     finally_ = report.operations
     assert finally_.get("withdrawal (bank) acked, finally completed", 0) > 0, report.render()
     assert finally_.get("topup (bank) acked, finally completed", 0) > 0, report.render()

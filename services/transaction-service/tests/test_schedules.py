@@ -6,13 +6,16 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 import pytest
 
 from instapay_common.db import rawsql
 from instapay_common.db.rawsql import Sql
 from instapay_stack.e2e import DEFAULT_PIN as PIN
 from instapay_stack.testing import internal_headers
+from transaction_service.scheduler import conninfo
 from transaction_service.service.schedule_calendar import first_tick_after, occurrence_at
 from transaction_service.service.schedule_runs import due_occurrences, run_occurrence
 
@@ -346,3 +349,40 @@ async def test_the_worker_in_the_service_runs_due_schedules(ctx_factory):
         assert rows[made[0]["id"]]["status"] == "completed" and rows[made[0]["id"]]["last_outcome"] == "completed"
         assert rows[made[1]["id"]]["status"] == "active" and rows[made[1]["id"]]["runs"] == 1
         assert await ctx.balances(friend) == (Decimal("10.00"), Decimal("10.00"))
+
+
+@pytest.mark.timeout(90)
+async def test_the_worker_runs_schedules_again_after_its_database_connections_were_dropped(ctx_factory):
+    """A restart of PostgreSQL breaks the worker's connections and refuses new ones for a moment:
+    procrastinate then stops the worker (its LISTEN cannot reconnect), and the service starts it
+    again (else no schedule would ever run in this process again, while its API kept answering)."""
+    async with ctx_factory(schedule_worker_enabled=True, schedule_scan_seconds=1) as ctx:
+        me, friend = await ctx.user(balance="100.00"), await ctx.user()
+        await asyncio.sleep(2)  # the worker's connections (LISTEN, heartbeat, deferrer) are open
+        # As a restart of the server: every connection to this test's own database is dropped, and
+        # for 3 s no new one is accepted (the service's own pool recovers by itself). Done from
+        # the server's `postgres` database: a database cannot refuse the connection doing it.
+        url = urlsplit(conninfo(ctx.settings.database_url))
+        name = url.path.lstrip("/")
+        admin = await asyncpg.connect(urlunsplit(url._replace(path="/postgres")))
+        try:
+            await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            try:
+                dropped = await admin.fetchval(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1", name
+                )
+                await asyncio.sleep(3)
+            finally:
+                await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        finally:
+            await admin.close()
+        assert dropped > 0
+        await asyncio.sleep(2)
+        made = (await _create(ctx, me, friend, repeat="none", start_at=_at(1.0), amount="7.00")).json()
+        for _ in range(400):
+            if (await _one(ctx, me, made["id"]))["runs"] == 1:
+                break
+            await asyncio.sleep(0.1)
+        row = await _one(ctx, me, made["id"])
+        assert row["status"] == "completed" and row["last_outcome"] == "completed", row
+        assert await ctx.balances(friend) == (Decimal("7.00"), Decimal("7.00"))

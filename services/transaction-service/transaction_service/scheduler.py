@@ -11,6 +11,10 @@ inside this service's process (a lifespan hook), on every replica.
   due, so the next scan (on any replica, or this one restarted) defers it again. The killed job
   stays `doing` until `schedules.retry_stalled` (every minute) retries the jobs of workers
   without a heartbeat for 30 s; that retry then finds the occurrence done or runs it.
+- The worker is restarted when it stops on its own: procrastinate stops a worker whose side task
+  (heartbeat, LISTEN, periodic deferrer) failed, e.g. the LISTEN connection lost and the server
+  refusing a new one for a moment (a restart of PostgreSQL); without a restart the process would
+  serve requests and never run a schedule again (the bank test found it).
 - The schedules table is the truth and the jobs are derived from it: a crash between any two
   steps loses nothing, and no job has to be deferred in the same transaction as a schedule.
 
@@ -44,6 +48,8 @@ SCAN_TASK = "schedules.scan"
 RETRY_TASK = "schedules.retry_stalled"
 # Jobs of workers whose heartbeat (every 10 s) is older than this are taken as dead.
 STALLED_AFTER_SECONDS = 30.0
+# Pause before a worker that stopped (its database went away) is started again.
+RESTART_AFTER_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +125,25 @@ def build_queue(settings: TransactionSettings) -> App:
     return app
 
 
+async def run_worker_forever(queue: App, *, name: str, concurrency: int, deps: Deps) -> None:
+    """The queue's worker until cancelled: started again whenever it stops or fails (a worker
+    killed with its process is the scan's and `retry_stalled`'s business, see the module doc)."""
+    while True:
+        try:
+            await queue.run_worker_async(
+                name=name,
+                concurrency=concurrency,
+                install_signal_handlers=False,
+                delete_jobs="successful",
+                shutdown_graceful_timeout=5.0,
+                additional_context={"deps": deps},
+            )
+            log.warning("schedule_worker_stopped")
+        except Exception as exc:  # any failure: log it, start again
+            log.warning("schedule_worker_failed", error=repr(exc))
+        await asyncio.sleep(RESTART_AFTER_SECONDS)
+
+
 @asynccontextmanager
 async def schedule_worker(app: FastAPI) -> AsyncIterator[None]:
     """Lifespan hook: the queue's worker as a background task of this process."""
@@ -129,13 +154,11 @@ async def schedule_worker(app: FastAPI) -> AsyncIterator[None]:
     queue = build_queue(settings)
     async with queue.open_async():
         worker = asyncio.create_task(
-            queue.run_worker_async(
+            run_worker_forever(
+                queue,
                 name=f"{socket.gethostname()}-{os.getpid()}",
                 concurrency=settings.schedule_worker_concurrency,
-                install_signal_handlers=False,
-                delete_jobs="successful",
-                shutdown_graceful_timeout=5.0,
-                additional_context={"deps": Deps(db=app.state.db, settings=settings)},
+                deps=Deps(db=app.state.db, settings=settings),
             ),
             name="schedule_worker",
         )
