@@ -252,6 +252,9 @@ PHONE_NAMES = {"Dashboard": "Home"}
 def open_more_if_needed(page: Page, link) -> None:
     """On a phone the link may be under More: opens the More sheet when the link is not shown."""
     more = page.get_by_role("navigation").get_by_role("button", name=MORE)
+    # Right after a sign-in or a navigation the menu may not be drawn yet: wait for the link or
+    # the More button before deciding (a check made too early left the sheet closed).
+    expect(link.or_(more).first).to_be_visible()
     if link.count() == 0 and more.count() == 1 and more.get_attribute("aria-expanded") != "true":
         more.click()
 

@@ -93,7 +93,7 @@ def test_refund_report_and_receipt(new_page, console, screenshots: Path, sms, la
 
     # --- The receipt: a PDF file, fetched with the session -----------------------------------------
     with a.expect_download() as download:
-        a.get_by_role("button", name=w["txd.download"]).click()
+        a.get_by_role("button", name=w["webui.receipt.download"]).click()
     saved = download.value
     assert saved.suggested_filename == f"instapay-receipt-{transfer['reference']}.pdf"
     assert Path(saved.path()).read_bytes().startswith(b"%PDF")
