@@ -134,9 +134,11 @@ export function Scheduled() {
       {adding ? (
         <ScheduleForm to={params.get("to") ?? ""} amount={params.get("amount") ?? ""} />
       ) : (
-        <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
-          {t("sched.new")}
-        </button>
+        <p>
+          <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
+            {t("sched.new")}
+          </button>
+        </p>
       )}
       <h2 className="h3">{t("sched.list")}</h2>
       {list.isLoading ? <Loading /> : <ErrorBanner error={list.error} />}
