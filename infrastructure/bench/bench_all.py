@@ -73,7 +73,8 @@ def log(msg: str) -> None:
 
 
 def setup_users(stack: Stack, count: int, users_file: Path) -> list:
-    """Users with a PIN and 60,000.00 EGP each (one top-up under the per-transaction maximum)."""
+    """Users with a PIN and 45,000.00 EGP each: one card top-up (a bank one completes later, by
+    callback), under the daily top-up limit of 50,000.00."""
     users = []
     with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
         for _ in range(count):
@@ -82,7 +83,7 @@ def setup_users(stack: Stack, count: int, users_file: Path) -> list:
             resp = client.post(
                 "/api/v1/wallet/topups",
                 headers=headers,
-                json={"amount": "60000.00", "source": {"type": "bank", "reference": "bench"}},
+                json={"amount": "45000.00", "source": {"type": "card", "reference": "card-bench"}},
             )
             if resp.status_code != 201:
                 raise RuntimeError(f"top-up for the benchmark failed: {resp.status_code} {resp.text}")
@@ -104,10 +105,12 @@ async def outbox_backlog(db_url: str) -> int:
         await conn.close()
 
 
-async def _backend_pid(db_url: str) -> int:
+async def _postmaster_pid(db_url: str) -> int:
+    """The server's postmaster: the parent of this connection's backend, read while the backend
+    still runs (once the connection closes, its process and /proc entry are gone)."""
     conn = await asyncpg.connect(db_url)
     try:
-        return int(await conn.fetchval("SELECT pg_backend_pid()"))
+        return parent_pid(int(await conn.fetchval("SELECT pg_backend_pid()")))
     finally:
         await conn.close()
 
@@ -116,7 +119,7 @@ def stack_meter(stack: Stack) -> CpuMeter:
     """Every live process of the stack and its PostgreSQL server (found from one of its backends,
     so the machine's own server and an embedded one are measured alike)."""
     pids = {name: child.proc.pid for name, child in stack.supervisor.children.items() if child.proc.poll() is None}
-    return CpuMeter(pids, postmaster=parent_pid(asyncio.run(_backend_pid(stack.config.database_url))))
+    return CpuMeter(pids, postmaster=asyncio.run(_postmaster_pid(stack.config.database_url)))
 
 
 def drain_seconds(db_url: str, limit: float = 120) -> tuple[int, float]:
