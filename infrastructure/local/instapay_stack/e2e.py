@@ -13,6 +13,7 @@ import asyncio
 import base64
 import json
 import secrets
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,11 +117,14 @@ def send_and_read_code(
     before = len(reader(to, email)) if reader is not None else 0
     c = client or httpx.Client(timeout=TIMEOUT)
     try:
-        _check(
-            c.post(gateway_url + f"/api/v1/auth/verify/{channel}/send", headers=user.auth_headers()),
-            202,
-            f"send {channel} code",
-        )
+        # 503 is "the code could not be sent right now; try again shortly" (nothing stored, no send
+        # counted): a client sends the same request again, as this one does a few times.
+        for wait in (0.5, 1.0, 2.0, 0.0):
+            resp = c.post(gateway_url + f"/api/v1/auth/verify/{channel}/send", headers=user.auth_headers())
+            if resp.status_code != 503 or not wait:
+                break
+            time.sleep(wait)
+        _check(resp, 202, f"send {channel} code")
     finally:
         if client is None:
             c.close()
