@@ -11,6 +11,9 @@ export function useCountdown(): { left: number; start: (seconds: number) => void
   const left = Math.max(0, Math.ceil((end - now) / 1000));
 
   useEffect(() => {
+    // Read the clock when the interval starts too: React may run this effect a moment after the
+    // render that set `end` (a busy tab, a slow test runner), and that moment has already passed.
+    setNow(Date.now());
     if (end <= Date.now()) return;
     const timer = setInterval(() => {
       const t = Date.now();
