@@ -206,6 +206,75 @@ async def test_live_schedules_are_capped_per_user(ctx_factory):
         assert (await _create(ctx, me, friend)).status_code == 201
 
 
+async def _rows(ctx, user) -> int:
+    """The user's schedules in the table itself (not through the API that answers them)."""
+    async with rawsql.connection(ctx.app.state.db) as conn:
+        return int(
+            await conn.fetchval(
+                Sql("SELECT count(*) FROM ledger.scheduled_transfers WHERE user_id = :u"), u=uuid.UUID(user["user_id"])
+            )
+        )
+
+
+async def test_the_same_idempotency_key_answers_the_same_schedule_and_another_body_is_refused(ctx):
+    me, friend = await ctx.user(balance="50.00"), await ctx.user()
+    keyed = {**ctx.auth(me["user_id"]), "Idempotency-Key": "sched-1"}
+    # Due in two seconds: the retry below arrives after `start_at`, and still gets its schedule.
+    body = {"recipient": friend["handle"], "amount": "10", "pin": PIN, "start_at": _at(2), "repeat": "none"}
+    first = await ctx.client.post(URL, headers=keyed, json=body)
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first.headers, first.text
+    await asyncio.sleep(2.2)
+    # The PIN is not compared (a retry may carry a wrong one); the recipient's case and spaces neither.
+    again = await ctx.client.post(
+        URL, headers=keyed, json={**body, "pin": "000000", "recipient": f" {friend['handle'].upper()} "}
+    )
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert await _rows(ctx, me) == 1
+    for changed in ({"amount": "11"}, {"repeat": "weekly"}, {"note": "rent"}, {"start_at": _at(3600)}):
+        r = await ctx.client.post(URL, headers=keyed, json={**body, **changed})
+        assert r.status_code == 422 and r.json()["code"] == "idempotency_key_reused", (changed, r.text)
+    # Keys are the caller's, one namespace with transfers: a transfer's key is not a schedule's.
+    shared = {**ctx.auth(me["user_id"]), "Idempotency-Key": "shared-1"}
+    sent = await ctx.client.post(
+        "/api/v1/transfers", headers=shared, json={"recipient": friend["handle"], "amount": "5", "pin": PIN}
+    )
+    assert sent.status_code == 201, sent.text
+    r = await ctx.client.post(URL, headers=shared, json=body)
+    assert r.status_code == 422 and r.json()["code"] == "idempotency_key_reused"
+    assert await _rows(ctx, me) == 1
+    # A key outside 1-255 characters is refused as on a transfer; no key at all still works.
+    r = await ctx.client.post(URL, headers={**ctx.auth(me["user_id"]), "Idempotency-Key": "k" * 256}, json=body)
+    assert r.status_code == 400 and r.json()["code"] == "idempotency_key_required"
+    plain = {**body, "start_at": _at(3600)}
+    made = [await ctx.client.post(URL, headers=ctx.auth(me["user_id"]), json=plain) for _ in range(2)]
+    assert [r.status_code for r in made] == [201, 201] and made[0].json()["id"] != made[1].json()["id"]
+    assert await _rows(ctx, me) == 3
+
+
+async def test_a_refused_schedule_leaves_its_key_free(ctx):
+    me, friend = await ctx.user(), await ctx.user()
+    keyed = {**ctx.auth(me["user_id"]), "Idempotency-Key": "sched-pin"}
+    body = {"recipient": friend["handle"], "amount": "10", "start_at": _at(3600), "repeat": "weekly"}
+    bad = await ctx.client.post(URL, headers=keyed, json={**body, "pin": "999999"})
+    assert bad.status_code == 403 and bad.json()["code"] == "invalid_pin"
+    ok = await ctx.client.post(URL, headers=keyed, json={**body, "pin": PIN})
+    assert ok.status_code == 201 and "Idempotent-Replayed" not in ok.headers, ok.text
+    assert await _rows(ctx, me) == 1
+
+
+async def test_the_same_key_sent_concurrently_creates_one_schedule(ctx):
+    me, friend = await ctx.user(), await ctx.user()
+    keyed = {**ctx.auth(me["user_id"]), "Idempotency-Key": "sched-race"}
+    body = {"recipient": friend["handle"], "amount": "25.00", "pin": PIN, "start_at": _at(3600), "repeat": "monthly"}
+    answers = await asyncio.gather(*(ctx.client.post(URL, headers=keyed, json=body) for _ in range(8)))
+    assert [r.status_code for r in answers] == [201] * 8
+    assert len({r.text for r in answers}) == 1
+    assert sum(r.headers.get("Idempotent-Replayed") == "true" for r in answers) == 7
+    assert await _rows(ctx, me) == 1
+    assert [s["id"] for s in await _list(ctx, me)] == [answers[0].json()["id"]]
+
+
 # ---- running occurrences
 
 

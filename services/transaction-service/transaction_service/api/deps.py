@@ -15,6 +15,7 @@ from instapay_common.security.scopes import (
 )
 from instapay_common.security.tokens import CurrentPrincipal, Principal, require_role, require_scope
 from instapay_common.web.deps import DbDep as DbDep  # re-exported: routes take every alias from here
+from transaction_service.api.openapi_doc import OPTIONAL_KEY
 from transaction_service.config import TransactionSettings
 from transaction_service.exceptions import IdempotencyKeyRequired
 from transaction_service.funding.provider import FundingProvider
@@ -43,10 +44,21 @@ async def idempotency_key(idempotency_key: Annotated[str | None, Header()] = Non
     return idempotency_key
 
 
+async def optional_idempotency_key(
+    idempotency_key: Annotated[str | None, Header(description=OPTIONAL_KEY)] = None,
+) -> str | None:
+    """A route that also works without a key (it moves no money itself); a key sent must still be
+    1-255 characters, the same 400 as a required one."""
+    if idempotency_key is not None and not 1 <= len(idempotency_key) <= 255:
+        raise IdempotencyKeyRequired("send an Idempotency-Key header of 1-255 characters, or none")
+    return idempotency_key
+
+
 SettingsDep = Annotated[TransactionSettings, Depends(get_settings)]
 PeersDep = Annotated[Peers, Depends(get_peers)]
 FundingDep = Annotated[FundingProvider, Depends(get_funding)]
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]
+OptionalIdempotencyKey = Annotated[str | None, Depends(optional_idempotency_key)]
 WalletReader = Annotated[Principal, require_scope(WALLET_READ)]
 HistoryReader = Annotated[Principal, require_scope(TRANSACTIONS_READ)]
 MoneyMover = Annotated[Principal, require_scope(TRANSFERS_WRITE)]

@@ -7,8 +7,15 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from instapay_common.errors import PROBLEM_RESPONSES
-from transaction_service.api.deps import DbDep, HistoryReader, MoneyMover, PeersDep, SettingsDep
-from transaction_service.api.responses import documented, money_problems
+from transaction_service.api.deps import (
+    DbDep,
+    HistoryReader,
+    MoneyMover,
+    OptionalIdempotencyKey,
+    PeersDep,
+    SettingsDep,
+)
+from transaction_service.api.responses import documented, money_problems, outcome_response
 from transaction_service.schemas import (
     JsonObject,
     ScheduledTransfer,
@@ -31,13 +38,21 @@ router = APIRouter(prefix="/api/v1", tags=["scheduled transfers"], responses=PRO
     },
 )
 async def create_schedule(
-    body: ScheduledTransferIn, principal: MoneyMover, db: DbDep, peers: PeersDep, settings: SettingsDep
-) -> JsonObject:
+    body: ScheduledTransferIn,
+    principal: MoneyMover,
+    key: OptionalIdempotencyKey,
+    db: DbDep,
+    peers: PeersDep,
+    settings: SettingsDep,
+) -> Response:
     """A transfer to run at `start_at` (UTC), once, weekly or monthly, `end_after` times or until
     cancelled; authorised now with the PIN. Each occurrence is a normal transfer (limits, funds,
     frozen wallets) whose history row carries `schedule_id`; a declined one notifies the sender.
-    At most `SCHEDULES_MAX` (20) active or paused (409 `schedules_full`)."""
-    return await schedules.create(db, peers=peers, settings=settings, principal=principal, body=body)
+    At most `SCHEDULES_MAX` (20) active or paused (409 `schedules_full`). An optional
+    Idempotency-Key makes a retry safe: the same key and body answer the same schedule again."""
+    return outcome_response(
+        await schedules.create(db, peers=peers, settings=settings, principal=principal, body=body, key=key)
+    )
 
 
 @router.get(

@@ -13,6 +13,10 @@ Decisions (docs/ARCHITECTURE.md, "Scheduled transfers"):
   once); a new amount applies from the next occurrence on.
 - At most `SCHEDULES_MAX` (20) live (active or paused) schedules per user: each one moves money
   and notifies by itself.
+- Creating one takes an optional Idempotency-Key, kept like a transfer's (the caller's namespace,
+  `execute_once`): a client that lost the answer sends the same request again and gets the same
+  schedule, not a second one. Optional because a schedule moves no money when it is created and
+  the route existed without one.
 """
 
 import uuid
@@ -20,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from instapay_common.db import rawsql
 from instapay_common.db.database import Database
+from instapay_common.db.rawsql import RawConnection
 from instapay_common.errors import ValidationFailed
 from instapay_common.security.tokens import Principal
 from transaction_service.config import TransactionSettings
@@ -51,7 +56,12 @@ from transaction_service.service.checks import (
     pin_and_parties,
     require_verified_sender,
 )
+from transaction_service.service.idempotency import Outcome, execute_once, find_stored, request_hash
 from transaction_service.service.schedule_calendar import as_repeat, first_tick_after, occurrence_at
+
+# The request hash's endpoint: a key sent first with a transfer and then with a schedule is a
+# reused key (422), as for any two endpoints.
+_ENDPOINT = "scheduled_transfer"
 
 
 def schedule_body(s: Schedule) -> JsonObject:
@@ -98,18 +108,46 @@ async def _verify_pin(peers: Peers, principal: Principal, pin: str | None) -> No
         await peers.verify_pin(user_id=principal.user_id, pin=checked)
 
 
+def _request(body: ScheduledTransferIn, note: str | None) -> dict[str, object]:
+    """What a schedule asks for, as its Idempotency-Key compares it (the PIN left out, as for a
+    transfer; `start_at` as the instant it names, whatever offset it was written with)."""
+    return {
+        "recipient": body.recipient.strip().lower(),
+        "amount": fmt(body.amount),
+        "note": note,
+        "start_at": rfc3339(body.start_at.astimezone(UTC)),
+        "repeat": body.repeat,
+        "end_after": body.end_after,
+    }
+
+
 async def create(
-    db: Database, *, peers: Peers, settings: TransactionSettings, principal: Principal, body: ScheduledTransferIn
-) -> JsonObject:
+    db: Database,
+    *,
+    peers: Peers,
+    settings: TransactionSettings,
+    principal: Principal,
+    body: ScheduledTransferIn,
+    key: str | None = None,
+) -> Outcome:
+    """With `key`, a stored answer of (caller, key) is replayed before `start_at` is compared with
+    the clock (a retry that arrives after `start_at` still gets its schedule, not a 422) and before
+    the PIN and the recipient are asked for; the insert then runs once under the key."""
     check_amount(body.amount, settings)
     note = clean_note(body.note, settings)
-    start_at = _check_timing(body, settings)
     user_id = uuid.UUID(principal.user_id)
+    hashed = request_hash(_ENDPOINT, _request(body, note))
+    if key is not None:
+        stored = await find_stored(db, owner_id=user_id, key=key, hashed=hashed)
+        if stored is not None:
+            return stored
+    start_at = _check_timing(body, settings)
     await require_verified_sender(db, user_id)
     recipient, sender = await pin_and_parties(peers, principal, body.pin, body.recipient.strip())
     if recipient["user_id"] == principal.user_id:
         raise SelfTransfer("sender and recipient are the same wallet")
-    async with rawsql.transaction(db) as conn:
+
+    async def work(conn: RawConnection) -> tuple[int, JsonObject]:
         target = await accounts.get(conn, uuid.UUID(recipient["user_id"]))
         if target is None:
             raise RecipientNotFound("the recipient has no wallet")
@@ -127,7 +165,23 @@ async def create(
             start_at=start_at,
             end_after=1 if body.repeat == "none" else body.end_after,
         )
-    return schedule_body(row)
+        return 201, schedule_body(row)
+
+    if key is None:
+        async with rawsql.transaction(db) as conn:
+            status, answer = await work(conn)
+        return Outcome(status=status, body=answer)
+    return await execute_once(
+        db,
+        owner_id=user_id,
+        key=key,
+        hashed=hashed,
+        wait_seconds=settings.idempotency_wait_seconds,
+        work=work,
+        # Its refusals (recipient, `schedules_full`) are not stored declines: they roll the whole
+        # transaction back and leave the key free, so no savepoint is needed.
+        declines_before_writing=True,
+    )
 
 
 async def list_schedules(db: Database, *, principal: Principal, limit: int, cursor: str | None) -> JsonObject:
