@@ -1058,7 +1058,8 @@ export interface paths {
          * @description A transfer to run at `start_at` (UTC), once, weekly or monthly, `end_after` times or until
          *     cancelled; authorised now with the PIN. Each occurrence is a normal transfer (limits, funds,
          *     frozen wallets) whose history row carries `schedule_id`; a declined one notifies the sender.
-         *     At most `SCHEDULES_MAX` (20) active or paused (409 `schedules_full`).
+         *     At most `SCHEDULES_MAX` (20) active or paused (409 `schedules_full`). An optional
+         *     Idempotency-Key makes a retry safe: the same key and body answer the same schedule again.
          */
         post: operations["create_schedule_api_v1_scheduled_transfers_post"];
         delete?: never;
@@ -10056,7 +10057,10 @@ export interface operations {
     create_schedule_api_v1_scheduled_transfers_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional; without it every request creates a new one. Scoped to the caller and kept at least 24 h: the same key with the same body replays the first answer (`Idempotent-Replayed: true`); with another body, 422 `idempotency_key_reused`; while the first is running, 409 `idempotency_in_progress`. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.scheduled_transfer import ScheduledTransfer
 from ...models.scheduled_transfer_in import ScheduledTransferIn
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ScheduledTransferIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -104,15 +107,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ScheduledTransferIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | ScheduledTransfer]:
     """Create Schedule
 
      A transfer to run at `start_at` (UTC), once, weekly or monthly, `end_after` times or until
     cancelled; authorised now with the PIN. Each occurrence is a normal transfer (limits, funds,
     frozen wallets) whose history row carries `schedule_id`; a declined one notifies the sender.
-    At most `SCHEDULES_MAX` (20) active or paused (409 `schedules_full`).
+    At most `SCHEDULES_MAX` (20) active or paused (409 `schedules_full`). An optional
+    Idempotency-Key makes a retry safe: the same key and body answer the same schedule again.
 
     Args:
+        idempotency_key (str | Unset):
         body (ScheduledTransferIn):
 
     Raises:
@@ -125,6 +131,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -138,15 +145,18 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ScheduledTransferIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | ScheduledTransfer | None:
     """Create Schedule
 
      A transfer to run at `start_at` (UTC), once, weekly or monthly, `end_after` times or until
     cancelled; authorised now with the PIN. Each occurrence is a normal transfer (limits, funds,
     frozen wallets) whose history row carries `schedule_id`; a declined one notifies the sender.
-    At most `SCHEDULES_MAX` (20) active or paused (409 `schedules_full`).
+    At most `SCHEDULES_MAX` (20) active or paused (409 `schedules_full`). An optional
+    Idempotency-Key makes a retry safe: the same key and body answer the same schedule again.
 
     Args:
+        idempotency_key (str | Unset):
         body (ScheduledTransferIn):
 
     Raises:
@@ -160,6 +170,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -167,15 +178,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ScheduledTransferIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | ScheduledTransfer]:
     """Create Schedule
 
      A transfer to run at `start_at` (UTC), once, weekly or monthly, `end_after` times or until
     cancelled; authorised now with the PIN. Each occurrence is a normal transfer (limits, funds,
     frozen wallets) whose history row carries `schedule_id`; a declined one notifies the sender.
-    At most `SCHEDULES_MAX` (20) active or paused (409 `schedules_full`).
+    At most `SCHEDULES_MAX` (20) active or paused (409 `schedules_full`). An optional
+    Idempotency-Key makes a retry safe: the same key and body answer the same schedule again.
 
     Args:
+        idempotency_key (str | Unset):
         body (ScheduledTransferIn):
 
     Raises:
@@ -188,6 +202,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -199,15 +214,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ScheduledTransferIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | ScheduledTransfer | None:
     """Create Schedule
 
      A transfer to run at `start_at` (UTC), once, weekly or monthly, `end_after` times or until
     cancelled; authorised now with the PIN. Each occurrence is a normal transfer (limits, funds,
     frozen wallets) whose history row carries `schedule_id`; a declined one notifies the sender.
-    At most `SCHEDULES_MAX` (20) active or paused (409 `schedules_full`).
+    At most `SCHEDULES_MAX` (20) active or paused (409 `schedules_full`). An optional
+    Idempotency-Key makes a retry safe: the same key and body answer the same schedule again.
 
     Args:
+        idempotency_key (str | Unset):
         body (ScheduledTransferIn):
 
     Raises:
@@ -222,5 +240,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
