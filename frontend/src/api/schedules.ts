@@ -41,7 +41,9 @@ const path = (id: string) => `/api/v1/scheduled-transfers/${encodeURIComponent(i
 
 export const schedulesApi = {
   list: () => request<SchedulePage>("GET", "/api/v1/scheduled-transfers?limit=100"),
-  create: (body: ScheduleIn) => request<Schedule>("POST", "/api/v1/scheduled-transfers", { body }),
+  /** The Idempotency-Key (optional on the server) makes a retry after a lost answer the same schedule. */
+  create: (key: string, body: ScheduleIn) =>
+    request<Schedule>("POST", "/api/v1/scheduled-transfers", { body, headers: { "Idempotency-Key": key } }),
   change: (id: string, body: ScheduleChange) => request<Schedule>("PATCH", path(id), { body }),
   cancel: (id: string) => request<void>("DELETE", path(id)),
 };

@@ -1,8 +1,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { localInputToIso, schedulesApi, toLocalInput, type Repeat, type Schedule } from "../api/schedules";
+import { ApiError } from "../api/http";
+import { localInputToIso, schedulesApi, toLocalInput, type Repeat, type Schedule, type ScheduleIn } from "../api/schedules";
 import { useI18n } from "../i18n/I18nProvider";
 import { focusFirstInvalid } from "../lib/focus";
+import { useAttemptKeys } from "../lib/useAttemptKeys";
 import { normaliseRecipient } from "../lib/phone";
 import { normaliseAmount, validateAmount, validatePin, validateRecipient } from "../lib/validation";
 import { Bdi } from "./Bdi";
@@ -30,7 +32,9 @@ export function scheduleErrors(v: { recipient: string; amount: string; startAt: 
 /**
  * A new scheduled transfer: to whom, how much, once / weekly / monthly from a start date and time
  * (the device's local time, sent as UTC), how many times, authorised with the PIN. The server
- * resolves the recipient like a transfer and answers the masked name, shown on the result.
+ * resolves the recipient like a transfer and answers the masked name, shown on the result. Each
+ * attempt carries its own Idempotency-Key (lib/idempotency.ts, as Send): a retry after a lost
+ * answer gets the schedule already made instead of a second one.
  */
 export function ScheduleForm({ to = "", amount: initialAmount = "", onCreated }: { to?: string; amount?: string; onCreated?: (s: Schedule) => void }) {
   const { t, money, dateTime } = useI18n();
@@ -43,14 +47,19 @@ export function ScheduleForm({ to = "", amount: initialAmount = "", onCreated }:
   const [occurrences, setOccurrences] = useState("");
   const [pin, setPin] = useState("");
   const [touched, setTouched] = useState(false);
+  const keys = useAttemptKeys();
   const create = useMutation({
-    mutationFn: schedulesApi.create,
+    mutationFn: (v: { key: string; body: ScheduleIn }) => schedulesApi.create(v.key, v.body),
     onSuccess: (s) => {
+      keys.settle(false);
       setPin("");
       void qc.invalidateQueries({ queryKey: ["scheduled-transfers"] });
       onCreated?.(s);
     },
-    onError: () => setPin(""),
+    onError: (err) => {
+      keys.settle(err instanceof ApiError && err.outcomeUnknown);
+      setPin("");
+    },
   });
   const amountValue = normaliseAmount(amount);
   const errs = scheduleErrors({ recipient, amount: amountValue, startAt, occurrences, pin, repeat });
@@ -60,15 +69,16 @@ export function ScheduleForm({ to = "", amount: initialAmount = "", onCreated }:
     if (Object.values(errs).some(Boolean)) return focusFirstInvalid(e.currentTarget, () => setTouched(true));
     if (create.isPending) return;
     const n = occurrences.trim();
-    create.mutate({
+    const asked = {
       recipient: normaliseRecipient(recipient.trim()),
       amount: amountValue,
       note: note.trim() || undefined,
-      pin,
       start_at: localInputToIso(startAt) ?? "",
       repeat,
       end_after: repeat !== "none" && n ? Number(n) : undefined,
-    });
+    };
+    // The key follows what is asked, not the PIN (the server leaves the PIN out of its comparison).
+    create.mutate({ key: keys.keyFor(asked), body: { ...asked, pin } });
   }
 
   const err = (key: string | null) => (touched && key ? t(key) : null);

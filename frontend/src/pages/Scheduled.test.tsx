@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { localInputToIso, toLocalInput } from "../api/schedules";
 import { scheduleErrors } from "../components/ScheduleForm";
-import { fakeServer, json, renderWithProviders } from "../test/render";
+import { fakeServer, json, networkError, renderWithProviders } from "../test/render";
 import { Scheduled } from "./Scheduled";
 
 afterEach(() => vi.unstubAllGlobals());
@@ -107,6 +107,37 @@ describe("Scheduled", () => {
       end_after: 4,
     });
     expect(await screen.findByTestId("schedule-created")).toHaveTextContent("Bassem Y.");
+  });
+
+  it("sends an Idempotency-Key per attempt: the same one again after a lost answer, a new one after an answer", async () => {
+    const { server, user } = setup(
+      {
+        "GET /api/v1/scheduled-transfers": page(),
+        "POST /api/v1/scheduled-transfers": [
+          () => networkError(),
+          () => json(409, { code: "schedules_full", detail: "full" }),
+          () => json(201, schedule({ runs: 0 })),
+        ],
+      },
+      "/scheduled?new=1&to=bassem&amount=250",
+    );
+    const form = await screen.findByTestId("schedule-form");
+    const submit = async () => {
+      await user.type(within(form).getByLabelText("Transaction PIN"), "482915"); // cleared after each answer
+      await user.click(within(form).getByRole("button", { name: "Schedule transfer" }));
+    };
+    await submit();
+    expect(await screen.findByRole("alert")).toHaveTextContent("Could not reach the server");
+    await submit();
+    expect(await screen.findByRole("alert")).toHaveTextContent("Cancel one first");
+    await submit();
+    expect(await screen.findByTestId("schedule-created")).toHaveTextContent("Bassem Y.");
+
+    const keys = server.calls.filter((c) => c.method === "POST").map((c) => c.headers["Idempotency-Key"]);
+    expect(keys).toHaveLength(3);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]); // outcome unknown: the retry is the same attempt
+    expect(keys[2]).not.toBe(keys[1]); // the refusal was an answer: a new attempt
   });
 
   it("refuses a start in the past and a bad number of transfers before asking the server", () => {
