@@ -165,6 +165,22 @@ def test_an_admin_freezes_and_unfreezes_a_wallet_and_its_owner_is_told(
     owner.keyboard.press("Escape")
     told("wallet.unfrozen", "Your wallet is active again")
 
+    # Approvals reads both as actions in words, with the wallet each left as the wallet panel shows it.
+    admin.goto("/admin/approvals")
+    for action, name, reason, status in (
+        ("wallet.freeze", "Freeze a wallet", "Card reported stolen", "Frozen"),
+        ("wallet.unfreeze", "Unfreeze a wallet", "Documents checked", "Active"),
+    ):
+        item = admin.locator(f'[data-testid="approval"][data-action="{action}"]').filter(has_text=mona_id).first
+        expect(item.get_by_test_id("approval-action")).to_have_text(name)
+        expect(item.get_by_test_id("approval-payload")).to_contain_text(f"Reason{reason}")
+        result = item.get_by_test_id("approval-wallet")
+        expect(result).to_contain_text(f"Status{status}")
+        expect(result).to_contain_text(re.compile(r"AvailableEGP [\d,]+\.\d\d"))
+        expect(result).to_contain_text("Limit per transaction")
+        expect(item).not_to_contain_text(re.compile(r"available_balance|per_transaction|[{}]"))
+    assert_fits(admin, 375)
+
     # The overview in Arabic, on the phone.
     set_language(admin, olga, "ar")
     admin.goto("/admin")

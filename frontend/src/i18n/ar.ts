@@ -737,4 +737,12 @@ export const ar: Record<MessageId, string> = {
   "adm.limits.none": "أدخل حدًا جديدًا واحدًا على الأقل.",
   "adm.limits.proposed": "تم اقتراح تغيير حدود {name}: يسري التغيير عندما يوافق عليه مسؤول آخر.",
   "webui.wh.reason.client_revoked": "عُطّلت نهائيًا: حُذف عميل الواجهة البرمجية التابع لها أو أُلغي.",
+  // gaps
+  "gaps.appr.action.wallet.freeze": "تجميد محفظة",
+  "gaps.appr.action.wallet.unfreeze": "إلغاء تجميد محفظة",
+  "gaps.appr.action.wallet.limits": "تغيير حدود الإنفاق لمحفظة",
+  "gaps.limit.per_transaction": "الحد للعملية الواحدة",
+  "gaps.limit.daily": "الحد اليومي",
+  "gaps.limit.monthly": "الحد الشهري",
+  "gaps.limit.default": "العودة إلى الحد الافتراضي",
 };

@@ -735,6 +735,14 @@ export const en = {
   "adm.limits.none": "Enter at least one new limit.",
   "adm.limits.proposed": "Changing the limits of {name} is proposed: it takes effect when another admin approves it.",
   "webui.wh.reason.client_revoked": "Turned off for good: its API client was deleted or revoked.",
+  // gaps
+  "gaps.appr.action.wallet.freeze": "Freeze a wallet",
+  "gaps.appr.action.wallet.unfreeze": "Unfreeze a wallet",
+  "gaps.appr.action.wallet.limits": "Change a wallet's spending limits",
+  "gaps.limit.per_transaction": "Limit per transaction",
+  "gaps.limit.daily": "Limit per day",
+  "gaps.limit.monthly": "Limit per month",
+  "gaps.limit.default": "Back to the default",
 } as const;
 
 export type MessageId = keyof typeof en;

@@ -8,6 +8,7 @@ import { ErrorBanner, SuccessBanner } from "../../components/ErrorBanner";
 import { Loading } from "../../components/States";
 import { useI18n } from "../../i18n/I18nProvider";
 import { subjectOf } from "../../session/roles";
+import { actionName, isWalletAction, WalletPayload, WalletResult, walletOf } from "./ApprovalWallet";
 import { DetailsList } from "./DetailsList";
 
 /** A pending proposal past its expiry is expired, whether or not the server has marked it yet. */
@@ -38,7 +39,9 @@ export function disputeDecision(a: Approval): { outcome: "reverse" | "reject"; n
  * approves or rejects them. The proposer's own proposals have no Approve or Reject button (the
  * server refuses a self-approval with 403 as well); an expired proposal says so and can only be
  * proposed again. A dispute decision reads as one (outcome, note, the case's reference) rather
- * than as its raw payload, and once approved shows what it did (its `result`).
+ * than as its raw payload, and once approved shows what it did (its `result`). A wallet action
+ * (freeze, unfreeze, limits) reads by its name, its reason and limits, and the wallet it left, as
+ * the wallet panel shows a wallet (ApprovalWallet.tsx).
  */
 export function Approvals() {
   const { t } = useI18n();
@@ -140,11 +143,19 @@ function ApprovalItem({ approval: a, dispute, status, mine, busy, onApprove, onR
   const decision = disputeDecision(a);
   const resolved = decision && a.result ? (a.result as Partial<AdminDispute>) : null;
   const reference = dispute?.reference ?? resolved?.reference;
-  const what = decision ? t(`webadmin.appr.dispute_${decision.outcome}`) : a.action;
+  const what = decision ? t(`webadmin.appr.dispute_${decision.outcome}`) : actionName(t, a.action);
   return (
     <li className={`approval${status === "pending" ? " is-pending" : ""}`} data-testid="approval" data-status={status} data-action={a.action}>
       <div className="wh-head">
-        {decision ? <strong className="audit-action">{what}</strong> : <code className="mono audit-action">{a.action}</code>}
+        {what !== a.action ? (
+          <strong className="audit-action" data-testid="approval-action">
+            {what}
+          </strong>
+        ) : (
+          <code className="mono audit-action" data-testid="approval-action">
+            {a.action}
+          </code>
+        )}
         <span className={`tag ${STATUS_TAG[status] ?? "tag-warn"}`} data-testid="approval-status">
           {t(statusKey) === statusKey ? status : t(statusKey)}
         </span>
@@ -199,7 +210,11 @@ function ApprovalItem({ approval: a, dispute, status, mine, busy, onApprove, onR
         <Decider label="webui.appr.approved_by" at="webui.appr.approved_at" by={a.approved_by} when={a.approved_at} />
         <Decider label="webadmin.appr.rejected_by" at="webadmin.appr.rejected_at" by={a.rejected_by} when={a.rejected_at} />
       </dl>
-      {!decision && Object.keys(a.payload).length > 0 && <DetailsList values={a.payload} label={t("webui.appr.payload")} />}
+      {isWalletAction(a.action) ? (
+        <WalletPayload approval={a} />
+      ) : (
+        !decision && Object.keys(a.payload).length > 0 && <DetailsList values={a.payload} label={t("webui.appr.payload")} />
+      )}
       {a.result && <Result approval={a} resolved={resolved} />}
       {status === "pending" &&
         (mine ? (
@@ -257,7 +272,7 @@ function Decider({ label, at, by, when }: { label: string; at: string; by: strin
   );
 }
 
-/** What carrying the action out did: a resolved case in words, anything else as its fields. */
+/** What carrying the action out did: a resolved case in words, a wallet as the wallet panel shows it, anything else as its fields. */
 function Result({ approval: a, resolved }: { approval: Approval; resolved: Partial<AdminDispute> | null }) {
   const { t } = useI18n();
   if (resolved?.status) {
@@ -277,5 +292,7 @@ function Result({ approval: a, resolved }: { approval: Approval; resolved: Parti
       </p>
     );
   }
+  const wallet = isWalletAction(a.action) ? walletOf(a.result) : null;
+  if (wallet) return <WalletResult wallet={wallet} />;
   return a.result ? <DetailsList values={a.result} label={t("webadmin.appr.result")} /> : null;
 }

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { Route, Routes } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { setAccessToken } from "../../api/http";
+import { formatMoney } from "../../lib/money";
 import { fakeServer, json, renderWithProviders } from "../../test/render";
 import { Approvals } from "./Approvals";
 import { Audit } from "./Audit";
@@ -168,7 +169,7 @@ describe("Admin console: approvals", () => {
     expect(screen.getByTestId("approvals-count")).toHaveTextContent("Waiting for approval: 2");
 
     const mine = items[1];
-    expect(mine).toHaveTextContent("wallet.unfreeze");
+    expect(within(mine).getByTestId("approval-action")).toHaveTextContent("Unfreeze a wallet");
     expect(within(mine).queryByRole("button", { name: "Approve" })).not.toBeInTheDocument();
     expect(within(mine).getByTestId("approval-own")).toHaveTextContent("another admin must approve it");
     expect(items[2]).toHaveTextContent("Expired");
@@ -216,7 +217,7 @@ describe("Admin console: approvals", () => {
     renderWithProviders(<Approvals />);
     const item = (await screen.findAllByTestId("approval"))[0];
     await user.click(within(item).getByRole("button", { name: "Reject" }));
-    expect(within(item).getByRole("alert")).toHaveTextContent('Reject "wallet.freeze"? It will not be carried out.');
+    expect(within(item).getByRole("alert")).toHaveTextContent('Reject "Freeze a wallet"? It will not be carried out.');
     await user.click(within(item).getByRole("button", { name: "Yes, reject" }));
     expect(await screen.findByText("Rejected: nothing was carried out.")).toBeInTheDocument();
     expect(server.calls.filter((c) => c.method === "POST").map((c) => c.url)).toEqual(["/api/v1/admin/approvals/p1/reject"]);
@@ -285,5 +286,100 @@ describe("Admin console: approvals", () => {
     await user.click(screen.getByRole("button", { name: "موافقة" }));
     await user.click(screen.getByRole("button", { name: "نعم، وافق" }));
     expect(await screen.findByText(/لم يعد المبلغ المتنازع عليه لدى المستلم/)).toBeInTheDocument();
+  });
+
+  describe("reads wallet actions and the wallet they left, like the wallet panel", () => {
+    const USER = "cccccccc-0000-4000-8000-000000000003";
+    const walletAfter = (status: string, perTransaction: string) => ({
+      account_id: "a1",
+      user_id: USER,
+      balance: "1250.50",
+      available_balance: "1200.00",
+      currency: "EGP",
+      status,
+      limits: {
+        per_transaction: perTransaction,
+        daily: "20000.00",
+        daily_used: "0.00",
+        daily_remaining: "20000.00",
+        monthly: "100000.00",
+        monthly_used: "0.00",
+        monthly_remaining: "100000.00",
+      },
+    });
+    const decided = (id: string, action: string, at: string, payload: Record<string, unknown>, result: Record<string, unknown>) =>
+      proposal(id, { action, subject: USER, payload, result, status: "approved", approved_by: ME, approved_at: at, proposed_at: at });
+    const items = [
+      decided("p-freeze", "wallet.freeze", "2026-12-03T09:00:00Z", { reason: "fraud report" }, walletAfter("frozen", "5000.00")),
+      decided("p-unfreeze", "wallet.unfreeze", "2026-12-02T09:00:00Z", { reason: "cleared" }, walletAfter("active", "5000.00")),
+      decided("p-limits", "wallet.limits", "2026-12-01T09:00:00Z", { per_transaction: "100000.00", daily: null, reason: "a business" }, walletAfter("active", "100000.00")),
+    ];
+
+    async function open(lang: "en" | "ar") {
+      signInAs(OTHER);
+      vi.stubGlobal("fetch", fakeServer({ "GET /api/v1/admin/approvals": () => json(200, { items, next_cursor: null }) }).fetchImpl);
+      renderWithProviders(<Approvals />, { lang });
+      const found = await screen.findAllByTestId("approval");
+      return Object.fromEntries(found.map((el) => [el.getAttribute("data-action"), el]));
+    }
+
+    /** Each label of a result or payload list, with the value beside it. */
+    const pairs = (list: HTMLElement) =>
+      Object.fromEntries(Array.from(list.querySelectorAll(".details-pair")).map((p) => [p.querySelector("dt")!.textContent, p.querySelector("dd")!.textContent]));
+
+    it("in English", async () => {
+      const by = await open("en");
+      const money = (amount: string) => formatMoney(amount, "en", "EGP");
+      expect(within(by["wallet.freeze"]).getByTestId("approval-action")).toHaveTextContent("Freeze a wallet");
+      expect(within(by["wallet.unfreeze"]).getByTestId("approval-action")).toHaveTextContent("Unfreeze a wallet");
+      expect(within(by["wallet.limits"]).getByTestId("approval-action")).toHaveTextContent("Change a wallet's spending limits");
+      expect(pairs(within(by["wallet.freeze"]).getByTestId("approval-wallet"))).toEqual({
+        Status: "Frozen",
+        Balance: money("1250.50"),
+        Available: money("1200.00"),
+        "Limit per transaction": money("5000.00"),
+        "Limit per day": money("20000.00"),
+        "Limit per month": money("100000.00"),
+      });
+      expect(pairs(within(by["wallet.freeze"]).getByTestId("approval-payload"))).toEqual({ Reason: "fraud report" });
+      expect(within(by["wallet.unfreeze"]).getByTestId("approval-wallet")).toHaveTextContent("StatusActive");
+      expect(pairs(within(by["wallet.limits"]).getByTestId("approval-payload"))).toEqual({
+        "Limit per transaction": money("100000.00"),
+        "Limit per day": "Back to the default",
+        Reason: "a business",
+      });
+      expect(pairs(within(by["wallet.limits"]).getByTestId("approval-wallet"))["Limit per transaction"]).toBe(money("100000.00"));
+      expect(money("100000.00")).toContain("100,000.00");
+      for (const item of Object.values(by)) {
+        // No stored names or JSON left: the action's own name, the keys, the braces.
+        expect(item).not.toHaveTextContent(/wallet\.|available_balance|per_transaction|daily_used|[{}]/);
+      }
+    });
+
+    it("in Arabic", async () => {
+      const by = await open("ar");
+      const money = (amount: string) => formatMoney(amount, "ar", "EGP");
+      expect(within(by["wallet.freeze"]).getByTestId("approval-action")).toHaveTextContent("تجميد محفظة");
+      expect(within(by["wallet.unfreeze"]).getByTestId("approval-action")).toHaveTextContent("إلغاء تجميد محفظة");
+      expect(within(by["wallet.limits"]).getByTestId("approval-action")).toHaveTextContent("تغيير حدود الإنفاق لمحفظة");
+      expect(pairs(within(by["wallet.freeze"]).getByTestId("approval-wallet"))).toEqual({
+        الحالة: "مجمّدة",
+        الرصيد: money("1250.50"),
+        المتاح: money("1200.00"),
+        "الحد للعملية الواحدة": money("5000.00"),
+        "الحد اليومي": money("20000.00"),
+        "الحد الشهري": money("100000.00"),
+      });
+      expect(pairs(within(by["wallet.unfreeze"]).getByTestId("approval-wallet")).الحالة).toBe("نشطة");
+      expect(pairs(within(by["wallet.limits"]).getByTestId("approval-payload"))).toEqual({
+        "الحد للعملية الواحدة": money("100000.00"),
+        "الحد اليومي": "العودة إلى الحد الافتراضي",
+        السبب: "a business",
+      });
+      expect(money("1200.00")).toContain("ج.م.");
+      for (const item of Object.values(by)) {
+        expect(item).not.toHaveTextContent(/wallet\.|available_balance|per_transaction|[{}]/);
+      }
+    });
   });
 });
