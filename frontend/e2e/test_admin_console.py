@@ -176,7 +176,7 @@ def test_an_admin_freezes_and_unfreezes_a_wallet_and_its_owner_is_told(
         expect(item.get_by_test_id("approval-payload")).to_contain_text(f"Reason{reason}")
         result = item.get_by_test_id("approval-wallet")
         expect(result).to_contain_text(f"Status{status}")
-        expect(result).to_contain_text(re.compile(r"AvailableEGP [\d,]+\.\d\d"))
+        expect(result).to_contain_text(re.compile(r"AvailableEGP\s[\d,]+\.\d\d"))
         expect(result).to_contain_text("Limit per transaction")
         expect(item).not_to_contain_text(re.compile(r"available_balance|per_transaction|[{}]"))
     assert_fits(admin, 375)
