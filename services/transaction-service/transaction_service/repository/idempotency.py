@@ -6,6 +6,7 @@ from typing import NamedTuple
 import orjson
 
 from instapay_common.db.rawsql import RawConnection, Sql
+from transaction_service.repository.accounts import Wallet
 
 
 class StoredAnswer(NamedTuple):
@@ -16,6 +17,14 @@ class StoredAnswer(NamedTuple):
 
 _FIND = Sql(
     f"SELECT {', '.join(StoredAnswer._fields)} FROM ledger.idempotency_keys WHERE owner_id = :o AND key = :k"  # noqa: S608
+)
+# The answer stored for (caller, key) and the caller's wallet in one round trip: what a money
+# request reads before anything else (replay first, then the sender's own checks).
+_FIND_WITH_WALLET = Sql(
+    f"SELECT {', '.join('k.' + f for f in StoredAnswer._fields)}, "  # noqa: S608 - fixed column lists
+    f"{', '.join('w.' + f for f in Wallet._fields)} FROM (SELECT 1) one "
+    "LEFT JOIN ledger.idempotency_keys k ON k.owner_id = :o AND k.key = :k "
+    "LEFT JOIN ledger.accounts w ON w.user_id = :o"
 )
 _TRY_LOCK = Sql("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))")
 _STORE = Sql(
@@ -34,6 +43,19 @@ _PURGE = Sql(
 async def find(conn: RawConnection, owner_id: uuid.UUID, key: str) -> StoredAnswer | None:
     row = await conn.fetchrow(_FIND, o=owner_id, k=key)
     return None if row is None else StoredAnswer(*row)
+
+
+async def find_with_wallet(
+    conn: RawConnection, owner_id: uuid.UUID, key: str
+) -> tuple[StoredAnswer | None, Wallet | None]:
+    """The stored answer of (owner, key) and the owner's wallet (None: none), read without a lock."""
+    row = await conn.fetchrow(_FIND_WITH_WALLET, o=owner_id, k=key)
+    assert row is not None  # one row always (LEFT JOINs on a one-row source)
+    values = tuple(row)
+    width = len(StoredAnswer._fields)
+    answer = StoredAnswer(*values[:width]) if values[0] is not None else None
+    wallet = Wallet(*values[width:]) if values[width] is not None else None
+    return answer, wallet
 
 
 async def try_lock(conn: RawConnection, owner_id: uuid.UUID, key: str) -> bool:

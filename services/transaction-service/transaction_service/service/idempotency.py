@@ -30,6 +30,7 @@ from instapay_common.web.request_context import current_request_id
 from transaction_service.exceptions import IdempotencyInProgress, IdempotencyKeyReused, StoredDecline
 from transaction_service.metrics import IDEMPOTENT_REPLAYS
 from transaction_service.repository import idempotency as keys
+from transaction_service.repository.accounts import Wallet
 from transaction_service.schemas import JsonObject
 
 # Runs inside the transaction, on its connection; returns (HTTP status, body).
@@ -63,8 +64,7 @@ def decline_body(exc: DomainError) -> JsonObject:
     }
 
 
-async def _stored(conn: RawConnection, owner_id: uuid.UUID, key: str, hashed: str) -> Outcome | None:
-    answer = await keys.find(conn, owner_id, key)
+def _replay(answer: keys.StoredAnswer | None, hashed: str) -> Outcome | None:
     if answer is None:
         return None
     if answer.request_hash != hashed:
@@ -73,11 +73,20 @@ async def _stored(conn: RawConnection, owner_id: uuid.UUID, key: str, hashed: st
     return Outcome(status=answer.status_code, body=answer.response, replayed=True)
 
 
-async def find_stored(db: Database, *, owner_id: uuid.UUID, key: str, hashed: str) -> Outcome | None:
+async def _stored(conn: RawConnection, owner_id: uuid.UUID, key: str, hashed: str) -> Outcome | None:
+    return _replay(await keys.find(conn, owner_id, key), hashed)
+
+
+async def find_stored(
+    db: Database, *, owner_id: uuid.UUID, key: str, hashed: str
+) -> tuple[Outcome | None, Wallet | None]:
     """Fast path before any remote call: a finished request is replayed without re-checking the PIN.
-    One statement, so no transaction around it (autocommit)."""
+    The same statement reads the caller's wallet (None: none) for the checks that come next when
+    there is nothing to replay (one round trip instead of two). One statement, so no transaction
+    around it (autocommit)."""
     async with rawsql.connection(db) as conn:
-        return await _stored(conn, owner_id, key, hashed)
+        answer, wallet = await keys.find_with_wallet(conn, owner_id, key)
+    return _replay(answer, hashed), wallet
 
 
 async def _acquire(conn: RawConnection, owner_id: uuid.UUID, key: str, wait_seconds: float) -> None:
