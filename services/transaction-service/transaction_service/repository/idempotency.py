@@ -1,11 +1,14 @@
 """Stored answers of money requests (`ledger.idempotency_keys`), one per (caller, key)."""
 
 import uuid
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import orjson
 
 from instapay_common.db.rawsql import RawConnection, Sql
+from instapay_common.events.outbox import PendingEvent, events_params, with_events_sql
+from transaction_service.models import outbox
 from transaction_service.repository.accounts import Wallet
 
 
@@ -27,10 +30,13 @@ _FIND_WITH_WALLET = Sql(
     "LEFT JOIN ledger.accounts w ON w.user_id = :o"
 )
 _TRY_LOCK = Sql("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))")
-_STORE = Sql(
+_STORE_TEXT = (
     "INSERT INTO ledger.idempotency_keys (owner_id, key, request_hash, status_code, response) "
     "VALUES (:o, :k, :h, :s, CAST(:r AS jsonb))"
 )
+_STORE = Sql(_STORE_TEXT)
+# The answer and the events of the same work, in one round trip.
+_STORE_WITH_EVENTS = Sql(with_events_sql(outbox, _STORE_TEXT))
 # Oldest first, a bounded batch per statement: each DELETE holds its row locks briefly, and a key
 # being replayed meanwhile is either still there (replayed) or already gone (past the retention).
 _PURGE = Sql(
@@ -65,9 +71,21 @@ async def try_lock(conn: RawConnection, owner_id: uuid.UUID, key: str) -> bool:
 
 
 async def store(
-    conn: RawConnection, owner_id: uuid.UUID, key: str, *, request_hash: str, status: int, body: dict[str, object]
+    conn: RawConnection,
+    owner_id: uuid.UUID,
+    key: str,
+    *,
+    request_hash: str,
+    status: int,
+    body: dict[str, object],
+    events: Sequence[PendingEvent] = (),
 ) -> None:
-    await conn.execute(_STORE, o=owner_id, k=key, h=request_hash, s=status, r=orjson.dumps(body).decode())
+    """Stores the answer, and writes `events` (held while the work ran) into the outbox."""
+    answer = {"o": owner_id, "k": key, "h": request_hash, "s": status, "r": orjson.dumps(body).decode()}
+    if events:
+        await conn.execute(_STORE_WITH_EVENTS, **answer, **events_params(outbox, events))
+    else:
+        await conn.execute(_STORE, **answer)
 
 
 async def purge_older_than(conn: RawConnection, *, hours: int, batch: int) -> int:

@@ -27,6 +27,7 @@ from instapay_common.db.database import Database
 from instapay_common.db.rawsql import RawConnection
 from instapay_common.errors import DomainError
 from instapay_common.web.request_context import current_request_id
+from transaction_service import events
 from transaction_service.exceptions import IdempotencyInProgress, IdempotencyKeyReused, StoredDecline
 from transaction_service.metrics import IDEMPOTENT_REPLAYS
 from transaction_service.repository import idempotency as keys
@@ -119,15 +120,18 @@ async def execute_once(
         stored = await _stored(conn, owner_id, key, hashed)
         if stored is not None:
             return stored
-        try:
-            if declines_before_writing:
-                status, body = await work(conn)
-            else:
-                async with conn.savepoint():  # a decline undoes the work's locks and writes only
+        # The work's events are written with its answer, one round trip for both.
+        with events.deferred(conn) as emitted:
+            try:
+                if declines_before_writing:
                     status, body = await work(conn)
-        except StoredDecline as exc:
-            status, body = exc.status, decline_body(exc)
-        await keys.store(conn, owner_id, key, request_hash=hashed, status=status, body=body)
+                else:
+                    async with conn.savepoint():  # a decline undoes the work's locks and writes only
+                        status, body = await work(conn)
+            except StoredDecline as exc:
+                status, body = exc.status, decline_body(exc)
+                emitted.clear()  # the decline's rollback would have undone them
+        await keys.store(conn, owner_id, key, request_hash=hashed, status=status, body=body, events=emitted)
     return Outcome(status=status, body=body)
 
 
