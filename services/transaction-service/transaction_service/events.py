@@ -4,11 +4,14 @@ it describes was committed. The event log is the shared feed (`instapay_common.e
 mounted in `main`."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from instapay_common.db.rawsql import RawConnection
-from instapay_common.events.outbox import emit_event_raw
+from instapay_common.events.outbox import PendingEvent, emit_event_raw, pending_event
 from transaction_service.models import outbox
 from transaction_service.money import fmt
 from transaction_service.parties import PartyRef
@@ -18,10 +21,31 @@ from transaction_service.repository.payment_requests import PaymentRequest
 from transaction_service.schemas import JsonObject, rfc3339
 
 SOURCE = "transaction-service"
+# The connection whose events are held, and the events held (`deferred`).
+_DEFERRED: ContextVar[tuple[RawConnection, list[PendingEvent]] | None] = ContextVar("deferred_events", default=None)
 
 
 async def emit(conn: RawConnection, event_type: str, data: JsonObject) -> None:
+    held = _DEFERRED.get()
+    if held is not None and held[0] is conn:
+        held[1].append(pending_event(event_type, data))
+        return
     await emit_event_raw(conn, outbox, event_type, data)
+
+
+@contextmanager
+def deferred(conn: RawConnection) -> Iterator[list[PendingEvent]]:
+    """Events emitted on `conn` inside the block are held in the list it yields instead of written
+    at once; the caller writes them later in the same transaction with a statement of its own
+    (`repository.idempotency.store`: a transfer's event and its stored answer in one round trip),
+    or drops them where the transaction would have undone them. Events emitted on any other
+    connection are written as usual."""
+    pending: list[PendingEvent] = []
+    token = _DEFERRED.set((conn, pending))
+    try:
+        yield pending
+    finally:
+        _DEFERRED.reset(token)
 
 
 def transfer_completed(transfer: TransferEntry, *, sender_balance: Decimal, recipient_balance: Decimal) -> JsonObject:

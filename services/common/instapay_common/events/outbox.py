@@ -17,8 +17,9 @@ identity values are assigned before commit: a cursor could skip a slower transac
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import (
@@ -163,3 +164,44 @@ async def emit_event_raw(
         channel=wakeup_channel(table.schema),
     )
     return eid
+
+
+class PendingEvent(NamedTuple):
+    """An event emitted but not yet written: a caller that writes it with a statement of its own
+    (`with_events_sql`) saves the round trip of `emit_event_raw`."""
+
+    id: uuid.UUID
+    event_type: str
+    payload: str  # the data as JSON text, serialised when emitted
+    occurred_at: datetime
+
+
+def pending_event(event_type: str, data: dict[str, Any]) -> PendingEvent:
+    return PendingEvent(uuid.uuid4(), event_type, orjson.dumps(data).decode(), utcnow())
+
+
+def with_events_sql(table: Table, statement: str) -> str:
+    """SQL text of one statement: `statement` (INSERT/UPDATE/DELETE without RETURNING), then the
+    events of `events_params` written in their order with the relays' NOTIFY, as `emit_event_raw`
+    writes each; `statement` and the events commit or roll back together with the transaction."""
+    key = _key(table.metadata, table.name)
+    return (
+        f"WITH done AS ({statement}), emitted AS ("  # noqa: S608 - our table name
+        f"INSERT INTO {key} (id, event_type, payload, occurred_at) "
+        "SELECT e.id, e.event_type, CAST(e.payload AS jsonb), e.occurred_at FROM unnest("
+        "CAST(:event_ids AS uuid[]), CAST(:event_types AS text[]), CAST(:event_payloads AS text[]), "
+        "CAST(:event_times AS timestamptz[])) WITH ORDINALITY AS e(id, event_type, payload, occurred_at, ord) "
+        "ORDER BY e.ord RETURNING seq) "
+        "SELECT pg_notify(:channel, '') FROM emitted"
+    )
+
+
+def events_params(table: Table, events: Sequence[PendingEvent]) -> dict[str, Any]:
+    """The named values of `with_events_sql`'s events."""
+    return {
+        "event_ids": [e.id for e in events],
+        "event_types": [e.event_type for e in events],
+        "event_payloads": [e.payload for e in events],
+        "event_times": [e.occurred_at for e in events],
+        "channel": wakeup_channel(table.schema),
+    }

@@ -41,11 +41,9 @@ def check_amount(amount: Decimal, settings: TransactionSettings, per_transaction
         )
 
 
-async def own_per_transaction(db: Database, user_id: uuid.UUID, settings: TransactionSettings) -> Decimal | None:
-    """The effective per-transaction limit of the user's wallet (None: no wallet; the operation
-    declines later), read without a lock for the input check."""
-    async with rawsql.connection(db) as conn:
-        own = await accounts.get(conn, user_id)
+def own_per_transaction(own: Wallet | None, settings: TransactionSettings) -> Decimal | None:
+    """The effective per-transaction limit of the user's wallet `own` (read without a lock for the
+    input check; None: no wallet, the operation declines later)."""
     return None if own is None else effective_limits(own, settings).per_transaction
 
 
@@ -118,6 +116,11 @@ async def require_verified_sender(db: Database, user_id: uuid.UUID) -> None:
     Checked again under the wallet lock by the operation itself."""
     async with rawsql.connection(db) as conn:
         own = await accounts.get(conn, user_id)
+    ensure_verified_sender(own)
+
+
+def ensure_verified_sender(own: Wallet | None) -> None:
+    """`require_verified_sender` on the sender's wallet already read (None: no wallet)."""
     if own is None:
         raise WalletNotFound("you have no wallet")
     ensure_phone_verified(own)

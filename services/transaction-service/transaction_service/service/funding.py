@@ -36,7 +36,6 @@ from transaction_service.service.checks import (
     ensure_active,
     ensure_phone_verified,
     needs_pin,
-    require_verified_sender,
 )
 from transaction_service.service.idempotency import Outcome, Work
 from transaction_service.service.limits import period_starts
@@ -162,7 +161,6 @@ async def withdraw(ctx: MoneyContext, funding: FundingProvider, body: Withdrawal
     op_id = operation_id("withdrawal", owner, ctx.key)
 
     async def prepare() -> Work:
-        await require_verified_sender(ctx.db, owner)  # before the PIN, so it costs no PIN try
         pin = needs_pin(principal, body.pin)
         if pin is not None:
             await peers.verify_pin(user_id=principal.user_id, pin=pin)
@@ -224,4 +222,5 @@ async def withdraw(ctx: MoneyContext, funding: FundingProvider, body: Withdrawal
         prepare=prepare,
         amount=body.amount,
         currency=body.currency,
+        verified_sender=True,  # before the PIN, so it costs no PIN try
     )

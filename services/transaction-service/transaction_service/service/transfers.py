@@ -22,7 +22,6 @@ from transaction_service.service.checks import (
     ensure_phone_verified,
     ensure_recipient_verified,
     pin_and_parties,
-    require_verified_sender,
 )
 from transaction_service.service.idempotency import Outcome, Work
 from transaction_service.service.money_operation import MoneyContext, run_money_operation
@@ -111,7 +110,6 @@ async def transfer(ctx: MoneyContext, body: TransferIn) -> Outcome:
 
     async def prepare() -> Work:
         note = clean_note(body.note, settings)  # valid: `request()` checked it
-        await require_verified_sender(ctx.db, uuid.UUID(principal.user_id))
         link = None
         if body.payment_link is not None:
             # Refused before the PIN: a link that cannot be paid needs no PIN to say so.
@@ -152,6 +150,7 @@ async def transfer(ctx: MoneyContext, body: TransferIn) -> Outcome:
         amount=body.amount,
         currency=body.currency,
         declines_before_writing=True,  # post_transfer raises every decline before it writes
+        verified_sender=True,  # before the link, the PIN and the lookup: an unverified caller learns nothing
     )
 
 
