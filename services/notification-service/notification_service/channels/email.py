@@ -44,7 +44,9 @@ class Mail:
 
 def _encoded_words(value: str) -> str:
     """`value` as RFC 2047 base64 words, one per folded line, never splitting a character."""
-    words, chunk, size = [], [], 0
+    words: list[str] = []
+    chunk: list[str] = []
+    size = 0
     for char in value:
         n = len(char.encode())
         if size + n > _WORD_BYTES:
