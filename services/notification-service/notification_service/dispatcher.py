@@ -11,13 +11,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from instapay_common.db.database import Database
 from instapay_common.db.rawsql import transaction
 from instapay_common.logging import get_logger
 from notification_service.channels import ChannelError
-from notification_service.channels.email import SmtpMailer
+from notification_service.channels.email import Mail
 from notification_service.channels.sms import SmsProvider
 from notification_service.config import NotificationSettings
 from notification_service.metrics import NOTIFICATION_DELIVERIES
@@ -26,11 +29,18 @@ from notification_service.repository import DeliveryOutcome, DueDelivery, claim_
 from notification_service.templates import Rendered, render
 
 log = get_logger("dispatcher")
+Result = tuple[str, str | None]  # (outcome, error)
+
+
+class Mailer(Protocol):
+    async def send_many(self, mails: Sequence[Mail]) -> list[str | None]: ...
+
+    async def send(self, *, to: str, subject: str, body: str, language: str) -> None: ...
 
 
 @dataclass
 class Channels:
-    mailer: SmtpMailer
+    mailer: Mailer
     sms: SmsProvider
 
 
@@ -68,30 +78,54 @@ class Dispatcher:
         step = min(s.delivery_backoff_cap_seconds, s.delivery_backoff_base_seconds * 2 ** min(attempts, 20))
         return random.uniform(step / 10, step)  # noqa: S311 - jitter, not security
 
-    async def _send(
-        self, row: DueDelivery, profile: Profile | None, texts: dict[tuple[int, str | None], Rendered]
-    ) -> tuple[str, str | None]:
-        """-> (outcome, error). `texts` is shared by the batch: a notification's e-mail and SMS
-        are rendered once."""
-        if profile is None and row.address is None:
-            return "retry", "recipient profile unavailable"
-        address = _address(row.channel, profile, row)
-        if not address:
-            return "skipped", None
-        key = (row.notification_seq, profile.language if profile else row.language)
+    def _text(self, row: DueDelivery, profile: Profile | None, texts: dict[tuple[int, str], Rendered]) -> Rendered:
+        """The text in the reader's language now: the stored one when that is still the language
+        it was stored in (nearly always), else rendered once per notification and language (its
+        e-mail and SMS share `texts`)."""
+        language = profile.language if profile else row.language
+        if language == row.language:
+            return Rendered(row.title, row.body, row.language)
+        key = (row.notification_seq, language)
         rendered = texts.get(key)
         if rendered is None:
-            rendered = texts[key] = render(row.type, key[1], row.data)
-        try:
-            if row.channel == "email":
-                await self.channels.mailer.send(
-                    to=address, subject=rendered.title, body=rendered.body, language=rendered.language
-                )
+            rendered = texts[key] = render(row.type, language, row.data)
+        return rendered
+
+    async def _send_all(self, rows: list[DueDelivery], profiles: dict[uuid.UUID, Profile | None]) -> list[Result]:
+        """Each row's (outcome, error): the batch's e-mails go to the mailer together (it spreads
+        them over its SMTP sessions), the SMS messages concurrently alongside."""
+        results: list[Result] = [("retry", "recipient profile unavailable")] * len(rows)
+        texts: dict[tuple[int, str], Rendered] = {}
+        mails: list[tuple[int, Mail]] = []
+        sms: list[tuple[int, str, Rendered]] = []
+        for i, row in enumerate(rows):
+            profile = profiles[row.user_id]
+            if profile is None and row.address is None:
+                continue
+            address = _address(row.channel, profile, row)
+            if not address:
+                results[i] = ("skipped", None)
+            elif row.channel == "email":
+                text = self._text(row, profile, texts)
+                mails.append((i, Mail(address, text.title, text.body, text.language)))
             else:
-                await self.channels.sms.send(to=address, text=f"{rendered.title}\n{rendered.body}")
-        except ChannelError as exc:
-            return "retry", str(exc)[:500]
-        return "sent", None
+                sms.append((i, address, self._text(row, profile, texts)))
+
+        async def send_mails() -> None:
+            errors = await self.channels.mailer.send_many([m for _, m in mails])
+            for (i, _), error in zip(mails, errors, strict=True):
+                results[i] = ("sent", None) if error is None else ("retry", error[:500])
+
+        async def send_sms(i: int, to: str, text: Rendered) -> None:
+            try:
+                await self.channels.sms.send(to=to, text=f"{text.title}\n{text.body}")
+            except ChannelError as exc:
+                results[i] = ("retry", str(exc)[:500])
+            else:
+                results[i] = ("sent", None)
+
+        await asyncio.gather(send_mails(), *(send_sms(*s) for s in sms))
+        return results
 
     def _outcome(self, row: DueDelivery, outcome: str, error: str | None) -> DeliveryOutcome:
         """The row's new state; logs and counts the outcome."""
@@ -117,8 +151,7 @@ class Dispatcher:
             if not rows:
                 return 0
             profiles = await self.profiles.get_many(r.user_id for r in rows)
-            texts: dict[tuple[int, str | None], Rendered] = {}
-            results = await asyncio.gather(*(self._send(r, profiles[r.user_id], texts) for r in rows))
+            results = await self._send_all(rows, profiles)
             outcomes = [self._outcome(row, outcome, error) for row, (outcome, error) in zip(rows, results, strict=True)]
             await record(conn, list(zip(rows, outcomes, strict=True)))
             return len(rows)

@@ -196,6 +196,8 @@ class DueDelivery(NamedTuple):
     type: str
     data: dict[str, Any]
     language: str
+    title: str  # the text stored in `language`: what is sent when the reader's language is still that
+    body: str
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,8 @@ class DeliveryOutcome:
 
 
 _CLAIM_DUE = Sql(
-    "SELECT d.id, d.channel, d.attempts, d.address, d.notification_seq, n.user_id, n.type, n.data, n.language "
+    "SELECT d.id, d.channel, d.attempts, d.address, d.notification_seq, n.user_id, n.type, n.data, n.language, "
+    "n.title, n.body "
     "FROM notifications.deliveries AS d JOIN notifications.notifications AS n ON n.seq = d.notification_seq "
     "WHERE d.status = 'pending' AND d.next_attempt_at <= now() "
     "ORDER BY d.next_attempt_at LIMIT :limit FOR UPDATE OF d SKIP LOCKED"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import aiohttp
@@ -25,6 +25,7 @@ from instapay_stack.testing import start_fake
 from notification_service import repository, service
 from notification_service.api.internal import _consume
 from notification_service.channels import ChannelError
+from notification_service.channels.email import Mail
 from notification_service.dispatcher import Channels, Dispatcher
 from notification_service.exceptions import InvalidEvent
 from notification_service.live import LiveHub
@@ -372,9 +373,19 @@ class FakeMailer:
         self.sent: list[tuple[str, str, str]] = []
 
     async def send(self, *, to: str, subject: str, body: str, language: str) -> None:
-        if to in self.failing:
-            raise ChannelError("smtp: SMTPServerDisconnected: boom")
-        self.sent.append((to, subject, language))
+        [error] = await self.send_many([Mail(to, subject, body, language)])
+        if error is not None:
+            raise ChannelError(error)
+
+    async def send_many(self, mails: Sequence[Mail]) -> list[str | None]:
+        errors: list[str | None] = []
+        for mail in mails:
+            if mail.to in self.failing:
+                errors.append("smtp: SMTPServerDisconnected: boom")
+            else:
+                self.sent.append((mail.to, mail.subject, mail.language))
+                errors.append(None)
+        return errors
 
 
 class FakeSms:
