@@ -18,7 +18,10 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function tick(seconds: number) {
+/** Advances the clock once the countdown's interval exists: the render that started it may have
+ * happened outside act (a fetch answered), and React then runs its effect a moment later. */
+async function tick(seconds: number) {
+  await waitFor(() => expect(vi.getTimerCount()).toBeGreaterThan(0));
   act(() => vi.advanceTimersByTime(seconds * 1000));
 }
 
@@ -47,12 +50,12 @@ describe("CodeVerification", () => {
     const resend = screen.getByRole("button", { name: "Send a new code" });
     expect(resend).toHaveAttribute("aria-disabled", "true");
     expect(resend).toHaveAccessibleDescription("You can ask for a new code in 1:00.");
-    tick(15);
+    await tick(15);
     expect(timer).toHaveTextContent("0:45");
     await user.click(resend);
     expect(sends()).toHaveLength(1); // refused while counting down
 
-    tick(RESEND_SECONDS - 15);
+    await tick(RESEND_SECONDS - 15);
     expect(screen.queryByRole("timer")).not.toBeInTheDocument();
     expect(resend).toHaveAttribute("aria-disabled", "false");
     await user.click(resend);
@@ -122,7 +125,7 @@ describe("CodeVerification", () => {
     const user = userEvent.setup({ delay: null });
     open({ "POST /api/v1/auth/verify/phone/send": [accepted, () => problem(429, "rate_limited", 300)] });
     await screen.findByText(/We sent a code/);
-    tick(RESEND_SECONDS);
+    await tick(RESEND_SECONDS);
     await user.click(screen.getByRole("button", { name: "Send a new code" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("You asked for codes too often");
     expect(screen.getByRole("timer")).toHaveTextContent("5:00");
