@@ -15,7 +15,7 @@ DESCRIPTION = (
     "Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: "
     "`webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), "
     "`webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a "
-    "secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; "
+    "secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 28 hours; "
     "410 Gone disables the endpoint."
 )
 

@@ -138,7 +138,7 @@ async def create(
     user_id = uuid.UUID(principal.user_id)
     hashed = request_hash(_ENDPOINT, _request(body, note))
     if key is not None:
-        stored = await find_stored(db, owner_id=user_id, key=key, hashed=hashed)
+        stored, _ = await find_stored(db, owner_id=user_id, key=key, hashed=hashed)
         if stored is not None:
             return stored
     start_at = _check_timing(body, settings)
