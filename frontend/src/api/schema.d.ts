@@ -1473,7 +1473,7 @@ export interface webhooks {
         put?: never;
         /**
          * `payment_request.created`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 28 hours; 410 Gone disables the endpoint.
          */
         post: operations["webhook_payment_request_created"];
         delete?: never;
@@ -1493,7 +1493,7 @@ export interface webhooks {
         put?: never;
         /**
          * `payment_request.paid`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 28 hours; 410 Gone disables the endpoint.
          */
         post: operations["webhook_payment_request_paid"];
         delete?: never;
@@ -1513,7 +1513,7 @@ export interface webhooks {
         put?: never;
         /**
          * `refund.created`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 28 hours; 410 Gone disables the endpoint.
          */
         post: operations["webhook_refund_created"];
         delete?: never;
@@ -1533,7 +1533,7 @@ export interface webhooks {
         put?: never;
         /**
          * `topup.completed`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 28 hours; 410 Gone disables the endpoint.
          */
         post: operations["webhook_topup_completed"];
         delete?: never;
@@ -1553,7 +1553,7 @@ export interface webhooks {
         put?: never;
         /**
          * `transfer.received`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 28 hours; 410 Gone disables the endpoint.
          */
         post: operations["webhook_transfer_received"];
         delete?: never;
@@ -1573,7 +1573,7 @@ export interface webhooks {
         put?: never;
         /**
          * `transfer.sent`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 28 hours; 410 Gone disables the endpoint.
          */
         post: operations["webhook_transfer_sent"];
         delete?: never;
@@ -1593,7 +1593,7 @@ export interface webhooks {
         put?: never;
         /**
          * `withdrawal.completed`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 28 hours; 410 Gone disables the endpoint.
          */
         post: operations["webhook_withdrawal_completed"];
         delete?: never;
@@ -1613,7 +1613,7 @@ export interface webhooks {
         put?: never;
         /**
          * `withdrawal.failed`
-         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 3 days; 410 Gone disables the endpoint.
+         * @description Sent as `POST` to each enabled endpoint subscribed to the type, signed per Standard Webhooks 1.0: `webhook-id` (the same on every retry and replay), `webhook-timestamp` (Unix seconds of the attempt), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated, two during a secret rotation). Answer 2xx quickly; anything else, or no answer in 15 s, is retried for about 28 hours; 410 Gone disables the endpoint.
          */
         post: operations["webhook_withdrawal_failed"];
         delete?: never;
