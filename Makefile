@@ -16,6 +16,11 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 UV := .tools/bin/uv
 VENV_PY := .venv/bin/python
 PYTEST := $(VENV_PY) -m pytest
+# The long suites (test-python, test-proof) on two pytest-xdist workers: much of their time is spent
+# waiting on stacks, sleeps and the database, so two workers keep both cores busy. Each worker has
+# its own databases, stacks, ports and temp dirs (instapay_stack.testing); a file's tests stay on one
+# worker, so its module fixtures are built once. PYTEST_PARALLEL= runs them in one process.
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
 # Suites that `make test` runs after the Python tests; mk/*.mk files append to it.
 TEST_SUITES :=
 UP_PREREQS :=
@@ -64,7 +69,7 @@ test: install ## run every test suite
 
 test-python: install
 	@echo "==> Python tests (services, gateway, end-to-end)"
-	@$(PYTEST) -q
+	@$(PYTEST) -q $(PYTEST_PARALLEL)
 
 lint: install ## ruff (lint and format) on every Python file, mypy on every package
 	@echo "==> ruff"

@@ -104,6 +104,17 @@ def set_pin(gateway_url: str, user: TestUser, pin: str, *, client: httpx.Client 
             c.close()
 
 
+def post_again_on_503(client: httpx.Client, url: str, **kwargs: Any) -> httpx.Response:
+    """POSTs, and on 503 (the API's "nothing was done, send the same request again shortly") sends
+    it again after 0.5, 1 and 2 s, as a client does; the last answer whatever it is."""
+    for wait in (0.5, 1.0, 2.0, 0.0):
+        resp = client.post(url, **kwargs)
+        if resp.status_code != 503 or not wait:
+            break
+        time.sleep(wait)
+    return resp
+
+
 def send_and_read_code(
     gateway_url: str, user: TestUser, channel: str = "phone", *, client: httpx.Client | None = None
 ) -> str:
@@ -118,12 +129,8 @@ def send_and_read_code(
     c = client or httpx.Client(timeout=TIMEOUT)
     try:
         # 503 is "the code could not be sent right now; try again shortly" (nothing stored, no send
-        # counted): a client sends the same request again, as this one does a few times.
-        for wait in (0.5, 1.0, 2.0, 0.0):
-            resp = c.post(gateway_url + f"/api/v1/auth/verify/{channel}/send", headers=user.auth_headers())
-            if resp.status_code != 503 or not wait:
-                break
-            time.sleep(wait)
+        # counted).
+        resp = post_again_on_503(c, gateway_url + f"/api/v1/auth/verify/{channel}/send", headers=user.auth_headers())
         _check(resp, 202, f"send {channel} code")
     finally:
         if client is None:
@@ -168,7 +175,9 @@ def register_user(
     body.update(overrides)
     c = client or httpx.Client(timeout=TIMEOUT)
     try:
-        created = _check(c.post(gateway_url + "/api/v1/auth/register", json=body), 201, "register")
+        # 503 here is "a service the registration needs is unavailable; nothing was kept" (a
+        # service slow to answer on a loaded machine, e.g. tests running in parallel).
+        created = _check(post_again_on_503(c, gateway_url + "/api/v1/auth/register", json=body), 201, "register")
         tokens = login(gateway_url, body["email"], body["password"], client=c)
         user = TestUser(
             user_id=created["user_id"],

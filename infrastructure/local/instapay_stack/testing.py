@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import os
 import secrets
 import socket
@@ -51,7 +52,13 @@ def internal_headers(caller: str, env: Mapping[str, str] | None = None) -> dict[
 
 @pytest.fixture(scope="session")
 def pg() -> Iterator[PostgresHandle]:
-    handle = open_postgres(DATA_DIR / "test-pg")
+    # pytest-xdist's workers (and concurrent runs) share the embedded server. Opening it is
+    # serialized: on a fresh data dir the first opener raises max_connections and restarts the
+    # server, which must not happen while another worker has already joined it.
+    DATA_DIR.mkdir(exist_ok=True)
+    with (DATA_DIR / "test-pg.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        handle = open_postgres(DATA_DIR / "test-pg")
     yield handle
     handle.stop()
 
@@ -195,3 +202,4 @@ def artifacts_dir() -> Path:
     path = Path(__file__).resolve().parents[3] / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
