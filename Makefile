@@ -16,7 +16,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 UV := .tools/bin/uv
 VENV_PY := .venv/bin/python
 PYTEST := $(VENV_PY) -m pytest
-# The long suites (test-python, test-proof) on two pytest-xdist workers: much of their time is spent
+# The Python suite (test-python) on two pytest-xdist workers: much of their time is spent
 # waiting on stacks, sleeps and the database, so two workers keep both cores busy. Each worker has
 # its own databases, stacks, ports and temp dirs (instapay_stack.testing); a file's tests stay on one
 # worker, so its module fixtures are built once. PYTEST_PARALLEL= runs them in one process.
