@@ -202,4 +202,3 @@ def artifacts_dir() -> Path:
     path = Path(__file__).resolve().parents[3] / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
-

@@ -41,7 +41,8 @@ from notification_service.webhooks.transport import AddressBook, Lookup, checked
 log = get_logger("webhooks")
 
 # Standard Webhooks' schedule: the delay before each attempt (the first is immediate); after the
-# last one fails, about 28 hours after the first (5 s + 5 min + 30 min + 2 h + 5 h + 10 h + 10 h), the delivery has failed for good.
+# last one fails, about 28 hours after the first (5 s + 5 min + 30 min + 2 h + 5 h + 10 h + 10 h),
+# the delivery has failed for good.
 SCHEDULE: tuple[float, ...] = (0, 5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600)
 JITTER = 0.2  # +-20 %: endpoints that failed together do not all come back in the same second
 ERROR_TEXT_LIMIT = 300
