@@ -1,10 +1,12 @@
 """Internal endpoints: PIN verification with lockout, revoked-session feed, JWKS."""
 
+import asyncio
 import time
 import uuid
 
 from sqlalchemy import select
 
+from auth_service.api.internal import REVOCATION_OVERLAP_SECONDS
 from auth_service.models import Credential
 
 
@@ -119,3 +121,21 @@ async def test_jwks_publishes_one_public_ed25519_key(app_client):
     keys = (await app_client.get("/.well-known/jwks.json")).json()["keys"]
     assert len(keys) == 1 and keys[0]["kty"] == "OKP" and keys[0]["crv"] == "Ed25519" and keys[0]["kid"]
     assert "d" not in keys[0]
+
+
+async def test_a_revocation_committed_late_is_in_the_next_poll(app_client, gateway_headers, active_user):
+    """A revocation stamped, then committed only after a poll (a slow transaction under load), is
+    in the poll that starts where that one said to: the feed's `now` never passes the start of a
+    transaction still open, so a poller cannot move beyond a stamp it has not seen yet."""
+    from auth_service.service.sessions import revoke_session
+
+    async with app_client.app.state.db.sessionmaker() as slow:
+        await revoke_session(slow, session_id=active_user["session_id"], user_id=active_user["user_id"], reason="t")
+        # Longer than the feed's overlap: with `now` taken from the clock, the stamp falls behind it.
+        await asyncio.sleep(REVOCATION_OVERLAP_SECONDS + 1.5)
+        first = await app_client.get("/internal/sessions/revoked", headers=gateway_headers)
+        assert str(active_user["session_id"]) not in {i["session_id"] for i in first.json()["items"]}
+        await slow.commit()
+    since = first.json()["now"]
+    nxt = await app_client.get("/internal/sessions/revoked", params={"since": since}, headers=gateway_headers)
+    assert str(active_user["session_id"]) in {i["session_id"] for i in nxt.json()["items"]}

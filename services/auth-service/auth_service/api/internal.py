@@ -16,7 +16,7 @@ from instapay_common.security.internal import internal_callers
 from instapay_common.web.fast_routes import body_as, internal_endpoint
 
 router = APIRouter(include_in_schema=False)
-# `now` in the feed's answer lags the clock by this much, so the next poll overlaps the last one.
+# `now` in the feed's answer lags the feed's watermark by this much, so the next poll overlaps the last one.
 REVOCATION_OVERLAP_SECONDS = 2.0
 
 
@@ -47,10 +47,13 @@ async def revoked_sessions(
     now = time.time()
     # A revocation older than the longest access-token life no longer matters: its tokens are expired.
     floor = now - ctx.settings.access_token_ttl_seconds - 60
+    # Read before the rows: a revocation committed in between is then both in the rows and after
+    # the watermark; one still uncommitted was stamped after its transaction's start.
+    complete_to = await sessions.revocation_watermark(session, at=datetime.fromtimestamp(now, UTC))
     rows = await sessions.revoked_since(session, since=datetime.fromtimestamp(max(since, floor), UTC))
-    # `now` goes back a little: a revocation stamped just before this query but committed just
-    # after it is then seen by the next poll (which passes `since=now`); repeats are harmless.
+    # `now` is where the next poll starts (`since=now`): the watermark, less a little for a stamp
+    # taken just before its transaction began. Repeats are harmless.
     return RevokedSessions(
         items=[RevokedSession(session_id=r.session_id, revoked_at=r.revoked_at.timestamp()) for r in rows],
-        now=now - REVOCATION_OVERLAP_SECONDS,
+        now=max(complete_to.timestamp(), floor) - REVOCATION_OVERLAP_SECONDS,
     )

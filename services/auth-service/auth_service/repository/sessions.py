@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, insert, select, text, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -157,6 +157,19 @@ async def revoked_since(session: AsyncSession, *, since: datetime) -> list[Revoc
         select(Session.id, Session.revoked_at).where(Session.revoked_at > since).order_by(Session.revoked_at)
     )
     return [Revocation(sid, at) for sid, at in rows if at is not None]
+
+
+async def oldest_open_transaction_start(session: AsyncSession) -> datetime | None:
+    """When the oldest transaction now open on this database by our role (other than this one)
+    began. A revocation such a transaction will commit is stamped no earlier than about that time
+    (pg_stat_activity shows other backends' `xact_start` to members of the same role)."""
+    query = text(
+        "SELECT min(xact_start) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND usename = current_user"
+        " AND pid <> pg_backend_pid() AND xact_start IS NOT NULL"
+    )
+    started: datetime | None = (await session.execute(query)).scalar()
+    return started
 
 
 async def insert_refresh_token(

@@ -183,5 +183,14 @@ async def revoked_since(session: AsyncSession, *, since: datetime) -> list[Revoc
     return await sessions.revoked_since(session, since=since)
 
 
+async def revocation_watermark(session: AsyncSession, *, at: datetime) -> datetime:
+    """The time up to which the revocation feed is complete: `at`, or the start of the oldest
+    transaction still open, if earlier. A revocation is stamped inside its transaction and becomes
+    visible only at commit, which under load can come seconds later; a poller that moved past its
+    stamp meanwhile would never see it, and the revoked session's tokens would keep working."""
+    oldest = await sessions.oldest_open_transaction_start(session)
+    return at if oldest is None else min(at, oldest)
+
+
 async def is_session_live(session: AsyncSession, session_id: uuid.UUID) -> bool:
     return await sessions.is_live(session, session_id)
