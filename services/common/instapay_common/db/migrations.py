@@ -6,17 +6,25 @@ The version table lives in the service's own schema, so services migrate indepen
 Run as the migration role (which then owns the schema it creates) with DB_RUNTIME_ROLE (and, for
 an emitting service, DB_RELAY_ROLE) set, it also grants those roles their privileges on the
 schema (instapay_common.db.roles), in the migration's transaction.
+
+A migration container starts as soon as PostgreSQL reports healthy, which under podman can be
+while its DNS still reloads as the stack's containers join the network (docs/ARCHITECTURE.md,
+Known gaps): the first lookup of `postgres` may fail. So the runner waits for the server, up to
+MIGRATE_CONNECT_SECONDS (60 s), before it gives up.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sys
+import time
 
+import asyncpg
 from alembic import context
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, exc, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from instapay_common.db.database import normalize_async_url
 from instapay_common.db.roles import grant_statements
@@ -47,9 +55,33 @@ def _run_sync(connection: Connection, metadata: MetaData, schema: str) -> None:
             connection.execute(text(statement))
 
 
+def _server_away(error: BaseException) -> bool:
+    """A failure to reach the server (name not resolved, refused, timed out, still starting), as
+    opposed to one that waiting cannot fix (a wrong password, a missing database)."""
+    if isinstance(error, OSError | TimeoutError | asyncpg.CannotConnectNowError):
+        return True
+    return isinstance(error, exc.DBAPIError) and isinstance(error.orig, asyncpg.CannotConnectNowError)
+
+
+async def wait_for_server(engine: AsyncEngine, *, seconds: float) -> None:
+    """Returns once a connection opens; retries while the server is away, for up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return
+        except Exception as error:  # the server-away kinds are retried, the rest re-raised
+            if not _server_away(error) or time.monotonic() >= deadline:
+                raise
+            print(f"migrate: database not reachable yet ({type(error).__name__}: {error}); retrying", file=sys.stderr)
+            await asyncio.sleep(1)
+
+
 async def _run_online(metadata: MetaData, schema: str) -> None:
     engine = create_async_engine(_database_url())
     try:
+        await wait_for_server(engine, seconds=float(os.environ.get("MIGRATE_CONNECT_SECONDS", "60")))
         async with engine.begin() as conn:
             # Serialise concurrent migrators of the same schema (several replicas starting at once).
             await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": f"migrate:{schema}"})
