@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from instapay_common.db.database import normalize_async_url
@@ -85,3 +86,14 @@ async def test_the_runner_gives_up_on_a_name_that_never_resolves(capsys):
         await engine.dispose()
     assert time.monotonic() - started >= 2.0
     assert "database not reachable yet" in capsys.readouterr().err
+
+
+async def test_the_runner_does_not_wait_on_a_database_that_does_not_exist(database_url, capsys):
+    missing = make_url(normalize_async_url(database_url)).set(database="no_such_database_here")
+    engine = create_async_engine(missing.render_as_string(hide_password=False))
+    try:
+        with pytest.raises(DBAPIError, match="does not exist"):
+            await wait_for_server(engine, seconds=30)
+    finally:
+        await engine.dispose()
+    assert "retrying" not in capsys.readouterr().err

@@ -20,13 +20,13 @@ import os
 import sys
 import time
 
-import asyncpg
 from alembic import context
-from sqlalchemy import MetaData, exc, text
+from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from instapay_common.db.database import normalize_async_url
+from instapay_common.db.rawsql import connection_lost
 from instapay_common.db.roles import grant_statements
 
 
@@ -55,14 +55,6 @@ def _run_sync(connection: Connection, metadata: MetaData, schema: str) -> None:
             connection.execute(text(statement))
 
 
-def _server_away(error: BaseException) -> bool:
-    """A failure to reach the server (name not resolved, refused, timed out, still starting), as
-    opposed to one that waiting cannot fix (a wrong password, a missing database)."""
-    if isinstance(error, OSError | TimeoutError | asyncpg.CannotConnectNowError):
-        return True
-    return isinstance(error, exc.DBAPIError) and isinstance(error.orig, asyncpg.CannotConnectNowError)
-
-
 async def wait_for_server(engine: AsyncEngine, *, seconds: float) -> None:
     """Returns once a connection opens; retries while the server is away, for up to `seconds`."""
     deadline = time.monotonic() + seconds
@@ -71,8 +63,10 @@ async def wait_for_server(engine: AsyncEngine, *, seconds: float) -> None:
             async with engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
             return
-        except Exception as error:  # the server-away kinds are retried, the rest re-raised
-            if not _server_away(error) or time.monotonic() >= deadline:
+        except Exception as error:
+            # Retried: a name not resolved, a refused port, a server starting up (connection_lost);
+            # a wrong password or a missing database is not, and fails at once.
+            if not connection_lost(error) or time.monotonic() >= deadline:
                 raise
             print(f"migrate: database not reachable yet ({type(error).__name__}: {error}); retrying", file=sys.stderr)
             await asyncio.sleep(1)
